@@ -1,0 +1,239 @@
+"""Mentor's entry point: reads the configuration, wires the parts, serves Slack.
+
+    python app.py            serve Slack (Socket Mode with SLACK_APP_TOKEN, else HTTP on $PORT)
+    python app.py migrate    apply pending database migrations and exit
+
+This is the only module that reads the environment (and `.env`, through python-dotenv).
+"""
+
+import logging
+import os
+import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+import handlers
+from bot.ids import BOT_SCOPES
+from handlers.deps import Deps
+from handlers.logs import configure_logging
+from handlers.web import make_wsgi_app
+from storage.db import Store, make_engine
+from storage.migrations import upgrade
+
+logger = logging.getLogger("mentor")
+
+DEFAULT_DATABASE_URL = "sqlite:///mentor.db"
+DEFAULT_PORT = 3000
+# Enough for bursts of commands: Bolt's default of 5 would queue the sixth ack.
+LISTENER_THREADS = 32
+HTTP_THREADS = 32
+OAUTH_STATE_SECONDS = 600
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+NOT_INSTALLED = "Mentor isn't installed in this workspace, or its installation was removed. Ask a workspace admin to install it."
+USAGE = "usage: python app.py [migrate]"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    signing_secret: str
+    bot_token: str | None
+    app_token: str | None
+    client_id: str | None
+    client_secret: str | None
+    api_url: str | None
+    database_url: str
+    port: int
+    admin_ids: frozenset[str]
+
+    @property
+    def uses_oauth(self) -> bool:
+        return self.bot_token is None
+
+
+def database_url_from(environ) -> str:
+    url = environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError("DATABASE_URL is not a database URL (e.g. sqlite:///mentor.db)") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError("DATABASE_URL must be sqlite:///… or postgresql+psycopg://…")
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
+        raise ConfigError("DATABASE_URL for PostgreSQL must start with postgresql+psycopg:// (psycopg 3)")
+    return url
+
+
+def load_config(environ) -> Config:
+    """Read and check every setting; raise ConfigError naming the first bad one."""
+
+    def get(name: str) -> str | None:
+        return environ.get(name, "").strip() or None
+
+    signing_secret = get("SLACK_SIGNING_SECRET")
+    if signing_secret is None:
+        raise ConfigError("SLACK_SIGNING_SECRET is not set")
+    bot_token, app_token = get("SLACK_BOT_TOKEN"), get("SLACK_APP_TOKEN")
+    # OAuth state needs no secret of ours: slack-sdk's state store keeps it in the database.
+    oauth = {name: get(name) for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")}
+    if bot_token is None:
+        missing = [name for name, value in oauth.items() if value is None]
+        if missing:
+            raise ConfigError(
+                "SLACK_BOT_TOKEN is not set (or, for many workspaces, set "
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET; missing: " + ", ".join(missing) + ")"
+            )
+        if app_token is not None:
+            raise ConfigError("SLACK_APP_TOKEN (Socket Mode) needs SLACK_BOT_TOKEN; the OAuth install flow runs over HTTP")
+    elif not bot_token.startswith("xoxb-"):
+        raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+    if app_token is not None and not app_token.startswith("xapp-"):
+        raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+
+    api_url = get("SLACK_API_URL")
+    if api_url is not None:
+        parts = urlsplit(api_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError("SLACK_API_URL must be an http(s) URL such as https://slack.com/api/")
+        api_url = api_url if api_url.endswith("/") else api_url + "/"
+
+    port_text = get("PORT") or str(DEFAULT_PORT)
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConfigError("PORT must be a port number from 1 to 65535")
+
+    admin_ids = frozenset(part.strip() for part in (get("MENTOR_ADMINS") or "").split(",") if part.strip())
+    bad_ids = sorted(user_id for user_id in admin_ids if not SLACK_USER_ID.match(user_id))
+    if bad_ids:
+        raise ConfigError(f"MENTOR_ADMINS must be comma-separated Slack user ids like U012ABC; not {bad_ids[0]!r}")
+
+    return Config(
+        signing_secret=signing_secret,
+        bot_token=bot_token,
+        app_token=app_token,
+        client_id=oauth["SLACK_CLIENT_ID"],
+        client_secret=oauth["SLACK_CLIENT_SECRET"],
+        api_url=api_url,
+        database_url=database_url_from(environ),
+        port=int(port_text),
+        admin_ids=admin_ids,
+    )
+
+
+def make_client(config: Config) -> WebClient:
+    """The one Web API client; Bolt copies its base URL and retry handlers for each request."""
+    kwargs = {"base_url": config.api_url} if config.api_url else {}
+    return WebClient(
+        token=config.bot_token,
+        retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=3)],
+        **kwargs,
+    )
+
+
+def create_app(config: Config, store: Store, client: WebClient) -> App:
+    """The Bolt app with every listener registered. With a bot token it verifies the
+    token against Slack (auth.test) now, so a wrong one fails at start."""
+    app = App(
+        signing_secret=config.signing_secret,
+        client=client,  # carries the bot token in single-workspace mode
+        oauth_settings=oauth_settings(config, store, client) if config.uses_oauth else None,
+        user_facing_authorize_error_message=NOT_INSTALLED,
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
+    )
+    handlers.register(app, Deps(store=store, admin_ids=config.admin_ids))
+    return app
+
+
+def oauth_settings(config: Config, store: Store, client: WebClient) -> OAuthSettings:
+    """Slack's install flow, with installations and state kept in our database by slack-sdk's stores."""
+    # GovSlack and test servers: the authorize page lives beside the Web API.
+    authorize_url = client.base_url.removesuffix("api/") + "oauth/v2/authorize"
+    return OAuthSettings(
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        scopes=list(BOT_SCOPES),
+        installation_store=SQLAlchemyInstallationStore(client_id=config.client_id, engine=store.engine),
+        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=store.engine),
+        installation_store_bot_only=True,
+        authorization_url=authorize_url,
+    )
+
+
+def serve(app: App, store: Store, config: Config) -> None:
+    """Serve HTTP (Slack's requests when there is no app token, OAuth pages, /healthz) with
+    waitress, a production WSGI server; with an app token Slack's requests come over Socket Mode."""
+    from waitress import serve as waitress_serve
+
+    if config.app_token:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        SocketModeHandler(app, app_token=config.app_token).connect()
+        logger.info("Connected to Slack over Socket Mode")
+    logger.info("Serving HTTP on port %d", config.port)
+    waitress_serve(make_wsgi_app(app, store), host="0.0.0.0", port=config.port, threads=HTTP_THREADS, ident="mentor")
+
+
+def fail(message: str) -> int:
+    print(f"mentor: {message}. See README.md, section Configuration.", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str]) -> int:
+    from dotenv import find_dotenv, load_dotenv
+
+    load_dotenv(find_dotenv(usecwd=True))  # .env in the working directory; set variables win
+    if argv not in ([], ["migrate"]):
+        print(USAGE, file=sys.stderr)
+        return 2
+    try:
+        database_url = database_url_from(os.environ)
+        config = None if argv == ["migrate"] else load_config(os.environ)
+    except ConfigError as error:
+        return fail(str(error))
+
+    configure_logging()
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+    except OperationalError as error:
+        return fail(f"cannot open the database in DATABASE_URL ({type(error.orig).__name__})")
+    if config is None:
+        logger.info("Database is up to date")
+        return 0
+
+    store = Store(engine)
+    try:
+        app = create_app(config, store, make_client(config))
+    except (BoltError, SlackApiError) as error:
+        return fail(f"Slack refused SLACK_BOT_TOKEN ({_slack_reason(error)})")
+    except OSError as error:
+        return fail(f"cannot reach Slack's Web API ({type(error).__name__}); check SLACK_API_URL and the network")
+    serve(app, store, config)
+    return 0
+
+
+def _slack_reason(error: Exception) -> str:
+    # Bolt wraps auth.test's SlackApiError in a BoltError raised while handling it.
+    cause = error if isinstance(error, SlackApiError) else error.__context__
+    if isinstance(cause, SlackApiError):
+        return str(cause.response.get("error"))
+    return str(error).splitlines()[0]
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

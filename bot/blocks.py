@@ -1,0 +1,48 @@
+"""Small Block Kit builders shared by the replies and views; limits from Slack's docs."""
+
+from bot.skills import Skill
+from bot.text import escape_mrkdwn, truncate
+
+SECTION_TEXT_LIMIT = 3000
+FIELD_TEXT_LIMIT = 2000
+HEADER_TEXT_LIMIT = 150
+BUTTON_TEXT_LIMIT = 75
+
+
+def plain(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict:
+    return {"type": "plain_text", "text": truncate(text, limit), "emoji": True}
+
+
+def mrkdwn(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict:
+    """A mrkdwn text object; `text` must already have its member-typed parts escaped."""
+    return {"type": "mrkdwn", "text": truncate(text, limit)}
+
+
+def section(text: str) -> dict:
+    return {"type": "section", "text": mrkdwn(text)}
+
+
+def header(text: str) -> dict:
+    return {"type": "header", "text": plain(text, HEADER_TEXT_LIMIT)}
+
+
+def context(text: str) -> dict:
+    return {"type": "context", "elements": [mrkdwn(text, FIELD_TEXT_LIMIT)]}
+
+
+def button(text: str, action_id: str, value: str | None = None, style: str | None = None) -> dict:
+    element = {"type": "button", "text": plain(text, BUTTON_TEXT_LIMIT), "action_id": action_id}
+    if value is not None:
+        element["value"] = value
+    if style is not None:
+        element["style"] = style
+    return element
+
+
+def actions(*elements: dict) -> dict:
+    return {"type": "actions", "elements": list(elements)}
+
+
+def skill_list(skills: tuple[Skill, ...] | list[Skill]) -> str:
+    """Skills as escaped mrkdwn, one line: `SQL · Public speaking`."""
+    return " · ".join(f"*{escape_mrkdwn(skill.label)}*" for skill in skills)

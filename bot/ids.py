@@ -1,0 +1,34 @@
+"""Every id Slack sends back to us: the slash command, events, actions, views.
+
+`tests/test_manifest.py` checks these against `manifest.yml` and against what the
+handlers register, so a listener cannot exist without its manifest entry.
+"""
+
+SLASH_COMMAND = "/mentor"
+
+# Bot events the app subscribes to (manifest: settings.event_subscriptions.bot_events).
+APP_HOME_OPENED = "app_home_opened"
+BOT_EVENTS = (APP_HOME_OPENED,)
+
+# Bot scopes (manifest: oauth_config.scopes.bot), also asked for by the OAuth install flow.
+BOT_SCOPES = ("commands", "chat:write", "im:write", "users:read")
+
+# Actions (block_actions' action_id).
+OPEN_PROFILE = "open_profile"
+ACTIONS = (OPEN_PROFILE,)
+
+# Views (callback_id) and the block ids of their inputs.
+PROFILE_VIEW = "profile"
+VIEWS = (PROFILE_VIEW,)
+
+
+class ProfileField:
+    """Block ids of the profile modal's inputs; each block's single element uses the same id."""
+
+    OFFERS = "offers"
+    WANTS = "wants"
+    OBJECTIVES = "objectives"
+    CAREER_STAGE = "career_stage"
+    TEAM = "team"
+    SPONSORING = "open_to_sponsoring"
+    CAPACITY = "capacity"

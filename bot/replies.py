@@ -1,0 +1,72 @@
+"""Private replies to `/mentor` commands, as `text` plus `blocks` for ack() or respond()."""
+
+from bot import blocks
+from bot.errors import InvalidInput
+from bot.ids import SLASH_COMMAND
+from bot.services import SkillsAdded
+from bot.skills import Skill, SkillKind
+from bot.text import shown
+
+_USAGE_LINES = (
+    ("offer SQL, public speaking", "add skills you can help with (alone: list them)"),
+    ("learn delegation", "add skills you want to grow (alone: list them)"),
+    ("profile", "edit your profile: skills, objectives, career stage, team, capacity"),
+    ("help", "show this message"),
+)
+_KIND_WORDS = {
+    SkillKind.OFFER: ("you can help with", "offer"),
+    SkillKind.WANT: ("you want to grow", "learn"),
+}
+
+
+def _reply(text: str, *body: dict) -> dict:
+    return {"text": text, "blocks": list(body) or [blocks.section(text)]}
+
+
+def usage(unknown_word: str | None = None) -> dict:
+    lines = [f"• `{SLASH_COMMAND} {example}`: {meaning}" for example, meaning in _USAGE_LINES]
+    intro = "*Mentor* connects you with colleagues to learn from, and to help in return."
+    if unknown_word is not None:
+        intro = f"I don't know “{shown(unknown_word, 40)}”. Here is what `{SLASH_COMMAND}` can do:"
+    text = intro + "\n" + "\n".join(lines)
+    return _reply(
+        text,
+        blocks.section(text),
+        blocks.context("Your profile is also on Mentor's *Home* tab."),
+    )
+
+
+def invalid_input(error: InvalidInput) -> dict:
+    return _reply(f":warning: {error.message} Nothing was changed.")
+
+
+def unavailable(message: str) -> dict:
+    return _reply(f":hourglass: {message}")
+
+
+def something_went_wrong() -> dict:
+    return _reply(
+        ":warning: Something went wrong on Mentor's side. Please try again; "
+        "if it keeps happening, tell your Mentor admins."
+    )
+
+
+def skills_added(result: SkillsAdded) -> dict:
+    meaning, _ = _KIND_WORDS[result.kind]
+    parts = []
+    if result.added:
+        parts.append(f"Added to what {meaning}: {blocks.skill_list(result.added)}.")
+    if result.already:
+        parts.append(f"Already there: {blocks.skill_list(result.already)}.")
+    parts.append(f"All skills {meaning}: {blocks.skill_list(result.all)}.")
+    return _reply(" ".join(parts), *(blocks.section(part) for part in parts))
+
+
+def skills_listed(kind: SkillKind, skills: tuple[Skill, ...]) -> dict:
+    meaning, verb = _KIND_WORDS[kind]
+    if not skills:
+        return _reply(
+            f"You haven't listed any skills {meaning} yet. Add some with "
+            f"`{SLASH_COMMAND} {verb} SQL, public speaking`."
+        )
+    return _reply(f"Skills {meaning}: {blocks.skill_list(skills)}.")

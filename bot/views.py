@@ -1,0 +1,167 @@
+"""The profile modal and the App Home tab."""
+
+from bot import blocks
+from bot.ids import OPEN_PROFILE, PROFILE_VIEW, SLASH_COMMAND, ProfileField
+from bot.profile import DEFAULT_CAPACITY, MAX_CAPACITY, MAX_OBJECTIVES_LENGTH, MAX_TEAM_LENGTH, CareerStage, Profile
+from bot.text import escape_mrkdwn, shown
+
+SKILLS_INPUT_LIMIT = 2000
+SPONSORING_OPTION = "yes"
+
+
+def _input(field: str, label: str, element: dict, hint: str | None = None) -> dict:
+    block = {
+        "type": "input",
+        "block_id": field,
+        "optional": True,
+        "label": blocks.plain(label, 2000),
+        "element": {**element, "action_id": field},
+    }
+    if hint:
+        block["hint"] = blocks.plain(hint, 2000)
+    return block
+
+
+def _text_input(initial: str, max_length: int, multiline: bool = False, placeholder: str | None = None) -> dict:
+    element: dict = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    if placeholder:
+        element["placeholder"] = blocks.plain(placeholder, 150)
+    return element
+
+
+def _stage_option(stage: CareerStage) -> dict:
+    return {"text": blocks.plain(stage.label, 75), "value": stage.value}
+
+
+def profile_modal(profile: Profile | None) -> dict:
+    """The modal of `/mentor profile` and of the Home tab's button, filled with the current profile."""
+    offers = ", ".join(skill.label for skill in profile.offers) if profile else ""
+    wants = ", ".join(skill.label for skill in profile.wants) if profile else ""
+    stage_select: dict = {
+        "type": "static_select",
+        "placeholder": blocks.plain("Choose one", 150),
+        "options": [_stage_option(stage) for stage in CareerStage],
+    }
+    if profile and profile.career_stage:
+        stage_select["initial_option"] = _stage_option(profile.career_stage)
+    sponsoring_option = {
+        "text": blocks.plain("I'm open to sponsoring people I mentor", 75),
+        "description": blocks.plain("Shown to the people you mentor, nothing more.", 75),
+        "value": SPONSORING_OPTION,
+    }
+    sponsoring: dict = {"type": "checkboxes", "options": [sponsoring_option]}
+    if profile and profile.open_to_sponsoring:
+        sponsoring["initial_options"] = [sponsoring_option]
+    capacity = profile.capacity if profile else DEFAULT_CAPACITY
+    return {
+        "type": "modal",
+        "callback_id": PROFILE_VIEW,
+        "title": blocks.plain("Your mentoring profile", 24),
+        "submit": blocks.plain("Save", 24),
+        "close": blocks.plain("Cancel", 24),
+        "blocks": [
+            _input(
+                ProfileField.OFFERS,
+                "Skills I can help with",
+                _text_input(offers, SKILLS_INPUT_LIMIT, multiline=True, placeholder="SQL, public speaking"),
+                hint="Separate skills with commas.",
+            ),
+            _input(
+                ProfileField.WANTS,
+                "Skills I want to grow",
+                _text_input(wants, SKILLS_INPUT_LIMIT, multiline=True, placeholder="Delegation, our release process"),
+                hint="Separate skills with commas.",
+            ),
+            _input(
+                ProfileField.OBJECTIVES,
+                "What I want out of mentoring",
+                _text_input(
+                    profile.objectives if profile else "",
+                    MAX_OBJECTIVES_LENGTH,
+                    multiline=True,
+                    placeholder="Become a better delegator; learn how we run releases",
+                ),
+            ),
+            _input(ProfileField.CAREER_STAGE, "Career stage", stage_select),
+            _input(ProfileField.TEAM, "Team", _text_input(profile.team if profile else "", MAX_TEAM_LENGTH)),
+            _input(ProfileField.SPONSORING, "Sponsorship", sponsoring),
+            _input(
+                ProfileField.CAPACITY,
+                "Questions I take at once",
+                {
+                    "type": "number_input",
+                    "is_decimal_allowed": False,
+                    "min_value": "0",
+                    "max_value": str(MAX_CAPACITY),
+                    "initial_value": str(capacity),
+                },
+                hint="How many colleagues' questions you're happy to have open at a time. 0 means none for now.",
+            ),
+        ],
+    }
+
+
+def _profile_blocks(profile: Profile) -> list[dict]:
+    def or_nothing(text: str, how: str) -> str:
+        return text if text else f"_Nothing yet. {how}_"
+
+    offers = blocks.skill_list(profile.offers)
+    wants = blocks.skill_list(profile.wants)
+    stage = profile.career_stage.label if profile.career_stage else "Not set"
+    return [
+        blocks.header("Your mentoring profile"),
+        blocks.section("*I can help with*\n" + or_nothing(offers, f"Add some with `{SLASH_COMMAND} offer`.")),
+        blocks.section("*I want to grow*\n" + or_nothing(wants, f"Add some with `{SLASH_COMMAND} learn`.")),
+        blocks.section(
+            "*What I want out of mentoring*\n"
+            + or_nothing(shown(profile.objectives, 2800), "Add your objectives with *Edit profile*.")
+        ),
+        {
+            "type": "section",
+            "fields": [
+                blocks.mrkdwn(f"*Career stage*\n{stage}", blocks.FIELD_TEXT_LIMIT),
+                blocks.mrkdwn(f"*Team*\n{escape_mrkdwn(profile.team) or 'Not set'}", blocks.FIELD_TEXT_LIMIT),
+                blocks.mrkdwn(
+                    f"*Open to sponsoring*\n{'Yes' if profile.open_to_sponsoring else 'No'}", blocks.FIELD_TEXT_LIMIT
+                ),
+                blocks.mrkdwn(f"*Questions I take at once*\n{profile.capacity}", blocks.FIELD_TEXT_LIMIT),
+            ],
+        },
+        blocks.actions(blocks.button("Edit profile", OPEN_PROFILE, style="primary")),
+        blocks.context(f"Everyone here is both a mentor and a mentee. `{SLASH_COMMAND} help` lists the commands."),
+    ]
+
+
+def _welcome_blocks() -> list[dict]:
+    return [
+        blocks.header("Welcome to Mentor"),
+        blocks.section(
+            "Mentor helps colleagues learn from each other: everyone is both a mentor and a mentee. "
+            "Start by saying what you can help with and what you want to grow. "
+            "You are not enrolled in anything until you choose to be."
+        ),
+        blocks.actions(blocks.button("Set up my profile", OPEN_PROFILE, style="primary")),
+        blocks.context(f"Or type `{SLASH_COMMAND} offer SQL, public speaking` and `{SLASH_COMMAND} learn delegation`."),
+    ]
+
+
+def home(profile: Profile | None) -> dict:
+    """The App Home tab: the member's profile, or a welcome for someone without one."""
+    return {"type": "home", "blocks": _profile_blocks(profile) if profile else _welcome_blocks()}
+
+
+def notice_modal(title: str, text: str) -> dict:
+    """A modal that only tells something, such as that the database is not answering."""
+    return {
+        "type": "modal",
+        "title": blocks.plain(title, 24),
+        "close": blocks.plain("Close", 24),
+        "blocks": [blocks.section(text)],
+    }
+
+
+def home_notice(text: str) -> dict:
+    """The Home tab when the profile cannot be read: say so instead of showing stale data."""
+    return {"type": "home", "blocks": [blocks.header("Mentor"), blocks.section(text)]}

@@ -1,0 +1,86 @@
+"""Engines and transactions for SQLite (the default) and PostgreSQL."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.errors import TemporarilyUnavailable
+from storage.repositories import ProfileRepository
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout and foreign keys on every connection.
+
+    Statements' parameters stay out of error messages: they hold what members typed."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not the driver, decide where transactions begin (below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        # BEGIN IMMEDIATE takes the write lock up front. A deferred transaction that
+        # reads and then writes cannot wait for the lock (SQLite would deadlock), so
+        # it fails with "database is locked" whatever the busy timeout.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@dataclass
+class Repositories:
+    """What one transaction can touch."""
+
+    session: Session
+
+    @property
+    def profiles(self) -> ProfileRepository:
+        return ProfileRepository(self.session)
+
+
+class Store:
+    """The database: transactions for the handlers, and a health check."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Repositories]:
+        """Commit when the block ends, roll back on any error; a database that does
+        not answer becomes TemporarilyUnavailable."""
+        try:
+            with self._sessions.begin() as session:
+                yield Repositories(session)
+        except DBAPIError as error:
+            # Connection failures and lock time-outs, as opposed to bugs in our SQL.
+            if error.connection_invalidated or isinstance(error, OperationalError):
+                raise TemporarilyUnavailable() from error
+            raise
+
+    def is_healthy(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except DBAPIError:
+            return False
+

@@ -1,0 +1,109 @@
+"""Repositories: they read and write domain objects and never commit."""
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.profile import DEFAULT_CAPACITY, CareerStage, Profile
+from bot.skills import Skill, SkillKind
+from storage import models
+
+
+def _insert_ignoring_duplicates(session: Session, model: type[models.Base], rows: list[dict]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING: two requests creating the same row at once both succeed."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(model).values(rows).on_conflict_do_nothing())
+
+
+class ProfileRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, team_id: str, user_id: str) -> Profile | None:
+        member = self.session.get(models.Member, (team_id, user_id))
+        return _to_profile(member) if member is not None else None
+
+    def add_skills(self, team_id: str, user_id: str, kind: SkillKind, skills: list[Skill]) -> list[Skill]:
+        member = self._member(team_id, user_id)
+        vocabulary = self._vocabulary(team_id, skills)
+        present = {(link.kind, link.skill_id) for link in member.skills}
+        position = max((link.position for link in member.skills), default=-1)
+        added = []
+        for skill in skills:
+            row = vocabulary[skill.key]
+            if (kind.value, row.id) in present:
+                continue
+            position += 1
+            member.skills.append(models.MemberSkill(kind=kind.value, skill=row, position=position))
+            added.append(Skill(key=row.key, label=row.label))
+        self.session.flush()
+        return added
+
+    def save(self, profile: Profile) -> Profile:
+        member = self._member(profile.team_id, profile.user_id)
+        member.objectives = profile.objectives
+        member.career_stage = profile.career_stage.value if profile.career_stage else None
+        member.team = profile.team
+        member.open_to_sponsoring = profile.open_to_sponsoring
+        member.capacity = profile.capacity
+
+        vocabulary = self._vocabulary(profile.team_id, [*profile.offers, *profile.wants])
+        existing = {(link.kind, link.skill_id): link for link in member.skills}
+        links = []
+        for kind, skills in ((SkillKind.OFFER, profile.offers), (SkillKind.WANT, profile.wants)):
+            for skill in skills:
+                row = vocabulary[skill.key]
+                # Reuse the row that is already there, so that keeping a skill is an
+                # UPDATE of its position rather than a DELETE and an INSERT of one key.
+                link = existing.get((kind.value, row.id)) or models.MemberSkill(kind=kind.value, skill=row)
+                link.position = len(links)
+                links.append(link)
+        member.skills = links
+        self.session.flush()
+        return _to_profile(member)
+
+    def _member(self, team_id: str, user_id: str) -> models.Member:
+        member = self.session.get(models.Member, (team_id, user_id))
+        if member is None:
+            _insert_ignoring_duplicates(
+                self.session,
+                models.Member,
+                [{"team_id": team_id, "user_id": user_id, "capacity": DEFAULT_CAPACITY}],
+            )
+            member = self.session.get_one(models.Member, (team_id, user_id))
+        return member
+
+    def _vocabulary(self, team_id: str, skills: list[Skill]) -> dict[str, models.Skill]:
+        """The workspace's rows for these skills, adding the missing ones; an existing
+        label wins over the one just typed."""
+        wanted = {skill.key: skill for skill in skills}
+        if not wanted:
+            return {}
+        _insert_ignoring_duplicates(
+            self.session,
+            models.Skill,
+            [{"team_id": team_id, "key": skill.key, "label": skill.label} for skill in wanted.values()],
+        )
+        rows = self.session.scalars(
+            select(models.Skill).where(models.Skill.team_id == team_id, models.Skill.key.in_(wanted))
+        )
+        return {row.key: row for row in rows}
+
+
+def _to_profile(member: models.Member) -> Profile:
+    def skills(kind: SkillKind) -> tuple[Skill, ...]:
+        return tuple(
+            Skill(key=link.skill.key, label=link.skill.label) for link in member.skills if link.kind == kind.value
+        )
+
+    return Profile(
+        team_id=member.team_id,
+        user_id=member.user_id,
+        offers=skills(SkillKind.OFFER),
+        wants=skills(SkillKind.WANT),
+        objectives=member.objectives,
+        career_stage=CareerStage(member.career_stage) if member.career_stage else None,
+        team=member.team,
+        open_to_sponsoring=member.open_to_sponsoring,
+        capacity=member.capacity,
+    )

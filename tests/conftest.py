@@ -1,0 +1,31 @@
+import os
+
+import pytest
+
+from tests.support.fake_slack import FakeSlack
+from tests.support.running_app import RunningApp, app_environ
+
+
+@pytest.fixture
+def fake_slack():
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+    assert fake.invalid_payloads == [], "the app sent Slack payloads Slack would refuse"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'mentor.db'}"
+
+
+@pytest.fixture
+def mentor(fake_slack, sqlite_url):
+    """The whole bot over HTTP, on SQLite, talking to the fake Slack."""
+    running = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url))
+    yield running
+    running.stop()
+
+
+def postgres_url() -> str | None:
+    return os.environ.get("TEST_DATABASE_URL") or None

@@ -1,0 +1,82 @@
+"""Many workspaces: Slack's OAuth install flow, then each workspace's own token."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from storage.db import make_engine
+from tests.support.fake_slack import Installation
+from tests.support.running_app import RunningApp, app_environ
+from tests.support.slack_requests import http_request
+
+
+@pytest.fixture
+def multi_workspace(fake_slack, sqlite_url):
+    environ = app_environ(
+        fake_slack,
+        sqlite_url,
+        SLACK_BOT_TOKEN="",
+        SLACK_CLIENT_ID="111.222",
+        SLACK_CLIENT_SECRET="client-secret",
+    )
+    running = RunningApp(fake_slack, environ)
+    yield running
+    running.stop()
+
+
+def install(app: RunningApp, code: str) -> None:
+    page = http_request(app.url + "/slack/install")
+    assert page.status == 200
+    authorize = re.search(r'<a href="([^"]+)"', page.body).group(1).replace("&amp;", "&")
+    assert authorize.startswith(app.fake_slack.origin + "oauth/v2/authorize")
+    query = parse_qs(urlsplit(authorize).query)
+    assert set(query["scope"][0].split(",")) == {"commands", "chat:write", "im:write", "users:read"}
+    cookie = page.headers["Set-Cookie"].split(";")[0]
+    callback = http_request(
+        f"{app.url}/slack/oauth_redirect?code={code}&state={query['state'][0]}", headers={"Cookie": cookie}
+    )
+    assert callback.status == 200, callback.body
+
+
+def test_an_installed_workspace_is_served_with_its_own_token(multi_workspace, fake_slack):
+    fake_slack.oauth_codes["code-beta"] = Installation("TBETA", "Beta", "xoxb-beta-token")
+    install(multi_workspace, "code-beta")
+
+    multi_workspace.slack.command("profile", user_id="UBETA", team_id="TBETA")
+
+    [opened] = fake_slack.wait_for("views.open")
+    assert opened.token == "xoxb-beta-token"
+
+
+def test_installations_are_kept_in_the_apps_database(multi_workspace, fake_slack, sqlite_url):
+    fake_slack.oauth_codes["code-beta"] = Installation("TBETA", "Beta", "xoxb-beta-token")
+    install(multi_workspace, "code-beta")
+
+    with make_engine(sqlite_url).connect() as connection:
+        teams = connection.exec_driver_sql("SELECT team_id FROM slack_bots").scalars().all()
+    assert teams == ["TBETA"]
+
+
+def test_profiles_are_kept_apart_per_workspace(multi_workspace, fake_slack):
+    fake_slack.oauth_codes["code-a"] = Installation("TALPHA", "Alpha", "xoxb-alpha-token")
+    fake_slack.oauth_codes["code-b"] = Installation("TBETA", "Beta", "xoxb-beta-token")
+    install(multi_workspace, "code-a")
+    install(multi_workspace, "code-b")
+
+    multi_workspace.slack.command("offer SQL", user_id="USAME", team_id="TALPHA")
+    fake_slack.wait_for("response_url")
+    multi_workspace.slack.command("offer", user_id="USAME", team_id="TBETA")
+    answers = [call.args["text"] for call in fake_slack.wait_for("response_url", count=2)]
+
+    assert "You haven't listed any skills you can help with yet" in answers[1]
+
+
+def test_a_workspace_that_never_installed_the_app_is_not_served(multi_workspace, fake_slack):
+    reply = multi_workspace.slack.command("offer SQL", user_id="USTRANGER", team_id="TNOBODY")
+
+    assert reply.status == 200
+    [answer] = fake_slack.wait_for("response_url")
+    assert "Mentor isn't installed in this workspace" in answer.args["text"]
+    with multi_workspace.store.transaction() as repositories:
+        assert repositories.profiles.get("TNOBODY", "USTRANGER") is None

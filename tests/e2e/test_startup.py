@@ -1,0 +1,120 @@
+"""`python app.py` itself: configuration errors, migrations, and serving Slack over HTTP."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.fake_slack import DEFAULT_TOKEN
+from tests.support.running_app import SIGNING_SECRET
+from tests.support.slack_requests import SlackSender, http_request
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def run_app(args: list[str], environ: dict, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+    env = {"PATH": os.environ["PATH"], **environ}
+    return subprocess.run(
+        [sys.executable, str(APP), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "abc"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2"}, "SLACK_CLIENT_SECRET"),
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "x"}, "SLACK_APP_TOKEN"),
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "PORT": "http"}, "PORT"),
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_API_URL": "slack"}, "SLACK_API_URL"),
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "MENTOR_ADMINS": "U1X,ana"}, "MENTOR_ADMINS"),
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "DATABASE_URL": "::nonsense"}, "DATABASE_URL"),
+    ],
+)
+def test_a_missing_or_malformed_setting_exits_2_with_one_line_naming_it(environ, named, tmp_path):
+    result = run_app([], environ, tmp_path)
+
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert named in lines[0] and "README" in lines[0]
+    assert "Traceback" not in result.stderr and not list(tmp_path.iterdir())  # nothing created
+
+
+def test_a_token_slack_refuses_exits_2_naming_it(fake_slack, tmp_path):
+    environ = {"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-revoked", "SLACK_API_URL": fake_slack.api_url}
+    result = run_app([], environ, tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "mentor: Slack refused SLACK_BOT_TOKEN (invalid_auth). See README.md, section Configuration."
+    ]
+    assert "Traceback" not in result.stderr and "xoxb-revoked" not in result.stderr
+
+
+def test_migrate_creates_the_schema_without_any_slack_settings(tmp_path):
+    result = run_app(["migrate"], {"DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}"}, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "m.db").exists()
+
+
+def test_an_unknown_argument_gets_the_usage(tmp_path):
+    result = run_app(["serve-forever"], {}, tmp_path)
+
+    assert result.returncode == 2 and "usage: python app.py" in result.stderr
+
+
+def test_the_default_database_is_a_sqlite_file_in_the_working_directory(tmp_path):
+    assert run_app(["migrate"], {}, tmp_path).returncode == 0
+    assert (tmp_path / "mentor.db").exists()
+
+
+def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
+    port = free_port()
+    environ = {
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_BOT_TOKEN": DEFAULT_TOKEN,
+        "SLACK_API_URL": fake_slack.api_url,
+        "PORT": str(port),
+    }
+    server = subprocess.Popen(
+        [sys.executable, str(APP)],
+        env={"PATH": os.environ["PATH"], **environ},
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:  # wait for the server to listen, at most 30 s
+            try:
+                health = http_request(base + "/healthz")
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "app.py did not start"
+                time.sleep(0.1)
+        assert health.status == 200
+
+        slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
+        reply = slack.command("help")
+        assert reply.status == 200 and reply.seconds < 3
+        assert "`/mentor offer" in reply.json()["text"]
+        assert slack.command("help", secret="forged").status == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

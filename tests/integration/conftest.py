@@ -1,0 +1,46 @@
+"""Real databases: SQLite always, PostgreSQL when TEST_DATABASE_URL is set.
+
+Each test runs inside an outer transaction that is rolled back, so tests never see
+each other's rows; the schema comes from the real migrations."""
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from storage.db import Repositories, make_engine
+from storage.migrations import upgrade
+from tests.conftest import postgres_url
+
+
+def fresh_postgres_engine(url: str):
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    return engine
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def migrated_engine(request, tmp_path_factory):
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'mentor.db'}")
+    else:
+        url = postgres_url()
+        if url is None:
+            pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
+        engine = fresh_postgres_engine(url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def repositories(migrated_engine):
+    with migrated_engine.connect() as connection:
+        outer = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield Repositories(session)
+        finally:
+            session.close()
+            outer.rollback()

@@ -1,0 +1,240 @@
+"""A fake Slack Web API on loopback that records every call.
+
+The app's real `slack_sdk.WebClient` talks to it over HTTP (its base URL points
+here), and so does Bolt's `respond()` through the response URLs this server hands
+out. Blocks and views are checked with `slack_sdk.models`, as strict as we can be
+about Slack's limits: an invalid payload gets Slack's `invalid_blocks` error and is
+recorded in `invalid_payloads`.
+"""
+
+import itertools
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+DEFAULT_TEAM = "T0MENTOR"
+DEFAULT_TOKEN = "xoxb-test-token"
+BOT_USER = "UMENTORBOT"
+
+
+@dataclass
+class Call:
+    method: str  # a Web API method such as "views.open", or "response_url"
+    args: dict
+    token: str | None
+
+
+@dataclass
+class Installation:
+    """What oauth.v2.access answers for one authorization code."""
+
+    team_id: str
+    team_name: str
+    bot_token: str
+    installer: str = "UINSTALLER"
+
+
+@dataclass
+class FakeSlack:
+    tokens: dict[str, str] = field(default_factory=lambda: {DEFAULT_TOKEN: DEFAULT_TEAM})
+    users: dict[str, dict] = field(default_factory=dict)
+    oauth_codes: dict[str, Installation] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._calls: list[Call] = []
+        self.invalid_payloads: list[tuple[str, str]] = []
+        self._changed = threading.Condition()
+        self._ids = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # --- lifecycle -------------------------------------------------------------
+    def start(self) -> "FakeSlack":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def origin(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    @property
+    def api_url(self) -> str:
+        return self.origin + "api/"
+
+    def response_url(self, name: str = "cmd") -> str:
+        return f"{self.origin}response/{name}"
+
+    # --- what the app did --------------------------------------------------------
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self._changed:
+            return [call for call in self._calls if method is None or call.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """The calls to `method` once there are at least `count` of them; fails after `timeout`."""
+        with self._changed:
+            done = self._changed.wait_for(lambda: len(self._matching(method)) >= count, timeout=timeout)
+            calls = self._matching(method)
+        assert done, f"expected {count} call(s) to {method}, got {len(calls)}: {[c.method for c in self._calls]}"
+        return calls
+
+    def _matching(self, method: str) -> list[Call]:
+        return [call for call in self._calls if call.method == method]
+
+    def _record(self, call: Call) -> None:
+        with self._changed:
+            self._calls.append(call)
+            self._changed.notify_all()
+
+    # --- answers -------------------------------------------------------------------
+    def answer(self, method: str, args: dict, token: str | None) -> dict:
+        if method == "oauth.v2.access":
+            return self._oauth_access(args)
+        team_id = self.tokens.get(token or "")
+        if team_id is None:
+            return {"ok": False, "error": "invalid_auth"}
+        problem = self._invalid_payload(method, args)
+        if problem:
+            self.invalid_payloads.append((method, problem))
+            return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://example.slack.com/",
+                "team": "Example",
+                "user": "mentor",
+                "team_id": team_id,
+                "user_id": BOT_USER,
+                "bot_id": "BMENTOR",
+                "is_enterprise_install": False,
+            }
+        if method == "users.info":
+            user_id = args.get("user", "")
+            return {"ok": True, "user": self.users.get(user_id) or default_user(user_id, team_id)}
+        if method == "conversations.open":
+            users = args.get("users", "").replace(",", "")
+            return {"ok": True, "channel": {"id": "D" + users}}
+        if method in ("chat.postMessage", "chat.update"):
+            return {"ok": True, "channel": args.get("channel"), "ts": self._next_ts(), "message": {}}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": self._next_ts()}
+        if method.startswith("views."):
+            view = _as_dict(args.get("view"))
+            return {"ok": True, "view": {**view, "id": f"V{next(self._ids):06d}"}}
+        return {"ok": True}
+
+    def _next_ts(self) -> str:
+        return f"1700000000.{next(self._ids):06d}"
+
+    def _oauth_access(self, args: dict) -> dict:
+        installation = self.oauth_codes.get(args.get("code", ""))
+        if installation is None:
+            return {"ok": False, "error": "invalid_code"}
+        self.tokens[installation.bot_token] = installation.team_id
+        return {
+            "ok": True,
+            "app_id": "AMENTOR",
+            "authed_user": {"id": installation.installer},
+            "scope": "commands,chat:write,im:write,users:read",
+            "token_type": "bot",
+            "access_token": installation.bot_token,
+            "bot_user_id": BOT_USER,
+            "team": {"id": installation.team_id, "name": installation.team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    @staticmethod
+    def _invalid_payload(method: str, args: dict) -> str | None:
+        try:
+            if "view" in args:
+                View(**_as_dict(args["view"])).to_dict()
+            if "blocks" in args:
+                blocks = _as_list(args["blocks"])
+                parsed = Block.parse_all(blocks)
+                if any(block is None for block in parsed) or len(parsed) != len(blocks):
+                    return "unknown block type"
+                if len(parsed) > 50:
+                    return "more than 50 blocks in a message"
+                for block in parsed:
+                    block.to_dict()
+        except (SlackObjectFormationError, TypeError, ValueError, KeyError) as error:
+            return f"{type(error).__name__}: {error}"
+        return None
+
+
+def default_user(user_id: str, team_id: str) -> dict:
+    return {
+        "id": user_id,
+        "team_id": team_id,
+        "name": user_id.lower(),
+        "real_name": f"Member {user_id}",
+        "deleted": False,
+        "is_admin": False,
+        "is_owner": False,
+        "is_bot": False,
+        "tz": "Europe/London",
+        "tz_offset": 0,
+    }
+
+
+def _as_dict(value) -> dict:
+    return json.loads(value) if isinstance(value, str) else dict(value or {})
+
+
+def _as_list(value) -> list:
+    return json.loads(value) if isinstance(value, str) else list(value or [])
+
+
+def _handler_for(fake: FakeSlack):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):  # keep test output quiet
+            pass
+
+        def do_GET(self):
+            self._handle(dict(parse_qsl(urlsplit(self.path).query)))
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length).decode("utf-8")
+            if self.headers.get("Content-Type", "").startswith("application/json"):
+                args = json.loads(raw or "{}")
+            else:
+                args = dict(parse_qsl(raw))
+            self._handle({**dict(parse_qsl(urlsplit(self.path).query)), **args})
+
+        def _handle(self, args: dict):
+            path = urlsplit(self.path).path
+            authorization = self.headers.get("Authorization", "")
+            token = authorization.removeprefix("Bearer ") if authorization.startswith("Bearer ") else args.get("token")
+            if path.startswith("/response/"):
+                problem = fake._invalid_payload("response_url", args)
+                if problem:
+                    fake.invalid_payloads.append(("response_url", problem))
+                fake._record(Call("response_url", args, None))
+                self._send(200, b"ok", "text/plain")
+                return
+            method = path.removeprefix("/api/")
+            answer = fake.answer(method, args, token)
+            fake._record(Call(method, args, token))
+            self._send(200, json.dumps(answer).encode(), "application/json; charset=utf-8")
+
+        def _send(self, status: int, body: bytes, content_type: str):
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler

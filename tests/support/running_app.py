@@ -1,0 +1,44 @@
+"""The real app, built exactly as app.py builds it, served by waitress on a loopback port."""
+
+import threading
+
+from waitress.server import create_server
+
+import app as mentor_app
+from handlers.web import EVENTS_PATH, make_wsgi_app
+from storage.db import Store, make_engine
+from storage.migrations import upgrade
+from tests.support.fake_slack import DEFAULT_TOKEN, FakeSlack
+from tests.support.slack_requests import SlackSender
+
+SIGNING_SECRET = "test-signing-secret"
+
+
+def app_environ(fake_slack: FakeSlack, database_url: str, **overrides: str) -> dict:
+    return {
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_BOT_TOKEN": DEFAULT_TOKEN,
+        "SLACK_API_URL": fake_slack.api_url,
+        "DATABASE_URL": database_url,
+        **overrides,
+    }
+
+
+class RunningApp:
+    def __init__(self, fake_slack: FakeSlack, environ: dict):
+        self.fake_slack = fake_slack
+        self.config = mentor_app.load_config(environ)
+        self.engine = make_engine(self.config.database_url)
+        upgrade(self.engine)
+        self.store = Store(self.engine)
+        self.bolt = mentor_app.create_app(self.config, self.store, mentor_app.make_client(self.config))
+        self._server = create_server(make_wsgi_app(self.bolt, self.store), host="127.0.0.1", port=0, threads=8)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.effective_port}"
+        self.slack = SlackSender(self.url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
+
+    def stop(self) -> None:
+        self._server.close()
+        self._thread.join(timeout=5)
+        self.engine.dispose()

@@ -1,0 +1,156 @@
+"""Requests shaped and signed like Slack's, sent over HTTP to the running app."""
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from tests.support.fake_slack import DEFAULT_TEAM
+
+_trigger_ids = itertools.count(1)
+
+
+@dataclass
+class Reply:
+    status: int
+    body: str
+    headers: dict
+    seconds: float
+
+    def json(self) -> dict:
+        return json.loads(self.body) if self.body else {}
+
+
+def signature(secret: str, timestamp: str, body: str) -> str:
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def http_request(url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None) -> Reply:
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read().decode()
+            return Reply(response.status, body, dict(response.headers), time.monotonic() - started)
+    except urllib.error.HTTPError as error:
+        body = error.read().decode()
+        return Reply(error.code, body, dict(error.headers), time.monotonic() - started)
+
+
+class SlackSender:
+    """Sends what Slack would send: slash commands, events, button clicks, modal submissions."""
+
+    def __init__(self, events_url: str, signing_secret: str, fake_slack, team_id: str = DEFAULT_TEAM):
+        self.events_url = events_url
+        self.signing_secret = signing_secret
+        self.fake_slack = fake_slack
+        self.team_id = team_id
+
+    def post(
+        self,
+        body: str,
+        content_type: str,
+        timestamp: int | None = None,
+        secret: str | None = None,
+        extra_headers: dict | None = None,
+    ) -> Reply:
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature(secret or self.signing_secret, ts, body),
+            **(extra_headers or {}),
+        }
+        return http_request(self.events_url, body.encode(), headers, method="POST")
+
+    def command_body(self, text: str, user_id: str, team_id: str | None = None) -> str:
+        return urlencode(
+            {
+                "token": "legacy-verification-token",
+                "team_id": team_id or self.team_id,
+                "team_domain": "example",
+                "channel_id": "C0GENERAL",
+                "channel_name": "general",
+                "user_id": user_id,
+                "user_name": user_id.lower(),
+                "command": "/mentor",
+                "text": text,
+                "api_app_id": "AMENTOR",
+                "is_enterprise_install": "false",
+                "response_url": self.fake_slack.response_url(f"{user_id}-{next(_trigger_ids)}"),
+                "trigger_id": f"trigger-{next(_trigger_ids)}",
+            }
+        )
+
+    def command(self, text: str, user_id: str = "UASKER", team_id: str | None = None, **kwargs) -> Reply:
+        return self.post(self.command_body(text, user_id, team_id), "application/x-www-form-urlencoded", **kwargs)
+
+    def event(self, event: dict, team_id: str | None = None, event_id: str = "Ev0001", **kwargs) -> Reply:
+        team = team_id or self.team_id
+        envelope = {
+            "token": "legacy-verification-token",
+            "team_id": team,
+            "api_app_id": "AMENTOR",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": team, "user_id": "UMENTORBOT", "is_bot": True}],
+        }
+        return self.post(json.dumps(envelope), "application/json", **kwargs)
+
+    def app_home_opened(self, user_id: str, tab: str = "home", **kwargs) -> Reply:
+        return self.event(
+            {"type": "app_home_opened", "user": user_id, "channel": "D" + user_id, "tab": tab, "event_ts": "1.0"},
+            **kwargs,
+        )
+
+    def interaction(self, payload: dict, team_id: str | None = None, **kwargs) -> Reply:
+        team = team_id or self.team_id
+        payload = {
+            "team": {"id": team, "domain": "example"},
+            "api_app_id": "AMENTOR",
+            "token": "legacy-verification-token",
+            "is_enterprise_install": False,
+            **payload,
+        }
+        body = urlencode({"payload": json.dumps(payload)})
+        return self.post(body, "application/x-www-form-urlencoded", **kwargs)
+
+    def click(self, action_id: str, user_id: str, value: str | None = None, **kwargs) -> Reply:
+        action = {"type": "button", "action_id": action_id, "block_id": "b1", "action_ts": "1.0"}
+        if value is not None:
+            action["value"] = value
+        return self.interaction(
+            {
+                "type": "block_actions",
+                "user": {"id": user_id, "team_id": kwargs.get("team_id") or self.team_id},
+                "trigger_id": f"trigger-{next(_trigger_ids)}",
+                "container": {"type": "view", "view_id": "VHOME"},
+                "actions": [action],
+            },
+            **kwargs,
+        )
+
+    def submit_view(self, callback_id: str, values: dict, user_id: str, **kwargs) -> Reply:
+        return self.interaction(
+            {
+                "type": "view_submission",
+                "user": {"id": user_id, "team_id": kwargs.get("team_id") or self.team_id},
+                "trigger_id": f"trigger-{next(_trigger_ids)}",
+                "view": {
+                    "id": "VMODAL",
+                    "type": "modal",
+                    "callback_id": callback_id,
+                    "private_metadata": "",
+                    "state": {"values": values},
+                },
+            },
+            **kwargs,
+        )

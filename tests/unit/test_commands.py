@@ -1,0 +1,24 @@
+import pytest
+
+from bot.commands import MentorCommand, parse_command
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", MentorCommand("help", "")),
+        (None, MentorCommand("help", "")),
+        ("   \t", MentorCommand("help", "")),
+        ("\u200f", MentorCommand("help", "")),
+        ("help", MentorCommand("help", "")),
+        ("HELP me", MentorCommand("help", "me")),
+        ("offer SQL, Go", MentorCommand("offer", "SQL, Go")),
+        ("offer", MentorCommand("offer", "")),
+        ("learn   delegation\nand more", MentorCommand("learn", "delegation\nand more")),
+        ("Profile", MentorCommand("profile", "")),
+        ("dance now", MentorCommand("unknown", "now", typed="dance")),
+        ("ask how do I", MentorCommand("unknown", "how do I", typed="ask")),
+    ],
+)
+def test_text_after_mentor_becomes_a_subcommand_and_its_argument(text, expected):
+    assert parse_command(text) == expected
