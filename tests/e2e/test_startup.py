@@ -6,10 +6,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 
-from tests.support.fake_slack import DEFAULT_TOKEN
+from tests.support.fake_slack import APP_TOKEN, DEFAULT_TOKEN
 from tests.support.running_app import SIGNING_SECRET
 from tests.support.slack_requests import SlackSender, http_request
 
@@ -115,6 +116,36 @@ def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
         assert reply.status == 200 and reply.seconds < 3
         assert "`/mentor offer" in reply.json()["text"]
         assert slack.command("help", secret="forged").status == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_python_app_py_with_an_app_token_serves_slack_over_socket_mode(fake_slack, tmp_path):
+    environ = {
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_BOT_TOKEN": DEFAULT_TOKEN,
+        "SLACK_APP_TOKEN": APP_TOKEN,
+        "SLACK_API_URL": fake_slack.api_url,
+        "PORT": str(free_port()),
+    }
+    server = subprocess.Popen(
+        [sys.executable, str(APP)], env={"PATH": os.environ["PATH"], **environ}, cwd=tmp_path, stderr=subprocess.PIPE
+    )
+    try:
+        assert fake_slack.socket_mode.connected.wait(timeout=30), "app.py never connected over Socket Mode"
+        sender = SlackSender("unused", SIGNING_SECRET, fake_slack)
+        fake_slack.socket_mode.send(
+            {
+                "envelope_id": "env-1",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": dict(parse_qsl(sender.command_body("help", user_id="UANA"))),
+            }
+        )
+        [ack] = fake_slack.wait_for("socket_mode", timeout=10)
+        assert ack.args["envelope_id"] == "env-1"
+        assert "`/mentor offer" in ack.args["payload"]["text"]
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -18,8 +18,11 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from tests.support.fake_socket_mode import FakeSocketMode
+
 DEFAULT_TEAM = "T0MENTOR"
 DEFAULT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
 BOT_USER = "UMENTORBOT"
 
 
@@ -45,6 +48,8 @@ class FakeSlack:
     tokens: dict[str, str] = field(default_factory=lambda: {DEFAULT_TOKEN: DEFAULT_TEAM})
     users: dict[str, dict] = field(default_factory=dict)
     oauth_codes: dict[str, Installation] = field(default_factory=dict)
+    # method -> Slack error code it answers with, for testing how the app copes
+    errors: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         self._calls: list[Call] = []
@@ -54,6 +59,9 @@ class FakeSlack:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # Socket Mode: opened by apps.connections.open; what the app sends back is
+        # recorded as calls to "socket_mode".
+        self.socket_mode = FakeSocketMode(lambda message: self._record(Call("socket_mode", message, None)))
 
     # --- lifecycle -------------------------------------------------------------
     def start(self) -> "FakeSlack":
@@ -61,6 +69,7 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        self.socket_mode.stop()
         self._server.shutdown()
         self._server.server_close()
 
@@ -101,9 +110,15 @@ class FakeSlack:
     def answer(self, method: str, args: dict, token: str | None) -> dict:
         if method == "oauth.v2.access":
             return self._oauth_access(args)
+        if method == "apps.connections.open":
+            if token != APP_TOKEN:
+                return {"ok": False, "error": "invalid_auth"}
+            return {"ok": True, "url": self.socket_mode.url}
         team_id = self.tokens.get(token or "")
         if team_id is None:
             return {"ok": False, "error": "invalid_auth"}
+        if method in self.errors:
+            return {"ok": False, "error": self.errors[method]}
         problem = self._invalid_payload(method, args)
         if problem:
             self.invalid_payloads.append((method, problem))

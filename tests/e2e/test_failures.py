@@ -1,0 +1,38 @@
+"""When something fails, the member hears about it privately and nothing is half-done."""
+
+def break_database(mentor, tmp_path) -> None:
+    """Put a directory where the SQLite file was: every new connection fails to open it."""
+    mentor.engine.dispose()
+    for leftover in tmp_path.glob("mentor.db*"):
+        leftover.unlink()
+    (tmp_path / "mentor.db").mkdir()
+
+
+def test_a_database_that_does_not_answer_gets_a_friendly_try_again(mentor, tmp_path):
+    break_database(mentor, tmp_path)
+
+    reply = mentor.slack.command("offer SQL", user_id="UANA")
+
+    assert reply.status == 200
+    [answer] = mentor.fake_slack.wait_for("response_url")
+    assert "couldn't reach its database" in answer.args["text"]
+    assert "Traceback" not in answer.args["text"]
+
+
+def test_home_says_so_when_the_profile_cannot_be_read(mentor, tmp_path):
+    break_database(mentor, tmp_path)
+
+    mentor.slack.app_home_opened("UANA")
+
+    [publish] = mentor.fake_slack.wait_for("views.publish")
+    assert "couldn't reach its database" in str(publish.args["view"])
+
+
+def test_an_unexpected_slack_error_gets_a_private_apology_not_silence(mentor):
+    mentor.fake_slack.errors["views.open"] = "expired_trigger_id"
+
+    mentor.slack.command("profile", user_id="UANA")
+
+    [answer] = mentor.fake_slack.wait_for("response_url")
+    assert "Something went wrong on Mentor's side" in answer.args["text"]
+    assert answer.args.get("response_type") == "ephemeral"
