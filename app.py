@@ -1,7 +1,9 @@
 """Mentor's entry point: reads the configuration, wires the parts, serves Slack.
 
-    python app.py            serve Slack (Socket Mode with SLACK_APP_TOKEN, else HTTP on $PORT)
-    python app.py migrate    apply pending database migrations and exit
+    python app.py              serve Slack (Socket Mode with SLACK_APP_TOKEN, else HTTP on $PORT),
+                               with the scheduler's jobs in the same process
+    python app.py migrate      apply pending database migrations and exit
+    python app.py expire-asks  widen or close the asks nobody accepted in time, once, and exit
 
 This is the only module that reads the environment (and `.env`, through python-dotenv).
 """
@@ -11,7 +13,9 @@ import os
 import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from slack_bolt import App
@@ -26,8 +30,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 import handlers
+from bot.asks import AskPolicy
 from bot.ids import BOT_SCOPES
-from handlers.deps import Deps
+from handlers.ask_flow import expire_due_asks
+from handlers.deps import Deps, utc_now
 from handlers.logs import configure_logging
 from handlers.web import make_wsgi_app
 from storage.db import Store, make_engine
@@ -43,7 +49,9 @@ HTTP_THREADS = 32
 OAUTH_STATE_SECONDS = 600
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 NOT_INSTALLED = "Mentor isn't installed in this workspace, or its installation was removed. Ask a workspace admin to install it."
-USAGE = "usage: python app.py [migrate]"
+USAGE = "usage: python app.py [migrate | expire-asks]"
+COMMANDS = ([], ["migrate"], ["expire-asks"])
+JOB_INTERVAL_MINUTES = 5
 
 
 class ConfigError(ValueError):
@@ -61,6 +69,7 @@ class Config:
     database_url: str
     port: int
     admin_ids: frozenset[str]
+    ask_policy: AskPolicy
 
     @property
     def uses_oauth(self) -> bool:
@@ -122,6 +131,9 @@ def load_config(environ) -> Config:
     if bad_ids:
         raise ConfigError(f"MENTOR_ADMINS must be comma-separated Slack user ids like U012ABC; not {bad_ids[0]!r}")
 
+    fanout = _bounded_int(get("MENTOR_ASK_FANOUT"), "MENTOR_ASK_FANOUT", 3, 1, 10)
+    timeout_hours = _bounded_int(get("MENTOR_ASK_TIMEOUT_HOURS"), "MENTOR_ASK_TIMEOUT_HOURS", 48, 1, 720)
+
     return Config(
         signing_secret=signing_secret,
         bot_token=bot_token,
@@ -132,7 +144,16 @@ def load_config(environ) -> Config:
         database_url=database_url_from(environ),
         port=int(port_text),
         admin_ids=admin_ids,
+        ask_policy=AskPolicy(fanout=fanout, timeout=timedelta(hours=timeout_hours)),
     )
+
+
+def _bounded_int(text: str | None, name: str, default: int, low: int, high: int) -> int:
+    if text is None:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}")
+    return int(text)
 
 
 def make_client(config: Config) -> WebClient:
@@ -145,21 +166,50 @@ def make_client(config: Config) -> WebClient:
     )
 
 
-def create_app(config: Config, store: Store, client: WebClient) -> App:
-    """The Bolt app with every listener registered. With a bot token it verifies the
-    token against Slack (auth.test) now, so a wrong one fails at start."""
+def create_app(
+    config: Config, store: Store, client: WebClient, clock: Callable[[], datetime] = utc_now
+) -> tuple[App, Deps]:
+    """The Bolt app with every listener registered, and what the listeners and jobs share.
+    With a bot token it verifies the token against Slack (auth.test) now, so a wrong one
+    fails at start."""
+    installations = (
+        SQLAlchemyInstallationStore(client_id=config.client_id, engine=store.engine) if config.uses_oauth else None
+    )
     app = App(
         signing_secret=config.signing_secret,
         client=client,  # carries the bot token in single-workspace mode
-        oauth_settings=oauth_settings(config, store, client) if config.uses_oauth else None,
+        oauth_settings=oauth_settings(config, store, client, installations) if installations else None,
         user_facing_authorize_error_message=NOT_INSTALLED,
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
-    handlers.register(app, Deps(store=store, admin_ids=config.admin_ids))
-    return app
+    deps = Deps(
+        store=store,
+        admin_ids=config.admin_ids,
+        ask_policy=config.ask_policy,
+        clock=clock,
+        client_for=workspace_clients(client, installations),
+    )
+    handlers.register(app, deps)
+    return app, deps
 
 
-def oauth_settings(config: Config, store: Store, client: WebClient) -> OAuthSettings:
+def workspace_clients(client: WebClient, installations: SQLAlchemyInstallationStore | None):
+    """For jobs, which run outside any request: a client with the workspace's bot token."""
+
+    def client_for(team_id: str) -> WebClient | None:
+        if installations is None:
+            return client
+        bot = installations.find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None:
+            return None
+        return WebClient(token=bot.bot_token, base_url=client.base_url, retry_handlers=client.retry_handlers)
+
+    return client_for
+
+
+def oauth_settings(
+    config: Config, store: Store, client: WebClient, installations: SQLAlchemyInstallationStore
+) -> OAuthSettings:
     """Slack's install flow, with installations and state kept in our database by slack-sdk's stores."""
     # GovSlack and test servers: the authorize page lives beside the Web API.
     authorize_url = client.base_url.removesuffix("api/") + "oauth/v2/authorize"
@@ -167,11 +217,22 @@ def oauth_settings(config: Config, store: Store, client: WebClient) -> OAuthSett
         client_id=config.client_id,
         client_secret=config.client_secret,
         scopes=list(BOT_SCOPES),
-        installation_store=SQLAlchemyInstallationStore(client_id=config.client_id, engine=store.engine),
+        installation_store=installations,
         state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=store.engine),
         installation_store_bot_only=True,
         authorization_url=authorize_url,
     )
+
+
+def start_scheduler(deps: Deps) -> None:
+    """The jobs that run on a clock, in this process (APScheduler, in a background thread)."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(
+        expire_due_asks, "interval", minutes=JOB_INTERVAL_MINUTES, args=[deps], max_instances=1, coalesce=True
+    )
+    scheduler.start()
 
 
 def serve(app: App, store: Store, config: Config) -> None:
@@ -197,7 +258,7 @@ def main(argv: list[str]) -> int:
     from dotenv import find_dotenv, load_dotenv
 
     load_dotenv(find_dotenv(usecwd=True))  # .env in the working directory; set variables win
-    if argv not in ([], ["migrate"]):
+    if argv not in COMMANDS:
         print(USAGE, file=sys.stderr)
         return 2
     try:
@@ -218,11 +279,15 @@ def main(argv: list[str]) -> int:
 
     store = Store(engine)
     try:
-        app = create_app(config, store, make_client(config))
+        app, deps = create_app(config, store, make_client(config))
     except (BoltError, SlackApiError) as error:
         return fail(f"Slack refused SLACK_BOT_TOKEN ({_slack_reason(error)})")
     except OSError as error:
         return fail(f"cannot reach Slack's Web API ({type(error).__name__}); check SLACK_API_URL and the network")
+    if argv == ["expire-asks"]:
+        logger.info("Handled %d expired asks", expire_due_asks(deps))
+        return 0
+    start_scheduler(deps)
     serve(app, store, config)
     return 0
 

@@ -39,6 +39,10 @@ def button(text: str, action_id: str, value: str | None = None, style: str | Non
     return element
 
 
+def divider() -> dict:
+    return {"type": "divider"}
+
+
 def actions(*elements: dict) -> dict:
     return {"type": "actions", "elements": list(elements)}
 

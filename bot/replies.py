@@ -8,6 +8,9 @@ from bot.skills import Skill, SkillKind
 from bot.text import shown
 
 _USAGE_LINES = (
+    ("ask How do I …?", "ask the colleagues best placed to help (tag a skill: `#sql`)"),
+    ("asks", "see and cancel your open asks"),
+    ("network", "your mentors, one per skill you want to grow, and the gaps"),
     ("offer SQL, public speaking", "add skills you can help with (alone: list them)"),
     ("learn delegation", "add skills you want to grow (alone: list them)"),
     ("profile", "edit your profile: skills, objectives, career stage, team, capacity"),

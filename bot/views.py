@@ -1,11 +1,14 @@
 """The profile modal and the App Home tab."""
 
-from bot import blocks
+from bot import ask_messages, blocks
+from bot.asking import Network
+from bot.asks import Ask
 from bot.ids import OPEN_PROFILE, PROFILE_VIEW, SLASH_COMMAND, ProfileField
 from bot.profile import DEFAULT_CAPACITY, MAX_CAPACITY, MAX_OBJECTIVES_LENGTH, MAX_TEAM_LENGTH, CareerStage, Profile
 from bot.text import escape_mrkdwn, shown
 
 SKILLS_INPUT_LIMIT = 2000
+MAX_HOME_BLOCKS = 100
 SPONSORING_OPTION = "yes"
 
 
@@ -147,9 +150,19 @@ def _welcome_blocks() -> list[dict]:
     ]
 
 
-def home(profile: Profile | None) -> dict:
-    """The App Home tab: the member's profile, or a welcome for someone without one."""
-    return {"type": "home", "blocks": _profile_blocks(profile) if profile else _welcome_blocks()}
+def _open_asks_blocks(open_asks: list[Ask]) -> list[dict]:
+    if not open_asks:
+        return []
+    return [blocks.divider(), *ask_messages.my_asks(open_asks)["blocks"]]
+
+
+def home(profile: Profile | None, open_asks: list[Ask] = (), network: Network | None = None) -> dict:
+    """The App Home tab: the member's profile (or a welcome), their open asks, their mentor network."""
+    body = _profile_blocks(profile) if profile else _welcome_blocks()
+    body += _open_asks_blocks(list(open_asks))
+    if profile is not None and network is not None:
+        body += [blocks.divider(), *ask_messages.network(network)]
+    return {"type": "home", "blocks": body[:MAX_HOME_BLOCKS]}
 
 
 def notice_modal(title: str, text: str) -> dict:

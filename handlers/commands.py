@@ -3,10 +3,12 @@
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import ids, replies, services
+from bot import ask_messages, asking, ids, replies, services
+from bot.asks import clean_question
 from bot.commands import parse_command
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.skills import SkillKind
+from handlers import ask_flow
 from handlers.deps import Deps, workspace_of
 from handlers.render import open_profile_modal
 
@@ -23,17 +25,47 @@ def register(app: App, deps: Deps) -> None:
         if parsed.name == "unknown":
             ack(**replies.usage(parsed.typed))
             return
-        ack()
+        if parsed.name == "ask":
+            try:
+                clean_question(parsed.argument)  # pure and quick: a bad question is refused in the ack itself
+            except InvalidInput as error:
+                ack(**replies.invalid_input(error))
+                return
+            ack(**ask_messages.looking())
+        else:
+            ack()
         team_id, user_id = workspace_of(context), context.user_id
         try:
             if parsed.name == "profile":
                 open_profile_modal(client, deps, team_id, user_id, command["trigger_id"])
+            elif parsed.name == "ask":
+                start_ask(client, deps, team_id, user_id, parsed.argument, respond)
+            elif parsed.name == "asks":
+                with deps.store.transaction() as repositories:
+                    respond(**ask_messages.my_asks(repositories.asks.pending_of(team_id, user_id)))
+            elif parsed.name == "network":
+                with deps.store.transaction() as repositories:
+                    network = asking.mentor_network(repositories.asks, repositories.profiles, team_id, user_id)
+                respond(**ask_messages.network_reply(network))
             else:
-                respond(**skills_reply(deps, team_id, user_id, _SKILL_KINDS[parsed.name], parsed.argument))
+                kind = _SKILL_KINDS[parsed.name]
+                message = skills_reply(deps, team_id, user_id, kind, parsed.argument)
+                if kind is SkillKind.OFFER and parsed.argument.strip():
+                    ask_flow.refresh_member(client, deps, team_id, user_id)  # a new mentor's time zone
+                respond(**message)
         except InvalidInput as error:
             respond(**replies.invalid_input(error))
         except TemporarilyUnavailable as error:
             respond(**replies.unavailable(error.message))
+
+
+def start_ask(client: WebClient, deps: Deps, team_id: str, user_id: str, question: str, respond: Respond) -> None:
+    ask_flow.refresh_member(client, deps, team_id, user_id)
+    with deps.store.transaction() as repositories:
+        routed = asking.start_ask(
+            repositories.asks, repositories.profiles, team_id, user_id, question, deps.clock(), deps.ask_policy
+        )
+    ask_flow.deliver_routed(client, deps, routed, lambda message: respond(**message))
 
 
 def skills_reply(deps: Deps, team_id: str, user_id: str, kind: SkillKind, argument: str) -> dict:

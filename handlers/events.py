@@ -3,10 +3,9 @@
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot import ids, views
-from bot.errors import TemporarilyUnavailable
+from bot import ids
 from handlers.deps import Deps, workspace_of
-from handlers.render import load_profile, publish_home
+from handlers.render import refresh_home
 
 
 def register(app: App, deps: Deps) -> None:
@@ -14,10 +13,4 @@ def register(app: App, deps: Deps) -> None:
     def handle_app_home_opened(event: dict, client: WebClient, context) -> None:
         if event.get("tab") != "home":
             return  # the Messages tab also sends this event
-        user_id = context.user_id
-        try:
-            profile = load_profile(deps, workspace_of(context), user_id)
-        except TemporarilyUnavailable as error:
-            client.views_publish(user_id=user_id, view=views.home_notice(error.message))
-            return
-        publish_home(client, user_id, profile)
+        refresh_home(client, deps, workspace_of(context), context.user_id)

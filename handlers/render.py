@@ -1,11 +1,12 @@
-"""Reading a member's profile and showing it in Slack: the modal and the Home tab."""
+"""Reading what a member sees and showing it in Slack: the profile modal and the Home tab."""
 
 import logging
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import views
+from bot import asking, views
+from bot.errors import TemporarilyUnavailable
 from bot.profile import Profile
 from handlers.deps import Deps
 
@@ -21,9 +22,21 @@ def open_profile_modal(client: WebClient, deps: Deps, team_id: str, user_id: str
     client.views_open(trigger_id=trigger_id, view=views.profile_modal(load_profile(deps, team_id, user_id)))
 
 
-def publish_home(client: WebClient, user_id: str, profile: Profile | None) -> None:
+def home_view(deps: Deps, team_id: str, user_id: str) -> dict:
+    """The member's Home tab; a notice instead when the database does not answer."""
     try:
-        client.views_publish(user_id=user_id, view=views.home(profile))
+        with deps.store.transaction() as repositories:
+            profile = repositories.profiles.get(team_id, user_id)
+            open_asks = repositories.asks.pending_of(team_id, user_id)
+            network = asking.mentor_network(repositories.asks, repositories.profiles, team_id, user_id)
+    except TemporarilyUnavailable as error:
+        return views.home_notice(error.message)
+    return views.home(profile, open_asks, network)
+
+
+def refresh_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:
+    try:
+        client.views_publish(user_id=user_id, view=home_view(deps, team_id, user_id))
     except SlackApiError as error:
-        # The Home tab is refreshed again whenever the member opens it.
+        # The Home tab is drawn again whenever the member opens it.
         logger.warning("views.publish failed: %s", error.response.get("error"))

@@ -3,13 +3,15 @@
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import ids, services
-from bot.errors import TemporarilyUnavailable
+from bot import asking, ids, services
+from bot.asks import clean_question
+from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.ids import ProfileField
 from bot.profile import ProfileForm, ProfileFormErrors, profile_from_form
 from bot.views import SPONSORING_OPTION
+from handlers import ask_flow
 from handlers.deps import Deps, workspace_of
-from handlers.render import publish_home
+from handlers.render import refresh_home
 
 
 def register(app: App, deps: Deps) -> None:
@@ -30,7 +32,31 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={ProfileField.OFFERS: error.message})
             return
         ack()
-        publish_home(client, user_id, saved)
+        if saved.offers:
+            ask_flow.refresh_member(client, deps, team_id, user_id)  # a mentor's time zone, for ranking
+        refresh_home(client, deps, team_id, user_id)
+
+    @app.view(ids.ASK_VIEW)
+    def handle_ask_submission(ack: Ack, view: dict, client: WebClient, context) -> None:
+        """"Find a mentor": the question typed in the modal, about the skill it was opened for."""
+        team_id, user_id = workspace_of(context), context.user_id
+        state = view.get("state", {}).get("values", {}).get(ids.ASK_QUESTION, {}).get(ids.ASK_QUESTION, {})
+        question = state.get("value") if isinstance(state, dict) else None
+        try:
+            clean_question(question or "")
+            with deps.store.transaction() as repositories:
+                skill = asking.known_skill(repositories.asks, team_id, view.get("private_metadata") or "")
+        except (InvalidInput, TemporarilyUnavailable) as error:
+            ack(response_action="errors", errors={ids.ASK_QUESTION: error.message})
+            return
+        ack()
+        ask_flow.refresh_member(client, deps, team_id, user_id)
+        with deps.store.transaction() as repositories:
+            routed = asking.start_ask(
+                repositories.asks, repositories.profiles, team_id, user_id, question, deps.clock(), deps.ask_policy,
+                skill=skill,
+            )
+        ask_flow.deliver_routed(client, deps, routed, ask_flow.reply_by_dm(client, user_id))
 
 
 def profile_form(values: dict) -> ProfileForm:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import TemporarilyUnavailable
+from storage.asks import AskRepository
 from storage.repositories import ProfileRepository
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -54,6 +55,10 @@ class Repositories:
     @property
     def profiles(self) -> ProfileRepository:
         return ProfileRepository(self.session)
+
+    @property
+    def asks(self) -> AskRepository:
+        return AskRepository(self.session)
 
 
 class Store:

@@ -1,20 +1,24 @@
 """Typed SQLAlchemy models. Every table starts with the workspace's `team_id`."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
     Integer,
     String,
     Text,
+    Index,
     UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UtcDateTime
 
 SLACK_ID = String(32)
 
@@ -35,6 +39,12 @@ class Member(Base):
     team: Mapped[str] = mapped_column(String(80), default="")
     open_to_sponsoring: Mapped[bool] = mapped_column(Boolean, default=False)
     capacity: Mapped[int] = mapped_column(Integer)
+    # From users.info, refreshed when stale: for overlapping working hours.
+    utc_offset_seconds: Mapped[int | None] = mapped_column(Integer)
+    timezone_checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    deactivated: Mapped[bool] = mapped_column(Boolean, default=False)
+    give_first_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
@@ -70,6 +80,7 @@ class MemberSkill(Base):
             name="fk_member_skills_member",
         ),
         CheckConstraint("kind IN ('offer', 'want')", name="ck_member_skills_kind"),
+        Index("ix_member_skills_skill", "team_id", "kind", "skill_id"),
     )
 
     team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
@@ -82,3 +93,49 @@ class MemberSkill(Base):
 
     member: Mapped[Member] = relationship(back_populates="skills")
     skill: Mapped[Skill] = relationship(lazy="joined")
+
+
+class Ask(Base):
+    """A question and where it stands; `question` is seen only by the asker and the people asked."""
+
+    __tablename__ = "asks"
+    __table_args__ = (
+        Index("ix_asks_asker", "team_id", "asker_id", "status"),
+        Index("ix_asks_mentor", "team_id", "mentor_id", "status"),
+        Index("ix_asks_deadline", "status", "deadline_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    asker_id: Mapped[str] = mapped_column(SLACK_ID)
+    question: Mapped[str] = mapped_column(Text)
+    skill_id: Mapped[int | None] = mapped_column(ForeignKey("skills.id", ondelete="SET NULL", name="fk_asks_skill"))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    deadline_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    widened: Mapped[bool] = mapped_column(Boolean, default=False)
+    mentor_id: Mapped[str | None] = mapped_column(SLACK_ID)
+    matched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    group_channel: Mapped[str | None] = mapped_column(SLACK_ID)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    skill: Mapped[Skill | None] = relationship(lazy="joined")
+
+
+class AskCandidate(Base):
+    """A member asked whether they can help, and the DM that asked them."""
+
+    __tablename__ = "ask_candidates"
+    __table_args__ = (Index("ix_ask_candidates_member", "team_id", "user_id", "notified_at"),)
+
+    ask_id: Mapped[int] = mapped_column(
+        ForeignKey("asks.id", ondelete="CASCADE", name="fk_ask_candidates_ask"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    position: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    notified_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    channel: Mapped[str | None] = mapped_column(SLACK_ID)
+    message_ts: Mapped[str | None] = mapped_column(String(32))

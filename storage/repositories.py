@@ -1,6 +1,8 @@
 """Repositories: they read and write domain objects and never commit."""
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -25,7 +27,7 @@ class ProfileRepository:
 
     def add_skills(self, team_id: str, user_id: str, kind: SkillKind, skills: list[Skill]) -> list[Skill]:
         member = self._member(team_id, user_id)
-        vocabulary = self._vocabulary(team_id, skills)
+        vocabulary = vocabulary_rows(self.session, team_id, skills)
         present = {(link.kind, link.skill_id) for link in member.skills}
         position = max((link.position for link in member.skills), default=-1)
         added = []
@@ -47,7 +49,7 @@ class ProfileRepository:
         member.open_to_sponsoring = profile.open_to_sponsoring
         member.capacity = profile.capacity
 
-        vocabulary = self._vocabulary(profile.team_id, [*profile.offers, *profile.wants])
+        vocabulary = vocabulary_rows(self.session, profile.team_id, [*profile.offers, *profile.wants])
         existing = {(link.kind, link.skill_id): link for link in member.skills}
         links = []
         for kind, skills in ((SkillKind.OFFER, profile.offers), (SkillKind.WANT, profile.wants)):
@@ -62,6 +64,35 @@ class ProfileRepository:
         self.session.flush()
         return _to_profile(member)
 
+    def timezone(self, team_id: str, user_id: str) -> tuple[int | None, datetime | None]:
+        """The member's cached UTC offset in seconds, and when it was last read from Slack."""
+        member = self.session.get(models.Member, (team_id, user_id))
+        return (member.utc_offset_seconds, member.timezone_checked_at) if member is not None else (None, None)
+
+    def record_slack_profile(
+        self, team_id: str, user_id: str, utc_offset_seconds: int | None, deactivated: bool, now: datetime
+    ) -> None:
+        """Cache what users.info said; the member row exists once they have used Mentor."""
+        member = self._member(team_id, user_id)
+        member.utc_offset_seconds = utc_offset_seconds
+        member.deactivated = deactivated
+        member.timezone_checked_at = now
+        self.session.flush()
+
+    def claim_give_first_reminder(self, team_id: str, user_id: str) -> bool:
+        """True the first time only: the give-first reminder is shown once per member."""
+        result = self.session.execute(
+            update(models.Member)
+            .where(
+                models.Member.team_id == team_id,
+                models.Member.user_id == user_id,
+                models.Member.give_first_reminded.is_(False),
+            )
+            .values(give_first_reminded=True)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
     def _member(self, team_id: str, user_id: str) -> models.Member:
         member = self.session.get(models.Member, (team_id, user_id))
         if member is None:
@@ -73,21 +104,20 @@ class ProfileRepository:
             member = self.session.get_one(models.Member, (team_id, user_id))
         return member
 
-    def _vocabulary(self, team_id: str, skills: list[Skill]) -> dict[str, models.Skill]:
-        """The workspace's rows for these skills, adding the missing ones; an existing
-        label wins over the one just typed."""
-        wanted = {skill.key: skill for skill in skills}
-        if not wanted:
-            return {}
-        _insert_ignoring_duplicates(
-            self.session,
-            models.Skill,
-            [{"team_id": team_id, "key": skill.key, "label": skill.label} for skill in wanted.values()],
-        )
-        rows = self.session.scalars(
-            select(models.Skill).where(models.Skill.team_id == team_id, models.Skill.key.in_(wanted))
-        )
-        return {row.key: row for row in rows}
+
+def vocabulary_rows(session: Session, team_id: str, skills: list[Skill]) -> dict[str, models.Skill]:
+    """The workspace's rows for these skills, adding the missing ones; an existing
+    label wins over the one just typed."""
+    wanted = {skill.key: skill for skill in skills}
+    if not wanted:
+        return {}
+    _insert_ignoring_duplicates(
+        session,
+        models.Skill,
+        [{"team_id": team_id, "key": skill.key, "label": skill.label} for skill in wanted.values()],
+    )
+    rows = session.scalars(select(models.Skill).where(models.Skill.team_id == team_id, models.Skill.key.in_(wanted)))
+    return {row.key: row for row in rows}
 
 
 def _to_profile(member: models.Member) -> Profile:

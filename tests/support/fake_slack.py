@@ -31,6 +31,7 @@ class Call:
     method: str  # a Web API method such as "views.open", or "response_url"
     args: dict
     token: str | None
+    response: dict = field(default_factory=dict)  # what the fake answered
 
 
 @dataclass
@@ -140,8 +141,10 @@ class FakeSlack:
         if method == "conversations.open":
             users = args.get("users", "").replace(",", "")
             return {"ok": True, "channel": {"id": "D" + users}}
-        if method in ("chat.postMessage", "chat.update"):
+        if method == "chat.postMessage":
             return {"ok": True, "channel": args.get("channel"), "ts": self._next_ts(), "message": {}}
+        if method == "chat.update":
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
         if method.startswith("views."):
@@ -242,7 +245,7 @@ def _handler_for(fake: FakeSlack):
                 return
             method = path.removeprefix("/api/")
             answer = fake.answer(method, args, token)
-            fake._record(Call(method, args, token))
+            fake._record(Call(method, args, token, answer))
             self._send(200, json.dumps(answer).encode(), "application/json; charset=utf-8")
 
         def _send(self, status: int, body: bytes, content_type: str):

@@ -1,6 +1,7 @@
 """The real app, built exactly as app.py builds it, served by waitress on a loopback port."""
 
 import threading
+from datetime import datetime, timedelta, timezone
 
 from waitress.server import create_server
 
@@ -14,6 +15,19 @@ from tests.support.slack_requests import SlackSender
 SIGNING_SECRET = "test-signing-secret"
 
 
+class FakeClock:
+    """A clock the test moves: it starts at a fixed Monday morning and stands still."""
+
+    def __init__(self, now: datetime = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
 def app_environ(fake_slack: FakeSlack, database_url: str, **overrides: str) -> dict:
     return {
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -25,13 +39,16 @@ def app_environ(fake_slack: FakeSlack, database_url: str, **overrides: str) -> d
 
 
 class RunningApp:
-    def __init__(self, fake_slack: FakeSlack, environ: dict):
+    def __init__(self, fake_slack: FakeSlack, environ: dict, clock=None):
         self.fake_slack = fake_slack
         self.config = mentor_app.load_config(environ)
         self.engine = make_engine(self.config.database_url)
         upgrade(self.engine)
         self.store = Store(self.engine)
-        self.bolt = mentor_app.create_app(self.config, self.store, mentor_app.make_client(self.config))
+        self.clock = clock or FakeClock()
+        self.bolt, self.deps = mentor_app.create_app(
+            self.config, self.store, mentor_app.make_client(self.config), clock=self.clock
+        )
         self._server = create_server(make_wsgi_app(self.bolt, self.store), host="127.0.0.1", port=0, threads=8)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()

@@ -123,20 +123,34 @@ class SlackSender:
         body = urlencode({"payload": json.dumps(payload)})
         return self.post(body, "application/x-www-form-urlencoded", **kwargs)
 
-    def click(self, action_id: str, user_id: str, value: str | None = None, **kwargs) -> Reply:
-        action = {"type": "button", "action_id": action_id, "block_id": "b1", "action_ts": "1.0"}
+    def click(
+        self,
+        action_id: str,
+        user_id: str,
+        value: str | None = None,
+        message: tuple[str, str] | None = None,
+        block_id: str = "b1",
+        **kwargs,
+    ) -> Reply:
+        """A click on a button (or Enter in a dispatching input) on the Home tab, or in a
+        message when `message` gives its (channel, ts)."""
+        action = {"type": "button", "action_id": action_id, "block_id": block_id, "action_ts": "1.0"}
         if value is not None:
             action["value"] = value
-        return self.interaction(
-            {
-                "type": "block_actions",
-                "user": {"id": user_id, "team_id": kwargs.get("team_id") or self.team_id},
-                "trigger_id": f"trigger-{next(_trigger_ids)}",
-                "container": {"type": "view", "view_id": "VHOME"},
-                "actions": [action],
-            },
-            **kwargs,
-        )
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user_id, "team_id": kwargs.get("team_id") or self.team_id},
+            "trigger_id": f"trigger-{next(_trigger_ids)}",
+            "container": {"type": "view", "view_id": "VHOME"},
+            "actions": [action],
+        }
+        if message is not None:
+            channel, ts = message
+            payload["container"] = {"type": "message", "channel_id": channel, "message_ts": ts, "is_ephemeral": False}
+            payload["channel"] = {"id": channel}
+            payload["message"] = {"ts": ts, "type": "message"}
+            payload["response_url"] = self.fake_slack.response_url(f"action-{user_id}-{next(_trigger_ids)}")
+        return self.interaction(payload, **kwargs)
 
     def submit_view(self, callback_id: str, values: dict, user_id: str, **kwargs) -> Reply:
         return self.interaction(

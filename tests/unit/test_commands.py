@@ -17,7 +17,8 @@ from bot.commands import MentorCommand, parse_command
         ("learn   delegation\nand more", MentorCommand("learn", "delegation\nand more")),
         ("Profile", MentorCommand("profile", "")),
         ("dance now", MentorCommand("unknown", "now", typed="dance")),
-        ("ask how do I", MentorCommand("unknown", "how do I", typed="ask")),
+        ("ask how do I", MentorCommand("ask", "how do I")),
+        ("pause 2w", MentorCommand("unknown", "2w", typed="pause")),
     ],
 )
 def test_text_after_mentor_becomes_a_subcommand_and_its_argument(text, expected):

@@ -1,0 +1,308 @@
+"""AskRepository: asks, the candidates asked, and what ranking needs to know."""
+
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.asks import Ask, AskPolicy, AskStatus, CandidateStatus, Notification
+from bot.ranking import MentorCandidate
+from bot.skills import Skill, SkillKind
+from storage import models
+from storage.repositories import vocabulary_rows
+
+
+def _to_ask(row: models.Ask) -> Ask:
+    return Ask(
+        id=row.id,
+        team_id=row.team_id,
+        asker_id=row.asker_id,
+        question=row.question,
+        skill=Skill(key=row.skill.key, label=row.skill.label) if row.skill is not None else None,
+        status=AskStatus(row.status),
+        created_at=row.created_at,
+        deadline_at=row.deadline_at,
+        widened=row.widened,
+        mentor_id=row.mentor_id,
+    )
+
+
+class AskRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    # --- the vocabulary ----------------------------------------------------------
+    def vocabulary(self, team_id: str) -> list[Skill]:
+        rows = self.session.execute(select(models.Skill.key, models.Skill.label).where(models.Skill.team_id == team_id))
+        return [Skill(key=key, label=label) for key, label in rows]
+
+    def _skill_id(self, team_id: str, skill: Skill) -> int:
+        """The vocabulary row of a skill, created when a tag names a new one."""
+        return vocabulary_rows(self.session, team_id, [skill])[skill.key].id
+
+    def most_offered(self, team_id: str, limit: int) -> list[Skill]:
+        """The skills most members offer: suggestions when a question names none."""
+        offered = func.count(models.MemberSkill.user_id)
+        rows = self.session.execute(
+            select(models.Skill.key, models.Skill.label)
+            .join(models.MemberSkill, models.MemberSkill.skill_id == models.Skill.id)
+            .where(models.Skill.team_id == team_id, models.MemberSkill.kind == SkillKind.OFFER.value)
+            .group_by(models.Skill.key, models.Skill.label)
+            .order_by(offered.desc(), models.Skill.key)
+            .limit(limit)
+        )
+        return [Skill(key=key, label=label) for key, label in rows]
+
+    # --- asks ----------------------------------------------------------------------
+    def create(
+        self, team_id: str, asker_id: str, question: str, skill: Skill | None, now: datetime, status: AskStatus
+    ) -> Ask:
+        row = models.Ask(
+            team_id=team_id,
+            asker_id=asker_id,
+            question=question,
+            skill_id=self._skill_id(team_id, skill) if skill else None,
+            status=status.value,
+            created_at=now,
+            widened=False,
+        )
+        self.session.add(row)
+        self.session.flush()
+        self.session.refresh(row)
+        return _to_ask(row)
+
+    def get(self, team_id: str, ask_id: int) -> Ask | None:
+        row = self.session.get(models.Ask, ask_id)
+        return _to_ask(row) if row is not None and row.team_id == team_id else None
+
+    def set_skill(self, ask_id: int, skill: Skill) -> None:
+        row = self.session.get_one(models.Ask, ask_id)
+        row.skill_id = self._skill_id(row.team_id, skill)
+        self.session.flush()
+        self.session.expire(row, ["skill"])
+
+    def transition(
+        self, ask_id: int, expected: set[AskStatus], status: AskStatus, now: datetime, **changes
+    ) -> bool:
+        """Move an ask to `status` only if it is still in one of `expected`: two clicks
+        racing for the same ask cannot both win."""
+        values = {"status": status.value, **changes}
+        if status in (AskStatus.UNANSWERED, AskStatus.CANCELLED):
+            values["closed_at"] = now
+        result = self.session.execute(
+            update(models.Ask)
+            .where(models.Ask.id == ask_id, models.Ask.status.in_([s.value for s in expected]))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.expire_all()
+        return result.rowcount == 1
+
+    def set_group_channel(self, ask_id: int, channel: str) -> None:
+        self.session.get_one(models.Ask, ask_id).group_channel = channel
+        self.session.flush()
+
+    def due(self, now: datetime, limit: int = 100) -> list[Ask]:
+        """Open asks whose deadline has passed, oldest first."""
+        rows = self.session.scalars(
+            select(models.Ask)
+            .where(models.Ask.status == AskStatus.OPEN.value, models.Ask.deadline_at <= now)
+            .order_by(models.Ask.deadline_at)
+            .limit(limit)
+        )
+        return [_to_ask(row) for row in rows]
+
+    def pending_of(self, team_id: str, asker_id: str) -> list[Ask]:
+        rows = self.session.scalars(
+            select(models.Ask)
+            .where(
+                models.Ask.team_id == team_id,
+                models.Ask.asker_id == asker_id,
+                models.Ask.status.in_([AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value]),
+            )
+            .order_by(models.Ask.created_at)
+        )
+        return [_to_ask(row) for row in rows]
+
+    def count_by(self, team_id: str, asker_id: str) -> int:
+        return self.session.scalar(
+            select(func.count()).where(
+                models.Ask.team_id == team_id,
+                models.Ask.asker_id == asker_id,
+                models.Ask.status != AskStatus.NEEDS_SKILL.value,
+            )
+        )
+
+    def mentors_of(self, team_id: str, asker_id: str) -> list[tuple[Skill, str]]:
+        """(skill, mentor) for every ask of this member that a mentor took, oldest first."""
+        rows = self.session.execute(
+            select(models.Skill.key, models.Skill.label, models.Ask.mentor_id)
+            .join(models.Skill, models.Skill.id == models.Ask.skill_id)
+            .where(
+                models.Ask.team_id == team_id,
+                models.Ask.asker_id == asker_id,
+                models.Ask.status == AskStatus.MATCHED.value,
+            )
+            .order_by(models.Ask.matched_at)
+        )
+        return [(Skill(key=key, label=label), mentor) for key, label, mentor in rows]
+
+    # --- candidates ----------------------------------------------------------------
+    def add_candidates(self, ask: Ask, user_ids: list[str], now: datetime) -> None:
+        start = self.session.scalar(
+            select(func.count()).select_from(models.AskCandidate).where(models.AskCandidate.ask_id == ask.id)
+        )
+        for offset, user_id in enumerate(user_ids):
+            self.session.add(
+                models.AskCandidate(
+                    ask_id=ask.id,
+                    user_id=user_id,
+                    team_id=ask.team_id,
+                    position=start + offset,
+                    status=CandidateStatus.NOTIFIED.value,
+                    notified_at=now,
+                )
+            )
+        self.session.flush()
+
+    def record_notification(self, ask_id: int, user_id: str, channel: str, message_ts: str) -> None:
+        row = self.session.get_one(models.AskCandidate, (ask_id, user_id))
+        row.channel, row.message_ts = channel, message_ts
+        self.session.flush()
+
+    def candidate_status(self, ask_id: int, user_id: str) -> CandidateStatus | None:
+        row = self.session.get(models.AskCandidate, (ask_id, user_id))
+        return CandidateStatus(row.status) if row is not None else None
+
+    def respond(self, ask_id: int, user_id: str, status: CandidateStatus, now: datetime) -> bool:
+        """Record a candidate's answer, once: only a candidate still waiting can answer."""
+        result = self.session.execute(
+            update(models.AskCandidate)
+            .where(
+                models.AskCandidate.ask_id == ask_id,
+                models.AskCandidate.user_id == user_id,
+                models.AskCandidate.status == CandidateStatus.NOTIFIED.value,
+            )
+            .values(status=status.value, responded_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.expire_all()
+        return result.rowcount == 1
+
+    def close_waiting(self, ask_id: int, now: datetime) -> list[Notification]:
+        """Close every candidate still waiting on this ask; return their DMs to update."""
+        rows = self.session.scalars(
+            select(models.AskCandidate).where(
+                models.AskCandidate.ask_id == ask_id, models.AskCandidate.status == CandidateStatus.NOTIFIED.value
+            )
+        ).all()
+        for row in rows:
+            row.status, row.responded_at = CandidateStatus.CLOSED.value, now
+        self.session.flush()
+        return [Notification(row.user_id, row.channel, row.message_ts) for row in rows]
+
+    def notification(self, ask_id: int, user_id: str) -> Notification | None:
+        row = self.session.get(models.AskCandidate, (ask_id, user_id))
+        return Notification(row.user_id, row.channel, row.message_ts) if row is not None else None
+
+    def asked(self, ask_id: int) -> set[str]:
+        return set(self.session.scalars(select(models.AskCandidate.user_id).where(models.AskCandidate.ask_id == ask_id)))
+
+    def waiting_count(self, ask_id: int) -> int:
+        return self.session.scalar(
+            select(func.count()).where(
+                models.AskCandidate.ask_id == ask_id, models.AskCandidate.status == CandidateStatus.NOTIFIED.value
+            )
+        )
+
+    # --- ranking's inputs --------------------------------------------------------------
+    def mentor_candidates(
+        self, team_id: str, skill: Skill, asker_id: str, now: datetime, policy: AskPolicy
+    ) -> list[MentorCandidate]:
+        """Everyone who offers `skill`, with their load and their history with the asker."""
+        member, offer, candidate, ask = models.Member, models.MemberSkill, models.AskCandidate, models.Ask
+        skill_row = self.session.scalar(
+            select(models.Skill).where(models.Skill.team_id == team_id, models.Skill.key == skill.key)
+        )
+        if skill_row is None:
+            return []
+        recent = (
+            select(func.count())
+            .where(
+                candidate.team_id == team_id,
+                candidate.user_id == member.user_id,
+                candidate.notified_at >= now - policy.recent_window,
+            )
+            .correlate(member)
+            .scalar_subquery()
+        )
+        busy = (
+            select(func.count())
+            .select_from(candidate)
+            .join(ask, ask.id == candidate.ask_id)
+            .where(
+                candidate.team_id == team_id,
+                candidate.user_id == member.user_id,
+                or_(
+                    and_(candidate.status == CandidateStatus.NOTIFIED.value, ask.status == AskStatus.OPEN.value),
+                    and_(
+                        candidate.status == CandidateStatus.ACCEPTED.value,
+                        ask.matched_at >= now - policy.busy_after_accepting,
+                    ),
+                ),
+            )
+            .correlate(member)
+            .scalar_subquery()
+        )
+        rows = self.session.execute(
+            select(
+                member.user_id,
+                member.capacity,
+                member.utc_offset_seconds,
+                member.paused_until,
+                member.deactivated,
+                recent,
+                busy,
+            )
+            .join(offer, and_(offer.team_id == member.team_id, offer.user_id == member.user_id))
+            .where(offer.team_id == team_id, offer.kind == SkillKind.OFFER.value, offer.skill_id == skill_row.id)
+        ).all()
+        history = self._history_with(team_id, asker_id, {row.user_id for row in rows})
+        candidates = []
+        for user_id, capacity, offset, paused_until, deactivated, recent_asks, open_asks in rows:
+            helped_by_asker, mentored_on = history.get(user_id, (False, {}))
+            candidates.append(
+                MentorCandidate(
+                    user_id=user_id,
+                    capacity=capacity,
+                    open_asks=open_asks,
+                    recent_asks=recent_asks,
+                    utc_offset_hours=offset / 3600 if offset is not None else None,
+                    paused_until=paused_until,
+                    deactivated=deactivated,
+                    helped_by_asker=helped_by_asker,
+                    helped_asker_on_skill=skill.key in mentored_on,
+                    mentors_asker_on=tuple(label for key, label in sorted(mentored_on.items()) if key != skill.key),
+                )
+            )
+        return candidates
+
+    def _history_with(self, team_id: str, asker_id: str, user_ids: set[str]) -> dict[str, tuple[bool, dict]]:
+        """For each of `user_ids`: has the asker mentored them, and on which skills have they mentored the asker."""
+        history: dict[str, tuple[bool, dict]] = {}
+        matched = models.Ask.status == AskStatus.MATCHED.value
+        helped = self.session.scalars(
+            select(models.Ask.asker_id).where(models.Ask.team_id == team_id, models.Ask.mentor_id == asker_id, matched)
+        )
+        for user_id in set(helped) & user_ids:
+            history[user_id] = (True, {})
+        mentored = self.session.execute(
+            select(models.Ask.mentor_id, models.Skill.key, models.Skill.label)
+            .join(models.Skill, models.Skill.id == models.Ask.skill_id)
+            .where(models.Ask.team_id == team_id, models.Ask.asker_id == asker_id, matched)
+        )
+        for mentor_id, key, label in mentored:
+            if mentor_id in user_ids:
+                helped_by_asker, skills = history.get(mentor_id, (False, {}))
+                history[mentor_id] = (helped_by_asker, {**skills, key: label})
+        return history

@@ -1,0 +1,245 @@
+"""`/mentor ask` end to end: the right people hear, the first "I can help" wins, nobody else sees it."""
+
+import pytest
+
+from bot import ids
+from handlers.ask_flow import expire_due_asks
+from tests.support.fake_slack import default_user
+
+HOUR = 3600
+ZONES = {"UANA": 0, "UBEN": -5 * HOUR, "UCAT": 9 * HOUR, "UDAN": 0, "UEVE": 11 * HOUR, "UASK": 0}
+QUESTION = "How do I speed up a slow SQL query? <!channel>"
+
+
+def say(mentor, text: str, user_id: str) -> dict:
+    """Send a command whose answer comes through response_url; return that answer."""
+    before = len(mentor.fake_slack.calls("response_url"))
+    reply = mentor.slack.command(text, user_id=user_id)
+    assert reply.status == 200
+    return mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args
+
+
+def click_for_answer(mentor, action_id: str, user_id: str, value: str, where=("CSOMEWHERE", "1.0")) -> dict:
+    """Click a button in a message; return the private answer under (or in place of) it."""
+    before = len(mentor.fake_slack.calls("response_url"))
+    assert mentor.slack.click(action_id, user_id, value, message=where).status == 200
+    return mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args
+
+
+def dms(mentor) -> dict[str, dict]:
+    """The bot's direct messages so far: channel -> the last message posted there."""
+    return {call.args["channel"]: call for call in mentor.fake_slack.calls("chat.postMessage")}
+
+
+def button_value(message_args: dict, action_id: str) -> str:
+    for block in message_args["blocks"]:
+        for element in block.get("elements", []) + ([block["accessory"]] if "accessory" in block else []):
+            if element.get("action_id") == action_id:
+                return element["value"]
+    raise AssertionError(f"no {action_id} button")
+
+
+@pytest.fixture
+def workspace(mentor):
+    """Four members who offer SQL in different time zones (UDAN takes no questions), and an asker."""
+    for user_id, offset in ZONES.items():
+        mentor.fake_slack.users[user_id] = {**default_user(user_id, "T0MENTOR"), "tz_offset": offset}
+    for user_id in ("UANA", "UBEN", "UCAT", "UEVE"):
+        say(mentor, "offer SQL, Go", user_id)
+    say(mentor, "offer SQL", "UDAN")
+    mentor.slack.submit_view(
+        ids.PROFILE_VIEW,
+        {"offers": {"offers": {"type": "plain_text_input", "value": "SQL"}},
+         "capacity": {"capacity": {"type": "number_input", "value": "0"}}},
+        user_id="UDAN",
+    )
+    mentor.fake_slack.wait_for("views.publish")  # sent once UDAN's profile and time zone are stored
+    return mentor
+
+
+def ask(mentor, question: str = QUESTION, user_id: str = "UASK") -> dict:
+    before = len(mentor.fake_slack.calls("response_url"))
+    reply = mentor.slack.command(f"ask {question}", user_id=user_id)
+    assert reply.status == 200 and "Looking for mentors" in reply.json()["text"]
+    return mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args
+
+
+def test_an_ask_reaches_the_three_best_placed_mentors_in_order(workspace):
+    answer = ask(workspace)
+
+    assert "I've asked 3 people who can help with *SQL*" in answer["text"]
+    posted = workspace.fake_slack.calls("chat.postMessage")
+    assert [call.args["channel"] for call in posted] == ["DUANA", "DUBEN", "DUCAT"]
+    for call in posted:
+        text = str(call.args["blocks"])
+        assert "&lt;!channel&gt;" in text and "<!channel>" not in text
+        assert "*SQL*" in text
+
+
+def test_the_first_i_can_help_wins_and_meets_the_asker_in_a_group_dm(workspace):
+    ask(workspace)
+    requests = dms(workspace)
+    ben = requests["DUBEN"]
+    ask_id = button_value(ben.args, ids.ACCEPT_ASK)
+
+    reply = workspace.slack.click(ids.ACCEPT_ASK, "UBEN", ask_id, message=("DUBEN", ben.response["ts"]))
+    assert reply.status == 200
+
+    [group] = [c for c in workspace.fake_slack.wait_for("conversations.open", count=4) if "," in c.args["users"]]
+    assert set(group.args["users"].split(",")) == {"UASK", "UBEN"}
+    intro = workspace.fake_slack.wait_for("chat.postMessage", count=4)[3]
+    assert intro.args["channel"] == "DUASKUBEN"
+    assert "<@UASK>, meet <@UBEN>" in intro.args["text"]
+    assert "&lt;!channel&gt;" in str(intro.args["blocks"])
+    updates = {call.args["channel"]: call.args["text"] for call in workspace.fake_slack.wait_for("chat.update", 3)}
+    assert "You're helping <@UASK>" in updates["DUBEN"]
+    assert "<@UBEN> is helping <@UASK>" in updates["DUANA"] and "<@UBEN> is helping" in updates["DUCAT"]
+    assert "speed up" not in updates["DUANA"]  # the closed DMs no longer carry the question
+
+
+def test_a_second_i_can_help_is_thanked_and_changes_nothing(workspace):
+    ask(workspace)
+    requests = dms(workspace)
+    ask_id = button_value(requests["DUBEN"].args, ids.ACCEPT_ASK)
+    workspace.slack.click(ids.ACCEPT_ASK, "UBEN", ask_id, message=("DUBEN", requests["DUBEN"].response["ts"]))
+    workspace.fake_slack.wait_for("chat.update", 3)
+
+    answer = click_for_answer(workspace, ids.ACCEPT_ASK, "UANA", ask_id, ("DUANA", requests["DUANA"].response["ts"]))
+
+    assert "Someone has already picked this up" in answer["text"]
+    assert len([c for c in workspace.fake_slack.calls("conversations.open") if "," in c.args["users"]]) == 1
+
+
+def test_only_the_asker_and_the_people_asked_ever_see_the_question(workspace):
+    ask(workspace)
+    requests = dms(workspace)
+    ask_id = button_value(requests["DUANA"].args, ids.ACCEPT_ASK)
+    workspace.slack.click(ids.ACCEPT_ASK, "UANA", ask_id, message=("DUANA", requests["DUANA"].response["ts"]))
+    workspace.fake_slack.wait_for("chat.update", 3)
+
+    seen_in = {call.args["channel"] for call in workspace.fake_slack.calls() if "speed up" in str(call.args)}
+    assert seen_in <= {"DUANA", "DUBEN", "DUCAT", "DUASKUANA", None}
+    assert all("speed up" not in str(call.args) for call in workspace.fake_slack.calls("views.publish"))
+
+
+def test_not_this_time_passes_the_ask_to_the_next_candidate(workspace):
+    ask(workspace)
+    requests = dms(workspace)
+    ask_id = button_value(requests["DUANA"].args, ids.PASS_ASK)
+
+    workspace.slack.click(ids.PASS_ASK, "UANA", ask_id, message=("DUANA", requests["DUANA"].response["ts"]))
+
+    [update] = workspace.fake_slack.wait_for("chat.update")
+    assert update.args["channel"] == "DUANA" and "passed" in update.args["text"]
+    fourth = workspace.fake_slack.wait_for("chat.postMessage", count=4)[3]
+    assert fourth.args["channel"] == "DUEVE"  # UDAN takes no questions (capacity 0)
+
+
+def test_a_forged_button_value_changes_nothing(workspace):
+    ask(workspace)
+    ask_id = button_value(dms(workspace)["DUANA"].args, ids.ACCEPT_ASK)
+
+    for value in (ask_id, "999999", "-1", "1; DROP TABLE asks", ""):
+        answer = click_for_answer(workspace, ids.ACCEPT_ASK, "UEVE", value, ("DUEVE", "1.0"))
+        assert "isn't one you can act on" in answer["text"]
+
+    assert not [c for c in workspace.fake_slack.calls("conversations.open") if "," in c.args["users"]]
+    assert workspace.fake_slack.calls("chat.update") == []
+
+
+def test_nobody_accepting_widens_once_then_closes_honestly(workspace):
+    ask(workspace)
+    workspace.clock.advance(hours=49)
+
+    assert expire_due_asks(workspace.deps) == 1
+    widened = workspace.fake_slack.wait_for("chat.postMessage", count=4)[3]
+    assert widened.args["channel"] == "DUEVE"
+
+    workspace.clock.advance(hours=49)
+    assert expire_due_asks(workspace.deps) == 1
+    told = workspace.fake_slack.wait_for("chat.postMessage", count=5)[4]
+    assert told.args["channel"] == "DUASK" and "Nobody could take your question about *SQL*" in told.args["text"]
+    closed = {call.args["channel"] for call in workspace.fake_slack.calls("chat.update")}
+    assert closed == {"DUANA", "DUBEN", "DUCAT", "DUEVE"}
+
+    assert expire_due_asks(workspace.deps) == 0  # nothing is sent twice
+    assert len(workspace.fake_slack.calls("chat.postMessage")) == 5
+
+
+def test_the_asker_can_list_and_cancel_open_asks(workspace):
+    ask(workspace)
+    listing = say(workspace, "asks", "UASK")
+    assert "Your open asks (1)" in listing["text"]
+    ask_id = button_value(listing, ids.CANCEL_ASK)
+
+    answer = click_for_answer(workspace, ids.CANCEL_ASK, "UASK", ask_id)
+
+    assert answer["text"].startswith("Cancelled your ask about *SQL*")
+    updates = workspace.fake_slack.wait_for("chat.update", count=3)
+    assert all("<@UASK> withdrew this question" in call.args["text"] for call in updates)
+    assert "no open asks" in say(workspace, "asks", "UASK")["text"]
+
+
+def test_someone_else_cannot_cancel_my_ask(workspace):
+    ask(workspace)
+    ask_id = button_value(say(workspace, "asks", "UASK"), ids.CANCEL_ASK)
+
+    answer = click_for_answer(workspace, ids.CANCEL_ASK, "UEVE", ask_id)
+
+    assert "isn't one you can act on" in answer["text"]
+    assert "Your open asks (1)" in say(workspace, "asks", "UASK")["text"]
+
+
+def test_a_question_without_a_known_skill_offers_the_closest_ones(workspace):
+    answer = ask(workspace, "Any tips on writing faster sequel queries?")
+
+    assert "Which skill is your question about?" in answer["text"]
+    assert workspace.fake_slack.calls("chat.postMessage") == []
+    pick = button_value(answer, ids.PICK_ASK_SKILL)
+    assert pick.endswith(":sql")
+
+    routed = click_for_answer(workspace, ids.PICK_ASK_SKILL, "UASK", pick)
+
+    assert routed["replace_original"] is True and "I've asked 3 people" in routed["text"]
+    assert len(workspace.fake_slack.wait_for("chat.postMessage", count=3)) == 3
+
+
+def test_an_ask_about_a_skill_nobody_offers_gets_an_honest_answer(workspace):
+    answer = ask(workspace, "How do I negotiate a raise? #negotiation")
+
+    assert "Nobody who offers *Negotiation* can take a question right now" in answer["text"]
+    assert workspace.fake_slack.calls("chat.postMessage") == []
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 2001])
+def test_an_empty_or_overlong_question_is_refused_in_the_acknowledgement(mentor, question):
+    reply = mentor.slack.command(f"ask {question}", user_id="UASK")
+
+    assert reply.status == 200
+    assert "Nothing was changed" in reply.json()["text"]
+    assert "Looking for mentors" not in reply.json()["text"]
+    with mentor.store.transaction() as repositories:
+        assert repositories.asks.pending_of("T0MENTOR", "UASK") == []
+        assert repositories.asks.count_by("T0MENTOR", "UASK") == 0
+
+
+def test_after_three_asks_someone_who_offers_nothing_is_reminded_once_to_give(workspace):
+    answers = [ask(workspace, f"SQL question number {n}") for n in range(4)]
+
+    reminded = ["Mentoring goes both ways" in str(answer["blocks"]) for answer in answers]
+    assert reminded == [False, False, True, False]
+
+
+def test_the_mentor_network_shows_who_helped_and_the_gaps(workspace):
+    say(workspace, "learn SQL, public speaking", "UASK")
+    ask(workspace)
+    requests = dms(workspace)
+    ask_id = button_value(requests["DUCAT"].args, ids.ACCEPT_ASK)
+    workspace.slack.click(ids.ACCEPT_ASK, "UCAT", ask_id, message=("DUCAT", requests["DUCAT"].response["ts"]))
+    workspace.fake_slack.wait_for("chat.update", 3)
+
+    network = say(workspace, "network", "UASK")
+
+    assert "*SQL*: <@UCAT>" in str(network["blocks"])
+    assert "*Public speaking*: _nobody yet_" in str(network["blocks"])
+    assert button_value(network, ids.FIND_MENTOR) == "publicspeaking"
