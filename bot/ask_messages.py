@@ -106,7 +106,8 @@ def unanswered(ask: Ask) -> dict:
         blocks.section(text + " Here it is again:\n" + _question(ask)),
         blocks.context(
             "You could post it in a channel where people who know the subject hang out, "
-            f"or ask again later with `{SLASH_COMMAND} ask`; a shorter, more specific question often helps."
+            f"or ask again later with `{SLASH_COMMAND} ask`; a shorter, more specific question often helps. "
+            f"Add the skill to what you want to grow (`{SLASH_COMMAND} learn`) to see it as a gap in your network."
         ),
     )
 

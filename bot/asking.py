@@ -12,7 +12,7 @@ from typing import Protocol
 from bot.asks import GIVE_FIRST_AFTER_ASKS, Ask, AskPolicy, AskStatus, CandidateStatus, Notification, clean_question
 from bot.errors import InvalidInput
 from bot.profile import Profile
-from bot.ranking import MentorCandidate, RankedMentor, rank_mentors
+from bot.ranking import History, Offerer, RankedMentor, Ranking, rank_offerers
 from bot.skill_detection import detect_skills
 from bot.skills import Skill, normalize_skill
 
@@ -36,7 +36,9 @@ class AskRepository(Protocol):
     def notification(self, ask_id: int, user_id: str) -> Notification | None: ...
     def asked(self, ask_id: int) -> set[str]: ...
     def waiting_count(self, ask_id: int) -> int: ...
-    def mentor_candidates(self, team_id: str, skill: Skill, asker_id: str, now: datetime, policy: AskPolicy) -> list[MentorCandidate]: ...
+    def offerers(self, team_id: str, skill: Skill, asked_since: datetime) -> list[Offerer]: ...
+    def count_asks(self, team_id: str, user_ids: list[str], now: datetime, policy: AskPolicy) -> dict[str, tuple[int, int]]: ...
+    def history_with(self, team_id: str, asker_id: str, user_ids: set[str]) -> dict[str, History]: ...
 
 
 class ProfileRepository(Protocol):
@@ -108,20 +110,41 @@ class Network:
     elsewhere: tuple[NetworkEntry, ...]  # skills the member got help with that are not among their wants
 
 
-def _rank(
-    asks: AskRepository, profiles: ProfileRepository, ask: Ask, skill: Skill, now: datetime, policy: AskPolicy, limit: int
-) -> tuple[RankedMentor, ...]:
-    offset, _ = profiles.timezone(ask.team_id, ask.asker_id)
-    candidates = asks.mentor_candidates(ask.team_id, skill, ask.asker_id, now, policy)
-    already = asks.asked(ask.id)
-    ranking = rank_mentors(
-        [candidate for candidate in candidates if candidate.user_id not in already],
-        asker_id=ask.asker_id,
+def ranking_for(
+    asks: AskRepository,
+    profiles: ProfileRepository,
+    team_id: str,
+    skill: Skill,
+    asker_id: str,
+    now: datetime,
+    policy: AskPolicy,
+    limit: int,
+    already_asked: frozenset[str] = frozenset(),
+) -> Ranking:
+    """Rank everyone who offers `skill` for this asker, leaving out those already asked."""
+    offset, _ = profiles.timezone(team_id, asker_id)
+    offerers = [
+        offerer
+        for offerer in asks.offerers(team_id, skill, asked_since=now - policy.recent_window)
+        if offerer.user_id not in already_asked
+    ]
+    return rank_offerers(
+        offerers,
+        history=asks.history_with(team_id, asker_id, {offerer.user_id for offerer in offerers}),
+        count_asks=lambda user_ids: asks.count_asks(team_id, user_ids, now, policy),
+        skill_key=skill.key,
+        asker_id=asker_id,
         today=now.date(),
         asker_utc_offset_hours=offset / 3600 if offset is not None else None,
         limit=limit,
     )
-    return ranking.chosen
+
+
+def _rank(
+    asks: AskRepository, profiles: ProfileRepository, ask: Ask, skill: Skill, now: datetime, policy: AskPolicy, limit: int
+) -> tuple[RankedMentor, ...]:
+    already = frozenset(asks.asked(ask.id))
+    return ranking_for(asks, profiles, ask.team_id, skill, ask.asker_id, now, policy, limit, already).chosen
 
 
 def _route(
@@ -161,7 +184,7 @@ def start_ask(
             ask = asks.create(team_id, asker_id, question, None, now, AskStatus.NEEDS_SKILL)
             suggestions = detection.suggestions or tuple(asks.most_offered(team_id, SUGGESTIONS))
             return AskRouted(ask=ask, suggestions=suggestions)
-        skill = _first_with_mentors(asks, detection.skills, team_id, asker_id, now, policy)
+        skill = _first_with_mentors(asks, profiles, detection.skills, team_id, asker_id, now, policy)
     else:
         skill = {known.key: known for known in vocabulary}.get(skill.key, skill)
     ask = asks.create(team_id, asker_id, question, skill, now, AskStatus.NEEDS_SKILL)
@@ -169,14 +192,19 @@ def start_ask(
 
 
 def _first_with_mentors(
-    asks: AskRepository, skills: tuple[Skill, ...], team_id: str, asker_id: str, now: datetime, policy: AskPolicy
+    asks: AskRepository,
+    profiles: ProfileRepository,
+    skills: tuple[Skill, ...],
+    team_id: str,
+    asker_id: str,
+    now: datetime,
+    policy: AskPolicy,
 ) -> Skill:
     """The first detected skill that someone available offers; else the first one."""
     if len(skills) == 1:
         return skills[0]
     for skill in skills:
-        candidates = asks.mentor_candidates(team_id, skill, asker_id, now, policy)
-        if rank_mentors(candidates, asker_id, now.date(), limit=1).chosen:
+        if ranking_for(asks, profiles, team_id, skill, asker_id, now, policy, limit=1).chosen:
             return skill
     return skills[0]
 
@@ -319,12 +347,4 @@ def suggest_mentors(
 ) -> tuple[Skill, tuple[RankedMentor, ...]]:
     """"Find a mentor" for one of my wants: the people an ask about it would reach first."""
     skill = known_skill(asks, team_id, skill_key)
-    offset, _ = profiles.timezone(team_id, user_id)
-    ranking = rank_mentors(
-        asks.mentor_candidates(team_id, skill, user_id, now, policy),
-        asker_id=user_id,
-        today=now.date(),
-        asker_utc_offset_hours=offset / 3600 if offset is not None else None,
-        limit=policy.fanout,
-    )
-    return skill, ranking.chosen
+    return skill, ranking_for(asks, profiles, team_id, skill, user_id, now, policy, policy.fanout).chosen

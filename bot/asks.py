@@ -42,6 +42,12 @@ class AskPolicy:
     # An accepted ask keeps one of the mentor's capacity slots for this long.
     busy_after_accepting: timedelta = timedelta(days=14)
 
+    def __post_init__(self):
+        # Ranking skips counting for members not asked within the recent window; that is
+        # exact only if every ask they could still hold open was sent within it.
+        if self.recent_window < self.busy_after_accepting + 2 * self.timeout:
+            raise ValueError("recent_window must cover busy_after_accepting plus an ask's whole life")
+
 
 @dataclass(frozen=True)
 class Ask:

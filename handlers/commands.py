@@ -1,5 +1,7 @@
 """`/mentor` and its subcommands."""
 
+from functools import partial
+
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
@@ -9,7 +11,7 @@ from bot.commands import parse_command
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.skills import SkillKind
 from handlers import ask_flow
-from handlers.deps import Deps, workspace_of
+from handlers.deps import Deps, after_ack, workspace_of
 from handlers.render import open_profile_modal
 
 _SKILL_KINDS = {"offer": SkillKind.OFFER, "learn": SkillKind.WANT}
@@ -39,7 +41,8 @@ def register(app: App, deps: Deps) -> None:
             if parsed.name == "profile":
                 open_profile_modal(client, deps, team_id, user_id, command["trigger_id"])
             elif parsed.name == "ask":
-                start_ask(client, deps, team_id, user_id, parsed.argument, respond)
+                work = partial(start_ask, client, deps, team_id, user_id, parsed.argument, respond)
+                after_ack(deps, work, lambda message: respond(**message))
             elif parsed.name == "asks":
                 with deps.store.transaction() as repositories:
                     respond(**ask_messages.my_asks(repositories.asks.pending_of(team_id, user_id)))

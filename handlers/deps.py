@@ -1,6 +1,9 @@
 """What the listeners and jobs are handed: built once in app.py."""
 
+import logging
+
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -8,6 +11,10 @@ from slack_sdk import WebClient
 
 from bot.asks import AskPolicy
 from storage.db import Store
+
+
+logger = logging.getLogger(__name__)
+BACKGROUND_THREADS = 8
 
 
 def utc_now() -> datetime:
@@ -23,8 +30,33 @@ class Deps:
     clock: Callable[[], datetime] = utc_now
     # A Web API client with the bot token of a workspace, for work outside a request (jobs).
     client_for: Callable[[str], WebClient | None] = lambda team_id: None
+    # Slow work after an ack (ranking, DMs) runs here, not on Bolt's listener threads:
+    # a burst of asks then queues here while new commands are still acknowledged at once.
+    background: Executor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=BACKGROUND_THREADS, thread_name_prefix="after-ack")
+    )
 
 
 def workspace_of(context) -> str:
     """The id every row is scoped by: the workspace, or the org for org-wide installs."""
     return context.team_id or context.enterprise_id
+
+
+def after_ack(deps: Deps, work: Callable[[], None], tell: Callable[[dict], None]) -> None:
+    """Run `work` on the background pool. Refusals and failures reach the member through
+    `tell` (and failures the log), since Bolt's error handler never sees this thread."""
+    from bot import replies
+    from bot.errors import InvalidInput, TemporarilyUnavailable
+
+    def run() -> None:
+        try:
+            work()
+        except InvalidInput as error:
+            tell(replies.invalid_input(error))
+        except TemporarilyUnavailable as error:
+            tell(replies.unavailable(error.message))
+        except Exception as error:  # noqa: BLE001 - the last line of defence for a thread of our own
+            logger.error("Unhandled %s after an acknowledgement", type(error).__name__, exc_info=error)
+            tell(replies.something_went_wrong())
+
+    deps.background.submit(run)

@@ -10,7 +10,7 @@ from bot.ids import ProfileField
 from bot.profile import ProfileForm, ProfileFormErrors, profile_from_form
 from bot.views import SPONSORING_OPTION
 from handlers import ask_flow
-from handlers.deps import Deps, workspace_of
+from handlers.deps import Deps, after_ack, workspace_of
 from handlers.render import refresh_home
 
 
@@ -50,13 +50,18 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={ids.ASK_QUESTION: error.message})
             return
         ack()
-        ask_flow.refresh_member(client, deps, team_id, user_id)
-        with deps.store.transaction() as repositories:
-            routed = asking.start_ask(
-                repositories.asks, repositories.profiles, team_id, user_id, question, deps.clock(), deps.ask_policy,
-                skill=skill,
-            )
-        ask_flow.deliver_routed(client, deps, routed, ask_flow.reply_by_dm(client, user_id))
+        reply = ask_flow.reply_by_dm(client, user_id)
+
+        def route() -> None:
+            ask_flow.refresh_member(client, deps, team_id, user_id)
+            with deps.store.transaction() as repositories:
+                routed = asking.start_ask(
+                    repositories.asks, repositories.profiles, team_id, user_id, question, deps.clock(),
+                    deps.ask_policy, skill=skill,
+                )
+            ask_flow.deliver_routed(client, deps, routed, reply)
+
+        after_ack(deps, route, reply)
 
 
 def profile_form(values: dict) -> ProfileForm:

@@ -2,14 +2,16 @@
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.asks import Ask, AskPolicy, AskStatus, CandidateStatus, Notification
-from bot.ranking import MentorCandidate
+from bot.ranking import History, Offerer
 from bot.skills import Skill, SkillKind
 from storage import models
 from storage.repositories import vocabulary_rows
+
+_IN_BATCH = 500  # ids per IN (…) list: well under every database's parameter limit
 
 
 def _to_ask(row: models.Ask) -> Ask:
@@ -163,6 +165,12 @@ class AskRepository:
                     notified_at=now,
                 )
             )
+        self.session.execute(
+            update(models.Member)
+            .where(models.Member.team_id == ask.team_id, models.Member.user_id.in_(user_ids))
+            .values(last_asked_at=now)
+            .execution_options(synchronize_session=False)
+        )
         self.session.flush()
 
     def record_notification(self, ask_id: int, user_id: str, channel: str, message_ts: str) -> None:
@@ -216,93 +224,91 @@ class AskRepository:
         )
 
     # --- ranking's inputs --------------------------------------------------------------
-    def mentor_candidates(
-        self, team_id: str, skill: Skill, asker_id: str, now: datetime, policy: AskPolicy
-    ) -> list[MentorCandidate]:
-        """Everyone who offers `skill`, with their load and their history with the asker."""
-        member, offer, candidate, ask = models.Member, models.MemberSkill, models.AskCandidate, models.Ask
-        skill_row = self.session.scalar(
-            select(models.Skill).where(models.Skill.team_id == team_id, models.Skill.key == skill.key)
+    def offerers(self, team_id: str, skill: Skill, asked_since: datetime) -> list[Offerer]:
+        """Everyone who offers `skill`, and whether an ask reached them since `asked_since`:
+        one indexed join, whatever the workspace's size."""
+        member, offer = models.Member, models.MemberSkill
+        skill_id = self.session.scalar(
+            select(models.Skill.id).where(models.Skill.team_id == team_id, models.Skill.key == skill.key)
         )
-        if skill_row is None:
+        if skill_id is None:
             return []
-        recent = (
-            select(func.count())
-            .where(
-                candidate.team_id == team_id,
-                candidate.user_id == member.user_id,
-                candidate.notified_at >= now - policy.recent_window,
-            )
-            .correlate(member)
-            .scalar_subquery()
-        )
-        busy = (
-            select(func.count())
-            .select_from(candidate)
-            .join(ask, ask.id == candidate.ask_id)
-            .where(
-                candidate.team_id == team_id,
-                candidate.user_id == member.user_id,
-                or_(
-                    and_(candidate.status == CandidateStatus.NOTIFIED.value, ask.status == AskStatus.OPEN.value),
-                    and_(
-                        candidate.status == CandidateStatus.ACCEPTED.value,
-                        ask.matched_at >= now - policy.busy_after_accepting,
-                    ),
-                ),
-            )
-            .correlate(member)
-            .scalar_subquery()
-        )
-        rows = self.session.execute(
+        recently_asked = case((member.last_asked_at >= asked_since, 1), else_=0)
+        # Core rows, not ORM results: thousands of plain tuples, read once.
+        rows = self.session.connection().execute(
             select(
                 member.user_id,
                 member.capacity,
                 member.utc_offset_seconds,
                 member.paused_until,
                 member.deactivated,
-                recent,
-                busy,
+                recently_asked,
             )
             .join(offer, and_(offer.team_id == member.team_id, offer.user_id == member.user_id))
-            .where(offer.team_id == team_id, offer.kind == SkillKind.OFFER.value, offer.skill_id == skill_row.id)
+            .where(offer.team_id == team_id, offer.kind == SkillKind.OFFER.value, offer.skill_id == skill_id)
         ).all()
-        history = self._history_with(team_id, asker_id, {row.user_id for row in rows})
-        candidates = []
-        for user_id, capacity, offset, paused_until, deactivated, recent_asks, open_asks in rows:
-            helped_by_asker, mentored_on = history.get(user_id, (False, {}))
-            candidates.append(
-                MentorCandidate(
-                    user_id=user_id,
-                    capacity=capacity,
-                    open_asks=open_asks,
-                    recent_asks=recent_asks,
-                    utc_offset_hours=offset / 3600 if offset is not None else None,
-                    paused_until=paused_until,
-                    deactivated=deactivated,
-                    helped_by_asker=helped_by_asker,
-                    helped_asker_on_skill=skill.key in mentored_on,
-                    mentors_asker_on=tuple(label for key, label in sorted(mentored_on.items()) if key != skill.key),
+        return [
+            Offerer(user_id, capacity, offset / 3600 if offset is not None else None, paused, bool(deactivated), bool(asked))
+            for user_id, capacity, offset, paused, deactivated, asked in rows
+        ]
+
+    def count_asks(
+        self, team_id: str, user_ids: list[str], now: datetime, policy: AskPolicy
+    ) -> dict[str, tuple[int, int]]:
+        """For each member: (asks sent to them within the recent window, asks they hold open).
+
+        Open: asked and not answered on an ask still open, or accepted within
+        `policy.busy_after_accepting`."""
+        candidate, ask = models.AskCandidate, models.Ask
+        counts: dict[str, tuple[int, int]] = {}
+        for start in range(0, len(user_ids), _IN_BATCH):
+            batch = user_ids[start : start + _IN_BATCH]
+            recent = func.sum(case((candidate.notified_at >= now - policy.recent_window, 1), else_=0))
+            holding = func.sum(
+                case(
+                    (and_(candidate.status == CandidateStatus.NOTIFIED.value, ask.status == AskStatus.OPEN.value), 1),
+                    (
+                        and_(
+                            candidate.status == CandidateStatus.ACCEPTED.value,
+                            ask.matched_at >= now - policy.busy_after_accepting,
+                        ),
+                        1,
+                    ),
+                    else_=0,
                 )
             )
-        return candidates
+            rows = self.session.execute(
+                select(candidate.user_id, recent, holding)
+                .join(ask, ask.id == candidate.ask_id)
+                .where(
+                    candidate.team_id == team_id,
+                    candidate.user_id.in_(batch),
+                    candidate.notified_at >= now - policy.recent_window,
+                )
+                .group_by(candidate.user_id)
+            )
+            counts.update({user_id: (int(recent_asks), int(open_asks)) for user_id, recent_asks, open_asks in rows})
+        return counts
 
-    def _history_with(self, team_id: str, asker_id: str, user_ids: set[str]) -> dict[str, tuple[bool, dict]]:
-        """For each of `user_ids`: has the asker mentored them, and on which skills have they mentored the asker."""
-        history: dict[str, tuple[bool, dict]] = {}
+    def history_with(self, team_id: str, asker_id: str, user_ids: set[str]) -> dict[str, History]:
+        """For those of `user_ids` with a history with the asker: who helped whom, on what."""
         matched = models.Ask.status == AskStatus.MATCHED.value
-        helped = self.session.scalars(
-            select(models.Ask.asker_id).where(models.Ask.team_id == team_id, models.Ask.mentor_id == asker_id, matched)
+        helped = set(
+            self.session.scalars(
+                select(models.Ask.asker_id).where(models.Ask.team_id == team_id, models.Ask.mentor_id == asker_id, matched)
+            )
         )
-        for user_id in set(helped) & user_ids:
-            history[user_id] = (True, {})
-        mentored = self.session.execute(
+        mentored: dict[str, dict[str, str]] = {}
+        rows = self.session.execute(
             select(models.Ask.mentor_id, models.Skill.key, models.Skill.label)
             .join(models.Skill, models.Skill.id == models.Ask.skill_id)
             .where(models.Ask.team_id == team_id, models.Ask.asker_id == asker_id, matched)
         )
-        for mentor_id, key, label in mentored:
-            if mentor_id in user_ids:
-                helped_by_asker, skills = history.get(mentor_id, (False, {}))
-                history[mentor_id] = (helped_by_asker, {**skills, key: label})
-        return history
+        for mentor_id, key, label in rows:
+            mentored.setdefault(mentor_id, {})[key] = label
+        return {
+            user_id: History(
+                helped_by_asker=user_id in helped, mentored_asker_on=tuple(sorted(mentored.get(user_id, {}).items()))
+            )
+            for user_id in (helped | set(mentored)) & user_ids
+        }

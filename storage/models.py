@@ -43,6 +43,8 @@ class Member(Base):
     utc_offset_seconds: Mapped[int | None] = mapped_column(Integer)
     timezone_checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     paused_until: Mapped[date | None] = mapped_column(Date)
+    # When an ask was last sent to them: members not asked lately need no counting when ranking.
+    last_asked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     deactivated: Mapped[bool] = mapped_column(Boolean, default=False)
     give_first_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -80,7 +82,8 @@ class MemberSkill(Base):
             name="fk_member_skills_member",
         ),
         CheckConstraint("kind IN ('offer', 'want')", name="ck_member_skills_kind"),
-        Index("ix_member_skills_skill", "team_id", "kind", "skill_id"),
+        # Who offers a skill; covering, so the lookup never touches the table.
+        Index("ix_member_skills_skill", "team_id", "kind", "skill_id", "user_id"),
     )
 
     team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)

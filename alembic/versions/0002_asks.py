@@ -23,9 +23,10 @@ def upgrade() -> None:
         members.add_column(sa.Column("utc_offset_seconds", sa.Integer(), nullable=True))
         members.add_column(sa.Column("timezone_checked_at", UtcDateTime(), nullable=True))
         members.add_column(sa.Column("paused_until", sa.Date(), nullable=True))
+        members.add_column(sa.Column("last_asked_at", UtcDateTime(), nullable=True))
         members.add_column(sa.Column("deactivated", sa.Boolean(), nullable=False, server_default=sa.false()))
         members.add_column(sa.Column("give_first_reminded", sa.Boolean(), nullable=False, server_default=sa.false()))
-    op.create_index("ix_member_skills_skill", "member_skills", ["team_id", "kind", "skill_id"])
+    op.create_index("ix_member_skills_skill", "member_skills", ["team_id", "kind", "skill_id", "user_id"])
 
     op.create_table(
         "asks",
@@ -68,5 +69,5 @@ def downgrade() -> None:
     op.drop_table("asks")
     op.drop_index("ix_member_skills_skill", "member_skills")
     with op.batch_alter_table("members") as members:
-        for column in ("give_first_reminded", "deactivated", "paused_until", "timezone_checked_at", "utc_offset_seconds"):
+        for column in ("give_first_reminded", "deactivated", "last_asked_at", "paused_until", "timezone_checked_at", "utc_offset_seconds"):
             members.drop_column(column)

@@ -243,3 +243,44 @@ def test_the_mentor_network_shows_who_helped_and_the_gaps(workspace):
     assert "*SQL*: <@UCAT>" in str(network["blocks"])
     assert "*Public speaking*: _nobody yet_" in str(network["blocks"])
     assert button_value(network, ids.FIND_MENTOR) == "publicspeaking"
+
+
+def test_find_a_mentor_suggests_candidates_and_asks_from_the_modal(workspace):
+    say(workspace, "learn SQL", "UASK")
+    network = say(workspace, "network", "UASK")
+    key = button_value(network, ids.FIND_MENTOR)
+
+    workspace.slack.click(ids.FIND_MENTOR, "UASK", key)
+    [opened] = workspace.fake_slack.wait_for("views.open")
+    modal = opened.args["view"]
+    assert modal["callback_id"] == ids.ASK_VIEW and modal["private_metadata"] == "sql"
+    assert "<@UANA>, <@UBEN>, <@UCAT>" in str(modal["blocks"])
+
+    question = {ids.ASK_QUESTION: {ids.ASK_QUESTION: {"type": "plain_text_input", "value": "Index or rewrite?"}}}
+    reply = workspace.slack.submit_view(ids.ASK_VIEW, question, user_id="UASK", private_metadata=modal["private_metadata"])
+
+    assert reply.status == 200 and reply.body == ""
+    posted = workspace.fake_slack.wait_for("chat.postMessage", count=4)
+    assert [call.args["channel"] for call in posted] == ["DUANA", "DUBEN", "DUCAT", "DUASK"]
+    assert "I've asked 3 people who can help with *SQL*" in posted[3].args["text"]
+
+
+def test_a_forged_skill_in_the_modal_is_refused_next_to_the_question(workspace):
+    question = {ids.ASK_QUESTION: {ids.ASK_QUESTION: {"type": "plain_text_input", "value": "Anything?"}}}
+    reply = workspace.slack.submit_view(ids.ASK_VIEW, question, user_id="UASK", private_metadata="nosuchskill")
+
+    assert reply.json()["response_action"] == "errors"
+    assert ids.ASK_QUESTION in reply.json()["errors"]
+    assert workspace.fake_slack.calls("chat.postMessage") == []
+
+
+def test_home_shows_open_asks_and_the_mentor_network(workspace):
+    say(workspace, "learn SQL, delegation", "UASK")
+    ask(workspace)
+
+    workspace.slack.app_home_opened("UASK")
+
+    [home] = [call for call in workspace.fake_slack.wait_for("views.publish", count=2) if call.args["user_id"] == "UASK"]
+    text = str(home.args["view"])
+    assert "Your open asks (1)" in text and "Your mentor network" in text
+    assert "*Delegation*: _nobody yet_" in text

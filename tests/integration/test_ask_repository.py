@@ -21,28 +21,28 @@ def start(repositories, asker: str = "UASK", question: str = "A SQL question", n
     return asking.start_ask(repositories.asks, repositories.profiles, TEAM, asker, question, now, POLICY)
 
 
-def by_user(candidates) -> dict:
-    return {candidate.user_id: candidate for candidate in candidates}
-
-
-def test_candidates_are_everyone_who_offers_the_skill_with_their_load(repositories):
+def test_offerers_are_everyone_who_offers_the_skill_and_whether_they_were_asked_lately(repositories):
     offer(repositories, "UANA", "UBEN", "UCAT")
     offer(repositories, "UDAN", skill="Go")
-    start(repositories, asker="UX1")  # notifies the three: one open ask each
+    start(repositories, asker="UX1")  # notifies the three
 
-    found = by_user(repositories.asks.mentor_candidates(TEAM, SQL, "UASK", NOW, POLICY))
+    recent = {o.user_id: o.recently_asked for o in repositories.asks.offerers(TEAM, SQL, NOW - timedelta(days=1))}
+    later = {o.user_id: o.recently_asked for o in repositories.asks.offerers(TEAM, SQL, NOW + timedelta(seconds=1))}
 
-    assert set(found) == {"UANA", "UBEN", "UCAT"}
-    assert all(candidate.recent_asks == 1 and candidate.open_asks == 1 for candidate in found.values())
+    assert recent == {"UANA": True, "UBEN": True, "UCAT": True}
+    assert later == {"UANA": False, "UBEN": False, "UCAT": False}
 
 
-def test_asks_older_than_the_window_no_longer_count_as_recent(repositories):
-    offer(repositories, "UANA")
-    start(repositories, asker="UX1", now=NOW - POLICY.recent_window - timedelta(hours=1))
+def test_counted_asks_are_the_recent_ones_and_the_ones_held_open(repositories):
+    offer(repositories, "UANA", "UBEN")
+    start(repositories, asker="UX1", now=NOW - POLICY.recent_window - timedelta(hours=1))  # too old to count
+    taken = start(repositories, asker="UX2", now=NOW - timedelta(days=2)).ask
+    asking.accept_ask(repositories.asks, TEAM, taken.id, "UANA", NOW - timedelta(days=2))
+    start(repositories, asker="UX3")  # waiting for an answer from both
 
-    [candidate] = repositories.asks.mentor_candidates(TEAM, SQL, "UASK", NOW, POLICY)
+    counts = repositories.asks.count_asks(TEAM, ["UANA", "UBEN", "UNOBODY"], NOW, POLICY)
 
-    assert candidate.recent_asks == 0
+    assert counts == {"UANA": (2, 2), "UBEN": (2, 1)}
 
 
 def test_a_mentor_who_helped_on_this_skill_is_known_and_so_is_give_and_take(repositories):
@@ -54,10 +54,11 @@ def test_a_mentor_who_helped_on_this_skill_is_known_and_so_is_give_and_take(repo
     go = asking.start_ask(repositories.asks, repositories.profiles, TEAM, "UBEN", "A #go question", NOW, POLICY)
     asking.accept_ask(repositories.asks, TEAM, go.ask.id, "UASK", NOW)
 
-    found = by_user(repositories.asks.mentor_candidates(TEAM, SQL, "UASK", NOW, POLICY))
+    history = repositories.asks.history_with(TEAM, "UASK", {"UANA", "UBEN", "UCAT"})
 
-    assert found["UANA"].helped_asker_on_skill and not found["UANA"].helped_by_asker
-    assert found["UBEN"].helped_by_asker and not found["UBEN"].helped_asker_on_skill
+    assert history["UANA"].mentored_asker_on == (("sql", "SQL"),) and not history["UANA"].helped_by_asker
+    assert history["UBEN"].helped_by_asker and history["UBEN"].mentored_asker_on == ()
+    assert "UCAT" not in history
 
 
 def test_only_one_of_two_racing_accepts_wins(repositories):

@@ -56,6 +56,9 @@ class RunningApp:
         self.slack = SlackSender(self.url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
 
     def stop(self) -> None:
-        self._server.close()
-        self._thread.join(timeout=5)
+        self.deps.background.shutdown(wait=True)  # let work after acks finish against the fakes
+        # Close every channel from the server's own loop; with nothing left to watch, run() returns.
+        self._server.trigger.pull_trigger(lambda: [channel.close() for channel in list(self._server._map.values())])
+        self._thread.join(timeout=10)
+        self._server.task_dispatcher.shutdown()
         self.engine.dispose()

@@ -152,7 +152,9 @@ class SlackSender:
             payload["response_url"] = self.fake_slack.response_url(f"action-{user_id}-{next(_trigger_ids)}")
         return self.interaction(payload, **kwargs)
 
-    def submit_view(self, callback_id: str, values: dict, user_id: str, **kwargs) -> Reply:
+    def submit_view(
+        self, callback_id: str, values: dict, user_id: str, private_metadata: str = "", **kwargs
+    ) -> Reply:
         return self.interaction(
             {
                 "type": "view_submission",
@@ -162,7 +164,7 @@ class SlackSender:
                     "id": "VMODAL",
                     "type": "modal",
                     "callback_id": callback_id,
-                    "private_metadata": "",
+                    "private_metadata": private_metadata,
                     "state": {"values": values},
                 },
             },

@@ -1,12 +1,15 @@
 """Who hears about an ask, and why: the ranking as a table of cases."""
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.ranking import MentorCandidate, overlap_hours, rank_mentors
+from bot.ranking import History, MentorCandidate, Offerer, overlap_hours, rank_mentors, rank_offerers
 
 TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 
 
 def candidate(user_id: str, **overrides) -> MentorCandidate:
@@ -106,3 +109,49 @@ def test_the_limit_keeps_the_best():
 )
 def test_shared_working_hours_wrap_around_the_date_line(a, b, hours):
     assert overlap_hours(a, b) == hours
+
+
+@st.composite
+def workspaces(draw):
+    """Offerers with random load and history, and the counts a database would give."""
+    size = draw(st.integers(0, 25))
+    offerers, history, counts = [], {}, {}
+    for n in range(size):
+        user_id = f"U{n:02d}"
+        asked_days_ago = draw(st.one_of(st.none(), st.integers(0, 60)))
+        offerers.append(
+            Offerer(
+                user_id=user_id,
+                capacity=draw(st.integers(0, 4)),
+                utc_offset_hours=draw(st.one_of(st.none(), st.sampled_from([-8, -5, 0, 1, 5.5, 9, 12]))),
+                paused_until=draw(st.sampled_from([None, date(2026, 11, 1), date(2026, 12, 1)])),
+                deactivated=draw(st.booleans()),
+                recently_asked=asked_days_ago is not None and asked_days_ago <= 30,
+            )
+        )
+        if asked_days_ago is not None and asked_days_ago <= 30:
+            counts[user_id] = (draw(st.integers(1, 6)), draw(st.integers(0, 4)))
+        history[user_id] = History(
+            helped_by_asker=draw(st.booleans()),
+            mentored_asker_on=draw(st.sampled_from([(), (("sql", "SQL"),), (("go", "Go"),)])),
+        )
+    return offerers, history, counts
+
+
+@settings(max_examples=300)
+@given(workspaces(), st.sampled_from([None, 0, -5, 9]), st.integers(1, 5))
+def test_skipping_the_count_for_quiet_members_gives_the_same_ranking_as_counting_everyone(workspace, offset, limit):
+    offerers, history, counts = workspace
+    counted: list[list[str]] = []
+
+    def count_asks(user_ids):
+        counted.append(user_ids)
+        return {user_id: counts[user_id] for user_id in user_ids if user_id in counts}
+
+    pruned = rank_offerers(offerers, history, count_asks, "sql", "UASK", TODAY, offset, limit)
+    everyone = rank_offerers(
+        offerers, history, lambda ids: {i: counts[i] for i in ids if i in counts}, "sql", "UASK", TODAY, offset
+    )
+
+    assert [(m.user_id, m.score) for m in pruned.chosen] == [(m.user_id, m.score) for m in everyone.chosen[:limit]]
+    assert all(user_id in counts for batch in counted for user_id in batch)  # quiet members are never counted

@@ -1,0 +1,258 @@
+"""How fast an ask is ranked and acknowledged in a large workspace.
+
+Loads a workspace of 100,000 members and 5,000 skills (each member offers 3 skills
+and wants 2, skills drawn with a Zipf-like popularity, so the most offered skill
+has about 2,000 offerers and the median one a few dozen) and 30 days of ask history, into SQLite and, when
+BENCH_DATABASE_URL or TEST_DATABASE_URL is set, PostgreSQL. Then it times:
+
+- ranking: AskRepository.mentor_candidates plus bot.ranking.rank_mentors for asks on
+  skills drawn by popularity, next to the peer query that only lists the skill's
+  offerers (the least any ranking must read);
+- acknowledgement: signed `/mentor ask` commands over loopback to the real app on the
+  SQLite database, next to a bare Bolt app that only acknowledges.
+
+Medians (p50) and 99th percentiles (p99) in milliseconds; ratio = ours / peer.
+
+    .venv/bin/python bench/ask.py [--members 100000] [--skills 5000] [--samples 300]
+"""
+
+import argparse
+import gc
+import multiprocessing
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import bindparam, insert, select, text, update  # noqa: E402
+
+from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, serve_fake_slack  # noqa: E402
+from bot.asks import AskPolicy, AskStatus, CandidateStatus  # noqa: E402
+from bot.asking import ranking_for  # noqa: E402
+from bot.skills import Skill, SkillKind  # noqa: E402
+from storage import models  # noqa: E402
+from storage.db import Store, make_engine  # noqa: E402
+from storage.migrations import upgrade  # noqa: E402
+from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ  # noqa: E402
+from tests.support.slack_requests import SlackSender  # noqa: E402
+
+TEAM = "T0MENTOR"
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+POLICY = AskPolicy()
+BATCH = 20_000
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def load_workspace(store: Store, members: int, skills: int, seed: int = 7) -> list[tuple[str, int]]:
+    """Fill the database; return (skill key, offerers) for every skill."""
+    rng = random.Random(seed)
+    # Zipf-like: the most offered skill is offered by about 2% of members (a company's
+    # "Python"), the median one by a few dozen.
+    weights = [1 / (rank + 30) for rank in range(skills)]
+    keys = [f"skill{n:05d}" for n in range(skills)]
+    offers_per_skill = [0] * skills
+    with store.engine.begin() as connection:
+        connection.execute(
+            insert(models.Skill), [{"team_id": TEAM, "key": key, "label": f"Skill {n}"} for n, key in enumerate(keys)]
+        )
+        skill_ids = dict(connection.execute(select(models.Skill.key, models.Skill.id)).all())
+        member_rows, link_rows = [], []
+        for n in range(members):
+            user_id = f"U{n:07d}"
+            member_rows.append(
+                {
+                    "team_id": TEAM,
+                    "user_id": user_id,
+                    "objectives": "",
+                    "team": f"Team {n % 200}",
+                    "open_to_sponsoring": False,
+                    "capacity": rng.choice((1, 2, 2, 3, 5)),
+                    "utc_offset_seconds": rng.choice((-8, -5, 0, 0, 1, 2, 5.5, 9)) * 3600,
+                    "deactivated": rng.random() < 0.02,
+                }
+            )
+            chosen = set()
+            while len(chosen) < 5:
+                chosen.add(rng.choices(range(skills), weights)[0])
+            for position, index in enumerate(sorted(chosen)):
+                kind = SkillKind.OFFER.value if position < 3 else SkillKind.WANT.value
+                offers_per_skill[index] += kind == SkillKind.OFFER.value
+                link_rows.append(
+                    {"team_id": TEAM, "user_id": user_id, "kind": kind, "skill_id": skill_ids[keys[index]], "position": position}
+                )
+            if len(member_rows) >= BATCH:
+                connection.execute(insert(models.Member), member_rows)
+                connection.execute(insert(models.MemberSkill), link_rows)
+                member_rows, link_rows = [], []
+        if member_rows:
+            connection.execute(insert(models.Member), member_rows)
+            connection.execute(insert(models.MemberSkill), link_rows)
+
+        # 30 days of history: 20 asks an hour, each sent to 3 people, most of them taken.
+        asks = []
+        for n in range(24 * 30 * 20):
+            created = NOW - timedelta(minutes=3 * n)
+            status = AskStatus.MATCHED.value if rng.random() < 0.7 else AskStatus.UNANSWERED.value
+            asks.append(
+                {
+                    "team_id": TEAM,
+                    "asker_id": f"U{rng.randrange(members):07d}",
+                    "question": "history",
+                    "skill_id": skill_ids[keys[rng.choices(range(skills), weights)[0]]],
+                    "status": status,
+                    "created_at": created,
+                    "widened": False,
+                    "mentor_id": f"U{rng.randrange(members):07d}" if status == AskStatus.MATCHED.value else None,
+                    "matched_at": created if status == AskStatus.MATCHED.value else None,
+                }
+            )
+        connection.execute(insert(models.Ask), asks)
+        ids = connection.execute(select(models.Ask.id, models.Ask.created_at)).all()
+        candidates = [
+            {
+                "ask_id": ask_id,
+                "user_id": f"U{user:07d}",
+                "team_id": TEAM,
+                "position": position,
+                "status": CandidateStatus.CLOSED.value,
+                "notified_at": created,
+            }
+            for ask_id, created in ids
+            for position, user in enumerate(rng.sample(range(members), 3))
+        ]
+        for start in range(0, len(candidates), BATCH):
+            connection.execute(insert(models.AskCandidate), candidates[start : start + BATCH])
+        last_asked = {}
+        for row in candidates:
+            last_asked[row["user_id"]] = max(last_asked.get(row["user_id"], row["notified_at"]), row["notified_at"])
+        connection.execute(
+            update(models.Member)
+            .where(models.Member.team_id == TEAM, models.Member.user_id == bindparam("member"))
+            .values(last_asked_at=bindparam("asked")),
+            [{"member": user_id, "asked": asked} for user_id, asked in last_asked.items()],
+        )
+    if store.engine.dialect.name == "postgresql":
+        with store.engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+            connection.commit()
+    return list(zip(keys, offers_per_skill))
+
+
+def time_ranking(store: Store, skills: list[tuple[str, int]], samples: int, members: int) -> tuple[list, list, int]:
+    """Ranking times and peer (offerers only) times, in ms, for asks on popular-weighted skills."""
+    rng = random.Random(11)
+    keys = [key for key, offered in skills if offered]
+    weights = [offered for _, offered in skills if offered]
+    ours, peer, biggest = [], [], 0
+    for _ in range(samples):
+        key = rng.choices(keys, weights)[0]
+        asker = f"U{rng.randrange(members):07d}"
+        skill = Skill(key=key, label=key)
+        started = time.perf_counter()
+        with store.transaction() as repositories:
+            ranking = ranking_for(
+                repositories.asks, repositories.profiles, TEAM, skill, asker, NOW, POLICY, POLICY.fanout
+            )
+        ours.append((time.perf_counter() - started) * 1000)
+        assert ranking.chosen
+        biggest = max(biggest, dict(skills)[key])
+
+        started = time.perf_counter()
+        with store.transaction() as repositories:
+            skill_id = repositories.session.scalar(
+                select(models.Skill.id).where(models.Skill.team_id == TEAM, models.Skill.key == key)
+            )
+            repositories.session.execute(
+                select(models.MemberSkill.user_id).where(
+                    models.MemberSkill.team_id == TEAM,
+                    models.MemberSkill.kind == SkillKind.OFFER.value,
+                    models.MemberSkill.skill_id == skill_id,
+                )
+            ).all()
+        peer.append((time.perf_counter() - started) * 1000)
+    return ours, peer, biggest
+
+
+def send_asks(events_url: str, api_origin: str, requests: int) -> list[float]:
+    sender = SlackSender(events_url, SIGNING_SECRET, RemoteFakeSlack(api_origin))
+    latencies = []
+    for n in range(requests):
+        reply = sender.command(f"ask How do I get better at #skill{n % 50:05d}?", user_id=f"U{n:07d}")
+        if reply.status != 200:
+            raise RuntimeError(f"status {reply.status}")
+        latencies.append(reply.seconds * 1000)
+    return latencies
+
+
+def report(name: str, ours: list[float], peer: list[float], peer_name: str) -> None:
+    p50, p99 = statistics.median(ours), percentile(ours, 0.99)
+    peer50, peer99 = statistics.median(peer), percentile(peer, 0.99)
+    print(
+        f"{name:<34} p50 {p50:7.2f} ms  p99 {p99:7.2f} ms   {peer_name:<20} p50 {peer50:6.2f} ms  "
+        f"p99 {peer99:6.2f} ms   ratio p50 {p50 / peer50:5.2f}  p99 {p99 / peer99:5.2f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--skills", type=int, default=5_000)
+    parser.add_argument("--samples", type=int, default=1000)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as directory:
+        sqlite_url = f"sqlite:///{directory}/bench.db"
+        backends = [("SQLite", sqlite_url)]
+        postgres = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+        if postgres:
+            backends.append(("PostgreSQL", postgres))
+        for name, url in backends:
+            engine = make_engine(url)
+            if name == "PostgreSQL":
+                with engine.begin() as connection:
+                    connection.execute(text("DROP SCHEMA public CASCADE"))
+                    connection.execute(text("CREATE SCHEMA public"))
+            upgrade(engine)
+            store = Store(engine)
+            started = time.monotonic()
+            skills = load_workspace(store, args.members, args.skills)
+            print(
+                f"{name}: loaded {args.members:,} members, {args.skills:,} skills, "
+                f"{max(offered for _, offered in skills):,} offerers of the most offered skill, "
+                f"in {time.monotonic() - started:.0f} s"
+            )
+            gc.freeze()  # as app.py does once started: the loaded data is not garbage-collected again
+            ours, peer, biggest = time_ranking(store, skills, args.samples, args.members)
+            report(f"{name} ranking ({args.samples} asks)", ours, peer, "offerers only")
+            print(f"  largest candidate set ranked: {biggest:,}")
+            engine.dispose()
+
+        context = multiprocessing.get_context("spawn")
+        origins, stop = context.Queue(), context.Event()
+        fake_process = context.Process(target=serve_fake_slack, args=(origins, stop))
+        fake_process.start()
+        fake_slack = RemoteFakeSlack(origins.get(timeout=30))
+        mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url))
+        bare_url = bare_bolt_app(fake_slack)
+        with context.Pool(1) as pool:
+            pool.apply(send_asks, (bare_url, fake_slack.origin, 10))  # warm-up
+            ours = pool.apply(send_asks, (mentor.slack.events_url, fake_slack.origin, args.samples))
+            bare = pool.apply(send_asks, (bare_url, fake_slack.origin, args.samples))
+        report(f"SQLite /mentor ask ack ({args.samples})", ours, bare, "bare Bolt ack")
+        mentor.stop()
+        stop.set()
+        fake_process.join(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
