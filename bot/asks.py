@@ -19,10 +19,6 @@ class AskStatus(str, Enum):
     UNANSWERED = "unanswered"  # nobody could take it
     CANCELLED = "cancelled"  # the asker withdrew it
 
-    @property
-    def is_pending(self) -> bool:
-        return self in (AskStatus.NEEDS_SKILL, AskStatus.OPEN)
-
 
 class CandidateStatus(str, Enum):
     NOTIFIED = "notified"

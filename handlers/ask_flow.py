@@ -65,8 +65,12 @@ def update_notifications(client: WebClient, notifications, message: dict) -> Non
                 logger.warning("chat.update of an ask DM failed: %s", error.response.get("error"))
 
 
-def notify_candidates(client: WebClient, deps: Deps, ask: Ask, mentors: tuple[RankedMentor, ...]) -> int:
-    """DM each candidate; one who cannot be reached is replaced by the next best. Returns how many were reached."""
+def notify_candidates(
+    client: WebClient, deps: Deps, ask: Ask, mentors: tuple[RankedMentor, ...], tell_asker: bool = True
+) -> int:
+    """DM each candidate; one who cannot be reached is replaced by the next best. If that
+    leaves nobody, the ask closes and (with `tell_asker`) the asker hears it. Returns how
+    many were reached."""
     reached = 0
     queue = list(mentors)
     while queue:
@@ -78,12 +82,14 @@ def notify_candidates(client: WebClient, deps: Deps, ask: Ask, mentors: tuple[Ra
             logger.warning("Could not DM a candidate about ask %s: %s", ask.id, code)
             with deps.store.transaction() as repositories:
                 if code in GONE:
-                    repositories.profiles.record_slack_profile(ask.team_id, mentor.user_id, None, True, deps.clock())
+                    repositories.profiles.mark_deactivated(ask.team_id, mentor.user_id)
                 passed = asking.pass_ask(
                     repositories.asks, repositories.profiles, ask.team_id, ask.id, mentor.user_id,
                     deps.clock(), deps.ask_policy, status=CandidateStatus.CLOSED,
                 )
             queue.extend(passed.notify)
+            if passed.unanswered and tell_asker:
+                reply_by_dm(client, ask.asker_id)(ask_messages.unanswered(passed.ask))
             continue
         with deps.store.transaction() as repositories:
             repositories.asks.record_notification(ask.id, mentor.user_id, channel, ts)
@@ -101,7 +107,7 @@ def notify_candidates(client: WebClient, deps: Deps, ask: Ask, mentors: tuple[Ra
 def deliver_routed(client: WebClient, deps: Deps, routed: asking.AskRouted, reply: Reply) -> None:
     """After an ask is started or given its skill: DM the candidates, then tell the asker."""
     if routed.notify:
-        reached = notify_candidates(client, deps, routed.ask, routed.notify)
+        reached = notify_candidates(client, deps, routed.ask, routed.notify, tell_asker=False)
         if reached == 0:
             with deps.store.transaction() as repositories:
                 routed = asking.AskRouted(ask=repositories.asks.get(routed.ask.team_id, routed.ask.id))

@@ -36,3 +36,26 @@ def test_an_unexpected_slack_error_gets_a_private_apology_not_silence(mentor):
     [answer] = mentor.fake_slack.wait_for("response_url")
     assert "Something went wrong on Mentor's side" in answer.args["text"]
     assert answer.args.get("response_type") == "ephemeral"
+
+
+def test_an_ask_that_cannot_reach_the_database_is_answered_after_the_ack(mentor, tmp_path):
+    break_database(mentor, tmp_path)
+
+    reply = mentor.slack.command("ask How do I review SQL?", user_id="UANA")
+
+    assert "Looking for mentors" in reply.json()["text"]
+    [answer] = mentor.fake_slack.wait_for("response_url")
+    assert "couldn't reach its database" in answer.args["text"]
+
+
+def test_candidates_who_cannot_get_dms_are_skipped_and_the_asker_told(mentor):
+    for user_id in ("UANA", "UBEN"):
+        mentor.slack.command("offer SQL", user_id=user_id)
+    mentor.fake_slack.wait_for("response_url", count=2)
+    mentor.fake_slack.errors["chat.postMessage"] = "channel_not_found"
+
+    mentor.slack.command("ask How do I review SQL?", user_id="UASK")
+
+    answer = mentor.fake_slack.wait_for("response_url", count=3)[2]
+    assert "Nobody who offers *SQL* can take a question right now" in answer.args["text"]
+    assert len(mentor.fake_slack.calls("chat.postMessage")) == 2  # each tried once
