@@ -145,7 +145,7 @@ def load_workspace(store: Store, members: int, skills: int, seed: int = 7) -> li
         # Vacuum now, as a settled database would be, so autovacuum does not run mid-measurement.
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE"))
-    return list(zip(keys, offers_per_skill))
+    return list(zip(keys, offers_per_skill, strict=True))
 
 
 def time_ranking(store: Store, skills: list[tuple[str, int]], samples: int, members: int) -> tuple[list, list, int]:

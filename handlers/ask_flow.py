@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot import ask_messages, asking
 from bot.asks import Ask, AskStatus, CandidateStatus, Notification
 from bot.ranking import RankedMentor
+from bot.skills import Skill
 from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,20 @@ def deliver_routed(client: WebClient, deps: Deps, routed: asking.AskRouted, repl
         else:
             routed = asking.AskRouted(routed.ask, routed.notify[:reached], (), routed.give_first_reminder)
     reply(ask_messages.routed(routed))
+
+
+def start_ask(
+    client: WebClient, deps: Deps, team_id: str, user_id: str, question: str, reply: Reply, skill: Skill | None = None
+) -> None:
+    """A new ask, from `/mentor ask` or the "Find a mentor" modal: route it, DM the
+    candidates, tell the asker. Slow: run it after the ack."""
+    refresh_member(client, deps, team_id, user_id)
+    with deps.store.transaction() as repositories:
+        routed = asking.start_ask(
+            repositories.asks, repositories.profiles, team_id, user_id, question, deps.clock(), deps.ask_policy,
+            skill=skill,
+        )
+    deliver_routed(client, deps, routed, reply)
 
 
 def deliver_accepted(client: WebClient, deps: Deps, accepted: asking.Accepted) -> None:

@@ -41,8 +41,8 @@ def register(app: App, deps: Deps) -> None:
             if parsed.name == "profile":
                 open_profile_modal(client, deps, team_id, user_id, command["trigger_id"])
             elif parsed.name == "ask":
-                work = partial(start_ask, client, deps, team_id, user_id, parsed.argument, respond)
-                after_ack(deps, work, lambda message: respond(**message))
+                reply = partial(_respond_with, respond)
+                after_ack(deps, partial(ask_flow.start_ask, client, deps, team_id, user_id, parsed.argument, reply), reply)
             elif parsed.name == "asks":
                 with deps.store.transaction() as repositories:
                     respond(**ask_messages.my_asks(repositories.asks.pending_of(team_id, user_id)))
@@ -62,13 +62,8 @@ def register(app: App, deps: Deps) -> None:
             respond(**replies.unavailable(error.message))
 
 
-def start_ask(client: WebClient, deps: Deps, team_id: str, user_id: str, question: str, respond: Respond) -> None:
-    ask_flow.refresh_member(client, deps, team_id, user_id)
-    with deps.store.transaction() as repositories:
-        routed = asking.start_ask(
-            repositories.asks, repositories.profiles, team_id, user_id, question, deps.clock(), deps.ask_policy
-        )
-    ask_flow.deliver_routed(client, deps, routed, lambda message: respond(**message))
+def _respond_with(respond: Respond, message: dict) -> None:
+    respond(**message)
 
 
 def skills_reply(deps: Deps, team_id: str, user_id: str, kind: SkillKind, argument: str) -> dict:

@@ -1,5 +1,7 @@
 """Modal submissions."""
 
+from functools import partial
+
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
@@ -51,17 +53,7 @@ def register(app: App, deps: Deps) -> None:
             return
         ack()
         reply = ask_flow.reply_by_dm(client, user_id)
-
-        def route() -> None:
-            ask_flow.refresh_member(client, deps, team_id, user_id)
-            with deps.store.transaction() as repositories:
-                routed = asking.start_ask(
-                    repositories.asks, repositories.profiles, team_id, user_id, question, deps.clock(),
-                    deps.ask_policy, skill=skill,
-                )
-            ask_flow.deliver_routed(client, deps, routed, reply)
-
-        after_ack(deps, route, reply)
+        after_ack(deps, partial(ask_flow.start_ask, client, deps, team_id, user_id, question, reply, skill), reply)
 
 
 def profile_form(values: dict) -> ProfileForm:

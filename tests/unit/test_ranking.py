@@ -1,6 +1,6 @@
 """Who hears about an ask, and why: the ranking as a table of cases."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from hypothesis import given, settings
