@@ -31,6 +31,19 @@ class Member(Base):
     """Someone who has set up a profile: created only by their own action."""
 
     __tablename__ = "members"
+    __table_args__ = (
+        # What ranking reads of each member who offers a skill, so it never touches the table.
+        Index(
+            "ix_members_ranking",
+            "team_id",
+            "user_id",
+            "capacity",
+            "utc_offset_seconds",
+            "paused_until",
+            "deactivated",
+            "last_asked_at",
+        ),
+    )
 
     team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
     user_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)

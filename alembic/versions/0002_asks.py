@@ -27,6 +27,11 @@ def upgrade() -> None:
         members.add_column(sa.Column("deactivated", sa.Boolean(), nullable=False, server_default=sa.false()))
         members.add_column(sa.Column("give_first_reminded", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_index("ix_member_skills_skill", "member_skills", ["team_id", "kind", "skill_id", "user_id"])
+    op.create_index(
+        "ix_members_ranking",
+        "members",
+        ["team_id", "user_id", "capacity", "utc_offset_seconds", "paused_until", "deactivated", "last_asked_at"],
+    )
 
     op.create_table(
         "asks",
@@ -68,6 +73,7 @@ def downgrade() -> None:
     op.drop_table("ask_candidates")
     op.drop_table("asks")
     op.drop_index("ix_member_skills_skill", "member_skills")
+    op.drop_index("ix_members_ranking", "members")
     with op.batch_alter_table("members") as members:
         for column in ("give_first_reminded", "deactivated", "last_asked_at", "paused_until", "timezone_checked_at", "utc_offset_seconds"):
             members.drop_column(column)
