@@ -4,6 +4,8 @@
                                with the scheduler's jobs in the same process
     python app.py migrate      apply pending database migrations and exit
     python app.py expire-asks  widen or close the asks nobody accepted in time, once, and exit
+    python app.py send-followups
+                               move due follow-ups on and send their DMs, once, and exit
 
 This is the only module that reads the environment (and `.env`, through python-dotenv).
 """
@@ -32,8 +34,10 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 import handlers
 from bot.asks import AskPolicy
+from bot.followups import MAX_FOLLOWUP_DAYS
 from bot.ids import BOT_SCOPES
 from handlers.ask_flow import expire_due_asks
+from handlers.followup_flow import run_due_followups
 from handlers.deps import Deps, utc_now
 from handlers.logs import configure_logging
 from handlers.web import make_wsgi_app
@@ -50,8 +54,8 @@ HTTP_THREADS = 32
 OAUTH_STATE_SECONDS = 600
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 NOT_INSTALLED = "Mentor isn't installed in this workspace, or its installation was removed. Ask a workspace admin to install it."
-USAGE = "usage: python app.py [migrate | expire-asks]"
-COMMANDS = ([], ["migrate"], ["expire-asks"])
+USAGE = "usage: python app.py [migrate | expire-asks | send-followups]"
+COMMANDS = ([], ["migrate"], ["expire-asks"], ["send-followups"])
 JOB_INTERVAL_MINUTES = 5
 
 
@@ -71,6 +75,7 @@ class Config:
     port: int
     admin_ids: frozenset[str]
     ask_policy: AskPolicy
+    followup_days: int | None  # None: each workspace's own setting
 
     @property
     def uses_oauth(self) -> bool:
@@ -134,6 +139,9 @@ def load_config(environ) -> Config:
 
     fanout = _bounded_int(get("MENTOR_ASK_FANOUT"), "MENTOR_ASK_FANOUT", 3, 1, 10)
     timeout_hours = _bounded_int(get("MENTOR_ASK_TIMEOUT_HOURS"), "MENTOR_ASK_TIMEOUT_HOURS", 48, 1, 168)
+    followup_days = get("MENTOR_FOLLOWUP_DAYS")
+    if followup_days is not None:
+        followup_days = _bounded_int(followup_days, "MENTOR_FOLLOWUP_DAYS", 0, 0, MAX_FOLLOWUP_DAYS)
 
     return Config(
         signing_secret=signing_secret,
@@ -146,6 +154,7 @@ def load_config(environ) -> Config:
         port=int(port_text),
         admin_ids=admin_ids,
         ask_policy=AskPolicy(fanout=fanout, timeout=timedelta(hours=timeout_hours)),
+        followup_days=followup_days,
     )
 
 
@@ -187,6 +196,7 @@ def create_app(
         store=store,
         admin_ids=config.admin_ids,
         ask_policy=config.ask_policy,
+        followup_days=config.followup_days,
         clock=clock,
         client_for=workspace_clients(client, installations),
     )
@@ -230,9 +240,8 @@ def start_scheduler(deps: Deps) -> None:
     from apscheduler.schedulers.background import BackgroundScheduler
 
     scheduler = BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(
-        expire_due_asks, "interval", minutes=JOB_INTERVAL_MINUTES, args=[deps], max_instances=1, coalesce=True
-    )
+    for job in (expire_due_asks, run_due_followups):
+        scheduler.add_job(job, "interval", minutes=JOB_INTERVAL_MINUTES, args=[deps], max_instances=1, coalesce=True)
     scheduler.start()
 
 
@@ -287,6 +296,10 @@ def main(argv: list[str]) -> int:
         return fail(f"cannot reach Slack's Web API ({type(error).__name__}); check SLACK_API_URL and the network")
     if argv == ["expire-asks"]:
         logger.info("Handled %d expired asks", expire_due_asks(deps))
+        return 0
+    if argv == ["send-followups"]:
+        logger.info("Sent %d follow-up DMs", run_due_followups(deps))
+        deps.background.shutdown(wait=True)
         return 0
     start_scheduler(deps)
     # Everything built so far lives as long as the process: keep the garbage collector

@@ -3,7 +3,7 @@
 from bot import blocks
 from bot.asking import AskRouted, Network
 from bot.asks import Ask, AskStatus
-from bot.ids import ACCEPT_ASK, ASK_QUESTION, ASK_VIEW, CANCEL_ASK, FIND_MENTOR, NAME_ASK_SKILL, PASS_ASK, PICK_ASK_SKILL, SLASH_COMMAND
+from bot.ids import ACCEPT_ASK, ASK_HOW_IT_WENT, ASK_QUESTION, ASK_VIEW, CANCEL_ASK, FIND_MENTOR, NAME_ASK_SKILL, PASS_ASK, PICK_ASK_SKILL, SLASH_COMMAND
 from bot.ranking import RankedMentor
 from bot.skills import Skill
 from bot.text import escape_mrkdwn, shown
@@ -187,17 +187,25 @@ def candidate_closed(ask: Ask) -> dict:
 
 
 # --- to the pair -------------------------------------------------------------------------
-def introduction(ask: Ask) -> dict:
+def introduction(ask: Ask, followup_planned: bool = False) -> dict:
     text = f"<@{ask.asker_id}>, meet <@{ask.mentor_id}>: they offered to help with {_skill(ask.skill)}."
-    return _message(
-        text,
+    body = [
         blocks.section(text),
         blocks.section("The question:\n" + _question(ask)),
         blocks.context(
             f"<@{ask.mentor_id}>, a good first question: “What have you tried so far?” "
             f"<@{ask.asker_id}>, suggest a time that suits you both; 20 minutes is often enough."
         ),
-    )
+    ]
+    if followup_planned:
+        body += [
+            blocks.context(
+                f"In a few days I'll ask <@{ask.asker_id}> how the advice worked out, and tell <@{ask.mentor_id}>. "
+                f"<@{ask.mentor_id}>, to hear sooner:"
+            ),
+            blocks.actions(blocks.button("Ask how it went", ASK_HOW_IT_WENT, value=str(ask.id))),
+        ]
+    return _message(text, *body)
 
 
 # --- the mentor network ----------------------------------------------------------------

@@ -8,10 +8,11 @@ SLASH_COMMAND = "/mentor"
 
 # Bot events the app subscribes to (manifest: settings.event_subscriptions.bot_events).
 APP_HOME_OPENED = "app_home_opened"
-BOT_EVENTS = (APP_HOME_OPENED,)
+MESSAGE_IM = "message.im"  # Bolt listens to "message" and keeps the DMs (channel_type "im")
+BOT_EVENTS = (APP_HOME_OPENED, MESSAGE_IM)
 
 # Bot scopes (manifest: oauth_config.scopes.bot), also asked for by the OAuth install flow.
-BOT_SCOPES = ("commands", "chat:write", "im:write", "users:read")
+BOT_SCOPES = ("commands", "chat:write", "im:write", "im:history", "users:read")
 
 # Actions (block_actions' action_id).
 OPEN_PROFILE = "open_profile"
@@ -21,13 +22,13 @@ CANCEL_ASK = "ask_cancel"  # value: the ask's id
 PICK_ASK_SKILL = "ask_pick_skill"  # value: "<ask id>:<skill key>"
 NAME_ASK_SKILL = "ask_name_skill"  # a text input; its block_id is "ask_skill:<ask id>"
 FIND_MENTOR = "find_mentor"  # value: a skill key
-ACTIONS = (OPEN_PROFILE, ACCEPT_ASK, PASS_ASK, CANCEL_ASK, PICK_ASK_SKILL, NAME_ASK_SKILL, FIND_MENTOR)
+ASK_ACTIONS = (OPEN_PROFILE, ACCEPT_ASK, PASS_ASK, CANCEL_ASK, PICK_ASK_SKILL, NAME_ASK_SKILL, FIND_MENTOR)
 
 # Views (callback_id) and the block ids of their inputs.
 PROFILE_VIEW = "profile"
 ASK_VIEW = "ask"  # private_metadata: the skill key
 ASK_QUESTION = "question"  # block and action id of the ask modal's input
-VIEWS = (PROFILE_VIEW, ASK_VIEW)
+ASK_VIEWS = (PROFILE_VIEW, ASK_VIEW)
 
 
 class ProfileField:
@@ -40,3 +41,37 @@ class ProfileField:
     TEAM = "team"
     SPONSORING = "open_to_sponsoring"
     CAPACITY = "capacity"
+
+# Close the loop (follow-ups). Each outcome button has its own action id, as Slack wants
+# action ids unique within a block; the value is the follow-up's id.
+FOLLOWUP_CHOICES = {
+    "helped": "followup_helped",
+    "mixed": "followup_mixed",
+    "didnt_help": "followup_didnt_help",
+    "not_yet": "followup_not_yet",
+    "not_relevant": "followup_not_relevant",
+}
+FOLLOWUP_ADD_NOTE = "followup_add_note"  # value: the follow-up's id; opens the note modal
+FOLLOWUP_SEND_NOW = "followup_send_now"  # value: the follow-up's id; "Send without a note"
+FOLLOWUP_SHARE = "followup_share"  # value: "<follow-up id>:yes" or ":no"
+FOLLOWUP_REPLY = "followup_reply"  # value: the follow-up's id; the mentor's reply modal
+ASK_HOW_IT_WENT = "followup_ask_how"  # value: the ask's id (group DM intro, Home tab)
+FOLLOWUPS_OFF = "followups_off"
+FOLLOWUPS_ON = "followups_on"
+FOLLOWUP_ACTIONS = (
+    *FOLLOWUP_CHOICES.values(),
+    FOLLOWUP_ADD_NOTE,
+    FOLLOWUP_SEND_NOW,
+    FOLLOWUP_SHARE,
+    FOLLOWUP_REPLY,
+    ASK_HOW_IT_WENT,
+    FOLLOWUPS_OFF,
+    FOLLOWUPS_ON,
+)
+FOLLOWUP_NOTE_VIEW = "followup_note"  # private_metadata: the follow-up's id
+FOLLOWUP_REPLY_VIEW = "followup_reply_view"  # private_metadata: the follow-up's id
+NOTE_INPUT = "note"  # block and action id of the note and reply modals' text input
+SHARE_INPUT = "share"  # block and action id of the note modal's checkbox
+
+ACTIONS = (*ASK_ACTIONS, *FOLLOWUP_ACTIONS)
+VIEWS = (*ASK_VIEWS, FOLLOWUP_NOTE_VIEW, FOLLOWUP_REPLY_VIEW)

@@ -14,6 +14,7 @@ _USAGE_LINES = (
     ("offer SQL, public speaking", "add skills you can help with (alone: list them)"),
     ("learn delegation", "add skills you want to grow (alone: list them)"),
     ("profile", "edit your profile: skills, objectives, career stage, team, capacity"),
+    ("followups on|off", "whether I ask you how advice went, and tell your mentor"),
     ("help", "show this message"),
 )
 _KIND_WORDS = {

@@ -156,12 +156,16 @@ def _open_asks_blocks(open_asks: list[Ask]) -> list[dict]:
     return [blocks.divider(), *ask_messages.my_asks(open_asks)["blocks"]]
 
 
-def home(profile: Profile | None, open_asks: list[Ask] = (), network: Network | None = None) -> dict:
-    """The App Home tab: the member's profile (or a welcome), their open asks, their mentor network."""
+def home(
+    profile: Profile | None, open_asks: list[Ask] = (), network: Network | None = None, loop: list[dict] = ()
+) -> dict:
+    """The App Home tab: the member's profile (or a welcome), their open asks, their mentor
+    network, and closing the loop (`loop`: follow-ups waiting for them, advice they gave)."""
     body = _profile_blocks(profile) if profile else _welcome_blocks()
     body += _open_asks_blocks(list(open_asks))
     if profile is not None and network is not None:
         body += [blocks.divider(), *ask_messages.network(network)]
+    body += list(loop)
     return {"type": "home", "blocks": body[:MAX_HOME_BLOCKS]}
 
 

@@ -9,10 +9,11 @@ from typing import TypeVar
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import ask_messages, asking, ids, replies, views
+from bot import ask_messages, asking, closing, followup_messages, ids, replies, views
 from bot.asking import AskUnavailable
 from bot.errors import InvalidInput, TemporarilyUnavailable
-from handlers import ask_flow
+from bot.followups import FollowUp, FollowUpRefused
+from handlers import ask_flow, followup_flow
 from handlers.deps import Deps, workspace_of
 from handlers.render import open_profile_modal, refresh_home
 from storage.db import Repositories
@@ -25,6 +26,17 @@ def ask_id_from(text: str | None) -> int:
     if text is None or not text.isdigit() or len(text) > 12:
         raise AskUnavailable("not_yours")
     return int(text)
+
+
+def followup_id_from(text: str | None) -> int:
+    """A follow-up id from a button value or a modal's private_metadata."""
+    if text is None or not text.isdigit() or len(text) > 12:
+        raise FollowUpRefused("not_yours")
+    return int(text)
+
+
+def from_home(body: dict) -> bool:
+    return (body.get("container") or {}).get("type") == "view"
 
 
 def answer(body: dict, respond: Respond, message: dict, replace: bool = False) -> None:
@@ -41,6 +53,8 @@ def run_use_case(deps: Deps, body: dict, respond: Respond, use_case: Callable[[R
             return use_case(repositories)
     except AskUnavailable as unavailable:
         answer(body, respond, ask_messages.unavailable(unavailable.reason))
+    except FollowUpRefused as refused:
+        answer(body, respond, followup_messages.refused(refused.reason))
     except InvalidInput as error:
         answer(body, respond, replies.invalid_input(error))
     except TemporarilyUnavailable as error:
@@ -60,17 +74,20 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ids.ACCEPT_ASK)
     def handle_accept_ask(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
         ack()
-        accepted = run_use_case(
-            deps,
-            body,
-            respond,
-            lambda repositories: asking.accept_ask(
-                repositories.asks, workspace_of(context), ask_id_from(action.get("value")), context.user_id,
-                deps.clock(),
-            ),
-        )
-        if accepted is not None:
-            ask_flow.deliver_accepted(client, deps, accepted)
+        team_id, now = workspace_of(context), deps.clock()
+
+        def accept(repositories: Repositories) -> tuple[asking.Accepted, FollowUp | None]:
+            accepted = asking.accept_ask(
+                repositories.asks, team_id, ask_id_from(action.get("value")), context.user_id, now
+            )
+            # In the same transaction: an accepted ask always has its follow-up planned.
+            policy = closing.policy_for(repositories.followups, team_id, deps.followup_days)
+            return accepted, closing.schedule_after_accept(repositories.followups, accepted.ask, now, policy)
+
+        result = run_use_case(deps, body, respond, accept)
+        if result is not None:
+            accepted, followup = result
+            ask_flow.deliver_accepted(client, deps, accepted, followup_planned=followup is not None)
 
     @app.action(ids.PASS_ASK)
     def handle_pass_ask(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
@@ -142,3 +159,134 @@ def register(app: App, deps: Deps) -> None:
         except (InvalidInput, TemporarilyUnavailable) as error:
             view = views.notice_modal("Find a mentor", error.message)
         client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    register_followups(app, deps)
+
+
+def register_followups(app: App, deps: Deps) -> None:
+    """The buttons of closing the loop: in the mentee's and mentor's DMs, the group DM and the Home tab."""
+
+    def changed(client: WebClient, body: dict, context, followup: FollowUp | None) -> None:
+        """After a step: show it on every prompt, send what it queued, redraw the Home tab clicked on."""
+        if followup is None:
+            return
+        followup_flow.refresh_prompts(client, deps, followup)
+        followup_flow.kick(deps)
+        if from_home(body):
+            refresh_home(client, deps, workspace_of(context), context.user_id)
+
+    def register_choice(choice: str, action_id: str) -> None:
+        @app.action(action_id)
+        def handle_followup_choice(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+            ack()
+            team_id, now = workspace_of(context), deps.clock()
+            followup = run_use_case(
+                deps,
+                body,
+                respond,
+                lambda repositories: closing.answer(
+                    repositories.followups, team_id, followup_id_from(action.get("value")), context.user_id, choice,
+                    now, closing.policy_for(repositories.followups, team_id, deps.followup_days),
+                ),
+            )
+            changed(client, body, context, followup)
+
+    for choice, action_id in ids.FOLLOWUP_CHOICES.items():
+        register_choice(choice, action_id)
+
+    @app.action(ids.FOLLOWUP_SEND_NOW)
+    def handle_followup_send_now(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        ack()
+        followup = run_use_case(
+            deps,
+            body,
+            respond,
+            lambda repositories: closing.report_now(
+                repositories.followups, workspace_of(context), followup_id_from(action.get("value")), context.user_id,
+                deps.clock(),
+            ),
+        )
+        changed(client, body, context, followup)
+
+    @app.action(ids.FOLLOWUP_SHARE)
+    def handle_followup_share(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        ack()
+        followup_text, _, choice = (action.get("value") or "").partition(":")
+        followup = run_use_case(
+            deps,
+            body,
+            respond,
+            lambda repositories: closing.share(
+                repositories.followups, workspace_of(context), followup_id_from(followup_text), context.user_id,
+                choice == "yes", deps.clock(),
+            ),
+        )
+        changed(client, body, context, followup)
+
+    def open_modal(body: dict, action: dict, respond: Respond, client: WebClient, context, as_mentor: bool) -> None:
+        followup = run_use_case(
+            deps,
+            body,
+            respond,
+            lambda repositories: closing.own_followup(
+                repositories.followups, workspace_of(context), followup_id_from(action.get("value")), context.user_id,
+                as_mentor=as_mentor,
+            ),
+        )
+        if followup is not None:
+            modal = followup_messages.reply_modal(followup) if as_mentor else followup_messages.note_modal(followup)
+            client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+    @app.action(ids.FOLLOWUP_ADD_NOTE)
+    def handle_followup_add_note(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        ack()
+        open_modal(body, action, respond, client, context, as_mentor=False)
+
+    @app.action(ids.FOLLOWUP_REPLY)
+    def handle_followup_reply(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        ack()
+        open_modal(body, action, respond, client, context, as_mentor=True)
+
+    @app.action(ids.ASK_HOW_IT_WENT)
+    def handle_ask_how_it_went(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        ack()
+        followup = run_use_case(
+            deps,
+            body,
+            respond,
+            lambda repositories: closing.ask_how_it_went(
+                repositories.followups, repositories.asks, workspace_of(context), ask_id_from(action.get("value")),
+                context.user_id, deps.clock(),
+            ),
+        )
+        if followup is None:
+            return
+        answer(body, respond, followup_messages.will_ask(followup))
+        followup_flow.kick(deps, followup_flow.run_due_followups)  # due now if it is their working hour
+        if from_home(body):
+            refresh_home(client, deps, workspace_of(context), context.user_id)
+
+    def switch(body: dict, respond: Respond, client: WebClient, context, enabled: bool) -> None:
+        team_id, user_id = workspace_of(context), context.user_id
+        cancelled = run_use_case(
+            deps,
+            body,
+            respond,
+            lambda repositories: closing.switch(repositories.followups, team_id, user_id, enabled, deps.clock()),
+        )
+        if cancelled is None:
+            return
+        for followup in cancelled:
+            followup_flow.refresh_prompts(client, deps, followup)
+        answer(body, respond, followup_messages.followups_switched(enabled, len(cancelled)))
+        refresh_home(client, deps, team_id, user_id)
+
+    @app.action(ids.FOLLOWUPS_OFF)
+    def handle_followups_off(ack: Ack, body: dict, respond: Respond, client: WebClient, context) -> None:
+        ack()
+        switch(body, respond, client, context, enabled=False)
+
+    @app.action(ids.FOLLOWUPS_ON)
+    def handle_followups_on(ack: Ack, body: dict, respond: Respond, client: WebClient, context) -> None:
+        ack()
+        switch(body, respond, client, context, enabled=True)

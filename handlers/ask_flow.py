@@ -40,7 +40,7 @@ def refresh_member(client: WebClient, deps: Deps, team_id: str, user_id: str) ->
         return
     with deps.store.transaction() as repositories:
         repositories.profiles.record_slack_profile(
-            team_id, user_id, user.get("tz_offset"), bool(user.get("deleted")), now
+            team_id, user_id, user.get("tz_offset"), user.get("tz"), bool(user.get("deleted")), now
         )
 
 
@@ -131,11 +131,11 @@ def start_ask(
     deliver_routed(client, deps, routed, reply)
 
 
-def deliver_accepted(client: WebClient, deps: Deps, accepted: asking.Accepted) -> None:
+def deliver_accepted(client: WebClient, deps: Deps, accepted: asking.Accepted, followup_planned: bool = False) -> None:
     """The first "I can help": introduce the pair in a group DM and update everyone's DM."""
     ask = accepted.ask
     group = client.conversations_open(users=f"{ask.asker_id},{accepted.mentor_id}")["channel"]["id"]
-    client.chat_postMessage(channel=group, **ask_messages.introduction(ask))
+    client.chat_postMessage(channel=group, **ask_messages.introduction(ask, followup_planned))
     with deps.store.transaction() as repositories:
         repositories.asks.set_group_channel(ask.id, group)
     update_notifications(client, [accepted.mine], ask_messages.candidate_helping(ask))

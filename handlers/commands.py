@@ -5,12 +5,12 @@ from functools import partial
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import ask_messages, asking, ids, replies, services
+from bot import ask_messages, asking, closing, followup_messages, ids, replies, services
 from bot.asks import clean_question
 from bot.commands import parse_command
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.skills import SkillKind
-from handlers import ask_flow
+from handlers import ask_flow, followup_flow
 from handlers.deps import Deps, after_ack, workspace_of
 from handlers.render import open_profile_modal
 
@@ -46,6 +46,8 @@ def register(app: App, deps: Deps) -> None:
             elif parsed.name == "asks":
                 with deps.store.transaction() as repositories:
                     respond(**ask_messages.my_asks(repositories.asks.pending_of(team_id, user_id)))
+            elif parsed.name == "followups":
+                respond(**followups_reply(client, deps, team_id, user_id, parsed.argument))
             elif parsed.name == "network":
                 with deps.store.transaction() as repositories:
                     network = asking.mentor_network(repositories.asks, repositories.profiles, team_id, user_id)
@@ -60,6 +62,20 @@ def register(app: App, deps: Deps) -> None:
             respond(**replies.invalid_input(error))
         except TemporarilyUnavailable as error:
             respond(**replies.unavailable(error.message))
+
+
+def followups_reply(client: WebClient, deps: Deps, team_id: str, user_id: str, argument: str) -> dict:
+    """`/mentor followups on|off`; alone, says which it is."""
+    word = argument.strip().casefold()
+    if word not in ("on", "off", ""):
+        raise InvalidInput(f"Say `{ids.SLASH_COMMAND} followups on` or `{ids.SLASH_COMMAND} followups off`.")
+    with deps.store.transaction() as repositories:
+        if not word:
+            return followup_messages.followups_switched(repositories.followups.enabled_for(team_id, user_id))
+        cancelled = closing.switch(repositories.followups, team_id, user_id, word == "on", deps.clock())
+    for followup in cancelled:
+        followup_flow.refresh_prompts(client, deps, followup)
+    return followup_messages.followups_switched(word == "on", len(cancelled))
 
 
 def _respond_with(respond: Respond, message: dict) -> None:

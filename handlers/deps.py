@@ -27,6 +27,8 @@ class Deps:
     # MENTOR_ADMINS: program admins on top of the workspace's admins and owners.
     admin_ids: frozenset[str] = field(default_factory=frozenset)
     ask_policy: AskPolicy = field(default_factory=AskPolicy)
+    # MENTOR_FOLLOWUP_DAYS: the follow-up delay for every workspace, over their own settings.
+    followup_days: int | None = None
     clock: Callable[[], datetime] = utc_now
     # A Web API client with the bot token of a workspace, for work outside a request (jobs).
     client_for: Callable[[str], WebClient | None] = lambda team_id: None

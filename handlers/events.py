@@ -1,11 +1,19 @@
 """Events Slack sends the bot."""
 
+import logging
+
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from bot import ids
+from bot import closing, followup_messages, ids, replies
+from bot.errors import TemporarilyUnavailable
+from bot.followups import FollowUpRefused, FollowUpStatus
+from handlers import followup_flow
 from handlers.deps import Deps, workspace_of
 from handlers.render import refresh_home
+
+logger = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -14,3 +22,41 @@ def register(app: App, deps: Deps) -> None:
         if event.get("tab") != "home":
             return  # the Messages tab also sends this event
         refresh_home(client, deps, workspace_of(context), context.user_id)
+
+    @app.event(ids.MESSAGE_IM.split(".")[0])
+    def handle_direct_message(event: dict, client: WebClient, context) -> None:
+        """A member wrote to the bot. A reply in the thread of a follow-up is the note for
+        their mentor; anything else gets a short hint. Edits, deletions and bots' messages
+        (the bot's own included) are left alone."""
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
+            return
+        channel, ts, thread_ts = event.get("channel"), event.get("ts"), event.get("thread_ts")
+        if not thread_ts or thread_ts == ts:
+            reply = followup_messages.thread_hint()
+        else:
+            reply = _take_note(deps, workspace_of(context), channel, thread_ts, event["user"], event.get("text") or "")
+        if reply is None:
+            return
+        try:
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts or ts, **reply)
+        except SlackApiError as error:
+            logger.warning("Could not answer a direct message: %s", error.response.get("error"))
+        followup_flow.kick(deps)
+
+
+def _take_note(deps: Deps, team_id: str, channel: str, thread_ts: str, user_id: str, text: str) -> dict | None:
+    """What to answer in the thread after taking the note; None when nothing needs saying."""
+    try:
+        with deps.store.transaction() as repositories:
+            followup = closing.note_in_thread(
+                repositories.followups, team_id, channel, thread_ts, user_id, text, deps.clock()
+            )
+    except FollowUpRefused as refused:
+        return followup_messages.refused(refused.reason)
+    except TemporarilyUnavailable as error:
+        return replies.unavailable(error.message + " Your note wasn't saved: send it again in a minute.")
+    if followup is None:
+        return followup_messages.thread_hint()
+    if followup.status is FollowUpStatus.ANSWERED:
+        return followup_messages.note_passed_on(followup)
+    return followup_messages.note_kept_for_later(followup)

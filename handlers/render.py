@@ -5,8 +5,9 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import asking, views
+from bot import asking, followup_messages, views
 from bot.errors import TemporarilyUnavailable
+from bot.followups import FollowUpPolicy
 from bot.profile import Profile
 from handlers.deps import Deps
 
@@ -29,9 +30,15 @@ def home_view(deps: Deps, team_id: str, user_id: str) -> dict:
             profile = repositories.profiles.get(team_id, user_id)
             open_asks = repositories.asks.pending_of(team_id, user_id)
             network = asking.mentor_network(repositories.asks, repositories.profiles, team_id, user_id)
+            loop = followup_messages.home_blocks(
+                repositories.followups.waiting_for(team_id, user_id),
+                repositories.followups.advice_given(team_id, user_id, followup_messages.MAX_LISTED),
+                repositories.followups.enabled_for(team_id, user_id),
+                FollowUpPolicy(),
+            )
     except TemporarilyUnavailable as error:
         return views.home_notice(error.message)
-    return views.home(profile, open_asks, network)
+    return views.home(profile, open_asks, network, loop if profile is not None else [])
 
 
 def refresh_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:

@@ -5,13 +5,15 @@ from functools import partial
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import asking, ids, services
+from bot import asking, closing, followup_messages, ids, services
 from bot.asks import clean_question
 from bot.errors import InvalidInput, TemporarilyUnavailable
+from bot.followups import FollowUp, FollowUpRefused
 from bot.ids import ProfileField
 from bot.profile import ProfileForm, ProfileFormErrors, profile_from_form
 from bot.views import SPONSORING_OPTION
-from handlers import ask_flow
+from handlers import ask_flow, followup_flow
+from handlers.actions import followup_id_from
 from handlers.deps import Deps, after_ack, workspace_of
 from handlers.render import refresh_home
 
@@ -56,13 +58,68 @@ def register(app: App, deps: Deps) -> None:
         after_ack(deps, partial(ask_flow.start_ask, client, deps, team_id, user_id, question, reply, skill), reply)
 
 
+    def submit_followup_text(ack: Ack, view: dict, context, use_case) -> FollowUp | None:
+        """A note or a reply: saved and queued before the modal closes, or the reason shown in it."""
+        team_id, user_id = workspace_of(context), context.user_id
+        values = view.get("state", {}).get("values", {})
+        text = _element(values, ids.NOTE_INPUT).get("value")
+        checked = _element(values, ids.SHARE_INPUT).get("selected_options")
+        shared = None if checked is None else any(
+            isinstance(option, dict) and option.get("value") == followup_messages.SHARE_OPTION for option in checked
+        )
+        try:
+            followup_id = followup_id_from(view.get("private_metadata"))
+            with deps.store.transaction() as repositories:
+                followup = use_case(
+                    repositories.followups, team_id, followup_id, user_id, text if isinstance(text, str) else None, shared
+                )
+        except FollowUpRefused as refused:
+            ack(response_action="errors", errors={ids.NOTE_INPUT: followup_messages.refused(refused.reason)["text"]})
+            return None
+        except TemporarilyUnavailable as error:
+            ack(response_action="errors", errors={ids.NOTE_INPUT: error.message})
+            return None
+        ack()
+        followup_flow.kick(deps)
+        return followup
+
+    @app.view(ids.FOLLOWUP_NOTE_VIEW)
+    def handle_followup_note(ack: Ack, view: dict, client: WebClient, context) -> None:
+        followup = submit_followup_text(
+            ack,
+            view,
+            context,
+            lambda followups, team_id, followup_id, user_id, text, shared: closing.add_note(
+                followups, team_id, followup_id, user_id, text, shared, deps.clock()
+            ),
+        )
+        if followup is not None:
+            followup_flow.refresh_prompts(client, deps, followup)
+
+    @app.view(ids.FOLLOWUP_REPLY_VIEW)
+    def handle_followup_reply(ack: Ack, view: dict, context) -> None:
+        submit_followup_text(
+            ack,
+            view,
+            context,
+            lambda followups, team_id, followup_id, user_id, text, _: closing.reply_to_note(
+                followups, team_id, followup_id, user_id, text, deps.clock()
+            ),
+        )
+
+
+def _element(values: dict, block_id: str) -> dict:
+    """The state of the one element in an input block; {} when Slack's payload lacks it."""
+    state = values.get(block_id)
+    value = state.get(block_id) if isinstance(state, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
 def profile_form(values: dict) -> ProfileForm:
     """The modal's state as a ProfileForm; Slack's payload is untrusted, so any part may be missing."""
 
     def element(field: str) -> dict:
-        state = values.get(field)
-        value = state.get(field) if isinstance(state, dict) else None
-        return value if isinstance(value, dict) else {}
+        return _element(values, field)
 
     def text(field: str) -> str | None:
         value = element(field).get("value")

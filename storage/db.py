@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import TemporarilyUnavailable
 from storage.asks import AskRepository
+from storage.followups import FollowUpRepository, OutboxRepository
 from storage.repositories import ProfileRepository
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -59,6 +60,14 @@ class Repositories:
     @property
     def asks(self) -> AskRepository:
         return AskRepository(self.session)
+
+    @property
+    def followups(self) -> FollowUpRepository:
+        return FollowUpRepository(self.session)
+
+    @property
+    def outbox(self) -> OutboxRepository:
+        return OutboxRepository(self.session)
 
 
 class Store:

@@ -59,6 +59,9 @@ class Member(Base):
     # When an ask was last sent to them: members not asked lately need no counting when ranking.
     last_asked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     deactivated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The IANA zone from users.info, for working hours across daylight saving.
+    tz_name: Mapped[str | None] = mapped_column(String(64))
+    followups_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     give_first_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
@@ -155,3 +158,75 @@ class AskCandidate(Base):
     responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     channel: Mapped[str | None] = mapped_column(SLACK_ID)
     message_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class Workspace(Base):
+    """A workspace's program settings; a workspace without a row uses the defaults."""
+
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    followup_days: Mapped[int] = mapped_column(Integer, default=7)
+
+
+class FollowUp(Base):
+    """Closing the loop on one accepted ask; `note` and `mentor_reply` are seen by the pair only."""
+
+    __tablename__ = "followups"
+    __table_args__ = (
+        UniqueConstraint("ask_id", name="uq_followups_ask"),
+        Index("ix_followups_due", "due_at"),
+        Index("ix_followups_mentee", "team_id", "mentee_id", "status"),
+        Index("ix_followups_mentor", "team_id", "mentor_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    ask_id: Mapped[int] = mapped_column(ForeignKey("asks.id", ondelete="CASCADE", name="fk_followups_ask"))
+    mentee_id: Mapped[str] = mapped_column(SLACK_ID)
+    mentor_id: Mapped[str] = mapped_column(SLACK_ID)
+    status: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    helped_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    cycle: Mapped[int] = mapped_column(Integer, default=0)
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+    snoozes: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    reported: Mapped[bool] = mapped_column(Boolean, default=False)
+    mentor_reply: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    ask: Mapped[Ask] = relationship(lazy="joined")
+
+
+class Delivery(Base):
+    """The outbox: a direct message decided in the same transaction as the state change
+    that needs it, sent afterwards by the sender, once (unique key, claimed with a lease)."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("team_id", "subject", "recipient", "key", name="uq_deliveries_key"),
+        Index("ix_deliveries_ready", "status", "available_at"),
+        Index("ix_deliveries_message", "channel", "ts"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    subject: Mapped[str] = mapped_column(String(64))  # what it is about, e.g. "followup:42"
+    followup_id: Mapped[int | None] = mapped_column(
+        ForeignKey("followups.id", ondelete="CASCADE", name="fk_deliveries_followup")
+    )
+    recipient: Mapped[str] = mapped_column(SLACK_ID)
+    purpose: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # pending, sending, sent, failed, cancelled
+    available_at: Mapped[datetime] = mapped_column(UtcDateTime)  # pending: not before; sending: lease end
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[str | None] = mapped_column(SLACK_ID)
+    ts: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -11,7 +11,7 @@ from bot.skills import Skill, SkillKind
 from storage import models
 
 
-def _insert_ignoring_duplicates(session: Session, model: type[models.Base], rows: list[dict]) -> None:
+def insert_ignoring_duplicates(session: Session, model: type[models.Base], rows: list[dict]) -> None:
     """INSERT … ON CONFLICT DO NOTHING: two requests creating the same row at once both succeed."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     session.execute(dialect.insert(model).values(rows).on_conflict_do_nothing())
@@ -70,11 +70,18 @@ class ProfileRepository:
         return (member.utc_offset_seconds, member.timezone_checked_at) if member is not None else (None, None)
 
     def record_slack_profile(
-        self, team_id: str, user_id: str, utc_offset_seconds: int | None, deactivated: bool, now: datetime
+        self,
+        team_id: str,
+        user_id: str,
+        utc_offset_seconds: int | None,
+        tz_name: str | None,
+        deactivated: bool,
+        now: datetime,
     ) -> None:
         """Cache what users.info said; the member row exists once they have used Mentor."""
         member = self._member(team_id, user_id)
         member.utc_offset_seconds = utc_offset_seconds
+        member.tz_name = tz_name[:64] if tz_name else None
         member.deactivated = deactivated
         member.timezone_checked_at = now
         self.session.flush()
@@ -105,7 +112,7 @@ class ProfileRepository:
     def _member(self, team_id: str, user_id: str) -> models.Member:
         member = self.session.get(models.Member, (team_id, user_id))
         if member is None:
-            _insert_ignoring_duplicates(
+            insert_ignoring_duplicates(
                 self.session,
                 models.Member,
                 [{"team_id": team_id, "user_id": user_id, "capacity": DEFAULT_CAPACITY}],
@@ -120,7 +127,7 @@ def vocabulary_rows(session: Session, team_id: str, skills: list[Skill]) -> dict
     wanted = {skill.key: skill for skill in skills}
     if not wanted:
         return {}
-    _insert_ignoring_duplicates(
+    insert_ignoring_duplicates(
         session,
         models.Skill,
         [{"team_id": team_id, "key": skill.key, "label": skill.label} for skill in wanted.values()],

@@ -54,6 +54,8 @@ class FakeSlack:
 
     def __post_init__(self):
         self._calls: list[Call] = []
+        # channel -> messages posted there, oldest first, as conversations.history shows them
+        self.history: dict[str, list[dict]] = {}
         self.invalid_payloads: list[tuple[str, str]] = []
         self._changed = threading.Condition()
         self._ids = itertools.count(1)
@@ -142,7 +144,19 @@ class FakeSlack:
             users = args.get("users", "").replace(",", "")
             return {"ok": True, "channel": {"id": "D" + users}}
         if method == "chat.postMessage":
-            return {"ok": True, "channel": args.get("channel"), "ts": self._next_ts(), "message": {}}
+            message = {"type": "message", "ts": self._next_ts(), "text": args.get("text", "")}
+            if args.get("metadata"):
+                message["metadata"] = _as_dict(args["metadata"])
+            if args.get("thread_ts"):
+                message["thread_ts"] = args["thread_ts"]
+            with self._changed:
+                self.history.setdefault(args.get("channel"), []).append(message)
+            return {"ok": True, "channel": args.get("channel"), "ts": message["ts"], "message": message}
+        if method == "conversations.history":
+            messages = list(reversed(self.history.get(args.get("channel"), [])))  # newest first
+            if str(args.get("include_all_metadata")).lower() not in ("1", "true"):
+                messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+            return {"ok": True, "messages": messages[: int(args.get("limit") or 100)], "has_more": False}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "chat.postEphemeral":

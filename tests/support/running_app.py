@@ -56,7 +56,9 @@ class RunningApp:
         self.slack = SlackSender(self.url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
 
     def stop(self) -> None:
-        self.deps.background.shutdown(wait=True)  # let work after acks finish against the fakes
+        # Let listeners still running, then the work after acks they handed on, finish against the fakes.
+        self.bolt.listener_runner.listener_executor.shutdown(wait=True)
+        self.deps.background.shutdown(wait=True)
         # Close every channel from the server's own loop; with nothing left to watch, run() returns.
         self._server.trigger.pull_trigger(lambda: [channel.close() for channel in list(self._server._map.values())])
         self._thread.join(timeout=10)

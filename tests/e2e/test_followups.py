@@ -1,0 +1,305 @@
+"""Closing the loop end to end: a mentor accepts, days pass on a clock the test moves, the
+mentee is asked how it went, and the answer and note reach the mentor, each DM once."""
+
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import ids
+from handlers.deps import utc_now
+from handlers.followup_flow import LEASE, METADATA_EVENT, run_due_followups
+from tests.e2e.test_asks import ask, button_value, say
+from tests.support.fake_slack import DEFAULT_TEAM, default_user
+from tests.support.running_app import RunningApp, app_environ
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+NOTE = "Tried the index <!channel> & it went from 9 s to 40 ms"
+_events = itertools.count(1)
+
+
+def helped(mentor, asker: str = "UASK", helper: str = "UANA") -> str:
+    """`helper` offers SQL, `asker` asks about it and `helper` says "I can help". Returns the ask id."""
+    say(mentor, "offer SQL", helper)
+    before = len(mentor.fake_slack.calls("chat.postMessage"))
+    ask(mentor, "How do I speed up a slow #sql query?", asker)  # returns once the candidate's DM is out
+    request = mentor.fake_slack.calls("chat.postMessage")[before]
+    assert request.args["channel"] == "D" + helper
+    ask_id = button_value(request.args, ids.ACCEPT_ASK)
+    updates = len(mentor.fake_slack.calls("chat.update"))
+    mentor.slack.click(ids.ACCEPT_ASK, helper, ask_id, message=(request.args["channel"], request.response["ts"]))
+    mentor.fake_slack.wait_for("chat.update", count=updates + 1)  # the last step of the introduction
+    return ask_id
+
+
+def posted_to(mentor, channel: str) -> list:
+    return [call for call in mentor.fake_slack.calls("chat.postMessage") if call.args["channel"] == channel]
+
+
+def prompt_of(mentor, channel: str = "DUASK"):
+    [prompt] = [call for call in posted_to(mentor, channel) if "did you try it" in call.args["text"]][-1:]
+    return prompt
+
+
+def click(mentor, action_id: str, user_id: str, value: str, message) -> None:
+    assert mentor.slack.click(action_id, user_id, value, message=(message.args["channel"], message.response["ts"])).status == 200
+
+
+def reply_in_thread(mentor, user_id: str, channel: str, thread_ts: str, text: str) -> None:
+    event = {
+        "type": "message",
+        "channel": channel,
+        "channel_type": "im",
+        "user": user_id,
+        "text": text,
+        "ts": f"1800000000.{next(_events):06d}",
+        "thread_ts": thread_ts,
+        "event_ts": "1800000000.000001",
+    }
+    assert mentor.slack.event(event, event_id=f"EvNote{next(_events)}").status == 200
+
+
+@pytest.fixture
+def loop(mentor):
+    """UANA has accepted UASK's ask about SQL on Monday 23 November, 9:30 in London."""
+    for user_id in ("UANA", "UASK"):
+        mentor.fake_slack.users[user_id] = default_user(user_id, DEFAULT_TEAM)  # Europe/London
+    helped(mentor)
+    return mentor
+
+
+def test_a_week_later_the_mentee_is_asked_once_how_it_went(loop):
+    assert run_due_followups(loop.deps) == 0  # not due yet
+    assert posted_to(loop, "DUASK") == []
+
+    loop.clock.advance(days=7)
+    assert run_due_followups(loop.deps) == 1
+    assert run_due_followups(loop.deps) == 0  # however often the job runs
+
+    prompt = prompt_of(loop)
+    assert prompt.args["text"] == "Last week <@UANA> helped you with *SQL*: did you try it? What happened?"
+    labels = [element["text"]["text"] for block in prompt.args["blocks"] for element in block.get("elements", [])
+              if element.get("type") == "button"]
+    assert labels[:5] == ["It helped", "Mixed", "Didn't help", "Not yet", "Not relevant"]
+    assert len(posted_to(loop, "DUASK")) == 1
+
+
+def test_an_answer_and_a_thread_reply_reach_the_mentor_in_one_dm_with_the_note_escaped(loop):
+    loop.clock.advance(days=7)
+    run_due_followups(loop.deps)
+    prompt = prompt_of(loop)
+
+    click(loop, ids.FOLLOWUP_CHOICES["helped"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]), prompt)
+    [updated] = [c for c in loop.fake_slack.wait_for("chat.update", count=2) if c.args["ts"] == prompt.response["ts"]]
+    assert "You said *It helped*" in updated.args["text"] and "Add a note" in str(updated.args["blocks"])
+    assert posted_to(loop, "DUANA")[1:] == []  # the mentor's DM waits for a note
+
+    reply_in_thread(loop, "UASK", "DUASK", prompt.response["ts"], NOTE)
+
+    [report] = [c for c in loop.fake_slack.wait_for("chat.postMessage", count=5) if c.args["channel"] == "DUANA"][1:]
+    assert report.args["text"] == "<@UASK> closed the loop on *SQL*: it helped."
+    quoted = str(report.args["blocks"])
+    assert "&lt;!channel&gt; &amp; it went from 9 s to 40 ms" in quoted and "<!channel>" not in quoted
+    thanks = [c for c in posted_to(loop, "DUASK") if c.args.get("thread_ts") == prompt.response["ts"]]
+    assert "on its way to <@UANA>" in thanks[0].args["text"]
+
+    loop.clock.advance(days=30)
+    assert run_due_followups(loop.deps) == 0
+    assert len(posted_to(loop, "DUANA")) == 2  # the ask, then one report: nothing twice
+
+
+def test_without_a_note_the_mentor_hears_the_outcome_an_hour_later(loop):
+    loop.clock.advance(days=7)
+    run_due_followups(loop.deps)
+    prompt = prompt_of(loop)
+    click(loop, ids.FOLLOWUP_CHOICES["mixed"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["mixed"]), prompt)
+    loop.fake_slack.wait_for("chat.update", count=2)  # the prompt shows the answer: it is stored
+
+    assert run_due_followups(loop.deps) == 0
+    loop.clock.advance(hours=1)
+    assert run_due_followups(loop.deps) == 1
+
+    assert posted_to(loop, "DUANA")[-1].args["text"] == "<@UASK> closed the loop on *SQL*: it was a mixed result."
+
+
+def test_a_note_from_the_modal_can_count_anonymised_and_the_mentor_can_reply(loop):
+    loop.clock.advance(days=7)
+    run_due_followups(loop.deps)
+    prompt = prompt_of(loop)
+    followup_id = button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"])
+    click(loop, ids.FOLLOWUP_CHOICES["didnt_help"], "UASK", followup_id, prompt)
+    loop.fake_slack.wait_for("chat.update", count=2)  # the prompt shows the answer: it is stored
+
+    click(loop, ids.FOLLOWUP_ADD_NOTE, "UASK", followup_id, prompt)
+    [modal] = loop.fake_slack.wait_for("views.open")
+    assert modal.args["view"]["private_metadata"] == followup_id
+    values = {
+        ids.NOTE_INPUT: {ids.NOTE_INPUT: {"type": "plain_text_input", "value": "The plan was too slow for us"}},
+        ids.SHARE_INPUT: {ids.SHARE_INPUT: {"type": "checkboxes", "selected_options": [{"value": "yes"}]}},
+    }
+    assert loop.slack.submit_view(ids.FOLLOWUP_NOTE_VIEW, values, "UASK", private_metadata=followup_id).status == 200
+
+    report = [c for c in loop.fake_slack.wait_for("chat.postMessage", count=4) if c.args["channel"] == "DUANA"][-1]
+    assert report.args["text"] == "<@UASK> closed the loop on *SQL*: it didn't help."
+    assert "The plan was too slow for us" in str(report.args["blocks"])
+    with loop.store.transaction() as repositories:
+        assert repositories.followups.get(DEFAULT_TEAM, int(followup_id)).shared is True
+
+    click(loop, ids.FOLLOWUP_REPLY, "UANA", button_value(report.args, ids.FOLLOWUP_REPLY), report)
+    loop.fake_slack.wait_for("views.open", count=2)
+    reply = {ids.NOTE_INPUT: {ids.NOTE_INPUT: {"type": "plain_text_input", "value": "Try a partial index next"}}}
+    loop.slack.submit_view(ids.FOLLOWUP_REPLY_VIEW, reply, "UANA", private_metadata=followup_id)
+
+    answer = loop.fake_slack.wait_for("chat.postMessage", count=5)[-1]
+    assert answer.args["channel"] == "DUASK" and "<@UANA> replied about *SQL*" in answer.args["text"]
+    assert "Try a partial index next" in str(answer.args["blocks"])
+
+
+def test_nobody_else_can_answer_or_read_a_follow_up(loop):
+    loop.clock.advance(days=7)
+    run_due_followups(loop.deps)
+    prompt = prompt_of(loop)
+    followup_id = button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"])
+
+    before = len(loop.fake_slack.calls("response_url"))
+    loop.slack.click(ids.FOLLOWUP_CHOICES["helped"], "UEVE", followup_id, message=("DUEVE", "1.0"))
+    loop.slack.submit_view(
+        ids.FOLLOWUP_NOTE_VIEW,
+        {ids.NOTE_INPUT: {ids.NOTE_INPUT: {"type": "plain_text_input", "value": "forged"}}},
+        "UEVE",
+        private_metadata=followup_id,
+    )
+
+    refusal = loop.fake_slack.wait_for("response_url", count=before + 1)[before]
+    assert "isn't yours" in refusal.args["text"]
+    with loop.store.transaction() as repositories:
+        followup = repositories.followups.get(DEFAULT_TEAM, int(followup_id))
+    assert followup.outcome is None and followup.note == ""
+    assert all("forged" not in str(call.args) for call in loop.fake_slack.calls("chat.postMessage"))
+
+
+def test_an_unanswered_follow_up_gets_two_reminders_then_closes(loop):
+    loop.clock.advance(days=7)
+    for _ in range(6):
+        run_due_followups(loop.deps)
+        loop.clock.advance(days=3, hours=1)
+    run_due_followups(loop.deps)
+
+    texts = [call.args["text"] for call in posted_to(loop, "DUASK")]
+    assert len(texts) == 3 and [text.startswith("A gentle reminder") for text in texts] == [False, True, True]
+    closed = [call for call in loop.fake_slack.wait_for("chat.update", count=4) if call.args["channel"] == "DUASK"]
+    assert len(closed) == 3 and all("has closed" in call.args["text"] for call in closed)
+
+
+def test_not_yet_asks_again_a_week_later(loop):
+    loop.clock.advance(days=7)
+    run_due_followups(loop.deps)
+    prompt = prompt_of(loop)
+    click(loop, ids.FOLLOWUP_CHOICES["not_yet"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["not_yet"]), prompt)
+    [snoozed] = [call for call in loop.fake_slack.wait_for("chat.update", count=2) if call.args["channel"] == "DUASK"]
+    assert "ask again" in snoozed.args["text"]
+
+    loop.clock.advance(days=6)
+    assert run_due_followups(loop.deps) == 0
+    loop.clock.advance(days=1)
+    assert run_due_followups(loop.deps) == 1
+    assert prompt_of(loop).args["text"].startswith("2 weeks ago <@UANA> helped you")
+
+
+def test_turning_follow_ups_off_cancels_the_waiting_one(loop):
+    reply = say(loop, "followups off", "UASK")
+    assert "Follow-ups are off" in reply["text"] and "cancelled 1" in reply["text"]
+
+    loop.clock.advance(days=7)
+    assert run_due_followups(loop.deps) == 0
+    assert posted_to(loop, "DUASK") == []
+    assert "Follow-ups are off" in say(loop, "followups", "UASK")["text"]
+
+
+def test_the_mentor_can_ask_how_it_went_from_the_group_dm(loop):
+    intro = posted_to(loop, "DUASKUANA")[0]
+    ask_id = button_value(intro.args, ids.ASK_HOW_IT_WENT)
+
+    before = len(loop.fake_slack.calls("response_url"))
+    click(loop, ids.ASK_HOW_IT_WENT, "UASK", ask_id, intro)  # only the mentor may
+    assert "Only the mentor" in loop.fake_slack.wait_for("response_url", count=before + 1)[before].args["text"]
+
+    click(loop, ids.ASK_HOW_IT_WENT, "UANA", ask_id, intro)
+    assert "I'll ask <@UASK>" in loop.fake_slack.wait_for("response_url", count=before + 2)[before + 1].args["text"]
+    prompt = loop.fake_slack.wait_for("chat.postMessage", count=3)[-1]  # Monday 9:30 in London: at once
+    assert prompt.args["channel"] == "DUASK" and prompt.args["text"].startswith("Today <@UANA> helped you")
+
+
+def test_home_shows_the_mentee_what_waits_and_the_mentor_what_came_of_it(loop):
+    loop.clock.advance(days=7)
+    run_due_followups(loop.deps)
+    loop.slack.app_home_opened("UASK")
+    home = loop.fake_slack.wait_for("views.publish")[-1].args["view"]
+    assert "helped you with *SQL*: did you try it?" in str(home["blocks"])
+
+    prompt = prompt_of(loop)
+    click(loop, ids.FOLLOWUP_CHOICES["helped"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]), prompt)
+    reply_in_thread(loop, "UASK", "DUASK", prompt.response["ts"], "It worked")
+    loop.fake_slack.wait_for("chat.postMessage", count=5)
+
+    count = len(loop.fake_slack.calls("views.publish"))
+    loop.slack.app_home_opened("UANA")
+    home = str(loop.fake_slack.wait_for("views.publish", count=count + 1)[-1].args["view"]["blocks"])
+    assert "*Advice you gave*" in home and "<@UASK> · *SQL* · *It helped* · “It worked”" in home
+
+
+def test_a_dm_a_crashed_sender_posted_is_not_posted_again(loop):
+    """A sender that dies after Slack took the message but before it wrote that down leaves
+    the delivery claimed; the next sender finds the message by its metadata."""
+    loop.clock.advance(days=7)
+    with loop.store.transaction() as repositories:
+        [(team_id, followup_id)] = repositories.followups.due(loop.clock(), 10)
+        from bot import closing
+
+        policy = closing.policy_for(repositories.followups, team_id, None)
+        closing.advance_due(repositories.followups, team_id, followup_id, loop.clock(), policy)
+    with loop.store.transaction() as repositories:
+        [claim] = repositories.outbox.claim(loop.clock(), loop.clock() + LEASE, 10)
+    client = loop.deps.client_for(DEFAULT_TEAM)
+    client.chat_postMessage(
+        channel="DUASK", text="prompt", metadata={"event_type": METADATA_EVENT, "event_payload": {"delivery": claim.id}}
+    )  # ...and the sender dies here
+
+    assert run_due_followups(loop.deps) == 0  # still within the dead sender's lease
+    loop.clock.advance(seconds=LEASE.total_seconds() + 1)
+    assert run_due_followups(loop.deps) == 0
+
+    assert len(posted_to(loop, "DUASK")) == 1
+    with loop.store.transaction() as repositories:
+        assert repositories.followups.by_message(DEFAULT_TEAM, "DUASK", posted_to(loop, "DUASK")[0].response["ts"])
+
+
+def test_send_followups_with_no_delay_sends_one_prompt_and_then_nothing(fake_slack, sqlite_url, tmp_path):
+    """The issue's "done when": MENTOR_FOLLOWUP_DAYS=0 and `python app.py send-followups`."""
+    environ = app_environ(fake_slack, sqlite_url, MENTOR_FOLLOWUP_DAYS="0")
+    running = RunningApp(fake_slack, environ, clock=utc_now)
+    try:
+        helped(running)
+        run = lambda: subprocess.run(  # noqa: E731
+            [sys.executable, str(APP), "send-followups"], env={"PATH": "/usr/bin:/bin", **environ},
+            cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        )
+        first = run()
+        assert first.returncode == 0, first.stderr
+        [prompt] = posted_to(running, "DUASK")
+        assert prompt.args["text"].startswith("Today <@UANA> helped you with *SQL*")
+
+        click(running, ids.FOLLOWUP_CHOICES["helped"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]), prompt)
+        fake_slack.wait_for("chat.update", count=2)
+        reply_in_thread(running, "UASK", "DUASK", prompt.response["ts"], NOTE)
+        fake_slack.wait_for("chat.postMessage", count=5)
+
+        assert run().returncode == 0
+        [_, report] = posted_to(running, "DUANA")
+        assert "closed the loop on *SQL*: it helped" in report.args["text"] and "&lt;!channel&gt;" in str(report.args["blocks"])
+        assert len(posted_to(running, "DUASK")) == 2  # the prompt, and the thanks in its thread
+        assert "Sent 0 follow-up DMs" in run().stderr
+    finally:
+        running.stop()

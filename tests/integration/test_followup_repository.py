@@ -1,0 +1,75 @@
+"""Follow-ups and the outbox against real SQLite and PostgreSQL: a step applies once, a
+DM is queued once, and a claimed DM belongs to one sender."""
+
+from datetime import timedelta
+
+from bot import asking, closing
+from bot.followups import FollowUpPolicy, FollowUpStatus, Purpose, due_step
+from tests.integration.test_ask_repository import NOW, TEAM, offer, start
+
+LEASE = timedelta(minutes=10)
+
+
+def accepted_followup(repositories, delay_days: int = 0):
+    offer(repositories, "UANA")
+    ask = start(repositories).ask
+    accepted = asking.accept_ask(repositories.asks, TEAM, ask.id, "UANA", NOW)
+    policy = FollowUpPolicy(delay=timedelta(days=delay_days))
+    return closing.schedule_after_accept(repositories.followups, accepted.ask, NOW, policy)
+
+
+def test_an_accepted_ask_gets_one_follow_up_however_often_it_is_scheduled(repositories):
+    followup = accepted_followup(repositories)
+    again = repositories.followups.create(TEAM, followup.ask_id, "UASK", "UANA", NOW, NOW)
+
+    assert again.id == followup.id and followup.status is FollowUpStatus.SCHEDULED
+    assert followup.question == "A SQL question" and followup.skill.label == "SQL"
+
+
+def test_two_steps_computed_from_the_same_version_apply_once_and_queue_one_dm(repositories):
+    followup = accepted_followup(repositories)
+    step = due_step(followup, NOW, repositories.followups.zone_of(TEAM, "UASK"), FollowUpPolicy())
+
+    assert repositories.followups.apply(step, NOW) is True
+    assert repositories.followups.apply(step, NOW) is False  # a second job run, or a racing click
+    stored = repositories.followups.get(TEAM, followup.id)
+    assert (stored.status, stored.cycle, stored.version) == (FollowUpStatus.SENT, 1, 1)
+    assert len(repositories.outbox.claim(NOW, NOW + LEASE, 10)) == 1
+
+
+def test_a_claim_is_exclusive_until_its_lease_runs_out(repositories):
+    followup = accepted_followup(repositories)
+    closing.advance_due(repositories.followups, TEAM, followup.id, NOW, FollowUpPolicy())
+
+    [claim] = repositories.outbox.claim(NOW, NOW + LEASE, 10)
+    assert repositories.outbox.claim(NOW, NOW + LEASE, 10) == []  # another sender gets nothing
+    later = NOW + LEASE
+    [reclaim] = repositories.outbox.claim(later, later + LEASE, 10)  # the first sender went quiet
+
+    assert (claim.purpose, claim.recipient, claim.in_flight) == (Purpose.PROMPT, "UASK", False)
+    assert reclaim.id == claim.id and reclaim.in_flight and reclaim.attempts == 2
+    repositories.outbox.sent(claim, "DUASK", "1.1", later)  # the stale sender wakes up: ignored
+    assert repositories.outbox.counts(TEAM) == {"sending": 1}
+    repositories.outbox.sent(reclaim, "DUASK", "1.2", later)
+    assert repositories.outbox.counts(TEAM) == {"sent": 1}
+    assert repositories.followups.by_message(TEAM, "DUASK", "1.2").id == followup.id
+
+
+def test_an_answer_cancels_the_prompt_still_queued(repositories):
+    followup = accepted_followup(repositories)
+    sent = closing.advance_due(repositories.followups, TEAM, followup.id, NOW, FollowUpPolicy())
+    closing.answer(repositories.followups, TEAM, sent.id, "UASK", "not_relevant", NOW, FollowUpPolicy())
+
+    assert repositories.outbox.counts(TEAM) == {"cancelled": 1}
+
+
+def test_turning_follow_ups_off_cancels_open_ones_and_plans_no_new_ones(repositories):
+    followup = accepted_followup(repositories, delay_days=7)
+
+    cancelled = closing.switch(repositories.followups, TEAM, "UASK", False, NOW)
+
+    assert [f.id for f in cancelled] == [followup.id]
+    assert repositories.followups.get(TEAM, followup.id).status is FollowUpStatus.CANCELLED
+    second = start(repositories, question="Another SQL question").ask
+    accepted = asking.accept_ask(repositories.asks, TEAM, second.id, "UANA", NOW)
+    assert closing.schedule_after_accept(repositories.followups, accepted.ask, NOW, FollowUpPolicy()) is None
