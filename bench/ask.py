@@ -163,7 +163,7 @@ def time_ranking(
         skill = Skill(key=key, label=key)
         started = time.perf_counter()
         with store.transaction() as repositories:
-            ranking = ranking_for(
+            ranking_for(
                 repositories.asks, repositories.profiles, TEAM, skill, asker, NOW, POLICY, POLICY.fanout
             )
         ours.append((time.perf_counter() - started) * 1000)

@@ -6,7 +6,7 @@ from bot.asks import Ask, AskStatus
 from bot.ids import ACCEPT_ASK, ASK_HOW_IT_WENT, ASK_QUESTION, ASK_VIEW, CANCEL_ASK, FIND_MENTOR, NAME_ASK_SKILL, PASS_ASK, PICK_ASK_SKILL, SLASH_COMMAND
 from bot.ranking import RankedMentor
 from bot.skills import Skill
-from bot.text import escape_mrkdwn, shown
+from bot.text import escape_mrkdwn
 
 QUESTION_SHOWN = 2800
 EXCERPT = 150
@@ -14,16 +14,13 @@ MAX_ASKS_LISTED = 10
 ASK_SKILL_BLOCK_PREFIX = "ask_skill:"
 
 
-def _message(text: str, *body: dict) -> dict:
-    return {"text": text, "blocks": list(body) or [blocks.section(text)]}
-
 
 def _skill(skill: Skill | None) -> str:
     return f"*{escape_mrkdwn(skill.label)}*" if skill else "your question"
 
 
 def _question(ask: Ask, limit: int = QUESTION_SHOWN) -> str:
-    return "\n".join("> " + line for line in shown(ask.question, limit).split("\n"))
+    return blocks.quote(ask.question, limit)
 
 
 def _people(count: int) -> str:
@@ -36,7 +33,7 @@ def _cancel_button(ask: Ask) -> dict:
 
 # --- to the asker ------------------------------------------------------------------
 def looking() -> dict:
-    return _message(":mag: Looking for mentors for your question…")
+    return blocks.message(":mag: Looking for mentors for your question…")
 
 
 def routed(result: AskRouted) -> dict:
@@ -57,7 +54,7 @@ def routed(result: AskRouted) -> dict:
                 f"like `{SLASH_COMMAND} offer SQL, public speaking`."
             )
         )
-    return _message(text, *body)
+    return blocks.message(text, *body)
 
 
 def needs_skill(ask: Ask, suggestions: tuple[Skill, ...]) -> dict:
@@ -85,7 +82,7 @@ def needs_skill(ask: Ask, suggestions: tuple[Skill, ...]) -> dict:
     )
     body.append(blocks.actions(_cancel_button(ask)))
     body.append(blocks.context(f"Next time, tag it: `{SLASH_COMMAND} ask #sql How do I …`"))
-    return _message(text, *body)
+    return blocks.message(text, *body)
 
 
 def nobody_available(ask: Ask) -> dict:
@@ -95,13 +92,13 @@ def nobody_available(ask: Ask) -> dict:
         f"where people who know it hang out, and add it to what you want to grow "
         f"(`{SLASH_COMMAND} learn`) so it shows up as a gap in your mentor network."
     )
-    return _message(text)
+    return blocks.message(text)
 
 
 def unanswered(ask: Ask) -> dict:
     """A DM to the asker when nobody took the ask in time, even after widening."""
     text = f"Nobody could take your question about {_skill(ask.skill)} this time, sorry."
-    return _message(
+    return blocks.message(
         text,
         blocks.section(text + " Here it is again:\n" + _question(ask)),
         blocks.context(
@@ -113,7 +110,7 @@ def unanswered(ask: Ask) -> dict:
 
 
 def cancelled(ask: Ask) -> dict:
-    return _message(f"Cancelled your ask about {_skill(ask.skill)}. The people I asked have been told.")
+    return blocks.message(f"Cancelled your ask about {_skill(ask.skill)}. The people I asked have been told.")
 
 
 def unavailable(reason: str) -> dict:
@@ -125,12 +122,12 @@ def unavailable(reason: str) -> dict:
         AskStatus.CANCELLED.value: "This ask was cancelled.",
         AskStatus.UNANSWERED.value: "This ask has closed.",
     }
-    return _message(texts.get(reason, "This ask has closed."))
+    return blocks.message(texts.get(reason, "This ask has closed."))
 
 
 def my_asks(asks: list[Ask]) -> dict:
     if not asks:
-        return _message(f"You have no open asks. Ask one with `{SLASH_COMMAND} ask <your question>`.")
+        return blocks.message(f"You have no open asks. Ask one with `{SLASH_COMMAND} ask <your question>`.")
     text = f"Your open asks ({len(asks)}):"
     body = [blocks.section(text)]
     for ask in asks[:MAX_ASKS_LISTED]:
@@ -144,12 +141,12 @@ def my_asks(asks: list[Ask]) -> dict:
         )
     if len(asks) > MAX_ASKS_LISTED:
         body.append(blocks.context(f"…and {len(asks) - MAX_ASKS_LISTED} more."))
-    return _message(text, *body)
+    return blocks.message(text, *body)
 
 
 # --- to the people asked ---------------------------------------------------------------
 def candidate_request(ask: Ask) -> dict:
-    return _message(
+    return blocks.message(
         f"<@{ask.asker_id}> has a question about {_skill(ask.skill)}",
         blocks.section(f"<@{ask.asker_id}> has a question about {_skill(ask.skill)}, which you offer:"),
         blocks.section(_question(ask)),
@@ -166,24 +163,24 @@ def candidate_request(ask: Ask) -> dict:
 
 def candidate_helping(ask: Ask) -> dict:
     text = f"You're helping <@{ask.asker_id}> with {_skill(ask.skill)}: I've started a group DM for the two of you."
-    return _message(text, blocks.section(text), blocks.section(_question(ask)))
+    return blocks.message(text, blocks.section(text), blocks.section(_question(ask)))
 
 
 def candidate_taken(ask: Ask, mentor_id: str) -> dict:
-    return _message(
+    return blocks.message(
         f"<@{mentor_id}> is helping <@{ask.asker_id}> with this question about {_skill(ask.skill)}. "
         "Thanks for being there!"
     )
 
 
 def candidate_passed(ask: Ask) -> dict:
-    return _message(f"Thanks for letting me know. I've passed <@{ask.asker_id}>'s question about {_skill(ask.skill)} on.")
+    return blocks.message(f"Thanks for letting me know. I've passed <@{ask.asker_id}>'s question about {_skill(ask.skill)} on.")
 
 
 def candidate_closed(ask: Ask) -> dict:
     if ask.status is AskStatus.CANCELLED:
-        return _message(f"<@{ask.asker_id}> withdrew this question about {_skill(ask.skill)}.")
-    return _message(f"This question about {_skill(ask.skill)} from <@{ask.asker_id}> has closed.")
+        return blocks.message(f"<@{ask.asker_id}> withdrew this question about {_skill(ask.skill)}.")
+    return blocks.message(f"This question about {_skill(ask.skill)} from <@{ask.asker_id}> has closed.")
 
 
 # --- to the pair -------------------------------------------------------------------------
@@ -205,7 +202,7 @@ def introduction(ask: Ask, followup_planned: bool = False) -> dict:
             ),
             blocks.actions(blocks.button("Ask how it went", ASK_HOW_IT_WENT, value=str(ask.id))),
         ]
-    return _message(text, *body)
+    return blocks.message(text, *body)
 
 
 # --- the mentor network ----------------------------------------------------------------
@@ -244,7 +241,7 @@ def network(entries: Network) -> list[dict]:
 def network_reply(entries: Network) -> dict:
     gaps = sum(1 for entry in entries.wants if not entry.mentor_ids)
     text = f"Your mentor network: {len(entries.wants)} skills you want to grow, {gaps} still without a mentor."
-    return _message(text, *network(entries))
+    return blocks.message(text, *network(entries))
 
 
 def find_mentor_modal(skill: Skill, suggestions: tuple[RankedMentor, ...]) -> dict:

@@ -1,7 +1,7 @@
 """Small Block Kit builders shared by the replies and views; limits from Slack's docs."""
 
 from bot.skills import Skill
-from bot.text import escape_mrkdwn, truncate
+from bot.text import escape_mrkdwn, shown, truncate
 
 SECTION_TEXT_LIMIT = 3000
 FIELD_TEXT_LIMIT = 2000
@@ -50,3 +50,14 @@ def actions(*elements: dict) -> dict:
 def skill_list(skills: tuple[Skill, ...] | list[Skill]) -> str:
     """Skills as escaped mrkdwn, one line: `SQL · Public speaking`."""
     return " · ".join(f"*{escape_mrkdwn(skill.label)}*" for skill in skills)
+
+
+def message(text: str, *body: dict) -> dict:
+    """A message (or ack/respond reply): `text` for notifications, and blocks; one section of
+    `text` when no blocks are given. `text` must already have member-typed parts escaped."""
+    return {"text": text, "blocks": list(body) or [section(text)]}
+
+
+def quote(text: str, limit: int = SECTION_TEXT_LIMIT - 200) -> str:
+    """Member text as a mrkdwn block quote, escaped and cut to `limit`."""
+    return "\n".join("> " + line for line in shown(text, limit).split("\n"))

@@ -22,22 +22,14 @@ from bot.ids import (
 )
 from bot.text import escape_mrkdwn, shown
 
-QUOTE_LIMIT = 2800
 EXCERPT = 150
 MAX_LISTED = 8
 SHARE_OPTION = "yes"
 
 
-def _message(text: str, *body: dict) -> dict:
-    return {"text": text, "blocks": list(body) or [blocks.section(text)]}
-
 
 def _skill(followup: FollowUp) -> str:
     return f"*{escape_mrkdwn(followup.skill.label)}*" if followup.skill else "your question"
-
-
-def _quote(text: str, limit: int = QUOTE_LIMIT) -> str:
-    return "\n".join("> " + line for line in shown(text, limit).split("\n"))
 
 
 def when(then: datetime, now: datetime) -> str:
@@ -95,22 +87,22 @@ def prompt(followup: FollowUp, now: datetime, policy: FollowUpPolicy, reminder: 
         ),
         blocks.actions(blocks.button("Turn off follow-ups", FOLLOWUPS_OFF)),
     ]
-    return _message(text, *body)
+    return blocks.message(text, *body)
 
 
 def answered(followup: FollowUp) -> dict:
     """What the prompt turns into once the mentee has chosen (and in every reminder)."""
     mentor = f"<@{followup.mentor_id}>"
     if followup.status is FollowUpStatus.SNOOZED:
-        return _message(f"No rush. I'll ask again about {_skill(followup)} in a week.")
+        return blocks.message(f"No rush. I'll ask again about {_skill(followup)} in a week.")
     if followup.status is not FollowUpStatus.ANSWERED:
-        return _message(f"This follow-up about {_skill(followup)} has closed. Thanks anyway!")
+        return blocks.message(f"This follow-up about {_skill(followup)} has closed. Thanks anyway!")
     if followup.outcome is Outcome.NOT_RELEVANT:
-        return _message(f"Noted: not relevant. I won't ask about {_skill(followup)} again.")
+        return blocks.message(f"Noted: not relevant. I won't ask about {_skill(followup)} again.")
     text = f"You said *{followup.outcome.label}* about {_skill(followup)}."
     body = [blocks.section(text)]
     if followup.note:
-        body.append(blocks.section("Your note:\n" + _quote(followup.note)))
+        body.append(blocks.section("Your note:\n" + blocks.quote(followup.note)))
     if followup.reported:
         body.append(blocks.context(f"I've passed it on to {mentor}. Thank you for closing the loop!"))
     else:
@@ -127,7 +119,7 @@ def answered(followup: FollowUp) -> dict:
             )
         )
     body.append(_share_toggle(followup))
-    return _message(f"{text} Thank you for closing the loop.", *body)
+    return blocks.message(f"{text} Thank you for closing the loop.", *body)
 
 
 def _share_toggle(followup: FollowUp) -> dict:
@@ -183,7 +175,7 @@ def note_modal(followup: FollowUp) -> dict:
 
 def reply_from_mentor(followup: FollowUp) -> dict:
     text = f"<@{followup.mentor_id}> replied about {_skill(followup)}:"
-    return _message(text, blocks.section(text + "\n" + _quote(followup.mentor_reply)))
+    return blocks.message(text, blocks.section(text + "\n" + blocks.quote(followup.mentor_reply)))
 
 
 def refused(reason: str) -> dict:
@@ -206,33 +198,33 @@ def refused(reason: str) -> dict:
         FollowUpStatus.SCHEDULED.value: "I haven't asked yet: that comes after they've answered.",
         FollowUpStatus.SNOOZED.value: "They asked me to come back later; I will.",
     }
-    return _message(texts.get(reason, "This follow-up has closed."))
+    return blocks.message(texts.get(reason, "This follow-up has closed."))
 
 
 def note_kept_for_later(followup: FollowUp) -> dict:
-    return _message(
+    return blocks.message(
         f"Got your note. Pick how it went with the buttons above and it goes to <@{followup.mentor_id}> with your answer."
     )
 
 
 def note_passed_on(followup: FollowUp) -> dict:
-    return _message(f"Thanks! Your note is on its way to <@{followup.mentor_id}>.")
+    return blocks.message(f"Thanks! Your note is on its way to <@{followup.mentor_id}>.")
 
 
 def thread_hint() -> dict:
-    return _message(
+    return blocks.message(
         f"I only read replies in the thread of a follow-up. Type `{SLASH_COMMAND} help` to see what I can do."
     )
 
 
 def followups_switched(enabled: bool, cancelled: int = 0) -> dict:
     if enabled:
-        return _message(
+        return blocks.message(
             "Follow-ups are on: a week after someone helps you, I'll ask how it went and tell them. "
             f"`{SLASH_COMMAND} followups off` turns them off."
         )
     stopped = f" I've cancelled {cancelled} that were waiting." if cancelled else ""
-    return _message(
+    return blocks.message(
         f"Follow-ups are off: I won't ask how advice went.{stopped} `{SLASH_COMMAND} followups on` turns them back on."
     )
 
@@ -250,17 +242,17 @@ def report(followup: FollowUp) -> dict:
         text = f"<@{followup.mentee_id}> closed the loop on {_skill(followup)}: {_outcome_said(followup.outcome)}."
     body = [blocks.section(text)]
     if followup.note:
-        body.append(blocks.section(_quote(followup.note)))
+        body.append(blocks.section(blocks.quote(followup.note)))
     body += [
         _reply_button(followup),
         blocks.context(f"Only you see this. To talk more, write to <@{followup.mentee_id}> in your group DM."),
     ]
-    return _message(text, *body)
+    return blocks.message(text, *body)
 
 
 def note_added(followup: FollowUp) -> dict:
     text = f"<@{followup.mentee_id}> added a note about {_skill(followup)}:"
-    return _message(text, blocks.section(text + "\n" + _quote(followup.note)), _reply_button(followup))
+    return blocks.message(text, blocks.section(text + "\n" + blocks.quote(followup.note)), _reply_button(followup))
 
 
 def reply_modal(followup: FollowUp) -> dict:
@@ -283,11 +275,11 @@ def reply_modal(followup: FollowUp) -> dict:
 
 
 def will_ask(followup: FollowUp) -> dict:
-    return _message(f"I'll ask <@{followup.mentee_id}> how it went at their next working hour, and tell you.")
+    return blocks.message(f"I'll ask <@{followup.mentee_id}> how it went at their next working hour, and tell you.")
 
 
 def reply_sent(followup: FollowUp) -> dict:
-    return _message(f"Sent your reply to <@{followup.mentee_id}>.")
+    return blocks.message(f"Sent your reply to <@{followup.mentee_id}>.")
 
 
 # --- the Home tab ---------------------------------------------------------------------------

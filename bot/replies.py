@@ -23,9 +23,6 @@ _KIND_WORDS = {
 }
 
 
-def _reply(text: str, *body: dict) -> dict:
-    return {"text": text, "blocks": list(body) or [blocks.section(text)]}
-
 
 def usage(unknown_word: str | None = None) -> dict:
     lines = [f"• `{SLASH_COMMAND} {example}`: {meaning}" for example, meaning in _USAGE_LINES]
@@ -33,7 +30,7 @@ def usage(unknown_word: str | None = None) -> dict:
     if unknown_word is not None:
         intro = f"I don't know “{shown(unknown_word, 40)}”. Here is what `{SLASH_COMMAND}` can do:"
     text = intro + "\n" + "\n".join(lines)
-    return _reply(
+    return blocks.message(
         text,
         blocks.section(text),
         blocks.context("Your profile is also on Mentor's *Home* tab."),
@@ -41,15 +38,15 @@ def usage(unknown_word: str | None = None) -> dict:
 
 
 def invalid_input(error: InvalidInput) -> dict:
-    return _reply(f":warning: {error.message} Nothing was changed.")
+    return blocks.message(f":warning: {error.message} Nothing was changed.")
 
 
 def unavailable(message: str) -> dict:
-    return _reply(f":hourglass: {message}")
+    return blocks.message(f":hourglass: {message}")
 
 
 def something_went_wrong() -> dict:
-    return _reply(
+    return blocks.message(
         ":warning: Something went wrong on Mentor's side. Please try again; "
         "if it keeps happening, tell your Mentor admins."
     )
@@ -63,14 +60,14 @@ def skills_added(result: SkillsAdded) -> dict:
     if result.already:
         parts.append(f"Already there: {blocks.skill_list(result.already)}.")
     parts.append(f"All skills {meaning}: {blocks.skill_list(result.all)}.")
-    return _reply(" ".join(parts), *(blocks.section(part) for part in parts))
+    return blocks.message(" ".join(parts), *(blocks.section(part) for part in parts))
 
 
 def skills_listed(kind: SkillKind, skills: tuple[Skill, ...]) -> dict:
     meaning, verb = _KIND_WORDS[kind]
     if not skills:
-        return _reply(
+        return blocks.message(
             f"You haven't listed any skills {meaning} yet. Add some with "
             f"`{SLASH_COMMAND} {verb} SQL, public speaking`."
         )
-    return _reply(f"Skills {meaning}: {blocks.skill_list(skills)}.")
+    return blocks.message(f"Skills {meaning}: {blocks.skill_list(skills)}.")
