@@ -57,6 +57,7 @@ class Ask:
     deadline_at: datetime | None = None
     widened: bool = False
     mentor_id: str | None = None
+    matched_at: datetime | None = None
 
 
 @dataclass(frozen=True)

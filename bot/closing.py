@@ -148,8 +148,8 @@ def ask_how_it_went(
         if not followups.enabled_for(team_id, ask.asker_id):
             raise FollowUpRefused("followups_off")
         zone = followups.zone_of(team_id, ask.asker_id)
-        created = followups.create(team_id, ask.id, ask.asker_id, user_id, now, machine.next_working_time(now, zone))
-        return created
+        due = machine.next_working_time(now, zone)
+        return followups.create(team_id, ask.id, ask.asker_id, user_id, ask.matched_at or now, due)
     return _change(
         followups,
         team_id,

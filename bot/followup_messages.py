@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import blocks
-from bot.followups import NOT_YET, FollowUp, FollowUpPolicy, FollowUpStatus, Outcome
+from bot.followups import MENTOR_SIDE, NOT_YET, FollowUp, FollowUpPolicy, FollowUpStatus, Outcome
 from bot.ids import (
     ASK_HOW_IT_WENT,
     FOLLOWUP_ADD_NOTE,
@@ -179,6 +179,7 @@ def reply_from_mentor(followup: FollowUp) -> dict:
 
 
 def refused(reason: str) -> dict:
+    mentor = MENTOR_SIDE
     texts = {
         "not_yours": "That follow-up isn't yours to answer.",
         "not_the_mentor": "Only the mentor who helped can do that.",
@@ -187,18 +188,20 @@ def refused(reason: str) -> dict:
         "no_more_snoozes": "I've asked twice already: pick the answer that fits best, or “Not relevant”.",
         "already_reported": "Your mentor has already heard how it went.",
         "note_already_sent": "Your note has already gone to your mentor. For more, write in your group DM.",
-        "already_replied": "You've already replied. For more, write in your group DM.",
         "empty_note": "The note is empty: write a few words, or skip it.",
+        "already_replied": "You've already replied. For more, write in your group DM.",
         "unknown_choice": "That isn't one of the answers.",
+        "busy": "Something else changed this follow-up just now. Please try again.",
         "followups_off": "They've turned follow-ups off, so I won't ask them.",
-        FollowUpStatus.SENT.value: "I've already asked them; their answer will come to you.",
-        FollowUpStatus.ANSWERED.value: "They've already answered; look for my DM about it.",
-        FollowUpStatus.UNANSWERED.value: "They didn't answer my questions; maybe ask in your group DM.",
-        FollowUpStatus.CANCELLED.value: "This follow-up was cancelled.",
-        FollowUpStatus.SCHEDULED.value: "I haven't asked yet: that comes after they've answered.",
-        FollowUpStatus.SNOOZED.value: "They asked me to come back later; I will.",
+        FollowUpStatus.SCHEDULED.value: "I haven't asked about this one yet.",
+        mentor + FollowUpStatus.SCHEDULED.value: "They haven't answered yet; their answer will come to you.",
+        mentor + FollowUpStatus.SENT.value: "I've already asked them; their answer will come to you.",
+        mentor + FollowUpStatus.ANSWERED.value: "They've already answered; look for my DM about it.",
+        mentor + FollowUpStatus.UNANSWERED.value: "They didn't answer my questions; maybe ask in your group DM.",
+        mentor + FollowUpStatus.CANCELLED.value: "They've turned follow-ups off, so I won't ask them.",
+        mentor + FollowUpStatus.SNOOZED.value: "They asked me to come back later; I will.",
     }
-    return blocks.message(texts.get(reason, "This follow-up has closed."))
+    return blocks.message(texts.get(reason, "This follow-up has closed. Thanks anyway!"))
 
 
 def note_kept_for_later(followup: FollowUp) -> dict:
@@ -241,7 +244,7 @@ def report(followup: FollowUp) -> dict:
     else:
         text = f"<@{followup.mentee_id}> closed the loop on {_skill(followup)}: {_outcome_said(followup.outcome)}."
     body = [blocks.section(text)]
-    if followup.note:
+    if followup.note_in_report:
         body.append(blocks.section(blocks.quote(followup.note)))
     body += [
         _reply_button(followup),
@@ -276,10 +279,6 @@ def reply_modal(followup: FollowUp) -> dict:
 
 def will_ask(followup: FollowUp) -> dict:
     return blocks.message(f"I'll ask <@{followup.mentee_id}> how it went at their next working hour, and tell you.")
-
-
-def reply_sent(followup: FollowUp) -> dict:
-    return blocks.message(f"Sent your reply to <@{followup.mentee_id}>.")
 
 
 # --- the Home tab ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ and whatever crashes in between, each step happens once and each DM is sent once
                         |--"Not yet"--> SNOOZED --due--> SENT (a new prompt)
                         `--no answer after two reminders--> UNANSWERED
     (mentor: "Ask how it went" moves the due time forward)
-    Any state but ANSWERED and UNANSWERED --follow-ups turned off--> CANCELLED
+    SCHEDULED, SENT or SNOOZED --the mentee turns follow-ups off--> CANCELLED
 """
 
 from dataclasses import dataclass, field, replace
@@ -35,7 +35,7 @@ class FollowUpStatus(str, Enum):
     ANSWERED = "answered"  # the mentee said how it went
     SNOOZED = "snoozed"  # "Not yet": ask again later
     UNANSWERED = "unanswered"  # no answer after the reminders
-    CANCELLED = "cancelled"  # the mentee turned follow-ups off, or left
+    CANCELLED = "cancelled"  # the mentee turned follow-ups off
 
     @property
     def open(self) -> bool:
@@ -53,7 +53,7 @@ class Outcome(str, Enum):
         return _OUTCOME_LABELS[self]
 
     @property
-    def reported(self) -> bool:
+    def tells_mentor(self) -> bool:
         """Whether the mentor hears about it: "Not relevant" closes the loop quietly."""
         return self is not Outcome.NOT_RELEVANT
 
@@ -113,12 +113,14 @@ class FollowUp:
     reminders: int = 0  # reminders sent in this cycle
     snoozes: int = 0
     outcome: Outcome | None = None
-    note: str = ""
+    # What people typed stays out of repr(), and so out of any log line that shows a follow-up.
+    note: str = field(default="", repr=False)
     shared: bool = False  # the mentee lets the outcome count, anonymised, in program figures
     reported: bool = False  # the mentor's DM is on its way
-    mentor_reply: str = ""
+    note_in_report: bool = False  # that DM carries the note; a later note gets its own DM
+    mentor_reply: str = field(default="", repr=False)
     answered_at: datetime | None = None
-    question: str = ""  # the mentee's own question, to remind them; never shown to anyone else
+    question: str = field(default="", repr=False)  # the mentee's own question, to remind them
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,9 @@ class Step:
     before: FollowUp
     after: FollowUp
     deliveries: tuple[Delivery, ...] = field(default_factory=tuple)
+
+
+MENTOR_SIDE = "mentor:"  # prefixes a refusal's reason when the mentor is the one refused
 
 
 class FollowUpRefused(Exception):
@@ -210,8 +215,10 @@ def _prompt(followup: FollowUp, now: datetime, zone: tzinfo, policy: FollowUpPol
     return Step(followup, after, (Delivery(followup.mentee_id, Purpose.PROMPT, _key(Purpose.PROMPT, cycle)),))
 
 
-def _report(followup: FollowUp) -> tuple[Delivery, ...]:
-    return (Delivery(followup.mentor_id, Purpose.REPORT, _key(Purpose.REPORT)),)
+def _reported(followup: FollowUp, after: FollowUp) -> Step:
+    """The step that queues the mentor's DM, with the note if there is one by now."""
+    after = replace(after, reported=True, note_in_report=bool(after.note), due_at=None)
+    return Step(followup, after, (Delivery(followup.mentor_id, Purpose.REPORT, _key(Purpose.REPORT)),))
 
 
 def due_step(followup: FollowUp, now: datetime, zone: tzinfo, policy: FollowUpPolicy) -> Step | None:
@@ -228,14 +235,10 @@ def due_step(followup: FollowUp, now: datetime, zone: tzinfo, policy: FollowUpPo
             return Step(followup, after, (Delivery(followup.mentee_id, Purpose.REMINDER, key),))
         after = replace(followup, status=FollowUpStatus.UNANSWERED, due_at=None)
         if followup.note:
-            # They wrote a note but never said how it went: the note still reaches the mentor.
-            after = replace(after, reported=True)
-            return Step(followup, after, _report(followup))
+            return _reported(followup, after)  # a note but never an answer: the note still goes
         return Step(followup, after)
     if followup.status is FollowUpStatus.ANSWERED and not followup.reported:
-        # Nobody added a note in time: the mentor hears the outcome alone.
-        after = replace(followup, reported=True, due_at=None)
-        return Step(followup, after, _report(followup))
+        return _reported(followup, followup)  # nobody added a note in time: the outcome alone
     return Step(followup, replace(followup, due_at=None))
 
 
@@ -270,12 +273,10 @@ def answer(
     except ValueError:
         raise FollowUpRefused("unknown_choice", followup) from None
     after = replace(followup, status=FollowUpStatus.ANSWERED, outcome=outcome, answered_at=now, due_at=None)
-    if not outcome.reported and not followup.note:
+    if not outcome.tells_mentor and not followup.note:
         return Step(followup, replace(after, reported=True))
     if followup.note:
-        # The note came first, in the thread: both go to the mentor now.
-        after = replace(after, reported=True)
-        return Step(followup, after, _report(followup))
+        return _reported(followup, after)  # the note came first, in the thread: both go now
     return Step(followup, replace(after, due_at=now + policy.note_wait))
 
 
@@ -296,8 +297,7 @@ def add_note(followup: FollowUp, user_id: str, text: str | None, shared: bool | 
     if followup.status is not FollowUpStatus.ANSWERED:
         return Step(followup, after)  # kept until the mentee picks an outcome
     if not followup.reported:
-        after = replace(after, reported=True, due_at=None)
-        return Step(followup, after, _report(followup))
+        return _reported(followup, after)
     return Step(followup, after, (Delivery(followup.mentor_id, Purpose.NOTE, _key(Purpose.NOTE)),))
 
 
@@ -308,8 +308,7 @@ def report_now(followup: FollowUp, user_id: str) -> Step:
         raise FollowUpRefused(followup.status.value, followup)
     if followup.reported:
         raise FollowUpRefused("already_reported", followup)
-    after = replace(followup, reported=True, due_at=None)
-    return Step(followup, after, _report(followup))
+    return _reported(followup, followup)
 
 
 def share(followup: FollowUp, user_id: str, shared: bool) -> Step:
@@ -322,7 +321,7 @@ def ask_how_it_went(followup: FollowUp, user_id: str, now: datetime, zone: tzinf
     if user_id != followup.mentor_id:
         raise FollowUpRefused("not_the_mentor", followup)
     if followup.status not in (FollowUpStatus.SCHEDULED, FollowUpStatus.SNOOZED):
-        raise FollowUpRefused(followup.status.value, followup)
+        raise FollowUpRefused(MENTOR_SIDE + followup.status.value, followup)
     due = next_working_time(now, zone)
     if followup.due_at is not None and followup.due_at <= due:
         return Step(followup, followup)
@@ -334,7 +333,7 @@ def reply_to_note(followup: FollowUp, user_id: str, text: str | None) -> Step:
     if user_id != followup.mentor_id:
         raise FollowUpRefused("not_the_mentor", followup)
     if not followup.reported or followup.status is not FollowUpStatus.ANSWERED:
-        raise FollowUpRefused(followup.status.value, followup)
+        raise FollowUpRefused(MENTOR_SIDE + followup.status.value, followup)
     if followup.mentor_reply:
         raise FollowUpRefused("already_replied", followup)
     reply = clean_note(text)
@@ -345,7 +344,7 @@ def reply_to_note(followup: FollowUp, user_id: str, text: str | None) -> Step:
 
 
 def cancel(followup: FollowUp) -> Step | None:
-    """Follow-ups turned off, or the mentee left: stop asking. Answers already given stand."""
+    """Follow-ups turned off: stop asking. Answers already given stand."""
     if not followup.status.open:
         return None
     return Step(followup, replace(followup, status=FollowUpStatus.CANCELLED, due_at=None))

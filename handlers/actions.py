@@ -3,11 +3,13 @@
 Button values and block ids come back from Slack's clients and are not trusted:
 every ask id is checked against who clicked, in the use case itself."""
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import ask_messages, asking, closing, followup_messages, ids, replies, views
 from bot.asking import AskUnavailable
@@ -19,20 +21,23 @@ from handlers.render import open_profile_modal, refresh_home
 from storage.db import Repositories
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+
+def _row_id(text: str | None, refusal: Exception) -> int:
+    """A row id from a button value, block id or private_metadata; anything else points at
+    nothing (`refusal` is raised). Whose row it is, the use case checks."""
+    if text is None or not text.isdigit() or len(text) > 12:
+        raise refusal
+    return int(text)
 
 
 def ask_id_from(text: str | None) -> int:
-    """An ask id from a button value or block id; anything else points at no ask."""
-    if text is None or not text.isdigit() or len(text) > 12:
-        raise AskUnavailable("not_yours")
-    return int(text)
+    return _row_id(text, AskUnavailable("not_yours"))
 
 
 def followup_id_from(text: str | None) -> int:
-    """A follow-up id from a button value or a modal's private_metadata."""
-    if text is None or not text.isdigit() or len(text) > 12:
-        raise FollowUpRefused("not_yours")
-    return int(text)
+    return _row_id(text, FollowUpRefused("not_yours"))
 
 
 def from_home(body: dict) -> bool:
@@ -46,19 +51,32 @@ def answer(body: dict, respond: Respond, message: dict, replace: bool = False) -
         respond(**message, replace_original=replace, response_type="ephemeral")
 
 
-def run_use_case(deps: Deps, body: dict, respond: Respond, use_case: Callable[[Repositories], T]) -> T | None:
+def refuse(body: dict, respond: Respond, client: WebClient, message: dict) -> None:
+    """Say why a click changed nothing: under the message, or in a small modal on the Home tab."""
+    if body.get("response_url"):
+        answer(body, respond, message)
+        return
+    try:
+        client.views_open(trigger_id=body.get("trigger_id"), view=views.notice_modal("Mentor", message["text"]))
+    except SlackApiError as error:
+        logger.warning("Could not show why a click changed nothing: %s", error.response.get("error"))
+
+
+def run_use_case(
+    deps: Deps, body: dict, respond: Respond, client: WebClient, use_case: Callable[[Repositories], T]
+) -> T | None:
     """Run one use case in a transaction; a refusal is told to the member and gives None."""
     try:
         with deps.store.transaction() as repositories:
             return use_case(repositories)
     except AskUnavailable as unavailable:
-        answer(body, respond, ask_messages.unavailable(unavailable.reason))
+        refuse(body, respond, client, ask_messages.unavailable(unavailable.reason))
     except FollowUpRefused as refused:
-        answer(body, respond, followup_messages.refused(refused.reason))
+        refuse(body, respond, client, followup_messages.refused(refused.reason))
     except InvalidInput as error:
-        answer(body, respond, replies.invalid_input(error))
+        refuse(body, respond, client, replies.invalid_input(error))
     except TemporarilyUnavailable as error:
-        answer(body, respond, replies.unavailable(error.message))
+        refuse(body, respond, client, replies.unavailable(error.message))
     return None
 
 
@@ -84,7 +102,7 @@ def register(app: App, deps: Deps) -> None:
             policy = closing.policy_for(repositories.followups, team_id, deps.followup_days)
             return accepted, closing.schedule_after_accept(repositories.followups, accepted.ask, now, policy)
 
-        result = run_use_case(deps, body, respond, accept)
+        result = run_use_case(deps, body, respond, client, accept)
         if result is not None:
             accepted, followup = result
             ask_flow.deliver_accepted(client, deps, accepted, followup_planned=followup is not None)
@@ -96,6 +114,7 @@ def register(app: App, deps: Deps) -> None:
             deps,
             body,
             respond,
+            client,
             lambda repositories: asking.pass_ask(
                 repositories.asks, repositories.profiles, workspace_of(context), ask_id_from(action.get("value")),
                 context.user_id, deps.clock(), deps.ask_policy,
@@ -112,6 +131,7 @@ def register(app: App, deps: Deps) -> None:
             deps,
             body,
             respond,
+            client,
             lambda repositories: asking.cancel_ask(
                 repositories.asks, team_id, ask_id_from(action.get("value")), user_id, deps.clock()
             ),
@@ -126,6 +146,7 @@ def register(app: App, deps: Deps) -> None:
             deps,
             body,
             respond,
+            client,
             lambda repositories: asking.choose_skill(
                 repositories.asks, repositories.profiles, workspace_of(context), ask_id_from(ask_text),
                 context.user_id, skill_name, deps.clock(), deps.ask_policy,
@@ -184,6 +205,7 @@ def register_followups(app: App, deps: Deps) -> None:
                 deps,
                 body,
                 respond,
+                client,
                 lambda repositories: closing.answer(
                     repositories.followups, team_id, followup_id_from(action.get("value")), context.user_id, choice,
                     now, closing.policy_for(repositories.followups, team_id, deps.followup_days),
@@ -201,6 +223,7 @@ def register_followups(app: App, deps: Deps) -> None:
             deps,
             body,
             respond,
+            client,
             lambda repositories: closing.report_now(
                 repositories.followups, workspace_of(context), followup_id_from(action.get("value")), context.user_id,
                 deps.clock(),
@@ -216,6 +239,7 @@ def register_followups(app: App, deps: Deps) -> None:
             deps,
             body,
             respond,
+            client,
             lambda repositories: closing.share(
                 repositories.followups, workspace_of(context), followup_id_from(followup_text), context.user_id,
                 choice == "yes", deps.clock(),
@@ -228,14 +252,19 @@ def register_followups(app: App, deps: Deps) -> None:
             deps,
             body,
             respond,
+            client,
             lambda repositories: closing.own_followup(
                 repositories.followups, workspace_of(context), followup_id_from(action.get("value")), context.user_id,
                 as_mentor=as_mentor,
             ),
         )
-        if followup is not None:
-            modal = followup_messages.reply_modal(followup) if as_mentor else followup_messages.note_modal(followup)
+        if followup is None:
+            return
+        modal = followup_messages.reply_modal(followup) if as_mentor else followup_messages.note_modal(followup)
+        try:
             client.views_open(trigger_id=body["trigger_id"], view=modal)
+        except SlackApiError as error:  # e.g. the trigger expired: the button can be clicked again
+            logger.warning("Could not open a follow-up modal: %s", error.response.get("error"))
 
     @app.action(ids.FOLLOWUP_ADD_NOTE)
     def handle_followup_add_note(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
@@ -254,6 +283,7 @@ def register_followups(app: App, deps: Deps) -> None:
             deps,
             body,
             respond,
+            client,
             lambda repositories: closing.ask_how_it_went(
                 repositories.followups, repositories.asks, workspace_of(context), ask_id_from(action.get("value")),
                 context.user_id, deps.clock(),
@@ -272,6 +302,7 @@ def register_followups(app: App, deps: Deps) -> None:
             deps,
             body,
             respond,
+            client,
             lambda repositories: closing.switch(repositories.followups, team_id, user_id, enabled, deps.clock()),
         )
         if cancelled is None:

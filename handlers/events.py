@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import closing, followup_messages, ids, replies
 from bot.errors import TemporarilyUnavailable
-from bot.followups import FollowUpRefused, FollowUpStatus
+from bot.followups import FollowUp, FollowUpRefused, FollowUpStatus
 from handlers import followup_flow
 from handlers.deps import Deps, workspace_of
 from handlers.render import refresh_home
@@ -31,32 +31,35 @@ def register(app: App, deps: Deps) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return
         channel, ts, thread_ts = event.get("channel"), event.get("ts"), event.get("thread_ts")
+        followup = None
         if not thread_ts or thread_ts == ts:
             reply = followup_messages.thread_hint()
         else:
-            reply = _take_note(deps, workspace_of(context), channel, thread_ts, event["user"], event.get("text") or "")
-        if reply is None:
-            return
+            reply, followup = _take_note(deps, workspace_of(context), channel, thread_ts, event["user"], event.get("text") or "")
         try:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts or ts, **reply)
         except SlackApiError as error:
             logger.warning("Could not answer a direct message: %s", error.response.get("error"))
-        followup_flow.kick(deps)
+        if followup is not None:
+            followup_flow.refresh_prompts(client, deps, followup)  # the note shows on the prompt
+            followup_flow.kick(deps)
 
 
-def _take_note(deps: Deps, team_id: str, channel: str, thread_ts: str, user_id: str, text: str) -> dict | None:
-    """What to answer in the thread after taking the note; None when nothing needs saying."""
+def _take_note(
+    deps: Deps, team_id: str, channel: str, thread_ts: str, user_id: str, text: str
+) -> tuple[dict, FollowUp | None]:
+    """Take a thread reply as the note; what to answer in the thread, and the follow-up it changed."""
     try:
         with deps.store.transaction() as repositories:
             followup = closing.note_in_thread(
                 repositories.followups, team_id, channel, thread_ts, user_id, text, deps.clock()
             )
     except FollowUpRefused as refused:
-        return followup_messages.refused(refused.reason)
+        return followup_messages.refused(refused.reason), None
     except TemporarilyUnavailable as error:
-        return replies.unavailable(error.message + " Your note wasn't saved: send it again in a minute.")
+        return replies.unavailable(error.message + " Your note wasn't saved: send it again in a minute."), None
     if followup is None:
-        return followup_messages.thread_hint()
+        return followup_messages.thread_hint(), None
     if followup.status is FollowUpStatus.ANSWERED:
-        return followup_messages.note_passed_on(followup)
-    return followup_messages.note_kept_for_later(followup)
+        return followup_messages.note_passed_on(followup), followup
+    return followup_messages.note_kept_for_later(followup), followup

@@ -1,29 +1,32 @@
 """Carrying follow-ups through Slack: the job that moves due follow-ups on, and the
 sender that drains the outbox of direct messages their steps queued.
 
-Exactly once: a step and its deliveries are written in one transaction (bot.closing);
-a sender claims a delivery with a lease before sending and records the message's ts
-after. If a sender dies between the two, the next claim finds the delivery still
-"sending" with its lease run out, and looks in the recipient's DM for a message that
-carries the delivery's id in its metadata before sending anything again.
+Exactly once: a step and its deliveries are written in one transaction
+(storage.followups.FollowUpRepository.apply); a sender claims one delivery at a time
+with a lease, posts it, and records the message's ts. Whenever a delivery is tried a
+second time (its sender died, or Slack's answer left it unclear whether the message
+went out), the sender first looks in the recipient's DM for a message carrying the
+delivery's id in its metadata, and posts only if there is none.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import closing, followup_messages
+from bot.errors import TemporarilyUnavailable
 from bot.followups import FollowUp, FollowUpPolicy, FollowUpStatus, Purpose, still_wanted
 from handlers.deps import Deps
 from storage.followups import Claimed
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=10)  # longer than any send, rate-limit waits included
+LEASE = timedelta(minutes=10)  # longer than one delivery's calls, rate-limit waits included
 MAX_ATTEMPTS = 5
-BATCH = 50
+BATCH = 50  # follow-ups read per query by the job
 METADATA_EVENT = "mentor_delivery"
 HISTORY_LOOKBACK = 200  # messages of the DM searched for one a dead sender may have posted
 # Errors that no retry can fix: the member cannot get DMs, or the app lost its access.
@@ -51,11 +54,12 @@ def drain(deps: Deps) -> int:
     posted = 0
     while True:
         now = deps.clock()
+        # One at a time: a claim held while other deliveries are sent could outlive its lease.
         with deps.store.transaction() as repositories:
-            batch = repositories.outbox.claim(now, now + LEASE, BATCH)
-        if not batch:
+            claimed = repositories.outbox.claim(now, now + LEASE, 1)
+        if not claimed:
             return posted
-        posted += sum(_deliver(deps, claim) for claim in batch)
+        posted += _deliver(deps, claimed[0])
 
 
 def _render(deps: Deps, claim: Claimed) -> dict | None:
@@ -77,8 +81,15 @@ def _render(deps: Deps, claim: Claimed) -> dict | None:
 
 
 def _already_posted(client: WebClient, channel: str, claim: Claimed) -> str | None:
-    """The ts of a message in `channel` that an earlier claim of this delivery posted, if any."""
-    history = client.conversations_history(channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True)
+    """The ts of a message in `channel` that an earlier try of this delivery posted, if any."""
+    try:
+        history = client.conversations_history(channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True)
+    except SlackApiError as error:
+        if error.response.get("error") != "missing_scope":
+            raise
+        # Installed before im:history was asked for: better a rare double than a lost DM.
+        logger.warning("Cannot check for a DM already sent: reinstall Mentor to grant im:history")
+        return None
     for message in history.get("messages", []):
         metadata = message.get("metadata") or {}
         payload = metadata.get("event_payload") or {}
@@ -100,10 +111,10 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
         return 0
     try:
         channel = client.conversations_open(users=claim.recipient)["channel"]["id"]
-        ts = _already_posted(client, channel, claim) if claim.in_flight else None
+        ts = _already_posted(client, channel, claim) if claim.attempts > 1 else None
         if ts is None:
             metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery": claim.id}}
-            ts = client.chat_postMessage(channel=channel, metadata=metadata, **message)["ts"]
+            ts = _without_resends(client).chat_postMessage(channel=channel, metadata=metadata, **message)["ts"]
             posted = 1
         else:
             posted = 0
@@ -122,10 +133,25 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
     return posted
 
 
+def _without_resends(client: WebClient) -> WebClient:
+    """The client for posting: it waits out a 429 (nothing was posted) but does not resend
+    after a broken connection, when Slack may have posted it; that case is left to the
+    lease and the metadata check."""
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        retry_handlers=[handler for handler in client.retry_handlers if isinstance(handler, RateLimitErrorRetryHandler)],
+    )
+
+
 def refresh_prompts(client: WebClient, deps: Deps, followup: FollowUp) -> None:
-    """Once answered (or closed), every prompt and reminder shows where things stand, without buttons."""
-    with deps.store.transaction() as repositories:
-        messages = repositories.followups.prompts_of(followup.id)
+    """After a step the mentee should see, every prompt and reminder shows where things stand."""
+    try:
+        with deps.store.transaction() as repositories:
+            messages = repositories.followups.prompts_of(followup.id)
+    except TemporarilyUnavailable:
+        return  # cosmetic: the buttons left there answer with where things stand
     for channel, ts in messages:
         try:
             client.chat_update(channel=channel, ts=ts, **followup_messages.answered(followup))
@@ -141,16 +167,23 @@ def run_due_followups(deps: Deps) -> int:
     while True:
         now = deps.clock()
         with deps.store.transaction() as repositories:
-            due = [(team, followup_id) for team, followup_id in repositories.followups.due(now, BATCH) if followup_id not in seen]
+            due = repositories.followups.due(now, BATCH, skip=frozenset(seen))
         if not due:
             break
         for team_id, followup_id in due:
             seen.add(followup_id)
-            with deps.store.transaction() as repositories:
-                policy = closing.policy_for(repositories.followups, team_id, deps.followup_days)
-                followup = closing.advance_due(repositories.followups, team_id, followup_id, now, policy)
-            if followup is not None and followup.status is FollowUpStatus.UNANSWERED:
-                client = deps.client_for(team_id)
-                if client is not None:
-                    refresh_prompts(client, deps, followup)
+            try:
+                _advance(deps, team_id, followup_id, now)
+            except Exception as error:  # noqa: BLE001 - one broken follow-up must not stop the others
+                logger.error("Follow-up %s could not move on: %s", followup_id, type(error).__name__, exc_info=error)
     return drain(deps)
+
+
+def _advance(deps: Deps, team_id: str, followup_id: int, now: datetime) -> None:
+    with deps.store.transaction() as repositories:
+        policy = closing.policy_for(repositories.followups, team_id, deps.followup_days)
+        followup = closing.advance_due(repositories.followups, team_id, followup_id, now, policy)
+    if followup is not None and followup.status in (FollowUpStatus.ANSWERED, FollowUpStatus.UNANSWERED):
+        client = deps.client_for(team_id)
+        if client is not None:
+            refresh_prompts(client, deps, followup)  # "I've passed it on", or "closed"

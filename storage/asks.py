@@ -26,6 +26,7 @@ def _to_ask(row: models.Ask) -> Ask:
         deadline_at=row.deadline_at,
         widened=row.widened,
         mentor_id=row.mentor_id,
+        matched_at=row.matched_at,
     )
 
 

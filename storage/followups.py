@@ -37,6 +37,7 @@ def _to_followup(row: models.FollowUp) -> FollowUp:
         note=row.note,
         shared=row.shared,
         reported=row.reported,
+        note_in_report=row.note_in_report,
         mentor_reply=row.mentor_reply,
         answered_at=row.answered_at,
         question=row.ask.question,
@@ -45,7 +46,8 @@ def _to_followup(row: models.FollowUp) -> FollowUp:
 
 # The columns a step may change; everything else about a follow-up is fixed at creation.
 _STEP_COLUMNS = (
-    "status", "due_at", "cycle", "reminders", "snoozes", "note", "shared", "reported", "mentor_reply", "answered_at",
+    "status", "due_at", "cycle", "reminders", "snoozes", "note", "shared", "reported", "note_in_report",
+    "mentor_reply", "answered_at",
 )
 
 
@@ -108,6 +110,7 @@ class FollowUpRepository:
                     "note": "",
                     "shared": False,
                     "reported": False,
+                    "note_in_report": False,
                     "mentor_reply": "",
                 }
             ],
@@ -176,11 +179,11 @@ class FollowUpRepository:
             )
         return True
 
-    def due(self, now: datetime, limit: int) -> list[tuple[str, int]]:
-        """(team, id) of follow-ups whose due time has come, oldest first."""
+    def due(self, now: datetime, limit: int, skip: frozenset[int] = frozenset()) -> list[tuple[str, int]]:
+        """(team, id) of follow-ups whose due time has come, oldest first, but those in `skip`."""
         rows = self.session.execute(
             select(models.FollowUp.team_id, models.FollowUp.id)
-            .where(models.FollowUp.due_at <= now)
+            .where(models.FollowUp.due_at <= now, models.FollowUp.id.not_in(skip))
             .order_by(models.FollowUp.due_at)
             .limit(limit)
         )
@@ -269,7 +272,6 @@ class Claimed:
     key: str
     attempts: int
     in_flight: bool
-    claimed_at: datetime
 
 
 class OutboxRepository:
@@ -304,7 +306,6 @@ class OutboxRepository:
                         key=row.key,
                         attempts=row.attempts,
                         in_flight=status == "sending",
-                        claimed_at=now,
                     )
                 )
         return claimed

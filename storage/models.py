@@ -196,6 +196,7 @@ class FollowUp(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
     reported: Mapped[bool] = mapped_column(Boolean, default=False)
+    note_in_report: Mapped[bool] = mapped_column(Boolean, default=False)
     mentor_reply: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -215,7 +216,9 @@ class Delivery(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(SLACK_ID)
-    subject: Mapped[str] = mapped_column(String(64))  # what it is about, e.g. "followup:42"
+    # What it is about, e.g. "followup:42": with `key`, what makes it unique, whatever kind of
+    # thing (a follow-up now, a round later) it belongs to.
+    subject: Mapped[str] = mapped_column(String(64))
     followup_id: Mapped[int | None] = mapped_column(
         ForeignKey("followups.id", ondelete="CASCADE", name="fk_deliveries_followup")
     )

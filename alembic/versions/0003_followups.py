@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("shared", sa.Boolean(), nullable=False),
         sa.Column("reported", sa.Boolean(), nullable=False),
+        sa.Column("note_in_report", sa.Boolean(), nullable=False),
         sa.Column("mentor_reply", sa.Text(), nullable=False),
         sa.Column("answered_at", UtcDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["ask_id"], ["asks.id"], ondelete="CASCADE", name="fk_followups_ask"),

@@ -35,7 +35,9 @@ def helped(mentor, asker: str = "UASK", helper: str = "UANA") -> str:
 
 
 def posted_to(mentor, channel: str) -> list:
-    return [call for call in mentor.fake_slack.calls("chat.postMessage") if call.args["channel"] == channel]
+    """The messages Slack took in `channel` (refused calls are not messages)."""
+    calls = mentor.fake_slack.calls("chat.postMessage")
+    return [call for call in calls if call.args["channel"] == channel and call.response.get("ok")]
 
 
 def prompt_of(mentor, channel: str = "DUASK"):
@@ -303,3 +305,28 @@ def test_send_followups_with_no_delay_sends_one_prompt_and_then_nothing(fake_sla
         assert "Sent 0 follow-up DMs" in run().stderr
     finally:
         running.stop()
+
+
+def test_a_dm_slack_failed_to_take_is_retried_later_after_checking_it_did_not_go(loop):
+    loop.clock.advance(days=7)
+    loop.fake_slack.errors["chat.postMessage"] = "internal_error"
+    assert run_due_followups(loop.deps) == 0
+    del loop.fake_slack.errors["chat.postMessage"]
+
+    assert run_due_followups(loop.deps) == 0  # waits before trying again
+    loop.clock.advance(minutes=3)
+    assert run_due_followups(loop.deps) == 1
+
+    assert [call.args["channel"] for call in loop.fake_slack.calls("conversations.history")] == ["DUASK"]
+    assert len(posted_to(loop, "DUASK")) == 1
+
+
+def test_a_refusal_on_the_home_tab_is_shown_in_a_modal(loop):
+    say(loop, "followups off", "UASK")
+    ask_id = button_value(posted_to(loop, "DUASKUANA")[0].args, ids.ASK_HOW_IT_WENT)
+    assert say(loop, "followups", "UASK")["text"].startswith("Follow-ups are off")
+
+    loop.slack.click(ids.ASK_HOW_IT_WENT, "UANA", ask_id)  # from the Home tab: no message to answer under
+
+    [notice] = loop.fake_slack.wait_for("views.open")
+    assert "turned follow-ups off" in str(notice.args["view"]["blocks"])

@@ -354,10 +354,10 @@ def test_the_mentor_can_reply_to_the_report_once():
         pytest.param(lambda: reply_to_note(answered(reported=True), MENTEE, "hi"), "not_the_mentor", id="mentee reply"),
         pytest.param(lambda: report_now(answered(reported=True), MENTEE), "already_reported", id="report twice"),
         pytest.param(lambda: report_now(sent(), MENTEE), "sent", id="report with no outcome"),
-        pytest.param(lambda: ask_how_it_went(sent(), MENTOR, NOW, UTC), "sent", id="ask once asked"),
-        pytest.param(lambda: ask_how_it_went(answered(), MENTOR, NOW, UTC), "answered", id="ask once answered"),
-        pytest.param(lambda: reply_to_note(answered(), MENTOR, "Hi"), "answered", id="reply before the report"),
-        pytest.param(lambda: reply_to_note(sent(), MENTOR, "Hi"), "sent", id="reply with no outcome"),
+        pytest.param(lambda: ask_how_it_went(sent(), MENTOR, NOW, UTC), "mentor:sent", id="ask once asked"),
+        pytest.param(lambda: ask_how_it_went(answered(), MENTOR, NOW, UTC), "mentor:answered", id="ask once answered"),
+        pytest.param(lambda: reply_to_note(answered(), MENTOR, "Hi"), "mentor:answered", id="reply before the report"),
+        pytest.param(lambda: reply_to_note(sent(), MENTOR, "Hi"), "mentor:sent", id="reply with no outcome"),
     ],
 )
 def test_a_button_pressed_by_the_wrong_member_or_at_the_wrong_time_is_refused(attempt, reason):
@@ -392,3 +392,13 @@ def test_turning_follow_ups_off_leaves_closed_ones_as_they_are(status):
 )
 def test_a_queued_message_goes_out_only_if_it_still_makes_sense(state, purpose, key, wanted):
     assert still_wanted(state, purpose, key) is wanted
+
+
+def test_a_note_after_the_report_was_queued_travels_once_in_its_own_dm():
+    from bot.followup_messages import note_added, report
+
+    queued = due_step(answered(due_at=NOW), NOW, UTC, POLICY).after  # the report leaves without a note
+    step = add_note(queued, MENTEE, "Worked on the second try", None)
+
+    assert step.deliveries == (Delivery(MENTOR, Purpose.NOTE, "note"),)
+    assert "second try" not in str(report(step.after)) and "second try" in str(note_added(step.after))
