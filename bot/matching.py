@@ -1,0 +1,461 @@
+"""The matching engine of coffee chats and reverse mentoring: a pure function from the
+members of a round, their history and the settings to groups, each with its reasons.
+
+Scores. A pair scores for every skill each side can teach the other (what one offers
+and the other wants), more when it goes both ways, more for different teams and for a
+life situation both chose to declare, less for little shared working time and for
+having met long ago. Hard rules are missing edges: people a member never wants to be
+paired with, and pairs that met within the cooldown (unless nothing else is left).
+
+Speed. The scores of all pairs are computed block by block with sparse products and
+NumPy, never a Python loop over pairs, and each member keeps the best
+`candidates_per_member` partners: the candidate graph. On it, a maximum-cardinality,
+maximum-weight matching is exact (Edmonds' blossom algorithm, rustworkx) up to
+`exact_limit` members. Above that, a maximum-weight matching of the doubled, bipartite
+graph (scipy) gives cycles and paths that are matched exactly one by one; its weight,
+halved, bounds the optimum from above, and is returned as a certificate. Whoever is left
+is matched among the leftovers on full scores (cooldown pairs allowed there), and a last
+odd member joins the group where they add the most: one trio, nobody dropped.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import rustworkx
+from scipy import sparse
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+
+PER_SKILL = 10.0  # per skill one can teach the other, up to MAX_SKILLS_COUNTED each way
+MAX_SKILLS_COUNTED = 3
+BOTH_WAYS = 15.0
+RECIPROCAL = 15.0  # reverse mentoring: the senior also teaches the junior something
+DIFFERENT_TEAMS = 5.0
+SHARED_SITUATION = 5.0
+LITTLE_OVERLAP = -10.0
+MIN_OVERLAP_HOURS = 2.0
+MET_BEFORE = -8.0  # met, but longer ago than the cooldown
+BASE = 20.0  # every allowed pair is worth more than nobody: the matching groups everyone it can
+COOLDOWN_FALLBACK = -30.0  # a pair within the cooldown, taken only among the leftovers
+FORBIDDEN = -np.inf
+BLOCK_ROWS = 1024
+WEIGHT_SCALE = 100  # rustworkx wants integer weights: scores to 1/100 of a point
+
+EARLY = "early"
+SENIOR_STAGES = frozenset({"senior", "executive"})
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member in a round, as the engine sees them: skills are keys."""
+
+    user_id: str
+    offers: frozenset[str] = frozenset()
+    wants: frozenset[str] = frozenset()
+    team: str = ""
+    utc_offset_hours: float | None = None
+    career_stage: str | None = None
+    situations: frozenset[str] = frozenset()
+    never: frozenset[str] = frozenset()  # user ids; private, and mutual in effect
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    cooldown_rounds: int = 6
+    candidates_per_member: int = 20
+    exact_limit: int = 3000
+
+
+@dataclass(frozen=True)
+class Teaching:
+    teacher: str
+    learner: str
+    skills: tuple[str, ...]  # keys, sorted
+
+
+@dataclass(frozen=True)
+class Group:
+    members: tuple[str, ...]
+    score: float  # the sum of the scores of every pair in the group
+    teaching: tuple[Teaching, ...]  # who can help whom with what, both ways
+    reasons: tuple[str, ...]  # the rest of why, in words
+
+
+@dataclass(frozen=True)
+class Matching:
+    groups: tuple[Group, ...]
+    total: float
+    bound: float | None = None  # an upper bound on the best pairing's total, when computed
+    unmatched: tuple[str, ...] = ()  # reverse mentoring only: nobody fit them this time
+
+
+@dataclass
+class _Index:
+    """Members as arrays: what the vectorised scoring reads."""
+
+    members: list[Member]
+    offers: sparse.csr_matrix
+    wants: sparse.csr_matrix
+    teams: np.ndarray
+    offsets: np.ndarray
+    has_offset: np.ndarray
+    situations: np.ndarray  # a bit per declared situation
+    juniors: np.ndarray
+    seniors: np.ndarray
+    position: dict[str, int] = field(default_factory=dict)
+
+
+def _index(members: list[Member]) -> _Index:
+    skills: dict[str, int] = {}
+    situations: dict[str, int] = {}
+
+    def matrix(sets: Iterable[frozenset[str]]) -> sparse.csr_matrix:
+        rows, cols = [], []
+        for row, keys in enumerate(sets):
+            for key in keys:
+                rows.append(row)
+                cols.append(skills.setdefault(key, len(skills)))
+        data = np.ones(len(rows), dtype=np.float32)
+        return rows, cols, data
+
+    offer_parts = matrix(m.offers for m in members)
+    want_parts = matrix(m.wants for m in members)
+    shape = (len(members), max(len(skills), 1))
+    offers = sparse.csr_matrix((offer_parts[2], (offer_parts[0], offer_parts[1])), shape=shape)
+    wants = sparse.csr_matrix((want_parts[2], (want_parts[0], want_parts[1])), shape=shape)
+    team_ids: dict[str, int] = {"": 0}
+    bits = []
+    for member in members:
+        mask = 0
+        for situation in member.situations:
+            mask |= 1 << (situations.setdefault(situation, len(situations)) % 63)
+        bits.append(mask)
+    return _Index(
+        members=members,
+        offers=offers,
+        wants=wants,
+        teams=np.array([team_ids.setdefault(m.team, len(team_ids)) if m.team else 0 for m in members]),
+        offsets=np.array([m.utc_offset_hours or 0.0 for m in members], dtype=np.float32),
+        has_offset=np.array([m.utc_offset_hours is not None for m in members]),
+        situations=np.array(bits, dtype=np.int64),
+        juniors=np.array([m.career_stage == EARLY for m in members]),
+        seniors=np.array([m.career_stage in SENIOR_STAGES for m in members]),
+        position={m.user_id: i for i, m in enumerate(members)},
+    )
+
+
+def _pairs(index: _Index, pairs: Iterable[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Both orientations of the pairs whose two members are in the round, as index arrays."""
+    left, right = [], []
+    for a, b in pairs:
+        i, j = index.position.get(a), index.position.get(b)
+        if i is not None and j is not None and i != j:
+            left += [i, j]
+            right += [j, i]
+    return np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
+
+
+def _terms(index: _Index, teach: np.ndarray, taught: np.ndarray, i: np.ndarray, j: np.ndarray, reverse: bool) -> np.ndarray:
+    """Scores from what each side can teach the other and the members' facts; `i` and `j`
+    broadcast against each other (a block of rows against everyone, or two lists of pairs)."""
+    score = BASE + PER_SKILL * np.minimum(teach, MAX_SKILLS_COUNTED) + PER_SKILL * np.minimum(taught, MAX_SKILLS_COUNTED)
+    score += (RECIPROCAL if reverse else BOTH_WAYS) * ((teach > 0) & (taught > 0))
+    teams_i, teams_j = index.teams[i], index.teams[j]
+    score += DIFFERENT_TEAMS * ((teams_i != teams_j) & (teams_i > 0) & (teams_j > 0))
+    score += SHARED_SITUATION * ((index.situations[i] & index.situations[j]) != 0)
+    difference = np.abs(index.offsets[i] - index.offsets[j]) % 24
+    shared = np.maximum(0.0, 8.0 - np.minimum(difference, 24 - difference))
+    score += LITTLE_OVERLAP * (index.has_offset[i] & index.has_offset[j] & (shared < MIN_OVERLAP_HOURS))
+    score[i == j] = FORBIDDEN
+    if reverse:  # only a junior (i) teaching a senior (j) something the senior wants
+        score[~(index.juniors[i] & index.seniors[j] & (teach > 0))] = FORBIDDEN
+    return score
+
+
+def _block_scores(index: _Index, rows: np.ndarray, reverse: bool) -> np.ndarray:
+    """Scores of `rows` against everyone, without history: a dense block."""
+    teach = (index.offers[rows] @ index.wants.T).toarray()  # what each row can teach each column
+    taught = (index.wants[rows] @ index.offers.T).toarray()  # what each column can teach each row
+    everyone = np.arange(len(index.members))
+    return _terms(index, teach, taught, rows[:, None], everyone[None, :], reverse)
+
+
+def _pair_scores(index: _Index, i: np.ndarray, j: np.ndarray, reverse: bool = False) -> np.ndarray:
+    """Scores of the pairs (i[k], j[k]), without history."""
+    teach = np.asarray(index.offers[i].multiply(index.wants[j]).sum(axis=1)).ravel()
+    taught = np.asarray(index.wants[i].multiply(index.offers[j]).sum(axis=1)).ravel()
+    return _terms(index, teach, taught, i, j, reverse)
+
+
+def _history_terms(
+    index: _Index, history: dict[frozenset[str], int], settings: MatchSettings, i: np.ndarray, j: np.ndarray
+) -> np.ndarray:
+    """For pairs (i[k], j[k]): never-pairs forbidden, a meeting within the cooldown costs
+    COOLDOWN_FALLBACK, an older one MET_BEFORE. For the few pairs already chosen."""
+    terms = np.zeros(len(i))
+    for k, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
+        first, second = index.members[a], index.members[b]
+        if second.user_id in first.never or first.user_id in second.never:
+            terms[k] = FORBIDDEN
+            continue
+        ago = history.get(frozenset((first.user_id, second.user_id)))
+        if ago is not None:
+            terms[k] = COOLDOWN_FALLBACK if ago < settings.cooldown_rounds else MET_BEFORE
+    return terms
+
+
+def _apply_pairs(score: np.ndarray, where: np.ndarray, pairs: tuple[np.ndarray, np.ndarray], value: float, add: bool) -> None:
+    """Set (or add) `value` at the pairs whose first member is a row of this block;
+    `where[member]` is that member's row in the block, or -1."""
+    left, right = pairs
+    rows = where[left] if len(left) else left
+    inside = rows >= 0
+    r, c = rows[inside], right[inside]
+    if add:
+        np.add.at(score, (r, c), value)
+    else:
+        score[r, c] = value
+
+
+def _scored_blocks(index: _Index, rows: np.ndarray, history: dict[frozenset[str], int], settings: MatchSettings, reverse: bool):
+    """Blocks (rows, scores) of `rows` against everyone, with the hard rules and history applied."""
+    never = _pairs(index, ((m.user_id, other) for m in index.members for other in m.never))
+    recent = _pairs(index, (tuple(pair) for pair, ago in history.items() if ago < settings.cooldown_rounds))
+    older = _pairs(index, (tuple(pair) for pair, ago in history.items() if ago >= settings.cooldown_rounds))
+    where = np.full(len(index.members), -1, dtype=np.int64)
+    for start in range(0, len(rows), BLOCK_ROWS):
+        block = rows[start : start + BLOCK_ROWS]
+        score = _block_scores(index, block, reverse)
+        where[block] = np.arange(len(block))
+        _apply_pairs(score, where, older, MET_BEFORE, add=True)
+        _apply_pairs(score, where, recent, FORBIDDEN, add=False)
+        _apply_pairs(score, where, never, FORBIDDEN, add=False)
+        where[block] = -1
+        yield block, score
+
+
+def candidate_graph(
+    index: _Index, history: dict[frozenset[str], int], settings: MatchSettings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges (i, j, score) with i < j: each member's best candidates, hard rules applied."""
+    n = len(index.members)
+    k = min(settings.candidates_per_member, n - 1)
+    lefts, rights, weights = [], [], []
+    for block, score in _scored_blocks(index, np.arange(n), history, settings, reverse=False):
+        best = np.argpartition(-score, k - 1, axis=1)[:, :k]
+        chosen = np.take_along_axis(score, best, axis=1)
+        keep = np.isfinite(chosen)
+        lefts.append(np.broadcast_to(block[:, None], best.shape)[keep])
+        rights.append(best[keep])
+        weights.append(chosen[keep])
+    left, right, weight = np.concatenate(lefts), np.concatenate(rights), np.concatenate(weights)
+    low, high = np.minimum(left, right), np.maximum(left, right)
+    _, unique = np.unique(low.astype(np.int64) * n + high, return_index=True)
+    return low[unique], high[unique], weight[unique].astype(np.float64)
+
+
+def _exact(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> list[tuple[int, int]]:
+    """A maximum-cardinality matching of maximum weight among those (Edmonds' blossom)."""
+    graph = rustworkx.PyGraph()
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from(
+        list(zip(left.tolist(), right.tolist(), np.rint(weight * WEIGHT_SCALE).astype(np.int64).tolist(), strict=True))
+    )
+    return [tuple(sorted(pair)) for pair in rustworkx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)]
+
+
+def _path_matching(weights: list[float]) -> list[int]:
+    """The best set of non-adjacent edges along a path of edges (indices into `weights`)."""
+    take = [0.0] * (len(weights) + 1)
+    for i, w in enumerate(weights):
+        take[i + 1] = max(take[i], (take[i - 1] if i >= 1 else 0.0) + w)
+    chosen, i = [], len(weights)
+    while i > 0:
+        if take[i] == take[i - 1]:
+            i -= 1
+        else:
+            chosen.append(i - 1)
+            i -= 2
+    return chosen
+
+
+def _doubled(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> tuple[list[tuple[int, int]], float]:
+    """A near-optimal matching from the doubled graph's maximum-weight bipartite matching,
+    and the upper bound it certifies (half that matching's weight)."""
+    top = float(weight.max()) + 1.0 if len(weight) else 1.0
+    # Costs top - w on both orientations, and top on i -> i ("unmatched"): a full matching
+    # always exists and the cheapest one is the heaviest 2-matching.
+    rows = np.concatenate([left, right, np.arange(n)])
+    cols = np.concatenate([right, left, np.arange(n)])
+    costs = np.concatenate([top - weight, top - weight, np.full(n, top)])
+    graph = sparse.csr_matrix((costs, (rows, cols)), shape=(n, n))
+    _, successor = min_weight_full_bipartite_matching(graph)
+    edge_weight = {(int(a), int(b)): float(w) for a, b, w in zip(left, right, weight, strict=True)}
+
+    def w(a: int, b: int) -> float:
+        return edge_weight[(a, b) if a < b else (b, a)]
+
+    bound = sum(w(i, int(successor[i])) for i in range(n) if successor[i] != i) / 2
+    pairs, seen = [], np.zeros(n, dtype=bool)
+    for start in range(n):
+        if seen[start]:
+            continue
+        cycle, node = [], start
+        while not seen[node]:
+            seen[node] = True
+            cycle.append(node)
+            node = int(successor[node])
+        if len(cycle) < 2:
+            continue
+        if len(cycle) == 2:
+            pairs.append((min(cycle), max(cycle)))
+            continue
+        # A longer cycle: the best matching that leaves out one of its edges, tried for each
+        # edge left out (exact on the cycle).
+        edges = [w(cycle[i], cycle[(i + 1) % len(cycle)]) for i in range(len(cycle))]
+        best_total, best_pick = -1.0, []
+        for cut in range(len(cycle)):
+            order = [(cut + 1 + i) % len(cycle) for i in range(len(cycle) - 1)]
+            picked = [order[i] for i in _path_matching([edges[e] for e in order])]
+            total = sum(edges[e] for e in picked)
+            if total > best_total:
+                best_total, best_pick = total, picked
+        for e in best_pick:
+            a, b = cycle[e], cycle[(e + 1) % len(cycle)]
+            pairs.append((min(a, b), max(a, b)))
+    return pairs, bound
+
+
+def _teaching(index: _Index, ids: tuple[int, ...]) -> tuple[Teaching, ...]:
+    said = []
+    for i in ids:
+        for j in ids:
+            if i != j:
+                a, b = index.members[i], index.members[j]
+                skills = tuple(sorted(a.offers & b.wants))
+                if skills:
+                    said.append(Teaching(a.user_id, b.user_id, skills))
+    return tuple(said)
+
+
+def _reasons(index: _Index, ids: tuple[int, ...], history: dict[frozenset[str], int]) -> tuple[str, ...]:
+    members = [index.members[i] for i in ids]
+    said = []
+    if len({m.team for m in members if m.team}) == len(members):
+        said.append("different teams")
+    if all(frozenset((a.user_id, b.user_id)) not in history for a in members for b in members if a != b):
+        said.append("first time meeting")
+    if frozenset.intersection(*(m.situations for m in members)):
+        said.append("a life situation in common")
+    return tuple(said)
+
+
+def _groups(index: _Index, groups: list[tuple[int, ...]], history, settings: MatchSettings, reverse: bool) -> list[Group]:
+    """The groups with their scores (every pair in a group, scored in one go) and reasons."""
+    pairs = [(g, a, b) for g, ids in enumerate(groups) for x, a in enumerate(ids) for b in ids[x + 1 :]]
+    scores = np.zeros(len(groups))
+    if pairs:
+        g, i, j = (np.array(column, dtype=np.int64) for column in zip(*pairs, strict=True))
+        values = _pair_scores(index, i, j, reverse) + _history_terms(index, history, settings, i, j)
+        np.add.at(scores, g, values)
+    return [
+        Group(
+            members=tuple(index.members[i].user_id for i in ids),
+            score=float(scores[n]),
+            teaching=_teaching(index, ids),
+            reasons=_reasons(index, ids, history),
+        )
+        for n, ids in enumerate(groups)
+    ]
+
+
+def _fill_leftovers(index: _Index, pairs: list[tuple[int, int]], history, settings: MatchSettings) -> list[tuple[int, ...]]:
+    """Match whoever the candidate graph left out, on full scores (a pair within the cooldown
+    allowed, at a cost); a last odd member joins the pair they add most to."""
+    n = len(index.members)
+    matched = np.zeros(n, dtype=bool)
+    for a, b in pairs:
+        matched[a] = matched[b] = True
+    groups: list[tuple[int, ...]] = [tuple(pair) for pair in pairs]
+    left_out = np.flatnonzero(~matched)
+    if len(left_out) >= 2:
+        la, lb = np.triu_indices(len(left_out), k=1)
+        i, j = left_out[la], left_out[lb]
+        weight = _pair_scores(index, i, j) + _history_terms(index, history, settings, i, j)
+        allowed = np.isfinite(weight)
+        if allowed.any():
+            weight = weight[allowed]
+            weight = weight - min(0.0, float(weight.min())) + 1.0  # positive: someone beats nobody
+            for a, b in _exact(len(left_out), la[allowed], lb[allowed], weight):
+                groups.append((int(left_out[a]), int(left_out[b])))
+                matched[left_out[a]] = matched[left_out[b]] = True
+    everyone = np.arange(n)
+    for single in np.flatnonzero(~matched).tolist():
+        with_everyone = _pair_scores(index, np.full(n, single), everyone)
+        with_everyone += _history_terms(index, history, settings, np.full(n, single), everyone)
+        gains = [(with_everyone[list(group)].sum(), g) for g, group in enumerate(groups) if len(group) == 2]
+        gain, best = max(gains, default=(-np.inf, None))
+        if best is not None and np.isfinite(gain):
+            groups[best] = groups[best] + (single,)
+        else:
+            groups.append((single,))  # alone: only when nobody at all may meet them
+    return groups
+
+
+def pair_members(
+    members: list[Member], history: dict[frozenset[str], int] | None = None, settings: MatchSettings = MatchSettings()
+) -> Matching:
+    """Coffee chats: everyone in pairs, one trio if the count is odd. `history` maps a pair
+    of user ids to how many rounds ago they met (0: the last round)."""
+    history = history or {}
+    members = sorted(members, key=lambda m: m.user_id)  # the same input always gives the same groups
+    if len(members) < 2:
+        return Matching(groups=tuple(Group((m.user_id,), 0.0, (), ()) for m in members), total=0.0)
+    index = _index(members)
+    left, right, weight = candidate_graph(index, history, settings)
+    bound = None
+    if len(members) <= settings.exact_limit:
+        pairs = _exact(len(members), left, right, weight)
+    else:
+        pairs, bound = _doubled(len(members), left, right, weight)
+    groups = _groups(index, _fill_leftovers(index, pairs, history, settings), history, settings, reverse=False)
+    groups.sort(key=lambda group: group.members)
+    return Matching(groups=tuple(groups), total=sum(g.score for g in groups), bound=bound)
+
+
+def pair_reverse(
+    members: list[Member], history: dict[frozenset[str], int] | None = None, settings: MatchSettings = MatchSettings()
+) -> Matching:
+    """Reverse mentoring: each early-career member teaches a senior one something the
+    senior wants. Exact (a bipartite assignment); those nobody fits are `unmatched`."""
+    history = history or {}
+    members = sorted(members, key=lambda m: m.user_id)
+    index = _index(members)
+    juniors, seniors = np.flatnonzero(index.juniors), np.flatnonzero(index.seniors)
+    if not len(juniors) or not len(seniors):
+        return Matching(groups=(), total=0.0, unmatched=tuple(m.user_id for m in members))
+    top = BASE * 50  # above every score: costs stay positive
+    rows, cols, costs = [], [], []
+    for block, score in _scored_blocks(index, juniors, history, settings, reverse=True):
+        senior_scores = score[:, seniors]
+        r, c = np.nonzero(np.isfinite(senior_scores))
+        rows.append(np.searchsorted(juniors, block)[r])
+        cols.append(c)
+        costs.append(top - senior_scores[r, c])
+    n_j, n_s = len(juniors), len(seniors)
+    # Each junior may also stay unmatched: a dummy column of their own, costing `top`.
+    graph = sparse.csr_matrix(
+        (
+            np.concatenate([*costs, np.full(n_j, top)]),
+            (np.concatenate([*rows, np.arange(n_j)]), np.concatenate([*cols, n_s + np.arange(n_j)])),
+        ),
+        shape=(n_j, n_s + n_j),
+    )
+    row_ind, col_ind = min_weight_full_bipartite_matching(graph)
+    chosen = [(int(juniors[r]), int(seniors[c])) for r, c in zip(row_ind, col_ind, strict=True) if c < n_s]
+    groups = _groups(index, chosen, history, settings, reverse=True)
+    groups.sort(key=lambda group: group.members)
+    paired = {user_id for group in groups for user_id in group.members}
+    unmatched = tuple(sorted(m.user_id for m in members if m.user_id not in paired))
+    return Matching(groups=tuple(groups), total=sum(g.score for g in groups), unmatched=unmatched)
