@@ -6,6 +6,8 @@
     python app.py expire-asks  widen or close the asks nobody accepted in time, once, and exit
     python app.py send-followups
                                move due follow-ups on and send their DMs, once, and exit
+    python app.py run-round coffee|reverse [--team T…]
+                               run today's round now for every workspace (or one), and exit
 
 This is the only module that reads the environment (and `.env`, through python-dotenv).
 """
@@ -36,8 +38,10 @@ import handlers
 from bot.asks import AskPolicy
 from bot.followups import MAX_FOLLOWUP_DAYS
 from bot.ids import BOT_SCOPES
+from bot.rounds import RoundKind
 from handlers.ask_flow import expire_due_asks
 from handlers.followup_flow import run_due_followups
+from handlers.round_flow import run_due_rounds, run_rounds_now
 from handlers.deps import Deps, utc_now
 from handlers.logs import configure_logging
 from handlers.web import make_wsgi_app
@@ -54,7 +58,7 @@ HTTP_THREADS = 32
 OAUTH_STATE_SECONDS = 600
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 NOT_INSTALLED = "Mentor isn't installed in this workspace, or its installation was removed. Ask a workspace admin to install it."
-USAGE = "usage: python app.py [migrate | expire-asks | send-followups]"
+USAGE = "usage: python app.py [migrate | expire-asks | send-followups | run-round coffee|reverse [--team T…]]"
 COMMANDS = ([], ["migrate"], ["expire-asks"], ["send-followups"])
 JOB_INTERVAL_MINUTES = 5
 
@@ -240,7 +244,7 @@ def start_scheduler(deps: Deps) -> None:
     from apscheduler.schedulers.background import BackgroundScheduler
 
     scheduler = BackgroundScheduler(timezone="UTC")
-    for job in (expire_due_asks, run_due_followups):
+    for job in (expire_due_asks, run_due_followups, run_due_rounds):
         scheduler.add_job(job, "interval", minutes=JOB_INTERVAL_MINUTES, args=[deps], max_instances=1, coalesce=True)
     scheduler.start()
 
@@ -268,7 +272,8 @@ def main(argv: list[str]) -> int:
     from dotenv import find_dotenv, load_dotenv
 
     load_dotenv(find_dotenv(usecwd=True))  # .env in the working directory; set variables win
-    if argv not in COMMANDS:
+    round_args = _round_arguments(argv)
+    if argv not in COMMANDS and round_args is None:
         print(USAGE, file=sys.stderr)
         return 2
     try:
@@ -297,6 +302,13 @@ def main(argv: list[str]) -> int:
     if argv == ["expire-asks"]:
         logger.info("Handled %d expired asks", expire_due_asks(deps))
         return 0
+    if round_args is not None:
+        kind, team_id = round_args
+        for run in run_rounds_now(deps, kind, team_id):
+            said = f"{run.groups} groups of {run.members} members" if run.created else "already run: nothing new"
+            logger.info("Round %s on %s: %s", run.kind.value, run.held_on, said)
+        deps.background.shutdown(wait=True)
+        return 0
     if argv == ["send-followups"]:
         logger.info("Sent %d follow-up DMs", run_due_followups(deps))
         deps.background.shutdown(wait=True)
@@ -307,6 +319,15 @@ def main(argv: list[str]) -> int:
     gc.freeze()
     serve(app, store, config)
     return 0
+
+
+def _round_arguments(argv: list[str]) -> tuple[RoundKind, str | None] | None:
+    """`run-round coffee|reverse [--team T…]` as (kind, team); None for anything else."""
+    if len(argv) not in (2, 4) or argv[0] != "run-round" or argv[1] not in {kind.value for kind in RoundKind}:
+        return None
+    if len(argv) == 4 and (argv[2] != "--team" or not re.match(r"^[TE][A-Z0-9]{2,}$", argv[3])):
+        return None
+    return RoundKind(argv[1]), argv[3] if len(argv) == 4 else None
 
 
 def _slack_reason(error: Exception) -> str:

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from bot.text import clean_line
 
 # Subcommands that exist today; anything else gets the usage message.
-SUBCOMMANDS = ("help", "ask", "asks", "network", "offer", "learn", "profile", "followups")
+SUBCOMMANDS = (
+    "help", "ask", "asks", "network", "offer", "learn", "profile", "followups", "join", "leave", "pause", "resume",
+)
 
 
 @dataclass(frozen=True)

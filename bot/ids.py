@@ -9,7 +9,8 @@ SLASH_COMMAND = "/mentor"
 # Bot events the app subscribes to (manifest: settings.event_subscriptions.bot_events).
 APP_HOME_OPENED = "app_home_opened"
 MESSAGE_IM = "message.im"  # Bolt listens to "message" and keeps the DMs (channel_type "im")
-BOT_EVENTS = (APP_HOME_OPENED, MESSAGE_IM)
+USER_CHANGE = "user_change"  # a member left the workspace (deleted): out of every round
+BOT_EVENTS = (APP_HOME_OPENED, MESSAGE_IM, USER_CHANGE)
 
 # Bot scopes (manifest: oauth_config.scopes.bot), also asked for by the OAuth install flow.
 BOT_SCOPES = ("commands", "chat:write", "im:write", "im:history", "users:read")
@@ -41,6 +42,7 @@ class ProfileField:
     TEAM = "team"
     SPONSORING = "open_to_sponsoring"
     CAPACITY = "capacity"
+    NEVER = "never_pair"  # people never to be paired with in rounds; private
 
 # Close the loop (follow-ups). Each outcome button has its own action id, as Slack wants
 # action ids unique within a block; the value is the follow-up's id.
@@ -73,5 +75,12 @@ FOLLOWUP_REPLY_VIEW = "followup_reply_view"  # private_metadata: the follow-up's
 NOTE_INPUT = "note"  # block and action id of the note and reply modals' text input
 SHARE_INPUT = "share"  # block and action id of the note modal's checkbox
 
-ACTIONS = (*ASK_ACTIONS, *FOLLOWUP_ACTIONS)
+# Rounds (Home tab buttons).
+JOIN_ROUND = "round_join"  # value: "coffee" or "reverse"
+LEAVE_ROUND = "round_leave"  # value: "coffee" or "reverse"
+PAUSE_ROUNDS = "rounds_pause"  # value: a duration such as "2w"
+RESUME_ROUNDS = "rounds_resume"
+ROUND_ACTIONS = (JOIN_ROUND, LEAVE_ROUND, PAUSE_ROUNDS, RESUME_ROUNDS)
+
+ACTIONS = (*ASK_ACTIONS, *FOLLOWUP_ACTIONS, *ROUND_ACTIONS)
 VIEWS = (*ASK_VIEWS, FOLLOWUP_NOTE_VIEW, FOLLOWUP_REPLY_VIEW)

@@ -37,7 +37,9 @@ LITTLE_OVERLAP = -10.0
 MIN_OVERLAP_HOURS = 2.0
 MET_BEFORE = -8.0  # met, but longer ago than the cooldown
 BASE = 20.0  # every allowed pair is worth more than nobody: the matching groups everyone it can
-COOLDOWN_FALLBACK = -30.0  # a pair within the cooldown, taken only among the leftovers
+# A pair within the cooldown: only to give someone a group they would otherwise not have,
+# and then as few as possible (this outweighs any gain elsewhere).
+COOLDOWN_FALLBACK = -1000.0
 FORBIDDEN = -np.inf
 BLOCK_ROWS = 1024
 WEIGHT_SCALE = 100  # rustworkx wants integer weights: scores to 1/100 of a point
@@ -86,7 +88,9 @@ class Group:
 class Matching:
     groups: tuple[Group, ...]
     total: float
-    bound: float | None = None  # an upper bound on the best pairing's total, when computed
+    # For large rounds: no pairing within the candidate graph scores more than this. (Pairs
+    # made outside it, among the leftovers, and a trio's third member are not covered.)
+    bound: float | None = None
     unmatched: tuple[str, ...] = ()  # reverse mentoring only: nobody fit them this time
 
 
@@ -98,9 +102,12 @@ class _Index:
     offers: sparse.csr_matrix
     wants: sparse.csr_matrix
     teams: np.ndarray
-    offsets: np.ndarray
-    has_offset: np.ndarray
     situations: np.ndarray  # a bit per declared situation
+    any_situations: bool
+    overlap_penalty: np.ndarray  # (zones, zones): LITTLE_OVERLAP where working hours barely meet
+    people_ids: np.ndarray  # each member's zone and whether they named a team: 2 * zone + team
+    person_kinds: int  # how many such ids there are
+    tables: dict[bool, np.ndarray]  # _table, for coffee (False) and reverse (True)
     juniors: np.ndarray
     seniors: np.ndarray
     position: dict[str, int] = field(default_factory=dict)
@@ -116,7 +123,7 @@ def _index(members: list[Member]) -> _Index:
             for key in keys:
                 rows.append(row)
                 cols.append(skills.setdefault(key, len(skills)))
-        data = np.ones(len(rows), dtype=np.float32)
+        data = np.ones(len(rows), dtype=np.int8)  # counts stay far below 127: a member lists few skills
         return rows, cols, data
 
     offer_parts = matrix(m.offers for m in members)
@@ -131,18 +138,33 @@ def _index(members: list[Member]) -> _Index:
         for situation in member.situations:
             mask |= 1 << (situations.setdefault(situation, len(situations)) % 63)
         bits.append(mask)
-    return _Index(
+    offsets = sorted({m.utc_offset_hours for m in members if m.utc_offset_hours is not None})
+    zone_of = {offset: z for z, offset in enumerate(offsets)}  # the last id, len(offsets): unknown
+    penalty = np.zeros((len(offsets) + 1, len(offsets) + 1), dtype=np.float32)
+    for a, first in enumerate(offsets):
+        for b, second in enumerate(offsets):
+            difference = abs(first - second) % 24
+            if max(0.0, 8.0 - min(difference, 24 - difference)) < MIN_OVERLAP_HOURS:
+                penalty[a, b] = LITTLE_OVERLAP
+    index = _Index(
         members=members,
         offers=offers,
         wants=wants,
         teams=np.array([team_ids.setdefault(m.team, len(team_ids)) if m.team else 0 for m in members]),
-        offsets=np.array([m.utc_offset_hours or 0.0 for m in members], dtype=np.float32),
-        has_offset=np.array([m.utc_offset_hours is not None for m in members]),
         situations=np.array(bits, dtype=np.int64),
+        any_situations=any(bits),
+        overlap_penalty=penalty,
+        people_ids=np.array(
+            [2 * zone_of.get(m.utc_offset_hours, len(offsets)) + bool(m.team) for m in members], dtype=np.int16
+        ),
+        person_kinds=2 * (len(offsets) + 1),
+        tables={},
         juniors=np.array([m.career_stage == EARLY for m in members]),
         seniors=np.array([m.career_stage in SENIOR_STAGES for m in members]),
         position={m.user_id: i for i, m in enumerate(members)},
     )
+    index.tables = {reverse: _table(index, reverse) for reverse in (False, True)}
+    return index
 
 
 def _pairs(index: _Index, pairs: Iterable[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -156,25 +178,44 @@ def _pairs(index: _Index, pairs: Iterable[tuple[str, str]]) -> tuple[np.ndarray,
     return np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
 
 
+NEVER = np.int16(-30000)  # a forbidden pair in int16 blocks; -inf once scores are floats
+
+
+def _table(index: _Index, reverse: bool) -> np.ndarray:
+    """Points for every (skills i can teach j, skills j can teach i, i's zone and team
+    flag, j's zone and team flag): every score term but history is one gather from here.
+    Whole numbers, so blocks can be int16."""
+    counts = np.arange(MAX_SKILLS_COUNTED + 1)
+    skills = BASE + PER_SKILL * counts[:, None] + PER_SKILL * counts[None, :]
+    skills[1:, 1:] += RECIPROCAL if reverse else BOTH_WAYS
+    zones = index.overlap_penalty.shape[0]
+    zone = np.repeat(np.arange(zones), 2)  # each zone twice: without and with a team
+    has_team = np.tile([False, True], zones)
+    people = index.overlap_penalty[zone[:, None], zone[None, :]] + DIFFERENT_TEAMS * (has_team[:, None] & has_team[None, :])
+    return np.rint(skills.ravel()[:, None] + people.ravel()[None, :]).astype(np.int16).ravel()
+
+
 def _terms(index: _Index, teach: np.ndarray, taught: np.ndarray, i: np.ndarray, j: np.ndarray, reverse: bool) -> np.ndarray:
-    """Scores from what each side can teach the other and the members' facts; `i` and `j`
-    broadcast against each other (a block of rows against everyone, or two lists of pairs)."""
-    score = BASE + PER_SKILL * np.minimum(teach, MAX_SKILLS_COUNTED) + PER_SKILL * np.minimum(taught, MAX_SKILLS_COUNTED)
-    score += (RECIPROCAL if reverse else BOTH_WAYS) * ((teach > 0) & (taught > 0))
-    teams_i, teams_j = index.teams[i], index.teams[j]
-    score += DIFFERENT_TEAMS * ((teams_i != teams_j) & (teams_i > 0) & (teams_j > 0))
-    score += SHARED_SITUATION * ((index.situations[i] & index.situations[j]) != 0)
-    difference = np.abs(index.offsets[i] - index.offsets[j]) % 24
-    shared = np.maximum(0.0, 8.0 - np.minimum(difference, 24 - difference))
-    score += LITTLE_OVERLAP * (index.has_offset[i] & index.has_offset[j] & (shared < MIN_OVERLAP_HOURS))
-    score[i == j] = FORBIDDEN
+    """int16 scores from what each side can teach the other and the members' facts; `i`
+    and `j` broadcast against each other (a block of rows against everyone, or two lists
+    of pairs). Same-team pairs lose the bonus for different teams here; history is applied
+    by the callers."""
+    cap = MAX_SKILLS_COUNTED
+    cell = np.minimum(teach, cap).astype(np.int16) * (cap + 1) + np.minimum(taught, cap)
+    kinds = index.person_kinds
+    score = index.tables[reverse][cell * np.int16(kinds * kinds) + (index.people_ids[i] * kinds + index.people_ids[j])]
+    same_team = (index.teams[i] == index.teams[j]) & (index.teams[i] > 0)
+    score -= np.int16(DIFFERENT_TEAMS) * same_team
+    if index.any_situations:
+        score += np.int16(SHARED_SITUATION) * ((index.situations[i] & index.situations[j]) != 0)
+    score[np.broadcast_to(i == j, score.shape)] = NEVER
     if reverse:  # only a junior (i) teaching a senior (j) something the senior wants
-        score[~(index.juniors[i] & index.seniors[j] & (teach > 0))] = FORBIDDEN
+        score[~(index.juniors[i] & index.seniors[j] & (teach > 0))] = NEVER
     return score
 
 
 def _block_scores(index: _Index, rows: np.ndarray, reverse: bool) -> np.ndarray:
-    """Scores of `rows` against everyone, without history: a dense block."""
+    """int16 scores of `rows` against everyone, without history: a dense block."""
     teach = (index.offers[rows] @ index.wants.T).toarray()  # what each row can teach each column
     taught = (index.wants[rows] @ index.offers.T).toarray()  # what each column can teach each row
     everyone = np.arange(len(index.members))
@@ -182,10 +223,12 @@ def _block_scores(index: _Index, rows: np.ndarray, reverse: bool) -> np.ndarray:
 
 
 def _pair_scores(index: _Index, i: np.ndarray, j: np.ndarray, reverse: bool = False) -> np.ndarray:
-    """Scores of the pairs (i[k], j[k]), without history."""
+    """Scores of the pairs (i[k], j[k]), without history, as floats (-inf: forbidden)."""
     teach = np.asarray(index.offers[i].multiply(index.wants[j]).sum(axis=1)).ravel()
     taught = np.asarray(index.wants[i].multiply(index.offers[j]).sum(axis=1)).ravel()
-    return _terms(index, teach, taught, i, j, reverse)
+    score = _terms(index, teach, taught, i, j, reverse).astype(np.float64)
+    score[score <= NEVER] = FORBIDDEN
+    return score
 
 
 def _history_terms(
@@ -205,7 +248,7 @@ def _history_terms(
     return terms
 
 
-def _apply_pairs(score: np.ndarray, where: np.ndarray, pairs: tuple[np.ndarray, np.ndarray], value: float, add: bool) -> None:
+def _apply_pairs(score: np.ndarray, where: np.ndarray, pairs: tuple[np.ndarray, np.ndarray], value, add: bool) -> None:
     """Set (or add) `value` at the pairs whose first member is a row of this block;
     `where[member]` is that member's row in the block, or -1."""
     left, right = pairs
@@ -228,9 +271,9 @@ def _scored_blocks(index: _Index, rows: np.ndarray, history: dict[frozenset[str]
         block = rows[start : start + BLOCK_ROWS]
         score = _block_scores(index, block, reverse)
         where[block] = np.arange(len(block))
-        _apply_pairs(score, where, older, MET_BEFORE, add=True)
-        _apply_pairs(score, where, recent, FORBIDDEN, add=False)
-        _apply_pairs(score, where, never, FORBIDDEN, add=False)
+        _apply_pairs(score, where, older, np.int16(MET_BEFORE), add=True)
+        _apply_pairs(score, where, recent, NEVER, add=False)
+        _apply_pairs(score, where, never, NEVER, add=False)
         where[block] = -1
         yield block, score
 
@@ -243,9 +286,11 @@ def candidate_graph(
     k = min(settings.candidates_per_member, n - 1)
     lefts, rights, weights = [], [], []
     for block, score in _scored_blocks(index, np.arange(n), history, settings, reverse=False):
-        best = np.argpartition(-score, k - 1, axis=1)[:, :k]
+        # Ranked in int8 (faster to partition; every allowed score fits, forbidden ones sink).
+        ranked = np.clip(score, -127, 127).astype(np.int8)
+        best = np.argpartition(-ranked, k - 1, axis=1)[:, :k]
         chosen = np.take_along_axis(score, best, axis=1)
-        keep = np.isfinite(chosen)
+        keep = chosen > NEVER
         lefts.append(np.broadcast_to(block[:, None], best.shape)[keep])
         rights.append(best[keep])
         weights.append(chosen[keep])
@@ -262,11 +307,12 @@ def _exact(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> l
     graph.add_edges_from(
         list(zip(left.tolist(), right.tolist(), np.rint(weight * WEIGHT_SCALE).astype(np.int64).tolist(), strict=True))
     )
-    return [tuple(sorted(pair)) for pair in rustworkx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)]
+    matched = rustworkx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
+    return sorted(tuple(sorted(pair)) for pair in matched)  # rustworkx's order varies from call to call
 
 
-def _path_matching(weights: list[float]) -> list[int]:
-    """The best set of non-adjacent edges along a path of edges (indices into `weights`)."""
+def _path_matching(weights: list[float]) -> tuple[float, list[int]]:
+    """The best set of non-adjacent edges along a path of edges: (total, indices)."""
     take = [0.0] * (len(weights) + 1)
     for i, w in enumerate(weights):
         take[i + 1] = max(take[i], (take[i - 1] if i >= 1 else 0.0) + w)
@@ -277,7 +323,18 @@ def _path_matching(weights: list[float]) -> list[int]:
         else:
             chosen.append(i - 1)
             i -= 2
-    return chosen
+    return take[-1], chosen
+
+
+def _cycle_matching(weights: list[float]) -> list[int]:
+    """The best matching of a cycle of edges (edge e joins node e and node e + 1), exactly:
+    either edge 0 is out (a path of the rest), or it is in and its two neighbours are out."""
+    last = len(weights) - 1
+    without, rest = _path_matching(weights[1:])
+    with_first, inner = _path_matching(weights[2:last])
+    if weights[0] + with_first > without:
+        return [0, *(e + 2 for e in inner)]
+    return [e + 1 for e in rest]
 
 
 def _doubled(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> tuple[list[tuple[int, int]], float]:
@@ -291,7 +348,7 @@ def _doubled(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray) ->
     costs = np.concatenate([top - weight, top - weight, np.full(n, top)])
     graph = sparse.csr_matrix((costs, (rows, cols)), shape=(n, n))
     _, successor = min_weight_full_bipartite_matching(graph)
-    edge_weight = {(int(a), int(b)): float(w) for a, b, w in zip(left, right, weight, strict=True)}
+    edge_weight = dict(zip(zip(left.tolist(), right.tolist()), weight.tolist()))
 
     def w(a: int, b: int) -> float:
         return edge_weight[(a, b) if a < b else (b, a)]
@@ -311,17 +368,8 @@ def _doubled(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray) ->
         if len(cycle) == 2:
             pairs.append((min(cycle), max(cycle)))
             continue
-        # A longer cycle: the best matching that leaves out one of its edges, tried for each
-        # edge left out (exact on the cycle).
         edges = [w(cycle[i], cycle[(i + 1) % len(cycle)]) for i in range(len(cycle))]
-        best_total, best_pick = -1.0, []
-        for cut in range(len(cycle)):
-            order = [(cut + 1 + i) % len(cycle) for i in range(len(cycle) - 1)]
-            picked = [order[i] for i in _path_matching([edges[e] for e in order])]
-            total = sum(edges[e] for e in picked)
-            if total > best_total:
-                best_total, best_pick = total, picked
-        for e in best_pick:
+        for e in _cycle_matching(edges):
             a, b = cycle[e], cycle[(e + 1) % len(cycle)]
             pairs.append((min(a, b), max(a, b)))
     return pairs, bound
@@ -370,6 +418,15 @@ def _groups(index: _Index, groups: list[tuple[int, ...]], history, settings: Mat
     ]
 
 
+def _cooldown_edges(index: _Index, history, settings: MatchSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    left, right = _pairs(index, (tuple(pair) for pair, ago in history.items() if ago < settings.cooldown_rounds))
+    once = left < right
+    left, right = left[once], right[once]
+    weight = _pair_scores(index, left, right) + _history_terms(index, history, settings, left, right)
+    allowed = np.isfinite(weight)
+    return left[allowed], right[allowed], weight[allowed]
+
+
 def _fill_leftovers(index: _Index, pairs: list[tuple[int, int]], history, settings: MatchSettings) -> list[tuple[int, ...]]:
     """Match whoever the candidate graph left out, on full scores (a pair within the cooldown
     allowed, at a cost); a last odd member joins the pair they add most to."""
@@ -384,23 +441,76 @@ def _fill_leftovers(index: _Index, pairs: list[tuple[int, int]], history, settin
         i, j = left_out[la], left_out[lb]
         weight = _pair_scores(index, i, j) + _history_terms(index, history, settings, i, j)
         allowed = np.isfinite(weight)
-        if allowed.any():
-            weight = weight[allowed]
-            weight = weight - min(0.0, float(weight.min())) + 1.0  # positive: someone beats nobody
-            for a, b in _exact(len(left_out), la[allowed], lb[allowed], weight):
+        if allowed.any():  # as many of them as possible in pairs, then the best such pairs
+            for a, b in _exact(len(left_out), la[allowed], lb[allowed], weight[allowed]):
                 groups.append((int(left_out[a]), int(left_out[b])))
                 matched[left_out[a]] = matched[left_out[b]] = True
-    everyone = np.arange(n)
     for single in np.flatnonzero(~matched).tolist():
-        with_everyone = _pair_scores(index, np.full(n, single), everyone)
-        with_everyone += _history_terms(index, history, settings, np.full(n, single), everyone)
+        with_everyone = _with_everyone(index, history, settings, single)
         gains = [(with_everyone[list(group)].sum(), g) for g, group in enumerate(groups) if len(group) == 2]
         gain, best = max(gains, default=(-np.inf, None))
         if best is not None and np.isfinite(gain):
             groups[best] = groups[best] + (single,)
-        else:
+            _improve_trio(index, history, settings, groups, best)
+        elif not _swap_into_trio(index, history, settings, groups, single, with_everyone):
             groups.append((single,))  # alone: only when nobody at all may meet them
     return groups
+
+
+def _improve_trio(index: _Index, history, settings: MatchSettings, groups: list, trio: int) -> None:
+    """A trio holding a pair that met within the cooldown: move one of its three to another
+    pair if that leaves no such pair (the best such move)."""
+    def recent(a: int, b: int) -> bool:
+        ago = history.get(frozenset((index.members[a].user_id, index.members[b].user_id)))
+        return ago is not None and ago < settings.cooldown_rounds
+
+    members = groups[trio]
+    if not any(recent(a, b) for x, a in enumerate(members) for b in members[x + 1 :]):
+        return
+    pairs = [g for g, group in enumerate(groups) if len(group) == 2]
+    best, best_gain = None, -np.inf
+    for mover in members:
+        staying = tuple(m for m in members if m != mover)
+        if recent(*staying):
+            continue
+        scores = _with_everyone(index, history, settings, mover)
+        for g in pairs:
+            a, b = groups[g]
+            if recent(mover, a) or recent(mover, b) or not (np.isfinite(scores[a]) and np.isfinite(scores[b])):
+                continue
+            gain = scores[a] + scores[b]
+            if gain > best_gain:
+                best, best_gain = (mover, staying, g), gain
+    if best is not None:
+        mover, staying, g = best
+        groups[trio] = staying
+        groups[g] = groups[g] + (mover,)
+
+
+def _with_everyone(index: _Index, history, settings: MatchSettings, member: int) -> np.ndarray:
+    n = len(index.members)
+    everyone, repeated = np.arange(n), np.full(n, member)
+    return _pair_scores(index, repeated, everyone) + _history_terms(index, history, settings, repeated, everyone)
+
+
+def _swap_into_trio(index: _Index, history, settings: MatchSettings, groups: list, single: int, scores: np.ndarray) -> bool:
+    """A member who may join no pair as a third (their never-list, say): pair them with
+    someone they may meet, whose partner then joins another pair. True if it worked."""
+    pairs = [g for g, group in enumerate(groups) if len(group) == 2]
+    firsts = np.array([groups[g][0] for g in pairs])
+    seconds = np.array([groups[g][1] for g in pairs])
+    for g in sorted(pairs, key=lambda g: -max(scores[groups[g][0]], scores[groups[g][1]])):
+        for keep, move in (groups[g], groups[g][::-1]):
+            if not np.isfinite(scores[keep]):
+                continue
+            mover = _with_everyone(index, history, settings, move)
+            fits = np.isfinite(mover[firsts]) & np.isfinite(mover[seconds]) & (np.array(pairs) != g)
+            if fits.any():
+                target = pairs[int(np.argmax(np.where(fits, mover[firsts] + mover[seconds], -np.inf)))]
+                groups[g] = (keep, single)
+                groups[target] = groups[target] + (move,)
+                return True
+    return False
 
 
 def pair_members(
@@ -416,7 +526,10 @@ def pair_members(
     left, right, weight = candidate_graph(index, history, settings)
     bound = None
     if len(members) <= settings.exact_limit:
-        pairs = _exact(len(members), left, right, weight)
+        # Pairs within the cooldown join the graph at a cost that only someone's having no
+        # group at all outweighs: the matching's cardinality comes first.
+        cl, cr, cw = _cooldown_edges(index, history, settings)
+        pairs = _exact(len(members), np.concatenate([left, cl]), np.concatenate([right, cr]), np.concatenate([weight, cw]))
     else:
         pairs, bound = _doubled(len(members), left, right, weight)
     groups = _groups(index, _fill_leftovers(index, pairs, history, settings), history, settings, reverse=False)
@@ -439,10 +552,10 @@ def pair_reverse(
     rows, cols, costs = [], [], []
     for block, score in _scored_blocks(index, juniors, history, settings, reverse=True):
         senior_scores = score[:, seniors]
-        r, c = np.nonzero(np.isfinite(senior_scores))
+        r, c = np.nonzero(senior_scores > NEVER)
         rows.append(np.searchsorted(juniors, block)[r])
         cols.append(c)
-        costs.append(top - senior_scores[r, c])
+        costs.append(top - senior_scores[r, c].astype(np.float64))
     n_j, n_s = len(juniors), len(seniors)
     # Each junior may also stay unmatched: a dummy column of their own, costing `top`.
     graph = sparse.csr_matrix(

@@ -15,6 +15,10 @@ _USAGE_LINES = (
     ("learn delegation", "add skills you want to grow (alone: list them)"),
     ("profile", "edit your profile: skills, objectives, career stage, team, capacity"),
     ("followups on|off", "whether I ask you how advice went, and tell your mentor"),
+    ("join coffee", "a coffee chat with a colleague every two weeks (`join reverse`: monthly reverse mentoring)"),
+    ("leave coffee", "stop coffee chats (`leave reverse`: reverse mentoring)"),
+    ("pause 2w", "skip rounds and asks for a while (`2w`, `10d`, a date, or until you resume)"),
+    ("resume", "come back from a pause"),
     ("help", "show this message"),
 )
 _KIND_WORDS = {

@@ -38,8 +38,12 @@ def _stage_option(stage: CareerStage) -> dict:
     return {"text": blocks.plain(stage.label, 75), "value": stage.value}
 
 
-def profile_modal(profile: Profile | None) -> dict:
-    """The modal of `/mentor profile` and of the Home tab's button, filled with the current profile."""
+MAX_NEVER_PAIRS = 20
+
+
+def profile_modal(profile: Profile | None, never: list[str] = ()) -> dict:
+    """The modal of `/mentor profile` and of the Home tab's button, filled with the current
+    profile, and the people the member never wants to be paired with in rounds."""
     offers = ", ".join(skill.label for skill in profile.offers) if profile else ""
     wants = ", ".join(skill.label for skill in profile.wants) if profile else ""
     stage_select: dict = {
@@ -58,6 +62,13 @@ def profile_modal(profile: Profile | None) -> dict:
     if profile and profile.open_to_sponsoring:
         sponsoring["initial_options"] = [sponsoring_option]
     capacity = profile.capacity if profile else DEFAULT_CAPACITY
+    never_select: dict = {
+        "type": "multi_users_select",
+        "placeholder": blocks.plain("Nobody", 150),
+        "max_selected_items": MAX_NEVER_PAIRS,
+    }
+    if never:
+        never_select["initial_users"] = list(never)[:MAX_NEVER_PAIRS]
     return {
         "type": "modal",
         "callback_id": PROFILE_VIEW,
@@ -101,6 +112,12 @@ def profile_modal(profile: Profile | None) -> dict:
                     "initial_value": str(capacity),
                 },
                 hint="How many colleagues' questions you're happy to have open at a time. 0 means none for now.",
+            ),
+            _input(
+                ProfileField.NEVER,
+                "Never pair me with",
+                never_select,
+                hint="For coffee chats and reverse mentoring: your manager, a partner… Nobody else sees this list.",
             ),
         ],
     }
@@ -160,7 +177,7 @@ def home(
     profile: Profile | None, open_asks: list[Ask] = (), network: Network | None = None, loop: list[dict] = ()
 ) -> dict:
     """The App Home tab: the member's profile (or a welcome), their open asks, their mentor
-    network, and closing the loop (`loop`: follow-ups waiting for them, advice they gave)."""
+    network, then `loop`: their rounds, the follow-ups waiting for them, the advice they gave."""
     body = _profile_blocks(profile) if profile else _welcome_blocks()
     body += _open_asks_blocks(list(open_asks))
     if profile is not None and network is not None:

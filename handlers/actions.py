@@ -11,11 +11,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import ask_messages, asking, closing, followup_messages, ids, replies, views
+from bot import ask_messages, asking, closing, followup_messages, ids, replies, rounds, views
 from bot.asking import AskUnavailable
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.followups import FollowUp, FollowUpRefused
-from handlers import ask_flow, followup_flow
+from handlers import ask_flow, followup_flow, outbox
 from handlers.deps import Deps, workspace_of
 from handlers.render import open_profile_modal, refresh_home
 from storage.db import Repositories
@@ -182,6 +182,7 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     register_followups(app, deps)
+    register_rounds(app, deps)
 
 
 def register_followups(app: App, deps: Deps) -> None:
@@ -192,7 +193,7 @@ def register_followups(app: App, deps: Deps) -> None:
         if followup is None:
             return
         followup_flow.refresh_prompts(client, deps, followup)
-        followup_flow.kick(deps)
+        outbox.kick(deps)
         if from_home(body):
             refresh_home(client, deps, workspace_of(context), context.user_id)
 
@@ -292,7 +293,7 @@ def register_followups(app: App, deps: Deps) -> None:
         if followup is None:
             return
         answer(body, respond, followup_messages.will_ask(followup))
-        followup_flow.kick(deps, followup_flow.run_due_followups)  # due now if it is their working hour
+        outbox.kick(deps, followup_flow.run_due_followups)  # due now if it is their working hour
         if from_home(body):
             refresh_home(client, deps, workspace_of(context), context.user_id)
 
@@ -321,3 +322,33 @@ def register_followups(app: App, deps: Deps) -> None:
     def handle_followups_on(ack: Ack, body: dict, respond: Respond, client: WebClient, context) -> None:
         ack()
         switch(body, respond, client, context, enabled=True)
+
+
+def register_rounds(app: App, deps: Deps) -> None:
+    """The Home tab's buttons for rounds: join, leave, pause, resume."""
+
+    def change(body: dict, respond: Respond, client: WebClient, context, use_case) -> None:
+        team_id, user_id = workspace_of(context), context.user_id
+        if run_use_case(deps, body, respond, client, lambda repositories: use_case(repositories.rounds, team_id, user_id)):
+            refresh_home(client, deps, team_id, user_id)
+
+    @app.action(ids.JOIN_ROUND)
+    def handle_join_round(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        ack()
+        change(body, respond, client, context, lambda r, t, u: rounds.join(r, t, u, rounds.round_kind(action.get("value") or "")))
+
+    @app.action(ids.LEAVE_ROUND)
+    def handle_leave_round(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        ack()
+        change(body, respond, client, context, lambda r, t, u: rounds.leave(r, t, u, rounds.round_kind(action.get("value") or "")))
+
+    @app.action(ids.PAUSE_ROUNDS)
+    def handle_pause_rounds(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        ack()
+        today = deps.clock().date()
+        change(body, respond, client, context, lambda r, t, u: rounds.pause(r, t, u, action.get("value") or "2w", today))
+
+    @app.action(ids.RESUME_ROUNDS)
+    def handle_resume_rounds(ack: Ack, body: dict, respond: Respond, client: WebClient, context) -> None:
+        ack()
+        change(body, respond, client, context, rounds.resume)

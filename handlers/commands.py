@@ -5,7 +5,7 @@ from functools import partial
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import ask_messages, asking, closing, followup_messages, ids, replies, services
+from bot import ask_messages, asking, closing, followup_messages, ids, replies, round_messages, rounds, services
 from bot.asks import clean_question
 from bot.commands import parse_command
 from bot.errors import InvalidInput, TemporarilyUnavailable
@@ -46,6 +46,8 @@ def register(app: App, deps: Deps) -> None:
             elif parsed.name == "asks":
                 with deps.store.transaction() as repositories:
                     respond(**ask_messages.my_asks(repositories.asks.pending_of(team_id, user_id)))
+            elif parsed.name in ("join", "leave", "pause", "resume"):
+                respond(**rounds_reply(deps, team_id, user_id, parsed.name, parsed.argument))
             elif parsed.name == "followups":
                 respond(**followups_reply(client, deps, team_id, user_id, parsed.argument))
             elif parsed.name == "network":
@@ -62,6 +64,24 @@ def register(app: App, deps: Deps) -> None:
             respond(**replies.invalid_input(error))
         except TemporarilyUnavailable as error:
             respond(**replies.unavailable(error.message))
+
+
+def rounds_reply(deps: Deps, team_id: str, user_id: str, verb: str, argument: str) -> dict:
+    """`/mentor join|leave coffee|reverse`, `/mentor pause [2w|YYYY-MM-DD]`, `/mentor resume`."""
+    today = deps.clock().date()
+    with deps.store.transaction() as repositories:
+        if verb in ("join", "leave"):
+            kind = rounds.round_kind(argument)
+            change = rounds.join if verb == "join" else rounds.leave
+            state = change(repositories.rounds, team_id, user_id, kind)
+            said = f"{'Joined' if verb == 'join' else 'Left'} {kind.label}."
+        elif verb == "pause":
+            state = rounds.pause(repositories.rounds, team_id, user_id, argument, today)
+            said = "Paused: no rounds and no asks reach you meanwhile."
+        else:
+            state = rounds.resume(repositories.rounds, team_id, user_id)
+            said = "Welcome back."
+    return round_messages.membership(state, today, said)
 
 
 def followups_reply(client: WebClient, deps: Deps, team_id: str, user_id: str, argument: str) -> dict:

@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from bot import closing, followup_messages, ids, replies
 from bot.errors import TemporarilyUnavailable
 from bot.followups import FollowUp, FollowUpRefused, FollowUpStatus
-from handlers import followup_flow
+from handlers import followup_flow, outbox
 from handlers.deps import Deps, workspace_of
 from handlers.render import refresh_home
 
@@ -22,6 +22,14 @@ def register(app: App, deps: Deps) -> None:
         if event.get("tab") != "home":
             return  # the Messages tab also sends this event
         refresh_home(client, deps, workspace_of(context), context.user_id)
+
+    @app.event(ids.USER_CHANGE)
+    def handle_user_change(event: dict, context) -> None:
+        """A member deactivated in Slack is out of every round from now on."""
+        user = event.get("user") or {}
+        if user.get("deleted") is True and isinstance(user.get("id"), str):
+            with deps.store.transaction() as repositories:
+                repositories.rounds.leave_everything(workspace_of(context), user["id"])
 
     @app.event(ids.MESSAGE_IM.split(".")[0])
     def handle_direct_message(event: dict, client: WebClient, context) -> None:
@@ -42,7 +50,7 @@ def register(app: App, deps: Deps) -> None:
             logger.warning("Could not answer a direct message: %s", error.response.get("error"))
         if followup is not None:
             followup_flow.refresh_prompts(client, deps, followup)  # the note shows on the prompt
-            followup_flow.kick(deps)
+            outbox.kick(deps)
 
 
 def _take_note(

@@ -5,22 +5,19 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import asking, followup_messages, views
+from bot import asking, followup_messages, round_messages, views
 from bot.errors import TemporarilyUnavailable
 from bot.followups import FollowUpPolicy
-from bot.profile import Profile
 from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)
 
 
-def load_profile(deps: Deps, team_id: str, user_id: str) -> Profile | None:
-    with deps.store.transaction() as repositories:
-        return repositories.profiles.get(team_id, user_id)
-
-
 def open_profile_modal(client: WebClient, deps: Deps, team_id: str, user_id: str, trigger_id: str) -> None:
-    client.views_open(trigger_id=trigger_id, view=views.profile_modal(load_profile(deps, team_id, user_id)))
+    with deps.store.transaction() as repositories:
+        profile = repositories.profiles.get(team_id, user_id)
+        never = repositories.rounds.never_of(team_id, user_id)
+    client.views_open(trigger_id=trigger_id, view=views.profile_modal(profile, never))
 
 
 def home_view(deps: Deps, team_id: str, user_id: str) -> dict:
@@ -30,6 +27,7 @@ def home_view(deps: Deps, team_id: str, user_id: str) -> dict:
             profile = repositories.profiles.get(team_id, user_id)
             open_asks = repositories.asks.pending_of(team_id, user_id)
             network = asking.mentor_network(repositories.asks, repositories.profiles, team_id, user_id)
+            membership = repositories.rounds.membership(team_id, user_id)
             loop = followup_messages.home_blocks(
                 repositories.followups.waiting_for(team_id, user_id),
                 repositories.followups.advice_given(team_id, user_id, followup_messages.MAX_LISTED),
@@ -38,7 +36,8 @@ def home_view(deps: Deps, team_id: str, user_id: str) -> dict:
             )
     except TemporarilyUnavailable as error:
         return views.home_notice(error.message)
-    return views.home(profile, open_asks, network, loop if profile is not None else [])
+    extra = [*round_messages.home_blocks(membership, deps.clock().date()), *loop] if profile is not None else []
+    return views.home(profile, open_asks, network, extra)
 
 
 def refresh_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:

@@ -1,5 +1,6 @@
 """Modal submissions."""
 
+import re
 from functools import partial
 
 from slack_bolt import Ack, App
@@ -11,11 +12,14 @@ from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.followups import FollowUp, FollowUpRefused
 from bot.ids import ProfileField
 from bot.profile import ProfileForm, ProfileFormErrors, profile_from_form
-from bot.views import SPONSORING_OPTION
-from handlers import ask_flow, followup_flow
+from bot.views import MAX_NEVER_PAIRS, SPONSORING_OPTION
+from handlers import ask_flow, followup_flow, outbox
 from handlers.actions import followup_id_from
 from handlers.deps import Deps, after_ack, workspace_of
 from handlers.render import refresh_home
+
+
+SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 
 
 def register(app: App, deps: Deps) -> None:
@@ -32,6 +36,7 @@ def register(app: App, deps: Deps) -> None:
         try:
             with deps.store.transaction() as repositories:
                 saved = services.save_profile(repositories.profiles, profile)
+                repositories.rounds.set_never(team_id, user_id, never_pairs(view.get("state", {}).get("values", {})))
         except TemporarilyUnavailable as error:
             ack(response_action="errors", errors={ProfileField.OFFERS: error.message})
             return
@@ -80,7 +85,7 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={ids.NOTE_INPUT: error.message})
             return None
         ack()
-        followup_flow.kick(deps)
+        outbox.kick(deps)
         return followup
 
     @app.view(ids.FOLLOWUP_NOTE_VIEW)
@@ -113,6 +118,12 @@ def _element(values: dict, block_id: str) -> dict:
     state = values.get(block_id)
     value = state.get(block_id) if isinstance(state, dict) else None
     return value if isinstance(value, dict) else {}
+
+
+def never_pairs(values: dict) -> list[str]:
+    """The users picked in "Never pair me with": Slack user ids only, at most the modal's limit."""
+    picked = _element(values, ProfileField.NEVER).get("selected_users") or []
+    return [user_id for user_id in picked if isinstance(user_id, str) and SLACK_USER.match(user_id)][:MAX_NEVER_PAIRS]
 
 
 def profile_form(values: dict) -> ProfileForm:

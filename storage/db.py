@@ -12,6 +12,7 @@ from bot.errors import TemporarilyUnavailable
 from storage.asks import AskRepository
 from storage.followups import FollowUpRepository, OutboxRepository
 from storage.repositories import ProfileRepository
+from storage.rounds import RoundRepository
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -68,6 +69,10 @@ class Repositories:
     @property
     def outbox(self) -> OutboxRepository:
         return OutboxRepository(self.session)
+
+    @property
+    def rounds(self) -> RoundRepository:
+        return RoundRepository(self.session)
 
 
 class Store:

@@ -14,7 +14,7 @@ from bot.skills import Skill
 from storage import models
 from storage.repositories import insert_ignoring_duplicates
 
-SUBJECT_PREFIX = "followup:"
+FOLLOWUP_SUBJECT = "followup:"
 
 
 def _to_followup(row: models.FollowUp) -> FollowUp:
@@ -152,7 +152,7 @@ class FollowUpRepository:
                 [
                     {
                         "team_id": before.team_id,
-                        "subject": f"{SUBJECT_PREFIX}{before.id}",
+                        "subject": f"{FOLLOWUP_SUBJECT}{before.id}",
                         "followup_id": before.id,
                         "recipient": delivery.recipient,
                         "purpose": delivery.purpose.value,
@@ -266,9 +266,10 @@ class Claimed:
 
     id: int
     team_id: str
+    subject: str
     followup_id: int | None
     recipient: str
-    purpose: Purpose
+    purpose: str  # a follow-up's Purpose, or "intro" for a round's group
     key: str
     attempts: int
     in_flight: bool
@@ -300,9 +301,10 @@ class OutboxRepository:
                     Claimed(
                         id=row.id,
                         team_id=row.team_id,
+                        subject=row.subject,
                         followup_id=row.followup_id,
                         recipient=row.recipient,
-                        purpose=Purpose(row.purpose),
+                        purpose=row.purpose,
                         key=row.key,
                         attempts=row.attempts,
                         in_flight=status == "sending",

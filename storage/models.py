@@ -62,6 +62,9 @@ class Member(Base):
     # The IANA zone from users.info, for working hours across daylight saving.
     tz_name: Mapped[str | None] = mapped_column(String(64))
     followups_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Rounds the member opted into; nobody is in one without saying so.
+    in_coffee: Mapped[bool] = mapped_column(Boolean, default=False)
+    in_reverse: Mapped[bool] = mapped_column(Boolean, default=False)
     give_first_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
@@ -222,7 +225,7 @@ class Delivery(Base):
     followup_id: Mapped[int | None] = mapped_column(
         ForeignKey("followups.id", ondelete="CASCADE", name="fk_deliveries_followup")
     )
-    recipient: Mapped[str] = mapped_column(SLACK_ID)
+    recipient: Mapped[str] = mapped_column(String(120))  # a user id, or a group DM's ids joined by commas
     purpose: Mapped[str] = mapped_column(String(16))
     key: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))  # pending, sending, sent, failed, cancelled
@@ -233,3 +236,42 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class NeverPair(Base):
+    """Someone a member never wants to be paired with. Seen by nobody but the matching."""
+
+    __tablename__ = "never_pairs"
+
+    team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    other_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+
+
+class Round(Base):
+    """One coffee or reverse round of a workspace, recorded before any introduction goes out."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (UniqueConstraint("team_id", "kind", "held_on", name="uq_rounds_team_kind_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    kind: Mapped[str] = mapped_column(String(16))
+    held_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class RoundGroup(Base):
+    """A group of a round: who, who proposes a time, and why they were matched (JSON)."""
+
+    __tablename__ = "round_groups"
+    __table_args__ = (Index("ix_round_groups_round", "round_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE", name="fk_round_groups_round"))
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    members: Mapped[str] = mapped_column(String(120))  # user ids joined by commas
+    proposer: Mapped[str] = mapped_column(SLACK_ID)
+    details: Mapped[str] = mapped_column(Text)
+
+    round: Mapped[Round] = relationship(lazy="joined")

@@ -11,10 +11,11 @@ from bot.skills import Skill, SkillKind
 from storage import models
 
 
-def insert_ignoring_duplicates(session: Session, model: type[models.Base], rows: list[dict]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING: two requests creating the same row at once both succeed."""
+def insert_ignoring_duplicates(session: Session, model: type[models.Base], rows: list[dict]) -> int:
+    """INSERT … ON CONFLICT DO NOTHING: two requests creating the same row at once both
+    succeed. Returns how many rows were new."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(model).values(rows).on_conflict_do_nothing())
+    return session.execute(dialect.insert(model).values(rows).on_conflict_do_nothing()).rowcount
 
 
 class ProfileRepository:

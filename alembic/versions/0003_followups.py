@@ -64,7 +64,7 @@ def upgrade() -> None:
         sa.Column("team_id", SLACK_ID, nullable=False),
         sa.Column("subject", sa.String(64), nullable=False),
         sa.Column("followup_id", sa.Integer(), nullable=True),
-        sa.Column("recipient", SLACK_ID, nullable=False),
+        sa.Column("recipient", sa.String(120), nullable=False),
         sa.Column("purpose", sa.String(16), nullable=False),
         sa.Column("key", sa.String(64), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),

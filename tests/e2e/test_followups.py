@@ -10,7 +10,8 @@ import pytest
 
 from bot import ids
 from handlers.deps import utc_now
-from handlers.followup_flow import LEASE, METADATA_EVENT, run_due_followups
+from handlers.followup_flow import run_due_followups
+from handlers.outbox import LEASE, METADATA_EVENT
 from tests.e2e.test_asks import ask, button_value, say
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.running_app import RunningApp, app_environ

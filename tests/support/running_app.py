@@ -1,6 +1,7 @@
 """The real app, built exactly as app.py builds it, served by waitress on a loopback port."""
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 from waitress.server import create_server
@@ -54,6 +55,13 @@ class RunningApp:
         self._thread.start()
         self.url = f"http://127.0.0.1:{self._server.effective_port}"
         self.slack = SlackSender(self.url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
+
+    def settle(self) -> None:
+        """Wait for the listeners still running (those acknowledged, such as events), without
+        sleeping: new ones go to a fresh pool while the old one finishes."""
+        runner = self.bolt.listener_runner
+        running, runner.listener_executor = runner.listener_executor, ThreadPoolExecutor(max_workers=8)
+        running.shutdown(wait=True)
 
     def stop(self) -> None:
         # Let listeners still running, then the work after acks they handed on, finish against the fakes.

@@ -18,7 +18,9 @@ from bot.commands import MentorCommand, parse_command
         ("Profile", MentorCommand("profile", "")),
         ("dance now", MentorCommand("unknown", "now", typed="dance")),
         ("ask how do I", MentorCommand("ask", "how do I")),
-        ("pause 2w", MentorCommand("unknown", "2w", typed="pause")),
+        ("pause 2w", MentorCommand("pause", "2w")),
+        ("Join coffee", MentorCommand("join", "coffee")),
+        ("swap 2w", MentorCommand("unknown", "2w", typed="swap")),
     ],
 )
 def test_text_after_mentor_becomes_a_subcommand_and_its_argument(text, expected):

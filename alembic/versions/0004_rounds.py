@@ -1,0 +1,59 @@
+"""Rounds: coffee chats and reverse mentoring, who opted in, and who is never to be paired.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-23
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from storage.types import UtcDateTime
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+SLACK_ID = sa.String(32)
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("members") as members:
+        members.add_column(sa.Column("in_coffee", sa.Boolean(), nullable=False, server_default=sa.false()))
+        members.add_column(sa.Column("in_reverse", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.create_table(
+        "never_pairs",
+        sa.Column("team_id", SLACK_ID, primary_key=True),
+        sa.Column("user_id", SLACK_ID, primary_key=True),
+        sa.Column("other_id", SLACK_ID, primary_key=True),
+    )
+    op.create_table(
+        "rounds",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("team_id", SLACK_ID, nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.UniqueConstraint("team_id", "kind", "held_on", name="uq_rounds_team_kind_date"),
+    )
+    op.create_table(
+        "round_groups",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("team_id", SLACK_ID, nullable=False),
+        sa.Column("members", sa.String(120), nullable=False),
+        sa.Column("proposer", SLACK_ID, nullable=False),
+        sa.Column("details", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], ondelete="CASCADE", name="fk_round_groups_round"),
+    )
+    op.create_index("ix_round_groups_round", "round_groups", ["round_id"])
+
+
+def downgrade() -> None:
+    op.drop_table("round_groups")
+    op.drop_table("rounds")
+    op.drop_table("never_pairs")
+    with op.batch_alter_table("members") as members:
+        members.drop_column("in_reverse")
+        members.drop_column("in_coffee")

@@ -1,0 +1,85 @@
+"""What the bot says about rounds: introductions, and replies about joining, leaving and pausing."""
+
+from datetime import date
+
+from bot import blocks
+from bot.ids import JOIN_ROUND, LEAVE_ROUND, PAUSE_ROUNDS, RESUME_ROUNDS, SLASH_COMMAND
+from bot.rounds import PAUSED_UNTIL_RESUMED, Introduction, Membership, RoundKind
+from bot.text import escape_mrkdwn, shown
+
+OBJECTIVES_SHOWN = 300
+
+
+def _skills(labels: tuple[str, ...]) -> str:
+    named = [f"*{escape_mrkdwn(label)}*" for label in labels]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def _people(user_ids: tuple[str, ...]) -> str:
+    named = [f"<@{user_id}>" for user_id in user_ids]
+    return ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def introduction(intro: Introduction) -> dict:
+    """The group DM that starts a coffee chat or a reverse-mentoring pair."""
+    group = intro.group
+    if intro.kind is RoundKind.COFFEE:
+        text = f":coffee: Coffee chat: {_people(group.members)}, meet each other!"
+    else:
+        text = f":arrows_counterclockwise: Reverse mentoring this month: {_people(group.members)}."
+    lines = []
+    for teacher, learner, labels in group.teaching:
+        if intro.kind is RoundKind.REVERSE and teacher == group.members[0]:  # the early-career member
+            lines.append(f"<@{teacher}> teaches <@{learner}> {_skills(labels)}")
+        else:
+            lines.append(f"<@{teacher}> can help <@{learner}> with {_skills(labels)}")
+    why = "; ".join(lines) + "." if lines else "You don't know each other's skills yet: a good first thing to find out."
+    body = [blocks.section(text), blocks.section("*Why you:* " + why)]
+    if group.reasons:
+        body.append(blocks.context("Also: " + ", ".join(group.reasons) + "."))
+    goals = [
+        f"<@{user_id}>: {shown(intro.objectives[user_id], OBJECTIVES_SHOWN)}"
+        for user_id in group.members
+        if intro.objectives.get(user_id)
+    ]
+    if goals:
+        body.append(blocks.section("*What you're after*\n" + "\n".join(goals)))
+    body.append(blocks.section(f"*A first question:* “{group.question}”"))
+    body.append(
+        blocks.context(
+            f"<@{group.proposer}>, could you propose a time? 30 minutes is plenty. "
+            f"Not a good moment? `{SLASH_COMMAND} pause 2w` skips a while."
+        )
+    )
+    return blocks.message(text, *body)
+
+
+def membership(state: Membership, today: date, said: str = "") -> dict:
+    """Where the member stands in rounds, after `said` (what just changed)."""
+    joined = [kind.label for kind, on in ((RoundKind.COFFEE, state.in_coffee), (RoundKind.REVERSE, state.in_reverse)) if on]
+    where = f"You're in {' and '.join(joined)}." if joined else "You're in no rounds."
+    if state.paused_on(today):
+        until = "until you resume" if state.paused_until == PAUSED_UNTIL_RESUMED else f"until {state.paused_until:%-d %B %Y}"
+        where += f" Paused {until}: `{SLASH_COMMAND} resume` to come back."
+    text = f"{said} {where}".strip()
+    hint = (
+        f"`{SLASH_COMMAND} join coffee` pairs you every two weeks for a chat; "
+        f"`{SLASH_COMMAND} join reverse` pairs early-career and senior colleagues each month."
+    )
+    return blocks.message(text, blocks.section(text), blocks.context(hint))
+
+
+def home_blocks(state: Membership, today: date) -> list[dict]:
+    """The rounds section of the Home tab: what I'm in, with buttons to change it."""
+    summary = membership(state, today)["text"]
+    buttons = []
+    for kind, on in ((RoundKind.COFFEE, state.in_coffee), (RoundKind.REVERSE, state.in_reverse)):
+        if on:
+            buttons.append(blocks.button(f"Leave {kind.label}", LEAVE_ROUND, value=kind.value))
+        else:
+            buttons.append(blocks.button(f"Join {kind.label}", JOIN_ROUND, value=kind.value))
+    if state.paused_on(today):
+        buttons.append(blocks.button("Resume", RESUME_ROUNDS))
+    else:
+        buttons.append(blocks.button("Pause 2 weeks", PAUSE_ROUNDS, value="2w"))
+    return [blocks.divider(), blocks.header("Coffee chats and reverse mentoring"), blocks.section(summary), blocks.actions(*buttons)]

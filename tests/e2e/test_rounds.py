@@ -1,0 +1,181 @@
+"""Rounds end to end: members opt in, a round pairs them in group DMs with reasons both
+ways, each introduction goes once, and the next round pairs nobody again."""
+
+import itertools
+import subprocess
+import sys
+
+import pytest
+
+from bot import ids
+from bot.rounds import RoundKind
+from handlers.round_flow import run_due_rounds, run_rounds_now
+from tests.e2e.test_asks import say
+from tests.e2e.test_followups import APP
+from tests.support.running_app import app_environ
+
+SKILLS = ("SQL", "Go", "Public speaking", "Design", "Hiring", "Finance", "Writing")
+PEOPLE = [f"U{n:03d}" for n in range(1, 22)]
+
+
+def group_dms(mentor) -> dict[str, frozenset[str]]:
+    """The group DMs the bot opened: channel -> its members."""
+    opened = [call for call in mentor.fake_slack.calls("conversations.open") if "," in call.args["users"]]
+    return {call.response["channel"]["id"]: frozenset(call.args["users"].split(",")) for call in opened}
+
+
+def intros(mentor) -> list:
+    """Introductions Slack took: posts to group DMs."""
+    groups = group_dms(mentor)
+    return [
+        call for call in mentor.fake_slack.calls("chat.postMessage")
+        if call.response.get("ok") and call.args["channel"] in groups
+    ]
+
+
+def groups_of(mentor, calls) -> list[frozenset[str]]:
+    groups = group_dms(mentor)
+    return [groups[call.args["channel"]] for call in calls]
+
+
+@pytest.fixture
+def coffee(mentor):
+    """21 members in coffee chats, each offering two skills and wanting two others."""
+    for n, user_id in enumerate(PEOPLE):
+        offers = f"{SKILLS[n % 7]}, {SKILLS[(n + 1) % 7]}"
+        wants = f"{SKILLS[(n + 3) % 7]}, {SKILLS[(n + 5) % 7]}"
+        say(mentor, f"offer {offers}", user_id)
+        say(mentor, f"learn {wants}", user_id)
+        assert "Joined coffee chats" in say(mentor, "join coffee", user_id)["text"]
+    return mentor
+
+
+def test_a_round_of_21_sends_10_introductions_with_one_trio_and_reasons_both_ways(coffee):
+    [run] = run_rounds_now(coffee.deps, RoundKind.COFFEE)
+
+    sent = intros(coffee)
+    groups = groups_of(coffee, sent)
+    assert (run.groups, run.members, len(sent)) == (10, 21, 10)
+    assert sorted(len(group) for group in groups) == [2] * 9 + [3]
+    assert frozenset().union(*groups) == frozenset(PEOPLE)
+    for call in sent:
+        why = str(call.args["blocks"])
+        helps = [line for line in why.split(";") if "can help" in line]
+        assert len(helps) >= 2, why  # both ways
+        assert "could you propose a time?" in why
+
+
+def test_running_the_same_round_again_sends_nothing(coffee):
+    run_rounds_now(coffee.deps, RoundKind.COFFEE)
+    before = len(intros(coffee))
+
+    [again] = run_rounds_now(coffee.deps, RoundKind.COFFEE)
+
+    assert again.created is False and len(intros(coffee)) == before == 10
+
+
+def test_the_next_round_pairs_nobody_who_met_in_the_last(coffee):
+    run_rounds_now(coffee.deps, RoundKind.COFFEE)
+    first = groups_of(coffee, intros(coffee))
+    coffee.clock.advance(days=14)
+
+    run_rounds_now(coffee.deps, RoundKind.COFFEE)
+
+    second = groups_of(coffee, intros(coffee)[10:])
+    met = {frozenset(pair) for group in first for pair in itertools.combinations(group, 2)}
+    again = {frozenset(pair) for group in second for pair in itertools.combinations(group, 2)}
+    assert len(second) == 10 and not met & again
+
+
+def test_paused_departed_and_departing_members_are_left_out(coffee):
+    say(coffee, "pause 2w", "U001")
+    say(coffee, "leave coffee", "U002")
+    user = {"id": "U003", "deleted": True, "team_id": "T0MENTOR"}
+    assert coffee.slack.event({"type": "user_change", "user": user}, event_id="EvGone").status == 200
+    coffee.settle()
+
+    [run] = run_rounds_now(coffee.deps, RoundKind.COFFEE)
+
+    seen = frozenset().union(*groups_of(coffee, intros(coffee)))
+    assert run.members == 18 and not seen & {"U001", "U002", "U003"}
+
+
+def test_never_pair_with_someone_is_respected_and_private(coffee):
+    # U001 names everyone but U010 and U011 as never to be paired with, from the profile modal.
+    never = [user_id for user_id in PEOPLE if user_id not in ("U001", "U010", "U011")]
+    values = {
+        "offers": {"offers": {"type": "plain_text_input", "value": "SQL, Go"}},
+        "never_pair": {"never_pair": {"type": "multi_users_select", "selected_users": never}},
+    }
+    assert coffee.slack.submit_view(ids.PROFILE_VIEW, values, user_id="U001").status == 200
+    coffee.fake_slack.wait_for("views.publish")
+
+    run_rounds_now(coffee.deps, RoundKind.COFFEE)
+
+    [mine] = [group for group in groups_of(coffee, intros(coffee)) if "U001" in group]
+    assert mine - {"U001"} <= {"U010", "U011"}
+    assert all("never" not in str(call.args).casefold() for call in coffee.fake_slack.calls("chat.postMessage"))
+
+
+def test_join_leave_pause_and_resume_answer_privately_and_show_on_home(mentor):
+    assert "Joined reverse mentoring" in say(mentor, "join reverse", "UANA")["text"]
+    assert "Paused until 6 December 2026" in say(mentor, "pause 2w", "UANA")["text"]
+    assert "pick one from today on" in say(mentor, "pause 2020-01-01", "UANA")["text"]
+    assert "`coffee`" in say(mentor, "join tea", "UANA")["text"]
+    assert "Welcome back" in say(mentor, "resume", "UANA")["text"]
+
+    mentor.slack.app_home_opened("UANA")
+    home = str(mentor.fake_slack.wait_for("views.publish")[-1].args["view"]["blocks"])
+    assert "You're in reverse mentoring." in home and "Join coffee chats" in home
+
+    mentor.slack.click(ids.JOIN_ROUND, "UANA", "coffee")
+    home = str(mentor.fake_slack.wait_for("views.publish", count=2)[-1].args["view"]["blocks"])
+    assert "You're in coffee chats and reverse mentoring." in home
+
+
+def test_reverse_mentoring_pairs_a_junior_teaching_a_senior_what_they_want(mentor):
+    for user_id, stage, offers, wants in (
+        ("UJUN", "early", "TikTok, Python", "Negotiation"),
+        ("USEN", "executive", "Negotiation", "TikTok"),
+        ("UMID", "mid", "Go", "TikTok"),
+    ):
+        values = {
+            "offers": {"offers": {"type": "plain_text_input", "value": offers}},
+            "wants": {"wants": {"type": "plain_text_input", "value": wants}},
+            "career_stage": {"career_stage": {"type": "static_select", "selected_option": {"value": stage}}},
+        }
+        mentor.slack.submit_view(ids.PROFILE_VIEW, values, user_id=user_id)
+        say(mentor, "join reverse", user_id)
+
+    [run] = run_rounds_now(mentor.deps, RoundKind.REVERSE)
+
+    [intro] = intros(mentor)
+    assert groups_of(mentor, [intro]) == [frozenset({"UJUN", "USEN"})] and run.unmatched == ("UMID",)
+    text = str(intro.args["blocks"])
+    assert "<@UJUN> teaches <@USEN> *TikTok*" in text and "<@USEN> can help <@UJUN> with *Negotiation*" in text
+
+
+def test_the_scheduler_runs_coffee_on_its_day_once(coffee):
+    assert run_due_rounds(coffee.deps) == 0  # Monday 23 November 9:30: before 10:00
+    coffee.clock.advance(minutes=31)
+    due = run_due_rounds(coffee.deps)
+    assert run_due_rounds(coffee.deps) == 0
+
+    # 23 November 2026 is in an odd week since 0001-01-01, so the fortnight's round is the next Monday.
+    coffee.clock.advance(days=7)
+    assert due + run_due_rounds(coffee.deps) == 1
+    assert len(intros(coffee)) == 10
+
+
+def test_run_round_from_the_command_line(fake_slack, sqlite_url, tmp_path):
+    environ = {"PATH": "/usr/bin:/bin", **app_environ(fake_slack, sqlite_url)}
+    run = subprocess.run(
+        [sys.executable, str(APP), "run-round", "coffee"], env=environ, cwd=tmp_path, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    bad = subprocess.run(
+        [sys.executable, str(APP), "run-round", "tea"], env=environ, cwd=tmp_path, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and "run-round coffee|reverse" in bad.stderr
