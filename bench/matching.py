@@ -94,8 +94,10 @@ def networkx_total(members, history, answer) -> None:
     answer.put((time.perf_counter() - started, total, len(pairs)))
 
 
-def random_total(members, history, seed: int = 1) -> float:
-    """Random pairs (and a trio for an odd count), scored by the engine's own function."""
+def random_total(members, history, seed: int = 1) -> tuple[float, int]:
+    """Random pairs (and a trio for an odd count), scored by the engine's own function, and
+    how many of them met within the cooldown. Those are scored as if they had not met: the
+    engine's -1000 for them is a decision rule, not a measure of the chat."""
     order = sorted(members, key=lambda m: m.user_id)
     index = matching._index(order)
     ids = list(range(len(order)))
@@ -103,8 +105,14 @@ def random_total(members, history, seed: int = 1) -> float:
     groups = [tuple(ids[k : k + 2]) for k in range(0, len(ids) - len(ids) % 2, 2)]
     if len(ids) % 2:
         groups[-1] = groups[-1] + (ids[-1],)
-    scored = matching._groups(index, groups, history, MatchSettings(), reverse=False)
-    return sum(max(group.score, -1e6) for group in scored)  # a never-pair drawn at random counts as nothing
+    cooldown = MatchSettings().cooldown_rounds
+    older = {pair: ago for pair, ago in history.items() if ago >= cooldown}
+    repeats = sum(
+        history.get(frozenset((order[a].user_id, order[b].user_id)), cooldown) < cooldown
+        for group in groups for x, a in enumerate(group) for b in group[x + 1 :]
+    )
+    scored = matching._groups(index, groups, older, MatchSettings(), reverse=False)
+    return sum(group.score for group in scored), repeats
 
 
 def timed(function, *args):
@@ -153,8 +161,11 @@ def main() -> None:
                 f"({nx_total / bound:.4%} of the bound)   engine/networkx time ratio "
                 f"{statistics.median(runs) / seconds:.3f}"
             )
-        random_score = random_total(members, history)
-        print(f"  random pairing                               score {random_score:,.0f} ({random_score / bound:.4%} of the bound)")
+        random_score, repeats = random_total(members, history)
+        print(
+            f"  random pairing                               score {random_score:,.0f} "
+            f"({random_score / bound:.4%} of the bound), {repeats} pairs met within the cooldown"
+        )
 
 
 if __name__ == "__main__":
