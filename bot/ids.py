@@ -43,6 +43,7 @@ class ProfileField:
     SPONSORING = "open_to_sponsoring"
     CAPACITY = "capacity"
     NEVER = "never_pair"  # people never to be paired with in rounds; private
+    ROUNDS = "rounds"  # checkboxes: "coffee", "reverse"
 
 # Close the loop (follow-ups). Each outcome button has its own action id, as Slack wants
 # action ids unique within a block; the value is the follow-up's id.

@@ -41,9 +41,20 @@ def _stage_option(stage: CareerStage) -> dict:
 MAX_NEVER_PAIRS = 20
 
 
-def profile_modal(profile: Profile | None, never: list[str] = ()) -> dict:
+def _round_option(kind: str, text: str, description: str) -> dict:
+    return {"text": blocks.plain(text, 75), "description": blocks.plain(description, 75), "value": kind}
+
+
+ROUND_OPTIONS = (
+    _round_option("coffee", "Coffee chats", "Every two weeks, a colleague to talk with"),
+    _round_option("reverse", "Reverse mentoring", "Monthly: early-career colleagues teach senior ones"),
+)
+
+
+def profile_modal(profile: Profile | None, never: list[str] = (), rounds: frozenset[str] = frozenset()) -> dict:
     """The modal of `/mentor profile` and of the Home tab's button, filled with the current
-    profile, and the people the member never wants to be paired with in rounds."""
+    profile, the rounds the member is in ("coffee", "reverse"), and the people they never
+    want to be paired with in rounds."""
     offers = ", ".join(skill.label for skill in profile.offers) if profile else ""
     wants = ", ".join(skill.label for skill in profile.wants) if profile else ""
     stage_select: dict = {
@@ -69,6 +80,9 @@ def profile_modal(profile: Profile | None, never: list[str] = ()) -> dict:
     }
     if never:
         never_select["initial_users"] = list(never)[:MAX_NEVER_PAIRS]
+    round_boxes: dict = {"type": "checkboxes", "options": list(ROUND_OPTIONS)}
+    if rounds:
+        round_boxes["initial_options"] = [option for option in ROUND_OPTIONS if option["value"] in rounds]
     return {
         "type": "modal",
         "callback_id": PROFILE_VIEW,
@@ -113,6 +127,7 @@ def profile_modal(profile: Profile | None, never: list[str] = ()) -> dict:
                 },
                 hint="How many colleagues' questions you're happy to have open at a time. 0 means none for now.",
             ),
+            _input(ProfileField.ROUNDS, "Rounds I'm in", round_boxes),
             _input(
                 ProfileField.NEVER,
                 "Never pair me with",

@@ -12,6 +12,7 @@ from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.followups import FollowUp, FollowUpRefused
 from bot.ids import ProfileField
 from bot.profile import ProfileForm, ProfileFormErrors, profile_from_form
+from bot.rounds import RoundKind
 from bot.views import MAX_NEVER_PAIRS, SPONSORING_OPTION
 from handlers import ask_flow, followup_flow, outbox
 from handlers.actions import followup_id_from
@@ -36,7 +37,11 @@ def register(app: App, deps: Deps) -> None:
         try:
             with deps.store.transaction() as repositories:
                 saved = services.save_profile(repositories.profiles, profile)
-                repositories.rounds.set_never(team_id, user_id, never_pairs(view.get("state", {}).get("values", {})))
+                values = view.get("state", {}).get("values", {})
+                repositories.rounds.set_never(team_id, user_id, never_pairs(values))
+                chosen = chosen_rounds(values)
+                for kind in RoundKind if chosen is not None else ():
+                    repositories.rounds.set_opt_in(team_id, user_id, kind, kind.value in chosen)
         except TemporarilyUnavailable as error:
             ack(response_action="errors", errors={ProfileField.OFFERS: error.message})
             return
@@ -118,6 +123,15 @@ def _element(values: dict, block_id: str) -> dict:
     state = values.get(block_id)
     value = state.get(block_id) if isinstance(state, dict) else None
     return value if isinstance(value, dict) else {}
+
+
+def chosen_rounds(values: dict) -> set[str] | None:
+    """The rounds ticked in the profile modal ("coffee", "reverse"); None when the form had
+    no such field (a modal opened before it existed): then membership stays as it is."""
+    if ProfileField.ROUNDS not in values:
+        return None
+    ticked = _element(values, ProfileField.ROUNDS).get("selected_options") or []
+    return {option.get("value") for option in ticked if isinstance(option, dict)} & {kind.value for kind in RoundKind}
 
 
 def never_pairs(values: dict) -> list[str]:

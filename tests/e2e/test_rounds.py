@@ -179,3 +179,17 @@ def test_run_round_from_the_command_line(fake_slack, sqlite_url, tmp_path):
         timeout=60,
     )
     assert bad.returncode == 2 and "run-round coffee|reverse" in bad.stderr
+
+
+def test_the_profile_modal_shows_and_changes_the_rounds_im_in(mentor):
+    say(mentor, "join coffee", "UANA")
+    mentor.slack.command("profile", user_id="UANA")
+    [modal] = mentor.fake_slack.wait_for("views.open")
+    [rounds] = [block for block in modal.args["view"]["blocks"] if block.get("block_id") == "rounds"]
+    assert [option["value"] for option in rounds["element"]["initial_options"]] == ["coffee"]
+
+    values = {"rounds": {"rounds": {"type": "checkboxes", "selected_options": [{"value": "reverse"}]}}}
+    mentor.slack.submit_view(ids.PROFILE_VIEW, values, user_id="UANA")
+    mentor.fake_slack.wait_for("views.publish")
+
+    assert "You're in reverse mentoring." in say(mentor, "resume", "UANA")["text"]
