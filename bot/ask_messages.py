@@ -60,12 +60,8 @@ def routed(result: AskRouted) -> dict:
 def needs_skill(ask: Ask, suggestions: tuple[Skill, ...]) -> dict:
     text = "Which skill is your question about? I couldn't tell, and it decides who I ask."
     body = [blocks.section(text)]
-    if suggestions:
-        body.append(
-            blocks.actions(
-                *(blocks.button(skill.label, PICK_ASK_SKILL, value=f"{ask.id}:{skill.key}") for skill in suggestions)
-            )
-        )
+    # One block per suggestion: Slack wants each action id once per block.
+    body += [blocks.actions(blocks.button(skill.label, PICK_ASK_SKILL, value=f"{ask.id}:{skill.key}")) for skill in suggestions]
     body.append(
         {
             "type": "input",

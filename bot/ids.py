@@ -13,7 +13,7 @@ USER_CHANGE = "user_change"  # a member left the workspace (deleted): out of eve
 BOT_EVENTS = (APP_HOME_OPENED, MESSAGE_IM, USER_CHANGE)
 
 # Bot scopes (manifest: oauth_config.scopes.bot), also asked for by the OAuth install flow.
-BOT_SCOPES = ("commands", "chat:write", "im:write", "im:history", "users:read")
+BOT_SCOPES = ("commands", "chat:write", "im:write", "im:history", "mpim:write", "mpim:history", "users:read")
 
 # Actions (block_actions' action_id).
 OPEN_PROFILE = "open_profile"
@@ -81,7 +81,11 @@ JOIN_ROUND = "round_join"  # value: "coffee" or "reverse"
 LEAVE_ROUND = "round_leave"  # value: "coffee" or "reverse"
 PAUSE_ROUNDS = "rounds_pause"  # value: a duration such as "2w"
 RESUME_ROUNDS = "rounds_resume"
-ROUND_ACTIONS = (JOIN_ROUND, LEAVE_ROUND, PAUSE_ROUNDS, RESUME_ROUNDS)
+SKIP_ROUND = "round_skip"  # value: "<kind>:<YYYY-MM-DD>" (the day-before notice)
+UNSKIP_ROUND = "round_unskip"  # value: as SKIP_ROUND
+# The halfway check-in in a group DM; value: the group's id.
+CHECKIN_CHOICES = {"met": "checkin_met", "scheduled": "checkin_scheduled", "not_this_time": "checkin_not_this_time"}
+ROUND_ACTIONS = (JOIN_ROUND, LEAVE_ROUND, PAUSE_ROUNDS, RESUME_ROUNDS, SKIP_ROUND, UNSKIP_ROUND, *CHECKIN_CHOICES.values())
 
 ACTIONS = (*ASK_ACTIONS, *FOLLOWUP_ACTIONS, *ROUND_ACTIONS)
 VIEWS = (*ASK_VIEWS, FOLLOWUP_NOTE_VIEW, FOLLOWUP_REPLY_VIEW)

@@ -91,7 +91,7 @@ class Matching:
     # For large rounds: no pairing within the candidate graph scores more than this. (Pairs
     # made outside it, among the leftovers, and a trio's third member are not covered.)
     bound: float | None = None
-    unmatched: tuple[str, ...] = ()  # reverse mentoring only: nobody fit them this time
+    unmatched: tuple[str, ...] = ()  # nobody could be grouped with them this time
 
 
 @dataclass
@@ -107,7 +107,8 @@ class _Index:
     overlap_penalty: np.ndarray  # (zones, zones): LITTLE_OVERLAP where working hours barely meet
     people_ids: np.ndarray  # each member's zone and whether they named a team: 2 * zone + team
     person_kinds: int  # how many such ids there are
-    tables: dict[bool, np.ndarray]  # _table, for coffee (False) and reverse (True)
+    skill_points: dict[bool, np.ndarray]  # _skill_points, for coffee (False) and reverse (True)
+    people_points: np.ndarray
     juniors: np.ndarray
     seniors: np.ndarray
     position: dict[str, int] = field(default_factory=dict)
@@ -117,7 +118,7 @@ def _index(members: list[Member]) -> _Index:
     skills: dict[str, int] = {}
     situations: dict[str, int] = {}
 
-    def matrix(sets: Iterable[frozenset[str]]) -> sparse.csr_matrix:
+    def matrix(sets: Iterable[frozenset[str]]) -> tuple[list[int], list[int], np.ndarray]:
         rows, cols = [], []
         for row, keys in enumerate(sets):
             for key in keys:
@@ -135,8 +136,8 @@ def _index(members: list[Member]) -> _Index:
     bits = []
     for member in members:
         mask = 0
-        for situation in member.situations:
-            mask |= 1 << (situations.setdefault(situation, len(situations)) % 63)
+        for situation in sorted(member.situations):  # sorted: the same bits whatever the hash seed
+            mask |= 1 << (situations.setdefault(situation, len(situations)) % 63)  # 63 kinds told apart
         bits.append(mask)
     offsets = sorted({m.utc_offset_hours for m in members if m.utc_offset_hours is not None})
     zone_of = {offset: z for z, offset in enumerate(offsets)}  # the last id, len(offsets): unknown
@@ -158,12 +159,13 @@ def _index(members: list[Member]) -> _Index:
             [2 * zone_of.get(m.utc_offset_hours, len(offsets)) + bool(m.team) for m in members], dtype=np.int16
         ),
         person_kinds=2 * (len(offsets) + 1),
-        tables={},
+        skill_points={reverse: _skill_points(reverse) for reverse in (False, True)},
+        people_points=np.zeros(0, dtype=np.int16),
         juniors=np.array([m.career_stage == EARLY for m in members]),
         seniors=np.array([m.career_stage in SENIOR_STAGES for m in members]),
         position={m.user_id: i for i, m in enumerate(members)},
     )
-    index.tables = {reverse: _table(index, reverse) for reverse in (False, True)}
+    index.people_points = _people_points(index)
     return index
 
 
@@ -181,18 +183,22 @@ def _pairs(index: _Index, pairs: Iterable[tuple[str, str]]) -> tuple[np.ndarray,
 NEVER = np.int16(-30000)  # a forbidden pair in int16 blocks; -inf once scores are floats
 
 
-def _table(index: _Index, reverse: bool) -> np.ndarray:
-    """Points for every (skills i can teach j, skills j can teach i, i's zone and team
-    flag, j's zone and team flag): every score term but history is one gather from here.
-    Whole numbers, so blocks can be int16."""
+def _skill_points(reverse: bool) -> np.ndarray:
+    """Points for (skills i can teach j, skills j can teach i), each counted up to the cap."""
     counts = np.arange(MAX_SKILLS_COUNTED + 1)
-    skills = BASE + PER_SKILL * counts[:, None] + PER_SKILL * counts[None, :]
-    skills[1:, 1:] += RECIPROCAL if reverse else BOTH_WAYS
+    points = BASE + PER_SKILL * counts[:, None] + PER_SKILL * counts[None, :]
+    points[1:, 1:] += RECIPROCAL if reverse else BOTH_WAYS
+    return np.rint(points).astype(np.int16).ravel()
+
+
+def _people_points(index: _Index) -> np.ndarray:
+    """Points for (i's zone and team flag, j's zone and team flag): little overlap of
+    working hours, and (before the same-team correction) different teams."""
     zones = index.overlap_penalty.shape[0]
     zone = np.repeat(np.arange(zones), 2)  # each zone twice: without and with a team
     has_team = np.tile([False, True], zones)
-    people = index.overlap_penalty[zone[:, None], zone[None, :]] + DIFFERENT_TEAMS * (has_team[:, None] & has_team[None, :])
-    return np.rint(skills.ravel()[:, None] + people.ravel()[None, :]).astype(np.int16).ravel()
+    points = index.overlap_penalty[zone[:, None], zone[None, :]] + DIFFERENT_TEAMS * (has_team[:, None] & has_team[None, :])
+    return np.rint(points).astype(np.int16).ravel()
 
 
 def _terms(index: _Index, teach: np.ndarray, taught: np.ndarray, i: np.ndarray, j: np.ndarray, reverse: bool) -> np.ndarray:
@@ -202,8 +208,9 @@ def _terms(index: _Index, teach: np.ndarray, taught: np.ndarray, i: np.ndarray, 
     by the callers."""
     cap = MAX_SKILLS_COUNTED
     cell = np.minimum(teach, cap).astype(np.int16) * (cap + 1) + np.minimum(taught, cap)
-    kinds = index.person_kinds
-    score = index.tables[reverse][cell * np.int16(kinds * kinds) + (index.people_ids[i] * kinds + index.people_ids[j])]
+    # Two small tables, two gathers: one index over both would overflow int16.
+    score = index.skill_points[reverse][cell]
+    score += index.people_points[index.people_ids[i].astype(np.int32) * index.person_kinds + index.people_ids[j]]
     same_team = (index.teams[i] == index.teams[j]) & (index.teams[i] > 0)
     score -= np.int16(DIFFERENT_TEAMS) * same_team
     if index.any_situations:
@@ -235,7 +242,8 @@ def _history_terms(
     index: _Index, history: dict[frozenset[str], int], settings: MatchSettings, i: np.ndarray, j: np.ndarray
 ) -> np.ndarray:
     """For pairs (i[k], j[k]): never-pairs forbidden, a meeting within the cooldown costs
-    COOLDOWN_FALLBACK, an older one MET_BEFORE. For the few pairs already chosen."""
+    COOLDOWN_FALLBACK, an older one MET_BEFORE. A loop over the pairs given: for chosen
+    groups and leftovers, never for the whole score matrix."""
     terms = np.zeros(len(i))
     for k, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
         first, second = index.members[a], index.members[b]
@@ -453,7 +461,7 @@ def _fill_leftovers(index: _Index, pairs: list[tuple[int, int]], history, settin
             groups[best] = groups[best] + (single,)
             _improve_trio(index, history, settings, groups, best)
         elif not _swap_into_trio(index, history, settings, groups, single, with_everyone):
-            groups.append((single,))  # alone: only when nobody at all may meet them
+            groups.append((single,))  # alone: only when nobody at all may meet them (reported as unmatched)
     return groups
 
 
@@ -521,7 +529,7 @@ def pair_members(
     history = history or {}
     members = sorted(members, key=lambda m: m.user_id)  # the same input always gives the same groups
     if len(members) < 2:
-        return Matching(groups=tuple(Group((m.user_id,), 0.0, (), ()) for m in members), total=0.0)
+        return Matching(groups=(), total=0.0, unmatched=tuple(m.user_id for m in members))
     index = _index(members)
     left, right, weight = candidate_graph(index, history, settings)
     bound = None
@@ -532,9 +540,11 @@ def pair_members(
         pairs = _exact(len(members), np.concatenate([left, cl]), np.concatenate([right, cr]), np.concatenate([weight, cw]))
     else:
         pairs, bound = _doubled(len(members), left, right, weight)
-    groups = _groups(index, _fill_leftovers(index, pairs, history, settings), history, settings, reverse=False)
+    filled = _fill_leftovers(index, pairs, history, settings)
+    alone = tuple(sorted(index.members[ids[0]].user_id for ids in filled if len(ids) == 1))
+    groups = _groups(index, [ids for ids in filled if len(ids) > 1], history, settings, reverse=False)
     groups.sort(key=lambda group: group.members)
-    return Matching(groups=tuple(groups), total=sum(g.score for g in groups), bound=bound)
+    return Matching(groups=tuple(groups), total=sum(g.score for g in groups), bound=bound, unmatched=alone)
 
 
 def pair_reverse(
@@ -548,7 +558,10 @@ def pair_reverse(
     juniors, seniors = np.flatnonzero(index.juniors), np.flatnonzero(index.seniors)
     if not len(juniors) or not len(seniors):
         return Matching(groups=(), total=0.0, unmatched=tuple(m.user_id for m in members))
-    top = BASE * 50  # above every score: costs stay positive
+    # Costs: a pair costs `top` less its score, staying alone costs `alone`, so much more that
+    # the assignment makes as many pairs as it can first, then the best ones.
+    top = BASE * 50
+    alone = top + len(juniors) * top
     rows, cols, costs = [], [], []
     for block, score in _scored_blocks(index, juniors, history, settings, reverse=True):
         senior_scores = score[:, seniors]
@@ -557,10 +570,10 @@ def pair_reverse(
         cols.append(c)
         costs.append(top - senior_scores[r, c].astype(np.float64))
     n_j, n_s = len(juniors), len(seniors)
-    # Each junior may also stay unmatched: a dummy column of their own, costing `top`.
+    # Each junior may also stay unmatched: a dummy column of their own, costing `alone`.
     graph = sparse.csr_matrix(
         (
-            np.concatenate([*costs, np.full(n_j, top)]),
+            np.concatenate([*costs, np.full(n_j, alone)]),
             (np.concatenate([*rows, np.arange(n_j)]), np.concatenate([*cols, n_s + np.arange(n_j)])),
         ),
         shape=(n_j, n_s + n_j),

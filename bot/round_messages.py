@@ -3,8 +3,17 @@
 from datetime import date
 
 from bot import blocks
-from bot.ids import JOIN_ROUND, LEAVE_ROUND, PAUSE_ROUNDS, RESUME_ROUNDS, SLASH_COMMAND
-from bot.rounds import PAUSED_UNTIL_RESUMED, Introduction, Membership, RoundKind
+from bot.ids import (
+    CHECKIN_CHOICES,
+    JOIN_ROUND,
+    LEAVE_ROUND,
+    PAUSE_ROUNDS,
+    RESUME_ROUNDS,
+    SKIP_ROUND,
+    SLASH_COMMAND,
+    UNSKIP_ROUND,
+)
+from bot.rounds import PAUSED_UNTIL_RESUMED, QUIET_INTROS, CheckinOutcome, Introduction, Membership, RoundKind
 from bot.text import escape_mrkdwn, shown
 
 OBJECTIVES_SHOWN = 300
@@ -72,14 +81,74 @@ def membership(state: Membership, today: date, said: str = "") -> dict:
 def home_blocks(state: Membership, today: date) -> list[dict]:
     """The rounds section of the Home tab: what I'm in, with buttons to change it."""
     summary = membership(state, today)["text"]
-    buttons = []
+    body = [blocks.divider(), blocks.header("Coffee chats and reverse mentoring"), blocks.section(summary)]
+    # One actions block per kind: a join and a leave button share ids across kinds.
     for kind, on in ((RoundKind.COFFEE, state.in_coffee), (RoundKind.REVERSE, state.in_reverse)):
-        if on:
-            buttons.append(blocks.button(f"Leave {kind.label}", LEAVE_ROUND, value=kind.value))
-        else:
-            buttons.append(blocks.button(f"Join {kind.label}", JOIN_ROUND, value=kind.value))
+        action = (f"Leave {kind.label}", LEAVE_ROUND) if on else (f"Join {kind.label}", JOIN_ROUND)
+        body.append(blocks.actions(blocks.button(*action, value=kind.value)))
     if state.paused_on(today):
-        buttons.append(blocks.button("Resume", RESUME_ROUNDS))
+        body.append(blocks.actions(blocks.button("Resume", RESUME_ROUNDS)))
     else:
-        buttons.append(blocks.button("Pause 2 weeks", PAUSE_ROUNDS, value="2w"))
-    return [blocks.divider(), blocks.header("Coffee chats and reverse mentoring"), blocks.section(summary), blocks.actions(*buttons)]
+        body.append(blocks.actions(blocks.button("Pause 2 weeks", PAUSE_ROUNDS, value="2w")))
+    return body
+
+
+def notice(kind: RoundKind, held_on: date, skipped: bool = False) -> dict:
+    """The day before a round: it is coming, and skipping it is one click."""
+    value = f"{kind.value}:{held_on.isoformat()}"
+    if skipped:
+        text = f"You'll skip {kind.label} on {held_on:%A %-d %B}; you're still in for the next round."
+        undo = blocks.button("Join this round after all", UNSKIP_ROUND, value=value)
+        return blocks.message(text, blocks.section(text), blocks.actions(undo))
+    text = f"Tomorrow I'll pair you for {kind.label}. Busy this time? Skip it: you stay in for the next one."
+    return blocks.message(
+        text,
+        blocks.section(text),
+        blocks.actions(blocks.button("Skip this round", SKIP_ROUND, value=value)),
+        blocks.context(f"`{SLASH_COMMAND} leave {kind.value}` stops them; `{SLASH_COMMAND} pause 2w` takes a break."),
+    )
+
+
+def round_started(kind: RoundKind) -> dict:
+    return blocks.message(f"This round of {kind.label} has started already; you can skip the next one.")
+
+
+def checkin(group_id: int, members: tuple[str, ...], outcome: str | None = None, answered_by: str | None = None) -> dict:
+    """Halfway through the cadence, in the group DM: did you meet?"""
+    if outcome is not None:
+        text = f"<@{answered_by}> answered: *{CheckinOutcome(outcome).label}*. Thanks for letting me know!"
+        return blocks.message(text)
+    text = f"Halfway to the next round: did you meet, {_people(members)}?"
+    return blocks.message(
+        text,
+        blocks.section(text),
+        blocks.actions(
+            *(
+                blocks.button(CheckinOutcome(value).label, action_id, value=str(group_id))
+                for value, action_id in CHECKIN_CHOICES.items()
+            )
+        ),
+    )
+
+
+def quiet_paused() -> dict:
+    text = (
+        f"Your last {QUIET_INTROS} coffee introductions went without an answer, so I've paused your coffee "
+        f"chats: no hard feelings, life gets busy. `{SLASH_COMMAND} resume` brings them back whenever you like."
+    )
+    return blocks.message(text)
+
+
+def unmatched(kind: RoundKind) -> dict:
+    if kind is RoundKind.REVERSE:
+        text = (
+            "Nobody fit you for reverse mentoring this month, sorry. It pairs early-career colleagues with "
+            "senior ones when the junior offers something the senior wants: check your career stage and skills "
+            f"in `{SLASH_COMMAND} profile`. I'll try again next month."
+        )
+    else:
+        text = (
+            "I couldn't find anyone to pair you with for coffee this round, sorry: too few people were "
+            f"available. You stay in for the next one (`{SLASH_COMMAND} profile` shows who you'd rather not meet)."
+        )
+    return blocks.message(text)

@@ -52,6 +52,8 @@ def parse_pause(text: str, today: date) -> date:
     duration = _DURATION.match(text)
     if duration:
         amount, unit = int(duration.group(1)), duration.group(2)
+        if amount == 0:
+            raise InvalidInput("Pause for at least a day, like `1d` or `2w`.")
         until = today + timedelta(days=amount * (7 if unit == "w" else 1)) - timedelta(days=1)
     else:
         try:
@@ -87,6 +89,47 @@ def is_round_day(kind: RoundKind, day: date, schedule: Schedule) -> bool:
     while first.weekday() >= 5:
         first += timedelta(days=1)
     return day == first  # reverse: the first weekday of the month
+
+
+def _local_day(moment: datetime, schedule: Schedule) -> date:
+    return moment.astimezone(schedule.zone or timezone.utc).date()
+
+
+def notice_due(kind: RoundKind, now: datetime, schedule: Schedule) -> date | None:
+    """The date of the next round when its members should hear about it now: from the
+    same hour the day before until it starts."""
+    for ahead in (0, 1):
+        day = _local_day(now + timedelta(days=ahead), schedule)
+        if is_round_day(kind, day, schedule) and _slot(day, schedule) - timedelta(days=1) <= now < _slot(day, schedule):
+            return day
+    return None
+
+
+def checkin_after(schedule: Schedule) -> timedelta:
+    """Halfway through the cadence, in whole days: a weekly round checks in after 3 days."""
+    return timedelta(days=max(1, schedule.every_weeks * 7 // 2))
+
+
+def checkin_due(now: datetime, schedule: Schedule) -> date | None:
+    """The date of the coffee round whose groups should be asked "Did you meet?" now."""
+    day = _local_day(now - checkin_after(schedule), schedule)
+    start = _slot(day, schedule) + checkin_after(schedule)
+    if is_round_day(RoundKind.COFFEE, day, schedule) and start <= now < start + LATE_START:
+        return day
+    return None
+
+
+class CheckinOutcome(str, Enum):
+    MET = "met"
+    SCHEDULED = "scheduled"
+    NOT_THIS_TIME = "not_this_time"
+
+    @property
+    def label(self) -> str:
+        return {"met": "We met", "scheduled": "Scheduled", "not_this_time": "Not this time"}[self.value]
+
+
+QUIET_INTROS = 3  # introductions in a row left without any answer before Mentor pauses someone
 
 
 def due_round(kind: RoundKind, now: datetime, schedule: Schedule) -> date | None:
@@ -136,6 +179,7 @@ class RoundRun:
     groups: int = 0
     members: int = 0
     unmatched: tuple[str, ...] = ()
+    paused: tuple[str, ...] = ()  # left QUIET_INTROS introductions unanswered: paused and told
 
 
 class RoundRepository(Protocol):
@@ -146,7 +190,12 @@ class RoundRepository(Protocol):
     def labels(self, team_id: str) -> dict[str, str]: ...
     def history(self, team_id: str, kind: RoundKind, rounds: int) -> dict[frozenset[str], int]: ...
     def proposals(self, team_id: str, user_ids: list[str]) -> dict[str, int]: ...
-    def record(self, team_id: str, kind: RoundKind, held_on: date, now: datetime, groups: list[PlannedGroup]) -> bool: ...
+    def record(
+        self, team_id: str, kind: RoundKind, held_on: date, now: datetime, groups: list[PlannedGroup], unmatched: tuple[str, ...]
+    ) -> bool: ...
+    def is_recorded(self, team_id: str, kind: RoundKind, held_on: date) -> bool: ...
+    def quiet_members(self, team_id: str, before: date, count: int) -> list[str]: ...
+    def pause_quiet(self, team_id: str, user_ids: list[str], held_on: date, now: datetime) -> None: ...
 
 
 def join(rounds: RoundRepository, team_id: str, user_id: str, kind: RoundKind) -> Membership:
@@ -206,13 +255,25 @@ def run_round(
     settings: matching.MatchSettings = matching.MatchSettings(),
 ) -> RoundRun:
     """Pair everyone available and record the round with its introductions queued; a
-    round already recorded for this workspace, kind and date is left as it is."""
+    round already recorded for this workspace, kind and date is left as it is. Coffee
+    members who left QUIET_INTROS introductions in a row without a word are paused first,
+    and told so."""
+    if rounds.is_recorded(team_id, kind, held_on):
+        return RoundRun(kind, held_on, created=False)
+    quiet: list[str] = []
+    if kind is RoundKind.COFFEE:
+        quiet = rounds.quiet_members(team_id, held_on, QUIET_INTROS)
+        rounds.pause_quiet(team_id, quiet, held_on, now)
     members = rounds.available(team_id, kind, held_on)
     history = rounds.history(team_id, kind, HISTORY_ROUNDS)
     pair = matching.pair_members if kind is RoundKind.COFFEE else matching.pair_reverse
     result = pair(members, history, settings)
     proposals = rounds.proposals(team_id, [m.user_id for m in members])
     planned = plan_groups(result, rounds.labels(team_id), proposals, held_on)
-    if not rounds.record(team_id, kind, held_on, now, planned):
-        return RoundRun(kind, held_on, created=False)
-    return RoundRun(kind, held_on, True, len(planned), sum(len(g.members) for g in planned), result.unmatched)
+    if not rounds.record(team_id, kind, held_on, now, planned, result.unmatched):
+        raise RoundAlreadyRecorded()  # another process got there first: roll this one back
+    return RoundRun(kind, held_on, True, len(planned), sum(len(g.members) for g in planned), result.unmatched, tuple(quiet))
+
+
+class RoundAlreadyRecorded(Exception):
+    """Raised inside the transaction so that nothing this run wrote (pauses) is kept."""

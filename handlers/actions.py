@@ -5,13 +5,14 @@ every ask id is checked against who clicked, in the use case itself."""
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import ask_messages, asking, closing, followup_messages, ids, replies, rounds, views
+from bot import ask_messages, asking, closing, followup_messages, ids, replies, round_messages, rounds, views
 from bot.asking import AskUnavailable
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.followups import FollowUp, FollowUpRefused
@@ -352,3 +353,54 @@ def register_rounds(app: App, deps: Deps) -> None:
     def handle_resume_rounds(ack: Ack, body: dict, respond: Respond, client: WebClient, context) -> None:
         ack()
         change(body, respond, client, context, rounds.resume)
+
+    def round_day(value: str | None) -> tuple[rounds.RoundKind, date]:
+        kind_text, _, day = (value or "").partition(":")
+        try:
+            return rounds.round_kind(kind_text), date.fromisoformat(day)
+        except ValueError:
+            raise InvalidInput("That button no longer points at a round.") from None
+
+    def skip(body: dict, action: dict, respond: Respond, client: WebClient, context, skipped: bool) -> None:
+        team_id, user_id = workspace_of(context), context.user_id
+
+        def use_case(repositories: Repositories) -> dict:
+            kind, held_on = round_day(action.get("value"))
+            if repositories.rounds.is_recorded(team_id, kind, held_on):
+                return round_messages.round_started(kind)
+            repositories.rounds.set_skip(team_id, kind, held_on, user_id, skipped)
+            return round_messages.notice(kind, held_on, skipped)
+
+        reply = run_use_case(deps, body, respond, client, use_case)
+        if reply is not None:
+            answer(body, respond, reply, replace=True)
+
+    @app.action(ids.SKIP_ROUND)
+    def handle_skip_round(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        ack()
+        skip(body, action, respond, client, context, skipped=True)
+
+    @app.action(ids.UNSKIP_ROUND)
+    def handle_unskip_round(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        ack()
+        skip(body, action, respond, client, context, skipped=False)
+
+    def register_checkin(outcome: rounds.CheckinOutcome, action_id: str) -> None:
+        @app.action(action_id)
+        def handle_checkin(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+            ack()
+            team_id, user_id = workspace_of(context), context.user_id
+
+            def use_case(repositories: Repositories):
+                group_id = _row_id(action.get("value"), InvalidInput("That check-in isn't yours to answer."))
+                if not repositories.rounds.answer_checkin(team_id, group_id, user_id, outcome, deps.clock()):
+                    raise InvalidInput("That check-in isn't yours to answer.")
+                return repositories.rounds.checkin_answer(team_id, group_id), group_id
+
+            result = run_use_case(deps, body, respond, client, use_case)
+            if result is not None:
+                (members, said, by), group_id = result
+                answer(body, respond, round_messages.checkin(group_id, members, said, by), replace=True)
+
+    for value, action_id in ids.CHECKIN_CHOICES.items():
+        register_checkin(rounds.CheckinOutcome(value), action_id)

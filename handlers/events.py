@@ -25,11 +25,16 @@ def register(app: App, deps: Deps) -> None:
 
     @app.event(ids.USER_CHANGE)
     def handle_user_change(event: dict, context) -> None:
-        """A member deactivated in Slack is out of every round from now on."""
+        """A member deactivated in Slack is out of every round from now on; one reactivated
+        can be reached again (they rejoin rounds themselves)."""
         user = event.get("user") or {}
-        if user.get("deleted") is True and isinstance(user.get("id"), str):
-            with deps.store.transaction() as repositories:
+        if not isinstance(user.get("id"), str) or not isinstance(user.get("deleted"), bool):
+            return
+        with deps.store.transaction() as repositories:
+            if user["deleted"]:
                 repositories.rounds.leave_everything(workspace_of(context), user["id"])
+            else:
+                repositories.rounds.reactivate(workspace_of(context), user["id"])
 
     @app.event(ids.MESSAGE_IM.split(".")[0])
     def handle_direct_message(event: dict, client: WebClient, context) -> None:

@@ -9,7 +9,7 @@ conversation and posts only if it is not there.
 """
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -17,9 +17,10 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import followup_messages, round_messages
 from bot.followups import FollowUpPolicy, Purpose, still_wanted
+from bot.rounds import RoundKind
 from handlers.deps import Deps
 from storage.followups import Claimed
-from storage.rounds import GROUP_SUBJECT
+from storage.rounds import GROUP_SUBJECT, NOTICE_SUBJECT, UNMATCHED_SUBJECT
 
 logger = logging.getLogger(__name__)
 
@@ -60,14 +61,36 @@ def drain(deps: Deps) -> int:
         posted += _deliver(deps, claimed[0])
 
 
-def _render(deps: Deps, claim: Claimed) -> dict | None:
-    """The message as things stand now; None if it should no longer go out."""
-    if claim.subject.startswith(GROUP_SUBJECT):
-        with deps.store.transaction() as repositories:
-            intro = repositories.rounds.introduction(claim.team_id, int(claim.subject.removeprefix(GROUP_SUBJECT)))
-        return round_messages.introduction(intro) if intro is not None else None
+def _render_round(deps: Deps, claim: Claimed) -> tuple[dict, str] | None:
+    """A round's DM: a group's introduction or check-in, a member's notice, pause or no match."""
     with deps.store.transaction() as repositories:
-        followup = repositories.followups.get(claim.team_id, claim.followup_id) if claim.followup_id else None
+        rounds = repositories.rounds
+        if claim.subject.startswith(GROUP_SUBJECT):
+            group_id = int(claim.subject.removeprefix(GROUP_SUBJECT))
+            if claim.purpose == "checkin":
+                answer = rounds.checkin_answer(claim.team_id, group_id)
+                return (round_messages.checkin(group_id, *answer), claim.recipient) if answer is not None else None
+            intro = rounds.introduction(claim.team_id, group_id)  # without anyone who left meanwhile
+            return (round_messages.introduction(intro), ",".join(intro.group.members)) if intro is not None else None
+        if claim.subject.startswith(UNMATCHED_SUBJECT):
+            kind = RoundKind(claim.subject.removeprefix(UNMATCHED_SUBJECT).partition(":")[0])
+            return round_messages.unmatched(kind), claim.recipient
+        if claim.subject.startswith(NOTICE_SUBJECT):
+            kind_text, _, day = claim.subject.removeprefix(NOTICE_SUBJECT).partition(":")
+            kind, held_on = RoundKind(kind_text), date.fromisoformat(day)
+            if rounds.is_recorded(claim.team_id, kind, held_on):
+                return None  # too late to tell them it is coming
+            return round_messages.notice(kind, held_on), claim.recipient
+    return round_messages.quiet_paused(), claim.recipient  # QUIET_SUBJECT
+
+
+def _render(deps: Deps, claim: Claimed) -> tuple[dict, str] | None:
+    """The message as things stand now, and to whom (user ids joined by commas); None if it
+    should no longer go out."""
+    if claim.followup_id is None:
+        return _render_round(deps, claim)
+    with deps.store.transaction() as repositories:
+        followup = repositories.followups.get(claim.team_id, claim.followup_id)
     purpose = Purpose(claim.purpose)
     if followup is None or not still_wanted(followup, purpose, claim.key):
         return None
@@ -79,7 +102,7 @@ def _render(deps: Deps, claim: Claimed) -> dict | None:
         Purpose.NOTE: lambda: followup_messages.note_added(followup),
         Purpose.REPLY: lambda: followup_messages.reply_from_mentor(followup),
     }[purpose]
-    return message()
+    return message(), claim.recipient
 
 
 def _already_posted(client: WebClient, channel: str, claim: Claimed) -> str | None:
@@ -106,13 +129,14 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
         with deps.store.transaction() as repositories:
             repositories.outbox.fail(claim, "not_installed")
         return 0
-    message = _render(deps, claim)
-    if message is None:
+    rendered = _render(deps, claim)
+    if rendered is None:
         with deps.store.transaction() as repositories:
             repositories.outbox.cancel(claim, "no_longer_needed")
         return 0
     try:
-        channel = client.conversations_open(users=claim.recipient)["channel"]["id"]
+        message, recipient = rendered
+        channel = client.conversations_open(users=recipient)["channel"]["id"]
         ts = _already_posted(client, channel, claim) if claim.attempts > 1 else None
         if ts is None:
             metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery": claim.id}}

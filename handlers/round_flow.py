@@ -3,23 +3,28 @@ job). A round is recorded, with its introductions queued, before any DM goes out
 outbox then sends each introduction once."""
 
 import logging
+from collections.abc import Callable
 from datetime import date
 
 from bot import rounds
 from bot.rounds import RoundKind, RoundRun, Schedule
 from handlers import outbox
 from handlers.deps import Deps
+from storage.rounds import RoundRepository
 
 logger = logging.getLogger(__name__)
 
 
 def run_round(deps: Deps, team_id: str, kind: RoundKind, held_on: date) -> RoundRun:
-    with deps.store.transaction() as repositories:
-        run = rounds.run_round(repositories.rounds, team_id, kind, held_on, deps.clock())
+    try:
+        with deps.store.transaction() as repositories:
+            run = rounds.run_round(repositories.rounds, team_id, kind, held_on, deps.clock())
+    except rounds.RoundAlreadyRecorded:
+        return RoundRun(kind, held_on, created=False)
     if run.created:
         logger.info(
-            "Round %s of %s on %s: %d groups, %d members, %d without a match",
-            kind.value, team_id, held_on, run.groups, run.members, len(run.unmatched),
+            "Round %s of %s on %s: %d groups, %d members, %d without a match, %d paused for not answering",
+            kind.value, team_id, held_on, run.groups, run.members, len(run.unmatched), len(run.paused),
         )
     return run
 
@@ -36,12 +41,21 @@ def run_rounds_now(deps: Deps, kind: RoundKind, team_id: str | None = None) -> l
 
 
 def run_due_rounds(deps: Deps) -> int:
-    """The scheduler's job: every round whose time has come and that is not recorded yet.
-    Several processes may run it at once: the database keeps one round per date."""
+    """The scheduler's job: the day-before notices, every round whose time has come and
+    that is not recorded yet, and the halfway check-ins. Several processes may run it at
+    once: the database keeps one round per date and one DM per member and purpose."""
     started = 0
     now = deps.clock()
+    schedule = Schedule()
     for kind in RoundKind:
-        held_on = rounds.due_round(kind, now, Schedule())
+        notice_day = rounds.notice_due(kind, now, schedule)
+        if notice_day is not None:
+            _each_workspace(deps, kind, lambda repository, team_id: repository.queue_notices(team_id, kind, notice_day, now))
+    checkin_day = rounds.checkin_due(now, schedule)
+    if checkin_day is not None:
+        _each_workspace(deps, RoundKind.COFFEE, lambda repository, team_id: repository.queue_checkins(team_id, checkin_day, now))
+    for kind in RoundKind:
+        held_on = rounds.due_round(kind, now, schedule)
         if held_on is None:
             continue
         with deps.store.transaction() as repositories:
@@ -53,3 +67,13 @@ def run_due_rounds(deps: Deps) -> int:
                 logger.error("Round %s for %s failed: %s", kind.value, team_id, type(error).__name__, exc_info=error)
     outbox.drain(deps)
     return started
+
+
+
+def _each_workspace(deps: Deps, kind: RoundKind, work: Callable[[RoundRepository, str], object]) -> None:
+    """`work` for every workspace with members in `kind`, each in its own transaction."""
+    with deps.store.transaction() as repositories:
+        teams = repositories.rounds.teams_in(kind)
+    for team_id in teams:
+        with deps.store.transaction() as repositories:
+            work(repositories.rounds, team_id)

@@ -38,7 +38,9 @@ def register(app: App, deps: Deps) -> None:
             with deps.store.transaction() as repositories:
                 saved = services.save_profile(repositories.profiles, profile)
                 values = view.get("state", {}).get("values", {})
-                repositories.rounds.set_never(team_id, user_id, never_pairs(values))
+                never = never_pairs(values)
+                if never is not None:
+                    repositories.rounds.set_never(team_id, user_id, never)
                 chosen = chosen_rounds(values)
                 for kind in RoundKind if chosen is not None else ():
                     repositories.rounds.set_opt_in(team_id, user_id, kind, kind.value in chosen)
@@ -134,10 +136,15 @@ def chosen_rounds(values: dict) -> set[str] | None:
     return {option.get("value") for option in ticked if isinstance(option, dict)} & {kind.value for kind in RoundKind}
 
 
-def never_pairs(values: dict) -> list[str]:
-    """The users picked in "Never pair me with": Slack user ids only, at most the modal's limit."""
+def never_pairs(values: dict) -> list[str] | None:
+    """The users picked in "Never pair me with" (Slack user ids); None when the form had no
+    such field, so the list stays as it is. The modal allows MAX_NEVER_PAIRS; a payload with
+    more, or with anything but user ids, was not made by Slack's client and changes nothing."""
+    if ProfileField.NEVER not in values:
+        return None
     picked = _element(values, ProfileField.NEVER).get("selected_users") or []
-    return [user_id for user_id in picked if isinstance(user_id, str) and SLACK_USER.match(user_id)][:MAX_NEVER_PAIRS]
+    valid = [user_id for user_id in picked if isinstance(user_id, str) and SLACK_USER.match(user_id)]
+    return valid if len(valid) == len(picked) <= MAX_NEVER_PAIRS else None
 
 
 def profile_form(values: dict) -> ProfileForm:

@@ -65,6 +65,9 @@ class Member(Base):
     # Rounds the member opted into; nobody is in one without saying so.
     in_coffee: Mapped[bool] = mapped_column(Boolean, default=False)
     in_reverse: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When Mentor last paused them for leaving introductions unanswered: only groups after
+    # it count towards the next such pause.
+    quiet_paused_on: Mapped[date | None] = mapped_column(Date)
     give_first_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
@@ -273,5 +276,20 @@ class RoundGroup(Base):
     members: Mapped[str] = mapped_column(String(120))  # user ids joined by commas
     proposer: Mapped[str] = mapped_column(SLACK_ID)
     details: Mapped[str] = mapped_column(Text)
+    # The check-in's answer: met, scheduled, not_this_time; None while nobody answered.
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    answered_by: Mapped[str | None] = mapped_column(SLACK_ID)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     round: Mapped[Round] = relationship(lazy="joined")
+
+
+class RoundSkip(Base):
+    """A member who said "Skip this round" for one round: left out of it, in for the next."""
+
+    __tablename__ = "round_skips"
+
+    team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    user_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)

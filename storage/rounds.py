@@ -9,13 +9,16 @@ from sqlalchemy.orm import Session
 
 from bot.matching import Member
 from bot.profile import DEFAULT_CAPACITY
-from bot.rounds import Introduction, Membership, PlannedGroup, RoundKind
+from bot.rounds import PAUSED_UNTIL_RESUMED, CheckinOutcome, Introduction, Membership, PlannedGroup, RoundKind
 from bot.skills import SkillKind
 from storage import models
 from storage.repositories import insert_ignoring_duplicates
 
-GROUP_SUBJECT = "round-group:"  # the outbox subject of a group's introduction
-SENIOR_STAGES = ("senior", "executive")
+GROUP_SUBJECT = "round-group:"  # the outbox subject of a group's introduction and check-in
+NOTICE_SUBJECT = "round-notice:"  # "<kind>:<date>": the day-before notice to each member
+QUIET_SUBJECT = "round-quiet:"  # "<date>": telling a member they were paused
+RECENT_ROUNDS_FOR_QUIET = 12
+UNMATCHED_SUBJECT = "round-unmatched:"  # "<kind>:<date>": telling a member nobody fit them this time
 
 
 class RoundRepository:
@@ -70,6 +73,14 @@ class RoundRepository:
             .execution_options(synchronize_session=False)
         )
 
+    def reactivate(self, team_id: str, user_id: str) -> None:
+        self.session.execute(
+            update(models.Member)
+            .where(models.Member.team_id == team_id, models.Member.user_id == user_id)
+            .values(deactivated=False)
+            .execution_options(synchronize_session=False)
+        )
+
     def never_of(self, team_id: str, user_id: str) -> list[str]:
         return list(
             self.session.scalars(
@@ -92,12 +103,16 @@ class RoundRepository:
         """Everyone opted into `kind`, not paused on `today`, still in the workspace."""
         member = models.Member
         opted = member.in_coffee if kind is RoundKind.COFFEE else member.in_reverse
+        skipped = select(models.RoundSkip.user_id).where(
+            models.RoundSkip.team_id == team_id, models.RoundSkip.kind == kind.value, models.RoundSkip.held_on == today
+        )
         rows = self.session.execute(
             select(member.user_id, member.team, member.utc_offset_seconds, member.career_stage).where(
                 member.team_id == team_id,
                 opted.is_(True),
                 member.deactivated.is_(False),
                 or_(member.paused_until.is_(None), member.paused_until < today),
+                member.user_id.not_in(skipped),
             )
         ).all()
         ids = [row.user_id for row in rows]
@@ -167,9 +182,18 @@ class RoundRepository:
         return counts
 
     # --- recording a round -----------------------------------------------------------------
-    def record(self, team_id: str, kind: RoundKind, held_on: date, now: datetime, groups: list[PlannedGroup]) -> bool:
-        """Record the round, its groups and one introduction per group in the outbox; False
-        (and nothing written) if this workspace already has this round."""
+    def record(
+        self,
+        team_id: str,
+        kind: RoundKind,
+        held_on: date,
+        now: datetime,
+        groups: list[PlannedGroup],
+        unmatched: tuple[str, ...] = (),
+    ) -> bool:
+        """Record the round, its groups, one introduction per group and a word to each member
+        nobody could be grouped with, in the outbox; False (and nothing written) if this
+        workspace already has this round."""
         new = insert_ignoring_duplicates(
             self.session,
             models.Round,
@@ -208,6 +232,7 @@ class RoundRepository:
                 )
             )
         self.session.flush()
+        self._queue(team_id, f"{UNMATCHED_SUBJECT}{kind.value}:{held_on.isoformat()}", list(unmatched), "unmatched", now)
         return True
 
     def introduction(self, team_id: str, group_id: int) -> Introduction | None:
@@ -216,7 +241,18 @@ class RoundRepository:
         if row is None or row.team_id != team_id:
             return None
         details = json.loads(row.details)
-        members = tuple(row.members.split(","))
+        active = set(
+            self.session.scalars(
+                select(models.Member.user_id).where(
+                    models.Member.team_id == team_id,
+                    models.Member.user_id.in_(row.members.split(",")),
+                    models.Member.deactivated.is_(False),
+                )
+            )
+        )
+        members = tuple(user_id for user_id in row.members.split(",") if user_id in active)
+        if len(members) < 2:
+            return None  # someone left the workspace before the introduction went out
         objectives = dict(
             self.session.execute(
                 select(models.Member.user_id, models.Member.objectives).where(
@@ -232,6 +268,127 @@ class RoundRepository:
             question=details["question"],
         )
         return Introduction(RoundKind(row.round.kind), group, objectives)
+
+    def is_recorded(self, team_id: str, kind: RoundKind, held_on: date) -> bool:
+        return self.session.scalar(
+            select(models.Round.id).where(
+                models.Round.team_id == team_id, models.Round.kind == kind.value, models.Round.held_on == held_on
+            )
+        ) is not None
+
+    def _queue(self, team_id: str, subject: str, recipients: list[str], purpose: str, now: datetime) -> int:
+        """Queue a DM to each recipient, once per (subject, recipient, purpose) whatever happens."""
+        if not recipients:
+            return 0
+        rows = [
+            {
+                "team_id": team_id, "subject": subject, "recipient": recipient, "purpose": purpose, "key": purpose,
+                "status": "pending", "available_at": now, "attempts": 0, "created_at": now,
+            }
+            for recipient in recipients
+        ]
+        return sum(insert_ignoring_duplicates(self.session, models.Delivery, rows[i : i + 500]) for i in range(0, len(rows), 500))
+
+    # --- the day before: notices and skips ----------------------------------------------
+    def queue_notices(self, team_id: str, kind: RoundKind, held_on: date, now: datetime) -> int:
+        """Tell everyone in tomorrow's round, once, with a way to skip it."""
+        members = [member.user_id for member in self.available(team_id, kind, held_on)]
+        return self._queue(team_id, f"{NOTICE_SUBJECT}{kind.value}:{held_on.isoformat()}", members, "notice", now)
+
+    def set_skip(self, team_id: str, kind: RoundKind, held_on: date, user_id: str, skipped: bool) -> None:
+        key = {"team_id": team_id, "kind": kind.value, "held_on": held_on, "user_id": user_id}
+        if skipped:
+            insert_ignoring_duplicates(self.session, models.RoundSkip, [key])
+        else:
+            self.session.execute(delete(models.RoundSkip).filter_by(**key))
+
+    # --- halfway: check-ins, and members who never answer ---------------------------------
+    def queue_checkins(self, team_id: str, held_on: date, now: datetime) -> int:
+        """"Did you meet?" in each group DM of that coffee round, once."""
+        groups = self.session.execute(
+            select(models.RoundGroup.id, models.RoundGroup.members)
+            .join(models.Round, models.Round.id == models.RoundGroup.round_id)
+            .where(
+                models.Round.team_id == team_id,
+                models.Round.kind == RoundKind.COFFEE.value,
+                models.Round.held_on == held_on,
+            )
+        ).all()
+        return sum(self._queue(team_id, f"{GROUP_SUBJECT}{group_id}", [members], "checkin", now) for group_id, members in groups)
+
+    def answer_checkin(self, team_id: str, group_id: int, user_id: str, outcome: CheckinOutcome, now: datetime) -> bool:
+        """Record the group's answer; False if this member is not in the group (ids from Slack are untrusted)."""
+        row = self.session.get(models.RoundGroup, group_id)
+        if row is None or row.team_id != team_id or user_id not in row.members.split(","):
+            return False
+        row.outcome, row.answered_by, row.answered_at = outcome.value, user_id, now
+        self.session.flush()
+        return True
+
+    def quiet_members(self, team_id: str, before: date, count: int) -> list[str]:
+        """Coffee members whose last `count` groups before `before` (since Mentor last paused
+        them for this) were all asked "Did you meet?" and nobody in them answered."""
+        rounds = self.session.execute(
+            select(models.Round.id, models.Round.held_on)
+            .where(models.Round.team_id == team_id, models.Round.kind == RoundKind.COFFEE.value, models.Round.held_on < before)
+            .order_by(models.Round.held_on.desc())
+            .limit(RECENT_ROUNDS_FOR_QUIET)
+        ).all()
+        if not rounds:
+            return []
+        held = dict(rounds)
+        asked = set(
+            self.session.scalars(
+                select(models.Delivery.subject).where(
+                    models.Delivery.team_id == team_id,
+                    models.Delivery.purpose == "checkin",
+                    models.Delivery.status == "sent",
+                )
+            )
+        )
+        groups = self.session.execute(
+            select(models.RoundGroup.id, models.RoundGroup.round_id, models.RoundGroup.members, models.RoundGroup.outcome)
+            .where(models.RoundGroup.round_id.in_(held))
+        ).all()
+        paused_on = dict(
+            self.session.execute(
+                select(models.Member.user_id, models.Member.quiet_paused_on).where(
+                    models.Member.team_id == team_id, models.Member.in_coffee.is_(True)
+                )
+            ).all()
+        )
+        silent: dict[str, list[tuple[date, bool]]] = defaultdict(list)
+        for group_id, round_id, members, outcome in groups:
+            if f"{GROUP_SUBJECT}{group_id}" not in asked:
+                continue  # never asked: no answer expected
+            for user_id in members.split(","):
+                since = paused_on.get(user_id)
+                if user_id in paused_on and (since is None or held[round_id] > since):
+                    silent[user_id].append((held[round_id], outcome is None))
+        return sorted(
+            user_id
+            for user_id, answers in silent.items()
+            if len(answers) >= count and all(unanswered for _, unanswered in sorted(answers, reverse=True)[:count])
+        )
+
+    def pause_quiet(self, team_id: str, user_ids: list[str], held_on: date, now: datetime) -> None:
+        """Pause them until they resume, and tell each one, kindly, once."""
+        if not user_ids:
+            return
+        self.session.execute(
+            update(models.Member)
+            .where(models.Member.team_id == team_id, models.Member.user_id.in_(user_ids))
+            .values(paused_until=PAUSED_UNTIL_RESUMED, quiet_paused_on=held_on)
+            .execution_options(synchronize_session=False)
+        )
+        self._queue(team_id, f"{QUIET_SUBJECT}{held_on.isoformat()}", user_ids, "quiet", now)
+
+    def checkin_answer(self, team_id: str, group_id: int) -> tuple[tuple[str, ...], str | None, str | None] | None:
+        """(members, outcome, answered by) of a group, for its check-in message."""
+        row = self.session.get(models.RoundGroup, group_id)
+        if row is None or row.team_id != team_id:
+            return None
+        return tuple(row.members.split(",")), row.outcome, row.answered_by
 
     def teams_in(self, kind: RoundKind) -> list[str]:
         """Workspaces with at least one member opted into `kind`."""

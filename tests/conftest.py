@@ -12,6 +12,7 @@ def fake_slack():
     yield fake
     fake.stop()
     assert fake.invalid_payloads == [], "the app sent Slack payloads Slack would refuse"
+    assert fake.missing_scopes == [], "the app called Slack methods its scopes do not allow"
 
 
 @pytest.fixture

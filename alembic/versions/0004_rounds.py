@@ -1,4 +1,5 @@
-"""Rounds: coffee chats and reverse mentoring, who opted in, and who is never to be paired.
+"""Rounds: coffee chats and reverse mentoring, who opted in, who is never to be paired,
+who skips a round, and how each group's check-in was answered.
 
 Revision ID: 0004
 Revises: 0003
@@ -22,6 +23,7 @@ def upgrade() -> None:
     with op.batch_alter_table("members") as members:
         members.add_column(sa.Column("in_coffee", sa.Boolean(), nullable=False, server_default=sa.false()))
         members.add_column(sa.Column("in_reverse", sa.Boolean(), nullable=False, server_default=sa.false()))
+        members.add_column(sa.Column("quiet_paused_on", sa.Date(), nullable=True))
     op.create_table(
         "never_pairs",
         sa.Column("team_id", SLACK_ID, primary_key=True),
@@ -45,15 +47,27 @@ def upgrade() -> None:
         sa.Column("members", sa.String(120), nullable=False),
         sa.Column("proposer", SLACK_ID, nullable=False),
         sa.Column("details", sa.Text(), nullable=False),
+        sa.Column("outcome", sa.String(16), nullable=True),
+        sa.Column("answered_by", SLACK_ID, nullable=True),
+        sa.Column("answered_at", UtcDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], ondelete="CASCADE", name="fk_round_groups_round"),
     )
     op.create_index("ix_round_groups_round", "round_groups", ["round_id"])
+    op.create_table(
+        "round_skips",
+        sa.Column("team_id", SLACK_ID, primary_key=True),
+        sa.Column("kind", sa.String(16), primary_key=True),
+        sa.Column("held_on", sa.Date(), primary_key=True),
+        sa.Column("user_id", SLACK_ID, primary_key=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("round_skips")
     op.drop_table("round_groups")
     op.drop_table("rounds")
     op.drop_table("never_pairs")
     with op.batch_alter_table("members") as members:
+        members.drop_column("quiet_paused_on")
         members.drop_column("in_reverse")
         members.drop_column("in_coffee")

@@ -24,12 +24,23 @@ def group_dms(mentor) -> dict[str, frozenset[str]]:
     return {call.response["channel"]["id"]: frozenset(call.args["users"].split(",")) for call in opened}
 
 
-def intros(mentor) -> list:
-    """Introductions Slack took: posts to group DMs."""
+def group_posts(mentor, starting: str) -> list:
+    """What Slack took in group DMs, whose text starts with `starting`."""
     groups = group_dms(mentor)
     return [
         call for call in mentor.fake_slack.calls("chat.postMessage")
-        if call.response.get("ok") and call.args["channel"] in groups
+        if call.response.get("ok") and call.args["channel"] in groups and call.args["text"].startswith(starting)
+    ]
+
+
+def intros(mentor) -> list:
+    return group_posts(mentor, (":coffee:", ":arrows_counterclockwise:"))
+
+
+def dms_to(mentor, user_id: str) -> list:
+    return [
+        call for call in mentor.fake_slack.calls("chat.postMessage")
+        if call.response.get("ok") and call.args["channel"] == "D" + user_id
     ]
 
 
@@ -161,10 +172,75 @@ def test_the_scheduler_runs_coffee_on_its_day_once(coffee):
     due = run_due_rounds(coffee.deps)
     assert run_due_rounds(coffee.deps) == 0
 
-    # 23 November 2026 is in an odd week since 0001-01-01, so the fortnight's round is the next Monday.
+    # 23 November 2026 is a round day (an even week since 0001-01-01); 30 November is not.
     coffee.clock.advance(days=7)
-    assert due + run_due_rounds(coffee.deps) == 1
+    assert (due, run_due_rounds(coffee.deps)) == (1, 0)
     assert len(intros(coffee)) == 10
+
+
+def test_the_day_before_members_hear_of_the_round_and_can_skip_it(coffee):
+    # Monday 23 November 9:30, the clock's start: the round is at 10:00, so its notices are due.
+    run_due_rounds(coffee.deps)
+    run_due_rounds(coffee.deps)
+    [notice] = dms_to(coffee, "U001")
+    assert "Tomorrow I'll pair you for coffee chats" in notice.args["text"]
+    assert all(len(dms_to(coffee, user_id)) == 1 for user_id in PEOPLE)  # once each, however often the job runs
+
+    skip = [e for b in notice.args["blocks"] for e in b.get("elements", []) if e.get("action_id") == ids.SKIP_ROUND]
+    before = len(coffee.fake_slack.calls("response_url"))
+    coffee.slack.click(ids.SKIP_ROUND, "U001", skip[0]["value"], message=("DU001", notice.response["ts"]))
+    assert "You'll skip coffee chats" in coffee.fake_slack.wait_for("response_url", count=before + 1)[before].args["text"]
+
+    coffee.clock.advance(minutes=31)
+    run_due_rounds(coffee.deps)
+    paired = frozenset().union(*groups_of(coffee, intros(coffee)))
+    assert "U001" not in paired and len(paired) == 20
+
+
+def test_halfway_each_group_is_asked_whether_they_met_and_only_its_members_answer(coffee):
+    run_rounds_now(coffee.deps, RoundKind.COFFEE)
+    coffee.clock.advance(days=7, minutes=31)  # Monday 30 November 10:01: halfway to the next round
+    run_due_rounds(coffee.deps)
+    run_due_rounds(coffee.deps)
+
+    checkins = group_posts(coffee, "Halfway to the next round")
+    assert len(checkins) == 10
+    first = checkins[0]
+    members = sorted(group_dms(coffee)[first.args["channel"]])
+    group_id = [e for b in first.args["blocks"] for e in b.get("elements", [])][0]["value"]
+    outsider = next(user_id for user_id in PEOPLE if user_id not in members)
+
+    before = len(coffee.fake_slack.calls("response_url"))
+    where = (first.args["channel"], first.response["ts"])
+    coffee.slack.click(ids.CHECKIN_CHOICES["met"], outsider, group_id, message=where)
+    coffee.slack.click(ids.CHECKIN_CHOICES["met"], members[0], group_id, message=where)
+    answers = [call.args["text"] for call in coffee.fake_slack.wait_for("response_url", count=before + 2)[before:]]
+    assert any("isn't yours to answer" in text for text in answers)
+    assert any(f"<@{members[0]}> answered: *We met*" in text for text in answers)
+
+
+def test_three_introductions_left_unanswered_pause_a_member_kindly(coffee):
+    for _ in range(3):
+        run_rounds_now(coffee.deps, RoundKind.COFFEE)
+        coffee.clock.advance(days=7, minutes=31)
+        run_due_rounds(coffee.deps)  # the check-ins go out; nobody answers
+        coffee.clock.advance(days=7, minutes=-31)
+
+    [run] = run_rounds_now(coffee.deps, RoundKind.COFFEE)
+
+    assert set(run.paused) == set(PEOPLE) and run.groups == 0
+    told = dms_to(coffee, "U001")[-1].args["text"]
+    assert "paused your coffee chats" in told and "/mentor resume" in told
+    assert "Welcome back" in say(coffee, "resume", "U001")["text"]
+
+
+def test_someone_nobody_can_be_paired_with_is_told_so(mentor):
+    say(mentor, "join coffee", "UALONE")
+
+    [run] = run_rounds_now(mentor.deps, RoundKind.COFFEE)
+
+    assert run.unmatched == ("UALONE",)
+    assert "couldn't find anyone to pair you with" in dms_to(mentor, "UALONE")[-1].args["text"]
 
 
 def test_run_round_from_the_command_line(fake_slack, sqlite_url, tmp_path):

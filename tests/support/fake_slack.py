@@ -12,6 +12,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from slack_sdk.errors import SlackObjectFormationError
@@ -51,11 +52,14 @@ class FakeSlack:
     oauth_codes: dict[str, Installation] = field(default_factory=dict)
     # method -> Slack error code it answers with, for testing how the app copes
     errors: dict[str, str] = field(default_factory=dict)
+    # What the bot token was granted: the manifest's bot scopes, as an install would give.
+    scopes: frozenset[str] = field(default_factory=lambda: manifest_scopes())
 
     def __post_init__(self):
         self._calls: list[Call] = []
         # channel -> messages posted there, oldest first, as conversations.history shows them
         self.history: dict[str, list[dict]] = {}
+        self.missing_scopes: list[tuple[str, str]] = []
         self.invalid_payloads: list[tuple[str, str]] = []
         self._changed = threading.Condition()
         self._ids = itertools.count(1)
@@ -122,6 +126,10 @@ class FakeSlack:
             return {"ok": False, "error": "invalid_auth"}
         if method in self.errors:
             return {"ok": False, "error": self.errors[method]}
+        needed = _scope_needed(method, args)
+        if needed and needed not in self.scopes:
+            self.missing_scopes.append((method, needed))
+            return {"ok": False, "error": "missing_scope", "needed": needed}
         problem = self._invalid_payload(method, args)
         if problem:
             self.invalid_payloads.append((method, problem))
@@ -201,9 +209,29 @@ class FakeSlack:
                     return "more than 50 blocks in a message"
                 for block in parsed:
                     block.to_dict()
+                for block in blocks:
+                    action_ids = [element.get("action_id") for element in block.get("elements", []) if "action_id" in element]
+                    if len(action_ids) != len(set(action_ids)):
+                        return f"duplicate action_id in one block: {action_ids}"
         except (SlackObjectFormationError, TypeError, ValueError, KeyError) as error:
             return f"{type(error).__name__}: {error}"
         return None
+
+
+def manifest_scopes() -> frozenset[str]:
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml").read_text())
+    return frozenset(manifest["oauth_config"]["scopes"]["bot"])
+
+
+def _scope_needed(method: str, args: dict) -> str | None:
+    """The bot scope Slack wants for the calls the app makes (the ones that need one)."""
+    if method == "conversations.open":
+        return "mpim:write" if "," in (args.get("users") or "") else "im:write"
+    if method == "conversations.history":
+        return "im:history" if str(args.get("channel", "")).count("U") <= 1 else "mpim:history"
+    return {"chat.postMessage": "chat:write", "chat.update": "chat:write", "users.info": "users:read"}.get(method)
 
 
 def default_user(user_id: str, team_id: str) -> dict:

@@ -74,7 +74,10 @@ def expected_shape(n):
 
 
 def everyone_once(members, result):
-    return sorted(user_id for group in result.groups for user_id in group.members) == sorted(m.user_id for m in members)
+    """Each member is in exactly one group, or reported unmatched (told so) when the hard
+    rules leave nobody they may meet."""
+    placed = [user_id for group in result.groups for user_id in group.members] + list(result.unmatched)
+    return sorted(placed) == sorted(m.user_id for m in members)
 
 
 # --- coffee chats: properties ---------------------------------------------------------------------
@@ -308,3 +311,16 @@ def test_an_odd_round_puts_the_same_member_in_the_trio_every_time():
     rounds = {tuple(group.members for group in pair_members(members).groups) for _ in range(60)}
 
     assert len(rounds) == 1
+
+
+def test_reverse_mentoring_pairs_as_many_as_it_can_before_the_best_scores():
+    members = [
+        Member("J1", offers=frozenset("abc"), wants=frozenset("xyz"), career_stage="early"),
+        Member("J2", offers=frozenset("a"), career_stage="early"),
+        Member("S1", offers=frozenset("xyz"), wants=frozenset("abc"), career_stage="senior"),
+        Member("S2", wants=frozenset("b"), career_stage="executive"),
+    ]
+
+    result = pair_reverse(members)
+
+    assert [group.members for group in result.groups] == [("J1", "S2"), ("J2", "S1")] and result.unmatched == ()
