@@ -85,7 +85,15 @@ SKIP_ROUND = "round_skip"  # value: "<kind>:<YYYY-MM-DD>" (the day-before notice
 UNSKIP_ROUND = "round_unskip"  # value: as SKIP_ROUND
 # The halfway check-in in a group DM; value: the group's id.
 CHECKIN_CHOICES = {"met": "checkin_met", "scheduled": "checkin_scheduled", "not_this_time": "checkin_not_this_time"}
-ROUND_ACTIONS = (JOIN_ROUND, LEAVE_ROUND, PAUSE_ROUNDS, RESUME_ROUNDS, SKIP_ROUND, UNSKIP_ROUND, *CHECKIN_CHOICES.values())
+# Month end of reverse mentoring, to each side; value: the group's id.
+LEARNED_CHOICES = {
+    "a_lot": "learned_a_lot", "something": "learned_something", "not_much": "learned_not_much",
+    "did_not_meet": "learned_did_not_meet",
+}
+ROUND_ACTIONS = (
+    JOIN_ROUND, LEAVE_ROUND, PAUSE_ROUNDS, RESUME_ROUNDS, SKIP_ROUND, UNSKIP_ROUND,
+    *CHECKIN_CHOICES.values(), *LEARNED_CHOICES.values(),
+)
 
 ACTIONS = (*ASK_ACTIONS, *FOLLOWUP_ACTIONS, *ROUND_ACTIONS)
 VIEWS = (*ASK_VIEWS, FOLLOWUP_NOTE_VIEW, FOLLOWUP_REPLY_VIEW)

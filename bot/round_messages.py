@@ -5,6 +5,7 @@ from datetime import date
 from bot import blocks
 from bot.ids import (
     CHECKIN_CHOICES,
+    LEARNED_CHOICES,
     JOIN_ROUND,
     LEAVE_ROUND,
     PAUSE_ROUNDS,
@@ -13,7 +14,7 @@ from bot.ids import (
     SLASH_COMMAND,
     UNSKIP_ROUND,
 )
-from bot.rounds import PAUSED_UNTIL_RESUMED, QUIET_INTROS, CheckinOutcome, Introduction, Membership, RoundKind
+from bot.rounds import PAUSED_UNTIL_RESUMED, QUIET_INTROS, CheckinOutcome, Introduction, Learned, Membership, RoundKind
 from bot.text import escape_mrkdwn, shown
 
 OBJECTIVES_SHOWN = 300
@@ -152,3 +153,19 @@ def unmatched(kind: RoundKind) -> dict:
             f"available. You stay in for the next one (`{SLASH_COMMAND} profile` shows who you'd rather not meet)."
         )
     return blocks.message(text)
+
+
+def what_did_you_learn(group_id: int, user_id: str, members: tuple[str, ...], learned: str | None = None) -> dict:
+    """Month end of reverse mentoring, to one side of the pair."""
+    others = tuple(member for member in members if member != user_id)
+    if learned is not None:
+        return blocks.message(f"Thanks! You learned: *{Learned(learned).label}*. It helps the program see what works.")
+    text = f"This month you were paired with {_people(others) if len(others) > 1 else f'<@{others[0]}>'} for reverse mentoring. What did you learn?"
+    return blocks.message(
+        text,
+        blocks.section(text),
+        blocks.actions(
+            *(blocks.button(Learned(value).label, action_id, value=str(group_id)) for value, action_id in LEARNED_CHOICES.items())
+        ),
+        blocks.context("Only totals reach the program's admins, never who said what."),
+    )

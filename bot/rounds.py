@@ -132,6 +132,31 @@ class CheckinOutcome(str, Enum):
 QUIET_INTROS = 3  # introductions in a row left without any answer before Mentor pauses someone
 
 
+class Learned(str, Enum):
+    """What one side of a reverse-mentoring pair says they learned, asked at month end."""
+
+    A_LOT = "a_lot"
+    SOMETHING = "something"
+    NOT_MUCH = "not_much"
+    DID_NOT_MEET = "did_not_meet"
+
+    @property
+    def label(self) -> str:
+        return {"a_lot": "A lot", "something": "Something", "not_much": "Not much", "did_not_meet": "We didn't meet"}[self.value]
+
+
+def month_end_due(now: datetime, schedule: Schedule) -> date | None:
+    """On the last weekday of a month, from the round hour on: the first day of that month,
+    whose reverse-mentoring pairs are asked what they learned."""
+    today = _local_day(now, schedule)
+    last = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    while last.weekday() >= 5:
+        last -= timedelta(days=1)
+    if today != last or not _slot(today, schedule) <= now < _slot(today, schedule) + LATE_START:
+        return None
+    return today.replace(day=1)
+
+
 def due_round(kind: RoundKind, now: datetime, schedule: Schedule) -> date | None:
     """The date of a round that should have started by `now` (and not long before)."""
     for days_back in range(2):

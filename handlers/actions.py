@@ -404,3 +404,22 @@ def register_rounds(app: App, deps: Deps) -> None:
 
     for value, action_id in ids.CHECKIN_CHOICES.items():
         register_checkin(rounds.CheckinOutcome(value), action_id)
+
+    def register_learned(learned: rounds.Learned, action_id: str) -> None:
+        @app.action(action_id)
+        def handle_learned(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+            ack()
+            team_id, user_id = workspace_of(context), context.user_id
+
+            def use_case(repositories: Repositories) -> dict:
+                group_id = _row_id(action.get("value"), InvalidInput("That question isn't yours to answer."))
+                if not repositories.rounds.answer_learned(team_id, group_id, user_id, learned, deps.clock()):
+                    raise InvalidInput("That question isn't yours to answer.")
+                return round_messages.what_did_you_learn(group_id, user_id, (), learned.value)
+
+            reply = run_use_case(deps, body, respond, client, use_case)
+            if reply is not None:
+                answer(body, respond, reply, replace=True)
+
+    for value, action_id in ids.LEARNED_CHOICES.items():
+        register_learned(rounds.Learned(value), action_id)

@@ -67,9 +67,13 @@ def _render_round(deps: Deps, claim: Claimed) -> tuple[dict, str] | None:
         rounds = repositories.rounds
         if claim.subject.startswith(GROUP_SUBJECT):
             group_id = int(claim.subject.removeprefix(GROUP_SUBJECT))
-            if claim.purpose == "checkin":
+            if claim.purpose in ("checkin", "learned"):
                 answer = rounds.checkin_answer(claim.team_id, group_id)
-                return (round_messages.checkin(group_id, *answer), claim.recipient) if answer is not None else None
+                if answer is None:
+                    return None
+                if claim.purpose == "learned":
+                    return round_messages.what_did_you_learn(group_id, claim.recipient, answer[0]), claim.recipient
+                return round_messages.checkin(group_id, *answer), claim.recipient
             intro = rounds.introduction(claim.team_id, group_id)  # without anyone who left meanwhile
             return (round_messages.introduction(intro), ",".join(intro.group.members)) if intro is not None else None
         if claim.subject.startswith(UNMATCHED_SUBJECT):

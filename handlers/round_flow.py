@@ -42,7 +42,7 @@ def run_rounds_now(deps: Deps, kind: RoundKind, team_id: str | None = None) -> l
 
 def run_due_rounds(deps: Deps) -> int:
     """The scheduler's job: the day-before notices, every round whose time has come and
-    that is not recorded yet, and the halfway check-ins. Several processes may run it at
+    that is not recorded yet, the halfway check-ins and reverse mentoring's month end. Several processes may run it at
     once: the database keeps one round per date and one DM per member and purpose."""
     started = 0
     now = deps.clock()
@@ -51,6 +51,9 @@ def run_due_rounds(deps: Deps) -> int:
         notice_day = rounds.notice_due(kind, now, schedule)
         if notice_day is not None:
             _each_workspace(deps, kind, lambda repository, team_id: repository.queue_notices(team_id, kind, notice_day, now))
+    month = rounds.month_end_due(now, schedule)
+    if month is not None:
+        _each_workspace(deps, RoundKind.REVERSE, lambda repository, team_id: repository.queue_month_end(team_id, month, now))
     checkin_day = rounds.checkin_due(now, schedule)
     if checkin_day is not None:
         _each_workspace(deps, RoundKind.COFFEE, lambda repository, team_id: repository.queue_checkins(team_id, checkin_day, now))

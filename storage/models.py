@@ -293,3 +293,17 @@ class RoundSkip(Base):
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     held_on: Mapped[date] = mapped_column(Date, primary_key=True)
     user_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+
+
+class ReverseLearning(Base):
+    """At month end, what one side of a reverse-mentoring pair said they learned (a level only)."""
+
+    __tablename__ = "reverse_learnings"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("round_groups.id", ondelete="CASCADE", name="fk_reverse_learnings_group"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    learned: Mapped[str] = mapped_column(String(16))
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.matching import Member
 from bot.profile import DEFAULT_CAPACITY
-from bot.rounds import PAUSED_UNTIL_RESUMED, CheckinOutcome, Introduction, Membership, PlannedGroup, RoundKind
+from bot.rounds import PAUSED_UNTIL_RESUMED, CheckinOutcome, Introduction, Learned, Membership, PlannedGroup, RoundKind
 from bot.skills import SkillKind
 from storage import models
 from storage.repositories import insert_ignoring_duplicates
@@ -315,6 +315,37 @@ class RoundRepository:
             )
         ).all()
         return sum(self._queue(team_id, f"{GROUP_SUBJECT}{group_id}", [members], "checkin", now) for group_id, members in groups)
+
+    def queue_month_end(self, team_id: str, month: date, now: datetime) -> int:
+        """"What did you learn?" to each member of the reverse pairs of rounds held in `month`
+        (its first day) up to now, once."""
+        groups = self.session.execute(
+            select(models.RoundGroup.id, models.RoundGroup.members)
+            .join(models.Round, models.Round.id == models.RoundGroup.round_id)
+            .where(
+                models.Round.team_id == team_id,
+                models.Round.kind == RoundKind.REVERSE.value,
+                models.Round.held_on >= month,
+                models.Round.held_on <= now.date(),
+            )
+        ).all()
+        return sum(self._queue(team_id, f"{GROUP_SUBJECT}{group_id}", members.split(","), "learned", now) for group_id, members in groups)
+
+    def answer_learned(self, team_id: str, group_id: int, user_id: str, learned: Learned, now: datetime) -> bool:
+        """Record (or change) what this member learned; False if they are not in the pair."""
+        row = self.session.get(models.RoundGroup, group_id)
+        if row is None or row.team_id != team_id or user_id not in row.members.split(","):
+            return False
+        self.session.execute(
+            delete(models.ReverseLearning).where(
+                models.ReverseLearning.group_id == group_id, models.ReverseLearning.user_id == user_id
+            )
+        )
+        self.session.add(
+            models.ReverseLearning(group_id=group_id, user_id=user_id, team_id=team_id, learned=learned.value, answered_at=now)
+        )
+        self.session.flush()
+        return True
 
     def answer_checkin(self, team_id: str, group_id: int, user_id: str, outcome: CheckinOutcome, now: datetime) -> bool:
         """Record the group's answer; False if this member is not in the group (ids from Slack are untrusted)."""

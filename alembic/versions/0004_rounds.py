@@ -1,5 +1,5 @@
 """Rounds: coffee chats and reverse mentoring, who opted in, who is never to be paired,
-who skips a round, and how each group's check-in was answered.
+who skips a round, how each group's check-in was answered, and what reverse pairs learned.
 
 Revision ID: 0004
 Revises: 0003
@@ -62,7 +62,19 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "reverse_learnings",
+        sa.Column("group_id", sa.Integer(), primary_key=True),
+        sa.Column("user_id", SLACK_ID, primary_key=True),
+        sa.Column("team_id", SLACK_ID, nullable=False),
+        sa.Column("learned", sa.String(16), nullable=False),
+        sa.Column("answered_at", UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["group_id"], ["round_groups.id"], ondelete="CASCADE", name="fk_reverse_learnings_group"),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("reverse_learnings")
     op.drop_table("round_skips")
     op.drop_table("round_groups")
     op.drop_table("rounds")

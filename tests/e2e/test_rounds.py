@@ -144,7 +144,8 @@ def test_join_leave_pause_and_resume_answer_privately_and_show_on_home(mentor):
     assert "You're in coffee chats and reverse mentoring." in home
 
 
-def test_reverse_mentoring_pairs_a_junior_teaching_a_senior_what_they_want(mentor):
+def reverse_pair(mentor) -> None:
+    """UJUN (early career) offers TikTok, which USEN (executive) wants; UMID (mid-career) too."""
     for user_id, stage, offers, wants in (
         ("UJUN", "early", "TikTok, Python", "Negotiation"),
         ("USEN", "executive", "Negotiation", "TikTok"),
@@ -158,12 +159,36 @@ def test_reverse_mentoring_pairs_a_junior_teaching_a_senior_what_they_want(mento
         mentor.slack.submit_view(ids.PROFILE_VIEW, values, user_id=user_id)
         say(mentor, "join reverse", user_id)
 
+
+def test_reverse_mentoring_pairs_a_junior_teaching_a_senior_what_they_want(mentor):
+    reverse_pair(mentor)
+
     [run] = run_rounds_now(mentor.deps, RoundKind.REVERSE)
 
     [intro] = intros(mentor)
     assert groups_of(mentor, [intro]) == [frozenset({"UJUN", "USEN"})] and run.unmatched == ("UMID",)
     text = str(intro.args["blocks"])
     assert "<@UJUN> teaches <@USEN> *TikTok*" in text and "<@USEN> can help <@UJUN> with *Negotiation*" in text
+
+
+def test_at_month_end_each_side_of_a_reverse_pair_says_what_they_learned(mentor):
+    reverse_pair(mentor)
+    run_rounds_now(mentor.deps, RoundKind.REVERSE)
+    mentor.clock.advance(days=7, minutes=31)  # Monday 30 November 10:01, the month's last weekday
+    run_due_rounds(mentor.deps)
+    run_due_rounds(mentor.deps)
+
+    asked = {user_id: [c for c in dms_to(mentor, user_id) if "What did you learn" in c.args["text"]] for user_id in ("UJUN", "USEN")}
+    [to_junior], [to_senior] = asked["UJUN"], asked["USEN"]  # once each, though the job ran twice
+    assert "paired with <@USEN> for reverse mentoring. What did you learn?" in to_junior.args["text"]
+    assert "paired with <@UJUN>" in to_senior.args["text"]
+    group_id = [e for b in to_senior.args["blocks"] for e in b.get("elements", []) if "value" in e][0]["value"]
+
+    before = len(mentor.fake_slack.calls("response_url"))
+    mentor.slack.click(ids.LEARNED_CHOICES["a_lot"], "USEN", group_id, message=("DUSEN", to_senior.response["ts"]))
+    mentor.slack.click(ids.LEARNED_CHOICES["a_lot"], "UMID", group_id, message=("DUMID", "1.0"))
+    answers = [call.args["text"] for call in mentor.fake_slack.wait_for("response_url", count=before + 2)[before:]]
+    assert any("You learned: *A lot*" in text for text in answers) and any("isn't yours" in text for text in answers)
 
 
 def test_the_scheduler_runs_coffee_on_its_day_once(coffee):
