@@ -18,7 +18,10 @@ is matched among the leftovers on full scores (cooldown pairs allowed there), an
 odd member joins the group where they add the most: one trio, nobody dropped.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
+from itertools import combinations
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,6 +45,7 @@ BASE = 20.0  # every allowed pair is worth more than nobody: the matching groups
 COOLDOWN_FALLBACK = -1000.0
 FORBIDDEN = -np.inf
 BLOCK_ROWS = 1024
+THREADS = 2
 WEIGHT_SCALE = 100  # rustworkx wants integer weights: scores to 1/100 of a point
 
 EARLY = "early"
@@ -109,6 +113,7 @@ class _Index:
     person_kinds: int  # how many such ids there are
     skill_points: dict[bool, np.ndarray]  # _skill_points, for coffee (False) and reverse (True)
     people_points: np.ndarray
+    same_team: tuple[np.ndarray, np.ndarray]  # both orientations of every pair in one team
     juniors: np.ndarray
     seniors: np.ndarray
     position: dict[str, int] = field(default_factory=dict)
@@ -161,11 +166,19 @@ def _index(members: list[Member]) -> _Index:
         person_kinds=2 * (len(offsets) + 1),
         skill_points={reverse: _skill_points(reverse) for reverse in (False, True)},
         people_points=np.zeros(0, dtype=np.int16),
+        same_team=(np.empty(0, np.int64), np.empty(0, np.int64)),
         juniors=np.array([m.career_stage == EARLY for m in members]),
         seniors=np.array([m.career_stage in SENIOR_STAGES for m in members]),
         position={m.user_id: i for i, m in enumerate(members)},
     )
     index.people_points = _people_points(index)
+    by_team: dict[str, list[str]] = defaultdict(list)
+    for member in members:
+        if member.team:
+            by_team[member.team].append(member.user_id)
+    index.same_team = _pairs(index, (pair for people in by_team.values() for pair in combinations(people, 2)))
+    if index.person_kinds**2 > np.iinfo(np.int16).max:
+        raise ValueError("too many distinct UTC offsets for the int16 people table")
     return index
 
 
@@ -210,9 +223,7 @@ def _terms(index: _Index, teach: np.ndarray, taught: np.ndarray, i: np.ndarray, 
     cell = np.minimum(teach, cap).astype(np.int16) * (cap + 1) + np.minimum(taught, cap)
     # Two small tables, two gathers: one index over both would overflow int16.
     score = index.skill_points[reverse][cell]
-    score += index.people_points[index.people_ids[i].astype(np.int32) * index.person_kinds + index.people_ids[j]]
-    same_team = (index.teams[i] == index.teams[j]) & (index.teams[i] > 0)
-    score -= np.int16(DIFFERENT_TEAMS) * same_team
+    score += index.people_points[index.people_ids[i] * index.person_kinds + index.people_ids[j]]
     if index.any_situations:
         score += np.int16(SHARED_SITUATION) * ((index.situations[i] & index.situations[j]) != 0)
     score[np.broadcast_to(i == j, score.shape)] = NEVER
@@ -226,14 +237,20 @@ def _block_scores(index: _Index, rows: np.ndarray, reverse: bool) -> np.ndarray:
     teach = (index.offers[rows] @ index.wants.T).toarray()  # what each row can teach each column
     taught = (index.wants[rows] @ index.offers.T).toarray()  # what each column can teach each row
     everyone = np.arange(len(index.members))
-    return _terms(index, teach, taught, rows[:, None], everyone[None, :], reverse)
+    score = _terms(index, teach, taught, rows[:, None], everyone[None, :], reverse)
+    # The table gave every pair with teams the bonus for different ones; take it back from
+    # the few in the same team (a sparse list, not a comparison over the whole block).
+    _apply_pairs(score, rows, index.same_team, np.int16(-DIFFERENT_TEAMS), add=True)
+    return score
 
 
 def _pair_scores(index: _Index, i: np.ndarray, j: np.ndarray, reverse: bool = False) -> np.ndarray:
     """Scores of the pairs (i[k], j[k]), without history, as floats (-inf: forbidden)."""
     teach = np.asarray(index.offers[i].multiply(index.wants[j]).sum(axis=1)).ravel()
     taught = np.asarray(index.wants[i].multiply(index.offers[j]).sum(axis=1)).ravel()
-    score = _terms(index, teach, taught, i, j, reverse).astype(np.float64)
+    score = _terms(index, teach, taught, i, j, reverse)
+    score -= np.int16(DIFFERENT_TEAMS) * ((index.teams[i] == index.teams[j]) & (index.teams[i] > 0))
+    score = score.astype(np.float64)
     score[score <= NEVER] = FORBIDDEN
     return score
 
@@ -256,34 +273,44 @@ def _history_terms(
     return terms
 
 
-def _apply_pairs(score: np.ndarray, where: np.ndarray, pairs: tuple[np.ndarray, np.ndarray], value, add: bool) -> None:
-    """Set (or add) `value` at the pairs whose first member is a row of this block;
-    `where[member]` is that member's row in the block, or -1."""
+def _apply_pairs(score: np.ndarray, rows: np.ndarray, pairs: tuple[np.ndarray, np.ndarray], value, add: bool) -> None:
+    """Set (or add) `value` at the pairs whose first member is one of the block's `rows`
+    (sorted): row positions found by binary search, so blocks can be scored in parallel."""
     left, right = pairs
-    rows = where[left] if len(left) else left
-    inside = rows >= 0
-    r, c = rows[inside], right[inside]
+    if not len(left):
+        return
+    at = np.minimum(np.searchsorted(rows, left), len(rows) - 1)
+    inside = rows[at] == left
+    r, c = at[inside], right[inside]
     if add:
         np.add.at(score, (r, c), value)
     else:
         score[r, c] = value
 
 
-def _scored_blocks(index: _Index, rows: np.ndarray, history: dict[frozenset[str], int], settings: MatchSettings, reverse: bool):
-    """Blocks (rows, scores) of `rows` against everyone, with the hard rules and history applied."""
+def _scored_blocks(
+    index: _Index, rows: np.ndarray, history: dict[frozenset[str], int], settings: MatchSettings, reverse: bool, then=None
+):
+    """Blocks (rows, scores) of `rows` (sorted) against everyone, with the hard rules and
+    history applied, or `then` of them; blocks are scored on THREADS threads (NumPy's and
+    scipy's kernels let go of the GIL)."""
     never = _pairs(index, ((m.user_id, other) for m in index.members for other in m.never))
     recent = _pairs(index, (tuple(pair) for pair, ago in history.items() if ago < settings.cooldown_rounds))
     older = _pairs(index, (tuple(pair) for pair, ago in history.items() if ago >= settings.cooldown_rounds))
-    where = np.full(len(index.members), -1, dtype=np.int64)
-    for start in range(0, len(rows), BLOCK_ROWS):
-        block = rows[start : start + BLOCK_ROWS]
-        score = _block_scores(index, block, reverse)
-        where[block] = np.arange(len(block))
-        _apply_pairs(score, where, older, np.int16(MET_BEFORE), add=True)
-        _apply_pairs(score, where, recent, NEVER, add=False)
-        _apply_pairs(score, where, never, NEVER, add=False)
-        where[block] = -1
-        yield block, score
+
+    def score(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        scores = _block_scores(index, block, reverse)
+        _apply_pairs(scores, block, older, np.int16(MET_BEFORE), add=True)
+        _apply_pairs(scores, block, recent, NEVER, add=False)
+        _apply_pairs(scores, block, never, NEVER, add=False)
+        return then((block, scores)) if then else (block, scores)
+
+    blocks_of_rows = [rows[start : start + BLOCK_ROWS] for start in range(0, len(rows), BLOCK_ROWS)]
+    if len(blocks_of_rows) == 1:
+        yield score(blocks_of_rows[0])
+        return
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        yield from pool.map(score, blocks_of_rows)
 
 
 def candidate_graph(
@@ -293,15 +320,20 @@ def candidate_graph(
     n = len(index.members)
     k = min(settings.candidates_per_member, n - 1)
     lefts, rights, weights = [], [], []
-    for block, score in _scored_blocks(index, np.arange(n), history, settings, reverse=False):
+    def best_of(scored: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        block, score = scored
         # Ranked in int8 (faster to partition; every allowed score fits, forbidden ones sink).
         ranked = np.clip(score, -127, 127).astype(np.int8)
         best = np.argpartition(-ranked, k - 1, axis=1)[:, :k]
         chosen = np.take_along_axis(score, best, axis=1)
         keep = chosen > NEVER
-        lefts.append(np.broadcast_to(block[:, None], best.shape)[keep])
-        rights.append(best[keep])
-        weights.append(chosen[keep])
+        return np.broadcast_to(block[:, None], best.shape)[keep], best[keep], chosen[keep]
+
+    blocks = _scored_blocks(index, np.arange(n), history, settings, reverse=False, then=best_of)
+    for block_left, block_right, block_weight in blocks:
+        lefts.append(block_left)
+        rights.append(block_right)
+        weights.append(block_weight)
     left, right, weight = np.concatenate(lefts), np.concatenate(rights), np.concatenate(weights)
     low, high = np.minimum(left, right), np.maximum(left, right)
     _, unique = np.unique(low.astype(np.int64) * n + high, return_index=True)
@@ -356,14 +388,15 @@ def _doubled(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray) ->
     costs = np.concatenate([top - weight, top - weight, np.full(n, top)])
     graph = sparse.csr_matrix((costs, (rows, cols)), shape=(n, n))
     _, successor = min_weight_full_bipartite_matching(graph)
-    edge_weight = dict(zip(zip(left.tolist(), right.tolist()), weight.tolist()))
-
-    def w(a: int, b: int) -> float:
-        return edge_weight[(a, b) if a < b else (b, a)]
-
-    bound = sum(w(i, int(successor[i])) for i in range(n) if successor[i] != i) / 2
-    pairs, seen = [], np.zeros(n, dtype=bool)
-    for start in range(n):
+    everyone = np.arange(n)
+    taken = successor != everyone
+    bound = float((top - np.asarray(graph[everyone[taken], successor[taken]]).ravel()).sum()) / 2
+    # Most cycles are two members choosing each other: a pair, found without a loop.
+    mutual = taken & (successor[successor] == everyone) & (everyone < successor)
+    pairs = list(zip(everyone[mutual].tolist(), successor[mutual].tolist()))
+    seen = ~taken | mutual | mutual[successor]
+    edge_weight = None
+    for start in np.flatnonzero(~seen).tolist():
         if seen[start]:
             continue
         cycle, node = [], start
@@ -371,12 +404,9 @@ def _doubled(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray) ->
             seen[node] = True
             cycle.append(node)
             node = int(successor[node])
-        if len(cycle) < 2:
-            continue
-        if len(cycle) == 2:
-            pairs.append((min(cycle), max(cycle)))
-            continue
-        edges = [w(cycle[i], cycle[(i + 1) % len(cycle)]) for i in range(len(cycle))]
+        if edge_weight is None:  # only for the longer cycles, which are few
+            edge_weight = dict(zip(zip(left.tolist(), right.tolist()), weight.tolist()))
+        edges = [edge_weight[tuple(sorted((cycle[i], cycle[(i + 1) % len(cycle)])))] for i in range(len(cycle))]
         for e in _cycle_matching(edges):
             a, b = cycle[e], cycle[(e + 1) % len(cycle)]
             pairs.append((min(a, b), max(a, b)))
