@@ -91,7 +91,7 @@ def is_round_day(kind: RoundKind, day: date, schedule: Schedule) -> bool:
     return day == first  # reverse: the first weekday of the month
 
 
-def _local_day(moment: datetime, schedule: Schedule) -> date:
+def local_day(moment: datetime, schedule: Schedule) -> date:
     return moment.astimezone(schedule.zone or timezone.utc).date()
 
 
@@ -99,7 +99,7 @@ def notice_due(kind: RoundKind, now: datetime, schedule: Schedule) -> date | Non
     """The date of the next round when its members should hear about it now: from the
     same hour the day before until it starts."""
     for ahead in (0, 1):
-        day = _local_day(now + timedelta(days=ahead), schedule)
+        day = local_day(now + timedelta(days=ahead), schedule)
         if is_round_day(kind, day, schedule) and _slot(day, schedule) - timedelta(days=1) <= now < _slot(day, schedule):
             return day
     return None
@@ -112,7 +112,7 @@ def checkin_after(schedule: Schedule) -> timedelta:
 
 def checkin_due(now: datetime, schedule: Schedule) -> date | None:
     """The date of the coffee round whose groups should be asked "Did you meet?" now."""
-    day = _local_day(now - checkin_after(schedule), schedule)
+    day = local_day(now - checkin_after(schedule), schedule)
     start = _slot(day, schedule) + checkin_after(schedule)
     if is_round_day(RoundKind.COFFEE, day, schedule) and start <= now < start + LATE_START:
         return day
@@ -148,7 +148,7 @@ class Learned(str, Enum):
 def month_end_due(now: datetime, schedule: Schedule) -> date | None:
     """On the last weekday of a month, from the round hour on: the first day of that month,
     whose reverse-mentoring pairs are asked what they learned."""
-    today = _local_day(now, schedule)
+    today = local_day(now, schedule)
     last = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     while last.weekday() >= 5:
         last -= timedelta(days=1)

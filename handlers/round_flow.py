@@ -3,14 +3,12 @@ job). A round is recorded, with its introductions queued, before any DM goes out
 outbox then sends each introduction once."""
 
 import logging
-from collections.abc import Callable
 from datetime import date
 
 from bot import rounds
-from bot.rounds import RoundKind, RoundRun, Schedule
+from bot.rounds import RoundKind, RoundRun
 from handlers import outbox
 from handlers.deps import Deps
-from storage.rounds import RoundRepository
 
 logger = logging.getLogger(__name__)
 
@@ -30,53 +28,53 @@ def run_round(deps: Deps, team_id: str, kind: RoundKind, held_on: date) -> Round
 
 
 def run_rounds_now(deps: Deps, kind: RoundKind, team_id: str | None = None) -> list[RoundRun]:
-    """`python app.py run-round coffee|reverse [--team T…]`: today's round for every
-    workspace with members in it (or one), then the introductions."""
+    """`python app.py run-round coffee|reverse [--team T…]`: today's round (today in each
+    workspace's time zone) for every workspace with members in it, or one; then the
+    introductions."""
     with deps.store.transaction() as repositories:
         teams = [team_id] if team_id else repositories.rounds.teams_in(kind)
-    today = deps.clock().date()
-    runs = [run_round(deps, team, kind, today) for team in teams]
+        schedules = {team: repositories.rounds.schedule(team) for team in teams}
+    now = deps.clock()
+    runs = [run_round(deps, team, kind, rounds.local_day(now, schedules[team])) for team in teams]
     outbox.drain(deps)
     return runs
 
 
 def run_due_rounds(deps: Deps) -> int:
-    """The scheduler's job: the day-before notices, every round whose time has come and
-    that is not recorded yet, the halfway check-ins and reverse mentoring's month end. Several processes may run it at
-    once: the database keeps one round per date and one DM per member and purpose."""
+    """The scheduler's job, for each workspace on its own schedule: the day-before notices,
+    every round whose time has come and that is not recorded yet, the halfway check-ins and
+    reverse mentoring's month end. Several processes may run it at once: the database keeps
+    one round per date and one DM per member and purpose. Returns the rounds started."""
+    with deps.store.transaction() as repositories:
+        teams = sorted({team for kind in RoundKind for team in repositories.rounds.teams_in(kind)})
     started = 0
-    now = deps.clock()
-    schedule = Schedule()
-    for kind in RoundKind:
-        notice_day = rounds.notice_due(kind, now, schedule)
-        if notice_day is not None:
-            _each_workspace(deps, kind, lambda repository, team_id: repository.queue_notices(team_id, kind, notice_day, now))
-    month = rounds.month_end_due(now, schedule)
-    if month is not None:
-        _each_workspace(deps, RoundKind.REVERSE, lambda repository, team_id: repository.queue_month_end(team_id, month, now))
-    checkin_day = rounds.checkin_due(now, schedule)
-    if checkin_day is not None:
-        _each_workspace(deps, RoundKind.COFFEE, lambda repository, team_id: repository.queue_checkins(team_id, checkin_day, now))
-    for kind in RoundKind:
-        held_on = rounds.due_round(kind, now, schedule)
-        if held_on is None:
-            continue
-        with deps.store.transaction() as repositories:
-            teams = repositories.rounds.teams_in(kind)
-        for team_id in teams:
-            try:
-                started += run_round(deps, team_id, kind, held_on).created
-            except Exception as error:  # noqa: BLE001 - one workspace's failure must not stop the others
-                logger.error("Round %s for %s failed: %s", kind.value, team_id, type(error).__name__, exc_info=error)
+    for team_id in teams:
+        try:
+            started += _run_due_for(deps, team_id)
+        except Exception as error:  # noqa: BLE001 - one workspace's failure must not stop the others
+            logger.error("Rounds of %s failed: %s", team_id, type(error).__name__, exc_info=error)
     outbox.drain(deps)
     return started
 
 
-
-def _each_workspace(deps: Deps, kind: RoundKind, work: Callable[[RoundRepository, str], object]) -> None:
-    """`work` for every workspace with members in `kind`, each in its own transaction."""
+def _run_due_for(deps: Deps, team_id: str) -> int:
+    now = deps.clock()
     with deps.store.transaction() as repositories:
-        teams = repositories.rounds.teams_in(kind)
-    for team_id in teams:
-        with deps.store.transaction() as repositories:
-            work(repositories.rounds, team_id)
+        repository = repositories.rounds
+        schedule = repository.schedule(team_id)
+        for kind in RoundKind:
+            notice_day = rounds.notice_due(kind, now, schedule)
+            if notice_day is not None:
+                repository.queue_notices(team_id, kind, notice_day, now)
+        month = rounds.month_end_due(now, schedule)
+        if month is not None:
+            repository.queue_month_end(team_id, month, now)
+        checkin_day = rounds.checkin_due(now, schedule)
+        if checkin_day is not None:
+            repository.queue_checkins(team_id, checkin_day, now)
+    started = 0
+    for kind in RoundKind:
+        held_on = rounds.due_round(kind, now, schedule)
+        if held_on is not None:
+            started += run_round(deps, team_id, kind, held_on).created
+    return started

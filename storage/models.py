@@ -173,6 +173,12 @@ class Workspace(Base):
 
     team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
     followup_days: Mapped[int] = mapped_column(Integer, default=7)
+    # Rounds: coffee every 1, 2 or 4 weeks on a weekday (0 = Monday); both kinds at an hour
+    # of the workspace's time zone (IANA name; None: UTC).
+    coffee_every_weeks: Mapped[int] = mapped_column(Integer, default=2)
+    coffee_weekday: Mapped[int] = mapped_column(Integer, default=0)
+    round_hour: Mapped[int] = mapped_column(Integer, default=10)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
 
 class FollowUp(Base):

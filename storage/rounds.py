@@ -9,7 +9,17 @@ from sqlalchemy.orm import Session
 
 from bot.matching import Member
 from bot.profile import DEFAULT_CAPACITY
-from bot.rounds import PAUSED_UNTIL_RESUMED, CheckinOutcome, Introduction, Learned, Membership, PlannedGroup, RoundKind
+from bot.followups import member_zone
+from bot.rounds import (
+    PAUSED_UNTIL_RESUMED,
+    CheckinOutcome,
+    Introduction,
+    Learned,
+    Membership,
+    PlannedGroup,
+    RoundKind,
+    Schedule,
+)
 from bot.skills import SkillKind
 from storage import models
 from storage.repositories import insert_ignoring_duplicates
@@ -420,6 +430,18 @@ class RoundRepository:
         if row is None or row.team_id != team_id:
             return None
         return tuple(row.members.split(",")), row.outcome, row.answered_by
+
+    def schedule(self, team_id: str) -> Schedule:
+        """When this workspace's rounds happen: its settings, or the defaults."""
+        row = self.session.get(models.Workspace, team_id)
+        if row is None:
+            return Schedule()
+        return Schedule(
+            every_weeks=row.coffee_every_weeks,
+            weekday=row.coffee_weekday,
+            hour=row.round_hour,
+            zone=member_zone(row.time_zone, None) if row.time_zone else None,
+        )
 
     def teams_in(self, kind: RoundKind) -> list[str]:
         """Workspaces with at least one member opted into `kind`."""

@@ -20,6 +20,11 @@ SLACK_ID = sa.String(32)
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("workspaces") as workspaces:
+        workspaces.add_column(sa.Column("coffee_every_weeks", sa.Integer(), nullable=False, server_default="2"))
+        workspaces.add_column(sa.Column("coffee_weekday", sa.Integer(), nullable=False, server_default="0"))
+        workspaces.add_column(sa.Column("round_hour", sa.Integer(), nullable=False, server_default="10"))
+        workspaces.add_column(sa.Column("time_zone", sa.String(64), nullable=True))
     with op.batch_alter_table("members") as members:
         members.add_column(sa.Column("in_coffee", sa.Boolean(), nullable=False, server_default=sa.false()))
         members.add_column(sa.Column("in_reverse", sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -79,6 +84,9 @@ def downgrade() -> None:
     op.drop_table("round_groups")
     op.drop_table("rounds")
     op.drop_table("never_pairs")
+    with op.batch_alter_table("workspaces") as workspaces:
+        for column in ("time_zone", "round_hour", "coffee_weekday", "coffee_every_weeks"):
+            workspaces.drop_column(column)
     with op.batch_alter_table("members") as members:
         members.drop_column("quiet_paused_on")
         members.drop_column("in_reverse")

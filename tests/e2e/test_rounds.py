@@ -294,3 +294,21 @@ def test_the_profile_modal_shows_and_changes_the_rounds_im_in(mentor):
     mentor.fake_slack.wait_for("views.publish")
 
     assert "You're in reverse mentoring." in say(mentor, "resume", "UANA")["text"]
+
+
+def test_each_workspace_runs_its_rounds_on_its_own_schedule(coffee):
+    from storage import models
+
+    with coffee.store.transaction() as repositories:  # what the admins' settings will write
+        repositories.session.add(
+            models.Workspace(
+                team_id="T0MENTOR", followup_days=7, coffee_every_weeks=1, coffee_weekday=2, round_hour=9,
+                time_zone="America/New_York",
+            )
+        )
+    coffee.clock.advance(minutes=31)  # Monday 10:01 UTC: the default slot, not this workspace's
+    assert run_due_rounds(coffee.deps) == 0
+
+    coffee.clock.advance(days=2, hours=3, minutes=59)  # Wednesday 14:00 UTC, 9:00 in New York
+    assert run_due_rounds(coffee.deps) == 1
+    assert len(intros(coffee)) == 10
