@@ -385,41 +385,44 @@ def register_rounds(app: App, deps: Deps) -> None:
         ack()
         skip(body, action, respond, client, context, skipped=False)
 
-    def register_checkin(outcome: rounds.CheckinOutcome, action_id: str) -> None:
+    def register_group_answer(action_id: str, record: Callable[[Repositories, str, int, str], dict | None]) -> None:
+        """A button of a group's check-in or of reverse mentoring's month end: `record` the
+        answer and return the message that replaces the question, or None when the member
+        is not in that group (values from Slack are untrusted)."""
+
         @app.action(action_id)
-        def handle_checkin(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        def handle_group_answer(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
             ack()
             team_id, user_id = workspace_of(context), context.user_id
-
-            def use_case(repositories: Repositories):
-                group_id = _row_id(action.get("value"), InvalidInput("That check-in isn't yours to answer."))
-                if not repositories.rounds.answer_checkin(team_id, group_id, user_id, outcome, deps.clock()):
-                    raise InvalidInput("That check-in isn't yours to answer.")
-                return repositories.rounds.checkin_answer(team_id, group_id), group_id
-
-            result = run_use_case(deps, body, respond, client, use_case)
-            if result is not None:
-                (members, said, by), group_id = result
-                answer(body, respond, round_messages.checkin(group_id, members, said, by), replace=True)
-
-    for value, action_id in ids.CHECKIN_CHOICES.items():
-        register_checkin(rounds.CheckinOutcome(value), action_id)
-
-    def register_learned(learned: rounds.Learned, action_id: str) -> None:
-        @app.action(action_id)
-        def handle_learned(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
-            ack()
-            team_id, user_id = workspace_of(context), context.user_id
+            refusal = InvalidInput("That question isn't yours to answer.")
 
             def use_case(repositories: Repositories) -> dict:
-                group_id = _row_id(action.get("value"), InvalidInput("That question isn't yours to answer."))
-                if not repositories.rounds.answer_learned(team_id, group_id, user_id, learned, deps.clock()):
-                    raise InvalidInput("That question isn't yours to answer.")
-                return round_messages.what_did_you_learn(group_id, user_id, (), learned.value)
+                reply = record(repositories, team_id, _row_id(action.get("value"), refusal), user_id)
+                if reply is None:
+                    raise refusal
+                return reply
 
             reply = run_use_case(deps, body, respond, client, use_case)
             if reply is not None:
                 answer(body, respond, reply, replace=True)
 
+    def checkin(outcome: rounds.CheckinOutcome):
+        def record(repositories: Repositories, team_id: str, group_id: int, user_id: str) -> dict | None:
+            if not repositories.rounds.answer_checkin(team_id, group_id, user_id, outcome, deps.clock()):
+                return None
+            return round_messages.checkin(group_id, *repositories.rounds.checkin_answer(team_id, group_id))
+
+        return record
+
+    def learned(level: rounds.Learned):
+        def record(repositories: Repositories, team_id: str, group_id: int, user_id: str) -> dict | None:
+            if not repositories.rounds.answer_learned(team_id, group_id, user_id, level, deps.clock()):
+                return None
+            return round_messages.what_did_you_learn(group_id, user_id, (), level.value)
+
+        return record
+
+    for value, action_id in ids.CHECKIN_CHOICES.items():
+        register_group_answer(action_id, checkin(rounds.CheckinOutcome(value)))
     for value, action_id in ids.LEARNED_CHOICES.items():
-        register_learned(rounds.Learned(value), action_id)
+        register_group_answer(action_id, learned(rounds.Learned(value)))

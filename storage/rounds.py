@@ -313,38 +313,40 @@ class RoundRepository:
             self.session.execute(delete(models.RoundSkip).filter_by(**key))
 
     # --- halfway: check-ins, and members who never answer ---------------------------------
-    def queue_checkins(self, team_id: str, held_on: date, now: datetime) -> int:
-        """"Did you meet?" in each group DM of that coffee round, once."""
-        groups = self.session.execute(
+    def _groups_held(self, team_id: str, kind: RoundKind, first: date, last: date) -> list[tuple[int, str]]:
+        """(id, members joined by commas) of the groups of `kind` rounds held from `first` to `last`."""
+        return self.session.execute(
             select(models.RoundGroup.id, models.RoundGroup.members)
             .join(models.Round, models.Round.id == models.RoundGroup.round_id)
             .where(
                 models.Round.team_id == team_id,
-                models.Round.kind == RoundKind.COFFEE.value,
-                models.Round.held_on == held_on,
+                models.Round.kind == kind.value,
+                models.Round.held_on >= first,
+                models.Round.held_on <= last,
             )
         ).all()
+
+    def queue_checkins(self, team_id: str, held_on: date, now: datetime) -> int:
+        """"Did you meet?" in each group DM of that coffee round, once."""
+        groups = self._groups_held(team_id, RoundKind.COFFEE, held_on, held_on)
         return sum(self._queue(team_id, f"{GROUP_SUBJECT}{group_id}", [members], "checkin", now) for group_id, members in groups)
 
     def queue_month_end(self, team_id: str, month: date, now: datetime) -> int:
         """"What did you learn?" to each member of the reverse pairs of rounds held in `month`
         (its first day) up to now, once."""
-        groups = self.session.execute(
-            select(models.RoundGroup.id, models.RoundGroup.members)
-            .join(models.Round, models.Round.id == models.RoundGroup.round_id)
-            .where(
-                models.Round.team_id == team_id,
-                models.Round.kind == RoundKind.REVERSE.value,
-                models.Round.held_on >= month,
-                models.Round.held_on <= now.date(),
-            )
-        ).all()
+        groups = self._groups_held(team_id, RoundKind.REVERSE, month, now.date())
         return sum(self._queue(team_id, f"{GROUP_SUBJECT}{group_id}", members.split(","), "learned", now) for group_id, members in groups)
+
+    def _group_with(self, team_id: str, group_id: int, user_id: str) -> models.RoundGroup | None:
+        """The group, if this member is in it: ids from Slack are untrusted."""
+        row = self.session.get(models.RoundGroup, group_id)
+        if row is None or row.team_id != team_id or user_id not in row.members.split(","):
+            return None
+        return row
 
     def answer_learned(self, team_id: str, group_id: int, user_id: str, learned: Learned, now: datetime) -> bool:
         """Record (or change) what this member learned; False if they are not in the pair."""
-        row = self.session.get(models.RoundGroup, group_id)
-        if row is None or row.team_id != team_id or user_id not in row.members.split(","):
+        if self._group_with(team_id, group_id, user_id) is None:
             return False
         self.session.execute(
             delete(models.ReverseLearning).where(
@@ -358,9 +360,9 @@ class RoundRepository:
         return True
 
     def answer_checkin(self, team_id: str, group_id: int, user_id: str, outcome: CheckinOutcome, now: datetime) -> bool:
-        """Record the group's answer; False if this member is not in the group (ids from Slack are untrusted)."""
-        row = self.session.get(models.RoundGroup, group_id)
-        if row is None or row.team_id != team_id or user_id not in row.members.split(","):
+        """Record the group's answer; False if this member is not in the group."""
+        row = self._group_with(team_id, group_id, user_id)
+        if row is None:
             return False
         row.outcome, row.answered_by, row.answered_at = outcome.value, user_id, now
         self.session.flush()
