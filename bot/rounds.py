@@ -69,7 +69,7 @@ def parse_pause(text: str, today: date) -> date:
 
 @dataclass(frozen=True)
 class Schedule:
-    """When a workspace's rounds happen (settings for admins come later: defaults for now)."""
+    """When a workspace's rounds happen: its settings, else these defaults."""
 
     every_weeks: int = 2  # coffee: 1, 2 or 4
     weekday: int = 0  # coffee: Monday

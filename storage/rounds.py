@@ -438,10 +438,11 @@ class RoundRepository:
         row = self.session.get(models.Workspace, team_id)
         if row is None:
             return Schedule()
-        return Schedule(
-            every_weeks=row.coffee_every_weeks,
-            weekday=row.coffee_weekday,
-            hour=row.round_hour,
+        default = Schedule()
+        return Schedule(  # a value out of range (the settings are admins' to validate) falls back
+            every_weeks=row.coffee_every_weeks if row.coffee_every_weeks in (1, 2, 4) else default.every_weeks,
+            weekday=row.coffee_weekday if 0 <= row.coffee_weekday <= 4 else default.weekday,
+            hour=row.round_hour if 0 <= row.round_hour <= 23 else default.hour,
             zone=member_zone(row.time_zone, None) if row.time_zone else None,
         )
 
