@@ -57,11 +57,15 @@ class RunningApp:
         self.slack = SlackSender(self.url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
 
     def settle(self) -> None:
-        """Wait for the listeners still running (those acknowledged, such as events), without
-        sleeping: new ones go to a fresh pool while the old one finishes."""
+        """Wait, without sleeping, for the listeners still running (those acknowledged, such
+        as events) and then for the work they handed to the background pool (such as a
+        drain of the outbox): new work goes to fresh pools while the old ones finish."""
         runner = self.bolt.listener_runner
         running, runner.listener_executor = runner.listener_executor, ThreadPoolExecutor(max_workers=8)
         running.shutdown(wait=True)
+        background = self.deps.background
+        object.__setattr__(self.deps, "background", ThreadPoolExecutor(max_workers=8))  # Deps is frozen
+        background.shutdown(wait=True)
 
     def stop(self) -> None:
         # Let listeners still running, then the work after acks they handed on, finish against the fakes.
