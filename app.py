@@ -2,6 +2,9 @@
 
     python app.py              serve Slack (Socket Mode with SLACK_APP_TOKEN, else HTTP on $PORT),
                                with the scheduler's jobs in the same process
+    python app.py --no-scheduler
+                               serve Slack only (web replicas, with one `scheduler` beside them)
+    python app.py scheduler    run the scheduler's jobs only (at start, then every 5 minutes)
     python app.py migrate      apply pending database migrations and exit
     python app.py expire-asks  widen or close the asks nobody accepted in time, once, and exit
     python app.py send-followups
@@ -20,7 +23,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from slack_bolt import App
@@ -58,8 +61,11 @@ HTTP_THREADS = 32
 OAUTH_STATE_SECONDS = 600
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 NOT_INSTALLED = "Mentor isn't installed in this workspace, or its installation was removed. Ask a workspace admin to install it."
-USAGE = "usage: python app.py [migrate | expire-asks | send-followups | run-round coffee|reverse [--team T…]]"
-COMMANDS = ([], ["migrate"], ["expire-asks"], ["send-followups"])
+USAGE = (
+    "usage: python app.py [--no-scheduler | scheduler | migrate | expire-asks | send-followups"
+    " | run-round coffee|reverse [--team T…]]"
+)
+COMMANDS = ([], ["--no-scheduler"], ["scheduler"], ["migrate"], ["expire-asks"], ["send-followups"])
 JOB_INTERVAL_MINUTES = 5
 
 
@@ -239,13 +245,19 @@ def oauth_settings(
     )
 
 
-def start_scheduler(deps: Deps) -> None:
-    """The jobs that run on a clock, in this process (APScheduler, in a background thread)."""
+def start_scheduler(deps: Deps, blocking: bool = False) -> None:
+    """The jobs that run on a clock (APScheduler): at start, then every few minutes. In a
+    background thread beside the server, or (`blocking`) as this process's only work.
+    Several schedulers at once are safe: the database keeps every step, round and DM to one."""
     from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
 
-    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
     for job in (expire_due_asks, run_due_followups, run_due_rounds):
-        scheduler.add_job(job, "interval", minutes=JOB_INTERVAL_MINUTES, args=[deps], max_instances=1, coalesce=True)
+        scheduler.add_job(
+            job, "interval", minutes=JOB_INTERVAL_MINUTES, args=[deps], max_instances=1, coalesce=True,
+            next_run_time=datetime.now(timezone.utc),
+        )
     scheduler.start()
 
 
@@ -313,7 +325,12 @@ def main(argv: list[str]) -> int:
         logger.info("Sent %d follow-up DMs", run_due_followups(deps))
         deps.background.shutdown(wait=True)
         return 0
-    start_scheduler(deps)
+    if argv == ["scheduler"]:
+        logger.info("Running the scheduler's jobs only")
+        start_scheduler(deps, blocking=True)
+        return 0
+    if argv != ["--no-scheduler"]:
+        start_scheduler(deps)
     # Everything built so far lives as long as the process: keep the garbage collector
     # from walking it again, which otherwise shows as pauses in the slowest requests.
     gc.freeze()

@@ -4,6 +4,7 @@ mentee is asked how it went, and the answer and note reach the mentor, each DM o
 import itertools
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -332,3 +333,40 @@ def test_a_refusal_on_the_home_tab_is_shown_in_a_modal(loop):
 
     [notice] = loop.fake_slack.wait_for("views.open")
     assert "turned follow-ups off" in str(notice.args["view"]["blocks"])
+
+
+def test_two_schedulers_started_by_mistake_send_a_prompt_once(fake_slack, sqlite_url, tmp_path):
+    """`python app.py scheduler` runs the jobs at start: two of them race for the same due
+    follow-up, and the database lets one prompt through."""
+    environ = app_environ(fake_slack, sqlite_url, MENTOR_FOLLOWUP_DAYS="0")
+    running = RunningApp(fake_slack, environ, clock=utc_now)
+    try:
+        helped(running)
+        schedulers = [
+            subprocess.Popen(
+                [sys.executable, str(APP), "scheduler"], env={"PATH": "/usr/bin:/bin", **environ}, cwd=tmp_path,
+                stderr=subprocess.PIPE, text=True,
+            )
+            for _ in range(2)
+        ]
+        # A watchdog: if a scheduler never logs its run, it is killed and the test fails.
+        watchdog = threading.Timer(60, lambda: [scheduler.kill() for scheduler in schedulers])
+        watchdog.start()
+        try:
+            for scheduler in schedulers:  # each logs when its first run of the follow-up job is over
+                ran = False
+                for line in scheduler.stderr:
+                    assert "Traceback" not in line, line
+                    if "run_due_followups" in line and "executed successfully" in line:
+                        ran = True
+                        break
+                assert ran, "a scheduler did not run the follow-up job"
+        finally:
+            watchdog.cancel()
+            for scheduler in schedulers:
+                scheduler.kill()
+                scheduler.wait(timeout=10)
+        [prompt] = posted_to(running, "DUASK")
+        assert prompt.args["text"].startswith("Today <@UANA> helped you with *SQL*")
+    finally:
+        running.stop()
