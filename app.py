@@ -305,6 +305,11 @@ def main(argv: list[str]) -> int:
         return 0
 
     store = Store(engine)
+    if engine.dialect.name == "sqlite":  # one process per SQLite database: its claims are ours
+        with store.transaction() as repositories:
+            released = repositories.outbox.release_claims(utc_now())
+        if released:
+            logger.info("Took over %d DMs an earlier process was sending", released)
     try:
         app, deps = create_app(config, store, make_client(config))
     except (BoltError, SlackApiError) as error:

@@ -279,6 +279,17 @@ class OutboxRepository:
     def __init__(self, session: Session):
         self.session = session
 
+    def release_claims(self, now: datetime) -> int:
+        """End every lease now. Only for a database one sender uses (SQLite): a new process
+        means the old sender is gone. Released deliveries stay "sending", so the next
+        claim looks in the conversation before posting. Returns how many."""
+        return self.session.execute(
+            update(models.Delivery)
+            .where(models.Delivery.status == "sending", models.Delivery.available_at > now)
+            .values(available_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+
     def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[Claimed]:
         """Take up to `limit` deliveries that are due, or whose sender's lease ran out.
         The conditional update makes a claim exclusive: two senders never hold one row."""

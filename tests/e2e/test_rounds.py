@@ -312,3 +312,28 @@ def test_each_workspace_runs_its_rounds_on_its_own_schedule(coffee):
     coffee.clock.advance(days=2, hours=3, minutes=59)  # Wednesday 14:00 UTC, 9:00 in New York
     assert run_due_rounds(coffee.deps) == 1
     assert len(intros(coffee)) == 10
+
+
+def test_a_round_killed_midway_sends_every_introduction_once_after_a_restart(coffee, tmp_path):
+    """SIGKILL after 4 of 10 introductions, with the 5th taken by Slack but not yet answered:
+    the next process takes the claims over, finds the 5th by its metadata, sends the rest."""
+    environ = {"PATH": "/usr/bin:/bin", **app_environ(coffee.fake_slack, coffee.config.database_url)}
+    coffee.fake_slack.hold_after = 4
+    first = subprocess.Popen([sys.executable, str(APP), "run-round", "coffee"], env=environ, cwd=tmp_path)
+    try:
+        coffee.fake_slack.wait_for_messages(5)
+    finally:
+        first.kill()  # SIGKILL: no clean-up of any kind
+        first.wait(timeout=10)
+        coffee.fake_slack.release.set()
+    coffee.fake_slack.hold_after = None
+
+    restart = subprocess.run(
+        [sys.executable, str(APP), "send-followups"], env=environ, cwd=tmp_path, capture_output=True, text=True,
+        timeout=60,
+    )
+
+    assert restart.returncode == 0, restart.stderr
+    assert "Took over 1 DMs" in restart.stderr
+    channels = [channel for channel, messages in coffee.fake_slack.history.items() for _ in messages if channel in group_dms(coffee)]
+    assert len(channels) == len(set(channels)) == 10

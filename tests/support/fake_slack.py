@@ -60,6 +60,9 @@ class FakeSlack:
         # channel -> messages posted there, oldest first, as conversations.history shows them
         self.history: dict[str, list[dict]] = {}
         self.missing_scopes: list[tuple[str, str]] = []
+        # Crash tests: after this many messages, the next is taken but its answer waits for `release`.
+        self.hold_after: int | None = None
+        self.release = threading.Event()
         self.invalid_payloads: list[tuple[str, str]] = []
         self._changed = threading.Condition()
         self._ids = itertools.count(1)
@@ -104,6 +107,12 @@ class FakeSlack:
             calls = self._matching(method)
         assert done, f"expected {count} call(s) to {method}, got {len(calls)}: {[c.method for c in self._calls]}"
         return calls
+
+    def wait_for_messages(self, count: int, timeout: float = 30.0) -> None:
+        """Until Slack holds `count` messages in all (answered or not); fails after `timeout`."""
+        with self._changed:
+            done = self._changed.wait_for(lambda: sum(len(m) for m in self.history.values()) >= count, timeout=timeout)
+        assert done, f"expected {count} messages"
 
     def _matching(self, method: str) -> list[Call]:
         return [call for call in self._calls if call.method == method]
@@ -159,6 +168,10 @@ class FakeSlack:
                 message["thread_ts"] = args["thread_ts"]
             with self._changed:
                 self.history.setdefault(args.get("channel"), []).append(message)
+                posted = sum(len(messages) for messages in self.history.values())
+                self._changed.notify_all()
+            if self.hold_after is not None and posted > self.hold_after:
+                self.release.wait(timeout=30)  # Slack has the message; the sender hears nothing yet
             return {"ok": True, "channel": args.get("channel"), "ts": message["ts"], "message": message}
         if method == "conversations.history":
             messages = list(reversed(self.history.get(args.get("channel"), [])))  # newest first
