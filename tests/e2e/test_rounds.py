@@ -4,6 +4,7 @@ ways, each introduction goes once, and the next round pairs nobody again."""
 import itertools
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -337,3 +338,16 @@ def test_a_round_killed_midway_sends_every_introduction_once_after_a_restart(cof
     assert "Took over 1 DMs" in restart.stderr
     channels = [channel for channel, messages in coffee.fake_slack.history.items() for _ in messages if channel in group_dms(coffee)]
     assert len(channels) == len(set(channels)) == 10
+
+
+def test_slack_rate_limits_slow_a_round_down_but_lose_and_double_nothing(coffee):
+    """chat.postMessage answers 429 with Retry-After: 2, three times: the sender waits as told."""
+    coffee.fake_slack.rate_limited["chat.postMessage"] = 3
+    started = time.monotonic()
+
+    run_rounds_now(coffee.deps, RoundKind.COFFEE)
+
+    refused = [c for c in coffee.fake_slack.calls("chat.postMessage") if c.response.get("error") == "ratelimited"]
+    channels = [channel for channel, messages in coffee.fake_slack.history.items() for _ in messages]
+    assert len(refused) == 3 and len(channels) == len(set(channels)) == 10
+    assert time.monotonic() - started >= 3 * coffee.fake_slack.retry_after  # it waited, as Slack asked

@@ -60,6 +60,9 @@ class FakeSlack:
         # channel -> messages posted there, oldest first, as conversations.history shows them
         self.history: dict[str, list[dict]] = {}
         self.missing_scopes: list[tuple[str, str]] = []
+        # Rate limits: method -> how many of its next calls get HTTP 429 with Retry-After.
+        self.rate_limited: dict[str, int] = {}
+        self.retry_after = 2
         # Crash tests: after this many messages, the next is taken but its answer waits for `release`.
         self.hold_after: int | None = None
         self.release = threading.Event()
@@ -107,6 +110,14 @@ class FakeSlack:
             calls = self._matching(method)
         assert done, f"expected {count} call(s) to {method}, got {len(calls)}: {[c.method for c in self._calls]}"
         return calls
+
+    def rate_limit(self, method: str) -> bool:
+        """Whether this call of `method` is refused with 429 (and one fewer will be)."""
+        with self._changed:
+            left = self.rate_limited.get(method, 0)
+            if left:
+                self.rate_limited[method] = left - 1
+            return left > 0
 
     def wait_for_messages(self, count: int, timeout: float = 30.0) -> None:
         """Until Slack holds `count` messages in all (answered or not); fails after `timeout`."""
@@ -299,12 +310,19 @@ def _handler_for(fake: FakeSlack):
                 self._send(200, b"ok", "text/plain")
                 return
             method = path.removeprefix("/api/")
+            if fake.rate_limit(method):
+                answer = {"ok": False, "error": "ratelimited"}
+                fake._record(Call(method, args, token, answer))
+                self._send(429, json.dumps(answer).encode(), "application/json", {"Retry-After": str(fake.retry_after)})
+                return
             answer = fake.answer(method, args, token)
             fake._record(Call(method, args, token, answer))
             self._send(200, json.dumps(answer).encode(), "application/json; charset=utf-8")
 
-        def _send(self, status: int, body: bytes, content_type: str):
+        def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None):
             self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
