@@ -292,12 +292,16 @@ class OutboxRepository:
 
     def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[Claimed]:
         """Take up to `limit` deliveries that are due, or whose sender's lease ran out.
-        The conditional update makes a claim exclusive: two senders never hold one row."""
+        The conditional update makes a claim exclusive: two senders never hold one row.
+        (SQLite runs one transaction at a time; PostgreSQL locks the rows it picks.)"""
         delivery = models.Delivery
         ready = delivery.status.in_(["pending", "sending"]) & (delivery.available_at <= now)
-        rows = self.session.execute(
-            select(delivery.id, delivery.status).where(ready).order_by(delivery.available_at, delivery.id).limit(limit)
-        ).all()
+        query = select(delivery.id, delivery.status).where(ready).order_by(delivery.available_at, delivery.id).limit(limit)
+        if self.session.get_bind().dialect.name == "postgresql":
+            # Senders in other processes skip the rows this one holds instead of queueing
+            # behind them (or claiming nothing and stopping early).
+            query = query.with_for_update(skip_locked=True)
+        rows = self.session.execute(query).all()
         claimed = []
         for delivery_id, status in rows:
             result = self.session.execute(

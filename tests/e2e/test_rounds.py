@@ -8,12 +8,12 @@ import time
 
 import pytest
 
-from bot import ids
+from bot import ids, rounds
 from bot.rounds import RoundKind
 from handlers.round_flow import run_due_rounds, run_rounds_now
 from tests.e2e.test_asks import say
 from tests.e2e.test_followups import APP
-from tests.support.running_app import app_environ
+from tests.support.running_app import RunningApp, app_environ
 
 SKILLS = ("SQL", "Go", "Public speaking", "Design", "Hiring", "Finance", "Writing")
 PEOPLE = [f"U{n:03d}" for n in range(1, 22)]
@@ -351,3 +351,53 @@ def test_slack_rate_limits_slow_a_round_down_but_lose_and_double_nothing(coffee)
     channels = [channel for channel, messages in coffee.fake_slack.history.items() for _ in messages]
     assert len(refused) == 3 and len(channels) == len(set(channels)) == 10
     assert time.monotonic() - started >= 3 * coffee.fake_slack.retry_after  # it waited, as Slack asked
+
+
+@pytest.fixture
+def postgres_database():
+    """A database of its own on TEST_DATABASE_URL's server, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import postgres_url
+
+    url = postgres_url()
+    if url is None:
+        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
+    name = "mentor_two_senders"
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    with server.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    server.dispose()
+
+
+@pytest.mark.postgres
+def test_two_senders_on_postgresql_send_every_introduction_once(fake_slack, postgres_database, tmp_path):
+    environ = app_environ(fake_slack, postgres_database)
+    running = RunningApp(fake_slack, environ)
+    try:
+        for n, user_id in enumerate(PEOPLE):
+            say(running, f"offer {SKILLS[n % 7]}", user_id)
+            say(running, "join coffee", user_id)
+        with running.store.transaction() as repositories:  # recorded and queued, not sent yet
+            run = rounds.run_round(repositories.rounds, "T0MENTOR", RoundKind.COFFEE, running.clock().date(), running.clock())
+        assert run.groups == 10
+
+        senders = [
+            subprocess.Popen(
+                [sys.executable, str(APP), "send-followups"], env={"PATH": "/usr/bin:/bin", **environ}, cwd=tmp_path,
+                stderr=subprocess.PIPE, text=True,
+            )
+            for _ in range(2)
+        ]
+        logs = [sender.communicate(timeout=60)[1] for sender in senders]
+
+        assert [sender.returncode for sender in senders] == [0, 0], logs
+        channels = [channel for channel, messages in fake_slack.history.items() for _ in messages]
+        assert len(channels) == len(set(channels)) == 10
+    finally:
+        running.stop()
