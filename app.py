@@ -47,6 +47,7 @@ from handlers.followup_flow import run_due_followups
 from handlers.round_flow import run_due_rounds, run_rounds_now
 from handlers.deps import Deps, utc_now
 from handlers.logs import configure_logging
+from handlers.pacing import Pacer
 from handlers.web import make_wsgi_app
 from storage.db import Store, make_engine
 from storage.migrations import upgrade
@@ -187,7 +188,11 @@ def make_client(config: Config) -> WebClient:
 
 
 def create_app(
-    config: Config, store: Store, client: WebClient, clock: Callable[[], datetime] = utc_now
+    config: Config,
+    store: Store,
+    client: WebClient,
+    clock: Callable[[], datetime] = utc_now,
+    pacer: Pacer | None = None,
 ) -> tuple[App, Deps]:
     """The Bolt app with every listener registered, and what the listeners and jobs share.
     With a bot token it verifies the token against Slack (auth.test) now, so a wrong one
@@ -209,6 +214,7 @@ def create_app(
         followup_days=config.followup_days,
         clock=clock,
         client_for=workspace_clients(client, installations),
+        pacer=pacer or Pacer(),
     )
     handlers.register(app, deps)
     return app, deps

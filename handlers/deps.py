@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from slack_sdk import WebClient
 
 from bot.asks import AskPolicy
+from handlers.pacing import Pacer
 from storage.db import Store
 
 
@@ -37,6 +38,8 @@ class Deps:
     background: Executor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=BACKGROUND_THREADS, thread_name_prefix="after-ack")
     )
+    # Keeps the outbox's Slack calls within their rate-limit tiers, for the whole process.
+    pacer: Pacer = field(default_factory=Pacer)
 
 
 def workspace_of(context) -> str:

@@ -140,10 +140,16 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
         return 0
     try:
         message, recipient = rendered
+        pace = deps.pacer.wait
+        pace(claim.team_id, "conversations.open")
         channel = client.conversations_open(users=recipient)["channel"]["id"]
-        ts = _already_posted(client, channel, claim) if claim.attempts > 1 else None
+        ts = None
+        if claim.attempts > 1:
+            pace(claim.team_id, "conversations.history")
+            ts = _already_posted(client, channel, claim)
         if ts is None:
             metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery": claim.id}}
+            pace(claim.team_id, "chat.postMessage")
             ts = _without_resends(client).chat_postMessage(channel=channel, metadata=metadata, **message)["ts"]
             posted = 1
         else:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from waitress.server import create_server
 
 import app as mentor_app
+from handlers.pacing import Pacer
 from handlers.web import EVENTS_PATH, make_wsgi_app
 from storage.db import Store, make_engine
 from storage.migrations import upgrade
@@ -47,8 +48,9 @@ class RunningApp:
         upgrade(self.engine)
         self.store = Store(self.engine)
         self.clock = clock or FakeClock()
+        # No pacing in the tests' own process: tests/unit/test_pacing.py and bench/delivery.py cover it.
         self.bolt, self.deps = mentor_app.create_app(
-            self.config, self.store, mentor_app.make_client(self.config), clock=self.clock
+            self.config, self.store, mentor_app.make_client(self.config), clock=self.clock, pacer=Pacer(rates={})
         )
         self._server = create_server(make_wsgi_app(self.bolt, self.store), host="127.0.0.1", port=0, threads=8)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
