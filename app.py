@@ -47,6 +47,7 @@ from handlers.followup_flow import run_due_followups
 from handlers.round_flow import run_due_rounds, run_rounds_now
 from handlers.deps import Deps, utc_now
 from handlers.logs import configure_logging
+from handlers.outbox import gone
 from handlers.pacing import Pacer
 from handlers.web import make_wsgi_app
 from storage.db import Store, make_engine
@@ -311,11 +312,11 @@ def main(argv: list[str]) -> int:
         return 0
 
     store = Store(engine)
-    if engine.dialect.name == "sqlite":  # one process per SQLite database: its claims are ours
+    if engine.dialect.name == "sqlite":  # SQLite's senders share this machine: we can tell the dead ones
         with store.transaction() as repositories:
-            released = repositories.outbox.release_claims(utc_now())
+            released = repositories.outbox.release_claims(utc_now(), gone)
         if released:
-            logger.info("Took over %d DMs an earlier process was sending", released)
+            logger.info("Took over %d DMs that an ended process was sending", released)
     try:
         app, deps = create_app(config, store, make_client(config))
     except (BoltError, SlackApiError) as error:

@@ -9,6 +9,8 @@ conversation and posts only if it is not there.
 """
 
 import logging
+import os
+import socket
 from datetime import date, timedelta
 
 from slack_sdk import WebClient
@@ -23,6 +25,8 @@ from storage.followups import Claimed
 from storage.rounds import GROUP_SUBJECT, NOTICE_SUBJECT, UNMATCHED_SUBJECT
 
 logger = logging.getLogger(__name__)
+
+SENDER = f"{socket.gethostname()}:{os.getpid()}"  # who holds a claim: see gone()
 
 LEASE = timedelta(minutes=10)  # longer than one delivery's calls, rate-limit waits included
 MAX_ATTEMPTS = 5
@@ -55,7 +59,7 @@ def drain(deps: Deps) -> int:
         now = deps.clock()
         # One at a time: a claim held while other deliveries are sent could outlive its lease.
         with deps.store.transaction() as repositories:
-            claimed = repositories.outbox.claim(now, now + LEASE, 1)
+            claimed = repositories.outbox.claim(now, now + LEASE, 1, claimer=SENDER)
         if not claimed:
             return posted
         posted += _deliver(deps, claimed[0])
@@ -179,3 +183,17 @@ def _without_resends(client: WebClient) -> WebClient:
         timeout=client.timeout,
         retry_handlers=[handler for handler in client.retry_handlers if isinstance(handler, RateLimitErrorRetryHandler)],
     )
+
+
+def gone(claimer: str | None) -> bool:
+    """Whether the sender that holds a claim is a process of this machine that has ended."""
+    host, _, pid = (claimer or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's, or unknown: its lease will tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, someone else's
+    return False

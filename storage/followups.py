@@ -1,5 +1,6 @@
 """FollowUpRepository and OutboxRepository: follow-ups, and the direct messages their steps send."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -279,18 +280,26 @@ class OutboxRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def release_claims(self, now: datetime) -> int:
-        """End every lease now. Only for a database one sender uses (SQLite): a new process
-        means the old sender is gone. Released deliveries stay "sending", so the next
-        claim looks in the conversation before posting. Returns how many."""
-        return self.session.execute(
-            update(models.Delivery)
-            .where(models.Delivery.status == "sending", models.Delivery.available_at > now)
-            .values(available_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+    def release_claims(self, now: datetime, gone: Callable[[str | None], bool]) -> int:
+        """End the leases of senders that are `gone` (a process of this machine that no
+        longer exists: SQLite's senders all live on one machine). Released deliveries stay
+        "sending", so the next claim looks in the conversation before posting. Returns how many."""
+        held = self.session.execute(
+            select(models.Delivery.id, models.Delivery.claimed_by).where(
+                models.Delivery.status == "sending", models.Delivery.available_at > now
+            )
+        ).all()
+        dead = [delivery_id for delivery_id, holder in held if gone(holder)]
+        for start in range(0, len(dead), 500):
+            self.session.execute(
+                update(models.Delivery)
+                .where(models.Delivery.id.in_(dead[start : start + 500]))
+                .values(available_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        return len(dead)
 
-    def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[Claimed]:
+    def claim(self, now: datetime, lease_until: datetime, limit: int, claimer: str | None = None) -> list[Claimed]:
         """Take up to `limit` deliveries that are due, or whose sender's lease ran out.
         The conditional update makes a claim exclusive: two senders never hold one row.
         (SQLite runs one transaction at a time; PostgreSQL locks the rows it picks.)"""
@@ -307,7 +316,7 @@ class OutboxRepository:
             result = self.session.execute(
                 update(delivery)
                 .where(delivery.id == delivery_id, delivery.status == status, delivery.available_at <= now)
-                .values(status="sending", available_at=lease_until, attempts=delivery.attempts + 1)
+                .values(status="sending", available_at=lease_until, attempts=delivery.attempts + 1, claimed_by=claimer)
                 .execution_options(synchronize_session=False)
             )
             if result.rowcount == 1:

@@ -240,6 +240,7 @@ class Delivery(Base):
     status: Mapped[str] = mapped_column(String(16))  # pending, sending, sent, failed, cancelled
     available_at: Mapped[datetime] = mapped_column(UtcDateTime)  # pending: not before; sending: lease end
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))  # "host:pid" of the sender holding it
     channel: Mapped[str | None] = mapped_column(SLACK_ID)
     ts: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(String(64))

@@ -70,6 +70,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("available_at", UtcDateTime(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("claimed_by", sa.String(80), nullable=True),
         sa.Column("channel", SLACK_ID, nullable=True),
         sa.Column("ts", sa.String(32), nullable=True),
         sa.Column("error", sa.String(64), nullable=True),

@@ -335,7 +335,7 @@ def test_a_round_killed_midway_sends_every_introduction_once_after_a_restart(cof
     )
 
     assert restart.returncode == 0, restart.stderr
-    assert "Took over 1 DMs" in restart.stderr
+    assert "Took over 1 DMs that an ended process was sending" in restart.stderr
     channels = [channel for channel, messages in coffee.fake_slack.history.items() for _ in messages if channel in group_dms(coffee)]
     assert len(channels) == len(set(channels)) == 10
 

@@ -73,3 +73,29 @@ def test_turning_follow_ups_off_cancels_open_ones_and_plans_no_new_ones(reposito
     second = start(repositories, question="Another SQL question").ask
     accepted = asking.accept_ask(repositories.asks, TEAM, second.id, "UANA", NOW)
     assert closing.schedule_after_accept(repositories.followups, accepted.ask, NOW, FollowUpPolicy()) is None
+
+
+def test_only_the_claims_of_ended_processes_are_taken_over(repositories):
+    import os
+    import socket
+    import subprocess
+
+    from handlers.outbox import gone
+
+    ended = subprocess.Popen(["true"])  # a process that has come and gone
+    ended.wait()
+    dead_pid = ended.pid
+    host = socket.gethostname()
+    for asker in ("UASK", "UBOB"):
+        offer(repositories, "UANA")
+        ask = start(repositories, asker=asker).ask
+        accepted = asking.accept_ask(repositories.asks, TEAM, ask.id, "UANA", NOW)
+        closing.schedule_after_accept(repositories.followups, accepted.ask, NOW, FollowUpPolicy(delay=timedelta(0)))
+    for team_id, followup_id in repositories.followups.due(NOW, 10):
+        closing.advance_due(repositories.followups, team_id, followup_id, NOW, FollowUpPolicy())
+    [alive] = repositories.outbox.claim(NOW, NOW + LEASE, 1, claimer=f"{host}:{os.getpid()}")
+    [dead] = repositories.outbox.claim(NOW, NOW + LEASE, 1, claimer=f"{host}:{dead_pid}")
+
+    assert repositories.outbox.release_claims(NOW, gone) == 1
+    [taken_over] = repositories.outbox.claim(NOW, NOW + LEASE, 10)
+    assert (taken_over.id, taken_over.in_flight) == (dead.id, True) and alive.id != dead.id
