@@ -18,9 +18,7 @@ is matched among the leftovers on full scores (cooldown pairs allowed there), an
 odd member joins the group where they add the most: one trio, nobody dropped.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
-from itertools import combinations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -172,11 +170,14 @@ def _index(members: list[Member]) -> _Index:
         position={m.user_id: i for i, m in enumerate(members)},
     )
     index.people_points = _people_points(index)
-    by_team: dict[str, list[str]] = defaultdict(list)
-    for member in members:
-        if member.team:
-            by_team[member.team].append(member.user_id)
-    index.same_team = _pairs(index, (pair for people in by_team.values() for pair in combinations(people, 2)))
+    # Pairs in one team: the member-by-team one-hot matrix times itself, without the diagonal.
+    teamed = np.flatnonzero(index.teams > 0)
+    one_hot = sparse.csr_matrix(
+        (np.ones(len(teamed), dtype=np.int8), (teamed, index.teams[teamed])), shape=(len(members), len(team_ids) + 1)
+    )
+    together = (one_hot @ one_hot.T).tocoo()
+    apart = together.row != together.col
+    index.same_team = (together.row[apart].astype(np.int64), together.col[apart].astype(np.int64))
     if index.person_kinds**2 > np.iinfo(np.int16).max:
         raise ValueError("too many distinct UTC offsets for the int16 people table")
     return index
