@@ -10,10 +10,9 @@ from sqlalchemy.orm import Session
 from bot.followup_messages import AdviceGiven
 from bot.asks import AskStatus
 from bot.followups import DEFAULT_FOLLOWUP_DAYS, FollowUp, FollowUpStatus, Outcome, Purpose, Step, member_zone
-from bot.profile import DEFAULT_CAPACITY
 from bot.skills import Skill
 from storage import models
-from storage.repositories import insert_ignoring_duplicates
+from storage.repositories import insert_ignoring_duplicates, update_member
 
 FOLLOWUP_SUBJECT = "followup:"
 
@@ -79,15 +78,7 @@ class FollowUpRepository:
         return row is None or (row.followups_enabled and not row.deactivated)
 
     def set_enabled(self, team_id: str, user_id: str, enabled: bool) -> None:
-        insert_ignoring_duplicates(
-            self.session, models.Member, [{"team_id": team_id, "user_id": user_id, "capacity": DEFAULT_CAPACITY}]
-        )
-        self.session.execute(
-            update(models.Member)
-            .where(models.Member.team_id == team_id, models.Member.user_id == user_id)
-            .values(followups_enabled=enabled)
-            .execution_options(synchronize_session=False)
-        )
+        update_member(self.session, team_id, user_id, followups_enabled=enabled)
 
     # --- follow-ups -------------------------------------------------------------------
     def create(self, team_id: str, ask_id: int, mentee_id: str, mentor_id: str, helped_at: datetime, due_at: datetime) -> FollowUp | None:

@@ -18,6 +18,17 @@ def insert_ignoring_duplicates(session: Session, model: type[models.Base], rows:
     return session.execute(dialect.insert(model).values(rows).on_conflict_do_nothing()).rowcount
 
 
+def update_member(session: Session, team_id: str, user_id: str, **values) -> None:
+    """Set `values` on the member's row, creating it first (their own action brought them here)."""
+    insert_ignoring_duplicates(session, models.Member, [{"team_id": team_id, "user_id": user_id, "capacity": DEFAULT_CAPACITY}])
+    session.execute(
+        update(models.Member)
+        .where(models.Member.team_id == team_id, models.Member.user_id == user_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
 class ProfileRepository:
     def __init__(self, session: Session):
         self.session = session

@@ -8,7 +8,6 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.matching import Member
-from bot.profile import DEFAULT_CAPACITY
 from bot.followups import member_zone
 from bot.rounds import (
     PAUSED_UNTIL_RESUMED,
@@ -22,7 +21,7 @@ from bot.rounds import (
 )
 from bot.skills import SkillKind
 from storage import models
-from storage.repositories import insert_ignoring_duplicates
+from storage.repositories import insert_ignoring_duplicates, update_member
 
 GROUP_SUBJECT = "round-group:"  # the outbox subject of a group's introduction and check-in
 NOTICE_SUBJECT = "round-notice:"  # "<kind>:<date>": the day-before notice to each member
@@ -36,19 +35,8 @@ class RoundRepository:
         self.session = session
 
     # --- membership ------------------------------------------------------------------
-    def _ensure_member(self, team_id: str, user_id: str) -> None:
-        insert_ignoring_duplicates(
-            self.session, models.Member, [{"team_id": team_id, "user_id": user_id, "capacity": DEFAULT_CAPACITY}]
-        )
-
     def _set(self, team_id: str, user_id: str, **values) -> None:
-        self._ensure_member(team_id, user_id)
-        self.session.execute(
-            update(models.Member)
-            .where(models.Member.team_id == team_id, models.Member.user_id == user_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+        update_member(self.session, team_id, user_id, **values)
 
     def membership(self, team_id: str, user_id: str) -> Membership:
         row = self.session.execute(
