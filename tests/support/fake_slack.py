@@ -5,6 +5,10 @@ here), and so does Bolt's `respond()` through the response URLs this server hand
 out. Blocks and views are checked with `slack_sdk.models`, as strict as we can be
 about Slack's limits: an invalid payload gets Slack's `invalid_blocks` error and is
 recorded in `invalid_payloads`.
+
+Files go up the way `WebClient.files_upload_v2` sends them: files.getUploadURLExternal
+hands out an upload URL on this server, the bytes are POSTed there, and
+files.completeUploadExternal shares them; completed uploads land in `files`.
 """
 
 import itertools
@@ -46,6 +50,18 @@ class Installation:
 
 
 @dataclass
+class UploadedFile:
+    """A file shared with files.completeUploadExternal, with the bytes POSTed to its upload URL."""
+
+    id: str
+    filename: str
+    title: str
+    channel_id: str | None
+    initial_comment: str | None
+    content: bytes
+
+
+@dataclass
 class FakeSlack:
     tokens: dict[str, str] = field(default_factory=lambda: {DEFAULT_TOKEN: DEFAULT_TEAM})
     users: dict[str, dict] = field(default_factory=dict)
@@ -67,6 +83,11 @@ class FakeSlack:
         self.hold_after: int | None = None
         self.release = threading.Event()
         self.invalid_payloads: list[tuple[str, str]] = []
+        # File uploads: file id -> (filename, announced length) once its upload URL is handed out,
+        # file id -> bytes once they are POSTed there; both are dropped when the upload completes.
+        self._upload_urls: dict[str, tuple[str, int]] = {}
+        self._uploaded: dict[str, bytes] = {}
+        self.files: list[UploadedFile] = []
         self._changed = threading.Condition()
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -110,6 +131,14 @@ class FakeSlack:
             calls = self._matching(method)
         assert done, f"expected {count} call(s) to {method}, got {len(calls)}: {[c.method for c in self._calls]}"
         return calls
+
+    def uploaded(self, count: int = 1, timeout: float = 5.0) -> list[UploadedFile]:
+        """The completed uploads once there are at least `count` of them; fails after `timeout`."""
+        with self._changed:
+            done = self._changed.wait_for(lambda: len(self.files) >= count, timeout=timeout)
+            files = list(self.files)
+        assert done, f"expected {count} uploaded file(s), got {len(files)}"
+        return files
 
     def rate_limit(self, method: str) -> bool:
         """Whether this call of `method` is refused with 429 (and one fewer will be)."""
@@ -196,7 +225,59 @@ class FakeSlack:
         if method.startswith("views."):
             view = _as_dict(args.get("view"))
             return {"ok": True, "view": {**view, "id": f"V{next(self._ids):06d}"}}
+        if method == "files.getUploadURLExternal":
+            return self._upload_url(args)
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(args)
         return {"ok": True}
+
+    def receive_upload(self, file_id: str, content: bytes) -> tuple[int, str]:
+        """Keep the bytes POSTed to an upload URL; the HTTP status and text Slack answers with."""
+        with self._changed:
+            ticket = self._upload_urls.get(file_id)
+            if ticket is not None:
+                self._uploaded[file_id] = content
+        args = {"file_id": file_id, "size": len(content)}
+        if ticket is not None and ticket[1] != len(content):
+            args["announced_size"] = ticket[1]  # kept all the same; a test can see what was announced
+        status, text = (200, f"OK - {len(content)}") if ticket is not None else (404, "Not Found")
+        self._record(Call("upload", args, None, {"status": status, "text": text}))
+        return status, text
+
+    def _upload_url(self, args: dict) -> dict:
+        length = str(args.get("length", ""))
+        if not args.get("filename") or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._ids):06d}"
+        with self._changed:
+            self._upload_urls[file_id] = (args["filename"], int(length))
+        return {"ok": True, "upload_url": f"{self.origin}upload/{file_id}", "file_id": file_id}
+
+    def _complete_upload(self, args: dict) -> dict:
+        wanted = _as_list(args.get("files"))  # a JSON string when form-encoded, as slack_sdk sends it
+        if not wanted:
+            return {"ok": False, "error": "invalid_arguments"}
+        with self._changed:
+            # Bytes never POSTed, or an upload already completed ("can only be called once"):
+            # Slack's "Could not find the file from the upload ticket".
+            if any(entry.get("id") not in self._uploaded for entry in wanted):
+                return {"ok": False, "error": "file_not_found"}
+            completed = []
+            for entry in wanted:
+                filename, _ = self._upload_urls.pop(entry["id"])
+                completed.append(
+                    UploadedFile(
+                        id=entry["id"],
+                        filename=filename,
+                        title=entry.get("title") or filename,
+                        channel_id=args.get("channel_id"),
+                        initial_comment=args.get("initial_comment"),
+                        content=self._uploaded.pop(entry["id"]),
+                    )
+                )
+            self.files.extend(completed)
+            self._changed.notify_all()
+        return {"ok": True, "files": [{"id": f.id, "title": f.title, "name": f.filename} for f in completed]}
 
     def _next_ts(self) -> str:
         return f"1700000000.{next(self._ids):06d}"
@@ -255,7 +336,13 @@ def _scope_needed(method: str, args: dict) -> str | None:
         return "mpim:write" if "," in (args.get("users") or "") else "im:write"
     if method == "conversations.history":
         return "im:history" if str(args.get("channel", "")).count("U") <= 1 else "mpim:history"
-    return {"chat.postMessage": "chat:write", "chat.update": "chat:write", "users.info": "users:read"}.get(method)
+    return {
+        "chat.postMessage": "chat:write",
+        "chat.update": "chat:write",
+        "users.info": "users:read",
+        "files.getUploadURLExternal": "files:write",
+        "files.completeUploadExternal": "files:write",
+    }.get(method)
 
 
 def default_user(user_id: str, team_id: str) -> dict:
@@ -291,7 +378,15 @@ def _handler_for(fake: FakeSlack):
 
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode("utf-8")
+            body = self.rfile.read(length)
+            path = urlsplit(self.path).path
+            if path.startswith("/upload/"):
+                # An upload URL: slack_sdk POSTs the file's raw bytes, whatever they are (Slack also
+                # takes multipart, which this fake would keep unparsed).
+                status, text = fake.receive_upload(path.removeprefix("/upload/"), body)
+                self._send(status, text.encode(), "text/plain; charset=utf-8")
+                return
+            raw = body.decode("utf-8")
             if self.headers.get("Content-Type", "").startswith("application/json"):
                 args = json.loads(raw or "{}")
             else:
