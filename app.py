@@ -23,7 +23,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from slack_bolt import App
@@ -42,6 +42,7 @@ from bot.asks import AskPolicy
 from bot.followups import MAX_FOLLOWUP_DAYS
 from bot.ids import BOT_SCOPES
 from bot.rounds import RoundKind
+from bot.settings import MAX_ASK_TIMEOUT_HOURS
 from handlers.ask_flow import expire_due_asks
 from handlers.followup_flow import run_due_followups
 from handlers.round_flow import run_due_rounds, run_rounds_now
@@ -87,6 +88,7 @@ class Config:
     port: int
     admin_ids: frozenset[str]
     ask_policy: AskPolicy
+    ask_timeout_hours: int | None  # None: each workspace's own setting
     followup_days: int | None  # None: each workspace's own setting
 
     @property
@@ -150,7 +152,9 @@ def load_config(environ) -> Config:
         raise ConfigError(f"MENTOR_ADMINS must be comma-separated Slack user ids like U012ABC; not {bad_ids[0]!r}")
 
     fanout = _bounded_int(get("MENTOR_ASK_FANOUT"), "MENTOR_ASK_FANOUT", 3, 1, 10)
-    timeout_hours = _bounded_int(get("MENTOR_ASK_TIMEOUT_HOURS"), "MENTOR_ASK_TIMEOUT_HOURS", 48, 1, 168)
+    timeout_hours = get("MENTOR_ASK_TIMEOUT_HOURS")
+    if timeout_hours is not None:
+        timeout_hours = _bounded_int(timeout_hours, "MENTOR_ASK_TIMEOUT_HOURS", 48, 1, MAX_ASK_TIMEOUT_HOURS)
     followup_days = get("MENTOR_FOLLOWUP_DAYS")
     if followup_days is not None:
         followup_days = _bounded_int(followup_days, "MENTOR_FOLLOWUP_DAYS", 0, 0, MAX_FOLLOWUP_DAYS)
@@ -165,7 +169,8 @@ def load_config(environ) -> Config:
         database_url=database_url_from(environ),
         port=int(port_text),
         admin_ids=admin_ids,
-        ask_policy=AskPolicy(fanout=fanout, timeout=timedelta(hours=timeout_hours)),
+        ask_policy=AskPolicy(fanout=fanout),
+        ask_timeout_hours=timeout_hours,
         followup_days=followup_days,
     )
 
@@ -212,6 +217,7 @@ def create_app(
         store=store,
         admin_ids=config.admin_ids,
         ask_policy=config.ask_policy,
+        ask_timeout_hours=config.ask_timeout_hours,
         followup_days=config.followup_days,
         clock=clock,
         client_for=workspace_clients(client, installations),

@@ -52,6 +52,29 @@ def skill_list(skills: tuple[Skill, ...] | list[Skill]) -> str:
     return " · ".join(f"*{escape_mrkdwn(skill.label)}*" for skill in skills)
 
 
+def input_block(field: str, label: str, element: dict, hint: str | None = None, optional: bool = True) -> dict:
+    """An input block whose element shares its block id (`field`)."""
+    block = {
+        "type": "input",
+        "block_id": field,
+        "optional": optional,
+        "label": plain(label, 2000),
+        "element": {**element, "action_id": field},
+    }
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block
+
+
+def text_input(initial: str, max_length: int, multiline: bool = False, placeholder: str | None = None) -> dict:
+    element: dict = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    if placeholder:
+        element["placeholder"] = plain(placeholder, 150)
+    return element
+
+
 def message(text: str, *body: dict) -> dict:
     """A message (or ack/respond reply): `text` for notifications, and blocks; one section of
     `text` when no blocks are given. `text` must already have member-typed parts escaped."""

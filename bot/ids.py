@@ -13,7 +13,10 @@ USER_CHANGE = "user_change"  # a member left the workspace (deleted): out of eve
 BOT_EVENTS = (APP_HOME_OPENED, MESSAGE_IM, USER_CHANGE)
 
 # Bot scopes (manifest: oauth_config.scopes.bot), also asked for by the OAuth install flow.
-BOT_SCOPES = ("commands", "chat:write", "im:write", "im:history", "mpim:write", "mpim:history", "users:read")
+BOT_SCOPES = (
+    "commands", "chat:write", "im:write", "im:history", "mpim:write", "mpim:history", "users:read",
+    "files:write",  # admins' charts and exports, uploaded to their DM
+)
 
 # Actions (block_actions' action_id).
 OPEN_PROFILE = "open_profile"
@@ -95,5 +98,26 @@ ROUND_ACTIONS = (
     *CHECKIN_CHOICES.values(), *LEARNED_CHOICES.values(),
 )
 
-ACTIONS = (*ASK_ACTIONS, *FOLLOWUP_ACTIONS, *ROUND_ACTIONS)
-VIEWS = (*ASK_VIEWS, FOLLOWUP_NOTE_VIEW, FOLLOWUP_REPLY_VIEW)
+# Program admins.
+OPEN_SETTINGS = "admin_settings"  # Home tab: opens the settings modal
+SEND_CHART = "admin_chart"  # Home tab: the charts, to the admin's DM; value: the period in days
+SEND_EXPORT = "admin_export"  # Home tab: the CSV, to the admin's DM; value: the period in days
+ADMIN_ACTIONS = (OPEN_SETTINGS, SEND_CHART, SEND_EXPORT)
+SETTINGS_VIEW = "program_settings"
+
+
+class SettingsField:
+    """Block ids of the settings modal's inputs; each block's single element uses the same id."""
+
+    CADENCE = "coffee_every_weeks"
+    WEEKDAY = "coffee_weekday"
+    HOUR = "round_hour"
+    TIME_ZONE = "time_zone"
+    FOLLOWUP_DAYS = "followup_days"
+    ASK_TIMEOUT = "ask_timeout_hours"
+    CHANNEL = "program_channel"
+    REVERSE = "reverse_enabled"
+
+
+ACTIONS = (*ASK_ACTIONS, *FOLLOWUP_ACTIONS, *ROUND_ACTIONS, *ADMIN_ACTIONS)
+VIEWS = (*ASK_VIEWS, FOLLOWUP_NOTE_VIEW, FOLLOWUP_REPLY_VIEW, SETTINGS_VIEW)

@@ -12,28 +12,6 @@ MAX_HOME_BLOCKS = 100
 SPONSORING_OPTION = "yes"
 
 
-def _input(field: str, label: str, element: dict, hint: str | None = None) -> dict:
-    block = {
-        "type": "input",
-        "block_id": field,
-        "optional": True,
-        "label": blocks.plain(label, 2000),
-        "element": {**element, "action_id": field},
-    }
-    if hint:
-        block["hint"] = blocks.plain(hint, 2000)
-    return block
-
-
-def _text_input(initial: str, max_length: int, multiline: bool = False, placeholder: str | None = None) -> dict:
-    element: dict = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
-    if initial:
-        element["initial_value"] = initial[:max_length]
-    if placeholder:
-        element["placeholder"] = blocks.plain(placeholder, 150)
-    return element
-
-
 def _stage_option(stage: CareerStage) -> dict:
     return {"text": blocks.plain(stage.label, 75), "value": stage.value}
 
@@ -90,32 +68,32 @@ def profile_modal(profile: Profile | None, never: list[str] = (), rounds: frozen
         "submit": blocks.plain("Save", 24),
         "close": blocks.plain("Cancel", 24),
         "blocks": [
-            _input(
+            blocks.input_block(
                 ProfileField.OFFERS,
                 "Skills I can help with",
-                _text_input(offers, SKILLS_INPUT_LIMIT, multiline=True, placeholder="SQL, public speaking"),
+                blocks.text_input(offers, SKILLS_INPUT_LIMIT, multiline=True, placeholder="SQL, public speaking"),
                 hint="Separate skills with commas.",
             ),
-            _input(
+            blocks.input_block(
                 ProfileField.WANTS,
                 "Skills I want to grow",
-                _text_input(wants, SKILLS_INPUT_LIMIT, multiline=True, placeholder="Delegation, our release process"),
+                blocks.text_input(wants, SKILLS_INPUT_LIMIT, multiline=True, placeholder="Delegation, our release process"),
                 hint="Separate skills with commas.",
             ),
-            _input(
+            blocks.input_block(
                 ProfileField.OBJECTIVES,
                 "What I want out of mentoring",
-                _text_input(
+                blocks.text_input(
                     profile.objectives if profile else "",
                     MAX_OBJECTIVES_LENGTH,
                     multiline=True,
                     placeholder="Become a better delegator; learn how we run releases",
                 ),
             ),
-            _input(ProfileField.CAREER_STAGE, "Career stage", stage_select),
-            _input(ProfileField.TEAM, "Team", _text_input(profile.team if profile else "", MAX_TEAM_LENGTH)),
-            _input(ProfileField.SPONSORING, "Sponsorship", sponsoring),
-            _input(
+            blocks.input_block(ProfileField.CAREER_STAGE, "Career stage", stage_select),
+            blocks.input_block(ProfileField.TEAM, "Team", blocks.text_input(profile.team if profile else "", MAX_TEAM_LENGTH)),
+            blocks.input_block(ProfileField.SPONSORING, "Sponsorship", sponsoring),
+            blocks.input_block(
                 ProfileField.CAPACITY,
                 "Questions I take at once",
                 {
@@ -127,8 +105,8 @@ def profile_modal(profile: Profile | None, never: list[str] = (), rounds: frozen
                 },
                 hint="How many colleagues' questions you're happy to have open at a time. 0 means none for now.",
             ),
-            _input(ProfileField.ROUNDS, "Rounds I'm in", round_boxes),
-            _input(
+            blocks.input_block(ProfileField.ROUNDS, "Rounds I'm in", round_boxes),
+            blocks.input_block(
                 ProfileField.NEVER,
                 "Never pair me with",
                 never_select,

@@ -2,10 +2,10 @@
 
 from slack_bolt import App
 
-from handlers import actions, commands, errors, events, views
+from handlers import actions, admin, commands, errors, events, views
 from handlers.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
-    for surface in (commands, actions, views, events, errors):
+    for surface in (commands, actions, views, events, admin, errors):
         surface.register(app, deps)

@@ -118,7 +118,7 @@ def register(app: App, deps: Deps) -> None:
             client,
             lambda repositories: asking.pass_ask(
                 repositories.asks, repositories.profiles, workspace_of(context), ask_id_from(action.get("value")),
-                context.user_id, deps.clock(), deps.ask_policy,
+                context.user_id, deps.clock(), deps.ask_policy_for(repositories, workspace_of(context)),
             ),
         )
         if passed is not None:
@@ -150,7 +150,7 @@ def register(app: App, deps: Deps) -> None:
             client,
             lambda repositories: asking.choose_skill(
                 repositories.asks, repositories.profiles, workspace_of(context), ask_id_from(ask_text),
-                context.user_id, skill_name, deps.clock(), deps.ask_policy,
+                context.user_id, skill_name, deps.clock(), deps.ask_policy_for(repositories, workspace_of(context)),
             ),
         )
         if routed is not None:
@@ -175,7 +175,7 @@ def register(app: App, deps: Deps) -> None:
             with deps.store.transaction() as repositories:
                 skill, chosen = asking.suggest_mentors(
                     repositories.asks, repositories.profiles, workspace_of(context), context.user_id,
-                    action.get("value") or "", deps.clock(), deps.ask_policy,
+                    action.get("value") or "", deps.clock(), deps.ask_policy_for(repositories, workspace_of(context)),
                 )
             view = ask_messages.find_mentor_modal(skill, chosen)
         except (InvalidInput, TemporarilyUnavailable) as error:

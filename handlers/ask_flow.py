@@ -86,7 +86,7 @@ def notify_candidates(
                     repositories.profiles.mark_deactivated(ask.team_id, mentor.user_id)
                 passed = asking.pass_ask(
                     repositories.asks, repositories.profiles, ask.team_id, ask.id, mentor.user_id,
-                    deps.clock(), deps.ask_policy, status=CandidateStatus.CLOSED,
+                    deps.clock(), deps.ask_policy_for(repositories, ask.team_id), status=CandidateStatus.CLOSED,
                 )
             queue.extend(passed.notify)
             if passed.unanswered and tell_asker:
@@ -125,7 +125,8 @@ def start_ask(
     refresh_member(client, deps, team_id, user_id)
     with deps.store.transaction() as repositories:
         routed = asking.start_ask(
-            repositories.asks, repositories.profiles, team_id, user_id, question, deps.clock(), deps.ask_policy,
+            repositories.asks, repositories.profiles, team_id, user_id, question, deps.clock(),
+            deps.ask_policy_for(repositories, team_id),
             skill=skill,
         )
     deliver_routed(client, deps, routed, reply)
@@ -168,7 +169,9 @@ def expire_due_asks(deps: Deps) -> int:
                 current = repositories.asks.get(ask.team_id, ask.id)
                 if current is None or current.status is not AskStatus.OPEN or current.deadline_at > now:
                     continue  # another process or a click got there first
-                expired = asking.expire_ask(repositories.asks, repositories.profiles, current, now, deps.ask_policy)
+                expired = asking.expire_ask(
+                    repositories.asks, repositories.profiles, current, now, deps.ask_policy_for(repositories, ask.team_id)
+                )
             handled += 1
             client = deps.client_for(ask.team_id)
             if client is None:

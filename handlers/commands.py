@@ -10,7 +10,7 @@ from bot.asks import clean_question
 from bot.commands import parse_command
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.skills import SkillKind
-from handlers import ask_flow, followup_flow
+from handlers import admin, ask_flow, followup_flow
 from handlers.deps import Deps, after_ack, workspace_of
 from handlers.render import open_profile_modal
 
@@ -48,6 +48,11 @@ def register(app: App, deps: Deps) -> None:
                     respond(**ask_messages.my_asks(repositories.asks.pending_of(team_id, user_id)))
             elif parsed.name in ("join", "leave", "pause", "resume"):
                 respond(**rounds_reply(deps, team_id, user_id, parsed.name, parsed.argument))
+            elif parsed.name in ("settings", "stats", "export"):
+                admin.handle_command(
+                    client, deps, team_id, user_id, parsed.name, parsed.argument, command["trigger_id"],
+                    partial(_respond_with, respond),
+                )
             elif parsed.name == "followups":
                 respond(**followups_reply(client, deps, team_id, user_id, parsed.argument))
             elif parsed.name == "network":

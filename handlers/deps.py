@@ -4,8 +4,8 @@ import logging
 
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 
 from slack_sdk import WebClient
 
@@ -28,6 +28,8 @@ class Deps:
     # MENTOR_ADMINS: program admins on top of the workspace's admins and owners.
     admin_ids: frozenset[str] = field(default_factory=frozenset)
     ask_policy: AskPolicy = field(default_factory=AskPolicy)
+    # MENTOR_ASK_TIMEOUT_HOURS: how long asks wait, for every workspace, over their own settings.
+    ask_timeout_hours: int | None = None
     # MENTOR_FOLLOWUP_DAYS: the follow-up delay for every workspace, over their own settings.
     followup_days: int | None = None
     clock: Callable[[], datetime] = utc_now
@@ -40,6 +42,13 @@ class Deps:
     )
     # Keeps the outbox's Slack calls within their rate-limit tiers, for the whole process.
     pacer: Pacer = field(default_factory=Pacer)
+
+
+    def ask_policy_for(self, repositories, team_id: str) -> AskPolicy:
+        """How asks travel in this workspace: the deployment's policy, with the ask timeout
+        its admins set unless MENTOR_ASK_TIMEOUT_HOURS fixes it for all."""
+        hours = self.ask_timeout_hours or repositories.program.settings(team_id).ask_timeout_hours
+        return replace(self.ask_policy, timeout=timedelta(hours=hours))
 
 
 def workspace_of(context) -> str:

@@ -5,10 +5,12 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import asking, followup_messages, round_messages, views
+from bot import admin_messages, asking, followup_messages, round_messages, views
 from bot.errors import TemporarilyUnavailable
 from bot.followups import FollowUpPolicy
+from bot.stats import Period
 from handlers.deps import Deps
+from handlers.permissions import is_admin
 
 logger = logging.getLogger(__name__)
 
@@ -22,8 +24,9 @@ def open_profile_modal(client: WebClient, deps: Deps, team_id: str, user_id: str
     client.views_open(trigger_id=trigger_id, view=views.profile_modal(profile, never, rounds))
 
 
-def home_view(deps: Deps, team_id: str, user_id: str) -> dict:
-    """The member's Home tab; a notice instead when the database does not answer."""
+def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> dict:
+    """The member's Home tab, with the program's figures for an `admin`; a notice instead
+    when the database does not answer."""
     try:
         with deps.store.transaction() as repositories:
             profile = repositories.profiles.get(team_id, user_id)
@@ -36,15 +39,16 @@ def home_view(deps: Deps, team_id: str, user_id: str) -> dict:
                 repositories.followups.enabled_for(team_id, user_id),
                 FollowUpPolicy(),
             )
+            program = admin_messages.home_blocks(repositories.program.figures(team_id, Period(deps.clock()))) if admin else []
     except TemporarilyUnavailable as error:
         return views.home_notice(error.message)
     extra = [*round_messages.home_blocks(membership, deps.clock().date()), *loop] if profile is not None else []
-    return views.home(profile, open_asks, network, extra)
+    return views.home(profile, open_asks, network, [*extra, *program])
 
 
 def refresh_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:
     try:
-        client.views_publish(user_id=user_id, view=home_view(deps, team_id, user_id))
+        client.views_publish(user_id=user_id, view=home_view(deps, team_id, user_id, is_admin(client, deps, user_id)))
     except SlackApiError as error:
         # The Home tab is drawn again whenever the member opens it.
         logger.warning("views.publish failed: %s", error.response.get("error"))

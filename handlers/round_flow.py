@@ -62,7 +62,9 @@ def _run_due_for(deps: Deps, team_id: str) -> int:
     with deps.store.transaction() as repositories:
         repository = repositories.rounds
         schedule = repository.schedule(team_id)
-        for kind in RoundKind:
+        # Reverse mentoring switched off by the workspace's admins: no notices, no rounds.
+        kinds = [kind for kind in RoundKind if kind is RoundKind.COFFEE or repositories.program.settings(team_id).reverse_enabled]
+        for kind in kinds:
             notice_day = rounds.notice_due(kind, now, schedule)
             if notice_day is not None:
                 repository.queue_notices(team_id, kind, notice_day, now)
@@ -73,7 +75,7 @@ def _run_due_for(deps: Deps, team_id: str) -> int:
         if checkin_day is not None:
             repository.queue_checkins(team_id, checkin_day, now)
     started = 0
-    for kind in RoundKind:
+    for kind in kinds:
         held_on = rounds.due_round(kind, now, schedule)
         if held_on is not None:
             started += run_round(deps, team_id, kind, held_on).created

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.errors import TemporarilyUnavailable
 from storage.asks import AskRepository
 from storage.followups import FollowUpRepository, OutboxRepository
+from storage.program import ProgramRepository
 from storage.repositories import ProfileRepository
 from storage.rounds import RoundRepository
 
@@ -73,6 +74,10 @@ class Repositories:
     @property
     def rounds(self) -> RoundRepository:
         return RoundRepository(self.session)
+
+    @property
+    def program(self) -> ProgramRepository:
+        return ProgramRepository(self.session)
 
 
 class Store:

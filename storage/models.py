@@ -128,6 +128,7 @@ class Ask(Base):
         Index("ix_asks_asker", "team_id", "asker_id", "status"),
         Index("ix_asks_mentor", "team_id", "mentor_id", "status"),
         Index("ix_asks_deadline", "status", "deadline_at"),
+        Index("ix_asks_created", "team_id", "created_at"),  # program figures, by period
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -179,6 +180,11 @@ class Workspace(Base):
     coffee_weekday: Mapped[int] = mapped_column(Integer, default=0)
     round_hour: Mapped[int] = mapped_column(Integer, default=10)
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # How long an ask waits for "I can help" before it widens, then closes.
+    ask_timeout_hours: Mapped[int] = mapped_column(Integer, default=48)
+    # Where Mentor announces each round's figures (no names); None: nowhere.
+    program_channel: Mapped[str | None] = mapped_column(SLACK_ID)
+    reverse_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class FollowUp(Base):
@@ -190,6 +196,7 @@ class FollowUp(Base):
         Index("ix_followups_due", "due_at"),
         Index("ix_followups_mentee", "team_id", "mentee_id", "status"),
         Index("ix_followups_mentor", "team_id", "mentor_id"),
+        Index("ix_followups_helped", "team_id", "helped_at"),  # program figures, by period
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -262,7 +269,10 @@ class Round(Base):
     """One coffee or reverse round of a workspace, recorded before any introduction goes out."""
 
     __tablename__ = "rounds"
-    __table_args__ = (UniqueConstraint("team_id", "kind", "held_on", name="uq_rounds_team_kind_date"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "kind", "held_on", name="uq_rounds_team_kind_date"),
+        Index("ix_rounds_held", "team_id", "held_on"),  # program figures, by period
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(SLACK_ID)
@@ -289,6 +299,19 @@ class RoundGroup(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     round: Mapped[Round] = relationship(lazy="joined")
+
+
+class RoundMember(Base):
+    """One member of a round's group: what program figures count people by."""
+
+    __tablename__ = "round_members"
+    __table_args__ = (Index("ix_round_members_member", "team_id", "user_id"),)
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("round_groups.id", ondelete="CASCADE", name="fk_round_members_group"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
 
 
 class RoundSkip(Base):

@@ -216,6 +216,9 @@ class RoundRepository:
             )
             self.session.add(row)
             self.session.flush()
+            self.session.add_all(
+                models.RoundMember(group_id=row.id, user_id=user_id, team_id=team_id) for user_id in group.members
+            )
             self.session.add(
                 models.Delivery(
                     team_id=team_id,

@@ -1,0 +1,271 @@
+"""What program admins read and set: the workspace's settings, and figures computed by SQL
+aggregates over indexed columns (a figure never loads a row per member into Python)."""
+
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import ColumnElement, Select, and_, case, extract, func, intersect, select
+from sqlalchemy.orm import Session
+
+from bot.asks import AskStatus
+from bot.followups import FollowUpStatus
+from bot.rounds import RoundKind
+from bot.settings import ProgramSettings
+from bot.stats import GAPS_SHOWN, Period, ProgramFigures, RoundFigures, SkillDemand
+from storage import models
+from storage.repositories import insert_ignoring_duplicates
+
+# A follow-up whose mentee was asked: anything past "scheduled" but a cancelled one.
+_SENT = [status.value for status in (
+    FollowUpStatus.SENT, FollowUpStatus.ANSWERED, FollowUpStatus.SNOOZED, FollowUpStatus.UNANSWERED
+)]
+_WAITING = [AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value]
+
+
+class ProgramRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    # --- settings ---------------------------------------------------------------------------
+    def settings(self, team_id: str) -> ProgramSettings:
+        row = self.session.get(models.Workspace, team_id)
+        if row is None:
+            return ProgramSettings()
+        return ProgramSettings(
+            coffee_every_weeks=row.coffee_every_weeks,
+            coffee_weekday=row.coffee_weekday,
+            round_hour=row.round_hour,
+            time_zone=row.time_zone,
+            followup_days=row.followup_days,
+            ask_timeout_hours=row.ask_timeout_hours,
+            program_channel=row.program_channel,
+            reverse_enabled=row.reverse_enabled,
+        )
+
+    def save_settings(self, team_id: str, settings: ProgramSettings) -> None:
+        values = {name: getattr(settings, name) for name in ProgramSettings.__dataclass_fields__}
+        insert_ignoring_duplicates(self.session, models.Workspace, [{"team_id": team_id}])
+        row = self.session.get(models.Workspace, team_id)
+        for name, value in values.items():
+            setattr(row, name, value)
+        self.session.flush()
+
+    # --- figures ----------------------------------------------------------------------------
+    def figures(self, team_id: str, period: Period) -> ProgramFigures:
+        asks = self._asks(team_id, period)
+        followups = self._followups(team_id, period)
+        givers, receivers, both = self._reciprocity(team_id, period)
+        return ProgramFigures(
+            period=period,
+            members=self._count(select(func.count()).select_from(models.Member).where(
+                models.Member.team_id == team_id, models.Member.deactivated.is_(False)
+            )),
+            coffee=self._rounds(team_id, RoundKind.COFFEE, period),
+            reverse=self._rounds(team_id, RoundKind.REVERSE, period),
+            asks_made=asks["made"],
+            asks_matched=asks["matched"],
+            asks_waiting=asks["waiting"],
+            median_to_help=self._median_to_help(team_id, period, asks["matched"]),
+            followups_sent=followups["sent"],
+            loops_closed=followups["closed"],
+            outcomes=self._outcomes(team_id, period),
+            givers=givers,
+            receivers=receivers,
+            both=both,
+            gaps=tuple(gap for gap in self.skill_demand(team_id, GAPS_SHOWN) if gap.gap > 0),
+            pending_intros=self._count(
+                select(func.count()).select_from(models.Delivery).where(
+                    models.Delivery.status.in_(("pending", "sending")), models.Delivery.team_id == team_id,
+                    models.Delivery.purpose == "intro",
+                )
+            ),
+        )
+
+    def _count(self, query: Select) -> int:
+        return self.session.scalar(query) or 0
+
+    def _asks(self, team_id: str, period: Period) -> dict[str, int]:
+        ask = models.Ask
+        row = self.session.execute(
+            select(
+                func.count(),
+                func.sum(case((ask.status == AskStatus.MATCHED.value, 1), else_=0)),
+                func.sum(case((ask.status.in_(_WAITING), 1), else_=0)),
+            ).where(*_in_period(ask.team_id, team_id, ask.created_at, period))
+        ).one()
+        return {"made": row[0] or 0, "matched": row[1] or 0, "waiting": row[2] or 0}
+
+    def _seconds_to_help(self) -> ColumnElement:
+        ask = models.Ask
+        if self.session.get_bind().dialect.name == "postgresql":
+            return extract("epoch", ask.matched_at - ask.created_at)
+        return (func.julianday(ask.matched_at) - func.julianday(ask.created_at)) * 86400.0
+
+    def _median_to_help(self, team_id: str, period: Period, matched: int) -> timedelta | None:
+        """The median time from an ask to a mentor's "I can help": the middle of the sorted
+        waits, read with LIMIT/OFFSET so that only one or two values leave the database."""
+        if not matched:
+            return None
+        ask = models.Ask
+        seconds = self._seconds_to_help()
+        middle = list(self.session.scalars(
+            select(seconds)
+            .where(
+                *_in_period(ask.team_id, team_id, ask.created_at, period),
+                ask.status == AskStatus.MATCHED.value, ask.matched_at.is_not(None),
+            )
+            .order_by(seconds)
+            .offset((matched - 1) // 2)
+            .limit(1 if matched % 2 else 2)
+        ))
+        return timedelta(seconds=round(float(sum(middle)) / len(middle))) if middle else None
+
+    def _followups(self, team_id: str, period: Period) -> dict[str, int]:
+        followup = models.FollowUp
+        row = self.session.execute(
+            select(
+                func.sum(case((followup.status.in_(_SENT), 1), else_=0)),
+                func.sum(case((followup.status == FollowUpStatus.ANSWERED.value, 1), else_=0)),
+            ).where(*_in_period(followup.team_id, team_id, followup.helped_at, period))
+        ).one()
+        return {"sent": row[0] or 0, "closed": row[1] or 0}
+
+    def _outcomes(self, team_id: str, period: Period) -> dict[str, int]:
+        followup = models.FollowUp
+        rows = self.session.execute(
+            select(followup.outcome, func.count())
+            .where(
+                *_in_period(followup.team_id, team_id, followup.helped_at, period),
+                followup.status == FollowUpStatus.ANSWERED.value, followup.shared.is_(True),
+                followup.outcome.is_not(None),
+            )
+            .group_by(followup.outcome)
+        )
+        return {outcome: count for outcome, count in rows}
+
+    def _reciprocity(self, team_id: str, period: Period) -> tuple[int, int, int]:
+        ask = models.Ask
+        matched = (*_in_period(ask.team_id, team_id, ask.created_at, period), ask.status == AskStatus.MATCHED.value)
+        gave = select(ask.mentor_id.label("user_id")).where(*matched)
+        received = select(ask.asker_id.label("user_id")).where(*matched)
+        givers = self._count(select(func.count(ask.mentor_id.distinct())).where(*matched))
+        receivers = self._count(select(func.count(ask.asker_id.distinct())).where(*matched))
+        both = self._count(select(func.count()).select_from(intersect(gave, received).subquery()))
+        return givers, receivers, both
+
+    def _rounds(self, team_id: str, kind: RoundKind, period: Period) -> RoundFigures:
+        held = and_(
+            models.Round.team_id == team_id, models.Round.kind == kind.value,
+            models.Round.held_on >= period.first_day, models.Round.held_on <= period.end.date(),
+        )
+        opted = models.Member.in_coffee if kind is RoundKind.COFFEE else models.Member.in_reverse
+        group = models.RoundGroup
+        if kind is RoundKind.COFFEE:
+            answers = select(group.outcome, func.count()).join(models.Round).where(held, group.outcome.is_not(None))
+            answers = answers.group_by(group.outcome)
+        else:
+            learning = models.ReverseLearning
+            answers = (
+                select(learning.learned, func.count())
+                .join(group, group.id == learning.group_id)
+                .join(models.Round)
+                .where(held)
+                .group_by(learning.learned)
+            )
+        return RoundFigures(
+            kind=kind,
+            opted_in=self._count(select(func.count()).select_from(models.Member).where(
+                models.Member.team_id == team_id, opted.is_(True), models.Member.deactivated.is_(False)
+            )),
+            rounds=self._count(select(func.count()).select_from(models.Round).where(held)),
+            participants=self._count(
+                select(func.count(models.RoundMember.user_id.distinct()))
+                .join(group, group.id == models.RoundMember.group_id)
+                .join(models.Round)
+                .where(held)
+            ),
+            groups=self._count(select(func.count()).select_from(group).join(models.Round).where(held)),
+            answers={value: count for value, count in self.session.execute(answers)},
+        )
+
+    def skill_demand(self, team_id: str, limit: int) -> list[SkillDemand]:
+        """The skills wanted most beyond what is offered, by members still in the workspace."""
+        link = models.MemberSkill
+        wants = func.sum(case((link.kind == "want", 1), else_=0))
+        offers = func.sum(case((link.kind == "offer", 1), else_=0))
+        gap = wants - offers
+        rows = self.session.execute(
+            select(models.Skill.label, wants, offers)
+            .join(models.Skill, models.Skill.id == link.skill_id)
+            .join(models.Member, and_(models.Member.team_id == link.team_id, models.Member.user_id == link.user_id))
+            .where(link.team_id == team_id, models.Member.deactivated.is_(False))
+            .group_by(link.skill_id, models.Skill.label)
+            .order_by(gap.desc(), wants.desc(), models.Skill.label)
+            .limit(limit)
+        )
+        return [SkillDemand(label, wants or 0, offers or 0) for label, wants, offers in rows]
+
+    def loops_by_month(self, team_id: str, months: int, now: datetime) -> list[tuple[str, int, int]]:
+        """(YYYY-MM, follow-ups sent, loops closed) for the last `months` months, oldest first,
+        by the month help was given; months without any are there with zeros."""
+        followup = models.FollowUp
+        first = _month_start(now.date(), months - 1)
+        if self.session.get_bind().dialect.name == "postgresql":
+            month = func.to_char(func.timezone("UTC", followup.helped_at), "YYYY-MM")
+        else:
+            month = func.strftime("%Y-%m", followup.helped_at)
+        rows = self.session.execute(
+            select(
+                month,
+                func.sum(case((followup.status.in_(_SENT), 1), else_=0)),
+                func.sum(case((followup.status == FollowUpStatus.ANSWERED.value, 1), else_=0)),
+            )
+            .where(followup.team_id == team_id, followup.helped_at >= datetime.combine(first, datetime.min.time(), now.tzinfo))
+            .group_by(month)
+        )
+        found = {label: (sent or 0, closed or 0) for label, sent, closed in rows}
+        labels = [_month_start(now.date(), back).strftime("%Y-%m") for back in range(months - 1, -1, -1)]
+        return [(label, *found.get(label, (0, 0))) for label in labels]
+
+    # --- export -----------------------------------------------------------------------------
+    def relationships(self, team_id: str, period: Period) -> Iterator[tuple]:
+        """Every mentoring relationship that began in the period, as
+        (kind, date, skills, member ids in their roles, status, outcome); no text anyone wrote.
+        A follow-up's outcome is there only if its mentee let it count."""
+        ask, followup = models.Ask, models.FollowUp
+        counted = case((followup.shared.is_(True), followup.outcome), else_=None)
+        asks = self.session.execute(
+            select(ask.matched_at, models.Skill.label, ask.mentor_id, ask.asker_id, followup.status, counted)
+            .outerjoin(models.Skill, models.Skill.id == ask.skill_id)
+            .outerjoin(followup, followup.ask_id == ask.id)
+            .where(*_in_period(ask.team_id, team_id, ask.created_at, period), ask.status == AskStatus.MATCHED.value)
+            .order_by(ask.matched_at, ask.id)
+            .execution_options(yield_per=1000)
+        )
+        for matched_at, label, mentor, asker, status, outcome in asks:
+            yield "ask", matched_at.date(), label or "", (mentor, asker), status or "none", outcome or ""
+        group, held = models.RoundGroup, models.Round
+        groups = self.session.execute(
+            select(held.kind, held.held_on, group.members, group.details, group.outcome)
+            .join(held)
+            .where(held.team_id == team_id, held.held_on >= period.first_day, held.held_on <= period.end.date())
+            .order_by(held.held_on, group.id)
+            .execution_options(yield_per=1000)
+        )
+        for kind, held_on, members, details, outcome in groups:
+            teaching = json.loads(details)["teaching"]
+            people = tuple(members.split(","))
+            if kind == RoundKind.REVERSE.value and teaching:
+                people = tuple(teaching[0][:2])  # the early-career teacher first, then the senior
+            skills = sorted({label for *_, labels in teaching for label in labels})
+            yield kind, held_on, "; ".join(skills), people, outcome or "no answer", ""
+
+
+def _in_period(team_column, team_id: str, moment_column, period: Period) -> tuple:
+    return team_column == team_id, moment_column >= period.start, moment_column < period.end
+
+
+def _month_start(day: date, months_back: int) -> date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)

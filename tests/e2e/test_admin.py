@@ -1,0 +1,255 @@
+"""Program admins end to end: settings that the next scheduled run follows, figures, charts
+and a CSV export in the admin's DM; and members who are not admins see none of it."""
+
+import csv
+import io
+import json
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import update
+
+from bot import ids
+from bot.ids import SettingsField
+from bot.stats import Period
+from handlers.followup_flow import run_due_followups
+from handlers.round_flow import run_due_rounds
+from tests.e2e.test_asks import say
+from tests.e2e.test_followups import NOTE, click, helped, prompt_of, reply_in_thread
+from tests.support.fake_slack import DEFAULT_TEAM, default_user
+from storage import models
+from tests.support.running_app import FakeClock, RunningApp, app_environ
+
+ADMIN, OWNER, MEMBER = "UADMIN", "UOWNER", "UMEMBER"
+QUESTION_WORDS = "speed up a slow"  # from the question `helped` asks
+
+
+@pytest.fixture
+def program(fake_slack, sqlite_url):
+    """A workspace admin (in Slack), an owner, a member; MENTOR_ADMINS names nobody."""
+    fake_slack.users[ADMIN] = {**default_user(ADMIN, DEFAULT_TEAM), "is_admin": True}
+    fake_slack.users[OWNER] = {**default_user(OWNER, DEFAULT_TEAM), "is_owner": True}
+    fake_slack.users[MEMBER] = default_user(MEMBER, DEFAULT_TEAM)
+    running = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url))
+    yield running
+    running.stop()
+
+
+def closed_loop(mentor) -> None:
+    """UANA helped UASK with SQL; a week later UASK said it helped, let it count, and added a note."""
+    helped(mentor)
+    mentor.clock.advance(days=7)
+    run_due_followups(mentor.deps)
+    prompt = prompt_of(mentor)
+    value = next(
+        element["value"] for block in prompt.args["blocks"] if block["type"] == "actions"
+        for element in block["elements"] if element["action_id"] == ids.FOLLOWUP_CHOICES["helped"]
+    )
+    click(mentor, ids.FOLLOWUP_CHOICES["helped"], "UASK", value, prompt)
+    mentor.settle()
+    click(mentor, ids.FOLLOWUP_SHARE, "UASK", f"{value}:yes", prompt)
+    reply_in_thread(mentor, "UASK", "DUASK", prompt.response["ts"], NOTE)
+    mentor.settle()
+
+
+def uploads_to(mentor, user_id: str, count: int):
+    files = mentor.fake_slack.uploaded(count=count)
+    assert {upload.channel_id for upload in files} == {"D" + user_id}
+    return files
+
+
+@pytest.mark.parametrize("text", ["stats", "stats chart", "stats 30d", "export", "settings"])
+def test_a_member_who_is_not_an_admin_is_refused_politely_and_sees_nothing(program, text):
+    closed_loop(program)
+
+    reply = say(program, text, MEMBER)
+
+    assert "for the program's admins" in reply["text"] and reply.get("response_type", "ephemeral") == "ephemeral"
+    program.settle()
+    assert program.fake_slack.files == [] and program.fake_slack.calls("views.open") == []
+    assert "Asks" not in str(reply["blocks"]) and QUESTION_WORDS not in str(reply)
+
+
+def test_stats_give_admins_the_figures_of_the_last_90_days(program):
+    closed_loop(program)
+
+    reply = say(program, "stats", ADMIN)
+
+    text = json.dumps(reply["blocks"], ensure_ascii=False)
+    assert "*Asks* made: 1 · found a mentor: 100%" in text
+    assert "*Closing the loop* follow-ups sent: 1 · loops closed: 100%" in text
+    assert "Outcomes (1 counted with the mentee's consent): It helped 100%" in text
+    assert "*Reciprocity* 0% of the 2 members" in text  # one gave, the other received
+    assert QUESTION_WORDS not in text and "40 ms" not in text
+
+
+def test_an_owner_and_someone_in_mentor_admins_are_admins_too(fake_slack, sqlite_url):
+    fake_slack.users[OWNER] = {**default_user(OWNER, DEFAULT_TEAM), "is_owner": True}
+    running = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url, MENTOR_ADMINS="UPEOPLE"))
+    try:
+        for user_id in (OWNER, "UPEOPLE"):
+            assert "*Asks* made: 0" in str(say(running, "stats 2w", user_id)["blocks"])
+        assert "for the program's admins" in say(running, "stats", MEMBER)["text"]
+    finally:
+        running.stop()
+
+
+def test_a_malformed_period_is_explained_and_nothing_is_computed(program):
+    reply = say(program, "stats yesterday", ADMIN)
+
+    assert "like `30d`, `12w` or `6m`" in reply["text"]
+
+
+def test_the_chart_reaches_the_admins_dm_as_a_png(program):
+    closed_loop(program)
+
+    reply = say(program, "stats chart", ADMIN)
+
+    assert "Working on the charts" in reply["text"]
+    [chart] = uploads_to(program, ADMIN, 1)
+    assert chart.content.startswith(b"\x89PNG\r\n\x1a\n") and chart.filename.endswith(".png")
+    program.settle()
+    assert "Sent the charts to your DMs" in program.fake_slack.calls("response_url")[-1].args["text"]
+
+
+def test_the_export_has_figures_and_anonymous_relationships_without_any_text(program):
+    closed_loop(program)
+
+    say(program, "export", ADMIN)
+
+    figures, relationships = uploads_to(program, ADMIN, 2)
+    table = dict(csv.reader(io.StringIO(figures.content.decode())))
+    assert (table["asks_made"], table["loops_closed"], table["outcome_helped_counted"]) == ("1", "1", "1")
+    rows = list(csv.DictReader(io.StringIO(relationships.content.decode())))
+    assert [(row["kind"], row["skills"], row["giver"], row["receiver"], row["status"], row["counted_outcome"]) for row in rows] == [
+        ("ask", "SQL", "P0001", "P0002", "answered", "helped")
+    ]
+    everything = figures.content + relationships.content
+    for private in (QUESTION_WORDS, "40 ms", "UASK", "UANA"):
+        assert private.encode() not in everything
+
+
+def settings_values(**chosen) -> dict:
+    """A submitted settings modal: the defaults, with `chosen` fields changed."""
+    values = {
+        SettingsField.CADENCE: {"selected_option": {"value": "2"}},
+        SettingsField.WEEKDAY: {"selected_option": {"value": "0"}},
+        SettingsField.HOUR: {"selected_option": {"value": "10"}},
+        SettingsField.TIME_ZONE: {"value": None},
+        SettingsField.ASK_TIMEOUT: {"value": "48"},
+        SettingsField.FOLLOWUP_DAYS: {"value": "7"},
+        SettingsField.CHANNEL: {"selected_conversation": None},
+        SettingsField.REVERSE: {"selected_options": [{"value": "on"}]},
+    }
+    for field, element in chosen.items():
+        values[getattr(SettingsField, field)] = element
+    return {field: {field: element} for field, element in values.items()}
+
+
+def test_settings_open_with_the_defaults_and_the_next_scheduled_run_follows_them(fake_slack, sqlite_url):
+    fake_slack.users[ADMIN] = {**default_user(ADMIN, DEFAULT_TEAM), "is_admin": True}
+    # Wednesday 25 November 2026, 13:55 UTC: 14:55 in Paris.
+    clock = FakeClock(datetime(2026, 11, 25, 13, 55, tzinfo=timezone.utc))
+    mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url), clock=clock)
+    try:
+        for user_id in ("UANA", "UBEN"):
+            say(mentor, "offer SQL", user_id)
+            say(mentor, "join coffee", user_id)
+        assert mentor.slack.command("settings", user_id=ADMIN).status == 200
+        [modal] = fake_slack.wait_for("views.open")
+        assert modal.args["view"]["callback_id"] == ids.SETTINGS_VIEW
+        assert "Every 2 weeks" in str(modal.args["view"]["blocks"])
+
+        weekly_wednesday_3pm_paris = settings_values(
+            CADENCE={"selected_option": {"value": "1"}}, WEEKDAY={"selected_option": {"value": "2"}},
+            HOUR={"selected_option": {"value": "15"}}, TIME_ZONE={"value": "Europe/Paris"},
+        )
+        reply = mentor.slack.submit_view(ids.SETTINGS_VIEW, weekly_wednesday_3pm_paris, ADMIN)
+        assert reply.status == 200 and reply.body == ""
+        mentor.settle()
+
+        assert run_due_rounds(mentor.deps) == 0  # 14:55 in Paris: not yet
+        clock.advance(minutes=5)
+        assert run_due_rounds(mentor.deps) == 1  # 15:00 in Paris, on a Wednesday, without a restart
+        saved = [call for call in fake_slack.calls("chat.postMessage") if call.args["channel"] == "D" + ADMIN]
+        assert "Coffee chats every week on Wednesday at 15:00 Europe/Paris" in saved[0].args["text"]
+    finally:
+        mentor.stop()
+
+
+@pytest.mark.parametrize("reverse_on, rounds", [(True, 1), (False, 0)])
+def test_reverse_mentoring_switched_off_pairs_nobody(fake_slack, sqlite_url, reverse_on, rounds):
+    fake_slack.users[ADMIN] = {**default_user(ADMIN, DEFAULT_TEAM), "is_admin": True}
+    clock = FakeClock(datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc))  # the first weekday of December
+    mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url), clock=clock)
+    try:
+        switch = {"selected_options": [{"value": "on"}] if reverse_on else []}
+        mentor.slack.submit_view(ids.SETTINGS_VIEW, settings_values(REVERSE=switch), ADMIN)
+        for user_id, stage, offers, wants in (("UJUNIOR", "early", "Go", "SQL"), ("USENIOR", "senior", "SQL", "Go")):
+            say(mentor, f"offer {offers}", user_id)
+            say(mentor, f"learn {wants}", user_id)
+            say(mentor, "join reverse", user_id)
+            with mentor.store.transaction() as repositories:
+                repositories.session.execute(
+                    update(models.Member).where(models.Member.user_id == user_id).values(career_stage=stage)
+                )
+
+        run_due_rounds(mentor.deps)
+
+        with mentor.store.transaction() as repositories:
+            assert repositories.program.figures(DEFAULT_TEAM, Period(clock())).reverse.rounds == rounds
+    finally:
+        mentor.stop()
+
+
+@pytest.mark.parametrize(
+    "field, element, message",
+    [
+        ("TIME_ZONE", {"value": "Mars/Olympus_Mons"}, "not a time zone name"),
+        ("ASK_TIMEOUT", {"value": "0"}, "from 1 to 168"),
+        ("CADENCE", {"selected_option": {"value": "3"}}, "how often"),
+        ("CHANNEL", {"selected_conversation": "not a channel"}, "Choose a channel"),
+    ],
+)
+def test_a_bad_setting_is_explained_in_the_modal_and_nothing_changes(program, field, element, message):
+    reply = program.slack.submit_view(ids.SETTINGS_VIEW, settings_values(**{field: element}), ADMIN)
+
+    assert reply.json()["response_action"] == "errors"
+    assert message in reply.json()["errors"][getattr(SettingsField, field)]
+    with program.store.transaction() as repositories:
+        assert repositories.program.settings(DEFAULT_TEAM).coffee_every_weeks == 2
+        assert repositories.session.get(models.Workspace, DEFAULT_TEAM) is None
+
+
+def test_a_forged_settings_submission_from_a_member_changes_nothing(program):
+    values = settings_values(CADENCE={"selected_option": {"value": "1"}})
+
+    reply = program.slack.submit_view(ids.SETTINGS_VIEW, values, MEMBER)
+
+    assert reply.json()["response_action"] == "errors"
+    with program.store.transaction() as repositories:
+        assert repositories.program.settings(DEFAULT_TEAM).coffee_every_weeks == 2
+
+
+def test_admins_see_the_program_on_their_home_tab_and_members_do_not(program):
+    closed_loop(program)
+
+    program.slack.app_home_opened(ADMIN)
+    program.slack.app_home_opened(MEMBER)
+    program.settle()
+
+    homes = {call.args["user_id"]: str(call.args["view"]["blocks"]) for call in program.fake_slack.calls("views.publish")}
+    assert "Mentoring program (admins)" in homes[ADMIN] and "*Asks* made: 1" in homes[ADMIN]
+    assert "Mentoring program" not in homes[MEMBER]
+
+
+def test_the_home_tab_export_button_sends_the_csv_and_refuses_members(program):
+    program.slack.click(ids.SEND_EXPORT, MEMBER, "90")
+    program.settle()
+    assert program.fake_slack.files == []
+    refusal = [call for call in program.fake_slack.calls("chat.postMessage") if call.args["channel"] == "D" + MEMBER]
+    assert "for the program's admins" in refusal[0].args["text"]
+
+    program.slack.click(ids.SEND_EXPORT, ADMIN, "90")
+
+    assert len(uploads_to(program, ADMIN, 2)) == 2

@@ -1,0 +1,172 @@
+"""Program figures against a small workspace whose every figure was worked out by hand,
+on real SQLite and PostgreSQL; and the settings admins save."""
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from bot.settings import ProgramSettings
+from bot.stats import Period, SkillDemand
+from storage import models
+
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
+TEAM, OTHER = "TFIG", "TOTHER"
+
+
+def at(day: str, hour: float = 10) -> datetime:
+    return datetime.fromisoformat(day).replace(tzinfo=timezone.utc) + timedelta(hours=hour)
+
+
+@pytest.fixture
+def workspace(repositories):
+    """Five members (A to E) and F, who left. Worked out by hand for the last 90 days:
+    asks 6 made, 4 matched, 1 still open; waits 0.5, 2, 24 and 6 hours (median 4 h);
+    A and B gave help, A, B and C received it, so A and B did both (2 of 3);
+    follow-ups: 3 sent, 2 closed, one outcome counted ("helped"; the other was not shared);
+    coffee: 2 rounds, 3 intros, members A, B, C and F, one met and one not this time;
+    reverse: 1 round, 1 pair, one side learned a lot and the other something;
+    skills wanted beyond what is offered: SQL (3 want, 1 offers), then Design (2, 0)."""
+    session = repositories.session
+    for team, user, coffee, reverse, gone in [
+        (TEAM, "UA", True, False, False), (TEAM, "UB", True, False, False), (TEAM, "UC", True, False, False),
+        (TEAM, "UD", False, True, False), (TEAM, "UE", False, True, False), (TEAM, "UF", True, False, True),
+        (OTHER, "UA", True, True, False),
+    ]:
+        session.add(models.Member(team_id=team, user_id=user, capacity=2, in_coffee=coffee, in_reverse=reverse, deactivated=gone))
+    skills = {}
+    for team, label in [(TEAM, "SQL"), (TEAM, "Design"), (TEAM, "Writing"), (TEAM, "Python"), (OTHER, "SQL")]:
+        skills[team, label] = models.Skill(team_id=team, key=label.casefold(), label=label)
+        session.add(skills[team, label])
+    session.flush()
+    for team, user, kind, label in [
+        (TEAM, "UA", "want", "SQL"), (TEAM, "UB", "want", "SQL"), (TEAM, "UC", "want", "SQL"), (TEAM, "UD", "offer", "SQL"),
+        (TEAM, "UA", "want", "Design"), (TEAM, "UE", "want", "Design"),
+        (TEAM, "UA", "want", "Writing"), (TEAM, "UB", "offer", "Writing"), (TEAM, "UC", "offer", "Writing"),
+        (TEAM, "UF", "want", "Python"), (OTHER, "UA", "want", "SQL"),
+    ]:
+        session.add(models.MemberSkill(team_id=team, user_id=user, kind=kind, skill_id=skills[team, label].id, position=0))
+
+    def ask(asker, created, status="matched", mentor=None, waited_hours=None, team=TEAM, followup=None):
+        row = models.Ask(
+            team_id=team, asker_id=asker, question="How do I write a private question?", skill_id=skills[team, "SQL"].id,
+            status=status, created_at=created, mentor_id=mentor,
+            matched_at=created + timedelta(hours=waited_hours) if waited_hours is not None else None,
+        )
+        session.add(row)
+        session.flush()
+        if followup:
+            status, outcome, shared = followup
+            session.add(models.FollowUp(
+                team_id=team, ask_id=row.id, mentee_id=asker, mentor_id=mentor, status=status, helped_at=row.matched_at,
+                outcome=outcome, shared=shared, note="A private note about the advice",
+            ))
+
+    ask("UA", at("2026-11-01"), mentor="UB", waited_hours=0.5, followup=("answered", "helped", True))
+    ask("UB", at("2026-11-02"), mentor="UA", waited_hours=2, followup=("answered", "didnt_help", False))
+    ask("UC", at("2026-11-03"), mentor="UA", waited_hours=24, followup=("sent", None, False))
+    ask("UD", at("2026-11-05"), status="unanswered")
+    ask("UE", at("2026-11-20"), status="open")
+    ask("UC", at("2026-11-10"), mentor="UB", waited_hours=6, followup=("scheduled", None, False))
+    ask("UA", at("2026-05-01"), mentor="UD", waited_hours=1, followup=("answered", "helped", True))  # before the period
+    ask("UA", at("2026-11-01"), team=OTHER, mentor="UB", waited_hours=1, followup=("answered", "mixed", True))
+
+    def held(kind, day, groups, team=TEAM):
+        round_row = models.Round(team_id=team, kind=kind, held_on=date.fromisoformat(day), created_at=at(day))
+        session.add(round_row)
+        session.flush()
+        for members, outcome, learned in groups:
+            group = models.RoundGroup(
+                round_id=round_row.id, team_id=team, members=",".join(members), proposer=members[0], outcome=outcome,
+                details=json.dumps({"teaching": [[members[0], members[1], ["SQL"]]], "reasons": [], "question": ""}),
+            )
+            session.add(group)
+            session.flush()
+            session.add_all(models.RoundMember(group_id=group.id, user_id=user, team_id=team) for user in members)
+            for user, level in learned.items():
+                session.add(models.ReverseLearning(group_id=group.id, user_id=user, team_id=team, learned=level, answered_at=at(day)))
+
+    held("coffee", "2026-11-09", [(("UA", "UB"), "met", {}), (("UC", "UF"), None, {})])
+    held("coffee", "2026-11-23", [(("UA", "UC"), "not_this_time", {})])
+    held("coffee", "2026-06-01", [(("UA", "UB"), "met", {})])  # before the period
+    held("reverse", "2026-11-02", [(("UD", "UE"), None, {"UD": "a_lot", "UE": "something"})])
+    held("coffee", "2026-11-09", [(("UA", "UX"), "met", {})], team=OTHER)
+    for status in ("pending", "sending", "sent"):
+        session.add(models.Delivery(
+            team_id=TEAM, subject=f"round-group:{status}", recipient="UA,UB", purpose="intro", key="intro",
+            status=status, available_at=NOW, created_at=NOW,
+        ))
+    session.flush()
+    return repositories
+
+
+def test_every_figure_matches_the_hand_computed_workspace(workspace):
+    figures = workspace.program.figures(TEAM, Period(NOW, 90))
+
+    assert figures.members == 5
+    assert (figures.asks_made, figures.asks_matched, figures.asks_waiting) == (6, 4, 1)
+    assert figures.median_to_help == timedelta(hours=4)
+    assert (figures.givers, figures.receivers, figures.both) == (2, 3, 2)
+    assert figures.reciprocity == pytest.approx(2 / 3)
+    assert (figures.followups_sent, figures.loops_closed) == (3, 2)
+    assert figures.outcomes == {"helped": 1}
+    coffee, reverse = figures.coffee, figures.reverse
+    assert (coffee.opted_in, coffee.rounds, coffee.participants, coffee.groups) == (3, 2, 4, 3)
+    assert coffee.answers == {"met": 1, "not_this_time": 1}
+    assert (reverse.opted_in, reverse.rounds, reverse.participants, reverse.groups) == (2, 1, 2, 1)
+    assert reverse.answers == {"a_lot": 1, "something": 1}
+    assert figures.gaps == (SkillDemand("SQL", 3, 1), SkillDemand("Design", 2, 0))
+    assert figures.pending_intros == 2
+
+
+def test_a_shorter_period_leaves_out_what_came_before_it(workspace):
+    figures = workspace.program.figures(TEAM, Period(NOW, 14))  # from 9 November, 09:30
+
+    assert (figures.asks_made, figures.asks_matched) == (2, 1)
+    assert figures.median_to_help == timedelta(hours=6)
+    assert (figures.coffee.rounds, figures.coffee.groups, figures.reverse.rounds) == (2, 3, 0)
+
+
+def test_an_empty_workspace_has_zeros_and_no_median(repositories):
+    figures = repositories.program.figures("TEMPTY", Period(NOW, 90))
+
+    assert (figures.members, figures.asks_made, figures.followups_sent, figures.coffee.groups) == (0, 0, 0, 0)
+    assert figures.median_to_help is None and figures.reciprocity is None and figures.gaps == ()
+
+
+def test_loops_are_counted_by_the_month_help_was_given(workspace):
+    months = workspace.program.loops_by_month(TEAM, 7, NOW)
+
+    assert months == [
+        ("2026-05", 1, 1), ("2026-06", 0, 0), ("2026-07", 0, 0), ("2026-08", 0, 0),
+        ("2026-09", 0, 0), ("2026-10", 0, 0), ("2026-11", 3, 2),
+    ]
+
+
+def test_relationships_name_members_by_id_and_carry_no_text_and_only_shared_outcomes(workspace):
+    rows = list(workspace.program.relationships(TEAM, Period(NOW, 90)))
+
+    asks = [row for row in rows if row[0] == "ask"]
+    assert [(row[3], row[4], row[5]) for row in asks] == [
+        (("UB", "UA"), "answered", "helped"), (("UA", "UB"), "answered", ""),
+        (("UA", "UC"), "sent", ""), (("UB", "UC"), "scheduled", ""),
+    ]
+    assert [(row[0], row[1], row[3], row[4]) for row in rows if row[0] != "ask"] == [
+        ("reverse", date(2026, 11, 2), ("UD", "UE"), "no answer"),
+        ("coffee", date(2026, 11, 9), ("UA", "UB"), "met"),
+        ("coffee", date(2026, 11, 9), ("UC", "UF"), "no answer"),
+        ("coffee", date(2026, 11, 23), ("UA", "UC"), "not_this_time"),
+    ]
+    assert not any("private" in str(value) for row in rows for value in row)
+
+
+def test_settings_start_at_the_defaults_and_saving_twice_keeps_the_last(repositories):
+    assert repositories.program.settings("TNEW") == ProgramSettings()
+    first = ProgramSettings(coffee_every_weeks=1, time_zone="Europe/Paris", program_channel="CPROGRAM")
+    repositories.program.save_settings("TNEW", first)
+    second = ProgramSettings(coffee_every_weeks=4, coffee_weekday=3, round_hour=15, reverse_enabled=False, ask_timeout_hours=12, followup_days=0)
+    repositories.program.save_settings("TNEW", second)
+
+    assert repositories.program.settings("TNEW") == second
+    assert repositories.rounds.schedule("TNEW").every_weeks == 4
+    assert repositories.followups.followup_days("TNEW") == 0
