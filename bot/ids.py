@@ -16,6 +16,7 @@ BOT_EVENTS = (APP_HOME_OPENED, MESSAGE_IM, USER_CHANGE)
 BOT_SCOPES = (
     "commands", "chat:write", "im:write", "im:history", "mpim:write", "mpim:history", "users:read",
     "files:write",  # admins' charts and exports, uploaded to their DM
+    "chat:write.public",  # rounds' figures in a public program channel Mentor was not invited to
 )
 
 # Actions (block_actions' action_id).

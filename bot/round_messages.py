@@ -132,6 +132,21 @@ def checkin(group_id: int, members: tuple[str, ...], outcome: str | None = None,
     )
 
 
+def announcement(kind: RoundKind, groups: int, people: int) -> dict:
+    """A round's figures, for the program channel: how many, never who."""
+    unit = ("intro", "intros") if kind is RoundKind.COFFEE else ("pair", "pairs")
+    counted = f"{people} people in {groups} {unit[groups != 1]}"
+    if kind is RoundKind.COFFEE:
+        text = f":coffee: This round of coffee chats introduced {counted}."
+    else:
+        text = f":arrows_counterclockwise: This month's reverse mentoring paired {counted}: early-career colleagues teaching senior ones."
+    return blocks.message(
+        text,
+        blocks.section(text),
+        blocks.context(f"Want in next time? `{SLASH_COMMAND} join {kind.value}` — and `{SLASH_COMMAND} leave {kind.value}` any time."),
+    )
+
+
 def quiet_paused() -> dict:
     text = (
         f"Your last {QUIET_INTROS} coffee introductions went without an answer, so I've paused your coffee "

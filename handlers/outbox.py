@@ -22,7 +22,7 @@ from bot.followups import FollowUpPolicy, Purpose, still_wanted
 from bot.rounds import RoundKind
 from handlers.deps import Deps
 from storage.followups import Claimed
-from storage.rounds import GROUP_SUBJECT, NOTICE_SUBJECT, UNMATCHED_SUBJECT
+from storage.rounds import ANNOUNCE_SUBJECT, GROUP_SUBJECT, NOTICE_SUBJECT, UNMATCHED_SUBJECT
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ HISTORY_LOOKBACK = 200  # messages of the DM searched for one a dead sender may 
 PERMANENT = {
     "user_disabled", "account_inactive", "user_not_found", "cannot_dm_bot", "user_not_visible",
     "not_authed", "invalid_auth", "token_revoked", "missing_scope", "channel_not_found", "is_archived",
+    "not_in_channel",  # a private program channel Mentor was not invited to
 }
 
 
@@ -80,6 +81,9 @@ def _render_round(deps: Deps, claim: Claimed) -> tuple[dict, str] | None:
                 return round_messages.checkin(group_id, *answer), claim.recipient
             intro = rounds.introduction(claim.team_id, group_id)  # without anyone who left meanwhile
             return (round_messages.introduction(intro), ",".join(intro.group.members)) if intro is not None else None
+        if claim.subject.startswith(ANNOUNCE_SUBJECT):
+            figures = rounds.announcement(claim.team_id, int(claim.subject.removeprefix(ANNOUNCE_SUBJECT)))
+            return (round_messages.announcement(*figures), claim.recipient) if figures else None
         if claim.subject.startswith(UNMATCHED_SUBJECT):
             kind = RoundKind(claim.subject.removeprefix(UNMATCHED_SUBJECT).partition(":")[0])
             return round_messages.unmatched(kind), claim.recipient
@@ -93,8 +97,8 @@ def _render_round(deps: Deps, claim: Claimed) -> tuple[dict, str] | None:
 
 
 def _render(deps: Deps, claim: Claimed) -> tuple[dict, str] | None:
-    """The message as things stand now, and to whom (user ids joined by commas); None if it
-    should no longer go out."""
+    """The message as things stand now, and to whom (user ids joined by commas, or the
+    program channel's id); None if it should no longer go out."""
     if claim.followup_id is None:
         return _render_round(deps, claim)
     with deps.store.transaction() as repositories:
@@ -142,13 +146,22 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
         with deps.store.transaction() as repositories:
             repositories.outbox.cancel(claim, "no_longer_needed")
         return 0
+    message, recipient = rendered
+    if claim.in_flight and is_channel(recipient):
+        # A channel's history is not ours to read (no channels:history): after a crash that
+        # may have posted it, an announcement is better missed than posted twice.
+        with deps.store.transaction() as repositories:
+            repositories.outbox.cancel(claim, "unknown_after_crash")
+        return 0
     try:
-        message, recipient = rendered
         pace = deps.pacer.wait
-        pace(claim.team_id, "conversations.open")
-        channel = client.conversations_open(users=recipient)["channel"]["id"]
+        if is_channel(recipient):
+            channel = recipient
+        else:
+            pace(claim.team_id, "conversations.open")
+            channel = client.conversations_open(users=recipient)["channel"]["id"]
         ts = None
-        if claim.attempts > 1:
+        if claim.attempts > 1 and not is_channel(recipient):
             pace(claim.team_id, "conversations.history")
             ts = _already_posted(client, channel, claim)
         if ts is None:
@@ -171,6 +184,11 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
     with deps.store.transaction() as repositories:
         repositories.outbox.sent(claim, channel, ts, deps.clock())
     return posted
+
+
+def is_channel(recipient: str) -> bool:
+    """A channel id (the program channel) rather than user ids to open a DM with."""
+    return recipient[:1] in ("C", "G") and "," not in recipient
 
 
 def _without_resends(client: WebClient) -> WebClient:

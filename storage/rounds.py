@@ -28,6 +28,7 @@ NOTICE_SUBJECT = "round-notice:"  # "<kind>:<date>": the day-before notice to ea
 QUIET_SUBJECT = "round-quiet:"  # "<date>": telling a member they were paused
 RECENT_ROUNDS_FOR_QUIET = 12
 UNMATCHED_SUBJECT = "round-unmatched:"  # "<kind>:<date>": telling a member nobody fit them this time
+ANNOUNCE_SUBJECT = "round-announce:"  # "<round id>": the round's figures, in the program channel
 
 
 class RoundRepository:
@@ -234,7 +235,23 @@ class RoundRepository:
             )
         self.session.flush()
         self._queue(team_id, f"{UNMATCHED_SUBJECT}{kind.value}:{held_on.isoformat()}", list(unmatched), "unmatched", now)
+        channel = self.session.scalar(select(models.Workspace.program_channel).where(models.Workspace.team_id == team_id))
+        if channel and groups:
+            self._queue(team_id, f"{ANNOUNCE_SUBJECT}{round_row.id}", [channel], "announce", now)
         return True
+
+    def announcement(self, team_id: str, round_id: int) -> tuple[RoundKind, int, int] | None:
+        """(kind, groups, people) of a round, for the program channel; no names."""
+        row = self.session.get(models.Round, round_id)
+        if row is None or row.team_id != team_id:
+            return None
+        groups, people = self.session.execute(
+            select(func.count(models.RoundMember.group_id.distinct()), func.count())
+            .select_from(models.RoundMember)
+            .join(models.RoundGroup, models.RoundGroup.id == models.RoundMember.group_id)
+            .where(models.RoundGroup.round_id == round_id)
+        ).one()
+        return RoundKind(row.kind), groups, people
 
     def introduction(self, team_id: str, group_id: int) -> Introduction | None:
         """A group's introduction as it should read now."""

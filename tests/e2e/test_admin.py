@@ -9,11 +9,13 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import update
 
-from bot import ids
+from bot import ids, rounds
 from bot.ids import SettingsField
+from bot.rounds import RoundKind
 from bot.stats import Period
 from handlers.followup_flow import run_due_followups
-from handlers.round_flow import run_due_rounds
+from handlers.outbox import LEASE, drain
+from handlers.round_flow import run_due_rounds, run_rounds_now
 from tests.e2e.test_asks import say
 from tests.e2e.test_followups import NOTE, click, helped, prompt_of, reply_in_thread
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
@@ -253,3 +255,45 @@ def test_the_home_tab_export_button_sends_the_csv_and_refuses_members(program):
     program.slack.click(ids.SEND_EXPORT, ADMIN, "90")
 
     assert len(uploads_to(program, ADMIN, 2)) == 2
+
+
+def test_each_round_is_announced_once_in_the_program_channel_without_names(program):
+    program.slack.submit_view(ids.SETTINGS_VIEW, settings_values(CHANNEL={"selected_conversation": "CPROGRAM"}), ADMIN)
+    for user_id in ("UANA", "UBEN", "UCAL", "UDEV"):
+        say(program, "offer SQL", user_id)
+        say(program, "join coffee", user_id)
+
+    run_rounds_now(program.deps, RoundKind.COFFEE)
+    run_rounds_now(program.deps, RoundKind.COFFEE)  # the same day again: nothing new
+
+    [post] = [call for call in program.fake_slack.calls("chat.postMessage") if call.args["channel"] == "CPROGRAM"]
+    assert post.args["text"] == ":coffee: This round of coffee chats introduced 4 people in 2 intros."
+    assert "<@" not in json.dumps(post.args["blocks"])
+    assert all("CPROGRAM" not in call.args["users"] for call in program.fake_slack.calls("conversations.open"))
+
+
+def test_without_a_program_channel_nothing_is_posted_to_a_channel(program):
+    for user_id in ("UANA", "UBEN"):
+        say(program, "join coffee", user_id)
+
+    run_rounds_now(program.deps, RoundKind.COFFEE)
+
+    assert all(call.args["channel"].startswith("D") for call in program.fake_slack.calls("chat.postMessage"))
+
+
+def test_an_announcement_a_crashed_sender_may_have_posted_is_dropped_not_posted_twice(program):
+    program.slack.submit_view(ids.SETTINGS_VIEW, settings_values(CHANNEL={"selected_conversation": "CPROGRAM"}), ADMIN)
+    for user_id in ("UANA", "UBEN"):
+        say(program, "join coffee", user_id)
+    now = program.clock()
+    with program.store.transaction() as repositories:
+        assert rounds.run_round(repositories.rounds, DEFAULT_TEAM, RoundKind.COFFEE, now.date(), now).created
+    with program.store.transaction() as repositories:
+        claims = repositories.outbox.claim(now, now + LEASE, 10)  # ...and the sender dies holding them
+    assert {claim.recipient for claim in claims} == {"UANA,UBEN", "CPROGRAM"}
+
+    program.clock.advance(seconds=LEASE.total_seconds() + 1)
+    drain(program.deps)
+
+    posted = [call.args["channel"] for call in program.fake_slack.calls("chat.postMessage")]
+    assert "CPROGRAM" not in posted and "DUANAUBEN" in posted  # the introduction still went
