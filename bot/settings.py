@@ -119,7 +119,8 @@ def settings_modal(settings: ProgramSettings) -> dict:
 
 
 def _element(values: dict, field: str) -> dict:
-    element = values.get(field, {}).get(field, {})
+    block = values.get(field) if isinstance(values, dict) else None
+    element = block.get(field) if isinstance(block, dict) else None
     return element if isinstance(element, dict) else {}
 
 
@@ -146,7 +147,8 @@ def settings_from_form(values: dict) -> ProgramSettings:
     hour = _whole(_chosen(values, SettingsField.HOUR), 0, 23)
     if hour is None:
         errors[SettingsField.HOUR] = "Choose an hour."
-    zone = (_element(values, SettingsField.TIME_ZONE).get("value") or "").strip() or None
+    zone = _element(values, SettingsField.TIME_ZONE).get("value")
+    zone = zone.strip() or None if isinstance(zone, str) else None
     if zone is not None:
         zone = canonical_zone(zone)
         if zone is None:
@@ -160,7 +162,8 @@ def settings_from_form(values: dict) -> ProgramSettings:
     channel = _element(values, SettingsField.CHANNEL).get("selected_conversation") or None
     if channel is not None and not (isinstance(channel, str) and CHANNEL_ID.match(channel)):
         errors[SettingsField.CHANNEL] = "Choose a channel, or none."
-    checked = _element(values, SettingsField.REVERSE).get("selected_options") or []
+    checked = _element(values, SettingsField.REVERSE).get("selected_options")
+    checked = checked if isinstance(checked, list) else []
     if errors:
         raise SettingsFormErrors(errors)
     return ProgramSettings(

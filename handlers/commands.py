@@ -9,6 +9,7 @@ from bot import ask_messages, asking, closing, followup_messages, ids, replies, 
 from bot.asks import clean_question
 from bot.commands import parse_command
 from bot.errors import InvalidInput, TemporarilyUnavailable
+from bot.rounds import RoundKind
 from bot.skills import SkillKind
 from handlers import admin, ask_flow, followup_flow
 from handlers.deps import Deps, after_ack, workspace_of
@@ -80,6 +81,8 @@ def rounds_reply(deps: Deps, team_id: str, user_id: str, verb: str, argument: st
             change = rounds.join if verb == "join" else rounds.leave
             state = change(repositories.rounds, team_id, user_id, kind)
             said = f"{'Joined' if verb == 'join' else 'Left'} {kind.label}."
+            if verb == "join" and kind is RoundKind.REVERSE and not repositories.program.settings(team_id).reverse_enabled:
+                said += " Your program's admins have paused reverse mentoring for now: you'll be paired once it is back."
         elif verb == "pause":
             state = rounds.pause(repositories.rounds, team_id, user_id, argument, today)
             said = "Paused: no rounds and no asks reach you meanwhile."

@@ -297,3 +297,12 @@ def test_an_announcement_a_crashed_sender_may_have_posted_is_dropped_not_posted_
 
     posted = [call.args["channel"] for call in program.fake_slack.calls("chat.postMessage")]
     assert "CPROGRAM" not in posted and "DUANAUBEN" in posted  # the introduction still went
+
+
+def test_joining_reverse_mentoring_while_it_is_off_says_so(program):
+    program.slack.submit_view(ids.SETTINGS_VIEW, settings_values(REVERSE={"selected_options": []}), ADMIN)
+
+    reply = say(program, "join reverse", MEMBER)
+
+    assert "paused reverse mentoring for now" in reply["text"]
+    assert "paused" not in say(program, "join coffee", MEMBER)["text"]

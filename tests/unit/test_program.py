@@ -1,0 +1,140 @@
+"""Program admins' pure parts: the settings form, periods, the CSV export and the chart."""
+
+import csv
+import io
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.charts import program_chart
+from bot.errors import InvalidInput
+from bot.export import relationships_csv
+from bot.ids import SettingsField
+from bot.settings import ProgramSettings, SettingsFormErrors, settings_from_form, settings_modal
+from bot.stats import Period, SkillDemand, parse_period
+from slack_sdk.models.views import View
+
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
+
+
+def form(**changed) -> dict:
+    elements = {
+        SettingsField.CADENCE: {"selected_option": {"value": "2"}},
+        SettingsField.WEEKDAY: {"selected_option": {"value": "0"}},
+        SettingsField.HOUR: {"selected_option": {"value": "10"}},
+        SettingsField.TIME_ZONE: {"value": None},
+        SettingsField.ASK_TIMEOUT: {"value": "48"},
+        SettingsField.FOLLOWUP_DAYS: {"value": "7"},
+        SettingsField.CHANNEL: {"selected_conversation": None},
+        SettingsField.REVERSE: {"selected_options": [{"value": "on"}]},
+    }
+    elements.update({getattr(SettingsField, name): element for name, element in changed.items()})
+    return {field: {field: element} for field, element in elements.items()}
+
+
+def test_the_defaults_submitted_unchanged_are_the_default_settings():
+    assert settings_from_form(form()) == ProgramSettings()
+
+
+def test_a_full_form_gives_every_setting():
+    settings = settings_from_form(form(
+        CADENCE={"selected_option": {"value": "4"}}, WEEKDAY={"selected_option": {"value": "4"}},
+        HOUR={"selected_option": {"value": "16"}}, TIME_ZONE={"value": " America/New_York "},
+        ASK_TIMEOUT={"value": "168"}, FOLLOWUP_DAYS={"value": "0"},
+        CHANNEL={"selected_conversation": "C0PROGRAM"}, REVERSE={"selected_options": []},
+    ))
+
+    assert settings == ProgramSettings(4, 4, 16, "America/New_York", 0, 168, "C0PROGRAM", False)
+
+
+@pytest.mark.parametrize(
+    "name, element",
+    [
+        ("CADENCE", {"selected_option": {"value": "3"}}),
+        ("CADENCE", {"selected_option": None}),
+        ("WEEKDAY", {"selected_option": {"value": "5"}}),  # Saturday is not offered
+        ("HOUR", {"selected_option": {"value": "24"}}),
+        ("TIME_ZONE", {"value": "../../etc/passwd"}),
+        ("TIME_ZONE", {"value": "Not/AZone"}),
+        ("ASK_TIMEOUT", {"value": "169"}),
+        ("ASK_TIMEOUT", {"value": "2.5"}),
+        ("FOLLOWUP_DAYS", {"value": "-1"}),
+        ("FOLLOWUP_DAYS", {"value": "61"}),
+        ("CHANNEL", {"selected_conversation": "U0SOMEONE"}),
+    ],
+)
+def test_each_bad_value_is_named_at_its_own_field(name, element):
+    with pytest.raises(SettingsFormErrors) as refused:
+        settings_from_form(form(**{name: element}))
+
+    assert list(refused.value.errors) == [getattr(SettingsField, name)]
+
+
+FIELDS = sorted(value for name, value in vars(SettingsField).items() if name.isupper())
+JUNK = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12) | st.sampled_from(["2", "Europe/Paris", "C0X", "on"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["value", "text"]), inner, max_size=2),
+    max_leaves=5,
+)
+ELEMENT = st.dictionaries(st.sampled_from(["value", "selected_option", "selected_options", "selected_conversation"]), JUNK)
+
+
+@given(st.dictionaries(st.sampled_from(FIELDS), st.one_of(JUNK, st.builds(dict, st.dictionaries(st.sampled_from(FIELDS), ELEMENT)))))
+def test_any_forged_form_gives_settings_or_field_errors_and_nothing_else(values):
+    try:
+        settings = settings_from_form(values)
+    except SettingsFormErrors as refused:
+        assert set(refused.errors) <= set(FIELDS)
+    else:
+        assert settings.coffee_every_weeks in (1, 2, 4)
+
+
+@pytest.mark.parametrize("settings", [ProgramSettings(), ProgramSettings(4, 3, 23, "Asia/Kolkata", 60, 1, "GPRIVATE", False)])
+def test_the_modal_shows_the_settings_and_is_valid_block_kit(settings):
+    modal = settings_modal(settings)
+
+    View(**modal).validate_json()
+    shown = {block["block_id"]: block["element"] for block in modal["blocks"] if block["type"] == "input"}
+    assert shown[SettingsField.CADENCE]["initial_option"]["value"] == str(settings.coffee_every_weeks)
+    assert shown[SettingsField.HOUR]["initial_option"]["value"] == str(settings.round_hour)
+    assert shown[SettingsField.ASK_TIMEOUT]["initial_value"] == str(settings.ask_timeout_hours)
+    assert ("initial_options" in shown[SettingsField.REVERSE]) is settings.reverse_enabled
+    assert shown[SettingsField.CHANNEL].get("initial_conversation") == settings.program_channel
+
+
+@pytest.mark.parametrize("text, days", [("", 90), ("30d", 30), ("12w", 84), ("6m", 180), (" 1D ", 1), ("24m", 720)])
+def test_a_period_is_read_in_days_weeks_or_months(text, days):
+    assert parse_period(text, NOW) == Period(NOW, days)
+
+
+@pytest.mark.parametrize("text", ["0d", "yesterday", "3y", "800d", "-5d", "5"])
+def test_a_period_that_is_not_one_is_refused(text):
+    with pytest.raises(InvalidInput):
+        parse_period(text, NOW)
+
+
+def test_a_period_starts_its_days_before_its_end():
+    assert Period(NOW, 14).start == NOW - timedelta(days=14)
+
+
+def test_the_export_names_nobody_and_keeps_formulas_as_text():
+    rows = [
+        ("ask", date(2026, 11, 2), "=HYPERLINK(\"http://x\")", ("UMENTOR", "UMENTEE"), "answered", "helped"),
+        ("coffee", date(2026, 11, 9), "", ("UMENTEE", "UOTHER", "UTHIRD"), "met", ""),
+    ]
+
+    table = list(csv.reader(io.StringIO(relationships_csv(rows))))
+
+    assert table[0] == ["kind", "started_on", "skills", "giver", "receiver", "third", "status", "counted_outcome"]
+    assert table[1] == ["ask", "2026-11-02", "'=HYPERLINK(\"http://x\")", "P0001", "P0002", "", "answered", "helped"]
+    assert table[2] == ["coffee", "2026-11-09", "", "P0002", "P0003", "P0004", "met", ""]
+
+
+def test_the_chart_is_a_png_even_for_awkward_skill_names_and_an_empty_workspace():
+    awkward = [SkillDemand("$x^2$ & <!channel>", 5, 1), SkillDemand("C" * 200, 3, 0), SkillDemand("Ünïcödé 🚀", 2, 1)]
+
+    for demand in (awkward, []):
+        png = program_chart(demand, [("2026-10", 4, 2), ("2026-11", 0, 0)])
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
