@@ -12,7 +12,7 @@ from bot.asks import AskStatus
 from bot.followups import DEFAULT_FOLLOWUP_DAYS, FollowUp, FollowUpStatus, Outcome, Purpose, Step, member_zone
 from bot.skills import Skill
 from storage import models
-from storage.repositories import insert_ignoring_duplicates, update_member
+from storage.repositories import insert_ignoring_duplicates, queue_deliveries, update_member
 
 FOLLOWUP_SUBJECT = "followup:"
 
@@ -138,24 +138,10 @@ class FollowUpRepository:
         if result.rowcount != 1:
             return False
         if step.deliveries:
-            insert_ignoring_duplicates(
-                self.session,
-                models.Delivery,
-                [
-                    {
-                        "team_id": before.team_id,
-                        "subject": f"{FOLLOWUP_SUBJECT}{before.id}",
-                        "followup_id": before.id,
-                        "recipient": delivery.recipient,
-                        "purpose": delivery.purpose.value,
-                        "key": delivery.key,
-                        "status": "pending",
-                        "available_at": now,
-                        "attempts": 0,
-                        "created_at": now,
-                    }
-                    for delivery in step.deliveries
-                ],
+            queue_deliveries(
+                self.session, before.team_id, f"{FOLLOWUP_SUBJECT}{before.id}",
+                [(delivery.recipient, delivery.purpose.value, delivery.key) for delivery in step.deliveries],
+                now, followup_id=before.id,
             )
         if not after.status.open:
             # Prompts and reminders not yet sent are pointless now.

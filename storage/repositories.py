@@ -18,9 +18,31 @@ def insert_ignoring_duplicates(session: Session, model: type[models.Base], rows:
     return session.execute(dialect.insert(model).values(rows).on_conflict_do_nothing()).rowcount
 
 
-def update_member(session: Session, team_id: str, user_id: str, **values) -> None:
-    """Set `values` on the member's row, creating it first (their own action brought them here)."""
+def queue_deliveries(
+    session: Session, team_id: str, subject: str, wanted: list[tuple[str, str, str]], now: datetime,
+    followup_id: int | None = None,
+) -> int:
+    """Queue in the outbox one DM per (recipient, purpose, key) about `subject`, in the caller's
+    transaction; one already queued under the same key stays as it is. Returns how many are new."""
+    rows = [
+        {
+            "team_id": team_id, "subject": subject, "followup_id": followup_id, "recipient": recipient,
+            "purpose": purpose, "key": key, "status": "pending", "available_at": now, "attempts": 0, "created_at": now,
+        }
+        for recipient, purpose, key in wanted
+    ]
+    # In slices: a round can queue thousands, beyond what one statement may bind.
+    return sum(insert_ignoring_duplicates(session, models.Delivery, rows[i : i + 500]) for i in range(0, len(rows), 500))
+
+
+def ensure_member(session: Session, team_id: str, user_id: str) -> None:
+    """Create the member's row if there is none yet (their own action brought them here)."""
     insert_ignoring_duplicates(session, models.Member, [{"team_id": team_id, "user_id": user_id, "capacity": DEFAULT_CAPACITY}])
+
+
+def update_member(session: Session, team_id: str, user_id: str, **values) -> None:
+    """Set `values` on the member's row, creating it first."""
+    ensure_member(session, team_id, user_id)
     session.execute(
         update(models.Member)
         .where(models.Member.team_id == team_id, models.Member.user_id == user_id)
@@ -124,11 +146,7 @@ class ProfileRepository:
     def _member(self, team_id: str, user_id: str) -> models.Member:
         member = self.session.get(models.Member, (team_id, user_id))
         if member is None:
-            insert_ignoring_duplicates(
-                self.session,
-                models.Member,
-                [{"team_id": team_id, "user_id": user_id, "capacity": DEFAULT_CAPACITY}],
-            )
+            ensure_member(self.session, team_id, user_id)
             member = self.session.get_one(models.Member, (team_id, user_id))
         return member
 

@@ -21,7 +21,7 @@ from bot.rounds import (
 )
 from bot.skills import SkillKind
 from storage import models
-from storage.repositories import insert_ignoring_duplicates, update_member
+from storage.repositories import insert_ignoring_duplicates, queue_deliveries, update_member
 
 GROUP_SUBJECT = "round-group:"  # the outbox subject of a group's introduction and check-in
 NOTICE_SUBJECT = "round-notice:"  # "<kind>:<date>": the day-before notice to each member
@@ -220,19 +220,7 @@ class RoundRepository:
             self.session.add_all(
                 models.RoundMember(group_id=row.id, user_id=user_id, team_id=team_id) for user_id in group.members
             )
-            self.session.add(
-                models.Delivery(
-                    team_id=team_id,
-                    subject=f"{GROUP_SUBJECT}{row.id}",
-                    recipient=row.members,
-                    purpose="intro",
-                    key="intro",
-                    status="pending",
-                    available_at=now,
-                    attempts=0,
-                    created_at=now,
-                )
-            )
+            queue_deliveries(self.session, team_id, f"{GROUP_SUBJECT}{row.id}", [(row.members, "intro", "intro")], now)
         self.session.flush()
         self._queue(team_id, f"{UNMATCHED_SUBJECT}{kind.value}:{held_on.isoformat()}", list(unmatched), "unmatched", now)
         channel = self.session.scalar(select(models.Workspace.program_channel).where(models.Workspace.team_id == team_id))
@@ -296,16 +284,7 @@ class RoundRepository:
 
     def _queue(self, team_id: str, subject: str, recipients: list[str], purpose: str, now: datetime) -> int:
         """Queue a DM to each recipient, once per (subject, recipient, purpose) whatever happens."""
-        if not recipients:
-            return 0
-        rows = [
-            {
-                "team_id": team_id, "subject": subject, "recipient": recipient, "purpose": purpose, "key": purpose,
-                "status": "pending", "available_at": now, "attempts": 0, "created_at": now,
-            }
-            for recipient in recipients
-        ]
-        return sum(insert_ignoring_duplicates(self.session, models.Delivery, rows[i : i + 500]) for i in range(0, len(rows), 500))
+        return queue_deliveries(self.session, team_id, subject, [(recipient, purpose, purpose) for recipient in recipients], now)
 
     # --- the day before: notices and skips ----------------------------------------------
     def queue_notices(self, team_id: str, kind: RoundKind, held_on: date, now: datetime) -> int:
