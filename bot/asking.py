@@ -11,6 +11,7 @@ from typing import Protocol
 
 from bot.asks import GIVE_FIRST_AFTER_ASKS, Ask, AskPolicy, AskStatus, CandidateStatus, Notification, clean_question
 from bot.errors import InvalidInput
+from bot.people import is_forgotten
 from bot.profile import Profile
 from bot.ranking import History, Offerer, RankedMentor, Ranking, rank_offerers
 from bot.skill_detection import detect_skills
@@ -316,6 +317,8 @@ def mentor_network(asks: AskRepository, profiles: ProfileRepository, team_id: st
     helped: dict[str, list[str]] = {}
     labels: dict[str, Skill] = {}
     for skill, mentor_id in asks.mentors_of(team_id, user_id):
+        if is_forgotten(mentor_id):
+            continue  # a mentor who asked to be forgotten: that skill may now show as a gap
         labels.setdefault(skill.key, skill)
         if mentor_id not in helped.setdefault(skill.key, []):
             helped[skill.key].append(mentor_id)

@@ -7,7 +7,7 @@ from bot.text import clean_line
 # Subcommands that exist today; anything else gets the usage message.
 SUBCOMMANDS = (
     "help", "ask", "asks", "network", "offer", "learn", "profile", "followups", "join", "leave", "pause", "resume",
-    "settings", "stats", "export",
+    "forget", "settings", "stats", "export",
 )
 
 

@@ -20,6 +20,7 @@ from bot.ids import (
     SHARE_INPUT,
     SLASH_COMMAND,
 )
+from bot.people import is_forgotten, person
 from bot.text import escape_mrkdwn, shown
 
 EXCERPT = 150
@@ -319,8 +320,10 @@ def home_blocks(waiting: list[FollowUp], given: list[AdviceGiven], enabled: bool
         body.append(blocks.section("*Advice you gave*"))
         for advice in given[:MAX_LISTED]:
             skill = f"*{escape_mrkdwn(advice.skill_label)}*" if advice.skill_label else "a question"
-            line: dict = blocks.section(f"<@{advice.mentee_id}> · {skill} · {_state(advice.followup)}")
-            if advice.followup is None or advice.followup.status is FollowUpStatus.SCHEDULED:
+            line: dict = blocks.section(f"{person(advice.mentee_id)} · {skill} · {_state(advice.followup)}")
+            if not is_forgotten(advice.mentee_id) and (
+                advice.followup is None or advice.followup.status is FollowUpStatus.SCHEDULED
+            ):
                 line["accessory"] = blocks.button("Ask how it went", ASK_HOW_IT_WENT, value=str(advice.ask_id))
             body.append(line)
     if not waiting and not given:

@@ -120,5 +120,10 @@ class SettingsField:
     REVERSE = "reverse_enabled"
 
 
-ACTIONS = (*ASK_ACTIONS, *FOLLOWUP_ACTIONS, *ROUND_ACTIONS, *ADMIN_ACTIONS)
+# `/mentor forget`'s confirmation (value: "confirm"; whose data it is, the click says).
+FORGET_ME = "forget_me"
+FORGET_CANCEL = "forget_cancel"
+FORGET_ACTIONS = (FORGET_ME, FORGET_CANCEL)
+
+ACTIONS = (*ASK_ACTIONS, *FOLLOWUP_ACTIONS, *ROUND_ACTIONS, *ADMIN_ACTIONS, *FORGET_ACTIONS)
 VIEWS = (*ASK_VIEWS, FOLLOWUP_NOTE_VIEW, FOLLOWUP_REPLY_VIEW, SETTINGS_VIEW)

@@ -19,6 +19,7 @@ _USAGE_LINES = (
     ("leave coffee", "stop coffee chats (`leave reverse`: reverse mentoring)"),
     ("pause 2w", "skip rounds and asks for a while (`2w`, `10d`, a date, or until you resume)"),
     ("resume", "come back from a pause"),
+    ("forget", "delete everything Mentor holds about you (after a confirmation)"),
     ("stats", "program admins: figures (`stats 30d`, `stats chart`), `settings`, `export`"),
     ("help", "show this message"),
 )

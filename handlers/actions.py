@@ -4,6 +4,7 @@ Button values and block ids come back from Slack's clients and are not trusted:
 every ask id is checked against who clicked, in the use case itself."""
 
 import logging
+import secrets
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -12,10 +13,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import ask_messages, asking, closing, followup_messages, ids, replies, round_messages, rounds, views
+from bot import ask_messages, asking, closing, followup_messages, forgetting, ids, replies, round_messages, rounds, views
 from bot.asking import AskUnavailable
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.followups import FollowUp, FollowUpRefused
+from bot.people import tombstone
 from handlers import ask_flow, followup_flow, outbox
 from handlers.deps import Deps, workspace_of
 from handlers.render import open_profile_modal, refresh_home
@@ -181,6 +183,31 @@ def register(app: App, deps: Deps) -> None:
         except (InvalidInput, TemporarilyUnavailable) as error:
             view = views.notice_modal("Find a mentor", error.message)
         client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(ids.FORGET_ME)
+    def handle_forget_me(ack: Ack, body: dict, respond: Respond, client: WebClient, context) -> None:
+        """The confirmed `/mentor forget`: whose data goes is who clicked, whatever the value says."""
+        ack()
+        team_id, user_id = workspace_of(context), context.user_id
+        try:
+            with deps.store.transaction() as repositories:
+                forgotten, withdrawn = forgetting.forget_member(
+                    repositories.asks, repositories.forgetting, team_id, user_id, tombstone(secrets.token_hex(6)),
+                    deps.clock(),
+                )
+        except TemporarilyUnavailable as error:
+            answer(body, respond, replies.unavailable(error.message + " Nothing was deleted."))
+            return
+        logger.info("A member of %s was forgotten", team_id)
+        for cancelled in withdrawn:
+            ask_flow.deliver_closed(client, cancelled.ask, cancelled.closed)
+        answer(body, respond, forgetting.forgotten(forgotten), replace=True)
+        refresh_home(client, deps, team_id, user_id)
+
+    @app.action(ids.FORGET_CANCEL)
+    def handle_forget_cancel(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        answer(body, respond, forgetting.kept(), replace=True)
 
     register_followups(app, deps)
     register_rounds(app, deps)

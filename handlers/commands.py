@@ -5,7 +5,9 @@ from functools import partial
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import ask_messages, asking, closing, followup_messages, ids, replies, round_messages, rounds, services
+from bot import (
+    ask_messages, asking, closing, followup_messages, forgetting, ids, replies, round_messages, rounds, services,
+)
 from bot.asks import clean_question
 from bot.commands import parse_command
 from bot.errors import InvalidInput, TemporarilyUnavailable
@@ -27,6 +29,9 @@ def register(app: App, deps: Deps) -> None:
             return
         if parsed.name == "unknown":
             ack(**replies.usage(parsed.typed))
+            return
+        if parsed.name == "forget":
+            ack(**forgetting.confirm())  # nothing happens before the member confirms
             return
         if parsed.name == "ask":
             try:

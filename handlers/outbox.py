@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import followup_messages, round_messages
 from bot.followups import FollowUpPolicy, Purpose, still_wanted
+from bot.people import is_forgotten
 from bot.rounds import RoundKind
 from handlers.deps import Deps
 from storage.followups import Claimed
@@ -74,11 +75,12 @@ def _render_round(deps: Deps, claim: Claimed) -> tuple[dict, str] | None:
             group_id = int(claim.subject.removeprefix(GROUP_SUBJECT))
             if claim.purpose in ("checkin", "learned"):
                 answer = rounds.checkin_answer(claim.team_id, group_id)
-                if answer is None:
-                    return None
+                members = tuple(user_id for user_id in answer[0] if not is_forgotten(user_id)) if answer else ()
+                if len(members) < 2:
+                    return None  # someone asked Mentor to forget them: nobody left to ask about
                 if claim.purpose == "learned":
-                    return round_messages.what_did_you_learn(group_id, claim.recipient, answer[0]), claim.recipient
-                return round_messages.checkin(group_id, *answer), claim.recipient
+                    return round_messages.what_did_you_learn(group_id, claim.recipient, members), claim.recipient
+                return round_messages.checkin(group_id, members, *answer[1:]), ",".join(members)
             intro = rounds.introduction(claim.team_id, group_id)  # without anyone who left meanwhile
             return (round_messages.introduction(intro), ",".join(intro.group.members)) if intro is not None else None
         if claim.subject.startswith(ANNOUNCE_SUBJECT):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.errors import TemporarilyUnavailable
 from storage.asks import AskRepository
 from storage.followups import FollowUpRepository, OutboxRepository
+from storage.forgetting import ForgetRepository
 from storage.program import ProgramRepository
 from storage.repositories import ProfileRepository
 from storage.rounds import RoundRepository
@@ -74,6 +75,10 @@ class Repositories:
     @property
     def rounds(self) -> RoundRepository:
         return RoundRepository(self.session)
+
+    @property
+    def forgetting(self) -> ForgetRepository:
+        return ForgetRepository(self.session)
 
     @property
     def program(self) -> ProgramRepository:

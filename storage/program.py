@@ -5,7 +5,7 @@ import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, case, extract, func, intersect, select
+from sqlalchemy import ColumnElement, Select, and_, case, extract, func, intersect, or_, select
 from sqlalchemy.orm import Session
 
 from bot.asks import AskStatus
@@ -16,10 +16,16 @@ from bot.stats import GAPS_SHOWN, Period, ProgramFigures, RoundFigures, SkillDem
 from storage import models
 from storage.repositories import insert_ignoring_duplicates
 
-# A follow-up whose mentee was asked: anything past "scheduled" but a cancelled one.
 _SENT = [status.value for status in (
     FollowUpStatus.SENT, FollowUpStatus.ANSWERED, FollowUpStatus.SNOOZED, FollowUpStatus.UNANSWERED
 )]
+
+
+def _was_sent() -> ColumnElement:
+    """A follow-up whose mentee was asked: anything past "scheduled", and a cancelled one
+    that had been sent (its mentee turned follow-ups off, or someone was forgotten, later)."""
+    followup = models.FollowUp
+    return or_(followup.status.in_(_SENT), and_(followup.status == FollowUpStatus.CANCELLED.value, followup.cycle > 0))
 _WAITING = [AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value]
 
 
@@ -125,7 +131,7 @@ class ProgramRepository:
         followup = models.FollowUp
         row = self.session.execute(
             select(
-                func.sum(case((followup.status.in_(_SENT), 1), else_=0)),
+                func.sum(case((_was_sent(), 1), else_=0)),
                 func.sum(case((followup.status == FollowUpStatus.ANSWERED.value, 1), else_=0)),
             ).where(*_in_period(followup.team_id, team_id, followup.helped_at, period))
         ).one()
@@ -218,7 +224,7 @@ class ProgramRepository:
         rows = self.session.execute(
             select(
                 month,
-                func.sum(case((followup.status.in_(_SENT), 1), else_=0)),
+                func.sum(case((_was_sent(), 1), else_=0)),
                 func.sum(case((followup.status == FollowUpStatus.ANSWERED.value, 1), else_=0)),
             )
             .where(followup.team_id == team_id, followup.helped_at >= datetime.combine(first, datetime.min.time(), now.tzinfo))

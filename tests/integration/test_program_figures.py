@@ -5,6 +5,7 @@ import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
 
 from bot.settings import ProgramSettings
 from bot.stats import Period, SkillDemand
@@ -59,6 +60,7 @@ def workspace(repositories):
             status, outcome, shared = followup
             session.add(models.FollowUp(
                 team_id=team, ask_id=row.id, mentee_id=asker, mentor_id=mentor, status=status, helped_at=row.matched_at,
+                cycle=0 if status == "scheduled" else 1,
                 outcome=outcome, shared=shared, note="A private note about the advice",
             ))
 
@@ -170,3 +172,26 @@ def test_settings_start_at_the_defaults_and_saving_twice_keeps_the_last(reposito
     assert repositories.program.settings("TNEW") == second
     assert repositories.rounds.schedule("TNEW").every_weeks == 4
     assert repositories.followups.followup_days("TNEW") == 0
+
+
+def test_a_forgotten_member_still_counts_anonymously_and_is_named_nowhere(workspace):
+    before = workspace.program.figures(TEAM, Period(NOW, 90))
+
+    forgotten = workspace.forgetting.forget(TEAM, "UA", "XTOMBSTONE01")
+    after = workspace.program.figures(TEAM, Period(NOW, 90))
+
+    assert (forgotten.profile, forgotten.skills, forgotten.asks, forgotten.rounds) == (True, 3, 2, 3)
+    assert after.members == before.members - 1 and after.coffee.opted_in == before.coffee.opted_in - 1
+    for name in ("asks_made", "asks_matched", "median_to_help", "followups_sent", "loops_closed", "outcomes",
+                 "givers", "receivers", "both"):
+        assert getattr(after, name) == getattr(before, name), name
+    assert (after.coffee.participants, after.coffee.groups, after.coffee.answers) == (
+        before.coffee.participants, before.coffee.groups, before.coffee.answers)
+    session = workspace.session
+    for column in (models.Ask.asker_id, models.Ask.mentor_id, models.FollowUp.mentee_id, models.FollowUp.mentor_id,
+                   models.RoundMember.user_id, models.RoundGroup.proposer, models.MemberSkill.user_id):
+        assert session.scalars(select(column).where(column == "UA", column.class_.team_id == TEAM)).all() == [], column
+    groups = session.scalars(select(models.RoundGroup.members).where(models.RoundGroup.team_id == TEAM))
+    assert not [members for members in groups if "UA" in members.split(",")]
+    assert session.scalars(select(models.FollowUp.note).where(models.FollowUp.mentee_id == "XTOMBSTONE01")).all() == ["", ""]
+    assert workspace.program.figures(OTHER, Period(NOW, 90)).asks_made == 1  # the other workspace's UA is untouched

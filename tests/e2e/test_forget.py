@@ -1,0 +1,127 @@
+"""`/mentor forget` end to end: nothing happens before the member confirms; then nothing in
+the database names them or holds what they wrote, pending DMs are cancelled, the people
+they asked see the ask withdrawn, and program figures still count what happened."""
+
+import pytest
+from sqlalchemy import select
+
+from bot import ids
+from bot.rounds import RoundKind
+from bot.stats import Period
+from handlers.followup_flow import run_due_followups
+from handlers.round_flow import run_due_rounds, run_rounds_now
+from storage.models import Base
+from tests.e2e.test_asks import ask, say
+from tests.e2e.test_followups import NOTE, click, helped, prompt_of, reply_in_thread
+from tests.support.fake_slack import DEFAULT_TEAM, default_user
+
+QUESTION = "How do I get better at Go code reviews?"
+
+
+@pytest.fixture
+def history(mentor):
+    """UASK: helped by UANA with SQL (and told UANA how it went, with a note), never to be
+    paired with UCAL, in a coffee round with UBEN, and with an open ask about Go to UDEV."""
+    for user_id in ("UANA", "UASK", "UBEN", "UCAL", "UDEV"):
+        mentor.fake_slack.users[user_id] = default_user(user_id, DEFAULT_TEAM)
+    helped(mentor)
+    mentor.clock.advance(days=7)
+    run_due_followups(mentor.deps)
+    prompt = prompt_of(mentor)
+    value = next(
+        element["value"] for block in prompt.args["blocks"] if block["type"] == "actions"
+        for element in block["elements"] if element["action_id"] == ids.FOLLOWUP_CHOICES["helped"]
+    )
+    click(mentor, ids.FOLLOWUP_CHOICES["helped"], "UASK", value, prompt)
+    reply_in_thread(mentor, "UASK", "DUASK", prompt.response["ts"], NOTE)
+    mentor.settle()
+    mentor.slack.submit_view(
+        ids.PROFILE_VIEW,
+        {"objectives": {"objectives": {"type": "plain_text_input", "value": "Become a calmer reviewer"}},
+         "never_pair": {"never_pair": {"type": "multi_users_select", "selected_users": ["UCAL"]}}},
+        user_id="UASK",
+    )
+    for user_id in ("UASK", "UBEN"):
+        say(mentor, "join coffee", user_id)
+    run_rounds_now(mentor.deps, RoundKind.COFFEE)
+    say(mentor, "offer Go", "UDEV")
+    ask(mentor, QUESTION + " #go", "UASK")
+    mentor.settle()
+    return mentor
+
+
+def rows_mentioning(mentor, *needles: str) -> list[str]:
+    """Every value in every table of ours that holds one of `needles`. Conversation ids are
+    left out: the fake Slack names DMs after their members ("DUASK"), Slack's ids are opaque."""
+    found = []
+    with mentor.store.transaction() as repositories:
+        for table in Base.metadata.sorted_tables:
+            columns = [column for column in table.columns if "channel" not in column.name]
+            for row in repositories.session.execute(select(*columns)):
+                found += [f"{table.name}: {value!r}" for value in row for needle in needles if needle in str(value)]
+    return found
+
+
+def forget(mentor, user_id: str = "UASK") -> dict:
+    before = len(mentor.fake_slack.calls("response_url"))
+    assert mentor.slack.click(ids.FORGET_ME, user_id, "confirm", message=("D" + user_id, "1.0")).status == 200
+    return mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args
+
+
+def test_forget_asks_first_and_changes_nothing_until_confirmed(history):
+    reply = history.slack.command("forget", user_id="UASK").json()
+
+    assert "Forget me?" in reply["text"] and reply.get("response_type", "ephemeral") == "ephemeral"
+    assert ids.FORGET_ME in str(reply["blocks"])
+    assert history.slack.click(ids.FORGET_CANCEL, "UASK", "", message=("DUASK", "1.0")).status == 200
+    assert "Nothing was deleted" in history.fake_slack.wait_for("response_url")[-1].args["text"]
+    assert rows_mentioning(history, "UASK")
+
+
+def test_after_forgetting_no_row_names_the_member_or_holds_what_they_wrote(history):
+    with history.store.transaction() as repositories:
+        before = repositories.program.figures(DEFAULT_TEAM, Period(history.clock()))
+
+    reply = forget(history)
+
+    assert reply["replace_original"] is True
+    assert "Mentor has forgotten you" in reply["text"]
+    assert "Removed: your profile; 2 questions; 1 note or reply; 1 round introduction made anonymous." in reply["text"]
+    assert rows_mentioning(history, "UASK", "calmer reviewer", "9 s to 40 ms", "Go code reviews", "slow #sql") == []
+    with history.store.transaction() as repositories:
+        after = repositories.program.figures(DEFAULT_TEAM, Period(history.clock()))
+        assert repositories.profiles.get(DEFAULT_TEAM, "UASK") is None
+    assert (after.asks_made, after.asks_matched, after.loops_closed) == (before.asks_made, before.asks_matched, before.loops_closed)
+    assert (after.coffee.participants, after.coffee.groups) == (before.coffee.participants, before.coffee.groups)
+
+
+def test_the_people_asked_see_the_ask_withdrawn_and_the_mentor_sees_no_name(history):
+    forget(history)
+    history.settle()
+
+    withdrawn = [call for call in history.fake_slack.calls("chat.update") if call.args["channel"] == "DUDEV"]
+    assert "withdrew this question" in withdrawn[-1].args["text"]
+    assert QUESTION not in str(withdrawn[-1].args)
+    history.slack.app_home_opened("UANA")
+    history.settle()
+    home = str(history.fake_slack.calls("views.publish")[-1].args["view"]["blocks"])
+    assert "someone who has left Mentor" in home and "UASK" not in home
+
+
+def test_dms_waiting_for_the_member_never_go_out(history):
+    history.clock.advance(days=7)  # halfway to the next round: the coffee check-in would be due
+    forget(history)
+    sent = len(history.fake_slack.calls("chat.postMessage"))
+
+    run_due_rounds(history.deps)
+    run_due_followups(history.deps)
+    history.settle()
+
+    later = history.fake_slack.calls("chat.postMessage")[sent:]
+    assert [call.args["channel"] for call in later if "UASK" in call.args["channel"]] == []
+
+
+def test_forgetting_someone_mentor_never_knew_says_there_was_nothing(mentor):
+    reply = forget(mentor, "UNEW")
+
+    assert "nothing to forget" in reply["text"]
