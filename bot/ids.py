@@ -10,7 +10,10 @@ SLASH_COMMAND = "/mentor"
 APP_HOME_OPENED = "app_home_opened"
 MESSAGE_IM = "message.im"  # Bolt listens to "message" and keeps the DMs (channel_type "im")
 USER_CHANGE = "user_change"  # a member left the workspace (deleted): out of every round
-BOT_EVENTS = (APP_HOME_OPENED, MESSAGE_IM, USER_CHANGE)
+TEAM_JOIN = "team_join"  # someone joined the workspace: welcomed once, enrolled in nothing
+APP_UNINSTALLED = "app_uninstalled"  # the workspace's data and tokens are deleted
+TOKENS_REVOKED = "tokens_revoked"  # the bot token revoked: as uninstalled
+BOT_EVENTS = (APP_HOME_OPENED, MESSAGE_IM, USER_CHANGE, TEAM_JOIN, APP_UNINSTALLED, TOKENS_REVOKED)
 
 # Bot scopes (manifest: oauth_config.scopes.bot), also asked for by the OAuth install flow.
 BOT_SCOPES = (

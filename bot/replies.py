@@ -77,3 +77,21 @@ def skills_listed(kind: SkillKind, skills: tuple[Skill, ...]) -> dict:
             f"`{SLASH_COMMAND} {verb} SQL, public speaking`."
         )
     return blocks.message(f"Skills {meaning}: {blocks.skill_list(skills)}.")
+
+
+def welcome() -> dict:
+    """The one DM to someone who joined the workspace: what Mentor is, and how to opt in."""
+    text = (
+        ":wave: Welcome! I'm Mentor: colleagues here learn from each other, and everyone is both a mentor "
+        "and a mentee. You're not enrolled in anything, and won't be unless you choose to."
+    )
+    steps = (
+        f"• `{SLASH_COMMAND} offer SQL, public speaking`: what you can help with\n"
+        f"• `{SLASH_COMMAND} learn delegation`: what you want to grow\n"
+        f"• `{SLASH_COMMAND} ask How do I …?`: a question to the colleagues best placed to answer\n"
+        f"• `{SLASH_COMMAND} join coffee`: a coffee chat with a colleague every few weeks"
+    )
+    return blocks.message(
+        text, blocks.section(text), blocks.section(steps),
+        blocks.context(f"Or open my *Home* tab. `{SLASH_COMMAND} help` lists everything; this is the only DM you'll get unless you join in."),
+    )

@@ -17,12 +17,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot import followup_messages, round_messages
+from bot import followup_messages, replies, round_messages
 from bot.followups import FollowUpPolicy, Purpose, still_wanted
 from bot.people import is_forgotten
 from bot.rounds import RoundKind
 from handlers.deps import Deps
 from storage.followups import Claimed
+from storage.repositories import WELCOME_SUBJECT
 from storage.rounds import ANNOUNCE_SUBJECT, GROUP_SUBJECT, NOTICE_SUBJECT, UNMATCHED_SUBJECT
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,8 @@ def _render_round(deps: Deps, claim: Claimed) -> tuple[dict, str] | None:
 def _render(deps: Deps, claim: Claimed) -> tuple[dict, str] | None:
     """The message as things stand now, and to whom (user ids joined by commas, or the
     program channel's id); None if it should no longer go out."""
+    if claim.subject.startswith(WELCOME_SUBJECT):
+        return replies.welcome(), claim.recipient
     if claim.followup_id is None:
         return _render_round(deps, claim)
     with deps.store.transaction() as repositories:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import TemporarilyUnavailable
 from storage.asks import AskRepository
+from storage.events import EventRepository
 from storage.followups import FollowUpRepository, OutboxRepository
 from storage.forgetting import ForgetRepository
 from storage.program import ProgramRepository
@@ -75,6 +76,10 @@ class Repositories:
     @property
     def rounds(self) -> RoundRepository:
         return RoundRepository(self.session)
+
+    @property
+    def events(self) -> EventRepository:
+        return EventRepository(self.session)
 
     @property
     def forgetting(self) -> ForgetRepository:

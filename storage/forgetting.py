@@ -61,6 +61,14 @@ class ForgetRepository:
             deliveries=deliveries, rounds=rounds,
         )
 
+    def forget_workspace(self, team_id: str) -> int:
+        """Every row of the workspace, in every table of ours (the app was uninstalled or its
+        token revoked). Children first, so foreign keys hold on any database. Returns rows deleted."""
+        deleted = 0
+        for table in reversed(models.Base.metadata.sorted_tables):
+            deleted += self.session.execute(delete(table).where(table.c.team_id == team_id)).rowcount
+        return deleted
+
     def _forget_deliveries(self, team_id: str, user_id: str, tombstone: str, followup_ids: list[int]) -> int:
         """Cancel every DM still to go to them or about their follow-ups; their id leaves the
         outbox's recipients too. Returns how many were cancelled."""

@@ -337,3 +337,16 @@ class ReverseLearning(Base):
     team_id: Mapped[str] = mapped_column(SLACK_ID)
     learned: Mapped[str] = mapped_column(String(16))
     answered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ProcessedEvent(Base):
+    """An event Slack sent, while it is handled (`done` once it was): Slack retries an event
+    it thinks went unanswered, and a retry must not do the work twice."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (Index("ix_processed_events_started", "started_at"),)
+
+    team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -51,9 +51,17 @@ def update_member(session: Session, team_id: str, user_id: str, **values) -> Non
     )
 
 
+WELCOME_SUBJECT = "welcome:"  # "<user id>": the one welcome DM to someone who joined the workspace
+
+
 class ProfileRepository:
     def __init__(self, session: Session):
         self.session = session
+
+    def queue_welcome(self, team_id: str, user_id: str, now: datetime) -> bool:
+        """Queue the welcome DM for someone new to the workspace: once ever, and nothing else
+        (they are enrolled in nothing). False if it was queued before."""
+        return queue_deliveries(self.session, team_id, f"{WELCOME_SUBJECT}{user_id}", [(user_id, "welcome", "welcome")], now) == 1
 
     def get(self, team_id: str, user_id: str) -> Profile | None:
         member = self.session.get(models.Member, (team_id, user_id))

@@ -3,26 +3,10 @@
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from storage.db import make_engine
 from tests.support.fake_slack import Installation
-from tests.support.running_app import RunningApp, app_environ
+from tests.support.running_app import RunningApp
 from tests.support.slack_requests import http_request
-
-
-@pytest.fixture
-def multi_workspace(fake_slack, sqlite_url):
-    environ = app_environ(
-        fake_slack,
-        sqlite_url,
-        SLACK_BOT_TOKEN="",
-        SLACK_CLIENT_ID="111.222",
-        SLACK_CLIENT_SECRET="client-secret",
-    )
-    running = RunningApp(fake_slack, environ)
-    yield running
-    running.stop()
 
 
 def install(app: RunningApp, code: str) -> None:

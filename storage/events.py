@@ -1,0 +1,52 @@
+"""Which of Slack's events are being, or have been, handled: a retry is handled once."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, update
+from sqlalchemy.orm import Session
+
+from storage import models
+from storage.repositories import insert_ignoring_duplicates
+
+KEPT_FOR = timedelta(days=1)  # Slack retries within minutes; a day is ample
+
+
+class EventRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def start(self, team_id: str, event_id: str, now: datetime, stale_after: timedelta) -> bool:
+        """Whether this handler should handle the event: it is new, or whoever started on it
+        more than `stale_after` ago never finished (its process died)."""
+        event = models.ProcessedEvent
+        self.session.execute(delete(event).where(event.started_at < now - KEPT_FOR))
+        if insert_ignoring_duplicates(
+            self.session, event, [{"team_id": team_id, "event_id": event_id, "done": False, "started_at": now}]
+        ):
+            return True
+        taken_over = self.session.execute(
+            update(event)
+            .where(
+                event.team_id == team_id, event.event_id == event_id, event.done.is_(False),
+                event.started_at < now - stale_after,
+            )
+            .values(started_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return taken_over.rowcount == 1
+
+    def finish(self, team_id: str, event_id: str) -> None:
+        self.session.execute(
+            update(models.ProcessedEvent)
+            .where(models.ProcessedEvent.team_id == team_id, models.ProcessedEvent.event_id == event_id)
+            .values(done=True)
+            .execution_options(synchronize_session=False)
+        )
+
+    def abandon(self, team_id: str, event_id: str) -> None:
+        """Handling failed: a retry of the event will be handled afresh."""
+        self.session.execute(
+            delete(models.ProcessedEvent).where(
+                models.ProcessedEvent.team_id == team_id, models.ProcessedEvent.event_id == event_id
+            )
+        )
