@@ -13,6 +13,9 @@ from urllib.parse import urlencode
 from tests.support.fake_slack import DEFAULT_TEAM
 
 _trigger_ids = itertools.count(1)
+# Private text members "typed" in this test run (questions, notes, replies): the logs must
+# never hold any of it (tests/e2e/conftest.py checks, at the end of the run).
+PRIVATE_TEXT: set[str] = set()
 
 
 @dataclass
@@ -89,9 +92,13 @@ class SlackSender:
         )
 
     def command(self, text: str, user_id: str = "UASKER", team_id: str | None = None, **kwargs) -> Reply:
+        if text.strip().casefold().startswith("ask "):
+            PRIVATE_TEXT.add(text.strip()[4:].strip())
         return self.post(self.command_body(text, user_id, team_id), "application/x-www-form-urlencoded", **kwargs)
 
     def event(self, event: dict, team_id: str | None = None, event_id: str = "Ev0001", **kwargs) -> Reply:
+        if event.get("type") == "message" and event.get("text"):
+            PRIVATE_TEXT.add(event["text"])
         team = team_id or self.team_id
         envelope = {
             "token": "legacy-verification-token",
@@ -155,6 +162,11 @@ class SlackSender:
     def submit_view(
         self, callback_id: str, values: dict, user_id: str, private_metadata: str = "", **kwargs
     ) -> Reply:
+        PRIVATE_TEXT.update(
+            element["value"] for block in values.values() if isinstance(block, dict)
+            for element in block.values() if isinstance(element, dict) and isinstance(element.get("value"), str)
+            and element.get("type") == "plain_text_input"
+        )
         return self.interaction(
             {
                 "type": "view_submission",
