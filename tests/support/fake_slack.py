@@ -14,6 +14,7 @@ files.completeUploadExternal shares them; completed uploads land in `files`.
 import itertools
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -83,6 +84,8 @@ class FakeSlack:
         self.hold_after: int | None = None
         self.release = threading.Event()
         self.invalid_payloads: list[tuple[str, str]] = []
+        # A slow Slack: method -> seconds its answers take (the app must not make members wait).
+        self.slow: dict[str, float] = {}
         # File uploads: file id -> (filename, announced length) once its upload URL is handed out,
         # file id -> bytes once they are POSTed there; both are dropped when the upload completes.
         self._upload_urls: dict[str, tuple[str, int]] = {}
@@ -410,6 +413,8 @@ def _handler_for(fake: FakeSlack):
                 fake._record(Call(method, args, token, answer))
                 self._send(429, json.dumps(answer).encode(), "application/json", {"Retry-After": str(fake.retry_after)})
                 return
+            if fake.slow.get(method):
+                time.sleep(fake.slow[method])  # the dependency being slow is what is simulated
             answer = fake.answer(method, args, token)
             fake._record(Call(method, args, token, answer))
             self._send(200, json.dumps(answer).encode(), "application/json; charset=utf-8")
