@@ -1,0 +1,100 @@
+"""Whatever members type, through the real app: a reply within Slack's limits that pings
+nobody, shown escaped or refused with a clear private message, and never a traceback."""
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import ids
+from bot.commands import SUBCOMMANDS, parse_command
+from tests.support.fake_slack import FakeSlack
+
+# Strings that have broken chat bots: mentions and broadcasts, mrkdwn, direction marks,
+# control characters, emoji, and sizes far beyond any limit.
+NASTY = st.sampled_from([
+    "", " ", "\t\n", "<!channel>", "<!here|here>", "<!everyone>", "<@U123>", "<#C123|general>", "<https://evil|click>",
+    "&lt;", "&amp;&", "*bold* _it_ ~s~ `code` ```block```", "\u202e\u200f\u2066reversed", "\x00\x07\x1b[31m",
+    "🧑‍💻🏳️‍🌈👍🏽", "x" * 10_000, "SQL, " * 500, "a\nb\r\nc", "'; DROP TABLE members; --", "%s %(x)s {0}",
+])
+TEXT = st.one_of(NASTY, st.text(max_size=300), st.lists(NASTY | st.text(max_size=20), max_size=5).map("".join))
+PINGS = re.compile(r"<!(channel|here|everyone)|<@U123>|<#C123")
+
+
+@given(st.text(max_size=500))
+def test_the_parser_takes_any_text(text):
+    parsed = parse_command(text)
+
+    assert parsed.name in (*SUBCOMMANDS, "unknown")
+
+
+def no_ping_and_valid(payload: dict) -> None:
+    shown = str(payload.get("text", "")) + str(payload.get("blocks", ""))
+    assert not PINGS.search(shown), shown[:300]
+    assert "Traceback" not in shown
+    assert FakeSlack._invalid_payload("response_url", payload) is None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(subcommand=st.sampled_from(["offer", "learn", "ask", "pause", "join", "leave", "followups", "asks", "stats",
+                                   "export", "settings", "forget", "network", "nonsense", ""]),
+       text=TEXT)
+def test_any_command_text_gets_a_safe_private_answer(mentor, subcommand, text):
+    before = len(mentor.fake_slack.calls("response_url"))
+
+    reply = mentor.slack.command(f"{subcommand} {text}", user_id="UFUZZ")
+    mentor.settle()
+
+    assert reply.status == 200 and reply.seconds < 3
+    if reply.body:
+        body = reply.json()
+        assert body.get("response_type", "ephemeral") == "ephemeral"
+        no_ping_and_valid(body)
+    for call in mentor.fake_slack.calls("response_url")[before:]:
+        assert call.args.get("response_type", "ephemeral") == "ephemeral"
+        no_ping_and_valid(call.args)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(offers=TEXT, objectives=TEXT, team=TEXT)
+def test_any_profile_text_is_saved_escaped_or_refused_next_to_its_field(mentor, offers, objectives, team):
+    values = {
+        ids.ProfileField.OFFERS: {ids.ProfileField.OFFERS: {"type": "plain_text_input", "value": offers}},
+        ids.ProfileField.OBJECTIVES: {ids.ProfileField.OBJECTIVES: {"type": "plain_text_input", "value": objectives}},
+        ids.ProfileField.TEAM: {ids.ProfileField.TEAM: {"type": "plain_text_input", "value": team}},
+    }
+    published = len(mentor.fake_slack.calls("views.publish"))
+
+    reply = mentor.slack.submit_view(ids.PROFILE_VIEW, values, "UFUZZ")
+    mentor.settle()
+
+    assert reply.status == 200
+    if reply.body:  # refused: each error sits next to a field of the modal
+        errors = reply.json()["errors"]
+        assert set(errors) <= {ids.ProfileField.OFFERS, ids.ProfileField.OBJECTIVES, ids.ProfileField.TEAM}
+        assert all(0 < len(message) <= 300 for message in errors.values())
+    else:
+        [home] = mentor.fake_slack.calls("views.publish")[published:]
+        assert not PINGS.search(str(home.args["view"]))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(question=TEXT)
+def test_any_question_that_reaches_a_mentor_is_shown_escaped(mentor, question):
+    if not mentor.fake_slack.calls("views.publish"):  # once per test: a mentor with room for every example
+        mentor.slack.submit_view(
+            ids.PROFILE_VIEW,
+            {ids.ProfileField.OFFERS: {ids.ProfileField.OFFERS: {"type": "plain_text_input", "value": "SQL"}},
+             ids.ProfileField.CAPACITY: {ids.ProfileField.CAPACITY: {"type": "number_input", "value": "10"}}},
+            "UMENTOR",
+        )
+        mentor.settle()
+    posted = len(mentor.fake_slack.calls("chat.postMessage"))
+
+    reply = mentor.slack.command(f"ask {question} #sql", user_id="UFUZZ")
+    mentor.settle()
+
+    assert reply.status == 200
+    for call in mentor.fake_slack.calls("chat.postMessage")[posted:]:
+        assert call.response.get("ok"), call.response
+        assert not PINGS.search(str(call.args.get("text", "")) + str(call.args.get("blocks", "")))
