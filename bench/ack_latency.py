@@ -33,15 +33,16 @@ from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ  #
 from tests.support.slack_requests import SlackSender  # noqa: E402
 
 
-def bare_bolt_app(fake_slack) -> str:
-    """A Bolt app that acknowledges /mentor and does nothing else; returns its events URL."""
+def bare_bolt_app(fake_slack, threads: int = 8) -> str:
+    """A Bolt app that acknowledges /mentor and does nothing else, served with `threads`
+    threads; returns its events URL."""
     app = App(signing_secret=SIGNING_SECRET, client=WebClient(token=DEFAULT_TOKEN, base_url=fake_slack.api_url))
 
     @app.command("/mentor")
     def acknowledge(ack):
         ack("ok")
 
-    server = create_server(SlackRequestHandler(app, path=EVENTS_PATH), host="127.0.0.1", port=0, threads=8)
+    server = create_server(SlackRequestHandler(app, path=EVENTS_PATH), host="127.0.0.1", port=0, threads=threads)
     threading.Thread(target=server.run, daemon=True).start()
     return f"http://127.0.0.1:{server.effective_port}{EVENTS_PATH}"
 

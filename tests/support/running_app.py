@@ -41,7 +41,7 @@ def app_environ(fake_slack: FakeSlack, database_url: str, **overrides: str) -> d
 
 
 class RunningApp:
-    def __init__(self, fake_slack: FakeSlack, environ: dict, clock=None):
+    def __init__(self, fake_slack: FakeSlack, environ: dict, clock=None, http_threads: int = 8):
         self.fake_slack = fake_slack
         self.config = mentor_app.load_config(environ)
         self.engine = make_engine(self.config.database_url)
@@ -52,7 +52,7 @@ class RunningApp:
         self.bolt, self.deps = mentor_app.create_app(
             self.config, self.store, mentor_app.make_client(self.config), clock=self.clock, pacer=Pacer(rates={})
         )
-        self._server = create_server(make_wsgi_app(self.bolt, self.store), host="127.0.0.1", port=0, threads=8)
+        self._server = create_server(make_wsgi_app(self.bolt, self.store), host="127.0.0.1", port=0, threads=http_threads)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
         self.url = f"http://127.0.0.1:{self._server.effective_port}"

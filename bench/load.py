@@ -1,0 +1,129 @@
+"""Mentor under load: signed `/mentor` commands at rising concurrency, on SQLite and on
+PostgreSQL, next to a bare Bolt app that only acknowledges, measured in the same run.
+
+Mentor and the bare app run in this process behind waitress with production's thread
+count (app.HTTP_THREADS), talking to a fake Slack in a process of its own; a third process
+sends the commands over loopback, each client sending its next as soon as the last is
+answered. For each database, command and number of clients it prints the acknowledgement
+time's median and 99th percentile, requests per second, errors (any answer but 200, or
+none), and Mentor's p99 as a multiple of the bare app's. The target on the 2-core machine:
+p99 under 100 ms at 20 clients, within 1.5 times the bare app, and no errors.
+
+    .venv/bin/python bench/load.py [--requests 400] [--clients 1,5,10,20,50]
+    BENCH_DATABASE_URL=postgresql+psycopg://… adds PostgreSQL (that database is wiped)
+"""
+
+import argparse
+import logging
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+import app as mentor_app  # noqa: E402
+from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, serve_fake_slack  # noqa: E402
+from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ  # noqa: E402
+from tests.support.slack_requests import SlackSender  # noqa: E402
+
+COMMANDS = ("help", "offer SQL, Go")  # one answered in the ack alone, one that writes to the database
+TARGET_CLIENTS, TARGET_P99_MS, TARGET_RATIO = 20, 100.0, 1.5
+
+
+def send_load(events_url: str, api_origin: str, command: str, requests: int, clients: int) -> tuple[list[float], int]:
+    """Runs in the client process: `requests` signed commands from `clients` clients at once.
+    Returns the latencies of the answered ones and how many failed."""
+    sender = SlackSender(events_url, SIGNING_SECRET, RemoteFakeSlack(api_origin))
+
+    def one(n: int) -> float | None:
+        try:
+            reply = sender.command(command, user_id=f"ULOAD{n % 500:04d}")
+        except OSError:
+            return None
+        return reply.seconds if reply.status == 200 else None
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        results = list(pool.map(one, range(requests)))
+    answered = [seconds for seconds in results if seconds is not None]
+    return answered, len(results) - len(answered)
+
+
+def measure(pool, events_url: str, api_origin: str, command: str, requests: int, clients: int) -> dict:
+    started = time.monotonic()
+    latencies, errors = pool.apply(send_load, (events_url, api_origin, command, requests, clients))
+    elapsed = time.monotonic() - started
+    ordered = sorted(latencies) or [float("nan")]
+    return {
+        "p50": statistics.median(ordered) * 1000,
+        "p99": ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000,
+        "per_second": len(latencies) / elapsed,
+        "errors": errors,
+    }
+
+
+def fresh_postgres(url: str) -> str:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--clients", default="1,5,10,20,50")
+    args = parser.parse_args()
+    levels = [int(level) for level in args.clients.split(",")]
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queued requests are the point here
+    context = multiprocessing.get_context("spawn")
+    origins, stop = context.Queue(), context.Event()
+    fake_process = context.Process(target=serve_fake_slack, args=(origins, stop))
+    fake_process.start()
+    fake_slack = RemoteFakeSlack(origins.get(timeout=30))
+    bare_url = bare_bolt_app(fake_slack, threads=mentor_app.HTTP_THREADS)
+    verdicts = []
+    with tempfile.TemporaryDirectory() as directory, context.Pool(1) as pool:
+        databases = [("SQLite", f"sqlite:///{directory}/load.db")]
+        postgres = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+        if postgres:
+            databases.append(("PostgreSQL", fresh_postgres(postgres)))
+        print(f"{'database':<11}{'command':<16}{'clients':>8}{'p50':>9}{'bare p50':>10}{'p99':>9}{'bare p99':>10}"
+              f"{'p99 ratio':>10}{'req/s':>8}{'bare/s':>8}{'errors':>8}")
+        for name, url in databases:
+            mentor = RunningApp(fake_slack, app_environ(fake_slack, url), http_threads=mentor_app.HTTP_THREADS)
+            for command in COMMANDS:
+                for clients in levels:
+                    measure(pool, bare_url, fake_slack.origin, command, 20, clients)  # warm-up
+                    measure(pool, mentor.slack.events_url, fake_slack.origin, command, 20, clients)
+                    ours = measure(pool, mentor.slack.events_url, fake_slack.origin, command, args.requests, clients)
+                    bare = measure(pool, bare_url, fake_slack.origin, command, args.requests, clients)
+                    ratio = ours["p99"] / bare["p99"]
+                    print(
+                        f"{name:<11}{command:<16}{clients:>8}{ours['p50']:>7.1f}ms{bare['p50']:>8.1f}ms"
+                        f"{ours['p99']:>7.1f}ms{bare['p99']:>8.1f}ms{ratio:>10.2f}{ours['per_second']:>8.0f}"
+                        f"{bare['per_second']:>8.0f}{ours['errors'] + bare['errors']:>8}"
+                    )
+                    if clients == TARGET_CLIENTS:
+                        met = ours["p99"] < TARGET_P99_MS and ratio <= TARGET_RATIO and ours["errors"] == 0
+                        verdicts.append(f"{name} {command!r} at {clients} clients: p99 {ours['p99']:.1f} ms, "
+                                        f"{ratio:.2f} x bare, {ours['errors']} errors: {'met' if met else 'NOT met'}")
+            mentor.stop()
+    stop.set()
+    fake_process.join(timeout=10)
+    print(f"\nTarget: p99 under {TARGET_P99_MS:.0f} ms at {TARGET_CLIENTS} clients, within {TARGET_RATIO} x the bare app, no errors")
+    for verdict in verdicts:
+        print("  " + verdict)
+
+
+if __name__ == "__main__":
+    main()
