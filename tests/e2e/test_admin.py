@@ -13,11 +13,11 @@ from bot import ids, rounds
 from bot.ids import SettingsField
 from bot.rounds import RoundKind
 from bot.stats import Period
-from handlers.followup_flow import run_due_followups
 from handlers.outbox import LEASE, drain
 from handlers.round_flow import run_due_rounds, run_rounds_now
 from tests.e2e.test_asks import say
-from tests.e2e.test_followups import NOTE, click, helped, prompt_of, reply_in_thread
+from tests.e2e.conftest import answer_followup
+from tests.e2e.test_followups import NOTE
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from storage import models
 from tests.support.running_app import FakeClock, RunningApp, app_environ
@@ -39,19 +39,7 @@ def program(fake_slack, sqlite_url):
 
 def closed_loop(mentor) -> None:
     """UANA helped UASK with SQL; a week later UASK said it helped, let it count, and added a note."""
-    helped(mentor)
-    mentor.clock.advance(days=7)
-    run_due_followups(mentor.deps)
-    prompt = prompt_of(mentor)
-    value = next(
-        element["value"] for block in prompt.args["blocks"] if block["type"] == "actions"
-        for element in block["elements"] if element["action_id"] == ids.FOLLOWUP_CHOICES["helped"]
-    )
-    click(mentor, ids.FOLLOWUP_CHOICES["helped"], "UASK", value, prompt)
-    mentor.settle()
-    click(mentor, ids.FOLLOWUP_SHARE, "UASK", f"{value}:yes", prompt)
-    reply_in_thread(mentor, "UASK", "DUASK", prompt.response["ts"], NOTE)
-    mentor.settle()
+    answer_followup(mentor, share=True, note=NOTE)
 
 
 def uploads_to(mentor, user_id: str, count: int):

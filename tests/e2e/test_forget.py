@@ -2,52 +2,15 @@
 the database names them or holds what they wrote, pending DMs are cancelled, the people
 they asked see the ask withdrawn, and program figures still count what happened."""
 
-import pytest
 from sqlalchemy import select
 
 from bot import ids
-from bot.rounds import RoundKind
 from bot.stats import Period
 from handlers.followup_flow import run_due_followups
-from handlers.round_flow import run_due_rounds, run_rounds_now
+from handlers.round_flow import run_due_rounds
 from storage.models import Base
-from tests.e2e.test_asks import ask, say
-from tests.e2e.test_followups import NOTE, click, helped, prompt_of, reply_in_thread
-from tests.support.fake_slack import DEFAULT_TEAM, default_user
-
-QUESTION = "How do I get better at Go code reviews?"
-
-
-@pytest.fixture
-def history(mentor):
-    """UASK: helped by UANA with SQL (and told UANA how it went, with a note), never to be
-    paired with UCAL, in a coffee round with UBEN, and with an open ask about Go to UDEV."""
-    for user_id in ("UANA", "UASK", "UBEN", "UCAL", "UDEV"):
-        mentor.fake_slack.users[user_id] = default_user(user_id, DEFAULT_TEAM)
-    helped(mentor)
-    mentor.clock.advance(days=7)
-    run_due_followups(mentor.deps)
-    prompt = prompt_of(mentor)
-    value = next(
-        element["value"] for block in prompt.args["blocks"] if block["type"] == "actions"
-        for element in block["elements"] if element["action_id"] == ids.FOLLOWUP_CHOICES["helped"]
-    )
-    click(mentor, ids.FOLLOWUP_CHOICES["helped"], "UASK", value, prompt)
-    reply_in_thread(mentor, "UASK", "DUASK", prompt.response["ts"], NOTE)
-    mentor.settle()
-    mentor.slack.submit_view(
-        ids.PROFILE_VIEW,
-        {"objectives": {"objectives": {"type": "plain_text_input", "value": "Become a calmer reviewer"}},
-         "never_pair": {"never_pair": {"type": "multi_users_select", "selected_users": ["UCAL"]}}},
-        user_id="UASK",
-    )
-    for user_id in ("UASK", "UBEN"):
-        say(mentor, "join coffee", user_id)
-    run_rounds_now(mentor.deps, RoundKind.COFFEE)
-    say(mentor, "offer Go", "UDEV")
-    ask(mentor, QUESTION + " #go", "UASK")
-    mentor.settle()
-    return mentor
+from tests.e2e.conftest import HISTORY_QUESTION as QUESTION
+from tests.support.fake_slack import DEFAULT_TEAM
 
 
 def rows_mentioning(mentor, *needles: str) -> list[str]:

@@ -5,9 +5,11 @@ import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from bot import ids
 from bot.commands import SUBCOMMANDS, parse_command
+from storage.models import Base
 from tests.support.fake_slack import FakeSlack
 
 # Strings that have broken chat bots: mentions and broadcasts, mrkdwn, direction marks,
@@ -98,3 +100,34 @@ def test_any_question_that_reaches_a_mentor_is_shown_escaped(mentor, question):
     for call in mentor.fake_slack.calls("chat.postMessage")[posted:]:
         assert call.response.get("ok"), call.response
         assert not PINGS.search(str(call.args.get("text", "")) + str(call.args.get("blocks", "")))
+
+
+def snapshot(mentor) -> set[str]:
+    """Every row of every table of ours, as text."""
+    with mentor.store.transaction() as repositories:
+        return {
+            f"{table.name}: {tuple(row)!r}"
+            for table in Base.metadata.sorted_tables
+            for row in repositories.session.execute(select(table))
+        }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    action_id=st.sampled_from(ids.ACTIONS),
+    value=st.one_of(
+        st.sampled_from(["1", "2", "3", "1:yes", "1:no", "coffee", "reverse", "coffee:2026-11-23", "2w", "90", "confirm"]),
+        st.integers(-5, 10**15).map(str), st.text(max_size=40),
+    ),
+    in_message=st.booleans(),
+)
+def test_a_strangers_click_with_any_value_changes_nothing_of_anyone_else(history, action_id, value, in_message):
+    before = snapshot(history)
+
+    where = ("DUSTRANGER", "1.0") if in_message else None
+    reply = history.slack.click(action_id, "USTRANGER", value, message=where)
+    history.settle()
+
+    assert reply.status == 200
+    changed = (snapshot(history) ^ before)
+    assert [row for row in changed if "USTRANGER" not in row] == []

@@ -6,12 +6,11 @@ import shutil
 
 from sqlalchemy import func, select
 
-from bot import ids
-from handlers.followup_flow import run_due_followups
 from storage import models
 from storage.db import make_engine
 from tests.e2e.test_asks import say
-from tests.e2e.test_followups import click, helped, posted_to, prompt_of
+from tests.e2e.conftest import answer_followup
+from tests.e2e.test_followups import posted_to
 from tests.e2e.test_failures import break_database
 from tests.e2e.test_oauth_install import install
 from tests.support.fake_slack import DEFAULT_TEAM, Installation, default_user
@@ -87,17 +86,7 @@ def note_event(thread_ts: str) -> dict:
 def answered_prompt(mentor):
     for user_id in ("UANA", "UASK"):
         mentor.fake_slack.users[user_id] = default_user(user_id, DEFAULT_TEAM)
-    helped(mentor)
-    mentor.clock.advance(days=7)
-    run_due_followups(mentor.deps)
-    prompt = prompt_of(mentor)
-    helped_value = next(
-        element["value"] for block in prompt.args["blocks"] if block["type"] == "actions"
-        for element in block["elements"] if element["action_id"] == ids.FOLLOWUP_CHOICES["helped"]
-    )
-    click(mentor, ids.FOLLOWUP_CHOICES["helped"], "UASK", helped_value, prompt)
-    mentor.settle()
-    return prompt
+    return answer_followup(mentor)
 
 
 def test_a_retried_event_is_answered_200_each_time_and_handled_once(mentor):
