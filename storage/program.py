@@ -1,6 +1,7 @@
 """What program admins read and set: the workspace's settings, and figures computed by SQL
 aggregates over indexed columns (a figure never loads a row per member into Python)."""
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -27,6 +28,7 @@ def _was_sent() -> ColumnElement:
     followup = models.FollowUp
     return or_(followup.status.in_(_SENT), and_(followup.status == FollowUpStatus.CANCELLED.value, followup.cycle > 0))
 _WAITING = [AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value]
+_SETTINGS = tuple(field.name for field in dataclasses.fields(ProgramSettings))  # each a column of workspaces
 
 
 class ProgramRepository:
@@ -38,23 +40,13 @@ class ProgramRepository:
         row = self.session.get(models.Workspace, team_id)
         if row is None:
             return ProgramSettings()
-        return ProgramSettings(
-            coffee_every_weeks=row.coffee_every_weeks,
-            coffee_weekday=row.coffee_weekday,
-            round_hour=row.round_hour,
-            time_zone=row.time_zone,
-            followup_days=row.followup_days,
-            ask_timeout_hours=row.ask_timeout_hours,
-            program_channel=row.program_channel,
-            reverse_enabled=row.reverse_enabled,
-        )
+        return ProgramSettings(**{name: getattr(row, name) for name in _SETTINGS})
 
     def save_settings(self, team_id: str, settings: ProgramSettings) -> None:
-        values = {name: getattr(settings, name) for name in ProgramSettings.__dataclass_fields__}
         insert_ignoring_duplicates(self.session, models.Workspace, [{"team_id": team_id}])
         row = self.session.get(models.Workspace, team_id)
-        for name, value in values.items():
-            setattr(row, name, value)
+        for name in _SETTINGS:
+            setattr(row, name, getattr(settings, name))
         self.session.flush()
 
     # --- figures ----------------------------------------------------------------------------

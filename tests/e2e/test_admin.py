@@ -19,6 +19,7 @@ from tests.e2e.test_asks import say
 from tests.e2e.conftest import answer_followup
 from tests.e2e.test_followups import NOTE
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
+from tests.support.forms import settings_form
 from storage import models
 from tests.support.running_app import FakeClock, RunningApp, app_environ
 
@@ -119,23 +120,6 @@ def test_the_export_has_figures_and_anonymous_relationships_without_any_text(pro
         assert private.encode() not in everything
 
 
-def settings_values(**chosen) -> dict:
-    """A submitted settings modal: the defaults, with `chosen` fields changed."""
-    values = {
-        SettingsField.CADENCE: {"selected_option": {"value": "2"}},
-        SettingsField.WEEKDAY: {"selected_option": {"value": "0"}},
-        SettingsField.HOUR: {"selected_option": {"value": "10"}},
-        SettingsField.TIME_ZONE: {"value": None},
-        SettingsField.ASK_TIMEOUT: {"value": "48"},
-        SettingsField.FOLLOWUP_DAYS: {"value": "7"},
-        SettingsField.CHANNEL: {"selected_conversation": None},
-        SettingsField.REVERSE: {"selected_options": [{"value": "on"}]},
-    }
-    for field, element in chosen.items():
-        values[getattr(SettingsField, field)] = element
-    return {field: {field: element} for field, element in values.items()}
-
-
 def test_settings_open_with_the_defaults_and_the_next_scheduled_run_follows_them(fake_slack, sqlite_url):
     fake_slack.users[ADMIN] = {**default_user(ADMIN, DEFAULT_TEAM), "is_admin": True}
     # Wednesday 25 November 2026, 13:55 UTC: 14:55 in Paris.
@@ -150,7 +134,7 @@ def test_settings_open_with_the_defaults_and_the_next_scheduled_run_follows_them
         assert modal.args["view"]["callback_id"] == ids.SETTINGS_VIEW
         assert "Every 2 weeks" in str(modal.args["view"]["blocks"])
 
-        weekly_wednesday_3pm_paris = settings_values(
+        weekly_wednesday_3pm_paris = settings_form(
             CADENCE={"selected_option": {"value": "1"}}, WEEKDAY={"selected_option": {"value": "2"}},
             HOUR={"selected_option": {"value": "15"}}, TIME_ZONE={"value": "Europe/Paris"},
         )
@@ -174,7 +158,7 @@ def test_reverse_mentoring_switched_off_pairs_nobody(fake_slack, sqlite_url, rev
     mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url), clock=clock)
     try:
         switch = {"selected_options": [{"value": "on"}] if reverse_on else []}
-        mentor.slack.submit_view(ids.SETTINGS_VIEW, settings_values(REVERSE=switch), ADMIN)
+        mentor.slack.submit_view(ids.SETTINGS_VIEW, settings_form(REVERSE=switch), ADMIN)
         for user_id, stage, offers, wants in (("UJUNIOR", "early", "Go", "SQL"), ("USENIOR", "senior", "SQL", "Go")):
             say(mentor, f"offer {offers}", user_id)
             say(mentor, f"learn {wants}", user_id)
@@ -202,7 +186,7 @@ def test_reverse_mentoring_switched_off_pairs_nobody(fake_slack, sqlite_url, rev
     ],
 )
 def test_a_bad_setting_is_explained_in_the_modal_and_nothing_changes(program, field, element, message):
-    reply = program.slack.submit_view(ids.SETTINGS_VIEW, settings_values(**{field: element}), ADMIN)
+    reply = program.slack.submit_view(ids.SETTINGS_VIEW, settings_form(**{field: element}), ADMIN)
 
     assert reply.json()["response_action"] == "errors"
     assert message in reply.json()["errors"][getattr(SettingsField, field)]
@@ -212,7 +196,7 @@ def test_a_bad_setting_is_explained_in_the_modal_and_nothing_changes(program, fi
 
 
 def test_a_forged_settings_submission_from_a_member_changes_nothing(program):
-    values = settings_values(CADENCE={"selected_option": {"value": "1"}})
+    values = settings_form(CADENCE={"selected_option": {"value": "1"}})
 
     reply = program.slack.submit_view(ids.SETTINGS_VIEW, values, MEMBER)
 
@@ -246,7 +230,7 @@ def test_the_home_tab_export_button_sends_the_csv_and_refuses_members(program):
 
 
 def test_each_round_is_announced_once_in_the_program_channel_without_names(program):
-    program.slack.submit_view(ids.SETTINGS_VIEW, settings_values(CHANNEL={"selected_conversation": "CPROGRAM"}), ADMIN)
+    program.slack.submit_view(ids.SETTINGS_VIEW, settings_form(CHANNEL={"selected_conversation": "CPROGRAM"}), ADMIN)
     for user_id in ("UANA", "UBEN", "UCAL", "UDEV"):
         say(program, "offer SQL", user_id)
         say(program, "join coffee", user_id)
@@ -270,7 +254,7 @@ def test_without_a_program_channel_nothing_is_posted_to_a_channel(program):
 
 
 def test_an_announcement_a_crashed_sender_may_have_posted_is_dropped_not_posted_twice(program):
-    program.slack.submit_view(ids.SETTINGS_VIEW, settings_values(CHANNEL={"selected_conversation": "CPROGRAM"}), ADMIN)
+    program.slack.submit_view(ids.SETTINGS_VIEW, settings_form(CHANNEL={"selected_conversation": "CPROGRAM"}), ADMIN)
     for user_id in ("UANA", "UBEN"):
         say(program, "join coffee", user_id)
     now = program.clock()
@@ -288,7 +272,7 @@ def test_an_announcement_a_crashed_sender_may_have_posted_is_dropped_not_posted_
 
 
 def test_joining_reverse_mentoring_while_it_is_off_says_so(program):
-    program.slack.submit_view(ids.SETTINGS_VIEW, settings_values(REVERSE={"selected_options": []}), ADMIN)
+    program.slack.submit_view(ids.SETTINGS_VIEW, settings_form(REVERSE={"selected_options": []}), ADMIN)
 
     reply = say(program, "join reverse", MEMBER)
 

@@ -15,31 +15,17 @@ from bot.ids import SettingsField
 from bot.settings import ProgramSettings, SettingsFormErrors, settings_from_form, settings_modal
 from bot.stats import Period, SkillDemand, parse_period
 from slack_sdk.models.views import View
+from tests.support.forms import settings_form
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
 
 
-def form(**changed) -> dict:
-    elements = {
-        SettingsField.CADENCE: {"selected_option": {"value": "2"}},
-        SettingsField.WEEKDAY: {"selected_option": {"value": "0"}},
-        SettingsField.HOUR: {"selected_option": {"value": "10"}},
-        SettingsField.TIME_ZONE: {"value": None},
-        SettingsField.ASK_TIMEOUT: {"value": "48"},
-        SettingsField.FOLLOWUP_DAYS: {"value": "7"},
-        SettingsField.CHANNEL: {"selected_conversation": None},
-        SettingsField.REVERSE: {"selected_options": [{"value": "on"}]},
-    }
-    elements.update({getattr(SettingsField, name): element for name, element in changed.items()})
-    return {field: {field: element} for field, element in elements.items()}
-
-
 def test_the_defaults_submitted_unchanged_are_the_default_settings():
-    assert settings_from_form(form()) == ProgramSettings()
+    assert settings_from_form(settings_form()) == ProgramSettings()
 
 
 def test_a_full_form_gives_every_setting():
-    settings = settings_from_form(form(
+    settings = settings_from_form(settings_form(
         CADENCE={"selected_option": {"value": "4"}}, WEEKDAY={"selected_option": {"value": "4"}},
         HOUR={"selected_option": {"value": "16"}}, TIME_ZONE={"value": " America/New_York "},
         ASK_TIMEOUT={"value": "168"}, FOLLOWUP_DAYS={"value": "0"},
@@ -67,7 +53,7 @@ def test_a_full_form_gives_every_setting():
 )
 def test_each_bad_value_is_named_at_its_own_field(name, element):
     with pytest.raises(SettingsFormErrors) as refused:
-        settings_from_form(form(**{name: element}))
+        settings_from_form(settings_form(**{name: element}))
 
     assert list(refused.value.errors) == [getattr(SettingsField, name)]
 
