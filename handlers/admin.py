@@ -55,7 +55,7 @@ def open_settings(client: WebClient, deps: Deps, team_id: str, trigger_id: str) 
 
 
 def send_stats(deps: Deps, team_id: str, period: Period, tell: Tell) -> None:
-    with deps.store.transaction() as repositories:
+    with deps.store.reading() as repositories:
         figures = repositories.program.figures(team_id, period)
     tell(admin_messages.stats_reply(figures))
 
@@ -73,7 +73,7 @@ def _upload(client: WebClient, user_id: str, what: str, tell: Tell, **upload) ->
 
 
 def send_chart(client: WebClient, deps: Deps, team_id: str, user_id: str, period: Period, tell: Tell) -> None:
-    with deps.store.transaction() as repositories:
+    with deps.store.reading() as repositories:
         demand = repositories.program.skill_demand(team_id, GAPS_SHOWN)
         months = repositories.program.loops_by_month(team_id, CHART_MONTHS, period.end)
     day = period.end.date().isoformat()
@@ -85,7 +85,7 @@ def send_chart(client: WebClient, deps: Deps, team_id: str, user_id: str, period
 
 
 def send_export(client: WebClient, deps: Deps, team_id: str, user_id: str, period: Period, tell: Tell) -> None:
-    with deps.store.transaction() as repositories:
+    with deps.store.reading() as repositories:
         figures = repositories.program.figures(team_id, period)
         relationships = relationships_csv(repositories.program.relationships(team_id, period))
     first, last = period.first_day.isoformat(), period.end.date().isoformat()

@@ -28,7 +28,7 @@ def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> di
     """The member's Home tab, with the program's figures for an `admin`; a notice instead
     when the database does not answer."""
     try:
-        with deps.store.transaction() as repositories:
+        with deps.store.reading() as repositories:
             profile = repositories.profiles.get(team_id, user_id)
             open_asks = repositories.asks.pending_of(team_id, user_id)
             network = asking.mentor_network(repositories.asks, repositories.profiles, team_id, user_id)

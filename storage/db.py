@@ -18,6 +18,7 @@ from storage.repositories import ProfileRepository
 from storage.rounds import RoundRepository
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+READ_ONLY = "mentor_read_only"  # an execution option: this transaction only reads
 
 
 def make_engine(url: str) -> Engine:
@@ -47,8 +48,10 @@ def _configure_sqlite(engine: Engine) -> None:
     def on_begin(connection):
         # BEGIN IMMEDIATE takes the write lock up front. A deferred transaction that
         # reads and then writes cannot wait for the lock (SQLite would deadlock), so
-        # it fails with "database is locked" whatever the busy timeout.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # it fails with "database is locked" whatever the busy timeout. Only reads
+        # (Store.reading) begin deferred: with WAL they never wait for, or block, a writer.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 @dataclass
@@ -90,25 +93,41 @@ class Repositories:
         return ProgramRepository(self.session)
 
 
+@contextmanager
+def _available() -> Iterator[None]:
+    """A database that does not answer becomes TemporarilyUnavailable."""
+    try:
+        yield
+    except DBAPIError as error:
+        # Connection failures and lock time-outs, as opposed to bugs in our SQL.
+        if error.connection_invalidated or isinstance(error, OperationalError):
+            raise TemporarilyUnavailable() from error
+        raise
+
+
 class Store:
     """The database: transactions for the handlers, and a health check."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._readers = sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Repositories]:
         """Commit when the block ends, roll back on any error; a database that does
         not answer becomes TemporarilyUnavailable."""
-        try:
+        with _available():
             with self._sessions.begin() as session:
                 yield Repositories(session)
-        except DBAPIError as error:
-            # Connection failures and lock time-outs, as opposed to bugs in our SQL.
-            if error.connection_invalidated or isinstance(error, OperationalError):
-                raise TemporarilyUnavailable() from error
-            raise
+
+    @contextmanager
+    def reading(self) -> Iterator[Repositories]:
+        """A transaction that only reads (long ones, such as program figures): on SQLite it
+        holds no write lock, so members' clicks are not kept waiting meanwhile. Rolled back."""
+        with _available():
+            with self._readers() as session:  # begins at the first query, rolls back on close
+                yield Repositories(session)
 
     def is_healthy(self) -> bool:
         try:

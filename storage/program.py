@@ -53,7 +53,6 @@ class ProgramRepository:
     def figures(self, team_id: str, period: Period) -> ProgramFigures:
         asks = self._asks(team_id, period)
         followups = self._followups(team_id, period)
-        givers, receivers, both = self._reciprocity(team_id, period)
         return ProgramFigures(
             period=period,
             members=self._count(select(func.count()).select_from(models.Member).where(
@@ -68,9 +67,9 @@ class ProgramRepository:
             followups_sent=followups["sent"],
             loops_closed=followups["closed"],
             outcomes=self._outcomes(team_id, period),
-            givers=givers,
-            receivers=receivers,
-            both=both,
+            givers=asks["givers"],
+            receivers=asks["receivers"],
+            both=self._both_gave_and_received(team_id, period),
             gaps=tuple(gap for gap in self.skill_demand(team_id, GAPS_SHOWN) if gap.gap > 0),
             pending_intros=self._count(
                 select(func.count()).select_from(models.Delivery).where(
@@ -84,15 +83,20 @@ class ProgramRepository:
         return self.session.scalar(query) or 0
 
     def _asks(self, team_id: str, period: Period) -> dict[str, int]:
+        """Asks made, matched and still waiting, and who gave and who received help: one scan."""
         ask = models.Ask
+        matched = ask.status == AskStatus.MATCHED.value
         row = self.session.execute(
             select(
                 func.count(),
-                func.sum(case((ask.status == AskStatus.MATCHED.value, 1), else_=0)),
+                func.sum(case((matched, 1), else_=0)),
                 func.sum(case((ask.status.in_(_WAITING), 1), else_=0)),
+                func.count(case((matched, ask.mentor_id)).distinct()),
+                func.count(case((matched, ask.asker_id)).distinct()),
             ).where(*_in_period(ask.team_id, team_id, ask.created_at, period))
         ).one()
-        return {"made": row[0] or 0, "matched": row[1] or 0, "waiting": row[2] or 0}
+        made, matched_count, waiting, givers, receivers = (value or 0 for value in row)
+        return {"made": made, "matched": matched_count, "waiting": waiting, "givers": givers, "receivers": receivers}
 
     def _seconds_to_help(self) -> ColumnElement:
         ask = models.Ask
@@ -142,15 +146,12 @@ class ProgramRepository:
         )
         return {outcome: count for outcome, count in rows}
 
-    def _reciprocity(self, team_id: str, period: Period) -> tuple[int, int, int]:
+    def _both_gave_and_received(self, team_id: str, period: Period) -> int:
         ask = models.Ask
         matched = (*_in_period(ask.team_id, team_id, ask.created_at, period), ask.status == AskStatus.MATCHED.value)
         gave = select(ask.mentor_id.label("user_id")).where(*matched)
         received = select(ask.asker_id.label("user_id")).where(*matched)
-        givers = self._count(select(func.count(ask.mentor_id.distinct())).where(*matched))
-        receivers = self._count(select(func.count(ask.asker_id.distinct())).where(*matched))
-        both = self._count(select(func.count()).select_from(intersect(gave, received).subquery()))
-        return givers, receivers, both
+        return self._count(select(func.count()).select_from(intersect(gave, received).subquery()))
 
     def _rounds(self, team_id: str, kind: RoundKind, period: Period) -> RoundFigures:
         held = and_(
@@ -177,30 +178,40 @@ class ProgramRepository:
                 models.Member.team_id == team_id, opted.is_(True), models.Member.deactivated.is_(False)
             )),
             rounds=self._count(select(func.count()).select_from(models.Round).where(held)),
-            participants=self._count(
-                select(func.count(models.RoundMember.user_id.distinct()))
-                .join(group, group.id == models.RoundMember.group_id)
-                .join(models.Round)
-                .where(held)
+            participants=self._count(  # DISTINCT in a subquery: PostgreSQL hashes it instead of sorting
+                select(func.count()).select_from(
+                    select(models.RoundMember.user_id)
+                    .join(group, group.id == models.RoundMember.group_id)
+                    .join(models.Round)
+                    .where(held)
+                    .distinct()
+                    .subquery()
+                )
             ),
             groups=self._count(select(func.count()).select_from(group).join(models.Round).where(held)),
             answers={value: count for value, count in self.session.execute(answers)},
         )
 
     def skill_demand(self, team_id: str, limit: int) -> list[SkillDemand]:
-        """The skills wanted most beyond what is offered, by members still in the workspace."""
+        """The skills wanted most beyond what is offered, by members still in the workspace.
+        Counted on the skill links' covering index alone, leaving out the few members who are
+        gone; labels are joined to the top rows only."""
         link = models.MemberSkill
+        gone = select(models.Member.user_id).where(models.Member.team_id == team_id, models.Member.deactivated.is_(True))
         wants = func.sum(case((link.kind == "want", 1), else_=0))
         offers = func.sum(case((link.kind == "offer", 1), else_=0))
-        gap = wants - offers
-        rows = self.session.execute(
-            select(models.Skill.label, wants, offers)
-            .join(models.Skill, models.Skill.id == link.skill_id)
-            .join(models.Member, and_(models.Member.team_id == link.team_id, models.Member.user_id == link.user_id))
-            .where(link.team_id == team_id, models.Member.deactivated.is_(False))
-            .group_by(link.skill_id, models.Skill.label)
-            .order_by(gap.desc(), wants.desc(), models.Skill.label)
+        top = (
+            select(link.skill_id, wants.label("wants"), offers.label("offers"))
+            .where(link.team_id == team_id, link.user_id.not_in(gone))
+            .group_by(link.skill_id)
+            .order_by((wants - offers).desc(), wants.desc(), link.skill_id)
             .limit(limit)
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(models.Skill.label, top.c.wants, top.c.offers)
+            .join(top, top.c.skill_id == models.Skill.id)
+            .order_by((top.c.wants - top.c.offers).desc(), top.c.wants.desc(), models.Skill.label)
         )
         return [SkillDemand(label, wants or 0, offers or 0) for label, wants, offers in rows]
 

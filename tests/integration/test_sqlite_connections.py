@@ -32,3 +32,23 @@ def test_twenty_threads_writing_the_same_skills_at_once_all_succeed(sqlite_url):
         assert all(len(repositories.profiles.get("T1", f"U{n:03d}").offers) == 3 for n in range(20))
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT COUNT(*) FROM skills").scalar() == 3
+
+
+def test_a_long_read_keeps_no_writer_waiting(sqlite_url):
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    store = Store(engine)
+
+    with store.reading() as reading:
+        reading.program.settings("T1")  # the read transaction has begun, and stays open
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            write = pool.submit(_add_skill, store)
+            write.result(timeout=5)  # a reader holding BEGIN IMMEDIATE would keep it 10 s, then fail
+
+    with store.transaction() as repositories:
+        assert [skill.label for skill in repositories.profiles.get("T1", "U001").offers] == ["SQL"]
+
+
+def _add_skill(store: Store) -> None:
+    with store.transaction() as repositories:
+        services.add_skills(repositories.profiles, "T1", "U001", SkillKind.OFFER, "SQL")
