@@ -44,7 +44,9 @@ def upgrade() -> None:
         connection.execute(members.insert(), rows)
     # Covering: every figure about asks reads only this index.
     op.create_index("ix_asks_created", "asks", ["team_id", "created_at", "status", "asker_id", "mentor_id", "matched_at"])
-    op.create_index("ix_followups_helped", "followups", ["team_id", "helped_at"])
+    op.create_index(
+        "ix_followups_helped", "followups", ["team_id", "helped_at", "status", "cycle", "shared", "outcome"]
+    )
     op.create_index("ix_rounds_held", "rounds", ["team_id", "held_on"])
 
 
