@@ -9,7 +9,7 @@ from bot import (
     ask_messages, asking, closing, followup_messages, forgetting, ids, replies, round_messages, rounds, services,
 )
 from bot.asks import clean_question
-from bot.commands import parse_command
+from bot.commands import MentorCommand, parse_command
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.rounds import RoundKind
 from bot.skills import SkillKind
@@ -43,38 +43,45 @@ def register(app: App, deps: Deps) -> None:
         else:
             ack()
         team_id, user_id = workspace_of(context), context.user_id
-        try:
+        reply = partial(_respond_with, respond)
+        if parsed.name not in ("profile", "settings"):
+            # The rest of the work runs on the background pool: under a burst of commands, the
+            # listener threads stay free to acknowledge the next ones at once.
+            after_ack(deps, partial(answer_command, client, deps, team_id, user_id, parsed, reply), reply)
+            return
+        try:  # a modal: its trigger id lasts 3 seconds, so now, on this thread
             if parsed.name == "profile":
                 open_profile_modal(client, deps, team_id, user_id, command["trigger_id"])
-            elif parsed.name == "ask":
-                reply = partial(_respond_with, respond)
-                after_ack(deps, partial(ask_flow.start_ask, client, deps, team_id, user_id, parsed.argument, reply), reply)
-            elif parsed.name == "asks":
-                with deps.store.transaction() as repositories:
-                    respond(**ask_messages.my_asks(repositories.asks.pending_of(team_id, user_id)))
-            elif parsed.name in ("join", "leave", "pause", "resume"):
-                respond(**rounds_reply(deps, team_id, user_id, parsed.name, parsed.argument))
-            elif parsed.name in ("settings", "stats", "export"):
-                admin.handle_command(
-                    client, deps, team_id, user_id, parsed.name, parsed.argument, command["trigger_id"],
-                    partial(_respond_with, respond),
-                )
-            elif parsed.name == "followups":
-                respond(**followups_reply(client, deps, team_id, user_id, parsed.argument))
-            elif parsed.name == "network":
-                with deps.store.transaction() as repositories:
-                    network = asking.mentor_network(repositories.asks, repositories.profiles, team_id, user_id)
-                respond(**ask_messages.network_reply(network))
             else:
-                kind = _SKILL_KINDS[parsed.name]
-                message = skills_reply(deps, team_id, user_id, kind, parsed.argument)
-                if kind is SkillKind.OFFER and parsed.argument.strip():
-                    ask_flow.refresh_member(client, deps, team_id, user_id)  # a new mentor's time zone
-                respond(**message)
-        except InvalidInput as error:
-            respond(**replies.invalid_input(error))
+                admin.handle_command(client, deps, team_id, user_id, parsed.name, parsed.argument, command["trigger_id"], reply)
         except TemporarilyUnavailable as error:
             respond(**replies.unavailable(error.message))
+
+
+def answer_command(client: WebClient, deps: Deps, team_id: str, user_id: str, parsed: MentorCommand, reply) -> None:
+    """Every subcommand but those that open a modal, after the ack; refusals reach the member
+    through `reply` (see after_ack)."""
+    if parsed.name == "ask":
+        ask_flow.start_ask(client, deps, team_id, user_id, parsed.argument, reply)
+    elif parsed.name == "asks":
+        with deps.store.transaction() as repositories:
+            reply(ask_messages.my_asks(repositories.asks.pending_of(team_id, user_id)))
+    elif parsed.name in ("join", "leave", "pause", "resume"):
+        reply(rounds_reply(deps, team_id, user_id, parsed.name, parsed.argument))
+    elif parsed.name in ("stats", "export"):
+        admin.handle_command(client, deps, team_id, user_id, parsed.name, parsed.argument, "", reply)
+    elif parsed.name == "followups":
+        reply(followups_reply(client, deps, team_id, user_id, parsed.argument))
+    elif parsed.name == "network":
+        with deps.store.transaction() as repositories:
+            network = asking.mentor_network(repositories.asks, repositories.profiles, team_id, user_id)
+        reply(ask_messages.network_reply(network))
+    else:
+        kind = _SKILL_KINDS[parsed.name]
+        message = skills_reply(deps, team_id, user_id, kind, parsed.argument)
+        if kind is SkillKind.OFFER and parsed.argument.strip():
+            ask_flow.refresh_member(client, deps, team_id, user_id)  # a new mentor's time zone
+        reply(message)
 
 
 def rounds_reply(deps: Deps, team_id: str, user_id: str, verb: str, argument: str) -> dict:
