@@ -17,6 +17,8 @@ from bot.stats import GAPS_SHOWN, Period, ProgramFigures, RoundFigures, SkillDem
 from storage import models
 from storage.repositories import insert_ignoring_duplicates
 
+_WAITING = [AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value]
+_SETTINGS = tuple(field.name for field in dataclasses.fields(ProgramSettings))  # each a column of workspaces
 _SENT = [status.value for status in (
     FollowUpStatus.SENT, FollowUpStatus.ANSWERED, FollowUpStatus.SNOOZED, FollowUpStatus.UNANSWERED
 )]
@@ -27,8 +29,6 @@ def _was_sent() -> ColumnElement:
     that had been sent (its mentee turned follow-ups off, or someone was forgotten, later)."""
     followup = models.FollowUp
     return or_(followup.status.in_(_SENT), and_(followup.status == FollowUpStatus.CANCELLED.value, followup.cycle > 0))
-_WAITING = [AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value]
-_SETTINGS = tuple(field.name for field in dataclasses.fields(ProgramSettings))  # each a column of workspaces
 
 
 class ProgramRepository:

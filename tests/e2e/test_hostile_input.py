@@ -131,3 +131,25 @@ def test_a_strangers_click_with_any_value_changes_nothing_of_anyone_else(history
     assert reply.status == 200
     changed = (snapshot(history) ^ before)
     assert [row for row in changed if "USTRANGER" not in row] == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    # The modals whose metadata points at a record (the ask modal's forged skill: test_asks.py).
+    callback_id=st.sampled_from([ids.FOLLOWUP_NOTE_VIEW, ids.FOLLOWUP_REPLY_VIEW, ids.SETTINGS_VIEW]),
+    metadata=st.one_of(st.sampled_from(["1", "2", "3", "sql", "go", ""]), st.integers(-5, 10**15).map(str), st.text(max_size=40)),
+    typed=TEXT,
+)
+def test_a_strangers_modal_with_forged_metadata_changes_nothing_of_anyone_else(history, callback_id, metadata, typed):
+    before = snapshot(history)
+    values = {
+        field: {field: {"type": "plain_text_input", "value": typed}}
+        for field in (ids.NOTE_INPUT, ids.ProfileField.OBJECTIVES)
+    }
+
+    reply = history.slack.submit_view(callback_id, values, "USTRANGER", private_metadata=metadata)
+    history.settle()
+
+    assert reply.status == 200
+    changed = snapshot(history) ^ before
+    assert [row for row in changed if "USTRANGER" not in row] == []
