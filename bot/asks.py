@@ -29,7 +29,8 @@ class CandidateStatus(str, Enum):
 
 @dataclass(frozen=True)
 class AskPolicy:
-    """How asks travel; deployment-wide for now (MENTOR_ASK_FANOUT, MENTOR_ASK_TIMEOUT_HOURS)."""
+    """How asks travel: the fan-out is the deployment's (MENTOR_ASK_FANOUT); the timeout each
+    workspace's admins set (bot.settings), unless MENTOR_ASK_TIMEOUT_HOURS fixes it for all."""
 
     fanout: int = 3
     timeout: timedelta = timedelta(hours=48)

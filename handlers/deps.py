@@ -43,7 +43,6 @@ class Deps:
     # Keeps the outbox's Slack calls within their rate-limit tiers, for the whole process.
     pacer: Pacer = field(default_factory=Pacer)
 
-
     def ask_policy_for(self, repositories, team_id: str) -> AskPolicy:
         """How asks travel in this workspace: the deployment's policy, with the ask timeout
         its admins set unless MENTOR_ASK_TIMEOUT_HOURS fixes it for all."""
