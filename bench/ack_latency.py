@@ -11,6 +11,8 @@ reading its response, and the ratio Mentor / bare app, measured in the same run.
 
 import argparse
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 import multiprocessing
 import statistics
 import sys
@@ -81,6 +83,20 @@ def serve_fake_slack(origins, stop) -> None:
     fake_slack.stop()
 
 
+@contextmanager
+def remote_fake_slack(context) -> Iterator["RemoteFakeSlack"]:
+    """A fake Slack in a process of its own (started with multiprocessing `context`), for
+    as long as the block lasts."""
+    origins, stop = context.Queue(), context.Event()
+    process = context.Process(target=serve_fake_slack, args=(origins, stop))
+    process.start()
+    try:
+        yield RemoteFakeSlack(origins.get(timeout=30))
+    finally:
+        stop.set()
+        process.join(timeout=10)
+
+
 class RemoteFakeSlack:
     """What RunningApp needs of a fake Slack that runs in another process: its URLs."""
 
@@ -100,11 +116,7 @@ def main() -> None:
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queued requests are the point here
     context = multiprocessing.get_context("spawn")
-    origins, stop = context.Queue(), context.Event()
-    fake_process = context.Process(target=serve_fake_slack, args=(origins, stop))
-    fake_process.start()
-    fake_slack = RemoteFakeSlack(origins.get(timeout=30))
-    with tempfile.TemporaryDirectory() as directory:
+    with remote_fake_slack(context) as fake_slack, tempfile.TemporaryDirectory() as directory:
         mentor = RunningApp(fake_slack, app_environ(fake_slack, f"sqlite:///{directory}/bench.db"))
         bare_url = bare_bolt_app(fake_slack)
         with context.Pool(1) as pool:
@@ -121,8 +133,6 @@ def main() -> None:
                         f"{ours['per_second']:>10.0f}{bare['per_second']:>8.0f}"
                     )
         mentor.stop()
-    stop.set()
-    fake_process.join(timeout=10)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import bindparam, insert, select, text, update  # noqa: E402
 
-from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, serve_fake_slack  # noqa: E402
+from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, remote_fake_slack  # noqa: E402
 from bot.asks import AskPolicy, AskStatus, CandidateStatus  # noqa: E402
 from bot.asking import ranking_for  # noqa: E402
 from bot.skills import Skill, SkillKind  # noqa: E402
@@ -241,20 +241,15 @@ def main() -> None:
             engine.dispose()
 
         context = multiprocessing.get_context("spawn")
-        origins, stop = context.Queue(), context.Event()
-        fake_process = context.Process(target=serve_fake_slack, args=(origins, stop))
-        fake_process.start()
-        fake_slack = RemoteFakeSlack(origins.get(timeout=30))
-        mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url))
-        bare_url = bare_bolt_app(fake_slack)
-        with context.Pool(1) as pool:
-            pool.apply(send_asks, (bare_url, fake_slack.origin, 10))  # warm-up
-            ours = pool.apply(send_asks, (mentor.slack.events_url, fake_slack.origin, args.samples))
-            bare = pool.apply(send_asks, (bare_url, fake_slack.origin, args.samples))
-        report(f"SQLite /mentor ask ack ({args.samples})", ours, bare, "bare Bolt ack")
-        mentor.stop()
-        stop.set()
-        fake_process.join(timeout=10)
+        with remote_fake_slack(context) as fake_slack:
+            mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url))
+            bare_url = bare_bolt_app(fake_slack)
+            with context.Pool(1) as pool:
+                pool.apply(send_asks, (bare_url, fake_slack.origin, 10))  # warm-up
+                ours = pool.apply(send_asks, (mentor.slack.events_url, fake_slack.origin, args.samples))
+                bare = pool.apply(send_asks, (bare_url, fake_slack.origin, args.samples))
+            report(f"SQLite /mentor ask ack ({args.samples})", ours, bare, "bare Bolt ack")
+            mentor.stop()
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 import app as mentor_app  # noqa: E402
-from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, serve_fake_slack  # noqa: E402
+from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, remote_fake_slack  # noqa: E402
 from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ  # noqa: E402
 from tests.support.slack_requests import SlackSender  # noqa: E402
 
@@ -88,13 +88,9 @@ def main() -> None:
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queued requests are the point here
     context = multiprocessing.get_context("spawn")
-    origins, stop = context.Queue(), context.Event()
-    fake_process = context.Process(target=serve_fake_slack, args=(origins, stop))
-    fake_process.start()
-    fake_slack = RemoteFakeSlack(origins.get(timeout=30))
-    bare_url = bare_bolt_app(fake_slack, threads=mentor_app.HTTP_THREADS)
     verdicts = []
-    with tempfile.TemporaryDirectory() as directory, context.Pool(1) as pool:
+    with remote_fake_slack(context) as fake_slack, tempfile.TemporaryDirectory() as directory, context.Pool(1) as pool:
+        bare_url = bare_bolt_app(fake_slack, threads=mentor_app.HTTP_THREADS)
         databases = [("SQLite", f"sqlite:///{directory}/load.db")]
         postgres = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
         if postgres:
@@ -123,8 +119,6 @@ def main() -> None:
                         verdicts.append(f"{name} {command!r} at {clients} clients: p99 {ours['p99']:.1f} ms, "
                                         f"{ratio:.2f} x bare, {ours['errors']} errors: {'met' if met else 'NOT met'}")
             mentor.stop()
-    stop.set()
-    fake_process.join(timeout=10)
     print(f"\nTarget: p99 under {TARGET_P99_MS:.0f} ms at {TARGET_CLIENTS} clients, within {TARGET_RATIO} x the bare app, no errors")
     for verdict in verdicts:
         print("  " + verdict)
