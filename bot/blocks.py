@@ -66,6 +66,14 @@ def input_block(field: str, label: str, element: dict, hint: str | None = None, 
     return block
 
 
+def input_state(values: object, block_id: str) -> dict:
+    """The state of the one element of an input block in a submitted view's `state.values`;
+    {} when Slack's payload lacks it or is not shaped as expected (it comes from outside)."""
+    block = values.get(block_id) if isinstance(values, dict) else None
+    element = block.get(block_id) if isinstance(block, dict) else None
+    return element if isinstance(element, dict) else {}
+
+
 def text_input(initial: str, max_length: int, multiline: bool = False, placeholder: str | None = None) -> dict:
     element: dict = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
     if initial:

@@ -118,14 +118,8 @@ def settings_modal(settings: ProgramSettings) -> dict:
     }
 
 
-def _element(values: dict, field: str) -> dict:
-    block = values.get(field) if isinstance(values, dict) else None
-    element = block.get(field) if isinstance(block, dict) else None
-    return element if isinstance(element, dict) else {}
-
-
 def _chosen(values: dict, field: str) -> str | None:
-    option = _element(values, field).get("selected_option")
+    option = blocks.input_state(values, field).get("selected_option")
     return option.get("value") if isinstance(option, dict) else None
 
 
@@ -147,22 +141,22 @@ def settings_from_form(values: dict) -> ProgramSettings:
     hour = _whole(_chosen(values, SettingsField.HOUR), 0, 23)
     if hour is None:
         errors[SettingsField.HOUR] = "Choose an hour."
-    zone = _element(values, SettingsField.TIME_ZONE).get("value")
+    zone = blocks.input_state(values, SettingsField.TIME_ZONE).get("value")
     zone = zone.strip() or None if isinstance(zone, str) else None
     if zone is not None:
         zone = canonical_zone(zone)
         if zone is None:
             errors[SettingsField.TIME_ZONE] = "That is not a time zone name Mentor knows: try one like Europe/Paris."
-    timeout = _whole(_element(values, SettingsField.ASK_TIMEOUT).get("value"), 1, MAX_ASK_TIMEOUT_HOURS)
+    timeout = _whole(blocks.input_state(values, SettingsField.ASK_TIMEOUT).get("value"), 1, MAX_ASK_TIMEOUT_HOURS)
     if timeout is None:
         errors[SettingsField.ASK_TIMEOUT] = f"A whole number of hours from 1 to {MAX_ASK_TIMEOUT_HOURS}."
-    days = _whole(_element(values, SettingsField.FOLLOWUP_DAYS).get("value"), 0, MAX_FOLLOWUP_DAYS)
+    days = _whole(blocks.input_state(values, SettingsField.FOLLOWUP_DAYS).get("value"), 0, MAX_FOLLOWUP_DAYS)
     if days is None:
         errors[SettingsField.FOLLOWUP_DAYS] = f"A whole number of days from 0 to {MAX_FOLLOWUP_DAYS}."
-    channel = _element(values, SettingsField.CHANNEL).get("selected_conversation") or None
+    channel = blocks.input_state(values, SettingsField.CHANNEL).get("selected_conversation") or None
     if channel is not None and not (isinstance(channel, str) and CHANNEL_ID.match(channel)):
         errors[SettingsField.CHANNEL] = "Choose a channel, or none."
-    checked = _element(values, SettingsField.REVERSE).get("selected_options")
+    checked = blocks.input_state(values, SettingsField.REVERSE).get("selected_options")
     checked = checked if isinstance(checked, list) else []
     if errors:
         raise SettingsFormErrors(errors)

@@ -37,6 +37,12 @@ class Period:
         return f"the last {self.days} days ({self.first_day:%d %b %Y} to {self.end:%d %b %Y})"
 
 
+def month_start(day: date, months_back: int) -> date:
+    """The first day of the month `months_back` months before `day`'s."""
+    index = day.year * 12 + day.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def parse_period(text: str, now: datetime) -> Period:
     """`90d`, `12w`, `6m` (months of 30 days) or nothing (the last 90 days)."""
     text = text.strip().casefold()

@@ -6,7 +6,7 @@ from functools import partial
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import asking, closing, followup_messages, ids, services
+from bot import asking, blocks, closing, followup_messages, ids, services
 from bot.asks import clean_question
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.followups import FollowUp, FollowUpRefused
@@ -74,8 +74,8 @@ def register(app: App, deps: Deps) -> None:
         """A note or a reply: saved and queued before the modal closes, or the reason shown in it."""
         team_id, user_id = workspace_of(context), context.user_id
         values = view.get("state", {}).get("values", {})
-        text = _element(values, ids.NOTE_INPUT).get("value")
-        checked = _element(values, ids.SHARE_INPUT).get("selected_options")
+        text = blocks.input_state(values, ids.NOTE_INPUT).get("value")
+        checked = blocks.input_state(values, ids.SHARE_INPUT).get("selected_options")
         shared = None if checked is None else any(
             isinstance(option, dict) and option.get("value") == followup_messages.SHARE_OPTION for option in checked
         )
@@ -120,19 +120,12 @@ def register(app: App, deps: Deps) -> None:
         )
 
 
-def _element(values: dict, block_id: str) -> dict:
-    """The state of the one element in an input block; {} when Slack's payload lacks it."""
-    state = values.get(block_id)
-    value = state.get(block_id) if isinstance(state, dict) else None
-    return value if isinstance(value, dict) else {}
-
-
 def chosen_rounds(values: dict) -> set[str] | None:
     """The rounds ticked in the profile modal ("coffee", "reverse"); None when the form had
     no such field (a modal opened before it existed): then membership stays as it is."""
     if ProfileField.ROUNDS not in values:
         return None
-    ticked = _element(values, ProfileField.ROUNDS).get("selected_options") or []
+    ticked = blocks.input_state(values, ProfileField.ROUNDS).get("selected_options") or []
     return {option.get("value") for option in ticked if isinstance(option, dict)} & {kind.value for kind in RoundKind}
 
 
@@ -142,7 +135,7 @@ def never_pairs(values: dict) -> list[str] | None:
     more, or with anything but user ids, was not made by Slack's client and changes nothing."""
     if ProfileField.NEVER not in values:
         return None
-    picked = _element(values, ProfileField.NEVER).get("selected_users") or []
+    picked = blocks.input_state(values, ProfileField.NEVER).get("selected_users") or []
     valid = [user_id for user_id in picked if isinstance(user_id, str) and SLACK_USER.match(user_id)]
     return valid if len(valid) == len(picked) <= MAX_NEVER_PAIRS else None
 
@@ -151,7 +144,7 @@ def profile_form(values: dict) -> ProfileForm:
     """The modal's state as a ProfileForm; Slack's payload is untrusted, so any part may be missing."""
 
     def element(field: str) -> dict:
-        return _element(values, field)
+        return blocks.input_state(values, field)
 
     def text(field: str) -> str | None:
         value = element(field).get("value")

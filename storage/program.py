@@ -4,7 +4,7 @@ aggregates over indexed columns (a figure never loads a row per member into Pyth
 import dataclasses
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, case, extract, func, intersect, or_, select
 from sqlalchemy.orm import Session
@@ -13,7 +13,7 @@ from bot.asks import AskStatus
 from bot.followups import FollowUpStatus
 from bot.rounds import RoundKind
 from bot.settings import ProgramSettings
-from bot.stats import GAPS_SHOWN, Period, ProgramFigures, RoundFigures, SkillDemand
+from bot.stats import GAPS_SHOWN, Period, ProgramFigures, RoundFigures, SkillDemand, month_start
 from storage import models
 from storage.repositories import insert_ignoring_duplicates
 
@@ -219,7 +219,7 @@ class ProgramRepository:
         """(YYYY-MM, follow-ups sent, loops closed) for the last `months` months, oldest first,
         by the month help was given; months without any are there with zeros."""
         followup = models.FollowUp
-        first = _month_start(now.date(), months - 1)
+        first = month_start(now.date(), months - 1)
         if self.session.get_bind().dialect.name == "postgresql":
             month = func.to_char(func.timezone("UTC", followup.helped_at), "YYYY-MM")
         else:
@@ -234,7 +234,7 @@ class ProgramRepository:
             .group_by(month)
         )
         found = {label: (sent or 0, closed or 0) for label, sent, closed in rows}
-        labels = [_month_start(now.date(), back).strftime("%Y-%m") for back in range(months - 1, -1, -1)]
+        labels = [month_start(now.date(), back).strftime("%Y-%m") for back in range(months - 1, -1, -1)]
         return [(label, *found.get(label, (0, 0))) for label in labels]
 
     # --- export -----------------------------------------------------------------------------
@@ -274,7 +274,3 @@ class ProgramRepository:
 def _in_period(team_column, team_id: str, moment_column, period: Period) -> tuple:
     return team_column == team_id, moment_column >= period.start, moment_column < period.end
 
-
-def _month_start(day: date, months_back: int) -> date:
-    index = day.year * 12 + day.month - 1 - months_back
-    return date(index // 12, index % 12 + 1, 1)
