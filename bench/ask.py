@@ -32,13 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import bindparam, insert, select, text, update  # noqa: E402
 
-from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, remote_fake_slack  # noqa: E402
+from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, fresh_database, remote_fake_slack  # noqa: E402
 from bot.asks import AskPolicy, AskStatus, CandidateStatus  # noqa: E402
 from bot.asking import ranking_for  # noqa: E402
 from bot.skills import Skill, SkillKind  # noqa: E402
 from storage import models  # noqa: E402
-from storage.db import Store, make_engine  # noqa: E402
-from storage.migrations import upgrade  # noqa: E402
+from storage.db import Store  # noqa: E402
 from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ  # noqa: E402
 from tests.support.slack_requests import SlackSender  # noqa: E402
 
@@ -219,12 +218,7 @@ def main() -> None:
         if postgres:
             backends.append(("PostgreSQL", postgres))
         for name, url in backends:
-            engine = make_engine(url)
-            if name == "PostgreSQL":
-                with engine.begin() as connection:
-                    connection.execute(text("DROP SCHEMA public CASCADE"))
-                    connection.execute(text("CREATE SCHEMA public"))
-            upgrade(engine)
+            engine = fresh_database(url)
             store = Store(engine)
             started = time.monotonic()
             skills = load_workspace(store, args.members, args.skills)

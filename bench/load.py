@@ -27,10 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-
 import app as mentor_app  # noqa: E402
-from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, remote_fake_slack  # noqa: E402
+from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, fresh_database, remote_fake_slack  # noqa: E402
 from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ  # noqa: E402
 from tests.support.slack_requests import SlackSender  # noqa: E402
 
@@ -69,15 +67,6 @@ def measure(pool, events_url: str, api_origin: str, command: str, requests: int,
     }
 
 
-def fresh_postgres(url: str) -> str:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=400)
@@ -94,7 +83,8 @@ def main() -> None:
         databases = [("SQLite", f"sqlite:///{directory}/load.db")]
         postgres = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
         if postgres:
-            databases.append(("PostgreSQL", fresh_postgres(postgres)))
+            fresh_database(postgres).dispose()  # RunningApp opens its own engine on it
+            databases.append(("PostgreSQL", postgres))
         print(f"{'database':<11}{'command':<16}{'clients':>8}{'p50':>9}{'bare p50':>10}{'p99':>9}{'bare p99':>10}"
               f"{'p99 ratio':>10}{'req/s':>8}{'bare/s':>8}{'errors':>8}{'drained':>10}")
         for name, url in databases:

@@ -44,23 +44,22 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import Engine, event, insert, select, text  # noqa: E402
 
-from bench.ack_latency import bare_bolt_app  # noqa: E402
+from bench.ack_latency import bare_bolt_app, fresh_database  # noqa: E402
 from bot.asks import AskStatus  # noqa: E402
 from bot.export import relationships_csv  # noqa: E402
 from bot.followups import FollowUpStatus, Outcome  # noqa: E402
 from bot.profile import CareerStage  # noqa: E402
 from bot.rounds import CheckinOutcome, Learned, RoundKind  # noqa: E402
-from bot.stats import GAPS_SHOWN, Period, ProgramFigures, RoundFigures, SkillDemand  # noqa: E402
+from bot.stats import GAPS_SHOWN, Period, ProgramFigures, RoundFigures, SkillDemand, month_start  # noqa: E402
 from storage import models  # noqa: E402
-from storage.db import Store, make_engine  # noqa: E402
-from storage.migrations import upgrade  # noqa: E402
+from storage.db import Store  # noqa: E402
 from storage.rounds import GROUP_SUBJECT  # noqa: E402
 from tests.support.fake_slack import DEFAULT_TOKEN, FakeSlack  # noqa: E402
 from tests.support.running_app import SIGNING_SECRET, FakeClock, RunningApp, app_environ  # noqa: E402
@@ -216,11 +215,6 @@ def load_asks(connection, rng: random.Random, users: list[str]) -> None:
     insert_chunked(connection, models.FollowUp, followups)
 
 
-def month_start(day: date, months_back: int) -> date:
-    index = day.year * 12 + day.month - 1 - months_back
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def coffee_groups(rng: random.Random, coffee: list[str]) -> list[tuple[str, ...]]:
     """One round's groups: everyone in coffee who did not skip it, in pairs and some trios."""
     present = [user for user in coffee if rng.random() > 0.1]
@@ -335,16 +329,6 @@ def load_workspace(engine: Engine, seed: int) -> dict[str, int]:
             for table in ("members", "member_skills", "asks", "followups", "round_groups", "round_members",
                           "reverse_learnings", "deliveries")
         }
-
-
-def fresh_database(url: str) -> Engine:
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:  # as bench/ask.py: the database given is ours to wipe
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    upgrade(engine)
-    return engine
 
 
 # --- the peer: the same figures, counted in Python ------------------------------------------
