@@ -1,7 +1,8 @@
 """Mentor's entry point: reads the configuration, wires the parts, serves Slack.
 
     python app.py              serve Slack (Socket Mode with SLACK_APP_TOKEN, else HTTP on $PORT),
-                               with the scheduler's jobs in the same process
+                               with the scheduler's jobs in the same process and slash
+                               commands' work in a child process (handlers/command_worker.py)
     python app.py --no-scheduler
                                serve Slack only (web replicas, with one `scheduler` beside them)
     python app.py scheduler    run the scheduler's jobs only (at start, then every 5 minutes)
@@ -23,6 +24,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -43,7 +45,9 @@ from bot.followups import MAX_FOLLOWUP_DAYS
 from bot.ids import BOT_SCOPES
 from bot.rounds import RoundKind
 from bot.settings import MAX_ASK_TIMEOUT_HOURS
+from handlers import commands
 from handlers.ask_flow import expire_due_asks
+from handlers.command_worker import NICENESS as COMMAND_WORKER_NICENESS, CommandWorker, serve_jobs
 from handlers.followup_flow import run_due_followups
 from handlers.round_flow import run_due_rounds, run_rounds_now
 from handlers.deps import Deps, utc_now
@@ -199,13 +203,12 @@ def create_app(
     client: WebClient,
     clock: Callable[[], datetime] = utc_now,
     pacer: Pacer | None = None,
+    command_worker: CommandWorker | None = None,
 ) -> tuple[App, Deps]:
     """The Bolt app with every listener registered, and what the listeners and jobs share.
     With a bot token it verifies the token against Slack (auth.test) now, so a wrong one
     fails at start."""
-    installations = (
-        SQLAlchemyInstallationStore(client_id=config.client_id, engine=store.engine) if config.uses_oauth else None
-    )
+    installations = installation_store(config, store)
     app = App(
         signing_secret=config.signing_secret,
         client=client,  # carries the bot token in single-workspace mode
@@ -213,7 +216,27 @@ def create_app(
         user_facing_authorize_error_message=NOT_INSTALLED,
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
-    deps = Deps(
+    deps = make_deps(config, store, client, installations, clock, pacer, command_worker)
+    handlers.register(app, deps)
+    return app, deps
+
+
+def installation_store(config: Config, store: Store) -> SQLAlchemyInstallationStore | None:
+    """Where OAuth installs keep their bot tokens; None with one workspace's SLACK_BOT_TOKEN."""
+    return SQLAlchemyInstallationStore(client_id=config.client_id, engine=store.engine) if config.uses_oauth else None
+
+
+def make_deps(
+    config: Config,
+    store: Store,
+    client: WebClient,
+    installations: SQLAlchemyInstallationStore | None,
+    clock: Callable[[], datetime] = utc_now,
+    pacer: Pacer | None = None,
+    command_worker: CommandWorker | None = None,
+) -> Deps:
+    """What listeners and jobs share, in the serving process and in the command worker's."""
+    return Deps(
         store=store,
         admin_ids=config.admin_ids,
         ask_policy=config.ask_policy,
@@ -222,9 +245,14 @@ def create_app(
         clock=clock,
         client_for=workspace_clients(client, installations),
         pacer=pacer or Pacer(),
+        bot_client=partial(with_token, client),
+        command_worker=command_worker,
     )
-    handlers.register(app, deps)
-    return app, deps
+
+
+def with_token(client: WebClient, token: str) -> WebClient:
+    """`client`'s Slack (base URL and retries) with another bot token."""
+    return WebClient(token=token, base_url=client.base_url, retry_handlers=client.retry_handlers)
 
 
 def workspace_clients(client: WebClient, installations: SQLAlchemyInstallationStore | None):
@@ -236,9 +264,25 @@ def workspace_clients(client: WebClient, installations: SQLAlchemyInstallationSt
         bot = installations.find_bot(enterprise_id=None, team_id=team_id)
         if bot is None:
             return None
-        return WebClient(token=bot.bot_token, base_url=client.base_url, retry_handlers=client.retry_handlers)
+        return with_token(client, bot.bot_token)
 
     return client_for
+
+
+def command_worker_for(config: Config) -> CommandWorker:
+    """The process that will run slash commands' work after their acks, once started
+    (handlers/command_worker.py)."""
+    return CommandWorker(run_command_worker, (config,), lost=commands.tell_interrupted)
+
+
+def run_command_worker(config: Config, jobs, done) -> None:
+    """The command worker process's main: its own engine, clients and pools."""
+    os.nice(COMMAND_WORKER_NICENESS)
+    configure_logging()
+    store = Store(make_engine(config.database_url))
+    deps = make_deps(config, store, make_client(config), installation_store(config, store))
+    serve_jobs(jobs, done, partial(commands.perform, deps), deps.settle_background)
+    store.engine.dispose()
 
 
 def oauth_settings(
@@ -323,8 +367,10 @@ def main(argv: list[str]) -> int:
             released = repositories.outbox.release_claims(utc_now(), gone)
         if released:
             logger.info("Took over %d DMs that an ended process was sending", released)
+    # Serving: commands' work after the ack goes to a process of its own (started below).
+    worker = command_worker_for(config) if argv in ([], ["--no-scheduler"]) else None
     try:
-        app, deps = create_app(config, store, make_client(config))
+        app, deps = create_app(config, store, make_client(config), command_worker=worker)
     except (BoltError, SlackApiError) as error:
         return fail(f"Slack refused SLACK_BOT_TOKEN ({_slack_reason(error)})")
     except OSError as error:
@@ -349,6 +395,7 @@ def main(argv: list[str]) -> int:
         return 0
     if argv != ["--no-scheduler"]:
         start_scheduler(deps)
+    worker.start()
     # Everything built so far lives as long as the process: keep the garbage collector
     # from walking it again, which otherwise shows as pauses in the slowest requests.
     gc.freeze()

@@ -58,6 +58,15 @@ def something_went_wrong() -> dict:
     )
 
 
+def interrupted(subcommand: str) -> dict:
+    """A command whose work was cut short: it may or may not have been done."""
+    return blocks.message(
+        f":warning: Mentor was interrupted while answering `{SLASH_COMMAND} {subcommand}`, so it may "
+        f"or may not have been done. Please check before you try again: `{SLASH_COMMAND} asks` lists "
+        f"your asks, and `{SLASH_COMMAND} offer` or `{SLASH_COMMAND} learn` alone lists your skills."
+    )
+
+
 def skills_added(result: SkillsAdded) -> dict:
     meaning, _ = _KIND_WORDS[result.kind]
     parts = []

@@ -1,5 +1,7 @@
 """`/mentor` and its subcommands."""
 
+import logging
+from dataclasses import dataclass
 from functools import partial
 
 from slack_bolt import Ack, App, Respond
@@ -14,9 +16,10 @@ from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.rounds import RoundKind
 from bot.skills import SkillKind
 from handlers import admin, ask_flow, followup_flow
-from handlers.deps import Deps, after_ack, workspace_of
+from handlers.deps import Deps, reporting, workspace_of
 from handlers.render import open_profile_modal
 
+logger = logging.getLogger(__name__)
 _SKILL_KINDS = {"offer": SkillKind.OFFER, "learn": SkillKind.WANT}
 
 
@@ -43,12 +46,12 @@ def register(app: App, deps: Deps) -> None:
         else:
             ack()
         team_id, user_id = workspace_of(context), context.user_id
-        reply = partial(_respond_with, respond)
         if parsed.name not in ("profile", "settings"):
-            # The rest of the work runs on the background pool: under a burst of commands, the
+            # The rest of the work runs elsewhere (see hand_off): under a burst of commands, the
             # listener threads stay free to acknowledge the next ones at once.
-            after_ack(deps, partial(answer_command, client, deps, team_id, user_id, parsed, reply), reply)
+            hand_off(deps, CommandJob(team_id, user_id, parsed, command["response_url"], client.token))
             return
+        reply = partial(_respond_with, respond)
         try:  # a modal: its trigger id lasts 3 seconds, so now, on this thread
             if parsed.name == "profile":
                 open_profile_modal(client, deps, team_id, user_id, command["trigger_id"])
@@ -58,9 +61,43 @@ def register(app: App, deps: Deps) -> None:
             respond(**replies.unavailable(error.message))
 
 
+@dataclass(frozen=True)
+class CommandJob:
+    """A command's work after the ack: what it needs, in a form another process can take."""
+
+    team_id: str
+    user_id: str
+    command: MentorCommand
+    response_url: str
+    token: str  # the bot token the request was authorized with
+
+
+def hand_off(deps: Deps, job: CommandJob) -> None:
+    """To the command worker process when there is one, else to this process's background pool."""
+    if deps.command_worker is not None:
+        deps.command_worker.submit(job)
+    else:
+        deps.background.submit(perform, deps, job)
+
+
+def perform(deps: Deps, job: CommandJob) -> None:
+    """A command's work after the ack; whatever goes wrong, the member is told (see reporting)."""
+    reply = partial(_respond_with, Respond(response_url=job.response_url))
+    client = deps.bot_client(job.token)
+    reporting(partial(answer_command, client, deps, job.team_id, job.user_id, job.command, reply), reply)
+
+
+def tell_interrupted(job: CommandJob) -> None:
+    """For a job the command worker held when it died: the member hears so, and what to check."""
+    try:
+        Respond(response_url=job.response_url)(**replies.interrupted(job.command.name))
+    except Exception as error:  # noqa: BLE001 - a thread of our own: log it
+        logger.error("Telling a member their command was interrupted failed: %s", type(error).__name__)
+
+
 def answer_command(client: WebClient, deps: Deps, team_id: str, user_id: str, parsed: MentorCommand, reply) -> None:
     """Every subcommand but those that open a modal, after the ack; refusals reach the member
-    through `reply` (see after_ack)."""
+    through `reply` (see reporting)."""
     if parsed.name == "ask":
         ask_flow.start_ask(client, deps, team_id, user_id, parsed.argument, reply)
     elif parsed.name == "asks":

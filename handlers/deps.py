@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from slack_sdk import WebClient
 
 from bot.asks import AskPolicy
+from handlers.command_worker import CommandWorker
 from handlers.pacing import Pacer
 from storage.db import Store
 
@@ -42,12 +43,23 @@ class Deps:
     )
     # Keeps the outbox's Slack calls within their rate-limit tiers, for the whole process.
     pacer: Pacer = field(default_factory=Pacer)
+    # A Web API client for a bot token, such as the one a request was authorized with.
+    bot_client: Callable[[str], WebClient] = lambda token: WebClient(token=token)
+    # Where slash commands' work after the ack runs: a process of its own (app.py serving),
+    # or, when None, the background pool of this one.
+    command_worker: CommandWorker | None = None
 
     def ask_policy_for(self, repositories, team_id: str) -> AskPolicy:
         """How asks travel in this workspace: the deployment's policy, with the ask timeout
         its admins set unless MENTOR_ASK_TIMEOUT_HOURS fixes it for all."""
         hours = self.ask_timeout_hours or repositories.program.settings(team_id).ask_timeout_hours
         return replace(self.ask_policy, timeout=timedelta(hours=hours))
+
+    def settle_background(self) -> None:
+        """Wait for the work handed to the background pool so far; new work goes to a fresh pool."""
+        running = self.background
+        object.__setattr__(self, "background", ThreadPoolExecutor(max_workers=BACKGROUND_THREADS))  # frozen
+        running.shutdown(wait=True)
 
 
 def workspace_of(context) -> str:
@@ -56,20 +68,22 @@ def workspace_of(context) -> str:
 
 
 def after_ack(deps: Deps, work: Callable[[], None], tell: Callable[[dict], None]) -> None:
-    """Run `work` on the background pool. Refusals and failures reach the member through
+    """Run `work` on the background pool, telling refusals and failures (see reporting)."""
+    deps.background.submit(reporting, work, tell)
+
+
+def reporting(work: Callable[[], None], tell: Callable[[dict], None]) -> None:
+    """Run `work` on a thread of our own. Refusals and failures reach the member through
     `tell` (and failures the log), since Bolt's error handler never sees this thread."""
     from bot import replies
     from bot.errors import InvalidInput, TemporarilyUnavailable
 
-    def run() -> None:
-        try:
-            work()
-        except InvalidInput as error:
-            tell(replies.invalid_input(error))
-        except TemporarilyUnavailable as error:
-            tell(replies.unavailable(error.message))
-        except Exception as error:  # noqa: BLE001 - the last line of defence for a thread of our own
-            logger.error("Unhandled %s after an acknowledgement", type(error).__name__, exc_info=error)
-            tell(replies.something_went_wrong())
-
-    deps.background.submit(run)
+    try:
+        work()
+    except InvalidInput as error:
+        tell(replies.invalid_input(error))
+    except TemporarilyUnavailable as error:
+        tell(replies.unavailable(error.message))
+    except Exception as error:  # noqa: BLE001 - the last line of defence for a thread of our own
+        logger.error("Unhandled %s after an acknowledgement", type(error).__name__, exc_info=error)
+        tell(replies.something_went_wrong())

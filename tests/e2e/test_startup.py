@@ -116,6 +116,9 @@ def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
         assert reply.status == 200 and reply.seconds < 3
         assert "`/mentor offer" in reply.json()["text"]
         assert slack.command("help", secret="forged").status == 401
+        offer = slack.command("offer SQL", user_id="UANA")  # its work goes to the command worker process
+        assert offer.status == 200 and offer.seconds < 3
+        assert "SQL" in fake_slack.wait_for("response_url", timeout=60)[0].args["text"]
     finally:
         server.terminate()
         server.wait(timeout=10)

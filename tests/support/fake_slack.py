@@ -83,6 +83,9 @@ class FakeSlack:
         # Crash tests: after this many messages, the next is taken but its answer waits for `release`.
         self.hold_after: int | None = None
         self.release = threading.Event()
+        # Crash tests: calls to these methods arrive (listed in `arrived`) but wait for `release`.
+        self.held: set[str] = set()
+        self.arrived: list[str] = []
         self.invalid_payloads: list[tuple[str, str]] = []
         # A slow Slack: method -> seconds its answers take (the app must not make members wait).
         self.slow: dict[str, float] = {}
@@ -159,6 +162,16 @@ class FakeSlack:
 
     def _matching(self, method: str) -> list[Call]:
         return [call for call in self._calls if call.method == method]
+
+    def wait_for_arrival(self, method: str, timeout: float = 5.0) -> None:
+        """Until a call to a held method has arrived; fails after `timeout`."""
+        with self._changed:
+            assert self._changed.wait_for(lambda: method in self.arrived, timeout=timeout), f"no call to {method}"
+
+    def _arrive(self, method: str) -> None:
+        with self._changed:
+            self.arrived.append(method)
+            self._changed.notify_all()
 
     def _record(self, call: Call) -> None:
         with self._changed:
@@ -413,6 +426,9 @@ def _handler_for(fake: FakeSlack):
                 fake._record(Call(method, args, token, answer))
                 self._send(429, json.dumps(answer).encode(), "application/json", {"Retry-After": str(fake.retry_after)})
                 return
+            if method in fake.held:
+                fake._arrive(method)
+                fake.release.wait(timeout=30)  # the app's call hangs until the test lets it go
             if fake.slow.get(method):
                 time.sleep(fake.slow[method])  # the dependency being slow is what is simulated
             answer = fake.answer(method, args, token)
@@ -420,12 +436,15 @@ def _handler_for(fake: FakeSlack):
             self._send(200, json.dumps(answer).encode(), "application/json; charset=utf-8")
 
         def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None):
-            self.send_response(status)
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the caller is gone: a crash test killed it while its call was held
 
     return Handler

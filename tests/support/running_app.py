@@ -41,16 +41,20 @@ def app_environ(fake_slack: FakeSlack, database_url: str, **overrides: str) -> d
 
 
 class RunningApp:
-    def __init__(self, fake_slack: FakeSlack, environ: dict, clock=None, http_threads: int = 8):
+    def __init__(self, fake_slack: FakeSlack, environ: dict, clock=None, http_threads: int = 8, command_worker=False):
+        """With `command_worker`, commands' work runs in a process of its own, as when app.py
+        serves, on the real clock; without, in this process on `clock`."""
         self.fake_slack = fake_slack
         self.config = mentor_app.load_config(environ)
         self.engine = make_engine(self.config.database_url)
         upgrade(self.engine)
         self.store = Store(self.engine)
         self.clock = clock or FakeClock()
+        self.worker = mentor_app.command_worker_for(self.config).start() if command_worker else None
         # No pacing in the tests' own process: tests/unit/test_pacing.py and bench/delivery.py cover it.
         self.bolt, self.deps = mentor_app.create_app(
-            self.config, self.store, mentor_app.make_client(self.config), clock=self.clock, pacer=Pacer(rates={})
+            self.config, self.store, mentor_app.make_client(self.config), clock=self.clock, pacer=Pacer(rates={}),
+            command_worker=self.worker,
         )
         self._server = create_server(make_wsgi_app(self.bolt, self.store), host="127.0.0.1", port=0, threads=http_threads)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
@@ -60,18 +64,20 @@ class RunningApp:
 
     def settle(self) -> None:
         """Wait, without sleeping, for the listeners still running (those acknowledged, such
-        as events) and then for the work they handed to the background pool (such as a
-        drain of the outbox): new work goes to fresh pools while the old ones finish."""
+        as events) and then for the work they handed on (commands' work, a drain of the
+        outbox): new work goes to fresh pools while the old ones finish."""
         runner = self.bolt.listener_runner
         running, runner.listener_executor = runner.listener_executor, ThreadPoolExecutor(max_workers=8)
         running.shutdown(wait=True)
-        background = self.deps.background
-        object.__setattr__(self.deps, "background", ThreadPoolExecutor(max_workers=8))  # Deps is frozen
-        background.shutdown(wait=True)
+        if self.worker is not None:
+            self.worker.settle()
+        self.deps.settle_background()
 
     def stop(self) -> None:
         # Let listeners still running, then the work after acks they handed on, finish against the fakes.
         self.bolt.listener_runner.listener_executor.shutdown(wait=True)
+        if self.worker is not None:
+            self.worker.stop()
         self.deps.background.shutdown(wait=True)
         # Close every channel from the server's own loop; with nothing left to watch, run() returns.
         self._server.trigger.pull_trigger(lambda: [channel.close() for channel in list(self._server._map.values())])
