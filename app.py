@@ -20,6 +20,7 @@ import gc
 import logging
 import os
 import re
+import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
@@ -278,6 +279,11 @@ def command_worker_for(config: Config) -> CommandWorker:
 def run_command_worker(config: Config, jobs, done) -> None:
     """The command worker process's main: its own engine, clients and pools."""
     os.nice(COMMAND_WORKER_NICENESS)
+    # Ctrl-C in a terminal, or a service manager stopping every process of the service,
+    # reaches this one too: it stops when the serving process says so or is gone, having
+    # finished what it holds.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     configure_logging()
     store = Store(make_engine(config.database_url))
     deps = make_deps(config, store, make_client(config), installation_store(config, store))
@@ -302,10 +308,11 @@ def oauth_settings(
     )
 
 
-def start_scheduler(deps: Deps, blocking: bool = False) -> None:
+def start_scheduler(deps: Deps, blocking: bool = False):
     """The jobs that run on a clock (APScheduler): at start, then every few minutes. In a
-    background thread beside the server, or (`blocking`) as this process's only work.
-    Several schedulers at once are safe: the database keeps every step, round and DM to one."""
+    background thread beside the server (returns the scheduler), or (`blocking`) as this
+    process's only work. Several schedulers at once are safe: the database keeps every step,
+    round and DM to one."""
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -316,6 +323,19 @@ def start_scheduler(deps: Deps, blocking: bool = False) -> None:
             next_run_time=datetime.now(timezone.utc),
         )
     scheduler.start()
+    return scheduler
+
+
+def finish(app: App, deps: Deps, scheduler=None) -> None:
+    """Once serving has stopped: let the work already acknowledged end, in the order it is
+    handed on (scheduled jobs, listeners, commands' work, then what they left to the
+    background pool, whose own last hand-offs run as the interpreter exits)."""
+    if scheduler is not None:
+        scheduler.shutdown(wait=True)
+    app.listener_runner.listener_executor.shutdown(wait=True)
+    if deps.command_worker is not None:
+        deps.command_worker.stop()
+    deps.settle_background()
 
 
 def serve(app: App, store: Store, config: Config) -> None:
@@ -323,13 +343,19 @@ def serve(app: App, store: Store, config: Config) -> None:
     waitress, a production WSGI server; with an app token Slack's requests come over Socket Mode."""
     from waitress import serve as waitress_serve
 
+    socket_mode = None
     if config.app_token:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        SocketModeHandler(app, app_token=config.app_token).connect()
+        socket_mode = SocketModeHandler(app, app_token=config.app_token)
+        socket_mode.connect()
         logger.info("Connected to Slack over Socket Mode")
     logger.info("Serving HTTP on port %d", config.port)
-    waitress_serve(make_wsgi_app(app, store), host="0.0.0.0", port=config.port, threads=HTTP_THREADS, ident="mentor")
+    try:  # until Ctrl-C or SIGTERM
+        waitress_serve(make_wsgi_app(app, store), host="0.0.0.0", port=config.port, threads=HTTP_THREADS, ident="mentor")
+    finally:
+        if socket_mode is not None:
+            socket_mode.close()  # Slack sends the next requests to another connection
 
 
 def fail(message: str) -> int:
@@ -393,13 +419,21 @@ def main(argv: list[str]) -> int:
         logger.info("Running the scheduler's jobs only")
         start_scheduler(deps, blocking=True)
         return 0
-    if argv != ["--no-scheduler"]:
-        start_scheduler(deps)
+    scheduler = start_scheduler(deps) if argv != ["--no-scheduler"] else None
     worker.start()
     # Everything built so far lives as long as the process: keep the garbage collector
     # from walking it again, which otherwise shows as pauses in the slowest requests.
     gc.freeze()
-    serve(app, store, config)
+    # SIGTERM, how service managers stop a service, stops it as Ctrl-C does: no new requests,
+    # and what was acknowledged is finished. A second one ends the process at once.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        serve(app, store, config)
+    except KeyboardInterrupt:
+        pass  # waitress stops on it by itself; this is one arriving before it runs
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    logger.info("Stopping: finishing the work already acknowledged")
+    finish(app, deps, scheduler)
     return 0
 
 

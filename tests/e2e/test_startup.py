@@ -1,6 +1,7 @@
 """`python app.py` itself: configuration errors, migrations, and serving Slack over HTTP."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -84,7 +85,8 @@ def test_the_default_database_is_a_sqlite_file_in_the_working_directory(tmp_path
     assert (tmp_path / "mentor.db").exists()
 
 
-def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
+def serve_app(fake_slack, tmp_path: Path, **popen) -> tuple[subprocess.Popen, str]:
+    """`python app.py` serving HTTP against the fake Slack, once /healthz answers; and its URL."""
     port = free_port()
     environ = {
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -98,19 +100,26 @@ def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
         cwd=tmp_path,
         stderr=subprocess.PIPE,
         text=True,
+        **popen,
     )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:  # wait for the server to listen, at most 30 s
-            try:
-                health = http_request(base + "/healthz")
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "app.py did not start"
-                time.sleep(0.1)
-        assert health.status == 200
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:  # wait for the server to listen, at most 30 s
+        try:
+            health = http_request(base + "/healthz")
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"app.py did not start: {server.communicate()[1]}")
+            time.sleep(0.1)
+    assert health.status == 200
+    return server, base
 
+
+def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
+    server, base = serve_app(fake_slack, tmp_path)
+    try:
         slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
         reply = slack.command("help")
         assert reply.status == 200 and reply.seconds < 3
@@ -122,6 +131,40 @@ def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_sigterm_to_the_service_finishes_what_was_acknowledged(fake_slack, tmp_path):
+    # In a session of its own, so that the signal can go to every process of it, as a
+    # service manager sends it: the serving process and its command worker.
+    server, base = serve_app(fake_slack, tmp_path, start_new_session=True)
+    try:
+        slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
+        fake_slack.held.add("users.info")  # both members' work below hangs on Slack
+        assert slack.command("offer SQL", user_id="UANA").status == 200  # in the command worker
+        fake_slack.wait_for_arrival("users.info", timeout=60)
+        assert slack.app_home_opened("UBEN").status == 200  # in the serving process's listeners
+        fake_slack.wait_for_arrival("users.info", count=2)
+
+        os.killpg(server.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while True:  # serving has stopped: what follows happens while the process stops
+            try:
+                http_request(base + "/healthz")
+            except OSError:
+                break
+            assert time.monotonic() < deadline, "app.py still serves after SIGTERM"
+            time.sleep(0.1)
+        fake_slack.release.set()
+
+        assert server.wait(timeout=60) == 0
+        assert "SQL" in fake_slack.wait_for("response_url")[0].args["text"]
+        assert [call.args["user_id"] for call in fake_slack.wait_for("views.publish")] == ["UBEN"]
+        assert "Traceback" not in server.stderr.read()
+    finally:
+        fake_slack.release.set()
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def test_python_app_py_with_an_app_token_serves_slack_over_socket_mode(fake_slack, tmp_path):

@@ -163,10 +163,11 @@ class FakeSlack:
     def _matching(self, method: str) -> list[Call]:
         return [call for call in self._calls if call.method == method]
 
-    def wait_for_arrival(self, method: str, timeout: float = 5.0) -> None:
-        """Until a call to a held method has arrived; fails after `timeout`."""
+    def wait_for_arrival(self, method: str, count: int = 1, timeout: float = 5.0) -> None:
+        """Until `count` calls to a held method have arrived; fails after `timeout`."""
         with self._changed:
-            assert self._changed.wait_for(lambda: method in self.arrived, timeout=timeout), f"no call to {method}"
+            arrived = self._changed.wait_for(lambda: self.arrived.count(method) >= count, timeout=timeout)
+            assert arrived, f"{self.arrived.count(method)} calls to {method}, not {count}"
 
     def _arrive(self, method: str) -> None:
         with self._changed:

@@ -74,11 +74,7 @@ class RunningApp:
         self.deps.settle_background()
 
     def stop(self) -> None:
-        # Let listeners still running, then the work after acks they handed on, finish against the fakes.
-        self.bolt.listener_runner.listener_executor.shutdown(wait=True)
-        if self.worker is not None:
-            self.worker.stop()
-        self.deps.background.shutdown(wait=True)
+        mentor_app.finish(self.bolt, self.deps)  # as app.py stops: what was acknowledged ends against the fakes
         # Close every channel from the server's own loop; with nothing left to watch, run() returns.
         self._server.trigger.pull_trigger(lambda: [channel.close() for channel in list(self._server._map.values())])
         self._thread.join(timeout=10)
