@@ -48,7 +48,7 @@ from bot.rounds import RoundKind
 from bot.settings import MAX_ASK_TIMEOUT_HOURS
 from handlers import commands
 from handlers.ask_flow import expire_due_asks
-from handlers.command_worker import NICENESS as COMMAND_WORKER_NICENESS, CommandWorker, serve_jobs
+from handlers.command_worker import NICENESS as COMMAND_WORKER_NICENESS, CommandWorker, ignore_stop_signals, serve_jobs
 from handlers.followup_flow import run_due_followups
 from handlers.round_flow import run_due_rounds, run_rounds_now
 from handlers.deps import Deps, utc_now
@@ -278,12 +278,8 @@ def command_worker_for(config: Config) -> CommandWorker:
 
 def run_command_worker(config: Config, jobs, done) -> None:
     """The command worker process's main: its own engine, clients and pools."""
+    ignore_stop_signals()
     os.nice(COMMAND_WORKER_NICENESS)
-    # Ctrl-C in a terminal, or a service manager stopping every process of the service,
-    # reaches this one too: it stops when the serving process says so or is gone, having
-    # finished what it holds.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     configure_logging()
     store = Store(make_engine(config.database_url))
     deps = make_deps(config, store, make_client(config), installation_store(config, store))

@@ -7,16 +7,19 @@ it would compete with the acks for the same interpreter lock.
 
 Messages go over two one-way pipes. To the child: ("job", id, job), ("settle", n) and
 ("stop",). Back: ("done", id) once a job's work returned, and ("settled", n). A child that
-dies is started again; the members whose commands it held are told by `lost`. A child whose
-serving process died finishes what it received, then ends.
+dies is started again (after a pause when it keeps dying young); the members whose commands
+it held, or that could not reach it, are told by `lost`. A child whose serving process died
+finishes what it received, then ends.
 """
 
 import atexit
 import itertools
 import logging
 import multiprocessing
+import signal
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from queue import SimpleQueue
 from typing import Any
@@ -26,21 +29,34 @@ logger = logging.getLogger(__name__)
 THREADS = 8
 # Lower than the serving process's 0: under load the kernel gives the acks the CPU first.
 NICENESS = 10
+STOP_TIMEOUT = 60.0  # seconds the child may take to finish what it holds when the service stops
+# A dead child is replaced at once, unless the one before it also died younger than this:
+# then after a pause, longer each time, so that one dying while it imports does not spin.
+YOUNG = 10.0
+RESTART_PAUSES = (1.0, 5.0, 30.0, 60.0)  # the last repeats
 
 
 class CommandWorker:
     """The serving process's side: `submit` never blocks, whatever the child is doing."""
 
-    def __init__(self, target: Callable[..., None], args: tuple, lost: Callable[[Any], None]):
+    def __init__(
+        self,
+        target: Callable[..., None],
+        args: tuple,
+        lost: Callable[[Any], None],
+        restart_pauses: Sequence[float] = RESTART_PAUSES,
+    ):
         """`target(*args, jobs, done)` is the child's main (see serve_jobs); `lost(job)` is
-        called for each job a dead child held."""
+        called for each job a dead child held, or that no child could take."""
         self._target, self._args, self._lost = target, args, lost
+        self._restart_pauses = restart_pauses
         self._context = multiprocessing.get_context("spawn")  # forking a threaded process is unsafe
         self._changed = threading.Condition()
         self._outgoing: SimpleQueue = SimpleQueue()
         self._ids = itertools.count()
         self._in_flight: dict[int, Any] = {}
-        self._settles_asked = self._settles_done = 0
+        self._settles_asked = self._settles_sent = self._settles_done = 0
+        self._young_deaths = 0  # children in a row that died young or could not be started
         self._stopping = False
 
     def start(self) -> "CommandWorker":
@@ -48,10 +64,14 @@ class CommandWorker:
         with self._changed:
             self._start_child()
         threading.Thread(target=self._feed, name="command-feeder", daemon=True).start()
-        atexit.register(self.stop)  # before multiprocessing's own, which would kill the child at once
+        # Before multiprocessing's own exit handler, which would wait for the child without end.
+        atexit.register(self.stop)
         return self
 
     def submit(self, job: Any) -> None:
+        if self._stopping:  # nothing will take it (finish() stops the listeners first)
+            self._lost(job)
+            return
         self._outgoing.put(("job", next(self._ids), job))
 
     def settle(self, timeout: float = 60.0) -> None:
@@ -65,32 +85,44 @@ class CommandWorker:
             if not self._changed.wait_for(lambda: self._settles_done >= asked, timeout=timeout):
                 raise TimeoutError("the command worker did not settle")
 
-    def stop(self, timeout: float = 60.0) -> None:
-        """Let the child finish what it holds, then end it."""
+    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
+        """Let the child finish what it holds, then end it; a child still busy after
+        `timeout` is killed, and the members whose commands it held are told."""
         with self._changed:
             if self._stopping:
                 return
             self._stopping = True
-            process = self._process
+            process, listener = self._process, self._listener
+            self._changed.notify_all()  # a restart waiting out its pause gives up
         atexit.unregister(self.stop)
         self._outgoing.put(("stop",))
         process.join(timeout)
+        if process.is_alive():
+            logger.error("The command worker did not finish within %.0f s; ending it", timeout)
+            process.kill()
+        listener.join()  # it tells the members whose commands a killed child held
 
     @property
     def pid(self) -> int:
         return self._process.pid
 
     def _start_child(self) -> None:
+        """Under `_changed`."""
         jobs_out, jobs_in = self._context.Pipe(duplex=False)
         done_out, done_in = self._context.Pipe(duplex=False)
         process = self._context.Process(
             target=self._target, args=(*self._args, jobs_out, done_in), name="mentor-commands", daemon=True
         )
-        process.start()
-        jobs_out.close()  # the child's ends: once it dies, our reads end and its reads of ours fail
-        done_in.close()
+        try:
+            process.start()
+        finally:
+            jobs_out.close()  # the child's ends: once it dies, our reads end and our writes fail
+            done_in.close()
         self._process, self._jobs = process, jobs_in
-        threading.Thread(target=self._listen, args=(process, done_out), name="command-listener", daemon=True).start()
+        self._listener = threading.Thread(
+            target=self._listen, args=(process, done_out), name="command-listener", daemon=True
+        )
+        self._listener.start()
 
     def _feed(self) -> None:
         while True:
@@ -98,21 +130,30 @@ class CommandWorker:
             with self._changed:
                 if message[0] == "job":
                     self._in_flight[message[1]] = message[2]
+                elif message[0] == "settle":
+                    self._settles_sent = max(self._settles_sent, message[1])
                 jobs = self._jobs  # a job sent to a child that then dies is in `_in_flight`, so told
             try:
                 jobs.send(message)  # outside the lock: a busy child may keep the pipe full a while
-            except OSError:
-                pass  # the child is dead: _listen tells the members whose jobs it held
             except Exception as error:  # noqa: BLE001 - this thread must outlive one bad job
-                logger.error("A command could not be handed to the worker: %s", type(error).__name__)
-                with self._changed:
-                    job = self._in_flight.pop(message[1], None) if message[0] == "job" else None
-                if job is not None:
-                    self._lost(job)
+                if not isinstance(error, OSError):  # an OSError: the child is dead, and being replaced
+                    logger.error("A command could not be handed to the worker: %s", type(error).__name__)
+                self._undeliverable(message)
             if message[0] == "stop":
                 return
 
+    def _undeliverable(self, message: tuple) -> None:
+        """A message no child received: its job's member is told; its settle has nothing to wait for."""
+        with self._changed:
+            job = self._in_flight.pop(message[1], None) if message[0] == "job" else None
+            if message[0] == "settle":
+                self._settles_done = max(self._settles_done, message[1])
+                self._changed.notify_all()
+        if job is not None:
+            self._lost(job)
+
     def _listen(self, process, done) -> None:
+        born = time.monotonic()
         while True:
             try:
                 kind, number = done.recv()
@@ -127,21 +168,54 @@ class CommandWorker:
         done.close()
         process.join()
         with self._changed:
-            if self._stopping:
-                return
             lost = list(self._in_flight.values())
             self._in_flight.clear()
-            logger.error("The command worker ended (exit code %s); %d commands it held are told", process.exitcode, len(lost))
-            self._start_child()
-            self._settles_done = self._settles_asked  # nothing of the dead child is left to wait for
+            self._settles_done = max(self._settles_done, self._settles_sent)  # nothing of it is left to wait for
             self._changed.notify_all()
+            stopping = self._stopping
+            self._young_deaths = self._young_deaths + 1 if time.monotonic() - born < YOUNG else 0
+            # Before telling anyone: new commands go to the new child, not to the lost.
+            started = not stopping and self._young_deaths <= 1 and self._start_child_or_count()
+        if lost or not stopping:
+            logger.error("The command worker ended (exit code %s) holding %d commands", process.exitcode, len(lost))
         for job in lost:
             self._lost(job)
+        if not stopping and not started:
+            self._restart_after_pauses()
+
+    def _start_child_or_count(self) -> bool:
+        """Under `_changed`: start a child; a failure is logged and counted."""
+        try:
+            self._start_child()
+            return True
+        except Exception as error:  # noqa: BLE001 - retried after a pause
+            logger.error("The command worker could not be started: %s", type(error).__name__)
+            self._young_deaths += 1
+            return False
+
+    def _restart_after_pauses(self) -> None:
+        """Until a child runs or the service stops: pause, longer each time, then start one.
+        Meanwhile the commands sent find no child, and their members are told."""
+        with self._changed:
+            while True:
+                pause = self._restart_pauses[min(self._young_deaths - 2, len(self._restart_pauses) - 1)]
+                if self._changed.wait_for(lambda: self._stopping, timeout=pause) or self._start_child_or_count():
+                    return
+
+
+def ignore_stop_signals() -> None:
+    """In the child, first thing: Ctrl-C in a terminal, or a service manager stopping every
+    process of the service, reaches it too; it ends when the serving process says so or is
+    gone, having finished what it holds. (While its interpreter starts, before this runs, they
+    still end it; it is then started again as any child that dies.)"""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_IGN)
 
 
 def serve_jobs(jobs, done, perform: Callable[[Any], None], settle_background: Callable[[], None]) -> None:
     """The child's loop: run each job on a pool of threads and report it done. `perform`
-    must not raise; `settle_background` waits for work the jobs left in a pool of their own."""
+    should tell its member of any failure; `settle_background` waits for work the jobs left
+    in a pool of their own."""
     reporting = threading.Lock()
 
     def report(message: tuple) -> None:
@@ -154,6 +228,8 @@ def serve_jobs(jobs, done, perform: Callable[[Any], None], settle_background: Ca
     def run(number: int, job: Any) -> None:
         try:
             perform(job)
+        except Exception as error:  # noqa: BLE001 - the last line of defence for a thread of our own
+            logger.error("A command's work failed: %s", type(error).__name__)
         finally:
             report(("done", number))
 

@@ -1,7 +1,7 @@
 """`/mentor` and its subcommands."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from slack_bolt import Ack, App, Respond
@@ -67,9 +67,10 @@ class CommandJob:
 
     team_id: str
     user_id: str
-    command: MentorCommand
-    response_url: str
-    token: str  # the bot token the request was authorized with
+    # Out of repr, so that no log line can hold them: what the member typed, and secrets.
+    command: MentorCommand = field(repr=False)
+    response_url: str = field(repr=False)
+    token: str = field(repr=False)  # the bot token the request was authorized with
 
 
 def hand_off(deps: Deps, job: CommandJob) -> None:

@@ -23,6 +23,10 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _background_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=BACKGROUND_THREADS, thread_name_prefix="after-ack")
+
+
 @dataclass(frozen=True)
 class Deps:
     store: Store
@@ -38,9 +42,7 @@ class Deps:
     client_for: Callable[[str], WebClient | None] = lambda team_id: None
     # Slow work after an ack (ranking, DMs) runs here, not on Bolt's listener threads:
     # a burst of asks then queues here while new commands are still acknowledged at once.
-    background: Executor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=BACKGROUND_THREADS, thread_name_prefix="after-ack")
-    )
+    background: Executor = field(default_factory=_background_pool)
     # Keeps the outbox's Slack calls within their rate-limit tiers, for the whole process.
     pacer: Pacer = field(default_factory=Pacer)
     # A Web API client for a bot token, such as the one a request was authorized with.
@@ -58,7 +60,7 @@ class Deps:
     def settle_background(self) -> None:
         """Wait for the work handed to the background pool so far; new work goes to a fresh pool."""
         running = self.background
-        object.__setattr__(self, "background", ThreadPoolExecutor(max_workers=BACKGROUND_THREADS))  # frozen
+        object.__setattr__(self, "background", _background_pool())  # frozen
         running.shutdown(wait=True)
 
 
