@@ -78,6 +78,8 @@ def normalize_skill(raw: str) -> Skill:
         raise InvalidInput(
             f"“{shown(label, 24)}” is too long for a skill: keep each one under {MAX_SKILL_LENGTH} characters."
         )
+    if "<" in label or ">" in label:  # Slack's syntax for mentions and links, inside a shared name
+        raise InvalidInput(f"“{shown(label, 40)}” isn't a skill name: leave out < and >.")
     key = skill_key(label)
     if not key.strip("."):
         raise InvalidInput(f"“{shown(cleaned, 40)}” isn't a skill name: use words, like `SQL` or `public speaking`.")

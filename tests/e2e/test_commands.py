@@ -97,10 +97,12 @@ def test_a_bad_skill_refuses_the_whole_list_and_stores_nothing(mentor):
         assert repositories.profiles.get("T0MENTOR", "UANA") is None
 
 
-def test_mrkdwn_typed_into_a_skill_is_shown_escaped(mentor):
+def test_mrkdwn_typed_into_a_skill_is_refused_or_shown_escaped(mentor):
     mentor.slack.command("offer <@U999> wrangling & <!here>", user_id="UANA")
-    [answer] = mentor.fake_slack.wait_for("response_url")
+    [refused] = mentor.fake_slack.wait_for("response_url")
+    mentor.slack.command("offer R&D *ops*", user_id="UANA")
+    added = mentor.fake_slack.wait_for("response_url", count=2)[1]
 
-    text = answer.args["text"]
-    assert "<@U999>" not in text and "<!here>" not in text
-    assert "*U999&gt; wrangling &amp; &lt;!here*" in text
+    assert "<@U999>" not in refused.args["text"] and "<!here>" not in refused.args["text"]
+    assert "“U999&gt; wrangling &amp; &lt;!here” isn't a skill name" in refused.args["text"]
+    assert "*R&amp;D *ops*" in added.args["text"] and "wrangling" not in added.args["text"]

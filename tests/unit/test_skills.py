@@ -38,6 +38,9 @@ def test_typed_names_become_one_key_and_a_readable_label(typed, key, label):
         ("!!!", "isn't a skill name"),
         ("---", "isn't a skill name"),
         ("x" * 51, "too long"),
+        # Shown to the whole workspace in buttons and lists: no mention or link inside a name.
+        ("SQL<!here|here>tuning", "leave out < and >"),
+        ("Go <https://evil|tips>", "leave out < and >"),
     ],
 )
 def test_names_that_are_not_skills_are_refused_with_a_reason(typed, complaint):
@@ -77,6 +80,6 @@ def test_any_text_is_either_skills_within_limits_or_a_clear_refusal(text):
         assert refused.message
         return
     for skill in skills:
-        assert 0 < len(skill.label) <= 50
+        assert 0 < len(skill.label) <= 50 and not {"<", ">"} & set(skill.label)
         assert skill.key.strip(".")
         assert normalize_skill(skill.label).key == skill.key  # stable: a stored label maps to itself
