@@ -96,11 +96,13 @@ class CommandWorker:
             self._changed.notify_all()  # a restart waiting out its pause gives up
         atexit.unregister(self.stop)
         self._outgoing.put(("stop",))
-        process.join(timeout)
-        if process.is_alive():
+        # The listener sees the child end, reaps it and tells whoever it held: waiting for
+        # the process here too could reap it first and leave the listener none to wait for.
+        listener.join(timeout)
+        if listener.is_alive():
             logger.error("The command worker did not finish within %.0f s; ending it", timeout)
             process.kill()
-        listener.join()  # it tells the members whose commands a killed child held
+            listener.join()
 
     @property
     def pid(self) -> int:

@@ -86,6 +86,11 @@ class Told:
         return self.jobs
 
 
+def idle_child(_, jobs, done):
+    """A child that does each job at once."""
+    serve_jobs(jobs, done, lambda job: None, lambda: None)
+
+
 def holding_child(received, jobs, done):
     """A child that takes jobs, says so, and never finishes one, even when told to stop."""
     while True:
@@ -119,6 +124,19 @@ class StartsOnce:
     def wait_for(self, starts: int) -> None:
         with self._changed:
             assert self._changed.wait_for(lambda: self.starts >= starts, timeout=STARTING), self.starts
+
+
+def test_a_child_that_finishes_in_time_ends_by_itself_and_nobody_is_told(caplog):
+    told = Told()
+    worker = CommandWorker(idle_child, (None,), lost=told).start()
+    for number in range(20):
+        worker.submit(f"offer skill {number}")
+    worker.settle()
+
+    worker.stop(timeout=STARTING)
+
+    assert told.jobs == [] and not SPAWN.active_children()
+    assert "did not finish" not in caplog.text and "ended" not in caplog.text
 
 
 def test_a_child_still_busy_when_the_service_stops_is_ended_and_its_members_told():
