@@ -51,6 +51,7 @@ class ProfileField:
     CAPACITY = "capacity"
     NEVER = "never_pair"  # people never to be paired with in rounds; private
     ROUNDS = "rounds"  # checkboxes: "coffee", "reverse"
+    SITUATIONS = "situations"  # checkboxes: bot/situations.py; private
 
 # Close the loop (follow-ups). Each outcome button has its own action id, as Slack wants
 # action ids unique within a block; the value is the follow-up's id.

@@ -446,8 +446,8 @@ def _reasons(index: _Index, ids: tuple[int, ...], history: dict[frozenset[str], 
         said.append("different teams")
     if all(frozenset((a.user_id, b.user_id)) not in history for a in members for b in members if a != b):
         said.append("first time meeting")
-    if frozenset.intersection(*(m.situations for m in members)):
-        said.append("a life situation in common")
+    # A life situation in common counts in the score but is never said: naming it would
+    # tell each what the other declared (bot/situations.py).
     return tuple(said)
 
 

@@ -5,6 +5,7 @@ from bot.asking import Network
 from bot.asks import Ask
 from bot.ids import OPEN_PROFILE, PROFILE_VIEW, SLASH_COMMAND, ProfileField
 from bot.profile import DEFAULT_CAPACITY, MAX_CAPACITY, MAX_OBJECTIVES_LENGTH, MAX_TEAM_LENGTH, CareerStage, Profile
+from bot.situations import SITUATIONS
 from bot.text import escape_mrkdwn, shown
 
 SKILLS_INPUT_LIMIT = 2000
@@ -29,10 +30,18 @@ ROUND_OPTIONS = (
 )
 
 
-def profile_modal(profile: Profile | None, never: list[str] = (), rounds: frozenset[str] = frozenset()) -> dict:
+SITUATION_OPTIONS = tuple({"text": blocks.plain(label, 75), "value": value} for value, label in SITUATIONS.items())
+
+
+def profile_modal(
+    profile: Profile | None,
+    never: list[str] = (),
+    rounds: frozenset[str] = frozenset(),
+    situations: frozenset[str] = frozenset(),
+) -> dict:
     """The modal of `/mentor profile` and of the Home tab's button, filled with the current
-    profile, the rounds the member is in ("coffee", "reverse"), and the people they never
-    want to be paired with in rounds."""
+    profile, the rounds the member is in ("coffee", "reverse"), the people they never
+    want to be paired with in rounds, and the life situations they declared."""
     offers = ", ".join(skill.label for skill in profile.offers) if profile else ""
     wants = ", ".join(skill.label for skill in profile.wants) if profile else ""
     stage_select: dict = {
@@ -61,6 +70,9 @@ def profile_modal(profile: Profile | None, never: list[str] = (), rounds: frozen
     round_boxes: dict = {"type": "checkboxes", "options": list(ROUND_OPTIONS)}
     if rounds:
         round_boxes["initial_options"] = [option for option in ROUND_OPTIONS if option["value"] in rounds]
+    situation_boxes: dict = {"type": "checkboxes", "options": list(SITUATION_OPTIONS)}
+    if situations:
+        situation_boxes["initial_options"] = [option for option in SITUATION_OPTIONS if option["value"] in situations]
     return {
         "type": "modal",
         "callback_id": PROFILE_VIEW,
@@ -111,6 +123,13 @@ def profile_modal(profile: Profile | None, never: list[str] = (), rounds: frozen
                 "Never pair me with",
                 never_select,
                 hint="For coffee chats and reverse mentoring: your manager, a partner… Nobody else sees this list.",
+            ),
+            blocks.input_block(
+                ProfileField.SITUATIONS,
+                "Life situations, for matching only",
+                situation_boxes,
+                hint="Optional. Rounds then pair you, when they can, with someone in the same situation. "
+                "Nobody sees what you tick, admins included, and no introduction mentions it.",
             ),
         ],
     }

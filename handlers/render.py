@@ -20,8 +20,9 @@ def open_profile_modal(client: WebClient, deps: Deps, team_id: str, user_id: str
         profile = repositories.profiles.get(team_id, user_id)
         never = repositories.rounds.never_of(team_id, user_id)
         membership = repositories.rounds.membership(team_id, user_id)
+        situations = repositories.rounds.situations_of(team_id, user_id)
     rounds = frozenset(kind for kind, on in (("coffee", membership.in_coffee), ("reverse", membership.in_reverse)) if on)
-    client.views_open(trigger_id=trigger_id, view=views.profile_modal(profile, never, rounds))
+    client.views_open(trigger_id=trigger_id, view=views.profile_modal(profile, never, rounds, situations))
 
 
 def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> dict:

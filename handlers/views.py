@@ -13,6 +13,7 @@ from bot.followups import FollowUp, FollowUpRefused
 from bot.ids import ProfileField
 from bot.profile import ProfileForm, ProfileFormErrors, profile_from_form
 from bot.rounds import RoundKind
+from bot.situations import known as known_situations
 from bot.views import MAX_NEVER_PAIRS, SPONSORING_OPTION
 from handlers import ask_flow, followup_flow, outbox
 from handlers.actions import followup_id_from
@@ -44,6 +45,9 @@ def register(app: App, deps: Deps) -> None:
                 chosen = chosen_rounds(values)
                 for kind in RoundKind if chosen is not None else ():
                     repositories.rounds.set_opt_in(team_id, user_id, kind, kind.value in chosen)
+                situations = chosen_situations(values)
+                if situations is not None:
+                    repositories.rounds.set_situations(team_id, user_id, situations)
         except TemporarilyUnavailable as error:
             ack(response_action="errors", errors={ProfileField.OFFERS: error.message})
             return
@@ -76,9 +80,7 @@ def register(app: App, deps: Deps) -> None:
         values = view.get("state", {}).get("values", {})
         text = blocks.input_state(values, ids.NOTE_INPUT).get("value")
         checked = blocks.input_state(values, ids.SHARE_INPUT).get("selected_options")
-        shared = None if checked is None else any(
-            isinstance(option, dict) and option.get("value") == followup_messages.SHARE_OPTION for option in checked
-        )
+        shared = None if checked is None else followup_messages.SHARE_OPTION in _ticked(values, ids.SHARE_INPUT)
         try:
             followup_id = followup_id_from(view.get("private_metadata"))
             with deps.store.transaction() as repositories:
@@ -125,8 +127,23 @@ def chosen_rounds(values: dict) -> set[str] | None:
     no such field (a modal opened before it existed): then membership stays as it is."""
     if ProfileField.ROUNDS not in values:
         return None
-    ticked = blocks.input_state(values, ProfileField.ROUNDS).get("selected_options") or []
-    return {option.get("value") for option in ticked if isinstance(option, dict)} & {kind.value for kind in RoundKind}
+    return set(_ticked(values, ProfileField.ROUNDS)) & {kind.value for kind in RoundKind}
+
+
+def _ticked(values: dict, field: str) -> list[str]:
+    """The values of the options ticked in a checkboxes field, however Slack's payload is shaped."""
+    ticked = blocks.input_state(values, field).get("selected_options")
+    options = ticked if isinstance(ticked, list) else []
+    return [option["value"] for option in options if isinstance(option, dict) and isinstance(option.get("value"), str)]
+
+
+def chosen_situations(values: dict) -> frozenset[str] | None:
+    """The life situations ticked in the profile modal; None when the form had no such field
+    (a modal opened before it existed): then they stay as they are. Values the modal does
+    not list were not sent by Slack's client and are dropped."""
+    if ProfileField.SITUATIONS not in values:
+        return None
+    return known_situations(_ticked(values, ProfileField.SITUATIONS))
 
 
 def never_pairs(values: dict) -> list[str] | None:
@@ -151,13 +168,12 @@ def profile_form(values: dict) -> ProfileForm:
         return value if isinstance(value, str) else None
 
     stage = element(ProfileField.CAREER_STAGE).get("selected_option")
-    checked = element(ProfileField.SPONSORING).get("selected_options") or []
     return ProfileForm(
         offers=text(ProfileField.OFFERS),
         wants=text(ProfileField.WANTS),
         objectives=text(ProfileField.OBJECTIVES),
         career_stage=stage.get("value") if isinstance(stage, dict) else None,
         team=text(ProfileField.TEAM),
-        open_to_sponsoring=any(isinstance(o, dict) and o.get("value") == SPONSORING_OPTION for o in checked),
+        open_to_sponsoring=SPONSORING_OPTION in _ticked(values, ProfileField.SPONSORING),
         capacity=text(ProfileField.CAPACITY),
     )

@@ -19,6 +19,7 @@ from bot.rounds import (
     RoundKind,
     Schedule,
 )
+from bot.situations import known as known_situations
 from bot.skills import SkillKind
 from storage import models
 from storage.repositories import insert_ignoring_duplicates, queue_deliveries, update_member
@@ -29,6 +30,10 @@ QUIET_SUBJECT = "round-quiet:"  # "<date>": telling a member they were paused
 RECENT_ROUNDS_FOR_QUIET = 12
 UNMATCHED_SUBJECT = "round-unmatched:"  # "<kind>:<date>": telling a member nobody fit them this time
 ANNOUNCE_SUBJECT = "round-announce:"  # "<round id>": the round's figures, in the program channel
+
+
+def _situations(stored: str | None) -> frozenset[str]:
+    return known_situations(stored.split(",")) if stored else frozenset()
 
 
 class RoundRepository:
@@ -80,6 +85,15 @@ class RoundRepository:
             .execution_options(synchronize_session=False)
         )
 
+    def situations_of(self, team_id: str, user_id: str) -> frozenset[str]:
+        stored = self.session.scalar(
+            select(models.Member.situations).where(models.Member.team_id == team_id, models.Member.user_id == user_id)
+        )
+        return _situations(stored)
+
+    def set_situations(self, team_id: str, user_id: str, situations: frozenset[str]) -> None:
+        self._set(team_id, user_id, situations=",".join(sorted(known_situations(situations))))
+
     def never_of(self, team_id: str, user_id: str) -> list[str]:
         return list(
             self.session.scalars(
@@ -106,7 +120,7 @@ class RoundRepository:
             models.RoundSkip.team_id == team_id, models.RoundSkip.kind == kind.value, models.RoundSkip.held_on == today
         )
         rows = self.session.execute(
-            select(member.user_id, member.team, member.utc_offset_seconds, member.career_stage).where(
+            select(member.user_id, member.team, member.utc_offset_seconds, member.career_stage, member.situations).where(
                 member.team_id == team_id,
                 opted.is_(True),
                 member.deactivated.is_(False),
@@ -140,6 +154,7 @@ class RoundRepository:
                 utc_offset_hours=row.utc_offset_seconds / 3600 if row.utc_offset_seconds is not None else None,
                 career_stage=row.career_stage,
                 never=frozenset(never[row.user_id]),
+                situations=_situations(row.situations),
             )
             for row in rows
         ]

@@ -297,6 +297,28 @@ def test_the_profile_modal_shows_and_changes_the_rounds_im_in(mentor):
     assert "You're in reverse mentoring." in say(mentor, "resume", "UANA")["text"]
 
 
+def test_life_situations_ticked_in_the_profile_pair_people_and_are_never_said(mentor):
+    # Four members alike in everything else; two tick "New to the country", and a forged value.
+    for user_id in ("UANA", "UBEN", "UCAL", "UDEV"):
+        say(mentor, "join coffee", user_id)
+    ticked = [{"value": "new_country"}, {"value": "'; DROP TABLE members; --"}, {"text": "no value"}]
+    values = {"situations": {"situations": {"type": "checkboxes", "selected_options": ticked}}}
+    for user_id in ("UANA", "UDEV"):
+        assert mentor.slack.submit_view(ids.PROFILE_VIEW, values, user_id=user_id).status == 200
+    mentor.fake_slack.wait_for("views.publish", count=2)
+
+    mentor.slack.command("profile", user_id="UANA")
+    [modal] = mentor.fake_slack.wait_for("views.open")
+    [situations] = [block for block in modal.args["view"]["blocks"] if block.get("block_id") == "situations"]
+    assert [option["value"] for option in situations["element"]["initial_options"]] == ["new_country"]
+
+    run_rounds_now(mentor.deps, RoundKind.COFFEE)
+
+    assert sorted(map(sorted, groups_of(mentor, intros(mentor)))) == [["UANA", "UDEV"], ["UBEN", "UCAL"]]
+    said = str([call.args for call in mentor.fake_slack.calls("chat.postMessage")]).casefold()
+    assert "situation" not in said and "country" not in said
+
+
 def test_each_workspace_runs_its_rounds_on_its_own_schedule(coffee):
     from storage import models
 

@@ -9,6 +9,7 @@ from bot import replies, views
 from bot.errors import InvalidInput
 from bot.profile import MAX_CAPACITY, CareerStage, ProfileForm, ProfileFormErrors, profile_from_form
 from bot.services import SkillsAdded
+from bot.situations import SITUATIONS
 from bot.skills import MAX_SKILLS_PER_KIND, SkillKind, parse_skill_list
 
 hostile_text = st.one_of(
@@ -46,11 +47,11 @@ def profiles(draw):
 
 
 @settings(max_examples=200)
-@given(profiles())
-def test_home_and_profile_modal_are_valid_for_any_profile(profile):
+@given(profiles(), st.frozensets(st.sampled_from(["coffee", "reverse"])), st.frozensets(st.sampled_from(list(SITUATIONS))))
+def test_home_and_profile_modal_are_valid_for_any_profile(profile, rounds, situations):
     home = views.home(profile)
     valid_view(home)
-    valid_view(views.profile_modal(profile))
+    valid_view(views.profile_modal(profile, ["U0001"], rounds, situations))
     if profile is not None:
         assert "<!channel>" not in str(home) and "<@U0001>" not in str(home)
 

@@ -324,3 +324,17 @@ def test_reverse_mentoring_pairs_as_many_as_it_can_before_the_best_scores():
     result = pair_reverse(members)
 
     assert [group.members for group in result.groups] == [("J1", "S2"), ("J2", "S1")] and result.unmatched == ()
+
+
+def test_a_shared_life_situation_pairs_people_and_goes_unsaid():
+    members = [
+        Member("UA", situations=frozenset({"new_country"})),
+        Member("UB", situations=frozenset({"caregiving"})),
+        Member("UC", situations=frozenset({"new_country", "first_job"})),
+        Member("UD"),
+    ]
+
+    result = pair_members(members)
+
+    assert {frozenset(group.members) for group in result.groups} == {frozenset({"UA", "UC"}), frozenset({"UB", "UD"})}
+    assert all("situation" not in reason for group in result.groups for reason in group.reasons)
