@@ -336,20 +336,29 @@ def finish(app: App, deps: Deps, scheduler=None) -> None:
 
 def serve(app: App, store: Store, config: Config) -> None:
     """Serve HTTP (Slack's requests when there is no app token, OAuth pages, /healthz) with
-    waitress, a production WSGI server; with an app token Slack's requests come over Socket Mode."""
-    from waitress import serve as waitress_serve
+    waitress, a production WSGI server; with an app token Slack's requests come over Socket
+    Mode. Until Ctrl-C or SIGTERM: then requests being handled finish (waitress gives them 5
+    s), and the port and the Socket Mode connection close, so Slack and load balancers see
+    this process gone while it finishes its work (see finish)."""
+    from waitress import wasyncore
+    from waitress.server import create_server
 
+    channels: dict = {}  # waitress's sockets: the listening one and each connection
     socket_mode = None
-    if config.app_token:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+    try:
+        server = create_server(
+            make_wsgi_app(app, store), map=channels, host="0.0.0.0", port=config.port, threads=HTTP_THREADS, ident="mentor"
+        )
+        if config.app_token:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        socket_mode = SocketModeHandler(app, app_token=config.app_token)
-        socket_mode.connect()
-        logger.info("Connected to Slack over Socket Mode")
-    logger.info("Serving HTTP on port %d", config.port)
-    try:  # until Ctrl-C or SIGTERM
-        waitress_serve(make_wsgi_app(app, store), host="0.0.0.0", port=config.port, threads=HTTP_THREADS, ident="mentor")
+            socket_mode = SocketModeHandler(app, app_token=config.app_token)
+            socket_mode.connect()
+            logger.info("Connected to Slack over Socket Mode")
+        logger.info("Serving HTTP on port %d", config.port)
+        server.run()
     finally:
+        wasyncore.close_all(channels)
         if socket_mode is not None:
             socket_mode.close()  # Slack sends the next requests to another connection
 
@@ -422,15 +431,19 @@ def main(argv: list[str]) -> int:
     gc.freeze()
     # SIGTERM, how service managers stop a service, stops it as Ctrl-C does: no new requests,
     # and what was acknowledged is finished. A second one ends the process at once.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _stop_serving)
     try:
         serve(app, store, config)
     except KeyboardInterrupt:
-        pass  # waitress stops on it by itself; this is one arriving before it runs
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        pass  # waitress stops on it by itself; this is one arriving outside its loop
     logger.info("Stopping: finishing the work already acknowledged")
     finish(app, deps, scheduler)
     return 0
+
+
+def _stop_serving(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+    raise KeyboardInterrupt
 
 
 def _round_arguments(argv: list[str]) -> tuple[RoundKind, str | None] | None:

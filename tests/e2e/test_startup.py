@@ -6,12 +6,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
 
-from tests.support.fake_slack import APP_TOKEN, DEFAULT_TOKEN
+from bot import ids
+from tests.support.fake_slack import APP_TOKEN, DEFAULT_TEAM, DEFAULT_TOKEN, default_user
 from tests.support.running_app import SIGNING_SECRET
 from tests.support.slack_requests import SlackSender, http_request
 
@@ -139,26 +141,32 @@ def test_sigterm_to_the_service_finishes_what_was_acknowledged(fake_slack, tmp_p
     server, base = serve_app(fake_slack, tmp_path, start_new_session=True)
     try:
         slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
-        fake_slack.held.add("users.info")  # both members' work below hangs on Slack
+        fake_slack.users["UADM"] = {**default_user("UADM", DEFAULT_TEAM), "is_admin": True}
+        fake_slack.held.add("users.info")  # the work of each request below hangs on Slack
         assert slack.command("offer SQL", user_id="UANA").status == 200  # in the command worker
         fake_slack.wait_for_arrival("users.info", timeout=60)
         assert slack.app_home_opened("UBEN").status == 200  # in the serving process's listeners
-        fake_slack.wait_for_arrival("users.info", count=2)
+        assert slack.click(ids.SEND_EXPORT, "UADM", "90").status == 200  # a listener that hands work on
+        fake_slack.wait_for_arrival("users.info", count=3)
 
         os.killpg(server.pid, signal.SIGTERM)
         deadline = time.monotonic() + 30
-        while True:  # serving has stopped: what follows happens while the process stops
+        while True:  # until the port closes: Slack and load balancers then see the process gone
             try:
                 http_request(base + "/healthz")
-            except OSError:
+            except ConnectionResetError:
+                break  # taken while waitress stopped, then closed with the port: not left hanging
+            except urllib.error.URLError as error:
+                assert isinstance(error.reason, (ConnectionRefusedError, ConnectionResetError)), error
                 break
             assert time.monotonic() < deadline, "app.py still serves after SIGTERM"
             time.sleep(0.1)
-        fake_slack.release.set()
+        fake_slack.release.set()  # what was acknowledged now goes on, while the process stops
 
         assert server.wait(timeout=60) == 0
         assert "SQL" in fake_slack.wait_for("response_url")[0].args["text"]
         assert [call.args["user_id"] for call in fake_slack.wait_for("views.publish")] == ["UBEN"]
+        assert {upload.channel_id for upload in fake_slack.uploaded(count=2)} == {"DUADM"}  # the export
         assert "Traceback" not in server.stderr.read()
     finally:
         fake_slack.release.set()
