@@ -13,7 +13,7 @@ from bot.followups import FollowUp, FollowUpRefused
 from bot.ids import ProfileField
 from bot.profile import ProfileForm, ProfileFormErrors, profile_from_form
 from bot.rounds import RoundKind
-from bot.situations import known as known_situations
+from bot.situations import SITUATIONS
 from bot.views import MAX_NEVER_PAIRS, SPONSORING_OPTION
 from handlers import ask_flow, followup_flow, outbox
 from handlers.actions import followup_id_from
@@ -80,7 +80,7 @@ def register(app: App, deps: Deps) -> None:
         values = view.get("state", {}).get("values", {})
         text = blocks.input_state(values, ids.NOTE_INPUT).get("value")
         checked = blocks.input_state(values, ids.SHARE_INPUT).get("selected_options")
-        shared = None if checked is None else followup_messages.SHARE_OPTION in _ticked(values, ids.SHARE_INPUT)
+        shared = None if checked is None else followup_messages.SHARE_OPTION in (_ticked(values, ids.SHARE_INPUT) or ())
         try:
             followup_id = followup_id_from(view.get("private_metadata"))
             with deps.store.transaction() as repositories:
@@ -122,28 +122,30 @@ def register(app: App, deps: Deps) -> None:
         )
 
 
-def chosen_rounds(values: dict) -> set[str] | None:
-    """The rounds ticked in the profile modal ("coffee", "reverse"); None when the form had
-    no such field (a modal opened before it existed): then membership stays as it is."""
-    if ProfileField.ROUNDS not in values:
-        return None
-    return set(_ticked(values, ProfileField.ROUNDS)) & {kind.value for kind in RoundKind}
-
-
-def _ticked(values: dict, field: str) -> list[str]:
-    """The values of the options ticked in a checkboxes field, however Slack's payload is shaped."""
-    ticked = blocks.input_state(values, field).get("selected_options")
-    options = ticked if isinstance(ticked, list) else []
-    return [option["value"] for option in options if isinstance(option, dict) and isinstance(option.get("value"), str)]
+def chosen_rounds(values: dict) -> frozenset[str] | None:
+    """The rounds ticked in the profile modal ("coffee", "reverse"); None, so membership
+    stays as it is, when the form had no such field (a modal opened before it existed) or
+    Slack's client could not have sent what it holds."""
+    return _chosen(values, ProfileField.ROUNDS, {kind.value for kind in RoundKind})
 
 
 def chosen_situations(values: dict) -> frozenset[str] | None:
-    """The life situations ticked in the profile modal; None when the form had no such field
-    (a modal opened before it existed): then they stay as they are. Values the modal does
-    not list were not sent by Slack's client and are dropped."""
-    if ProfileField.SITUATIONS not in values:
+    """The life situations ticked in the profile modal; None as for chosen_rounds."""
+    return _chosen(values, ProfileField.SITUATIONS, SITUATIONS.keys())
+
+
+def _chosen(values: dict, field: str, listed) -> frozenset[str] | None:
+    ticked = _ticked(values, field) if field in values else None
+    return frozenset(ticked) if ticked is not None and set(ticked) <= set(listed) else None
+
+
+def _ticked(values: dict, field: str) -> list[str] | None:
+    """The values of the options ticked in a checkboxes field; None when the payload is not
+    shaped as Slack's client sends it."""
+    ticked = blocks.input_state(values, field).get("selected_options")
+    if not isinstance(ticked, list) or not all(isinstance(o, dict) and isinstance(o.get("value"), str) for o in ticked):
         return None
-    return known_situations(_ticked(values, ProfileField.SITUATIONS))
+    return [option["value"] for option in ticked]
 
 
 def never_pairs(values: dict) -> list[str] | None:
@@ -174,6 +176,6 @@ def profile_form(values: dict) -> ProfileForm:
         objectives=text(ProfileField.OBJECTIVES),
         career_stage=stage.get("value") if isinstance(stage, dict) else None,
         team=text(ProfileField.TEAM),
-        open_to_sponsoring=SPONSORING_OPTION in _ticked(values, ProfileField.SPONSORING),
+        open_to_sponsoring=SPONSORING_OPTION in (_ticked(values, ProfileField.SPONSORING) or ()),
         capacity=text(ProfileField.CAPACITY),
     )

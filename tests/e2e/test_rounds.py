@@ -298,14 +298,21 @@ def test_the_profile_modal_shows_and_changes_the_rounds_im_in(mentor):
 
 
 def test_life_situations_ticked_in_the_profile_pair_people_and_are_never_said(mentor):
-    # Four members alike in everything else; two tick "New to the country", and a forged value.
+    # Four members alike in everything else; two tick "New to the country".
     for user_id in ("UANA", "UBEN", "UCAL", "UDEV"):
         say(mentor, "join coffee", user_id)
-    ticked = [{"value": "new_country"}, {"value": "'; DROP TABLE members; --"}, {"text": "no value"}]
-    values = {"situations": {"situations": {"type": "checkboxes", "selected_options": ticked}}}
-    for user_id in ("UANA", "UDEV"):
+
+    def tick(user_id: str, options) -> None:
+        values = {"situations": {"situations": {"type": "checkboxes", "selected_options": options}}}
         assert mentor.slack.submit_view(ids.PROFILE_VIEW, values, user_id=user_id).status == 200
-    mentor.fake_slack.wait_for("views.publish", count=2)
+
+    for user_id in ("UANA", "UDEV"):
+        tick(user_id, [{"value": "new_country"}])
+    # Forged values, and a modal opened before the field existed, change nothing.
+    tick("UANA", [{"value": "first_job"}, {"value": "'; DROP TABLE members; --"}])
+    tick("UDEV", "new_country")
+    mentor.slack.submit_view(ids.PROFILE_VIEW, {"team": {"team": {"type": "plain_text_input", "value": ""}}}, "UANA")
+    mentor.fake_slack.wait_for("views.publish", count=5)
 
     mentor.slack.command("profile", user_id="UANA")
     [modal] = mentor.fake_slack.wait_for("views.open")
