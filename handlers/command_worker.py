@@ -53,9 +53,9 @@ class CommandWorker:
         self._context = multiprocessing.get_context("spawn")  # forking a threaded process is unsafe
         self._changed = threading.Condition()
         self._outgoing: SimpleQueue = SimpleQueue()
-        self._ids = itertools.count()
+        self._ids = itertools.count(1)
         self._in_flight: dict[int, Any] = {}
-        self._settles_asked = self._settles_sent = self._settles_done = 0
+        self._settles_sent = self._settles_done = 0  # settles are numbered from `_ids` too
         self._young_deaths = 0  # children in a row that died young or could not be started
         self._stopping = False
 
@@ -77,9 +77,7 @@ class CommandWorker:
     def settle(self, timeout: float = 60.0) -> None:
         """Wait until the child has finished every job submitted so far, and the work they
         started in its background pool."""
-        with self._changed:
-            self._settles_asked += 1
-            asked = self._settles_asked
+        asked = next(self._ids)
         self._outgoing.put(("settle", asked))
         with self._changed:
             if not self._changed.wait_for(lambda: self._settles_done >= asked, timeout=timeout):
