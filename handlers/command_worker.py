@@ -45,11 +45,12 @@ class CommandWorker:
         args: tuple,
         lost: Callable[[Any], None],
         restart_pauses: Sequence[float] = RESTART_PAUSES,
+        young: float = YOUNG,
     ):
         """`target(*args, jobs, done)` is the child's main (see serve_jobs); `lost(job)` is
         called for each job a dead child held, or that no child could take."""
         self._target, self._args, self._lost = target, args, lost
-        self._restart_pauses = restart_pauses
+        self._restart_pauses, self._young = restart_pauses, young
         self._context = multiprocessing.get_context("spawn")  # forking a threaded process is unsafe
         self._changed = threading.Condition()
         self._outgoing: SimpleQueue = SimpleQueue()
@@ -173,7 +174,7 @@ class CommandWorker:
             self._settles_done = max(self._settles_done, self._settles_sent)  # nothing of it is left to wait for
             self._changed.notify_all()
             stopping = self._stopping
-            self._young_deaths = self._young_deaths + 1 if time.monotonic() - born < YOUNG else 0
+            self._young_deaths = self._young_deaths + 1 if time.monotonic() - born < self._young else 0
             # Before telling anyone: new commands go to the new child, not to the lost.
             started = not stopping and self._young_deaths <= 1 and self._start_child_or_count()
         if lost or not stopping:
@@ -198,7 +199,9 @@ class CommandWorker:
         Meanwhile the commands sent find no child, and their members are told."""
         with self._changed:
             while True:
-                pause = self._restart_pauses[min(self._young_deaths - 2, len(self._restart_pauses) - 1)]
+                # The first pause follows the second failure in a row, or a failed start after a
+                # child that lived long (one failure): clamp, as a negative index means the last.
+                pause = self._restart_pauses[min(max(self._young_deaths - 2, 0), len(self._restart_pauses) - 1)]
                 if self._changed.wait_for(lambda: self._stopping, timeout=pause) or self._start_child_or_count():
                     return
 

@@ -166,3 +166,16 @@ def test_a_child_that_cannot_be_replaced_is_retried_and_every_member_told(caplog
     worker.stop(timeout=5)  # the retries end with it
     worker.submit("ask")
     assert told.jobs == ["offer Go", "learn Rust", "ask"]
+
+
+def test_after_a_child_that_lived_long_a_failed_restart_is_retried_after_the_first_pause():
+    told, argument = Told(), StartsOnce()
+    worker = CommandWorker(
+        dying_child, (argument,), lost=told, restart_pauses=(0.05, 600.0), young=0.0  # every child "lived long"
+    ).start()
+
+    worker.submit("offer Go")  # the child dies with it; starting the next one fails
+
+    assert told.wait_for(1) == ["offer Go"]
+    argument.wait_for(starts=3)  # retried after 0.05 s, not after the last pause
+    worker.stop(timeout=5)
