@@ -33,9 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import bindparam, insert, select, text, update  # noqa: E402
 
 from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, fresh_database, remote_fake_slack  # noqa: E402
-from bot.asks import AskPolicy, AskStatus, CandidateStatus  # noqa: E402
-from bot.asking import ranking_for  # noqa: E402
-from bot.skills import Skill, SkillKind  # noqa: E402
+from bot.asks.model import AskPolicy, AskStatus, CandidateStatus
+from bot.asks.services import ranking_for
+from bot.members.model import Skill, SkillKind
 from storage import models  # noqa: E402
 from storage.db import Store  # noqa: E402
 from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ  # noqa: E402

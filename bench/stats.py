@@ -52,12 +52,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import Engine, event, insert, select, text  # noqa: E402
 
 from bench.ack_latency import bare_bolt_app, fresh_database  # noqa: E402
-from bot.asks import AskStatus  # noqa: E402
-from bot.export import relationships_csv  # noqa: E402
-from bot.followups import FollowUpStatus, Outcome  # noqa: E402
-from bot.profile import CareerStage  # noqa: E402
-from bot.rounds import CheckinOutcome, Learned, RoundKind  # noqa: E402
-from bot.stats import GAPS_SHOWN, Period, ProgramFigures, RoundFigures, SkillDemand, month_start  # noqa: E402
+from bot.asks.model import AskStatus
+from bot.followups.model import FollowUpStatus, Outcome
+from bot.members.model import CareerStage
+from bot.program.export import relationships_csv
+from bot.program.messages import GAPS_SHOWN
+from bot.program.model import Period, ProgramFigures, RoundFigures, SkillDemand, month_start
+from bot.rounds.model import CheckinOutcome, Learned, RoundKind
 from storage import models  # noqa: E402
 from storage.db import Store  # noqa: E402
 from storage.rounds import GROUP_SUBJECT  # noqa: E402

@@ -1,6 +1,6 @@
 """Small Block Kit builders shared by the replies and views; limits from Slack's docs."""
 
-from bot.skills import Skill
+from bot.members.model import Skill
 from bot.text import escape_mrkdwn, shown, truncate
 
 SECTION_TEXT_LIMIT = 3000

@@ -3,8 +3,6 @@
 from bot import blocks
 from bot.errors import InvalidInput
 from bot.ids import SLASH_COMMAND
-from bot.services import SkillsAdded
-from bot.skills import Skill, SkillKind
 from bot.text import shown
 
 _USAGE_LINES = (
@@ -23,11 +21,6 @@ _USAGE_LINES = (
     ("stats", "program admins: figures (`stats 30d`, `stats chart`), `settings`, `export`"),
     ("help", "show this message"),
 )
-_KIND_WORDS = {
-    SkillKind.OFFER: ("you can help with", "offer"),
-    SkillKind.WANT: ("you want to grow", "learn"),
-}
-
 
 
 def usage(unknown_word: str | None = None) -> dict:
@@ -64,43 +57,4 @@ def interrupted(subcommand: str) -> dict:
         f":warning: Mentor was interrupted while answering `{SLASH_COMMAND} {subcommand}`, so it may "
         f"or may not have been done. Please check before you try again: `{SLASH_COMMAND} asks` lists "
         f"your asks, and `{SLASH_COMMAND} offer` or `{SLASH_COMMAND} learn` alone lists your skills."
-    )
-
-
-def skills_added(result: SkillsAdded) -> dict:
-    meaning, _ = _KIND_WORDS[result.kind]
-    parts = []
-    if result.added:
-        parts.append(f"Added to what {meaning}: {blocks.skill_list(result.added)}.")
-    if result.already:
-        parts.append(f"Already there: {blocks.skill_list(result.already)}.")
-    parts.append(f"All skills {meaning}: {blocks.skill_list(result.all)}.")
-    return blocks.message(" ".join(parts), *(blocks.section(part) for part in parts))
-
-
-def skills_listed(kind: SkillKind, skills: tuple[Skill, ...]) -> dict:
-    meaning, verb = _KIND_WORDS[kind]
-    if not skills:
-        return blocks.message(
-            f"You haven't listed any skills {meaning} yet. Add some with "
-            f"`{SLASH_COMMAND} {verb} SQL, public speaking`."
-        )
-    return blocks.message(f"Skills {meaning}: {blocks.skill_list(skills)}.")
-
-
-def welcome() -> dict:
-    """The one DM to someone who joined the workspace: what Mentor is, and how to opt in."""
-    text = (
-        ":wave: Welcome! I'm Mentor: colleagues here learn from each other, and everyone is both a mentor "
-        "and a mentee. You're not enrolled in anything, and won't be unless you choose to."
-    )
-    steps = (
-        f"• `{SLASH_COMMAND} offer SQL, public speaking`: what you can help with\n"
-        f"• `{SLASH_COMMAND} learn delegation`: what you want to grow\n"
-        f"• `{SLASH_COMMAND} ask How do I …?`: a question to the colleagues best placed to answer\n"
-        f"• `{SLASH_COMMAND} join coffee`: a coffee chat with a colleague every few weeks"
-    )
-    return blocks.message(
-        text, blocks.section(text), blocks.section(steps),
-        blocks.context(f"Or open my *Home* tab. `{SLASH_COMMAND} help` lists everything; this is the only DM you'll get unless you join in."),
     )

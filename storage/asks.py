@@ -5,13 +5,12 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select, true, update
 from sqlalchemy.orm import Session
 
-from bot.asks import Ask, AskPolicy, AskStatus, CandidateStatus, Notification
-from bot.ranking import History, Offerer
-from bot.skills import Skill, SkillKind
+from bot.asks.model import Ask, AskPolicy, AskStatus, CandidateStatus, Notification
+from bot.asks.ranking import History, Offerer
+from bot.members.model import Skill, SkillKind
 from storage import models
-from storage.repositories import vocabulary_rows
-
-_IN_BATCH = 500  # ids per IN (…) list: well under every database's parameter limit
+from storage.members import vocabulary_rows
+from storage.queries import batches
 
 
 def _to_ask(row: models.Ask) -> Ask:
@@ -268,8 +267,7 @@ class AskRepository:
         `policy.busy_after_accepting`."""
         candidate, ask = models.AskCandidate, models.Ask
         counts: dict[str, tuple[int, int]] = {}
-        for start in range(0, len(user_ids), _IN_BATCH):
-            batch = user_ids[start : start + _IN_BATCH]
+        for batch in batches(user_ids):
             recent = func.sum(case((candidate.notified_at >= now - policy.recent_window, 1), else_=0))
             holding = func.sum(
                 case(

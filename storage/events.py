@@ -6,7 +6,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from storage import models
-from storage.repositories import insert_ignoring_duplicates
+from storage.queries import insert_ignoring_duplicates
 
 KEPT_FOR = timedelta(days=1)  # Slack retries within minutes; a day is ample
 

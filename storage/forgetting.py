@@ -7,8 +7,8 @@ import json
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.followups import FollowUpStatus
-from bot.forgetting import Forgotten
+from bot.followups.model import FollowUpStatus
+from bot.members.model import Forgotten
 from storage import models
 
 _OPEN_FOLLOWUPS = [status.value for status in FollowUpStatus if status.open]

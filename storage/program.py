@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Select, and_, case, extract, func, intersect, or_, select
 from sqlalchemy.orm import Session
 
-from bot.asks import AskStatus
-from bot.followups import FollowUpStatus
-from bot.rounds import RoundKind
-from bot.settings import ProgramSettings
-from bot.stats import GAPS_SHOWN, Period, ProgramFigures, RoundFigures, SkillDemand, month_start
+from bot.asks.model import AskStatus
+from bot.followups.model import FollowUpStatus
+from bot.program.messages import GAPS_SHOWN
+from bot.program.model import Period, ProgramFigures, ProgramSettings, RoundFigures, SkillDemand, month_start
+from bot.rounds.model import RoundKind
 from storage import models
-from storage.repositories import insert_ignoring_duplicates
+from storage.queries import insert_ignoring_duplicates
 
 _WAITING = [AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value]
 _SETTINGS = tuple(field.name for field in dataclasses.fields(ProgramSettings))  # each a column of workspaces

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.matching import Member
-from bot.followups import member_zone
-from bot.rounds import (
+from bot.followups.model import member_zone
+from bot.members.model import SkillKind, known_situations
+from bot.rounds.model import (
     PAUSED_UNTIL_RESUMED,
     CheckinOutcome,
     Introduction,
@@ -17,12 +17,13 @@ from bot.rounds import (
     Membership,
     PlannedGroup,
     RoundKind,
-    Schedule,
 )
-from bot.situations import known as known_situations
-from bot.skills import SkillKind
+from bot.rounds.schedule import Schedule
+from bot.rounds.scoring import Member
 from storage import models
-from storage.repositories import insert_ignoring_duplicates, queue_deliveries, update_member
+from storage.members import update_member
+from storage.outbox import queue_deliveries
+from storage.queries import batches, insert_ignoring_duplicates
 
 GROUP_SUBJECT = "round-group:"  # the outbox subject of a group's introduction and check-in
 NOTICE_SUBJECT = "round-notice:"  # "<kind>:<date>": the day-before notice to each member
@@ -132,8 +133,7 @@ class RoundRepository:
         ids = [row.user_id for row in rows]
         skills: dict[tuple[str, str], set[str]] = defaultdict(set)
         never: dict[str, set[str]] = defaultdict(set)
-        for start in range(0, len(ids), 500):
-            batch = ids[start : start + 500]
+        for batch in batches(ids):
             for user_id, kind_of, key in self.session.execute(
                 select(models.MemberSkill.user_id, models.MemberSkill.kind, models.Skill.key)
                 .join(models.Skill, models.Skill.id == models.MemberSkill.skill_id)
@@ -187,10 +187,10 @@ class RoundRepository:
 
     def proposals(self, team_id: str, user_ids: list[str]) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for start in range(0, len(user_ids), 500):
+        for batch in batches(user_ids):
             rows = self.session.execute(
                 select(models.RoundGroup.proposer, func.count())
-                .where(models.RoundGroup.team_id == team_id, models.RoundGroup.proposer.in_(user_ids[start : start + 500]))
+                .where(models.RoundGroup.team_id == team_id, models.RoundGroup.proposer.in_(batch))
                 .group_by(models.RoundGroup.proposer)
             )
             counts.update({user_id: count for user_id, count in rows})

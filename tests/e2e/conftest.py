@@ -7,10 +7,10 @@ import re
 import pytest
 
 from bot import ids
-from bot.rounds import RoundKind
-from handlers.followup_flow import run_due_followups
+from bot.rounds.model import RoundKind
 from handlers.logs import RedactTokens
-from handlers.round_flow import run_rounds_now
+from jobs.followups import run_due_followups
+from jobs.rounds import run_rounds_now
 from tests.e2e.test_asks import ask, button_value, say
 from tests.e2e.test_followups import NOTE, click, helped, prompt_of, reply_in_thread
 from tests.support.fake_slack import DEFAULT_TEAM, default_user

@@ -9,18 +9,19 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import update
 
-from bot import ids, rounds
+from bot import ids
 from bot.ids import SettingsField
-from bot.rounds import RoundKind
-from bot.stats import Period
-from handlers.outbox import LEASE, drain
-from handlers.round_flow import run_due_rounds, run_rounds_now
-from tests.e2e.test_asks import say
+from bot.program.model import Period
+from bot.rounds import services as round_services
+from bot.rounds.model import RoundKind
+from jobs.outbox import LEASE, drain
+from jobs.rounds import run_due_rounds, run_rounds_now
+from storage import models
 from tests.e2e.conftest import answer_followup
+from tests.e2e.test_asks import say
 from tests.e2e.test_followups import NOTE
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.forms import settings_form
-from storage import models
 from tests.support.running_app import FakeClock, RunningApp, app_environ
 
 ADMIN, OWNER, MEMBER = "UADMIN", "UOWNER", "UMEMBER"
@@ -259,7 +260,7 @@ def test_an_announcement_a_crashed_sender_may_have_posted_is_dropped_not_posted_
         say(program, "join coffee", user_id)
     now = program.clock()
     with program.store.transaction() as repositories:
-        assert rounds.run_round(repositories.rounds, DEFAULT_TEAM, RoundKind.COFFEE, now.date(), now).created
+        assert round_services.run_round(repositories.rounds, DEFAULT_TEAM, RoundKind.COFFEE, now.date(), now).created
     with program.store.transaction() as repositories:
         claims = repositories.outbox.claim(now, now + LEASE, 10)  # ...and the sender dies holding them
     assert {claim.recipient for claim in claims} == {"UANA,UBEN", "CPROGRAM"}

@@ -3,7 +3,7 @@
 import pytest
 
 from bot import ids
-from handlers.ask_flow import expire_due_asks
+from jobs.asks import expire_due_asks
 from tests.support.fake_slack import default_user
 
 HOUR = 3600

@@ -11,8 +11,8 @@ import pytest
 
 from bot import ids
 from handlers.deps import utc_now
-from handlers.followup_flow import run_due_followups
-from handlers.outbox import LEASE, METADATA_EVENT
+from jobs.followups import run_due_followups
+from jobs.outbox import LEASE, METADATA_EVENT
 from tests.e2e.test_asks import ask, button_value, say
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.running_app import RunningApp, app_environ
@@ -261,10 +261,10 @@ def test_a_dm_a_crashed_sender_posted_is_not_posted_again(loop):
     loop.clock.advance(days=7)
     with loop.store.transaction() as repositories:
         [(team_id, followup_id)] = repositories.followups.due(loop.clock(), 10)
-        from bot import closing
+        from bot.followups import services as followup_services
 
-        policy = closing.policy_for(repositories.followups, team_id, None)
-        closing.advance_due(repositories.followups, team_id, followup_id, loop.clock(), policy)
+        policy = followup_services.policy_for(repositories.followups, team_id, None)
+        followup_services.advance_due(repositories.followups, team_id, followup_id, loop.clock(), policy)
     with loop.store.transaction() as repositories:
         [claim] = repositories.outbox.claim(loop.clock(), loop.clock() + LEASE, 10)
     client = loop.deps.client_for(DEFAULT_TEAM)

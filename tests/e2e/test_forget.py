@@ -5,9 +5,9 @@ they asked see the ask withdrawn, and program figures still count what happened.
 from sqlalchemy import select
 
 from bot import ids
-from bot.stats import Period
-from handlers.followup_flow import run_due_followups
-from handlers.round_flow import run_due_rounds
+from bot.program.model import Period
+from jobs.followups import run_due_followups
+from jobs.rounds import run_due_rounds
 from storage.models import Base
 from tests.e2e.conftest import HISTORY_QUESTION as QUESTION
 from tests.support.fake_slack import DEFAULT_TEAM

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot import ids
-from bot.commands import SUBCOMMANDS, parse_command
+from bot.slash_command import SUBCOMMANDS, parse_command
 from storage.models import Base
 from tests.support.fake_slack import FakeSlack
 

@@ -8,9 +8,10 @@ import time
 
 import pytest
 
-from bot import ids, rounds
-from bot.rounds import RoundKind
-from handlers.round_flow import run_due_rounds, run_rounds_now
+from bot import ids
+from bot.rounds import services as round_services
+from bot.rounds.model import RoundKind
+from jobs.rounds import run_due_rounds, run_rounds_now
 from tests.e2e.test_asks import say
 from tests.e2e.test_followups import APP
 from tests.support.running_app import RunningApp, app_environ
@@ -413,7 +414,7 @@ def test_two_senders_on_postgresql_send_every_introduction_once(fake_slack, post
             say(running, f"offer {SKILLS[n % 7]}", user_id)
             say(running, "join coffee", user_id)
         with running.store.transaction() as repositories:  # recorded and queued, not sent yet
-            run = rounds.run_round(repositories.rounds, "T0MENTOR", RoundKind.COFFEE, running.clock().date(), running.clock())
+            run = round_services.run_round(repositories.rounds, "T0MENTOR", RoundKind.COFFEE, running.clock().date(), running.clock())
         assert run.groups == 10
 
         senders = [

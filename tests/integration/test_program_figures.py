@@ -7,8 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.settings import ProgramSettings
-from bot.stats import Period, SkillDemand
+from bot.program.model import Period, ProgramSettings, SkillDemand
 from storage import models
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)

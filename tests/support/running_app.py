@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from waitress.server import create_server
 
 import app as mentor_app
-from handlers.pacing import Pacer
 from handlers.web import EVENTS_PATH, make_wsgi_app
+from jobs.pacing import Pacer
 from storage.db import Store, make_engine
 from storage.migrations import upgrade
 from tests.support.fake_slack import DEFAULT_TOKEN, FakeSlack

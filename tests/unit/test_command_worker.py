@@ -1,4 +1,4 @@
-"""The command worker (handlers/command_worker.py): its loop over real pipes in this process,
+"""The command worker (jobs/command_worker.py): its loop over real pipes in this process,
 and the serving process's side with real child processes that misbehave."""
 
 import multiprocessing
@@ -6,7 +6,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from handlers.command_worker import CommandWorker, serve_jobs
+from jobs.command_worker import CommandWorker, serve_jobs
 
 SPAWN = multiprocessing.get_context("spawn")
 STARTING = 60.0  # seconds a child process may take to start, on a busy machine

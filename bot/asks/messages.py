@@ -1,0 +1,296 @@
+"""What the bot says about asks: to the asker, to the people asked, and to the pair it introduces."""
+
+from bot import blocks
+from bot.asks.model import Ask, AskStatus
+from bot.asks.ranking import RankedMentor
+from bot.asks.services import AskRouted, Network
+from bot.ids import (
+    ACCEPT_ASK,
+    ASK_HOW_IT_WENT,
+    ASK_QUESTION,
+    ASK_VIEW,
+    CANCEL_ASK,
+    FIND_MENTOR,
+    NAME_ASK_SKILL,
+    PASS_ASK,
+    PICK_ASK_SKILL,
+    SLASH_COMMAND,
+)
+from bot.members.model import Skill
+from bot.text import escape_mrkdwn
+
+QUESTION_SHOWN = 2800
+
+
+EXCERPT = 150
+
+
+MAX_ASKS_LISTED = 10
+
+
+ASK_SKILL_BLOCK_PREFIX = "ask_skill:"
+
+
+def _skill(skill: Skill | None) -> str:
+    return f"*{escape_mrkdwn(skill.label)}*" if skill else "your question"
+
+
+def _question(ask: Ask, limit: int = QUESTION_SHOWN) -> str:
+    return blocks.quote(ask.question, limit)
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def _cancel_button(ask: Ask) -> dict:
+    return blocks.button("Cancel this ask", CANCEL_ASK, value=str(ask.id))
+
+
+# --- to the asker ------------------------------------------------------------------
+def looking() -> dict:
+    return blocks.message(":mag: Looking for mentors for your question…")
+
+
+def routed(result: AskRouted) -> dict:
+    ask = result.ask
+    if ask.status is AskStatus.NEEDS_SKILL:
+        return needs_skill(ask, result.suggestions)
+    if ask.status is AskStatus.UNANSWERED:
+        return nobody_available(ask)
+    text = (
+        f"I've asked {_people(len(result.notify))} who can help with {_skill(ask.skill)}. "
+        "Whoever says yes first will meet you in a group DM. Nobody else sees your question."
+    )
+    body = [blocks.section(text), blocks.actions(_cancel_button(ask))]
+    if result.give_first_reminder:
+        body.append(
+            blocks.context(
+                ":seedling: Mentoring goes both ways: tell colleagues what you can help with, "
+                f"like `{SLASH_COMMAND} offer SQL, public speaking`."
+            )
+        )
+    return blocks.message(text, *body)
+
+
+def needs_skill(ask: Ask, suggestions: tuple[Skill, ...]) -> dict:
+    text = "Which skill is your question about? I couldn't tell, and it decides who I ask."
+    body = [blocks.section(text)]
+    # One block per suggestion: Slack wants each action id once per block.
+    body += [blocks.actions(blocks.button(skill.label, PICK_ASK_SKILL, value=f"{ask.id}:{skill.key}")) for skill in suggestions]
+    body.append(
+        {
+            "type": "input",
+            "block_id": f"{ASK_SKILL_BLOCK_PREFIX}{ask.id}",
+            "dispatch_action": True,
+            "label": blocks.plain("Or name the skill", 2000),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": NAME_ASK_SKILL,
+                "max_length": 50,
+                "placeholder": blocks.plain("e.g. SQL", 150),
+            },
+        }
+    )
+    body.append(blocks.actions(_cancel_button(ask)))
+    body.append(blocks.context(f"Next time, tag it: `{SLASH_COMMAND} ask #sql How do I …`"))
+    return blocks.message(text, *body)
+
+
+def nobody_available(ask: Ask) -> dict:
+    skill = _skill(ask.skill)
+    text = (
+        f"Nobody who offers {skill} can take a question right now, sorry. You could ask in a channel "
+        f"where people who know it hang out, and add it to what you want to grow "
+        f"(`{SLASH_COMMAND} learn`) so it shows up as a gap in your mentor network."
+    )
+    return blocks.message(text)
+
+
+def unanswered(ask: Ask) -> dict:
+    """A DM to the asker when nobody took the ask in time, even after widening."""
+    text = f"Nobody could take your question about {_skill(ask.skill)} this time, sorry."
+    return blocks.message(
+        text,
+        blocks.section(text + " Here it is again:\n" + _question(ask)),
+        blocks.context(
+            "You could post it in a channel where people who know the subject hang out, "
+            f"or ask again later with `{SLASH_COMMAND} ask`; a shorter, more specific question often helps. "
+            f"Add the skill to what you want to grow (`{SLASH_COMMAND} learn`) to see it as a gap in your network."
+        ),
+    )
+
+
+def cancelled(ask: Ask) -> dict:
+    return blocks.message(f"Cancelled your ask about {_skill(ask.skill)}. The people I asked have been told.")
+
+
+def unavailable(reason: str) -> dict:
+    texts = {
+        "not_yours": "That ask isn't one you can act on.",
+        "already_answered": "You've already answered this one. Thank you!",
+        "already_routed": "That ask already has its skill and is on its way.",
+        AskStatus.MATCHED.value: "Someone has already picked this up. Thanks for being there!",
+        AskStatus.CANCELLED.value: "This ask was cancelled.",
+        AskStatus.UNANSWERED.value: "This ask has closed.",
+    }
+    return blocks.message(texts.get(reason, "This ask has closed."))
+
+
+def my_asks(asks: list[Ask]) -> dict:
+    if not asks:
+        return blocks.message(f"You have no open asks. Ask one with `{SLASH_COMMAND} ask <your question>`.")
+    text = f"Your open asks ({len(asks)}):"
+    body = [blocks.section(text)]
+    for ask in asks[:MAX_ASKS_LISTED]:
+        status = "waiting for a skill" if ask.status is AskStatus.NEEDS_SKILL else "waiting for a mentor"
+        body.append(
+            {
+                "type": "section",
+                "text": blocks.mrkdwn(f"{_skill(ask.skill)} · {status}\n{_question(ask, EXCERPT)}"),
+                "accessory": _cancel_button(ask),
+            }
+        )
+    if len(asks) > MAX_ASKS_LISTED:
+        body.append(blocks.context(f"…and {len(asks) - MAX_ASKS_LISTED} more."))
+    return blocks.message(text, *body)
+
+
+# --- to the people asked ---------------------------------------------------------------
+def candidate_request(ask: Ask) -> dict:
+    return blocks.message(
+        f"<@{ask.asker_id}> has a question about {_skill(ask.skill)}",
+        blocks.section(f"<@{ask.asker_id}> has a question about {_skill(ask.skill)}, which you offer:"),
+        blocks.section(_question(ask)),
+        blocks.actions(
+            blocks.button("I can help", ACCEPT_ASK, value=str(ask.id), style="primary"),
+            blocks.button("Not this time", PASS_ASK, value=str(ask.id)),
+        ),
+        blocks.context(
+            "Only the few people asked see this question. The first to say “I can help” "
+            f"is introduced to <@{ask.asker_id}>; “Not this time” passes it on, no hard feelings."
+        ),
+    )
+
+
+def candidate_helping(ask: Ask) -> dict:
+    text = f"You're helping <@{ask.asker_id}> with {_skill(ask.skill)}: I've started a group DM for the two of you."
+    return blocks.message(text, blocks.section(text), blocks.section(_question(ask)))
+
+
+def candidate_taken(ask: Ask, mentor_id: str) -> dict:
+    return blocks.message(
+        f"<@{mentor_id}> is helping <@{ask.asker_id}> with this question about {_skill(ask.skill)}. "
+        "Thanks for being there!"
+    )
+
+
+def candidate_passed(ask: Ask) -> dict:
+    return blocks.message(f"Thanks for letting me know. I've passed <@{ask.asker_id}>'s question about {_skill(ask.skill)} on.")
+
+
+def candidate_closed(ask: Ask) -> dict:
+    if ask.status is AskStatus.CANCELLED:
+        return blocks.message(f"<@{ask.asker_id}> withdrew this question about {_skill(ask.skill)}.")
+    return blocks.message(f"This question about {_skill(ask.skill)} from <@{ask.asker_id}> has closed.")
+
+
+# --- to the pair -------------------------------------------------------------------------
+def introduction(ask: Ask, followup_planned: bool = False) -> dict:
+    text = f"<@{ask.asker_id}>, meet <@{ask.mentor_id}>: they offered to help with {_skill(ask.skill)}."
+    body = [
+        blocks.section(text),
+        blocks.section("The question:\n" + _question(ask)),
+        blocks.context(
+            f"<@{ask.mentor_id}>, a good first question: “What have you tried so far?” "
+            f"<@{ask.asker_id}>, suggest a time that suits you both; 20 minutes is often enough."
+        ),
+    ]
+    if followup_planned:
+        body += [
+            blocks.context(
+                f"In a few days I'll ask <@{ask.asker_id}> how the advice worked out, and tell <@{ask.mentor_id}>. "
+                f"<@{ask.mentor_id}>, to hear sooner:"
+            ),
+            blocks.actions(blocks.button("Ask how it went", ASK_HOW_IT_WENT, value=str(ask.id))),
+        ]
+    return blocks.message(text, *body)
+
+
+# --- the mentor network ----------------------------------------------------------------
+def network(entries: Network) -> list[dict]:
+    """Blocks of the mentor network, for `/mentor network` and the Home tab."""
+    body = [blocks.header("Your mentor network")]
+    if not entries.wants and not entries.elsewhere:
+        body.append(
+            blocks.section(
+                f"Add skills you want to grow with `{SLASH_COMMAND} learn`; each gets its own mentor here as "
+                "colleagues help you. One mentor per skill beats one guru."
+            )
+        )
+        return body
+    for entry in entries.wants:
+        if entry.mentor_ids:
+            mentors = ", ".join(f"<@{user_id}>" for user_id in entry.mentor_ids)
+            body.append(blocks.section(f"{_skill(entry.skill)}: {mentors}"))
+        else:
+            body.append(
+                {
+                    "type": "section",
+                    "text": blocks.mrkdwn(f"{_skill(entry.skill)}: _nobody yet_"),
+                    "accessory": blocks.button("Find a mentor", FIND_MENTOR, value=entry.skill.key),
+                }
+            )
+    if entries.elsewhere:
+        helped = "; ".join(
+            f"{_skill(entry.skill)}: " + ", ".join(f"<@{user_id}>" for user_id in entry.mentor_ids)
+            for entry in entries.elsewhere
+        )
+        body.append(blocks.context(f"Also helped you: {helped}"))
+    return body
+
+
+def network_reply(entries: Network) -> dict:
+    gaps = sum(1 for entry in entries.wants if not entry.mentor_ids)
+    text = f"Your mentor network: {len(entries.wants)} skills you want to grow, {gaps} still without a mentor."
+    return blocks.message(text, *network(entries))
+
+
+def find_mentor_modal(skill: Skill, suggestions: tuple[RankedMentor, ...]) -> dict:
+    if not suggestions:
+        return {
+            "type": "modal",
+            "title": blocks.plain("Find a mentor", 24),
+            "close": blocks.plain("Close", 24),
+            "blocks": [
+                blocks.section(
+                    f"Nobody who offers {_skill(skill)} has room for a question right now. Try again in a few days, "
+                    "or ask in a channel where people who know it hang out."
+                )
+            ],
+        }
+    who = ", ".join(f"<@{mentor.user_id}>" for mentor in suggestions)
+    intro = f"These colleagues offer {_skill(skill)} and have room for a question: {who}. Ask, and they'll hear about it."
+    return {
+        "type": "modal",
+        "callback_id": ASK_VIEW,
+        "private_metadata": skill.key,
+        "title": blocks.plain("Find a mentor", 24),
+        "submit": blocks.plain("Ask", 24),
+        "close": blocks.plain("Cancel", 24),
+        "blocks": [
+            blocks.section(intro),
+            {
+                "type": "input",
+                "block_id": ASK_QUESTION,
+                "label": blocks.plain(f"Your question about {skill.label}", 2000),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ASK_QUESTION,
+                    "multiline": True,
+                    "max_length": 2000,
+                    "placeholder": blocks.plain("Short and specific works best", 150),
+                },
+            },
+        ],
+    }

@@ -1,0 +1,85 @@
+"""Asks: a member's specific question, routed to the few people best placed to answer."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from bot.errors import InvalidInput
+from bot.members.model import Skill
+from bot.text import clean_paragraphs
+
+MAX_QUESTION_LENGTH = 2000
+
+
+GIVE_FIRST_AFTER_ASKS = 3
+
+
+class AskStatus(str, Enum):
+    NEEDS_SKILL = "needs_skill"  # no skill recognized yet: the asker picks one
+    OPEN = "open"  # candidates notified, nobody accepted yet
+    MATCHED = "matched"  # a mentor said "I can help"
+    UNANSWERED = "unanswered"  # nobody could take it
+    CANCELLED = "cancelled"  # the asker withdrew it
+
+
+class CandidateStatus(str, Enum):
+    NOTIFIED = "notified"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CLOSED = "closed"  # someone else accepted, the ask was cancelled or expired, or the DM failed
+
+
+@dataclass(frozen=True)
+class AskPolicy:
+    """How asks travel: the fan-out is the deployment's (MENTOR_ASK_FANOUT); the timeout each
+    workspace's admins set (bot.settings), unless MENTOR_ASK_TIMEOUT_HOURS fixes it for all."""
+
+    fanout: int = 3
+    timeout: timedelta = timedelta(hours=48)
+    # Asks sent to a mentor within this window count as "recent" when spreading the load.
+    recent_window: timedelta = timedelta(days=30)
+    # An accepted ask keeps one of the mentor's capacity slots for this long.
+    busy_after_accepting: timedelta = timedelta(days=14)
+
+    def __post_init__(self):
+        # Ranking skips counting for members not asked within the recent window; that is
+        # exact only if every ask they could still hold open was sent within it.
+        if self.recent_window < self.busy_after_accepting + 2 * self.timeout:
+            raise ValueError("recent_window must cover busy_after_accepting plus an ask's whole life")
+
+
+@dataclass(frozen=True)
+class Ask:
+    id: int
+    team_id: str
+    asker_id: str
+    question: str
+    skill: Skill | None
+    status: AskStatus
+    created_at: datetime
+    deadline_at: datetime | None = None
+    widened: bool = False
+    mentor_id: str | None = None
+    matched_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One candidate's DM about an ask, so that it can be updated later."""
+
+    user_id: str
+    channel: str | None
+    message_ts: str | None
+
+
+def clean_question(text: str) -> str:
+    """The question as stored, or InvalidInput when it is empty or too long."""
+    question = clean_paragraphs(text or "")
+    if not question:
+        raise InvalidInput("Add your question after `/mentor ask`, like `/mentor ask How do I review a big pull request?`")
+    if len(question) > MAX_QUESTION_LENGTH:
+        raise InvalidInput(
+            f"Your question is {len(question):,} characters; keep it under {MAX_QUESTION_LENGTH:,} "
+            "so a busy colleague can read it at a glance."
+        )
+    return question

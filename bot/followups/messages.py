@@ -1,0 +1,343 @@
+"""What the bot says when it closes the loop: to the mentee, to the mentor, on the Home tab."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot import blocks
+from bot.followups.model import MENTOR_SIDE, NOT_YET, FollowUp, FollowUpPolicy, FollowUpStatus, Outcome
+from bot.ids import (
+    ASK_HOW_IT_WENT,
+    FOLLOWUP_ADD_NOTE,
+    FOLLOWUP_CHOICES,
+    FOLLOWUP_NOTE_VIEW,
+    FOLLOWUP_REPLY,
+    FOLLOWUP_REPLY_VIEW,
+    FOLLOWUP_SEND_NOW,
+    FOLLOWUP_SHARE,
+    FOLLOWUPS_OFF,
+    FOLLOWUPS_ON,
+    NOTE_INPUT,
+    SHARE_INPUT,
+    SLASH_COMMAND,
+)
+from bot.members.model import is_forgotten, person
+from bot.text import escape_mrkdwn, shown
+
+EXCERPT = 150
+
+
+MAX_LISTED = 8
+
+
+SHARE_OPTION = "yes"
+
+
+def _skill(followup: FollowUp) -> str:
+    return f"*{escape_mrkdwn(followup.skill.label)}*" if followup.skill else "your question"
+
+
+def when(then: datetime, now: datetime) -> str:
+    """How long ago, as the start of a sentence: "Last week", "Yesterday"…"""
+    days = (now - then).days
+    if days <= 0:
+        return "Today"
+    if days == 1:
+        return "Yesterday"
+    if days < 7:
+        return f"{days} days ago"
+    if days < 14:
+        return "Last week"
+    return f"{days // 7} weeks ago"
+
+
+def _outcome_said(outcome: Outcome) -> str:
+    return {
+        Outcome.HELPED: "it helped",
+        Outcome.MIXED: "it was a mixed result",
+        Outcome.DIDNT_HELP: "it didn't help",
+        Outcome.NOT_RELEVANT: "it turned out not to be relevant",
+    }[outcome]
+
+
+# --- to the mentee ------------------------------------------------------------------------
+def _choice_buttons(followup: FollowUp, policy: FollowUpPolicy) -> dict:
+    choices = [
+        (Outcome.HELPED.value, Outcome.HELPED.label, "primary"),
+        (Outcome.MIXED.value, Outcome.MIXED.label, None),
+        (Outcome.DIDNT_HELP.value, Outcome.DIDNT_HELP.label, None),
+        (NOT_YET, "Not yet", None),
+        (Outcome.NOT_RELEVANT.value, Outcome.NOT_RELEVANT.label, None),
+    ]
+    if followup.snoozes >= policy.max_snoozes:
+        choices = [choice for choice in choices if choice[0] != NOT_YET]
+    return blocks.actions(
+        *(blocks.button(label, FOLLOWUP_CHOICES[value], value=str(followup.id), style=style) for value, label, style in choices)
+    )
+
+
+def prompt(followup: FollowUp, now: datetime, policy: FollowUpPolicy, reminder: bool = False) -> dict:
+    """The mentee's DM: did you try it? What happened?"""
+    opening = "A gentle reminder: " if reminder else ""
+    asked = f"{when(followup.helped_at, now)} <@{followup.mentor_id}> helped you with {_skill(followup)}"
+    text = f"{opening}{asked}: did you try it? What happened?"
+    body = [blocks.section(text)]
+    if followup.question:
+        body.append(blocks.context("Your question: " + shown(followup.question, EXCERPT)))
+    body += [
+        _choice_buttons(followup, policy),
+        blocks.context(
+            f"Reply in this thread to add a note for <@{followup.mentor_id}>; only they will see it. "
+            "“Not yet” asks again in a week."
+        ),
+        blocks.actions(blocks.button("Turn off follow-ups", FOLLOWUPS_OFF)),
+    ]
+    return blocks.message(text, *body)
+
+
+def answered(followup: FollowUp) -> dict:
+    """What the prompt turns into once the mentee has chosen (and in every reminder)."""
+    mentor = f"<@{followup.mentor_id}>"
+    if followup.status is FollowUpStatus.SNOOZED:
+        return blocks.message(f"No rush. I'll ask again about {_skill(followup)} in a week.")
+    if followup.status is not FollowUpStatus.ANSWERED:
+        return blocks.message(f"This follow-up about {_skill(followup)} has closed. Thanks anyway!")
+    if followup.outcome is Outcome.NOT_RELEVANT:
+        return blocks.message(f"Noted: not relevant. I won't ask about {_skill(followup)} again.")
+    text = f"You said *{followup.outcome.label}* about {_skill(followup)}."
+    body = [blocks.section(text)]
+    if followup.note:
+        body.append(blocks.section("Your note:\n" + blocks.quote(followup.note)))
+    if followup.reported:
+        body.append(blocks.context(f"I've passed it on to {mentor}. Thank you for closing the loop!"))
+    else:
+        body.append(
+            blocks.section(
+                f"I'll tell {mentor} shortly. Add a note first if you like: what you tried, what happened. "
+                "Reply in this thread, or:"
+            )
+        )
+        body.append(
+            blocks.actions(
+                blocks.button("Add a note", FOLLOWUP_ADD_NOTE, value=str(followup.id), style="primary"),
+                blocks.button("Send without a note", FOLLOWUP_SEND_NOW, value=str(followup.id)),
+            )
+        )
+    body.append(_share_toggle(followup))
+    return blocks.message(f"{text} Thank you for closing the loop.", *body)
+
+
+def _share_toggle(followup: FollowUp) -> dict:
+    if followup.shared:
+        return {
+            "type": "section",
+            "text": blocks.mrkdwn("Your answer counts, anonymised, in the program's figures. Your note never does."),
+            "accessory": blocks.button("Keep it private", FOLLOWUP_SHARE, value=f"{followup.id}:no"),
+        }
+    return {
+        "type": "section",
+        "text": blocks.mrkdwn(
+            f"Your answer stays between you and <@{followup.mentor_id}>. You can let it count, anonymised, "
+            "in the program's figures; your note never does."
+        ),
+        "accessory": blocks.button("Let it count", FOLLOWUP_SHARE, value=f"{followup.id}:yes"),
+    }
+
+
+def note_modal(followup: FollowUp) -> dict:
+    share_option = {
+        "text": blocks.plain("Let my answer count, anonymised, in the program's figures", 75),
+        "description": blocks.plain("Admins see totals only, never your note.", 75),
+        "value": SHARE_OPTION,
+    }
+    checkbox: dict = {"type": "checkboxes", "action_id": SHARE_INPUT, "options": [share_option]}
+    if followup.shared:
+        checkbox["initial_options"] = [share_option]
+    return {
+        "type": "modal",
+        "callback_id": FOLLOWUP_NOTE_VIEW,
+        "private_metadata": str(followup.id),
+        "title": blocks.plain("A note for your mentor", 24),
+        "submit": blocks.plain("Send", 24),
+        "close": blocks.plain("Cancel", 24),
+        "blocks": [
+            blocks.section(f"What did you try, and what happened? Only <@{followup.mentor_id}> will read this."),
+            {
+                "type": "input",
+                "block_id": NOTE_INPUT,
+                "label": blocks.plain("Your note", 2000),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": NOTE_INPUT,
+                    "multiline": True,
+                    "max_length": 1000,
+                },
+            },
+            {"type": "input", "block_id": SHARE_INPUT, "optional": True, "label": blocks.plain("Figures", 2000), "element": checkbox},
+        ],
+    }
+
+
+def reply_from_mentor(followup: FollowUp) -> dict:
+    text = f"<@{followup.mentor_id}> replied about {_skill(followup)}:"
+    return blocks.message(text, blocks.section(text + "\n" + blocks.quote(followup.mentor_reply)))
+
+
+def refused(reason: str) -> dict:
+    mentor = MENTOR_SIDE
+    texts = {
+        "not_yours": "That follow-up isn't yours to answer.",
+        "not_the_mentor": "Only the mentor who helped can do that.",
+        "already_answered": "You've already answered this one. Thank you!",
+        "already_snoozed": "I'll ask again in a week; nothing to do until then.",
+        "no_more_snoozes": "I've asked twice already: pick the answer that fits best, or “Not relevant”.",
+        "already_reported": "Your mentor has already heard how it went.",
+        "note_already_sent": "Your note has already gone to your mentor. For more, write in your group DM.",
+        "empty_note": "The note is empty: write a few words, or skip it.",
+        "already_replied": "You've already replied. For more, write in your group DM.",
+        "unknown_choice": "That isn't one of the answers.",
+        "busy": "Something else changed this follow-up just now. Please try again.",
+        "followups_off": "They've turned follow-ups off, so I won't ask them.",
+        FollowUpStatus.SCHEDULED.value: "I haven't asked about this one yet.",
+        mentor + FollowUpStatus.SCHEDULED.value: "They haven't answered yet; their answer will come to you.",
+        mentor + FollowUpStatus.SENT.value: "I've already asked them; their answer will come to you.",
+        mentor + FollowUpStatus.ANSWERED.value: "They've already answered; look for my DM about it.",
+        mentor + FollowUpStatus.UNANSWERED.value: "They didn't answer my questions; maybe ask in your group DM.",
+        mentor + FollowUpStatus.CANCELLED.value: "They've turned follow-ups off, so I won't ask them.",
+        mentor + FollowUpStatus.SNOOZED.value: "They asked me to come back later; I will.",
+    }
+    return blocks.message(texts.get(reason, "This follow-up has closed. Thanks anyway!"))
+
+
+def note_kept_for_later(followup: FollowUp) -> dict:
+    return blocks.message(
+        f"Got your note. Pick how it went with the buttons above and it goes to <@{followup.mentor_id}> with your answer."
+    )
+
+
+def note_passed_on(followup: FollowUp) -> dict:
+    return blocks.message(f"Thanks! Your note is on its way to <@{followup.mentor_id}>.")
+
+
+def thread_hint() -> dict:
+    return blocks.message(
+        f"I only read replies in the thread of a follow-up. Type `{SLASH_COMMAND} help` to see what I can do."
+    )
+
+
+def followups_switched(enabled: bool, cancelled: int = 0) -> dict:
+    if enabled:
+        return blocks.message(
+            "Follow-ups are on: a week after someone helps you, I'll ask how it went and tell them. "
+            f"`{SLASH_COMMAND} followups off` turns them off."
+        )
+    stopped = f" I've cancelled {cancelled} that were waiting." if cancelled else ""
+    return blocks.message(
+        f"Follow-ups are off: I won't ask how advice went.{stopped} `{SLASH_COMMAND} followups on` turns them back on."
+    )
+
+
+# --- to the mentor ------------------------------------------------------------------------
+def _reply_button(followup: FollowUp) -> dict:
+    return blocks.actions(blocks.button("Reply", FOLLOWUP_REPLY, value=str(followup.id)))
+
+
+def report(followup: FollowUp) -> dict:
+    """The mentor's DM: what came of the advice."""
+    if followup.outcome is None:  # a note, but no answer to how it went
+        text = f"<@{followup.mentee_id}> wrote about your help with {_skill(followup)}:"
+    else:
+        text = f"<@{followup.mentee_id}> closed the loop on {_skill(followup)}: {_outcome_said(followup.outcome)}."
+    body = [blocks.section(text)]
+    if followup.note_in_report:
+        body.append(blocks.section(blocks.quote(followup.note)))
+    body += [
+        _reply_button(followup),
+        blocks.context(f"Only you see this. To talk more, write to <@{followup.mentee_id}> in your group DM."),
+    ]
+    return blocks.message(text, *body)
+
+
+def note_added(followup: FollowUp) -> dict:
+    text = f"<@{followup.mentee_id}> added a note about {_skill(followup)}:"
+    return blocks.message(text, blocks.section(text + "\n" + blocks.quote(followup.note)), _reply_button(followup))
+
+
+def reply_modal(followup: FollowUp) -> dict:
+    return {
+        "type": "modal",
+        "callback_id": FOLLOWUP_REPLY_VIEW,
+        "private_metadata": str(followup.id),
+        "title": blocks.plain("Reply", 24),
+        "submit": blocks.plain("Send", 24),
+        "close": blocks.plain("Cancel", 24),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": NOTE_INPUT,
+                "label": blocks.plain("Your reply", 2000),
+                "element": {"type": "plain_text_input", "action_id": NOTE_INPUT, "multiline": True, "max_length": 1000},
+            }
+        ],
+    }
+
+
+def will_ask(followup: FollowUp) -> dict:
+    return blocks.message(f"I'll ask <@{followup.mentee_id}> how it went at their next working hour, and tell you.")
+
+
+# --- the Home tab ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AdviceGiven:
+    """An ask a mentor took, with its follow-up if there is one."""
+
+    ask_id: int
+    followup: FollowUp | None
+    mentee_id: str
+    skill_label: str | None
+
+
+def _state(followup: FollowUp | None) -> str:
+    if followup is None:
+        return "no follow-up"
+    if followup.status is FollowUpStatus.ANSWERED:
+        said = f"*{followup.outcome.label}*"
+        return said + (f" · “{shown(followup.note, EXCERPT)}”" if followup.note and followup.reported else "")
+    return {
+        FollowUpStatus.SCHEDULED: "I'll ask how it went" + (f" after {followup.due_at:%-d %b}" if followup.due_at else ""),
+        FollowUpStatus.SENT: "asked, waiting for an answer",
+        FollowUpStatus.SNOOZED: "asked; they'll answer later",
+        FollowUpStatus.UNANSWERED: "no answer",
+        FollowUpStatus.CANCELLED: "follow-ups off",
+    }[followup.status]
+
+
+def home_blocks(waiting: list[FollowUp], given: list[AdviceGiven], enabled: bool, policy: FollowUpPolicy) -> list[dict]:
+    """Follow-ups waiting for my answer, and the advice I gave with what came of it."""
+    body = [blocks.divider(), blocks.header("Closing the loop")]
+    for followup in waiting[:MAX_LISTED]:
+        body.append(
+            blocks.section(f"<@{followup.mentor_id}> helped you with {_skill(followup)}: did you try it? What happened?")
+        )
+        body.append(_choice_buttons(followup, policy))
+    if given:
+        body.append(blocks.section("*Advice you gave*"))
+        for advice in given[:MAX_LISTED]:
+            skill = f"*{escape_mrkdwn(advice.skill_label)}*" if advice.skill_label else "a question"
+            line: dict = blocks.section(f"{person(advice.mentee_id)} · {skill} · {_state(advice.followup)}")
+            if not is_forgotten(advice.mentee_id) and (
+                advice.followup is None or advice.followup.status is FollowUpStatus.SCHEDULED
+            ):
+                line["accessory"] = blocks.button("Ask how it went", ASK_HOW_IT_WENT, value=str(advice.ask_id))
+            body.append(line)
+    if not waiting and not given:
+        body.append(
+            blocks.section(
+                "When a colleague helps you, I'll ask a few days later how it went and tell them: "
+                "mentors learn what works."
+            )
+        )
+    toggle = (
+        blocks.button("Turn off follow-ups", FOLLOWUPS_OFF) if enabled else blocks.button("Turn on follow-ups", FOLLOWUPS_ON)
+    )
+    body.append(blocks.actions(toggle))
+    return body

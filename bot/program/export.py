@@ -1,0 +1,52 @@
+"""The admins' CSV export: the program's figures, and one anonymous row per relationship.
+
+Members appear as pseudonyms (P0001…) that hold within one export only, so an admin can
+see the shape of the network without seeing who is in it; no question or note is ever in
+a row, and an outcome only when its mentee let it count."""
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date
+
+from bot.program.messages import figure_rows
+from bot.program.model import ProgramFigures
+
+RELATIONSHIP_COLUMNS = ("kind", "started_on", "skills", "giver", "receiver", "third", "status", "counted_outcome")
+
+
+# Cells starting with these are formulas to a spreadsheet: a skill named "=HYPERLINK(…)" must stay text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _csv(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return out.getvalue()
+
+
+def figures_csv(figures: ProgramFigures) -> str:
+    return _csv(("figure", "value"), figure_rows(figures))
+
+
+def relationships_csv(rows: Iterable[tuple[str, date, str, tuple[str, ...], str, str]]) -> str:
+    """`rows` as from storage: (kind, date, skills, member ids with the giver first, status,
+    counted outcome); member ids become pseudonyms in order of first appearance."""
+    pseudonyms: dict[str, str] = {}
+
+    def pseudonym(user_id: str) -> str:
+        return pseudonyms.setdefault(user_id, f"P{len(pseudonyms) + 1:04d}")
+
+    def anonymous():
+        for kind, started_on, skills, members, status, outcome in rows:
+            people = [pseudonym(user_id) for user_id in members] + ["", "", ""]
+            yield kind, started_on.isoformat(), skills, *people[:3], status, outcome
+
+    return _csv(RELATIONSHIP_COLUMNS, anonymous())

@@ -1,0 +1,71 @@
+"""Reading the settings modal's submitted state into ProgramSettings, as untrusted input."""
+
+
+from bot import blocks
+from bot.followups.model import MAX_FOLLOWUP_DAYS
+from bot.ids import SettingsField
+from bot.program.model import (
+    CADENCES,
+    CHANNEL_ID,
+    MAX_ASK_TIMEOUT_HOURS,
+    WEEKDAYS,
+    ProgramSettings,
+    SettingsFormErrors,
+    canonical_zone,
+)
+
+REVERSE_ON = "on"
+
+
+def _chosen(values: dict, field: str) -> str | None:
+    option = blocks.input_state(values, field).get("selected_option")
+    return option.get("value") if isinstance(option, dict) else None
+
+
+def _whole(text: object, low: int, high: int) -> int | None:
+    text = text.strip() if isinstance(text, str) else ""
+    return int(text) if text.isdigit() and low <= int(text) <= high else None
+
+
+def settings_from_form(values: dict) -> ProgramSettings:
+    """The settings a submitted modal holds (its `state.values`), or SettingsFormErrors
+    naming each field to fix. Values come from Slack, so each is checked as untrusted."""
+    errors: dict[str, str] = {}
+    cadence = _whole(_chosen(values, SettingsField.CADENCE), 1, 4)
+    if cadence not in CADENCES:
+        errors[SettingsField.CADENCE] = "Choose how often coffee chats happen."
+    weekday = _whole(_chosen(values, SettingsField.WEEKDAY), 0, len(WEEKDAYS) - 1)
+    if weekday is None:
+        errors[SettingsField.WEEKDAY] = "Choose a weekday."
+    hour = _whole(_chosen(values, SettingsField.HOUR), 0, 23)
+    if hour is None:
+        errors[SettingsField.HOUR] = "Choose an hour."
+    zone = blocks.input_state(values, SettingsField.TIME_ZONE).get("value")
+    zone = zone.strip() or None if isinstance(zone, str) else None
+    if zone is not None:
+        zone = canonical_zone(zone)
+        if zone is None:
+            errors[SettingsField.TIME_ZONE] = "That is not a time zone name Mentor knows: try one like Europe/Paris."
+    timeout = _whole(blocks.input_state(values, SettingsField.ASK_TIMEOUT).get("value"), 1, MAX_ASK_TIMEOUT_HOURS)
+    if timeout is None:
+        errors[SettingsField.ASK_TIMEOUT] = f"A whole number of hours from 1 to {MAX_ASK_TIMEOUT_HOURS}."
+    days = _whole(blocks.input_state(values, SettingsField.FOLLOWUP_DAYS).get("value"), 0, MAX_FOLLOWUP_DAYS)
+    if days is None:
+        errors[SettingsField.FOLLOWUP_DAYS] = f"A whole number of days from 0 to {MAX_FOLLOWUP_DAYS}."
+    channel = blocks.input_state(values, SettingsField.CHANNEL).get("selected_conversation") or None
+    if channel is not None and not (isinstance(channel, str) and CHANNEL_ID.match(channel)):
+        errors[SettingsField.CHANNEL] = "Choose a channel, or none."
+    checked = blocks.input_state(values, SettingsField.REVERSE).get("selected_options")
+    checked = checked if isinstance(checked, list) else []
+    if errors:
+        raise SettingsFormErrors(errors)
+    return ProgramSettings(
+        coffee_every_weeks=cadence,
+        coffee_weekday=weekday,
+        round_hour=hour,
+        time_zone=zone,
+        followup_days=days,
+        ask_timeout_hours=timeout,
+        program_channel=channel,
+        reverse_enabled=any(isinstance(option, dict) and option.get("value") == REVERSE_ON for option in checked),
+    )

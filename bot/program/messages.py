@@ -1,0 +1,259 @@
+"""What program admins see: figures, the settings modal, refusals and file notices."""
+
+from datetime import timedelta
+
+from bot import blocks
+from bot.followups.model import MAX_FOLLOWUP_DAYS, Outcome
+from bot.ids import OPEN_SETTINGS, SEND_CHART, SEND_EXPORT, SETTINGS_VIEW, SLASH_COMMAND, SettingsField
+from bot.program.forms import REVERSE_ON
+from bot.program.model import CADENCES, MAX_ASK_TIMEOUT_HOURS, WEEKDAYS, ProgramFigures, ProgramSettings
+from bot.rounds.model import CheckinOutcome, Learned
+from bot.text import escape_mrkdwn, truncate
+
+
+def _option(text: str, value: object) -> dict:
+    return {"text": blocks.plain(text, 75), "value": str(value)}
+
+
+def _select(options: list[dict], chosen: object) -> dict:
+    initial = next(option for option in options if option["value"] == str(chosen))
+    return {"type": "static_select", "options": options, "initial_option": initial}
+
+
+def _number(value: int, low: int, high: int) -> dict:
+    return {
+        "type": "number_input", "is_decimal_allowed": False,
+        "min_value": str(low), "max_value": str(high), "initial_value": str(value),
+    }
+
+
+def settings_modal(settings: ProgramSettings) -> dict:
+    """The modal of `/mentor settings`, filled with the workspace's settings."""
+    reverse_option = _option("Pair early-career and senior members each month", REVERSE_ON)
+    reverse: dict = {"type": "checkboxes", "options": [reverse_option]}
+    if settings.reverse_enabled:
+        reverse["initial_options"] = [reverse_option]
+    channel: dict = {
+        "type": "conversations_select",
+        "placeholder": blocks.plain("No channel", 150),
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    if settings.program_channel:
+        channel["initial_conversation"] = settings.program_channel
+    field = blocks.input_block
+    return {
+        "type": "modal",
+        "callback_id": SETTINGS_VIEW,
+        "title": blocks.plain("Mentoring program", 24),
+        "submit": blocks.plain("Save", 24),
+        "close": blocks.plain("Cancel", 24),
+        "blocks": [
+            blocks.header("Coffee chats"),
+            field(
+                SettingsField.CADENCE, "How often",
+                _select([_option(text, weeks) for weeks, text in CADENCES.items()], settings.coffee_every_weeks),
+                optional=False,
+            ),
+            field(
+                SettingsField.WEEKDAY, "On",
+                _select([_option(day, number) for number, day in enumerate(WEEKDAYS)], settings.coffee_weekday),
+                optional=False,
+            ),
+            field(
+                SettingsField.HOUR, "At",
+                _select([_option(f"{hour:02d}:00", hour) for hour in range(24)], settings.round_hour),
+                hint="Reverse mentoring pairs people at the same hour, on the first weekday of each month.",
+                optional=False,
+            ),
+            field(
+                SettingsField.TIME_ZONE, "Workspace time zone",
+                blocks.text_input(settings.time_zone or "", 64, placeholder="Europe/Paris"),
+                hint="A time zone name such as Europe/Paris or America/New_York; empty means UTC.",
+            ),
+            field(SettingsField.REVERSE, "Reverse mentoring", reverse),
+            blocks.header("Asks and follow-ups"),
+            field(
+                SettingsField.ASK_TIMEOUT, "Hours an ask waits for a mentor",
+                _number(settings.ask_timeout_hours, 1, MAX_ASK_TIMEOUT_HOURS),
+                hint="Then it goes to a few more people, and after as long again it closes.",
+                optional=False,
+            ),
+            field(
+                SettingsField.FOLLOWUP_DAYS, "Days before asking mentees how it went",
+                _number(settings.followup_days, 0, MAX_FOLLOWUP_DAYS),
+                hint="Counted from the mentor's \"I can help\"; sent on a weekday, in working hours.",
+                optional=False,
+            ),
+            field(
+                SettingsField.CHANNEL, "Program channel", channel,
+                hint="Mentor posts each round's figures there (never names). Invite Mentor to a private channel first.",
+            ),
+        ],
+    }
+
+
+def settings_saved(settings: ProgramSettings) -> str:
+    """What the admin is told once the settings are saved."""
+    coffee = f"{CADENCES[settings.coffee_every_weeks].lower()} on {WEEKDAYS[settings.coffee_weekday]}"
+    zone = settings.time_zone or "UTC"
+    reverse = "on" if settings.reverse_enabled else "off"
+    channel = f"<#{settings.program_channel}>" if settings.program_channel else "none"
+    return (
+        f"Program settings saved. Coffee chats {coffee} at {settings.round_hour:02d}:00 {zone}; "
+        f"reverse mentoring {reverse}; asks wait {settings.ask_timeout_hours} h; "
+        f"follow-ups after {settings.followup_days} days; program channel: {channel}. "
+        "They apply from the next scheduled run."
+    )
+
+
+GAPS_SHOWN = 10
+
+
+def share(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "–"
+
+
+def duration(value: timedelta | None) -> str:
+    if value is None:
+        return "–"
+    hours = value.total_seconds() / 3600
+    if hours < 1:
+        return f"{max(1, round(hours * 60))} min"
+    if hours < 48:
+        return f"{hours:.1f} h"
+    return f"{hours / 24:.1f} days"
+
+
+OUTCOME_LABELS = {outcome.value: outcome.label for outcome in Outcome}
+
+
+CHECKIN_LABELS = {outcome.value: outcome.label for outcome in CheckinOutcome}
+
+
+LEARNED_LABELS = {learned.value: learned.label for learned in Learned}
+
+
+def figure_rows(figures: ProgramFigures) -> list[tuple[str, str]]:
+    """Every figure as (name, value), in the order people read them: for the CSV export."""
+    coffee, reverse = figures.coffee, figures.reverse
+    rows = [
+        ("period_start", figures.period.first_day.isoformat()),
+        ("period_end", figures.period.end.date().isoformat()),
+        ("members_with_a_profile", figures.members),
+        ("coffee_opted_in", coffee.opted_in),
+        ("coffee_rounds", coffee.rounds),
+        ("coffee_participants", coffee.participants),
+        ("coffee_intros", coffee.groups),
+        *((f"coffee_checkin_{value}", coffee.answers.get(value, 0)) for value in CHECKIN_LABELS),
+        ("reverse_opted_in", reverse.opted_in),
+        ("reverse_rounds", reverse.rounds),
+        ("reverse_participants", reverse.participants),
+        ("reverse_pairs", reverse.groups),
+        *((f"reverse_learned_{value}", reverse.answers.get(value, 0)) for value in LEARNED_LABELS),
+        ("asks_made", figures.asks_made),
+        ("asks_matched", figures.asks_matched),
+        ("asks_waiting", figures.asks_waiting),
+        ("median_hours_to_i_can_help",
+         "" if figures.median_to_help is None else f"{figures.median_to_help.total_seconds() / 3600:.2f}"),
+        ("followups_sent", figures.followups_sent),
+        ("loops_closed", figures.loops_closed),
+        *((f"outcome_{value}_counted", figures.outcomes.get(value, 0)) for value in OUTCOME_LABELS),
+        ("members_who_gave_help", figures.givers),
+        ("members_who_received_help", figures.receivers),
+        ("members_who_did_both", figures.both),
+        ("pending_intros", figures.pending_intros),
+    ]
+    rows += [(f"skill_gap:{gap.label}", f"{gap.wants} want / {gap.offers} offer") for gap in figures.gaps]
+    return [(name, str(value)) for name, value in rows]
+
+
+def not_admin(what: str) -> dict:
+    return blocks.message(
+        f":lock: {what} are for the program's admins: the workspace's admins and owners, and anyone "
+        "Mentor's operators name. Ask one of them if you need this."
+    )
+
+
+def _mix(answers: dict[str, int], labels: dict[str, str]) -> str:
+    counted = sum(answers.get(value, 0) for value in labels)
+    if not counted:
+        return "no answers yet"
+    return " · ".join(f"{label} {share(answers.get(value, 0), counted)}" for value, label in labels.items())
+
+
+def figures_blocks(figures: ProgramFigures) -> list[dict]:
+    """The figures as Block Kit sections: aggregates only, skill labels escaped."""
+    coffee, reverse = figures.coffee, figures.reverse
+    reciprocity = figures.reciprocity
+    active = figures.givers + figures.receivers - figures.both
+    counted = sum(figures.outcomes.values())
+    gaps = "\n".join(
+        f"• *{escape_mrkdwn(truncate(gap.label, 64))}*: {gap.wants} want it, {gap.offers} offer it"
+        for gap in figures.gaps
+    ) or "No skill is wanted by more people than offer it."
+    lines = [
+        f"*Members* with a profile: {figures.members}",
+        f"*Coffee chats* opted in: {coffee.opted_in} · rounds: {coffee.rounds} · people introduced: "
+        f"{coffee.participants} · intros: {coffee.groups} · met: {share(coffee.answers.get('met', 0), coffee.groups)}\n"
+        f"Check-ins: {_mix(coffee.answers, CHECKIN_LABELS)}",
+        f"*Reverse mentoring* opted in: {reverse.opted_in} · rounds: {reverse.rounds} · people paired: "
+        f"{reverse.participants} · pairs: {reverse.groups}\nLearned: {_mix(reverse.answers, LEARNED_LABELS)}",
+        f"*Asks* made: {figures.asks_made} · found a mentor: {share(figures.asks_matched, figures.asks_made)} · "
+        f"median wait for \"I can help\": {duration(figures.median_to_help)} · still waiting: {figures.asks_waiting}",
+        f"*Closing the loop* follow-ups sent: {figures.followups_sent} · "
+        f"loops closed: {share(figures.loops_closed, figures.followups_sent)}\n"
+        f"Outcomes ({counted} counted with the mentee's consent): {_mix(figures.outcomes, OUTCOME_LABELS)}",
+        f"*Reciprocity* {'–' if reciprocity is None else f'{reciprocity:.0%}'} of the {active} members "
+        "who gave or got help through asks did both",
+    ]
+    return [
+        blocks.section("\n\n".join(lines)),
+        blocks.section(f"*Wanted more than offered*\n{gaps}"),
+        blocks.context(
+            f"{figures.period.describe()}. Aggregates only: nobody is named, no question or note is shown, and "
+            f"an outcome counts only if the mentee chose to let it. {figures.pending_intros} round intros "
+            "waiting to be sent."
+        ),
+    ]
+
+
+def stats_reply(figures: ProgramFigures) -> dict:
+    text = f"Mentoring program figures for {figures.period.describe()}"
+    return blocks.message(
+        text,
+        blocks.header("Mentoring program"),
+        *figures_blocks(figures),
+        blocks.context(
+            f"`{SLASH_COMMAND} stats 30d` for another period · `{SLASH_COMMAND} stats chart` for charts · "
+            f"`{SLASH_COMMAND} export` for a CSV · `{SLASH_COMMAND} settings`"
+        ),
+    )
+
+
+def home_blocks(figures: ProgramFigures) -> list[dict]:
+    """The Home tab's admin section, seen by admins only."""
+    days = str(figures.period.days)
+    return [
+        blocks.divider(),
+        blocks.header("Mentoring program (admins)"),
+        *figures_blocks(figures),
+        blocks.actions(
+            blocks.button("Program settings", OPEN_SETTINGS),
+            blocks.button("Send me the charts", SEND_CHART, days),
+            blocks.button("Send me a CSV export", SEND_EXPORT, days),
+        ),
+    ]
+
+
+def working_on(what: str) -> dict:
+    return blocks.message(f":hourglass_flowing_sand: Working on {what}; it will arrive in your DMs with Mentor.")
+
+
+def sent_to_dm(what: str) -> dict:
+    return blocks.message(f":white_check_mark: Sent {what} to your DMs with Mentor.")
+
+
+def upload_failed(what: str) -> dict:
+    return blocks.message(
+        f":warning: Slack did not take {what}. Please try again in a minute; nothing about the program changed."
+    )

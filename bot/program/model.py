@@ -1,0 +1,157 @@
+"""A workspace's program: its settings, set by admins in `/mentor settings`, and the
+figures admins see of whether mentoring works, as aggregates only.
+
+Nothing here names a member or quotes what anyone wrote: figures count people and
+outcomes, and a follow-up's outcome counts only when its mentee chose "Let it count"."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.errors import InvalidInput
+from bot.followups.model import DEFAULT_FOLLOWUP_DAYS
+from bot.rounds.model import RoundKind
+
+CADENCES = {1: "Every week", 2: "Every 2 weeks", 4: "Every 4 weeks"}
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
+MAX_ASK_TIMEOUT_HOURS = 168
+
+
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,31}$")
+
+
+@dataclass(frozen=True)
+class ProgramSettings:
+    """Every setting with its default: a workspace whose admins never saved any uses these."""
+
+    coffee_every_weeks: int = 2
+    coffee_weekday: int = 0  # Monday
+    round_hour: int = 10  # in `time_zone`
+    time_zone: str | None = None  # an IANA name; None: UTC
+    followup_days: int = DEFAULT_FOLLOWUP_DAYS
+    ask_timeout_hours: int = 48
+    program_channel: str | None = None  # where each round's figures are announced
+    reverse_enabled: bool = True
+
+
+class SettingsFormErrors(ValueError):
+    """The form has mistakes; `errors` maps a SettingsField to what to fix there."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+def canonical_zone(name: str) -> str | None:
+    """`name` when it is an IANA zone this machine knows, else None."""
+    if not re.fullmatch(r"[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*", name) or len(name) > 64:
+        return None
+    try:
+        return str(ZoneInfo(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+DEFAULT_PERIOD_DAYS = 90
+
+
+MAX_PERIOD_DAYS = 731
+
+
+_PERIOD = re.compile(r"^(\d{1,3})\s*([dwm])$")
+
+
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 30}
+
+
+@dataclass(frozen=True)
+class Period:
+    """The last `days` days up to `end`."""
+
+    end: datetime
+    days: int = DEFAULT_PERIOD_DAYS
+
+    @property
+    def start(self) -> datetime:
+        return self.end - timedelta(days=self.days)
+
+    @property
+    def first_day(self) -> date:
+        return self.start.date()
+
+    def describe(self) -> str:
+        return f"the last {self.days} days ({self.first_day:%d %b %Y} to {self.end:%d %b %Y})"
+
+
+def month_start(day: date, months_back: int) -> date:
+    """The first day of the month `months_back` months before `day`'s."""
+    index = day.year * 12 + day.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def parse_period(text: str, now: datetime) -> Period:
+    """`90d`, `12w`, `6m` (months of 30 days) or nothing (the last 90 days)."""
+    text = text.strip().casefold()
+    if not text:
+        return Period(now)
+    found = _PERIOD.match(text)
+    days = int(found.group(1)) * _UNIT_DAYS[found.group(2)] if found else 0
+    if not 1 <= days <= MAX_PERIOD_DAYS:
+        raise InvalidInput(
+            f"Say how far back to look, like `30d`, `12w` or `6m` (up to {MAX_PERIOD_DAYS} days); "
+            f"with nothing, the last {DEFAULT_PERIOD_DAYS} days."
+        )
+    return Period(now, days)
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    kind: RoundKind
+    opted_in: int  # members in it now, whether paused or not
+    rounds: int  # rounds held in the period
+    participants: int  # distinct members introduced in the period
+    groups: int
+    # Coffee: the check-ins' answers, per group; reverse: what each side said it learned.
+    answers: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SkillDemand:
+    label: str
+    wants: int
+    offers: int
+
+    @property
+    def gap(self) -> int:
+        return self.wants - self.offers
+
+
+@dataclass(frozen=True)
+class ProgramFigures:
+    period: Period
+    members: int  # with a profile, not gone from the workspace
+    coffee: RoundFigures
+    reverse: RoundFigures
+    asks_made: int
+    asks_matched: int
+    asks_waiting: int  # still open (or waiting for a skill) at the end of the period
+    median_to_help: timedelta | None
+    followups_sent: int
+    loops_closed: int
+    outcomes: dict[str, int]  # counted outcomes only ("Let it count")
+    givers: int  # members who said "I can help" and were introduced
+    receivers: int  # members whose ask found a mentor
+    both: int  # members who did both
+    gaps: tuple[SkillDemand, ...]
+    pending_intros: int  # round introductions queued, not yet sent
+
+    @property
+    def reciprocity(self) -> float | None:
+        """Of the members who gave or received help through asks, the share who did both."""
+        active = self.givers + self.receivers - self.both
+        return self.both / active if active else None

@@ -1,0 +1,194 @@
+"""What members see of rounds: introductions, notices, check-ins and month-end questions."""
+
+from datetime import date
+
+from bot import blocks
+from bot.ids import (
+    CHECKIN_CHOICES,
+    JOIN_ROUND,
+    LEARNED_CHOICES,
+    LEAVE_ROUND,
+    PAUSE_ROUNDS,
+    RESUME_ROUNDS,
+    SKIP_ROUND,
+    SLASH_COMMAND,
+    UNSKIP_ROUND,
+)
+from bot.rounds.model import (
+    PAUSED_UNTIL_RESUMED,
+    QUIET_INTROS,
+    CheckinOutcome,
+    Introduction,
+    Learned,
+    Membership,
+    RoundKind,
+)
+from bot.text import escape_mrkdwn, shown
+
+OBJECTIVES_SHOWN = 300
+
+
+def _skills(labels: tuple[str, ...]) -> str:
+    named = [f"*{escape_mrkdwn(label)}*" for label in labels]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def _people(user_ids: tuple[str, ...]) -> str:
+    named = [f"<@{user_id}>" for user_id in user_ids]
+    return ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def introduction(intro: Introduction) -> dict:
+    """The group DM that starts a coffee chat or a reverse-mentoring pair."""
+    group = intro.group
+    if intro.kind is RoundKind.COFFEE:
+        text = f":coffee: Coffee chat: {_people(group.members)}, meet each other!"
+    else:
+        text = f":arrows_counterclockwise: Reverse mentoring this month: {_people(group.members)}."
+    lines = []
+    for teacher, learner, labels in group.teaching:
+        if intro.kind is RoundKind.REVERSE and teacher == group.members[0]:  # the early-career member
+            lines.append(f"<@{teacher}> teaches <@{learner}> {_skills(labels)}")
+        else:
+            lines.append(f"<@{teacher}> can help <@{learner}> with {_skills(labels)}")
+    why = "; ".join(lines) + "." if lines else "You don't know each other's skills yet: a good first thing to find out."
+    body = [blocks.section(text), blocks.section("*Why you:* " + why)]
+    if group.reasons:
+        body.append(blocks.context("Also: " + ", ".join(group.reasons) + "."))
+    goals = [
+        f"<@{user_id}>: {shown(intro.objectives[user_id], OBJECTIVES_SHOWN)}"
+        for user_id in group.members
+        if intro.objectives.get(user_id)
+    ]
+    if goals:
+        body.append(blocks.section("*What you're after*\n" + "\n".join(goals)))
+    body.append(blocks.section(f"*A first question:* “{group.question}”"))
+    body.append(
+        blocks.context(
+            f"<@{group.proposer}>, could you propose a time? 30 minutes is plenty. "
+            f"Not a good moment? `{SLASH_COMMAND} pause 2w` skips a while."
+        )
+    )
+    return blocks.message(text, *body)
+
+
+def membership(state: Membership, today: date, said: str = "") -> dict:
+    """Where the member stands in rounds, after `said` (what just changed)."""
+    joined = [kind.label for kind, on in ((RoundKind.COFFEE, state.in_coffee), (RoundKind.REVERSE, state.in_reverse)) if on]
+    where = f"You're in {' and '.join(joined)}." if joined else "You're in no rounds."
+    if state.paused_on(today):
+        until = "until you resume" if state.paused_until == PAUSED_UNTIL_RESUMED else f"until {state.paused_until:%-d %B %Y}"
+        where += f" Paused {until}: `{SLASH_COMMAND} resume` to come back."
+    text = f"{said} {where}".strip()
+    hint = (
+        f"`{SLASH_COMMAND} join coffee` pairs you every two weeks for a chat; "
+        f"`{SLASH_COMMAND} join reverse` pairs early-career and senior colleagues each month."
+    )
+    return blocks.message(text, blocks.section(text), blocks.context(hint))
+
+
+def home_blocks(state: Membership, today: date) -> list[dict]:
+    """The rounds section of the Home tab: what I'm in, with buttons to change it."""
+    summary = membership(state, today)["text"]
+    body = [blocks.divider(), blocks.header("Coffee chats and reverse mentoring"), blocks.section(summary)]
+    # One actions block per kind: a join and a leave button share ids across kinds.
+    for kind, on in ((RoundKind.COFFEE, state.in_coffee), (RoundKind.REVERSE, state.in_reverse)):
+        action = (f"Leave {kind.label}", LEAVE_ROUND) if on else (f"Join {kind.label}", JOIN_ROUND)
+        body.append(blocks.actions(blocks.button(*action, value=kind.value)))
+    if state.paused_on(today):
+        body.append(blocks.actions(blocks.button("Resume", RESUME_ROUNDS)))
+    else:
+        body.append(blocks.actions(blocks.button("Pause 2 weeks", PAUSE_ROUNDS, value="2w")))
+    return body
+
+
+def notice(kind: RoundKind, held_on: date, skipped: bool = False) -> dict:
+    """The day before a round: it is coming, and skipping it is one click."""
+    value = f"{kind.value}:{held_on.isoformat()}"
+    if skipped:
+        text = f"You'll skip {kind.label} on {held_on:%A %-d %B}; you're still in for the next round."
+        undo = blocks.button("Join this round after all", UNSKIP_ROUND, value=value)
+        return blocks.message(text, blocks.section(text), blocks.actions(undo))
+    text = f"Tomorrow I'll pair you for {kind.label}. Busy this time? Skip it: you stay in for the next one."
+    return blocks.message(
+        text,
+        blocks.section(text),
+        blocks.actions(blocks.button("Skip this round", SKIP_ROUND, value=value)),
+        blocks.context(f"`{SLASH_COMMAND} leave {kind.value}` stops them; `{SLASH_COMMAND} pause 2w` takes a break."),
+    )
+
+
+def round_started(kind: RoundKind) -> dict:
+    return blocks.message(f"This round of {kind.label} has started already; you can skip the next one.")
+
+
+def checkin(group_id: int, members: tuple[str, ...], outcome: str | None = None, answered_by: str | None = None) -> dict:
+    """Halfway through the cadence, in the group DM: did you meet?"""
+    if outcome is not None:
+        text = f"<@{answered_by}> answered: *{CheckinOutcome(outcome).label}*. Thanks for letting me know!"
+        return blocks.message(text)
+    text = f"Halfway to the next round: did you meet, {_people(members)}?"
+    return blocks.message(
+        text,
+        blocks.section(text),
+        blocks.actions(
+            *(
+                blocks.button(CheckinOutcome(value).label, action_id, value=str(group_id))
+                for value, action_id in CHECKIN_CHOICES.items()
+            )
+        ),
+    )
+
+
+def announcement(kind: RoundKind, groups: int, people: int) -> dict:
+    """A round's figures, for the program channel: how many, never who."""
+    unit = ("intro", "intros") if kind is RoundKind.COFFEE else ("pair", "pairs")
+    counted = f"{people} people in {groups} {unit[groups != 1]}"
+    if kind is RoundKind.COFFEE:
+        text = f":coffee: This round of coffee chats introduced {counted}."
+    else:
+        text = f":arrows_counterclockwise: This month's reverse mentoring paired {counted}: early-career colleagues teaching senior ones."
+    return blocks.message(
+        text,
+        blocks.section(text),
+        blocks.context(f"Want in next time? `{SLASH_COMMAND} join {kind.value}` — and `{SLASH_COMMAND} leave {kind.value}` any time."),
+    )
+
+
+def quiet_paused() -> dict:
+    text = (
+        f"Your last {QUIET_INTROS} coffee introductions went without an answer, so I've paused your coffee "
+        f"chats: no hard feelings, life gets busy. `{SLASH_COMMAND} resume` brings them back whenever you like."
+    )
+    return blocks.message(text)
+
+
+def unmatched(kind: RoundKind) -> dict:
+    if kind is RoundKind.REVERSE:
+        text = (
+            "Nobody fit you for reverse mentoring this month, sorry. It pairs early-career colleagues with "
+            "senior ones when the junior offers something the senior wants: check your career stage and skills "
+            f"in `{SLASH_COMMAND} profile`. I'll try again next month."
+        )
+    else:
+        text = (
+            "I couldn't find anyone to pair you with for coffee this round, sorry: too few people were "
+            f"available. You stay in for the next one (`{SLASH_COMMAND} profile` shows who you'd rather not meet)."
+        )
+    return blocks.message(text)
+
+
+def what_did_you_learn(group_id: int, user_id: str, members: tuple[str, ...], learned: str | None = None) -> dict:
+    """Month end of reverse mentoring, to one side of the pair."""
+    others = tuple(member for member in members if member != user_id)
+    if learned is not None:
+        return blocks.message(f"Thanks! You learned: *{Learned(learned).label}*. It helps the program see what works.")
+    text = f"This month you were paired with {_people(others) if len(others) > 1 else f'<@{others[0]}>'} for reverse mentoring. What did you learn?"
+    return blocks.message(
+        text,
+        blocks.section(text),
+        blocks.actions(
+            *(blocks.button(Learned(value).label, action_id, value=str(group_id)) for value, action_id in LEARNED_CHOICES.items())
+        ),
+        blocks.context("Only totals reach the program's admins, never who said what."),
+    )

@@ -1,0 +1,125 @@
+"""Rounds: recurring coffee chats and monthly reverse mentoring. The kinds of round, a
+member's membership, pauses, and what a round produces: planned groups and introductions."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+
+from bot.errors import InvalidInput
+
+PAUSED_UNTIL_RESUMED = date(9999, 12, 31)
+
+
+MAX_PAUSE = timedelta(days=366)
+
+
+_DURATION = re.compile(r"^(\d{1,3})\s*([dw])$")
+
+
+class RoundKind(str, Enum):
+    COFFEE = "coffee"
+    REVERSE = "reverse"
+
+    @property
+    def label(self) -> str:
+        return "coffee chats" if self is RoundKind.COFFEE else "reverse mentoring"
+
+
+def round_kind(word: str) -> RoundKind:
+    try:
+        return RoundKind(word.strip().casefold())
+    except ValueError:
+        raise InvalidInput("Say which: `coffee` (coffee chats) or `reverse` (reverse mentoring).") from None
+
+
+def parse_pause(text: str, today: date) -> date:
+    """`/mentor pause`, `pause 2w`, `pause 10d` or `pause 2026-12-24`: the last day paused."""
+    text = text.strip().casefold()
+    if not text:
+        return PAUSED_UNTIL_RESUMED
+    duration = _DURATION.match(text)
+    if duration:
+        amount, unit = int(duration.group(1)), duration.group(2)
+        if amount == 0:
+            raise InvalidInput("Pause for at least a day, like `1d` or `2w`.")
+        until = today + timedelta(days=amount * (7 if unit == "w" else 1)) - timedelta(days=1)
+    else:
+        try:
+            until = date.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput("Pause for a while (`2w`, `10d`), until a date (`2026-12-24`), or leave it empty.") from None
+    if until < today:
+        raise InvalidInput("That date has passed: pick one from today on.")
+    if until - today > MAX_PAUSE:
+        raise InvalidInput("Pause for at most a year; you can always resume earlier.")
+    return until
+
+
+class CheckinOutcome(str, Enum):
+    MET = "met"
+    SCHEDULED = "scheduled"
+    NOT_THIS_TIME = "not_this_time"
+
+    @property
+    def label(self) -> str:
+        return {"met": "We met", "scheduled": "Scheduled", "not_this_time": "Not this time"}[self.value]
+
+
+QUIET_INTROS = 3  # introductions in a row left without any answer before Mentor pauses someone
+
+
+class Learned(str, Enum):
+    """What one side of a reverse-mentoring pair says they learned, asked at month end."""
+
+    A_LOT = "a_lot"
+    SOMETHING = "something"
+    NOT_MUCH = "not_much"
+    DID_NOT_MEET = "did_not_meet"
+
+    @property
+    def label(self) -> str:
+        return {"a_lot": "A lot", "something": "Something", "not_much": "Not much", "did_not_meet": "We didn't meet"}[self.value]
+
+
+@dataclass(frozen=True)
+class Membership:
+    in_coffee: bool = False
+    in_reverse: bool = False
+    paused_until: date | None = None
+
+    def paused_on(self, today: date) -> bool:
+        return self.paused_until is not None and self.paused_until >= today
+
+
+@dataclass(frozen=True)
+class PlannedGroup:
+    members: tuple[str, ...]
+    proposer: str
+    teaching: tuple[tuple[str, str, tuple[str, ...]], ...]  # (teacher, learner, skill labels)
+    reasons: tuple[str, ...]
+    question: str
+
+
+@dataclass(frozen=True)
+class Introduction:
+    """What a group's introduction shows, read when it is sent: objectives as they are then."""
+
+    kind: RoundKind
+    group: PlannedGroup
+    objectives: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RoundRun:
+    kind: RoundKind
+    held_on: date
+    created: bool  # False: this round had already been run
+    groups: int = 0
+    members: int = 0
+    unmatched: tuple[str, ...] = ()
+    paused: tuple[str, ...] = ()  # left QUIET_INTROS introductions unanswered: paused and told
+
+
+class RoundAlreadyRecorded(Exception):
+    """Raised inside the transaction so that nothing this run wrote (pauses) is kept."""

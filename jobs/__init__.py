@@ -1,0 +1,4 @@
+"""Work done off a Slack request: routing asks and carrying their answers (asks), the
+follow-up and round jobs the scheduler runs (followups, rounds), the outbox that sends every
+queued DM once (outbox, paced by pacing), and the process that runs commands' work after the
+ack (command_worker)."""

@@ -1,0 +1,185 @@
+"""Carrying asks through Slack: the DMs to candidates, the group DM, the updates, the expiry job.
+
+Listeners (commands, actions, views) and the scheduler share these; each runs one
+use case from bot.asking in a transaction, then sends what it returned.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.asks import messages as ask_messages
+from bot.asks import services as ask_services
+from bot.asks.model import Ask, AskStatus, CandidateStatus, Notification
+from bot.asks.ranking import RankedMentor
+from bot.members.model import Skill
+from handlers.deps import Deps
+
+logger = logging.getLogger(__name__)
+
+TIMEZONE_FRESH_FOR = timedelta(days=7)
+# Errors of conversations.open / chat.postMessage that mean the member cannot get DMs.
+GONE = {"user_disabled", "account_inactive", "user_not_found", "cannot_dm_bot", "user_not_visible"}
+
+Reply = Callable[[dict], None]
+
+
+def refresh_member(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:
+    """Cache the member's time zone from users.info, at most once a week."""
+    with deps.store.transaction() as repositories:
+        _, checked_at = repositories.profiles.timezone(team_id, user_id)
+    now = deps.clock()
+    if checked_at is not None and now - checked_at < TIMEZONE_FRESH_FOR:
+        return
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as error:
+        logger.warning("users.info failed: %s", error.response.get("error"))
+        return
+    with deps.store.transaction() as repositories:
+        repositories.profiles.record_slack_profile(
+            team_id, user_id, user.get("tz_offset"), user.get("tz"), bool(user.get("deleted")), now
+        )
+
+
+def send_dm(client: WebClient, user_id: str, message: dict) -> tuple[str, str]:
+    channel = client.conversations_open(users=user_id)["channel"]["id"]
+    posted = client.chat_postMessage(channel=channel, **message)
+    return channel, posted["ts"]
+
+
+def reply_by_dm(client: WebClient, user_id: str) -> Reply:
+    def reply(message: dict) -> None:
+        send_dm(client, user_id, message)
+
+    return reply
+
+
+def update_notifications(client: WebClient, notifications, message: dict) -> None:
+    for notification in notifications:
+        if notification.channel and notification.message_ts:
+            try:
+                client.chat_update(channel=notification.channel, ts=notification.message_ts, **message)
+            except SlackApiError as error:
+                logger.warning("chat.update of an ask DM failed: %s", error.response.get("error"))
+
+
+def notify_candidates(
+    client: WebClient, deps: Deps, ask: Ask, mentors: tuple[RankedMentor, ...], tell_asker: bool = True
+) -> int:
+    """DM each candidate; one who cannot be reached is replaced by the next best. If that
+    leaves nobody, the ask closes and (with `tell_asker`) the asker hears it. Returns how
+    many were reached."""
+    reached = 0
+    queue = list(mentors)
+    while queue:
+        mentor = queue.pop(0)
+        try:
+            channel, ts = send_dm(client, mentor.user_id, ask_messages.candidate_request(ask))
+        except SlackApiError as error:
+            code = error.response.get("error")
+            logger.warning("Could not DM a candidate about ask %s: %s", ask.id, code)
+            with deps.store.transaction() as repositories:
+                if code in GONE:
+                    repositories.profiles.mark_deactivated(ask.team_id, mentor.user_id)
+                passed = ask_services.pass_ask(
+                    repositories.asks, repositories.profiles, ask.team_id, ask.id, mentor.user_id,
+                    deps.clock(), deps.ask_policy_for(repositories, ask.team_id), status=CandidateStatus.CLOSED,
+                )
+            queue.extend(passed.notify)
+            if passed.unanswered and tell_asker:
+                reply_by_dm(client, ask.asker_id)(ask_messages.unanswered(passed.ask))
+            continue
+        with deps.store.transaction() as repositories:
+            repositories.asks.record_notification(ask.id, mentor.user_id, channel, ts)
+            current = repositories.asks.get(ask.team_id, ask.id)
+        reached += 1
+        if current.status is not AskStatus.OPEN:
+            # Taken, cancelled or closed while this DM was on its way: close it at once.
+            closed = ask_messages.candidate_taken(current, current.mentor_id) if current.mentor_id else None
+            update_notifications(
+                client, [Notification(mentor.user_id, channel, ts)], closed or ask_messages.candidate_closed(current)
+            )
+    return reached
+
+
+def deliver_routed(client: WebClient, deps: Deps, routed: ask_services.AskRouted, reply: Reply) -> None:
+    """After an ask is started or given its skill: DM the candidates, then tell the asker."""
+    if routed.notify:
+        reached = notify_candidates(client, deps, routed.ask, routed.notify, tell_asker=False)
+        if reached == 0:
+            with deps.store.transaction() as repositories:
+                routed = ask_services.AskRouted(ask=repositories.asks.get(routed.ask.team_id, routed.ask.id))
+        else:
+            routed = ask_services.AskRouted(routed.ask, routed.notify[:reached], (), routed.give_first_reminder)
+    reply(ask_messages.routed(routed))
+
+
+def start_ask(
+    client: WebClient, deps: Deps, team_id: str, user_id: str, question: str, reply: Reply, skill: Skill | None = None
+) -> None:
+    """A new ask, from `/mentor ask` or the "Find a mentor" modal: route it, DM the
+    candidates, tell the asker. Slow: run it after the ack."""
+    refresh_member(client, deps, team_id, user_id)
+    with deps.store.transaction() as repositories:
+        routed = ask_services.start_ask(
+            repositories.asks, repositories.profiles, team_id, user_id, question, deps.clock(),
+            deps.ask_policy_for(repositories, team_id),
+            skill=skill,
+        )
+    deliver_routed(client, deps, routed, reply)
+
+
+def deliver_accepted(client: WebClient, deps: Deps, accepted: ask_services.Accepted, followup_planned: bool = False) -> None:
+    """The first "I can help": introduce the pair in a group DM and update everyone's DM."""
+    ask = accepted.ask
+    group = client.conversations_open(users=f"{ask.asker_id},{accepted.mentor_id}")["channel"]["id"]
+    client.chat_postMessage(channel=group, **ask_messages.introduction(ask, followup_planned))
+    with deps.store.transaction() as repositories:
+        repositories.asks.set_group_channel(ask.id, group)
+    update_notifications(client, [accepted.mine], ask_messages.candidate_helping(ask))
+    update_notifications(client, accepted.others, ask_messages.candidate_taken(ask, accepted.mentor_id))
+
+
+def deliver_passed(client: WebClient, deps: Deps, passed: ask_services.Passed) -> None:
+    update_notifications(client, [passed.mine], ask_messages.candidate_passed(passed.ask))
+    if passed.notify:
+        notify_candidates(client, deps, passed.ask, passed.notify)
+    if passed.unanswered:
+        reply_by_dm(client, passed.ask.asker_id)(ask_messages.unanswered(passed.ask))
+
+
+def deliver_closed(client: WebClient, ask: Ask, closed: tuple[Notification, ...]) -> None:
+    update_notifications(client, closed, ask_messages.candidate_closed(ask))
+
+
+def expire_due_asks(deps: Deps) -> int:
+    """The scheduler's job: widen or close asks nobody accepted in time. Returns how many were handled."""
+    handled = 0
+    while True:
+        now = deps.clock()
+        with deps.store.transaction() as repositories:
+            due = repositories.asks.due(now, limit=50)
+        if not due:
+            return handled
+        for ask in due:
+            with deps.store.transaction() as repositories:
+                current = repositories.asks.get(ask.team_id, ask.id)
+                if current is None or current.status is not AskStatus.OPEN or current.deadline_at > now:
+                    continue  # another process or a click got there first
+                expired = ask_services.expire_ask(
+                    repositories.asks, repositories.profiles, current, now, deps.ask_policy_for(repositories, ask.team_id)
+                )
+            handled += 1
+            client = deps.client_for(ask.team_id)
+            if client is None:
+                logger.warning("No bot token for workspace %s: ask %s expired without messages", ask.team_id, ask.id)
+                continue
+            if expired.notify:
+                notify_candidates(client, deps, expired.ask, expired.notify)
+            if expired.unanswered:
+                deliver_closed(client, expired.ask, expired.closed)
+                reply_by_dm(client, expired.ask.asker_id)(ask_messages.unanswered(expired.ask))
