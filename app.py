@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 from urllib.parse import urlsplit
 
@@ -69,7 +69,9 @@ LISTENER_THREADS = 32
 HTTP_THREADS = 32
 OAUTH_STATE_SECONDS = 600
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-NOT_INSTALLED = "Mentor isn't installed in this workspace, or its installation was removed. Ask a workspace admin to install it."
+NOT_INSTALLED = (
+    "Mentor isn't installed in this workspace, or its installation was removed. Ask a workspace admin to install it."
+)
 USAGE = (
     "usage: python app.py [--no-scheduler | scheduler | migrate | expire-asks | send-followups"
     " | run-round coffee|reverse [--team T…]]"
@@ -135,7 +137,9 @@ def load_config(environ) -> Config:
                 "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET; missing: " + ", ".join(missing) + ")"
             )
         if app_token is not None:
-            raise ConfigError("SLACK_APP_TOKEN (Socket Mode) needs SLACK_BOT_TOKEN; the OAuth install flow runs over HTTP")
+            raise ConfigError(
+                "SLACK_APP_TOKEN (Socket Mode) needs SLACK_BOT_TOKEN; the OAuth install flow runs over HTTP"
+            )
     elif not bot_token.startswith("xoxb-"):
         raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
     if app_token is not None and not app_token.startswith("xapp-"):
@@ -316,8 +320,13 @@ def start_scheduler(deps: Deps, blocking: bool = False):
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
     for job in (expire_due_asks, run_due_followups, run_due_rounds):
         scheduler.add_job(
-            job, "interval", minutes=JOB_INTERVAL_MINUTES, args=[deps], max_instances=1, coalesce=True,
-            next_run_time=datetime.now(timezone.utc),
+            job,
+            "interval",
+            minutes=JOB_INTERVAL_MINUTES,
+            args=[deps],
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
         )
     scheduler.start()
     return scheduler
@@ -348,7 +357,12 @@ def serve(app: App, store: Store, config: Config) -> None:
     socket_mode = None
     try:
         server = create_server(
-            make_wsgi_app(app, store), map=channels, host="0.0.0.0", port=config.port, threads=HTTP_THREADS, ident="mentor"
+            make_wsgi_app(app, store),
+            map=channels,
+            host="0.0.0.0",
+            port=config.port,
+            threads=HTTP_THREADS,
+            ident="mentor",
         )
         if config.app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler

@@ -24,18 +24,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from slack_bolt import App  # noqa: E402
-from slack_bolt.adapter.wsgi import SlackRequestHandler  # noqa: E402
-from slack_sdk import WebClient  # noqa: E402
-from sqlalchemy import Engine, text  # noqa: E402
-from waitress.server import create_server  # noqa: E402
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from sqlalchemy import Engine, text
+from waitress.server import create_server
 
-from handlers.web import EVENTS_PATH  # noqa: E402
-from storage.db import make_engine  # noqa: E402
-from storage.migrations import upgrade  # noqa: E402
-from tests.support.fake_slack import DEFAULT_TOKEN, FakeSlack  # noqa: E402
-from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ  # noqa: E402
-from tests.support.slack_requests import SlackSender  # noqa: E402
+from handlers.web import EVENTS_PATH
+from storage.db import make_engine
+from storage.migrations import upgrade
+from tests.support.fake_slack import DEFAULT_TOKEN, FakeSlack
+from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ
+from tests.support.slack_requests import SlackSender
 
 
 def bare_bolt_app(fake_slack, threads: int = 8) -> str:
@@ -135,12 +135,16 @@ def main() -> None:
         mentor = RunningApp(fake_slack, app_environ(fake_slack, f"sqlite:///{directory}/bench.db"))
         bare_url = bare_bolt_app(fake_slack)
         with context.Pool(1) as pool:
-            print(f"{'command':<22}{'clients':>8}{'mentor p50':>12}{'bare p50':>10}{'ratio':>7}"
-                  f"{'mentor p99':>12}{'bare p99':>10}{'mentor/s':>10}{'bare/s':>8}")
+            print(
+                f"{'command':<22}{'clients':>8}{'mentor p50':>12}{'bare p50':>10}{'ratio':>7}"
+                f"{'mentor p99':>12}{'bare p99':>10}{'mentor/s':>10}{'bare/s':>8}"
+            )
             for command in ("help", "offer SQL, Go"):
                 for concurrency in (int(c) for c in args.concurrency.split(",")):
                     measure(pool, bare_url, fake_slack.origin, command, 20, concurrency)  # warm-up
-                    ours = measure(pool, mentor.slack.events_url, fake_slack.origin, command, args.requests, concurrency)
+                    ours = measure(
+                        pool, mentor.slack.events_url, fake_slack.origin, command, args.requests, concurrency
+                    )
                     bare = measure(pool, bare_url, fake_slack.origin, command, args.requests, concurrency)
                     print(
                         f"/mentor {command:<14}{concurrency:>8}{ours['p50_ms']:>10.1f}ms{bare['p50_ms']:>8.1f}ms"

@@ -18,22 +18,22 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.rounds import services as round_services
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import app as mentor_app  # noqa: E402
+import app as mentor_app
 from bot.members.model import SkillKind, normalize_skill
 from bot.rounds.model import RoundKind
-from handlers import outbox  # noqa: E402
-from jobs.pacing import RATES_PER_MINUTE, Pacer  # noqa: E402
-from storage.db import Store, make_engine  # noqa: E402
-from storage.migrations import upgrade  # noqa: E402
-from tests.support.fake_slack import DEFAULT_TEAM, FakeSlack  # noqa: E402
-from tests.support.running_app import app_environ  # noqa: E402
+from handlers import outbox
+from jobs.pacing import RATES_PER_MINUTE, Pacer
+from storage.db import Store, make_engine
+from storage.migrations import upgrade
+from tests.support.fake_slack import DEFAULT_TEAM, FakeSlack
+from tests.support.running_app import app_environ
 
 SKILLS = [normalize_skill(f"skill {n}") for n in range(40)]
 
@@ -87,9 +87,11 @@ def run(members: int, minute: float, paced: bool) -> dict:
             load(store, members)
             pacer = Pacer(seconds_per_minute=minute) if paced else Pacer(rates={})
             _, deps = mentor_app.create_app(config, store, mentor_app.make_client(config), pacer=pacer)
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             with store.transaction() as repositories:
-                result = round_services.run_round(repositories.rounds, DEFAULT_TEAM, RoundKind.COFFEE, date.today(), now)
+                result = round_services.run_round(
+                    repositories.rounds, DEFAULT_TEAM, RoundKind.COFFEE, date.today(), now
+                )
             started = time.monotonic()
             outbox.drain(deps)
             elapsed = time.monotonic() - started
@@ -120,7 +122,8 @@ def main() -> None:
         figures = run(args.members, args.minute, paced)
         per_minute = figures["sent"] / figures["minutes"]
         print(
-            f"{name:<16} {figures['sent']:,} of {figures['groups']:,} introductions in {figures['minutes']:.1f} minutes: "
+            f"{name:<16} {figures['sent']:,} of {figures['groups']:,} introductions "
+            f"in {figures['minutes']:.1f} minutes: "
             f"{per_minute:.1f} a minute, {per_minute / allowed:.1%} of the allowed {allowed} a minute "
             f"(busiest minute {figures['busiest']}); 429s {figures['refused']}, lost {figures['lost']}, "
             f"duplicated {figures['duplicated']}"

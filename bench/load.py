@@ -31,10 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import app as mentor_app  # noqa: E402
-from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, fresh_database, remote_fake_slack  # noqa: E402
-from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ  # noqa: E402
-from tests.support.slack_requests import SlackSender  # noqa: E402
+import app as mentor_app
+from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, fresh_database, remote_fake_slack
+from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ
+from tests.support.slack_requests import SlackSender
 
 COMMANDS = ("help", "offer SQL, Go")  # one answered in the ack alone, one that writes to the database
 TARGET_CLIENTS, TARGET_P99_MS, TARGET_RATIO = 20, 100.0, 1.5
@@ -96,8 +96,10 @@ def main() -> None:
         if postgres:
             fresh_database(postgres).dispose()  # RunningApp opens its own engine on it
             databases.append(("PostgreSQL", postgres))
-        print(f"{'database':<11}{'command':<16}{'clients':>8}{'p50':>9}{'bare p50':>10}{'p99':>9}{'bare p99':>10}"
-              f"{'p99 ratio':>10}{'req/s':>8}{'bare/s':>8}{'errors':>8}{'drained':>10}")
+        print(
+            f"{'database':<11}{'command':<16}{'clients':>8}{'p50':>9}{'bare p50':>10}{'p99':>9}{'bare p99':>10}"
+            f"{'p99 ratio':>10}{'req/s':>8}{'bare/s':>8}{'errors':>8}{'drained':>10}"
+        )
         # The sending process's first full-size run is slower whatever it sends to (its p99
         # near 100 ms against an app doing nothing): warm it up once on the bare app.
         measure(pool, bare_url, fake_slack.origin, COMMANDS[0], args.requests, max(levels))
@@ -114,7 +116,9 @@ def main() -> None:
                     for _ in range(args.rounds):  # Mentor and the bare app in turn, so noise hits both
                         measure(pool, bare_url, fake_slack.origin, command, 20, clients)  # warm-up
                         measure(pool, mentor.slack.events_url, fake_slack.origin, command, 20, clients)
-                        ours.append(measure(pool, mentor.slack.events_url, fake_slack.origin, command, args.requests, clients))
+                        ours.append(
+                            measure(pool, mentor.slack.events_url, fake_slack.origin, command, args.requests, clients)
+                        )
                         started = time.monotonic()
                         mentor.settle()  # the work after the acks ends before the bare app is measured
                         drained.append(time.monotonic() - started)
@@ -129,10 +133,15 @@ def main() -> None:
                     )
                     if clients == TARGET_CLIENTS:
                         met = ours["p99"] < TARGET_P99_MS and ratio <= TARGET_RATIO and ours["errors"] == 0
-                        verdicts.append(f"{name} {command!r} at {clients} clients: p99 {ours['p99']:.1f} ms, "
-                                        f"{ratio:.2f} x bare, {ours['errors']} errors: {'met' if met else 'NOT met'}")
+                        verdicts.append(
+                            f"{name} {command!r} at {clients} clients: p99 {ours['p99']:.1f} ms, "
+                            f"{ratio:.2f} x bare, {ours['errors']} errors: {'met' if met else 'NOT met'}"
+                        )
             mentor.stop()
-    print(f"\nTarget: p99 under {TARGET_P99_MS:.0f} ms at {TARGET_CLIENTS} clients, within {TARGET_RATIO} x the bare app, no errors")
+    print(
+        f"\nTarget: p99 under {TARGET_P99_MS:.0f} ms at {TARGET_CLIENTS} clients, "
+        f"within {TARGET_RATIO} x the bare app, no errors"
+    )
     for verdict in verdicts:
         print("  " + verdict)
 

@@ -29,7 +29,7 @@ from bot.rounds import scoring, solving
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 from bot.rounds.scoring import MatchSettings, Member
 
@@ -110,7 +110,9 @@ def random_total(members, history, seed: int = 1) -> tuple[float, int]:
     older = {pair: ago for pair, ago in history.items() if ago >= cooldown}
     repeats = sum(
         history.get(frozenset((order[a].user_id, order[b].user_id)), cooldown) < cooldown
-        for group in groups for x, a in enumerate(group) for b in group[x + 1 :]
+        for group in groups
+        for x, a in enumerate(group)
+        for b in group[x + 1 :]
     )
     scored = scoring.score_groups(index, groups, older, MatchSettings(), reverse=False)
     return sum(group.score for group in scored), repeats

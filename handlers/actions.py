@@ -130,8 +130,13 @@ def register(app: App, deps: Deps) -> None:
             respond,
             client,
             lambda repositories: ask_services.pass_ask(
-                repositories.asks, repositories.profiles, workspace_of(context), ask_id_from(action.get("value")),
-                context.user_id, deps.clock(), deps.ask_policy_for(repositories, workspace_of(context)),
+                repositories.asks,
+                repositories.profiles,
+                workspace_of(context),
+                ask_id_from(action.get("value")),
+                context.user_id,
+                deps.clock(),
+                deps.ask_policy_for(repositories, workspace_of(context)),
             ),
         )
         if passed is not None:
@@ -162,8 +167,14 @@ def register(app: App, deps: Deps) -> None:
             respond,
             client,
             lambda repositories: ask_services.choose_skill(
-                repositories.asks, repositories.profiles, workspace_of(context), ask_id_from(ask_text),
-                context.user_id, skill_name, deps.clock(), deps.ask_policy_for(repositories, workspace_of(context)),
+                repositories.asks,
+                repositories.profiles,
+                workspace_of(context),
+                ask_id_from(ask_text),
+                context.user_id,
+                skill_name,
+                deps.clock(),
+                deps.ask_policy_for(repositories, workspace_of(context)),
             ),
         )
         if routed is not None:
@@ -187,8 +198,13 @@ def register(app: App, deps: Deps) -> None:
         try:
             with deps.store.transaction() as repositories:
                 skill, chosen = ask_services.suggest_mentors(
-                    repositories.asks, repositories.profiles, workspace_of(context), context.user_id,
-                    action.get("value") or "", deps.clock(), deps.ask_policy_for(repositories, workspace_of(context)),
+                    repositories.asks,
+                    repositories.profiles,
+                    workspace_of(context),
+                    context.user_id,
+                    action.get("value") or "",
+                    deps.clock(),
+                    deps.ask_policy_for(repositories, workspace_of(context)),
                 )
             view = ask_messages.find_mentor_modal(skill, chosen)
         except (InvalidInput, TemporarilyUnavailable) as error:
@@ -203,7 +219,11 @@ def register(app: App, deps: Deps) -> None:
         try:
             with deps.store.transaction() as repositories:
                 forgotten, withdrawn = member_services.forget_member(
-                    repositories.asks, repositories.forgetting, team_id, user_id, tombstone(secrets.token_hex(6)),
+                    repositories.asks,
+                    repositories.forgetting,
+                    team_id,
+                    user_id,
+                    tombstone(secrets.token_hex(6)),
                     deps.clock(),
                 )
         except TemporarilyUnavailable as error:
@@ -238,7 +258,9 @@ def register_followups(app: App, deps: Deps) -> None:
 
     def register_choice(choice: str, action_id: str) -> None:
         @app.action(action_id)
-        def handle_followup_choice(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        def handle_followup_choice(
+            ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context
+        ) -> None:
             ack()
             team_id, now = workspace_of(context), deps.clock()
             followup = run_use_case(
@@ -247,8 +269,13 @@ def register_followups(app: App, deps: Deps) -> None:
                 respond,
                 client,
                 lambda repositories: followup_services.answer(
-                    repositories.followups, team_id, followup_id_from(action.get("value")), context.user_id, choice,
-                    now, followup_services.policy_for(repositories.followups, team_id, deps.followup_days),
+                    repositories.followups,
+                    team_id,
+                    followup_id_from(action.get("value")),
+                    context.user_id,
+                    choice,
+                    now,
+                    followup_services.policy_for(repositories.followups, team_id, deps.followup_days),
                 ),
             )
             changed(client, body, context, followup)
@@ -257,7 +284,9 @@ def register_followups(app: App, deps: Deps) -> None:
         register_choice(choice, action_id)
 
     @app.action(ids.FOLLOWUP_SEND_NOW)
-    def handle_followup_send_now(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+    def handle_followup_send_now(
+        ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context
+    ) -> None:
         ack()
         followup = run_use_case(
             deps,
@@ -265,7 +294,10 @@ def register_followups(app: App, deps: Deps) -> None:
             respond,
             client,
             lambda repositories: followup_services.report_now(
-                repositories.followups, workspace_of(context), followup_id_from(action.get("value")), context.user_id,
+                repositories.followups,
+                workspace_of(context),
+                followup_id_from(action.get("value")),
+                context.user_id,
                 deps.clock(),
             ),
         )
@@ -281,8 +313,12 @@ def register_followups(app: App, deps: Deps) -> None:
             respond,
             client,
             lambda repositories: followup_services.share(
-                repositories.followups, workspace_of(context), followup_id_from(followup_text), context.user_id,
-                choice == "yes", deps.clock(),
+                repositories.followups,
+                workspace_of(context),
+                followup_id_from(followup_text),
+                context.user_id,
+                choice == "yes",
+                deps.clock(),
             ),
         )
         changed(client, body, context, followup)
@@ -294,7 +330,10 @@ def register_followups(app: App, deps: Deps) -> None:
             respond,
             client,
             lambda repositories: followup_services.own_followup(
-                repositories.followups, workspace_of(context), followup_id_from(action.get("value")), context.user_id,
+                repositories.followups,
+                workspace_of(context),
+                followup_id_from(action.get("value")),
+                context.user_id,
                 as_mentor=as_mentor,
             ),
         )
@@ -307,7 +346,9 @@ def register_followups(app: App, deps: Deps) -> None:
             logger.warning("Could not open a follow-up modal: %s", error.response.get("error"))
 
     @app.action(ids.FOLLOWUP_ADD_NOTE)
-    def handle_followup_add_note(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+    def handle_followup_add_note(
+        ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context
+    ) -> None:
         ack()
         open_modal(body, action, respond, client, context, as_mentor=False)
 
@@ -317,7 +358,9 @@ def register_followups(app: App, deps: Deps) -> None:
         open_modal(body, action, respond, client, context, as_mentor=True)
 
     @app.action(ids.ASK_HOW_IT_WENT)
-    def handle_ask_how_it_went(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+    def handle_ask_how_it_went(
+        ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context
+    ) -> None:
         ack()
         followup = run_use_case(
             deps,
@@ -325,8 +368,12 @@ def register_followups(app: App, deps: Deps) -> None:
             respond,
             client,
             lambda repositories: followup_services.ask_how_it_went(
-                repositories.followups, repositories.asks, workspace_of(context), ask_id_from(action.get("value")),
-                context.user_id, deps.clock(),
+                repositories.followups,
+                repositories.asks,
+                workspace_of(context),
+                ask_id_from(action.get("value")),
+                context.user_id,
+                deps.clock(),
             ),
         )
         if followup is None:
@@ -343,7 +390,9 @@ def register_followups(app: App, deps: Deps) -> None:
             body,
             respond,
             client,
-            lambda repositories: followup_services.switch(repositories.followups, team_id, user_id, enabled, deps.clock()),
+            lambda repositories: followup_services.switch(
+                repositories.followups, team_id, user_id, enabled, deps.clock()
+            ),
         )
         if cancelled is None:
             return
@@ -368,24 +417,44 @@ def register_rounds(app: App, deps: Deps) -> None:
 
     def change(body: dict, respond: Respond, client: WebClient, context, use_case) -> None:
         team_id, user_id = workspace_of(context), context.user_id
-        if run_use_case(deps, body, respond, client, lambda repositories: use_case(repositories.rounds, team_id, user_id)):
+        if run_use_case(
+            deps, body, respond, client, lambda repositories: use_case(repositories.rounds, team_id, user_id)
+        ):
             refresh_home(client, deps, team_id, user_id)
 
     @app.action(ids.JOIN_ROUND)
     def handle_join_round(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
         ack()
-        change(body, respond, client, context, lambda r, t, u: round_services.join(r, t, u, round_kind(action.get("value") or "")))
+        change(
+            body,
+            respond,
+            client,
+            context,
+            lambda r, t, u: round_services.join(r, t, u, round_kind(action.get("value") or "")),
+        )
 
     @app.action(ids.LEAVE_ROUND)
     def handle_leave_round(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
         ack()
-        change(body, respond, client, context, lambda r, t, u: round_services.leave(r, t, u, round_kind(action.get("value") or "")))
+        change(
+            body,
+            respond,
+            client,
+            context,
+            lambda r, t, u: round_services.leave(r, t, u, round_kind(action.get("value") or "")),
+        )
 
     @app.action(ids.PAUSE_ROUNDS)
     def handle_pause_rounds(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
         ack()
         today = deps.clock().date()
-        change(body, respond, client, context, lambda r, t, u: round_services.pause(r, t, u, action.get("value") or "2w", today))
+        change(
+            body,
+            respond,
+            client,
+            context,
+            lambda r, t, u: round_services.pause(r, t, u, action.get("value") or "2w", today),
+        )
 
     @app.action(ids.RESUME_ROUNDS)
     def handle_resume_rounds(ack: Ack, body: dict, respond: Respond, client: WebClient, context) -> None:
@@ -429,7 +498,9 @@ def register_rounds(app: App, deps: Deps) -> None:
         is not in that group (values from Slack are untrusted)."""
 
         @app.action(action_id)
-        def handle_group_answer(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        def handle_group_answer(
+            ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context
+        ) -> None:
             ack()
             team_id, user_id = workspace_of(context), context.user_id
             refusal = InvalidInput("That question isn't yours to answer.")

@@ -28,8 +28,9 @@ CHART_MONTHS = 12
 Tell = Callable[[dict], None]
 
 
-def handle_command(client: WebClient, deps: Deps, team_id: str, user_id: str, name: str, argument: str,
-                   trigger_id: str, tell: Tell) -> None:
+def handle_command(
+    client: WebClient, deps: Deps, team_id: str, user_id: str, name: str, argument: str, trigger_id: str, tell: Tell
+) -> None:
     """`/mentor settings|stats|export`, after the ack: refused politely for non-admins."""
     what = {"settings": "Program settings", "stats": "Program figures", "export": "Program exports"}[name]
     if not is_admin(client, deps, user_id):
@@ -39,7 +40,7 @@ def handle_command(client: WebClient, deps: Deps, team_id: str, user_id: str, na
         open_settings(client, deps, team_id, trigger_id)
         return
     chart = name == "stats" and argument.strip().casefold().startswith("chart")
-    period = parse_period(argument.strip()[len("chart"):] if chart else argument, deps.clock())
+    period = parse_period(argument.strip()[len("chart") :] if chart else argument, deps.clock())
     if name == "export":
         tell(program_messages.working_on("the CSV export"))
         after_ack(deps, partial(send_export, client, deps, team_id, user_id, period, tell), tell)
@@ -80,8 +81,13 @@ def send_chart(client: WebClient, deps: Deps, team_id: str, user_id: str, period
         months = repositories.program.loops_by_month(team_id, CHART_MONTHS, period.end)
     day = period.end.date().isoformat()
     _upload(
-        client, user_id, "the charts", tell,
-        file=program_chart(demand, months), filename=f"mentor-program-{day}.png", title=f"Mentoring program, {day}",
+        client,
+        user_id,
+        "the charts",
+        tell,
+        file=program_chart(demand, months),
+        filename=f"mentor-program-{day}.png",
+        title=f"Mentoring program, {day}",
         initial_comment="Skills wanted against offered (now), and follow-ups sent and loops closed per month.",
     )
 
@@ -92,12 +98,21 @@ def send_export(client: WebClient, deps: Deps, team_id: str, user_id: str, perio
         relationships = relationships_csv(repositories.program.relationships(team_id, period))
     first, last = period.first_day.isoformat(), period.end.date().isoformat()
     _upload(
-        client, user_id, "the CSV export", tell,
+        client,
+        user_id,
+        "the CSV export",
+        tell,
         file_uploads=[
-            {"content": figures_csv(figures), "filename": f"mentor-figures-{first}-to-{last}.csv",
-             "title": f"Mentoring figures, {first} to {last}"},
-            {"content": relationships, "filename": f"mentor-relationships-{first}-to-{last}.csv",
-             "title": f"Mentoring relationships, {first} to {last}"},
+            {
+                "content": figures_csv(figures),
+                "filename": f"mentor-figures-{first}-to-{last}.csv",
+                "title": f"Mentoring figures, {first} to {last}",
+            },
+            {
+                "content": relationships,
+                "filename": f"mentor-relationships-{first}-to-{last}.csv",
+                "title": f"Mentoring relationships, {first} to {last}",
+            },
         ],
         initial_comment=(
             "Program figures, and one row per mentoring relationship that began in the period. Members are "

@@ -64,7 +64,9 @@ def register(app: App, deps: Deps) -> None:
             if parsed.name == "profile":
                 open_profile_modal(client, deps, team_id, user_id, command["trigger_id"])
             else:
-                admin.handle_command(client, deps, team_id, user_id, parsed.name, parsed.argument, command["trigger_id"], reply)
+                admin.handle_command(
+                    client, deps, team_id, user_id, parsed.name, parsed.argument, command["trigger_id"], reply
+                )
         except TemporarilyUnavailable as error:
             respond(**replies.unavailable(error.message))
 
@@ -100,7 +102,7 @@ def tell_interrupted(job: CommandJob) -> None:
     """For a job the command worker held when it died: the member hears so, and what to check."""
     try:
         Respond(response_url=job.response_url)(**replies.interrupted(job.command.name))
-    except Exception as error:  # noqa: BLE001 - a thread of our own: log it
+    except Exception as error:
         logger.error("Telling a member their command was interrupted failed: %s", type(error).__name__)
 
 
@@ -139,8 +141,14 @@ def rounds_reply(deps: Deps, team_id: str, user_id: str, verb: str, argument: st
             change = round_services.join if verb == "join" else round_services.leave
             state = change(repositories.rounds, team_id, user_id, kind)
             said = f"{'Joined' if verb == 'join' else 'Left'} {kind.label}."
-            if verb == "join" and kind is RoundKind.REVERSE and not repositories.program.settings(team_id).reverse_enabled:
-                said += " Your program's admins have paused reverse mentoring for now: you'll be paired once it is back."
+            if (
+                verb == "join"
+                and kind is RoundKind.REVERSE
+                and not repositories.program.settings(team_id).reverse_enabled
+            ):
+                said += (
+                    " Your program's admins have paused reverse mentoring for now: you'll be paired once it is back."
+                )
         elif verb == "pause":
             state = round_services.pause(repositories.rounds, team_id, user_id, argument, today)
             said = "Paused: no rounds and no asks reach you meanwhile."
@@ -172,5 +180,9 @@ def skills_reply(deps: Deps, team_id: str, user_id: str, kind: SkillKind, argume
     """`/mentor offer|learn <skills>` adds them; with nothing after it, lists them."""
     with deps.store.transaction() as repositories:
         if not argument.strip():
-            return member_messages.skills_listed(kind, member_services.list_skills(repositories.profiles, team_id, user_id, kind))
-        return member_messages.skills_added(member_services.add_skills(repositories.profiles, team_id, user_id, kind, argument))
+            return member_messages.skills_listed(
+                kind, member_services.list_skills(repositories.profiles, team_id, user_id, kind)
+            )
+        return member_messages.skills_added(
+            member_services.add_skills(repositories.profiles, team_id, user_id, kind, argument)
+        )

@@ -4,7 +4,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from slack_sdk import WebClient
 
@@ -18,7 +18,7 @@ BACKGROUND_THREADS = 8
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _background_pool() -> ThreadPoolExecutor:
@@ -84,6 +84,6 @@ def reporting(work: Callable[[], None], tell: Callable[[dict], None]) -> None:
         tell(replies.invalid_input(error))
     except TemporarilyUnavailable as error:
         tell(replies.unavailable(error.message))
-    except Exception as error:  # noqa: BLE001 - the last line of defence for a thread of our own
+    except Exception as error:
         logger.error("Unhandled %s after an acknowledgement", type(error).__name__, exc_info=error)
         tell(replies.something_went_wrong())

@@ -79,7 +79,9 @@ def register(app: App, deps: Deps) -> None:
         if not thread_ts or thread_ts == ts:
             reply = followup_messages.thread_hint()
         else:
-            reply, followup = _take_note(deps, workspace_of(context), channel, thread_ts, event["user"], event.get("text") or "")
+            reply, followup = _take_note(
+                deps, workspace_of(context), channel, thread_ts, event["user"], event.get("text") or ""
+            )
         try:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts or ts, **reply)
         except SlackApiError as error:

@@ -26,7 +26,9 @@ def open_profile_modal(client: WebClient, deps: Deps, team_id: str, user_id: str
         never = repositories.rounds.never_of(team_id, user_id)
         membership = repositories.rounds.membership(team_id, user_id)
         situations = repositories.rounds.situations_of(team_id, user_id)
-    rounds = frozenset(kind for kind, on in (("coffee", membership.in_coffee), ("reverse", membership.in_reverse)) if on)
+    rounds = frozenset(
+        kind for kind, on in (("coffee", membership.in_coffee), ("reverse", membership.in_reverse)) if on
+    )
     client.views_open(trigger_id=trigger_id, view=member_messages.profile_modal(profile, never, rounds, situations))
 
 
@@ -45,7 +47,11 @@ def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> di
                 repositories.followups.enabled_for(team_id, user_id),
                 FollowUpPolicy(),
             )
-            program = program_messages.home_blocks(repositories.program.figures(team_id, Period(deps.clock()))) if admin else []
+            program = (
+                program_messages.home_blocks(repositories.program.figures(team_id, Period(deps.clock())))
+                if admin
+                else []
+            )
     except TemporarilyUnavailable as error:
         return home.home_notice(error.message)
     extra = [*round_messages.home_blocks(membership, deps.clock().date()), *loop] if profile is not None else []

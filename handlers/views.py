@@ -62,7 +62,7 @@ def register(app: App, deps: Deps) -> None:
 
     @app.view(ids.ASK_VIEW)
     def handle_ask_submission(ack: Ack, view: dict, client: WebClient, context) -> None:
-        """"Find a mentor": the question typed in the modal, about the skill it was opened for."""
+        """ "Find a mentor": the question typed in the modal, about the skill it was opened for."""
         team_id, user_id = workspace_of(context), context.user_id
         state = view.get("state", {}).get("values", {}).get(ids.ASK_QUESTION, {}).get(ids.ASK_QUESTION, {})
         question = state.get("value") if isinstance(state, dict) else None
@@ -77,7 +77,6 @@ def register(app: App, deps: Deps) -> None:
         reply = ask_jobs.reply_by_dm(client, user_id)
         after_ack(deps, partial(ask_jobs.start_ask, client, deps, team_id, user_id, question, reply, skill), reply)
 
-
     def submit_followup_text(ack: Ack, view: dict, context, use_case) -> FollowUp | None:
         """A note or a reply: saved and queued before the modal closes, or the reason shown in it."""
         team_id, user_id = workspace_of(context), context.user_id
@@ -89,7 +88,12 @@ def register(app: App, deps: Deps) -> None:
             followup_id = followup_id_from(view.get("private_metadata"))
             with deps.store.transaction() as repositories:
                 followup = use_case(
-                    repositories.followups, team_id, followup_id, user_id, text if isinstance(text, str) else None, shared
+                    repositories.followups,
+                    team_id,
+                    followup_id,
+                    user_id,
+                    text if isinstance(text, str) else None,
+                    shared,
                 )
         except FollowUpRefused as refused:
             ack(response_action="errors", errors={ids.NOTE_INPUT: followup_messages.refused(refused.reason)["text"]})

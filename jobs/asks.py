@@ -86,8 +86,14 @@ def notify_candidates(
                 if code in GONE:
                     repositories.profiles.mark_deactivated(ask.team_id, mentor.user_id)
                 passed = ask_services.pass_ask(
-                    repositories.asks, repositories.profiles, ask.team_id, ask.id, mentor.user_id,
-                    deps.clock(), deps.ask_policy_for(repositories, ask.team_id), status=CandidateStatus.CLOSED,
+                    repositories.asks,
+                    repositories.profiles,
+                    ask.team_id,
+                    ask.id,
+                    mentor.user_id,
+                    deps.clock(),
+                    deps.ask_policy_for(repositories, ask.team_id),
+                    status=CandidateStatus.CLOSED,
                 )
             queue.extend(passed.notify)
             if passed.unanswered and tell_asker:
@@ -126,14 +132,21 @@ def start_ask(
     refresh_member(client, deps, team_id, user_id)
     with deps.store.transaction() as repositories:
         routed = ask_services.start_ask(
-            repositories.asks, repositories.profiles, team_id, user_id, question, deps.clock(),
+            repositories.asks,
+            repositories.profiles,
+            team_id,
+            user_id,
+            question,
+            deps.clock(),
             deps.ask_policy_for(repositories, team_id),
             skill=skill,
         )
     deliver_routed(client, deps, routed, reply)
 
 
-def deliver_accepted(client: WebClient, deps: Deps, accepted: ask_services.Accepted, followup_planned: bool = False) -> None:
+def deliver_accepted(
+    client: WebClient, deps: Deps, accepted: ask_services.Accepted, followup_planned: bool = False
+) -> None:
     """The first "I can help": introduce the pair in a group DM and update everyone's DM."""
     ask = accepted.ask
     group = client.conversations_open(users=f"{ask.asker_id},{accepted.mentor_id}")["channel"]["id"]
@@ -171,7 +184,11 @@ def expire_due_asks(deps: Deps) -> int:
                 if current is None or current.status is not AskStatus.OPEN or current.deadline_at > now:
                     continue  # another process or a click got there first
                 expired = ask_services.expire_ask(
-                    repositories.asks, repositories.profiles, current, now, deps.ask_policy_for(repositories, ask.team_id)
+                    repositories.asks,
+                    repositories.profiles,
+                    current,
+                    now,
+                    deps.ask_policy_for(repositories, ask.team_id),
                 )
             handled += 1
             client = deps.client_for(ask.team_id)

@@ -136,7 +136,7 @@ class CommandWorker:
                 jobs = self._jobs  # a job sent to a child that then dies is in `_in_flight`, so told
             try:
                 jobs.send(message)  # outside the lock: a busy child may keep the pipe full a while
-            except Exception as error:  # noqa: BLE001 - this thread must outlive one bad job
+            except Exception as error:
                 if not isinstance(error, OSError):  # an OSError: the child is dead, and being replaced
                     logger.error("A command could not be handed to the worker: %s", type(error).__name__)
                 self._undeliverable(message)
@@ -189,7 +189,7 @@ class CommandWorker:
         try:
             self._start_child()
             return True
-        except Exception as error:  # noqa: BLE001 - retried after a pause
+        except Exception as error:
             logger.error("The command worker could not be started: %s", type(error).__name__)
             self._young_deaths += 1
             return False
@@ -231,7 +231,7 @@ def serve_jobs(jobs, done, perform: Callable[[Any], None], settle_background: Ca
     def run(number: int, job: Any) -> None:
         try:
             perform(job)
-        except Exception as error:  # noqa: BLE001 - the last line of defence for a thread of our own
+        except Exception as error:
             logger.error("A command's work failed: %s", type(error).__name__)
         finally:
             report(("done", number))

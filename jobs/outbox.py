@@ -38,8 +38,17 @@ METADATA_EVENT = "mentor_delivery"
 HISTORY_LOOKBACK = 200  # messages of the DM searched for one a dead sender may have posted
 # Errors that no retry can fix: the member cannot get DMs, or the app lost its access.
 PERMANENT = {
-    "user_disabled", "account_inactive", "user_not_found", "cannot_dm_bot", "user_not_visible",
-    "not_authed", "invalid_auth", "token_revoked", "missing_scope", "channel_not_found", "is_archived",
+    "user_disabled",
+    "account_inactive",
+    "user_not_found",
+    "cannot_dm_bot",
+    "user_not_visible",
+    "not_authed",
+    "invalid_auth",
+    "token_revoked",
+    "missing_scope",
+    "channel_not_found",
+    "is_archived",
     "not_in_channel",  # a private program channel Mentor was not invited to
 }
 
@@ -51,7 +60,7 @@ def kick(deps: Deps, job=None) -> None:
     def run() -> None:
         try:
             (job or drain)(deps)
-        except Exception as error:  # noqa: BLE001 - a thread of our own: log it
+        except Exception as error:
             logger.error("Sending queued DMs failed: %s", type(error).__name__, exc_info=error)
 
     deps.background.submit(run)
@@ -185,7 +194,7 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
             if code in PERMANENT or claim.attempts >= MAX_ATTEMPTS:
                 repositories.outbox.fail(claim, code)
             else:
-                backoff = timedelta(minutes=2 ** claim.attempts)
+                backoff = timedelta(minutes=2**claim.attempts)
                 repositories.outbox.retry_later(claim, deps.clock() + backoff, code)
         return 0
     with deps.store.transaction() as repositories:
@@ -206,7 +215,9 @@ def _without_resends(client: WebClient) -> WebClient:
         token=client.token,
         base_url=client.base_url,
         timeout=client.timeout,
-        retry_handlers=[handler for handler in client.retry_handlers if isinstance(handler, RateLimitErrorRetryHandler)],
+        retry_handlers=[
+            handler for handler in client.retry_handlers if isinstance(handler, RateLimitErrorRetryHandler)
+        ],
     )
 
 

@@ -23,7 +23,13 @@ def run_round(deps: Deps, team_id: str, kind: RoundKind, held_on: date) -> Round
     if run.created:
         logger.info(
             "Round %s of %s on %s: %d groups, %d members, %d without a match, %d paused for not answering",
-            kind.value, team_id, held_on, run.groups, run.members, len(run.unmatched), len(run.paused),
+            kind.value,
+            team_id,
+            held_on,
+            run.groups,
+            run.members,
+            len(run.unmatched),
+            len(run.paused),
         )
     return run
 
@@ -52,7 +58,7 @@ def run_due_rounds(deps: Deps) -> int:
     for team_id in teams:
         try:
             started += _run_due_for(deps, team_id)
-        except Exception as error:  # noqa: BLE001 - one workspace's failure must not stop the others
+        except Exception as error:
             logger.error("Rounds of %s failed: %s", team_id, type(error).__name__, exc_info=error)
     outbox.drain(deps)
     return started
@@ -64,7 +70,11 @@ def _run_due_for(deps: Deps, team_id: str) -> int:
         repository = repositories.rounds
         schedule = repository.schedule(team_id)
         # Reverse mentoring switched off by the workspace's admins: no notices, no rounds.
-        kinds = [kind for kind in RoundKind if kind is RoundKind.COFFEE or repositories.program.settings(team_id).reverse_enabled]
+        kinds = [
+            kind
+            for kind in RoundKind
+            if kind is RoundKind.COFFEE or repositories.program.settings(team_id).reverse_enabled
+        ]
         for kind in kinds:
             notice_day = round_schedule.notice_due(kind, now, schedule)
             if notice_day is not None:

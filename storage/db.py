@@ -118,17 +118,15 @@ class Store:
     def transaction(self) -> Iterator[Repositories]:
         """Commit when the block ends, roll back on any error; a database that does
         not answer becomes TemporarilyUnavailable."""
-        with _available():
-            with self._sessions.begin() as session:
-                yield Repositories(session)
+        with _available(), self._sessions.begin() as session:
+            yield Repositories(session)
 
     @contextmanager
     def reading(self) -> Iterator[Repositories]:
         """A transaction that only reads (long ones, such as program figures): on SQLite it
         holds no write lock, so members' clicks are not kept waiting meanwhile. Rolled back."""
-        with _available():
-            with self._readers() as session:  # begins at the first query, rolls back on close
-                yield Repositories(session)
+        with _available(), self._readers() as session:  # begins at the first query, rolls back on close
+            yield Repositories(session)
 
     def is_healthy(self) -> bool:
         try:
@@ -137,4 +135,3 @@ class Store:
             return True
         except DBAPIError:
             return False
-

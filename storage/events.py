@@ -27,7 +27,9 @@ class EventRepository:
         taken_over = self.session.execute(
             update(event)
             .where(
-                event.team_id == team_id, event.event_id == event_id, event.done.is_(False),
+                event.team_id == team_id,
+                event.event_id == event_id,
+                event.done.is_(False),
                 event.started_at < now - stale_after,
             )
             .values(started_at=now)

@@ -46,8 +46,17 @@ def _to_followup(row: models.FollowUp) -> FollowUp:
 
 # The columns a step may change; everything else about a follow-up is fixed at creation.
 _STEP_COLUMNS = (
-    "status", "due_at", "cycle", "reminders", "snoozes", "note", "shared", "reported", "note_in_report",
-    "mentor_reply", "answered_at",
+    "status",
+    "due_at",
+    "cycle",
+    "reminders",
+    "snoozes",
+    "note",
+    "shared",
+    "reported",
+    "note_in_report",
+    "mentor_reply",
+    "answered_at",
 )
 
 
@@ -81,7 +90,9 @@ class FollowUpRepository:
         update_member(self.session, team_id, user_id, followups_enabled=enabled)
 
     # --- follow-ups -------------------------------------------------------------------
-    def create(self, team_id: str, ask_id: int, mentee_id: str, mentor_id: str, helped_at: datetime, due_at: datetime) -> FollowUp | None:
+    def create(
+        self, team_id: str, ask_id: int, mentee_id: str, mentor_id: str, helped_at: datetime, due_at: datetime
+    ) -> FollowUp | None:
         """A follow-up for an accepted ask; None if the ask already has one."""
         insert_ignoring_duplicates(
             self.session,
@@ -139,9 +150,12 @@ class FollowUpRepository:
             return False
         if step.deliveries:
             queue_deliveries(
-                self.session, before.team_id, f"{FOLLOWUP_SUBJECT}{before.id}",
+                self.session,
+                before.team_id,
+                f"{FOLLOWUP_SUBJECT}{before.id}",
                 [(delivery.recipient, delivery.purpose.value, delivery.key) for delivery in step.deliveries],
-                now, followup_id=before.id,
+                now,
+                followup_id=before.id,
             )
         if not after.status.open:
             # Prompts and reminders not yet sent are pointless now.

@@ -15,7 +15,9 @@ from storage.queries import insert_ignoring_duplicates
 
 def ensure_member(session: Session, team_id: str, user_id: str) -> None:
     """Create the member's row if there is none yet (their own action brought them here)."""
-    insert_ignoring_duplicates(session, models.Member, [{"team_id": team_id, "user_id": user_id, "capacity": DEFAULT_CAPACITY}])
+    insert_ignoring_duplicates(
+        session, models.Member, [{"team_id": team_id, "user_id": user_id, "capacity": DEFAULT_CAPACITY}]
+    )
 
 
 def update_member(session: Session, team_id: str, user_id: str, **values) -> None:
@@ -39,7 +41,12 @@ class ProfileRepository:
     def queue_welcome(self, team_id: str, user_id: str, now: datetime) -> bool:
         """Queue the welcome DM for someone new to the workspace: once ever, and nothing else
         (they are enrolled in nothing). False if it was queued before."""
-        return queue_deliveries(self.session, team_id, f"{WELCOME_SUBJECT}{user_id}", [(user_id, "welcome", "welcome")], now) == 1
+        return (
+            queue_deliveries(
+                self.session, team_id, f"{WELCOME_SUBJECT}{user_id}", [(user_id, "welcome", "welcome")], now
+            )
+            == 1
+        )
 
     def get(self, team_id: str, user_id: str) -> Profile | None:
         member = self.session.get(models.Member, (team_id, user_id))

@@ -13,15 +13,27 @@ from storage.queries import batches, insert_ignoring_duplicates
 
 
 def queue_deliveries(
-    session: Session, team_id: str, subject: str, wanted: list[tuple[str, str, str]], now: datetime,
+    session: Session,
+    team_id: str,
+    subject: str,
+    wanted: list[tuple[str, str, str]],
+    now: datetime,
     followup_id: int | None = None,
 ) -> int:
     """Queue in the outbox one DM per (recipient, purpose, key) about `subject`, in the caller's
     transaction; one already queued under the same key stays as it is. Returns how many are new."""
     rows = [
         {
-            "team_id": team_id, "subject": subject, "followup_id": followup_id, "recipient": recipient,
-            "purpose": purpose, "key": key, "status": "pending", "available_at": now, "attempts": 0, "created_at": now,
+            "team_id": team_id,
+            "subject": subject,
+            "followup_id": followup_id,
+            "recipient": recipient,
+            "purpose": purpose,
+            "key": key,
+            "status": "pending",
+            "available_at": now,
+            "attempts": 0,
+            "created_at": now,
         }
         for recipient, purpose, key in wanted
     ]
@@ -74,7 +86,9 @@ class OutboxRepository:
         (SQLite runs one transaction at a time; PostgreSQL locks the rows it picks.)"""
         delivery = models.Delivery
         ready = delivery.status.in_(["pending", "sending"]) & (delivery.available_at <= now)
-        query = select(delivery.id, delivery.status).where(ready).order_by(delivery.available_at, delivery.id).limit(limit)
+        query = (
+            select(delivery.id, delivery.status).where(ready).order_by(delivery.available_at, delivery.id).limit(limit)
+        )
         if self.session.get_bind().dialect.name == "postgresql":
             # Senders in other processes skip the rows this one holds instead of queueing
             # behind them (or claiming nothing and stopping early).

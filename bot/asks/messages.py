@@ -77,7 +77,10 @@ def needs_skill(ask: Ask, suggestions: tuple[Skill, ...]) -> dict:
     text = "Which skill is your question about? I couldn't tell, and it decides who I ask."
     body = [blocks.section(text)]
     # One block per suggestion: Slack wants each action id once per block.
-    body += [blocks.actions(blocks.button(skill.label, PICK_ASK_SKILL, value=f"{ask.id}:{skill.key}")) for skill in suggestions]
+    body += [
+        blocks.actions(blocks.button(skill.label, PICK_ASK_SKILL, value=f"{ask.id}:{skill.key}"))
+        for skill in suggestions
+    ]
     body.append(
         {
             "type": "input",
@@ -186,7 +189,9 @@ def candidate_taken(ask: Ask, mentor_id: str) -> dict:
 
 
 def candidate_passed(ask: Ask) -> dict:
-    return blocks.message(f"Thanks for letting me know. I've passed <@{ask.asker_id}>'s question about {_skill(ask.skill)} on.")
+    return blocks.message(
+        f"Thanks for letting me know. I've passed <@{ask.asker_id}>'s question about {_skill(ask.skill)} on."
+    )
 
 
 def candidate_closed(ask: Ask) -> dict:
@@ -270,7 +275,9 @@ def find_mentor_modal(skill: Skill, suggestions: tuple[RankedMentor, ...]) -> di
             ],
         }
     who = ", ".join(f"<@{mentor.user_id}>" for mentor in suggestions)
-    intro = f"These colleagues offer {_skill(skill)} and have room for a question: {who}. Ask, and they'll hear about it."
+    intro = (
+        f"These colleagues offer {_skill(skill)} and have room for a question: {who}. Ask, and they'll hear about it."
+    )
     return {
         "type": "modal",
         "callback_id": ASK_VIEW,

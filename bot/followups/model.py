@@ -15,7 +15,7 @@ and whatever crashes in between, each step happens once and each DM is sent once
 """
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from enum import Enum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -165,7 +165,7 @@ def member_zone(tz_name: str | None, utc_offset_seconds: int | None) -> tzinfo:
             pass
     if utc_offset_seconds is not None:
         return timezone(timedelta(seconds=utc_offset_seconds))
-    return timezone.utc
+    return UTC
 
 
 def _local(day: date, at: time, zone: tzinfo) -> datetime:
@@ -181,9 +181,9 @@ def next_working_time(after: datetime, zone: tzinfo) -> datetime:
         if day.weekday() < 5:
             start, end = _local(day, WORKDAY_START, zone), _local(day, WORKDAY_END, zone)
             if local < start:
-                return start.astimezone(timezone.utc)
+                return start.astimezone(UTC)
             if local < end:
-                return after.astimezone(timezone.utc)
+                return after.astimezone(UTC)
         day += timedelta(days=1)
         local = _local(day, time(0), zone)
     raise AssertionError("a week always has a weekday")
@@ -198,7 +198,7 @@ def working_time_after(moment: datetime, delay: timedelta, zone: tzinfo) -> date
 def first_due(helped_at: datetime, zone: tzinfo, policy: FollowUpPolicy) -> datetime:
     """When to ask first. A delay of zero means at once (for trying Mentor out)."""
     if not policy.delay:
-        return helped_at.astimezone(timezone.utc)
+        return helped_at.astimezone(UTC)
     return working_time_after(helped_at, policy.delay, zone)
 
 
@@ -257,9 +257,7 @@ def _own(followup: FollowUp, user_id: str) -> None:
         raise FollowUpRefused("not_yours", followup)
 
 
-def answer(
-    followup: FollowUp, user_id: str, choice: str, now: datetime, zone: tzinfo, policy: FollowUpPolicy
-) -> Step:
+def answer(followup: FollowUp, user_id: str, choice: str, now: datetime, zone: tzinfo, policy: FollowUpPolicy) -> Step:
     """The mentee clicked one of the five buttons."""
     _own(followup, user_id)
     if followup.status is FollowUpStatus.ANSWERED:
@@ -312,7 +310,7 @@ def add_note(followup: FollowUp, user_id: str, text: str | None, shared: bool | 
 
 
 def report_now(followup: FollowUp, user_id: str) -> Step:
-    """"Send without a note": the mentor hears the outcome now."""
+    """ "Send without a note": the mentor hears the outcome now."""
     _own(followup, user_id)
     if followup.status is not FollowUpStatus.ANSWERED:
         raise FollowUpRefused(followup.status.value, followup)

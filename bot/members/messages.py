@@ -1,7 +1,6 @@
 """What members see of their own profile: the profile modal, skills added or listed, the
 welcome DM, and the replies of `/mentor forget`."""
 
-
 from bot import blocks
 from bot.ids import FORGET_CANCEL, FORGET_ME, PROFILE_VIEW, SLASH_COMMAND, ProfileField
 from bot.members.model import (
@@ -44,9 +43,14 @@ def _count(number: int, one: str, many: str) -> str:
 
 def forgotten(what: Forgotten) -> dict:
     if not what.anything:
-        return blocks.message(f"Mentor holds nothing about you: there was nothing to forget. `{SLASH_COMMAND} help` if you change your mind.")
+        return blocks.message(
+            "Mentor holds nothing about you: there was nothing to forget. "
+            f"`{SLASH_COMMAND} help` if you change your mind."
+        )
     removed = [
-        ("your profile" + (" and " + _count(what.skills, "skill", "skills") if what.skills else "")) if what.profile else "",
+        ("your profile" + (" and " + _count(what.skills, "skill", "skills") if what.skills else ""))
+        if what.profile
+        else "",
         _count(what.asks, "question", "questions") if what.asks else "",
         _count(what.notes, "note or reply", "notes and replies") if what.notes else "",
         _count(what.followups, "follow-up", "follow-ups") + " stopped" if what.followups else "",
@@ -86,8 +90,7 @@ def skills_listed(kind: SkillKind, skills: tuple[Skill, ...]) -> dict:
     meaning, verb = _KIND_WORDS[kind]
     if not skills:
         return blocks.message(
-            f"You haven't listed any skills {meaning} yet. Add some with "
-            f"`{SLASH_COMMAND} {verb} SQL, public speaking`."
+            f"You haven't listed any skills {meaning} yet. Add some with `{SLASH_COMMAND} {verb} SQL, public speaking`."
         )
     return blocks.message(f"Skills {meaning}: {blocks.skill_list(skills)}.")
 
@@ -105,8 +108,13 @@ def welcome() -> dict:
         f"• `{SLASH_COMMAND} join coffee`: a coffee chat with a colleague every few weeks"
     )
     return blocks.message(
-        text, blocks.section(text), blocks.section(steps),
-        blocks.context(f"Or open my *Home* tab. `{SLASH_COMMAND} help` lists everything; this is the only DM you'll get unless you join in."),
+        text,
+        blocks.section(text),
+        blocks.section(steps),
+        blocks.context(
+            f"Or open my *Home* tab. `{SLASH_COMMAND} help` lists everything; "
+            "this is the only DM you'll get unless you join in."
+        ),
     )
 
 
@@ -192,7 +200,9 @@ def profile_modal(
             blocks.input_block(
                 ProfileField.WANTS,
                 "Skills I want to grow",
-                blocks.text_input(wants, SKILLS_INPUT_LIMIT, multiline=True, placeholder="Delegation, our release process"),
+                blocks.text_input(
+                    wants, SKILLS_INPUT_LIMIT, multiline=True, placeholder="Delegation, our release process"
+                ),
                 hint="Separate skills with commas.",
             ),
             blocks.input_block(
@@ -206,7 +216,9 @@ def profile_modal(
                 ),
             ),
             blocks.input_block(ProfileField.CAREER_STAGE, "Career stage", stage_select),
-            blocks.input_block(ProfileField.TEAM, "Team", blocks.text_input(profile.team if profile else "", MAX_TEAM_LENGTH)),
+            blocks.input_block(
+                ProfileField.TEAM, "Team", blocks.text_input(profile.team if profile else "", MAX_TEAM_LENGTH)
+            ),
             blocks.input_block(ProfileField.SPONSORING, "Sponsorship", sponsoring),
             blocks.input_block(
                 ProfileField.CAPACITY,

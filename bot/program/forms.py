@@ -1,6 +1,5 @@
 """Reading the settings modal's submitted state into ProgramSettings, as untrusted input."""
 
-
 from bot import blocks
 from bot.followups.model import MAX_FOLLOWUP_DAYS
 from bot.ids import SettingsField

@@ -22,8 +22,11 @@ def _select(options: list[dict], chosen: object) -> dict:
 
 def _number(value: int, low: int, high: int) -> dict:
     return {
-        "type": "number_input", "is_decimal_allowed": False,
-        "min_value": str(low), "max_value": str(high), "initial_value": str(value),
+        "type": "number_input",
+        "is_decimal_allowed": False,
+        "min_value": str(low),
+        "max_value": str(high),
+        "initial_value": str(value),
     }
 
 
@@ -50,42 +53,50 @@ def settings_modal(settings: ProgramSettings) -> dict:
         "blocks": [
             blocks.header("Coffee chats"),
             field(
-                SettingsField.CADENCE, "How often",
+                SettingsField.CADENCE,
+                "How often",
                 _select([_option(text, weeks) for weeks, text in CADENCES.items()], settings.coffee_every_weeks),
                 optional=False,
             ),
             field(
-                SettingsField.WEEKDAY, "On",
+                SettingsField.WEEKDAY,
+                "On",
                 _select([_option(day, number) for number, day in enumerate(WEEKDAYS)], settings.coffee_weekday),
                 optional=False,
             ),
             field(
-                SettingsField.HOUR, "At",
+                SettingsField.HOUR,
+                "At",
                 _select([_option(f"{hour:02d}:00", hour) for hour in range(24)], settings.round_hour),
                 hint="Reverse mentoring pairs people at the same hour, on the first weekday of each month.",
                 optional=False,
             ),
             field(
-                SettingsField.TIME_ZONE, "Workspace time zone",
+                SettingsField.TIME_ZONE,
+                "Workspace time zone",
                 blocks.text_input(settings.time_zone or "", 64, placeholder="Europe/Paris"),
                 hint="A time zone name such as Europe/Paris or America/New_York; empty means UTC.",
             ),
             field(SettingsField.REVERSE, "Reverse mentoring", reverse),
             blocks.header("Asks and follow-ups"),
             field(
-                SettingsField.ASK_TIMEOUT, "Hours an ask waits for a mentor",
+                SettingsField.ASK_TIMEOUT,
+                "Hours an ask waits for a mentor",
                 _number(settings.ask_timeout_hours, 1, MAX_ASK_TIMEOUT_HOURS),
                 hint="Then it goes to a few more people, and after as long again it closes.",
                 optional=False,
             ),
             field(
-                SettingsField.FOLLOWUP_DAYS, "Days before asking mentees how it went",
+                SettingsField.FOLLOWUP_DAYS,
+                "Days before asking mentees how it went",
                 _number(settings.followup_days, 0, MAX_FOLLOWUP_DAYS),
-                hint="Counted from the mentor's \"I can help\"; sent on a weekday, in working hours.",
+                hint='Counted from the mentor\'s "I can help"; sent on a weekday, in working hours.',
                 optional=False,
             ),
             field(
-                SettingsField.CHANNEL, "Program channel", channel,
+                SettingsField.CHANNEL,
+                "Program channel",
+                channel,
                 hint="Mentor posts each round's figures there (never names). Invite Mentor to a private channel first.",
             ),
         ],
@@ -153,8 +164,10 @@ def figure_rows(figures: ProgramFigures) -> list[tuple[str, str]]:
         ("asks_made", figures.asks_made),
         ("asks_matched", figures.asks_matched),
         ("asks_waiting", figures.asks_waiting),
-        ("median_hours_to_i_can_help",
-         "" if figures.median_to_help is None else f"{figures.median_to_help.total_seconds() / 3600:.2f}"),
+        (
+            "median_hours_to_i_can_help",
+            "" if figures.median_to_help is None else f"{figures.median_to_help.total_seconds() / 3600:.2f}",
+        ),
         ("followups_sent", figures.followups_sent),
         ("loops_closed", figures.loops_closed),
         *((f"outcome_{value}_counted", figures.outcomes.get(value, 0)) for value in OUTCOME_LABELS),
@@ -187,10 +200,13 @@ def figures_blocks(figures: ProgramFigures) -> list[dict]:
     reciprocity = figures.reciprocity
     active = figures.givers + figures.receivers - figures.both
     counted = sum(figures.outcomes.values())
-    gaps = "\n".join(
-        f"• *{escape_mrkdwn(truncate(gap.label, 64))}*: {gap.wants} want it, {gap.offers} offer it"
-        for gap in figures.gaps
-    ) or "No skill is wanted by more people than offer it."
+    gaps = (
+        "\n".join(
+            f"• *{escape_mrkdwn(truncate(gap.label, 64))}*: {gap.wants} want it, {gap.offers} offer it"
+            for gap in figures.gaps
+        )
+        or "No skill is wanted by more people than offer it."
+    )
     lines = [
         f"*Members* with a profile: {figures.members}",
         f"*Coffee chats* opted in: {coffee.opted_in} · rounds: {coffee.rounds} · people introduced: "
@@ -199,7 +215,7 @@ def figures_blocks(figures: ProgramFigures) -> list[dict]:
         f"*Reverse mentoring* opted in: {reverse.opted_in} · rounds: {reverse.rounds} · people paired: "
         f"{reverse.participants} · pairs: {reverse.groups}\nLearned: {_mix(reverse.answers, LEARNED_LABELS)}",
         f"*Asks* made: {figures.asks_made} · found a mentor: {share(figures.asks_matched, figures.asks_made)} · "
-        f"median wait for \"I can help\": {duration(figures.median_to_help)} · still waiting: {figures.asks_waiting}",
+        f'median wait for "I can help": {duration(figures.median_to_help)} · still waiting: {figures.asks_waiting}',
         f"*Closing the loop* follow-ups sent: {figures.followups_sent} · "
         f"loops closed: {share(figures.loops_closed, figures.followups_sent)}\n"
         f"Outcomes ({counted} counted with the mentee's consent): {_mix(figures.outcomes, OUTCOME_LABELS)}",

@@ -48,7 +48,9 @@ def parse_pause(text: str, today: date) -> date:
         try:
             until = date.fromisoformat(text)
         except ValueError:
-            raise InvalidInput("Pause for a while (`2w`, `10d`), until a date (`2026-12-24`), or leave it empty.") from None
+            raise InvalidInput(
+                "Pause for a while (`2w`, `10d`), until a date (`2026-12-24`), or leave it empty."
+            ) from None
     if until < today:
         raise InvalidInput("That date has passed: pick one from today on.")
     if until - today > MAX_PAUSE:
@@ -79,7 +81,9 @@ class Learned(str, Enum):
 
     @property
     def label(self) -> str:
-        return {"a_lot": "A lot", "something": "Something", "not_much": "Not much", "did_not_meet": "We didn't meet"}[self.value]
+        return {"a_lot": "A lot", "something": "Something", "not_much": "Not much", "did_not_meet": "We didn't meet"}[
+            self.value
+        ]
 
 
 @dataclass(frozen=True)

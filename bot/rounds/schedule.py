@@ -2,7 +2,7 @@
 and month-end questions, each in the workspace's time zone."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from bot.rounds.model import RoundKind
 
@@ -20,7 +20,7 @@ class Schedule:
 
 
 def _slot(day: date, schedule: Schedule) -> datetime:
-    return datetime.combine(day, time(schedule.hour), tzinfo=schedule.zone or timezone.utc)
+    return datetime.combine(day, time(schedule.hour), tzinfo=schedule.zone or UTC)
 
 
 def is_round_day(kind: RoundKind, day: date, schedule: Schedule) -> bool:
@@ -34,7 +34,7 @@ def is_round_day(kind: RoundKind, day: date, schedule: Schedule) -> bool:
 
 
 def local_day(moment: datetime, schedule: Schedule) -> date:
-    return moment.astimezone(schedule.zone or timezone.utc).date()
+    return moment.astimezone(schedule.zone or UTC).date()
 
 
 def notice_due(kind: RoundKind, now: datetime, schedule: Schedule) -> date | None:

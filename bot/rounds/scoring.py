@@ -236,11 +236,15 @@ def _people_points(index: MemberIndex) -> np.ndarray:
     zones = index.overlap_penalty.shape[0]
     zone = np.repeat(np.arange(zones), 2)  # each zone twice: without and with a team
     has_team = np.tile([False, True], zones)
-    points = index.overlap_penalty[zone[:, None], zone[None, :]] + DIFFERENT_TEAMS * (has_team[:, None] & has_team[None, :])
+    points = index.overlap_penalty[zone[:, None], zone[None, :]] + DIFFERENT_TEAMS * (
+        has_team[:, None] & has_team[None, :]
+    )
     return np.rint(points).astype(np.int16).ravel()
 
 
-def _terms(index: MemberIndex, teach: np.ndarray, taught: np.ndarray, i: np.ndarray, j: np.ndarray, reverse: bool) -> np.ndarray:
+def _terms(
+    index: MemberIndex, teach: np.ndarray, taught: np.ndarray, i: np.ndarray, j: np.ndarray, reverse: bool
+) -> np.ndarray:
     """int16 scores from what each side can teach the other and the members' facts; `i`
     and `j` broadcast against each other (a block of rows against everyone, or two lists
     of pairs). Same-team pairs lose the bonus for different teams here; history is applied
@@ -315,7 +319,12 @@ def _apply_pairs(score: np.ndarray, rows: np.ndarray, pairs: tuple[np.ndarray, n
 
 
 def scored_blocks(
-    index: MemberIndex, rows: np.ndarray, history: dict[frozenset[str], int], settings: MatchSettings, reverse: bool, then=None
+    index: MemberIndex,
+    rows: np.ndarray,
+    history: dict[frozenset[str], int],
+    settings: MatchSettings,
+    reverse: bool,
+    then=None,
 ):
     """Blocks (rows, scores) of `rows` (sorted) against everyone, with the hard rules and
     history applied, or `then` of them; blocks are scored on THREADS threads (NumPy's and
@@ -363,7 +372,9 @@ def _reasons(index: MemberIndex, ids: tuple[int, ...], history: dict[frozenset[s
     return tuple(said)
 
 
-def score_groups(index: MemberIndex, groups: list[tuple[int, ...]], history, settings: MatchSettings, reverse: bool) -> list[Group]:
+def score_groups(
+    index: MemberIndex, groups: list[tuple[int, ...]], history, settings: MatchSettings, reverse: bool
+) -> list[Group]:
     """The groups with their scores (every pair in a group, scored in one go) and reasons."""
     pairs = [(g, a, b) for g, ids in enumerate(groups) for x, a in enumerate(ids) for b in ids[x + 1 :]]
     scores = np.zeros(len(groups))

@@ -39,7 +39,13 @@ class RoundRepository(Protocol):
     def history(self, team_id: str, kind: RoundKind, rounds: int) -> dict[frozenset[str], int]: ...
     def proposals(self, team_id: str, user_ids: list[str]) -> dict[str, int]: ...
     def record(
-        self, team_id: str, kind: RoundKind, held_on: date, now: datetime, groups: list[PlannedGroup], unmatched: tuple[str, ...]
+        self,
+        team_id: str,
+        kind: RoundKind,
+        held_on: date,
+        now: datetime,
+        groups: list[PlannedGroup],
+        unmatched: tuple[str, ...],
     ) -> bool: ...
     def is_recorded(self, team_id: str, kind: RoundKind, held_on: date) -> bool: ...
     def quiet_members(self, team_id: str, before: date, count: int) -> list[str]: ...
@@ -71,7 +77,9 @@ def _first_question(members: tuple[str, ...], held_on: date) -> str:
     return FIRST_QUESTIONS[digest[0] % len(FIRST_QUESTIONS)]
 
 
-def plan_groups(result: scoring.Matching, labels: dict[str, str], proposals: dict[str, int], held_on: date) -> list[PlannedGroup]:
+def plan_groups(
+    result: scoring.Matching, labels: dict[str, str], proposals: dict[str, int], held_on: date
+) -> list[PlannedGroup]:
     """The engine's groups as the introductions will show them. The one asked to propose a
     time is whoever has been asked least so far (then by id): everyone's turn comes."""
     planned = []
@@ -120,4 +128,6 @@ def run_round(
     planned = plan_groups(result, rounds.labels(team_id), proposals, held_on)
     if not rounds.record(team_id, kind, held_on, now, planned, result.unmatched):
         raise RoundAlreadyRecorded()  # another process got there first: roll this one back
-    return RoundRun(kind, held_on, True, len(planned), sum(len(g.members) for g in planned), result.unmatched, tuple(quiet))
+    return RoundRun(
+        kind, held_on, True, len(planned), sum(len(g.members) for g in planned), result.unmatched, tuple(quiet)
+    )

@@ -2,7 +2,6 @@
 rustworkx) up to `exact_limit` members, through the doubled bipartite graph above it, then
 leftovers and the odd member's trio. See bot/rounds/scoring.py for what a pair is worth."""
 
-
 import numpy as np
 import rustworkx
 from scipy import sparse
@@ -33,6 +32,7 @@ def candidate_graph(
     n = len(index.members)
     k = min(settings.candidates_per_member, n - 1)
     lefts, rights, weights = [], [], []
+
     def best_of(scored: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         block, score = scored
         # Ranked in int8 (faster to partition; every allowed score fits, forbidden ones sink).
@@ -103,7 +103,9 @@ def _cycle_matching(weights: list[float]) -> list[int]:
     return [e + 1 for e in rest]
 
 
-def doubled_matching(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> tuple[list[tuple[int, int]], float]:
+def doubled_matching(
+    n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray
+) -> tuple[list[tuple[int, int]], float]:
     """A near-optimal matching from the doubled graph's maximum-weight bipartite matching,
     and the upper bound it certifies (half that matching's weight)."""
     top = float(weight.max()) + 1.0 if len(weight) else 1.0
@@ -119,7 +121,7 @@ def doubled_matching(n: int, left: np.ndarray, right: np.ndarray, weight: np.nda
     bound = float((top - np.asarray(graph[everyone[taken], successor[taken]]).ravel()).sum()) / 2
     # Most cycles are two members choosing each other: a pair, found without a loop.
     mutual = taken & (successor[successor] == everyone) & (everyone < successor)
-    pairs = list(zip(everyone[mutual].tolist(), successor[mutual].tolist()))
+    pairs = list(zip(everyone[mutual].tolist(), successor[mutual].tolist(), strict=False))
     seen = ~taken | mutual | mutual[successor]
     edge_weight = None
     for start in np.flatnonzero(~seen).tolist():
@@ -131,7 +133,7 @@ def doubled_matching(n: int, left: np.ndarray, right: np.ndarray, weight: np.nda
             cycle.append(node)
             node = int(successor[node])
         if edge_weight is None:  # only for the longer cycles, which are few
-            edge_weight = dict(zip(zip(left.tolist(), right.tolist()), weight.tolist()))
+            edge_weight = dict(zip(zip(left.tolist(), right.tolist(), strict=False), weight.tolist(), strict=False))
         edges = [edge_weight[tuple(sorted((cycle[i], cycle[(i + 1) % len(cycle)])))] for i in range(len(cycle))]
         for e in _cycle_matching(edges):
             a, b = cycle[e], cycle[(e + 1) % len(cycle)]
@@ -148,7 +150,9 @@ def _cooldown_edges(index: MemberIndex, history, settings: MatchSettings) -> tup
     return left[allowed], right[allowed], weight[allowed]
 
 
-def _fill_leftovers(index: MemberIndex, pairs: list[tuple[int, int]], history, settings: MatchSettings) -> list[tuple[int, ...]]:
+def _fill_leftovers(
+    index: MemberIndex, pairs: list[tuple[int, int]], history, settings: MatchSettings
+) -> list[tuple[int, ...]]:
     """Match whoever the candidate graph left out, on full scores (a pair within the cooldown
     allowed, at a cost); a last odd member joins the pair they add most to."""
     n = len(index.members)
@@ -181,6 +185,7 @@ def _fill_leftovers(index: MemberIndex, pairs: list[tuple[int, int]], history, s
 def _improve_trio(index: MemberIndex, history, settings: MatchSettings, groups: list, trio: int) -> None:
     """A trio holding a pair that met within the cooldown: move one of its three to another
     pair if that leaves no such pair (the best such move)."""
+
     def recent(a: int, b: int) -> bool:
         ago = history.get(frozenset((index.members[a].user_id, index.members[b].user_id)))
         return ago is not None and ago < settings.cooldown_rounds
@@ -214,7 +219,9 @@ def _with_everyone(index: MemberIndex, history, settings: MatchSettings, member:
     return pair_scores(index, repeated, everyone) + history_terms(index, history, settings, repeated, everyone)
 
 
-def _swap_into_trio(index: MemberIndex, history, settings: MatchSettings, groups: list, single: int, scores: np.ndarray) -> bool:
+def _swap_into_trio(
+    index: MemberIndex, history, settings: MatchSettings, groups: list, single: int, scores: np.ndarray
+) -> bool:
     """A member who may join no pair as a third (their never-list, say): pair them with
     someone they may meet, whose partner then joins another pair. True if it worked."""
     pairs = [g for g, group in enumerate(groups) if len(group) == 2]
@@ -250,7 +257,9 @@ def pair_members(
         # Pairs within the cooldown join the graph at a cost that only someone's having no
         # group at all outweighs: the matching's cardinality comes first.
         cl, cr, cw = _cooldown_edges(index, history, settings)
-        pairs = exact_matching(len(members), np.concatenate([left, cl]), np.concatenate([right, cr]), np.concatenate([weight, cw]))
+        pairs = exact_matching(
+            len(members), np.concatenate([left, cl]), np.concatenate([right, cr]), np.concatenate([weight, cw])
+        )
     else:
         pairs, bound = doubled_matching(len(members), left, right, weight)
     filled = _fill_leftovers(index, pairs, history, settings)

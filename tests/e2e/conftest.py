@@ -86,8 +86,10 @@ def history(mentor):
     answer_followup(mentor, note=NOTE)
     mentor.slack.submit_view(
         ids.PROFILE_VIEW,
-        {"objectives": {"objectives": {"type": "plain_text_input", "value": "Become a calmer reviewer"}},
-         "never_pair": {"never_pair": {"type": "multi_users_select", "selected_users": ["UCAL"]}}},
+        {
+            "objectives": {"objectives": {"type": "plain_text_input", "value": "Become a calmer reviewer"}},
+            "never_pair": {"never_pair": {"type": "multi_users_select", "selected_users": ["UCAL"]}},
+        },
         user_id="UASK",
     )
     for user_id in ("UASK", "UBEN"):

@@ -4,7 +4,7 @@ and a CSV export in the admin's DM; and members who are not admins see none of i
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import update
@@ -113,9 +113,10 @@ def test_the_export_has_figures_and_anonymous_relationships_without_any_text(pro
     table = dict(csv.reader(io.StringIO(figures.content.decode())))
     assert (table["asks_made"], table["loops_closed"], table["outcome_helped_counted"]) == ("1", "1", "1")
     rows = list(csv.DictReader(io.StringIO(relationships.content.decode())))
-    assert [(row["kind"], row["skills"], row["giver"], row["receiver"], row["status"], row["counted_outcome"]) for row in rows] == [
-        ("ask", "SQL", "P0001", "P0002", "answered", "helped")
-    ]
+    assert [
+        (row["kind"], row["skills"], row["giver"], row["receiver"], row["status"], row["counted_outcome"])
+        for row in rows
+    ] == [("ask", "SQL", "P0001", "P0002", "answered", "helped")]
     everything = figures.content + relationships.content
     for private in (QUESTION_WORDS, "40 ms", "UASK", "UANA"):
         assert private.encode() not in everything
@@ -124,7 +125,7 @@ def test_the_export_has_figures_and_anonymous_relationships_without_any_text(pro
 def test_settings_open_with_the_defaults_and_the_next_scheduled_run_follows_them(fake_slack, sqlite_url):
     fake_slack.users[ADMIN] = {**default_user(ADMIN, DEFAULT_TEAM), "is_admin": True}
     # Wednesday 25 November 2026, 13:55 UTC: 14:55 in Paris.
-    clock = FakeClock(datetime(2026, 11, 25, 13, 55, tzinfo=timezone.utc))
+    clock = FakeClock(datetime(2026, 11, 25, 13, 55, tzinfo=UTC))
     mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url), clock=clock)
     try:
         for user_id in ("UANA", "UBEN"):
@@ -136,8 +137,10 @@ def test_settings_open_with_the_defaults_and_the_next_scheduled_run_follows_them
         assert "Every 2 weeks" in str(modal.args["view"]["blocks"])
 
         weekly_wednesday_3pm_paris = settings_form(
-            CADENCE={"selected_option": {"value": "1"}}, WEEKDAY={"selected_option": {"value": "2"}},
-            HOUR={"selected_option": {"value": "15"}}, TIME_ZONE={"value": "Europe/Paris"},
+            CADENCE={"selected_option": {"value": "1"}},
+            WEEKDAY={"selected_option": {"value": "2"}},
+            HOUR={"selected_option": {"value": "15"}},
+            TIME_ZONE={"value": "Europe/Paris"},
         )
         reply = mentor.slack.submit_view(ids.SETTINGS_VIEW, weekly_wednesday_3pm_paris, ADMIN)
         assert reply.status == 200 and reply.body == ""
@@ -155,7 +158,7 @@ def test_settings_open_with_the_defaults_and_the_next_scheduled_run_follows_them
 @pytest.mark.parametrize("reverse_on, rounds", [(True, 1), (False, 0)])
 def test_reverse_mentoring_switched_off_pairs_nobody(fake_slack, sqlite_url, reverse_on, rounds):
     fake_slack.users[ADMIN] = {**default_user(ADMIN, DEFAULT_TEAM), "is_admin": True}
-    clock = FakeClock(datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc))  # the first weekday of December
+    clock = FakeClock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))  # the first weekday of December
     mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url), clock=clock)
     try:
         switch = {"selected_options": [{"value": "on"}] if reverse_on else []}
@@ -213,7 +216,9 @@ def test_admins_see_the_program_on_their_home_tab_and_members_do_not(program):
     program.slack.app_home_opened(MEMBER)
     program.settle()
 
-    homes = {call.args["user_id"]: str(call.args["view"]["blocks"]) for call in program.fake_slack.calls("views.publish")}
+    homes = {
+        call.args["user_id"]: str(call.args["view"]["blocks"]) for call in program.fake_slack.calls("views.publish")
+    }
     assert "Mentoring program (admins)" in homes[ADMIN] and "*Asks* made: 1" in homes[ADMIN]
     assert "Mentoring program" not in homes[MEMBER]
 

@@ -54,7 +54,11 @@ def test_after_forgetting_no_row_names_the_member_or_holds_what_they_wrote(histo
     with history.store.transaction() as repositories:
         after = repositories.program.figures(DEFAULT_TEAM, Period(history.clock()))
         assert repositories.profiles.get(DEFAULT_TEAM, "UASK") is None
-    assert (after.asks_made, after.asks_matched, after.loops_closed) == (before.asks_made, before.asks_matched, before.loops_closed)
+    assert (after.asks_made, after.asks_matched, after.loops_closed) == (
+        before.asks_made,
+        before.asks_matched,
+        before.loops_closed,
+    )
     assert (after.coffee.participants, after.coffee.groups) == (before.coffee.participants, before.coffee.groups)
 
 

@@ -1,13 +1,13 @@
 """AskRepository against real SQLite and PostgreSQL: what ranking is told, and races settled by the database."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bot.asks import services as ask_services
 from bot.asks.model import AskPolicy, AskStatus, CandidateStatus
 from bot.members.model import SkillKind, normalize_skill
 
 TEAM = "T1"
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 POLICY = AskPolicy()
 SQL = normalize_skill("SQL")
 

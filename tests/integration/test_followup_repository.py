@@ -91,7 +91,9 @@ def test_only_the_claims_of_ended_processes_are_taken_over(repositories):
         offer(repositories, "UANA")
         ask = start(repositories, asker=asker).ask
         accepted = ask_services.accept_ask(repositories.asks, TEAM, ask.id, "UANA", NOW)
-        followup_services.schedule_after_accept(repositories.followups, accepted.ask, NOW, FollowUpPolicy(delay=timedelta(0)))
+        followup_services.schedule_after_accept(
+            repositories.followups, accepted.ask, NOW, FollowUpPolicy(delay=timedelta(0))
+        )
     for team_id, followup_id in repositories.followups.due(NOW, 10):
         followup_services.advance_due(repositories.followups, team_id, followup_id, NOW, FollowUpPolicy())
     [alive] = repositories.outbox.claim(NOW, NOW + LEASE, 1, claimer=f"{host}:{os.getpid()}")

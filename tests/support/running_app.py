@@ -2,7 +2,7 @@
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from waitress.server import create_server
 
@@ -20,7 +20,7 @@ SIGNING_SECRET = "test-signing-secret"
 class FakeClock:
     """A clock the test moves: it starts at a fixed Monday morning and stands still."""
 
-    def __init__(self, now: datetime = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)):
+    def __init__(self, now: datetime = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)):
         self.now = now
 
     def __call__(self) -> datetime:
@@ -53,10 +53,16 @@ class RunningApp:
         self.worker = mentor_app.command_worker_for(self.config).start() if command_worker else None
         # No pacing in the tests' own process: tests/unit/test_pacing.py and bench/delivery.py cover it.
         self.bolt, self.deps = mentor_app.create_app(
-            self.config, self.store, mentor_app.make_client(self.config), clock=self.clock, pacer=Pacer(rates={}),
+            self.config,
+            self.store,
+            mentor_app.make_client(self.config),
+            clock=self.clock,
+            pacer=Pacer(rates={}),
             command_worker=self.worker,
         )
-        self._server = create_server(make_wsgi_app(self.bolt, self.store), host="127.0.0.1", port=0, threads=http_threads)
+        self._server = create_server(
+            make_wsgi_app(self.bolt, self.store), host="127.0.0.1", port=0, threads=http_threads
+        )
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
         self.url = f"http://127.0.0.1:{self._server.effective_port}"

@@ -56,7 +56,9 @@ def profiles(draw):
 
 
 @settings(max_examples=200)
-@given(profiles(), st.frozensets(st.sampled_from(["coffee", "reverse"])), st.frozensets(st.sampled_from(list(SITUATIONS))))
+@given(
+    profiles(), st.frozensets(st.sampled_from(["coffee", "reverse"])), st.frozensets(st.sampled_from(list(SITUATIONS)))
+)
 def test_home_and_profile_modal_are_valid_for_any_profile(profile, rounds, situations):
     view = home.home(profile)
     valid_view(view)

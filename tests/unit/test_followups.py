@@ -1,7 +1,7 @@
 """Closing the loop: the follow-up state machine, step by step, as the mentee and mentor see it."""
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,7 +30,7 @@ from bot.followups.model import (
 from bot.followups.model import FollowUpStatus as S
 from bot.members.model import Skill
 
-UTC = timezone.utc
+UTC = UTC
 POLICY = FollowUpPolicy()
 MENTEE, MENTOR, STRANGER = "UMENTEE", "UMENTOR", "USTRANGER"
 HELPED_AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday
@@ -41,8 +41,15 @@ REPORT_TO_MENTOR = Delivery(MENTOR, Purpose.REPORT, "report")
 def followup(**overrides) -> FollowUp:
     """A follow-up due now and not yet sent; tests change only what they are about."""
     base = FollowUp(
-        id=1, team_id="T1", ask_id=7, mentee_id=MENTEE, mentor_id=MENTOR, skill=Skill("sql", "SQL"),
-        status=S.SCHEDULED, due_at=NOW, helped_at=HELPED_AT
+        id=1,
+        team_id="T1",
+        ask_id=7,
+        mentee_id=MENTEE,
+        mentor_id=MENTOR,
+        skill=Skill("sql", "SQL"),
+        status=S.SCHEDULED,
+        due_at=NOW,
+        helped_at=HELPED_AT,
     )
     return replace(base, **overrides)
 

@@ -185,7 +185,9 @@ def test_a_large_rounds_bound_covers_every_pairing_of_its_candidate_graph(worksp
     result = pair_members(members, settings=LARGE)
     index = scoring.index_members(sorted(members, key=lambda m: m.user_id))
     left, right, weight = solving.candidate_graph(index, {}, LARGE)
-    best = sum(weight[(left == a) & (right == b)][0] for a, b in solving.exact_matching(len(members), left, right, weight))
+    best = sum(
+        weight[(left == a) & (right == b)][0] for a, b in solving.exact_matching(len(members), left, right, weight)
+    )
 
     assert best <= result.bound + 1e-6
     assert result.total >= 2 / 3 * result.bound
