@@ -128,6 +128,16 @@ def round_started(kind: RoundKind) -> dict:
     return blocks.message(f"This round of {kind.label} has started already; you can skip the next one.")
 
 
+def _answer_buttons(answers: type[CheckinOutcome] | type[Learned], action_ids: dict[str, str], group_id: int) -> dict:
+    """One button per answer, each carrying the group's id."""
+    return blocks.actions(
+        *(
+            blocks.button(answers(value).label, action_id, value=str(group_id))
+            for value, action_id in action_ids.items()
+        )
+    )
+
+
 def checkin(
     group_id: int, members: tuple[str, ...], outcome: str | None = None, answered_by: str | None = None
 ) -> dict:
@@ -139,12 +149,7 @@ def checkin(
     return blocks.message(
         text,
         blocks.section(text),
-        blocks.actions(
-            *(
-                blocks.button(CheckinOutcome(value).label, action_id, value=str(group_id))
-                for value, action_id in CHECKIN_CHOICES.items()
-            )
-        ),
+        _answer_buttons(CheckinOutcome, CHECKIN_CHOICES, group_id),
     )
 
 
@@ -202,11 +207,6 @@ def what_did_you_learn(group_id: int, user_id: str, members: tuple[str, ...], le
     return blocks.message(
         text,
         blocks.section(text),
-        blocks.actions(
-            *(
-                blocks.button(Learned(value).label, action_id, value=str(group_id))
-                for value, action_id in LEARNED_CHOICES.items()
-            )
-        ),
+        _answer_buttons(Learned, LEARNED_CHOICES, group_id),
         blocks.context("Only totals reach the program's admins, never who said what."),
     )
