@@ -25,12 +25,11 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from bot.rounds import scoring, solving
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
+from bot.rounds import scoring, solving
 from bot.rounds.scoring import MatchSettings, Member
 
 SKILLS = 200
