@@ -21,14 +21,13 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.rounds import services as round_services
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import app as mentor_app
 from bot.members.model import SkillKind, normalize_skill
+from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
-from handlers import outbox
+from jobs import outbox
 from jobs.pacing import RATES_PER_MINUTE, Pacer
 from storage.db import Store, make_engine
 from storage.migrations import upgrade

@@ -53,6 +53,7 @@ from sqlalchemy import Engine, event, insert, select, text
 
 from bench.ack_latency import bare_bolt_app, fresh_database
 from bot.asks.model import AskStatus
+from bot.deliveries import DeliveryKind
 from bot.followups.model import FollowUpStatus, Outcome
 from bot.members.model import CareerStage
 from bot.program.export import relationships_csv
@@ -61,7 +62,7 @@ from bot.program.model import Period, ProgramFigures, RoundFigures, SkillDemand,
 from bot.rounds.model import CheckinOutcome, Learned, RoundKind
 from storage import models
 from storage.db import Store
-from storage.rounds import GROUP_SUBJECT
+from storage.outbox import About
 from tests.support.fake_slack import DEFAULT_TOKEN, FakeSlack
 from tests.support.running_app import SIGNING_SECRET, FakeClock, RunningApp, app_environ
 from tests.support.slack_requests import SlackSender
@@ -329,9 +330,10 @@ def load_rounds(connection, rng: random.Random, people: dict[str, list]) -> None
             deliveries.append(
                 {
                     "team_id": TEAM,
-                    "subject": f"{GROUP_SUBJECT}{group_id}",
+                    "subject": About.round_group(group_id).subject,
+                    "group_id": group_id,
                     "recipient": ",".join(group),
-                    "purpose": "intro",
+                    "kind": DeliveryKind.ROUND_INTRODUCTION.value,
                     "key": "intro",
                     "status": status,
                     "available_at": moment,
@@ -495,7 +497,7 @@ def naive_figures(session, team_id: str, period: Period) -> ProgramFigures:
         select(models.Delivery.id).where(
             models.Delivery.status.in_(("pending", "sending")),
             models.Delivery.team_id == team_id,
-            models.Delivery.purpose == "intro",
+            models.Delivery.kind == DeliveryKind.ROUND_INTRODUCTION.value,
         )
     ).all()
     return ProgramFigures(

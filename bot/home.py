@@ -1,5 +1,7 @@
 """The App Home tab: each feature's section, in one view."""
 
+from collections.abc import Sequence
+
 from bot import blocks
 from bot.asks import messages as ask_messages
 from bot.asks.model import Ask
@@ -64,7 +66,10 @@ def _open_asks_blocks(open_asks: list[Ask]) -> list[dict]:
 
 
 def home(
-    profile: Profile | None, open_asks: list[Ask] = (), network: Network | None = None, loop: list[dict] = ()
+    profile: Profile | None,
+    open_asks: Sequence[Ask] = (),
+    network: Network | None = None,
+    loop: Sequence[dict] = (),
 ) -> dict:
     """The App Home tab: the member's profile (or a welcome), their open asks, their mentor
     network, then `loop`: their rounds, the follow-ups waiting for them, the advice they gave."""

@@ -1,12 +1,18 @@
 """Carrying asks through Slack: the DMs to candidates, the group DM, the updates, the expiry job.
 
 Listeners (commands, actions, views) and the scheduler share these; each runs one
-use case from bot.asking in a transaction, then sends what it returned.
+use case from bot.asks.services in a transaction, then sends what it returned.
+
+Ask DMs still go straight to Slack from here, where every other message goes through the
+outbox (jobs/outbox.py). The outbox has their kinds already (DeliveryKind.ASK_REQUEST,
+ASK_INTRODUCTION, ASK_UNANSWERED) and renders each from the ask; moving them over is queueing
+a delivery of that kind, About.ask(ask.id), where notify_candidates, deliver_accepted and the
+calls of reply_by_dm post the candidate_request, introduction and unanswered messages.
 """
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -17,12 +23,11 @@ from bot.asks.model import Ask, AskStatus, CandidateStatus, Notification
 from bot.asks.ranking import RankedMentor
 from bot.members.model import Skill
 from handlers.deps import Deps
+from jobs.slack_errors import UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
 TIMEZONE_FRESH_FOR = timedelta(days=7)
-# Errors of conversations.open / chat.postMessage that mean the member cannot get DMs.
-GONE = {"user_disabled", "account_inactive", "user_not_found", "cannot_dm_bot", "user_not_visible"}
 
 Reply = Callable[[dict], None]
 
@@ -83,7 +88,7 @@ def notify_candidates(
             code = error.response.get("error")
             logger.warning("Could not DM a candidate about ask %s: %s", ask.id, code)
             with deps.store.transaction() as repositories:
-                if code in GONE:
+                if code in UNREACHABLE:
                     repositories.profiles.mark_deactivated(ask.team_id, mentor.user_id)
                 passed = ask_services.pass_ask(
                     repositories.asks,
@@ -103,7 +108,7 @@ def notify_candidates(
             repositories.asks.record_notification(ask.id, mentor.user_id, channel, ts)
             current = repositories.asks.get(ask.team_id, ask.id)
         reached += 1
-        if current.status is not AskStatus.OPEN:
+        if current is not None and current.status is not AskStatus.OPEN:
             # Taken, cancelled or closed while this DM was on its way: close it at once.
             closed = ask_messages.candidate_taken(current, current.mentor_id) if current.mentor_id else None
             update_notifications(
@@ -118,7 +123,8 @@ def deliver_routed(client: WebClient, deps: Deps, routed: ask_services.AskRouted
         reached = notify_candidates(client, deps, routed.ask, routed.notify, tell_asker=False)
         if reached == 0:
             with deps.store.transaction() as repositories:
-                routed = ask_services.AskRouted(ask=repositories.asks.get(routed.ask.team_id, routed.ask.id))
+                current = repositories.asks.get(routed.ask.team_id, routed.ask.id)
+            routed = ask_services.AskRouted(ask=current or routed.ask)
         else:
             routed = ask_services.AskRouted(routed.ask, routed.notify[:reached], (), routed.give_first_reminder)
     reply(ask_messages.routed(routed))
@@ -181,7 +187,7 @@ def expire_due_asks(deps: Deps) -> int:
         for ask in due:
             with deps.store.transaction() as repositories:
                 current = repositories.asks.get(ask.team_id, ask.id)
-                if current is None or current.status is not AskStatus.OPEN or current.deadline_at > now:
+                if current is None or current.status is not AskStatus.OPEN or not _is_due(current, now):
                     continue  # another process or a click got there first
                 expired = ask_services.expire_ask(
                     repositories.asks,
@@ -200,3 +206,7 @@ def expire_due_asks(deps: Deps) -> int:
             if expired.unanswered:
                 deliver_closed(client, expired.ask, expired.closed)
                 reply_by_dm(client, expired.ask.asker_id)(ask_messages.unanswered(expired.ask))
+
+
+def _is_due(ask: Ask, now: datetime) -> bool:
+    return ask.deadline_at is not None and ask.deadline_at <= now

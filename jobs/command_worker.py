@@ -104,7 +104,8 @@ class CommandWorker:
             listener.join()
 
     @property
-    def pid(self) -> int:
+    def pid(self) -> int | None:
+        """The running child's process id (None only before it first starts)."""
         return self._process.pid
 
     def _start_child(self) -> None:

@@ -1,32 +1,37 @@
-"""The outbox sender: every direct message a state change queued (storage.followups and
-storage.rounds write them in the same transaction as the change) is sent from here, once.
+"""The outbox sender: every direct message (and program-channel post) a state change queued,
+in the same transaction as the change, is sent from here, once. Ask DMs are the exception
+for now: jobs/asks.py posts them itself.
 
-A sender claims one delivery at a time with a lease, renders it as things stand now,
-posts it with the delivery's id in the message's metadata, and records its ts. Whenever
-a delivery is tried a second time (its sender died, or Slack's answer left it unclear
-whether the message went out), the sender first looks for that metadata in the
-conversation and posts only if it is not there.
+A sender claims one delivery at a time with a lease, renders it as things stand now (its
+kind picks the renderer, in RENDERERS), posts it with the delivery's id in the message's
+metadata, and records its ts. Whenever a delivery is tried a second time (its sender died,
+or Slack's answer left it unclear whether the message went out), the sender first looks
+for that metadata in the conversation and posts only if it is not there.
 """
 
 import logging
 import os
 import socket
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.asks import messages as ask_messages
+from bot.asks.model import Ask, AskStatus
+from bot.deliveries import DeliveryKind
 from bot.followups import messages as followup_messages
-from bot.followups.model import FollowUpPolicy, Purpose, still_wanted
+from bot.followups.model import FollowUp, FollowUpPolicy, Purpose, still_wanted
 from bot.members import messages as member_messages
 from bot.members.model import is_forgotten
 from bot.rounds import messages as round_messages
 from bot.rounds.model import RoundKind
 from handlers.deps import Deps
-from storage.members import WELCOME_SUBJECT
+from jobs.slack_errors import PERMANENT
 from storage.outbox import Claimed
-from storage.rounds import ANNOUNCE_SUBJECT, GROUP_SUBJECT, NOTICE_SUBJECT, UNMATCHED_SUBJECT
 
 logger = logging.getLogger(__name__)
 
@@ -36,24 +41,9 @@ LEASE = timedelta(minutes=10)  # longer than one delivery's calls, rate-limit wa
 MAX_ATTEMPTS = 5
 METADATA_EVENT = "mentor_delivery"
 HISTORY_LOOKBACK = 200  # messages of the DM searched for one a dead sender may have posted
-# Errors that no retry can fix: the member cannot get DMs, or the app lost its access.
-PERMANENT = {
-    "user_disabled",
-    "account_inactive",
-    "user_not_found",
-    "cannot_dm_bot",
-    "user_not_visible",
-    "not_authed",
-    "invalid_auth",
-    "token_revoked",
-    "missing_scope",
-    "channel_not_found",
-    "is_archived",
-    "not_in_channel",  # a private program channel Mentor was not invited to
-}
 
 
-def kick(deps: Deps, job=None) -> None:
+def kick(deps: Deps, job: Callable[[Deps], object] | None = None) -> None:
     """Send what is queued now (or run `job`, such as a due-follow-ups run), off the
     listener's thread; a failure is logged and the scheduler's next run retries."""
 
@@ -79,60 +69,151 @@ def drain(deps: Deps) -> int:
         posted += _deliver(deps, claimed[0])
 
 
-def _render_round(deps: Deps, claim: Claimed) -> tuple[dict, str] | None:
-    """A round's DM: a group's introduction or check-in, a member's notice, pause or no match."""
-    with deps.store.transaction() as repositories:
-        rounds = repositories.rounds
-        if claim.subject.startswith(GROUP_SUBJECT):
-            group_id = int(claim.subject.removeprefix(GROUP_SUBJECT))
-            if claim.purpose in ("checkin", "learned"):
-                answer = rounds.checkin_answer(claim.team_id, group_id)
-                members = tuple(user_id for user_id in answer[0] if not is_forgotten(user_id)) if answer else ()
-                if len(members) < 2:
-                    return None  # someone asked Mentor to forget them: nobody left to ask about
-                if claim.purpose == "learned":
-                    return round_messages.what_did_you_learn(group_id, claim.recipient, members), claim.recipient
-                return round_messages.checkin(group_id, members, *answer[1:]), ",".join(members)
-            intro = rounds.introduction(claim.team_id, group_id)  # without anyone who left meanwhile
-            return (round_messages.introduction(intro), ",".join(intro.group.members)) if intro is not None else None
-        if claim.subject.startswith(ANNOUNCE_SUBJECT):
-            figures = rounds.announcement(claim.team_id, int(claim.subject.removeprefix(ANNOUNCE_SUBJECT)))
-            return (round_messages.announcement(*figures), claim.recipient) if figures else None
-        if claim.subject.startswith(UNMATCHED_SUBJECT):
-            kind = RoundKind(claim.subject.removeprefix(UNMATCHED_SUBJECT).partition(":")[0])
-            return round_messages.unmatched(kind), claim.recipient
-        if claim.subject.startswith(NOTICE_SUBJECT):
-            kind_text, _, day = claim.subject.removeprefix(NOTICE_SUBJECT).partition(":")
-            kind, held_on = RoundKind(kind_text), date.fromisoformat(day)
-            if rounds.is_recorded(claim.team_id, kind, held_on):
-                return None  # too late to tell them it is coming
-            return round_messages.notice(kind, held_on), claim.recipient
-    return round_messages.quiet_paused(), claim.recipient  # QUIET_SUBJECT
+# --- rendering: the message as things stand now, and to whom -------------------------------
+Rendered = tuple[dict[str, Any], str]  # the message, and user ids joined by commas or the program channel's id
+# None: the message should no longer go out.
+Renderer = Callable[[Deps, Claimed], Rendered | None]
+T = TypeVar("T")
 
 
-def _render(deps: Deps, claim: Claimed) -> tuple[dict, str] | None:
-    """The message as things stand now, and to whom (user ids joined by commas, or the
-    program channel's id); None if it should no longer go out."""
-    if claim.subject.startswith(WELCOME_SUBJECT):
-        return member_messages.welcome(), claim.recipient
-    if claim.followup_id is None:
-        return _render_round(deps, claim)
+class MissingReference(Exception):
+    """A delivery without the row its kind is about: queued by a version that did not store it."""
+
+
+def _reference(value: T | None) -> T:
+    if value is None:
+        raise MissingReference()
+    return value
+
+
+def _welcome(deps: Deps, claim: Claimed) -> Rendered:
+    return member_messages.welcome(), claim.recipient
+
+
+def _followup(purpose: Purpose, message: Callable[[FollowUp, datetime, FollowUpPolicy], dict]) -> Renderer:
+    """A follow-up's DM, while the follow-up still wants it."""
+
+    def render(deps: Deps, claim: Claimed) -> Rendered | None:
+        with deps.store.transaction() as repositories:
+            followup = repositories.followups.get(claim.team_id, _reference(claim.about.followup_id))
+        if followup is None or not still_wanted(followup, purpose, claim.key):
+            return None
+        return message(followup, deps.clock(), FollowUpPolicy()), claim.recipient
+
+    return render
+
+
+def _round_introduction(deps: Deps, claim: Claimed) -> Rendered | None:
     with deps.store.transaction() as repositories:
-        followup = repositories.followups.get(claim.team_id, claim.followup_id)
-    purpose = Purpose(claim.purpose)
-    if followup is None or not still_wanted(followup, purpose, claim.key):
+        intro = repositories.rounds.introduction(claim.team_id, _reference(claim.about.group_id))
+    if intro is None:
+        return None  # someone left the workspace: fewer than two to introduce
+    return round_messages.introduction(intro), ",".join(intro.group.members)
+
+
+def _group_answer(deps: Deps, claim: Claimed) -> tuple[int, tuple[str, ...], str | None, str | None] | None:
+    """(group, members, outcome, answered by) of the group a check-in asks; None if fewer
+    than two remain (someone asked Mentor to forget them): nobody left to ask about."""
+    group_id = _reference(claim.about.group_id)
+    with deps.store.transaction() as repositories:
+        answer = repositories.rounds.checkin_answer(claim.team_id, group_id)
+    if answer is None:
         return None
-    now, policy = deps.clock(), FollowUpPolicy()
-    message = {
-        Purpose.PROMPT: lambda: followup_messages.prompt(followup, now, policy),
-        Purpose.REMINDER: lambda: followup_messages.prompt(followup, now, policy, reminder=True),
-        Purpose.REPORT: lambda: followup_messages.report(followup),
-        Purpose.NOTE: lambda: followup_messages.note_added(followup),
-        Purpose.REPLY: lambda: followup_messages.reply_from_mentor(followup),
-    }[purpose]
-    return message(), claim.recipient
+    members = tuple(user_id for user_id in answer[0] if not is_forgotten(user_id))
+    return (group_id, members, *answer[1:]) if len(members) >= 2 else None
 
 
+def _round_checkin(deps: Deps, claim: Claimed) -> Rendered | None:
+    answer = _group_answer(deps, claim)
+    if answer is None:
+        return None
+    group_id, members, outcome, answered_by = answer
+    return round_messages.checkin(group_id, members, outcome, answered_by), ",".join(members)
+
+
+def _round_learned(deps: Deps, claim: Claimed) -> Rendered | None:
+    answer = _group_answer(deps, claim)
+    if answer is None:
+        return None
+    group_id, members, _, _ = answer
+    return round_messages.what_did_you_learn(group_id, claim.recipient, members), claim.recipient
+
+
+def _the_round(claim: Claimed) -> tuple[RoundKind, date]:
+    return _reference(claim.about.round_kind), _reference(claim.about.held_on)
+
+
+def _round_notice(deps: Deps, claim: Claimed) -> Rendered | None:
+    kind, held_on = _the_round(claim)
+    with deps.store.transaction() as repositories:
+        if repositories.rounds.is_recorded(claim.team_id, kind, held_on):
+            return None  # too late to tell them it is coming
+    return round_messages.notice(kind, held_on), claim.recipient
+
+
+def _round_unmatched(deps: Deps, claim: Claimed) -> Rendered:
+    kind, _ = _the_round(claim)
+    return round_messages.unmatched(kind), claim.recipient
+
+
+def _round_quiet(deps: Deps, claim: Claimed) -> Rendered:
+    return round_messages.quiet_paused(), claim.recipient
+
+
+def _round_announcement(deps: Deps, claim: Claimed) -> Rendered | None:
+    kind, held_on = _the_round(claim)
+    with deps.store.transaction() as repositories:
+        figures = repositories.rounds.announcement(claim.team_id, kind, held_on)
+    return (round_messages.announcement(kind, *figures), claim.recipient) if figures else None
+
+
+def _ask(message: Callable[[Ask], dict], open_only: bool = False) -> Renderer:
+    """An ask's DM; with `open_only`, only while nobody has taken it and it is not closed."""
+
+    def render(deps: Deps, claim: Claimed) -> Rendered | None:
+        with deps.store.transaction() as repositories:
+            ask = repositories.asks.get(claim.team_id, _reference(claim.about.ask_id))
+        if ask is None or (open_only and ask.status is not AskStatus.OPEN):
+            return None
+        return message(ask), claim.recipient
+
+    return render
+
+
+def _ask_introduction(deps: Deps, claim: Claimed) -> Rendered | None:
+    ask_id = _reference(claim.about.ask_id)
+    with deps.store.transaction() as repositories:
+        ask = repositories.asks.get(claim.team_id, ask_id)
+        followup_planned = repositories.followups.of_ask(claim.team_id, ask_id) is not None
+    return (ask_messages.introduction(ask, followup_planned), claim.recipient) if ask else None
+
+
+# Every kind of delivery, and the one function that renders it.
+RENDERERS: dict[DeliveryKind, Renderer] = {
+    DeliveryKind.WELCOME: _welcome,
+    DeliveryKind.FOLLOWUP_PROMPT: _followup(Purpose.PROMPT, followup_messages.prompt),
+    DeliveryKind.FOLLOWUP_REMINDER: _followup(
+        Purpose.REMINDER, lambda followup, now, policy: followup_messages.prompt(followup, now, policy, reminder=True)
+    ),
+    DeliveryKind.FOLLOWUP_REPORT: _followup(Purpose.REPORT, lambda followup, *_: followup_messages.report(followup)),
+    DeliveryKind.FOLLOWUP_NOTE: _followup(Purpose.NOTE, lambda followup, *_: followup_messages.note_added(followup)),
+    DeliveryKind.FOLLOWUP_REPLY: _followup(
+        Purpose.REPLY, lambda followup, *_: followup_messages.reply_from_mentor(followup)
+    ),
+    DeliveryKind.ROUND_INTRODUCTION: _round_introduction,
+    DeliveryKind.ROUND_CHECKIN: _round_checkin,
+    DeliveryKind.ROUND_LEARNED: _round_learned,
+    DeliveryKind.ROUND_NOTICE: _round_notice,
+    DeliveryKind.ROUND_UNMATCHED: _round_unmatched,
+    DeliveryKind.ROUND_QUIET: _round_quiet,
+    DeliveryKind.ROUND_ANNOUNCEMENT: _round_announcement,
+    DeliveryKind.ASK_REQUEST: _ask(ask_messages.candidate_request, open_only=True),
+    DeliveryKind.ASK_UNANSWERED: _ask(ask_messages.unanswered),
+    DeliveryKind.ASK_INTRODUCTION: _ask_introduction,
+}
+
+
+# --- sending ---------------------------------------------------------------------------------
 def _already_posted(client: WebClient, channel: str, claim: Claimed) -> str | None:
     """The ts of a message in `channel` that an earlier try of this delivery posted, if any."""
     try:
@@ -143,7 +224,8 @@ def _already_posted(client: WebClient, channel: str, claim: Claimed) -> str | No
         # Installed before im:history was asked for: better a rare double than a lost DM.
         logger.warning("Cannot check for a DM already sent: reinstall Mentor to grant im:history")
         return None
-    for message in history.get("messages", []):
+    messages: list[dict[str, Any]] = history.get("messages") or []
+    for message in messages:
         metadata = message.get("metadata") or {}
         payload = metadata.get("event_payload") or {}
         if metadata.get("event_type") == METADATA_EVENT and payload.get("delivery") == claim.id:
@@ -157,7 +239,13 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
         with deps.store.transaction() as repositories:
             repositories.outbox.fail(claim, "not_installed")
         return 0
-    rendered = _render(deps, claim)
+    try:
+        rendered = RENDERERS[claim.kind](deps, claim)
+    except MissingReference:
+        logger.warning("A %s DM (delivery %s) names nothing to render", claim.kind.value, claim.id)
+        with deps.store.transaction() as repositories:
+            repositories.outbox.fail(claim, "no_reference")
+        return 0
     if rendered is None:
         with deps.store.transaction() as repositories:
             repositories.outbox.cancel(claim, "no_longer_needed")
@@ -189,7 +277,7 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
             posted = 0
     except SlackApiError as error:
         code = str(error.response.get("error"))
-        logger.warning("A %s DM (delivery %s) failed: %s", claim.purpose, claim.id, code)
+        logger.warning("A %s DM (delivery %s) failed: %s", claim.kind.value, claim.id, code)
         with deps.store.transaction() as repositories:
             if code in PERMANENT or claim.attempts >= MAX_ATTEMPTS:
                 repositories.outbox.fail(claim, code)

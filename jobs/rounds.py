@@ -51,7 +51,7 @@ def run_due_rounds(deps: Deps) -> int:
     """The scheduler's job, for each workspace on its own schedule: the day-before notices,
     every round whose time has come and that is not recorded yet, the halfway check-ins and
     reverse mentoring's month end. Several processes may run it at once: the database keeps
-    one round per date and one DM per member and purpose. Returns the rounds started."""
+    one round per date and one DM per member and kind. Returns the rounds started."""
     with deps.store.transaction() as repositories:
         teams = sorted({team for kind in RoundKind for team in repositories.rounds.teams_in(kind)})
     started = 0

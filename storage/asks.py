@@ -10,7 +10,7 @@ from bot.asks.ranking import History, Offerer
 from bot.members.model import Skill, SkillKind
 from storage import models
 from storage.members import vocabulary_rows
-from storage.queries import batches
+from storage.queries import batches, rowcount
 
 
 def _to_ask(row: models.Ask) -> Ask:
@@ -89,14 +89,15 @@ class AskRepository:
         values = {"status": status.value, **changes}
         if status in (AskStatus.UNANSWERED, AskStatus.CANCELLED):
             values["closed_at"] = now
-        result = self.session.execute(
+        moved = rowcount(
+            self.session,
             update(models.Ask)
             .where(models.Ask.id == ask_id, models.Ask.status.in_([s.value for s in expected]))
             .values(**values)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
         self.session.expire_all()
-        return result.rowcount == 1
+        return moved == 1
 
     def set_group_channel(self, ask_id: int, channel: str) -> None:
         self.session.get_one(models.Ask, ask_id).group_channel = channel
@@ -125,13 +126,13 @@ class AskRepository:
         return [_to_ask(row) for row in rows]
 
     def count_by(self, team_id: str, asker_id: str) -> int:
-        return self.session.scalar(
+        return self.session.execute(
             select(func.count()).where(
                 models.Ask.team_id == team_id,
                 models.Ask.asker_id == asker_id,
                 models.Ask.status != AskStatus.NEEDS_SKILL.value,
             )
-        )
+        ).scalar_one()
 
     def mentors_of(self, team_id: str, asker_id: str) -> list[tuple[Skill, str]]:
         """(skill, mentor) for every ask of this member that a mentor took, oldest first."""
@@ -149,9 +150,9 @@ class AskRepository:
 
     # --- candidates ----------------------------------------------------------------
     def add_candidates(self, ask: Ask, user_ids: list[str], now: datetime) -> None:
-        start = self.session.scalar(
+        start = self.session.execute(
             select(func.count()).select_from(models.AskCandidate).where(models.AskCandidate.ask_id == ask.id)
-        )
+        ).scalar_one()
         for offset, user_id in enumerate(user_ids):
             self.session.add(
                 models.AskCandidate(
@@ -182,7 +183,8 @@ class AskRepository:
 
     def respond(self, ask_id: int, user_id: str, status: CandidateStatus, now: datetime) -> bool:
         """Record a candidate's answer, once: only a candidate still waiting can answer."""
-        result = self.session.execute(
+        answered = rowcount(
+            self.session,
             update(models.AskCandidate)
             .where(
                 models.AskCandidate.ask_id == ask_id,
@@ -190,10 +192,10 @@ class AskRepository:
                 models.AskCandidate.status == CandidateStatus.NOTIFIED.value,
             )
             .values(status=status.value, responded_at=now)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
         self.session.expire_all()
-        return result.rowcount == 1
+        return answered == 1
 
     def close_waiting(self, ask_id: int, now: datetime) -> list[Notification]:
         """Close every candidate still waiting on this ask; return their DMs to update."""
@@ -217,11 +219,11 @@ class AskRepository:
         )
 
     def waiting_count(self, ask_id: int) -> int:
-        return self.session.scalar(
+        return self.session.execute(
             select(func.count()).where(
                 models.AskCandidate.ask_id == ask_id, models.AskCandidate.status == CandidateStatus.NOTIFIED.value
             )
-        )
+        ).scalar_one()
 
     # --- ranking's inputs --------------------------------------------------------------
     def offerers(self, team_id: str, skill: Skill, asked_since: datetime) -> list[Offerer]:

@@ -6,7 +6,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from storage import models
-from storage.queries import insert_ignoring_duplicates
+from storage.queries import insert_ignoring_duplicates, rowcount
 
 KEPT_FOR = timedelta(days=1)  # Slack retries within minutes; a day is ample
 
@@ -24,7 +24,8 @@ class EventRepository:
             self.session, event, [{"team_id": team_id, "event_id": event_id, "done": False, "started_at": now}]
         ):
             return True
-        taken_over = self.session.execute(
+        taken_over = rowcount(
+            self.session,
             update(event)
             .where(
                 event.team_id == team_id,
@@ -33,9 +34,9 @@ class EventRepository:
                 event.started_at < now - stale_after,
             )
             .values(started_at=now)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
-        return taken_over.rowcount == 1
+        return taken_over == 1
 
     def finish(self, team_id: str, event_id: str) -> None:
         self.session.execute(

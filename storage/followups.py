@@ -6,15 +6,17 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.asks.model import AskStatus
+from bot.deliveries import DeliveryKind
 from bot.followups.messages import AdviceGiven
-from bot.followups.model import DEFAULT_FOLLOWUP_DAYS, FollowUp, FollowUpStatus, Outcome, Purpose, Step, member_zone
+from bot.followups.model import DEFAULT_FOLLOWUP_DAYS, FollowUp, FollowUpStatus, Outcome, Step, member_zone
 from bot.members.model import Skill
 from storage import models
 from storage.members import update_member
-from storage.outbox import queue_deliveries
-from storage.queries import insert_ignoring_duplicates
+from storage.outbox import About, queue_deliveries
+from storage.queries import insert_ignoring_duplicates, rowcount
 
-FOLLOWUP_SUBJECT = "followup:"
+# The DMs that ask the mentee: a reply in their thread is a note, and an answer updates them.
+_PROMPTS = [DeliveryKind.FOLLOWUP_PROMPT.value, DeliveryKind.FOLLOWUP_REMINDER.value]
 
 
 def _to_followup(row: models.FollowUp) -> FollowUp:
@@ -140,22 +142,22 @@ class FollowUpRepository:
         values = {column: getattr(after, column) for column in _STEP_COLUMNS}
         values["outcome"] = after.outcome.value if after.outcome else None
         values["status"] = after.status.value
-        result = self.session.execute(
+        moved = rowcount(
+            self.session,
             update(models.FollowUp)
             .where(models.FollowUp.id == before.id, models.FollowUp.version == before.version)
             .values(**values, version=before.version + 1)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
-        if result.rowcount != 1:
+        if moved != 1:
             return False
         if step.deliveries:
             queue_deliveries(
                 self.session,
                 before.team_id,
-                f"{FOLLOWUP_SUBJECT}{before.id}",
-                [(delivery.recipient, delivery.purpose.value, delivery.key) for delivery in step.deliveries],
+                About.followup(before.id),
+                [(delivery.recipient, delivery.purpose.kind, delivery.key) for delivery in step.deliveries],
                 now,
-                followup_id=before.id,
             )
         if not after.status.open:
             # Prompts and reminders not yet sent are pointless now.
@@ -164,7 +166,7 @@ class FollowUpRepository:
                 .where(
                     models.Delivery.followup_id == before.id,
                     models.Delivery.status == "pending",
-                    models.Delivery.purpose.in_([Purpose.PROMPT.value, Purpose.REMINDER.value]),
+                    models.Delivery.kind.in_(_PROMPTS),
                 )
                 .values(status="cancelled")
                 .execution_options(synchronize_session=False)
@@ -234,7 +236,7 @@ class FollowUpRepository:
                 models.Delivery.team_id == team_id,
                 models.Delivery.channel == channel,
                 models.Delivery.ts == ts,
-                models.Delivery.purpose.in_([Purpose.PROMPT.value, Purpose.REMINDER.value]),
+                models.Delivery.kind.in_(_PROMPTS),
             )
         )
         return self.get(team_id, followup_id) if followup_id is not None else None
@@ -245,7 +247,7 @@ class FollowUpRepository:
             select(models.Delivery.channel, models.Delivery.ts).where(
                 models.Delivery.followup_id == followup_id,
                 models.Delivery.status == "sent",
-                models.Delivery.purpose.in_([Purpose.PROMPT.value, Purpose.REMINDER.value]),
+                models.Delivery.kind.in_(_PROMPTS),
             )
         )
         return [(channel, ts) for channel, ts in rows]

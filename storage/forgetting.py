@@ -4,12 +4,13 @@ program's figures."""
 
 import json
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.followups.model import FollowUpStatus
 from bot.members.model import Forgotten
 from storage import models
+from storage.queries import rowcount
 
 _OPEN_FOLLOWUPS = [status.value for status in FollowUpStatus if status.open]
 
@@ -18,10 +19,10 @@ class ForgetRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def _set(self, model, where, **values) -> int:
-        return self.session.execute(
-            update(model).where(*where).values(**values).execution_options(synchronize_session=False)
-        ).rowcount
+    def _set(self, model: type[models.Base], where: tuple[ColumnElement[bool], ...], **values: object) -> int:
+        return rowcount(
+            self.session, update(model).where(*where).values(**values).execution_options(synchronize_session=False)
+        )
 
     def forget(self, team_id: str, user_id: str, tombstone: str) -> Forgotten:
         """Everything about `user_id` in this workspace, gone or anonymous. Their open asks
@@ -87,7 +88,7 @@ class ForgetRepository:
         token revoked). Children first, so foreign keys hold on any database. Returns rows deleted."""
         deleted = 0
         for table in reversed(models.Base.metadata.sorted_tables):
-            deleted += self.session.execute(delete(table).where(table.c.team_id == team_id)).rowcount
+            deleted += rowcount(self.session, delete(table).where(table.c.team_id == team_id))
         return deleted
 
     def _forget_deliveries(self, team_id: str, user_id: str, tombstone: str, followup_ids: list[int]) -> int:
@@ -130,7 +131,8 @@ class ForgetRepository:
             swap = {user_id: tombstone}
             group.members = ",".join(swap.get(part, part) for part in group.members.split(","))
             group.proposer = swap.get(group.proposer, group.proposer)
-            group.answered_by = swap.get(group.answered_by, group.answered_by)
+            if group.answered_by == user_id:
+                group.answered_by = tombstone
             details = json.loads(group.details)
             details["teaching"] = [
                 [swap.get(teacher, teacher), swap.get(learner, learner), labels]

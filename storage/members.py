@@ -7,10 +7,11 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.deliveries import DeliveryKind
 from bot.members.model import DEFAULT_CAPACITY, CareerStage, Profile, Skill, SkillKind
 from storage import models
-from storage.outbox import queue_deliveries
-from storage.queries import insert_ignoring_duplicates
+from storage.outbox import About, queue_to_each
+from storage.queries import insert_ignoring_duplicates, rowcount
 
 
 def ensure_member(session: Session, team_id: str, user_id: str) -> None:
@@ -31,9 +32,6 @@ def update_member(session: Session, team_id: str, user_id: str, **values) -> Non
     )
 
 
-WELCOME_SUBJECT = "welcome:"  # "<user id>": the one welcome DM to someone who joined the workspace
-
-
 class ProfileRepository:
     def __init__(self, session: Session):
         self.session = session
@@ -41,12 +39,7 @@ class ProfileRepository:
     def queue_welcome(self, team_id: str, user_id: str, now: datetime) -> bool:
         """Queue the welcome DM for someone new to the workspace: once ever, and nothing else
         (they are enrolled in nothing). False if it was queued before."""
-        return (
-            queue_deliveries(
-                self.session, team_id, f"{WELCOME_SUBJECT}{user_id}", [(user_id, "welcome", "welcome")], now
-            )
-            == 1
-        )
+        return queue_to_each(self.session, team_id, About.welcome(user_id), DeliveryKind.WELCOME, [user_id], now) == 1
 
     def get(self, team_id: str, user_id: str) -> Profile | None:
         member = self.session.get(models.Member, (team_id, user_id))
@@ -78,7 +71,7 @@ class ProfileRepository:
 
         vocabulary = vocabulary_rows(self.session, profile.team_id, [*profile.offers, *profile.wants])
         existing = {(link.kind, link.skill_id): link for link in member.skills}
-        links = []
+        links: list[models.MemberSkill] = []
         for kind, skills in ((SkillKind.OFFER, profile.offers), (SkillKind.WANT, profile.wants)):
             for skill in skills:
                 row = vocabulary[skill.key]
@@ -124,7 +117,8 @@ class ProfileRepository:
 
     def claim_give_first_reminder(self, team_id: str, user_id: str) -> bool:
         """True the first time only: the give-first reminder is shown once per member."""
-        result = self.session.execute(
+        claimed = rowcount(
+            self.session,
             update(models.Member)
             .where(
                 models.Member.team_id == team_id,
@@ -132,9 +126,9 @@ class ProfileRepository:
                 models.Member.give_first_reminded.is_(False),
             )
             .values(give_first_reminded=True)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
-        return result.rowcount == 1
+        return claimed == 1
 
     def _member(self, team_id: str, user_id: str) -> models.Member:
         member = self.session.get(models.Member, (team_id, user_id))

@@ -20,15 +20,16 @@ def _config() -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration. Safe to run from several processes at
-    once: PostgreSQL takes an advisory lock, SQLite's BEGIN IMMEDIATE serializes them."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest migration (or to `revision`, for tests of one). Safe to
+    run from several processes at once: PostgreSQL takes an advisory lock, SQLite's BEGIN
+    IMMEDIATE serializes them."""
     config = _config()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 def is_current(engine: Engine) -> bool:

@@ -240,14 +240,24 @@ class Delivery(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(SLACK_ID)
-    # What it is about, e.g. "followup:42": with `key`, what makes it unique, whatever kind of
-    # thing (a follow-up now, a round later) it belongs to.
+    # What it is about, e.g. "followup:42" (storage.outbox.About): with `recipient` and `key`,
+    # what makes it unique, so that it is queued once. Nothing reads it back.
     subject: Mapped[str] = mapped_column(String(64))
+    # What it is (bot.deliveries.DeliveryKind's value), and so how it is rendered. The column
+    # keeps its first name, "purpose": its values were already one per kind.
+    kind: Mapped[str] = mapped_column("purpose", String(16))
+    # The row its renderer reads, as the kind says: a follow-up, a round's group, an ask, or a
+    # round (recorded or to come) by its kind and day.
     followup_id: Mapped[int | None] = mapped_column(
         ForeignKey("followups.id", ondelete="CASCADE", name="fk_deliveries_followup")
     )
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("round_groups.id", ondelete="CASCADE", name="fk_deliveries_group")
+    )
+    ask_id: Mapped[int | None] = mapped_column(ForeignKey("asks.id", ondelete="CASCADE", name="fk_deliveries_ask"))
+    round_kind: Mapped[str | None] = mapped_column(String(16))
+    held_on: Mapped[date | None] = mapped_column(Date)
     recipient: Mapped[str] = mapped_column(String(120))  # a user id, or a group DM's ids joined by commas
-    purpose: Mapped[str] = mapped_column(String(16))
     key: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))  # pending, sending, sent, failed, cancelled
     available_at: Mapped[datetime] = mapped_column(UtcDateTime)  # pending: not before; sending: lease end

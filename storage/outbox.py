@@ -1,44 +1,110 @@
 """The outbox: one row per direct message or channel post, queued in the same transaction
 as the state change that needs it, then claimed, sent and finished by jobs/outbox.py."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bot.deliveries import DeliveryKind
+from bot.rounds.model import RoundKind
 from storage import models
-from storage.queries import batches, insert_ignoring_duplicates
+from storage.queries import batches, insert_ignoring_duplicates, rowcount
+
+
+@dataclass(frozen=True)
+class About:
+    """What a delivery is about: `subject`, which with the recipient and key makes it unique
+    (queued twice, it is kept once), and the row its renderer reads, if it needs one."""
+
+    subject: str
+    followup_id: int | None = None
+    group_id: int | None = None
+    ask_id: int | None = None
+    round_kind: RoundKind | None = None
+    held_on: date | None = None  # with round_kind: a round, recorded or to come
+
+    @classmethod
+    def welcome(cls, user_id: str) -> "About":
+        return cls(f"welcome:{user_id}")
+
+    @classmethod
+    def followup(cls, followup_id: int) -> "About":
+        return cls(f"followup:{followup_id}", followup_id=followup_id)
+
+    @classmethod
+    def ask(cls, ask_id: int) -> "About":
+        return cls(f"ask:{ask_id}", ask_id=ask_id)
+
+    @classmethod
+    def round_group(cls, group_id: int) -> "About":
+        return cls(f"round-group:{group_id}", group_id=group_id)
+
+    @classmethod
+    def round_notice(cls, kind: RoundKind, held_on: date) -> "About":
+        return cls(f"round-notice:{kind.value}:{held_on.isoformat()}", round_kind=kind, held_on=held_on)
+
+    @classmethod
+    def round_unmatched(cls, kind: RoundKind, held_on: date) -> "About":
+        return cls(f"round-unmatched:{kind.value}:{held_on.isoformat()}", round_kind=kind, held_on=held_on)
+
+    @classmethod
+    def round_quiet(cls, held_on: date) -> "About":
+        """Members paused at that coffee round for leaving its introductions unanswered."""
+        return cls(f"round-quiet:{held_on.isoformat()}", round_kind=RoundKind.COFFEE, held_on=held_on)
+
+    @classmethod
+    def round_announcement(cls, round_id: int, kind: RoundKind, held_on: date) -> "About":
+        return cls(f"round-announce:{round_id}", round_kind=kind, held_on=held_on)
 
 
 def queue_deliveries(
-    session: Session,
-    team_id: str,
-    subject: str,
-    wanted: list[tuple[str, str, str]],
-    now: datetime,
-    followup_id: int | None = None,
+    session: Session, team_id: str, about: About, wanted: Iterable[tuple[str, DeliveryKind, str]], now: datetime
 ) -> int:
-    """Queue in the outbox one DM per (recipient, purpose, key) about `subject`, in the caller's
-    transaction; one already queued under the same key stays as it is. Returns how many are new."""
+    """Queue in the outbox one message per (recipient, kind, key) about `about`, in the
+    caller's transaction; one already queued under the same key stays as it is. Returns how
+    many are new."""
     rows = [
         {
             "team_id": team_id,
-            "subject": subject,
-            "followup_id": followup_id,
+            "subject": about.subject,
+            "kind": kind.value,
+            "followup_id": about.followup_id,
+            "group_id": about.group_id,
+            "ask_id": about.ask_id,
+            "round_kind": about.round_kind.value if about.round_kind else None,
+            "held_on": about.held_on,
             "recipient": recipient,
-            "purpose": purpose,
             "key": key,
             "status": "pending",
             "available_at": now,
             "attempts": 0,
             "created_at": now,
         }
-        for recipient, purpose, key in wanted
+        for recipient, kind, key in wanted
     ]
     # In slices: a round can queue thousands, beyond what one statement may bind.
     return sum(insert_ignoring_duplicates(session, models.Delivery, batch) for batch in batches(rows))
+
+
+def queue_to_each(
+    session: Session, team_id: str, about: About, kind: DeliveryKind, recipients: Iterable[str], now: datetime
+) -> int:
+    """Queue a message of `kind` about `about` to each recipient, once whatever happens."""
+    return queue_deliveries(session, team_id, about, [(recipient, kind, kind.value) for recipient in recipients], now)
+
+
+def _about(row: models.Delivery) -> About:
+    return About(
+        subject=row.subject,
+        followup_id=row.followup_id,
+        group_id=row.group_id,
+        ask_id=row.ask_id,
+        round_kind=RoundKind(row.round_kind) if row.round_kind else None,
+        held_on=row.held_on,
+    )
 
 
 @dataclass(frozen=True)
@@ -48,13 +114,17 @@ class Claimed:
 
     id: int
     team_id: str
-    subject: str
-    followup_id: int | None
+    kind: DeliveryKind
+    about: About
     recipient: str
-    purpose: str  # a follow-up's Purpose, or "intro" for a round's group
     key: str
     attempts: int
     in_flight: bool
+
+
+# Kinds this version can render. A row of another kind (queued by a newer version, during a
+# rolling deploy) is left for a sender that knows it.
+_KNOWN_KINDS = [kind.value for kind in DeliveryKind]
 
 
 class OutboxRepository:
@@ -85,7 +155,11 @@ class OutboxRepository:
         The conditional update makes a claim exclusive: two senders never hold one row.
         (SQLite runs one transaction at a time; PostgreSQL locks the rows it picks.)"""
         delivery = models.Delivery
-        ready = delivery.status.in_(["pending", "sending"]) & (delivery.available_at <= now)
+        ready = (
+            delivery.status.in_(["pending", "sending"])
+            & (delivery.available_at <= now)
+            & delivery.kind.in_(_KNOWN_KINDS)
+        )
         query = (
             select(delivery.id, delivery.status).where(ready).order_by(delivery.available_at, delivery.id).limit(limit)
         )
@@ -93,25 +167,24 @@ class OutboxRepository:
             # Senders in other processes skip the rows this one holds instead of queueing
             # behind them (or claiming nothing and stopping early).
             query = query.with_for_update(skip_locked=True)
-        rows = self.session.execute(query).all()
         claimed = []
-        for delivery_id, status in rows:
-            result = self.session.execute(
+        for delivery_id, status in self.session.execute(query).all():
+            taken = rowcount(
+                self.session,
                 update(delivery)
                 .where(delivery.id == delivery_id, delivery.status == status, delivery.available_at <= now)
                 .values(status="sending", available_at=lease_until, attempts=delivery.attempts + 1, claimed_by=claimer)
-                .execution_options(synchronize_session=False)
+                .execution_options(synchronize_session=False),
             )
-            if result.rowcount == 1:
-                row = self.session.get(delivery, delivery_id, populate_existing=True)
+            if taken == 1:
+                row = self.session.get_one(delivery, delivery_id, populate_existing=True)
                 claimed.append(
                     Claimed(
                         id=row.id,
                         team_id=row.team_id,
-                        subject=row.subject,
-                        followup_id=row.followup_id,
+                        kind=DeliveryKind(row.kind),
+                        about=_about(row),
                         recipient=row.recipient,
-                        purpose=row.purpose,
                         key=row.key,
                         attempts=row.attempts,
                         in_flight=status == "sending",
@@ -133,7 +206,7 @@ class OutboxRepository:
     def cancel(self, claim: Claimed, reason: str) -> None:
         self._finish(claim, status="cancelled", error=reason[:64])
 
-    def _finish(self, claim: Claimed, **values) -> None:
+    def _finish(self, claim: Claimed, **values: object) -> None:
         self.session.execute(
             update(models.Delivery)
             .where(

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, extract, func, interse
 from sqlalchemy.orm import Session
 
 from bot.asks.model import AskStatus
+from bot.deliveries import DeliveryKind
 from bot.followups.model import FollowUpStatus
 from bot.program.messages import GAPS_SHOWN
 from bot.program.model import Period, ProgramFigures, ProgramSettings, RoundFigures, SkillDemand, month_start
@@ -80,7 +81,7 @@ class ProgramRepository:
                 .where(
                     models.Delivery.status.in_(("pending", "sending")),
                     models.Delivery.team_id == team_id,
-                    models.Delivery.purpose == "intro",
+                    models.Delivery.kind == DeliveryKind.ROUND_INTRODUCTION.value,
                 )
             ),
         )
@@ -172,6 +173,7 @@ class ProgramRepository:
         )
         opted = models.Member.in_coffee if kind is RoundKind.COFFEE else models.Member.in_reverse
         group = models.RoundGroup
+        answers: Select[tuple[str | None, int]] | Select[tuple[str, int]]  # outcome may be NULL, learned not
         if kind is RoundKind.COFFEE:
             answers = select(group.outcome, func.count()).join(models.Round).where(held, group.outcome.is_not(None))
             answers = answers.group_by(group.outcome)

@@ -1,9 +1,10 @@
 """SQL that every repository shares: inserts that ignore duplicates on SQLite and
-PostgreSQL alike, and IN lists cut into batches."""
+PostgreSQL alike, counts of the rows a statement changed, and IN lists cut into batches."""
 
 from collections.abc import Iterator, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from sqlalchemy import CursorResult, Executable
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -12,11 +13,19 @@ from storage import models
 T = TypeVar("T")
 
 
-def insert_ignoring_duplicates(session: Session, model: type[models.Base], rows: list[dict]) -> int:
+def rowcount(session: Session, statement: Executable) -> int:
+    """Run an INSERT, UPDATE or DELETE; how many rows it changed. (Session.execute is typed
+    to return a Result; for these statements it is a CursorResult, which counts them.)"""
+    result = session.execute(statement)
+    assert isinstance(result, CursorResult), "rowcount is for INSERT, UPDATE and DELETE"
+    return result.rowcount
+
+
+def insert_ignoring_duplicates(session: Session, model: type[models.Base], rows: Sequence[dict[str, Any]]) -> int:
     """INSERT … ON CONFLICT DO NOTHING: two requests creating the same row at once both
     succeed. Returns how many rows were new."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return session.execute(dialect.insert(model).values(rows).on_conflict_do_nothing()).rowcount
+    return rowcount(session, dialect.insert(model).values(list(rows)).on_conflict_do_nothing())
 
 
 IN_BATCH = 500  # ids per IN (…) list, rows per INSERT: well under every database's bound-parameter limit

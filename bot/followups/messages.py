@@ -102,7 +102,7 @@ def answered(followup: FollowUp) -> dict:
     mentor = f"<@{followup.mentor_id}>"
     if followup.status is FollowUpStatus.SNOOZED:
         return blocks.message(f"No rush. I'll ask again about {_skill(followup)} in a week.")
-    if followup.status is not FollowUpStatus.ANSWERED:
+    if followup.status is not FollowUpStatus.ANSWERED or followup.outcome is None:  # answered: it has one
         return blocks.message(f"This follow-up about {_skill(followup)} has closed. Thanks anyway!")
     if followup.outcome is Outcome.NOT_RELEVANT:
         return blocks.message(f"Noted: not relevant. I won't ask about {_skill(followup)} again.")
@@ -310,7 +310,7 @@ def _state(followup: FollowUp | None) -> str:
     if followup is None:
         return "no follow-up"
     if followup.status is FollowUpStatus.ANSWERED:
-        said = f"*{followup.outcome.label}*"
+        said = f"*{followup.outcome.label}*" if followup.outcome else "answered"
         return said + (f" · “{shown(followup.note, EXCERPT)}”" if followup.note and followup.reported else "")
     return {
         FollowUpStatus.SCHEDULED: "I'll ask how it went"

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from enum import Enum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.deliveries import DeliveryKind
 from bot.members.model import Skill
 from bot.text import clean_paragraphs
 
@@ -85,6 +86,20 @@ class Purpose(str, Enum):
     REPORT = "report"  # to the mentor: the outcome, with the note if there is one
     NOTE = "note"  # to the mentor: a note that came after the report
     REPLY = "reply"  # to the mentee: the mentor's answer to the note
+
+    @property
+    def kind(self) -> DeliveryKind:
+        """The outbox's kind of this DM."""
+        return _DELIVERY_KINDS[self]
+
+
+_DELIVERY_KINDS = {
+    Purpose.PROMPT: DeliveryKind.FOLLOWUP_PROMPT,
+    Purpose.REMINDER: DeliveryKind.FOLLOWUP_REMINDER,
+    Purpose.REPORT: DeliveryKind.FOLLOWUP_REPORT,
+    Purpose.NOTE: DeliveryKind.FOLLOWUP_NOTE,
+    Purpose.REPLY: DeliveryKind.FOLLOWUP_REPLY,
+}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """What members see of their own profile: the profile modal, skills added or listed, the
 welcome DM, and the replies of `/mentor forget`."""
 
+from collections.abc import Sequence
+
 from bot import blocks
 from bot.ids import FORGET_CANCEL, FORGET_ME, PROFILE_VIEW, SLASH_COMMAND, ProfileField
 from bot.members.model import (
@@ -146,7 +148,7 @@ SITUATION_OPTIONS = tuple({"text": blocks.plain(label, 75), "value": value} for 
 
 def profile_modal(
     profile: Profile | None,
-    never: list[str] = (),
+    never: Sequence[str] = (),
     rounds: frozenset[str] = frozenset(),
     situations: frozenset[str] = frozenset(),
 ) -> dict:

@@ -56,8 +56,8 @@ def settings_from_form(values: dict) -> ProgramSettings:
         errors[SettingsField.CHANNEL] = "Choose a channel, or none."
     checked = blocks.input_state(values, SettingsField.REVERSE).get("selected_options")
     checked = checked if isinstance(checked, list) else []
-    if errors:
-        raise SettingsFormErrors(errors)
+    if errors or cadence is None or weekday is None or hour is None or days is None or timeout is None:
+        raise SettingsFormErrors(errors)  # each None has its error
     return ProgramSettings(
         coffee_every_weeks=cadence,
         coffee_weekday=weekday,

@@ -18,7 +18,7 @@ is matched among the leftovers on full scores (cooldown pairs allowed there), an
 odd member joins the group where they add the most: one trio, nobody dropped.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -168,7 +168,8 @@ def index_members(members: list[Member]) -> MemberIndex:
             mask |= 1 << (situations.setdefault(situation, len(situations)) % 63)  # 63 kinds told apart
         bits.append(mask)
     offsets = sorted({m.utc_offset_hours for m in members if m.utc_offset_hours is not None})
-    zone_of = {offset: z for z, offset in enumerate(offsets)}  # the last id, len(offsets): unknown
+    # The last id, len(offsets), is for an unknown zone (None).
+    zone_of: dict[float | None, int] = {offset: z for z, offset in enumerate(offsets)}
     penalty = np.zeros((len(offsets) + 1, len(offsets) + 1), dtype=np.float32)
     for a, first in enumerate(offsets):
         for b, second in enumerate(offsets):
@@ -208,8 +209,9 @@ def index_members(members: list[Member]) -> MemberIndex:
     return index
 
 
-def pair_indices(index: MemberIndex, pairs: Iterable[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
-    """Both orientations of the pairs whose two members are in the round, as index arrays."""
+def pair_indices(index: MemberIndex, pairs: Iterable[Collection[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Both orientations of the pairs (two user ids each) whose two members are in the round,
+    as index arrays."""
     left, right = [], []
     for a, b in pairs:
         i, j = index.position.get(a), index.position.get(b)
@@ -373,7 +375,7 @@ def _reasons(index: MemberIndex, ids: tuple[int, ...], history: dict[frozenset[s
 
 
 def score_groups(
-    index: MemberIndex, groups: list[tuple[int, ...]], history, settings: MatchSettings, reverse: bool
+    index: MemberIndex, groups: Sequence[tuple[int, ...]], history, settings: MatchSettings, reverse: bool
 ) -> list[Group]:
     """The groups with their scores (every pair in a group, scored in one go) and reasons."""
     pairs = [(g, a, b) for g, ids in enumerate(groups) for x, a in enumerate(ids) for b in ids[x + 1 :]]

@@ -74,7 +74,12 @@ def exact_matching(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarr
     graph.add_nodes_from(range(n))
     graph.add_edges_from(list(zip(left.tolist(), right.tolist(), weights.tolist(), strict=True)))
     matched = rustworkx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
-    return sorted(tuple(sorted(pair)) for pair in matched)
+    return sorted(_edge(a, b) for a, b in matched)
+
+
+def _edge(a: int, b: int) -> tuple[int, int]:
+    """An edge between two members, as (lower index, higher index)."""
+    return (a, b) if a < b else (b, a)
 
 
 def _path_matching(weights: list[float]) -> tuple[float, list[int]]:
@@ -134,10 +139,9 @@ def doubled_matching(
             node = int(successor[node])
         if edge_weight is None:  # only for the longer cycles, which are few
             edge_weight = dict(zip(zip(left.tolist(), right.tolist(), strict=False), weight.tolist(), strict=False))
-        edges = [edge_weight[tuple(sorted((cycle[i], cycle[(i + 1) % len(cycle)])))] for i in range(len(cycle))]
+        edges = [edge_weight[_edge(cycle[i], cycle[(i + 1) % len(cycle)])] for i in range(len(cycle))]
         for e in _cycle_matching(edges):
-            a, b = cycle[e], cycle[(e + 1) % len(cycle)]
-            pairs.append((min(a, b), max(a, b)))
+            pairs.append(_edge(cycle[e], cycle[(e + 1) % len(cycle)]))
     return pairs, bound
 
 

@@ -4,8 +4,9 @@ DM is queued once, and a claimed DM belongs to one sender."""
 from datetime import timedelta
 
 from bot.asks import services as ask_services
+from bot.deliveries import DeliveryKind
 from bot.followups import services as followup_services
-from bot.followups.model import FollowUpPolicy, FollowUpStatus, Purpose, due_step
+from bot.followups.model import FollowUpPolicy, FollowUpStatus, due_step
 from tests.integration.test_ask_repository import NOW, TEAM, offer, start
 
 LEASE = timedelta(minutes=10)
@@ -47,7 +48,7 @@ def test_a_claim_is_exclusive_until_its_lease_runs_out(repositories):
     later = NOW + LEASE
     [reclaim] = repositories.outbox.claim(later, later + LEASE, 10)  # the first sender went quiet
 
-    assert (claim.purpose, claim.recipient, claim.in_flight) == (Purpose.PROMPT, "UASK", False)
+    assert (claim.kind, claim.recipient, claim.in_flight) == (DeliveryKind.FOLLOWUP_PROMPT, "UASK", False)
     assert reclaim.id == claim.id and reclaim.in_flight and reclaim.attempts == 2
     repositories.outbox.sent(claim, "DUASK", "1.1", later)  # the stale sender wakes up: ignored
     assert repositories.outbox.counts(TEAM) == {"sending": 1}

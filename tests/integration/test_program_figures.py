@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.deliveries import DeliveryKind
 from bot.program.model import Period, ProgramSettings, SkillDemand
 from storage import models
 
@@ -137,7 +138,7 @@ def workspace(repositories):
                 team_id=TEAM,
                 subject=f"round-group:{status}",
                 recipient="UA,UB",
-                purpose="intro",
+                kind=DeliveryKind.ROUND_INTRODUCTION.value,
                 key="intro",
                 status=status,
                 available_at=NOW,

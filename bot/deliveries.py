@@ -1,0 +1,33 @@
+"""What each of Mentor's direct messages (and program-channel posts) is: the kind the
+outbox stores with it, and so the one renderer that writes it when it is sent."""
+
+from enum import Enum
+
+
+class DeliveryKind(str, Enum):
+    """One kind per message Mentor sends. The values are stored with every queued message
+    (the deliveries' `purpose` column, where they were first written), so they never change."""
+
+    WELCOME = "welcome"  # to someone who joined the workspace, once ever
+
+    # Closing the loop on an ask (bot.followups: each Purpose has its kind).
+    FOLLOWUP_PROMPT = "prompt"  # to the mentee: how did it go?
+    FOLLOWUP_REMINDER = "reminder"  # to the mentee, when the prompt got no answer
+    FOLLOWUP_REPORT = "report"  # to the mentor: the outcome, with the note if there is one
+    FOLLOWUP_NOTE = "note"  # to the mentor: a note that came after the report
+    FOLLOWUP_REPLY = "reply"  # to the mentee: the mentor's answer to the note
+
+    # Rounds: to a group of a round, to its members one by one, or to the program channel.
+    ROUND_INTRODUCTION = "intro"  # to the group: who, why, a first question
+    ROUND_CHECKIN = "checkin"  # to a coffee group, halfway to the next round: did you meet?
+    ROUND_LEARNED = "learned"  # to each side of a reverse pair at month end: what did you learn?
+    ROUND_NOTICE = "notice"  # to each member, the day before: it is coming, skip it if you like
+    ROUND_UNMATCHED = "unmatched"  # to a member nobody could be paired with this time
+    ROUND_QUIET = "quiet"  # to a member paused for leaving introductions unanswered
+    ROUND_ANNOUNCEMENT = "announce"  # to the program channel: the round's figures, no names
+
+    # Asks. Their DMs still go straight to Slack from jobs/asks.py; these kinds are ready for
+    # when they move to the outbox (the outbox renders them already).
+    ASK_REQUEST = "ask_request"  # to a candidate: can you help?
+    ASK_UNANSWERED = "ask_unanswered"  # to the asker: nobody could help this time
+    ASK_INTRODUCTION = "ask_intro"  # to the asker and the mentor who took it, together

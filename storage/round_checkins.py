@@ -1,0 +1,163 @@
+"""After the introductions: "Did you meet?" to each coffee group halfway to the next round,
+"What did you learn?" to each side of a reverse pair at month end, their answers, and
+pausing members who leave introduction after introduction unanswered."""
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.deliveries import DeliveryKind
+from bot.rounds.model import PAUSED_UNTIL_RESUMED, CheckinOutcome, Learned, RoundKind
+from storage import models
+from storage.outbox import About, queue_to_each
+
+RECENT_ROUNDS_FOR_QUIET = 12
+
+
+class RoundCheckins:
+    """Part of storage.rounds.RoundRepository: what follows a round's introductions."""
+
+    session: Session
+
+    def _groups_held(self, team_id: str, kind: RoundKind, first: date, last: date) -> list[tuple[int, str]]:
+        """(id, members joined by commas) of the groups of `kind` rounds held from `first` to `last`."""
+        rows = self.session.execute(
+            select(models.RoundGroup.id, models.RoundGroup.members)
+            .join(models.Round, models.Round.id == models.RoundGroup.round_id)
+            .where(
+                models.Round.team_id == team_id,
+                models.Round.kind == kind.value,
+                models.Round.held_on >= first,
+                models.Round.held_on <= last,
+            )
+        )
+        return list(rows.tuples())
+
+    def queue_checkins(self, team_id: str, held_on: date, now: datetime) -> int:
+        """ "Did you meet?" in each group DM of that coffee round, once."""
+        groups = self._groups_held(team_id, RoundKind.COFFEE, held_on, held_on)
+        checkin = DeliveryKind.ROUND_CHECKIN
+        return sum(
+            queue_to_each(self.session, team_id, About.round_group(group_id), checkin, [members], now)
+            for group_id, members in groups
+        )
+
+    def queue_month_end(self, team_id: str, month: date, now: datetime) -> int:
+        """ "What did you learn?" to each member of the reverse pairs of rounds held in `month`
+        (its first day) up to now, once."""
+        groups = self._groups_held(team_id, RoundKind.REVERSE, month, now.date())
+        learned = DeliveryKind.ROUND_LEARNED
+        return sum(
+            queue_to_each(self.session, team_id, About.round_group(group_id), learned, members.split(","), now)
+            for group_id, members in groups
+        )
+
+    def _group_with(self, team_id: str, group_id: int, user_id: str) -> models.RoundGroup | None:
+        """The group, if this member is in it: ids from Slack are untrusted."""
+        row = self.session.get(models.RoundGroup, group_id)
+        if row is None or row.team_id != team_id or user_id not in row.members.split(","):
+            return None
+        return row
+
+    def answer_learned(self, team_id: str, group_id: int, user_id: str, learned: Learned, now: datetime) -> bool:
+        """Record (or change) what this member learned; False if they are not in the pair."""
+        if self._group_with(team_id, group_id, user_id) is None:
+            return False
+        self.session.execute(
+            delete(models.ReverseLearning).where(
+                models.ReverseLearning.group_id == group_id, models.ReverseLearning.user_id == user_id
+            )
+        )
+        self.session.add(
+            models.ReverseLearning(
+                group_id=group_id, user_id=user_id, team_id=team_id, learned=learned.value, answered_at=now
+            )
+        )
+        self.session.flush()
+        return True
+
+    def answer_checkin(self, team_id: str, group_id: int, user_id: str, outcome: CheckinOutcome, now: datetime) -> bool:
+        """Record the group's answer; False if this member is not in the group."""
+        row = self._group_with(team_id, group_id, user_id)
+        if row is None:
+            return False
+        row.outcome, row.answered_by, row.answered_at = outcome.value, user_id, now
+        self.session.flush()
+        return True
+
+    def quiet_members(self, team_id: str, before: date, count: int) -> list[str]:
+        """Coffee members whose last `count` groups before `before` (since Mentor last paused
+        them for this) were all asked "Did you meet?" and nobody in them answered."""
+        held = dict(
+            self.session.execute(
+                select(models.Round.id, models.Round.held_on)
+                .where(
+                    models.Round.team_id == team_id,
+                    models.Round.kind == RoundKind.COFFEE.value,
+                    models.Round.held_on < before,
+                )
+                .order_by(models.Round.held_on.desc())
+                .limit(RECENT_ROUNDS_FOR_QUIET)
+            )
+            .tuples()
+            .all()
+        )
+        if not held:
+            return []
+        asked = set(
+            self.session.scalars(
+                select(models.Delivery.group_id).where(
+                    models.Delivery.team_id == team_id,
+                    models.Delivery.kind == DeliveryKind.ROUND_CHECKIN.value,
+                    models.Delivery.status == "sent",
+                )
+            )
+        )
+        groups = self.session.execute(
+            select(
+                models.RoundGroup.id, models.RoundGroup.round_id, models.RoundGroup.members, models.RoundGroup.outcome
+            ).where(models.RoundGroup.round_id.in_(held))
+        ).all()
+        paused_on = dict(
+            self.session.execute(
+                select(models.Member.user_id, models.Member.quiet_paused_on).where(
+                    models.Member.team_id == team_id, models.Member.in_coffee.is_(True)
+                )
+            )
+            .tuples()
+            .all()
+        )
+        silent: dict[str, list[tuple[date, bool]]] = defaultdict(list)
+        for group_id, round_id, members, outcome in groups:
+            if group_id not in asked:
+                continue  # never asked: no answer expected
+            for user_id in members.split(","):
+                since = paused_on.get(user_id)
+                if user_id in paused_on and (since is None or held[round_id] > since):
+                    silent[user_id].append((held[round_id], outcome is None))
+        return sorted(
+            user_id
+            for user_id, answers in silent.items()
+            if len(answers) >= count and all(unanswered for _, unanswered in sorted(answers, reverse=True)[:count])
+        )
+
+    def pause_quiet(self, team_id: str, user_ids: list[str], held_on: date, now: datetime) -> None:
+        """Pause them until they resume, and tell each one, kindly, once."""
+        if not user_ids:
+            return
+        self.session.execute(
+            update(models.Member)
+            .where(models.Member.team_id == team_id, models.Member.user_id.in_(user_ids))
+            .values(paused_until=PAUSED_UNTIL_RESUMED, quiet_paused_on=held_on)
+            .execution_options(synchronize_session=False)
+        )
+        queue_to_each(self.session, team_id, About.round_quiet(held_on), DeliveryKind.ROUND_QUIET, user_ids, now)
+
+    def checkin_answer(self, team_id: str, group_id: int) -> tuple[tuple[str, ...], str | None, str | None] | None:
+        """(members, outcome, answered by) of a group, for its check-in message."""
+        row = self.session.get(models.RoundGroup, group_id)
+        if row is None or row.team_id != team_id:
+            return None
+        return tuple(row.members.split(",")), row.outcome, row.answered_by

@@ -1,0 +1,111 @@
+"""Round membership: who is in which kind of round, paused, skipping one, never to be paired
+with whom, and what life situations they declared for matching."""
+
+from datetime import date
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.members.model import known_situations
+from bot.rounds.model import Membership, RoundKind
+from storage import models
+from storage.members import update_member
+from storage.queries import insert_ignoring_duplicates
+
+
+def stored_situations(stored: str | None) -> frozenset[str]:
+    """A member's declared situations, as stored: comma-separated, known ones only."""
+    return known_situations(stored.split(",")) if stored else frozenset()
+
+
+class RoundMembership:
+    """Part of storage.rounds.RoundRepository: a member's side of rounds."""
+
+    session: Session
+
+    def _set(self, team_id: str, user_id: str, **values: object) -> None:
+        update_member(self.session, team_id, user_id, **values)
+
+    def membership(self, team_id: str, user_id: str) -> Membership:
+        row = self.session.execute(
+            select(models.Member.in_coffee, models.Member.in_reverse, models.Member.paused_until).where(
+                models.Member.team_id == team_id, models.Member.user_id == user_id
+            )
+        ).first()
+        return Membership(*row) if row else Membership()
+
+    def set_opt_in(self, team_id: str, user_id: str, kind: RoundKind, joined: bool) -> None:
+        self._set(team_id, user_id, **{"in_coffee" if kind is RoundKind.COFFEE else "in_reverse": joined})
+
+    def set_paused(self, team_id: str, user_id: str, until: date | None) -> None:
+        self._set(team_id, user_id, paused_until=until)
+
+    def leave_everything(self, team_id: str, user_id: str) -> None:
+        """The member left the workspace: out of every round, and no DM waiting for them."""
+        self.session.execute(
+            update(models.Member)
+            .where(models.Member.team_id == team_id, models.Member.user_id == user_id)
+            .values(in_coffee=False, in_reverse=False, deactivated=True)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.execute(
+            update(models.Delivery)
+            .where(
+                models.Delivery.team_id == team_id,
+                models.Delivery.recipient == user_id,
+                models.Delivery.status == "pending",
+            )
+            .values(status="cancelled", error="member_left")
+            .execution_options(synchronize_session=False)
+        )
+
+    def reactivate(self, team_id: str, user_id: str) -> None:
+        self.session.execute(
+            update(models.Member)
+            .where(models.Member.team_id == team_id, models.Member.user_id == user_id)
+            .values(deactivated=False)
+            .execution_options(synchronize_session=False)
+        )
+
+    def situations_of(self, team_id: str, user_id: str) -> frozenset[str]:
+        stored = self.session.scalar(
+            select(models.Member.situations).where(models.Member.team_id == team_id, models.Member.user_id == user_id)
+        )
+        return stored_situations(stored)
+
+    def set_situations(self, team_id: str, user_id: str, situations: frozenset[str]) -> None:
+        """`situations` as handlers.views.chosen_situations checked them: listed ones only."""
+        self._set(team_id, user_id, situations=",".join(sorted(situations)))
+
+    def never_of(self, team_id: str, user_id: str) -> list[str]:
+        return list(
+            self.session.scalars(
+                select(models.NeverPair.other_id)
+                .where(models.NeverPair.team_id == team_id, models.NeverPair.user_id == user_id)
+                .order_by(models.NeverPair.other_id)
+            )
+        )
+
+    def set_never(self, team_id: str, user_id: str, other_ids: list[str]) -> None:
+        self.session.execute(
+            delete(models.NeverPair).where(models.NeverPair.team_id == team_id, models.NeverPair.user_id == user_id)
+        )
+        rows = [
+            {"team_id": team_id, "user_id": user_id, "other_id": other}
+            for other in sorted(set(other_ids))
+            if other != user_id
+        ]
+        if rows:
+            insert_ignoring_duplicates(self.session, models.NeverPair, rows)
+
+    def set_skip(self, team_id: str, kind: RoundKind, held_on: date, user_id: str, skipped: bool) -> None:
+        key = {"team_id": team_id, "kind": kind.value, "held_on": held_on, "user_id": user_id}
+        if skipped:
+            insert_ignoring_duplicates(self.session, models.RoundSkip, [key])
+        else:
+            self.session.execute(delete(models.RoundSkip).filter_by(**key))
+
+    def teams_in(self, kind: RoundKind) -> list[str]:
+        """Workspaces with at least one member opted into `kind`."""
+        opted = models.Member.in_coffee if kind is RoundKind.COFFEE else models.Member.in_reverse
+        return list(self.session.scalars(select(models.Member.team_id).where(opted.is_(True)).distinct()))

@@ -1,0 +1,258 @@
+"""Deliveries queued before their kinds and references were typed (migration 0008) are sent as
+they were, and the ask kinds the outbox renders ahead of time work, through the real sender
+against the fake Slack, on SQLite and PostgreSQL."""
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.asks import messages as ask_messages
+from bot.deliveries import DeliveryKind
+from bot.followups import messages as followup_messages
+from bot.followups.model import FollowUpPolicy
+from bot.members import messages as member_messages
+from bot.rounds import messages as round_messages
+from bot.rounds.model import RoundKind
+from handlers.deps import Deps
+from jobs.outbox import drain
+from jobs.pacing import Pacer
+from storage import models
+from storage.db import Store, make_engine
+from storage.migrations import upgrade
+from storage.outbox import About, queue_deliveries
+from storage.types import UtcDateTime
+from tests.conftest import postgres_url
+from tests.support.fake_slack import DEFAULT_TEAM, DEFAULT_TOKEN
+
+TEAM = DEFAULT_TEAM
+NOW = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+HELD = date(2026, 11, 9)  # the coffee and reverse rounds already held
+NEXT = date(2026, 11, 23)  # the coffee round the notice is about
+SCHEMA = "outbox_migration"  # PostgreSQL: a schema of this test's own, beside the session's database
+
+# The outbox as revision 0007 left it: what a delivery is about, only in its subject.
+LEGACY_DELIVERIES = sa.table(
+    "deliveries",
+    *(sa.column(name) for name in ("team_id", "subject", "followup_id", "recipient", "purpose", "key", "status")),
+    sa.column("attempts"),
+    sa.column("available_at", UtcDateTime()),
+    sa.column("created_at", UtcDateTime()),
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_engine(request, tmp_path):
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'outbox.db'}")
+        yield engine
+        engine.dispose()
+        return
+    url = postgres_url()
+    if url is None:
+        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
+    owner = make_engine(url)
+    with owner.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        connection.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
+    engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={SCHEMA}"}, hide_parameters=True)
+    yield engine
+    engine.dispose()
+    with owner.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA {SCHEMA} CASCADE"))
+    owner.dispose()
+
+
+def deps_for(engine, fake_slack) -> Deps:
+    return Deps(
+        store=Store(engine),
+        clock=lambda: NOW,
+        client_for=lambda team_id: WebClient(token=DEFAULT_TOKEN, base_url=fake_slack.api_url),
+        pacer=Pacer(rates={}),
+    )
+
+
+def posted(fake_slack) -> list[tuple[str, str]]:
+    """(channel, text) of every message posted, sorted."""
+    return sorted((call.args["channel"], call.args["text"]) for call in fake_slack.calls("chat.postMessage"))
+
+
+def add_group(session: Session, round_row: models.Round, members: tuple[str, ...]) -> int:
+    group = models.RoundGroup(
+        round_id=round_row.id,
+        team_id=TEAM,
+        members=",".join(members),
+        proposer=members[0],
+        details=json.dumps({"teaching": [[members[0], members[1], ["SQL"]]], "reasons": [], "question": "Why?"}),
+    )
+    session.add(group)
+    session.flush()
+    session.add_all(models.RoundMember(group_id=group.id, user_id=user_id, team_id=TEAM) for user_id in members)
+    return group.id
+
+
+def test_deliveries_queued_before_0008_get_their_references_and_go_out_as_before(empty_engine, fake_slack):
+    upgrade(empty_engine, "0007")
+    with Session(empty_engine) as session, session.begin():
+        session.add_all(
+            models.Member(team_id=TEAM, user_id=user_id, capacity=3, objectives=f"{user_id} grows")
+            for user_id in ("UA", "UB", "UC", "UF", "UG", "UH", "UASK", "UMENTOR")
+        )
+        coffee = models.Round(team_id=TEAM, kind="coffee", held_on=HELD, created_at=NOW - timedelta(days=7))
+        reverse = models.Round(team_id=TEAM, kind="reverse", held_on=HELD, created_at=NOW - timedelta(days=7))
+        session.add_all([coffee, reverse])
+        session.flush()
+        pair, silent, reverse_pair = (
+            add_group(session, coffee, ("UA", "UB")),
+            add_group(session, coffee, ("UG", "UH")),
+            add_group(session, reverse, ("UC", "UF")),
+        )
+        ask = models.Ask(
+            team_id=TEAM, asker_id="UASK", question="SQL?", status="matched", created_at=NOW, mentor_id="UMENTOR"
+        )
+        session.add(ask)
+        session.flush()
+        followup = models.FollowUp(
+            team_id=TEAM, ask_id=ask.id, mentee_id="UASK", mentor_id="UMENTOR", status="sent", helped_at=NOW, cycle=1
+        )
+        session.add(followup)
+        session.flush()
+        followup_id = followup.id
+        legacy = [  # subject, purpose, recipient, key, status
+            ("welcome:UNEW", "welcome", "UNEW", "welcome", "pending"),
+            (f"round-group:{pair}", "intro", "UA,UB", "intro", "pending"),
+            (f"round-group:{pair}", "checkin", "UA,UB", "checkin", "pending"),
+            (f"round-group:{silent}", "checkin", "UG,UH", "checkin", "sent"),
+            (f"round-group:{reverse_pair}", "learned", "UC", "learned", "pending"),
+            (f"round-notice:coffee:{NEXT}", "notice", "UA", "notice", "pending"),
+            (f"round-unmatched:reverse:{HELD}", "unmatched", "UD", "unmatched", "pending"),
+            (f"round-quiet:{HELD}", "quiet", "UE", "quiet", "pending"),
+            (f"round-announce:{coffee.id}", "announce", "CPROGRAM", "announce", "pending"),
+            (f"followup:{followup_id}", "prompt", "UASK", "prompt:1", "pending"),
+        ]
+        session.execute(
+            LEGACY_DELIVERIES.insert(),
+            [
+                {
+                    "team_id": TEAM,
+                    "subject": subject,
+                    "followup_id": followup_id if purpose == "prompt" else None,
+                    "recipient": recipient,
+                    "purpose": purpose,
+                    "key": key,
+                    "status": status,
+                    "attempts": 0,
+                    "available_at": NOW,
+                    "created_at": NOW,
+                }
+                for subject, purpose, recipient, key, status in legacy
+            ],
+        )
+
+    upgrade(empty_engine)
+
+    with Session(empty_engine) as session:
+        stored = {
+            (row.kind, row.recipient): (row.group_id, row.round_kind, row.held_on)
+            for row in session.scalars(sa.select(models.Delivery))
+        }
+    assert stored == {
+        ("welcome", "UNEW"): (None, None, None),
+        ("intro", "UA,UB"): (pair, None, None),
+        ("checkin", "UA,UB"): (pair, None, None),
+        ("checkin", "UG,UH"): (silent, None, None),
+        ("learned", "UC"): (reverse_pair, None, None),
+        ("notice", "UA"): (None, "coffee", NEXT),
+        ("unmatched", "UD"): (None, "reverse", HELD),
+        ("quiet", "UE"): (None, "coffee", HELD),
+        ("announce", "CPROGRAM"): (None, "coffee", HELD),
+        ("prompt", "UASK"): (None, None, None),
+    }
+
+    deps = deps_for(empty_engine, fake_slack)
+    assert drain(deps) == 9
+    with deps.store.transaction() as repositories:
+        assert repositories.outbox.counts(TEAM) == {"sent": 10}
+        intro = repositories.rounds.introduction(TEAM, pair)
+        prompt = followup_messages.prompt(repositories.followups.get(TEAM, followup_id), NOW, FollowUpPolicy())
+    expected = [
+        ("DUNEW", member_messages.welcome()),
+        ("DUAUB", round_messages.introduction(intro)),
+        ("DUAUB", round_messages.checkin(pair, ("UA", "UB"), None, None)),
+        ("DUC", round_messages.what_did_you_learn(reverse_pair, "UC", ("UC", "UF"))),
+        ("DUA", round_messages.notice(RoundKind.COFFEE, NEXT)),
+        ("DUD", round_messages.unmatched(RoundKind.REVERSE)),
+        ("DUE", round_messages.quiet_paused()),
+        ("CPROGRAM", round_messages.announcement(RoundKind.COFFEE, 2, 4)),
+        ("DUASK", prompt),
+    ]
+    assert posted(fake_slack) == sorted((channel, message["text"]) for channel, message in expected)
+
+
+def test_the_ask_kinds_the_outbox_renders_ahead_of_their_move(empty_engine, fake_slack):
+    upgrade(empty_engine)
+    with Session(empty_engine) as session, session.begin():
+        asks = {
+            status: models.Ask(
+                team_id=TEAM,
+                asker_id="UASK",
+                question=f"A {status} question",
+                status=status,
+                created_at=NOW,
+                mentor_id="UMENTOR" if status == "matched" else None,
+            )
+            for status in ("open", "matched", "unanswered")
+        }
+        session.add_all(asks.values())
+        session.flush()
+        ids = {status: ask.id for status, ask in asks.items()}
+        for status, recipient, kind in [
+            ("open", "UCAND", DeliveryKind.ASK_REQUEST),
+            ("matched", "ULATE", DeliveryKind.ASK_REQUEST),  # taken before its turn came: not sent
+            ("matched", "UASK,UMENTOR", DeliveryKind.ASK_INTRODUCTION),
+            ("unanswered", "UASK", DeliveryKind.ASK_UNANSWERED),
+        ]:
+            queue_deliveries(session, TEAM, About.ask(ids[status]), [(recipient, kind, kind.value)], NOW)
+
+    deps = deps_for(empty_engine, fake_slack)
+    assert drain(deps) == 3
+    with deps.store.transaction() as repositories:
+        assert repositories.outbox.counts(TEAM) == {"sent": 3, "cancelled": 1}
+        ask = {status: repositories.asks.get(TEAM, ask_id) for status, ask_id in ids.items()}
+    expected = [
+        ("DUCAND", ask_messages.candidate_request(ask["open"])),
+        ("DUASKUMENTOR", ask_messages.introduction(ask["matched"], followup_planned=False)),
+        ("DUASK", ask_messages.unanswered(ask["unanswered"])),
+    ]
+    assert posted(fake_slack) == sorted((channel, message["text"]) for channel, message in expected)
+
+
+def test_a_delivery_without_the_row_its_kind_needs_is_failed_not_sent(empty_engine, fake_slack):
+    upgrade(empty_engine)
+    with Session(empty_engine) as session, session.begin():  # as a replica still on 0007 would queue it
+        session.execute(
+            LEGACY_DELIVERIES.insert(),
+            [
+                {
+                    "team_id": TEAM,
+                    "subject": "round-group:42",
+                    "recipient": "UA,UB",
+                    "purpose": "intro",
+                    "key": "intro",
+                    "status": "pending",
+                    "attempts": 0,
+                    "available_at": NOW,
+                    "created_at": NOW,
+                }
+            ],
+        )
+
+    deps = deps_for(empty_engine, fake_slack)
+    assert drain(deps) == 0
+    with Session(empty_engine) as session:
+        row = session.scalars(sa.select(models.Delivery)).one()
+    assert (row.status, row.error) == ("failed", "no_reference")
+    assert posted(fake_slack) == []

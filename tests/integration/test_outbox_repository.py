@@ -1,0 +1,73 @@
+"""OutboxRepository against real SQLite and PostgreSQL: a claimed delivery comes back with its
+kind and the row it is about, typed, and a kind this version does not know is left alone."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from bot.deliveries import DeliveryKind
+from bot.rounds.model import PlannedGroup, RoundKind
+from storage import models
+from storage.outbox import About, queue_deliveries
+
+TEAM = "T1"
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=10)
+
+
+def claim_all(repositories):
+    return repositories.outbox.claim(NOW, NOW + LEASE, 100)
+
+
+def test_a_claim_carries_the_kind_and_what_it_is_about_as_queued(repositories):
+    held_on = date(2026, 11, 23)
+    queued = {
+        DeliveryKind.WELCOME: About.welcome("UNEW"),
+        DeliveryKind.ROUND_NOTICE: About.round_notice(RoundKind.REVERSE, held_on),
+        DeliveryKind.ROUND_UNMATCHED: About.round_unmatched(RoundKind.COFFEE, held_on),
+        DeliveryKind.ROUND_QUIET: About.round_quiet(held_on),
+        DeliveryKind.ROUND_ANNOUNCEMENT: About.round_announcement(7, RoundKind.COFFEE, held_on),
+    }
+    for kind, about in queued.items():
+        queue_deliveries(repositories.session, TEAM, about, [("UA", kind, kind.value)], NOW)
+
+    claimed = {claim.kind: claim.about for claim in claim_all(repositories)}
+
+    assert claimed == queued
+    assert claimed[DeliveryKind.ROUND_QUIET].round_kind is RoundKind.COFFEE
+
+
+def test_a_round_queues_each_introduction_about_its_group(repositories):
+    group = PlannedGroup(members=("UA", "UB"), proposer="UA", teaching=(), reasons=(), question="Why?")
+    repositories.rounds.record(TEAM, RoundKind.COFFEE, date(2026, 11, 23), NOW, [group], unmatched=("UC",))
+
+    claimed = {claim.kind: claim for claim in claim_all(repositories)}
+
+    intro, unmatched = claimed[DeliveryKind.ROUND_INTRODUCTION], claimed[DeliveryKind.ROUND_UNMATCHED]
+    assert intro.recipient == "UA,UB" and intro.about.group_id is not None
+    assert repositories.rounds.checkin_answer(TEAM, intro.about.group_id) == (("UA", "UB"), None, None)
+    assert (unmatched.recipient, unmatched.about.round_kind, unmatched.about.held_on) == (
+        "UC",
+        RoundKind.COFFEE,
+        date(2026, 11, 23),
+    )
+
+
+def test_a_kind_this_version_does_not_know_is_left_for_a_sender_that_does(repositories):
+    repositories.session.add(
+        models.Delivery(
+            team_id=TEAM,
+            subject="from-a-newer-version:1",
+            kind="newer_kind",
+            recipient="UA",
+            key="newer_kind",
+            status="pending",
+            available_at=NOW - timedelta(hours=1),  # due first
+            attempts=0,
+            created_at=NOW,
+        )
+    )
+    repositories.profiles.queue_welcome(TEAM, "UNEW", NOW)
+
+    claimed = claim_all(repositories)
+
+    assert [claim.kind for claim in claimed] == [DeliveryKind.WELCOME]
+    assert repositories.outbox.counts(TEAM) == {"pending": 1, "sending": 1}
