@@ -24,10 +24,8 @@ import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
@@ -37,15 +35,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import OperationalError
 
 import handlers
-from bot.asks import AskPolicy
-from bot.followups import MAX_FOLLOWUP_DAYS
 from bot.ids import BOT_SCOPES
 from bot.rounds import RoundKind
-from bot.settings import MAX_ASK_TIMEOUT_HOURS
+from config import Config, ConfigError, database_url_from, load_config
 from handlers import commands
 from handlers.ask_flow import expire_due_asks
 from handlers.command_worker import NICENESS as COMMAND_WORKER_NICENESS, CommandWorker, ignore_stop_signals, serve_jobs
@@ -61,13 +56,10 @@ from storage.migrations import upgrade
 
 logger = logging.getLogger("mentor")
 
-DEFAULT_DATABASE_URL = "sqlite:///mentor.db"
-DEFAULT_PORT = 3000
 # Enough for bursts of commands: Bolt's default of 5 would queue the sixth ack.
 LISTENER_THREADS = 32
 HTTP_THREADS = 32
 OAUTH_STATE_SECONDS = 600
-SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 NOT_INSTALLED = "Mentor isn't installed in this workspace, or its installation was removed. Ask a workspace admin to install it."
 USAGE = (
     "usage: python app.py [--no-scheduler | scheduler | migrate | expire-asks | send-followups"
@@ -75,117 +67,6 @@ USAGE = (
 )
 COMMANDS = ([], ["--no-scheduler"], ["scheduler"], ["migrate"], ["expire-asks"], ["send-followups"])
 JOB_INTERVAL_MINUTES = 5
-
-
-class ConfigError(ValueError):
-    """A setting is missing or malformed; the message names it."""
-
-
-@dataclass(frozen=True)
-class Config:
-    signing_secret: str
-    bot_token: str | None
-    app_token: str | None
-    client_id: str | None
-    client_secret: str | None
-    api_url: str | None
-    database_url: str
-    port: int
-    admin_ids: frozenset[str]
-    ask_policy: AskPolicy
-    ask_timeout_hours: int | None  # None: each workspace's own setting
-    followup_days: int | None  # None: each workspace's own setting
-
-    @property
-    def uses_oauth(self) -> bool:
-        return self.bot_token is None
-
-
-def database_url_from(environ) -> str:
-    url = environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise ConfigError("DATABASE_URL is not a database URL (e.g. sqlite:///mentor.db)") from None
-    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise ConfigError("DATABASE_URL must be sqlite:///… or postgresql+psycopg://…")
-    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
-        raise ConfigError("DATABASE_URL for PostgreSQL must start with postgresql+psycopg:// (psycopg 3)")
-    return url
-
-
-def load_config(environ) -> Config:
-    """Read and check every setting; raise ConfigError naming the first bad one."""
-
-    def get(name: str) -> str | None:
-        return environ.get(name, "").strip() or None
-
-    signing_secret = get("SLACK_SIGNING_SECRET")
-    if signing_secret is None:
-        raise ConfigError("SLACK_SIGNING_SECRET is not set")
-    bot_token, app_token = get("SLACK_BOT_TOKEN"), get("SLACK_APP_TOKEN")
-    # OAuth state needs no secret of ours: slack-sdk's state store keeps it in the database.
-    oauth = {name: get(name) for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")}
-    if bot_token is None:
-        missing = [name for name, value in oauth.items() if value is None]
-        if missing:
-            raise ConfigError(
-                "SLACK_BOT_TOKEN is not set (or, for many workspaces, set "
-                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET; missing: " + ", ".join(missing) + ")"
-            )
-        if app_token is not None:
-            raise ConfigError("SLACK_APP_TOKEN (Socket Mode) needs SLACK_BOT_TOKEN; the OAuth install flow runs over HTTP")
-    elif not bot_token.startswith("xoxb-"):
-        raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
-    if app_token is not None and not app_token.startswith("xapp-"):
-        raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
-
-    api_url = get("SLACK_API_URL")
-    if api_url is not None:
-        parts = urlsplit(api_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ConfigError("SLACK_API_URL must be an http(s) URL such as https://slack.com/api/")
-        api_url = api_url if api_url.endswith("/") else api_url + "/"
-
-    port_text = get("PORT") or str(DEFAULT_PORT)
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise ConfigError("PORT must be a port number from 1 to 65535")
-
-    admin_ids = frozenset(part.strip() for part in (get("MENTOR_ADMINS") or "").split(",") if part.strip())
-    bad_ids = sorted(user_id for user_id in admin_ids if not SLACK_USER_ID.match(user_id))
-    if bad_ids:
-        raise ConfigError(f"MENTOR_ADMINS must be comma-separated Slack user ids like U012ABC; not {bad_ids[0]!r}")
-
-    fanout = _bounded_int(get("MENTOR_ASK_FANOUT"), "MENTOR_ASK_FANOUT", 3, 1, 10)
-    timeout_hours = get("MENTOR_ASK_TIMEOUT_HOURS")
-    if timeout_hours is not None:
-        timeout_hours = _bounded_int(timeout_hours, "MENTOR_ASK_TIMEOUT_HOURS", 48, 1, MAX_ASK_TIMEOUT_HOURS)
-    followup_days = get("MENTOR_FOLLOWUP_DAYS")
-    if followup_days is not None:
-        followup_days = _bounded_int(followup_days, "MENTOR_FOLLOWUP_DAYS", 0, 0, MAX_FOLLOWUP_DAYS)
-
-    return Config(
-        signing_secret=signing_secret,
-        bot_token=bot_token,
-        app_token=app_token,
-        client_id=oauth["SLACK_CLIENT_ID"],
-        client_secret=oauth["SLACK_CLIENT_SECRET"],
-        api_url=api_url,
-        database_url=database_url_from(environ),
-        port=int(port_text),
-        admin_ids=admin_ids,
-        ask_policy=AskPolicy(fanout=fanout),
-        ask_timeout_hours=timeout_hours,
-        followup_days=followup_days,
-    )
-
-
-def _bounded_int(text: str | None, name: str, default: int, low: int, high: int) -> int:
-    if text is None:
-        return default
-    if not text.isdigit() or not low <= int(text) <= high:
-        raise ConfigError(f"{name} must be a whole number from {low} to {high}")
-    return int(text)
 
 
 def make_client(config: Config) -> WebClient:

@@ -27,6 +27,7 @@ import app as mentor_app  # noqa: E402
 from bot import rounds  # noqa: E402
 from bot.rounds import RoundKind  # noqa: E402
 from bot.skills import SkillKind, normalize_skill  # noqa: E402
+from config import load_config  # noqa: E402
 from handlers import outbox  # noqa: E402
 from handlers.pacing import RATES_PER_MINUTE, Pacer  # noqa: E402
 from storage.db import Store, make_engine  # noqa: E402
@@ -79,7 +80,7 @@ def run(members: int, minute: float, paced: bool) -> dict:
     try:
         with tempfile.TemporaryDirectory() as directory:
             environ = app_environ(fake, f"sqlite:///{directory}/delivery.db")
-            config = mentor_app.load_config(environ)
+            config = load_config(environ)
             engine = make_engine(config.database_url)
             upgrade(engine)
             store = Store(engine)

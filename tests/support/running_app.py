@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from waitress.server import create_server
 
 import app as mentor_app
+from config import load_config
 from handlers.pacing import Pacer
 from handlers.web import EVENTS_PATH, make_wsgi_app
 from storage.db import Store, make_engine
@@ -45,7 +46,7 @@ class RunningApp:
         """With `command_worker`, commands' work runs in a process of its own, as when app.py
         serves, on the real clock; without, in this process on `clock`."""
         self.fake_slack = fake_slack
-        self.config = mentor_app.load_config(environ)
+        self.config = load_config(environ)
         self.engine = make_engine(self.config.database_url)
         upgrade(self.engine)
         self.store = Store(self.engine)
