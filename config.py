@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot.asks import AskPolicy
 from bot.followups import MAX_FOLLOWUP_DAYS
@@ -30,6 +31,30 @@ class ConfigError(ValueError):
     def line(self) -> str:
         """What the operator is shown: one line naming the setting, and where to read more."""
         return f"mentor: {self}. See README.md, section Configuration."
+
+
+# Settings found wrong only when used, at start: each names the setting and the reason.
+
+
+def refused_by_slack(setting: str, error: Exception) -> ConfigError:
+    """Slack refused the token in `setting`: `error` is Slack's SlackApiError, or the
+    BoltError Bolt raised while handling it."""
+    cause = error if isinstance(error, SlackApiError) else error.__context__
+    reason = cause.response.get("error") if isinstance(cause, SlackApiError) else str(error).splitlines()[0]
+    return ConfigError(f"Slack refused {setting} ({reason})")
+
+
+def unreachable_slack(error: OSError) -> ConfigError:
+    """Slack's Web API could not be reached: SLACK_API_URL is wrong, or the network."""
+    return ConfigError(f"cannot reach Slack's Web API ({type(error).__name__}); check SLACK_API_URL and the network")
+
+
+def unopenable_database(error: OperationalError) -> ConfigError:
+    return ConfigError(f"cannot open the database in DATABASE_URL ({type(error.orig).__name__})")
+
+
+def unavailable_port(port: int, error: OSError) -> ConfigError:
+    return ConfigError(f"cannot listen on PORT {port} ({error.strerror})")
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from bot.skills import SkillKind, normalize_skill  # noqa: E402
 from config import load_config  # noqa: E402
 from handlers import outbox  # noqa: E402
 from handlers.pacing import RATES_PER_MINUTE, Pacer  # noqa: E402
+from installations import make_client  # noqa: E402
 from storage.db import Store, make_engine  # noqa: E402
 from storage.migrations import upgrade  # noqa: E402
 from tests.support.fake_slack import DEFAULT_TEAM, FakeSlack  # noqa: E402
@@ -86,7 +87,7 @@ def run(members: int, minute: float, paced: bool) -> dict:
             store = Store(engine)
             load(store, members)
             pacer = Pacer(seconds_per_minute=minute) if paced else Pacer(rates={})
-            _, deps = mentor_app.create_app(config, store, mentor_app.make_client(config), pacer=pacer)
+            _, deps = mentor_app.create_app(config, store, make_client(config), pacer=pacer)
             now = datetime.now(timezone.utc)
             with store.transaction() as repositories:
                 result = rounds.run_round(repositories.rounds, DEFAULT_TEAM, RoundKind.COFFEE, date.today(), now)

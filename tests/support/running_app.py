@@ -10,6 +10,8 @@ import app as mentor_app
 from config import load_config
 from handlers.pacing import Pacer
 from handlers.web import EVENTS_PATH, make_wsgi_app
+from installations import make_client
+from server import finish
 from storage.db import Store, make_engine
 from storage.migrations import upgrade
 from tests.support.fake_slack import DEFAULT_TOKEN, FakeSlack
@@ -54,7 +56,7 @@ class RunningApp:
         self.worker = mentor_app.command_worker_for(self.config).start() if command_worker else None
         # No pacing in the tests' own process: tests/unit/test_pacing.py and bench/delivery.py cover it.
         self.bolt, self.deps = mentor_app.create_app(
-            self.config, self.store, mentor_app.make_client(self.config), clock=self.clock, pacer=Pacer(rates={}),
+            self.config, self.store, make_client(self.config), clock=self.clock, pacer=Pacer(rates={}),
             command_worker=self.worker,
         )
         self._server = create_server(make_wsgi_app(self.bolt, self.store), host="127.0.0.1", port=0, threads=http_threads)
@@ -75,7 +77,7 @@ class RunningApp:
         self.deps.settle_background()
 
     def stop(self) -> None:
-        mentor_app.finish(self.bolt, self.deps)  # as app.py stops: what was acknowledged ends against the fakes
+        finish(self.bolt, self.deps)  # as app.py stops: what was acknowledged ends against the fakes
         # Close every channel from the server's own loop; with nothing left to watch, run() returns.
         self._server.trigger.pull_trigger(lambda: [channel.close() for channel in list(self._server._map.values())])
         self._thread.join(timeout=10)

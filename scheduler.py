@@ -1,0 +1,63 @@
+"""The jobs that run outside requests: on a clock (APScheduler, at start and then every
+JOB_INTERVAL_MINUTES), or once from the command line. Each is safe to run any number of
+times, from several processes at once: the database keeps every step, round and DM to one.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import NamedTuple
+
+from bot.rounds import RoundKind
+from handlers.ask_flow import expire_due_asks
+from handlers.deps import Deps
+from handlers.followup_flow import run_due_followups
+from handlers.round_flow import run_due_rounds, run_rounds_now
+
+logger = logging.getLogger(__name__)
+
+JOB_INTERVAL_MINUTES = 5
+
+
+class Job(NamedTuple):
+    run: Callable[[Deps], int]  # returns how many things it did
+    done: str  # what a run did, for the log; %d is the count
+
+
+EXPIRE_ASKS = Job(expire_due_asks, "Handled %d expired asks")
+SEND_FOLLOWUPS = Job(run_due_followups, "Sent %d follow-up DMs")
+START_ROUNDS = Job(run_due_rounds, "Started %d rounds")
+
+
+def run_once(job: Job, deps: Deps) -> None:
+    """Run `job` now, log what it did, and wait for the work it handed to the background pool."""
+    logger.info(job.done, job.run(deps))
+    deps.background.shutdown(wait=True)
+
+
+def run_rounds_once(deps: Deps, kind: RoundKind, team_id: str | None = None) -> None:
+    """Today's `kind` round now, for every workspace or one (a team id), whatever their
+    schedules; log what each did, and wait for the work handed to the background pool."""
+    for run in run_rounds_now(deps, kind, team_id):
+        said = f"{run.groups} groups of {run.members} members" if run.created else "already run: nothing new"
+        logger.info("Round %s on %s: %s", run.kind.value, run.held_on, said)
+    deps.background.shutdown(wait=True)
+
+
+def start_scheduler(deps: Deps, blocking: bool = False):
+    """Every job at start, then every JOB_INTERVAL_MINUTES: in a background thread beside the
+    server (returns the APScheduler scheduler, for `shutdown`), or (`blocking`) as this
+    process's only work, until it is stopped."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
+    for job in (EXPIRE_ASKS, SEND_FOLLOWUPS, START_ROUNDS):
+        scheduler.add_job(
+            job.run, "interval", minutes=JOB_INTERVAL_MINUTES, args=[deps], max_instances=1, coalesce=True,
+            next_run_time=datetime.now(timezone.utc),
+        )
+    if blocking:
+        logger.info("Running the scheduler's jobs only")
+    scheduler.start()
+    return scheduler
