@@ -8,13 +8,16 @@ it, stops serving as Ctrl-C does; then `finish` lets what was acknowledged end.
 
 import logging
 import signal
+import threading
 
 from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.socket_mode import SocketModeHandler as BoltSocketModeHandler
+from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode import builtin
 from waitress import wasyncore
 from waitress.server import create_server
 
-from config import Config, unavailable_port
+from config import Config, ConfigError, refused_by_slack, unavailable_port, unreachable_slack
 from handlers.deps import Deps
 from handlers.web import make_wsgi_app
 from storage.db import Store
@@ -22,12 +25,17 @@ from storage.db import Store
 logger = logging.getLogger(__name__)
 
 HTTP_THREADS = 32
+SOCKET_MODE_PING_SECONDS = 10  # Bolt's own Socket Mode adapter's
+# How long stopping waits for the Socket Mode client's threads; they are daemon threads,
+# so one still running past this does not keep the process from exiting.
+SOCKET_MODE_CLOSE_SECONDS = 5.0
 
 
 class Server:
     def __init__(self, app: App, store: Store, config: Config):
         """Listening on every interface at `config.port`, and with an app token connected to
-        Slack over Socket Mode. Raises ConfigError when the port is taken."""
+        Slack over Socket Mode. Raises ConfigError when the port is taken, or when Slack
+        refuses SLACK_APP_TOKEN or cannot be reached."""
         self._channels: dict = {}  # waitress's sockets: the listening one and each connection
         try:
             self._http = create_server(
@@ -38,8 +46,11 @@ class Server:
             raise unavailable_port(config.port, error) from None
         self._socket_mode = None
         if config.app_token is not None:
-            self._socket_mode = SocketModeHandler(app, app_token=config.app_token)
-            self._socket_mode.connect()
+            try:
+                self._socket_mode = SocketModeHandler(app, config.app_token)
+            except ConfigError:
+                wasyncore.close_all(self._channels)
+                raise
             logger.info("Connected to Slack over Socket Mode")
         logger.info("Serving HTTP on port %d", config.port)
 
@@ -74,3 +85,65 @@ def finish(app: App, deps: Deps, scheduler=None) -> None:
     if deps.command_worker is not None:
         deps.command_worker.stop()
     deps.settle_background()
+
+
+class SocketModeHandler(BoltSocketModeHandler):
+    """Bolt's Socket Mode adapter, over a client whose close() returns (SocketModeClient)."""
+
+    def __init__(self, app: App, app_token: str):
+        """Connected. Raises ConfigError when Slack refuses `app_token` or cannot be reached."""
+        # Not Bolt's __init__: it would build and start slack_sdk's own client.
+        self.app, self.app_token = app, app_token
+        self.client = SocketModeClient(
+            app_token=app_token, logger=app.logger, web_client=app.client, proxy=app.client.proxy,
+            ping_interval=SOCKET_MODE_PING_SECONDS,
+        )
+        self.client.socket_mode_request_listeners.append(self.handle)
+        try:
+            # Asked here, not by connect(), which would log Slack's whole answer before raising.
+            self.client.wss_uri = app.client.apps_connections_open(app_token=app_token)["url"]
+        except SlackApiError as error:
+            self.client.close()
+            raise refused_by_slack("SLACK_APP_TOKEN", error) from None
+        except OSError as error:
+            self.client.close()
+            raise unreachable_slack(error) from None
+        self.client.connect()
+
+
+class SocketModeClient(builtin.SocketModeClient):
+    """slack_sdk's built-in Socket Mode client, whose close() returns, within
+    SOCKET_MODE_CLOSE_SECONDS.
+
+    slack_sdk 3.47's close() marks the session ended, then joins the thread that receives
+    from it, without a timeout. That thread can undo the close: if it starts a turn in
+    between, it marks the session live again (`_run_current_session`) and then loops for
+    good on the closed socket. A reconnection finishing meanwhile does the same with a new
+    session, and turns automatic reconnection back on (`connect`)."""
+
+    def __init__(self, **kwargs):
+        self.closed = False  # read by _run_current_session, whose thread slack_sdk starts before setting it
+        super().__init__(**kwargs)
+
+    def connect(self) -> None:
+        # Reconnections call this holding connect_operation_lock, under which close() marks
+        # the client closed: none can open a session after that.
+        if not self.closed:
+            super().connect()
+
+    def _run_current_session(self) -> None:
+        if not self.closed:
+            super()._run_current_session()
+
+    def close(self) -> None:
+        closing = threading.Thread(target=self._close, name="socket-mode-close", daemon=True)
+        closing.start()
+        closing.join(timeout=SOCKET_MODE_CLOSE_SECONDS)
+        if closing.is_alive():
+            logger.warning("Socket Mode did not close within %g s; stopping without it", SOCKET_MODE_CLOSE_SECONDS)
+
+    def _close(self) -> None:
+        with self.connect_operation_lock:  # a reconnection under way ends first
+            self.closed = True
+            self.auto_reconnect_enabled = False
+        super().close()

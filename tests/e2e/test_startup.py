@@ -65,6 +65,25 @@ def test_a_token_slack_refuses_exits_2_naming_it(fake_slack, tmp_path):
     assert "Traceback" not in result.stderr and "xoxb-revoked" not in result.stderr
 
 
+def test_an_app_token_slack_refuses_exits_2_naming_it(fake_slack, tmp_path):
+    environ = {
+        **PATH,
+        "SLACK_SIGNING_SECRET": "s",
+        "SLACK_BOT_TOKEN": DEFAULT_TOKEN,
+        "SLACK_APP_TOKEN": "xapp-revoked",
+        "SLACK_API_URL": fake_slack.api_url,
+        "PORT": str(free_port()),
+    }
+    result = run_app([], environ, tmp_path)
+
+    assert fake_slack.calls("apps.connections.open")[0].response == {"ok": False, "error": "invalid_auth"}
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "mentor: Slack refused SLACK_APP_TOKEN (invalid_auth). See README.md, section Configuration."
+    ]
+    assert "Traceback" not in result.stderr and "xapp-revoked" not in result.stderr
+
+
 def test_migrate_creates_the_schema_without_any_slack_settings(tmp_path):
     result = run_app(["migrate"], {**PATH, "DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}"}, tmp_path)
 
@@ -183,5 +202,6 @@ def test_python_app_py_with_an_app_token_serves_slack_over_socket_mode(fake_slac
         [ack] = fake_slack.wait_for("socket_mode", timeout=10)
         assert ack.args["envelope_id"] == "env-1"
         assert "`/mentor offer" in ack.args["payload"]["text"]
+
         server.terminate()
-        server.wait(timeout=10)
+        assert server.wait(timeout=10) == 0  # stopped within 10 s, cleanly
