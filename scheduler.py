@@ -51,13 +51,37 @@ def start_scheduler(deps: Deps, blocking: bool = False):
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
 
+    for name in ("apscheduler.scheduler", "apscheduler.executors.default"):
+        logging.getLogger(name).addFilter(_info_as_debug)
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
     for job in (EXPIRE_ASKS, SEND_FOLLOWUPS, START_ROUNDS):
         scheduler.add_job(
-            job.run, "interval", minutes=JOB_INTERVAL_MINUTES, args=[deps], max_instances=1, coalesce=True,
-            next_run_time=datetime.now(timezone.utc),
+            _Reporting(job), "interval", minutes=JOB_INTERVAL_MINUTES, args=[deps], max_instances=1, coalesce=True,
+            next_run_time=datetime.now(timezone.utc), name=job.run.__name__,
         )
     if blocking:
         logger.info("Running the scheduler's jobs only")
     scheduler.start()
     return scheduler
+
+
+class _Reporting:
+    """A scheduled job that says what it did: at INFO on its first run (the operator sees it
+    work) and whenever it did something; otherwise at DEBUG."""
+
+    def __init__(self, job: Job):
+        self._job, self._first = job, True
+
+    def __call__(self, deps: Deps) -> None:
+        done = self._job.run(deps)
+        logger.log(logging.INFO if done or self._first else logging.DEBUG, self._job.done, done)
+        self._first = False
+
+
+def _info_as_debug(record: logging.LogRecord) -> bool:
+    # APScheduler logs every job added, started and done at INFO: every few minutes, news
+    # of nothing. They are debug lines, shown only where its loggers log DEBUG.
+    if record.levelno != logging.INFO:
+        return True
+    record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
+    return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)

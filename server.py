@@ -8,6 +8,7 @@ it, stops serving as Ctrl-C does; then `finish` lets what was acknowledged end.
 
 import logging
 import signal
+import socket
 import threading
 
 from slack_bolt import App
@@ -19,7 +20,7 @@ from waitress.server import create_server
 
 from config import Config, ConfigError, refused_by_slack, unavailable_port, unreachable_slack
 from handlers.deps import Deps
-from handlers.web import make_wsgi_app
+from handlers.web import EVENTS_PATH, HEALTH_PATH, make_wsgi_app
 from storage.db import Store
 
 logger = logging.getLogger(__name__)
@@ -45,14 +46,18 @@ class Server:
         except OSError as error:
             raise unavailable_port(config.port, error) from None
         self._socket_mode = None
-        if config.app_token is not None:
-            try:
-                self._socket_mode = SocketModeHandler(app, config.app_token)
-            except ConfigError:
-                wasyncore.close_all(self._channels)
-                raise
-            logger.info("Connected to Slack over Socket Mode")
-        logger.info("Serving HTTP on port %d", config.port)
+        if config.app_token is None:
+            where = f"http://{socket.gethostname()}:{config.port}"
+            logger.info("Serving HTTP on port %d: Slack should send its requests to %s%s", config.port, where, EVENTS_PATH)
+            if app.oauth_flow is not None:
+                logger.info("Workspaces install Mentor from %s%s", where, app.oauth_flow.install_path)
+            return
+        try:
+            self._socket_mode = SocketModeHandler(app, config.app_token)
+        except ConfigError:
+            wasyncore.close_all(self._channels)
+            raise
+        logger.info("Connected to Slack over Socket Mode; serving HTTP on port %d for %s", config.port, HEALTH_PATH)
 
     def run(self) -> None:
         """Serve until Ctrl-C or SIGTERM. Then requests being handled finish (waitress gives

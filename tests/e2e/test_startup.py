@@ -131,7 +131,7 @@ def serving(fake_slack, tmp_path: Path) -> Iterator[tuple]:
 
 
 def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
-    with serving(fake_slack, tmp_path) as (_, base):
+    with serving(fake_slack, tmp_path) as (server, base):
         slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
         reply = slack.command("help")
         assert reply.status == 200 and reply.seconds < 3
@@ -140,6 +140,16 @@ def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
         offer = slack.command("offer SQL", user_id="UANA")  # its work goes to the command worker process
         assert offer.status == 200 and offer.seconds < 3
         assert "SQL" in fake_slack.wait_for("response_url", timeout=60)[0].args["text"]
+
+        server.terminate()
+        assert server.wait(timeout=30) == 0
+        log = server.stderr.read()
+    # The log says where Slack should send its requests; of the scheduler's runs, what they did
+    # (the first run, when the operator wants to see it work), not APScheduler's every step.
+    port = base.rsplit(":", 1)[1]
+    assert f"Slack should send its requests to http://{socket.gethostname()}:{port}/slack/events" in log
+    assert "Sent 0 follow-up DMs" in log
+    assert not [line for line in log.splitlines() if "apscheduler" in line], log
 
 
 def test_sigterm_to_the_service_finishes_what_was_acknowledged(fake_slack, tmp_path):
