@@ -34,9 +34,10 @@ SOCKET_MODE_CLOSE_SECONDS = 5.0
 
 class Server:
     def __init__(self, app: App, store: Store, config: Config):
-        """Listening on every interface at `config.port`, and with an app token connected to
-        Slack over Socket Mode. Raises ConfigError when the port is taken, or when Slack
+        """Listening on every interface at `config.port`; with an app token, ready to connect
+        to Slack over Socket Mode. Raises ConfigError when the port is taken, or when Slack
         refuses SLACK_APP_TOKEN or cannot be reached."""
+        self._app, self._port = app, config.port
         self._channels: dict = {}  # waitress's sockets: the listening one and each connection
         try:
             self._http = create_server(
@@ -45,26 +46,27 @@ class Server:
             )
         except OSError as error:
             raise unavailable_port(config.port, error) from None
-        self._socket_mode = None
-        if config.app_token is None:
-            where = f"http://{socket.gethostname()}:{config.port}"
-            logger.info("Serving HTTP on port %d: Slack should send its requests to %s%s", config.port, where, EVENTS_PATH)
-            if app.oauth_flow is not None:
-                logger.info("Workspaces install Mentor from %s%s", where, app.oauth_flow.install_path)
-            return
         try:
-            self._socket_mode = SocketModeHandler(app, config.app_token)
+            self._socket_mode = SocketModeHandler(app, config.app_token) if config.app_token else None
         except ConfigError:
             wasyncore.close_all(self._channels)
             raise
-        logger.info("Connected to Slack over Socket Mode; serving HTTP on port %d for %s", config.port, HEALTH_PATH)
 
     def run(self) -> None:
         """Serve until Ctrl-C or SIGTERM. Then requests being handled finish (waitress gives
         them 5 s), and the port and the Socket Mode connection close, so Slack and load
         balancers see this process gone while it finishes its work (see finish)."""
+        # Before Slack can send anything over Socket Mode: a SIGTERM from then on stops it cleanly.
         signal.signal(signal.SIGTERM, _stop_serving)
         try:
+            if self._socket_mode is None:
+                here = f"http://{socket.gethostname()}:{self._port}"
+                logger.info("Serving HTTP on port %d: Slack should send requests to %s", self._port, here + EVENTS_PATH)
+                if self._app.oauth_flow is not None:
+                    logger.info("Workspaces install Mentor from %s", here + self._app.oauth_flow.install_path)
+            else:
+                self._socket_mode.connect()
+                logger.info("Connected to Slack over Socket Mode; HTTP on port %d serves %s", self._port, HEALTH_PATH)
             self._http.run()
         except KeyboardInterrupt:
             pass  # waitress stops on it by itself; this is one arriving outside its loop
@@ -96,7 +98,8 @@ class SocketModeHandler(BoltSocketModeHandler):
     """Bolt's Socket Mode adapter, over a client whose close() returns (SocketModeClient)."""
 
     def __init__(self, app: App, app_token: str):
-        """Connected. Raises ConfigError when Slack refuses `app_token` or cannot be reached."""
+        """Ready to connect (`connect()`), with a URL from Slack to connect to. Raises
+        ConfigError when Slack refuses `app_token` or cannot be reached."""
         # Not Bolt's __init__: it would build and start slack_sdk's own client.
         self.app, self.app_token = app, app_token
         self.client = SocketModeClient(
@@ -113,7 +116,6 @@ class SocketModeHandler(BoltSocketModeHandler):
         except OSError as error:
             self.client.close()
             raise unreachable_slack(error) from None
-        self.client.connect()
 
 
 class SocketModeClient(builtin.SocketModeClient):

@@ -147,7 +147,7 @@ def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
     # The log says where Slack should send its requests; of the scheduler's runs, what they did
     # (the first run, when the operator wants to see it work), not APScheduler's every step.
     port = base.rsplit(":", 1)[1]
-    assert f"Slack should send its requests to http://{socket.gethostname()}:{port}/slack/events" in log
+    assert f"Slack should send requests to http://{socket.gethostname()}:{port}/slack/events" in log
     assert "Sent 0 follow-up DMs" in log
     assert not [line for line in log.splitlines() if "apscheduler" in line], log
 
