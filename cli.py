@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
         "--no-scheduler", action="store_true",
         help="serve Slack only (web replicas, with one `python app.py scheduler` beside them)",
     )
-    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND", prog=parser.prog)
     commands.add_parser("scheduler", help="run the scheduler's jobs only (at start, then every 5 minutes)")
     commands.add_parser("migrate", help="apply pending database migrations and exit (needs only DATABASE_URL)")
     commands.add_parser("expire-asks", help="widen or close the asks nobody accepted in time, once, and exit")
