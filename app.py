@@ -24,16 +24,14 @@ from sqlalchemy.exc import OperationalError
 import cli
 import handlers
 from bot.rounds import RoundKind
-from config import (
-    Config, ConfigError, database_url_from, load_config, refused_by_slack, unopenable_database, unreachable_slack,
-)
+from config import Config, ConfigError, database_url_from, load_config
 from handlers import commands
 from handlers.command_worker import NICENESS as COMMAND_WORKER_NICENESS, CommandWorker, ignore_stop_signals, serve_jobs
 from handlers.deps import Deps, utc_now
 from handlers.logs import configure_logging
 from handlers.outbox import gone
 from handlers.pacing import Pacer
-from installations import installation_store, make_client, oauth_settings, with_token, workspace_clients
+from installations import NOT_INSTALLED, installation_store, make_client, oauth_settings, with_token, workspace_clients
 from scheduler import EXPIRE_ASKS, SEND_FOLLOWUPS, run_once, run_rounds_once, start_scheduler
 from server import Server, finish
 from storage.db import Store, make_engine
@@ -43,15 +41,12 @@ logger = logging.getLogger("mentor")
 
 # Enough for bursts of commands: Bolt's default of 5 would queue the sixth ack.
 LISTENER_THREADS = 32
-NOT_INSTALLED = (
-    "Mentor isn't installed in this workspace, or its installation was removed. Ask a workspace admin to install it."
-)
 
 
 def main(argv: list[str] | None = None) -> int:
     """`python app.py [COMMAND]`, `argv` being what follows (default: sys.argv[1:]). Returns
     the exit status: 0, or 2 after one line on stderr naming a setting that is missing,
-    malformed or refused. A command line that makes no sense exits 2 with the usage."""
+    malformed or refused. Raises SystemExit as cli.parse does (2 with the usage, 0 after --help)."""
     arguments = cli.parse(argv)
     from dotenv import find_dotenv, load_dotenv
 
@@ -105,7 +100,7 @@ def migrated(database_url: str) -> Store:
     try:
         upgrade(engine)
     except OperationalError as error:
-        raise unopenable_database(error) from None
+        raise ConfigError.database_unopenable(error) from None
     return Store(engine)
 
 
@@ -143,9 +138,9 @@ def create_app(
             listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
         )
     except (BoltError, SlackApiError) as error:
-        raise refused_by_slack("SLACK_BOT_TOKEN", error) from None
+        raise ConfigError.refused_by_slack("SLACK_BOT_TOKEN", error) from None
     except OSError as error:
-        raise unreachable_slack(error) from None
+        raise ConfigError.slack_unreachable(error) from None
     deps = make_deps(config, store, client, installations, clock, pacer, command_worker)
     handlers.register(app, deps)
     return app, deps

@@ -32,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Settings come from the environment and .env: see README.md, section Configuration.",
     )
     parser.add_argument(
-        "--no-scheduler", action="store_true",
+        "--no-scheduler",
+        action="store_true",
         help="serve Slack only (web replicas, with one `python app.py scheduler` beside them)",
     )
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND", prog=parser.prog)
@@ -41,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("expire-asks", help="widen or close the asks nobody accepted in time, once, and exit")
     commands.add_parser("send-followups", help="move due follow-ups on and send their DMs, once, and exit")
     run_round = commands.add_parser(
-        "run-round", help="run today's round now for every workspace (or one), and exit",
+        "run-round",
+        help="run today's round now for every workspace (or one), and exit",
         usage="%(prog)s coffee|reverse [--team T…]",
     )
     run_round.add_argument(

@@ -25,36 +25,36 @@ SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 class ConfigError(ValueError):
-    """A setting is missing, malformed or refused; the message names it."""
+    """A setting is missing, malformed or refused; the message names it. The class methods
+    build the errors of settings found wrong only when used, at start."""
 
     @property
     def line(self) -> str:
         """What the operator is shown: one line naming the setting, and where to read more."""
         return f"mentor: {self}. See README.md, section Configuration."
 
+    @classmethod
+    def refused_by_slack(cls, setting: str, error: Exception) -> "ConfigError":
+        """Slack refused the token in `setting`: `error` is Slack's SlackApiError, or the
+        BoltError Bolt raised while handling it."""
+        cause = error if isinstance(error, SlackApiError) else error.__context__
+        reason = cause.response.get("error") if isinstance(cause, SlackApiError) else str(error).splitlines()[0]
+        return cls(f"Slack refused {setting} ({reason})")
 
-# Settings found wrong only when used, at start: each names the setting and the reason.
+    @classmethod
+    def slack_unreachable(cls, error: OSError) -> "ConfigError":
+        """Slack's Web API could not be reached: SLACK_API_URL is wrong, or the network."""
+        return cls(f"cannot reach Slack's Web API ({type(error).__name__}); check SLACK_API_URL and the network")
 
+    @classmethod
+    def database_unopenable(cls, error: OperationalError) -> "ConfigError":
+        """The database in DATABASE_URL refused us, or is not there."""
+        return cls(f"cannot open the database in DATABASE_URL ({type(error.orig).__name__})")
 
-def refused_by_slack(setting: str, error: Exception) -> ConfigError:
-    """Slack refused the token in `setting`: `error` is Slack's SlackApiError, or the
-    BoltError Bolt raised while handling it."""
-    cause = error if isinstance(error, SlackApiError) else error.__context__
-    reason = cause.response.get("error") if isinstance(cause, SlackApiError) else str(error).splitlines()[0]
-    return ConfigError(f"Slack refused {setting} ({reason})")
-
-
-def unreachable_slack(error: OSError) -> ConfigError:
-    """Slack's Web API could not be reached: SLACK_API_URL is wrong, or the network."""
-    return ConfigError(f"cannot reach Slack's Web API ({type(error).__name__}); check SLACK_API_URL and the network")
-
-
-def unopenable_database(error: OperationalError) -> ConfigError:
-    return ConfigError(f"cannot open the database in DATABASE_URL ({type(error.orig).__name__})")
-
-
-def unavailable_port(port: int, error: OSError) -> ConfigError:
-    return ConfigError(f"cannot listen on PORT {port} ({error.strerror})")
+    @classmethod
+    def port_unavailable(cls, port: int, error: OSError) -> "ConfigError":
+        """PORT is already in use, or not ours to listen on."""
+        return cls(f"cannot listen on PORT {port} ({error.strerror})")
 
 
 @dataclass(frozen=True)

@@ -17,21 +17,27 @@ from config import Config
 from storage.db import Store
 
 OAUTH_STATE_SECONDS = 600
+# What a member of a workspace with no installation is told.
+NOT_INSTALLED = (
+    "Mentor isn't installed in this workspace, or its installation was removed. Ask a workspace admin to install it."
+)
 
 
 def make_client(config: Config) -> WebClient:
     """The one Web API client; Bolt copies its base URL and retry handlers for each request."""
-    kwargs = {"base_url": config.api_url} if config.api_url else {}
     return WebClient(
         token=config.bot_token,
+        base_url=config.api_url or WebClient.BASE_URL,
         retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=3)],
-        **kwargs,
     )
 
 
 def installation_store(config: Config, store: Store) -> SQLAlchemyInstallationStore | None:
     """Where OAuth installs keep their bot tokens; None with one workspace's SLACK_BOT_TOKEN."""
-    return SQLAlchemyInstallationStore(client_id=config.client_id, engine=store.engine) if config.uses_oauth else None
+    if not config.uses_oauth:
+        return None
+    assert config.client_id is not None  # load_config asks for it whenever there is no bot token
+    return SQLAlchemyInstallationStore(client_id=config.client_id, engine=store.engine)
 
 
 def with_token(client: WebClient, token: str) -> WebClient:

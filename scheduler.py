@@ -5,7 +5,7 @@ times, from several processes at once: the database keeps every step, round and 
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from bot.rounds import RoundKind
@@ -56,8 +56,14 @@ def start_scheduler(deps: Deps, blocking: bool = False):
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
     for job in (EXPIRE_ASKS, SEND_FOLLOWUPS, START_ROUNDS):
         scheduler.add_job(
-            _Reporting(job), "interval", minutes=JOB_INTERVAL_MINUTES, args=[deps], max_instances=1, coalesce=True,
-            next_run_time=datetime.now(timezone.utc), name=job.run.__name__,
+            _Reporting(job),
+            "interval",
+            minutes=JOB_INTERVAL_MINUTES,
+            args=[deps],
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+            name=job.run.__name__,
         )
     if blocking:
         logger.info("Running the scheduler's jobs only")

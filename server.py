@@ -18,7 +18,7 @@ from slack_sdk.socket_mode import builtin
 from waitress import wasyncore
 from waitress.server import create_server
 
-from config import Config, ConfigError, refused_by_slack, unavailable_port, unreachable_slack
+from config import Config, ConfigError
 from handlers.deps import Deps
 from handlers.web import EVENTS_PATH, HEALTH_PATH, make_wsgi_app
 from storage.db import Store
@@ -33,6 +33,8 @@ SOCKET_MODE_CLOSE_SECONDS = 5.0
 
 
 class Server:
+    """The HTTP server, and with an app token the Socket Mode connection: one process's way in."""
+
     def __init__(self, app: App, store: Store, config: Config):
         """Listening on every interface at `config.port`; with an app token, ready to connect
         to Slack over Socket Mode. Raises ConfigError when the port is taken, or when Slack
@@ -41,11 +43,15 @@ class Server:
         self._channels: dict = {}  # waitress's sockets: the listening one and each connection
         try:
             self._http = create_server(
-                make_wsgi_app(app, store), map=self._channels, host="0.0.0.0", port=config.port,
-                threads=HTTP_THREADS, ident="mentor",
+                make_wsgi_app(app, store),
+                map=self._channels,
+                host="0.0.0.0",
+                port=config.port,
+                threads=HTTP_THREADS,
+                ident="mentor",
             )
         except OSError as error:
-            raise unavailable_port(config.port, error) from None
+            raise ConfigError.port_unavailable(config.port, error) from None
         try:
             self._socket_mode = SocketModeHandler(app, config.app_token) if config.app_token else None
         except ConfigError:
@@ -103,19 +109,22 @@ class SocketModeHandler(BoltSocketModeHandler):
         # Not Bolt's __init__: it would build and start slack_sdk's own client.
         self.app, self.app_token = app, app_token
         self.client = SocketModeClient(
-            app_token=app_token, logger=app.logger, web_client=app.client, proxy=app.client.proxy,
+            app_token=app_token,
+            logger=app.logger,
+            web_client=app.client,
+            proxy=app.client.proxy,
             ping_interval=SOCKET_MODE_PING_SECONDS,
         )
-        self.client.socket_mode_request_listeners.append(self.handle)
+        self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type] # as in Bolt's own
         try:
             # Asked here, not by connect(), which would log Slack's whole answer before raising.
             self.client.wss_uri = app.client.apps_connections_open(app_token=app_token)["url"]
         except SlackApiError as error:
             self.client.close()
-            raise refused_by_slack("SLACK_APP_TOKEN", error) from None
+            raise ConfigError.refused_by_slack("SLACK_APP_TOKEN", error) from None
         except OSError as error:
             self.client.close()
-            raise unreachable_slack(error) from None
+            raise ConfigError.slack_unreachable(error) from None
 
 
 class SocketModeClient(builtin.SocketModeClient):
@@ -143,6 +152,8 @@ class SocketModeClient(builtin.SocketModeClient):
             super()._run_current_session()
 
     def close(self) -> None:
+        """Disconnect and stop the client's threads. Returns within SOCKET_MODE_CLOSE_SECONDS
+        whatever they do; a warning is logged if they have not stopped by then."""
         closing = threading.Thread(target=self._close, name="socket-mode-close", daemon=True)
         closing.start()
         closing.join(timeout=SOCKET_MODE_CLOSE_SECONDS)

@@ -69,8 +69,11 @@ def test_closing_ends_the_session_even_when_its_thread_starts_a_turn_meanwhile(e
     stopping.join(timeout=30)
     assert not stopping.is_alive(), "close() never returned"
     assert client.turn.is_set(), "the session thread did not start a turn during close(): nothing was tested"
-    threads = {"session": client.current_session_runner, "monitor": client.current_app_monitor,
-               "messages": client.message_processor}
+    threads = {
+        "session": client.current_session_runner,
+        "monitor": client.current_app_monitor,
+        "messages": client.message_processor,
+    }
     assert [name for name, runner in threads.items() if runner.is_alive()] == []
 
 

@@ -20,7 +20,6 @@ from tests.support.fake_slack import APP_TOKEN, DEFAULT_TEAM, DEFAULT_TOKEN, def
 from tests.support.running_app import SIGNING_SECRET
 from tests.support.slack_requests import SlackSender, http_request
 
-
 PATH = {"PATH": os.environ["PATH"]}
 
 
