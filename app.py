@@ -14,6 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
 
+from bot.rounds.model import RoundKind
+from jobs.command_worker import NICENESS as COMMAND_WORKER_NICENESS
+from jobs.command_worker import CommandWorker, ignore_stop_signals, serve_jobs
+from jobs.outbox import gone
+from jobs.pacing import Pacer
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
@@ -23,14 +28,10 @@ from sqlalchemy.exc import OperationalError
 
 import cli
 import handlers
-from bot.rounds import RoundKind
 from config import Config, ConfigError, database_url_from, load_config
 from handlers import commands
-from handlers.command_worker import NICENESS as COMMAND_WORKER_NICENESS, CommandWorker, ignore_stop_signals, serve_jobs
 from handlers.deps import Deps, utc_now
 from handlers.logs import configure_logging
-from handlers.outbox import gone
-from handlers.pacing import Pacer
 from installations import NOT_INSTALLED, installation_store, make_client, oauth_settings, with_token, workspace_clients
 from scheduler import EXPIRE_ASKS, SEND_FOLLOWUPS, run_once, run_rounds_once, start_scheduler
 from server import Server, finish
@@ -172,7 +173,7 @@ def make_deps(
 
 def command_worker_for(config: Config) -> CommandWorker:
     """The process that will run slash commands' work after their acks, once started
-    (handlers/command_worker.py)."""
+    (jobs/command_worker.py)."""
     return CommandWorker(run_command_worker, (config,), lost=commands.tell_interrupted)
 
 

@@ -3,7 +3,7 @@
 import argparse
 import re
 
-from bot.rounds import RoundKind
+from bot.rounds.model import RoundKind
 
 TEAM_ID = re.compile(r"^[TE][A-Z0-9]{2,}$")
 

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from bot.rounds import RoundKind
-from handlers.ask_flow import expire_due_asks
+from bot.rounds.model import RoundKind
+from jobs.asks import expire_due_asks
+from jobs.followups import run_due_followups
+from jobs.rounds import run_due_rounds, run_rounds_now
+
 from handlers.deps import Deps
-from handlers.followup_flow import run_due_followups
-from handlers.round_flow import run_due_rounds, run_rounds_now
 
 logger = logging.getLogger(__name__)
 

@@ -5,12 +5,12 @@ import logging
 import re
 
 import pytest
+from bot.rounds.model import RoundKind
+from jobs.followups import run_due_followups
+from jobs.rounds import run_rounds_now
 
 from bot import ids
-from bot.rounds import RoundKind
-from handlers.followup_flow import run_due_followups
 from handlers.logs import RedactTokens
-from handlers.round_flow import run_rounds_now
 from tests.e2e.test_asks import ask, button_value, say
 from tests.e2e.test_followups import NOTE, click, helped, prompt_of, reply_in_thread
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
@@ -86,8 +86,10 @@ def history(mentor):
     answer_followup(mentor, note=NOTE)
     mentor.slack.submit_view(
         ids.PROFILE_VIEW,
-        {"objectives": {"objectives": {"type": "plain_text_input", "value": "Become a calmer reviewer"}},
-         "never_pair": {"never_pair": {"type": "multi_users_select", "selected_users": ["UCAL"]}}},
+        {
+            "objectives": {"objectives": {"type": "plain_text_input", "value": "Become a calmer reviewer"}},
+            "never_pair": {"never_pair": {"type": "multi_users_select", "selected_users": ["UCAL"]}},
+        },
         user_id="UASK",
     )
     for user_id in ("UASK", "UBEN"):

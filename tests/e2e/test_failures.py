@@ -1,5 +1,6 @@
 """When something fails, the member hears about it privately and nothing is half-done."""
 
+
 def break_database(mentor, tmp_path) -> None:
     """Put a directory where the SQLite file was: every new connection fails to open it."""
     mentor.engine.dispose()

@@ -8,11 +8,11 @@ import threading
 from contextlib import ExitStack
 
 import pytest
+from jobs.followups import run_due_followups
+from jobs.outbox import LEASE, METADATA_EVENT
 
 from bot import ids
 from handlers.deps import utc_now
-from handlers.followup_flow import run_due_followups
-from handlers.outbox import LEASE, METADATA_EVENT
 from tests.e2e.test_asks import ask, button_value, say
 from tests.support.app_process import app_process, run_app
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
@@ -48,7 +48,10 @@ def prompt_of(mentor, channel: str = "DUASK"):
 
 
 def click(mentor, action_id: str, user_id: str, value: str, message) -> None:
-    assert mentor.slack.click(action_id, user_id, value, message=(message.args["channel"], message.response["ts"])).status == 200
+    assert (
+        mentor.slack.click(action_id, user_id, value, message=(message.args["channel"], message.response["ts"])).status
+        == 200
+    )
 
 
 def reply_in_thread(mentor, user_id: str, channel: str, thread_ts: str, text: str) -> None:
@@ -84,8 +87,12 @@ def test_a_week_later_the_mentee_is_asked_once_how_it_went(loop):
 
     prompt = prompt_of(loop)
     assert prompt.args["text"] == "Last week <@UANA> helped you with *SQL*: did you try it? What happened?"
-    labels = [element["text"]["text"] for block in prompt.args["blocks"] for element in block.get("elements", [])
-              if element.get("type") == "button"]
+    labels = [
+        element["text"]["text"]
+        for block in prompt.args["blocks"]
+        for element in block.get("elements", [])
+        if element.get("type") == "button"
+    ]
     assert labels[:5] == ["It helped", "Mixed", "Didn't help", "Not yet", "Not relevant"]
     assert len(posted_to(loop, "DUASK")) == 1
 
@@ -95,7 +102,9 @@ def test_an_answer_and_a_thread_reply_reach_the_mentor_in_one_dm_with_the_note_e
     run_due_followups(loop.deps)
     prompt = prompt_of(loop)
 
-    click(loop, ids.FOLLOWUP_CHOICES["helped"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]), prompt)
+    click(
+        loop, ids.FOLLOWUP_CHOICES["helped"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]), prompt
+    )
     [updated] = [c for c in loop.fake_slack.wait_for("chat.update", count=2) if c.args["ts"] == prompt.response["ts"]]
     assert "You said *It helped*" in updated.args["text"] and "Add a note" in str(updated.args["blocks"])
     assert posted_to(loop, "DUANA")[1:] == []  # the mentor's DM waits for a note
@@ -201,7 +210,13 @@ def test_not_yet_asks_again_a_week_later(loop):
     loop.clock.advance(days=7)
     run_due_followups(loop.deps)
     prompt = prompt_of(loop)
-    click(loop, ids.FOLLOWUP_CHOICES["not_yet"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["not_yet"]), prompt)
+    click(
+        loop,
+        ids.FOLLOWUP_CHOICES["not_yet"],
+        "UASK",
+        button_value(prompt.args, ids.FOLLOWUP_CHOICES["not_yet"]),
+        prompt,
+    )
     [snoozed] = [call for call in loop.fake_slack.wait_for("chat.update", count=2) if call.args["channel"] == "DUASK"]
     assert "ask again" in snoozed.args["text"]
     loop.settle()
@@ -245,7 +260,9 @@ def test_home_shows_the_mentee_what_waits_and_the_mentor_what_came_of_it(loop):
     assert "helped you with *SQL*: did you try it?" in str(home["blocks"])
 
     prompt = prompt_of(loop)
-    click(loop, ids.FOLLOWUP_CHOICES["helped"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]), prompt)
+    click(
+        loop, ids.FOLLOWUP_CHOICES["helped"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]), prompt
+    )
     reply_in_thread(loop, "UASK", "DUASK", prompt.response["ts"], "It worked")
     loop.fake_slack.wait_for("chat.postMessage", count=5)
 
@@ -261,10 +278,10 @@ def test_a_dm_a_crashed_sender_posted_is_not_posted_again(loop):
     loop.clock.advance(days=7)
     with loop.store.transaction() as repositories:
         [(team_id, followup_id)] = repositories.followups.due(loop.clock(), 10)
-        from bot import closing
+        from bot.followups import services as followup_services
 
-        policy = closing.policy_for(repositories.followups, team_id, None)
-        closing.advance_due(repositories.followups, team_id, followup_id, loop.clock(), policy)
+        policy = followup_services.policy_for(repositories.followups, team_id, None)
+        followup_services.advance_due(repositories.followups, team_id, followup_id, loop.clock(), policy)
     with loop.store.transaction() as repositories:
         [claim] = repositories.outbox.claim(loop.clock(), loop.clock() + LEASE, 10)
     client = loop.deps.client_for(DEFAULT_TEAM)
@@ -293,14 +310,22 @@ def test_send_followups_with_no_delay_sends_one_prompt_and_then_nothing(fake_sla
         [prompt] = posted_to(running, "DUASK")
         assert prompt.args["text"].startswith("Today <@UANA> helped you with *SQL*")
 
-        click(running, ids.FOLLOWUP_CHOICES["helped"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]), prompt)
+        click(
+            running,
+            ids.FOLLOWUP_CHOICES["helped"],
+            "UASK",
+            button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]),
+            prompt,
+        )
         fake_slack.wait_for("chat.update", count=2)
         reply_in_thread(running, "UASK", "DUASK", prompt.response["ts"], NOTE)
         fake_slack.wait_for("chat.postMessage", count=5)
 
         assert run().returncode == 0
         [_, report] = posted_to(running, "DUANA")
-        assert "closed the loop on *SQL*: it helped" in report.args["text"] and "&lt;!channel&gt;" in str(report.args["blocks"])
+        assert "closed the loop on *SQL*: it helped" in report.args["text"] and "&lt;!channel&gt;" in str(
+            report.args["blocks"]
+        )
         assert len(posted_to(running, "DUASK")) == 2  # the prompt, and the thanks in its thread
         assert "Sent 0 follow-up DMs" in run().stderr
     finally:

@@ -15,7 +15,17 @@ def install(app: RunningApp, code: str) -> None:
     authorize = re.search(r'<a href="([^"]+)"', page.body).group(1).replace("&amp;", "&")
     assert authorize.startswith(app.fake_slack.origin + "oauth/v2/authorize")
     query = parse_qs(urlsplit(authorize).query)
-    assert set(query["scope"][0].split(",")) == {"commands", "chat:write", "im:write", "im:history", "mpim:write", "mpim:history", "users:read", "files:write", "chat:write.public"}
+    assert set(query["scope"][0].split(",")) == {
+        "commands",
+        "chat:write",
+        "im:write",
+        "im:history",
+        "mpim:write",
+        "mpim:history",
+        "users:read",
+        "files:write",
+        "chat:write.public",
+    }
     cookie = page.headers["Set-Cookie"].split(";")[0]
     callback = http_request(
         f"{app.url}/slack/oauth_redirect?code={code}&state={query['state'][0]}", headers={"Cookie": cookie}

@@ -7,10 +7,11 @@ import time
 from contextlib import ExitStack
 
 import pytest
+from bot.rounds.model import RoundKind
+from jobs.rounds import run_due_rounds, run_rounds_now
 
-from bot import ids, rounds
-from bot.rounds import RoundKind
-from handlers.round_flow import run_due_rounds, run_rounds_now
+from bot import ids
+from bot.rounds import services as round_services
 from tests.e2e.test_asks import say
 from tests.support.app_process import app_process, run_app
 from tests.support.running_app import RunningApp, app_environ
@@ -29,7 +30,8 @@ def group_posts(mentor, starting: str) -> list:
     """What Slack took in group DMs, whose text starts with `starting`."""
     groups = group_dms(mentor)
     return [
-        call for call in mentor.fake_slack.calls("chat.postMessage")
+        call
+        for call in mentor.fake_slack.calls("chat.postMessage")
         if call.response.get("ok") and call.args["channel"] in groups and call.args["text"].startswith(starting)
     ]
 
@@ -40,7 +42,8 @@ def intros(mentor) -> list:
 
 def dms_to(mentor, user_id: str) -> list:
     return [
-        call for call in mentor.fake_slack.calls("chat.postMessage")
+        call
+        for call in mentor.fake_slack.calls("chat.postMessage")
         if call.response.get("ok") and call.args["channel"] == "D" + user_id
     ]
 
@@ -179,7 +182,10 @@ def test_at_month_end_each_side_of_a_reverse_pair_says_what_they_learned(mentor)
     run_due_rounds(mentor.deps)
     run_due_rounds(mentor.deps)
 
-    asked = {user_id: [c for c in dms_to(mentor, user_id) if "What did you learn" in c.args["text"]] for user_id in ("UJUN", "USEN")}
+    asked = {
+        user_id: [c for c in dms_to(mentor, user_id) if "What did you learn" in c.args["text"]]
+        for user_id in ("UJUN", "USEN")
+    }
     [to_junior], [to_senior] = asked["UJUN"], asked["USEN"]  # once each, though the job ran twice
     assert "paired with <@USEN> for reverse mentoring. What did you learn?" in to_junior.args["text"]
     assert "paired with <@UJUN>" in to_senior.args["text"]
@@ -215,7 +221,9 @@ def test_the_day_before_members_hear_of_the_round_and_can_skip_it(coffee):
     skip = [e for b in notice.args["blocks"] for e in b.get("elements", []) if e.get("action_id") == ids.SKIP_ROUND]
     before = len(coffee.fake_slack.calls("response_url"))
     coffee.slack.click(ids.SKIP_ROUND, "U001", skip[0]["value"], message=("DU001", notice.response["ts"]))
-    assert "You'll skip coffee chats" in coffee.fake_slack.wait_for("response_url", count=before + 1)[before].args["text"]
+    assert (
+        "You'll skip coffee chats" in coffee.fake_slack.wait_for("response_url", count=before + 1)[before].args["text"]
+    )
 
     coffee.clock.advance(minutes=31)
     run_due_rounds(coffee.deps)
@@ -326,7 +334,11 @@ def test_each_workspace_runs_its_rounds_on_its_own_schedule(coffee):
     with coffee.store.transaction() as repositories:  # what the admins' settings will write
         repositories.session.add(
             models.Workspace(
-                team_id="T0MENTOR", followup_days=7, coffee_every_weeks=1, coffee_weekday=2, round_hour=9,
+                team_id="T0MENTOR",
+                followup_days=7,
+                coffee_every_weeks=1,
+                coffee_weekday=2,
+                round_hour=9,
                 time_zone="America/New_York",
             )
         )
@@ -354,7 +366,12 @@ def test_a_round_killed_midway_sends_every_introduction_once_after_a_restart(cof
 
     assert restart.returncode == 0, restart.stderr
     assert "Took over 1 DMs that an ended process was sending" in restart.stderr
-    channels = [channel for channel, messages in coffee.fake_slack.history.items() for _ in messages if channel in group_dms(coffee)]
+    channels = [
+        channel
+        for channel, messages in coffee.fake_slack.history.items()
+        for _ in messages
+        if channel in group_dms(coffee)
+    ]
     assert len(channels) == len(set(channels)) == 10
 
 
@@ -402,14 +419,19 @@ def test_two_senders_on_postgresql_send_every_introduction_once(fake_slack, post
             say(running, f"offer {SKILLS[n % 7]}", user_id)
             say(running, "join coffee", user_id)
         with running.store.transaction() as repositories:  # recorded and queued, not sent yet
-            run = rounds.run_round(repositories.rounds, "T0MENTOR", RoundKind.COFFEE, running.clock().date(), running.clock())
+            run = round_services.run_round(
+                repositories.rounds, "T0MENTOR", RoundKind.COFFEE, running.clock().date(), running.clock()
+            )
         assert run.groups == 10
 
         with ExitStack() as senders_running:  # on the way out each is killed if still running
             senders = [
                 senders_running.enter_context(
                     app_process(
-                        ["send-followups"], {"PATH": "/usr/bin:/bin", **environ}, tmp_path, stderr=subprocess.PIPE,
+                        ["send-followups"],
+                        {"PATH": "/usr/bin:/bin", **environ},
+                        tmp_path,
+                        stderr=subprocess.PIPE,
                         text=True,
                     )
                 )

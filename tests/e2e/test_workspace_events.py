@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from storage import models
 from storage.db import make_engine
-from tests.e2e.test_asks import say
 from tests.e2e.conftest import answer_followup
-from tests.e2e.test_followups import posted_to
+from tests.e2e.test_asks import say
 from tests.e2e.test_failures import break_database
+from tests.e2e.test_followups import posted_to
 from tests.e2e.test_oauth_install import install
 from tests.support.fake_slack import DEFAULT_TEAM, Installation, default_user
 
@@ -78,8 +78,14 @@ def test_a_revoked_bot_token_deletes_the_installation_and_the_data(multi_workspa
 
 def note_event(thread_ts: str) -> dict:
     return {
-        "type": "message", "channel": "DUASK", "channel_type": "im", "user": "UASK",
-        "text": "The index worked, thanks", "ts": "1800000000.000100", "thread_ts": thread_ts, "event_ts": "1800000000.000100",
+        "type": "message",
+        "channel": "DUASK",
+        "channel_type": "im",
+        "user": "UASK",
+        "text": "The index worked, thanks",
+        "ts": "1800000000.000100",
+        "thread_ts": thread_ts,
+        "event_ts": "1800000000.000100",
     }
 
 
@@ -128,4 +134,7 @@ def test_a_retry_of_an_event_whose_first_try_failed_is_handled(mentor, tmp_path)
     mentor.settle()
 
     with mentor.store.transaction() as repositories:
-        assert repositories.followups.by_message(DEFAULT_TEAM, "DUASK", prompt.response["ts"]).note == "The index worked, thanks"
+        assert (
+            repositories.followups.by_message(DEFAULT_TEAM, "DUASK", prompt.response["ts"]).note
+            == "The index worked, thanks"
+        )

@@ -4,11 +4,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
+from jobs.pacing import Pacer
 from waitress.server import create_server
 
 import app as mentor_app
 from config import load_config
-from handlers.pacing import Pacer
 from handlers.web import EVENTS_PATH, make_wsgi_app
 from installations import make_client
 from server import finish
@@ -56,10 +56,16 @@ class RunningApp:
         self.worker = mentor_app.command_worker_for(self.config).start() if command_worker else None
         # No pacing in the tests' own process: tests/unit/test_pacing.py and bench/delivery.py cover it.
         self.bolt, self.deps = mentor_app.create_app(
-            self.config, self.store, make_client(self.config), clock=self.clock, pacer=Pacer(rates={}),
+            self.config,
+            self.store,
+            make_client(self.config),
+            clock=self.clock,
+            pacer=Pacer(rates={}),
             command_worker=self.worker,
         )
-        self._server = create_server(make_wsgi_app(self.bolt, self.store), host="127.0.0.1", port=0, threads=http_threads)
+        self._server = create_server(
+            make_wsgi_app(self.bolt, self.store), host="127.0.0.1", port=0, threads=http_threads
+        )
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
         self.url = f"http://127.0.0.1:{self._server.effective_port}"
