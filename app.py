@@ -14,11 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
 
-from bot.rounds.model import RoundKind
-from jobs.command_worker import NICENESS as COMMAND_WORKER_NICENESS
-from jobs.command_worker import CommandWorker, ignore_stop_signals, serve_jobs
-from jobs.outbox import gone
-from jobs.pacing import Pacer
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
@@ -28,11 +23,16 @@ from sqlalchemy.exc import OperationalError
 
 import cli
 import handlers
+from bot.rounds.model import RoundKind
 from config import Config, ConfigError, database_url_from, load_config
 from handlers import commands
 from handlers.deps import Deps, utc_now
 from handlers.logs import configure_logging
 from installations import NOT_INSTALLED, installation_store, make_client, oauth_settings, with_token, workspace_clients
+from jobs.command_worker import NICENESS as COMMAND_WORKER_NICENESS
+from jobs.command_worker import CommandWorker, ignore_stop_signals, serve_jobs
+from jobs.outbox import gone
+from jobs.pacing import Pacer
 from scheduler import EXPIRE_ASKS, SEND_FOLLOWUPS, run_once, run_rounds_once, start_scheduler
 from server import Server, finish
 from storage.db import Store, make_engine

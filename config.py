@@ -10,12 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.asks.model import AskPolicy
-from bot.followups.model import MAX_FOLLOWUP_DAYS
-from bot.program.model import MAX_ASK_TIMEOUT_HOURS
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
+
+from bot.asks.model import AskPolicy
+from bot.followups.model import MAX_FOLLOWUP_DAYS
+from bot.program.model import MAX_ASK_TIMEOUT_HOURS
 
 DEFAULT_DATABASE_URL = "sqlite:///mentor.db"
 DEFAULT_PORT = 3000

@@ -30,12 +30,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.asks.model import AskPolicy, AskStatus, CandidateStatus
-from bot.asks.services import ranking_for
-from bot.members.model import Skill, SkillKind
 from sqlalchemy import bindparam, insert, select, text, update  # noqa: E402
 
 from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, fresh_database, remote_fake_slack  # noqa: E402
+from bot.asks.model import AskPolicy, AskStatus, CandidateStatus
+from bot.asks.services import ranking_for
+from bot.members.model import Skill, SkillKind
 from storage import models  # noqa: E402
 from storage.db import Store  # noqa: E402
 from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ  # noqa: E402

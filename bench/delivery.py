@@ -25,14 +25,13 @@ from bot.rounds import services as round_services
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import app as mentor_app  # noqa: E402
 from bot.members.model import SkillKind, normalize_skill
 from bot.rounds.model import RoundKind
-from jobs.pacing import RATES_PER_MINUTE, Pacer  # noqa: E402
-
-import app as mentor_app  # noqa: E402
 from config import load_config  # noqa: E402
 from handlers import outbox  # noqa: E402
 from installations import make_client  # noqa: E402
+from jobs.pacing import RATES_PER_MINUTE, Pacer  # noqa: E402
 from storage.db import Store, make_engine  # noqa: E402
 from storage.migrations import upgrade  # noqa: E402
 from tests.support.fake_slack import DEFAULT_TEAM, FakeSlack  # noqa: E402

@@ -30,6 +30,7 @@ from bot.rounds import scoring, solving
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
+
 from bot.rounds.scoring import MatchSettings, Member
 
 SKILLS = 200

@@ -49,6 +49,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sqlalchemy import Engine, event, insert, select, text  # noqa: E402
+
+from bench.ack_latency import bare_bolt_app, fresh_database  # noqa: E402
 from bot.asks.model import AskStatus
 from bot.followups.model import FollowUpStatus, Outcome
 from bot.members.model import CareerStage
@@ -56,9 +59,6 @@ from bot.program.export import relationships_csv
 from bot.program.messages import GAPS_SHOWN
 from bot.program.model import Period, ProgramFigures, RoundFigures, SkillDemand, month_start
 from bot.rounds.model import CheckinOutcome, Learned, RoundKind
-from sqlalchemy import Engine, event, insert, select, text  # noqa: E402
-
-from bench.ack_latency import bare_bolt_app, fresh_database  # noqa: E402
 from storage import models  # noqa: E402
 from storage.db import Store  # noqa: E402
 from storage.rounds import GROUP_SUBJECT  # noqa: E402

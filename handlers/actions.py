@@ -9,15 +9,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
-from bot.asks.services import AskUnavailable
-from bot.followups.model import FollowUp, FollowUpRefused
-from bot.members import messages as member_messages
-from bot.members import services as member_services
-from bot.members.model import tombstone
-from bot.rounds.model import CheckinOutcome, Learned, RoundKind, round_kind
-from jobs import asks as ask_jobs
-from jobs import followups as followup_jobs
-from jobs import outbox
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -25,13 +16,22 @@ from slack_sdk.errors import SlackApiError
 from bot import home, ids, replies
 from bot.asks import messages as ask_messages
 from bot.asks import services as ask_services
+from bot.asks.services import AskUnavailable
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
+from bot.followups.model import FollowUp, FollowUpRefused
+from bot.members import messages as member_messages
+from bot.members import services as member_services
+from bot.members.model import tombstone
 from bot.rounds import messages as round_messages
 from bot.rounds import services as round_services
+from bot.rounds.model import CheckinOutcome, Learned, RoundKind, round_kind
 from handlers.deps import Deps, workspace_of
 from handlers.render import open_profile_modal, refresh_home
+from jobs import asks as ask_jobs
+from jobs import followups as followup_jobs
+from jobs import outbox
 from storage.db import Repositories
 
 T = TypeVar("T")

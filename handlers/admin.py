@@ -5,22 +5,22 @@ import logging
 from collections.abc import Callable
 from functools import partial
 
-from bot.program import messages as program_messages
-from bot.program.charts import program_chart
-from bot.program.export import figures_csv, relationships_csv
-from bot.program.forms import settings_from_form
-from bot.program.messages import GAPS_SHOWN, settings_modal, settings_saved
-from bot.program.model import Period, SettingsFormErrors, parse_period
-from jobs.asks import send_dm
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks, ids, replies
 from bot.errors import InvalidInput, TemporarilyUnavailable
+from bot.program import messages as program_messages
+from bot.program.charts import program_chart
+from bot.program.export import figures_csv, relationships_csv
+from bot.program.forms import settings_from_form
+from bot.program.messages import GAPS_SHOWN, settings_modal, settings_saved
+from bot.program.model import Period, SettingsFormErrors, parse_period
 from handlers.deps import Deps, after_ack, workspace_of
 from handlers.permissions import is_admin
 from handlers.render import refresh_home
+from jobs.asks import send_dm
 
 logger = logging.getLogger(__name__)
 

@@ -8,14 +8,14 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.asks.model import Ask, AskStatus, CandidateStatus, Notification
-from bot.asks.ranking import RankedMentor
-from bot.members.model import Skill
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.asks import messages as ask_messages
 from bot.asks import services as ask_services
+from bot.asks.model import Ask, AskStatus, CandidateStatus, Notification
+from bot.asks.ranking import RankedMentor
+from bot.members.model import Skill
 from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)

@@ -4,28 +4,28 @@ import logging
 from dataclasses import dataclass, field
 from functools import partial
 
-from bot.asks.model import clean_question
-from bot.members import messages as member_messages
-from bot.members import services as member_services
-from bot.members.model import SkillKind
-from bot.rounds.model import RoundKind, round_kind
-from bot.slash_command import MentorCommand, parse_command
-from jobs import asks as ask_jobs
-from jobs import followups as followup_jobs
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import ids, replies
 from bot.asks import messages as ask_messages
 from bot.asks import services as ask_services
+from bot.asks.model import clean_question
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
+from bot.members import messages as member_messages
+from bot.members import services as member_services
+from bot.members.model import SkillKind
 from bot.rounds import messages as round_messages
 from bot.rounds import services as round_services
+from bot.rounds.model import RoundKind, round_kind
+from bot.slash_command import MentorCommand, parse_command
 from handlers import admin
 from handlers.deps import Deps, reporting, workspace_of
 from handlers.render import open_profile_modal
+from jobs import asks as ask_jobs
+from jobs import followups as followup_jobs
 
 logger = logging.getLogger(__name__)
 _SKILL_KINDS = {"offer": SkillKind.OFFER, "learn": SkillKind.WANT}

@@ -6,11 +6,11 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
+from slack_sdk import WebClient
+
 from bot.asks.model import AskPolicy
 from jobs.command_worker import CommandWorker
 from jobs.pacing import Pacer
-from slack_sdk import WebClient
-
 from storage.db import Store
 
 logger = logging.getLogger(__name__)

@@ -4,9 +4,6 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.followups.model import FollowUp, FollowUpRefused, FollowUpStatus
-from jobs import followups as followup_jobs
-from jobs import outbox
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -15,8 +12,11 @@ from bot import ids, replies
 from bot.errors import TemporarilyUnavailable
 from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
+from bot.followups.model import FollowUp, FollowUpRefused, FollowUpStatus
 from handlers.deps import Deps, workspace_of
 from handlers.render import refresh_home
+from jobs import followups as followup_jobs
+from jobs import outbox
 
 logger = logging.getLogger(__name__)
 

@@ -4,15 +4,15 @@ through jobs.outbox, once each), and keeping the mentee's prompts up to date."""
 import logging
 from datetime import datetime
 
-from bot.followups.model import FollowUp, FollowUpStatus
-from jobs import outbox
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import TemporarilyUnavailable
 from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
+from bot.followups.model import FollowUp, FollowUpStatus
 from handlers.deps import Deps
+from jobs import outbox
 
 logger = logging.getLogger(__name__)
 

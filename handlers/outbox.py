@@ -13,19 +13,19 @@ import os
 import socket
 from datetime import date, timedelta
 
-from bot.followups.model import FollowUpPolicy, Purpose, still_wanted
-from bot.members import messages as member_messages
-from bot.members.model import is_forgotten
-from bot.rounds.model import RoundKind
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from storage.members import WELCOME_SUBJECT
-from storage.outbox import Claimed
 
 from bot.followups import messages as followup_messages
+from bot.followups.model import FollowUpPolicy, Purpose, still_wanted
+from bot.members import messages as member_messages
+from bot.members.model import is_forgotten
 from bot.rounds import messages as round_messages
+from bot.rounds.model import RoundKind
 from handlers.deps import Deps
+from storage.members import WELCOME_SUBJECT
+from storage.outbox import Claimed
 from storage.rounds import ANNOUNCE_SUBJECT, GROUP_SUBJECT, NOTICE_SUBJECT, UNMATCHED_SUBJECT
 
 logger = logging.getLogger(__name__)

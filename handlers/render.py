@@ -2,10 +2,6 @@
 
 import logging
 
-from bot.followups.model import FollowUpPolicy
-from bot.members import messages as member_messages
-from bot.program import messages as program_messages
-from bot.program.model import Period
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -13,6 +9,10 @@ from bot import home
 from bot.asks import services as ask_services
 from bot.errors import TemporarilyUnavailable
 from bot.followups import messages as followup_messages
+from bot.followups.model import FollowUpPolicy
+from bot.members import messages as member_messages
+from bot.program import messages as program_messages
+from bot.program.model import Period
 from bot.rounds import messages as round_messages
 from handlers.deps import Deps
 from handlers.permissions import is_admin

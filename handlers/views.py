@@ -3,27 +3,27 @@
 import re
 from functools import partial
 
-from bot.asks.model import clean_question
-from bot.followups.model import FollowUp, FollowUpRefused
-from bot.members import services as member_services
-from bot.members.messages import MAX_NEVER_PAIRS, SPONSORING_OPTION
-from bot.members.model import SITUATIONS, ProfileForm, ProfileFormErrors, profile_from_form
-from bot.rounds.model import RoundKind
-from jobs import asks as ask_jobs
-from jobs import followups as followup_jobs
-from jobs import outbox
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot import blocks, ids
 from bot.asks import services as ask_services
+from bot.asks.model import clean_question
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
+from bot.followups.model import FollowUp, FollowUpRefused
 from bot.ids import ProfileField
+from bot.members import services as member_services
+from bot.members.messages import MAX_NEVER_PAIRS, SPONSORING_OPTION
+from bot.members.model import SITUATIONS, ProfileForm, ProfileFormErrors, profile_from_form
+from bot.rounds.model import RoundKind
 from handlers.actions import followup_id_from
 from handlers.deps import Deps, after_ack, workspace_of
 from handlers.render import refresh_home
+from jobs import asks as ask_jobs
+from jobs import followups as followup_jobs
+from jobs import outbox
 
 SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 

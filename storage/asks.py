@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from bot.asks.model import Ask, AskPolicy, AskStatus, CandidateStatus, Notification
-from bot.asks.ranking import History, Offerer
-from bot.members.model import Skill, SkillKind
 from sqlalchemy import and_, case, func, select, true, update
 from sqlalchemy.orm import Session
 
+from bot.asks.model import Ask, AskPolicy, AskStatus, CandidateStatus, Notification
+from bot.asks.ranking import History, Offerer
+from bot.members.model import Skill, SkillKind
 from storage import models
 from storage.members import vocabulary_rows
 

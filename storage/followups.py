@@ -4,13 +4,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
 from bot.asks.model import AskStatus
 from bot.followups.messages import AdviceGiven
 from bot.followups.model import DEFAULT_FOLLOWUP_DAYS, FollowUp, FollowUpStatus, Outcome, Purpose, Step, member_zone
 from bot.members.model import Skill
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
-
 from storage import models
 from storage.members import update_member
 from storage.outbox import queue_deliveries

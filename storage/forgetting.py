@@ -4,11 +4,11 @@ program's figures."""
 
 import json
 
-from bot.followups.model import FollowUpStatus
-from bot.members.model import Forgotten
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.followups.model import FollowUpStatus
+from bot.members.model import Forgotten
 from storage import models
 
 _OPEN_FOLLOWUPS = [status.value for status in FollowUpStatus if status.open]

@@ -6,14 +6,14 @@ import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+from sqlalchemy import ColumnElement, Select, and_, case, extract, func, intersect, or_, select
+from sqlalchemy.orm import Session
+
 from bot.asks.model import AskStatus
 from bot.followups.model import FollowUpStatus
 from bot.program.messages import GAPS_SHOWN
 from bot.program.model import Period, ProgramFigures, ProgramSettings, RoundFigures, SkillDemand, month_start
 from bot.rounds.model import RoundKind
-from sqlalchemy import ColumnElement, Select, and_, case, extract, func, intersect, or_, select
-from sqlalchemy.orm import Session
-
 from storage import models
 from storage.queries import insert_ignoring_duplicates
 

@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from bot.members.model import DEFAULT_CAPACITY, CareerStage, Profile, Skill, SkillKind
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.members.model import DEFAULT_CAPACITY, CareerStage, Profile, Skill, SkillKind
 from storage import models
 
 

@@ -4,6 +4,9 @@ import json
 from collections import defaultdict
 from datetime import date, datetime
 
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
 from bot.followups.model import member_zone
 from bot.members.model import SkillKind
 from bot.members.model import known_situations as known_situations
@@ -18,9 +21,6 @@ from bot.rounds.model import (
 )
 from bot.rounds.schedule import Schedule
 from bot.rounds.scoring import Member
-from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.orm import Session
-
 from storage import models
 from storage.members import update_member
 from storage.outbox import queue_deliveries

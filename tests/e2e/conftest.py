@@ -5,12 +5,12 @@ import logging
 import re
 
 import pytest
-from bot.rounds.model import RoundKind
-from jobs.followups import run_due_followups
-from jobs.rounds import run_rounds_now
 
 from bot import ids
+from bot.rounds.model import RoundKind
 from handlers.logs import RedactTokens
+from jobs.followups import run_due_followups
+from jobs.rounds import run_rounds_now
 from tests.e2e.test_asks import ask, button_value, say
 from tests.e2e.test_followups import NOTE, click, helped, prompt_of, reply_in_thread
 from tests.support.fake_slack import DEFAULT_TEAM, default_user

@@ -7,15 +7,15 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from bot.program.model import Period
-from bot.rounds.model import RoundKind
-from jobs.outbox import LEASE, drain
-from jobs.rounds import run_due_rounds, run_rounds_now
 from sqlalchemy import update
 
 from bot import ids
 from bot.ids import SettingsField
+from bot.program.model import Period
 from bot.rounds import services as round_services
+from bot.rounds.model import RoundKind
+from jobs.outbox import LEASE, drain
+from jobs.rounds import run_due_rounds, run_rounds_now
 from storage import models
 from tests.e2e.conftest import answer_followup
 from tests.e2e.test_asks import say

@@ -1,9 +1,9 @@
 """`/mentor ask` end to end: the right people hear, the first "I can help" wins, nobody else sees it."""
 
 import pytest
-from jobs.asks import expire_due_asks
 
 from bot import ids
+from jobs.asks import expire_due_asks
 from tests.support.fake_slack import default_user
 
 HOUR = 3600

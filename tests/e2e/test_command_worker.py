@@ -6,9 +6,9 @@ import os
 import signal
 
 import pytest
+
 from bot.members.model import SkillKind
 from bot.members.services import list_skills
-
 from tests.e2e.test_asks import QUESTION
 from tests.support.fake_slack import DEFAULT_TEAM
 from tests.support.running_app import RunningApp, app_environ

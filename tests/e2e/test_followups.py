@@ -8,11 +8,11 @@ import threading
 from contextlib import ExitStack
 
 import pytest
-from jobs.followups import run_due_followups
-from jobs.outbox import LEASE, METADATA_EVENT
 
 from bot import ids
 from handlers.deps import utc_now
+from jobs.followups import run_due_followups
+from jobs.outbox import LEASE, METADATA_EVENT
 from tests.e2e.test_asks import ask, button_value, say
 from tests.support.app_process import app_process, run_app
 from tests.support.fake_slack import DEFAULT_TEAM, default_user

@@ -2,12 +2,12 @@
 the database names them or holds what they wrote, pending DMs are cancelled, the people
 they asked see the ask withdrawn, and program figures still count what happened."""
 
-from bot.program.model import Period
-from jobs.followups import run_due_followups
-from jobs.rounds import run_due_rounds
 from sqlalchemy import select
 
 from bot import ids
+from bot.program.model import Period
+from jobs.followups import run_due_followups
+from jobs.rounds import run_due_rounds
 from storage.models import Base
 from tests.e2e.conftest import HISTORY_QUESTION as QUESTION
 from tests.support.fake_slack import DEFAULT_TEAM

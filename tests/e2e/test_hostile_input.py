@@ -3,12 +3,12 @@ nobody, shown escaped or refused with a clear private message, and never a trace
 
 import re
 
-from bot.slash_command import SUBCOMMANDS, parse_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot import ids
+from bot.slash_command import SUBCOMMANDS, parse_command
 from storage.models import Base
 from tests.support.fake_slack import FakeSlack
 

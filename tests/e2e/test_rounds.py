@@ -7,11 +7,11 @@ import time
 from contextlib import ExitStack
 
 import pytest
-from bot.rounds.model import RoundKind
-from jobs.rounds import run_due_rounds, run_rounds_now
 
 from bot import ids
 from bot.rounds import services as round_services
+from bot.rounds.model import RoundKind
+from jobs.rounds import run_due_rounds, run_rounds_now
 from tests.e2e.test_asks import say
 from tests.support.app_process import app_process, run_app
 from tests.support.running_app import RunningApp, app_environ

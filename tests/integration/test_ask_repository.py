@@ -2,10 +2,9 @@
 
 from datetime import datetime, timedelta, timezone
 
+from bot.asks import services as ask_services
 from bot.asks.model import AskPolicy, AskStatus, CandidateStatus
 from bot.members.model import SkillKind, normalize_skill
-
-from bot.asks import services as ask_services
 
 TEAM = "T1"
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)

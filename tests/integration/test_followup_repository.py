@@ -3,10 +3,9 @@ DM is queued once, and a claimed DM belongs to one sender."""
 
 from datetime import timedelta
 
-from bot.followups.model import FollowUpPolicy, FollowUpStatus, Purpose, due_step
-
 from bot.asks import services as ask_services
 from bot.followups import services as followup_services
+from bot.followups.model import FollowUpPolicy, FollowUpStatus, Purpose, due_step
 from tests.integration.test_ask_repository import NOW, TEAM, offer, start
 
 LEASE = timedelta(minutes=10)

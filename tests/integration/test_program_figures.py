@@ -5,9 +5,9 @@ import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from bot.program.model import Period, ProgramSettings, SkillDemand
 from sqlalchemy import select
 
+from bot.program.model import Period, ProgramSettings, SkillDemand
 from storage import models
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)

@@ -4,7 +4,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 from bot.members import services as member_services
 from bot.members.model import SkillKind
-
 from storage.db import Store, make_engine
 from storage.migrations import upgrade
 

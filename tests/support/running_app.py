@@ -4,13 +4,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
-from jobs.pacing import Pacer
 from waitress.server import create_server
 
 import app as mentor_app
 from config import load_config
 from handlers.web import EVENTS_PATH, make_wsgi_app
 from installations import make_client
+from jobs.pacing import Pacer
 from server import finish
 from storage.db import Store, make_engine
 from storage.migrations import upgrade

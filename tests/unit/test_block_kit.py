@@ -1,5 +1,12 @@
 """Whatever members type, what the bot shows stays within Block Kit's limits and pings nobody."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot import home, replies
+from bot.errors import InvalidInput
 from bot.members import messages as member_messages
 from bot.members.model import (
     MAX_CAPACITY,
@@ -13,13 +20,6 @@ from bot.members.model import (
     profile_from_form,
 )
 from bot.members.services import SkillsAdded
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
-
-from bot import home, replies
-from bot.errors import InvalidInput
 
 hostile_text = st.one_of(
     st.text(max_size=1200),

@@ -1,4 +1,5 @@
 import pytest
+
 from bot.slash_command import MentorCommand, parse_command
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from bot.followups.model import (
     MAX_NOTE_LENGTH,
     NOT_YET,

@@ -3,12 +3,12 @@
 from itertools import combinations
 
 import pytest
-from bot.rounds.scoring import MatchSettings, Member, Teaching
-from bot.rounds.solving import pair_members, pair_reverse
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.rounds import scoring, solving
+from bot.rounds.scoring import MatchSettings, Member, Teaching
+from bot.rounds.solving import pair_members, pair_reverse
 
 SKILLS = ("sql", "go", "rust", "design", "hiring", "ml")
 STAGES = (None, "early", "mid", "senior", "executive")

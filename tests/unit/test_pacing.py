@@ -1,6 +1,7 @@
 """Pacing Slack calls: at most a tier's calls in any minute, per workspace and method."""
 
 import pytest
+
 from jobs.pacing import MARGIN, Pacer
 
 

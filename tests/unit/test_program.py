@@ -5,17 +5,17 @@ import io
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from bot.program.charts import program_chart
-from bot.program.export import relationships_csv
-from bot.program.forms import settings_from_form
-from bot.program.messages import settings_modal
-from bot.program.model import Period, ProgramSettings, SettingsFormErrors, SkillDemand, parse_period
 from hypothesis import given
 from hypothesis import strategies as st
 from slack_sdk.models.views import View
 
 from bot.errors import InvalidInput
 from bot.ids import SettingsField
+from bot.program.charts import program_chart
+from bot.program.export import relationships_csv
+from bot.program.forms import settings_from_form
+from bot.program.messages import settings_modal
+from bot.program.model import Period, ProgramSettings, SettingsFormErrors, SkillDemand, parse_period
 from tests.support.forms import settings_form
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)

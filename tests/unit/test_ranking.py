@@ -3,9 +3,10 @@
 from datetime import date, datetime, timezone
 
 import pytest
-from bot.asks.ranking import History, MentorCandidate, Offerer, overlap_hours, rank_mentors, rank_offerers
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from bot.asks.ranking import History, MentorCandidate, Offerer, overlap_hours, rank_mentors, rank_offerers
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)

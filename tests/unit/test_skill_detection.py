@@ -1,6 +1,7 @@
 """Which skills a question is about."""
 
 import pytest
+
 from bot.asks.skill_detection import detect_skills
 from bot.members.model import normalize_skill
 
