@@ -27,6 +27,8 @@ import app as mentor_app
 from bot.members.model import SkillKind, normalize_skill
 from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
+from config import load_config
+from installations import make_client
 from jobs import outbox
 from jobs.pacing import RATES_PER_MINUTE, Pacer
 from storage.db import Store, make_engine
@@ -79,13 +81,13 @@ def run(members: int, minute: float, paced: bool) -> dict:
     try:
         with tempfile.TemporaryDirectory() as directory:
             environ = app_environ(fake, f"sqlite:///{directory}/delivery.db")
-            config = mentor_app.load_config(environ)
+            config = load_config(environ)
             engine = make_engine(config.database_url)
             upgrade(engine)
             store = Store(engine)
             load(store, members)
             pacer = Pacer(seconds_per_minute=minute) if paced else Pacer(rates={})
-            _, deps = mentor_app.create_app(config, store, mentor_app.make_client(config), pacer=pacer)
+            _, deps = mentor_app.create_app(config, store, make_client(config), pacer=pacer)
             now = datetime.now(UTC)
             with store.transaction() as repositories:
                 result = round_services.run_round(

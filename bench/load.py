@@ -2,7 +2,7 @@
 PostgreSQL, next to a bare Bolt app that only acknowledges, measured in the same run.
 
 Mentor and the bare app run in this process behind waitress with production's thread
-count (app.HTTP_THREADS), Mentor with its command worker process as app.py runs it, both
+count (server.HTTP_THREADS), Mentor with its command worker process as app.py runs it, both
 talking to a fake Slack in a process of its own; a third process sends the commands over
 loopback, each client sending its next as soon as the last is answered. For each database,
 command and number of clients it prints the acknowledgement time's median and 99th
@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import app as mentor_app
 from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, fresh_database, remote_fake_slack
+from server import HTTP_THREADS
 from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ
 from tests.support.slack_requests import SlackSender
 
@@ -90,7 +90,7 @@ def main() -> None:
     context = multiprocessing.get_context("spawn")
     verdicts = []
     with remote_fake_slack(context) as fake_slack, tempfile.TemporaryDirectory() as directory, context.Pool(1) as pool:
-        bare_url = bare_bolt_app(fake_slack, threads=mentor_app.HTTP_THREADS)
+        bare_url = bare_bolt_app(fake_slack, threads=HTTP_THREADS)
         databases = [("SQLite", f"sqlite:///{directory}/load.db")]
         postgres = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
         if postgres:
@@ -107,7 +107,7 @@ def main() -> None:
             # Served as app.py serves: commands' work in a process of its own, and what was
             # built at start kept out of the garbage collector's way.
             mentor = RunningApp(
-                fake_slack, app_environ(fake_slack, url), http_threads=mentor_app.HTTP_THREADS, command_worker=True
+                fake_slack, app_environ(fake_slack, url), http_threads=HTTP_THREADS, command_worker=True
             )
             gc.freeze()
             for command in args.commands.split("|"):

@@ -2,10 +2,10 @@
 mentee is asked how it went, and the answer and note reach the mentor, each DM once."""
 
 import itertools
+import re
 import subprocess
-import sys
 import threading
-from pathlib import Path
+from contextlib import ExitStack
 
 import pytest
 
@@ -14,10 +14,10 @@ from handlers.deps import utc_now
 from jobs.followups import run_due_followups
 from jobs.outbox import LEASE, METADATA_EVENT
 from tests.e2e.test_asks import ask, button_value, say
+from tests.support.app_process import app_process, run_app
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.running_app import RunningApp, app_environ
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
 NOTE = "Tried the index <!channel> & it went from 9 s to 40 ms"
 _events = itertools.count(1)
 
@@ -304,14 +304,7 @@ def test_send_followups_with_no_delay_sends_one_prompt_and_then_nothing(fake_sla
     running = RunningApp(fake_slack, environ, clock=utc_now)
     try:
         helped(running)
-        run = lambda: subprocess.run(  # noqa: E731
-            [sys.executable, str(APP), "send-followups"],
-            env={"PATH": "/usr/bin:/bin", **environ},
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        run = lambda: run_app(["send-followups"], {"PATH": "/usr/bin:/bin", **environ}, tmp_path)  # noqa: E731
         first = run()
         assert first.returncode == 0, first.stderr
         [prompt] = posted_to(running, "DUASK")
@@ -371,33 +364,29 @@ def test_two_schedulers_started_by_mistake_send_a_prompt_once(fake_slack, sqlite
     running = RunningApp(fake_slack, environ, clock=utc_now)
     try:
         helped(running)
-        schedulers = [
-            subprocess.Popen(
-                [sys.executable, str(APP), "scheduler"],
-                env={"PATH": "/usr/bin:/bin", **environ},
-                cwd=tmp_path,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(2)
-        ]
-        # A watchdog: if a scheduler never logs its run, it is killed and the test fails.
-        watchdog = threading.Timer(60, lambda: [scheduler.kill() for scheduler in schedulers])
-        watchdog.start()
-        try:
-            for scheduler in schedulers:  # each logs when its first run of the follow-up job is over
-                ran = False
-                for line in scheduler.stderr:
-                    assert "Traceback" not in line, line
-                    if "run_due_followups" in line and "executed successfully" in line:
-                        ran = True
-                        break
-                assert ran, "a scheduler did not run the follow-up job"
-        finally:
-            watchdog.cancel()
-            for scheduler in schedulers:
-                scheduler.kill()
-                scheduler.wait(timeout=10)
+        with ExitStack() as schedulers_running:  # on the way out each is killed, with any process it started
+            schedulers = [
+                schedulers_running.enter_context(
+                    app_process(
+                        ["scheduler"], {"PATH": "/usr/bin:/bin", **environ}, tmp_path, stderr=subprocess.PIPE, text=True
+                    )
+                )
+                for _ in range(2)
+            ]
+            # A watchdog: if a scheduler never logs its run, it is killed and the test fails.
+            watchdog = threading.Timer(60, lambda: [scheduler.kill() for scheduler in schedulers])
+            watchdog.start()
+            try:
+                for scheduler in schedulers:  # each logs when its first run of the follow-up job is over
+                    ran = False
+                    for line in scheduler.stderr:
+                        assert "Traceback" not in line, line
+                        if re.search(r"Sent \d+ follow-up DMs", line):
+                            ran = True
+                            break
+                    assert ran, "a scheduler did not run the follow-up job"
+            finally:
+                watchdog.cancel()
         [prompt] = posted_to(running, "DUASK")
         assert prompt.args["text"].startswith("Today <@UANA> helped you with *SQL*")
     finally:

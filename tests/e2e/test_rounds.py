@@ -3,8 +3,8 @@ ways, each introduction goes once, and the next round pairs nobody again."""
 
 import itertools
 import subprocess
-import sys
 import time
+from contextlib import ExitStack
 
 import pytest
 
@@ -13,7 +13,7 @@ from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
 from jobs.rounds import run_due_rounds, run_rounds_now
 from tests.e2e.test_asks import say
-from tests.e2e.test_followups import APP
+from tests.support.app_process import app_process, run_app
 from tests.support.running_app import RunningApp, app_environ
 
 SKILLS = ("SQL", "Go", "Public speaking", "Design", "Hiring", "Finance", "Writing")
@@ -279,23 +279,9 @@ def test_someone_nobody_can_be_paired_with_is_told_so(mentor):
 
 def test_run_round_from_the_command_line(fake_slack, sqlite_url, tmp_path):
     environ = {"PATH": "/usr/bin:/bin", **app_environ(fake_slack, sqlite_url)}
-    run = subprocess.run(
-        [sys.executable, str(APP), "run-round", "coffee"],
-        env=environ,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = run_app(["run-round", "coffee"], environ, tmp_path)
     assert run.returncode == 0, run.stderr
-    bad = subprocess.run(
-        [sys.executable, str(APP), "run-round", "tea"],
-        env=environ,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    bad = run_app(["run-round", "tea"], environ, tmp_path)
     assert bad.returncode == 2 and "run-round coffee|reverse" in bad.stderr
 
 
@@ -369,23 +355,14 @@ def test_a_round_killed_midway_sends_every_introduction_once_after_a_restart(cof
     the next process takes the claims over, finds the 5th by its metadata, sends the rest."""
     environ = {"PATH": "/usr/bin:/bin", **app_environ(coffee.fake_slack, coffee.config.database_url)}
     coffee.fake_slack.hold_after = 4
-    first = subprocess.Popen([sys.executable, str(APP), "run-round", "coffee"], env=environ, cwd=tmp_path)
     try:
-        coffee.fake_slack.wait_for_messages(5)
+        with app_process(["run-round", "coffee"], environ, tmp_path):  # then SIGKILL: no clean-up of any kind
+            coffee.fake_slack.wait_for_messages(5)
     finally:
-        first.kill()  # SIGKILL: no clean-up of any kind
-        first.wait(timeout=10)
         coffee.fake_slack.release.set()
     coffee.fake_slack.hold_after = None
 
-    restart = subprocess.run(
-        [sys.executable, str(APP), "send-followups"],
-        env=environ,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    restart = run_app(["send-followups"], environ, tmp_path)
 
     assert restart.returncode == 0, restart.stderr
     assert "Took over 1 DMs that an ended process was sending" in restart.stderr
@@ -447,17 +424,20 @@ def test_two_senders_on_postgresql_send_every_introduction_once(fake_slack, post
             )
         assert run.groups == 10
 
-        senders = [
-            subprocess.Popen(
-                [sys.executable, str(APP), "send-followups"],
-                env={"PATH": "/usr/bin:/bin", **environ},
-                cwd=tmp_path,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(2)
-        ]
-        logs = [sender.communicate(timeout=60)[1] for sender in senders]
+        with ExitStack() as senders_running:  # on the way out each is killed if still running
+            senders = [
+                senders_running.enter_context(
+                    app_process(
+                        ["send-followups"],
+                        {"PATH": "/usr/bin:/bin", **environ},
+                        tmp_path,
+                        stderr=subprocess.PIPE,
+                        text=True,
+                    )
+                )
+                for _ in range(2)
+            ]
+            logs = [sender.communicate(timeout=60)[1] for sender in senders]
 
         assert [sender.returncode for sender in senders] == [0, 0], logs
         channels = [channel for channel, messages in fake_slack.history.items() for _ in messages]

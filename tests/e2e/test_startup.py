@@ -1,30 +1,26 @@
-"""`python app.py` itself: configuration errors, migrations, and serving Slack over HTTP."""
+"""`python app.py` itself: a bad setting, tokens Slack refuses, migrations, and serving Slack over HTTP
+and Socket Mode, and stopping."""
 
 import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
 
 from bot import ids
+from tests.support.app_process import app_process, run_app
 from tests.support.fake_slack import APP_TOKEN, DEFAULT_TEAM, DEFAULT_TOKEN, default_user
 from tests.support.running_app import SIGNING_SECRET
 from tests.support.slack_requests import SlackSender, http_request
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
-
-
-def run_app(args: list[str], environ: dict, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
-    env = {"PATH": os.environ["PATH"], **environ}
-    return subprocess.run(
-        [sys.executable, str(APP), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout
-    )
+PATH = {"PATH": os.environ["PATH"]}
 
 
 def free_port() -> int:
@@ -33,34 +29,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.mark.parametrize(
-    ("environ", "named"),
-    [
-        ({}, "SLACK_SIGNING_SECRET"),
-        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
-        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "abc"}, "SLACK_BOT_TOKEN"),
-        ({"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2"}, "SLACK_CLIENT_SECRET"),
-        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "x"}, "SLACK_APP_TOKEN"),
-        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "PORT": "http"}, "PORT"),
-        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_API_URL": "slack"}, "SLACK_API_URL"),
-        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "MENTOR_ADMINS": "U1X,ana"}, "MENTOR_ADMINS"),
-        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
-        ({"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "DATABASE_URL": "::nonsense"}, "DATABASE_URL"),
-    ],
-)
-def test_a_missing_or_malformed_setting_exits_2_with_one_line_naming_it(environ, named, tmp_path):
-    result = run_app([], environ, tmp_path)
+def test_a_missing_setting_exits_2_with_one_line_naming_it(tmp_path):
+    # One case end to end; tests/unit/test_config.py checks every setting, in this process.
+    result = run_app([], PATH, tmp_path)
 
     assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert named in lines[0] and "README" in lines[0]
-    assert "Traceback" not in result.stderr and not list(tmp_path.iterdir())  # nothing created
+    assert result.stderr.splitlines() == [
+        "mentor: SLACK_SIGNING_SECRET is not set. See README.md, section Configuration."
+    ]
+    assert not list(tmp_path.iterdir())  # nothing created
 
 
 def test_a_token_slack_refuses_exits_2_naming_it(fake_slack, tmp_path):
     environ = {"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-revoked", "SLACK_API_URL": fake_slack.api_url}
-    result = run_app([], environ, tmp_path)
+    result = run_app([], {**PATH, **environ}, tmp_path)
 
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
@@ -69,59 +51,67 @@ def test_a_token_slack_refuses_exits_2_naming_it(fake_slack, tmp_path):
     assert "Traceback" not in result.stderr and "xoxb-revoked" not in result.stderr
 
 
+def test_an_app_token_slack_refuses_exits_2_naming_it(fake_slack, tmp_path):
+    environ = {
+        **PATH,
+        "SLACK_SIGNING_SECRET": "s",
+        "SLACK_BOT_TOKEN": DEFAULT_TOKEN,
+        "SLACK_APP_TOKEN": "xapp-revoked",
+        "SLACK_API_URL": fake_slack.api_url,
+        "PORT": str(free_port()),
+    }
+    result = run_app([], environ, tmp_path)
+
+    assert fake_slack.calls("apps.connections.open")[0].response == {"ok": False, "error": "invalid_auth"}
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "mentor: Slack refused SLACK_APP_TOKEN (invalid_auth). See README.md, section Configuration."
+    ]
+    assert "Traceback" not in result.stderr and "xapp-revoked" not in result.stderr
+
+
 def test_migrate_creates_the_schema_without_any_slack_settings(tmp_path):
-    result = run_app(["migrate"], {"DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}"}, tmp_path)
+    result = run_app(["migrate"], {**PATH, "DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}"}, tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "m.db").exists()
 
 
-def test_an_unknown_argument_gets_the_usage(tmp_path):
-    result = run_app(["serve-forever"], {}, tmp_path)
-
-    assert result.returncode == 2 and "usage: python app.py" in result.stderr
-
-
 def test_the_default_database_is_a_sqlite_file_in_the_working_directory(tmp_path):
-    assert run_app(["migrate"], {}, tmp_path).returncode == 0
+    assert run_app(["migrate"], PATH, tmp_path).returncode == 0
     assert (tmp_path / "mentor.db").exists()
 
 
-def serve_app(fake_slack, tmp_path: Path, **popen) -> tuple[subprocess.Popen, str]:
-    """`python app.py` serving HTTP against the fake Slack, once /healthz answers; and its URL."""
+@contextmanager
+def serving(fake_slack, tmp_path: Path) -> Iterator[tuple]:
+    """`python app.py` serving HTTP against the fake Slack, once /healthz answers; and its URL.
+    It and its command worker are killed on the way out if still running."""
     port = free_port()
     environ = {
+        **PATH,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_BOT_TOKEN": DEFAULT_TOKEN,
         "SLACK_API_URL": fake_slack.api_url,
         "PORT": str(port),
     }
-    server = subprocess.Popen(
-        [sys.executable, str(APP)],
-        env={"PATH": os.environ["PATH"], **environ},
-        cwd=tmp_path,
-        stderr=subprocess.PIPE,
-        text=True,
-        **popen,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:  # wait for the server to listen, at most 30 s
-        try:
-            health = http_request(base + "/healthz")
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"app.py did not start: {server.communicate()[1]}")
-            time.sleep(0.1)
-    assert health.status == 200
-    return server, base
+    with app_process([], environ, tmp_path, stderr=subprocess.PIPE, text=True) as server:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:  # wait for the server to listen, at most 30 s
+            try:
+                health = http_request(base + "/healthz")
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    pytest.fail(f"app.py did not start: {server.communicate()[1]}")
+                time.sleep(0.1)
+        assert health.status == 200
+        yield server, base
 
 
 def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
-    server, base = serve_app(fake_slack, tmp_path)
-    try:
+    with serving(fake_slack, tmp_path) as (server, base):
         slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
         reply = slack.command("help")
         assert reply.status == 200 and reply.seconds < 3
@@ -130,63 +120,65 @@ def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
         offer = slack.command("offer SQL", user_id="UANA")  # its work goes to the command worker process
         assert offer.status == 200 and offer.seconds < 3
         assert "SQL" in fake_slack.wait_for("response_url", timeout=60)[0].args["text"]
-    finally:
+
         server.terminate()
-        server.wait(timeout=10)
+        assert server.wait(timeout=30) == 0
+        log = server.stderr.read()
+    # The log says where Slack should send its requests; of the scheduler's runs, what they did
+    # (the first run, when the operator wants to see it work), not APScheduler's every step.
+    port = base.rsplit(":", 1)[1]
+    assert f"Slack should send requests to http://{socket.gethostname()}:{port}/slack/events" in log
+    assert "Sent 0 follow-up DMs" in log
+    assert not [line for line in log.splitlines() if "apscheduler" in line], log
 
 
 def test_sigterm_to_the_service_finishes_what_was_acknowledged(fake_slack, tmp_path):
-    # In a session of its own, so that the signal can go to every process of it, as a
-    # service manager sends it: the serving process and its command worker.
-    server, base = serve_app(fake_slack, tmp_path, start_new_session=True)
-    try:
-        slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
-        fake_slack.users["UADM"] = {**default_user("UADM", DEFAULT_TEAM), "is_admin": True}
-        fake_slack.held.add("users.info")  # the work of each request below hangs on Slack
-        assert slack.command("offer SQL", user_id="UANA").status == 200  # in the command worker
-        fake_slack.wait_for_arrival("users.info", timeout=60)
-        assert slack.app_home_opened("UBEN").status == 200  # in the serving process's listeners
-        assert slack.click(ids.SEND_EXPORT, "UADM", "90").status == 200  # a listener that hands work on
-        fake_slack.wait_for_arrival("users.info", count=3)
+    # The signal goes to every process of the service's session, as a service manager sends
+    # it: the serving process and its command worker.
+    with serving(fake_slack, tmp_path) as (server, base):
+        try:
+            slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
+            fake_slack.users["UADM"] = {**default_user("UADM", DEFAULT_TEAM), "is_admin": True}
+            fake_slack.held.add("users.info")  # the work of each request below hangs on Slack
+            assert slack.command("offer SQL", user_id="UANA").status == 200  # in the command worker
+            fake_slack.wait_for_arrival("users.info", timeout=60)
+            assert slack.app_home_opened("UBEN").status == 200  # in the serving process's listeners
+            assert slack.click(ids.SEND_EXPORT, "UADM", "90").status == 200  # a listener that hands work on
+            fake_slack.wait_for_arrival("users.info", count=3)
 
-        os.killpg(server.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 30
-        while True:  # until the port closes: Slack and load balancers then see the process gone
-            try:
-                http_request(base + "/healthz")
-            except ConnectionResetError:
-                break  # taken while waitress stopped, then closed with the port: not left hanging
-            except urllib.error.URLError as error:
-                assert isinstance(error.reason, (ConnectionRefusedError, ConnectionResetError)), error
-                break
-            assert time.monotonic() < deadline, "app.py still serves after SIGTERM"
-            time.sleep(0.1)
-        fake_slack.release.set()  # what was acknowledged now goes on, while the process stops
+            os.killpg(server.pid, signal.SIGTERM)
+            deadline = time.monotonic() + 30
+            while True:  # until the port closes: Slack and load balancers then see the process gone
+                try:
+                    http_request(base + "/healthz")
+                except ConnectionResetError:
+                    break  # taken while waitress stopped, then closed with the port: not left hanging
+                except urllib.error.URLError as error:
+                    assert isinstance(error.reason, (ConnectionRefusedError, ConnectionResetError)), error
+                    break
+                assert time.monotonic() < deadline, "app.py still serves after SIGTERM"
+                time.sleep(0.1)
+            fake_slack.release.set()  # what was acknowledged now goes on, while the process stops
 
-        assert server.wait(timeout=60) == 0
-        assert "SQL" in fake_slack.wait_for("response_url")[0].args["text"]
-        assert [call.args["user_id"] for call in fake_slack.wait_for("views.publish")] == ["UBEN"]
-        assert {upload.channel_id for upload in fake_slack.uploaded(count=2)} == {"DUADM"}  # the export
-        assert "Traceback" not in server.stderr.read()
-    finally:
-        fake_slack.release.set()
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+            assert server.wait(timeout=60) == 0
+            assert "SQL" in fake_slack.wait_for("response_url")[0].args["text"]
+            assert [call.args["user_id"] for call in fake_slack.wait_for("views.publish")] == ["UBEN"]
+            assert {upload.channel_id for upload in fake_slack.uploaded(count=2)} == {"DUADM"}  # the export
+            assert "Traceback" not in server.stderr.read()
+        finally:
+            fake_slack.release.set()
 
 
 def test_python_app_py_with_an_app_token_serves_slack_over_socket_mode(fake_slack, tmp_path):
     environ = {
+        **PATH,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_BOT_TOKEN": DEFAULT_TOKEN,
         "SLACK_APP_TOKEN": APP_TOKEN,
         "SLACK_API_URL": fake_slack.api_url,
         "PORT": str(free_port()),
     }
-    server = subprocess.Popen(
-        [sys.executable, str(APP)], env={"PATH": os.environ["PATH"], **environ}, cwd=tmp_path, stderr=subprocess.PIPE
-    )
-    try:
+    with app_process([], environ, tmp_path, stderr=subprocess.PIPE) as server:
         assert fake_slack.socket_mode.connected.wait(timeout=30), "app.py never connected over Socket Mode"
         sender = SlackSender("unused", SIGNING_SECRET, fake_slack)
         fake_slack.socket_mode.send(
@@ -200,6 +192,6 @@ def test_python_app_py_with_an_app_token_serves_slack_over_socket_mode(fake_slac
         [ack] = fake_slack.wait_for("socket_mode", timeout=10)
         assert ack.args["envelope_id"] == "env-1"
         assert "`/mentor offer" in ack.args["payload"]["text"]
-    finally:
+
         server.terminate()
-        server.wait(timeout=10)
+        assert server.wait(timeout=10) == 0  # stopped within 10 s, cleanly

@@ -7,8 +7,11 @@ from datetime import UTC, datetime, timedelta
 from waitress.server import create_server
 
 import app as mentor_app
+from config import load_config
 from handlers.web import EVENTS_PATH, make_wsgi_app
+from installations import make_client
 from jobs.pacing import Pacer
+from server import finish
 from storage.db import Store, make_engine
 from storage.migrations import upgrade
 from tests.support.fake_slack import DEFAULT_TOKEN, FakeSlack
@@ -45,7 +48,7 @@ class RunningApp:
         """With `command_worker`, commands' work runs in a process of its own, as when app.py
         serves, on the real clock; without, in this process on `clock`."""
         self.fake_slack = fake_slack
-        self.config = mentor_app.load_config(environ)
+        self.config = load_config(environ)
         self.engine = make_engine(self.config.database_url)
         upgrade(self.engine)
         self.store = Store(self.engine)
@@ -55,7 +58,7 @@ class RunningApp:
         self.bolt, self.deps = mentor_app.create_app(
             self.config,
             self.store,
-            mentor_app.make_client(self.config),
+            make_client(self.config),
             clock=self.clock,
             pacer=Pacer(rates={}),
             command_worker=self.worker,
@@ -80,7 +83,7 @@ class RunningApp:
         self.deps.settle_background()
 
     def stop(self) -> None:
-        mentor_app.finish(self.bolt, self.deps)  # as app.py stops: what was acknowledged ends against the fakes
+        finish(self.bolt, self.deps)  # as app.py stops: what was acknowledged ends against the fakes
         # Close every channel from the server's own loop; with nothing left to watch, run() returns.
         self._server.trigger.pull_trigger(lambda: [channel.close() for channel in list(self._server._map.values())])
         self._thread.join(timeout=10)

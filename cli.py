@@ -1,0 +1,59 @@
+"""The command line of `python app.py`: what it accepts, and its help."""
+
+import argparse
+import re
+
+from bot.rounds.model import RoundKind
+
+TEAM_ID = re.compile(r"^[TE][A-Z0-9]{2,}$")
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """`argv` (default: sys.argv[1:]) as `command` (None: serve), `no_scheduler`, and for
+    run-round `kind` ("coffee" or "reverse") and `team` (a team id, or None). Exits the
+    process with the usage and status 2 when they make no sense, and with status 0 after
+    printing the help for --help."""
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    if arguments.no_scheduler and arguments.command is not None:
+        parser.error("--no-scheduler is for serving: use it with no command")
+    return arguments
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python app.py",
+        usage="%(prog)s [-h] [--no-scheduler] [COMMAND]",
+        description=(
+            "Mentor, a Slack bot for informal and reciprocal mentoring. With no command it serves "
+            "Slack (over Socket Mode with SLACK_APP_TOKEN, else HTTP on $PORT), with the scheduler's "
+            "jobs in the same process and slash commands' work in a child process."
+        ),
+        epilog="Settings come from the environment and .env: see README.md, section Configuration.",
+    )
+    parser.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="serve Slack only (web replicas, with one `python app.py scheduler` beside them)",
+    )
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND", prog=parser.prog)
+    commands.add_parser("scheduler", help="run the scheduler's jobs only (at start, then every 5 minutes)")
+    commands.add_parser("migrate", help="apply pending database migrations and exit (needs only DATABASE_URL)")
+    commands.add_parser("expire-asks", help="widen or close the asks nobody accepted in time, once, and exit")
+    commands.add_parser("send-followups", help="move due follow-ups on and send their DMs, once, and exit")
+    run_round = commands.add_parser(
+        "run-round",
+        help="run today's round now for every workspace (or one), and exit",
+        usage="%(prog)s coffee|reverse [--team T…]",
+    )
+    run_round.add_argument(
+        "kind", choices=[kind.value for kind in RoundKind], metavar="coffee|reverse", help="which round"
+    )
+    run_round.add_argument("--team", type=_team_id, metavar="T…", help="only this workspace, by its team id")
+    return parser
+
+
+def _team_id(text: str) -> str:
+    if not TEAM_ID.match(text):
+        raise argparse.ArgumentTypeError(f"not a Slack team id (T… or E…): {text!r}")
+    return text

@@ -1,0 +1,71 @@
+"""The command line (cli.py): every command README.md documents, its help, and the usage
+with exit status 2 for anything else."""
+
+import re
+
+import pytest
+
+import app
+import cli
+
+COMMANDS = ("scheduler", "migrate", "expire-asks", "send-followups", "run-round")
+
+
+@pytest.mark.parametrize(
+    ("argv", "command", "no_scheduler"),
+    [
+        ([], None, False),
+        (["--no-scheduler"], None, True),
+        (["scheduler"], "scheduler", False),
+        (["migrate"], "migrate", False),
+        (["expire-asks"], "expire-asks", False),
+        (["send-followups"], "send-followups", False),
+        (["run-round", "coffee"], "run-round", False),
+    ],
+)
+def test_every_documented_command_is_understood(argv, command, no_scheduler):
+    arguments = cli.parse(argv)
+
+    assert (arguments.command, arguments.no_scheduler) == (command, no_scheduler)
+
+
+@pytest.mark.parametrize(
+    ("argv", "kind", "team"),
+    [(["run-round", "coffee"], "coffee", None), (["run-round", "reverse", "--team", "T0ABC"], "reverse", "T0ABC")],
+)
+def test_run_round_takes_a_kind_and_perhaps_a_workspace(argv, kind, team):
+    arguments = cli.parse(argv)
+
+    assert (arguments.kind, arguments.team) == (kind, team)
+
+
+def test_help_lists_every_command_with_a_line_saying_what_it_does(capsys):
+    with pytest.raises(SystemExit) as exited:
+        app.main(["--help"])
+
+    assert exited.value.code == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("usage: python app.py [-h] [--no-scheduler] [COMMAND]")
+    for command in COMMANDS:
+        assert re.search(rf"^ +{command}\s+\w", shown, re.MULTILINE), f"{command} is not listed with its help"
+    assert re.search(r"^ +--no-scheduler +\w", shown, re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage"),
+    [
+        (["serve-forever"], "usage: python app.py [-h] [--no-scheduler] [COMMAND]"),
+        (["migrate", "now"], "usage: python app.py [-h] [--no-scheduler] [COMMAND]"),
+        (["--no-scheduler", "migrate"], "usage: python app.py [-h] [--no-scheduler] [COMMAND]"),
+        (["run-round"], "usage: python app.py run-round coffee|reverse [--team T…]"),
+        (["run-round", "tea"], "usage: python app.py run-round coffee|reverse [--team T…]"),
+        (["run-round", "coffee", "--team", "t1"], "usage: python app.py run-round coffee|reverse [--team T…]"),
+    ],
+)
+def test_anything_else_gets_the_usage_and_exit_status_2(argv, usage, capsys):
+    with pytest.raises(SystemExit) as exited:
+        app.main(argv)
+
+    assert exited.value.code == 2
+    shown = capsys.readouterr().err
+    assert shown.startswith(usage + "\n") and "error:" in shown
