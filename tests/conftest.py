@@ -1,7 +1,6 @@
-import os
-
 import pytest
 
+from tests.support.databases import postgres_url
 from tests.support.fake_slack import FakeSlack
 from tests.support.running_app import RunningApp, app_environ
 
@@ -20,13 +19,18 @@ def sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'mentor.db'}"
 
 
+@pytest.fixture(scope="session")
+def postgres_test_url():
+    """TEST_DATABASE_URL: a PostgreSQL database the tests may wipe."""
+    url = postgres_url()
+    if url is None:
+        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
+    return url
+
+
 @pytest.fixture
 def mentor(fake_slack, sqlite_url):
     """The whole bot over HTTP, on SQLite, talking to the fake Slack."""
     running = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url))
     yield running
     running.stop()
-
-
-def postgres_url() -> str | None:
-    return os.environ.get("TEST_DATABASE_URL") or None

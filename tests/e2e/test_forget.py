@@ -9,8 +9,8 @@ from bot.stats import Period
 from handlers.followup_flow import run_due_followups
 from handlers.round_flow import run_due_rounds
 from storage.models import Base
-from tests.e2e.conftest import HISTORY_QUESTION as QUESTION
 from tests.support.fake_slack import DEFAULT_TEAM
+from tests.support.members import HISTORY_QUESTION as QUESTION
 
 
 def rows_mentioning(mentor, *needles: str) -> list[str]:

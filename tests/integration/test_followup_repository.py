@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from bot import asking, closing
 from bot.followups import FollowUpPolicy, FollowUpStatus, Purpose, due_step
-from tests.integration.test_ask_repository import NOW, TEAM, offer, start
+from tests.support.asks import NOW, TEAM, offer, start
 
 LEASE = timedelta(minutes=10)
 

@@ -3,6 +3,7 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from waitress.server import create_server
 
@@ -15,6 +16,7 @@ from tests.support.fake_slack import DEFAULT_TOKEN, FakeSlack
 from tests.support.slack_requests import SlackSender
 
 SIGNING_SECRET = "test-signing-secret"
+APP = Path(__file__).resolve().parents[2] / "app.py"  # for tests that run it as `python app.py`
 
 
 class FakeClock:
