@@ -1,6 +1,6 @@
 import pytest
 
-from tests.support.databases import postgres_url
+from tests.support.databases import copy_sqlite, migrated_sqlite_template, postgres_url
 from tests.support.fake_slack import FakeSlack
 from tests.support.running_app import RunningApp, app_environ
 
@@ -14,9 +14,16 @@ def fake_slack():
     assert fake.missing_scopes == [], "the app called Slack methods its scopes do not allow"
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """Migrated once per run; tests/integration/test_migrations.py runs the migrations themselves."""
+    return migrated_sqlite_template(tmp_path_factory.mktemp("template") / "mentor.db")
+
+
 @pytest.fixture
-def sqlite_url(tmp_path):
-    return f"sqlite:///{tmp_path / 'mentor.db'}"
+def sqlite_url(tmp_path, sqlite_template):
+    """A migrated SQLite database of the test's own: tmp_path/mentor.db."""
+    return copy_sqlite(sqlite_template, tmp_path / "mentor.db")
 
 
 @pytest.fixture(scope="session")
