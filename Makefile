@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test migrate scheduler bench clean
+.PHONY: run test test-unit test-integration test-e2e migrate scheduler bench clean
 
 run: $(VENV)/.runtime
 	$(BIN)/python app.py
@@ -14,6 +14,17 @@ migrate: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# One level at a time; together they are `make test`. The checks at the top of tests/
+# (the manifest, the fake Slack's uploads) are as quick as unit tests and go with them.
+test-unit: $(VENV)/.dev
+	$(BIN)/python -m pytest tests/unit tests/test_manifest.py tests/test_fake_slack_files.py $(PYTEST_ARGS)
+
+test-integration: $(VENV)/.dev
+	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
+
+test-e2e: $(VENV)/.dev
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/ack_latency.py
