@@ -1,6 +1,9 @@
-import pytest
+import os
 
-from tests.support.databases import copy_sqlite, migrated_sqlite_template, postgres_url
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.support.databases import copy_sqlite, migrated_sqlite_template, postgres_url, scratch_postgres_database
 from tests.support.fake_slack import FakeSlack
 from tests.support.running_app import RunningApp, app_environ
 
@@ -28,11 +31,18 @@ def sqlite_url(tmp_path, sqlite_template):
 
 @pytest.fixture(scope="session")
 def postgres_test_url():
-    """TEST_DATABASE_URL: a PostgreSQL database the tests may wipe."""
+    """TEST_DATABASE_URL: a PostgreSQL database the tests may wipe. Each pytest-xdist worker
+    gets one of its own on the same server (test_gw0, ...), created and dropped here: one
+    worker wiping the schema would pull it from under the other's tests."""
     url = postgres_url()
     if url is None:
         pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        yield url
+        return
+    with scratch_postgres_database(url, f"{make_url(url).database}_{worker}") as own:
+        yield own
 
 
 @pytest.fixture
