@@ -11,6 +11,7 @@ hands out an upload URL on this server, the bytes are POSTed there, and
 files.completeUploadExternal shares them; completed uploads land in `files`.
 """
 
+import functools
 import itertools
 import json
 import threading
@@ -342,6 +343,7 @@ class FakeSlack:
         return None
 
 
+@functools.cache  # parsing the YAML took 8 ms of every end-to-end test's set-up
 def manifest_scopes() -> frozenset[str]:
     import yaml
 
