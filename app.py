@@ -2,7 +2,7 @@
 
     python app.py              serve Slack (Socket Mode with SLACK_APP_TOKEN, else HTTP on $PORT),
                                with the scheduler's jobs in the same process and slash
-                               commands' work in a child process (handlers/command_worker.py)
+                               commands' work in a child process (jobs/command_worker.py)
     python app.py --no-scheduler
                                serve Slack only (web replicas, with one `scheduler` beside them)
     python app.py scheduler    run the scheduler's jobs only (at start, then every 5 minutes)
@@ -22,11 +22,11 @@ import os
 import re
 import signal
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from datetime import datetime, timezone
+from functools import partial
 from urllib.parse import urlsplit
 
 from slack_bolt import App
@@ -41,21 +41,22 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 import handlers
-from bot.asks import AskPolicy
-from bot.followups import MAX_FOLLOWUP_DAYS
+from bot.asks.model import AskPolicy
+from bot.followups.model import MAX_FOLLOWUP_DAYS
 from bot.ids import BOT_SCOPES
-from bot.rounds import RoundKind
-from bot.settings import MAX_ASK_TIMEOUT_HOURS
+from bot.program.model import MAX_ASK_TIMEOUT_HOURS
+from bot.rounds.model import RoundKind
 from handlers import commands
-from handlers.ask_flow import expire_due_asks
-from handlers.command_worker import NICENESS as COMMAND_WORKER_NICENESS, CommandWorker, ignore_stop_signals, serve_jobs
-from handlers.followup_flow import run_due_followups
-from handlers.round_flow import run_due_rounds, run_rounds_now
 from handlers.deps import Deps, utc_now
 from handlers.logs import configure_logging
-from handlers.outbox import gone
-from handlers.pacing import Pacer
 from handlers.web import make_wsgi_app
+from jobs.asks import expire_due_asks
+from jobs.command_worker import NICENESS as COMMAND_WORKER_NICENESS
+from jobs.command_worker import CommandWorker, ignore_stop_signals, serve_jobs
+from jobs.followups import run_due_followups
+from jobs.outbox import gone
+from jobs.pacing import Pacer
+from jobs.rounds import run_due_rounds, run_rounds_now
 from storage.db import Store, make_engine
 from storage.migrations import upgrade
 
@@ -68,7 +69,9 @@ LISTENER_THREADS = 32
 HTTP_THREADS = 32
 OAUTH_STATE_SECONDS = 600
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-NOT_INSTALLED = "Mentor isn't installed in this workspace, or its installation was removed. Ask a workspace admin to install it."
+NOT_INSTALLED = (
+    "Mentor isn't installed in this workspace, or its installation was removed. Ask a workspace admin to install it."
+)
 USAGE = (
     "usage: python app.py [--no-scheduler | scheduler | migrate | expire-asks | send-followups"
     " | run-round coffee|reverse [--team T…]]"
@@ -134,7 +137,9 @@ def load_config(environ) -> Config:
                 "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET; missing: " + ", ".join(missing) + ")"
             )
         if app_token is not None:
-            raise ConfigError("SLACK_APP_TOKEN (Socket Mode) needs SLACK_BOT_TOKEN; the OAuth install flow runs over HTTP")
+            raise ConfigError(
+                "SLACK_APP_TOKEN (Socket Mode) needs SLACK_BOT_TOKEN; the OAuth install flow runs over HTTP"
+            )
     elif not bot_token.startswith("xoxb-"):
         raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
     if app_token is not None and not app_token.startswith("xapp-"):
@@ -272,7 +277,7 @@ def workspace_clients(client: WebClient, installations: SQLAlchemyInstallationSt
 
 def command_worker_for(config: Config) -> CommandWorker:
     """The process that will run slash commands' work after their acks, once started
-    (handlers/command_worker.py)."""
+    (jobs/command_worker.py)."""
     return CommandWorker(run_command_worker, (config,), lost=commands.tell_interrupted)
 
 
@@ -315,7 +320,12 @@ def start_scheduler(deps: Deps, blocking: bool = False):
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
     for job in (expire_due_asks, run_due_followups, run_due_rounds):
         scheduler.add_job(
-            job, "interval", minutes=JOB_INTERVAL_MINUTES, args=[deps], max_instances=1, coalesce=True,
+            job,
+            "interval",
+            minutes=JOB_INTERVAL_MINUTES,
+            args=[deps],
+            max_instances=1,
+            coalesce=True,
             next_run_time=datetime.now(timezone.utc),
         )
     scheduler.start()
@@ -347,7 +357,12 @@ def serve(app: App, store: Store, config: Config) -> None:
     socket_mode = None
     try:
         server = create_server(
-            make_wsgi_app(app, store), map=channels, host="0.0.0.0", port=config.port, threads=HTTP_THREADS, ident="mentor"
+            make_wsgi_app(app, store),
+            map=channels,
+            host="0.0.0.0",
+            port=config.port,
+            threads=HTTP_THREADS,
+            ident="mentor",
         )
         if config.app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler

@@ -2,7 +2,6 @@
 hands over; this project has no alembic.ini and no URL of its own here."""
 
 from alembic import context
-
 from storage.models import Base
 
 connection = context.config.attributes["connection"]

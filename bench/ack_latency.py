@@ -18,8 +18,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -135,12 +135,16 @@ def main() -> None:
         mentor = RunningApp(fake_slack, app_environ(fake_slack, f"sqlite:///{directory}/bench.db"))
         bare_url = bare_bolt_app(fake_slack)
         with context.Pool(1) as pool:
-            print(f"{'command':<22}{'clients':>8}{'mentor p50':>12}{'bare p50':>10}{'ratio':>7}"
-                  f"{'mentor p99':>12}{'bare p99':>10}{'mentor/s':>10}{'bare/s':>8}")
+            print(
+                f"{'command':<22}{'clients':>8}{'mentor p50':>12}{'bare p50':>10}{'ratio':>7}"
+                f"{'mentor p99':>12}{'bare p99':>10}{'mentor/s':>10}{'bare/s':>8}"
+            )
             for command in ("help", "offer SQL, Go"):
                 for concurrency in (int(c) for c in args.concurrency.split(",")):
                     measure(pool, bare_url, fake_slack.origin, command, 20, concurrency)  # warm-up
-                    ours = measure(pool, mentor.slack.events_url, fake_slack.origin, command, args.requests, concurrency)
+                    ours = measure(
+                        pool, mentor.slack.events_url, fake_slack.origin, command, args.requests, concurrency
+                    )
                     bare = measure(pool, bare_url, fake_slack.origin, command, args.requests, concurrency)
                     print(
                         f"/mentor {command:<14}{concurrency:>8}{ours['p50_ms']:>10.1f}ms{bare['p50_ms']:>8.1f}ms"

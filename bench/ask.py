@@ -33,9 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import bindparam, insert, select, text, update  # noqa: E402
 
 from bench.ack_latency import RemoteFakeSlack, bare_bolt_app, fresh_database, remote_fake_slack  # noqa: E402
-from bot.asks import AskPolicy, AskStatus, CandidateStatus  # noqa: E402
-from bot.asking import ranking_for  # noqa: E402
-from bot.skills import Skill, SkillKind  # noqa: E402
+from bot.asks.model import AskPolicy, AskStatus, CandidateStatus
+from bot.asks.services import ranking_for
+from bot.members.model import Skill, SkillKind
 from storage import models  # noqa: E402
 from storage.db import Store  # noqa: E402
 from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ  # noqa: E402
@@ -87,7 +87,13 @@ def load_workspace(store: Store, members: int, skills: int, seed: int = 7) -> li
                 kind = SkillKind.OFFER.value if position < 3 else SkillKind.WANT.value
                 offers_per_skill[index] += kind == SkillKind.OFFER.value
                 link_rows.append(
-                    {"team_id": TEAM, "user_id": user_id, "kind": kind, "skill_id": skill_ids[keys[index]], "position": position}
+                    {
+                        "team_id": TEAM,
+                        "user_id": user_id,
+                        "kind": kind,
+                        "skill_id": skill_ids[keys[index]],
+                        "position": position,
+                    }
                 )
             if len(member_rows) >= BATCH:
                 connection.execute(insert(models.Member), member_rows)
@@ -162,9 +168,7 @@ def time_ranking(
         skill = Skill(key=key, label=key)
         started = time.perf_counter()
         with store.transaction() as repositories:
-            ranking_for(
-                repositories.asks, repositories.profiles, TEAM, skill, asker, NOW, POLICY, POLICY.fanout
-            )
+            ranking_for(repositories.asks, repositories.profiles, TEAM, skill, asker, NOW, POLICY, POLICY.fanout)
         ours.append((time.perf_counter() - started) * 1000)
         biggest = max(biggest, dict(skills)[key])
 

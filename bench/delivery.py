@@ -4,7 +4,7 @@ A coffee round of 2,000 members (1,000 introductions) is recorded, then sent thr
 real outbox sender to a fake Slack that enforces the tiers: conversations.open 50 a
 minute, chat.postMessage 60 a minute per workspace, answered with 429 and Retry-After
 beyond them. Time is scaled down (a "minute" lasts --minute seconds) so a run takes
-seconds. Printed for the paced sender (handlers/pacing.py) and, as the peer, the same
+seconds. Printed for the paced sender (jobs/pacing.py) and, as the peer, the same
 sender without pacing, which keeps calling until Slack says 429 and then waits:
 introductions sent per minute as a share of the allowed rate (over the whole run, so a
 first minute's burst counts), the busiest minute Slack saw, 429s, lost and duplicated.
@@ -21,14 +21,15 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from bot.rounds import services as round_services
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import app as mentor_app  # noqa: E402
-from bot import rounds  # noqa: E402
-from bot.rounds import RoundKind  # noqa: E402
-from bot.skills import SkillKind, normalize_skill  # noqa: E402
+from bot.members.model import SkillKind, normalize_skill
+from bot.rounds.model import RoundKind
 from handlers import outbox  # noqa: E402
-from handlers.pacing import RATES_PER_MINUTE, Pacer  # noqa: E402
+from jobs.pacing import RATES_PER_MINUTE, Pacer  # noqa: E402
 from storage.db import Store, make_engine  # noqa: E402
 from storage.migrations import upgrade  # noqa: E402
 from tests.support.fake_slack import DEFAULT_TEAM, FakeSlack  # noqa: E402
@@ -88,7 +89,9 @@ def run(members: int, minute: float, paced: bool) -> dict:
             _, deps = mentor_app.create_app(config, store, mentor_app.make_client(config), pacer=pacer)
             now = datetime.now(timezone.utc)
             with store.transaction() as repositories:
-                result = rounds.run_round(repositories.rounds, DEFAULT_TEAM, RoundKind.COFFEE, date.today(), now)
+                result = round_services.run_round(
+                    repositories.rounds, DEFAULT_TEAM, RoundKind.COFFEE, date.today(), now
+                )
             started = time.monotonic()
             outbox.drain(deps)
             elapsed = time.monotonic() - started

@@ -96,8 +96,10 @@ def main() -> None:
         if postgres:
             fresh_database(postgres).dispose()  # RunningApp opens its own engine on it
             databases.append(("PostgreSQL", postgres))
-        print(f"{'database':<11}{'command':<16}{'clients':>8}{'p50':>9}{'bare p50':>10}{'p99':>9}{'bare p99':>10}"
-              f"{'p99 ratio':>10}{'req/s':>8}{'bare/s':>8}{'errors':>8}{'drained':>10}")
+        print(
+            f"{'database':<11}{'command':<16}{'clients':>8}{'p50':>9}{'bare p50':>10}{'p99':>9}{'bare p99':>10}"
+            f"{'p99 ratio':>10}{'req/s':>8}{'bare/s':>8}{'errors':>8}{'drained':>10}"
+        )
         # The sending process's first full-size run is slower whatever it sends to (its p99
         # near 100 ms against an app doing nothing): warm it up once on the bare app.
         measure(pool, bare_url, fake_slack.origin, COMMANDS[0], args.requests, max(levels))
@@ -114,7 +116,9 @@ def main() -> None:
                     for _ in range(args.rounds):  # Mentor and the bare app in turn, so noise hits both
                         measure(pool, bare_url, fake_slack.origin, command, 20, clients)  # warm-up
                         measure(pool, mentor.slack.events_url, fake_slack.origin, command, 20, clients)
-                        ours.append(measure(pool, mentor.slack.events_url, fake_slack.origin, command, args.requests, clients))
+                        ours.append(
+                            measure(pool, mentor.slack.events_url, fake_slack.origin, command, args.requests, clients)
+                        )
                         started = time.monotonic()
                         mentor.settle()  # the work after the acks ends before the bare app is measured
                         drained.append(time.monotonic() - started)
@@ -129,10 +133,14 @@ def main() -> None:
                     )
                     if clients == TARGET_CLIENTS:
                         met = ours["p99"] < TARGET_P99_MS and ratio <= TARGET_RATIO and ours["errors"] == 0
-                        verdicts.append(f"{name} {command!r} at {clients} clients: p99 {ours['p99']:.1f} ms, "
-                                        f"{ratio:.2f} x bare, {ours['errors']} errors: {'met' if met else 'NOT met'}")
+                        verdicts.append(
+                            f"{name} {command!r} at {clients} clients: p99 {ours['p99']:.1f} ms, "
+                            f"{ratio:.2f} x bare, {ours['errors']} errors: {'met' if met else 'NOT met'}"
+                        )
             mentor.stop()
-    print(f"\nTarget: p99 under {TARGET_P99_MS:.0f} ms at {TARGET_CLIENTS} clients, within {TARGET_RATIO} x the bare app, no errors")
+    print(
+        f"\nTarget: p99 under {TARGET_P99_MS:.0f} ms at {TARGET_CLIENTS} clients, within {TARGET_RATIO} x the bare app, no errors"
+    )
     for verdict in verdicts:
         print("  " + verdict)
 

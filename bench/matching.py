@@ -25,12 +25,13 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from bot.rounds import scoring, solving
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from bot import matching  # noqa: E402
-from bot.matching import MatchSettings, Member  # noqa: E402
+from bot.rounds.scoring import MatchSettings, Member
 
 SKILLS = 200
 OFFSETS = (-8, -5, -3, 0, 0, 0, 1, 1, 2, 5.5, 8, 9, 10)
@@ -70,22 +71,22 @@ def workspace(n: int, seed: int = 2026) -> tuple[list[Member], dict[frozenset[st
 
 
 def engine(members, history) -> tuple[float, float | None]:
-    result = matching.pair_members(members, history)
+    result = solving.pair_members(members, history)
     return result.total, result.bound
 
 
 def bound_of(members, history) -> float:
     """The doubled graph's optimum, halved, on the same candidate graph."""
-    index = matching._index(sorted(members, key=lambda m: m.user_id))
-    left, right, weight = matching.candidate_graph(index, history, MatchSettings())
-    return matching._doubled(len(members), left, right, weight)[1]
+    index = scoring._index(sorted(members, key=lambda m: m.user_id))
+    left, right, weight = solving.candidate_graph(index, history, MatchSettings())
+    return scoring._doubled(len(members), left, right, weight)[1]
 
 
 def networkx_total(members, history, answer) -> None:
     import networkx
 
-    index = matching._index(sorted(members, key=lambda m: m.user_id))
-    left, right, weight = matching.candidate_graph(index, history, MatchSettings())
+    index = scoring._index(sorted(members, key=lambda m: m.user_id))
+    left, right, weight = solving.candidate_graph(index, history, MatchSettings())
     started = time.perf_counter()
     graph = networkx.Graph()
     graph.add_weighted_edges_from(zip(left.tolist(), right.tolist(), weight.tolist(), strict=True))
@@ -99,7 +100,7 @@ def random_total(members, history, seed: int = 1) -> tuple[float, int]:
     how many of them met within the cooldown. Those are scored as if they had not met: the
     engine's -1000 for them is a decision rule, not a measure of the chat."""
     order = sorted(members, key=lambda m: m.user_id)
-    index = matching._index(order)
+    index = scoring._index(order)
     ids = list(range(len(order)))
     random.Random(seed).shuffle(ids)
     groups = [tuple(ids[k : k + 2]) for k in range(0, len(ids) - len(ids) % 2, 2)]
@@ -109,9 +110,11 @@ def random_total(members, history, seed: int = 1) -> tuple[float, int]:
     older = {pair: ago for pair, ago in history.items() if ago >= cooldown}
     repeats = sum(
         history.get(frozenset((order[a].user_id, order[b].user_id)), cooldown) < cooldown
-        for group in groups for x, a in enumerate(group) for b in group[x + 1 :]
+        for group in groups
+        for x, a in enumerate(group)
+        for b in group[x + 1 :]
     )
-    scored = matching._groups(index, groups, older, MatchSettings(), reverse=False)
+    scored = scoring._groups(index, groups, older, MatchSettings(), reverse=False)
     return sum(group.score for group in scored), repeats
 
 

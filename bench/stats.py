@@ -52,12 +52,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import Engine, event, insert, select, text  # noqa: E402
 
 from bench.ack_latency import bare_bolt_app, fresh_database  # noqa: E402
-from bot.asks import AskStatus  # noqa: E402
-from bot.export import relationships_csv  # noqa: E402
-from bot.followups import FollowUpStatus, Outcome  # noqa: E402
-from bot.profile import CareerStage  # noqa: E402
-from bot.rounds import CheckinOutcome, Learned, RoundKind  # noqa: E402
-from bot.stats import GAPS_SHOWN, Period, ProgramFigures, RoundFigures, SkillDemand, month_start  # noqa: E402
+from bot.asks.model import AskStatus
+from bot.followups.model import FollowUpStatus, Outcome
+from bot.members.model import CareerStage
+from bot.program.export import relationships_csv
+from bot.program.messages import GAPS_SHOWN
+from bot.program.model import Period, ProgramFigures, RoundFigures, SkillDemand, month_start
+from bot.rounds.model import CheckinOutcome, Learned, RoundKind
 from storage import models  # noqa: E402
 from storage.db import Store  # noqa: E402
 from storage.rounds import GROUP_SUBJECT  # noqa: E402
@@ -75,6 +76,7 @@ REVERSE_PAIRS = 2_500
 
 
 # --- the workspace -----------------------------------------------------------------------
+
 
 def insert_chunked(connection, model, rows: Iterable[dict]) -> int:
     """Core executemany in chunks: no ORM objects, so 2 million rows load in about a minute."""
@@ -133,12 +135,22 @@ def load_members(connection, rng: random.Random) -> dict[str, list]:
         user_id = f"U{n:07d}"
         stage = rng.choices(stages, weights=(30, 35, 24, 6, 5))[0]
         coffee, reverse = rng.random() < 0.30, rng.random() < 0.05
-        member_rows.append({
-            "team_id": TEAM, "user_id": user_id, "objectives": "", "career_stage": stage, "team": f"Team {n % 300}",
-            "open_to_sponsoring": False, "capacity": rng.choice((1, 2, 2, 3, 5)),
-            "utc_offset_seconds": rng.choice((-8, -5, 0, 0, 1, 2, 9)) * 3600, "deactivated": rng.random() < 0.02,
-            "followups_enabled": True, "in_coffee": coffee, "in_reverse": reverse,
-        })
+        member_rows.append(
+            {
+                "team_id": TEAM,
+                "user_id": user_id,
+                "objectives": "",
+                "career_stage": stage,
+                "team": f"Team {n % 300}",
+                "open_to_sponsoring": False,
+                "capacity": rng.choice((1, 2, 2, 3, 5)),
+                "utc_offset_seconds": rng.choice((-8, -5, 0, 0, 1, 2, 9)) * 3600,
+                "deactivated": rng.random() < 0.02,
+                "followups_enabled": True,
+                "in_coffee": coffee,
+                "in_reverse": reverse,
+            }
+        )
         people["users"].append(user_id)
         if coffee:
             people["coffee"].append(user_id)
@@ -179,10 +191,17 @@ def ask_rows(rng: random.Random, users: list[str]) -> Iterator[tuple[dict, dict 
             mentor = mentors[(mentors.index(mentor) + 1) % len(mentors)]
         matched_at = created + wait if status == "matched" else None
         ask = {
-            "id": ask_id, "team_id": TEAM, "asker_id": asker, "question": f"Question {ask_id}",
-            "skill_id": rng.choices(range(1, SKILLS + 1), cum_weights=asked_skills)[0], "status": status,
-            "created_at": created, "deadline_at": created + timedelta(hours=48), "widened": False,
-            "mentor_id": mentor, "matched_at": matched_at,
+            "id": ask_id,
+            "team_id": TEAM,
+            "asker_id": asker,
+            "question": f"Question {ask_id}",
+            "skill_id": rng.choices(range(1, SKILLS + 1), cum_weights=asked_skills)[0],
+            "status": status,
+            "created_at": created,
+            "deadline_at": created + timedelta(hours=48),
+            "widened": False,
+            "mentor_id": mentor,
+            "matched_at": matched_at,
             "closed_at": created + timedelta(hours=48) if status in ("unanswered", "cancelled") else None,
         }
         followup = None
@@ -195,8 +214,15 @@ def ask_rows(rng: random.Random, users: list[str]) -> Iterator[tuple[dict, dict 
                 cycle = 0 if later == "cancelled" and rng.random() < 0.4 else 1  # turned off before or after
             answered = later == FollowUpStatus.ANSWERED.value
             followup = {
-                "id": ask_id, "team_id": TEAM, "ask_id": ask_id, "mentee_id": asker, "mentor_id": mentor,
-                "status": later, "due_at": due, "helped_at": matched_at, "cycle": cycle,
+                "id": ask_id,
+                "team_id": TEAM,
+                "ask_id": ask_id,
+                "mentee_id": asker,
+                "mentor_id": mentor,
+                "status": later,
+                "due_at": due,
+                "helped_at": matched_at,
+                "cycle": cycle,
                 "outcome": rng.choices(outcomes, weights=(55, 20, 15, 10))[0] if answered else None,
                 "shared": answered and rng.random() < 0.6,
                 "note": "It unblocked me, thanks" if answered and rng.random() < 0.4 else "",
@@ -222,7 +248,7 @@ def coffee_groups(rng: random.Random, coffee: list[str]) -> list[tuple[str, ...]
     groups, index = [], 0
     while index < len(present):
         size = 3 if (rng.random() < 0.05 or len(present) - index == 3) else 2
-        group = tuple(present[index: index + size])
+        group = tuple(present[index : index + size])
         index += size
         if len(group) == 1:  # the odd one out joins the last group
             groups[-1] += group
@@ -248,8 +274,10 @@ def load_rounds(connection, rng: random.Random, people: dict[str, list]) -> None
     few hundred of the latest round's), check-in answers and what reverse pairs learned."""
     coffee_days = [NOW.date() - timedelta(days=14 * back) for back in range(26, 0, -1)]
     reverse_days = [month_start(NOW.date(), back) for back in range(11, -1, -1)]
-    held = sorted([(day, RoundKind.COFFEE.value) for day in coffee_days]
-                  + [(day, RoundKind.REVERSE.value) for day in reverse_days])
+    held = sorted(
+        [(day, RoundKind.COFFEE.value) for day in coffee_days]
+        + [(day, RoundKind.REVERSE.value) for day in reverse_days]
+    )
     checkins = [outcome.value for outcome in CheckinOutcome]
     learned = [level.value for level in Learned]
     rounds, groups, members, learnings, deliveries = [], [], [], [], []
@@ -271,32 +299,56 @@ def load_rounds(connection, rng: random.Random, people: dict[str, list]) -> None
             else:
                 teaching = [[group[0], group[1], [f"Skill {rng.randrange(SKILLS):04d}"]]]
                 details = {"teaching": teaching, "reasons": [], "question": ""}
-            groups.append({
-                "id": group_id, "round_id": round_id, "team_id": TEAM, "members": ",".join(group), "proposer": group[0],
-                "details": json.dumps(details),
-                "outcome": rng.choices(checkins, weights=(60, 15, 25))[0] if answered else None,
-                "answered_by": group[0] if answered else None,
-                "answered_at": moment + timedelta(days=7) if answered else None,
-            })
+            groups.append(
+                {
+                    "id": group_id,
+                    "round_id": round_id,
+                    "team_id": TEAM,
+                    "members": ",".join(group),
+                    "proposer": group[0],
+                    "details": json.dumps(details),
+                    "outcome": rng.choices(checkins, weights=(60, 15, 25))[0] if answered else None,
+                    "answered_by": group[0] if answered else None,
+                    "answered_at": moment + timedelta(days=7) if answered else None,
+                }
+            )
             members.extend({"group_id": group_id, "user_id": user, "team_id": TEAM} for user in group)
             if kind == RoundKind.REVERSE.value and day < NOW.date().replace(day=1):
                 for user in group:
                     if rng.random() < 0.4:
-                        learnings.append({
-                            "group_id": group_id, "user_id": user, "team_id": TEAM,
-                            "learned": rng.choices(learned, weights=(30, 40, 20, 10))[0],
-                            "answered_at": moment + timedelta(days=28),
-                        })
+                        learnings.append(
+                            {
+                                "group_id": group_id,
+                                "user_id": user,
+                                "team_id": TEAM,
+                                "learned": rng.choices(learned, weights=(30, 40, 20, 10))[0],
+                                "answered_at": moment + timedelta(days=28),
+                            }
+                        )
             status = "sent" if index < pending_from else ("sending" if index % 16 == 0 else "pending")
-            deliveries.append({
-                "team_id": TEAM, "subject": f"{GROUP_SUBJECT}{group_id}", "recipient": ",".join(group),
-                "purpose": "intro", "key": "intro", "status": status, "available_at": moment, "attempts": 1,
-                "channel": "G" + group[0][1:] if status == "sent" else None,
-                "ts": f"{moment.timestamp():.0f}.{group_id:06d}" if status == "sent" else None,
-                "created_at": moment, "sent_at": moment if status == "sent" else None,
-            })
-    for model, rows in ((models.Round, rounds), (models.RoundGroup, groups), (models.RoundMember, members),
-                        (models.ReverseLearning, learnings), (models.Delivery, deliveries)):
+            deliveries.append(
+                {
+                    "team_id": TEAM,
+                    "subject": f"{GROUP_SUBJECT}{group_id}",
+                    "recipient": ",".join(group),
+                    "purpose": "intro",
+                    "key": "intro",
+                    "status": status,
+                    "available_at": moment,
+                    "attempts": 1,
+                    "channel": "G" + group[0][1:] if status == "sent" else None,
+                    "ts": f"{moment.timestamp():.0f}.{group_id:06d}" if status == "sent" else None,
+                    "created_at": moment,
+                    "sent_at": moment if status == "sent" else None,
+                }
+            )
+    for model, rows in (
+        (models.Round, rounds),
+        (models.RoundGroup, groups),
+        (models.RoundMember, members),
+        (models.ReverseLearning, learnings),
+        (models.Delivery, deliveries),
+    ):
         insert_chunked(connection, model, rows)
 
 
@@ -326,15 +378,27 @@ def load_workspace(engine: Engine, seed: int) -> dict[str, int]:
     with engine.connect() as connection:
         return {
             table: connection.scalar(text(f"SELECT count(*) FROM {table}"))
-            for table in ("members", "member_skills", "asks", "followups", "round_groups", "round_members",
-                          "reverse_learnings", "deliveries")
+            for table in (
+                "members",
+                "member_skills",
+                "asks",
+                "followups",
+                "round_groups",
+                "round_members",
+                "reverse_learnings",
+                "deliveries",
+            )
         }
 
 
 # --- the peer: the same figures, counted in Python ------------------------------------------
 
-_SENT = {FollowUpStatus.SENT.value, FollowUpStatus.ANSWERED.value, FollowUpStatus.SNOOZED.value,
-         FollowUpStatus.UNANSWERED.value}
+_SENT = {
+    FollowUpStatus.SENT.value,
+    FollowUpStatus.ANSWERED.value,
+    FollowUpStatus.SNOOZED.value,
+    FollowUpStatus.UNANSWERED.value,
+}
 
 
 def naive_median(seconds: list[float]) -> timedelta | None:
@@ -342,36 +406,54 @@ def naive_median(seconds: list[float]) -> timedelta | None:
         return None
     seconds.sort()
     middle = len(seconds) // 2
-    values = seconds[middle: middle + 1] if len(seconds) % 2 else seconds[middle - 1: middle + 1]
+    values = seconds[middle : middle + 1] if len(seconds) % 2 else seconds[middle - 1 : middle + 1]
     return timedelta(seconds=round(sum(values) / len(values)))
 
 
 def naive_rounds(session, team_id: str, kind: RoundKind, period: Period, opted_in: int) -> RoundFigures:
     """A round's figures from its groups and their members, loaded row by row."""
-    held = (models.Round.team_id == team_id, models.Round.kind == kind.value,
-            models.Round.held_on >= period.first_day, models.Round.held_on <= period.end.date())
+    held = (
+        models.Round.team_id == team_id,
+        models.Round.kind == kind.value,
+        models.Round.held_on >= period.first_day,
+        models.Round.held_on <= period.end.date(),
+    )
     group = models.RoundGroup
     rounds = session.scalars(select(models.Round.id).where(*held)).all()
     outcomes = session.scalars(select(group.outcome).join(models.Round).where(*held)).all()
     people = session.scalars(
         select(models.RoundMember.user_id)
-        .join(group, group.id == models.RoundMember.group_id).join(models.Round).where(*held)
+        .join(group, group.id == models.RoundMember.group_id)
+        .join(models.Round)
+        .where(*held)
     ).all()
     if kind is RoundKind.COFFEE:
         answers = Counter(outcome for outcome in outcomes if outcome is not None)
     else:
-        answers = Counter(session.scalars(
-            select(models.ReverseLearning.learned)
-            .join(group, group.id == models.ReverseLearning.group_id).join(models.Round).where(*held)
-        ))
-    return RoundFigures(kind=kind, opted_in=opted_in, rounds=len(rounds), participants=len(set(people)),
-                        groups=len(outcomes), answers=dict(answers))
+        answers = Counter(
+            session.scalars(
+                select(models.ReverseLearning.learned)
+                .join(group, group.id == models.ReverseLearning.group_id)
+                .join(models.Round)
+                .where(*held)
+            )
+        )
+    return RoundFigures(
+        kind=kind,
+        opted_in=opted_in,
+        rounds=len(rounds),
+        participants=len(set(people)),
+        groups=len(outcomes),
+        answers=dict(answers),
+    )
 
 
 def naive_demand(session, team_id: str, limit: int) -> list[SkillDemand]:
-    active = set(session.scalars(
-        select(models.Member.user_id).where(models.Member.team_id == team_id, models.Member.deactivated.is_(False))
-    ))
+    active = set(
+        session.scalars(
+            select(models.Member.user_id).where(models.Member.team_id == team_id, models.Member.deactivated.is_(False))
+        )
+    )
     skill = models.Skill
     labels = dict(session.execute(select(skill.id, skill.label).where(skill.team_id == team_id)).all())
     wants, offers = Counter(), Counter()
@@ -388,8 +470,9 @@ def naive_demand(session, team_id: str, limit: int) -> list[SkillDemand]:
 def naive_figures(session, team_id: str, period: Period) -> ProgramFigures:
     ask, followup, member = models.Ask, models.FollowUp, models.Member
     asks = session.execute(
-        select(ask.status, ask.created_at, ask.matched_at, ask.asker_id, ask.mentor_id)
-        .where(ask.team_id == team_id, ask.created_at >= period.start, ask.created_at < period.end)
+        select(ask.status, ask.created_at, ask.matched_at, ask.asker_id, ask.mentor_id).where(
+            ask.team_id == team_id, ask.created_at >= period.start, ask.created_at < period.end
+        )
     ).all()
     matched = [row for row in asks if row.status == AskStatus.MATCHED.value]
     waits = [(row.matched_at - row.created_at).total_seconds() for row in matched if row.matched_at is not None]
@@ -397,8 +480,9 @@ def naive_figures(session, team_id: str, period: Period) -> ProgramFigures:
     receivers = {row.asker_id for row in matched}
 
     followups = session.execute(
-        select(followup.status, followup.cycle, followup.outcome, followup.shared)
-        .where(followup.team_id == team_id, followup.helped_at >= period.start, followup.helped_at < period.end)
+        select(followup.status, followup.cycle, followup.outcome, followup.shared).where(
+            followup.team_id == team_id, followup.helped_at >= period.start, followup.helped_at < period.end
+        )
     ).all()
     was_sent = [row for row in followups if row.status in _SENT or (row.status == "cancelled" and row.cycle > 0)]
     answered = [row for row in followups if row.status == FollowUpStatus.ANSWERED.value]
@@ -409,7 +493,8 @@ def naive_figures(session, team_id: str, period: Period) -> ProgramFigures:
     present = [row for row in everyone if not row.deactivated]
     pending = session.scalars(
         select(models.Delivery.id).where(
-            models.Delivery.status.in_(("pending", "sending")), models.Delivery.team_id == team_id,
+            models.Delivery.status.in_(("pending", "sending")),
+            models.Delivery.team_id == team_id,
             models.Delivery.purpose == "intro",
         )
     ).all()
@@ -440,8 +525,9 @@ def naive_loops(session, team_id: str, months: int, now: datetime) -> list[tuple
     sent, closed = Counter(), Counter()
     followup = models.FollowUp
     for status, cycle, helped_at in session.execute(
-        select(followup.status, followup.cycle, followup.helped_at)
-        .where(followup.team_id == team_id, followup.helped_at >= first)
+        select(followup.status, followup.cycle, followup.helped_at).where(
+            followup.team_id == team_id, followup.helped_at >= first
+        )
     ):
         month = helped_at.strftime("%Y-%m")
         sent[month] += status in _SENT or (status == "cancelled" and cycle > 0)
@@ -450,6 +536,7 @@ def naive_loops(session, team_id: str, months: int, now: datetime) -> list[tuple
 
 
 # --- timing --------------------------------------------------------------------------------
+
 
 def timed(work: Callable[[], object], repeat: int) -> tuple[list[float], object]:
     """Milliseconds of each of `repeat` runs, and what the last run returned."""
@@ -463,9 +550,11 @@ def timed(work: Callable[[], object], repeat: int) -> tuple[list[float], object]
 
 def in_transaction(store: Store, work: Callable) -> Callable[[], object]:
     """One transaction per run, as the app opens one per `/mentor stats`."""
+
     def run():
         with store.transaction() as repositories:
             return work(repositories)
+
     return run
 
 
@@ -534,6 +623,7 @@ def bench_queries(name: str, store: Store, repeat: int) -> list[str]:
 
 # --- end to end ----------------------------------------------------------------------------
 
+
 def bench_app(url: str, runs: int) -> tuple[list[str], dict[str, float]]:
     """Signed `/mentor stats` to the real app, next to a bare Bolt app's ack, alternating.
 
@@ -587,7 +677,6 @@ def verdict(name: str, app: dict[str, float]) -> str:
     )
 
 
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=7, help="runs of each query, for medians")
@@ -606,8 +695,10 @@ def main() -> None:
             engine = fresh_database(url)
             started = time.monotonic()
             counts = load_workspace(engine, args.seed)
-            print(f"{name}: loaded in {time.monotonic() - started:.0f} s: "
-                  + ", ".join(f"{count:,} {table}" for table, count in counts.items()))
+            print(
+                f"{name}: loaded in {time.monotonic() - started:.0f} s: "
+                + ", ".join(f"{count:,} {table}" for table, count in counts.items())
+            )
             gc.collect()
             gc.freeze()  # as app.py does once started
             store = Store(engine)

@@ -26,10 +26,13 @@ def figures_blocks(figures: ProgramFigures) -> list[dict]:
     reciprocity = figures.reciprocity
     active = figures.givers + figures.receivers - figures.both
     counted = sum(figures.outcomes.values())
-    gaps = "\n".join(
-        f"• *{escape_mrkdwn(truncate(gap.label, 64))}*: {gap.wants} want it, {gap.offers} offer it"
-        for gap in figures.gaps
-    ) or "No skill is wanted by more people than offer it."
+    gaps = (
+        "\n".join(
+            f"• *{escape_mrkdwn(truncate(gap.label, 64))}*: {gap.wants} want it, {gap.offers} offer it"
+            for gap in figures.gaps
+        )
+        or "No skill is wanted by more people than offer it."
+    )
     lines = [
         f"*Members* with a profile: {figures.members}",
         f"*Coffee chats* opted in: {coffee.opted_in} · rounds: {coffee.rounds} · people introduced: "
@@ -38,7 +41,7 @@ def figures_blocks(figures: ProgramFigures) -> list[dict]:
         f"*Reverse mentoring* opted in: {reverse.opted_in} · rounds: {reverse.rounds} · people paired: "
         f"{reverse.participants} · pairs: {reverse.groups}\nLearned: {_mix(reverse.answers, LEARNED_LABELS)}",
         f"*Asks* made: {figures.asks_made} · found a mentor: {share(figures.asks_matched, figures.asks_made)} · "
-        f"median wait for \"I can help\": {duration(figures.median_to_help)} · still waiting: {figures.asks_waiting}",
+        f'median wait for "I can help": {duration(figures.median_to_help)} · still waiting: {figures.asks_waiting}',
         f"*Closing the loop* follow-ups sent: {figures.followups_sent} · "
         f"loops closed: {share(figures.loops_closed, figures.followups_sent)}\n"
         f"Outcomes ({counted} counted with the mentee's consent): {_mix(figures.outcomes, OUTCOME_LABELS)}",

@@ -3,7 +3,18 @@
 from bot import blocks
 from bot.asking import AskRouted, Network
 from bot.asks import Ask, AskStatus
-from bot.ids import ACCEPT_ASK, ASK_HOW_IT_WENT, ASK_QUESTION, ASK_VIEW, CANCEL_ASK, FIND_MENTOR, NAME_ASK_SKILL, PASS_ASK, PICK_ASK_SKILL, SLASH_COMMAND
+from bot.ids import (
+    ACCEPT_ASK,
+    ASK_HOW_IT_WENT,
+    ASK_QUESTION,
+    ASK_VIEW,
+    CANCEL_ASK,
+    FIND_MENTOR,
+    NAME_ASK_SKILL,
+    PASS_ASK,
+    PICK_ASK_SKILL,
+    SLASH_COMMAND,
+)
 from bot.ranking import RankedMentor
 from bot.skills import Skill
 from bot.text import escape_mrkdwn
@@ -12,7 +23,6 @@ QUESTION_SHOWN = 2800
 EXCERPT = 150
 MAX_ASKS_LISTED = 10
 ASK_SKILL_BLOCK_PREFIX = "ask_skill:"
-
 
 
 def _skill(skill: Skill | None) -> str:
@@ -61,7 +71,10 @@ def needs_skill(ask: Ask, suggestions: tuple[Skill, ...]) -> dict:
     text = "Which skill is your question about? I couldn't tell, and it decides who I ask."
     body = [blocks.section(text)]
     # One block per suggestion: Slack wants each action id once per block.
-    body += [blocks.actions(blocks.button(skill.label, PICK_ASK_SKILL, value=f"{ask.id}:{skill.key}")) for skill in suggestions]
+    body += [
+        blocks.actions(blocks.button(skill.label, PICK_ASK_SKILL, value=f"{ask.id}:{skill.key}"))
+        for skill in suggestions
+    ]
     body.append(
         {
             "type": "input",
@@ -170,7 +183,9 @@ def candidate_taken(ask: Ask, mentor_id: str) -> dict:
 
 
 def candidate_passed(ask: Ask) -> dict:
-    return blocks.message(f"Thanks for letting me know. I've passed <@{ask.asker_id}>'s question about {_skill(ask.skill)} on.")
+    return blocks.message(
+        f"Thanks for letting me know. I've passed <@{ask.asker_id}>'s question about {_skill(ask.skill)} on."
+    )
 
 
 def candidate_closed(ask: Ask) -> dict:
@@ -254,7 +269,9 @@ def find_mentor_modal(skill: Skill, suggestions: tuple[RankedMentor, ...]) -> di
             ],
         }
     who = ", ".join(f"<@{mentor.user_id}>" for mentor in suggestions)
-    intro = f"These colleagues offer {_skill(skill)} and have room for a question: {who}. Ask, and they'll hear about it."
+    intro = (
+        f"These colleagues offer {_skill(skill)} and have room for a question: {who}. Ask, and they'll hear about it."
+    )
     return {
         "type": "modal",
         "callback_id": ASK_VIEW,

@@ -23,10 +23,14 @@ SUGGESTIONS = 5
 class AskRepository(Protocol):
     def vocabulary(self, team_id: str) -> list[Skill]: ...
     def most_offered(self, team_id: str, limit: int) -> list[Skill]: ...
-    def create(self, team_id: str, asker_id: str, question: str, skill: Skill | None, now: datetime, status: AskStatus) -> Ask: ...
+    def create(
+        self, team_id: str, asker_id: str, question: str, skill: Skill | None, now: datetime, status: AskStatus
+    ) -> Ask: ...
     def get(self, team_id: str, ask_id: int) -> Ask | None: ...
     def set_skill(self, ask_id: int, skill: Skill) -> None: ...
-    def transition(self, ask_id: int, expected: set[AskStatus], status: AskStatus, now: datetime, **changes) -> bool: ...
+    def transition(
+        self, ask_id: int, expected: set[AskStatus], status: AskStatus, now: datetime, **changes
+    ) -> bool: ...
     def pending_of(self, team_id: str, asker_id: str) -> list[Ask]: ...
     def count_by(self, team_id: str, asker_id: str) -> int: ...
     def mentors_of(self, team_id: str, asker_id: str) -> list[tuple[Skill, str]]: ...
@@ -38,7 +42,9 @@ class AskRepository(Protocol):
     def asked(self, ask_id: int) -> set[str]: ...
     def waiting_count(self, ask_id: int) -> int: ...
     def offerers(self, team_id: str, skill: Skill, asked_since: datetime) -> list[Offerer]: ...
-    def count_asks(self, team_id: str, user_ids: list[str], now: datetime, policy: AskPolicy) -> dict[str, tuple[int, int]]: ...
+    def count_asks(
+        self, team_id: str, user_ids: list[str], now: datetime, policy: AskPolicy
+    ) -> dict[str, tuple[int, int]]: ...
     def history_with(self, team_id: str, asker_id: str, user_ids: set[str]) -> dict[str, History]: ...
 
 
@@ -142,7 +148,13 @@ def ranking_for(
 
 
 def _rank(
-    asks: AskRepository, profiles: ProfileRepository, ask: Ask, skill: Skill, now: datetime, policy: AskPolicy, limit: int
+    asks: AskRepository,
+    profiles: ProfileRepository,
+    ask: Ask,
+    skill: Skill,
+    now: datetime,
+    policy: AskPolicy,
+    limit: int,
 ) -> tuple[RankedMentor, ...]:
     already = frozenset(asks.asked(ask.id))
     return ranking_for(asks, profiles, ask.team_id, skill, ask.asker_id, now, policy, limit, already).chosen
@@ -252,7 +264,7 @@ def _why_closed(asks: AskRepository, ask: Ask, user_id: str) -> AskUnavailable:
 
 
 def accept_ask(asks: AskRepository, team_id: str, ask_id: int, user_id: str, now: datetime) -> Accepted:
-    """"I can help": the first to click wins the ask; everyone else's DM gets closed."""
+    """ "I can help": the first to click wins the ask; everyone else's DM gets closed."""
     ask = _as_candidate(asks, team_id, ask_id, user_id)
     if asks.candidate_status(ask_id, user_id) is not CandidateStatus.NOTIFIED:
         raise _why_closed(asks, ask, user_id)
@@ -273,7 +285,7 @@ def pass_ask(
     policy: AskPolicy,
     status: CandidateStatus = CandidateStatus.DECLINED,
 ) -> Passed:
-    """"Not this time" (or a DM that could not be delivered, with status CLOSED): ask the
+    """ "Not this time" (or a DM that could not be delivered, with status CLOSED): ask the
     next best candidate, if any; with nobody left and nobody waiting, the ask closes."""
     ask = _as_candidate(asks, team_id, ask_id, user_id)
     if not asks.respond(ask_id, user_id, status, now):
@@ -297,7 +309,9 @@ def expire_ask(asks: AskRepository, profiles: ProfileRepository, ask: Ask, now: 
         wider = _rank(asks, profiles, ask, ask.skill, now, policy, policy.fanout)
         if wider:
             asks.add_candidates(ask, [mentor.user_id for mentor in wider], now)
-            asks.transition(ask.id, {AskStatus.OPEN}, AskStatus.OPEN, now, widened=True, deadline_at=now + policy.timeout)
+            asks.transition(
+                ask.id, {AskStatus.OPEN}, AskStatus.OPEN, now, widened=True, deadline_at=now + policy.timeout
+            )
             return Expired(asks.get(ask.team_id, ask.id), wider, (), unanswered=False)
     closed = tuple(asks.close_waiting(ask.id, now))
     asks.transition(ask.id, {AskStatus.OPEN}, AskStatus.UNANSWERED, now)
@@ -348,6 +362,6 @@ def suggest_mentors(
     now: datetime,
     policy: AskPolicy,
 ) -> tuple[Skill, tuple[RankedMentor, ...]]:
-    """"Find a mentor" for one of my wants: the people an ask about it would reach first."""
+    """ "Find a mentor" for one of my wants: the people an ask about it would reach first."""
     skill = known_skill(asks, team_id, skill_key)
     return skill, ranking_for(asks, profiles, team_id, skill, user_id, now, policy, policy.fanout).chosen

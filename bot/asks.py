@@ -74,7 +74,9 @@ def clean_question(text: str) -> str:
     """The question as stored, or InvalidInput when it is empty or too long."""
     question = clean_paragraphs(text or "")
     if not question:
-        raise InvalidInput("Add your question after `/mentor ask`, like `/mentor ask How do I review a big pull request?`")
+        raise InvalidInput(
+            "Add your question after `/mentor ask`, like `/mentor ask How do I review a big pull request?`"
+        )
     if len(question) > MAX_QUESTION_LENGTH:
         raise InvalidInput(
             f"Your question is {len(question):,} characters; keep it under {MAX_QUESTION_LENGTH:,} "

@@ -38,8 +38,16 @@ def program_chart(demand: list[SkillDemand], months: list[tuple[str, int, int]])
         rows = list(reversed(demand))  # the widest gap on top
         positions = range(len(rows))
         height = 0.38
-        skills.barh([p + height / 2 for p in positions], [gap.wants for gap in rows], height, color=WANT_COLOUR, label="Want it")
-        skills.barh([p - height / 2 for p in positions], [gap.offers for gap in rows], height, color=OFFER_COLOUR, label="Offer it")
+        skills.barh(
+            [p + height / 2 for p in positions], [gap.wants for gap in rows], height, color=WANT_COLOUR, label="Want it"
+        )
+        skills.barh(
+            [p - height / 2 for p in positions],
+            [gap.offers for gap in rows],
+            height,
+            color=OFFER_COLOUR,
+            label="Offer it",
+        )
         skills.set_yticks(list(positions), [_label(gap.label) for gap in rows])
         skills.legend(loc="lower right", frameon=False)
     else:
@@ -51,8 +59,20 @@ def program_chart(demand: list[SkillDemand], months: list[tuple[str, int, int]])
     labels = [label for label, _, _ in months]
     places = range(len(months))
     width = 0.4
-    loops.bar([p - width / 2 for p in places], [sent for _, sent, _ in months], width, color=SENT_COLOUR, label="Follow-ups sent")
-    loops.bar([p + width / 2 for p in places], [closed for _, _, closed in months], width, color=CLOSED_COLOUR, label="Loops closed")
+    loops.bar(
+        [p - width / 2 for p in places],
+        [sent for _, sent, _ in months],
+        width,
+        color=SENT_COLOUR,
+        label="Follow-ups sent",
+    )
+    loops.bar(
+        [p + width / 2 for p in places],
+        [closed for _, _, closed in months],
+        width,
+        color=CLOSED_COLOUR,
+        label="Loops closed",
+    )
     loops.set_xticks(list(places), labels, rotation=45, ha="right")
     loops.set_title("Closing the loop, by the month help was given", loc="left", fontweight="bold")
     loops.legend(loc="upper left", frameon=False)

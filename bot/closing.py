@@ -22,7 +22,9 @@ class FollowUpRepository(Protocol):
     def zone_of(self, team_id: str, user_id: str) -> tzinfo: ...
     def enabled_for(self, team_id: str, user_id: str) -> bool: ...
     def set_enabled(self, team_id: str, user_id: str, enabled: bool) -> None: ...
-    def create(self, team_id: str, ask_id: int, mentee_id: str, mentor_id: str, helped_at: datetime, due_at: datetime) -> FollowUp | None: ...
+    def create(
+        self, team_id: str, ask_id: int, mentee_id: str, mentor_id: str, helped_at: datetime, due_at: datetime
+    ) -> FollowUp | None: ...
     def get(self, team_id: str, followup_id: int) -> FollowUp | None: ...
     def of_ask(self, team_id: str, ask_id: int) -> FollowUp | None: ...
     def apply(self, step: Step, now: datetime) -> bool: ...
@@ -104,7 +106,13 @@ def answer(
 
 
 def add_note(
-    followups: FollowUpRepository, team_id: str, followup_id: int, user_id: str, text: str | None, shared: bool | None, now: datetime
+    followups: FollowUpRepository,
+    team_id: str,
+    followup_id: int,
+    user_id: str,
+    text: str | None,
+    shared: bool | None,
+    now: datetime,
 ) -> FollowUp:
     return _change(followups, team_id, followup_id, now, lambda f: machine.add_note(f, user_id, text, shared))
 
@@ -138,7 +146,7 @@ def reply_to_note(
 def ask_how_it_went(
     followups: FollowUpRepository, asks, team_id: str, ask_id: int, user_id: str, now: datetime
 ) -> FollowUp:
-    """"Ask how it went", from the group DM or the mentor's Home tab. An ask taken before
+    """ "Ask how it went", from the group DM or the mentor's Home tab. An ask taken before
     follow-ups existed gets one now."""
     ask = asks.get(team_id, ask_id)
     if ask is None or ask.mentor_id != user_id:
@@ -175,7 +183,9 @@ def switch(followups: FollowUpRepository, team_id: str, user_id: str, enabled: b
     return cancelled
 
 
-def own_followup(followups: FollowUpRepository, team_id: str, followup_id: int, user_id: str, as_mentor: bool = False) -> FollowUp:
+def own_followup(
+    followups: FollowUpRepository, team_id: str, followup_id: int, user_id: str, as_mentor: bool = False
+) -> FollowUp:
     """The follow-up, if this member is its mentee (or mentor); ids from Slack are not trusted."""
     followup = followups.get(team_id, followup_id)
     if followup is None:

@@ -6,8 +6,22 @@ from bot.text import clean_line
 
 # Subcommands that exist today; anything else gets the usage message.
 SUBCOMMANDS = (
-    "help", "ask", "asks", "network", "offer", "learn", "profile", "followups", "join", "leave", "pause", "resume",
-    "forget", "settings", "stats", "export",
+    "help",
+    "ask",
+    "asks",
+    "network",
+    "offer",
+    "learn",
+    "profile",
+    "followups",
+    "join",
+    "leave",
+    "pause",
+    "resume",
+    "forget",
+    "settings",
+    "stats",
+    "export",
 )
 
 

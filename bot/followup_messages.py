@@ -28,7 +28,6 @@ MAX_LISTED = 8
 SHARE_OPTION = "yes"
 
 
-
 def _skill(followup: FollowUp) -> str:
     return f"*{escape_mrkdwn(followup.skill.label)}*" if followup.skill else "your question"
 
@@ -68,7 +67,10 @@ def _choice_buttons(followup: FollowUp, policy: FollowUpPolicy) -> dict:
     if followup.snoozes >= policy.max_snoozes:
         choices = [choice for choice in choices if choice[0] != NOT_YET]
     return blocks.actions(
-        *(blocks.button(label, FOLLOWUP_CHOICES[value], value=str(followup.id), style=style) for value, label, style in choices)
+        *(
+            blocks.button(label, FOLLOWUP_CHOICES[value], value=str(followup.id), style=style)
+            for value, label, style in choices
+        )
     )
 
 
@@ -169,7 +171,13 @@ def note_modal(followup: FollowUp) -> dict:
                     "max_length": 1000,
                 },
             },
-            {"type": "input", "block_id": SHARE_INPUT, "optional": True, "label": blocks.plain("Figures", 2000), "element": checkbox},
+            {
+                "type": "input",
+                "block_id": SHARE_INPUT,
+                "optional": True,
+                "label": blocks.plain("Figures", 2000),
+                "element": checkbox,
+            },
         ],
     }
 
@@ -300,7 +308,8 @@ def _state(followup: FollowUp | None) -> str:
         said = f"*{followup.outcome.label}*"
         return said + (f" · “{shown(followup.note, EXCERPT)}”" if followup.note and followup.reported else "")
     return {
-        FollowUpStatus.SCHEDULED: "I'll ask how it went" + (f" after {followup.due_at:%-d %b}" if followup.due_at else ""),
+        FollowUpStatus.SCHEDULED: "I'll ask how it went"
+        + (f" after {followup.due_at:%-d %b}" if followup.due_at else ""),
         FollowUpStatus.SENT: "asked, waiting for an answer",
         FollowUpStatus.SNOOZED: "asked; they'll answer later",
         FollowUpStatus.UNANSWERED: "no answer",
@@ -313,7 +322,9 @@ def home_blocks(waiting: list[FollowUp], given: list[AdviceGiven], enabled: bool
     body = [blocks.divider(), blocks.header("Closing the loop")]
     for followup in waiting[:MAX_LISTED]:
         body.append(
-            blocks.section(f"<@{followup.mentor_id}> helped you with {_skill(followup)}: did you try it? What happened?")
+            blocks.section(
+                f"<@{followup.mentor_id}> helped you with {_skill(followup)}: did you try it? What happened?"
+            )
         )
         body.append(_choice_buttons(followup, policy))
     if given:
@@ -334,7 +345,9 @@ def home_blocks(waiting: list[FollowUp], given: list[AdviceGiven], enabled: bool
             )
         )
     toggle = (
-        blocks.button("Turn off follow-ups", FOLLOWUPS_OFF) if enabled else blocks.button("Turn on follow-ups", FOLLOWUPS_ON)
+        blocks.button("Turn off follow-ups", FOLLOWUPS_OFF)
+        if enabled
+        else blocks.button("Turn on follow-ups", FOLLOWUPS_ON)
     )
     body.append(blocks.actions(toggle))
     return body

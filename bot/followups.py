@@ -247,9 +247,7 @@ def _own(followup: FollowUp, user_id: str) -> None:
         raise FollowUpRefused("not_yours", followup)
 
 
-def answer(
-    followup: FollowUp, user_id: str, choice: str, now: datetime, zone: tzinfo, policy: FollowUpPolicy
-) -> Step:
+def answer(followup: FollowUp, user_id: str, choice: str, now: datetime, zone: tzinfo, policy: FollowUpPolicy) -> Step:
     """The mentee clicked one of the five buttons."""
     _own(followup, user_id)
     if followup.status is FollowUpStatus.ANSWERED:
@@ -302,7 +300,7 @@ def add_note(followup: FollowUp, user_id: str, text: str | None, shared: bool | 
 
 
 def report_now(followup: FollowUp, user_id: str) -> Step:
-    """"Send without a note": the mentor hears the outcome now."""
+    """ "Send without a note": the mentor hears the outcome now."""
     _own(followup, user_id)
     if followup.status is not FollowUpStatus.ANSWERED:
         raise FollowUpRefused(followup.status.value, followup)

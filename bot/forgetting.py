@@ -12,6 +12,7 @@ from bot import blocks
 from bot.asking import AskRepository, Cancelled, cancel_ask
 from bot.ids import FORGET_CANCEL, FORGET_ME, SLASH_COMMAND
 
+
 @dataclass(frozen=True)
 class Forgotten:
     """What was removed, to tell the member."""
@@ -66,9 +67,13 @@ def _count(number: int, one: str, many: str) -> str:
 
 def forgotten(what: Forgotten) -> dict:
     if not what.anything:
-        return blocks.message(f"Mentor holds nothing about you: there was nothing to forget. `{SLASH_COMMAND} help` if you change your mind.")
+        return blocks.message(
+            f"Mentor holds nothing about you: there was nothing to forget. `{SLASH_COMMAND} help` if you change your mind."
+        )
     removed = [
-        ("your profile" + (" and " + _count(what.skills, "skill", "skills") if what.skills else "")) if what.profile else "",
+        ("your profile" + (" and " + _count(what.skills, "skill", "skills") if what.skills else ""))
+        if what.profile
+        else "",
         _count(what.asks, "question", "questions") if what.asks else "",
         _count(what.notes, "note or reply", "notes and replies") if what.notes else "",
         _count(what.followups, "follow-up", "follow-ups") + " stopped" if what.followups else "",

@@ -17,7 +17,13 @@ BOT_EVENTS = (APP_HOME_OPENED, MESSAGE_IM, USER_CHANGE, TEAM_JOIN, APP_UNINSTALL
 
 # Bot scopes (manifest: oauth_config.scopes.bot), also asked for by the OAuth install flow.
 BOT_SCOPES = (
-    "commands", "chat:write", "im:write", "im:history", "mpim:write", "mpim:history", "users:read",
+    "commands",
+    "chat:write",
+    "im:write",
+    "im:history",
+    "mpim:write",
+    "mpim:history",
+    "users:read",
     "files:write",  # admins' charts and exports, uploaded to their DM
     "chat:write.public",  # rounds' figures in a public program channel Mentor was not invited to
 )
@@ -52,6 +58,7 @@ class ProfileField:
     NEVER = "never_pair"  # people never to be paired with in rounds; private
     ROUNDS = "rounds"  # checkboxes: "coffee", "reverse"
     SITUATIONS = "situations"  # checkboxes: bot/situations.py; private
+
 
 # Close the loop (follow-ups). Each outcome button has its own action id, as Slack wants
 # action ids unique within a block; the value is the follow-up's id.
@@ -95,12 +102,20 @@ UNSKIP_ROUND = "round_unskip"  # value: as SKIP_ROUND
 CHECKIN_CHOICES = {"met": "checkin_met", "scheduled": "checkin_scheduled", "not_this_time": "checkin_not_this_time"}
 # Month end of reverse mentoring, to each side; value: the group's id.
 LEARNED_CHOICES = {
-    "a_lot": "learned_a_lot", "something": "learned_something", "not_much": "learned_not_much",
+    "a_lot": "learned_a_lot",
+    "something": "learned_something",
+    "not_much": "learned_not_much",
     "did_not_meet": "learned_did_not_meet",
 }
 ROUND_ACTIONS = (
-    JOIN_ROUND, LEAVE_ROUND, PAUSE_ROUNDS, RESUME_ROUNDS, SKIP_ROUND, UNSKIP_ROUND,
-    *CHECKIN_CHOICES.values(), *LEARNED_CHOICES.values(),
+    JOIN_ROUND,
+    LEAVE_ROUND,
+    PAUSE_ROUNDS,
+    RESUME_ROUNDS,
+    SKIP_ROUND,
+    UNSKIP_ROUND,
+    *CHECKIN_CHOICES.values(),
+    *LEARNED_CHOICES.values(),
 )
 
 # Program admins.

@@ -27,7 +27,6 @@ import rustworkx
 from scipy import sparse
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-
 PER_SKILL = 10.0  # per skill one can teach the other, up to MAX_SKILLS_COUNTED each way
 MAX_SKILLS_COUNTED = 3
 BOTH_WAYS = 15.0
@@ -211,11 +210,15 @@ def _people_points(index: _Index) -> np.ndarray:
     zones = index.overlap_penalty.shape[0]
     zone = np.repeat(np.arange(zones), 2)  # each zone twice: without and with a team
     has_team = np.tile([False, True], zones)
-    points = index.overlap_penalty[zone[:, None], zone[None, :]] + DIFFERENT_TEAMS * (has_team[:, None] & has_team[None, :])
+    points = index.overlap_penalty[zone[:, None], zone[None, :]] + DIFFERENT_TEAMS * (
+        has_team[:, None] & has_team[None, :]
+    )
     return np.rint(points).astype(np.int16).ravel()
 
 
-def _terms(index: _Index, teach: np.ndarray, taught: np.ndarray, i: np.ndarray, j: np.ndarray, reverse: bool) -> np.ndarray:
+def _terms(
+    index: _Index, teach: np.ndarray, taught: np.ndarray, i: np.ndarray, j: np.ndarray, reverse: bool
+) -> np.ndarray:
     """int16 scores from what each side can teach the other and the members' facts; `i`
     and `j` broadcast against each other (a block of rows against everyone, or two lists
     of pairs). Same-team pairs lose the bonus for different teams here; history is applied
@@ -290,7 +293,12 @@ def _apply_pairs(score: np.ndarray, rows: np.ndarray, pairs: tuple[np.ndarray, n
 
 
 def _scored_blocks(
-    index: _Index, rows: np.ndarray, history: dict[frozenset[str], int], settings: MatchSettings, reverse: bool, then=None
+    index: _Index,
+    rows: np.ndarray,
+    history: dict[frozenset[str], int],
+    settings: MatchSettings,
+    reverse: bool,
+    then=None,
 ):
     """Blocks (rows, scores) of `rows` (sorted) against everyone, with the hard rules and
     history applied, or `then` of them; blocks are scored on THREADS threads (NumPy's and
@@ -321,6 +329,7 @@ def candidate_graph(
     n = len(index.members)
     k = min(settings.candidates_per_member, n - 1)
     lefts, rights, weights = [], [], []
+
     def best_of(scored: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         block, score = scored
         # Ranked in int8 (faster to partition; every allowed score fits, forbidden ones sink).
@@ -451,7 +460,9 @@ def _reasons(index: _Index, ids: tuple[int, ...], history: dict[frozenset[str], 
     return tuple(said)
 
 
-def _groups(index: _Index, groups: list[tuple[int, ...]], history, settings: MatchSettings, reverse: bool) -> list[Group]:
+def _groups(
+    index: _Index, groups: list[tuple[int, ...]], history, settings: MatchSettings, reverse: bool
+) -> list[Group]:
     """The groups with their scores (every pair in a group, scored in one go) and reasons."""
     pairs = [(g, a, b) for g, ids in enumerate(groups) for x, a in enumerate(ids) for b in ids[x + 1 :]]
     scores = np.zeros(len(groups))
@@ -479,7 +490,9 @@ def _cooldown_edges(index: _Index, history, settings: MatchSettings) -> tuple[np
     return left[allowed], right[allowed], weight[allowed]
 
 
-def _fill_leftovers(index: _Index, pairs: list[tuple[int, int]], history, settings: MatchSettings) -> list[tuple[int, ...]]:
+def _fill_leftovers(
+    index: _Index, pairs: list[tuple[int, int]], history, settings: MatchSettings
+) -> list[tuple[int, ...]]:
     """Match whoever the candidate graph left out, on full scores (a pair within the cooldown
     allowed, at a cost); a last odd member joins the pair they add most to."""
     n = len(index.members)
@@ -512,6 +525,7 @@ def _fill_leftovers(index: _Index, pairs: list[tuple[int, int]], history, settin
 def _improve_trio(index: _Index, history, settings: MatchSettings, groups: list, trio: int) -> None:
     """A trio holding a pair that met within the cooldown: move one of its three to another
     pair if that leaves no such pair (the best such move)."""
+
     def recent(a: int, b: int) -> bool:
         ago = history.get(frozenset((index.members[a].user_id, index.members[b].user_id)))
         return ago is not None and ago < settings.cooldown_rounds
@@ -545,7 +559,9 @@ def _with_everyone(index: _Index, history, settings: MatchSettings, member: int)
     return _pair_scores(index, repeated, everyone) + _history_terms(index, history, settings, repeated, everyone)
 
 
-def _swap_into_trio(index: _Index, history, settings: MatchSettings, groups: list, single: int, scores: np.ndarray) -> bool:
+def _swap_into_trio(
+    index: _Index, history, settings: MatchSettings, groups: list, single: int, scores: np.ndarray
+) -> bool:
     """A member who may join no pair as a third (their never-list, say): pair them with
     someone they may meet, whose partner then joins another pair. True if it worked."""
     pairs = [g for g, group in enumerate(groups) if len(group) == 2]
@@ -581,7 +597,9 @@ def pair_members(
         # Pairs within the cooldown join the graph at a cost that only someone's having no
         # group at all outweighs: the matching's cardinality comes first.
         cl, cr, cw = _cooldown_edges(index, history, settings)
-        pairs = _exact(len(members), np.concatenate([left, cl]), np.concatenate([right, cr]), np.concatenate([weight, cw]))
+        pairs = _exact(
+            len(members), np.concatenate([left, cl]), np.concatenate([right, cr]), np.concatenate([weight, cw])
+        )
     else:
         pairs, bound = _doubled(len(members), left, right, weight)
     filled = _fill_leftovers(index, pairs, history, settings)

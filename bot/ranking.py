@@ -231,7 +231,9 @@ def rank_offerers(
             or (offerer.paused_until is not None and offerer.paused_until >= today)
         ):
             return None
-        return _points(recent, 0, offerer.capacity, overlap(offerer.utc_offset_hours), *flags.get(offerer.user_id, no_flags))
+        return _points(
+            recent, 0, offerer.capacity, overlap(offerer.utc_offset_hours), *flags.get(offerer.user_id, no_flags)
+        )
 
     if limit is None:
         counts = count_asks([o.user_id for o in offerers if o.recently_asked])

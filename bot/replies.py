@@ -29,7 +29,6 @@ _KIND_WORDS = {
 }
 
 
-
 def usage(unknown_word: str | None = None) -> dict:
     lines = [f"• `{SLASH_COMMAND} {example}`: {meaning}" for example, meaning in _USAGE_LINES]
     intro = "*Mentor* connects you with colleagues to learn from, and to help in return."
@@ -82,8 +81,7 @@ def skills_listed(kind: SkillKind, skills: tuple[Skill, ...]) -> dict:
     meaning, verb = _KIND_WORDS[kind]
     if not skills:
         return blocks.message(
-            f"You haven't listed any skills {meaning} yet. Add some with "
-            f"`{SLASH_COMMAND} {verb} SQL, public speaking`."
+            f"You haven't listed any skills {meaning} yet. Add some with `{SLASH_COMMAND} {verb} SQL, public speaking`."
         )
     return blocks.message(f"Skills {meaning}: {blocks.skill_list(skills)}.")
 
@@ -101,6 +99,10 @@ def welcome() -> dict:
         f"• `{SLASH_COMMAND} join coffee`: a coffee chat with a colleague every few weeks"
     )
     return blocks.message(
-        text, blocks.section(text), blocks.section(steps),
-        blocks.context(f"Or open my *Home* tab. `{SLASH_COMMAND} help` lists everything; this is the only DM you'll get unless you join in."),
+        text,
+        blocks.section(text),
+        blocks.section(steps),
+        blocks.context(
+            f"Or open my *Home* tab. `{SLASH_COMMAND} help` lists everything; this is the only DM you'll get unless you join in."
+        ),
     )

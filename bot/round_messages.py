@@ -5,8 +5,8 @@ from datetime import date
 from bot import blocks
 from bot.ids import (
     CHECKIN_CHOICES,
-    LEARNED_CHOICES,
     JOIN_ROUND,
+    LEARNED_CHOICES,
     LEAVE_ROUND,
     PAUSE_ROUNDS,
     RESUME_ROUNDS,
@@ -66,10 +66,16 @@ def introduction(intro: Introduction) -> dict:
 
 def membership(state: Membership, today: date, said: str = "") -> dict:
     """Where the member stands in rounds, after `said` (what just changed)."""
-    joined = [kind.label for kind, on in ((RoundKind.COFFEE, state.in_coffee), (RoundKind.REVERSE, state.in_reverse)) if on]
+    joined = [
+        kind.label for kind, on in ((RoundKind.COFFEE, state.in_coffee), (RoundKind.REVERSE, state.in_reverse)) if on
+    ]
     where = f"You're in {' and '.join(joined)}." if joined else "You're in no rounds."
     if state.paused_on(today):
-        until = "until you resume" if state.paused_until == PAUSED_UNTIL_RESUMED else f"until {state.paused_until:%-d %B %Y}"
+        until = (
+            "until you resume"
+            if state.paused_until == PAUSED_UNTIL_RESUMED
+            else f"until {state.paused_until:%-d %B %Y}"
+        )
         where += f" Paused {until}: `{SLASH_COMMAND} resume` to come back."
     text = f"{said} {where}".strip()
     hint = (
@@ -114,7 +120,9 @@ def round_started(kind: RoundKind) -> dict:
     return blocks.message(f"This round of {kind.label} has started already; you can skip the next one.")
 
 
-def checkin(group_id: int, members: tuple[str, ...], outcome: str | None = None, answered_by: str | None = None) -> dict:
+def checkin(
+    group_id: int, members: tuple[str, ...], outcome: str | None = None, answered_by: str | None = None
+) -> dict:
     """Halfway through the cadence, in the group DM: did you meet?"""
     if outcome is not None:
         text = f"<@{answered_by}> answered: *{CheckinOutcome(outcome).label}*. Thanks for letting me know!"
@@ -143,7 +151,9 @@ def announcement(kind: RoundKind, groups: int, people: int) -> dict:
     return blocks.message(
         text,
         blocks.section(text),
-        blocks.context(f"Want in next time? `{SLASH_COMMAND} join {kind.value}` — and `{SLASH_COMMAND} leave {kind.value}` any time."),
+        blocks.context(
+            f"Want in next time? `{SLASH_COMMAND} join {kind.value}` — and `{SLASH_COMMAND} leave {kind.value}` any time."
+        ),
     )
 
 
@@ -180,7 +190,10 @@ def what_did_you_learn(group_id: int, user_id: str, members: tuple[str, ...], le
         text,
         blocks.section(text),
         blocks.actions(
-            *(blocks.button(Learned(value).label, action_id, value=str(group_id)) for value, action_id in LEARNED_CHOICES.items())
+            *(
+                blocks.button(Learned(value).label, action_id, value=str(group_id))
+                for value, action_id in LEARNED_CHOICES.items()
+            )
         ),
         blocks.context("Only totals reach the program's admins, never who said what."),
     )

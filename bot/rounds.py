@@ -59,7 +59,9 @@ def parse_pause(text: str, today: date) -> date:
         try:
             until = date.fromisoformat(text)
         except ValueError:
-            raise InvalidInput("Pause for a while (`2w`, `10d`), until a date (`2026-12-24`), or leave it empty.") from None
+            raise InvalidInput(
+                "Pause for a while (`2w`, `10d`), until a date (`2026-12-24`), or leave it empty."
+            ) from None
     if until < today:
         raise InvalidInput("That date has passed: pick one from today on.")
     if until - today > MAX_PAUSE:
@@ -142,7 +144,9 @@ class Learned(str, Enum):
 
     @property
     def label(self) -> str:
-        return {"a_lot": "A lot", "something": "Something", "not_much": "Not much", "did_not_meet": "We didn't meet"}[self.value]
+        return {"a_lot": "A lot", "something": "Something", "not_much": "Not much", "did_not_meet": "We didn't meet"}[
+            self.value
+        ]
 
 
 def month_end_due(now: datetime, schedule: Schedule) -> date | None:
@@ -216,7 +220,13 @@ class RoundRepository(Protocol):
     def history(self, team_id: str, kind: RoundKind, rounds: int) -> dict[frozenset[str], int]: ...
     def proposals(self, team_id: str, user_ids: list[str]) -> dict[str, int]: ...
     def record(
-        self, team_id: str, kind: RoundKind, held_on: date, now: datetime, groups: list[PlannedGroup], unmatched: tuple[str, ...]
+        self,
+        team_id: str,
+        kind: RoundKind,
+        held_on: date,
+        now: datetime,
+        groups: list[PlannedGroup],
+        unmatched: tuple[str, ...],
     ) -> bool: ...
     def is_recorded(self, team_id: str, kind: RoundKind, held_on: date) -> bool: ...
     def quiet_members(self, team_id: str, before: date, count: int) -> list[str]: ...
@@ -248,7 +258,9 @@ def _first_question(members: tuple[str, ...], held_on: date) -> str:
     return FIRST_QUESTIONS[digest[0] % len(FIRST_QUESTIONS)]
 
 
-def plan_groups(result: matching.Matching, labels: dict[str, str], proposals: dict[str, int], held_on: date) -> list[PlannedGroup]:
+def plan_groups(
+    result: matching.Matching, labels: dict[str, str], proposals: dict[str, int], held_on: date
+) -> list[PlannedGroup]:
     """The engine's groups as the introductions will show them. The one asked to propose a
     time is whoever has been asked least so far (then by id): everyone's turn comes."""
     planned = []
@@ -297,7 +309,9 @@ def run_round(
     planned = plan_groups(result, rounds.labels(team_id), proposals, held_on)
     if not rounds.record(team_id, kind, held_on, now, planned, result.unmatched):
         raise RoundAlreadyRecorded()  # another process got there first: roll this one back
-    return RoundRun(kind, held_on, True, len(planned), sum(len(g.members) for g in planned), result.unmatched, tuple(quiet))
+    return RoundRun(
+        kind, held_on, True, len(planned), sum(len(g.members) for g in planned), result.unmatched, tuple(quiet)
+    )
 
 
 class RoundAlreadyRecorded(Exception):

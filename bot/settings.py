@@ -48,8 +48,11 @@ def _select(options: list[dict], chosen: object) -> dict:
 
 def _number(value: int, low: int, high: int) -> dict:
     return {
-        "type": "number_input", "is_decimal_allowed": False,
-        "min_value": str(low), "max_value": str(high), "initial_value": str(value),
+        "type": "number_input",
+        "is_decimal_allowed": False,
+        "min_value": str(low),
+        "max_value": str(high),
+        "initial_value": str(value),
     }
 
 
@@ -76,42 +79,50 @@ def settings_modal(settings: ProgramSettings) -> dict:
         "blocks": [
             blocks.header("Coffee chats"),
             field(
-                SettingsField.CADENCE, "How often",
+                SettingsField.CADENCE,
+                "How often",
                 _select([_option(text, weeks) for weeks, text in CADENCES.items()], settings.coffee_every_weeks),
                 optional=False,
             ),
             field(
-                SettingsField.WEEKDAY, "On",
+                SettingsField.WEEKDAY,
+                "On",
                 _select([_option(day, number) for number, day in enumerate(WEEKDAYS)], settings.coffee_weekday),
                 optional=False,
             ),
             field(
-                SettingsField.HOUR, "At",
+                SettingsField.HOUR,
+                "At",
                 _select([_option(f"{hour:02d}:00", hour) for hour in range(24)], settings.round_hour),
                 hint="Reverse mentoring pairs people at the same hour, on the first weekday of each month.",
                 optional=False,
             ),
             field(
-                SettingsField.TIME_ZONE, "Workspace time zone",
+                SettingsField.TIME_ZONE,
+                "Workspace time zone",
                 blocks.text_input(settings.time_zone or "", 64, placeholder="Europe/Paris"),
                 hint="A time zone name such as Europe/Paris or America/New_York; empty means UTC.",
             ),
             field(SettingsField.REVERSE, "Reverse mentoring", reverse),
             blocks.header("Asks and follow-ups"),
             field(
-                SettingsField.ASK_TIMEOUT, "Hours an ask waits for a mentor",
+                SettingsField.ASK_TIMEOUT,
+                "Hours an ask waits for a mentor",
                 _number(settings.ask_timeout_hours, 1, MAX_ASK_TIMEOUT_HOURS),
                 hint="Then it goes to a few more people, and after as long again it closes.",
                 optional=False,
             ),
             field(
-                SettingsField.FOLLOWUP_DAYS, "Days before asking mentees how it went",
+                SettingsField.FOLLOWUP_DAYS,
+                "Days before asking mentees how it went",
                 _number(settings.followup_days, 0, MAX_FOLLOWUP_DAYS),
-                hint="Counted from the mentor's \"I can help\"; sent on a weekday, in working hours.",
+                hint='Counted from the mentor\'s "I can help"; sent on a weekday, in working hours.',
                 optional=False,
             ),
             field(
-                SettingsField.CHANNEL, "Program channel", channel,
+                SettingsField.CHANNEL,
+                "Program channel",
+                channel,
                 hint="Mentor posts each round's figures there (never names). Invite Mentor to a private channel first.",
             ),
         ],

@@ -18,7 +18,24 @@ _TAG = re.compile(r"(?<![\w&<])#([^\s#,;:!?()\[\]{}<>|\"']+)")
 _WORD = re.compile(r"[\w+#.]+")
 # English words that are also skill names: they count only when written with a
 # capital ("Go", "Rust"), not in "how do I go about it".
-_COMMON_WORDS = frozenset({"go", "rest", "swift", "spring", "express", "make", "rust", "ruby", "chef", "react", "flutter", "dart", "excel", "word"})
+_COMMON_WORDS = frozenset(
+    {
+        "go",
+        "rest",
+        "swift",
+        "spring",
+        "express",
+        "make",
+        "rust",
+        "ruby",
+        "chef",
+        "react",
+        "flutter",
+        "dart",
+        "excel",
+        "word",
+    }
+)
 
 
 @dataclass(frozen=True)

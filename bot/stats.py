@@ -146,8 +146,10 @@ def figure_rows(figures: ProgramFigures) -> list[tuple[str, str]]:
         ("asks_made", figures.asks_made),
         ("asks_matched", figures.asks_matched),
         ("asks_waiting", figures.asks_waiting),
-        ("median_hours_to_i_can_help",
-         "" if figures.median_to_help is None else f"{figures.median_to_help.total_seconds() / 3600:.2f}"),
+        (
+            "median_hours_to_i_can_help",
+            "" if figures.median_to_help is None else f"{figures.median_to_help.total_seconds() / 3600:.2f}",
+        ),
         ("followups_sent", figures.followups_sent),
         ("loops_closed", figures.loops_closed),
         *((f"outcome_{value}_counted", figures.outcomes.get(value, 0)) for value in OUTCOME_LABELS),

@@ -89,7 +89,9 @@ def profile_modal(
             blocks.input_block(
                 ProfileField.WANTS,
                 "Skills I want to grow",
-                blocks.text_input(wants, SKILLS_INPUT_LIMIT, multiline=True, placeholder="Delegation, our release process"),
+                blocks.text_input(
+                    wants, SKILLS_INPUT_LIMIT, multiline=True, placeholder="Delegation, our release process"
+                ),
                 hint="Separate skills with commas.",
             ),
             blocks.input_block(
@@ -103,7 +105,9 @@ def profile_modal(
                 ),
             ),
             blocks.input_block(ProfileField.CAREER_STAGE, "Career stage", stage_select),
-            blocks.input_block(ProfileField.TEAM, "Team", blocks.text_input(profile.team if profile else "", MAX_TEAM_LENGTH)),
+            blocks.input_block(
+                ProfileField.TEAM, "Team", blocks.text_input(profile.team if profile else "", MAX_TEAM_LENGTH)
+            ),
             blocks.input_block(ProfileField.SPONSORING, "Sponsorship", sponsoring),
             blocks.input_block(
                 ProfileField.CAPACITY,

@@ -13,14 +13,25 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import ask_messages, asking, closing, followup_messages, forgetting, ids, replies, round_messages, rounds, views
-from bot.asking import AskUnavailable
+from bot import home, ids, replies
+from bot.asks import messages as ask_messages
+from bot.asks import services as ask_services
+from bot.asks.services import AskUnavailable
 from bot.errors import InvalidInput, TemporarilyUnavailable
-from bot.followups import FollowUp, FollowUpRefused
-from bot.people import tombstone
-from handlers import ask_flow, followup_flow, outbox
+from bot.followups import messages as followup_messages
+from bot.followups import services as followup_services
+from bot.followups.model import FollowUp, FollowUpRefused
+from bot.members import messages as member_messages
+from bot.members import services as member_services
+from bot.members.model import tombstone
+from bot.rounds import messages as round_messages
+from bot.rounds import services as round_services
+from bot.rounds.model import CheckinOutcome, Learned, RoundKind, round_kind
 from handlers.deps import Deps, workspace_of
 from handlers.render import open_profile_modal, refresh_home
+from jobs import asks as ask_jobs
+from jobs import followups as followup_jobs
+from jobs import outbox
 from storage.db import Repositories
 
 T = TypeVar("T")
@@ -60,7 +71,7 @@ def refuse(body: dict, respond: Respond, client: WebClient, message: dict) -> No
         answer(body, respond, message)
         return
     try:
-        client.views_open(trigger_id=body.get("trigger_id"), view=views.notice_modal("Mentor", message["text"]))
+        client.views_open(trigger_id=body.get("trigger_id"), view=home.notice_modal("Mentor", message["text"]))
     except SlackApiError as error:
         logger.warning("Could not show why a click changed nothing: %s", error.response.get("error"))
 
@@ -90,25 +101,25 @@ def register(app: App, deps: Deps) -> None:
         try:
             open_profile_modal(client, deps, workspace_of(context), context.user_id, body["trigger_id"])
         except TemporarilyUnavailable as error:
-            client.views_open(trigger_id=body["trigger_id"], view=views.notice_modal("Mentor", error.message))
+            client.views_open(trigger_id=body["trigger_id"], view=home.notice_modal("Mentor", error.message))
 
     @app.action(ids.ACCEPT_ASK)
     def handle_accept_ask(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
         ack()
         team_id, now = workspace_of(context), deps.clock()
 
-        def accept(repositories: Repositories) -> tuple[asking.Accepted, FollowUp | None]:
-            accepted = asking.accept_ask(
+        def accept(repositories: Repositories) -> tuple[ask_services.Accepted, FollowUp | None]:
+            accepted = ask_services.accept_ask(
                 repositories.asks, team_id, ask_id_from(action.get("value")), context.user_id, now
             )
             # In the same transaction: an accepted ask always has its follow-up planned.
-            policy = closing.policy_for(repositories.followups, team_id, deps.followup_days)
-            return accepted, closing.schedule_after_accept(repositories.followups, accepted.ask, now, policy)
+            policy = followup_services.policy_for(repositories.followups, team_id, deps.followup_days)
+            return accepted, followup_services.schedule_after_accept(repositories.followups, accepted.ask, now, policy)
 
         result = run_use_case(deps, body, respond, client, accept)
         if result is not None:
             accepted, followup = result
-            ask_flow.deliver_accepted(client, deps, accepted, followup_planned=followup is not None)
+            ask_jobs.deliver_accepted(client, deps, accepted, followup_planned=followup is not None)
 
     @app.action(ids.PASS_ASK)
     def handle_pass_ask(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
@@ -118,13 +129,18 @@ def register(app: App, deps: Deps) -> None:
             body,
             respond,
             client,
-            lambda repositories: asking.pass_ask(
-                repositories.asks, repositories.profiles, workspace_of(context), ask_id_from(action.get("value")),
-                context.user_id, deps.clock(), deps.ask_policy_for(repositories, workspace_of(context)),
+            lambda repositories: ask_services.pass_ask(
+                repositories.asks,
+                repositories.profiles,
+                workspace_of(context),
+                ask_id_from(action.get("value")),
+                context.user_id,
+                deps.clock(),
+                deps.ask_policy_for(repositories, workspace_of(context)),
             ),
         )
         if passed is not None:
-            ask_flow.deliver_passed(client, deps, passed)
+            ask_jobs.deliver_passed(client, deps, passed)
 
     @app.action(ids.CANCEL_ASK)
     def handle_cancel_ask(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
@@ -135,12 +151,12 @@ def register(app: App, deps: Deps) -> None:
             body,
             respond,
             client,
-            lambda repositories: asking.cancel_ask(
+            lambda repositories: ask_services.cancel_ask(
                 repositories.asks, team_id, ask_id_from(action.get("value")), user_id, deps.clock()
             ),
         )
         if cancelled is not None:
-            ask_flow.deliver_closed(client, cancelled.ask, cancelled.closed)
+            ask_jobs.deliver_closed(client, cancelled.ask, cancelled.closed)
             answer(body, respond, ask_messages.cancelled(cancelled.ask), replace=True)
             refresh_home(client, deps, team_id, user_id)
 
@@ -150,13 +166,19 @@ def register(app: App, deps: Deps) -> None:
             body,
             respond,
             client,
-            lambda repositories: asking.choose_skill(
-                repositories.asks, repositories.profiles, workspace_of(context), ask_id_from(ask_text),
-                context.user_id, skill_name, deps.clock(), deps.ask_policy_for(repositories, workspace_of(context)),
+            lambda repositories: ask_services.choose_skill(
+                repositories.asks,
+                repositories.profiles,
+                workspace_of(context),
+                ask_id_from(ask_text),
+                context.user_id,
+                skill_name,
+                deps.clock(),
+                deps.ask_policy_for(repositories, workspace_of(context)),
             ),
         )
         if routed is not None:
-            ask_flow.deliver_routed(client, deps, routed, lambda message: answer(body, respond, message, replace=True))
+            ask_jobs.deliver_routed(client, deps, routed, lambda message: answer(body, respond, message, replace=True))
 
     @app.action(ids.PICK_ASK_SKILL)
     def handle_pick_ask_skill(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
@@ -175,13 +197,18 @@ def register(app: App, deps: Deps) -> None:
         ack()
         try:
             with deps.store.transaction() as repositories:
-                skill, chosen = asking.suggest_mentors(
-                    repositories.asks, repositories.profiles, workspace_of(context), context.user_id,
-                    action.get("value") or "", deps.clock(), deps.ask_policy_for(repositories, workspace_of(context)),
+                skill, chosen = ask_services.suggest_mentors(
+                    repositories.asks,
+                    repositories.profiles,
+                    workspace_of(context),
+                    context.user_id,
+                    action.get("value") or "",
+                    deps.clock(),
+                    deps.ask_policy_for(repositories, workspace_of(context)),
                 )
             view = ask_messages.find_mentor_modal(skill, chosen)
         except (InvalidInput, TemporarilyUnavailable) as error:
-            view = views.notice_modal("Find a mentor", error.message)
+            view = home.notice_modal("Find a mentor", error.message)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(ids.FORGET_ME)
@@ -191,8 +218,12 @@ def register(app: App, deps: Deps) -> None:
         team_id, user_id = workspace_of(context), context.user_id
         try:
             with deps.store.transaction() as repositories:
-                forgotten, withdrawn = forgetting.forget_member(
-                    repositories.asks, repositories.forgetting, team_id, user_id, tombstone(secrets.token_hex(6)),
+                forgotten, withdrawn = member_services.forget_member(
+                    repositories.asks,
+                    repositories.forgetting,
+                    team_id,
+                    user_id,
+                    tombstone(secrets.token_hex(6)),
                     deps.clock(),
                 )
         except TemporarilyUnavailable as error:
@@ -200,14 +231,14 @@ def register(app: App, deps: Deps) -> None:
             return
         logger.info("A member of %s was forgotten", team_id)
         for cancelled in withdrawn:
-            ask_flow.deliver_closed(client, cancelled.ask, cancelled.closed)
-        answer(body, respond, forgetting.forgotten(forgotten), replace=True)
+            ask_jobs.deliver_closed(client, cancelled.ask, cancelled.closed)
+        answer(body, respond, member_messages.forgotten(forgotten), replace=True)
         refresh_home(client, deps, team_id, user_id)
 
     @app.action(ids.FORGET_CANCEL)
     def handle_forget_cancel(ack: Ack, body: dict, respond: Respond) -> None:
         ack()
-        answer(body, respond, forgetting.kept(), replace=True)
+        answer(body, respond, member_messages.kept(), replace=True)
 
     register_followups(app, deps)
     register_rounds(app, deps)
@@ -220,14 +251,16 @@ def register_followups(app: App, deps: Deps) -> None:
         """After a step: show it on every prompt, send what it queued, redraw the Home tab clicked on."""
         if followup is None:
             return
-        followup_flow.refresh_prompts(client, deps, followup)
+        followup_jobs.refresh_prompts(client, deps, followup)
         outbox.kick(deps)
         if from_home(body):
             refresh_home(client, deps, workspace_of(context), context.user_id)
 
     def register_choice(choice: str, action_id: str) -> None:
         @app.action(action_id)
-        def handle_followup_choice(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        def handle_followup_choice(
+            ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context
+        ) -> None:
             ack()
             team_id, now = workspace_of(context), deps.clock()
             followup = run_use_case(
@@ -235,9 +268,14 @@ def register_followups(app: App, deps: Deps) -> None:
                 body,
                 respond,
                 client,
-                lambda repositories: closing.answer(
-                    repositories.followups, team_id, followup_id_from(action.get("value")), context.user_id, choice,
-                    now, closing.policy_for(repositories.followups, team_id, deps.followup_days),
+                lambda repositories: followup_services.answer(
+                    repositories.followups,
+                    team_id,
+                    followup_id_from(action.get("value")),
+                    context.user_id,
+                    choice,
+                    now,
+                    followup_services.policy_for(repositories.followups, team_id, deps.followup_days),
                 ),
             )
             changed(client, body, context, followup)
@@ -246,15 +284,20 @@ def register_followups(app: App, deps: Deps) -> None:
         register_choice(choice, action_id)
 
     @app.action(ids.FOLLOWUP_SEND_NOW)
-    def handle_followup_send_now(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+    def handle_followup_send_now(
+        ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context
+    ) -> None:
         ack()
         followup = run_use_case(
             deps,
             body,
             respond,
             client,
-            lambda repositories: closing.report_now(
-                repositories.followups, workspace_of(context), followup_id_from(action.get("value")), context.user_id,
+            lambda repositories: followup_services.report_now(
+                repositories.followups,
+                workspace_of(context),
+                followup_id_from(action.get("value")),
+                context.user_id,
                 deps.clock(),
             ),
         )
@@ -269,9 +312,13 @@ def register_followups(app: App, deps: Deps) -> None:
             body,
             respond,
             client,
-            lambda repositories: closing.share(
-                repositories.followups, workspace_of(context), followup_id_from(followup_text), context.user_id,
-                choice == "yes", deps.clock(),
+            lambda repositories: followup_services.share(
+                repositories.followups,
+                workspace_of(context),
+                followup_id_from(followup_text),
+                context.user_id,
+                choice == "yes",
+                deps.clock(),
             ),
         )
         changed(client, body, context, followup)
@@ -282,8 +329,11 @@ def register_followups(app: App, deps: Deps) -> None:
             body,
             respond,
             client,
-            lambda repositories: closing.own_followup(
-                repositories.followups, workspace_of(context), followup_id_from(action.get("value")), context.user_id,
+            lambda repositories: followup_services.own_followup(
+                repositories.followups,
+                workspace_of(context),
+                followup_id_from(action.get("value")),
+                context.user_id,
                 as_mentor=as_mentor,
             ),
         )
@@ -296,7 +346,9 @@ def register_followups(app: App, deps: Deps) -> None:
             logger.warning("Could not open a follow-up modal: %s", error.response.get("error"))
 
     @app.action(ids.FOLLOWUP_ADD_NOTE)
-    def handle_followup_add_note(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+    def handle_followup_add_note(
+        ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context
+    ) -> None:
         ack()
         open_modal(body, action, respond, client, context, as_mentor=False)
 
@@ -306,22 +358,28 @@ def register_followups(app: App, deps: Deps) -> None:
         open_modal(body, action, respond, client, context, as_mentor=True)
 
     @app.action(ids.ASK_HOW_IT_WENT)
-    def handle_ask_how_it_went(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+    def handle_ask_how_it_went(
+        ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context
+    ) -> None:
         ack()
         followup = run_use_case(
             deps,
             body,
             respond,
             client,
-            lambda repositories: closing.ask_how_it_went(
-                repositories.followups, repositories.asks, workspace_of(context), ask_id_from(action.get("value")),
-                context.user_id, deps.clock(),
+            lambda repositories: followup_services.ask_how_it_went(
+                repositories.followups,
+                repositories.asks,
+                workspace_of(context),
+                ask_id_from(action.get("value")),
+                context.user_id,
+                deps.clock(),
             ),
         )
         if followup is None:
             return
         answer(body, respond, followup_messages.will_ask(followup))
-        outbox.kick(deps, followup_flow.run_due_followups)  # due now if it is their working hour
+        outbox.kick(deps, followup_jobs.run_due_followups)  # due now if it is their working hour
         if from_home(body):
             refresh_home(client, deps, workspace_of(context), context.user_id)
 
@@ -332,12 +390,14 @@ def register_followups(app: App, deps: Deps) -> None:
             body,
             respond,
             client,
-            lambda repositories: closing.switch(repositories.followups, team_id, user_id, enabled, deps.clock()),
+            lambda repositories: followup_services.switch(
+                repositories.followups, team_id, user_id, enabled, deps.clock()
+            ),
         )
         if cancelled is None:
             return
         for followup in cancelled:
-            followup_flow.refresh_prompts(client, deps, followup)
+            followup_jobs.refresh_prompts(client, deps, followup)
         answer(body, respond, followup_messages.followups_switched(enabled, len(cancelled)))
         refresh_home(client, deps, team_id, user_id)
 
@@ -357,34 +417,54 @@ def register_rounds(app: App, deps: Deps) -> None:
 
     def change(body: dict, respond: Respond, client: WebClient, context, use_case) -> None:
         team_id, user_id = workspace_of(context), context.user_id
-        if run_use_case(deps, body, respond, client, lambda repositories: use_case(repositories.rounds, team_id, user_id)):
+        if run_use_case(
+            deps, body, respond, client, lambda repositories: use_case(repositories.rounds, team_id, user_id)
+        ):
             refresh_home(client, deps, team_id, user_id)
 
     @app.action(ids.JOIN_ROUND)
     def handle_join_round(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
         ack()
-        change(body, respond, client, context, lambda r, t, u: rounds.join(r, t, u, rounds.round_kind(action.get("value") or "")))
+        change(
+            body,
+            respond,
+            client,
+            context,
+            lambda r, t, u: round_services.join(r, t, u, round_kind(action.get("value") or "")),
+        )
 
     @app.action(ids.LEAVE_ROUND)
     def handle_leave_round(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
         ack()
-        change(body, respond, client, context, lambda r, t, u: rounds.leave(r, t, u, rounds.round_kind(action.get("value") or "")))
+        change(
+            body,
+            respond,
+            client,
+            context,
+            lambda r, t, u: round_services.leave(r, t, u, round_kind(action.get("value") or "")),
+        )
 
     @app.action(ids.PAUSE_ROUNDS)
     def handle_pause_rounds(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
         ack()
         today = deps.clock().date()
-        change(body, respond, client, context, lambda r, t, u: rounds.pause(r, t, u, action.get("value") or "2w", today))
+        change(
+            body,
+            respond,
+            client,
+            context,
+            lambda r, t, u: round_services.pause(r, t, u, action.get("value") or "2w", today),
+        )
 
     @app.action(ids.RESUME_ROUNDS)
     def handle_resume_rounds(ack: Ack, body: dict, respond: Respond, client: WebClient, context) -> None:
         ack()
-        change(body, respond, client, context, rounds.resume)
+        change(body, respond, client, context, round_services.resume)
 
-    def round_day(value: str | None) -> tuple[rounds.RoundKind, date]:
+    def round_day(value: str | None) -> tuple[RoundKind, date]:
         kind_text, _, day = (value or "").partition(":")
         try:
-            return rounds.round_kind(kind_text), date.fromisoformat(day)
+            return round_kind(kind_text), date.fromisoformat(day)
         except ValueError:
             raise InvalidInput("That button no longer points at a round.") from None
 
@@ -418,7 +498,9 @@ def register_rounds(app: App, deps: Deps) -> None:
         is not in that group (values from Slack are untrusted)."""
 
         @app.action(action_id)
-        def handle_group_answer(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context) -> None:
+        def handle_group_answer(
+            ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context
+        ) -> None:
             ack()
             team_id, user_id = workspace_of(context), context.user_id
             refusal = InvalidInput("That question isn't yours to answer.")
@@ -433,7 +515,7 @@ def register_rounds(app: App, deps: Deps) -> None:
             if reply is not None:
                 answer(body, respond, reply, replace=True)
 
-    def checkin(outcome: rounds.CheckinOutcome):
+    def checkin(outcome: CheckinOutcome):
         def record(repositories: Repositories, team_id: str, group_id: int, user_id: str) -> dict | None:
             if not repositories.rounds.answer_checkin(team_id, group_id, user_id, outcome, deps.clock()):
                 return None
@@ -441,7 +523,7 @@ def register_rounds(app: App, deps: Deps) -> None:
 
         return record
 
-    def learned(level: rounds.Learned):
+    def learned(level: Learned):
         def record(repositories: Repositories, team_id: str, group_id: int, user_id: str) -> dict | None:
             if not repositories.rounds.answer_learned(team_id, group_id, user_id, level, deps.clock()):
                 return None
@@ -450,6 +532,6 @@ def register_rounds(app: App, deps: Deps) -> None:
         return record
 
     for value, action_id in ids.CHECKIN_CHOICES.items():
-        register_group_answer(action_id, checkin(rounds.CheckinOutcome(value)))
+        register_group_answer(action_id, checkin(CheckinOutcome(value)))
     for value, action_id in ids.LEARNED_CHOICES.items():
-        register_group_answer(action_id, learned(rounds.Learned(value)))
+        register_group_answer(action_id, learned(Learned(value)))

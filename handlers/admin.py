@@ -9,16 +9,18 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import admin_messages, blocks, ids, replies
-from bot.charts import program_chart
+from bot import blocks, ids, replies
 from bot.errors import InvalidInput, TemporarilyUnavailable
-from bot.export import figures_csv, relationships_csv
-from bot.settings import SettingsFormErrors, settings_from_form, settings_modal, settings_saved
-from bot.stats import GAPS_SHOWN, Period, parse_period
-from handlers.ask_flow import send_dm
+from bot.program import messages as program_messages
+from bot.program.charts import program_chart
+from bot.program.export import figures_csv, relationships_csv
+from bot.program.forms import settings_from_form
+from bot.program.messages import GAPS_SHOWN, settings_modal, settings_saved
+from bot.program.model import Period, SettingsFormErrors, parse_period
 from handlers.deps import Deps, after_ack, workspace_of
 from handlers.permissions import is_admin
 from handlers.render import refresh_home
+from jobs.asks import send_dm
 
 logger = logging.getLogger(__name__)
 
@@ -26,23 +28,24 @@ CHART_MONTHS = 12
 Tell = Callable[[dict], None]
 
 
-def handle_command(client: WebClient, deps: Deps, team_id: str, user_id: str, name: str, argument: str,
-                   trigger_id: str, tell: Tell) -> None:
+def handle_command(
+    client: WebClient, deps: Deps, team_id: str, user_id: str, name: str, argument: str, trigger_id: str, tell: Tell
+) -> None:
     """`/mentor settings|stats|export`, after the ack: refused politely for non-admins."""
     what = {"settings": "Program settings", "stats": "Program figures", "export": "Program exports"}[name]
     if not is_admin(client, deps, user_id):
-        tell(admin_messages.not_admin(what))
+        tell(program_messages.not_admin(what))
         return
     if name == "settings":
         open_settings(client, deps, team_id, trigger_id)
         return
     chart = name == "stats" and argument.strip().casefold().startswith("chart")
-    period = parse_period(argument.strip()[len("chart"):] if chart else argument, deps.clock())
+    period = parse_period(argument.strip()[len("chart") :] if chart else argument, deps.clock())
     if name == "export":
-        tell(admin_messages.working_on("the CSV export"))
+        tell(program_messages.working_on("the CSV export"))
         after_ack(deps, partial(send_export, client, deps, team_id, user_id, period, tell), tell)
     elif chart:
-        tell(admin_messages.working_on("the charts"))
+        tell(program_messages.working_on("the charts"))
         after_ack(deps, partial(send_chart, client, deps, team_id, user_id, period, tell), tell)
     else:
         after_ack(deps, partial(send_stats, deps, team_id, period, tell), tell)
@@ -57,7 +60,7 @@ def open_settings(client: WebClient, deps: Deps, team_id: str, trigger_id: str) 
 def send_stats(deps: Deps, team_id: str, period: Period, tell: Tell) -> None:
     with deps.store.reading() as repositories:
         figures = repositories.program.figures(team_id, period)
-    tell(admin_messages.stats_reply(figures))
+    tell(program_messages.stats_reply(figures))
 
 
 def _upload(client: WebClient, user_id: str, what: str, tell: Tell, **upload) -> None:
@@ -67,9 +70,9 @@ def _upload(client: WebClient, user_id: str, what: str, tell: Tell, **upload) ->
         client.files_upload_v2(channel=channel, **upload)
     except SlackApiError as error:
         logger.warning("Uploading %s failed: %s", what, error.response.get("error"))
-        tell(admin_messages.upload_failed(what))
+        tell(program_messages.upload_failed(what))
         return
-    tell(admin_messages.sent_to_dm(what))
+    tell(program_messages.sent_to_dm(what))
 
 
 def send_chart(client: WebClient, deps: Deps, team_id: str, user_id: str, period: Period, tell: Tell) -> None:
@@ -78,8 +81,13 @@ def send_chart(client: WebClient, deps: Deps, team_id: str, user_id: str, period
         months = repositories.program.loops_by_month(team_id, CHART_MONTHS, period.end)
     day = period.end.date().isoformat()
     _upload(
-        client, user_id, "the charts", tell,
-        file=program_chart(demand, months), filename=f"mentor-program-{day}.png", title=f"Mentoring program, {day}",
+        client,
+        user_id,
+        "the charts",
+        tell,
+        file=program_chart(demand, months),
+        filename=f"mentor-program-{day}.png",
+        title=f"Mentoring program, {day}",
         initial_comment="Skills wanted against offered (now), and follow-ups sent and loops closed per month.",
     )
 
@@ -90,12 +98,21 @@ def send_export(client: WebClient, deps: Deps, team_id: str, user_id: str, perio
         relationships = relationships_csv(repositories.program.relationships(team_id, period))
     first, last = period.first_day.isoformat(), period.end.date().isoformat()
     _upload(
-        client, user_id, "the CSV export", tell,
+        client,
+        user_id,
+        "the CSV export",
+        tell,
         file_uploads=[
-            {"content": figures_csv(figures), "filename": f"mentor-figures-{first}-to-{last}.csv",
-             "title": f"Mentoring figures, {first} to {last}"},
-            {"content": relationships, "filename": f"mentor-relationships-{first}-to-{last}.csv",
-             "title": f"Mentoring relationships, {first} to {last}"},
+            {
+                "content": figures_csv(figures),
+                "filename": f"mentor-figures-{first}-to-{last}.csv",
+                "title": f"Mentoring figures, {first} to {last}",
+            },
+            {
+                "content": relationships,
+                "filename": f"mentor-relationships-{first}-to-{last}.csv",
+                "title": f"Mentoring relationships, {first} to {last}",
+            },
         ],
         initial_comment=(
             "Program figures, and one row per mentoring relationship that began in the period. Members are "
@@ -110,7 +127,7 @@ def register(app: App, deps: Deps) -> None:
         team_id, user_id = workspace_of(context), context.user_id
         first_field = ids.SettingsField.CADENCE
         if not is_admin(client, deps, user_id):  # an admin a moment ago may be one no more
-            ack(response_action="errors", errors={first_field: admin_messages.not_admin("Program settings")["text"]})
+            ack(response_action="errors", errors={first_field: program_messages.not_admin("Program settings")["text"]})
             return
         try:
             settings = settings_from_form(view.get("state", {}).get("values", {}))
@@ -131,7 +148,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         tell = partial(dm_admin, client, context.user_id)
         if not is_admin(client, deps, context.user_id):
-            tell(admin_messages.not_admin("Program settings"))
+            tell(program_messages.not_admin("Program settings"))
             return
         try:
             open_settings(client, deps, workspace_of(context), body["trigger_id"])
@@ -144,7 +161,7 @@ def register(app: App, deps: Deps) -> None:
             team_id, user_id = workspace_of(context), context.user_id
             tell = partial(dm_admin, client, user_id)
             if not is_admin(client, deps, user_id):
-                tell(admin_messages.not_admin(what))
+                tell(program_messages.not_admin(what))
                 return
             try:
                 period = parse_period(f"{action.get('value') or ''}d" if action.get("value") else "", deps.clock())

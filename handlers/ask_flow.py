@@ -11,10 +11,11 @@ from datetime import timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import ask_messages, asking
-from bot.asks import Ask, AskStatus, CandidateStatus, Notification
-from bot.ranking import RankedMentor
-from bot.skills import Skill
+from bot.asks import messages as ask_messages
+from bot.asks import services as ask_services
+from bot.asks.model import Ask, AskStatus, CandidateStatus, Notification
+from bot.asks.ranking import RankedMentor
+from bot.members.model import Skill
 from handlers.deps import Deps
 
 logger = logging.getLogger(__name__)
@@ -84,9 +85,15 @@ def notify_candidates(
             with deps.store.transaction() as repositories:
                 if code in GONE:
                     repositories.profiles.mark_deactivated(ask.team_id, mentor.user_id)
-                passed = asking.pass_ask(
-                    repositories.asks, repositories.profiles, ask.team_id, ask.id, mentor.user_id,
-                    deps.clock(), deps.ask_policy_for(repositories, ask.team_id), status=CandidateStatus.CLOSED,
+                passed = ask_services.pass_ask(
+                    repositories.asks,
+                    repositories.profiles,
+                    ask.team_id,
+                    ask.id,
+                    mentor.user_id,
+                    deps.clock(),
+                    deps.ask_policy_for(repositories, ask.team_id),
+                    status=CandidateStatus.CLOSED,
                 )
             queue.extend(passed.notify)
             if passed.unanswered and tell_asker:
@@ -105,15 +112,15 @@ def notify_candidates(
     return reached
 
 
-def deliver_routed(client: WebClient, deps: Deps, routed: asking.AskRouted, reply: Reply) -> None:
+def deliver_routed(client: WebClient, deps: Deps, routed: ask_services.AskRouted, reply: Reply) -> None:
     """After an ask is started or given its skill: DM the candidates, then tell the asker."""
     if routed.notify:
         reached = notify_candidates(client, deps, routed.ask, routed.notify, tell_asker=False)
         if reached == 0:
             with deps.store.transaction() as repositories:
-                routed = asking.AskRouted(ask=repositories.asks.get(routed.ask.team_id, routed.ask.id))
+                routed = ask_services.AskRouted(ask=repositories.asks.get(routed.ask.team_id, routed.ask.id))
         else:
-            routed = asking.AskRouted(routed.ask, routed.notify[:reached], (), routed.give_first_reminder)
+            routed = ask_services.AskRouted(routed.ask, routed.notify[:reached], (), routed.give_first_reminder)
     reply(ask_messages.routed(routed))
 
 
@@ -124,15 +131,22 @@ def start_ask(
     candidates, tell the asker. Slow: run it after the ack."""
     refresh_member(client, deps, team_id, user_id)
     with deps.store.transaction() as repositories:
-        routed = asking.start_ask(
-            repositories.asks, repositories.profiles, team_id, user_id, question, deps.clock(),
+        routed = ask_services.start_ask(
+            repositories.asks,
+            repositories.profiles,
+            team_id,
+            user_id,
+            question,
+            deps.clock(),
             deps.ask_policy_for(repositories, team_id),
             skill=skill,
         )
     deliver_routed(client, deps, routed, reply)
 
 
-def deliver_accepted(client: WebClient, deps: Deps, accepted: asking.Accepted, followup_planned: bool = False) -> None:
+def deliver_accepted(
+    client: WebClient, deps: Deps, accepted: ask_services.Accepted, followup_planned: bool = False
+) -> None:
     """The first "I can help": introduce the pair in a group DM and update everyone's DM."""
     ask = accepted.ask
     group = client.conversations_open(users=f"{ask.asker_id},{accepted.mentor_id}")["channel"]["id"]
@@ -143,7 +157,7 @@ def deliver_accepted(client: WebClient, deps: Deps, accepted: asking.Accepted, f
     update_notifications(client, accepted.others, ask_messages.candidate_taken(ask, accepted.mentor_id))
 
 
-def deliver_passed(client: WebClient, deps: Deps, passed: asking.Passed) -> None:
+def deliver_passed(client: WebClient, deps: Deps, passed: ask_services.Passed) -> None:
     update_notifications(client, [passed.mine], ask_messages.candidate_passed(passed.ask))
     if passed.notify:
         notify_candidates(client, deps, passed.ask, passed.notify)
@@ -169,8 +183,12 @@ def expire_due_asks(deps: Deps) -> int:
                 current = repositories.asks.get(ask.team_id, ask.id)
                 if current is None or current.status is not AskStatus.OPEN or current.deadline_at > now:
                     continue  # another process or a click got there first
-                expired = asking.expire_ask(
-                    repositories.asks, repositories.profiles, current, now, deps.ask_policy_for(repositories, ask.team_id)
+                expired = ask_services.expire_ask(
+                    repositories.asks,
+                    repositories.profiles,
+                    current,
+                    now,
+                    deps.ask_policy_for(repositories, ask.team_id),
                 )
             handled += 1
             client = deps.client_for(ask.team_id)

@@ -7,17 +7,25 @@ from functools import partial
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import (
-    ask_messages, asking, closing, followup_messages, forgetting, ids, replies, round_messages, rounds, services,
-)
-from bot.asks import clean_question
-from bot.commands import MentorCommand, parse_command
+from bot import ids, replies
+from bot.asks import messages as ask_messages
+from bot.asks import services as ask_services
+from bot.asks.model import clean_question
 from bot.errors import InvalidInput, TemporarilyUnavailable
-from bot.rounds import RoundKind
-from bot.skills import SkillKind
-from handlers import admin, ask_flow, followup_flow
+from bot.followups import messages as followup_messages
+from bot.followups import services as followup_services
+from bot.members import messages as member_messages
+from bot.members import services as member_services
+from bot.members.model import SkillKind
+from bot.rounds import messages as round_messages
+from bot.rounds import services as round_services
+from bot.rounds.model import RoundKind, round_kind
+from bot.slash_command import MentorCommand, parse_command
+from handlers import admin
 from handlers.deps import Deps, reporting, workspace_of
 from handlers.render import open_profile_modal
+from jobs import asks as ask_jobs
+from jobs import followups as followup_jobs
 
 logger = logging.getLogger(__name__)
 _SKILL_KINDS = {"offer": SkillKind.OFFER, "learn": SkillKind.WANT}
@@ -34,7 +42,7 @@ def register(app: App, deps: Deps) -> None:
             ack(**replies.usage(parsed.typed))
             return
         if parsed.name == "forget":
-            ack(**forgetting.confirm())  # nothing happens before the member confirms
+            ack(**member_messages.confirm())  # nothing happens before the member confirms
             return
         if parsed.name == "ask":
             try:
@@ -56,7 +64,9 @@ def register(app: App, deps: Deps) -> None:
             if parsed.name == "profile":
                 open_profile_modal(client, deps, team_id, user_id, command["trigger_id"])
             else:
-                admin.handle_command(client, deps, team_id, user_id, parsed.name, parsed.argument, command["trigger_id"], reply)
+                admin.handle_command(
+                    client, deps, team_id, user_id, parsed.name, parsed.argument, command["trigger_id"], reply
+                )
         except TemporarilyUnavailable as error:
             respond(**replies.unavailable(error.message))
 
@@ -100,7 +110,7 @@ def answer_command(client: WebClient, deps: Deps, team_id: str, user_id: str, pa
     """Every subcommand but those that open a modal, after the ack; refusals reach the member
     through `reply` (see reporting)."""
     if parsed.name == "ask":
-        ask_flow.start_ask(client, deps, team_id, user_id, parsed.argument, reply)
+        ask_jobs.start_ask(client, deps, team_id, user_id, parsed.argument, reply)
     elif parsed.name == "asks":
         with deps.store.transaction() as repositories:
             reply(ask_messages.my_asks(repositories.asks.pending_of(team_id, user_id)))
@@ -112,13 +122,13 @@ def answer_command(client: WebClient, deps: Deps, team_id: str, user_id: str, pa
         reply(followups_reply(client, deps, team_id, user_id, parsed.argument))
     elif parsed.name == "network":
         with deps.store.transaction() as repositories:
-            network = asking.mentor_network(repositories.asks, repositories.profiles, team_id, user_id)
+            network = ask_services.mentor_network(repositories.asks, repositories.profiles, team_id, user_id)
         reply(ask_messages.network_reply(network))
     else:
         kind = _SKILL_KINDS[parsed.name]
         message = skills_reply(deps, team_id, user_id, kind, parsed.argument)
         if kind is SkillKind.OFFER and parsed.argument.strip():
-            ask_flow.refresh_member(client, deps, team_id, user_id)  # a new mentor's time zone
+            ask_jobs.refresh_member(client, deps, team_id, user_id)  # a new mentor's time zone
         reply(message)
 
 
@@ -127,17 +137,23 @@ def rounds_reply(deps: Deps, team_id: str, user_id: str, verb: str, argument: st
     today = deps.clock().date()
     with deps.store.transaction() as repositories:
         if verb in ("join", "leave"):
-            kind = rounds.round_kind(argument)
-            change = rounds.join if verb == "join" else rounds.leave
+            kind = round_kind(argument)
+            change = round_services.join if verb == "join" else round_services.leave
             state = change(repositories.rounds, team_id, user_id, kind)
             said = f"{'Joined' if verb == 'join' else 'Left'} {kind.label}."
-            if verb == "join" and kind is RoundKind.REVERSE and not repositories.program.settings(team_id).reverse_enabled:
-                said += " Your program's admins have paused reverse mentoring for now: you'll be paired once it is back."
+            if (
+                verb == "join"
+                and kind is RoundKind.REVERSE
+                and not repositories.program.settings(team_id).reverse_enabled
+            ):
+                said += (
+                    " Your program's admins have paused reverse mentoring for now: you'll be paired once it is back."
+                )
         elif verb == "pause":
-            state = rounds.pause(repositories.rounds, team_id, user_id, argument, today)
+            state = round_services.pause(repositories.rounds, team_id, user_id, argument, today)
             said = "Paused: no rounds and no asks reach you meanwhile."
         else:
-            state = rounds.resume(repositories.rounds, team_id, user_id)
+            state = round_services.resume(repositories.rounds, team_id, user_id)
             said = "Welcome back."
     return round_messages.membership(state, today, said)
 
@@ -150,9 +166,9 @@ def followups_reply(client: WebClient, deps: Deps, team_id: str, user_id: str, a
     with deps.store.transaction() as repositories:
         if not word:
             return followup_messages.followups_switched(repositories.followups.enabled_for(team_id, user_id))
-        cancelled = closing.switch(repositories.followups, team_id, user_id, word == "on", deps.clock())
+        cancelled = followup_services.switch(repositories.followups, team_id, user_id, word == "on", deps.clock())
     for followup in cancelled:
-        followup_flow.refresh_prompts(client, deps, followup)
+        followup_jobs.refresh_prompts(client, deps, followup)
     return followup_messages.followups_switched(word == "on", len(cancelled))
 
 
@@ -164,5 +180,9 @@ def skills_reply(deps: Deps, team_id: str, user_id: str, kind: SkillKind, argume
     """`/mentor offer|learn <skills>` adds them; with nothing after it, lists them."""
     with deps.store.transaction() as repositories:
         if not argument.strip():
-            return replies.skills_listed(kind, services.list_skills(repositories.profiles, team_id, user_id, kind))
-        return replies.skills_added(services.add_skills(repositories.profiles, team_id, user_id, kind, argument))
+            return member_messages.skills_listed(
+                kind, member_services.list_skills(repositories.profiles, team_id, user_id, kind)
+            )
+        return member_messages.skills_added(
+            member_services.add_skills(repositories.profiles, team_id, user_id, kind, argument)
+        )

@@ -1,7 +1,6 @@
 """What the listeners and jobs are handed: built once in app.py."""
 
 import logging
-
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -9,11 +8,10 @@ from datetime import datetime, timedelta, timezone
 
 from slack_sdk import WebClient
 
-from bot.asks import AskPolicy
-from handlers.command_worker import CommandWorker
-from handlers.pacing import Pacer
+from bot.asks.model import AskPolicy
+from jobs.command_worker import CommandWorker
+from jobs.pacing import Pacer
 from storage.db import Store
-
 
 logger = logging.getLogger(__name__)
 BACKGROUND_THREADS = 8

@@ -8,12 +8,15 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import closing, followup_messages, ids, replies
+from bot import ids, replies
 from bot.errors import TemporarilyUnavailable
-from bot.followups import FollowUp, FollowUpRefused, FollowUpStatus
-from handlers import followup_flow, outbox
+from bot.followups import messages as followup_messages
+from bot.followups import services as followup_services
+from bot.followups.model import FollowUp, FollowUpRefused, FollowUpStatus
 from handlers.deps import Deps, workspace_of
 from handlers.render import refresh_home
+from jobs import followups as followup_jobs
+from jobs import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -76,13 +79,15 @@ def register(app: App, deps: Deps) -> None:
         if not thread_ts or thread_ts == ts:
             reply = followup_messages.thread_hint()
         else:
-            reply, followup = _take_note(deps, workspace_of(context), channel, thread_ts, event["user"], event.get("text") or "")
+            reply, followup = _take_note(
+                deps, workspace_of(context), channel, thread_ts, event["user"], event.get("text") or ""
+            )
         try:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts or ts, **reply)
         except SlackApiError as error:
             logger.warning("Could not answer a direct message: %s", error.response.get("error"))
         if followup is not None:
-            followup_flow.refresh_prompts(client, deps, followup)  # the note shows on the prompt
+            followup_jobs.refresh_prompts(client, deps, followup)  # the note shows on the prompt
             outbox.kick(deps)
 
 
@@ -123,7 +128,7 @@ def _take_note(
     """Take a thread reply as the note; what to answer in the thread, and the follow-up it changed."""
     try:
         with deps.store.transaction() as repositories:
-            followup = closing.note_in_thread(
+            followup = followup_services.note_in_thread(
                 repositories.followups, team_id, channel, thread_ts, user_id, text, deps.clock()
             )
     except FollowUpRefused as refused:

@@ -1,5 +1,5 @@
 """Carrying follow-ups through Slack: the job that moves due follow-ups on (their DMs go
-through handlers.outbox, once each), and keeping the mentee's prompts up to date."""
+through jobs.outbox, once each), and keeping the mentee's prompts up to date."""
 
 import logging
 from datetime import datetime
@@ -7,11 +7,12 @@ from datetime import datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import closing, followup_messages
 from bot.errors import TemporarilyUnavailable
-from bot.followups import FollowUp, FollowUpStatus
-from handlers import outbox
+from bot.followups import messages as followup_messages
+from bot.followups import services as followup_services
+from bot.followups.model import FollowUp, FollowUpStatus
 from handlers.deps import Deps
+from jobs import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +55,8 @@ def run_due_followups(deps: Deps) -> int:
 
 def _advance(deps: Deps, team_id: str, followup_id: int, now: datetime) -> None:
     with deps.store.transaction() as repositories:
-        policy = closing.policy_for(repositories.followups, team_id, deps.followup_days)
-        followup = closing.advance_due(repositories.followups, team_id, followup_id, now, policy)
+        policy = followup_services.policy_for(repositories.followups, team_id, deps.followup_days)
+        followup = followup_services.advance_due(repositories.followups, team_id, followup_id, now, policy)
     if followup is not None and followup.status in (FollowUpStatus.ANSWERED, FollowUpStatus.UNANSWERED):
         client = deps.client_for(team_id)
         if client is not None:

@@ -17,13 +17,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot import followup_messages, replies, round_messages
-from bot.followups import FollowUpPolicy, Purpose, still_wanted
-from bot.people import is_forgotten
-from bot.rounds import RoundKind
+from bot.followups import messages as followup_messages
+from bot.followups.model import FollowUpPolicy, Purpose, still_wanted
+from bot.members import messages as member_messages
+from bot.members.model import is_forgotten
+from bot.rounds import messages as round_messages
+from bot.rounds.model import RoundKind
 from handlers.deps import Deps
-from storage.followups import Claimed
-from storage.repositories import WELCOME_SUBJECT
+from storage.members import WELCOME_SUBJECT
+from storage.outbox import Claimed
 from storage.rounds import ANNOUNCE_SUBJECT, GROUP_SUBJECT, NOTICE_SUBJECT, UNMATCHED_SUBJECT
 
 logger = logging.getLogger(__name__)
@@ -36,8 +38,17 @@ METADATA_EVENT = "mentor_delivery"
 HISTORY_LOOKBACK = 200  # messages of the DM searched for one a dead sender may have posted
 # Errors that no retry can fix: the member cannot get DMs, or the app lost its access.
 PERMANENT = {
-    "user_disabled", "account_inactive", "user_not_found", "cannot_dm_bot", "user_not_visible",
-    "not_authed", "invalid_auth", "token_revoked", "missing_scope", "channel_not_found", "is_archived",
+    "user_disabled",
+    "account_inactive",
+    "user_not_found",
+    "cannot_dm_bot",
+    "user_not_visible",
+    "not_authed",
+    "invalid_auth",
+    "token_revoked",
+    "missing_scope",
+    "channel_not_found",
+    "is_archived",
     "not_in_channel",  # a private program channel Mentor was not invited to
 }
 
@@ -103,7 +114,7 @@ def _render(deps: Deps, claim: Claimed) -> tuple[dict, str] | None:
     """The message as things stand now, and to whom (user ids joined by commas, or the
     program channel's id); None if it should no longer go out."""
     if claim.subject.startswith(WELCOME_SUBJECT):
-        return replies.welcome(), claim.recipient
+        return member_messages.welcome(), claim.recipient
     if claim.followup_id is None:
         return _render_round(deps, claim)
     with deps.store.transaction() as repositories:
@@ -183,7 +194,7 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
             if code in PERMANENT or claim.attempts >= MAX_ATTEMPTS:
                 repositories.outbox.fail(claim, code)
             else:
-                backoff = timedelta(minutes=2 ** claim.attempts)
+                backoff = timedelta(minutes=2**claim.attempts)
                 repositories.outbox.retry_later(claim, deps.clock() + backoff, code)
         return 0
     with deps.store.transaction() as repositories:
@@ -204,7 +215,9 @@ def _without_resends(client: WebClient) -> WebClient:
         token=client.token,
         base_url=client.base_url,
         timeout=client.timeout,
-        retry_handlers=[handler for handler in client.retry_handlers if isinstance(handler, RateLimitErrorRetryHandler)],
+        retry_handlers=[
+            handler for handler in client.retry_handlers if isinstance(handler, RateLimitErrorRetryHandler)
+        ],
     )
 
 

@@ -5,10 +5,15 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import admin_messages, asking, followup_messages, round_messages, views
+from bot import home
+from bot.asks import services as ask_services
 from bot.errors import TemporarilyUnavailable
-from bot.followups import FollowUpPolicy
-from bot.stats import Period
+from bot.followups import messages as followup_messages
+from bot.followups.model import FollowUpPolicy
+from bot.members import messages as member_messages
+from bot.program import messages as program_messages
+from bot.program.model import Period
+from bot.rounds import messages as round_messages
 from handlers.deps import Deps
 from handlers.permissions import is_admin
 
@@ -21,8 +26,10 @@ def open_profile_modal(client: WebClient, deps: Deps, team_id: str, user_id: str
         never = repositories.rounds.never_of(team_id, user_id)
         membership = repositories.rounds.membership(team_id, user_id)
         situations = repositories.rounds.situations_of(team_id, user_id)
-    rounds = frozenset(kind for kind, on in (("coffee", membership.in_coffee), ("reverse", membership.in_reverse)) if on)
-    client.views_open(trigger_id=trigger_id, view=views.profile_modal(profile, never, rounds, situations))
+    rounds = frozenset(
+        kind for kind, on in (("coffee", membership.in_coffee), ("reverse", membership.in_reverse)) if on
+    )
+    client.views_open(trigger_id=trigger_id, view=member_messages.profile_modal(profile, never, rounds, situations))
 
 
 def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> dict:
@@ -32,7 +39,7 @@ def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> di
         with deps.store.reading() as repositories:
             profile = repositories.profiles.get(team_id, user_id)
             open_asks = repositories.asks.pending_of(team_id, user_id)
-            network = asking.mentor_network(repositories.asks, repositories.profiles, team_id, user_id)
+            network = ask_services.mentor_network(repositories.asks, repositories.profiles, team_id, user_id)
             membership = repositories.rounds.membership(team_id, user_id)
             loop = followup_messages.home_blocks(
                 repositories.followups.waiting_for(team_id, user_id),
@@ -40,11 +47,15 @@ def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> di
                 repositories.followups.enabled_for(team_id, user_id),
                 FollowUpPolicy(),
             )
-            program = admin_messages.home_blocks(repositories.program.figures(team_id, Period(deps.clock()))) if admin else []
+            program = (
+                program_messages.home_blocks(repositories.program.figures(team_id, Period(deps.clock())))
+                if admin
+                else []
+            )
     except TemporarilyUnavailable as error:
-        return views.home_notice(error.message)
+        return home.home_notice(error.message)
     extra = [*round_messages.home_blocks(membership, deps.clock().date()), *loop] if profile is not None else []
-    return views.home(profile, open_asks, network, [*extra, *program])
+    return home.home(profile, open_asks, network, [*extra, *program])
 
 
 def refresh_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:

@@ -5,10 +5,11 @@ outbox then sends each introduction once."""
 import logging
 from datetime import date
 
-from bot import rounds
-from bot.rounds import RoundKind, RoundRun
-from handlers import outbox
+from bot.rounds import schedule as round_schedule
+from bot.rounds import services as round_services
+from bot.rounds.model import RoundAlreadyRecorded, RoundKind, RoundRun
 from handlers.deps import Deps
+from jobs import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -16,13 +17,19 @@ logger = logging.getLogger(__name__)
 def run_round(deps: Deps, team_id: str, kind: RoundKind, held_on: date) -> RoundRun:
     try:
         with deps.store.transaction() as repositories:
-            run = rounds.run_round(repositories.rounds, team_id, kind, held_on, deps.clock())
-    except rounds.RoundAlreadyRecorded:
+            run = round_services.run_round(repositories.rounds, team_id, kind, held_on, deps.clock())
+    except RoundAlreadyRecorded:
         return RoundRun(kind, held_on, created=False)
     if run.created:
         logger.info(
             "Round %s of %s on %s: %d groups, %d members, %d without a match, %d paused for not answering",
-            kind.value, team_id, held_on, run.groups, run.members, len(run.unmatched), len(run.paused),
+            kind.value,
+            team_id,
+            held_on,
+            run.groups,
+            run.members,
+            len(run.unmatched),
+            len(run.paused),
         )
     return run
 
@@ -35,7 +42,7 @@ def run_rounds_now(deps: Deps, kind: RoundKind, team_id: str | None = None) -> l
         teams = [team_id] if team_id else repositories.rounds.teams_in(kind)
         schedules = {team: repositories.rounds.schedule(team) for team in teams}
     now = deps.clock()
-    runs = [run_round(deps, team, kind, rounds.local_day(now, schedules[team])) for team in teams]
+    runs = [run_round(deps, team, kind, round_schedule.local_day(now, schedules[team])) for team in teams]
     outbox.drain(deps)
     return runs
 
@@ -63,20 +70,24 @@ def _run_due_for(deps: Deps, team_id: str) -> int:
         repository = repositories.rounds
         schedule = repository.schedule(team_id)
         # Reverse mentoring switched off by the workspace's admins: no notices, no rounds.
-        kinds = [kind for kind in RoundKind if kind is RoundKind.COFFEE or repositories.program.settings(team_id).reverse_enabled]
+        kinds = [
+            kind
+            for kind in RoundKind
+            if kind is RoundKind.COFFEE or repositories.program.settings(team_id).reverse_enabled
+        ]
         for kind in kinds:
-            notice_day = rounds.notice_due(kind, now, schedule)
+            notice_day = round_schedule.notice_due(kind, now, schedule)
             if notice_day is not None:
                 repository.queue_notices(team_id, kind, notice_day, now)
-        month = rounds.month_end_due(now, schedule)
+        month = round_schedule.month_end_due(now, schedule)
         if month is not None:
             repository.queue_month_end(team_id, month, now)
-        checkin_day = rounds.checkin_due(now, schedule)
+        checkin_day = round_schedule.checkin_due(now, schedule)
         if checkin_day is not None:
             repository.queue_checkins(team_id, checkin_day, now)
     started = 0
     for kind in kinds:
-        held_on = rounds.due_round(kind, now, schedule)
+        held_on = round_schedule.due_round(kind, now, schedule)
         if held_on is not None:
             started += run_round(deps, team_id, kind, held_on).created
     return started

@@ -6,20 +6,24 @@ from functools import partial
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import asking, blocks, closing, followup_messages, ids, services
-from bot.asks import clean_question
+from bot import blocks, ids
+from bot.asks import services as ask_services
+from bot.asks.model import clean_question
 from bot.errors import InvalidInput, TemporarilyUnavailable
-from bot.followups import FollowUp, FollowUpRefused
+from bot.followups import messages as followup_messages
+from bot.followups import services as followup_services
+from bot.followups.model import FollowUp, FollowUpRefused
 from bot.ids import ProfileField
-from bot.profile import ProfileForm, ProfileFormErrors, profile_from_form
-from bot.rounds import RoundKind
-from bot.situations import SITUATIONS
-from bot.views import MAX_NEVER_PAIRS, SPONSORING_OPTION
-from handlers import ask_flow, followup_flow, outbox
+from bot.members import services as member_services
+from bot.members.messages import MAX_NEVER_PAIRS, SPONSORING_OPTION
+from bot.members.model import SITUATIONS, ProfileForm, ProfileFormErrors, profile_from_form
+from bot.rounds.model import RoundKind
 from handlers.actions import followup_id_from
 from handlers.deps import Deps, after_ack, workspace_of
 from handlers.render import refresh_home
-
+from jobs import asks as ask_jobs
+from jobs import followups as followup_jobs
+from jobs import outbox
 
 SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 
@@ -37,7 +41,7 @@ def register(app: App, deps: Deps) -> None:
         # is still in the open modal, with the error, to submit again.
         try:
             with deps.store.transaction() as repositories:
-                saved = services.save_profile(repositories.profiles, profile)
+                saved = member_services.save_profile(repositories.profiles, profile)
                 values = view.get("state", {}).get("values", {})
                 never = never_pairs(values)
                 if never is not None:
@@ -53,26 +57,25 @@ def register(app: App, deps: Deps) -> None:
             return
         ack()
         if saved.offers:
-            ask_flow.refresh_member(client, deps, team_id, user_id)  # a mentor's time zone, for ranking
+            ask_jobs.refresh_member(client, deps, team_id, user_id)  # a mentor's time zone, for ranking
         refresh_home(client, deps, team_id, user_id)
 
     @app.view(ids.ASK_VIEW)
     def handle_ask_submission(ack: Ack, view: dict, client: WebClient, context) -> None:
-        """"Find a mentor": the question typed in the modal, about the skill it was opened for."""
+        """ "Find a mentor": the question typed in the modal, about the skill it was opened for."""
         team_id, user_id = workspace_of(context), context.user_id
         state = view.get("state", {}).get("values", {}).get(ids.ASK_QUESTION, {}).get(ids.ASK_QUESTION, {})
         question = state.get("value") if isinstance(state, dict) else None
         try:
             clean_question(question or "")
             with deps.store.transaction() as repositories:
-                skill = asking.known_skill(repositories.asks, team_id, view.get("private_metadata") or "")
+                skill = ask_services.known_skill(repositories.asks, team_id, view.get("private_metadata") or "")
         except (InvalidInput, TemporarilyUnavailable) as error:
             ack(response_action="errors", errors={ids.ASK_QUESTION: error.message})
             return
         ack()
-        reply = ask_flow.reply_by_dm(client, user_id)
-        after_ack(deps, partial(ask_flow.start_ask, client, deps, team_id, user_id, question, reply, skill), reply)
-
+        reply = ask_jobs.reply_by_dm(client, user_id)
+        after_ack(deps, partial(ask_jobs.start_ask, client, deps, team_id, user_id, question, reply, skill), reply)
 
     def submit_followup_text(ack: Ack, view: dict, context, use_case) -> FollowUp | None:
         """A note or a reply: saved and queued before the modal closes, or the reason shown in it."""
@@ -85,7 +88,12 @@ def register(app: App, deps: Deps) -> None:
             followup_id = followup_id_from(view.get("private_metadata"))
             with deps.store.transaction() as repositories:
                 followup = use_case(
-                    repositories.followups, team_id, followup_id, user_id, text if isinstance(text, str) else None, shared
+                    repositories.followups,
+                    team_id,
+                    followup_id,
+                    user_id,
+                    text if isinstance(text, str) else None,
+                    shared,
                 )
         except FollowUpRefused as refused:
             ack(response_action="errors", errors={ids.NOTE_INPUT: followup_messages.refused(refused.reason)["text"]})
@@ -103,12 +111,12 @@ def register(app: App, deps: Deps) -> None:
             ack,
             view,
             context,
-            lambda followups, team_id, followup_id, user_id, text, shared: closing.add_note(
+            lambda followups, team_id, followup_id, user_id, text, shared: followup_services.add_note(
                 followups, team_id, followup_id, user_id, text, shared, deps.clock()
             ),
         )
         if followup is not None:
-            followup_flow.refresh_prompts(client, deps, followup)
+            followup_jobs.refresh_prompts(client, deps, followup)
 
     @app.view(ids.FOLLOWUP_REPLY_VIEW)
     def handle_followup_reply(ack: Ack, view: dict, context) -> None:
@@ -116,7 +124,7 @@ def register(app: App, deps: Deps) -> None:
             ack,
             view,
             context,
-            lambda followups, team_id, followup_id, user_id, text, _: closing.reply_to_note(
+            lambda followups, team_id, followup_id, user_id, text, _: followup_services.reply_to_note(
                 followups, team_id, followup_id, user_id, text, deps.clock()
             ),
         )

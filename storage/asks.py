@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select, true, update
 from sqlalchemy.orm import Session
 
-from bot.asks import Ask, AskPolicy, AskStatus, CandidateStatus, Notification
-from bot.ranking import History, Offerer
-from bot.skills import Skill, SkillKind
+from bot.asks.model import Ask, AskPolicy, AskStatus, CandidateStatus, Notification
+from bot.asks.ranking import History, Offerer
+from bot.members.model import Skill, SkillKind
 from storage import models
-from storage.repositories import vocabulary_rows
+from storage.members import vocabulary_rows
 
 _IN_BATCH = 500  # ids per IN (…) list: well under every database's parameter limit
 
@@ -84,9 +84,7 @@ class AskRepository:
         self.session.flush()
         self.session.expire(row, ["skill"])
 
-    def transition(
-        self, ask_id: int, expected: set[AskStatus], status: AskStatus, now: datetime, **changes
-    ) -> bool:
+    def transition(self, ask_id: int, expected: set[AskStatus], status: AskStatus, now: datetime, **changes) -> bool:
         """Move an ask to `status` only if it is still in one of `expected`: two clicks
         racing for the same ask cannot both win."""
         values = {"status": status.value, **changes}
@@ -215,7 +213,9 @@ class AskRepository:
         return Notification(row.user_id, row.channel, row.message_ts) if row is not None else None
 
     def asked(self, ask_id: int) -> set[str]:
-        return set(self.session.scalars(select(models.AskCandidate.user_id).where(models.AskCandidate.ask_id == ask_id)))
+        return set(
+            self.session.scalars(select(models.AskCandidate.user_id).where(models.AskCandidate.ask_id == ask_id))
+        )
 
     def waiting_count(self, ask_id: int) -> int:
         return self.session.scalar(
@@ -251,11 +251,17 @@ class AskRepository:
         else:
             query = select(offer.user_id, *columns).select_from(offer).join(member, same_member)
         # Core rows, not ORM results: thousands of plain tuples, read once.
-        rows = self.session.connection().execute(
-            query.where(offer.team_id == team_id, offer.kind == SkillKind.OFFER.value, offer.skill_id == skill_id)
-        ).all()
+        rows = (
+            self.session.connection()
+            .execute(
+                query.where(offer.team_id == team_id, offer.kind == SkillKind.OFFER.value, offer.skill_id == skill_id)
+            )
+            .all()
+        )
         return [
-            Offerer(user_id, capacity, offset / 3600 if offset is not None else None, paused, bool(deactivated), bool(asked))
+            Offerer(
+                user_id, capacity, offset / 3600 if offset is not None else None, paused, bool(deactivated), bool(asked)
+            )
             for user_id, capacity, offset, paused, deactivated, asked in rows
         ]
 
@@ -302,7 +308,9 @@ class AskRepository:
         matched = models.Ask.status == AskStatus.MATCHED.value
         helped = set(
             self.session.scalars(
-                select(models.Ask.asker_id).where(models.Ask.team_id == team_id, models.Ask.mentor_id == asker_id, matched)
+                select(models.Ask.asker_id).where(
+                    models.Ask.team_id == team_id, models.Ask.mentor_id == asker_id, matched
+                )
             )
         )
         mentored: dict[str, dict[str, str]] = {}

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.errors import TemporarilyUnavailable
 from storage.asks import AskRepository
 from storage.events import EventRepository
-from storage.followups import FollowUpRepository, OutboxRepository
+from storage.followups import FollowUpRepository
 from storage.forgetting import ForgetRepository
+from storage.members import ProfileRepository
+from storage.outbox import OutboxRepository
 from storage.program import ProgramRepository
-from storage.repositories import ProfileRepository
 from storage.rounds import RoundRepository
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -136,4 +137,3 @@ class Store:
             return True
         except DBAPIError:
             return False
-

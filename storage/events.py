@@ -6,7 +6,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from storage import models
-from storage.repositories import insert_ignoring_duplicates
+from storage.queries import insert_ignoring_duplicates
 
 KEPT_FOR = timedelta(days=1)  # Slack retries within minutes; a day is ample
 
@@ -27,7 +27,9 @@ class EventRepository:
         taken_over = self.session.execute(
             update(event)
             .where(
-                event.team_id == team_id, event.event_id == event_id, event.done.is_(False),
+                event.team_id == team_id,
+                event.event_id == event_id,
+                event.done.is_(False),
                 event.started_at < now - stale_after,
             )
             .values(started_at=now)

@@ -7,12 +7,14 @@ from datetime import datetime, tzinfo
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.followup_messages import AdviceGiven
-from bot.asks import AskStatus
-from bot.followups import DEFAULT_FOLLOWUP_DAYS, FollowUp, FollowUpStatus, Outcome, Purpose, Step, member_zone
-from bot.skills import Skill
+from bot.asks.model import AskStatus
+from bot.followups.messages import AdviceGiven
+from bot.followups.model import DEFAULT_FOLLOWUP_DAYS, FollowUp, FollowUpStatus, Outcome, Purpose, Step, member_zone
+from bot.members.model import Skill
 from storage import models
-from storage.repositories import insert_ignoring_duplicates, queue_deliveries, update_member
+from storage.members import update_member
+from storage.outbox import queue_deliveries
+from storage.queries import insert_ignoring_duplicates
 
 FOLLOWUP_SUBJECT = "followup:"
 
@@ -46,8 +48,17 @@ def _to_followup(row: models.FollowUp) -> FollowUp:
 
 # The columns a step may change; everything else about a follow-up is fixed at creation.
 _STEP_COLUMNS = (
-    "status", "due_at", "cycle", "reminders", "snoozes", "note", "shared", "reported", "note_in_report",
-    "mentor_reply", "answered_at",
+    "status",
+    "due_at",
+    "cycle",
+    "reminders",
+    "snoozes",
+    "note",
+    "shared",
+    "reported",
+    "note_in_report",
+    "mentor_reply",
+    "answered_at",
 )
 
 
@@ -81,7 +92,9 @@ class FollowUpRepository:
         update_member(self.session, team_id, user_id, followups_enabled=enabled)
 
     # --- follow-ups -------------------------------------------------------------------
-    def create(self, team_id: str, ask_id: int, mentee_id: str, mentor_id: str, helped_at: datetime, due_at: datetime) -> FollowUp | None:
+    def create(
+        self, team_id: str, ask_id: int, mentee_id: str, mentor_id: str, helped_at: datetime, due_at: datetime
+    ) -> FollowUp | None:
         """A follow-up for an accepted ask; None if the ask already has one."""
         insert_ignoring_duplicates(
             self.session,
@@ -139,9 +152,12 @@ class FollowUpRepository:
             return False
         if step.deliveries:
             queue_deliveries(
-                self.session, before.team_id, f"{FOLLOWUP_SUBJECT}{before.id}",
+                self.session,
+                before.team_id,
+                f"{FOLLOWUP_SUBJECT}{before.id}",
                 [(delivery.recipient, delivery.purpose.value, delivery.key) for delivery in step.deliveries],
-                now, followup_id=before.id,
+                now,
+                followup_id=before.id,
             )
         if not after.status.open:
             # Prompts and reminders not yet sent are pointless now.
@@ -282,7 +298,9 @@ class OutboxRepository:
         (SQLite runs one transaction at a time; PostgreSQL locks the rows it picks.)"""
         delivery = models.Delivery
         ready = delivery.status.in_(["pending", "sending"]) & (delivery.available_at <= now)
-        query = select(delivery.id, delivery.status).where(ready).order_by(delivery.available_at, delivery.id).limit(limit)
+        query = (
+            select(delivery.id, delivery.status).where(ready).order_by(delivery.available_at, delivery.id).limit(limit)
+        )
         if self.session.get_bind().dialect.name == "postgresql":
             # Senders in other processes skip the rows this one holds instead of queueing
             # behind them (or claiming nothing and stopping early).

@@ -7,8 +7,8 @@ import json
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.followups import FollowUpStatus
-from bot.forgetting import Forgotten
+from bot.followups.model import FollowUpStatus
+from bot.members.model import Forgotten
 from storage import models
 
 _OPEN_FOLLOWUPS = [status.value for status in FollowUpStatus if status.open]
@@ -31,10 +31,16 @@ class ForgetRepository:
         if member is not None:
             self.session.delete(member)  # and their skills, by cascade
         never = models.NeverPair
-        self.session.execute(delete(never).where(never.team_id == team_id, or_(never.user_id == user_id, never.other_id == user_id)))
-        self.session.execute(delete(models.RoundSkip).where(models.RoundSkip.team_id == team_id, models.RoundSkip.user_id == user_id))
         self.session.execute(
-            delete(models.AskCandidate).where(models.AskCandidate.team_id == team_id, models.AskCandidate.user_id == user_id)
+            delete(never).where(never.team_id == team_id, or_(never.user_id == user_id, never.other_id == user_id))
+        )
+        self.session.execute(
+            delete(models.RoundSkip).where(models.RoundSkip.team_id == team_id, models.RoundSkip.user_id == user_id)
+        )
+        self.session.execute(
+            delete(models.AskCandidate).where(
+                models.AskCandidate.team_id == team_id, models.AskCandidate.user_id == user_id
+            )
         )
 
         ask, followup = models.Ask, models.FollowUp
@@ -42,23 +48,38 @@ class ForgetRepository:
         self._set(ask, (ask.team_id == team_id, ask.mentor_id == user_id), mentor_id=tombstone)
         mine = (followup.team_id == team_id, or_(followup.mentee_id == user_id, followup.mentor_id == user_id))
         followup_ids = list(self.session.scalars(select(followup.id).where(*mine)))
-        notes = self.session.scalar(
-            select(func.count()).where(followup.team_id == team_id, or_(
-                (followup.mentee_id == user_id) & (followup.note != ""),
-                (followup.mentor_id == user_id) & (followup.mentor_reply != ""),
-            ))
-        ) or 0
-        stopped = self._set(followup, (*mine, followup.status.in_(_OPEN_FOLLOWUPS)), status=FollowUpStatus.CANCELLED.value, due_at=None)
+        notes = (
+            self.session.scalar(
+                select(func.count()).where(
+                    followup.team_id == team_id,
+                    or_(
+                        (followup.mentee_id == user_id) & (followup.note != ""),
+                        (followup.mentor_id == user_id) & (followup.mentor_reply != ""),
+                    ),
+                )
+            )
+            or 0
+        )
+        stopped = self._set(
+            followup, (*mine, followup.status.in_(_OPEN_FOLLOWUPS)), status=FollowUpStatus.CANCELLED.value, due_at=None
+        )
         self._set(followup, (followup.team_id == team_id, followup.mentee_id == user_id), note="", mentee_id=tombstone)
-        self._set(followup, (followup.team_id == team_id, followup.mentor_id == user_id), mentor_reply="", mentor_id=tombstone)
+        self._set(
+            followup, (followup.team_id == team_id, followup.mentor_id == user_id), mentor_reply="", mentor_id=tombstone
+        )
 
         deliveries = self._forget_deliveries(team_id, user_id, tombstone, followup_ids)
         rounds = self._forget_rounds(team_id, user_id, tombstone)
         learning = models.ReverseLearning
         self._set(learning, (learning.team_id == team_id, learning.user_id == user_id), user_id=tombstone)
         return Forgotten(
-            profile=member is not None, skills=skills, asks=asks, notes=notes, followups=stopped,
-            deliveries=deliveries, rounds=rounds,
+            profile=member is not None,
+            skills=skills,
+            asks=asks,
+            notes=notes,
+            followups=stopped,
+            deliveries=deliveries,
+            rounds=rounds,
         )
 
     def forget_workspace(self, team_id: str) -> int:
@@ -76,8 +97,13 @@ class ForgetRepository:
         pending = delivery.status.in_(("pending", "sending"))
         cancelled = self._set(
             delivery,
-            (delivery.team_id == team_id, pending, or_(delivery.recipient == user_id, delivery.followup_id.in_(followup_ids))),
-            status="cancelled", error="forgotten",
+            (
+                delivery.team_id == team_id,
+                pending,
+                or_(delivery.recipient == user_id, delivery.followup_id.in_(followup_ids)),
+            ),
+            status="cancelled",
+            error="forgotten",
         )
         # Group DMs' recipients ("U1,U2"): a pending introduction goes to the others, if two remain.
         for row in self.session.scalars(
@@ -88,13 +114,16 @@ class ForgetRepository:
         return cancelled
 
     def _forget_rounds(self, team_id: str, user_id: str, tombstone: str) -> int:
-        group_ids = list(self.session.scalars(
-            select(models.RoundMember.group_id).where(
-                models.RoundMember.team_id == team_id, models.RoundMember.user_id == user_id
+        group_ids = list(
+            self.session.scalars(
+                select(models.RoundMember.group_id).where(
+                    models.RoundMember.team_id == team_id, models.RoundMember.user_id == user_id
+                )
             )
-        ))
+        )
         self._set(
-            models.RoundMember, (models.RoundMember.team_id == team_id, models.RoundMember.user_id == user_id),
+            models.RoundMember,
+            (models.RoundMember.team_id == team_id, models.RoundMember.user_id == user_id),
             user_id=tombstone,
         )
         for group in self.session.scalars(select(models.RoundGroup).where(models.RoundGroup.id.in_(group_ids))):
@@ -104,7 +133,8 @@ class ForgetRepository:
             group.answered_by = swap.get(group.answered_by, group.answered_by)
             details = json.loads(group.details)
             details["teaching"] = [
-                [swap.get(teacher, teacher), swap.get(learner, learner), labels] for teacher, learner, labels in details["teaching"]
+                [swap.get(teacher, teacher), swap.get(learner, learner), labels]
+                for teacher, learner, labels in details["teaching"]
             ]
             group.details = json.dumps(details)
         self.session.flush()

@@ -9,10 +9,10 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     String,
     Text,
-    Index,
     UniqueConstraint,
     func,
 )

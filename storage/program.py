@@ -9,19 +9,20 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Select, and_, case, extract, func, intersect, or_, select
 from sqlalchemy.orm import Session
 
-from bot.asks import AskStatus
-from bot.followups import FollowUpStatus
-from bot.rounds import RoundKind
-from bot.settings import ProgramSettings
-from bot.stats import GAPS_SHOWN, Period, ProgramFigures, RoundFigures, SkillDemand, month_start
+from bot.asks.model import AskStatus
+from bot.followups.model import FollowUpStatus
+from bot.program.messages import GAPS_SHOWN
+from bot.program.model import Period, ProgramFigures, ProgramSettings, RoundFigures, SkillDemand, month_start
+from bot.rounds.model import RoundKind
 from storage import models
-from storage.repositories import insert_ignoring_duplicates
+from storage.queries import insert_ignoring_duplicates
 
 _WAITING = [AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value]
 _SETTINGS = tuple(field.name for field in dataclasses.fields(ProgramSettings))  # each a column of workspaces
-_SENT = [status.value for status in (
-    FollowUpStatus.SENT, FollowUpStatus.ANSWERED, FollowUpStatus.SNOOZED, FollowUpStatus.UNANSWERED
-)]
+_SENT = [
+    status.value
+    for status in (FollowUpStatus.SENT, FollowUpStatus.ANSWERED, FollowUpStatus.SNOOZED, FollowUpStatus.UNANSWERED)
+]
 
 
 def _was_sent() -> ColumnElement:
@@ -55,9 +56,11 @@ class ProgramRepository:
         followups = self._followups(team_id, period)
         return ProgramFigures(
             period=period,
-            members=self._count(select(func.count()).select_from(models.Member).where(
-                models.Member.team_id == team_id, models.Member.deactivated.is_(False)
-            )),
+            members=self._count(
+                select(func.count())
+                .select_from(models.Member)
+                .where(models.Member.team_id == team_id, models.Member.deactivated.is_(False))
+            ),
             coffee=self._rounds(team_id, RoundKind.COFFEE, period),
             reverse=self._rounds(team_id, RoundKind.REVERSE, period),
             asks_made=asks["made"],
@@ -72,8 +75,11 @@ class ProgramRepository:
             both=self._both_gave_and_received(team_id, period),
             gaps=tuple(gap for gap in self.skill_demand(team_id, GAPS_SHOWN) if gap.gap > 0),
             pending_intros=self._count(
-                select(func.count()).select_from(models.Delivery).where(
-                    models.Delivery.status.in_(("pending", "sending")), models.Delivery.team_id == team_id,
+                select(func.count())
+                .select_from(models.Delivery)
+                .where(
+                    models.Delivery.status.in_(("pending", "sending")),
+                    models.Delivery.team_id == team_id,
                     models.Delivery.purpose == "intro",
                 )
             ),
@@ -111,16 +117,19 @@ class ProgramRepository:
             return None
         ask = models.Ask
         seconds = self._seconds_to_help()
-        middle = list(self.session.scalars(
-            select(seconds)
-            .where(
-                *_in_period(ask.team_id, team_id, ask.created_at, period),
-                ask.status == AskStatus.MATCHED.value, ask.matched_at.is_not(None),
+        middle = list(
+            self.session.scalars(
+                select(seconds)
+                .where(
+                    *_in_period(ask.team_id, team_id, ask.created_at, period),
+                    ask.status == AskStatus.MATCHED.value,
+                    ask.matched_at.is_not(None),
+                )
+                .order_by(seconds)
+                .offset((matched - 1) // 2)
+                .limit(1 if matched % 2 else 2)
             )
-            .order_by(seconds)
-            .offset((matched - 1) // 2)
-            .limit(1 if matched % 2 else 2)
-        ))
+        )
         return timedelta(seconds=round(float(sum(middle)) / len(middle))) if middle else None
 
     def _followups(self, team_id: str, period: Period) -> dict[str, int]:
@@ -139,7 +148,8 @@ class ProgramRepository:
             select(followup.outcome, func.count())
             .where(
                 *_in_period(followup.team_id, team_id, followup.helped_at, period),
-                followup.status == FollowUpStatus.ANSWERED.value, followup.shared.is_(True),
+                followup.status == FollowUpStatus.ANSWERED.value,
+                followup.shared.is_(True),
                 followup.outcome.is_not(None),
             )
             .group_by(followup.outcome)
@@ -155,8 +165,10 @@ class ProgramRepository:
 
     def _rounds(self, team_id: str, kind: RoundKind, period: Period) -> RoundFigures:
         held = and_(
-            models.Round.team_id == team_id, models.Round.kind == kind.value,
-            models.Round.held_on >= period.first_day, models.Round.held_on <= period.end.date(),
+            models.Round.team_id == team_id,
+            models.Round.kind == kind.value,
+            models.Round.held_on >= period.first_day,
+            models.Round.held_on <= period.end.date(),
         )
         opted = models.Member.in_coffee if kind is RoundKind.COFFEE else models.Member.in_reverse
         group = models.RoundGroup
@@ -174,9 +186,11 @@ class ProgramRepository:
             )
         return RoundFigures(
             kind=kind,
-            opted_in=self._count(select(func.count()).select_from(models.Member).where(
-                models.Member.team_id == team_id, opted.is_(True), models.Member.deactivated.is_(False)
-            )),
+            opted_in=self._count(
+                select(func.count())
+                .select_from(models.Member)
+                .where(models.Member.team_id == team_id, opted.is_(True), models.Member.deactivated.is_(False))
+            ),
             rounds=self._count(select(func.count()).select_from(models.Round).where(held)),
             participants=self._count(  # DISTINCT in a subquery: PostgreSQL hashes it instead of sorting
                 select(func.count()).select_from(
@@ -197,7 +211,9 @@ class ProgramRepository:
         Counted on the skill links' covering index alone, leaving out the few members who are
         gone; labels are joined to the top rows only."""
         link = models.MemberSkill
-        gone = select(models.Member.user_id).where(models.Member.team_id == team_id, models.Member.deactivated.is_(True))
+        gone = select(models.Member.user_id).where(
+            models.Member.team_id == team_id, models.Member.deactivated.is_(True)
+        )
         wants = func.sum(case((link.kind == "want", 1), else_=0))
         offers = func.sum(case((link.kind == "offer", 1), else_=0))
         top = (
@@ -230,7 +246,10 @@ class ProgramRepository:
                 func.sum(case((_was_sent(), 1), else_=0)),
                 func.sum(case((followup.status == FollowUpStatus.ANSWERED.value, 1), else_=0)),
             )
-            .where(followup.team_id == team_id, followup.helped_at >= datetime.combine(first, datetime.min.time(), now.tzinfo))
+            .where(
+                followup.team_id == team_id,
+                followup.helped_at >= datetime.combine(first, datetime.min.time(), now.tzinfo),
+            )
             .group_by(month)
         )
         found = {label: (sent or 0, closed or 0) for label, sent, closed in rows}
@@ -273,4 +292,3 @@ class ProgramRepository:
 
 def _in_period(team_column, team_id: str, moment_column, period: Period) -> tuple:
     return team_column == team_id, moment_column >= period.start, moment_column < period.end
-

@@ -6,8 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.profile import DEFAULT_CAPACITY, CareerStage, Profile
-from bot.skills import Skill, SkillKind
+from bot.members.model import DEFAULT_CAPACITY, CareerStage, Profile, Skill, SkillKind
 from storage import models
 
 
@@ -19,25 +18,41 @@ def insert_ignoring_duplicates(session: Session, model: type[models.Base], rows:
 
 
 def queue_deliveries(
-    session: Session, team_id: str, subject: str, wanted: list[tuple[str, str, str]], now: datetime,
+    session: Session,
+    team_id: str,
+    subject: str,
+    wanted: list[tuple[str, str, str]],
+    now: datetime,
     followup_id: int | None = None,
 ) -> int:
     """Queue in the outbox one DM per (recipient, purpose, key) about `subject`, in the caller's
     transaction; one already queued under the same key stays as it is. Returns how many are new."""
     rows = [
         {
-            "team_id": team_id, "subject": subject, "followup_id": followup_id, "recipient": recipient,
-            "purpose": purpose, "key": key, "status": "pending", "available_at": now, "attempts": 0, "created_at": now,
+            "team_id": team_id,
+            "subject": subject,
+            "followup_id": followup_id,
+            "recipient": recipient,
+            "purpose": purpose,
+            "key": key,
+            "status": "pending",
+            "available_at": now,
+            "attempts": 0,
+            "created_at": now,
         }
         for recipient, purpose, key in wanted
     ]
     # In slices: a round can queue thousands, beyond what one statement may bind.
-    return sum(insert_ignoring_duplicates(session, models.Delivery, rows[i : i + 500]) for i in range(0, len(rows), 500))
+    return sum(
+        insert_ignoring_duplicates(session, models.Delivery, rows[i : i + 500]) for i in range(0, len(rows), 500)
+    )
 
 
 def ensure_member(session: Session, team_id: str, user_id: str) -> None:
     """Create the member's row if there is none yet (their own action brought them here)."""
-    insert_ignoring_duplicates(session, models.Member, [{"team_id": team_id, "user_id": user_id, "capacity": DEFAULT_CAPACITY}])
+    insert_ignoring_duplicates(
+        session, models.Member, [{"team_id": team_id, "user_id": user_id, "capacity": DEFAULT_CAPACITY}]
+    )
 
 
 def update_member(session: Session, team_id: str, user_id: str, **values) -> None:
@@ -61,7 +76,12 @@ class ProfileRepository:
     def queue_welcome(self, team_id: str, user_id: str, now: datetime) -> bool:
         """Queue the welcome DM for someone new to the workspace: once ever, and nothing else
         (they are enrolled in nothing). False if it was queued before."""
-        return queue_deliveries(self.session, team_id, f"{WELCOME_SUBJECT}{user_id}", [(user_id, "welcome", "welcome")], now) == 1
+        return (
+            queue_deliveries(
+                self.session, team_id, f"{WELCOME_SUBJECT}{user_id}", [(user_id, "welcome", "welcome")], now
+            )
+            == 1
+        )
 
     def get(self, team_id: str, user_id: str) -> Profile | None:
         member = self.session.get(models.Member, (team_id, user_id))

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.matching import Member
-from bot.followups import member_zone
-from bot.rounds import (
+from bot.followups.model import member_zone
+from bot.members.model import SkillKind
+from bot.members.model import known_situations as known_situations
+from bot.rounds.model import (
     PAUSED_UNTIL_RESUMED,
     CheckinOutcome,
     Introduction,
@@ -17,12 +18,13 @@ from bot.rounds import (
     Membership,
     PlannedGroup,
     RoundKind,
-    Schedule,
 )
-from bot.situations import known as known_situations
-from bot.skills import SkillKind
+from bot.rounds.schedule import Schedule
+from bot.rounds.scoring import Member
 from storage import models
-from storage.repositories import insert_ignoring_duplicates, queue_deliveries, update_member
+from storage.members import update_member
+from storage.outbox import queue_deliveries
+from storage.queries import insert_ignoring_duplicates
 
 GROUP_SUBJECT = "round-group:"  # the outbox subject of a group's introduction and check-in
 NOTICE_SUBJECT = "round-notice:"  # "<kind>:<date>": the day-before notice to each member
@@ -108,7 +110,11 @@ class RoundRepository:
         self.session.execute(
             delete(models.NeverPair).where(models.NeverPair.team_id == team_id, models.NeverPair.user_id == user_id)
         )
-        rows = [{"team_id": team_id, "user_id": user_id, "other_id": other} for other in sorted(set(other_ids)) if other != user_id]
+        rows = [
+            {"team_id": team_id, "user_id": user_id, "other_id": other}
+            for other in sorted(set(other_ids))
+            if other != user_id
+        ]
         if rows:
             insert_ignoring_duplicates(self.session, models.NeverPair, rows)
 
@@ -121,7 +127,9 @@ class RoundRepository:
             models.RoundSkip.team_id == team_id, models.RoundSkip.kind == kind.value, models.RoundSkip.held_on == today
         )
         rows = self.session.execute(
-            select(member.user_id, member.team, member.utc_offset_seconds, member.career_stage, member.situations).where(
+            select(
+                member.user_id, member.team, member.utc_offset_seconds, member.career_stage, member.situations
+            ).where(
                 member.team_id == team_id,
                 opted.is_(True),
                 member.deactivated.is_(False),
@@ -161,16 +169,24 @@ class RoundRepository:
         ]
 
     def labels(self, team_id: str) -> dict[str, str]:
-        return dict(self.session.execute(select(models.Skill.key, models.Skill.label).where(models.Skill.team_id == team_id)).all())
+        return dict(
+            self.session.execute(
+                select(models.Skill.key, models.Skill.label).where(models.Skill.team_id == team_id)
+            ).all()
+        )
 
     def history(self, team_id: str, kind: RoundKind, rounds: int) -> dict[frozenset[str], int]:
         """Pairs who met in the last `rounds` rounds of this kind: how many rounds ago (0: the last)."""
-        recent = self.session.execute(
-            select(models.Round.id)
-            .where(models.Round.team_id == team_id, models.Round.kind == kind.value)
-            .order_by(models.Round.held_on.desc())
-            .limit(rounds)
-        ).scalars().all()
+        recent = (
+            self.session.execute(
+                select(models.Round.id)
+                .where(models.Round.team_id == team_id, models.Round.kind == kind.value)
+                .order_by(models.Round.held_on.desc())
+                .limit(rounds)
+            )
+            .scalars()
+            .all()
+        )
         ago = {round_id: position for position, round_id in enumerate(recent)}
         met: dict[frozenset[str], int] = {}
         if not recent:
@@ -190,7 +206,9 @@ class RoundRepository:
         for start in range(0, len(user_ids), 500):
             rows = self.session.execute(
                 select(models.RoundGroup.proposer, func.count())
-                .where(models.RoundGroup.team_id == team_id, models.RoundGroup.proposer.in_(user_ids[start : start + 500]))
+                .where(
+                    models.RoundGroup.team_id == team_id, models.RoundGroup.proposer.in_(user_ids[start : start + 500])
+                )
                 .group_by(models.RoundGroup.proposer)
             )
             counts.update({user_id: count for user_id, count in rows})
@@ -227,9 +245,7 @@ class RoundRepository:
                 team_id=team_id,
                 members=",".join(group.members),
                 proposer=group.proposer,
-                details=json.dumps(
-                    {"teaching": group.teaching, "reasons": group.reasons, "question": group.question}
-                ),
+                details=json.dumps({"teaching": group.teaching, "reasons": group.reasons, "question": group.question}),
             )
             self.session.add(row)
             self.session.flush()
@@ -238,8 +254,12 @@ class RoundRepository:
             )
             queue_deliveries(self.session, team_id, f"{GROUP_SUBJECT}{row.id}", [(row.members, "intro", "intro")], now)
         self.session.flush()
-        self._queue(team_id, f"{UNMATCHED_SUBJECT}{kind.value}:{held_on.isoformat()}", list(unmatched), "unmatched", now)
-        channel = self.session.scalar(select(models.Workspace.program_channel).where(models.Workspace.team_id == team_id))
+        self._queue(
+            team_id, f"{UNMATCHED_SUBJECT}{kind.value}:{held_on.isoformat()}", list(unmatched), "unmatched", now
+        )
+        channel = self.session.scalar(
+            select(models.Workspace.program_channel).where(models.Workspace.team_id == team_id)
+        )
         if channel and groups:
             self._queue(team_id, f"{ANNOUNCE_SUBJECT}{round_row.id}", [channel], "announce", now)
         return True
@@ -292,15 +312,20 @@ class RoundRepository:
         return Introduction(RoundKind(row.round.kind), group, objectives)
 
     def is_recorded(self, team_id: str, kind: RoundKind, held_on: date) -> bool:
-        return self.session.scalar(
-            select(models.Round.id).where(
-                models.Round.team_id == team_id, models.Round.kind == kind.value, models.Round.held_on == held_on
+        return (
+            self.session.scalar(
+                select(models.Round.id).where(
+                    models.Round.team_id == team_id, models.Round.kind == kind.value, models.Round.held_on == held_on
+                )
             )
-        ) is not None
+            is not None
+        )
 
     def _queue(self, team_id: str, subject: str, recipients: list[str], purpose: str, now: datetime) -> int:
         """Queue a DM to each recipient, once per (subject, recipient, purpose) whatever happens."""
-        return queue_deliveries(self.session, team_id, subject, [(recipient, purpose, purpose) for recipient in recipients], now)
+        return queue_deliveries(
+            self.session, team_id, subject, [(recipient, purpose, purpose) for recipient in recipients], now
+        )
 
     # --- the day before: notices and skips ----------------------------------------------
     def queue_notices(self, team_id: str, kind: RoundKind, held_on: date, now: datetime) -> int:
@@ -330,15 +355,21 @@ class RoundRepository:
         ).all()
 
     def queue_checkins(self, team_id: str, held_on: date, now: datetime) -> int:
-        """"Did you meet?" in each group DM of that coffee round, once."""
+        """ "Did you meet?" in each group DM of that coffee round, once."""
         groups = self._groups_held(team_id, RoundKind.COFFEE, held_on, held_on)
-        return sum(self._queue(team_id, f"{GROUP_SUBJECT}{group_id}", [members], "checkin", now) for group_id, members in groups)
+        return sum(
+            self._queue(team_id, f"{GROUP_SUBJECT}{group_id}", [members], "checkin", now)
+            for group_id, members in groups
+        )
 
     def queue_month_end(self, team_id: str, month: date, now: datetime) -> int:
-        """"What did you learn?" to each member of the reverse pairs of rounds held in `month`
+        """ "What did you learn?" to each member of the reverse pairs of rounds held in `month`
         (its first day) up to now, once."""
         groups = self._groups_held(team_id, RoundKind.REVERSE, month, now.date())
-        return sum(self._queue(team_id, f"{GROUP_SUBJECT}{group_id}", members.split(","), "learned", now) for group_id, members in groups)
+        return sum(
+            self._queue(team_id, f"{GROUP_SUBJECT}{group_id}", members.split(","), "learned", now)
+            for group_id, members in groups
+        )
 
     def _group_with(self, team_id: str, group_id: int, user_id: str) -> models.RoundGroup | None:
         """The group, if this member is in it: ids from Slack are untrusted."""
@@ -357,7 +388,9 @@ class RoundRepository:
             )
         )
         self.session.add(
-            models.ReverseLearning(group_id=group_id, user_id=user_id, team_id=team_id, learned=learned.value, answered_at=now)
+            models.ReverseLearning(
+                group_id=group_id, user_id=user_id, team_id=team_id, learned=learned.value, answered_at=now
+            )
         )
         self.session.flush()
         return True
@@ -376,7 +409,11 @@ class RoundRepository:
         them for this) were all asked "Did you meet?" and nobody in them answered."""
         rounds = self.session.execute(
             select(models.Round.id, models.Round.held_on)
-            .where(models.Round.team_id == team_id, models.Round.kind == RoundKind.COFFEE.value, models.Round.held_on < before)
+            .where(
+                models.Round.team_id == team_id,
+                models.Round.kind == RoundKind.COFFEE.value,
+                models.Round.held_on < before,
+            )
             .order_by(models.Round.held_on.desc())
             .limit(RECENT_ROUNDS_FOR_QUIET)
         ).all()
@@ -393,8 +430,9 @@ class RoundRepository:
             )
         )
         groups = self.session.execute(
-            select(models.RoundGroup.id, models.RoundGroup.round_id, models.RoundGroup.members, models.RoundGroup.outcome)
-            .where(models.RoundGroup.round_id.in_(held))
+            select(
+                models.RoundGroup.id, models.RoundGroup.round_id, models.RoundGroup.members, models.RoundGroup.outcome
+            ).where(models.RoundGroup.round_id.in_(held))
         ).all()
         paused_on = dict(
             self.session.execute(

@@ -7,8 +7,8 @@ Create Date: 2026-11-23
 """
 
 import sqlalchemy as sa
-from alembic import op
 
+from alembic import op
 from storage.types import UtcDateTime
 
 revision = "0004"

@@ -8,6 +8,7 @@ Create Date: 2026-11-23
 """
 
 import sqlalchemy as sa
+
 from alembic import op
 
 revision = "0005"

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from bot import ids
-from bot.rounds import RoundKind
+from bot.rounds.model import RoundKind
 from handlers.logs import RedactTokens
-from handlers.round_flow import run_rounds_now
+from jobs.rounds import run_rounds_now
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.members import HISTORY_QUESTION, NOTE, answer_followup, ask, say
 from tests.support.running_app import RunningApp, app_environ
@@ -65,8 +65,10 @@ def history(mentor):
     answer_followup(mentor, note=NOTE)
     mentor.slack.submit_view(
         ids.PROFILE_VIEW,
-        {"objectives": {"objectives": {"type": "plain_text_input", "value": "Become a calmer reviewer"}},
-         "never_pair": {"never_pair": {"type": "multi_users_select", "selected_users": ["UCAL"]}}},
+        {
+            "objectives": {"objectives": {"type": "plain_text_input", "value": "Become a calmer reviewer"}},
+            "never_pair": {"never_pair": {"type": "multi_users_select", "selected_users": ["UCAL"]}},
+        },
         user_id="UASK",
     )
     for user_id in ("UASK", "UBEN"):

@@ -9,16 +9,17 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import update
 
-from bot import ids, rounds
+from bot import ids
 from bot.ids import SettingsField
-from bot.rounds import RoundKind
-from bot.stats import Period
-from handlers.outbox import LEASE, drain
-from handlers.round_flow import run_due_rounds, run_rounds_now
+from bot.program.model import Period
+from bot.rounds import services as round_services
+from bot.rounds.model import RoundKind
+from jobs.outbox import LEASE, drain
+from jobs.rounds import run_due_rounds, run_rounds_now
+from storage import models
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.forms import settings_form
 from tests.support.members import NOTE, answer_followup, say
-from storage import models
 from tests.support.running_app import FakeClock, RunningApp, app_environ
 
 ADMIN, OWNER, MEMBER = "UADMIN", "UOWNER", "UMEMBER"
@@ -110,9 +111,10 @@ def test_the_export_has_figures_and_anonymous_relationships_without_any_text(pro
     table = dict(csv.reader(io.StringIO(figures.content.decode())))
     assert (table["asks_made"], table["loops_closed"], table["outcome_helped_counted"]) == ("1", "1", "1")
     rows = list(csv.DictReader(io.StringIO(relationships.content.decode())))
-    assert [(row["kind"], row["skills"], row["giver"], row["receiver"], row["status"], row["counted_outcome"]) for row in rows] == [
-        ("ask", "SQL", "P0001", "P0002", "answered", "helped")
-    ]
+    assert [
+        (row["kind"], row["skills"], row["giver"], row["receiver"], row["status"], row["counted_outcome"])
+        for row in rows
+    ] == [("ask", "SQL", "P0001", "P0002", "answered", "helped")]
     everything = figures.content + relationships.content
     for private in (QUESTION_WORDS, "40 ms", "UASK", "UANA"):
         assert private.encode() not in everything
@@ -133,8 +135,10 @@ def test_settings_open_with_the_defaults_and_the_next_scheduled_run_follows_them
         assert "Every 2 weeks" in str(modal.args["view"]["blocks"])
 
         weekly_wednesday_3pm_paris = settings_form(
-            CADENCE={"selected_option": {"value": "1"}}, WEEKDAY={"selected_option": {"value": "2"}},
-            HOUR={"selected_option": {"value": "15"}}, TIME_ZONE={"value": "Europe/Paris"},
+            CADENCE={"selected_option": {"value": "1"}},
+            WEEKDAY={"selected_option": {"value": "2"}},
+            HOUR={"selected_option": {"value": "15"}},
+            TIME_ZONE={"value": "Europe/Paris"},
         )
         reply = mentor.slack.submit_view(ids.SETTINGS_VIEW, weekly_wednesday_3pm_paris, ADMIN)
         assert reply.status == 200 and reply.body == ""
@@ -210,7 +214,9 @@ def test_admins_see_the_program_on_their_home_tab_and_members_do_not(program):
     program.slack.app_home_opened(MEMBER)
     program.settle()
 
-    homes = {call.args["user_id"]: str(call.args["view"]["blocks"]) for call in program.fake_slack.calls("views.publish")}
+    homes = {
+        call.args["user_id"]: str(call.args["view"]["blocks"]) for call in program.fake_slack.calls("views.publish")
+    }
     assert "Mentoring program (admins)" in homes[ADMIN] and "*Asks* made: 1" in homes[ADMIN]
     assert "Mentoring program" not in homes[MEMBER]
 
@@ -257,7 +263,7 @@ def test_an_announcement_a_crashed_sender_may_have_posted_is_dropped_not_posted_
         say(program, "join coffee", user_id)
     now = program.clock()
     with program.store.transaction() as repositories:
-        assert rounds.run_round(repositories.rounds, DEFAULT_TEAM, RoundKind.COFFEE, now.date(), now).created
+        assert round_services.run_round(repositories.rounds, DEFAULT_TEAM, RoundKind.COFFEE, now.date(), now).created
     with program.store.transaction() as repositories:
         claims = repositories.outbox.claim(now, now + LEASE, 10)  # ...and the sender dies holding them
     assert {claim.recipient for claim in claims} == {"UANA,UBEN", "CPROGRAM"}

@@ -3,7 +3,7 @@
 import pytest
 
 from bot import ids
-from handlers.ask_flow import expire_due_asks
+from jobs.asks import expire_due_asks
 from tests.support.fake_slack import default_user
 from tests.support.members import ask, button_value, say
 
@@ -33,8 +33,10 @@ def workspace(mentor):
     say(mentor, "offer SQL", "UDAN")
     mentor.slack.submit_view(
         ids.PROFILE_VIEW,
-        {"offers": {"offers": {"type": "plain_text_input", "value": "SQL"}},
-         "capacity": {"capacity": {"type": "number_input", "value": "0"}}},
+        {
+            "offers": {"offers": {"type": "plain_text_input", "value": "SQL"}},
+            "capacity": {"capacity": {"type": "number_input", "value": "0"}},
+        },
         user_id="UDAN",
     )
     mentor.fake_slack.wait_for("views.publish")  # sent once UDAN's profile and time zone are stored
@@ -234,7 +236,9 @@ def test_find_a_mentor_suggests_candidates_and_asks_from_the_modal(workspace):
     assert "<@UANA>, <@UBEN>, <@UCAT>" in str(modal["blocks"])
 
     question = {ids.ASK_QUESTION: {ids.ASK_QUESTION: {"type": "plain_text_input", "value": "Index or rewrite?"}}}
-    reply = workspace.slack.submit_view(ids.ASK_VIEW, question, user_id="UASK", private_metadata=modal["private_metadata"])
+    reply = workspace.slack.submit_view(
+        ids.ASK_VIEW, question, user_id="UASK", private_metadata=modal["private_metadata"]
+    )
 
     assert reply.status == 200 and reply.body == ""
     posted = workspace.fake_slack.wait_for("chat.postMessage", count=4)
@@ -257,7 +261,9 @@ def test_home_shows_open_asks_and_the_mentor_network(workspace):
 
     workspace.slack.app_home_opened("UASK")
 
-    [home] = [call for call in workspace.fake_slack.wait_for("views.publish", count=2) if call.args["user_id"] == "UASK"]
+    [home] = [
+        call for call in workspace.fake_slack.wait_for("views.publish", count=2) if call.args["user_id"] == "UASK"
+    ]
     text = str(home.args["view"])
     assert "Your open asks (1)" in text and "Your mentor network" in text
     assert "*Delegation*: _nobody yet_" in text

@@ -7,8 +7,8 @@ import signal
 
 import pytest
 
-from bot.services import list_skills
-from bot.skills import SkillKind
+from bot.members.model import SkillKind
+from bot.members.services import list_skills
 from tests.support.fake_slack import DEFAULT_TEAM
 from tests.support.members import QUESTION
 from tests.support.running_app import RunningApp, app_environ

@@ -1,7 +1,7 @@
 """`/mentor` through the real Bolt app over HTTP, against the fake Slack."""
 
-from bot.skills import SkillKind
-from bot.services import skills_of
+from bot.members.model import SkillKind
+from bot.members.services import skills_of
 
 
 def stored(mentor, user_id: str, kind: SkillKind) -> list[str]:

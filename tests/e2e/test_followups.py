@@ -9,12 +9,11 @@ import pytest
 
 from bot import ids
 from handlers.deps import utc_now
-from handlers.followup_flow import run_due_followups
-from handlers.outbox import LEASE, METADATA_EVENT
+from jobs.followups import run_due_followups
+from jobs.outbox import LEASE, METADATA_EVENT
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.members import NOTE, button_value, click, helped, posted_to, prompt_of, reply_in_thread, say
 from tests.support.running_app import APP, RunningApp, app_environ
-
 
 
 @pytest.fixture
@@ -36,8 +35,12 @@ def test_a_week_later_the_mentee_is_asked_once_how_it_went(loop):
 
     prompt = prompt_of(loop)
     assert prompt.args["text"] == "Last week <@UANA> helped you with *SQL*: did you try it? What happened?"
-    labels = [element["text"]["text"] for block in prompt.args["blocks"] for element in block.get("elements", [])
-              if element.get("type") == "button"]
+    labels = [
+        element["text"]["text"]
+        for block in prompt.args["blocks"]
+        for element in block.get("elements", [])
+        if element.get("type") == "button"
+    ]
     assert labels[:5] == ["It helped", "Mixed", "Didn't help", "Not yet", "Not relevant"]
     assert len(posted_to(loop, "DUASK")) == 1
 
@@ -47,7 +50,9 @@ def test_an_answer_and_a_thread_reply_reach_the_mentor_in_one_dm_with_the_note_e
     run_due_followups(loop.deps)
     prompt = prompt_of(loop)
 
-    click(loop, ids.FOLLOWUP_CHOICES["helped"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]), prompt)
+    click(
+        loop, ids.FOLLOWUP_CHOICES["helped"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]), prompt
+    )
     [updated] = [c for c in loop.fake_slack.wait_for("chat.update", count=2) if c.args["ts"] == prompt.response["ts"]]
     assert "You said *It helped*" in updated.args["text"] and "Add a note" in str(updated.args["blocks"])
     assert posted_to(loop, "DUANA")[1:] == []  # the mentor's DM waits for a note
@@ -153,7 +158,13 @@ def test_not_yet_asks_again_a_week_later(loop):
     loop.clock.advance(days=7)
     run_due_followups(loop.deps)
     prompt = prompt_of(loop)
-    click(loop, ids.FOLLOWUP_CHOICES["not_yet"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["not_yet"]), prompt)
+    click(
+        loop,
+        ids.FOLLOWUP_CHOICES["not_yet"],
+        "UASK",
+        button_value(prompt.args, ids.FOLLOWUP_CHOICES["not_yet"]),
+        prompt,
+    )
     [snoozed] = [call for call in loop.fake_slack.wait_for("chat.update", count=2) if call.args["channel"] == "DUASK"]
     assert "ask again" in snoozed.args["text"]
     loop.settle()
@@ -197,7 +208,9 @@ def test_home_shows_the_mentee_what_waits_and_the_mentor_what_came_of_it(loop):
     assert "helped you with *SQL*: did you try it?" in str(home["blocks"])
 
     prompt = prompt_of(loop)
-    click(loop, ids.FOLLOWUP_CHOICES["helped"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]), prompt)
+    click(
+        loop, ids.FOLLOWUP_CHOICES["helped"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]), prompt
+    )
     reply_in_thread(loop, "UASK", "DUASK", prompt.response["ts"], "It worked")
     loop.fake_slack.wait_for("chat.postMessage", count=5)
 
@@ -213,10 +226,10 @@ def test_a_dm_a_crashed_sender_posted_is_not_posted_again(loop):
     loop.clock.advance(days=7)
     with loop.store.transaction() as repositories:
         [(team_id, followup_id)] = repositories.followups.due(loop.clock(), 10)
-        from bot import closing
+        from bot.followups import services as followup_services
 
-        policy = closing.policy_for(repositories.followups, team_id, None)
-        closing.advance_due(repositories.followups, team_id, followup_id, loop.clock(), policy)
+        policy = followup_services.policy_for(repositories.followups, team_id, None)
+        followup_services.advance_due(repositories.followups, team_id, followup_id, loop.clock(), policy)
     with loop.store.transaction() as repositories:
         [claim] = repositories.outbox.claim(loop.clock(), loop.clock() + LEASE, 10)
     client = loop.deps.client_for(DEFAULT_TEAM)
@@ -240,22 +253,34 @@ def test_send_followups_with_no_delay_sends_one_prompt_and_then_nothing(fake_sla
     try:
         helped(running)
         run = lambda: subprocess.run(  # noqa: E731
-            [sys.executable, str(APP), "send-followups"], env={"PATH": "/usr/bin:/bin", **environ},
-            cwd=tmp_path, capture_output=True, text=True, timeout=60,
+            [sys.executable, str(APP), "send-followups"],
+            env={"PATH": "/usr/bin:/bin", **environ},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         first = run()
         assert first.returncode == 0, first.stderr
         [prompt] = posted_to(running, "DUASK")
         assert prompt.args["text"].startswith("Today <@UANA> helped you with *SQL*")
 
-        click(running, ids.FOLLOWUP_CHOICES["helped"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]), prompt)
+        click(
+            running,
+            ids.FOLLOWUP_CHOICES["helped"],
+            "UASK",
+            button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]),
+            prompt,
+        )
         fake_slack.wait_for("chat.update", count=2)
         reply_in_thread(running, "UASK", "DUASK", prompt.response["ts"], NOTE)
         fake_slack.wait_for("chat.postMessage", count=5)
 
         assert run().returncode == 0
         [_, report] = posted_to(running, "DUANA")
-        assert "closed the loop on *SQL*: it helped" in report.args["text"] and "&lt;!channel&gt;" in str(report.args["blocks"])
+        assert "closed the loop on *SQL*: it helped" in report.args["text"] and "&lt;!channel&gt;" in str(
+            report.args["blocks"]
+        )
         assert len(posted_to(running, "DUASK")) == 2  # the prompt, and the thanks in its thread
         assert "Sent 0 follow-up DMs" in run().stderr
     finally:
@@ -296,8 +321,11 @@ def test_two_schedulers_started_by_mistake_send_a_prompt_once(fake_slack, sqlite
         helped(running)
         schedulers = [
             subprocess.Popen(
-                [sys.executable, str(APP), "scheduler"], env={"PATH": "/usr/bin:/bin", **environ}, cwd=tmp_path,
-                stderr=subprocess.PIPE, text=True,
+                [sys.executable, str(APP), "scheduler"],
+                env={"PATH": "/usr/bin:/bin", **environ},
+                cwd=tmp_path,
+                stderr=subprocess.PIPE,
+                text=True,
             )
             for _ in range(2)
         ]

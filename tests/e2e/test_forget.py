@@ -5,9 +5,9 @@ they asked see the ask withdrawn, and program figures still count what happened.
 from sqlalchemy import select
 
 from bot import ids
-from bot.stats import Period
-from handlers.followup_flow import run_due_followups
-from handlers.round_flow import run_due_rounds
+from bot.program.model import Period
+from jobs.followups import run_due_followups
+from jobs.rounds import run_due_rounds
 from storage.models import Base
 from tests.support.fake_slack import DEFAULT_TEAM
 from tests.support.members import HISTORY_QUESTION as QUESTION
@@ -54,7 +54,11 @@ def test_after_forgetting_no_row_names_the_member_or_holds_what_they_wrote(histo
     with history.store.transaction() as repositories:
         after = repositories.program.figures(DEFAULT_TEAM, Period(history.clock()))
         assert repositories.profiles.get(DEFAULT_TEAM, "UASK") is None
-    assert (after.asks_made, after.asks_matched, after.loops_closed) == (before.asks_made, before.asks_matched, before.loops_closed)
+    assert (after.asks_made, after.asks_matched, after.loops_closed) == (
+        before.asks_made,
+        before.asks_matched,
+        before.loops_closed,
+    )
     assert (after.coffee.participants, after.coffee.groups) == (before.coffee.participants, before.coffee.groups)
 
 

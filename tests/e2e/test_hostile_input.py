@@ -8,17 +8,36 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot import ids
-from bot.commands import SUBCOMMANDS, parse_command
+from bot.slash_command import SUBCOMMANDS, parse_command
 from storage.models import Base
 from tests.support.fake_slack import FakeSlack
 
 # Strings that have broken chat bots: mentions and broadcasts, mrkdwn, direction marks,
 # control characters, emoji, and sizes far beyond any limit.
-NASTY = st.sampled_from([
-    "", " ", "\t\n", "<!channel>", "<!here|here>", "<!everyone>", "<@U123>", "<#C123|general>", "<https://evil|click>",
-    "&lt;", "&amp;&", "*bold* _it_ ~s~ `code` ```block```", "\u202e\u200f\u2066reversed", "\x00\x07\x1b[31m",
-    "🧑‍💻🏳️‍🌈👍🏽", "x" * 10_000, "SQL, " * 500, "a\nb\r\nc", "'; DROP TABLE members; --", "%s %(x)s {0}",
-])
+NASTY = st.sampled_from(
+    [
+        "",
+        " ",
+        "\t\n",
+        "<!channel>",
+        "<!here|here>",
+        "<!everyone>",
+        "<@U123>",
+        "<#C123|general>",
+        "<https://evil|click>",
+        "&lt;",
+        "&amp;&",
+        "*bold* _it_ ~s~ `code` ```block```",
+        "\u202e\u200f\u2066reversed",
+        "\x00\x07\x1b[31m",
+        "🧑‍💻🏳️‍🌈👍🏽",
+        "x" * 10_000,
+        "SQL, " * 500,
+        "a\nb\r\nc",
+        "'; DROP TABLE members; --",
+        "%s %(x)s {0}",
+    ]
+)
 TEXT = st.one_of(NASTY, st.text(max_size=300), st.lists(NASTY | st.text(max_size=20), max_size=5).map("".join))
 PINGS = re.compile(r"<!(channel|here|everyone)|<@U123>|<#C123")
 
@@ -38,9 +57,28 @@ def no_ping_and_valid(payload: dict) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(subcommand=st.sampled_from(["offer", "learn", "ask", "pause", "join", "leave", "followups", "asks", "stats",
-                                   "export", "settings", "forget", "network", "nonsense", ""]),
-       text=TEXT)
+@given(
+    subcommand=st.sampled_from(
+        [
+            "offer",
+            "learn",
+            "ask",
+            "pause",
+            "join",
+            "leave",
+            "followups",
+            "asks",
+            "stats",
+            "export",
+            "settings",
+            "forget",
+            "network",
+            "nonsense",
+            "",
+        ]
+    ),
+    text=TEXT,
+)
 def test_any_command_text_gets_a_safe_private_answer(mentor, subcommand, text):
     before = len(mentor.fake_slack.calls("response_url"))
 
@@ -86,8 +124,10 @@ def test_any_question_that_reaches_a_mentor_is_shown_escaped(mentor, question):
     if not mentor.fake_slack.calls("views.publish"):  # once per test: a mentor with room for every example
         mentor.slack.submit_view(
             ids.PROFILE_VIEW,
-            {ids.ProfileField.OFFERS: {ids.ProfileField.OFFERS: {"type": "plain_text_input", "value": "SQL"}},
-             ids.ProfileField.CAPACITY: {ids.ProfileField.CAPACITY: {"type": "number_input", "value": "10"}}},
+            {
+                ids.ProfileField.OFFERS: {ids.ProfileField.OFFERS: {"type": "plain_text_input", "value": "SQL"}},
+                ids.ProfileField.CAPACITY: {ids.ProfileField.CAPACITY: {"type": "number_input", "value": "10"}},
+            },
             "UMENTOR",
         )
         mentor.settle()
@@ -116,8 +156,11 @@ def snapshot(mentor) -> set[str]:
 @given(
     action_id=st.sampled_from(ids.ACTIONS),
     value=st.one_of(
-        st.sampled_from(["1", "2", "3", "1:yes", "1:no", "coffee", "reverse", "coffee:2026-11-23", "2w", "90", "confirm"]),
-        st.integers(-5, 10**15).map(str), st.text(max_size=40),
+        st.sampled_from(
+            ["1", "2", "3", "1:yes", "1:no", "coffee", "reverse", "coffee:2026-11-23", "2w", "90", "confirm"]
+        ),
+        st.integers(-5, 10**15).map(str),
+        st.text(max_size=40),
     ),
     in_message=st.booleans(),
 )
@@ -129,7 +172,7 @@ def test_a_strangers_click_with_any_value_changes_nothing_of_anyone_else(history
     history.settle()
 
     assert reply.status == 200
-    changed = (snapshot(history) ^ before)
+    changed = snapshot(history) ^ before
     assert [row for row in changed if "USTRANGER" not in row] == []
 
 
@@ -137,7 +180,9 @@ def test_a_strangers_click_with_any_value_changes_nothing_of_anyone_else(history
 @given(
     # The modals whose metadata points at a record (the ask modal's forged skill: test_asks.py).
     callback_id=st.sampled_from([ids.FOLLOWUP_NOTE_VIEW, ids.FOLLOWUP_REPLY_VIEW, ids.SETTINGS_VIEW]),
-    metadata=st.one_of(st.sampled_from(["1", "2", "3", "sql", "go", ""]), st.integers(-5, 10**15).map(str), st.text(max_size=40)),
+    metadata=st.one_of(
+        st.sampled_from(["1", "2", "3", "sql", "go", ""]), st.integers(-5, 10**15).map(str), st.text(max_size=40)
+    ),
     typed=TEXT,
 )
 def test_a_strangers_modal_with_forged_metadata_changes_nothing_of_anyone_else(history, callback_id, metadata, typed):

@@ -1,6 +1,5 @@
 """Many workspaces: Slack's OAuth install flow, then each workspace's own token."""
 
-
 from storage.db import make_engine
 from tests.support.fake_slack import Installation
 from tests.support.members import install

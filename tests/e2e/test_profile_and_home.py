@@ -128,7 +128,12 @@ def test_mistakes_in_the_modal_show_next_to_their_fields_and_save_nothing(mentor
 
     body = reply.json()
     assert body["response_action"] == "errors"
-    assert set(body["errors"]) == {ProfileField.OFFERS, ProfileField.TEAM, ProfileField.CAPACITY, ProfileField.CAREER_STAGE}
+    assert set(body["errors"]) == {
+        ProfileField.OFFERS,
+        ProfileField.TEAM,
+        ProfileField.CAPACITY,
+        ProfileField.CAREER_STAGE,
+    }
     assert "isn't a skill name" in body["errors"][ProfileField.OFFERS]
     with mentor.store.transaction() as repositories:
         assert repositories.profiles.get(TEAM, "UANA") is None

@@ -8,9 +8,10 @@ import time
 
 import pytest
 
-from bot import ids, rounds
-from bot.rounds import RoundKind
-from handlers.round_flow import run_due_rounds, run_rounds_now
+from bot import ids
+from bot.rounds import services as round_services
+from bot.rounds.model import RoundKind
+from jobs.rounds import run_due_rounds, run_rounds_now
 from tests.support.databases import scratch_postgres_database
 from tests.support.members import say
 from tests.support.running_app import APP, RunningApp, app_environ
@@ -29,7 +30,8 @@ def group_posts(mentor, starting: str) -> list:
     """What Slack took in group DMs, whose text starts with `starting`."""
     groups = group_dms(mentor)
     return [
-        call for call in mentor.fake_slack.calls("chat.postMessage")
+        call
+        for call in mentor.fake_slack.calls("chat.postMessage")
         if call.response.get("ok") and call.args["channel"] in groups and call.args["text"].startswith(starting)
     ]
 
@@ -40,7 +42,8 @@ def intros(mentor) -> list:
 
 def dms_to(mentor, user_id: str) -> list:
     return [
-        call for call in mentor.fake_slack.calls("chat.postMessage")
+        call
+        for call in mentor.fake_slack.calls("chat.postMessage")
         if call.response.get("ok") and call.args["channel"] == "D" + user_id
     ]
 
@@ -179,7 +182,10 @@ def test_at_month_end_each_side_of_a_reverse_pair_says_what_they_learned(mentor)
     run_due_rounds(mentor.deps)
     run_due_rounds(mentor.deps)
 
-    asked = {user_id: [c for c in dms_to(mentor, user_id) if "What did you learn" in c.args["text"]] for user_id in ("UJUN", "USEN")}
+    asked = {
+        user_id: [c for c in dms_to(mentor, user_id) if "What did you learn" in c.args["text"]]
+        for user_id in ("UJUN", "USEN")
+    }
     [to_junior], [to_senior] = asked["UJUN"], asked["USEN"]  # once each, though the job ran twice
     assert "paired with <@USEN> for reverse mentoring. What did you learn?" in to_junior.args["text"]
     assert "paired with <@UJUN>" in to_senior.args["text"]
@@ -215,7 +221,9 @@ def test_the_day_before_members_hear_of_the_round_and_can_skip_it(coffee):
     skip = [e for b in notice.args["blocks"] for e in b.get("elements", []) if e.get("action_id") == ids.SKIP_ROUND]
     before = len(coffee.fake_slack.calls("response_url"))
     coffee.slack.click(ids.SKIP_ROUND, "U001", skip[0]["value"], message=("DU001", notice.response["ts"]))
-    assert "You'll skip coffee chats" in coffee.fake_slack.wait_for("response_url", count=before + 1)[before].args["text"]
+    assert (
+        "You'll skip coffee chats" in coffee.fake_slack.wait_for("response_url", count=before + 1)[before].args["text"]
+    )
 
     coffee.clock.advance(minutes=31)
     run_due_rounds(coffee.deps)
@@ -272,12 +280,20 @@ def test_someone_nobody_can_be_paired_with_is_told_so(mentor):
 def test_run_round_from_the_command_line(fake_slack, sqlite_url, tmp_path):
     environ = {"PATH": "/usr/bin:/bin", **app_environ(fake_slack, sqlite_url)}
     run = subprocess.run(
-        [sys.executable, str(APP), "run-round", "coffee"], env=environ, cwd=tmp_path, capture_output=True, text=True,
+        [sys.executable, str(APP), "run-round", "coffee"],
+        env=environ,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert run.returncode == 0, run.stderr
     bad = subprocess.run(
-        [sys.executable, str(APP), "run-round", "tea"], env=environ, cwd=tmp_path, capture_output=True, text=True,
+        [sys.executable, str(APP), "run-round", "tea"],
+        env=environ,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert bad.returncode == 2 and "run-round coffee|reverse" in bad.stderr
@@ -332,7 +348,11 @@ def test_each_workspace_runs_its_rounds_on_its_own_schedule(coffee):
     with coffee.store.transaction() as repositories:  # what the admins' settings will write
         repositories.session.add(
             models.Workspace(
-                team_id="T0MENTOR", followup_days=7, coffee_every_weeks=1, coffee_weekday=2, round_hour=9,
+                team_id="T0MENTOR",
+                followup_days=7,
+                coffee_every_weeks=1,
+                coffee_weekday=2,
+                round_hour=9,
                 time_zone="America/New_York",
             )
         )
@@ -359,13 +379,22 @@ def test_a_round_killed_midway_sends_every_introduction_once_after_a_restart(cof
     coffee.fake_slack.hold_after = None
 
     restart = subprocess.run(
-        [sys.executable, str(APP), "send-followups"], env=environ, cwd=tmp_path, capture_output=True, text=True,
+        [sys.executable, str(APP), "send-followups"],
+        env=environ,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
 
     assert restart.returncode == 0, restart.stderr
     assert "Took over 1 DMs that an ended process was sending" in restart.stderr
-    channels = [channel for channel, messages in coffee.fake_slack.history.items() for _ in messages if channel in group_dms(coffee)]
+    channels = [
+        channel
+        for channel, messages in coffee.fake_slack.history.items()
+        for _ in messages
+        if channel in group_dms(coffee)
+    ]
     assert len(channels) == len(set(channels)) == 10
 
 
@@ -398,13 +427,18 @@ def test_two_senders_on_postgresql_send_every_introduction_once(fake_slack, post
             say(running, f"offer {SKILLS[n % 7]}", user_id)
             say(running, "join coffee", user_id)
         with running.store.transaction() as repositories:  # recorded and queued, not sent yet
-            run = rounds.run_round(repositories.rounds, "T0MENTOR", RoundKind.COFFEE, running.clock().date(), running.clock())
+            run = round_services.run_round(
+                repositories.rounds, "T0MENTOR", RoundKind.COFFEE, running.clock().date(), running.clock()
+            )
         assert run.groups == 10
 
         senders = [
             subprocess.Popen(
-                [sys.executable, str(APP), "send-followups"], env={"PATH": "/usr/bin:/bin", **environ}, cwd=tmp_path,
-                stderr=subprocess.PIPE, text=True,
+                [sys.executable, str(APP), "send-followups"],
+                env={"PATH": "/usr/bin:/bin", **environ},
+                cwd=tmp_path,
+                stderr=subprocess.PIPE,
+                text=True,
             )
             for _ in range(2)
         ]

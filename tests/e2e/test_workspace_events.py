@@ -75,8 +75,14 @@ def test_a_revoked_bot_token_deletes_the_installation_and_the_data(multi_workspa
 
 def note_event(thread_ts: str) -> dict:
     return {
-        "type": "message", "channel": "DUASK", "channel_type": "im", "user": "UASK",
-        "text": "The index worked, thanks", "ts": "1800000000.000100", "thread_ts": thread_ts, "event_ts": "1800000000.000100",
+        "type": "message",
+        "channel": "DUASK",
+        "channel_type": "im",
+        "user": "UASK",
+        "text": "The index worked, thanks",
+        "ts": "1800000000.000100",
+        "thread_ts": thread_ts,
+        "event_ts": "1800000000.000100",
     }
 
 
@@ -125,4 +131,7 @@ def test_a_retry_of_an_event_whose_first_try_failed_is_handled(mentor, tmp_path)
     mentor.settle()
 
     with mentor.store.transaction() as repositories:
-        assert repositories.followups.by_message(DEFAULT_TEAM, "DUASK", prompt.response["ts"]).note == "The index worked, thanks"
+        assert (
+            repositories.followups.by_message(DEFAULT_TEAM, "DUASK", prompt.response["ts"]).note
+            == "The index worked, thanks"
+        )

@@ -1,7 +1,6 @@
 """ProfileRepository against real SQLite and PostgreSQL."""
 
-from bot.profile import CareerStage, Profile
-from bot.skills import Skill, SkillKind, normalize_skill
+from bot.members.model import CareerStage, Profile, Skill, SkillKind, normalize_skill
 
 TEAM, OTHER_TEAM = "T1", "T2"
 

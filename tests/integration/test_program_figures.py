@@ -7,8 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.settings import ProgramSettings
-from bot.stats import Period, SkillDemand
+from bot.program.model import Period, ProgramSettings, SkillDemand
 from storage import models
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
@@ -30,39 +29,70 @@ def workspace(repositories):
     skills wanted beyond what is offered: SQL (3 want, 1 offers), then Design (2, 0)."""
     session = repositories.session
     for team, user, coffee, reverse, gone in [
-        (TEAM, "UA", True, False, False), (TEAM, "UB", True, False, False), (TEAM, "UC", True, False, False),
-        (TEAM, "UD", False, True, False), (TEAM, "UE", False, True, False), (TEAM, "UF", True, False, True),
+        (TEAM, "UA", True, False, False),
+        (TEAM, "UB", True, False, False),
+        (TEAM, "UC", True, False, False),
+        (TEAM, "UD", False, True, False),
+        (TEAM, "UE", False, True, False),
+        (TEAM, "UF", True, False, True),
         (OTHER, "UA", True, True, False),
     ]:
-        session.add(models.Member(team_id=team, user_id=user, capacity=2, in_coffee=coffee, in_reverse=reverse, deactivated=gone))
+        session.add(
+            models.Member(
+                team_id=team, user_id=user, capacity=2, in_coffee=coffee, in_reverse=reverse, deactivated=gone
+            )
+        )
     skills = {}
     for team, label in [(TEAM, "SQL"), (TEAM, "Design"), (TEAM, "Writing"), (TEAM, "Python"), (OTHER, "SQL")]:
         skills[team, label] = models.Skill(team_id=team, key=label.casefold(), label=label)
         session.add(skills[team, label])
     session.flush()
     for team, user, kind, label in [
-        (TEAM, "UA", "want", "SQL"), (TEAM, "UB", "want", "SQL"), (TEAM, "UC", "want", "SQL"), (TEAM, "UD", "offer", "SQL"),
-        (TEAM, "UA", "want", "Design"), (TEAM, "UE", "want", "Design"),
-        (TEAM, "UA", "want", "Writing"), (TEAM, "UB", "offer", "Writing"), (TEAM, "UC", "offer", "Writing"),
-        (TEAM, "UF", "want", "Python"), (OTHER, "UA", "want", "SQL"),
+        (TEAM, "UA", "want", "SQL"),
+        (TEAM, "UB", "want", "SQL"),
+        (TEAM, "UC", "want", "SQL"),
+        (TEAM, "UD", "offer", "SQL"),
+        (TEAM, "UA", "want", "Design"),
+        (TEAM, "UE", "want", "Design"),
+        (TEAM, "UA", "want", "Writing"),
+        (TEAM, "UB", "offer", "Writing"),
+        (TEAM, "UC", "offer", "Writing"),
+        (TEAM, "UF", "want", "Python"),
+        (OTHER, "UA", "want", "SQL"),
     ]:
-        session.add(models.MemberSkill(team_id=team, user_id=user, kind=kind, skill_id=skills[team, label].id, position=0))
+        session.add(
+            models.MemberSkill(team_id=team, user_id=user, kind=kind, skill_id=skills[team, label].id, position=0)
+        )
 
     def ask(asker, created, status="matched", mentor=None, waited_hours=None, team=TEAM, followup=None):
         row = models.Ask(
-            team_id=team, asker_id=asker, question="How do I write a private question?", skill_id=skills[team, "SQL"].id,
-            status=status, created_at=created, mentor_id=mentor,
+            team_id=team,
+            asker_id=asker,
+            question="How do I write a private question?",
+            skill_id=skills[team, "SQL"].id,
+            status=status,
+            created_at=created,
+            mentor_id=mentor,
             matched_at=created + timedelta(hours=waited_hours) if waited_hours is not None else None,
         )
         session.add(row)
         session.flush()
         if followup:
             status, outcome, shared = followup
-            session.add(models.FollowUp(
-                team_id=team, ask_id=row.id, mentee_id=asker, mentor_id=mentor, status=status, helped_at=row.matched_at,
-                cycle=0 if status == "scheduled" else 1,
-                outcome=outcome, shared=shared, note="A private note about the advice",
-            ))
+            session.add(
+                models.FollowUp(
+                    team_id=team,
+                    ask_id=row.id,
+                    mentee_id=asker,
+                    mentor_id=mentor,
+                    status=status,
+                    helped_at=row.matched_at,
+                    cycle=0 if status == "scheduled" else 1,
+                    outcome=outcome,
+                    shared=shared,
+                    note="A private note about the advice",
+                )
+            )
 
     ask("UA", at("2026-11-01"), mentor="UB", waited_hours=0.5, followup=("answered", "helped", True))
     ask("UB", at("2026-11-02"), mentor="UA", waited_hours=2, followup=("answered", "didnt_help", False))
@@ -79,14 +109,22 @@ def workspace(repositories):
         session.flush()
         for members, outcome, learned in groups:
             group = models.RoundGroup(
-                round_id=round_row.id, team_id=team, members=",".join(members), proposer=members[0], outcome=outcome,
+                round_id=round_row.id,
+                team_id=team,
+                members=",".join(members),
+                proposer=members[0],
+                outcome=outcome,
                 details=json.dumps({"teaching": [[members[0], members[1], ["SQL"]]], "reasons": [], "question": ""}),
             )
             session.add(group)
             session.flush()
             session.add_all(models.RoundMember(group_id=group.id, user_id=user, team_id=team) for user in members)
             for user, level in learned.items():
-                session.add(models.ReverseLearning(group_id=group.id, user_id=user, team_id=team, learned=level, answered_at=at(day)))
+                session.add(
+                    models.ReverseLearning(
+                        group_id=group.id, user_id=user, team_id=team, learned=level, answered_at=at(day)
+                    )
+                )
 
     held("coffee", "2026-11-09", [(("UA", "UB"), "met", {}), (("UC", "UF"), None, {})])
     held("coffee", "2026-11-23", [(("UA", "UC"), "not_this_time", {})])
@@ -94,10 +132,18 @@ def workspace(repositories):
     held("reverse", "2026-11-02", [(("UD", "UE"), None, {"UD": "a_lot", "UE": "something"})])
     held("coffee", "2026-11-09", [(("UA", "UX"), "met", {})], team=OTHER)
     for status in ("pending", "sending", "sent"):
-        session.add(models.Delivery(
-            team_id=TEAM, subject=f"round-group:{status}", recipient="UA,UB", purpose="intro", key="intro",
-            status=status, available_at=NOW, created_at=NOW,
-        ))
+        session.add(
+            models.Delivery(
+                team_id=TEAM,
+                subject=f"round-group:{status}",
+                recipient="UA,UB",
+                purpose="intro",
+                key="intro",
+                status=status,
+                available_at=NOW,
+                created_at=NOW,
+            )
+        )
     session.flush()
     return repositories
 
@@ -140,8 +186,13 @@ def test_loops_are_counted_by_the_month_help_was_given(workspace):
     months = workspace.program.loops_by_month(TEAM, 7, NOW)
 
     assert months == [
-        ("2026-05", 1, 1), ("2026-06", 0, 0), ("2026-07", 0, 0), ("2026-08", 0, 0),
-        ("2026-09", 0, 0), ("2026-10", 0, 0), ("2026-11", 3, 2),
+        ("2026-05", 1, 1),
+        ("2026-06", 0, 0),
+        ("2026-07", 0, 0),
+        ("2026-08", 0, 0),
+        ("2026-09", 0, 0),
+        ("2026-10", 0, 0),
+        ("2026-11", 3, 2),
     ]
 
 
@@ -150,8 +201,10 @@ def test_relationships_name_members_by_id_and_carry_no_text_and_only_shared_outc
 
     asks = [row for row in rows if row[0] == "ask"]
     assert [(row[3], row[4], row[5]) for row in asks] == [
-        (("UB", "UA"), "answered", "helped"), (("UA", "UB"), "answered", ""),
-        (("UA", "UC"), "sent", ""), (("UB", "UC"), "scheduled", ""),
+        (("UB", "UA"), "answered", "helped"),
+        (("UA", "UB"), "answered", ""),
+        (("UA", "UC"), "sent", ""),
+        (("UB", "UC"), "scheduled", ""),
     ]
     assert [(row[0], row[1], row[3], row[4]) for row in rows if row[0] != "ask"] == [
         ("reverse", date(2026, 11, 2), ("UD", "UE"), "no answer"),
@@ -166,7 +219,14 @@ def test_settings_start_at_the_defaults_and_saving_twice_keeps_the_last(reposito
     assert repositories.program.settings("TNEW") == ProgramSettings()
     first = ProgramSettings(coffee_every_weeks=1, time_zone="Europe/Paris", program_channel="CPROGRAM")
     repositories.program.save_settings("TNEW", first)
-    second = ProgramSettings(coffee_every_weeks=4, coffee_weekday=3, round_hour=15, reverse_enabled=False, ask_timeout_hours=12, followup_days=0)
+    second = ProgramSettings(
+        coffee_every_weeks=4,
+        coffee_weekday=3,
+        round_hour=15,
+        reverse_enabled=False,
+        ask_timeout_hours=12,
+        followup_days=0,
+    )
     repositories.program.save_settings("TNEW", second)
 
     assert repositories.program.settings("TNEW") == second
@@ -182,16 +242,38 @@ def test_a_forgotten_member_still_counts_anonymously_and_is_named_nowhere(worksp
 
     assert (forgotten.profile, forgotten.skills, forgotten.asks, forgotten.rounds) == (True, 3, 2, 3)
     assert after.members == before.members - 1 and after.coffee.opted_in == before.coffee.opted_in - 1
-    for name in ("asks_made", "asks_matched", "median_to_help", "followups_sent", "loops_closed", "outcomes",
-                 "givers", "receivers", "both"):
+    for name in (
+        "asks_made",
+        "asks_matched",
+        "median_to_help",
+        "followups_sent",
+        "loops_closed",
+        "outcomes",
+        "givers",
+        "receivers",
+        "both",
+    ):
         assert getattr(after, name) == getattr(before, name), name
     assert (after.coffee.participants, after.coffee.groups, after.coffee.answers) == (
-        before.coffee.participants, before.coffee.groups, before.coffee.answers)
+        before.coffee.participants,
+        before.coffee.groups,
+        before.coffee.answers,
+    )
     session = workspace.session
-    for column in (models.Ask.asker_id, models.Ask.mentor_id, models.FollowUp.mentee_id, models.FollowUp.mentor_id,
-                   models.RoundMember.user_id, models.RoundGroup.proposer, models.MemberSkill.user_id):
+    for column in (
+        models.Ask.asker_id,
+        models.Ask.mentor_id,
+        models.FollowUp.mentee_id,
+        models.FollowUp.mentor_id,
+        models.RoundMember.user_id,
+        models.RoundGroup.proposer,
+        models.MemberSkill.user_id,
+    ):
         assert session.scalars(select(column).where(column == "UA", column.class_.team_id == TEAM)).all() == [], column
     groups = session.scalars(select(models.RoundGroup.members).where(models.RoundGroup.team_id == TEAM))
     assert not [members for members in groups if "UA" in members.split(",")]
-    assert session.scalars(select(models.FollowUp.note).where(models.FollowUp.mentee_id == "XTOMBSTONE01")).all() == ["", ""]
+    assert session.scalars(select(models.FollowUp.note).where(models.FollowUp.mentee_id == "XTOMBSTONE01")).all() == [
+        "",
+        "",
+    ]
     assert workspace.program.figures(OTHER, Period(NOW, 90)).asks_made == 1  # the other workspace's UA is untouched

@@ -2,8 +2,8 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-from bot import services
-from bot.skills import SkillKind
+from bot.members import services as member_services
+from bot.members.model import SkillKind
 from storage.db import Store, make_engine
 from storage.migrations import upgrade
 
@@ -11,7 +11,10 @@ from storage.migrations import upgrade
 def test_every_connection_has_wal_a_busy_timeout_and_foreign_keys(sqlite_url):
     engine = make_engine(sqlite_url)
     with engine.connect() as connection:
-        pragma = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("journal_mode", "busy_timeout", "foreign_keys")}
+        pragma = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "busy_timeout", "foreign_keys")
+        }
 
     assert pragma == {"journal_mode": "wal", "busy_timeout": 10_000, "foreign_keys": 1}
 
@@ -23,7 +26,9 @@ def test_twenty_threads_writing_the_same_skills_at_once_all_succeed(sqlite_url):
 
     def add(n: int) -> None:
         with store.transaction() as repositories:
-            services.add_skills(repositories.profiles, "T1", f"U{n:03d}", SkillKind.OFFER, "SQL, Go, public speaking")
+            member_services.add_skills(
+                repositories.profiles, "T1", f"U{n:03d}", SkillKind.OFFER, "SQL, Go, public speaking"
+            )
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         list(pool.map(add, range(20)))  # re-raises the first failure, "database is locked" included
@@ -51,4 +56,4 @@ def test_a_long_read_keeps_no_writer_waiting(sqlite_url):
 
 def _add_skill(store: Store) -> None:
     with store.transaction() as repositories:
-        services.add_skills(repositories.profiles, "T1", "U001", SkillKind.OFFER, "SQL")
+        member_services.add_skills(repositories.profiles, "T1", "U001", SkillKind.OFFER, "SQL")

@@ -2,9 +2,9 @@
 
 from datetime import datetime, timezone
 
-from bot import asking
-from bot.asks import AskPolicy
-from bot.skills import SkillKind, normalize_skill
+from bot.asks import services as ask_services
+from bot.asks.model import AskPolicy
+from bot.members.model import SkillKind, normalize_skill
 
 TEAM = "T1"
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
@@ -17,4 +17,4 @@ def offer(repositories, *user_ids: str, skill: str = "SQL") -> None:
 
 
 def start(repositories, asker: str = "UASK", question: str = "A SQL question", now: datetime = NOW):
-    return asking.start_ask(repositories.asks, repositories.profiles, TEAM, asker, question, now, POLICY)
+    return ask_services.start_ask(repositories.asks, repositories.profiles, TEAM, asker, question, now, POLICY)

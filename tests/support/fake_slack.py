@@ -335,7 +335,9 @@ class FakeSlack:
                 for block in parsed:
                     block.to_dict()
                 for block in blocks:
-                    action_ids = [element.get("action_id") for element in block.get("elements", []) if "action_id" in element]
+                    action_ids = [
+                        element.get("action_id") for element in block.get("elements", []) if "action_id" in element
+                    ]
                     if len(action_ids) != len(set(action_ids)):
                         return f"duplicate action_id in one block: {action_ids}"
         except (SlackObjectFormationError, TypeError, ValueError, KeyError) as error:

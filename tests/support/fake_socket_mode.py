@@ -87,9 +87,7 @@ class FakeSocketMode:
             request = b""
             while b"\r\n\r\n" not in request:
                 request += _read_exactly(connection, 1)
-            headers = dict(
-                line.split(": ", 1) for line in request.decode().split("\r\n")[1:] if ": " in line
-            )
+            headers = dict(line.split(": ", 1) for line in request.decode().split("\r\n")[1:] if ": " in line)
             key = {name.lower(): value for name, value in headers.items()}["sec-websocket-key"]
             accept = base64.b64encode(hashlib.sha1((key + _WEBSOCKET_GUID).encode()).digest()).decode()
             connection.sendall(

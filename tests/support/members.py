@@ -6,7 +6,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from bot import ids
-from handlers.followup_flow import run_due_followups
+from jobs.followups import run_due_followups
 from tests.support.running_app import RunningApp
 from tests.support.slack_requests import http_request
 
@@ -109,7 +109,14 @@ def install(app: RunningApp, code: str) -> None:
     assert authorize.startswith(app.fake_slack.origin + "oauth/v2/authorize")
     query = parse_qs(urlsplit(authorize).query)
     assert set(query["scope"][0].split(",")) == {
-        "commands", "chat:write", "im:write", "im:history", "mpim:write", "mpim:history", "users:read", "files:write",
+        "commands",
+        "chat:write",
+        "im:write",
+        "im:history",
+        "mpim:write",
+        "mpim:history",
+        "users:read",
+        "files:write",
         "chat:write.public",
     }
     cookie = page.headers["Set-Cookie"].split(";")[0]

@@ -8,8 +8,8 @@ from pathlib import Path
 from waitress.server import create_server
 
 import app as mentor_app
-from handlers.pacing import Pacer
 from handlers.web import EVENTS_PATH, make_wsgi_app
+from jobs.pacing import Pacer
 from storage.db import Store, make_engine
 from storage.migrations import upgrade
 from tests.support.fake_slack import DEFAULT_TOKEN, FakeSlack
@@ -55,10 +55,16 @@ class RunningApp:
         self.worker = mentor_app.command_worker_for(self.config).start() if command_worker else None
         # No pacing in the tests' own process: tests/unit/test_pacing.py and bench/delivery.py cover it.
         self.bolt, self.deps = mentor_app.create_app(
-            self.config, self.store, mentor_app.make_client(self.config), clock=self.clock, pacer=Pacer(rates={}),
+            self.config,
+            self.store,
+            mentor_app.make_client(self.config),
+            clock=self.clock,
+            pacer=Pacer(rates={}),
             command_worker=self.worker,
         )
-        self._server = create_server(make_wsgi_app(self.bolt, self.store), host="127.0.0.1", port=0, threads=http_threads)
+        self._server = create_server(
+            make_wsgi_app(self.bolt, self.store), host="127.0.0.1", port=0, threads=http_threads
+        )
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
         self.url = f"http://127.0.0.1:{self._server.effective_port}"

@@ -159,12 +159,14 @@ class SlackSender:
             payload["response_url"] = self.fake_slack.response_url(f"action-{user_id}-{next(_trigger_ids)}")
         return self.interaction(payload, **kwargs)
 
-    def submit_view(
-        self, callback_id: str, values: dict, user_id: str, private_metadata: str = "", **kwargs
-    ) -> Reply:
+    def submit_view(self, callback_id: str, values: dict, user_id: str, private_metadata: str = "", **kwargs) -> Reply:
         PRIVATE_TEXT.update(
-            element["value"] for block in values.values() if isinstance(block, dict)
-            for element in block.values() if isinstance(element, dict) and isinstance(element.get("value"), str)
+            element["value"]
+            for block in values.values()
+            if isinstance(block, dict)
+            for element in block.values()
+            if isinstance(element, dict)
+            and isinstance(element.get("value"), str)
             and element.get("type") == "plain_text_input"
         )
         return self.interaction(

@@ -5,12 +5,21 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot import replies, views
+from bot import home, replies
 from bot.errors import InvalidInput
-from bot.profile import MAX_CAPACITY, CareerStage, ProfileForm, ProfileFormErrors, profile_from_form
-from bot.services import SkillsAdded
-from bot.situations import SITUATIONS
-from bot.skills import MAX_SKILLS_PER_KIND, SkillKind, parse_skill_list
+from bot.members import messages as member_messages
+from bot.members.model import (
+    MAX_CAPACITY,
+    MAX_SKILLS_PER_KIND,
+    SITUATIONS,
+    CareerStage,
+    ProfileForm,
+    ProfileFormErrors,
+    SkillKind,
+    parse_skill_list,
+    profile_from_form,
+)
+from bot.members.services import SkillsAdded
 
 hostile_text = st.one_of(
     st.text(max_size=1200),
@@ -47,11 +56,13 @@ def profiles(draw):
 
 
 @settings(max_examples=200)
-@given(profiles(), st.frozensets(st.sampled_from(["coffee", "reverse"])), st.frozensets(st.sampled_from(list(SITUATIONS))))
+@given(
+    profiles(), st.frozensets(st.sampled_from(["coffee", "reverse"])), st.frozensets(st.sampled_from(list(SITUATIONS)))
+)
 def test_home_and_profile_modal_are_valid_for_any_profile(profile, rounds, situations):
-    home = views.home(profile)
+    home = home.home(profile)
     valid_view(home)
-    valid_view(views.profile_modal(profile, ["U0001"], rounds, situations))
+    valid_view(member_messages.profile_modal(profile, ["U0001"], rounds, situations))
     if profile is not None:
         assert "<!channel>" not in str(home) and "<@U0001>" not in str(home)
 
@@ -64,8 +75,8 @@ def test_skill_replies_are_valid_for_any_skills(names, kind):
     except InvalidInput as refused:
         valid_message(replies.invalid_input(refused))
         return
-    valid_message(replies.skills_added(SkillsAdded(kind, skills, skills, skills + skills)))
-    valid_message(replies.skills_listed(kind, skills))
+    valid_message(member_messages.skills_added(SkillsAdded(kind, skills, skills, skills + skills)))
+    valid_message(member_messages.skills_listed(kind, skills))
 
 
 @given(hostile_text)

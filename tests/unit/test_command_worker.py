@@ -1,4 +1,4 @@
-"""The command worker (handlers/command_worker.py): its loop over real pipes in this process,
+"""The command worker (jobs/command_worker.py): its loop over real pipes in this process,
 and the serving process's side with real child processes that misbehave."""
 
 import multiprocessing
@@ -6,7 +6,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from handlers.command_worker import CommandWorker, serve_jobs
+from jobs.command_worker import CommandWorker, serve_jobs
 
 SPAWN = multiprocessing.get_context("spawn")
 STARTING = 60.0  # seconds a child process may take to start, on a busy machine
@@ -171,7 +171,11 @@ def test_a_child_that_cannot_be_replaced_is_retried_and_every_member_told(caplog
 def test_after_a_child_that_lived_long_a_failed_restart_is_retried_after_the_first_pause():
     told, argument = Told(), StartsOnce()
     worker = CommandWorker(
-        dying_child, (argument,), lost=told, restart_pauses=(0.05, 600.0), young=0.0  # every child "lived long"
+        dying_child,
+        (argument,),
+        lost=told,
+        restart_pauses=(0.05, 600.0),
+        young=0.0,  # every child "lived long"
     ).start()
 
     worker.submit("offer Go")  # the child dies with it; starting the next one fails

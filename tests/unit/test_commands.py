@@ -1,6 +1,6 @@
 import pytest
 
-from bot.commands import MentorCommand, parse_command
+from bot.slash_command import MentorCommand, parse_command
 
 
 @pytest.mark.parametrize(

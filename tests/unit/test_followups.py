@@ -6,11 +6,29 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.followups import MAX_NOTE_LENGTH, NOT_YET, Delivery, FollowUp, FollowUpPolicy, FollowUpRefused
-from bot.followups import FollowUpStatus as S
-from bot.followups import Outcome, Purpose, add_note, answer, ask_how_it_went, cancel, due_step, first_due
-from bot.followups import member_zone, next_working_time, reply_to_note, report_now, still_wanted
-from bot.skills import Skill
+from bot.followups.model import (
+    MAX_NOTE_LENGTH,
+    NOT_YET,
+    Delivery,
+    FollowUp,
+    FollowUpPolicy,
+    FollowUpRefused,
+    Outcome,
+    Purpose,
+    add_note,
+    answer,
+    ask_how_it_went,
+    cancel,
+    due_step,
+    first_due,
+    member_zone,
+    next_working_time,
+    reply_to_note,
+    report_now,
+    still_wanted,
+)
+from bot.followups.model import FollowUpStatus as S
+from bot.members.model import Skill
 
 UTC = timezone.utc
 POLICY = FollowUpPolicy()
@@ -23,8 +41,15 @@ REPORT_TO_MENTOR = Delivery(MENTOR, Purpose.REPORT, "report")
 def followup(**overrides) -> FollowUp:
     """A follow-up due now and not yet sent; tests change only what they are about."""
     base = FollowUp(
-        id=1, team_id="T1", ask_id=7, mentee_id=MENTEE, mentor_id=MENTOR, skill=Skill("sql", "SQL"),
-        status=S.SCHEDULED, due_at=NOW, helped_at=HELPED_AT
+        id=1,
+        team_id="T1",
+        ask_id=7,
+        mentee_id=MENTEE,
+        mentor_id=MENTOR,
+        skill=Skill("sql", "SQL"),
+        status=S.SCHEDULED,
+        due_at=NOW,
+        helped_at=HELPED_AT,
     )
     return replace(base, **overrides)
 
@@ -395,7 +420,7 @@ def test_a_queued_message_goes_out_only_if_it_still_makes_sense(state, purpose, 
 
 
 def test_a_note_after_the_report_was_queued_travels_once_in_its_own_dm():
-    from bot.followup_messages import note_added, report
+    from bot.followups.messages import note_added, report
 
     queued = due_step(answered(due_at=NOW), NOW, UTC, POLICY).after  # the report leaves without a note
     step = add_note(queued, MENTEE, "Worked on the second try", None)

@@ -3,10 +3,12 @@
 from itertools import combinations
 
 import pytest
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from bot import matching
-from bot.matching import MatchSettings, Member, Teaching, pair_members, pair_reverse
+from bot.rounds import scoring, solving
+from bot.rounds.scoring import MatchSettings, Member, Teaching
+from bot.rounds.solving import pair_members, pair_reverse
 
 SKILLS = ("sql", "go", "rust", "design", "hiring", "ml")
 STAGES = (None, "early", "mid", "senior", "executive")
@@ -133,9 +135,9 @@ def test_a_small_round_is_the_best_possible_pairing(workspace):
     members, history = workspace
     nevers, recent = refused(members, history)
     ordered = sorted(members, key=lambda m: m.user_id)
-    index = matching._index(ordered)
+    index = scoring._index(ordered)
     all_pairs = list(combinations(range(len(ordered)), 2))
-    scored = matching._groups(index, all_pairs, history, MatchSettings(), reverse=False)
+    scored = scoring._groups(index, all_pairs, history, MatchSettings(), reverse=False)
     score = {pairs_in(group.members).pop(): group.score for group in scored}
     splits = groupings(tuple(m.user_id for m in ordered))
     allowed = [split for split in splits if not any(pairs_in(group) & (nevers | recent) for group in split)]
@@ -181,9 +183,9 @@ def test_a_large_rounds_bound_covers_every_pairing_of_its_candidate_graph(worksp
     on that same graph never exceeds it, and the engine never falls below two thirds of it."""
     members, _ = workspace
     result = pair_members(members, settings=LARGE)
-    index = matching._index(sorted(members, key=lambda m: m.user_id))
-    left, right, weight = matching.candidate_graph(index, {}, LARGE)
-    best = sum(weight[(left == a) & (right == b)][0] for a, b in matching._exact(len(members), left, right, weight))
+    index = scoring._index(sorted(members, key=lambda m: m.user_id))
+    left, right, weight = solving.candidate_graph(index, {}, LARGE)
+    best = sum(weight[(left == a) & (right == b)][0] for a, b in scoring._exact(len(members), left, right, weight))
 
     assert best <= result.bound + 1e-6
     assert result.total >= 2 / 3 * result.bound

@@ -2,7 +2,7 @@
 
 import pytest
 
-from handlers.pacing import MARGIN, Pacer
+from jobs.pacing import MARGIN, Pacer
 
 
 class FakeTime:

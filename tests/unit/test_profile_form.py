@@ -1,7 +1,7 @@
 import pytest
 
 from bot.ids import ProfileField
-from bot.profile import DEFAULT_CAPACITY, CareerStage, ProfileForm, ProfileFormErrors, profile_from_form
+from bot.members.model import DEFAULT_CAPACITY, CareerStage, ProfileForm, ProfileFormErrors, profile_from_form
 
 
 def test_an_empty_form_is_a_valid_profile_with_defaults():

@@ -7,14 +7,15 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from bot.charts import program_chart
-from bot.errors import InvalidInput
-from bot.export import relationships_csv
-from bot.ids import SettingsField
-from bot.settings import ProgramSettings, SettingsFormErrors, settings_from_form, settings_modal
-from bot.stats import Period, SkillDemand, parse_period
 from slack_sdk.models.views import View
+
+from bot.errors import InvalidInput
+from bot.ids import SettingsField
+from bot.program.charts import program_chart
+from bot.program.export import relationships_csv
+from bot.program.forms import settings_from_form
+from bot.program.messages import settings_modal
+from bot.program.model import Period, ProgramSettings, SettingsFormErrors, SkillDemand, parse_period
 from tests.support.forms import settings_form
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
@@ -25,12 +26,18 @@ def test_the_defaults_submitted_unchanged_are_the_default_settings():
 
 
 def test_a_full_form_gives_every_setting():
-    settings = settings_from_form(settings_form(
-        CADENCE={"selected_option": {"value": "4"}}, WEEKDAY={"selected_option": {"value": "4"}},
-        HOUR={"selected_option": {"value": "16"}}, TIME_ZONE={"value": " America/New_York "},
-        ASK_TIMEOUT={"value": "168"}, FOLLOWUP_DAYS={"value": "0"},
-        CHANNEL={"selected_conversation": "C0PROGRAM"}, REVERSE={"selected_options": []},
-    ))
+    settings = settings_from_form(
+        settings_form(
+            CADENCE={"selected_option": {"value": "4"}},
+            WEEKDAY={"selected_option": {"value": "4"}},
+            HOUR={"selected_option": {"value": "16"}},
+            TIME_ZONE={"value": " America/New_York "},
+            ASK_TIMEOUT={"value": "168"},
+            FOLLOWUP_DAYS={"value": "0"},
+            CHANNEL={"selected_conversation": "C0PROGRAM"},
+            REVERSE={"selected_options": []},
+        )
+    )
 
     assert settings == ProgramSettings(4, 4, 16, "America/New_York", 0, 168, "C0PROGRAM", False)
 
@@ -60,14 +67,24 @@ def test_each_bad_value_is_named_at_its_own_field(name, element):
 
 FIELDS = sorted(value for name, value in vars(SettingsField).items() if name.isupper())
 JUNK = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=12) | st.sampled_from(["2", "Europe/Paris", "C0X", "on"]),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=12)
+    | st.sampled_from(["2", "Europe/Paris", "C0X", "on"]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["value", "text"]), inner, max_size=2),
     max_leaves=5,
 )
-ELEMENT = st.dictionaries(st.sampled_from(["value", "selected_option", "selected_options", "selected_conversation"]), JUNK)
+ELEMENT = st.dictionaries(
+    st.sampled_from(["value", "selected_option", "selected_options", "selected_conversation"]), JUNK
+)
 
 
-@given(st.dictionaries(st.sampled_from(FIELDS), st.one_of(JUNK, st.builds(dict, st.dictionaries(st.sampled_from(FIELDS), ELEMENT)))))
+@given(
+    st.dictionaries(
+        st.sampled_from(FIELDS), st.one_of(JUNK, st.builds(dict, st.dictionaries(st.sampled_from(FIELDS), ELEMENT)))
+    )
+)
 def test_any_forged_form_gives_settings_or_field_errors_and_nothing_else(values):
     try:
         settings = settings_from_form(values)
@@ -77,7 +94,9 @@ def test_any_forged_form_gives_settings_or_field_errors_and_nothing_else(values)
         assert settings.coffee_every_weeks in (1, 2, 4)
 
 
-@pytest.mark.parametrize("settings", [ProgramSettings(), ProgramSettings(4, 3, 23, "Asia/Kolkata", 60, 1, "GPRIVATE", False)])
+@pytest.mark.parametrize(
+    "settings", [ProgramSettings(), ProgramSettings(4, 3, 23, "Asia/Kolkata", 60, 1, "GPRIVATE", False)]
+)
 def test_the_modal_shows_the_settings_and_is_valid_block_kit(settings):
     modal = settings_modal(settings)
 
@@ -107,14 +126,14 @@ def test_a_period_starts_its_days_before_its_end():
 
 def test_the_export_names_nobody_and_keeps_formulas_as_text():
     rows = [
-        ("ask", date(2026, 11, 2), "=HYPERLINK(\"http://x\")", ("UMENTOR", "UMENTEE"), "answered", "helped"),
+        ("ask", date(2026, 11, 2), '=HYPERLINK("http://x")', ("UMENTOR", "UMENTEE"), "answered", "helped"),
         ("coffee", date(2026, 11, 9), "", ("UMENTEE", "UOTHER", "UTHIRD"), "met", ""),
     ]
 
     table = list(csv.reader(io.StringIO(relationships_csv(rows))))
 
     assert table[0] == ["kind", "started_on", "skills", "giver", "receiver", "third", "status", "counted_outcome"]
-    assert table[1] == ["ask", "2026-11-02", "'=HYPERLINK(\"http://x\")", "P0001", "P0002", "", "answered", "helped"]
+    assert table[1] == ["ask", "2026-11-02", '\'=HYPERLINK("http://x")', "P0001", "P0002", "", "answered", "helped"]
     assert table[2] == ["coffee", "2026-11-09", "", "P0002", "P0003", "P0004", "met", ""]
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.ranking import History, MentorCandidate, Offerer, overlap_hours, rank_mentors, rank_offerers
+from bot.asks.ranking import History, MentorCandidate, Offerer, overlap_hours, rank_mentors, rank_offerers
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
@@ -30,7 +30,10 @@ def candidate(user_id: str, **overrides) -> MentorCandidate:
             id="prefers overlapping working hours",
         ),
         pytest.param(
-            [candidate("UA"), candidate("UB", helped_by_asker=True)], None, ["UB", "UA"], id="gives back to people the asker helped"
+            [candidate("UA"), candidate("UB", helped_by_asker=True)],
+            None,
+            ["UB", "UA"],
+            id="gives back to people the asker helped",
         ),
         pytest.param(
             [candidate("UA"), candidate("UB", mentors_asker_on=("Go",))],

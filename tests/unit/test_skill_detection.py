@@ -2,10 +2,13 @@
 
 import pytest
 
-from bot.skill_detection import detect_skills
-from bot.skills import normalize_skill
+from bot.asks.skill_detection import detect_skills
+from bot.members.model import normalize_skill
 
-VOCABULARY = [normalize_skill(name) for name in ("SQL", "Public speaking", "JavaScript", "Go", "Machine learning", "Delegation", "C++")]
+VOCABULARY = [
+    normalize_skill(name)
+    for name in ("SQL", "Public speaking", "JavaScript", "Go", "Machine learning", "Delegation", "C++")
+]
 
 
 @pytest.mark.parametrize(

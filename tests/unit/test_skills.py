@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.errors import InvalidInput
-from bot.skills import MAX_SKILLS_PER_KIND, normalize_skill, parse_skill_list
+from bot.members.model import MAX_SKILLS_PER_KIND, normalize_skill, parse_skill_list
 
 
 @pytest.mark.parametrize(
