@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test migrate scheduler bench clean
+.PHONY: run test test-unit test-integration test-e2e migrate scheduler bench clean
 
 run: $(VENV)/.runtime
 	$(BIN)/python app.py
@@ -12,8 +12,23 @@ run: $(VENV)/.runtime
 migrate: $(VENV)/.runtime
 	$(BIN)/python app.py migrate
 
+# Tests run in one process per core (pytest-xdist); WORKERS=0 runs them all in one.
+WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS)
+
 test: $(VENV)/.dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# One level at a time; together they are `make test`. The checks at the top of tests/
+# (the manifest, the fake Slack's uploads) are as quick as unit tests and go with them.
+test-unit: $(VENV)/.dev
+	$(PYTEST) tests/unit tests/test_manifest.py tests/test_fake_slack_files.py $(PYTEST_ARGS)
+
+test-integration: $(VENV)/.dev
+	$(PYTEST) tests/integration $(PYTEST_ARGS)
+
+test-e2e: $(VENV)/.dev
+	$(PYTEST) tests/e2e $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/ack_latency.py

@@ -1,7 +1,9 @@
 import os
 
 import pytest
+from sqlalchemy.engine import make_url
 
+from tests.support.databases import copy_sqlite, migrated_sqlite_template, postgres_url, scratch_postgres_database
 from tests.support.fake_slack import FakeSlack
 from tests.support.running_app import RunningApp, app_environ
 
@@ -15,9 +17,32 @@ def fake_slack():
     assert fake.missing_scopes == [], "the app called Slack methods its scopes do not allow"
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """Migrated once per run; tests/integration/test_migrations.py runs the migrations themselves."""
+    return migrated_sqlite_template(tmp_path_factory.mktemp("template") / "mentor.db")
+
+
 @pytest.fixture
-def sqlite_url(tmp_path):
-    return f"sqlite:///{tmp_path / 'mentor.db'}"
+def sqlite_url(tmp_path, sqlite_template):
+    """A migrated SQLite database of the test's own: tmp_path/mentor.db."""
+    return copy_sqlite(sqlite_template, tmp_path / "mentor.db")
+
+
+@pytest.fixture(scope="session")
+def postgres_test_url():
+    """TEST_DATABASE_URL: a PostgreSQL database the tests may wipe. Each pytest-xdist worker
+    gets one of its own on the same server (test_gw0, ...), created and dropped here: one
+    worker wiping the schema would pull it from under the other's tests."""
+    url = postgres_url()
+    if url is None:
+        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        yield url
+        return
+    with scratch_postgres_database(url, f"{make_url(url).database}_{worker}") as own:
+        yield own
 
 
 @pytest.fixture
@@ -26,7 +51,3 @@ def mentor(fake_slack, sqlite_url):
     running = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url))
     yield running
     running.stop()
-
-
-def postgres_url() -> str | None:
-    return os.environ.get("TEST_DATABASE_URL") or None

@@ -6,9 +6,6 @@ can be drawn on several threads at once."""
 import io
 import warnings
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from bot.program.model import SkillDemand
 from bot.text import truncate
 
@@ -33,6 +30,11 @@ def _label(text: str) -> str:
 def program_chart(demand: list[SkillDemand], months: list[tuple[str, int, int]]) -> bytes:
     """One PNG with two panels: for the skills wanted most beyond what is offered, how many
     members want and offer each; and for each month, follow-ups sent and loops closed."""
+    # Imported here, not at the top: matplotlib is a third of the app's start-up (python -X
+    # importtime), paid by every process started, and only the one drawing a chart needs it.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(12, 5.5), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)
     skills, loops = figure.subplots(1, 2, width_ratios=(1, 1.15))

@@ -9,15 +9,12 @@ import pytest
 from bot import ids
 from bot.rounds.model import RoundKind
 from handlers.logs import RedactTokens
-from jobs.followups import run_due_followups
 from jobs.rounds import run_rounds_now
-from tests.e2e.test_asks import ask, button_value, say
-from tests.e2e.test_followups import NOTE, click, helped, prompt_of, reply_in_thread
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
+from tests.support.members import HISTORY_QUESTION, NOTE, answer_followup, ask, say
 from tests.support.running_app import RunningApp, app_environ
 from tests.support.slack_requests import PRIVATE_TEXT
 
-HISTORY_QUESTION = "How do I get better at Go code reviews?"
 LONG_ENOUGH = 12  # shorter texts ("SQL", "yes") would match log lines by chance
 
 
@@ -57,24 +54,6 @@ def multi_workspace(fake_slack, sqlite_url):
     running = RunningApp(fake_slack, environ)
     yield running
     running.stop()
-
-
-def answer_followup(mentor, share: bool = False, note: str | None = None):
-    """UANA helps UASK with SQL; a week later UASK says it helped (letting it count if `share`,
-    adding `note` in the prompt's thread). Returns the prompt."""
-    helped(mentor)
-    mentor.clock.advance(days=7)
-    run_due_followups(mentor.deps)
-    prompt = prompt_of(mentor)
-    followup_id = button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"])
-    click(mentor, ids.FOLLOWUP_CHOICES["helped"], "UASK", followup_id, prompt)
-    mentor.settle()
-    if share:
-        click(mentor, ids.FOLLOWUP_SHARE, "UASK", f"{followup_id}:yes", prompt)
-    if note:
-        reply_in_thread(mentor, "UASK", "DUASK", prompt.response["ts"], note)
-    mentor.settle()
-    return prompt
 
 
 @pytest.fixture

@@ -17,11 +17,9 @@ from bot.rounds.model import RoundKind
 from jobs.outbox import LEASE, drain
 from jobs.rounds import run_due_rounds, run_rounds_now
 from storage import models
-from tests.e2e.conftest import answer_followup
-from tests.e2e.test_asks import say
-from tests.e2e.test_followups import NOTE
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.forms import settings_form
+from tests.support.members import NOTE, answer_followup, say
 from tests.support.running_app import FakeClock, RunningApp, app_environ
 
 ADMIN, OWNER, MEMBER = "UADMIN", "UOWNER", "UMEMBER"

@@ -5,18 +5,10 @@ import pytest
 from bot import ids
 from jobs.asks import expire_due_asks
 from tests.support.fake_slack import default_user
+from tests.support.members import ask, button_value, say
 
 HOUR = 3600
 ZONES = {"UANA": 0, "UBEN": -5 * HOUR, "UCAT": 9 * HOUR, "UDAN": 0, "UEVE": 11 * HOUR, "UASK": 0}
-QUESTION = "How do I speed up a slow SQL query? <!channel>"
-
-
-def say(mentor, text: str, user_id: str) -> dict:
-    """Send a command whose answer comes through response_url; return that answer."""
-    before = len(mentor.fake_slack.calls("response_url"))
-    reply = mentor.slack.command(text, user_id=user_id)
-    assert reply.status == 200
-    return mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args
 
 
 def click_for_answer(mentor, action_id: str, user_id: str, value: str, where=("CSOMEWHERE", "1.0")) -> dict:
@@ -29,14 +21,6 @@ def click_for_answer(mentor, action_id: str, user_id: str, value: str, where=("C
 def dms(mentor) -> dict[str, dict]:
     """The bot's direct messages so far: channel -> the last message posted there."""
     return {call.args["channel"]: call for call in mentor.fake_slack.calls("chat.postMessage")}
-
-
-def button_value(message_args: dict, action_id: str) -> str:
-    for block in message_args["blocks"]:
-        for element in block.get("elements", []) + ([block["accessory"]] if "accessory" in block else []):
-            if element.get("action_id") == action_id:
-                return element["value"]
-    raise AssertionError(f"no {action_id} button")
 
 
 @pytest.fixture
@@ -57,13 +41,6 @@ def workspace(mentor):
     )
     mentor.fake_slack.wait_for("views.publish")  # sent once UDAN's profile and time zone are stored
     return mentor
-
-
-def ask(mentor, question: str = QUESTION, user_id: str = "UASK") -> dict:
-    before = len(mentor.fake_slack.calls("response_url"))
-    reply = mentor.slack.command(f"ask {question}", user_id=user_id)
-    assert reply.status == 200 and "Looking for mentors" in reply.json()["text"]
-    return mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args
 
 
 def test_an_ask_reaches_the_three_best_placed_mentors_in_order(workspace):

@@ -9,8 +9,8 @@ import pytest
 
 from bot.members.model import SkillKind
 from bot.members.services import list_skills
-from tests.e2e.test_asks import QUESTION
 from tests.support.fake_slack import DEFAULT_TEAM
+from tests.support.members import QUESTION
 from tests.support.running_app import RunningApp, app_environ
 
 STARTING = 60.0  # seconds a fresh worker process may take to import and answer, on a busy machine

@@ -1,12 +1,6 @@
 """When something fails, the member hears about it privately and nothing is half-done."""
 
-
-def break_database(mentor, tmp_path) -> None:
-    """Put a directory where the SQLite file was: every new connection fails to open it."""
-    mentor.engine.dispose()
-    for leftover in tmp_path.glob("mentor.db*"):
-        leftover.unlink()
-    (tmp_path / "mentor.db").mkdir()
+from tests.support.databases import break_database
 
 
 def test_a_database_that_does_not_answer_gets_a_friendly_try_again(mentor, tmp_path):

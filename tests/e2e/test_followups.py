@@ -1,7 +1,6 @@
 """Closing the loop end to end: a mentor accepts, days pass on a clock the test moves, the
 mentee is asked how it went, and the answer and note reach the mentor, each DM once."""
 
-import itertools
 import re
 import subprocess
 import threading
@@ -13,59 +12,10 @@ from bot import ids
 from handlers.deps import utc_now
 from jobs.followups import run_due_followups
 from jobs.outbox import LEASE, METADATA_EVENT
-from tests.e2e.test_asks import ask, button_value, say
 from tests.support.app_process import app_process, run_app
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
+from tests.support.members import NOTE, button_value, click, helped, posted_to, prompt_of, reply_in_thread, say
 from tests.support.running_app import RunningApp, app_environ
-
-NOTE = "Tried the index <!channel> & it went from 9 s to 40 ms"
-_events = itertools.count(1)
-
-
-def helped(mentor, asker: str = "UASK", helper: str = "UANA") -> str:
-    """`helper` offers SQL, `asker` asks about it and `helper` says "I can help". Returns the ask id."""
-    say(mentor, "offer SQL", helper)
-    before = len(mentor.fake_slack.calls("chat.postMessage"))
-    ask(mentor, "How do I speed up a slow #sql query?", asker)  # returns once the candidate's DM is out
-    request = mentor.fake_slack.calls("chat.postMessage")[before]
-    assert request.args["channel"] == "D" + helper
-    ask_id = button_value(request.args, ids.ACCEPT_ASK)
-    updates = len(mentor.fake_slack.calls("chat.update"))
-    mentor.slack.click(ids.ACCEPT_ASK, helper, ask_id, message=(request.args["channel"], request.response["ts"]))
-    mentor.fake_slack.wait_for("chat.update", count=updates + 1)  # the last step of the introduction
-    return ask_id
-
-
-def posted_to(mentor, channel: str) -> list:
-    """The messages Slack took in `channel` (refused calls are not messages)."""
-    calls = mentor.fake_slack.calls("chat.postMessage")
-    return [call for call in calls if call.args["channel"] == channel and call.response.get("ok")]
-
-
-def prompt_of(mentor, channel: str = "DUASK"):
-    [prompt] = [call for call in posted_to(mentor, channel) if "did you try it" in call.args["text"]][-1:]
-    return prompt
-
-
-def click(mentor, action_id: str, user_id: str, value: str, message) -> None:
-    assert (
-        mentor.slack.click(action_id, user_id, value, message=(message.args["channel"], message.response["ts"])).status
-        == 200
-    )
-
-
-def reply_in_thread(mentor, user_id: str, channel: str, thread_ts: str, text: str) -> None:
-    event = {
-        "type": "message",
-        "channel": channel,
-        "channel_type": "im",
-        "user": user_id,
-        "text": text,
-        "ts": f"1800000000.{next(_events):06d}",
-        "thread_ts": thread_ts,
-        "event_ts": "1800000000.000001",
-    }
-    assert mentor.slack.event(event, event_id=f"EvNote{next(_events)}").status == 200
 
 
 @pytest.fixture

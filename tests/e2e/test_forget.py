@@ -9,8 +9,8 @@ from bot.program.model import Period
 from jobs.followups import run_due_followups
 from jobs.rounds import run_due_rounds
 from storage.models import Base
-from tests.e2e.conftest import HISTORY_QUESTION as QUESTION
 from tests.support.fake_slack import DEFAULT_TEAM
+from tests.support.members import HISTORY_QUESTION as QUESTION
 
 
 def rows_mentioning(mentor, *needles: str) -> list[str]:

@@ -1,36 +1,8 @@
 """Many workspaces: Slack's OAuth install flow, then each workspace's own token."""
 
-import re
-from urllib.parse import parse_qs, urlsplit
-
 from storage.db import make_engine
 from tests.support.fake_slack import Installation
-from tests.support.running_app import RunningApp
-from tests.support.slack_requests import http_request
-
-
-def install(app: RunningApp, code: str) -> None:
-    page = http_request(app.url + "/slack/install")
-    assert page.status == 200
-    authorize = re.search(r'<a href="([^"]+)"', page.body).group(1).replace("&amp;", "&")
-    assert authorize.startswith(app.fake_slack.origin + "oauth/v2/authorize")
-    query = parse_qs(urlsplit(authorize).query)
-    assert set(query["scope"][0].split(",")) == {
-        "commands",
-        "chat:write",
-        "im:write",
-        "im:history",
-        "mpim:write",
-        "mpim:history",
-        "users:read",
-        "files:write",
-        "chat:write.public",
-    }
-    cookie = page.headers["Set-Cookie"].split(";")[0]
-    callback = http_request(
-        f"{app.url}/slack/oauth_redirect?code={code}&state={query['state'][0]}", headers={"Cookie": cookie}
-    )
-    assert callback.status == 200, callback.body
+from tests.support.members import install
 
 
 def test_an_installed_workspace_is_served_with_its_own_token(multi_workspace, fake_slack):

@@ -12,8 +12,9 @@ from bot import ids
 from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
 from jobs.rounds import run_due_rounds, run_rounds_now
-from tests.e2e.test_asks import say
 from tests.support.app_process import app_process, run_app
+from tests.support.databases import scratch_postgres_database
+from tests.support.members import say
 from tests.support.running_app import RunningApp, app_environ
 
 SKILLS = ("SQL", "Go", "Public speaking", "Design", "Hiring", "Finance", "Writing")
@@ -389,25 +390,10 @@ def test_slack_rate_limits_slow_a_round_down_but_lose_and_double_nothing(coffee)
 
 
 @pytest.fixture
-def postgres_database():
+def postgres_database(postgres_test_url):
     """A database of its own on TEST_DATABASE_URL's server, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from tests.conftest import postgres_url
-
-    url = postgres_url()
-    if url is None:
-        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
-    name = "mentor_two_senders"
-    server = create_engine(url, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    with server.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    server.dispose()
+    with scratch_postgres_database(postgres_test_url, "mentor_two_senders") as url:
+        yield url
 
 
 @pytest.mark.postgres

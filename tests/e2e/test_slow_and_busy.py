@@ -7,8 +7,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from bot import ids
-from tests.e2e.test_asks import ask, button_value, say
 from tests.support.fake_slack import DEFAULT_TEAM
+from tests.support.members import ask, button_value, say
 
 ACK_LIMIT = 3.0
 SLOW = 10.0

@@ -8,12 +8,9 @@ from sqlalchemy import func, select
 
 from storage import models
 from storage.db import make_engine
-from tests.e2e.conftest import answer_followup
-from tests.e2e.test_asks import say
-from tests.e2e.test_failures import break_database
-from tests.e2e.test_followups import posted_to
-from tests.e2e.test_oauth_install import install
+from tests.support.databases import break_database
 from tests.support.fake_slack import DEFAULT_TEAM, Installation, default_user
+from tests.support.members import answer_followup, install, posted_to, say
 
 NOTE_EVENT = "EvNOTE0001"
 

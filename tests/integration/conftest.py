@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from storage.db import Repositories, make_engine
 from storage.migrations import upgrade
-from tests.conftest import postgres_url
 
 
 def fresh_postgres_engine(url: str):
@@ -25,10 +24,7 @@ def migrated_engine(request, tmp_path_factory):
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'mentor.db'}")
     else:
-        url = postgres_url()
-        if url is None:
-            pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
-        engine = fresh_postgres_engine(url)
+        engine = fresh_postgres_engine(request.getfixturevalue("postgres_test_url"))
     upgrade(engine)
     yield engine
     engine.dispose()

@@ -1,24 +1,13 @@
 """AskRepository against real SQLite and PostgreSQL: what ranking is told, and races settled by the database."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from bot.asks import services as ask_services
-from bot.asks.model import AskPolicy, AskStatus, CandidateStatus
-from bot.members.model import SkillKind, normalize_skill
+from bot.asks.model import AskStatus, CandidateStatus
+from bot.members.model import normalize_skill
+from tests.support.asks import NOW, POLICY, TEAM, offer, start
 
-TEAM = "T1"
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-POLICY = AskPolicy()
 SQL = normalize_skill("SQL")
-
-
-def offer(repositories, *user_ids: str, skill: str = "SQL") -> None:
-    for user_id in user_ids:
-        repositories.profiles.add_skills(TEAM, user_id, SkillKind.OFFER, [normalize_skill(skill)])
-
-
-def start(repositories, asker: str = "UASK", question: str = "A SQL question", now: datetime = NOW):
-    return ask_services.start_ask(repositories.asks, repositories.profiles, TEAM, asker, question, now, POLICY)
 
 
 def test_offerers_are_everyone_who_offers_the_skill_and_whether_they_were_asked_lately(repositories):

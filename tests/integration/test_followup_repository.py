@@ -7,7 +7,7 @@ from bot.asks import services as ask_services
 from bot.deliveries import DeliveryKind
 from bot.followups import services as followup_services
 from bot.followups.model import FollowUpPolicy, FollowUpStatus, due_step
-from tests.integration.test_ask_repository import NOW, TEAM, offer, start
+from tests.support.asks import NOW, TEAM, offer, start
 
 LEASE = timedelta(minutes=10)
 

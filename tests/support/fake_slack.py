@@ -11,6 +11,7 @@ hands out an upload URL on this server, the bytes are POSTed there, and
 files.completeUploadExternal shares them; completed uploads land in `files`.
 """
 
+import functools
 import itertools
 import json
 import threading
@@ -30,6 +31,7 @@ DEFAULT_TEAM = "T0MENTOR"
 DEFAULT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
 BOT_USER = "UMENTORBOT"
+POLL_SECONDS = 0.01  # how soon the server sees it is asked to stop
 
 
 @dataclass
@@ -98,7 +100,8 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # shutdown() returns only once serve_forever notices it, at its next poll (0.5 s by default).
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(POLL_SECONDS,), daemon=True)
         # Socket Mode: opened by apps.connections.open; what the app sends back is
         # recorded as calls to "socket_mode".
         self.socket_mode = FakeSocketMode(lambda message: self._record(Call("socket_mode", message, None)))
@@ -342,6 +345,7 @@ class FakeSlack:
         return None
 
 
+@functools.cache  # parsing the YAML took 8 ms of every end-to-end test's set-up
 def manifest_scopes() -> frozenset[str]:
     import yaml
 
