@@ -10,28 +10,25 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.program import messages as program_messages
-from bot.program.charts import program_chart
-from bot.program.export import figures_csv, relationships_csv
-from bot.program.messages import GAPS_SHOWN, settings_modal
+from bot.program import services as program_services
 from bot.program.model import Period
 from handlers.deps import Deps
 from jobs.asks import send_dm
 
 logger = logging.getLogger(__name__)
 
-CHART_MONTHS = 12
 Tell = Callable[[dict], None]
 
 
 def open_settings(client: WebClient, deps: Deps, team_id: str, trigger_id: str) -> None:
-    with deps.store.transaction() as repositories:
-        settings = repositories.program.settings(team_id)
-    client.views_open(trigger_id=trigger_id, view=settings_modal(settings))
+    with deps.store.transaction() as work:
+        settings = program_services.settings(work, team_id)
+    client.views_open(trigger_id=trigger_id, view=program_messages.settings_modal(settings))
 
 
 def send_stats(deps: Deps, team_id: str, period: Period, tell: Tell) -> None:
-    with deps.store.reading() as repositories:
-        figures = repositories.program.figures(team_id, period)
+    with deps.store.reading() as work:
+        figures = program_services.figures(work, team_id, period)
     tell(program_messages.stats_reply(figures))
 
 
@@ -48,16 +45,15 @@ def _upload(client: WebClient, user_id: str, what: str, tell: Tell, **upload) ->
 
 
 def send_chart(client: WebClient, deps: Deps, team_id: str, user_id: str, period: Period, tell: Tell) -> None:
-    with deps.store.reading() as repositories:
-        demand = repositories.program.skill_demand(team_id, GAPS_SHOWN)
-        months = repositories.program.loops_by_month(team_id, CHART_MONTHS, period.end)
+    with deps.store.reading() as work:
+        chart = program_services.chart(work, team_id, period)
     day = period.end.date().isoformat()
     _upload(
         client,
         user_id,
         "the charts",
         tell,
-        file=program_chart(demand, months),
+        file=chart,
         filename=f"mentor-program-{day}.png",
         title=f"Mentoring program, {day}",
         initial_comment="Skills wanted against offered (now), and follow-ups sent and loops closed per month.",
@@ -65,9 +61,8 @@ def send_chart(client: WebClient, deps: Deps, team_id: str, user_id: str, period
 
 
 def send_export(client: WebClient, deps: Deps, team_id: str, user_id: str, period: Period, tell: Tell) -> None:
-    with deps.store.reading() as repositories:
-        figures = repositories.program.figures(team_id, period)
-        relationships = relationships_csv(repositories.program.relationships(team_id, period))
+    with deps.store.reading() as work:
+        export = program_services.export(work, team_id, period)
     first, last = period.first_day.isoformat(), period.end.date().isoformat()
     _upload(
         client,
@@ -76,12 +71,12 @@ def send_export(client: WebClient, deps: Deps, team_id: str, user_id: str, perio
         tell,
         file_uploads=[
             {
-                "content": figures_csv(figures),
+                "content": export.figures,
                 "filename": f"mentor-figures-{first}-to-{last}.csv",
                 "title": f"Mentoring figures, {first} to {last}",
             },
             {
-                "content": relationships,
+                "content": export.relationships,
                 "filename": f"mentor-relationships-{first}-to-{last}.csv",
                 "title": f"Mentoring relationships, {first} to {last}",
             },

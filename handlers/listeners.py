@@ -47,6 +47,18 @@ def bind(listener: Callable[..., None], deps: Deps, **given: Any) -> Callable[..
     return update_wrapper(partial(listener, deps=deps, **given), listener)  # Bolt names its logger after it
 
 
+def bind_all(
+    listen: Callable[[str], Callable[[Callable[..., None]], object]],
+    listeners: dict[str, Callable[..., None]],
+    deps: Deps,
+    **given: Any,
+) -> None:
+    """Each of `listeners` bound (see bind) and registered for its id with `listen`, such as
+    app.action or app.view."""
+    for constraint, listener in listeners.items():
+        listen(constraint)(bind(listener, deps, **given))
+
+
 def member_of(context: BoltContext) -> tuple[str, str]:
     """(workspace, member) of a request a member made: a command, a click, a submission."""
     team_id, user_id = workspace_of(context), context.user_id

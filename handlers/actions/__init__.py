@@ -8,7 +8,7 @@ from slack_bolt import App
 from bot import ids
 from handlers.actions import asks, followups, members, program, rounds
 from handlers.deps import Deps
-from handlers.listeners import bind
+from handlers.listeners import bind_all
 
 
 def register(app: App, deps: Deps) -> None:
@@ -25,22 +25,21 @@ def register(app: App, deps: Deps) -> None:
         **dict.fromkeys(ids.FOLLOWUP_CHOICES.values(), followups.answer_followup),
         ids.FOLLOWUP_SEND_NOW: followups.send_now,
         ids.FOLLOWUP_SHARE: followups.share,
-        ids.FOLLOWUP_ADD_NOTE: followups.add_note,
-        ids.FOLLOWUP_REPLY: followups.reply_to_note,
+        ids.FOLLOWUP_ADD_NOTE: followups.open_followup_modal,
+        ids.FOLLOWUP_REPLY: followups.open_followup_modal,
         ids.ASK_HOW_IT_WENT: followups.ask_how_it_went,
-        ids.FOLLOWUPS_OFF: followups.turn_off,
-        ids.FOLLOWUPS_ON: followups.turn_on,
-        ids.JOIN_ROUND: rounds.join_round,
-        ids.LEAVE_ROUND: rounds.leave_round,
+        ids.FOLLOWUPS_OFF: followups.switch_followups,
+        ids.FOLLOWUPS_ON: followups.switch_followups,
+        ids.JOIN_ROUND: rounds.join_or_leave_round,
+        ids.LEAVE_ROUND: rounds.join_or_leave_round,
         ids.PAUSE_ROUNDS: rounds.pause_rounds,
         ids.RESUME_ROUNDS: rounds.resume_rounds,
         ids.SKIP_ROUND: rounds.skip_round,
-        ids.UNSKIP_ROUND: rounds.unskip_round,
+        ids.UNSKIP_ROUND: rounds.skip_round,
         **dict.fromkeys(ids.CHECKIN_CHOICES.values(), rounds.answer_checkin),
         **dict.fromkeys(ids.LEARNED_CHOICES.values(), rounds.answer_learned),
         ids.OPEN_SETTINGS: program.open_settings,
         ids.SEND_CHART: program.send_chart,
         ids.SEND_EXPORT: program.send_export,
     }
-    for action_id, listener in listeners.items():
-        app.action(action_id)(bind(listener, deps))
+    bind_all(app.action, listeners, deps)

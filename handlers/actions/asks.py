@@ -8,49 +8,45 @@ from bot import home
 from bot.asks import messages as ask_messages
 from bot.asks import services as ask_services
 from bot.errors import InvalidInput, TemporarilyUnavailable
-from bot.followups import services as followup_services
-from bot.followups.model import FollowUp
 from handlers.deps import Deps
 from handlers.listeners import Click, ask_id_from, member_of, run_use_case
 from handlers.render import refresh_home
 from jobs import asks as ask_jobs
-from storage.db import Repositories
 
 
 def accept_ask(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
+    """ "I can help" (value: the ask's id): the first wins and meets the asker in a group DM."""
     ack()
-    (team_id, user_id), now = member_of(context), deps.clock()
-
-    def accept(repositories: Repositories) -> tuple[ask_services.Accepted, FollowUp | None]:
-        accepted = ask_services.accept_ask(repositories.asks, team_id, ask_id_from(action.get("value")), user_id, now)
-        # In the same transaction: an accepted ask always has its follow-up planned.
-        policy = followup_services.policy_for(repositories.followups, team_id, deps.followup_days)
-        return accepted, followup_services.schedule_after_accept(repositories.followups, accepted.ask, now, policy)
-
-    result = run_use_case(deps, Click(body, respond, client), accept)
-    if result is not None:
-        accepted, followup = result
-        ask_jobs.deliver_accepted(client, deps, accepted, followup_planned=followup is not None)
+    team_id, user_id = member_of(context)
+    accepted = run_use_case(
+        deps,
+        Click(body, respond, client),
+        lambda work: ask_services.accept_ask(
+            work,
+            team_id,
+            ask_id_from(action.get("value")),
+            user_id,
+            deps.clock(),
+            deps.followup_policy_for(work, team_id),
+        ),
+    )
+    if accepted is not None:
+        ask_jobs.deliver_accepted(client, deps, accepted, followup_planned=accepted.followup is not None)
 
 
 def pass_ask(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
+    """ "Not this time" (value: the ask's id): the ask goes on to the next candidate."""
     ack()
     team_id, user_id = member_of(context)
     passed = run_use_case(
         deps,
         Click(body, respond, client),
-        lambda repositories: ask_services.pass_ask(
-            repositories.asks,
-            repositories.profiles,
-            team_id,
-            ask_id_from(action.get("value")),
-            user_id,
-            deps.clock(),
-            deps.ask_policy_for(repositories, team_id),
+        lambda work: ask_services.pass_ask(
+            work, team_id, ask_id_from(action.get("value")), user_id, deps.clock(), deps.ask_policy_for(work, team_id)
         ),
     )
     if passed is not None:
@@ -60,15 +56,14 @@ def pass_ask(
 def cancel_ask(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
+    """The asker's Cancel (value: the ask's id), under `/mentor asks` or on the Home tab."""
     ack()
     team_id, user_id = member_of(context)
     click = Click(body, respond, client)
     cancelled = run_use_case(
         deps,
         click,
-        lambda repositories: ask_services.cancel_ask(
-            repositories.asks, team_id, ask_id_from(action.get("value")), user_id, deps.clock()
-        ),
+        lambda work: ask_services.cancel_ask(work, team_id, ask_id_from(action.get("value")), user_id, deps.clock()),
     )
     if cancelled is not None:
         ask_jobs.deliver_closed(client, cancelled.ask, cancelled.closed)
@@ -99,15 +94,8 @@ def route_with_skill(deps: Deps, click: Click, context: BoltContext, ask_text: s
     routed = run_use_case(
         deps,
         click,
-        lambda repositories: ask_services.choose_skill(
-            repositories.asks,
-            repositories.profiles,
-            team_id,
-            ask_id_from(ask_text),
-            user_id,
-            skill_name,
-            deps.clock(),
-            deps.ask_policy_for(repositories, team_id),
+        lambda work: ask_services.choose_skill(
+            work, team_id, ask_id_from(ask_text), user_id, skill_name, deps.clock(), deps.ask_policy_for(work, team_id)
         ),
     )
     if routed is not None:
@@ -119,15 +107,10 @@ def find_mentor(ack: Ack, action: dict, body: dict, client: WebClient, context: 
     ack()
     team_id, user_id = member_of(context)
     try:
-        with deps.store.transaction() as repositories:
+        with deps.store.transaction() as work:
+            policy = deps.ask_policy_for(work, team_id)
             skill, chosen = ask_services.suggest_mentors(
-                repositories.asks,
-                repositories.profiles,
-                team_id,
-                user_id,
-                action.get("value") or "",
-                deps.clock(),
-                deps.ask_policy_for(repositories, team_id),
+                work, team_id, user_id, action.get("value") or "", deps.clock(), policy
             )
         view = ask_messages.find_mentor_modal(skill, chosen)
     except (InvalidInput, TemporarilyUnavailable) as error:

@@ -2,6 +2,7 @@
 the Home tab."""
 
 import logging
+from collections.abc import Callable
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
@@ -16,6 +17,7 @@ from handlers.listeners import Click, ask_id_from, followup_id_from, member_of, 
 from handlers.render import refresh_home
 from jobs import followups as followup_jobs
 from jobs import outbox
+from storage.db import Repositories
 
 logger = logging.getLogger(__name__)
 
@@ -27,39 +29,37 @@ def answer_followup(
 ) -> None:
     """It helped, Mixed, Didn't help, Not yet, Not relevant (value: the follow-up's id)."""
     ack()
-    (team_id, user_id), now = member_of(context), deps.clock()
-    click = Click(body, respond, client)
-    followup = run_use_case(
+    team_id, user_id = member_of(context)
+    choice, followup_id = CHOICES[action["action_id"]], action.get("value")
+    step(
         deps,
-        click,
-        lambda repositories: followup_services.answer(
-            repositories.followups,
+        Click(body, respond, client),
+        context,
+        lambda work: followup_services.answer(
+            work,
             team_id,
-            followup_id_from(action.get("value")),
+            followup_id_from(followup_id),
             user_id,
-            CHOICES[action["action_id"]],
-            now,
-            followup_services.policy_for(repositories.followups, team_id, deps.followup_days),
+            choice,
+            deps.clock(),
+            deps.followup_policy_for(work, team_id),
         ),
     )
-    changed(deps, click, context, followup)
 
 
 def send_now(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
-    """ "Send without a note": the mentor hears the outcome now."""
+    """ "Send without a note" (value: the follow-up's id): the mentor hears the outcome now."""
     ack()
     team_id, user_id = member_of(context)
-    click = Click(body, respond, client)
-    followup = run_use_case(
+    followup_id = action.get("value")
+    step(
         deps,
-        click,
-        lambda repositories: followup_services.report_now(
-            repositories.followups, team_id, followup_id_from(action.get("value")), user_id, deps.clock()
-        ),
+        Click(body, respond, client),
+        context,
+        lambda work: followup_services.report_now(work, team_id, followup_id_from(followup_id), user_id, deps.clock()),
     )
-    changed(deps, click, context, followup)
 
 
 def share(
@@ -68,20 +68,21 @@ def share(
     """ "Let it count" or not (value: "<follow-up id>:yes" or ":no")."""
     ack()
     team_id, user_id = member_of(context)
-    followup_text, _, choice = (action.get("value") or "").partition(":")
-    click = Click(body, respond, client)
-    followup = run_use_case(
+    followup_id, _, choice = (action.get("value") or "").partition(":")
+    step(
         deps,
-        click,
-        lambda repositories: followup_services.share(
-            repositories.followups, team_id, followup_id_from(followup_text), user_id, choice == "yes", deps.clock()
+        Click(body, respond, client),
+        context,
+        lambda work: followup_services.share(
+            work, team_id, followup_id_from(followup_id), user_id, choice == "yes", deps.clock()
         ),
     )
-    changed(deps, click, context, followup)
 
 
-def changed(deps: Deps, click: Click, context: BoltContext, followup: FollowUp | None) -> None:
-    """After a step: show it on every prompt, send what it queued, redraw the Home tab clicked on."""
+def step(deps: Deps, click: Click, context: BoltContext, use_case: Callable[[Repositories], FollowUp]) -> None:
+    """One step of a follow-up; then it shows on every prompt, what it queued is sent, and
+    the Home tab clicked on is redrawn."""
+    followup = run_use_case(deps, click, use_case)
     if followup is None:
         return
     followup_jobs.refresh_prompts(click.client, deps, followup)
@@ -90,36 +91,24 @@ def changed(deps: Deps, click: Click, context: BoltContext, followup: FollowUp |
         refresh_home(click.client, deps, *member_of(context))
 
 
-def add_note(
+def open_followup_modal(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
-    """The mentee's "Add a note": the note modal."""
+    """The mentee's "Add a note" opens the note modal, the mentor's "Reply" the reply modal
+    (value: the follow-up's id)."""
     ack()
-    open_modal(deps, Click(body, respond, client), context, action.get("value"), as_mentor=False)
-
-
-def reply_to_note(
-    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
-) -> None:
-    """The mentor's "Reply": the reply modal."""
-    ack()
-    open_modal(deps, Click(body, respond, client), context, action.get("value"), as_mentor=True)
-
-
-def open_modal(deps: Deps, click: Click, context: BoltContext, value: str | None, as_mentor: bool) -> None:
     team_id, user_id = member_of(context)
+    as_mentor, followup_id = action["action_id"] == ids.FOLLOWUP_REPLY, action.get("value")
     followup = run_use_case(
         deps,
-        click,
-        lambda repositories: followup_services.own_followup(
-            repositories.followups, team_id, followup_id_from(value), user_id, as_mentor=as_mentor
-        ),
+        Click(body, respond, client),
+        lambda work: followup_services.own_followup(work, team_id, followup_id_from(followup_id), user_id, as_mentor),
     )
     if followup is None:
         return
     modal = followup_messages.reply_modal(followup) if as_mentor else followup_messages.note_modal(followup)
     try:
-        click.client.views_open(trigger_id=click.body["trigger_id"], view=modal)
+        client.views_open(trigger_id=body["trigger_id"], view=modal)
     except SlackApiError as error:  # e.g. the trigger expired: the button can be clicked again
         logger.warning("Could not open a follow-up modal: %s", error.response.get("error"))
 
@@ -130,13 +119,11 @@ def ask_how_it_went(
     """The mentor's "Ask how it went" (value: the ask's id), from the group DM or the Home tab."""
     ack()
     team_id, user_id = member_of(context)
-    click = Click(body, respond, client)
+    click, ask_id = Click(body, respond, client), action.get("value")
     followup = run_use_case(
         deps,
         click,
-        lambda repositories: followup_services.ask_how_it_went(
-            repositories.followups, repositories.asks, team_id, ask_id_from(action.get("value")), user_id, deps.clock()
-        ),
+        lambda work: followup_services.ask_how_it_went(work, team_id, ask_id_from(ask_id), user_id, deps.clock()),
     )
     if followup is None:
         return
@@ -146,26 +133,19 @@ def ask_how_it_went(
         refresh_home(client, deps, team_id, user_id)
 
 
-def turn_off(ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
+def switch_followups(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """Follow-ups on or off, under a prompt or on the Home tab; off cancels the waiting ones."""
     ack()
-    switch(deps, Click(body, respond, client), context, enabled=False)
-
-
-def turn_on(ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
-    ack()
-    switch(deps, Click(body, respond, client), context, enabled=True)
-
-
-def switch(deps: Deps, click: Click, context: BoltContext, enabled: bool) -> None:
     team_id, user_id = member_of(context)
+    click, enabled = Click(body, respond, client), action["action_id"] == ids.FOLLOWUPS_ON
     cancelled = run_use_case(
-        deps,
-        click,
-        lambda repositories: followup_services.switch(repositories.followups, team_id, user_id, enabled, deps.clock()),
+        deps, click, lambda work: followup_services.switch(work, team_id, user_id, enabled, deps.clock())
     )
     if cancelled is None:
         return
     for followup in cancelled:
-        followup_jobs.refresh_prompts(click.client, deps, followup)
+        followup_jobs.refresh_prompts(client, deps, followup)
     click.answer(followup_messages.followups_switched(enabled, len(cancelled)))
-    refresh_home(click.client, deps, team_id, user_id)
+    refresh_home(client, deps, team_id, user_id)

@@ -34,14 +34,9 @@ def forget_me(ack: Ack, body: dict, respond: Respond, client: WebClient, context
     team_id, user_id = member_of(context)
     click = Click(body, respond, client)
     try:
-        with deps.store.transaction() as repositories:
+        with deps.store.transaction() as work:
             forgotten, withdrawn = member_services.forget_member(
-                repositories.asks,
-                repositories.forgetting,
-                team_id,
-                user_id,
-                tombstone(secrets.token_hex(6)),
-                deps.clock(),
+                work, team_id, user_id, tombstone(secrets.token_hex(6)), deps.clock()
             )
     except TemporarilyUnavailable as error:
         click.answer(replies.unavailable(error.message + " Nothing was deleted."))

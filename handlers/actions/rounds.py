@@ -11,7 +11,7 @@ from bot import ids
 from bot.errors import InvalidInput
 from bot.rounds import messages as round_messages
 from bot.rounds import services as round_services
-from bot.rounds.model import CheckinOutcome, Learned, Membership, RoundKind, round_kind
+from bot.rounds.model import CheckinOutcome, Learned, RoundKind, round_kind
 from handlers.deps import Deps
 from handlers.listeners import Click, member_of, row_id, run_use_case
 from handlers.render import refresh_home
@@ -19,21 +19,20 @@ from storage.db import Repositories
 
 CHECKINS = {action_id: CheckinOutcome(value) for value, action_id in ids.CHECKIN_CHOICES.items()}
 LEARNED = {action_id: Learned(value) for value, action_id in ids.LEARNED_CHOICES.items()}
-NOT_YOURS = "That question isn't yours to answer."
 
 
-def join_round(
+def join_or_leave_round(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
+    """Join or leave (value: "coffee" or "reverse")."""
     ack()
-    change(deps, Click(body, respond, client), context, lambda r, t, u: round_services.join(r, t, u, kind_of(action)))
-
-
-def leave_round(
-    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
-) -> None:
-    ack()
-    change(deps, Click(body, respond, client), context, lambda r, t, u: round_services.leave(r, t, u, kind_of(action)))
+    use_case = round_services.join if action["action_id"] == ids.JOIN_ROUND else round_services.leave
+    change(
+        deps,
+        Click(body, respond, client),
+        context,
+        lambda work, team_id, user_id: use_case(work, team_id, user_id, round_kind(action.get("value") or "")),
+    )
 
 
 def pause_rounds(
@@ -41,12 +40,12 @@ def pause_rounds(
 ) -> None:
     """Pause (value: a duration such as "2w")."""
     ack()
-    today = deps.clock().date()
+    today, pause_for = deps.clock().date(), action.get("value") or "2w"
     change(
         deps,
         Click(body, respond, client),
         context,
-        lambda r, t, u: round_services.pause(r, t, u, action.get("value") or "2w", today),
+        lambda work, team_id, user_id: round_services.pause(work, team_id, user_id, pause_for, today),
     )
 
 
@@ -57,30 +56,31 @@ def resume_rounds(
     change(deps, Click(body, respond, client), context, round_services.resume)
 
 
-def kind_of(action: dict) -> RoundKind:
-    return round_kind(action.get("value") or "")
-
-
-def change(deps: Deps, click: Click, context: BoltContext, use_case: Callable[..., Membership]) -> None:
+def change(
+    deps: Deps, click: Click, context: BoltContext, use_case: Callable[[Repositories, str, str], object]
+) -> None:
+    """A change of the member's rounds, from the Home tab: redrawn to show it."""
     team_id, user_id = member_of(context)
-    if run_use_case(deps, click, lambda repositories: use_case(repositories.rounds, team_id, user_id)):
+    if run_use_case(deps, click, lambda work: use_case(work, team_id, user_id)):
         refresh_home(click.client, deps, team_id, user_id)
 
 
 def skip_round(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
-    """ "Skip this round" in the day-before notice (value: "<kind>:<YYYY-MM-DD>")."""
+    """ "Skip this round", or "Join this round after all", in the day-before notice (value:
+    "<kind>:<YYYY-MM-DD>"); the notice then says where the member stands, or that the round
+    has started."""
     ack()
-    skip(deps, Click(body, respond, client), context, action.get("value"), skipped=True)
-
-
-def unskip_round(
-    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
-) -> None:
-    """ "Join this round after all" (value: as for skip_round)."""
-    ack()
-    skip(deps, Click(body, respond, client), context, action.get("value"), skipped=False)
+    team_id, user_id = member_of(context)
+    click, skipped, value = Click(body, respond, client), action["action_id"] == ids.SKIP_ROUND, action.get("value")
+    changed = run_use_case(
+        deps, click, lambda work: round_services.skip(work, team_id, user_id, *round_day(value), skipped)
+    )
+    if changed is not None:
+        kind, held_on = round_day(value)  # it parsed already, for the use case
+        reply = round_messages.notice(kind, held_on, skipped) if changed else round_messages.round_started(kind)
+        click.answer(reply, replace=True)
 
 
 def round_day(value: str | None) -> tuple[RoundKind, date]:
@@ -91,58 +91,38 @@ def round_day(value: str | None) -> tuple[RoundKind, date]:
         raise InvalidInput("That button no longer points at a round.") from None
 
 
-def skip(deps: Deps, click: Click, context: BoltContext, value: str | None, skipped: bool) -> None:
-    team_id, user_id = member_of(context)
-
-    def use_case(repositories: Repositories) -> dict:
-        kind, held_on = round_day(value)
-        if repositories.rounds.is_recorded(team_id, kind, held_on):
-            return round_messages.round_started(kind)
-        repositories.rounds.set_skip(team_id, kind, held_on, user_id, skipped)
-        return round_messages.notice(kind, held_on, skipped)
-
-    reply = run_use_case(deps, click, use_case)
-    if reply is not None:
-        click.answer(reply, replace=True)
+def group_of(action: dict) -> int:
+    """The group a check-in's or a month end's button points at (value: the group's id)."""
+    return row_id(action.get("value"), InvalidInput(round_services.NOT_IN_GROUP))
 
 
 def answer_checkin(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
-    """ "Did you meet?" in a group DM (value: the group's id): only the group's members answer."""
+    """ "Did you meet?" in a group DM: only the group's members answer, and the answer replaces it."""
     ack()
     team_id, user_id = member_of(context)
-    outcome = CHECKINS[action["action_id"]]
-
-    def record(repositories: Repositories) -> dict:
-        group_id = row_id(action.get("value"), InvalidInput(NOT_YOURS))
-        if not repositories.rounds.answer_checkin(team_id, group_id, user_id, outcome, deps.clock()):
-            raise InvalidInput(NOT_YOURS)
-        return round_messages.checkin(group_id, *repositories.rounds.checkin_answer(team_id, group_id))
-
-    answer_group(deps, Click(body, respond, client), record)
+    outcome, click = CHECKINS[action["action_id"]], Click(body, respond, client)
+    answer = run_use_case(
+        deps,
+        click,
+        lambda work: round_services.answer_checkin(work, team_id, group_of(action), user_id, outcome, deps.clock()),
+    )
+    if answer is not None:
+        click.answer(round_messages.checkin(group_of(action), *answer), replace=True)  # group_of parsed already
 
 
 def answer_learned(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
-    """What one side of a reverse pair learned this month (value: the group's id)."""
+    """What one side of a reverse pair learned this month: the answer replaces the question."""
     ack()
     team_id, user_id = member_of(context)
-    level = LEARNED[action["action_id"]]
-
-    def record(repositories: Repositories) -> dict:
-        group_id = row_id(action.get("value"), InvalidInput(NOT_YOURS))
-        if not repositories.rounds.answer_learned(team_id, group_id, user_id, level, deps.clock()):
-            raise InvalidInput(NOT_YOURS)
-        return round_messages.what_did_you_learn(group_id, user_id, (), level.value)
-
-    answer_group(deps, Click(body, respond, client), record)
-
-
-def answer_group(deps: Deps, click: Click, record: Callable[[Repositories], dict]) -> None:
-    """The answer recorded replaces the question; a member not in that group is refused
-    (values from Slack are untrusted)."""
-    reply = run_use_case(deps, click, record)
-    if reply is not None:
-        click.answer(reply, replace=True)
+    learned, click = LEARNED[action["action_id"]], Click(body, respond, client)
+    recorded = run_use_case(
+        deps,
+        click,
+        lambda work: round_services.answer_learned(work, team_id, group_of(action), user_id, learned, deps.clock()),
+    )
+    if recorded is not None:
+        click.answer(round_messages.what_did_you_learn(group_of(action), user_id, (), learned.value), replace=True)

@@ -7,10 +7,10 @@ from bot import ids
 from handlers.commands.handoff import perform, tell_interrupted
 from handlers.commands.mentor import handle_mentor_command
 from handlers.deps import Deps
-from handlers.listeners import bind
+from handlers.listeners import bind_all
 
 __all__ = ["perform", "register", "tell_interrupted"]
 
 
 def register(app: App, deps: Deps) -> None:
-    app.command(ids.SLASH_COMMAND)(bind(handle_mentor_command, deps))
+    bind_all(app.command, {ids.SLASH_COMMAND: handle_mentor_command}, deps)

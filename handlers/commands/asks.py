@@ -20,6 +20,6 @@ def list_asks(run: Invocation) -> None:
 
 def network(run: Invocation) -> None:
     """`/mentor network`: for each skill the member wants, who has helped them with it."""
-    with run.deps.store.transaction() as repositories:
-        found = ask_services.mentor_network(repositories.asks, repositories.profiles, run.team_id, run.user_id)
+    with run.deps.store.transaction() as work:
+        found = ask_services.mentor_network(work, run.team_id, run.user_id)
     run.reply(ask_messages.network_reply(found))

@@ -17,10 +17,8 @@ def switch(run: Invocation) -> None:
             enabled = repositories.followups.enabled_for(run.team_id, run.user_id)
         run.reply(followup_messages.followups_switched(enabled))
         return
-    with run.deps.store.transaction() as repositories:
-        cancelled = followup_services.switch(
-            repositories.followups, run.team_id, run.user_id, word == "on", run.deps.clock()
-        )
+    with run.deps.store.transaction() as work:
+        cancelled = followup_services.switch(work, run.team_id, run.user_id, word == "on", run.deps.clock())
     for followup in cancelled:
         followup_jobs.refresh_prompts(run.client, run.deps, followup)
     run.reply(followup_messages.followups_switched(word == "on", len(cancelled)))

@@ -22,13 +22,13 @@ def learn(run: Invocation) -> None:
 
 
 def skills_reply(run: Invocation, kind: SkillKind) -> dict:
-    with run.deps.store.transaction() as repositories:
+    with run.deps.store.transaction() as work:
         if not run.argument.strip():
             return member_messages.skills_listed(
-                kind, member_services.list_skills(repositories.profiles, run.team_id, run.user_id, kind)
+                kind, member_services.list_skills(work, run.team_id, run.user_id, kind)
             )
         return member_messages.skills_added(
-            member_services.add_skills(repositories.profiles, run.team_id, run.user_id, kind, run.argument)
+            member_services.add_skills(work, run.team_id, run.user_id, kind, run.argument)
         )
 
 

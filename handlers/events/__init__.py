@@ -5,14 +5,17 @@ from slack_bolt import App
 from bot import ids
 from handlers.deps import Deps
 from handlers.events import home, members, messages, workspace
-from handlers.listeners import bind
+from handlers.listeners import bind_all
 
 
 def register(app: App, deps: Deps) -> None:
-    app.event(ids.APP_HOME_OPENED)(bind(home.draw_home, deps))
-    app.event(ids.USER_CHANGE)(bind(members.member_changed, deps))
-    app.event(ids.TEAM_JOIN)(bind(members.member_joined, deps))
-    app.event(ids.MESSAGE_IM.split(".")[0])(bind(messages.direct_message, deps))
+    listeners = {
+        ids.APP_HOME_OPENED: home.draw_home,
+        ids.USER_CHANGE: members.member_changed,
+        ids.TEAM_JOIN: members.member_joined,
+        ids.MESSAGE_IM.split(".")[0]: messages.direct_message,
+    }
+    bind_all(app.event, listeners, deps)
     # Forgetting a workspace deletes its installation too, from the app's installation store.
-    for event, listener in ((ids.APP_UNINSTALLED, workspace.uninstalled), (ids.TOKENS_REVOKED, workspace.revoked)):
-        app.event(event)(bind(listener, deps, installations=app.installation_store))
+    removed = {ids.APP_UNINSTALLED: workspace.uninstalled, ids.TOKENS_REVOKED: workspace.revoked}
+    bind_all(app.event, removed, deps, installations=app.installation_store)

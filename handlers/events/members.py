@@ -2,21 +2,18 @@
 
 from slack_bolt import BoltContext
 
+from bot.members import services as member_services
 from handlers.deps import Deps, workspace_of
 from jobs import outbox
 
 
 def member_changed(event: dict, context: BoltContext, *, deps: Deps) -> None:
-    """A member deactivated in Slack is out of every round from now on; one reactivated
-    can be reached again (they rejoin rounds themselves)."""
+    """A member deactivated or reactivated in Slack (`user.deleted`)."""
     user = event.get("user") or {}
     if not isinstance(user.get("id"), str) or not isinstance(user.get("deleted"), bool):
         return
-    with deps.store.transaction() as repositories:
-        if user["deleted"]:
-            repositories.rounds.leave_everything(workspace_of(context), user["id"])
-        else:
-            repositories.rounds.reactivate(workspace_of(context), user["id"])
+    with deps.store.transaction() as work:
+        member_services.set_deactivated(work, workspace_of(context), user["id"], user["deleted"])
 
 
 def member_joined(event: dict, context: BoltContext, *, deps: Deps) -> None:
@@ -24,7 +21,7 @@ def member_joined(event: dict, context: BoltContext, *, deps: Deps) -> None:
     user = event.get("user") or {}
     if not isinstance(user.get("id"), str) or user.get("is_bot") or user.get("deleted"):
         return
-    with deps.store.transaction() as repositories:
-        queued = repositories.profiles.queue_welcome(workspace_of(context), user["id"], deps.clock())
+    with deps.store.transaction() as work:
+        queued = member_services.welcome(work, workspace_of(context), user["id"], deps.clock())
     if queued:
         outbox.kick(deps)

@@ -54,10 +54,8 @@ def take_note(
 ) -> tuple[dict, FollowUp | None]:
     """Take a thread reply as the note; what to answer in the thread, and the follow-up it changed."""
     try:
-        with deps.store.transaction() as repositories:
-            followup = followup_services.note_in_thread(
-                repositories.followups, team_id, channel, thread_ts, user_id, text, deps.clock()
-            )
+        with deps.store.transaction() as work:
+            followup = followup_services.note_in_thread(work, team_id, channel, thread_ts, user_id, text, deps.clock())
     except FollowUpRefused as refused:
         return followup_messages.refused(refused.reason), None
     except TemporarilyUnavailable as error:

@@ -5,6 +5,7 @@ import logging
 from slack_bolt import BoltContext
 from slack_sdk.oauth.installation_store import InstallationStore
 
+from bot.members import services as member_services
 from handlers.deps import Deps, workspace_of
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,6 @@ def forget_workspace(deps: Deps, installations: InstallationStore | None, contex
     team_id = workspace_of(context)
     if installations is not None:
         installations.delete_all(enterprise_id=context.enterprise_id, team_id=context.team_id)
-    with deps.store.transaction() as repositories:
-        deleted = repositories.forgetting.forget_workspace(team_id)
+    with deps.store.transaction() as work:
+        deleted = member_services.forget_workspace(work, team_id)
     logger.info("Workspace %s %s: its installation and %d rows deleted", team_id, why, deleted)

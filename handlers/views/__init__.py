@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot import ids
 from handlers.deps import Deps
-from handlers.listeners import bind
+from handlers.listeners import bind_all
 from handlers.views import asks, followups, members, program
 
 
@@ -18,5 +18,4 @@ def register(app: App, deps: Deps) -> None:
         ids.FOLLOWUP_REPLY_VIEW: followups.save_reply,
         ids.SETTINGS_VIEW: program.save_settings,
     }
-    for callback_id, listener in listeners.items():
-        app.view(callback_id)(bind(listener, deps))
+    bind_all(app.view, listeners, deps)

@@ -5,27 +5,25 @@ from functools import partial
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot import ids
+from bot import blocks, ids
 from bot.asks import services as ask_services
-from bot.asks.model import clean_question
-from bot.errors import InvalidInput, TemporarilyUnavailable
 from handlers.deps import Deps, after_ack
-from handlers.listeners import member_of
+from handlers.listeners import member_of, submit
 from jobs import asks as ask_jobs
 
 
 def ask_from_modal(ack: Ack, view: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
-    """The question typed in the modal (private_metadata: the skill's key)."""
+    """The question typed in the modal (private_metadata: the skill's key), checked before the
+    modal closes; the ask itself, slow, runs after the ack and answers by DM."""
     team_id, user_id = member_of(context)
-    state = view.get("state", {}).get("values", {}).get(ids.ASK_QUESTION, {}).get(ids.ASK_QUESTION, {})
-    question = state.get("value") if isinstance(state, dict) else None
-    try:
-        clean_question(question or "")
-        with deps.store.transaction() as repositories:
-            skill = ask_services.known_skill(repositories.asks, team_id, view.get("private_metadata") or "")
-    except (InvalidInput, TemporarilyUnavailable) as error:
-        ack(response_action="errors", errors={ids.ASK_QUESTION: error.message})
-        return
-    ack()
-    reply = ask_jobs.reply_by_dm(client, user_id)
-    after_ack(deps, partial(ask_jobs.start_ask, client, deps, team_id, user_id, question, reply, skill), reply)
+    question = blocks.input_state(view.get("state", {}).get("values", {}), ids.ASK_QUESTION).get("value")
+    question = question if isinstance(question, str) else ""
+    skill = submit(
+        deps,
+        ack,
+        ids.ASK_QUESTION,
+        lambda work: ask_services.check_ask(work, team_id, question, view.get("private_metadata") or ""),
+    )
+    if skill is not None:
+        reply = ask_jobs.reply_by_dm(client, user_id)
+        after_ack(deps, partial(ask_jobs.start_ask, client, deps, team_id, user_id, question, reply, skill), reply)

@@ -24,8 +24,8 @@ def save_note(ack: Ack, view: dict, client: WebClient, context: BoltContext, *, 
         deps,
         ack,
         ids.NOTE_INPUT,
-        lambda repositories: followup_services.add_note(
-            repositories.followups,
+        lambda work: followup_services.add_note(
+            work,
             team_id,
             followup_id_from(view.get("private_metadata")),
             user_id,
@@ -46,8 +46,8 @@ def save_reply(ack: Ack, view: dict, context: BoltContext, *, deps: Deps) -> Non
         deps,
         ack,
         ids.NOTE_INPUT,
-        lambda repositories: followup_services.reply_to_note(
-            repositories.followups,
+        lambda work: followup_services.reply_to_note(
+            work,
             team_id,
             followup_id_from(view.get("private_metadata")),
             user_id,

@@ -4,14 +4,13 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot import blocks, ids
-from bot.errors import TemporarilyUnavailable
 from bot.program import messages as program_messages
+from bot.program import services as program_services
 from bot.program.forms import settings_from_form
-from bot.program.messages import settings_saved
 from bot.program.model import SettingsFormErrors
 from handlers import admin
 from handlers.deps import Deps
-from handlers.listeners import member_of
+from handlers.listeners import member_of, submit
 from handlers.permissions import is_admin
 from handlers.render import refresh_home
 
@@ -24,14 +23,11 @@ def save_settings(ack: Ack, view: dict, client: WebClient, context: BoltContext,
         return
     try:
         settings = settings_from_form(view.get("state", {}).get("values", {}))
-        with deps.store.transaction() as repositories:
-            repositories.program.save_settings(team_id, settings)
     except SettingsFormErrors as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
-    except TemporarilyUnavailable as error:
-        ack(response_action="errors", errors={first_field: error.message})
+    saved = submit(deps, ack, first_field, lambda work: program_services.save_settings(work, team_id, settings))
+    if saved is None:
         return
-    ack()
-    admin.dm_admin(client, user_id, blocks.message(settings_saved(settings)))
+    admin.dm_admin(client, user_id, blocks.message(program_messages.settings_saved(saved)))
     refresh_home(client, deps, team_id, user_id)
