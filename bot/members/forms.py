@@ -46,7 +46,7 @@ def round_preferences(values: dict) -> RoundPreferences:
 def _chosen(values: dict, field: str, listed) -> frozenset[str] | None:
     """The options ticked in a checkboxes field; None when the form had no such field or
     Slack's client could not have sent what it holds (an option that is not `listed`)."""
-    ticked = blocks.ticked(values, field) if field in values else None
+    ticked = blocks.ticked(values, field)
     return frozenset(ticked) if ticked is not None and set(ticked) <= set(listed) else None
 
 
