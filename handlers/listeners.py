@@ -67,11 +67,11 @@ def member_of(context: BoltContext) -> tuple[str, str]:
     return team_id, user_id
 
 
-def row_id(text: str | None, refusal: Exception) -> int:
+def row_id(text: str | None, refused: Exception) -> int:
     """A row id from a button value, block id or private_metadata; anything else points at
-    nothing (`refusal` is raised). Whose row it is, the use case checks."""
+    nothing (`refused` is raised). Whose row it is, the use case checks."""
     if text is None or not text.isdigit() or len(text) > 12:
-        raise refusal
+        raise refused
     return int(text)
 
 

@@ -3,6 +3,8 @@
 Button values and block ids come back from Slack's clients and are not trusted: every id
 is checked against who clicked, in the use case itself."""
 
+from collections.abc import Callable
+
 from slack_bolt import App
 
 from bot import ids
@@ -12,7 +14,7 @@ from handlers.listeners import bind_all
 
 
 def register(app: App, deps: Deps) -> None:
-    listeners = {
+    listeners: dict[str, Callable[..., None]] = {
         ids.OPEN_PROFILE: members.open_profile,
         ids.FORGET_ME: members.forget_me,
         ids.FORGET_CANCEL: members.keep_me,

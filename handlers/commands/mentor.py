@@ -32,7 +32,7 @@ def handle_mentor_command(
     if parsed.name not in MODALS:
         # The rest of the work runs elsewhere (see hand_off): under a burst of commands, the
         # listener threads stay free to acknowledge the next ones at once.
-        hand_off(deps, CommandJob(team_id, user_id, parsed, command["response_url"], client.token))
+        hand_off(deps, CommandJob(team_id, user_id, parsed, command["response_url"], client.token or ""))
         return
     run = Invocation(client, deps, team_id, user_id, parsed.argument, replying(respond), command["trigger_id"])
     try:

@@ -34,7 +34,7 @@ def direct_message(event: dict, body: dict, client: WebClient, context: BoltCont
 
 
 def answer_direct_message(deps: Deps, team_id: str, event: dict, client: WebClient) -> None:
-    channel, ts, thread_ts = event.get("channel"), event.get("ts"), event.get("thread_ts")
+    channel, ts, thread_ts = event["channel"], event["ts"], event.get("thread_ts")
     followup = None
     if not thread_ts or thread_ts == ts:
         reply = followup_messages.thread_hint()

@@ -2,6 +2,8 @@
 and is read as untrusted; a submission is saved before the modal closes, so that a refusal
 shows next to its field with what the member typed still there."""
 
+from collections.abc import Callable
+
 from slack_bolt import App
 
 from bot import ids
@@ -11,7 +13,7 @@ from handlers.views import asks, followups, members, program
 
 
 def register(app: App, deps: Deps) -> None:
-    listeners = {
+    listeners: dict[str, Callable[..., None]] = {
         ids.PROFILE_VIEW: members.save_profile,
         ids.ASK_VIEW: asks.ask_from_modal,
         ids.FOLLOWUP_NOTE_VIEW: followups.save_note,
