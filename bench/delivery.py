@@ -90,9 +90,7 @@ def run(members: int, minute: float, paced: bool) -> dict:
             _, deps = mentor_app.create_app(config, store, make_client(config), pacer=pacer)
             now = datetime.now(UTC)
             with store.transaction() as repositories:
-                result = round_services.run_round(
-                    repositories.rounds, DEFAULT_TEAM, RoundKind.COFFEE, date.today(), now
-                )
+                result = round_services.run_round(repositories, DEFAULT_TEAM, RoundKind.COFFEE, date.today(), now)
             started = time.monotonic()
             outbox.drain(deps)
             elapsed = time.monotonic() - started

@@ -74,6 +74,17 @@ def input_state(values: object, block_id: str) -> dict:
     return element if isinstance(element, dict) else {}
 
 
+def ticked(values: object, block_id: str) -> list[str] | None:
+    """The values of the options ticked in a checkboxes input of a submitted view; None when
+    the payload is not shaped as Slack's client sends it."""
+    options = input_state(values, block_id).get("selected_options")
+    if not isinstance(options, list) or not all(
+        isinstance(o, dict) and isinstance(o.get("value"), str) for o in options
+    ):
+        return None
+    return [option["value"] for option in options]
+
+
 def text_input(initial: str, max_length: int, multiline: bool = False, placeholder: str | None = None) -> dict:
     element: dict = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
     if initial:

@@ -1,11 +1,12 @@
-"""The Slack edge: Bolt listeners, one module per surface, each with `register(app, deps)`."""
+"""The Slack edge: one package per surface (commands, actions, views, events), each with
+`register(app, deps)` binding module-level listeners, and Bolt's error handler."""
 
 from slack_bolt import App
 
-from handlers import actions, admin, commands, errors, events, views
+from handlers import actions, commands, errors, events, views
 from handlers.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
-    for surface in (commands, actions, views, events, admin, errors):
+    for surface in (commands, actions, views, events, errors):
         surface.register(app, deps)

@@ -3,12 +3,16 @@
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
+from bot.asks import services as ask_services
 from bot.asks.model import AskPolicy
+from bot.followups import services as followup_services
+from bot.followups.model import FollowUpPolicy
+from bot.unit_of_work import UnitOfWork
 from jobs.command_worker import CommandWorker
 from jobs.pacing import Pacer
 from storage.db import Store
@@ -49,11 +53,14 @@ class Deps:
     # or, when None, the background pool of this one.
     command_worker: CommandWorker | None = None
 
-    def ask_policy_for(self, repositories, team_id: str) -> AskPolicy:
+    def ask_policy_for(self, work: UnitOfWork, team_id: str) -> AskPolicy:
         """How asks travel in this workspace: the deployment's policy, with the ask timeout
         its admins set unless MENTOR_ASK_TIMEOUT_HOURS fixes it for all."""
-        hours = self.ask_timeout_hours or repositories.program.settings(team_id).ask_timeout_hours
-        return replace(self.ask_policy, timeout=timedelta(hours=hours))
+        return ask_services.policy_for(work, team_id, self.ask_policy, self.ask_timeout_hours)
+
+    def followup_policy_for(self, work: UnitOfWork, team_id: str) -> FollowUpPolicy:
+        """The workspace's follow-up delay, unless MENTOR_FOLLOWUP_DAYS fixes it for all."""
+        return followup_services.policy_for(work, team_id, self.followup_days)
 
     def settle_background(self) -> None:
         """Wait for the work handed to the background pool so far; new work goes to a fresh pool."""

@@ -39,7 +39,7 @@ def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> di
         with deps.store.reading() as repositories:
             profile = repositories.profiles.get(team_id, user_id)
             open_asks = repositories.asks.pending_of(team_id, user_id)
-            network = ask_services.mentor_network(repositories.asks, repositories.profiles, team_id, user_id)
+            network = ask_services.mentor_network(repositories, team_id, user_id)
             membership = repositories.rounds.membership(team_id, user_id)
             loop = followup_messages.home_blocks(
                 repositories.followups.waiting_for(team_id, user_id),

@@ -91,8 +91,7 @@ def notify_candidates(
                 if code in UNREACHABLE:
                     repositories.profiles.mark_deactivated(ask.team_id, mentor.user_id)
                 passed = ask_services.pass_ask(
-                    repositories.asks,
-                    repositories.profiles,
+                    repositories,
                     ask.team_id,
                     ask.id,
                     mentor.user_id,
@@ -138,8 +137,7 @@ def start_ask(
     refresh_member(client, deps, team_id, user_id)
     with deps.store.transaction() as repositories:
         routed = ask_services.start_ask(
-            repositories.asks,
-            repositories.profiles,
+            repositories,
             team_id,
             user_id,
             question,
@@ -190,8 +188,7 @@ def expire_due_asks(deps: Deps) -> int:
                 if current is None or current.status is not AskStatus.OPEN or not _is_due(current, now):
                     continue  # another process or a click got there first
                 expired = ask_services.expire_ask(
-                    repositories.asks,
-                    repositories.profiles,
+                    repositories,
                     current,
                     now,
                     deps.ask_policy_for(repositories, ask.team_id),

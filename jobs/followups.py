@@ -55,8 +55,8 @@ def run_due_followups(deps: Deps) -> int:
 
 def _advance(deps: Deps, team_id: str, followup_id: int, now: datetime) -> None:
     with deps.store.transaction() as repositories:
-        policy = followup_services.policy_for(repositories.followups, team_id, deps.followup_days)
-        followup = followup_services.advance_due(repositories.followups, team_id, followup_id, now, policy)
+        policy = followup_services.policy_for(repositories, team_id, deps.followup_days)
+        followup = followup_services.advance_due(repositories, team_id, followup_id, now, policy)
     if followup is not None and followup.status in (FollowUpStatus.ANSWERED, FollowUpStatus.UNANSWERED):
         client = deps.client_for(team_id)
         if client is not None:

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 def run_round(deps: Deps, team_id: str, kind: RoundKind, held_on: date) -> RoundRun:
     try:
         with deps.store.transaction() as repositories:
-            run = round_services.run_round(repositories.rounds, team_id, kind, held_on, deps.clock())
+            run = round_services.run_round(repositories, team_id, kind, held_on, deps.clock())
     except RoundAlreadyRecorded:
         return RoundRun(kind, held_on, created=False)
     if run.created:

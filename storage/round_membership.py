@@ -74,7 +74,7 @@ class RoundMembership:
         return stored_situations(stored)
 
     def set_situations(self, team_id: str, user_id: str, situations: frozenset[str]) -> None:
-        """`situations` as handlers.views.chosen_situations checked them: listed ones only."""
+        """`situations` as bot.members.forms read them: listed ones only."""
         self._set(team_id, user_id, situations=",".join(sorted(situations)))
 
     def never_of(self, team_id: str, user_id: str) -> list[str]:

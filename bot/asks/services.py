@@ -1,13 +1,12 @@
 """Use cases of asks: start one, accept, pass, cancel, expire; and the mentor network.
 
-Each function is handed repositories and the current time, changes what it must,
-and returns what should be said to whom; the caller sends the messages and owns
-the transaction.
+Each function is handed the unit of work (bot.unit_of_work) and the current time, changes
+what it must, and returns what should be said to whom; the caller sends the messages and
+owns the transaction.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from bot.asks.model import (
     GIVE_FIRST_AFTER_ASKS,
@@ -18,46 +17,16 @@ from bot.asks.model import (
     Notification,
     clean_question,
 )
-from bot.asks.ranking import History, Offerer, RankedMentor, Ranking, rank_offerers
+from bot.asks.ranking import RankedMentor, Ranking, rank_offerers
+from bot.asks.repository import AskRepository
 from bot.asks.skill_detection import detect_skills
 from bot.errors import InvalidInput
-from bot.members.model import Profile, Skill, is_forgotten, normalize_skill
+from bot.followups import services as followup_services
+from bot.followups.model import FollowUp, FollowUpPolicy
+from bot.members.model import Skill, is_forgotten, normalize_skill
+from bot.unit_of_work import UnitOfWork
 
 SUGGESTIONS = 5
-
-
-class AskRepository(Protocol):
-    def vocabulary(self, team_id: str) -> list[Skill]: ...
-    def most_offered(self, team_id: str, limit: int) -> list[Skill]: ...
-    def create(
-        self, team_id: str, asker_id: str, question: str, skill: Skill | None, now: datetime, status: AskStatus
-    ) -> Ask: ...
-    def get(self, team_id: str, ask_id: int) -> Ask | None: ...
-    def set_skill(self, ask_id: int, skill: Skill) -> None: ...
-    def transition(
-        self, ask_id: int, expected: set[AskStatus], status: AskStatus, now: datetime, **changes
-    ) -> bool: ...
-    def pending_of(self, team_id: str, asker_id: str) -> list[Ask]: ...
-    def count_by(self, team_id: str, asker_id: str) -> int: ...
-    def mentors_of(self, team_id: str, asker_id: str) -> list[tuple[Skill, str]]: ...
-    def add_candidates(self, ask: Ask, user_ids: list[str], now: datetime) -> None: ...
-    def candidate_status(self, ask_id: int, user_id: str) -> CandidateStatus | None: ...
-    def respond(self, ask_id: int, user_id: str, status: CandidateStatus, now: datetime) -> bool: ...
-    def close_waiting(self, ask_id: int, now: datetime) -> list[Notification]: ...
-    def notification(self, ask_id: int, user_id: str) -> Notification | None: ...
-    def asked(self, ask_id: int) -> set[str]: ...
-    def waiting_count(self, ask_id: int) -> int: ...
-    def offerers(self, team_id: str, skill: Skill, asked_since: datetime) -> list[Offerer]: ...
-    def count_asks(
-        self, team_id: str, user_ids: list[str], now: datetime, policy: AskPolicy
-    ) -> dict[str, tuple[int, int]]: ...
-    def history_with(self, team_id: str, asker_id: str, user_ids: set[str]) -> dict[str, History]: ...
-
-
-class ProfileRepository(Protocol):
-    def get(self, team_id: str, user_id: str) -> Profile | None: ...
-    def timezone(self, team_id: str, user_id: str) -> tuple[int | None, datetime | None]: ...
-    def claim_give_first_reminder(self, team_id: str, user_id: str) -> bool: ...
 
 
 class AskUnavailable(Exception):
@@ -85,6 +54,7 @@ class Accepted:
     mentor_id: str
     mine: Notification
     others: tuple[Notification, ...]
+    followup: FollowUp | None = None  # planned for the mentee; None when they turned follow-ups off
 
 
 @dataclass(frozen=True)
@@ -123,9 +93,15 @@ class Network:
     elsewhere: tuple[NetworkEntry, ...]  # skills the member got help with that are not among their wants
 
 
+def policy_for(work: UnitOfWork, team_id: str, deployment: AskPolicy, timeout_hours: int | None) -> AskPolicy:
+    """How asks travel in this workspace: the deployment's policy, with the ask timeout its
+    admins set unless the deployment fixes one for all (`timeout_hours`)."""
+    hours = timeout_hours or work.program.settings(team_id).ask_timeout_hours
+    return replace(deployment, timeout=timedelta(hours=hours))
+
+
 def ranking_for(
-    asks: AskRepository,
-    profiles: ProfileRepository,
+    work: UnitOfWork,
     team_id: str,
     skill: Skill,
     asker_id: str,
@@ -135,7 +111,8 @@ def ranking_for(
     already_asked: frozenset[str] = frozenset(),
 ) -> Ranking:
     """Rank everyone who offers `skill` for this asker, leaving out those already asked."""
-    offset, _ = profiles.timezone(team_id, asker_id)
+    asks = work.asks
+    offset, _ = work.profiles.timezone(team_id, asker_id)
     offerers = [
         offerer
         for offerer in asks.offerers(team_id, skill, asked_since=now - policy.recent_window)
@@ -154,39 +131,50 @@ def ranking_for(
 
 
 def _rank(
-    asks: AskRepository,
-    profiles: ProfileRepository,
-    ask: Ask,
-    skill: Skill,
-    now: datetime,
-    policy: AskPolicy,
-    limit: int,
+    work: UnitOfWork, ask: Ask, skill: Skill | None, now: datetime, policy: AskPolicy, limit: int
 ) -> tuple[RankedMentor, ...]:
-    already = frozenset(asks.asked(ask.id))
-    return ranking_for(asks, profiles, ask.team_id, skill, ask.asker_id, now, policy, limit, already).chosen
+    """The next candidates for `ask` on `skill`, leaving out everyone asked already."""
+    if skill is None:  # an ask still waiting for its skill has nobody to ask
+        return ()
+    already = frozenset(work.asks.asked(ask.id))
+    return ranking_for(work, ask.team_id, skill, ask.asker_id, now, policy, limit, already).chosen
 
 
-def _route(
-    asks: AskRepository, profiles: ProfileRepository, ask: Ask, skill: Skill, now: datetime, policy: AskPolicy
-) -> AskRouted:
-    chosen = _rank(asks, profiles, ask, skill, now, policy, policy.fanout)
+def _current(asks: AskRepository, team_id: str, ask_id: int) -> Ask:
+    """The ask as it stands now; one this member may not see is not theirs."""
+    ask = asks.get(team_id, ask_id)
+    if ask is None:
+        raise AskUnavailable("not_yours")
+    return ask
+
+
+def _notification(asks: AskRepository, ask_id: int, user_id: str) -> Notification:
+    """The DM that asked this candidate; a member never asked was never sent one."""
+    notification = asks.notification(ask_id, user_id)
+    if notification is None:
+        raise AskUnavailable("not_yours")
+    return notification
+
+
+def _route(work: UnitOfWork, ask: Ask, skill: Skill, now: datetime, policy: AskPolicy) -> AskRouted:
+    asks = work.asks
+    chosen = _rank(work, ask, skill, now, policy, policy.fanout)
     if not chosen:
         asks.transition(ask.id, {ask.status}, AskStatus.UNANSWERED, now)
-        return AskRouted(ask=asks.get(ask.team_id, ask.id))
+        return AskRouted(ask=_current(asks, ask.team_id, ask.id))
     asks.add_candidates(ask, [mentor.user_id for mentor in chosen], now)
     asks.transition(ask.id, {ask.status}, AskStatus.OPEN, now, deadline_at=now + policy.timeout)
-    profile = profiles.get(ask.team_id, ask.asker_id)
+    profile = work.profiles.get(ask.team_id, ask.asker_id)
     reminder = (
         (profile is None or not profile.offers)
         and asks.count_by(ask.team_id, ask.asker_id) >= GIVE_FIRST_AFTER_ASKS
-        and profiles.claim_give_first_reminder(ask.team_id, ask.asker_id)
+        and work.profiles.claim_give_first_reminder(ask.team_id, ask.asker_id)
     )
-    return AskRouted(ask=asks.get(ask.team_id, ask.id), notify=chosen, give_first_reminder=reminder)
+    return AskRouted(ask=_current(asks, ask.team_id, ask.id), notify=chosen, give_first_reminder=reminder)
 
 
 def start_ask(
-    asks: AskRepository,
-    profiles: ProfileRepository,
+    work: UnitOfWork,
     team_id: str,
     asker_id: str,
     text: str,
@@ -194,8 +182,11 @@ def start_ask(
     policy: AskPolicy,
     skill: Skill | None = None,
 ) -> AskRouted:
-    """`/mentor ask <question>`: find the skill, then the mentors; or ask the asker to pick a skill."""
+    """`/mentor ask <question>`: find the skill, then the mentors; or ask the asker to pick a
+    skill. An asker who offers nothing is reminded, once ever, to give after their
+    GIVE_FIRST_AFTER_ASKS-th ask. Raises InvalidInput for an empty or overlong question."""
     question = clean_question(text)
+    asks = work.asks
     vocabulary = asks.vocabulary(team_id)
     if skill is None:
         detection = detect_skills(question, vocabulary, SUGGESTIONS)
@@ -203,16 +194,15 @@ def start_ask(
             ask = asks.create(team_id, asker_id, question, None, now, AskStatus.NEEDS_SKILL)
             suggestions = detection.suggestions or tuple(asks.most_offered(team_id, SUGGESTIONS))
             return AskRouted(ask=ask, suggestions=suggestions)
-        skill = _first_with_mentors(asks, profiles, detection.skills, team_id, asker_id, now, policy)
+        skill = _first_with_mentors(work, detection.skills, team_id, asker_id, now, policy)
     else:
         skill = {known.key: known for known in vocabulary}.get(skill.key, skill)
     ask = asks.create(team_id, asker_id, question, skill, now, AskStatus.NEEDS_SKILL)
-    return _route(asks, profiles, ask, skill, now, policy)
+    return _route(work, ask, skill, now, policy)
 
 
 def _first_with_mentors(
-    asks: AskRepository,
-    profiles: ProfileRepository,
+    work: UnitOfWork,
     skills: tuple[Skill, ...],
     team_id: str,
     asker_id: str,
@@ -223,14 +213,13 @@ def _first_with_mentors(
     if len(skills) == 1:
         return skills[0]
     for skill in skills:
-        if ranking_for(asks, profiles, team_id, skill, asker_id, now, policy, limit=1).chosen:
+        if ranking_for(work, team_id, skill, asker_id, now, policy, limit=1).chosen:
             return skill
     return skills[0]
 
 
 def choose_skill(
-    asks: AskRepository,
-    profiles: ProfileRepository,
+    work: UnitOfWork,
     team_id: str,
     ask_id: int,
     user_id: str,
@@ -238,14 +227,16 @@ def choose_skill(
     now: datetime,
     policy: AskPolicy,
 ) -> AskRouted:
-    """The asker picked or typed the skill of an ask that had none."""
+    """The asker picked or typed the skill of an ask that had none. Raises AskUnavailable
+    for an ask that is not theirs or already has its skill, InvalidInput for a bad skill name."""
+    asks = work.asks
     ask = _own_ask(asks, team_id, ask_id, user_id)
     if ask.status is not AskStatus.NEEDS_SKILL:
         raise AskUnavailable("already_routed", ask)
     skill = normalize_skill(skill_name)
     skill = {known.key: known for known in asks.vocabulary(team_id)}.get(skill.key, skill)
     asks.set_skill(ask.id, skill)
-    return _route(asks, profiles, asks.get(team_id, ask.id), skill, now, policy)
+    return _route(work, _current(asks, team_id, ask.id), skill, now, policy)
 
 
 def _own_ask(asks: AskRepository, team_id: str, ask_id: int, user_id: str) -> Ask:
@@ -269,21 +260,27 @@ def _why_closed(asks: AskRepository, ask: Ask, user_id: str) -> AskUnavailable:
     return AskUnavailable(ask.status.value, ask)
 
 
-def accept_ask(asks: AskRepository, team_id: str, ask_id: int, user_id: str, now: datetime) -> Accepted:
-    """ "I can help": the first to click wins the ask; everyone else's DM gets closed."""
+def accept_ask(
+    work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime, followup_policy: FollowUpPolicy
+) -> Accepted:
+    """ "I can help": the first to click wins the ask, and everyone else's DM gets closed. In
+    the same transaction the mentee's follow-up is planned, unless they turned follow-ups off.
+    Raises AskUnavailable for someone never asked about it, or an ask taken, answered or closed."""
+    asks = work.asks
     ask = _as_candidate(asks, team_id, ask_id, user_id)
     if asks.candidate_status(ask_id, user_id) is not CandidateStatus.NOTIFIED:
         raise _why_closed(asks, ask, user_id)
     if not asks.transition(ask_id, {AskStatus.OPEN}, AskStatus.MATCHED, now, mentor_id=user_id, matched_at=now):
-        raise _why_closed(asks, asks.get(team_id, ask_id), user_id)
+        raise _why_closed(asks, _current(asks, team_id, ask_id), user_id)
     asks.respond(ask_id, user_id, CandidateStatus.ACCEPTED, now)
     others = tuple(asks.close_waiting(ask_id, now))
-    return Accepted(asks.get(team_id, ask_id), user_id, asks.notification(ask_id, user_id), others)
+    matched = _current(asks, team_id, ask_id)
+    followup = followup_services.schedule_after_accept(work, matched, now, followup_policy)
+    return Accepted(matched, user_id, _notification(asks, ask_id, user_id), others, followup)
 
 
 def pass_ask(
-    asks: AskRepository,
-    profiles: ProfileRepository,
+    work: UnitOfWork,
     team_id: str,
     ask_id: int,
     user_id: str,
@@ -292,57 +289,62 @@ def pass_ask(
     status: CandidateStatus = CandidateStatus.DECLINED,
 ) -> Passed:
     """ "Not this time" (or a DM that could not be delivered, with status CLOSED): ask the
-    next best candidate, if any; with nobody left and nobody waiting, the ask closes."""
+    next best candidate, if any; with nobody left and nobody waiting, the ask closes.
+    Raises AskUnavailable for someone never asked about it, or who answered already."""
+    asks = work.asks
     ask = _as_candidate(asks, team_id, ask_id, user_id)
     if not asks.respond(ask_id, user_id, status, now):
         raise _why_closed(asks, ask, user_id)
-    mine = asks.notification(ask_id, user_id)
+    mine = _notification(asks, ask_id, user_id)
     if ask.status is not AskStatus.OPEN:
         return Passed(ask, mine, (), unanswered=False)
-    following = _rank(asks, profiles, ask, ask.skill, now, policy, limit=1)
+    following = _rank(work, ask, ask.skill, now, policy, limit=1)
     if following:
         asks.add_candidates(ask, [following[0].user_id], now)
         return Passed(ask, mine, following, unanswered=False)
     if asks.waiting_count(ask_id) == 0:
         asks.transition(ask_id, {AskStatus.OPEN}, AskStatus.UNANSWERED, now)
-        return Passed(asks.get(team_id, ask_id), mine, (), unanswered=True)
+        return Passed(_current(asks, team_id, ask_id), mine, (), unanswered=True)
     return Passed(ask, mine, (), unanswered=False)
 
 
-def expire_ask(asks: AskRepository, profiles: ProfileRepository, ask: Ask, now: datetime, policy: AskPolicy) -> Expired:
+def expire_ask(work: UnitOfWork, ask: Ask, now: datetime, policy: AskPolicy) -> Expired:
     """Nobody accepted in time: widen to the next candidates once, then close it honestly."""
+    asks = work.asks
     if not ask.widened:
-        wider = _rank(asks, profiles, ask, ask.skill, now, policy, policy.fanout)
+        wider = _rank(work, ask, ask.skill, now, policy, policy.fanout)
         if wider:
             asks.add_candidates(ask, [mentor.user_id for mentor in wider], now)
             asks.transition(
                 ask.id, {AskStatus.OPEN}, AskStatus.OPEN, now, widened=True, deadline_at=now + policy.timeout
             )
-            return Expired(asks.get(ask.team_id, ask.id), wider, (), unanswered=False)
+            return Expired(_current(asks, ask.team_id, ask.id), wider, (), unanswered=False)
     closed = tuple(asks.close_waiting(ask.id, now))
     asks.transition(ask.id, {AskStatus.OPEN}, AskStatus.UNANSWERED, now)
-    return Expired(asks.get(ask.team_id, ask.id), (), closed, unanswered=True)
+    return Expired(_current(asks, ask.team_id, ask.id), (), closed, unanswered=True)
 
 
-def cancel_ask(asks: AskRepository, team_id: str, ask_id: int, user_id: str, now: datetime) -> Cancelled:
-    """The asker withdraws an ask that nobody has taken yet."""
+def cancel_ask(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime) -> Cancelled:
+    """The asker withdraws an ask that nobody has taken yet. Raises AskUnavailable for an
+    ask that is not theirs, or is taken or closed."""
+    asks = work.asks
     ask = _own_ask(asks, team_id, ask_id, user_id)
     if not asks.transition(ask_id, {AskStatus.OPEN, AskStatus.NEEDS_SKILL}, AskStatus.CANCELLED, now):
-        raise AskUnavailable(asks.get(team_id, ask_id).status.value, ask)
-    return Cancelled(asks.get(team_id, ask_id), tuple(asks.close_waiting(ask_id, now)))
+        raise AskUnavailable(_current(asks, team_id, ask_id).status.value, ask)
+    return Cancelled(_current(asks, team_id, ask_id), tuple(asks.close_waiting(ask_id, now)))
 
 
-def mentor_network(asks: AskRepository, profiles: ProfileRepository, team_id: str, user_id: str) -> Network:
+def mentor_network(work: UnitOfWork, team_id: str, user_id: str) -> Network:
     """For each of my wants, who has helped me with it; and help I got on other skills."""
     helped: dict[str, list[str]] = {}
     labels: dict[str, Skill] = {}
-    for skill, mentor_id in asks.mentors_of(team_id, user_id):
+    for skill, mentor_id in work.asks.mentors_of(team_id, user_id):
         if is_forgotten(mentor_id):
             continue  # a mentor who asked to be forgotten: that skill may now show as a gap
         labels.setdefault(skill.key, skill)
         if mentor_id not in helped.setdefault(skill.key, []):
             helped[skill.key].append(mentor_id)
-    profile = profiles.get(team_id, user_id)
+    profile = work.profiles.get(team_id, user_id)
     wants = profile.wants if profile else ()
     want_keys = {skill.key for skill in wants}
     return Network(
@@ -351,23 +353,27 @@ def mentor_network(asks: AskRepository, profiles: ProfileRepository, team_id: st
     )
 
 
-def known_skill(asks: AskRepository, team_id: str, skill_key: str) -> Skill:
-    """A skill of the workspace's vocabulary by key; keys from Slack payloads are not trusted."""
-    skill = {known.key: known for known in asks.vocabulary(team_id)}.get(skill_key)
+def known_skill(work: UnitOfWork, team_id: str, skill_key: str) -> Skill:
+    """A skill of the workspace's vocabulary by key; keys from Slack payloads are not trusted.
+    Raises InvalidInput for a key that is not (any more) in the vocabulary."""
+    skill = {known.key: known for known in work.asks.vocabulary(team_id)}.get(skill_key)
     if skill is None:
         raise InvalidInput("That skill is no longer in this workspace's list.")
     return skill
 
 
+def check_ask(work: UnitOfWork, team_id: str, question: str, skill_key: str) -> Skill:
+    """The "Find a mentor" modal's question and the skill it was opened for, checked before
+    the modal closes so that a refusal shows in it; the ask itself starts after (start_ask).
+    Raises InvalidInput for an empty or overlong question, or a skill not in the vocabulary."""
+    clean_question(question)
+    return known_skill(work, team_id, skill_key)
+
+
 def suggest_mentors(
-    asks: AskRepository,
-    profiles: ProfileRepository,
-    team_id: str,
-    user_id: str,
-    skill_key: str,
-    now: datetime,
-    policy: AskPolicy,
+    work: UnitOfWork, team_id: str, user_id: str, skill_key: str, now: datetime, policy: AskPolicy
 ) -> tuple[Skill, tuple[RankedMentor, ...]]:
-    """ "Find a mentor" for one of my wants: the people an ask about it would reach first."""
-    skill = known_skill(asks, team_id, skill_key)
-    return skill, ranking_for(asks, profiles, team_id, skill, user_id, now, policy, policy.fanout).chosen
+    """ "Find a mentor" for one of my wants: the people an ask about it would reach first.
+    Raises InvalidInput for a skill not in the vocabulary."""
+    skill = known_skill(work, team_id, skill_key)
+    return skill, ranking_for(work, team_id, skill, user_id, now, policy, policy.fanout).chosen

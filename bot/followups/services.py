@@ -1,51 +1,37 @@
-"""Use cases of closing the loop. Each is handed the repository and the time, applies
-one step of bot.followups, and returns the follow-up as it now stands; the caller owns
-the transaction and sends the queued direct messages afterwards."""
+"""Use cases of closing the loop. Each is handed the unit of work (bot.unit_of_work) and the
+time, applies one step of bot.followups.model, and returns the follow-up as it now stands;
+the caller owns the transaction and sends the queued direct messages afterwards.
+
+A refusal is a FollowUpRefused whose `reason` says why: the follow-up is not this member's
+("not_yours", "not_the_mentor"), their follow-ups are off ("followups_off"), or a click
+and the job kept racing for it ("busy")."""
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta, tzinfo
-from typing import Protocol
+from datetime import datetime, timedelta
 
 from bot.asks.model import Ask
 from bot.followups import model as machine
-from bot.followups.messages import AdviceGiven
 from bot.followups.model import FollowUp, FollowUpPolicy, FollowUpRefused, FollowUpStatus, Step
+from bot.followups.repository import FollowUpRepository
+from bot.unit_of_work import UnitOfWork
 
 # A click and the job may compute a step from the same version; the loser tries again
 # on the fresh state, a few times at most.
 ATTEMPTS = 3
 
 
-class FollowUpRepository(Protocol):
-    def followup_days(self, team_id: str) -> int: ...
-    def zone_of(self, team_id: str, user_id: str) -> tzinfo: ...
-    def enabled_for(self, team_id: str, user_id: str) -> bool: ...
-    def set_enabled(self, team_id: str, user_id: str, enabled: bool) -> None: ...
-    def create(
-        self, team_id: str, ask_id: int, mentee_id: str, mentor_id: str, helped_at: datetime, due_at: datetime
-    ) -> FollowUp | None: ...
-    def get(self, team_id: str, followup_id: int) -> FollowUp | None: ...
-    def of_ask(self, team_id: str, ask_id: int) -> FollowUp | None: ...
-    def apply(self, step: Step, now: datetime) -> bool: ...
-    def open_of_mentee(self, team_id: str, mentee_id: str) -> list[FollowUp]: ...
-    def waiting_for(self, team_id: str, mentee_id: str) -> list[FollowUp]: ...
-    def advice_given(self, team_id: str, mentor_id: str, limit: int) -> list[AdviceGiven]: ...
-    def by_message(self, team_id: str, channel: str, ts: str) -> FollowUp | None: ...
-
-
-def policy_for(followups: FollowUpRepository, team_id: str, days_override: int | None) -> FollowUpPolicy:
+def policy_for(work: UnitOfWork, team_id: str, days_override: int | None) -> FollowUpPolicy:
     """The workspace's follow-up delay, unless the deployment overrides it (MENTOR_FOLLOWUP_DAYS)."""
-    days = followups.followup_days(team_id) if days_override is None else days_override
+    days = work.followups.followup_days(team_id) if days_override is None else days_override
     return FollowUpPolicy(delay=timedelta(days=days))
 
 
-def schedule_after_accept(
-    followups: FollowUpRepository, ask: Ask, now: datetime, policy: FollowUpPolicy
-) -> FollowUp | None:
+def schedule_after_accept(work: UnitOfWork, ask: Ask, now: datetime, policy: FollowUpPolicy) -> FollowUp | None:
     """A mentor said "I can help": plan to ask the mentee how it went. None when the
     mentee has turned follow-ups off."""
-    if not followups.enabled_for(ask.team_id, ask.asker_id):
+    followups = work.followups
+    if ask.mentor_id is None or not followups.enabled_for(ask.team_id, ask.asker_id):
         return None
     due = machine.first_due(now, followups.zone_of(ask.team_id, ask.asker_id), policy)
     return followups.create(ask.team_id, ask.id, ask.asker_id, ask.mentor_id, now, due)
@@ -72,9 +58,11 @@ def _change(
 
 
 def advance_due(
-    followups: FollowUpRepository, team_id: str, followup_id: int, now: datetime, policy: FollowUpPolicy
+    work: UnitOfWork, team_id: str, followup_id: int, now: datetime, policy: FollowUpPolicy
 ) -> FollowUp | None:
-    """The job's step for one follow-up whose due time has come."""
+    """The job's step for one follow-up whose due time has come; None when it is gone, or
+    was moved by a click in the meantime (the next run looks again)."""
+    followups = work.followups
     try:
         return _change(
             followups,
@@ -84,11 +72,11 @@ def advance_due(
             lambda followup: machine.due_step(followup, now, followups.zone_of(team_id, followup.mentee_id), policy),
         )
     except FollowUpRefused:
-        return None  # gone, or moved by a click in the meantime: the next run looks again
+        return None
 
 
 def answer(
-    followups: FollowUpRepository,
+    work: UnitOfWork,
     team_id: str,
     followup_id: int,
     user_id: str,
@@ -96,6 +84,9 @@ def answer(
     now: datetime,
     policy: FollowUpPolicy,
 ) -> FollowUp:
+    """The mentee's answer: It helped, Mixed, Didn't help, Not yet or Not relevant. Raises
+    FollowUpRefused."""
+    followups = work.followups
     return _change(
         followups,
         team_id,
@@ -106,7 +97,7 @@ def answer(
 
 
 def add_note(
-    followups: FollowUpRepository,
+    work: UnitOfWork,
     team_id: str,
     followup_id: int,
     user_id: str,
@@ -114,41 +105,45 @@ def add_note(
     shared: bool | None,
     now: datetime,
 ) -> FollowUp:
-    return _change(followups, team_id, followup_id, now, lambda f: machine.add_note(f, user_id, text, shared))
+    """The mentee's note for their mentor (and, unless None, whether the answer counts).
+    Raises FollowUpRefused."""
+    return _change(work.followups, team_id, followup_id, now, lambda f: machine.add_note(f, user_id, text, shared))
 
 
 def note_in_thread(
-    followups: FollowUpRepository, team_id: str, channel: str, thread_ts: str, user_id: str, text: str, now: datetime
+    work: UnitOfWork, team_id: str, channel: str, thread_ts: str, user_id: str, text: str, now: datetime
 ) -> FollowUp | None:
-    """A reply in the thread of a prompt or reminder; None if the thread is not a follow-up's."""
-    followup = followups.by_message(team_id, channel, thread_ts)
+    """A reply in the thread of a prompt or reminder; None if the thread is not a follow-up's.
+    Raises FollowUpRefused."""
+    followup = work.followups.by_message(team_id, channel, thread_ts)
     if followup is None:
         return None
-    return add_note(followups, team_id, followup.id, user_id, text, None, now)
+    return add_note(work, team_id, followup.id, user_id, text, None, now)
 
 
-def report_now(followups: FollowUpRepository, team_id: str, followup_id: int, user_id: str, now: datetime) -> FollowUp:
-    return _change(followups, team_id, followup_id, now, lambda f: machine.report_now(f, user_id))
+def report_now(work: UnitOfWork, team_id: str, followup_id: int, user_id: str, now: datetime) -> FollowUp:
+    """ "Send without a note": the mentor hears the outcome now. Raises FollowUpRefused."""
+    return _change(work.followups, team_id, followup_id, now, lambda f: machine.report_now(f, user_id))
 
 
-def share(
-    followups: FollowUpRepository, team_id: str, followup_id: int, user_id: str, shared: bool, now: datetime
-) -> FollowUp:
-    return _change(followups, team_id, followup_id, now, lambda f: machine.share(f, user_id, shared))
+def share(work: UnitOfWork, team_id: str, followup_id: int, user_id: str, shared: bool, now: datetime) -> FollowUp:
+    """ "Let it count", anonymised, in the program's figures, or not. Raises FollowUpRefused."""
+    return _change(work.followups, team_id, followup_id, now, lambda f: machine.share(f, user_id, shared))
 
 
 def reply_to_note(
-    followups: FollowUpRepository, team_id: str, followup_id: int, user_id: str, text: str | None, now: datetime
+    work: UnitOfWork, team_id: str, followup_id: int, user_id: str, text: str | None, now: datetime
 ) -> FollowUp:
-    return _change(followups, team_id, followup_id, now, lambda f: machine.reply_to_note(f, user_id, text))
+    """The mentor's one reply to the outcome and note. Raises FollowUpRefused."""
+    return _change(work.followups, team_id, followup_id, now, lambda f: machine.reply_to_note(f, user_id, text))
 
 
-def ask_how_it_went(
-    followups: FollowUpRepository, asks, team_id: str, ask_id: int, user_id: str, now: datetime
-) -> FollowUp:
+def ask_how_it_went(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime) -> FollowUp:
     """ "Ask how it went", from the group DM or the mentor's Home tab. An ask taken before
-    follow-ups existed gets one now."""
-    ask = asks.get(team_id, ask_id)
+    follow-ups existed gets one now. Raises FollowUpRefused for anyone but the ask's mentor,
+    or when the mentee turned follow-ups off."""
+    followups = work.followups
+    ask = work.asks.get(team_id, ask_id)
     if ask is None or ask.mentor_id != user_id:
         raise FollowUpRefused("not_the_mentor")
     followup = followups.of_ask(team_id, ask_id)
@@ -157,7 +152,10 @@ def ask_how_it_went(
             raise FollowUpRefused("followups_off")
         zone = followups.zone_of(team_id, ask.asker_id)
         due = machine.next_working_time(now, zone)
-        return followups.create(team_id, ask.id, ask.asker_id, user_id, ask.matched_at or now, due)
+        created = followups.create(team_id, ask.id, ask.asker_id, user_id, ask.matched_at or now, due)
+        if created is None:
+            raise FollowUpRefused("busy")
+        return created
     return _change(
         followups,
         team_id,
@@ -167,8 +165,9 @@ def ask_how_it_went(
     )
 
 
-def switch(followups: FollowUpRepository, team_id: str, user_id: str, enabled: bool, now: datetime) -> list[FollowUp]:
+def switch(work: UnitOfWork, team_id: str, user_id: str, enabled: bool, now: datetime) -> list[FollowUp]:
     """Turn the member's follow-ups on or off; off cancels the ones still open, returned."""
+    followups = work.followups
     followups.set_enabled(team_id, user_id, enabled)
     if enabled:
         return []
@@ -183,11 +182,10 @@ def switch(followups: FollowUpRepository, team_id: str, user_id: str, enabled: b
     return cancelled
 
 
-def own_followup(
-    followups: FollowUpRepository, team_id: str, followup_id: int, user_id: str, as_mentor: bool = False
-) -> FollowUp:
-    """The follow-up, if this member is its mentee (or mentor); ids from Slack are not trusted."""
-    followup = followups.get(team_id, followup_id)
+def own_followup(work: UnitOfWork, team_id: str, followup_id: int, user_id: str, as_mentor: bool = False) -> FollowUp:
+    """The follow-up, if this member is its mentee (or mentor); ids from Slack are not trusted.
+    Raises FollowUpRefused."""
+    followup = work.followups.get(team_id, followup_id)
     if followup is None:
         raise FollowUpRefused("not_yours")
     if (followup.mentor_id if as_mentor else followup.mentee_id) != user_id:

@@ -7,6 +7,7 @@ from enum import Enum
 
 from bot.errors import InvalidInput
 from bot.ids import ProfileField
+from bot.rounds.model import RoundKind
 from bot.text import clean_line, clean_paragraphs, shown
 
 MAX_SKILL_LENGTH = 50
@@ -160,6 +161,17 @@ class ProfileForm:
     team: str | None = None
     open_to_sponsoring: bool = False
     capacity: str | None = None
+
+
+@dataclass(frozen=True)
+class RoundPreferences:
+    """What the profile modal says of rounds; None where the form did not hold that part (a
+    modal opened before it existed) or held what Slack's client could not have sent: that
+    part then stays as it was."""
+
+    never: tuple[str, ...] | None = None  # people never to be paired with (Slack user ids)
+    rounds: frozenset[RoundKind] | None = None  # the rounds ticked
+    situations: frozenset[str] | None = None  # the life situations ticked (keys of SITUATIONS)
 
 
 class ProfileFormErrors(ValueError):

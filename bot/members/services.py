@@ -1,28 +1,27 @@
-"""Member use cases: adding and listing skills, saving a profile, and `/mentor forget`,
-a member's right to be forgotten.
+"""Member use cases: adding and listing skills, saving a profile, members coming and going,
+and `/mentor forget`, a member's right to be forgotten. Each is handed the unit of work
+(bot.unit_of_work); the caller owns the transaction.
 
-What they wrote and who they are go; what stays is anonymous: the member's id in past asks,
-follow-ups and rounds becomes a tombstone (bot.members.model), so that program figures still
-count that an ask was answered or a loop closed."""
+What a forgotten member wrote and who they are go; what stays is anonymous: the member's id
+in past asks, follow-ups and rounds becomes a tombstone (bot.members.model), so that program
+figures still count that an ask was answered or a loop closed."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
-from bot.asks.services import AskRepository, Cancelled, cancel_ask
+from bot.asks.services import Cancelled, cancel_ask
 from bot.errors import InvalidInput
-from bot.members.model import MAX_SKILLS_PER_KIND, Forgotten, Profile, Skill, SkillKind, parse_skill_list
-
-
-class ProfileRepository(Protocol):
-    def get(self, team_id: str, user_id: str) -> Profile | None: ...
-
-    def add_skills(self, team_id: str, user_id: str, kind: SkillKind, skills: list[Skill]) -> list[Skill]:
-        """Add skills (creating the member and vocabulary entries as needed); return
-        them under the workspace's labels."""
-        ...
-
-    def save(self, profile: Profile) -> Profile: ...
+from bot.members.model import (
+    MAX_SKILLS_PER_KIND,
+    Forgotten,
+    Profile,
+    RoundPreferences,
+    Skill,
+    SkillKind,
+    parse_skill_list,
+)
+from bot.rounds.model import RoundKind
+from bot.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -39,8 +38,10 @@ def skills_of(profile: Profile | None, kind: SkillKind) -> tuple[Skill, ...]:
     return profile.offers if kind is SkillKind.OFFER else profile.wants
 
 
-def add_skills(profiles: ProfileRepository, team_id: str, user_id: str, kind: SkillKind, text: str) -> SkillsAdded:
-    """`/mentor offer …` and `/mentor learn …`: add the listed skills to the member's profile."""
+def add_skills(work: UnitOfWork, team_id: str, user_id: str, kind: SkillKind, text: str) -> SkillsAdded:
+    """`/mentor offer …` and `/mentor learn …`: add the listed skills to the member's profile.
+    Raises InvalidInput for a bad skill (then none is added) or one too many."""
+    profiles = work.profiles
     skills = parse_skill_list(text)
     if not skills:
         raise InvalidInput("List one or more skills, separated by commas, like `SQL, public speaking`.")
@@ -57,22 +58,49 @@ def add_skills(profiles: ProfileRepository, team_id: str, user_id: str, kind: Sk
     return SkillsAdded(kind=kind, added=tuple(added), already=already, all=tuple(current) + tuple(added))
 
 
-def list_skills(profiles: ProfileRepository, team_id: str, user_id: str, kind: SkillKind) -> tuple[Skill, ...]:
-    return skills_of(profiles.get(team_id, user_id), kind)
+def list_skills(work: UnitOfWork, team_id: str, user_id: str, kind: SkillKind) -> tuple[Skill, ...]:
+    return skills_of(work.profiles.get(team_id, user_id), kind)
 
 
-def save_profile(profiles: ProfileRepository, profile: Profile) -> Profile:
-    """The profile modal's submission: replace the member's profile with the form's."""
-    return profiles.save(profile)
+def save_profile(work: UnitOfWork, profile: Profile, preferences: RoundPreferences = RoundPreferences()) -> Profile:
+    """The profile modal's submission: the member's profile replaced by the form's, and what
+    the form says of rounds (who never to be paired with, the rounds they are in, their life
+    situations); a part the form did not hold (None) stays as it was."""
+    team_id, user_id = profile.team_id, profile.user_id
+    saved = work.profiles.save(profile)
+    if preferences.never is not None:
+        work.rounds.set_never(team_id, user_id, list(preferences.never))
+    if preferences.rounds is not None:
+        for kind in RoundKind:
+            work.rounds.set_opt_in(team_id, user_id, kind, kind in preferences.rounds)
+    if preferences.situations is not None:
+        work.rounds.set_situations(team_id, user_id, preferences.situations)
+    return saved
 
 
-class ForgetRepository(Protocol):
-    def forget(self, team_id: str, user_id: str, tombstone: str) -> "Forgotten": ...
+def welcome(work: UnitOfWork, team_id: str, user_id: str, now: datetime) -> bool:
+    """Someone joined the workspace: one welcome DM queued, once ever, and nothing else (they
+    are enrolled in nothing). False if it was queued before."""
+    return work.profiles.queue_welcome(team_id, user_id, now)
+
+
+def set_deactivated(work: UnitOfWork, team_id: str, user_id: str, deactivated: bool) -> None:
+    """A member deactivated in Slack is out of every round from now on, and no DM waits for
+    them; one reactivated can be reached again (they rejoin rounds themselves)."""
+    if deactivated:
+        work.rounds.leave_everything(team_id, user_id)
+    else:
+        work.rounds.reactivate(team_id, user_id)
 
 
 def forget_member(
-    asks: AskRepository, forgetting: ForgetRepository, team_id: str, user_id: str, tombstone: str, now: datetime
-) -> tuple["Forgotten", list[Cancelled]]:
+    work: UnitOfWork, team_id: str, user_id: str, tombstone: str, now: datetime
+) -> tuple[Forgotten, list[Cancelled]]:
     """Withdraw the member's open asks (their candidates' DMs are then closed), then forget them."""
-    withdrawn = [cancel_ask(asks, team_id, ask.id, user_id, now) for ask in asks.pending_of(team_id, user_id)]
-    return forgetting.forget(team_id, user_id, tombstone), withdrawn
+    withdrawn = [cancel_ask(work, team_id, ask.id, user_id, now) for ask in work.asks.pending_of(team_id, user_id)]
+    return work.forgetting.forget(team_id, user_id, tombstone), withdrawn
+
+
+def forget_workspace(work: UnitOfWork, team_id: str) -> int:
+    """The workspace removed Mentor: everything held about it goes. Returns the rows deleted."""
+    return work.forgetting.forget_workspace(team_id)

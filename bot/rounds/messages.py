@@ -19,6 +19,7 @@ from bot.rounds.model import (
     QUIET_INTROS,
     CheckinOutcome,
     Introduction,
+    Joined,
     Learned,
     Membership,
     RoundKind,
@@ -91,6 +92,15 @@ def membership(state: Membership, today: date, said: str = "") -> dict:
         f"`{SLASH_COMMAND} join reverse` pairs early-career and senior colleagues each month."
     )
     return blocks.message(text, blocks.section(text), blocks.context(hint))
+
+
+def joined(kind: RoundKind, joined: Joined, today: date) -> dict:
+    """`/mentor join`'s answer: where the member now stands, and whether the program's admins
+    have switched that kind of round off for now."""
+    said = f"Joined {kind.label}."
+    if joined.on_hold:
+        said += f" Your program's admins have paused {kind.label} for now: you'll be paired once it is back."
+    return membership(joined.membership, today, said)
 
 
 def home_blocks(state: Membership, today: date) -> list[dict]:

@@ -97,6 +97,12 @@ class Membership:
 
 
 @dataclass(frozen=True)
+class Joined:
+    membership: Membership
+    on_hold: bool = False  # the workspace's admins have switched this kind of round off for now
+
+
+@dataclass(frozen=True)
 class PlannedGroup:
     members: tuple[str, ...]
     proposer: str

@@ -1,14 +1,18 @@
-"""Round use cases: joining, leaving, pausing and resuming, and running a round:
-members -> matching engine -> groups recorded, with an introduction queued for each
-group in the same transaction."""
+"""Round use cases: joining, leaving, pausing and resuming; skipping a round and answering
+its check-ins; and running a round: members -> matching engine -> groups recorded, with an
+introduction queued for each group in the same transaction. Each is handed the unit of work
+(bot.unit_of_work); the caller owns the transaction."""
 
 import hashlib
 from datetime import date, datetime
-from typing import Protocol
 
+from bot.errors import InvalidInput
 from bot.rounds import scoring, solving
 from bot.rounds.model import (
     QUIET_INTROS,
+    CheckinOutcome,
+    Joined,
+    Learned,
     Membership,
     PlannedGroup,
     RoundAlreadyRecorded,
@@ -16,8 +20,11 @@ from bot.rounds.model import (
     RoundRun,
     parse_pause,
 )
+from bot.rounds.repository import CheckinAnswer
+from bot.unit_of_work import UnitOfWork
 
 HISTORY_ROUNDS = 24  # rounds looked back on: the cooldown, and "met before" beyond it
+NOT_IN_GROUP = "That question isn't yours to answer."
 
 
 FIRST_QUESTIONS = (
@@ -30,46 +37,62 @@ FIRST_QUESTIONS = (
 )
 
 
-class RoundRepository(Protocol):
-    def membership(self, team_id: str, user_id: str) -> Membership: ...
-    def set_opt_in(self, team_id: str, user_id: str, kind: RoundKind, joined: bool) -> None: ...
-    def set_paused(self, team_id: str, user_id: str, until: date | None) -> None: ...
-    def available(self, team_id: str, kind: RoundKind, today: date) -> list[scoring.Member]: ...
-    def labels(self, team_id: str) -> dict[str, str]: ...
-    def history(self, team_id: str, kind: RoundKind, rounds: int) -> dict[frozenset[str], int]: ...
-    def proposals(self, team_id: str, user_ids: list[str]) -> dict[str, int]: ...
-    def record(
-        self,
-        team_id: str,
-        kind: RoundKind,
-        held_on: date,
-        now: datetime,
-        groups: list[PlannedGroup],
-        unmatched: tuple[str, ...],
-    ) -> bool: ...
-    def is_recorded(self, team_id: str, kind: RoundKind, held_on: date) -> bool: ...
-    def quiet_members(self, team_id: str, before: date, count: int) -> list[str]: ...
-    def pause_quiet(self, team_id: str, user_ids: list[str], held_on: date, now: datetime) -> None: ...
+def join(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind) -> Joined:
+    """The member joins rounds of `kind`; `on_hold` when the workspace's admins have switched
+    that kind off for now (the member is paired once it is back)."""
+    work.rounds.set_opt_in(team_id, user_id, kind, True)
+    on_hold = kind is RoundKind.REVERSE and not work.program.settings(team_id).reverse_enabled
+    return Joined(work.rounds.membership(team_id, user_id), on_hold)
 
 
-def join(rounds: RoundRepository, team_id: str, user_id: str, kind: RoundKind) -> Membership:
-    rounds.set_opt_in(team_id, user_id, kind, True)
-    return rounds.membership(team_id, user_id)
+def leave(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind) -> Membership:
+    work.rounds.set_opt_in(team_id, user_id, kind, False)
+    return work.rounds.membership(team_id, user_id)
 
 
-def leave(rounds: RoundRepository, team_id: str, user_id: str, kind: RoundKind) -> Membership:
-    rounds.set_opt_in(team_id, user_id, kind, False)
-    return rounds.membership(team_id, user_id)
+def pause(work: UnitOfWork, team_id: str, user_id: str, text: str, today: date) -> Membership:
+    """No rounds and no asks reach the member until the day `text` says (bot.rounds.model.parse_pause),
+    or until they resume. Raises InvalidInput for a duration or date it cannot use."""
+    work.rounds.set_paused(team_id, user_id, parse_pause(text, today))
+    return work.rounds.membership(team_id, user_id)
 
 
-def pause(rounds: RoundRepository, team_id: str, user_id: str, text: str, today: date) -> Membership:
-    rounds.set_paused(team_id, user_id, parse_pause(text, today))
-    return rounds.membership(team_id, user_id)
+def resume(work: UnitOfWork, team_id: str, user_id: str) -> Membership:
+    work.rounds.set_paused(team_id, user_id, None)
+    return work.rounds.membership(team_id, user_id)
 
 
-def resume(rounds: RoundRepository, team_id: str, user_id: str) -> Membership:
-    rounds.set_paused(team_id, user_id, None)
-    return rounds.membership(team_id, user_id)
+def skip(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind, held_on: date, skipped: bool) -> bool:
+    """From the day-before notice: skip that round, or join it after all; the member stays in
+    for the next ones. False, and nothing changes, once the round has started."""
+    if work.rounds.is_recorded(team_id, kind, held_on):
+        return False
+    work.rounds.set_skip(team_id, kind, held_on, user_id, skipped)
+    return True
+
+
+def answer_checkin(
+    work: UnitOfWork, team_id: str, group_id: int, user_id: str, outcome: CheckinOutcome, now: datetime
+) -> CheckinAnswer:
+    """The halfway "Did you meet?" of a group, answered for the group by one of its members;
+    the check-in as it now stands. Raises InvalidInput for anyone not in that group (ids come
+    from Slack and are not trusted)."""
+    answer = None
+    if work.rounds.answer_checkin(team_id, group_id, user_id, outcome, now):
+        answer = work.rounds.checkin_answer(team_id, group_id)
+    if answer is None:
+        raise InvalidInput(NOT_IN_GROUP)
+    return answer
+
+
+def answer_learned(
+    work: UnitOfWork, team_id: str, group_id: int, user_id: str, learned: Learned, now: datetime
+) -> Learned:
+    """What one side of a reverse-mentoring pair learned this month (they may change it); the
+    answer as recorded. Raises InvalidInput for anyone not in that pair."""
+    if not work.rounds.answer_learned(team_id, group_id, user_id, learned, now):
+        raise InvalidInput(NOT_IN_GROUP)
+    return learned
 
 
 def _first_question(members: tuple[str, ...], held_on: date) -> str:
@@ -103,7 +126,7 @@ def plan_groups(
 
 
 def run_round(
-    rounds: RoundRepository,
+    work: UnitOfWork,
     team_id: str,
     kind: RoundKind,
     held_on: date,
@@ -113,7 +136,9 @@ def run_round(
     """Pair everyone available and record the round with its introductions queued; a
     round already recorded for this workspace, kind and date is left as it is. Coffee
     members who left QUIET_INTROS introductions in a row without a word are paused first,
-    and told so."""
+    and told so. Raises RoundAlreadyRecorded when another process recorded it meanwhile: the
+    caller rolls this transaction back."""
+    rounds = work.rounds
     if rounds.is_recorded(team_id, kind, held_on):
         return RoundRun(kind, held_on, created=False)
     quiet: list[str] = []

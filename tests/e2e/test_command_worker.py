@@ -34,7 +34,7 @@ def command(served, text: str, user_id: str) -> dict:
 
 def offers_of(served, user_id: str) -> set[str]:
     with served.store.transaction() as repositories:
-        return {skill.label for skill in list_skills(repositories.profiles, DEFAULT_TEAM, user_id, SkillKind.OFFER)}
+        return {skill.label for skill in list_skills(repositories, DEFAULT_TEAM, user_id, SkillKind.OFFER)}
 
 
 def test_answers_refusals_and_dms_come_from_the_worker(served):

@@ -230,8 +230,8 @@ def test_a_dm_a_crashed_sender_posted_is_not_posted_again(loop):
         [(team_id, followup_id)] = repositories.followups.due(loop.clock(), 10)
         from bot.followups import services as followup_services
 
-        policy = followup_services.policy_for(repositories.followups, team_id, None)
-        followup_services.advance_due(repositories.followups, team_id, followup_id, loop.clock(), policy)
+        policy = followup_services.policy_for(repositories, team_id, None)
+        followup_services.advance_due(repositories, team_id, followup_id, loop.clock(), policy)
     with loop.store.transaction() as repositories:
         [claim] = repositories.outbox.claim(loop.clock(), loop.clock() + LEASE, 10)
     client = loop.deps.client_for(DEFAULT_TEAM)

@@ -406,7 +406,7 @@ def test_two_senders_on_postgresql_send_every_introduction_once(fake_slack, post
             say(running, "join coffee", user_id)
         with running.store.transaction() as repositories:  # recorded and queued, not sent yet
             run = round_services.run_round(
-                repositories.rounds, "T0MENTOR", RoundKind.COFFEE, running.clock().date(), running.clock()
+                repositories, "T0MENTOR", RoundKind.COFFEE, running.clock().date(), running.clock()
             )
         assert run.groups == 10
 

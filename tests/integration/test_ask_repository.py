@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from bot.asks import services as ask_services
 from bot.asks.model import AskStatus, CandidateStatus
+from bot.followups.model import FollowUpPolicy
 from bot.members.model import normalize_skill
 from tests.support.asks import NOW, POLICY, TEAM, offer, start
 
@@ -26,7 +27,7 @@ def test_counted_asks_are_the_recent_ones_and_the_ones_held_open(repositories):
     offer(repositories, "UANA", "UBEN")
     start(repositories, asker="UX1", now=NOW - POLICY.recent_window - timedelta(hours=1))  # too old to count
     taken = start(repositories, asker="UX2", now=NOW - timedelta(days=2)).ask
-    ask_services.accept_ask(repositories.asks, TEAM, taken.id, "UANA", NOW - timedelta(days=2))
+    ask_services.accept_ask(repositories, TEAM, taken.id, "UANA", NOW - timedelta(days=2), FollowUpPolicy())
     start(repositories, asker="UX3")  # waiting for an answer from both
 
     counts = repositories.asks.count_asks(TEAM, ["UANA", "UBEN", "UNOBODY"], NOW, POLICY)
@@ -39,9 +40,9 @@ def test_a_mentor_who_helped_on_this_skill_is_known_and_so_is_give_and_take(repo
     offer(repositories, "UANA", skill="Go")
     offer(repositories, "UASK", skill="Go")
     first = start(repositories).ask
-    ask_services.accept_ask(repositories.asks, TEAM, first.id, "UANA", NOW)
-    go = ask_services.start_ask(repositories.asks, repositories.profiles, TEAM, "UBEN", "A #go question", NOW, POLICY)
-    ask_services.accept_ask(repositories.asks, TEAM, go.ask.id, "UASK", NOW)
+    ask_services.accept_ask(repositories, TEAM, first.id, "UANA", NOW, FollowUpPolicy())
+    go = ask_services.start_ask(repositories, TEAM, "UBEN", "A #go question", NOW, POLICY)
+    ask_services.accept_ask(repositories, TEAM, go.ask.id, "UASK", NOW, FollowUpPolicy())
 
     history = repositories.asks.history_with(TEAM, "UASK", {"UANA", "UBEN", "UCAT"})
 

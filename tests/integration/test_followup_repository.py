@@ -15,9 +15,8 @@ LEASE = timedelta(minutes=10)
 def accepted_followup(repositories, delay_days: int = 0):
     offer(repositories, "UANA")
     ask = start(repositories).ask
-    accepted = ask_services.accept_ask(repositories.asks, TEAM, ask.id, "UANA", NOW)
     policy = FollowUpPolicy(delay=timedelta(days=delay_days))
-    return followup_services.schedule_after_accept(repositories.followups, accepted.ask, NOW, policy)
+    return ask_services.accept_ask(repositories, TEAM, ask.id, "UANA", NOW, policy).followup
 
 
 def test_an_accepted_ask_gets_one_follow_up_however_often_it_is_scheduled(repositories):
@@ -41,7 +40,7 @@ def test_two_steps_computed_from_the_same_version_apply_once_and_queue_one_dm(re
 
 def test_a_claim_is_exclusive_until_its_lease_runs_out(repositories):
     followup = accepted_followup(repositories)
-    followup_services.advance_due(repositories.followups, TEAM, followup.id, NOW, FollowUpPolicy())
+    followup_services.advance_due(repositories, TEAM, followup.id, NOW, FollowUpPolicy())
 
     [claim] = repositories.outbox.claim(NOW, NOW + LEASE, 10)
     assert repositories.outbox.claim(NOW, NOW + LEASE, 10) == []  # another sender gets nothing
@@ -59,8 +58,8 @@ def test_a_claim_is_exclusive_until_its_lease_runs_out(repositories):
 
 def test_an_answer_cancels_the_prompt_still_queued(repositories):
     followup = accepted_followup(repositories)
-    sent = followup_services.advance_due(repositories.followups, TEAM, followup.id, NOW, FollowUpPolicy())
-    followup_services.answer(repositories.followups, TEAM, sent.id, "UASK", "not_relevant", NOW, FollowUpPolicy())
+    sent = followup_services.advance_due(repositories, TEAM, followup.id, NOW, FollowUpPolicy())
+    followup_services.answer(repositories, TEAM, sent.id, "UASK", "not_relevant", NOW, FollowUpPolicy())
 
     assert repositories.outbox.counts(TEAM) == {"cancelled": 1}
 
@@ -68,13 +67,14 @@ def test_an_answer_cancels_the_prompt_still_queued(repositories):
 def test_turning_follow_ups_off_cancels_open_ones_and_plans_no_new_ones(repositories):
     followup = accepted_followup(repositories, delay_days=7)
 
-    cancelled = followup_services.switch(repositories.followups, TEAM, "UASK", False, NOW)
+    cancelled = followup_services.switch(repositories, TEAM, "UASK", False, NOW)
 
     assert [f.id for f in cancelled] == [followup.id]
     assert repositories.followups.get(TEAM, followup.id).status is FollowUpStatus.CANCELLED
     second = start(repositories, question="Another SQL question").ask
-    accepted = ask_services.accept_ask(repositories.asks, TEAM, second.id, "UANA", NOW)
-    assert followup_services.schedule_after_accept(repositories.followups, accepted.ask, NOW, FollowUpPolicy()) is None
+    accepted = ask_services.accept_ask(repositories, TEAM, second.id, "UANA", NOW, FollowUpPolicy())
+    assert accepted.followup is None
+    assert followup_services.schedule_after_accept(repositories, accepted.ask, NOW, FollowUpPolicy()) is None
 
 
 def test_only_the_claims_of_ended_processes_are_taken_over(repositories):
@@ -91,12 +91,9 @@ def test_only_the_claims_of_ended_processes_are_taken_over(repositories):
     for asker in ("UASK", "UBOB"):
         offer(repositories, "UANA")
         ask = start(repositories, asker=asker).ask
-        accepted = ask_services.accept_ask(repositories.asks, TEAM, ask.id, "UANA", NOW)
-        followup_services.schedule_after_accept(
-            repositories.followups, accepted.ask, NOW, FollowUpPolicy(delay=timedelta(0))
-        )
+        ask_services.accept_ask(repositories, TEAM, ask.id, "UANA", NOW, FollowUpPolicy(delay=timedelta(0)))
     for team_id, followup_id in repositories.followups.due(NOW, 10):
-        followup_services.advance_due(repositories.followups, team_id, followup_id, NOW, FollowUpPolicy())
+        followup_services.advance_due(repositories, team_id, followup_id, NOW, FollowUpPolicy())
     [alive] = repositories.outbox.claim(NOW, NOW + LEASE, 1, claimer=f"{host}:{os.getpid()}")
     [dead] = repositories.outbox.claim(NOW, NOW + LEASE, 1, claimer=f"{host}:{dead_pid}")
 

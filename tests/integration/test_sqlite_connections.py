@@ -26,9 +26,7 @@ def test_twenty_threads_writing_the_same_skills_at_once_all_succeed(sqlite_url):
 
     def add(n: int) -> None:
         with store.transaction() as repositories:
-            member_services.add_skills(
-                repositories.profiles, "T1", f"U{n:03d}", SkillKind.OFFER, "SQL, Go, public speaking"
-            )
+            member_services.add_skills(repositories, "T1", f"U{n:03d}", SkillKind.OFFER, "SQL, Go, public speaking")
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         list(pool.map(add, range(20)))  # re-raises the first failure, "database is locked" included
@@ -56,4 +54,4 @@ def test_a_long_read_keeps_no_writer_waiting(sqlite_url):
 
 def _add_skill(store: Store) -> None:
     with store.transaction() as repositories:
-        member_services.add_skills(repositories.profiles, "T1", "U001", SkillKind.OFFER, "SQL")
+        member_services.add_skills(repositories, "T1", "U001", SkillKind.OFFER, "SQL")

@@ -17,4 +17,4 @@ def offer(repositories, *user_ids: str, skill: str = "SQL") -> None:
 
 
 def start(repositories, asker: str = "UASK", question: str = "A SQL question", now: datetime = NOW):
-    return ask_services.start_ask(repositories.asks, repositories.profiles, TEAM, asker, question, now, POLICY)
+    return ask_services.start_ask(repositories, TEAM, asker, question, now, POLICY)

@@ -1,0 +1,26 @@
+"""What the member use cases, and the ask use cases about members, need of storage
+(storage.members.ProfileRepository and storage.forgetting.ForgetRepository are these)."""
+
+from datetime import datetime
+from typing import Protocol
+
+from bot.members.model import Forgotten, Profile, Skill, SkillKind
+
+
+class ProfileRepository(Protocol):
+    def get(self, team_id: str, user_id: str) -> Profile | None: ...
+
+    def add_skills(self, team_id: str, user_id: str, kind: SkillKind, skills: list[Skill]) -> list[Skill]:
+        """Add skills (creating the member and vocabulary entries as needed); return
+        them under the workspace's labels."""
+        ...
+
+    def save(self, profile: Profile) -> Profile: ...
+    def timezone(self, team_id: str, user_id: str) -> tuple[int | None, datetime | None]: ...
+    def claim_give_first_reminder(self, team_id: str, user_id: str) -> bool: ...
+    def queue_welcome(self, team_id: str, user_id: str, now: datetime) -> bool: ...
+
+
+class ForgetRepository(Protocol):
+    def forget(self, team_id: str, user_id: str, tombstone: str) -> Forgotten: ...
+    def forget_workspace(self, team_id: str) -> int: ...

@@ -1,0 +1,54 @@
+"""Program use cases, for its admins: the settings, the figures, the chart and the CSV export.
+Who is an admin is Slack's to say (handlers.permissions); these only read and write the
+program. Each is handed the unit of work (bot.unit_of_work); the caller owns the transaction,
+a reading one for the figures, the chart and the export."""
+
+from dataclasses import dataclass
+
+from bot.program.charts import program_chart
+from bot.program.export import figures_csv, relationships_csv
+from bot.program.messages import GAPS_SHOWN
+from bot.program.model import Period, ProgramFigures, ProgramSettings
+from bot.unit_of_work import UnitOfWork
+
+CHART_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Export:
+    """The CSV export's two files: the program's figures, and one anonymous row per relationship."""
+
+    figures: str
+    relationships: str
+
+
+def settings(work: UnitOfWork, team_id: str) -> ProgramSettings:
+    return work.program.settings(team_id)
+
+
+def save_settings(work: UnitOfWork, team_id: str, settings: ProgramSettings) -> ProgramSettings:
+    """The settings modal's submission, read by bot.program.forms.settings_from_form; the
+    settings as saved."""
+    work.program.save_settings(team_id, settings)
+    return settings
+
+
+def figures(work: UnitOfWork, team_id: str, period: Period) -> ProgramFigures:
+    return work.program.figures(team_id, period)
+
+
+def chart(work: UnitOfWork, team_id: str, period: Period) -> bytes:
+    """The admins' chart, as PNG: the skills wanted most beyond what is offered, and follow-ups
+    sent and loops closed in each of the CHART_MONTHS months up to the period's end."""
+    demand = work.program.skill_demand(team_id, GAPS_SHOWN)
+    months = work.program.loops_by_month(team_id, CHART_MONTHS, period.end)
+    return program_chart(demand, months)
+
+
+def export(work: UnitOfWork, team_id: str, period: Period) -> Export:
+    """The period's figures, and the relationships that began in it with members as
+    pseudonyms valid in this export only; no question or note is ever in it."""
+    return Export(
+        figures_csv(work.program.figures(team_id, period)),
+        relationships_csv(work.program.relationships(team_id, period)),
+    )

@@ -1,0 +1,47 @@
+"""Buttons in messages and on the Home tab, one module per feature.
+
+Button values and block ids come back from Slack's clients and are not trusted: every id
+is checked against who clicked, in the use case itself."""
+
+from collections.abc import Callable
+
+from slack_bolt import App
+
+from bot import ids
+from handlers.actions import asks, followups, members, program, rounds
+from handlers.deps import Deps
+from handlers.listeners import bind_all
+
+
+def register(app: App, deps: Deps) -> None:
+    listeners: dict[str, Callable[..., None]] = {
+        ids.OPEN_PROFILE: members.open_profile,
+        ids.FORGET_ME: members.forget_me,
+        ids.FORGET_CANCEL: members.keep_me,
+        ids.ACCEPT_ASK: asks.accept_ask,
+        ids.PASS_ASK: asks.pass_ask,
+        ids.CANCEL_ASK: asks.cancel_ask,
+        ids.PICK_ASK_SKILL: asks.pick_ask_skill,
+        ids.NAME_ASK_SKILL: asks.name_ask_skill,
+        ids.FIND_MENTOR: asks.find_mentor,
+        **dict.fromkeys(ids.FOLLOWUP_CHOICES.values(), followups.answer_followup),
+        ids.FOLLOWUP_SEND_NOW: followups.send_now,
+        ids.FOLLOWUP_SHARE: followups.share,
+        ids.FOLLOWUP_ADD_NOTE: followups.open_followup_modal,
+        ids.FOLLOWUP_REPLY: followups.open_followup_modal,
+        ids.ASK_HOW_IT_WENT: followups.ask_how_it_went,
+        ids.FOLLOWUPS_OFF: followups.switch_followups,
+        ids.FOLLOWUPS_ON: followups.switch_followups,
+        ids.JOIN_ROUND: rounds.join_or_leave_round,
+        ids.LEAVE_ROUND: rounds.join_or_leave_round,
+        ids.PAUSE_ROUNDS: rounds.pause_rounds,
+        ids.RESUME_ROUNDS: rounds.resume_rounds,
+        ids.SKIP_ROUND: rounds.skip_round,
+        ids.UNSKIP_ROUND: rounds.skip_round,
+        **dict.fromkeys(ids.CHECKIN_CHOICES.values(), rounds.answer_checkin),
+        **dict.fromkeys(ids.LEARNED_CHOICES.values(), rounds.answer_learned),
+        ids.OPEN_SETTINGS: program.open_settings,
+        ids.SEND_CHART: program.send_chart,
+        ids.SEND_EXPORT: program.send_export,
+    }
+    bind_all(app.action, listeners, deps)

@@ -1,0 +1,118 @@
+"""The buttons of asks: "I can help", "Not this time", Cancel, the skill an ask needs, and
+"Find a mentor"."""
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import home
+from bot.asks import messages as ask_messages
+from bot.asks import services as ask_services
+from bot.errors import InvalidInput, TemporarilyUnavailable
+from handlers.deps import Deps
+from handlers.listeners import Click, ask_id_from, member_of, run_use_case
+from handlers.render import refresh_home
+from jobs import asks as ask_jobs
+
+
+def accept_ask(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """ "I can help" (value: the ask's id): the first wins and meets the asker in a group DM."""
+    ack()
+    team_id, user_id = member_of(context)
+    accepted = run_use_case(
+        deps,
+        Click(body, respond, client),
+        lambda work: ask_services.accept_ask(
+            work,
+            team_id,
+            ask_id_from(action.get("value")),
+            user_id,
+            deps.clock(),
+            deps.followup_policy_for(work, team_id),
+        ),
+    )
+    if accepted is not None:
+        ask_jobs.deliver_accepted(client, deps, accepted, followup_planned=accepted.followup is not None)
+
+
+def pass_ask(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """ "Not this time" (value: the ask's id): the ask goes on to the next candidate."""
+    ack()
+    team_id, user_id = member_of(context)
+    passed = run_use_case(
+        deps,
+        Click(body, respond, client),
+        lambda work: ask_services.pass_ask(
+            work, team_id, ask_id_from(action.get("value")), user_id, deps.clock(), deps.ask_policy_for(work, team_id)
+        ),
+    )
+    if passed is not None:
+        ask_jobs.deliver_passed(client, deps, passed)
+
+
+def cancel_ask(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """The asker's Cancel (value: the ask's id), under `/mentor asks` or on the Home tab."""
+    ack()
+    team_id, user_id = member_of(context)
+    click = Click(body, respond, client)
+    cancelled = run_use_case(
+        deps,
+        click,
+        lambda work: ask_services.cancel_ask(work, team_id, ask_id_from(action.get("value")), user_id, deps.clock()),
+    )
+    if cancelled is not None:
+        ask_jobs.deliver_closed(client, cancelled.ask, cancelled.closed)
+        click.answer(ask_messages.cancelled(cancelled.ask), replace=True)
+        refresh_home(client, deps, team_id, user_id)
+
+
+def pick_ask_skill(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """One of the skills offered to an ask that had none (value: "<ask id>:<skill key>")."""
+    ack()
+    ask_text, _, skill_key = (action.get("value") or "").partition(":")
+    route_with_skill(deps, Click(body, respond, client), context, ask_text, skill_key)
+
+
+def name_ask_skill(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """A skill typed for an ask that had none (block id: "ask_skill:<ask id>")."""
+    ack()
+    ask_text = (action.get("block_id") or "").removeprefix(ask_messages.ASK_SKILL_BLOCK_PREFIX)
+    route_with_skill(deps, Click(body, respond, client), context, ask_text, action.get("value") or "")
+
+
+def route_with_skill(deps: Deps, click: Click, context: BoltContext, ask_text: str, skill_name: str) -> None:
+    team_id, user_id = member_of(context)
+    routed = run_use_case(
+        deps,
+        click,
+        lambda work: ask_services.choose_skill(
+            work, team_id, ask_id_from(ask_text), user_id, skill_name, deps.clock(), deps.ask_policy_for(work, team_id)
+        ),
+    )
+    if routed is not None:
+        ask_jobs.deliver_routed(click.client, deps, routed, lambda message: click.answer(message, replace=True))
+
+
+def find_mentor(ack: Ack, action: dict, body: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
+    """ "Find a mentor" for one of the member's wants (value: the skill's key): who an ask would reach."""
+    ack()
+    team_id, user_id = member_of(context)
+    try:
+        with deps.store.transaction() as work:
+            policy = deps.ask_policy_for(work, team_id)
+            skill, chosen = ask_services.suggest_mentors(
+                work, team_id, user_id, action.get("value") or "", deps.clock(), policy
+            )
+        view = ask_messages.find_mentor_modal(skill, chosen)
+    except (InvalidInput, TemporarilyUnavailable) as error:
+        view = home.notice_modal("Find a mentor", error.message)
+    client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -1,0 +1,151 @@
+"""The buttons of closing the loop: in the mentee's and the mentor's DMs, the group DM and
+the Home tab."""
+
+import logging
+from collections.abc import Callable
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import ids
+from bot.followups import messages as followup_messages
+from bot.followups import services as followup_services
+from bot.followups.model import FollowUp
+from handlers.deps import Deps
+from handlers.listeners import Click, ask_id_from, followup_id_from, member_of, run_use_case
+from handlers.render import refresh_home
+from jobs import followups as followup_jobs
+from jobs import outbox
+from storage.db import Repositories
+
+logger = logging.getLogger(__name__)
+
+CHOICES = {action_id: choice for choice, action_id in ids.FOLLOWUP_CHOICES.items()}
+
+
+def answer_followup(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """It helped, Mixed, Didn't help, Not yet, Not relevant (value: the follow-up's id)."""
+    ack()
+    team_id, user_id = member_of(context)
+    choice, followup_id = CHOICES[action["action_id"]], action.get("value")
+    step(
+        deps,
+        Click(body, respond, client),
+        context,
+        lambda work: followup_services.answer(
+            work,
+            team_id,
+            followup_id_from(followup_id),
+            user_id,
+            choice,
+            deps.clock(),
+            deps.followup_policy_for(work, team_id),
+        ),
+    )
+
+
+def send_now(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """ "Send without a note" (value: the follow-up's id): the mentor hears the outcome now."""
+    ack()
+    team_id, user_id = member_of(context)
+    followup_id = action.get("value")
+    step(
+        deps,
+        Click(body, respond, client),
+        context,
+        lambda work: followup_services.report_now(work, team_id, followup_id_from(followup_id), user_id, deps.clock()),
+    )
+
+
+def share(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """ "Let it count" or not (value: "<follow-up id>:yes" or ":no")."""
+    ack()
+    team_id, user_id = member_of(context)
+    followup_id, _, choice = (action.get("value") or "").partition(":")
+    step(
+        deps,
+        Click(body, respond, client),
+        context,
+        lambda work: followup_services.share(
+            work, team_id, followup_id_from(followup_id), user_id, choice == "yes", deps.clock()
+        ),
+    )
+
+
+def step(deps: Deps, click: Click, context: BoltContext, use_case: Callable[[Repositories], FollowUp]) -> None:
+    """One step of a follow-up; then it shows on every prompt, what it queued is sent, and
+    the Home tab clicked on is redrawn."""
+    followup = run_use_case(deps, click, use_case)
+    if followup is None:
+        return
+    followup_jobs.refresh_prompts(click.client, deps, followup)
+    outbox.kick(deps)
+    if click.on_home:
+        refresh_home(click.client, deps, *member_of(context))
+
+
+def open_followup_modal(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """The mentee's "Add a note" opens the note modal, the mentor's "Reply" the reply modal
+    (value: the follow-up's id)."""
+    ack()
+    team_id, user_id = member_of(context)
+    as_mentor, followup_id = action["action_id"] == ids.FOLLOWUP_REPLY, action.get("value")
+    followup = run_use_case(
+        deps,
+        Click(body, respond, client),
+        lambda work: followup_services.own_followup(work, team_id, followup_id_from(followup_id), user_id, as_mentor),
+    )
+    if followup is None:
+        return
+    modal = followup_messages.reply_modal(followup) if as_mentor else followup_messages.note_modal(followup)
+    try:
+        client.views_open(trigger_id=body["trigger_id"], view=modal)
+    except SlackApiError as error:  # e.g. the trigger expired: the button can be clicked again
+        logger.warning("Could not open a follow-up modal: %s", error.response.get("error"))
+
+
+def ask_how_it_went(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """The mentor's "Ask how it went" (value: the ask's id), from the group DM or the Home tab."""
+    ack()
+    team_id, user_id = member_of(context)
+    click, ask_id = Click(body, respond, client), action.get("value")
+    followup = run_use_case(
+        deps,
+        click,
+        lambda work: followup_services.ask_how_it_went(work, team_id, ask_id_from(ask_id), user_id, deps.clock()),
+    )
+    if followup is None:
+        return
+    click.answer(followup_messages.will_ask(followup))
+    outbox.kick(deps, followup_jobs.run_due_followups)  # due now if it is their working hour
+    if click.on_home:
+        refresh_home(client, deps, team_id, user_id)
+
+
+def switch_followups(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """Follow-ups on or off, under a prompt or on the Home tab; off cancels the waiting ones."""
+    ack()
+    team_id, user_id = member_of(context)
+    click, enabled = Click(body, respond, client), action["action_id"] == ids.FOLLOWUPS_ON
+    cancelled = run_use_case(
+        deps, click, lambda work: followup_services.switch(work, team_id, user_id, enabled, deps.clock())
+    )
+    if cancelled is None:
+        return
+    for followup in cancelled:
+        followup_jobs.refresh_prompts(client, deps, followup)
+    click.answer(followup_messages.followups_switched(enabled, len(cancelled)))
+    refresh_home(client, deps, team_id, user_id)

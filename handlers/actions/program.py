@@ -1,0 +1,54 @@
+"""Program admins' buttons on their Home tab: the settings modal, the chart and the CSV
+export (value: the period in days), each checking who is an admin first."""
+
+from functools import partial
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import replies
+from bot.errors import InvalidInput, TemporarilyUnavailable
+from bot.program import messages as program_messages
+from bot.program.model import parse_period
+from handlers import admin
+from handlers.deps import Deps, after_ack
+from handlers.listeners import member_of
+from handlers.permissions import is_admin
+
+
+def open_settings(ack: Ack, body: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
+    ack()
+    team_id, user_id = member_of(context)
+    tell = partial(admin.dm_admin, client, user_id)
+    if not is_admin(client, deps, user_id):
+        tell(program_messages.not_admin("Program settings"))
+        return
+    try:
+        admin.open_settings(client, deps, team_id, body["trigger_id"])
+    except TemporarilyUnavailable as error:
+        tell(replies.unavailable(error.message))
+
+
+def send_chart(ack: Ack, action: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
+    ack()
+    send_from_home(deps, client, context, action, "Program charts", admin.send_chart)
+
+
+def send_export(ack: Ack, action: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
+    ack()
+    send_from_home(deps, client, context, action, "Program exports", admin.send_export)
+
+
+def send_from_home(deps: Deps, client: WebClient, context: BoltContext, action: dict, what: str, send) -> None:
+    """The chart or the export, to the admin's DM, after the ack; the period comes in days."""
+    team_id, user_id = member_of(context)
+    tell = partial(admin.dm_admin, client, user_id)
+    if not is_admin(client, deps, user_id):
+        tell(program_messages.not_admin(what))
+        return
+    try:
+        period = parse_period(f"{action.get('value') or ''}d" if action.get("value") else "", deps.clock())
+    except InvalidInput as error:
+        tell(replies.invalid_input(error))
+        return
+    after_ack(deps, partial(send, client, deps, team_id, user_id, period, tell), tell)

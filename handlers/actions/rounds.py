@@ -1,0 +1,128 @@
+"""The buttons of rounds: join, leave, pause and resume on the Home tab; skip in the day-before
+notice; the group's check-in; what each side of a reverse pair learned."""
+
+from collections.abc import Callable
+from datetime import date
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.errors import InvalidInput
+from bot.rounds import messages as round_messages
+from bot.rounds import services as round_services
+from bot.rounds.model import CheckinOutcome, Learned, RoundKind, round_kind
+from handlers.deps import Deps
+from handlers.listeners import Click, member_of, row_id, run_use_case
+from handlers.render import refresh_home
+from storage.db import Repositories
+
+CHECKINS = {action_id: CheckinOutcome(value) for value, action_id in ids.CHECKIN_CHOICES.items()}
+LEARNED = {action_id: Learned(value) for value, action_id in ids.LEARNED_CHOICES.items()}
+
+
+def join_or_leave_round(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """Join or leave (value: "coffee" or "reverse")."""
+    ack()
+    use_case = round_services.join if action["action_id"] == ids.JOIN_ROUND else round_services.leave
+    change(
+        deps,
+        Click(body, respond, client),
+        context,
+        lambda work, team_id, user_id: use_case(work, team_id, user_id, round_kind(action.get("value") or "")),
+    )
+
+
+def pause_rounds(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """Pause (value: a duration such as "2w")."""
+    ack()
+    today, pause_for = deps.clock().date(), action.get("value") or "2w"
+    change(
+        deps,
+        Click(body, respond, client),
+        context,
+        lambda work, team_id, user_id: round_services.pause(work, team_id, user_id, pause_for, today),
+    )
+
+
+def resume_rounds(
+    ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    ack()
+    change(deps, Click(body, respond, client), context, round_services.resume)
+
+
+def change(
+    deps: Deps, click: Click, context: BoltContext, use_case: Callable[[Repositories, str, str], object]
+) -> None:
+    """A change of the member's rounds, from the Home tab: redrawn to show it."""
+    team_id, user_id = member_of(context)
+    if run_use_case(deps, click, lambda work: use_case(work, team_id, user_id)):
+        refresh_home(click.client, deps, team_id, user_id)
+
+
+def skip_round(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """ "Skip this round", or "Join this round after all", in the day-before notice (value:
+    "<kind>:<YYYY-MM-DD>"); the notice then says where the member stands, or that the round
+    has started."""
+    ack()
+    team_id, user_id = member_of(context)
+    click, skipped, value = Click(body, respond, client), action["action_id"] == ids.SKIP_ROUND, action.get("value")
+    changed = run_use_case(
+        deps, click, lambda work: round_services.skip(work, team_id, user_id, *round_day(value), skipped)
+    )
+    if changed is not None:
+        kind, held_on = round_day(value)  # it parsed already, for the use case
+        reply = round_messages.notice(kind, held_on, skipped) if changed else round_messages.round_started(kind)
+        click.answer(reply, replace=True)
+
+
+def round_day(value: str | None) -> tuple[RoundKind, date]:
+    kind_text, _, day = (value or "").partition(":")
+    try:
+        return round_kind(kind_text), date.fromisoformat(day)
+    except ValueError:
+        raise InvalidInput("That button no longer points at a round.") from None
+
+
+def group_of(action: dict) -> int:
+    """The group a check-in's or a month end's button points at (value: the group's id)."""
+    return row_id(action.get("value"), InvalidInput(round_services.NOT_IN_GROUP))
+
+
+def answer_checkin(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """ "Did you meet?" in a group DM: only the group's members answer, and the answer replaces it."""
+    ack()
+    team_id, user_id = member_of(context)
+    outcome, click = CHECKINS[action["action_id"]], Click(body, respond, client)
+    answer = run_use_case(
+        deps,
+        click,
+        lambda work: round_services.answer_checkin(work, team_id, group_of(action), user_id, outcome, deps.clock()),
+    )
+    if answer is not None:
+        click.answer(round_messages.checkin(group_of(action), *answer), replace=True)  # group_of parsed already
+
+
+def answer_learned(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """What one side of a reverse pair learned this month: the answer replaces the question."""
+    ack()
+    team_id, user_id = member_of(context)
+    learned, click = LEARNED[action["action_id"]], Click(body, respond, client)
+    recorded = run_use_case(
+        deps,
+        click,
+        lambda work: round_services.answer_learned(work, team_id, group_of(action), user_id, learned, deps.clock()),
+    )
+    if recorded is not None:
+        click.answer(round_messages.what_did_you_learn(group_of(action), user_id, (), learned.value), replace=True)

@@ -1,0 +1,16 @@
+"""`/mentor` and its subcommands: the one listener (mentor.py), the work after its ack
+(handoff.py), and each feature's subcommands (asks, members, rounds, followups, program)."""
+
+from slack_bolt import App
+
+from bot import ids
+from handlers.commands.handoff import perform, tell_interrupted
+from handlers.commands.mentor import handle_mentor_command
+from handlers.deps import Deps
+from handlers.listeners import bind_all
+
+__all__ = ["perform", "register", "tell_interrupted"]
+
+
+def register(app: App, deps: Deps) -> None:
+    bind_all(app.command, {ids.SLASH_COMMAND: handle_mentor_command}, deps)

@@ -1,0 +1,30 @@
+"""One `/mentor` subcommand being answered: what each feature's subcommand is handed."""
+
+from dataclasses import dataclass
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from handlers.deps import Deps
+from jobs.asks import Reply
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """Who asked, what they typed after the subcommand's name, and how to answer them:
+    privately, at the command's response URL."""
+
+    client: WebClient
+    deps: Deps
+    team_id: str
+    user_id: str
+    argument: str
+    reply: Reply
+    trigger_id: str = ""  # for a modal, on the listener's thread only: it lasts 3 seconds
+
+
+def replying(respond: Respond) -> Reply:
+    def reply(message: dict) -> None:
+        respond(**message)
+
+    return reply

@@ -1,0 +1,58 @@
+"""The `/mentor` listener: acknowledged at once, and answered in the ack when that is all it
+takes; a modal is opened on this thread, and everything else is handed off (handoff.py)."""
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import replies
+from bot.asks import messages as ask_messages
+from bot.asks.model import clean_question
+from bot.errors import InvalidInput, TemporarilyUnavailable
+from bot.members import messages as member_messages
+from bot.slash_command import MentorCommand, parse_command
+from handlers.commands import members, program
+from handlers.commands.handoff import CommandJob, hand_off
+from handlers.commands.invocation import Invocation, replying
+from handlers.deps import Deps
+from handlers.listeners import member_of
+
+# Subcommands that open a modal: its trigger id lasts 3 seconds, so they run now, on this thread.
+MODALS = {"profile": members.profile, "settings": program.settings}
+
+
+def handle_mentor_command(
+    ack: Ack, command: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    parsed = parse_command(command.get("text"))
+    message, answered = acknowledgement(parsed)
+    ack(**message)
+    if answered:
+        return
+    team_id, user_id = member_of(context)
+    if parsed.name not in MODALS:
+        # The rest of the work runs elsewhere (see hand_off): under a burst of commands, the
+        # listener threads stay free to acknowledge the next ones at once.
+        hand_off(deps, CommandJob(team_id, user_id, parsed, command["response_url"], client.token or ""))
+        return
+    run = Invocation(client, deps, team_id, user_id, parsed.argument, replying(respond), command["trigger_id"])
+    try:
+        MODALS[parsed.name](run)
+    except TemporarilyUnavailable as error:
+        run.reply(replies.unavailable(error.message))
+
+
+def acknowledgement(parsed: MentorCommand) -> tuple[dict, bool]:
+    """What the ack says, and whether that is the whole answer."""
+    if parsed.name == "help":
+        return replies.usage(), True
+    if parsed.name == "unknown":
+        return replies.usage(parsed.typed), True
+    if parsed.name == "forget":
+        return member_messages.confirm(), True  # nothing happens before the member confirms
+    if parsed.name == "ask":
+        try:
+            clean_question(parsed.argument)  # pure and quick: a bad question is refused in the ack itself
+        except InvalidInput as error:
+            return replies.invalid_input(error), True
+        return ask_messages.looking(), False
+    return {}, False

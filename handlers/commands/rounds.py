@@ -1,0 +1,35 @@
+"""`/mentor join|leave coffee|reverse`, `/mentor pause [2w|10d|YYYY-MM-DD]` and `/mentor resume`:
+each answers with where the member now stands in rounds."""
+
+from bot.rounds import messages as round_messages
+from bot.rounds import services as round_services
+from bot.rounds.model import round_kind
+from handlers.commands.invocation import Invocation
+
+
+def join(run: Invocation) -> None:
+    today, kind = run.deps.clock().date(), round_kind(run.argument)
+    with run.deps.store.transaction() as work:
+        joined = round_services.join(work, run.team_id, run.user_id, kind)
+    run.reply(round_messages.joined(kind, joined, today))
+
+
+def leave(run: Invocation) -> None:
+    today, kind = run.deps.clock().date(), round_kind(run.argument)
+    with run.deps.store.transaction() as work:
+        state = round_services.leave(work, run.team_id, run.user_id, kind)
+    run.reply(round_messages.membership(state, today, f"Left {kind.label}."))
+
+
+def pause(run: Invocation) -> None:
+    today = run.deps.clock().date()
+    with run.deps.store.transaction() as work:
+        state = round_services.pause(work, run.team_id, run.user_id, run.argument, today)
+    run.reply(round_messages.membership(state, today, "Paused: no rounds and no asks reach you meanwhile."))
+
+
+def resume(run: Invocation) -> None:
+    today = run.deps.clock().date()
+    with run.deps.store.transaction() as work:
+        state = round_services.resume(work, run.team_id, run.user_id)
+    run.reply(round_messages.membership(state, today, "Welcome back."))

@@ -1,0 +1,26 @@
+"""Events Slack sends the bot, one module per feature."""
+
+from collections.abc import Callable
+
+from slack_bolt import App
+
+from bot import ids
+from handlers.deps import Deps
+from handlers.events import home, members, messages, workspace
+from handlers.listeners import bind_all
+
+
+def register(app: App, deps: Deps) -> None:
+    listeners: dict[str, Callable[..., None]] = {
+        ids.APP_HOME_OPENED: home.draw_home,
+        ids.USER_CHANGE: members.member_changed,
+        ids.TEAM_JOIN: members.member_joined,
+        ids.MESSAGE_IM.split(".")[0]: messages.direct_message,
+    }
+    bind_all(app.event, listeners, deps)
+    # Forgetting a workspace deletes its installation too, from the app's installation store.
+    removed: dict[str, Callable[..., None]] = {
+        ids.APP_UNINSTALLED: workspace.uninstalled,
+        ids.TOKENS_REVOKED: workspace.revoked,
+    }
+    bind_all(app.event, removed, deps, installations=app.installation_store)

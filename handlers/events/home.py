@@ -1,0 +1,14 @@
+"""The Home tab, drawn whenever a member opens it."""
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+
+from handlers.deps import Deps
+from handlers.listeners import member_of
+from handlers.render import refresh_home
+
+
+def draw_home(event: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
+    if event.get("tab") != "home":
+        return  # the Messages tab also sends this event
+    refresh_home(client, deps, *member_of(context))

@@ -1,0 +1,88 @@
+"""Direct messages to the bot: a reply in the thread of a follow-up is the mentee's note for
+their mentor; anything else gets a short hint."""
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import replies
+from bot.errors import TemporarilyUnavailable
+from bot.followups import messages as followup_messages
+from bot.followups import services as followup_services
+from bot.followups.model import FollowUp, FollowUpRefused, FollowUpStatus
+from handlers.deps import Deps, workspace_of
+from jobs import followups as followup_jobs
+from jobs import outbox
+
+logger = logging.getLogger(__name__)
+
+# A first delivery still being handled after this long died with its process: a retry takes over.
+EVENT_STALE_AFTER = timedelta(minutes=2)
+
+
+def direct_message(event: dict, body: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
+    """Edits, deletions and bots' messages (the bot's own included) are left alone; an event
+    Slack sends again is handled once."""
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
+        return
+    team_id = workspace_of(context)
+    once(deps, team_id, body.get("event_id"), lambda: answer_direct_message(deps, team_id, event, client))
+
+
+def answer_direct_message(deps: Deps, team_id: str, event: dict, client: WebClient) -> None:
+    channel, ts, thread_ts = event["channel"], event["ts"], event.get("thread_ts")
+    followup = None
+    if not thread_ts or thread_ts == ts:
+        reply = followup_messages.thread_hint()
+    else:
+        reply, followup = take_note(deps, team_id, channel, thread_ts, event["user"], event.get("text") or "")
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts or ts, **reply)
+    except SlackApiError as error:
+        logger.warning("Could not answer a direct message: %s", error.response.get("error"))
+    if followup is not None:
+        followup_jobs.refresh_prompts(client, deps, followup)  # the note shows on the prompt
+        outbox.kick(deps)
+
+
+def take_note(
+    deps: Deps, team_id: str, channel: str, thread_ts: str, user_id: str, text: str
+) -> tuple[dict, FollowUp | None]:
+    """Take a thread reply as the note; what to answer in the thread, and the follow-up it changed."""
+    try:
+        with deps.store.transaction() as work:
+            followup = followup_services.note_in_thread(work, team_id, channel, thread_ts, user_id, text, deps.clock())
+    except FollowUpRefused as refused:
+        return followup_messages.refused(refused.reason), None
+    except TemporarilyUnavailable as error:
+        return replies.unavailable(error.message + " Your note wasn't saved: send it again in a minute."), None
+    if followup is None:
+        return followup_messages.thread_hint(), None
+    if followup.status is FollowUpStatus.ANSWERED:
+        return followup_messages.note_passed_on(followup), followup
+    return followup_messages.note_kept_for_later(followup), followup
+
+
+def once(deps: Deps, team_id: str, event_id: str | None, work: Callable[[], None]) -> None:
+    """Do `work` for an event unless it is being, or was, done for an earlier delivery of it
+    (Slack retries, with the same event id, an event it thinks went unanswered). If `work`
+    fails, a retry does it afresh."""
+    if not event_id:
+        work()
+        return
+    with deps.store.transaction() as repositories:
+        if not repositories.events.start(team_id, event_id, deps.clock(), stale_after=EVENT_STALE_AFTER):
+            logger.info("Event %s was already handled", event_id)
+            return
+    try:
+        work()
+    except BaseException:
+        with deps.store.transaction() as repositories:
+            repositories.events.abandon(team_id, event_id)
+        raise
+    with deps.store.transaction() as repositories:
+        repositories.events.finish(team_id, event_id)

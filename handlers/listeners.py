@@ -1,0 +1,156 @@
+"""What every listener shares: its `deps`, who is asking, and answering a click or a modal's
+submission privately, with the domain's refusals told to the member rather than raised."""
+
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial, update_wrapper
+from typing import Any, TypeVar
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import home, replies
+from bot.asks import messages as ask_messages
+from bot.asks.services import AskUnavailable
+from bot.errors import InvalidInput, TemporarilyUnavailable
+from bot.followups import messages as followup_messages
+from bot.followups.model import FollowUpRefused
+from handlers.deps import Deps, workspace_of
+from storage.db import Repositories
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+# What a use case raises to refuse a member's request; anything else is a bug, for Bolt's error handler.
+REFUSALS = (AskUnavailable, FollowUpRefused, InvalidInput, TemporarilyUnavailable)
+Refusal = AskUnavailable | FollowUpRefused | InvalidInput | TemporarilyUnavailable
+
+
+def bind(listener: Callable[..., None], deps: Deps, **given: Any) -> Callable[..., None]:
+    """`listener`, a module-level function, with its keyword-only `deps` (and any `given`)
+    filled in, ready for `app.action(...)` and the like.
+
+    Why a partial over keyword-only parameters: Bolt passes a listener the arguments its
+    parameters name, read with inspect.getfullargspec(inspect.unwrap(listener)).args
+    (slack_bolt.kwargs_injection), which leaves keyword-only parameters out; so Bolt never
+    looks for `deps`, and every other argument is still injected by name. The binding stays
+    explicit in each surface's register(app, deps), typed at the listener, and checked here,
+    at start. A middleware putting deps in the context would reach listeners only through a
+    string key: a misspelt parameter would get None, with a warning, at the first click."""
+    parameters = inspect.signature(listener).parameters
+    for name in ("deps", *given):
+        if name not in parameters or parameters[name].kind is not inspect.Parameter.KEYWORD_ONLY:
+            raise TypeError(f"{listener.__name__} needs a keyword-only parameter `{name}`")
+    return update_wrapper(partial(listener, deps=deps, **given), listener)  # Bolt names its logger after it
+
+
+def bind_all(
+    listen: Callable[[str], Callable[[Callable[..., None]], object]],
+    listeners: dict[str, Callable[..., None]],
+    deps: Deps,
+    **given: Any,
+) -> None:
+    """Each of `listeners` bound (see bind) and registered for its id with `listen`, such as
+    app.action or app.view."""
+    for constraint, listener in listeners.items():
+        listen(constraint)(bind(listener, deps, **given))
+
+
+def member_of(context: BoltContext) -> tuple[str, str]:
+    """(workspace, member) of a request a member made: a command, a click, a submission."""
+    team_id, user_id = workspace_of(context), context.user_id
+    if not team_id or not user_id:  # Bolt sets both for every such request
+        raise ValueError("A member's request without a workspace or a member")
+    return team_id, user_id
+
+
+def row_id(text: str | None, refused: Exception) -> int:
+    """A row id from a button value, block id or private_metadata; anything else points at
+    nothing (`refused` is raised). Whose row it is, the use case checks."""
+    if text is None or not text.isdigit() or len(text) > 12:
+        raise refused
+    return int(text)
+
+
+def ask_id_from(text: str | None) -> int:
+    return row_id(text, AskUnavailable("not_yours"))
+
+
+def followup_id_from(text: str | None) -> int:
+    return row_id(text, FollowUpRefused("not_yours"))
+
+
+def refusal(error: Refusal) -> dict:
+    """The private reply to a request a use case refused."""
+    if isinstance(error, AskUnavailable):
+        return ask_messages.unavailable(error.reason)
+    if isinstance(error, FollowUpRefused):
+        return followup_messages.refused(error.reason)
+    if isinstance(error, InvalidInput):
+        return replies.invalid_input(error)
+    return replies.unavailable(error.message)
+
+
+def field_error(error: Refusal) -> str:
+    """What to show next to a modal's field for a submission a use case refused."""
+    if isinstance(error, AskUnavailable | FollowUpRefused):
+        return refusal(error)["text"]
+    return error.message
+
+
+@dataclass(frozen=True)
+class Click:
+    """A click on a button: where it happened, and so how to answer the member there."""
+
+    body: dict
+    respond: Respond
+    client: WebClient
+
+    @property
+    def on_home(self) -> bool:
+        return (self.body.get("container") or {}).get("type") == "view"
+
+    def answer(self, message: dict, replace: bool = False) -> None:
+        """Reply where the click happened: in the message's place or privately under it.
+        Clicks on the Home tab have nowhere to reply; the redrawn tab is the answer there."""
+        if self.body.get("response_url"):
+            self.respond(**message, replace_original=replace, response_type="ephemeral")
+
+    def refuse(self, message: dict) -> None:
+        """Say why a click changed nothing: under the message, or in a small modal on the Home tab."""
+        if self.body.get("response_url"):
+            self.answer(message)
+            return
+        try:
+            self.client.views_open(
+                trigger_id=self.body.get("trigger_id"), view=home.notice_modal("Mentor", message["text"])
+            )
+        except SlackApiError as error:
+            logger.warning("Could not show why a click changed nothing: %s", error.response.get("error"))
+
+
+def run_use_case(deps: Deps, click: Click, use_case: Callable[[Repositories], T]) -> T | None:
+    """Run one use case in a transaction; a refusal is told to the member and gives None."""
+    try:
+        with deps.store.transaction() as repositories:
+            return use_case(repositories)
+    except REFUSALS as error:
+        click.refuse(refusal(error))
+    return None
+
+
+def submit(deps: Deps, ack: Ack, field: str, use_case: Callable[[Repositories], T]) -> T | None:
+    """Run one use case for a modal's submission before the modal closes: a refusal is shown
+    next to `field`, with what the member typed still in the modal to submit again, and gives
+    None; otherwise the modal closes."""
+    try:
+        with deps.store.transaction() as repositories:
+            result = use_case(repositories)
+    except REFUSALS as error:
+        ack(response_action="errors", errors={field: field_error(error)})
+        return None
+    ack()
+    return result

@@ -1,0 +1,23 @@
+"""Modal submissions, one module per feature. What a modal holds comes from Slack's clients
+and is read as untrusted; a submission is saved before the modal closes, so that a refusal
+shows next to its field with what the member typed still there."""
+
+from collections.abc import Callable
+
+from slack_bolt import App
+
+from bot import ids
+from handlers.deps import Deps
+from handlers.listeners import bind_all
+from handlers.views import asks, followups, members, program
+
+
+def register(app: App, deps: Deps) -> None:
+    listeners: dict[str, Callable[..., None]] = {
+        ids.PROFILE_VIEW: members.save_profile,
+        ids.ASK_VIEW: asks.ask_from_modal,
+        ids.FOLLOWUP_NOTE_VIEW: followups.save_note,
+        ids.FOLLOWUP_REPLY_VIEW: followups.save_reply,
+        ids.SETTINGS_VIEW: program.save_settings,
+    }
+    bind_all(app.view, listeners, deps)

@@ -1,0 +1,32 @@
+"""The profile modal: the member's profile, and what it says of rounds."""
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot.ids import ProfileField
+from bot.members import services as member_services
+from bot.members.forms import profile_form, round_preferences
+from bot.members.model import ProfileFormErrors, profile_from_form
+from handlers.deps import Deps
+from handlers.listeners import member_of, submit
+from handlers.render import refresh_home
+from jobs import asks as ask_jobs
+
+
+def save_profile(ack: Ack, view: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
+    team_id, user_id = member_of(context)
+    values = view.get("state", {}).get("values", {})
+    try:
+        profile = profile_from_form(team_id, user_id, profile_form(values))
+    except ProfileFormErrors as invalid:
+        ack(response_action="errors", errors=invalid.errors)
+        return
+    preferences = round_preferences(values)
+    saved = submit(
+        deps, ack, ProfileField.OFFERS, lambda work: member_services.save_profile(work, profile, preferences)
+    )
+    if saved is None:
+        return
+    if saved.offers:
+        ask_jobs.refresh_member(client, deps, team_id, user_id)  # a mentor's time zone, for ranking
+    refresh_home(client, deps, team_id, user_id)

@@ -1,0 +1,33 @@
+"""The program settings modal: saved only for someone who is still an admin."""
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot import blocks, ids
+from bot.program import messages as program_messages
+from bot.program import services as program_services
+from bot.program.forms import settings_from_form
+from bot.program.model import SettingsFormErrors
+from handlers import admin
+from handlers.deps import Deps
+from handlers.listeners import member_of, submit
+from handlers.permissions import is_admin
+from handlers.render import refresh_home
+
+
+def save_settings(ack: Ack, view: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
+    team_id, user_id = member_of(context)
+    first_field = ids.SettingsField.CADENCE
+    if not is_admin(client, deps, user_id):  # an admin a moment ago may be one no more
+        ack(response_action="errors", errors={first_field: program_messages.not_admin("Program settings")["text"]})
+        return
+    try:
+        settings = settings_from_form(view.get("state", {}).get("values", {}))
+    except SettingsFormErrors as invalid:
+        ack(response_action="errors", errors=invalid.errors)
+        return
+    saved = submit(deps, ack, first_field, lambda work: program_services.save_settings(work, team_id, settings))
+    if saved is None:
+        return
+    admin.dm_admin(client, user_id, blocks.message(program_messages.settings_saved(saved)))
+    refresh_home(client, deps, team_id, user_id)
