@@ -25,7 +25,10 @@ def insert_ignoring_duplicates(session: Session, model: type[models.Base], rows:
     """INSERT … ON CONFLICT DO NOTHING: two requests creating the same row at once both
     succeed. Returns how many rows were new."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return rowcount(session, dialect.insert(model).values(list(rows)).on_conflict_do_nothing())
+    # Counted from RETURNING, not rowcount: an ORM INSERT of several rows goes through
+    # SQLAlchemy's "insertmanyvalues", whose rowcount is -1 on PostgreSQL.
+    statement = dialect.insert(model).values(list(rows)).on_conflict_do_nothing()
+    return len(session.execute(statement.returning(*model.__table__.primary_key.columns)).all())
 
 
 IN_BATCH = 500  # ids per IN (…) list, rows per INSERT: well under every database's bound-parameter limit

@@ -3,8 +3,6 @@ members leaving and coming back, the welcome, and forgetting a member with open 
 
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.asks import services as ask_services
 from bot.asks.model import AskPolicy, AskStatus
 from bot.members import services as member_services
@@ -61,12 +59,7 @@ def test_a_member_deactivated_in_slack_leaves_every_round_and_one_reactivated_is
     assert [m.user_id for m in repositories.rounds.available(TEAM, RoundKind.COFFEE, NOW.date())] == ["UANA"]
 
 
-def test_a_newcomer_is_welcomed_once(repositories, request):
-    if repositories.session.get_bind().dialect.name == "postgresql":
-        # SQLAlchemy adds RETURNING to the single-row INSERT … ON CONFLICT DO NOTHING of
-        # storage.queries.insert_ignoring_duplicates, and its rowcount is then -1: the welcome
-        # is queued once, but reported as not new. Strict: this fails once storage is fixed.
-        request.applymarker(pytest.mark.xfail(strict=True, reason="insert_ignoring_duplicates is -1 on PostgreSQL"))
+def test_a_newcomer_is_welcomed_once(repositories):
     assert member_services.welcome(repositories, TEAM, "UNEW", NOW) is True
     assert member_services.welcome(repositories, TEAM, "UNEW", NOW) is False
 

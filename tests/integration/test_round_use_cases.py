@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.errors import InvalidInput
 from bot.program.model import ProgramSettings
@@ -30,6 +30,16 @@ def held(repositories, *members: str, kind: RoundKind = RoundKind.COFFEE, on: da
 
 def in_round(repositories, user_id: str, on: date = MONDAY) -> bool:
     return user_id in {member.user_id for member in repositories.rounds.available(TEAM, RoundKind.COFFEE, on)}
+
+
+def test_a_round_recorded_by_another_run_is_not_recorded_again(repositories):
+    """Two schedulers racing on the same round: the second sees it recorded, and queues nothing."""
+    group = PlannedGroup(members=("UANA", "UBEN"), proposer="UANA", teaching=(), reasons=(), question="Why?")
+    first = repositories.rounds.record(TEAM, RoundKind.COFFEE, MONDAY, NOW, [group], ())
+    again = repositories.rounds.record(TEAM, RoundKind.COFFEE, MONDAY, NOW, [group], ())
+    groups = repositories.session.scalar(select(func.count()).select_from(models.RoundGroup))
+
+    assert (first, again, groups) == (True, False, 1)
 
 
 def test_a_member_can_skip_the_next_round_and_join_it_again_until_it_starts(repositories):
