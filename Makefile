@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-unit test-integration test-e2e migrate scheduler bench clean
+.PHONY: run test lint test-unit test-integration test-e2e migrate scheduler bench clean
 
 run: $(VENV)/.runtime
 	$(BIN)/python app.py
@@ -16,8 +16,14 @@ migrate: $(VENV)/.runtime
 WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS)
 
-test: $(VENV)/.dev
+test: lint $(VENV)/.dev
 	$(PYTEST) $(PYTEST_ARGS)
+
+# Style and types are checked by tools, before any test runs (settings in pyproject.toml).
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # One level at a time; together they are `make test`. The checks at the top of tests/
 # (the manifest, the fake Slack's uploads) are as quick as unit tests and go with them.

@@ -4,7 +4,7 @@ PostgreSQL alike, counts of the rows a statement changed, and IN lists cut into 
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import CursorResult, Executable
+from sqlalchemy import CursorResult, Executable, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ def insert_ignoring_duplicates(session: Session, model: type[models.Base], rows:
     # Counted from RETURNING, not rowcount: an ORM INSERT of several rows goes through
     # SQLAlchemy's "insertmanyvalues", whose rowcount is -1 on PostgreSQL.
     statement = dialect.insert(model).values(list(rows)).on_conflict_do_nothing()
-    return len(session.execute(statement.returning(*model.__table__.primary_key.columns)).all())
+    return len(session.execute(statement.returning(*inspect(model).primary_key)).all())
 
 
 IN_BATCH = 500  # ids per IN (…) list, rows per INSERT: well under every database's bound-parameter limit
