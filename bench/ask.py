@@ -5,7 +5,7 @@ and wants 2, skills drawn with a Zipf-like popularity, so the most offered skill
 has about 2,000 offerers and the median one a few dozen) and 30 days of ask history, into SQLite and, when
 BENCH_DATABASE_URL or TEST_DATABASE_URL is set, PostgreSQL. Then it times:
 
-- ranking: bot.asking.ranking_for (the queries and bot.ranking) for asks on skills
+- ranking: bot.asks.services.ranking_for (the queries and bot.asks.ranking) for asks on skills
   drawn by popularity and, separately, uniformly, next to the peer query that only
   lists the skill's offerers (the least any ranking must read);
 - acknowledgement: signed `/mentor ask` commands over loopback to the real app on the

@@ -4,7 +4,7 @@ Generates workspaces (3 to 8 offers and 2 to 5 wants per member over 200 skills 
 Zipf-like popularity, N/20 teams, time zones, about 10 past partners each; fixed seed)
 and prints, for each N, wall time, peak memory and total score of:
 
-- Mentor's engine (bot.matching.pair_members: candidate build + matching + leftovers);
+- Mentor's engine (bot.rounds.solving.pair_members: candidate build + matching + leftovers);
 - networkx.max_weight_matching (what open-source bots use) on the same candidate graph,
   when it finishes within the time limit (run in a child process, killed after it);
 - random pairing (what most commercial bots do), scored with the same function;

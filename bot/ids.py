@@ -57,7 +57,7 @@ class ProfileField:
     CAPACITY = "capacity"
     NEVER = "never_pair"  # people never to be paired with in rounds; private
     ROUNDS = "rounds"  # checkboxes: "coffee", "reverse"
-    SITUATIONS = "situations"  # checkboxes: bot/situations.py; private
+    SITUATIONS = "situations"  # checkboxes: bot/members/model.py; private
 
 
 # Close the loop (follow-ups). Each outcome button has its own action id, as Slack wants

@@ -95,7 +95,8 @@ class FollowUpRepository:
     def create(
         self, team_id: str, ask_id: int, mentee_id: str, mentor_id: str, helped_at: datetime, due_at: datetime
     ) -> FollowUp | None:
-        """A follow-up for an accepted ask; None if the ask already has one."""
+        """The accepted ask's follow-up: created now, or the one it already had (two accepts
+        racing create one)."""
         insert_ignoring_duplicates(
             self.session,
             models.FollowUp,

@@ -26,7 +26,7 @@ class ForgetRepository:
 
     def forget(self, team_id: str, user_id: str, tombstone: str) -> Forgotten:
         """Everything about `user_id` in this workspace, gone or anonymous. Their open asks
-        are withdrawn first (bot.forgetting.forget_member), so candidates' DMs can be closed."""
+        are withdrawn first (bot.members.services.forget_member), so candidates' DMs can be closed."""
         member = self.session.get(models.Member, (team_id, user_id))
         skills = len(member.skills) if member is not None else 0
         if member is not None:

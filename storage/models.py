@@ -65,7 +65,7 @@ class Member(Base):
     # Rounds the member opted into; nobody is in one without saying so.
     in_coffee: Mapped[bool] = mapped_column(Boolean, default=False)
     in_reverse: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Life situations the member chose to declare (bot/situations.py), comma-separated:
+    # Life situations the member chose to declare (bot/members/model.py), comma-separated:
     # for rounds' matching only, never shown to anyone else.
     situations: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # When Mentor last paused them for leaving introductions unanswered: only groups after

@@ -32,7 +32,7 @@ class CandidateStatus(str, Enum):
 @dataclass(frozen=True)
 class AskPolicy:
     """How asks travel: the fan-out is the deployment's (MENTOR_ASK_FANOUT); the timeout each
-    workspace's admins set (bot.settings), unless MENTOR_ASK_TIMEOUT_HOURS fixes it for all."""
+    workspace's admins set (bot.program.model), unless MENTOR_ASK_TIMEOUT_HOURS fixes it for all."""
 
     fanout: int = 3
     timeout: timedelta = timedelta(hours=48)

@@ -370,7 +370,7 @@ def _reasons(index: MemberIndex, ids: tuple[int, ...], history: dict[frozenset[s
     if all(frozenset((a.user_id, b.user_id)) not in history for a in members for b in members if a != b):
         said.append("first time meeting")
     # A life situation in common counts in the score but is never said: naming it would
-    # tell each what the other declared (bot/situations.py).
+    # tell each what the other declared (bot/members/model.py).
     return tuple(said)
 
 
