@@ -2,7 +2,7 @@
 TEST_DATABASE_URL is set): who is asked next, widening and closing, the give-first reminder,
 the follow-up an accept plans, and ids from Slack that point at someone else's ask."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -12,9 +12,8 @@ from bot.asks.services import AskUnavailable
 from bot.errors import InvalidInput
 from bot.followups.model import FollowUpPolicy, FollowUpStatus
 from bot.members.model import SkillKind, normalize_skill
+from tests.support.asks import NOW, TEAM
 
-TEAM = "T1"
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 POLICY = AskPolicy(fanout=2)
 MENTORS = ("UANA", "UBEN", "UCAT", "UDAN", "UEVE")
 

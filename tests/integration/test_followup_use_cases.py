@@ -2,8 +2,6 @@
 the mentor asks how it went, whatever id a button carries; "Ask how it went" plans a
 follow-up an older ask never had."""
 
-from datetime import UTC, datetime
-
 import pytest
 
 from bot.asks import services as ask_services
@@ -11,9 +9,7 @@ from bot.asks.model import AskPolicy
 from bot.followups import services as followup_services
 from bot.followups.model import FollowUpPolicy, FollowUpRefused, FollowUpStatus
 from bot.members.model import SkillKind, normalize_skill
-
-TEAM = "T1"
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+from tests.support.asks import NOW, TEAM
 
 
 def helped(repositories, followups_on: bool = True):

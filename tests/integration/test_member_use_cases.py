@@ -1,17 +1,14 @@
 """The member use cases on the rolled-back repositories: what the profile modal says of rounds,
 members leaving and coming back, the welcome, and forgetting a member with open asks."""
 
-from datetime import UTC, datetime
-
 from bot.asks import services as ask_services
 from bot.asks.model import AskPolicy, AskStatus
 from bot.members import services as member_services
 from bot.members.model import Profile, RoundPreferences, SkillKind, normalize_skill
 from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
+from tests.support.asks import NOW, TEAM
 
-TEAM = "T1"
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 PROFILE = Profile(TEAM, "UANA", offers=(normalize_skill("SQL"),), objectives="Lead a release")
 
 

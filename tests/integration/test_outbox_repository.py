@@ -1,15 +1,14 @@
 """OutboxRepository against real SQLite and PostgreSQL: a claimed delivery comes back with its
 kind and the row it is about, typed, and a kind this version does not know is left alone."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from bot.deliveries import DeliveryKind
 from bot.rounds.model import PlannedGroup, RoundKind
 from storage import models
 from storage.outbox import About, queue_deliveries
+from tests.support.asks import NOW, TEAM
 
-TEAM = "T1"
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=10)
 
 

@@ -3,7 +3,7 @@ check-ins and month-end answers that only a group's members can give, and joinin
 mentoring while the admins have switched it off."""
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -13,9 +13,8 @@ from bot.program.model import ProgramSettings
 from bot.rounds import services as round_services
 from bot.rounds.model import CheckinOutcome, Learned, PlannedGroup, RoundKind
 from storage import models
+from tests.support.asks import NOW, TEAM
 
-TEAM = "T1"
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 MONDAY = date(2026, 11, 30)
 
 
