@@ -35,7 +35,10 @@ def logs_hold_no_tokens_and_no_private_text():
     root.removeHandler(handler)
     root.setLevel(level)
     logged = captured.getvalue()
-    assert logged, "nothing was logged: the check would prove nothing"
+    # Only tests that serve the app in this process log here (pytest-xdist may give a worker
+    # nothing but `python app.py` subprocesses, whose stderr those tests check themselves).
+    if RunningApp.started:
+        assert logged, "nothing was logged: the check would prove nothing"
     assert re.search(r"xox[a-z]-(?!\[redacted\])", logged) is None, "a Slack token reached the logs"
     leaked = sorted(text for text in PRIVATE_TEXT if len(text) >= LONG_ENOUGH and text in logged)
     assert leaked == [], f"private text reached the logs: {leaked[:3]}"

@@ -44,9 +44,12 @@ def app_environ(fake_slack: FakeSlack, database_url: str, **overrides: str) -> d
 
 
 class RunningApp:
+    started = 0  # apps served in this process: the end-to-end log check needs at least one
+
     def __init__(self, fake_slack: FakeSlack, environ: dict, clock=None, http_threads: int = 8, command_worker=False):
         """With `command_worker`, commands' work runs in a process of its own, as when app.py
         serves, on the real clock; without, in this process on `clock`."""
+        RunningApp.started += 1
         self.fake_slack = fake_slack
         self.config = load_config(environ)
         self.engine = make_engine(self.config.database_url)
