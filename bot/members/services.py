@@ -33,6 +33,7 @@ class SkillsAdded:
 
 
 def skills_of(profile: Profile | None, kind: SkillKind) -> tuple[Skill, ...]:
+    """The skills of `kind` a profile lists; none for someone without a profile."""
     if profile is None:
         return ()
     return profile.offers if kind is SkillKind.OFFER else profile.wants
@@ -59,6 +60,7 @@ def add_skills(work: UnitOfWork, team_id: str, user_id: str, kind: SkillKind, te
 
 
 def list_skills(work: UnitOfWork, team_id: str, user_id: str, kind: SkillKind) -> tuple[Skill, ...]:
+    """`/mentor offer` and `/mentor learn` alone: the member's skills of `kind`. Raises nothing."""
     return skills_of(work.profiles.get(team_id, user_id), kind)
 
 

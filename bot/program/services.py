@@ -23,6 +23,7 @@ class Export:
 
 
 def settings(work: UnitOfWork, team_id: str) -> ProgramSettings:
+    """The workspace's settings, each at its default until admins save one."""
     return work.program.settings(team_id)
 
 
@@ -34,6 +35,7 @@ def save_settings(work: UnitOfWork, team_id: str, settings: ProgramSettings) -> 
 
 
 def figures(work: UnitOfWork, team_id: str, period: Period) -> ProgramFigures:
+    """The program's figures over `period`, aggregates only (bot.program.model)."""
     return work.program.figures(team_id, period)
 
 

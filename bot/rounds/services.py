@@ -46,6 +46,7 @@ def join(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind) -> Joine
 
 
 def leave(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind) -> Membership:
+    """Out of `kind` from the next round on; groups already made stand. Raises nothing."""
     work.rounds.set_opt_in(team_id, user_id, kind, False)
     return work.rounds.membership(team_id, user_id)
 
@@ -58,6 +59,7 @@ def pause(work: UnitOfWork, team_id: str, user_id: str, text: str, today: date) 
 
 
 def resume(work: UnitOfWork, team_id: str, user_id: str) -> Membership:
+    """A pause ended early: rounds and asks reach the member again. Raises nothing."""
     work.rounds.set_paused(team_id, user_id, None)
     return work.rounds.membership(team_id, user_id)
 
