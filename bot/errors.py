@@ -1,4 +1,6 @@
-"""Errors the domain raises, each carrying a message fit to show the member."""
+"""Errors any feature may raise, each carrying a message fit to show the member. A feature's
+own refusals live with it (bot.asks.services.AskUnavailable, bot.followups.model.FollowUpRefused);
+handlers/listeners.py turns every one of them into a private reply."""
 
 
 class InvalidInput(ValueError):

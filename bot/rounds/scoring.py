@@ -1,5 +1,5 @@
-"""The matching engine of coffee chats and reverse mentoring: a pure function from the
-members of a round, their history and the settings to groups, each with its reasons.
+"""What a pair is worth in the matching engine of coffee chats and reverse mentoring
+(solving, in bot/rounds/solving.py, uses these scores to make the groups).
 
 Scores. A pair scores for every skill each side can teach the other (what one offers
 and the other wants), more when it goes both ways, more for different teams and for a
@@ -8,14 +8,8 @@ having met long ago. Hard rules are missing edges: people a member never wants t
 paired with, and pairs that met within the cooldown (unless nothing else is left).
 
 Speed. The scores of all pairs are computed block by block with sparse products and
-NumPy, never a Python loop over pairs, and each member keeps the best
-`candidates_per_member` partners: the candidate graph. On it, a maximum-cardinality,
-maximum-weight matching is exact (Edmonds' blossom algorithm, rustworkx) up to
-`exact_limit` members. Above that, a maximum-weight matching of the doubled, bipartite
-graph (scipy) gives cycles and paths that are matched exactly one by one; its weight,
-halved, bounds the optimum from above, and is returned as a certificate. Whoever is left
-is matched among the leftovers on full scores (cooldown pairs allowed there), and a last
-odd member joins the group where they add the most: one trio, nobody dropped.
+NumPy, never a Python loop over pairs; solving keeps each member's best
+`candidates_per_member` partners (the candidate graph).
 """
 
 from collections.abc import Collection, Iterable, Sequence

@@ -1,6 +1,13 @@
-"""Solving a round: the candidate graph matched exactly (Edmonds' blossom algorithm,
-rustworkx) up to `exact_limit` members, through the doubled bipartite graph above it, then
-leftovers and the odd member's trio. See bot/rounds/scoring.py for what a pair is worth."""
+"""Solving a round: members, their history and the settings in, groups with their reasons out.
+
+Each member keeps the best `candidates_per_member` partners (bot/rounds/scoring.py says what
+a pair is worth): the candidate graph. On it, a maximum-cardinality, maximum-weight matching
+is exact (Edmonds' blossom algorithm, rustworkx) up to `exact_limit` members. Above that, a
+maximum-weight matching of the doubled, bipartite graph (scipy) gives cycles and paths that
+are matched exactly one by one; its weight, halved, bounds the optimum from above, and is
+returned as a certificate. Whoever is left is matched among the leftovers on full scores
+(cooldown pairs allowed there), and a last odd member joins the group where they add the
+most: one trio, nobody dropped."""
 
 import numpy as np
 import rustworkx

@@ -1,4 +1,5 @@
-"""Events Slack sends the bot, one module per feature."""
+"""Events Slack sends the bot, one module per feature (home: the Home tab; members: people
+joining and leaving the workspace; followups: a mentee's note in a DM; workspace: uninstalls)."""
 
 from collections.abc import Callable
 
@@ -6,7 +7,7 @@ from slack_bolt import App
 
 from bot import ids
 from handlers.deps import Deps
-from handlers.events import home, members, messages, workspace
+from handlers.events import followups, home, members, workspace
 from handlers.listeners import bind_all
 
 
@@ -15,7 +16,7 @@ def register(app: App, deps: Deps) -> None:
         ids.APP_HOME_OPENED: home.draw_home,
         ids.USER_CHANGE: members.member_changed,
         ids.TEAM_JOIN: members.member_joined,
-        ids.MESSAGE_IM.split(".")[0]: messages.direct_message,
+        ids.MESSAGE_IM.split(".")[0]: followups.direct_message,
     }
     bind_all(app.event, listeners, deps)
     # Forgetting a workspace deletes its installation too, from the app's installation store.
