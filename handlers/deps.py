@@ -1,6 +1,5 @@
 """What the listeners and jobs are handed: built once in app.py."""
 
-import logging
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from jobs.command_worker import CommandWorker
 from jobs.pacing import Pacer
 from storage.db import Store
 
-logger = logging.getLogger(__name__)
 BACKGROUND_THREADS = 8
 
 
@@ -72,25 +70,3 @@ class Deps:
 def workspace_of(context) -> str:
     """The id every row is scoped by: the workspace, or the org for org-wide installs."""
     return context.team_id or context.enterprise_id
-
-
-def after_ack(deps: Deps, work: Callable[[], None], tell: Callable[[dict], None]) -> None:
-    """Run `work` on the background pool, telling refusals and failures (see reporting)."""
-    deps.background.submit(reporting, work, tell)
-
-
-def reporting(work: Callable[[], None], tell: Callable[[dict], None]) -> None:
-    """Run `work` on a thread of our own. Refusals and failures reach the member through
-    `tell` (and failures the log), since Bolt's error handler never sees this thread."""
-    from bot import replies
-    from bot.errors import InvalidInput, TemporarilyUnavailable
-
-    try:
-        work()
-    except InvalidInput as error:
-        tell(replies.invalid_input(error))
-    except TemporarilyUnavailable as error:
-        tell(replies.unavailable(error.message))
-    except Exception as error:
-        logger.error("Unhandled %s after an acknowledgement", type(error).__name__, exc_info=error)
-        tell(replies.something_went_wrong())

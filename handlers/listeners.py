@@ -154,3 +154,21 @@ def submit(deps: Deps, ack: Ack, field: str, use_case: Callable[[Repositories], 
         return None
     ack()
     return result
+
+
+def after_ack(deps: Deps, work: Callable[[], None], tell: Callable[[dict], None]) -> None:
+    """Run `work` on the background pool, telling refusals and failures (see reporting)."""
+    deps.background.submit(reporting, work, tell)
+
+
+def reporting(work: Callable[[], None], tell: Callable[[dict], None]) -> None:
+    """Run `work` on a thread of our own. Refusals reach the member through `tell` as a click's
+    do (see refusal), failures as "something went wrong" and in the log, since Bolt's error
+    handler never sees this thread."""
+    try:
+        work()
+    except REFUSALS as error:
+        tell(refusal(error))
+    except Exception as error:
+        logger.error("Unhandled %s after an acknowledgement", type(error).__name__, exc_info=error)
+        tell(replies.something_went_wrong())

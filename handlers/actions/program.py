@@ -11,8 +11,8 @@ from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.program import messages as program_messages
 from bot.program.model import parse_period
 from handlers import admin
-from handlers.deps import Deps, after_ack
-from handlers.listeners import member_of
+from handlers.deps import Deps
+from handlers.listeners import after_ack, member_of
 from handlers.permissions import is_admin
 
 

@@ -10,7 +10,8 @@ from bot import replies
 from bot.slash_command import MentorCommand
 from handlers.commands import asks, followups, members, program, rounds
 from handlers.commands.invocation import Invocation, replying
-from handlers.deps import Deps, reporting
+from handlers.deps import Deps
+from handlers.listeners import reporting
 
 logger = logging.getLogger(__name__)
 

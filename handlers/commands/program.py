@@ -7,7 +7,7 @@ from bot.program import messages as program_messages
 from bot.program.model import parse_period
 from handlers import admin
 from handlers.commands.invocation import Invocation
-from handlers.deps import after_ack
+from handlers.listeners import after_ack
 from handlers.permissions import is_admin
 
 
