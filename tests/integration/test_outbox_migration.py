@@ -3,11 +3,13 @@ they were, and the ask kinds the outbox renders ahead of time work, through the 
 against the fake Slack, on SQLite and PostgreSQL."""
 
 import json
+import os
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from slack_sdk import WebClient
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot.asks import messages as ask_messages
@@ -25,14 +27,13 @@ from storage.db import Store, make_engine
 from storage.migrations import upgrade
 from storage.outbox import About, queue_deliveries
 from storage.types import UtcDateTime
-from tests.conftest import postgres_url
+from tests.support.databases import postgres_url, scratch_postgres_database
 from tests.support.fake_slack import DEFAULT_TEAM, DEFAULT_TOKEN
 
 TEAM = DEFAULT_TEAM
 NOW = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 HELD = date(2026, 11, 9)  # the coffee and reverse rounds already held
 NEXT = date(2026, 11, 23)  # the coffee round the notice is about
-SCHEMA = "outbox_migration"  # PostgreSQL: a schema of this test's own, beside the session's database
 
 # The outbox as revision 0007 left it: what a delivery is about, only in its subject.
 LEGACY_DELIVERIES = sa.table(
@@ -54,16 +55,12 @@ def empty_engine(request, tmp_path):
     url = postgres_url()
     if url is None:
         pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
-    owner = make_engine(url)
-    with owner.begin() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        connection.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
-    engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={SCHEMA}"}, hide_parameters=True)
-    yield engine
-    engine.dispose()
-    with owner.begin() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA {SCHEMA} CASCADE"))
-    owner.dispose()
+    # A database of this test's own, one per pytest-xdist worker: the workers run it at once.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with scratch_postgres_database(url, f"{make_url(url).database}_outbox_migration_{worker}") as own:
+        engine = make_engine(own)
+        yield engine
+        engine.dispose()
 
 
 def deps_for(engine, fake_slack) -> Deps:
