@@ -169,6 +169,6 @@ def reporting(work: Callable[[], None], tell: Callable[[dict], None]) -> None:
         work()
     except REFUSALS as error:
         tell(refusal(error))
-    except Exception as error:
+    except Exception as error:  # broad on purpose: the last line of defence for a thread of our own
         logger.error("Unhandled %s after an acknowledgement", type(error).__name__, exc_info=error)
         tell(replies.something_went_wrong())

@@ -137,7 +137,7 @@ class CommandWorker:
                 jobs = self._jobs  # a job sent to a child that then dies is in `_in_flight`, so told
             try:
                 jobs.send(message)  # outside the lock: a busy child may keep the pipe full a while
-            except Exception as error:
+            except Exception as error:  # broad on purpose: this thread must outlive one bad job
                 if not isinstance(error, OSError):  # an OSError: the child is dead, and being replaced
                     logger.error("A command could not be handed to the worker: %s", type(error).__name__)
                 self._undeliverable(message)
@@ -190,7 +190,7 @@ class CommandWorker:
         try:
             self._start_child()
             return True
-        except Exception as error:
+        except Exception as error:  # broad on purpose: retried after a pause
             logger.error("The command worker could not be started: %s", type(error).__name__)
             self._young_deaths += 1
             return False
@@ -232,7 +232,7 @@ def serve_jobs(jobs, done, perform: Callable[[Any], None], settle_background: Ca
     def run(number: int, job: Any) -> None:
         try:
             perform(job)
-        except Exception as error:
+        except Exception as error:  # broad on purpose: the last line of defence for a thread of our own
             logger.error("A command's work failed: %s", type(error).__name__)
         finally:
             report(("done", number))

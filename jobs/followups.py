@@ -48,7 +48,7 @@ def run_due_followups(deps: Deps) -> int:
             seen.add(followup_id)
             try:
                 _advance(deps, team_id, followup_id, now)
-            except Exception as error:
+            except Exception as error:  # broad on purpose: one broken follow-up must not stop the others
                 logger.error("Follow-up %s could not move on: %s", followup_id, type(error).__name__, exc_info=error)
     return outbox.drain(deps)
 

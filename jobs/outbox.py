@@ -50,7 +50,7 @@ def kick(deps: Deps, job: Callable[[Deps], object] | None = None) -> None:
     def run() -> None:
         try:
             (job or drain)(deps)
-        except Exception as error:
+        except Exception as error:  # broad on purpose: a thread of our own: log it
             logger.error("Sending queued DMs failed: %s", type(error).__name__, exc_info=error)
 
     deps.background.submit(run)

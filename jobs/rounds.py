@@ -58,7 +58,7 @@ def run_due_rounds(deps: Deps) -> int:
     for team_id in teams:
         try:
             started += _run_due_for(deps, team_id)
-        except Exception as error:
+        except Exception as error:  # broad on purpose: one workspace's failure must not stop the others
             logger.error("Rounds of %s failed: %s", team_id, type(error).__name__, exc_info=error)
     outbox.drain(deps)
     return started

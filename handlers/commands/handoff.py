@@ -62,5 +62,5 @@ def tell_interrupted(job: CommandJob) -> None:
     """For a job the command worker held when it died: the member hears so, and what to check."""
     try:
         Respond(response_url=job.response_url)(**replies.interrupted(job.command.name))
-    except Exception as error:
+    except Exception as error:  # broad on purpose: a thread of our own: log it
         logger.error("Telling a member their command was interrupted failed: %s", type(error).__name__)
