@@ -27,8 +27,10 @@ EVENT_STALE_AFTER = timedelta(minutes=2)
 def direct_message(event: dict, body: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
     """Edits, deletions and bots' messages (the bot's own included) are left alone; an event
     Slack sends again is handled once."""
-    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
+    if not (event.get("user") and event.get("channel") and event.get("ts")):
+        return  # nobody to answer, or nowhere: Slack sends all three with every message
     team_id = workspace_of(context)
     once(deps, team_id, body.get("event_id"), lambda: answer_direct_message(deps, team_id, event, client))
 

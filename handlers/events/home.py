@@ -9,6 +9,6 @@ from handlers.render import refresh_home
 
 
 def draw_home(event: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
-    if event.get("tab") != "home":
-        return  # the Messages tab also sends this event
+    if event.get("tab") != "home" or not context.user_id:
+        return  # the Messages tab also sends this event; Slack names the member in every one
     refresh_home(client, deps, *member_of(context))

@@ -1,8 +1,10 @@
 """Whatever members type, through the real app: a reply within Slack's limits that pings
 nobody, shown escaped or refused with a clear private message, and never a traceback."""
 
+import logging
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -198,3 +200,19 @@ def test_a_strangers_modal_with_forged_metadata_changes_nothing_of_anyone_else(h
     assert reply.status == 200
     changed = snapshot(history) ^ before
     assert [row for row in changed if "USTRANGER" not in row] == []
+
+
+@pytest.mark.parametrize("missing", ["channel", "ts", "user"])
+def test_a_direct_message_event_missing_a_field_slack_always_sends_is_ignored_quietly(mentor, caplog, missing):
+    """Nothing to answer, or nowhere to: no reply, no error for Bolt's error handler."""
+    event = {"type": "message", "channel": "DUASK", "channel_type": "im", "user": "UASK", "text": "hello there"}
+    event |= {"ts": "1800000000.000100", "event_ts": "1800000000.000100"}
+    del event[missing]
+    before = len(mentor.fake_slack.calls("chat.postMessage"))
+
+    reply = mentor.slack.event(event, event_id=f"EvMissing{missing}")
+    mentor.settle()
+
+    assert reply.status == 200
+    assert len(mentor.fake_slack.calls("chat.postMessage")) == before
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
