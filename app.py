@@ -25,7 +25,7 @@ import cli
 import handlers
 from bot.rounds.model import RoundKind
 from config import Config, ConfigError, database_url_from, load_config
-from handlers import commands
+from handlers.commands import handoff
 from handlers.deps import Deps, utc_now
 from handlers.logs import configure_logging
 from installations import NOT_INSTALLED, installation_store, make_client, oauth_settings, with_token, workspace_clients
@@ -174,7 +174,7 @@ def make_deps(
 def command_worker_for(config: Config) -> CommandWorker:
     """The process that will run slash commands' work after their acks, once started
     (jobs/command_worker.py)."""
-    return CommandWorker(run_command_worker, (config,), lost=commands.tell_interrupted)
+    return CommandWorker(run_command_worker, (config,), lost=handoff.tell_interrupted)
 
 
 def run_command_worker(config: Config, jobs, done) -> None:
@@ -184,7 +184,7 @@ def run_command_worker(config: Config, jobs, done) -> None:
     configure_logging()
     store = Store(make_engine(config.database_url))
     deps = make_deps(config, store, make_client(config), installation_store(config, store))
-    serve_jobs(jobs, done, partial(commands.perform, deps), deps.settle_background)
+    serve_jobs(jobs, done, partial(handoff.perform, deps), deps.settle_background)
     store.engine.dispose()
 
 

@@ -241,7 +241,8 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(SLACK_ID)
     # What it is about, e.g. "followup:42" (storage.outbox.About): with `recipient` and `key`,
-    # what makes it unique, so that it is queued once. Nothing reads it back.
+    # what makes it unique, so that it is queued once. The sender goes by `kind` and the typed
+    # references below, never by the subject.
     subject: Mapped[str] = mapped_column(String(64))
     # What it is (bot.deliveries.DeliveryKind's value), and so how it is rendered. The column
     # keeps its first name, "purpose": its values were already one per kind.

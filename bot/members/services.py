@@ -9,7 +9,7 @@ figures still count that an ask was answered or a loop closed."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.asks.services import Cancelled, cancel_ask
+from bot.asks.services import AskUnavailable, Cancelled, cancel_ask
 from bot.errors import InvalidInput
 from bot.members.model import (
     MAX_SKILLS_PER_KIND,
@@ -98,8 +98,15 @@ def set_deactivated(work: UnitOfWork, team_id: str, user_id: str, deactivated: b
 def forget_member(
     work: UnitOfWork, team_id: str, user_id: str, tombstone: str, now: datetime
 ) -> tuple[Forgotten, list[Cancelled]]:
-    """Withdraw the member's open asks (their candidates' DMs are then closed), then forget them."""
-    withdrawn = [cancel_ask(work, team_id, ask.id, user_id, now) for ask in work.asks.pending_of(team_id, user_id)]
+    """Withdraw the member's open asks (their candidates' DMs are then closed), then forget them.
+    An ask someone takes at the same moment is forgotten with the rest, not withdrawn: it
+    never stops the forgetting. Raises nothing of its own."""
+    withdrawn = []
+    for ask in work.asks.pending_of(team_id, user_id):
+        try:
+            withdrawn.append(cancel_ask(work, team_id, ask.id, user_id, now))
+        except AskUnavailable:
+            continue  # taken or closed since pending_of read it
     return work.forgetting.forget(team_id, user_id, tombstone), withdrawn
 
 

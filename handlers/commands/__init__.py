@@ -4,12 +4,9 @@
 from slack_bolt import App
 
 from bot import ids
-from handlers.commands.handoff import perform, tell_interrupted
 from handlers.commands.mentor import handle_mentor_command
 from handlers.deps import Deps
 from handlers.listeners import bind_all
-
-__all__ = ["perform", "register", "tell_interrupted"]
 
 
 def register(app: App, deps: Deps) -> None:

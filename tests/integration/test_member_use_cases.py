@@ -3,10 +3,12 @@ members leaving and coming back, the welcome, and forgetting a member with open 
 
 from bot.asks import services as ask_services
 from bot.asks.model import AskPolicy, AskStatus
+from bot.followups.model import FollowUpPolicy
 from bot.members import services as member_services
 from bot.members.model import Profile, RoundPreferences, SkillKind, normalize_skill
 from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
+from storage.asks import AskRepository
 from tests.support.asks import NOW, TEAM
 
 PROFILE = Profile(TEAM, "UANA", offers=(normalize_skill("SQL"),), objectives="Lead a release")
@@ -71,3 +73,15 @@ def test_forgetting_a_member_withdraws_their_open_asks_first(repositories):
     assert [n.user_id for n in withdrawn[0].closed] == ["UBEN"]
     assert withdrawn[0].ask.status is AskStatus.CANCELLED and forgotten.asks == 1
     assert repositories.asks.pending_of(TEAM, "UANA") == []
+
+
+def test_an_ask_taken_while_its_asker_is_forgotten_does_not_stop_the_forgetting(repositories, monkeypatch):
+    repositories.profiles.add_skills(TEAM, "UBEN", SkillKind.OFFER, [normalize_skill("SQL")])
+    open_ask = ask_services.start_ask(repositories, TEAM, "UANA", "A #sql question", NOW, AskPolicy()).ask
+    stale = repositories.asks.pending_of(TEAM, "UANA")  # read just before UBEN's "I can help" lands
+    ask_services.accept_ask(repositories, TEAM, open_ask.id, "UBEN", NOW, FollowUpPolicy())
+    monkeypatch.setattr(AskRepository, "pending_of", lambda self, team_id, user_id: stale)
+
+    forgotten, withdrawn = member_services.forget_member(repositories, TEAM, "UANA", "XTOMB", NOW)
+
+    assert withdrawn == [] and forgotten.asks == 1  # the taken ask's question went with the rest
