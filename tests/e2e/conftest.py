@@ -35,8 +35,8 @@ def logs_hold_no_tokens_and_no_private_text():
     root.removeHandler(handler)
     root.setLevel(level)
     logged = captured.getvalue()
-    # Only tests that serve the app in this process log here (pytest-xdist may give a worker
-    # nothing but `python app.py` subprocesses, whose stderr those tests check themselves).
+    # Only apps served in this process log here: pytest-xdist may give a worker nothing but
+    # tests that run `python app.py` in a subprocess, whose logs this check does not see.
     if RunningApp.started:
         assert logged, "nothing was logged: the check would prove nothing"
     assert re.search(r"xox[a-z]-(?!\[redacted\])", logged) is None, "a Slack token reached the logs"
