@@ -236,6 +236,8 @@ class Delivery(Base):
         UniqueConstraint("team_id", "subject", "recipient", "key", name="uq_deliveries_key"),
         Index("ix_deliveries_ready", "status", "available_at"),
         Index("ix_deliveries_message", "channel", "ts"),
+        Index("ix_deliveries_group", "group_id"),
+        Index("ix_deliveries_ask", "ask_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -9,7 +9,7 @@ what keeps a message from being queued twice.
 
 Revision ID: 0008
 Revises: 0007
-Create Date: 2026-12-07
+Create Date: 2026-11-30
 """
 
 import sqlalchemy as sa
@@ -32,12 +32,26 @@ def upgrade() -> None:
             "fk_deliveries_group", "round_groups", ["group_id"], ["id"], ondelete="CASCADE"
         )
         deliveries.create_foreign_key("fk_deliveries_ask", "asks", ["ask_id"], ["id"], ondelete="CASCADE")
+        # Deleting a group or an ask (forgetting a workspace deletes thousands) looks its
+        # deliveries up by these: without an index, PostgreSQL scans the outbox for each.
+        deliveries.create_index("ix_deliveries_group", ["group_id"])
+        deliveries.create_index("ix_deliveries_ask", ["ask_id"])
 
+    postgresql = op.get_bind().dialect.name == "postgresql"
     # SQLite keeps a date as its ISO text; PostgreSQL wants the text cast.
-    day = "CAST({} AS DATE)" if op.get_bind().dialect.name == "postgresql" else "{}"
+    day = "CAST({} AS DATE)" if postgresql else "{}"
+    # An id read from a subject, NULL unless it is all digits: PostgreSQL may evaluate a WHERE's
+    # terms in any order, and a CAST of anything else there would abort the migration; CASE
+    # is evaluated in order.
+    digits = "{0} ~ '^[0-9]+$'" if postgresql else "({0} != '' AND {0} NOT GLOB '*[^0-9]*')"
+
+    def id_from(start: int) -> str:
+        text = f"substr(subject, {start})"
+        return f"CASE WHEN {digits.format(text)} THEN CAST({text} AS INTEGER) END"
+
     last_ten = "substr(subject, length(subject) - 9)"  # "...:2026-11-09" -> "2026-11-09"
     # "round-group:<group id>": a group's introduction, check-in and month-end question.
-    group = "CAST(substr(subject, 13) AS INTEGER)"
+    group = id_from(13)
     op.execute(
         f"UPDATE deliveries SET group_id = {group}"
         " WHERE purpose IN ('intro', 'checkin', 'learned') AND subject LIKE 'round-group:%'"
@@ -56,7 +70,7 @@ def upgrade() -> None:
         " WHERE purpose = 'quiet' AND subject LIKE 'round-quiet:%'"
     )
     # "round-announce:<round id>": that round's kind and day.
-    the_round = "FROM rounds WHERE rounds.id = CAST(substr(deliveries.subject, 16) AS INTEGER)"
+    the_round = f"FROM rounds WHERE rounds.id = {id_from(16)}"
     op.execute(
         f"UPDATE deliveries SET round_kind = (SELECT rounds.kind {the_round}),"
         f" held_on = (SELECT rounds.held_on {the_round})"
@@ -66,6 +80,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("deliveries") as deliveries:
+        deliveries.drop_index("ix_deliveries_ask")
+        deliveries.drop_index("ix_deliveries_group")
         deliveries.drop_constraint("fk_deliveries_ask", type_="foreignkey")
         deliveries.drop_constraint("fk_deliveries_group", type_="foreignkey")
         deliveries.drop_column("held_on")

@@ -8,10 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from alembic.config import Config
 from slack_sdk import WebClient
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from alembic import command
 from bot.asks import messages as ask_messages
 from bot.deliveries import DeliveryKind
 from bot.followups import messages as followup_messages
@@ -24,7 +26,7 @@ from jobs.outbox import drain
 from jobs.pacing import Pacer
 from storage import models
 from storage.db import Store, make_engine
-from storage.migrations import upgrade
+from storage.migrations import MIGRATIONS_DIR, is_current, upgrade
 from storage.outbox import About, queue_deliveries
 from storage.types import UtcDateTime
 from tests.support.databases import postgres_url, scratch_postgres_database
@@ -253,3 +255,40 @@ def test_a_delivery_without_the_row_its_kind_needs_is_failed_not_sent(empty_engi
         row = session.scalars(sa.select(models.Delivery)).one()
     assert (row.status, row.error) == ("failed", "no_reference")
     assert posted(fake_slack) == []
+
+
+def downgrade(engine, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def test_0008_reads_a_malformed_subject_as_no_reference_and_goes_back_to_0007_and_up_again(empty_engine):
+    upgrade(empty_engine, "0007")
+    rows = [("round-group:abc", "intro", "UA,UB"), ("round-announce:x1", "announce", "CPROGRAM")]
+    with Session(empty_engine) as session, session.begin():
+        session.execute(
+            LEGACY_DELIVERIES.insert(),
+            [
+                {"team_id": TEAM, "subject": subject, "followup_id": None, "recipient": recipient, "purpose": purpose}
+                | {"key": purpose, "status": "pending", "attempts": 0, "available_at": NOW, "created_at": NOW}
+                for subject, purpose, recipient in rows
+            ],
+        )
+
+    upgrade(empty_engine)
+    with Session(empty_engine) as session:
+        references = {
+            (row.group_id, row.round_kind, row.held_on) for row in session.scalars(sa.select(models.Delivery))
+        }
+    downgrade(empty_engine, "0007")
+    columns = {column["name"] for column in sa.inspect(empty_engine).get_columns("deliveries")}
+    with empty_engine.connect() as connection:
+        kept = connection.execute(sa.text("SELECT count(*) FROM deliveries")).scalar_one()
+    upgrade(empty_engine)
+
+    assert references == {(None, None, None)}
+    assert not columns & {"group_id", "ask_id", "round_kind", "held_on"} and kept == 2
+    assert is_current(empty_engine)
