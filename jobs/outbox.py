@@ -264,6 +264,8 @@ def _ask_request_sent(deps: Deps, repositories: Repositories, claim: Claimed, ch
     """The candidate's DM is recorded, so that their click and everyone else's can update it;
     if the ask was taken or closed while it was on its way, it is closed at once."""
     ask_id = _reference(claim.about.ask_id)
+    if repositories.asks.candidate_status(ask_id, claim.recipient) is None:
+        return ()  # not a candidate of this ask (any more): no DM of theirs to keep
     repositories.asks.record_notification(ask_id, claim.recipient, channel, ts)
     ask = repositories.asks.get(claim.team_id, ask_id)
     if ask is None or ask.status is AskStatus.OPEN:
