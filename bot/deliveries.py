@@ -27,7 +27,8 @@ class DeliveryKind(str, Enum):
     ROUND_ANNOUNCEMENT = "announce"  # to the program channel: the round's figures, no names
 
     # Asks. Their DMs still go straight to Slack from jobs/asks.py; these kinds are ready for
-    # when they move to the outbox (the outbox renders them already).
+    # when they move to the outbox (jobs.asks.ASK_DMS_THROUGH_OUTBOX): the outbox renders
+    # them, and its HOOKS do what follows each.
     ASK_REQUEST = "ask_request"  # to a candidate: can you help?
     ASK_UNANSWERED = "ask_unanswered"  # to the asker: nobody could help this time
     ASK_INTRODUCTION = "ask_intro"  # to the asker and the mentor who took it, together

@@ -4,15 +4,18 @@ Listeners (commands, actions, views) and the scheduler share these; each runs on
 use case from bot.asks.services in a transaction, then sends what it returned.
 
 Ask DMs still go straight to Slack from here, where every other message goes through the
-outbox (jobs/outbox.py). The outbox has their kinds already (DeliveryKind.ASK_REQUEST,
-ASK_INTRODUCTION, ASK_UNANSWERED) and renders each from the ask; moving them over is queueing
-a delivery of that kind, About.ask(ask.id), where notify_candidates, deliver_accepted and the
-calls of reply_by_dm post the candidate_request, introduction and unanswered messages.
+outbox (jobs/outbox.py). Whether they do is ASK_DMS_THROUGH_OUTBOX, read in _ask_dms() alone:
+turned on, the candidates' requests, the pair's introduction and the asker's "nobody could
+take it" are queued with the use case that calls for them, in its transaction (queue_dms),
+and the outbox sends them, its HOOKS doing what follows each (recording the request's DM,
+passing over a candidate Slack cannot reach, updating the candidates' DMs once the pair is
+introduced). Updates of DMs already sent (chat.update) go from here either way.
 """
 
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -23,13 +26,20 @@ from bot.asks.model import Ask, AskStatus, CandidateStatus, Notification
 from bot.asks.ranking import RankedMentor
 from bot.members.model import Skill
 from handlers.deps import Deps
+from jobs import outbox
 from jobs.slack_errors import UNREACHABLE
+from storage.db import Repositories
 
 logger = logging.getLogger(__name__)
+
+# Issue 20 moves every ask DM into the outbox: paced, looked up before a retry, never sent
+# twice, never lost. Turning this on is that move for the three messages above.
+ASK_DMS_THROUGH_OUTBOX = False
 
 TIMEZONE_FRESH_FOR = timedelta(days=7)
 
 Reply = Callable[[dict], None]
+Outcome = TypeVar("Outcome", ask_services.AskRouted, ask_services.Accepted, ask_services.Passed, ask_services.Expired)
 
 
 def refresh_member(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:
@@ -119,7 +129,7 @@ def notify_candidates(
 def deliver_routed(client: WebClient, deps: Deps, routed: ask_services.AskRouted, reply: Reply) -> None:
     """After an ask is started or given its skill: DM the candidates, then tell the asker."""
     if routed.notify:
-        reached = notify_candidates(client, deps, routed.ask, routed.notify, tell_asker=False)
+        reached = _ask_dms().requests(client, deps, routed.ask, routed.notify, tell_asker=False)
         if reached == 0:
             with deps.store.transaction() as repositories:
                 current = repositories.asks.get(routed.ask.team_id, routed.ask.id)
@@ -145,6 +155,7 @@ def start_ask(
             deps.ask_policy_for(repositories, team_id),
             skill=skill,
         )
+        queue_dms(repositories, deps, routed)
     deliver_routed(client, deps, routed, reply)
 
 
@@ -152,6 +163,10 @@ def deliver_accepted(
     client: WebClient, deps: Deps, accepted: ask_services.Accepted, followup_planned: bool = False
 ) -> None:
     """The first "I can help": introduce the pair in a group DM and update everyone's DM."""
+    _ask_dms().introduction(client, deps, accepted, followup_planned)
+
+
+def introduce(client: WebClient, deps: Deps, accepted: ask_services.Accepted, followup_planned: bool) -> None:
     ask = accepted.ask
     group = client.conversations_open(users=f"{ask.asker_id},{accepted.mentor_id}")["channel"]["id"]
     client.chat_postMessage(channel=group, **ask_messages.introduction(ask, followup_planned))
@@ -164,9 +179,9 @@ def deliver_accepted(
 def deliver_passed(client: WebClient, deps: Deps, passed: ask_services.Passed) -> None:
     update_notifications(client, [passed.mine], ask_messages.candidate_passed(passed.ask))
     if passed.notify:
-        notify_candidates(client, deps, passed.ask, passed.notify)
+        _ask_dms().requests(client, deps, passed.ask, passed.notify, tell_asker=True)
     if passed.unanswered:
-        reply_by_dm(client, passed.ask.asker_id)(ask_messages.unanswered(passed.ask))
+        _ask_dms().unanswered(client, deps, passed.ask)
 
 
 def deliver_closed(client: WebClient, ask: Ask, closed: tuple[Notification, ...]) -> None:
@@ -193,17 +208,96 @@ def expire_due_asks(deps: Deps) -> int:
                     now,
                     deps.ask_policy_for(repositories, ask.team_id),
                 )
+                queue_dms(repositories, deps, expired)
             handled += 1
             client = deps.client_for(ask.team_id)
             if client is None:
                 logger.warning("No bot token for workspace %s: ask %s expired without messages", ask.team_id, ask.id)
                 continue
             if expired.notify:
-                notify_candidates(client, deps, expired.ask, expired.notify)
+                _ask_dms().requests(client, deps, expired.ask, expired.notify, tell_asker=True)
             if expired.unanswered:
                 deliver_closed(client, expired.ask, expired.closed)
-                reply_by_dm(client, expired.ask.asker_id)(ask_messages.unanswered(expired.ask))
+                _ask_dms().unanswered(client, deps, expired.ask)
 
 
 def _is_due(ask: Ask, now: datetime) -> bool:
     return ask.deadline_at is not None and ask.deadline_at <= now
+
+
+# --- where ask DMs go: straight to Slack, or through the outbox --------------------------------
+class AskDms(Protocol):
+    """How the candidates' requests, the pair's introduction and the asker's "nobody could
+    take it" reach Slack. `queue` runs in the use case's transaction, the others after it."""
+
+    def queue(self, work: Repositories, outcome: ask_services.Outcome, now: datetime) -> None: ...
+
+    def requests(
+        self, client: WebClient, deps: Deps, ask: Ask, mentors: tuple[RankedMentor, ...], tell_asker: bool
+    ) -> int:
+        """Ask `mentors` about `ask`; how many were reached (or will be tried)."""
+        ...
+
+    def introduction(
+        self, client: WebClient, deps: Deps, accepted: ask_services.Accepted, followup_planned: bool
+    ) -> None: ...
+
+    def unanswered(self, client: WebClient, deps: Deps, ask: Ask) -> None: ...
+
+
+class _Posted:
+    """Posted from here, after the transaction, as ask DMs always were."""
+
+    def queue(self, work: Repositories, outcome: ask_services.Outcome, now: datetime) -> None:
+        pass
+
+    def requests(
+        self, client: WebClient, deps: Deps, ask: Ask, mentors: tuple[RankedMentor, ...], tell_asker: bool
+    ) -> int:
+        return notify_candidates(client, deps, ask, mentors, tell_asker=tell_asker)
+
+    def introduction(
+        self, client: WebClient, deps: Deps, accepted: ask_services.Accepted, followup_planned: bool
+    ) -> None:
+        introduce(client, deps, accepted, followup_planned)
+
+    def unanswered(self, client: WebClient, deps: Deps, ask: Ask) -> None:
+        reply_by_dm(client, ask.asker_id)(ask_messages.unanswered(ask))
+
+
+class _Queued:
+    """Queued in the outbox with the use case; after it, the sender is woken to send them."""
+
+    def queue(self, work: Repositories, outcome: ask_services.Outcome, now: datetime) -> None:
+        work.asks.queue_dms(outcome.ask, ask_services.direct_messages(outcome), now)
+
+    def requests(
+        self, client: WebClient, deps: Deps, ask: Ask, mentors: tuple[RankedMentor, ...], tell_asker: bool
+    ) -> int:
+        # Whether each candidate can be reached is known only once the outbox has tried; one who
+        # cannot is passed over there (outbox.HOOKS), and the asker told if nobody is left.
+        outbox.kick(deps)
+        return len(mentors)
+
+    def introduction(
+        self, client: WebClient, deps: Deps, accepted: ask_services.Accepted, followup_planned: bool
+    ) -> None:
+        outbox.kick(deps)
+
+    def unanswered(self, client: WebClient, deps: Deps, ask: Ask) -> None:
+        outbox.kick(deps)
+
+
+POSTED, QUEUED = _Posted(), _Queued()
+
+
+def _ask_dms() -> AskDms:
+    """Where ask DMs go: the one place that reads ASK_DMS_THROUGH_OUTBOX."""
+    return QUEUED if ASK_DMS_THROUGH_OUTBOX else POSTED
+
+
+def queue_dms(work: Repositories, deps: Deps, outcome: Outcome) -> Outcome:
+    """In the transaction of the use case that returned `outcome`: queue the DMs it calls for,
+    when ask DMs go through the outbox (nothing otherwise). Returns `outcome`."""
+    _ask_dms().queue(work, outcome, deps.clock())
+    return outcome

@@ -1,18 +1,24 @@
 """The outbox sender: every direct message (and program-channel post) a state change queued,
 in the same transaction as the change, is sent from here, once. Ask DMs are the exception
-for now: jobs/asks.py posts them itself.
+for now: jobs/asks.py posts them itself, unless its ASK_DMS_THROUGH_OUTBOX is on.
 
 A sender claims one delivery at a time with a lease, renders it as things stand now (its
 kind picks the renderer, in RENDERERS), posts it with the delivery's id in the message's
 metadata, and records its ts. Whenever a delivery is tried a second time (its sender died,
 or Slack's answer left it unclear whether the message went out), the sender first looks
 for that metadata in the conversation and posts only if it is not there.
+
+Some kinds carry work of their own once their message is in Slack, or once it never will be
+(HOOKS): an ask records its candidate's DM, or passes over a candidate Slack cannot reach.
+That work is done in the transaction that records the delivery's outcome, and only by the
+sender that still holds the claim.
 """
 
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -21,7 +27,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.asks import messages as ask_messages
-from bot.asks.model import Ask, AskStatus
+from bot.asks import services as ask_services
+from bot.asks.model import Ask, AskStatus, CandidateStatus, Notification, introduced
 from bot.deliveries import DeliveryKind
 from bot.followups import messages as followup_messages
 from bot.followups.model import FollowUp, FollowUpPolicy, Purpose, still_wanted
@@ -30,7 +37,8 @@ from bot.members.model import is_forgotten
 from bot.rounds import messages as round_messages
 from bot.rounds.model import RoundKind
 from handlers.deps import Deps
-from jobs.slack_errors import PERMANENT
+from jobs.slack_errors import PERMANENT, UNREACHABLE
+from storage.db import Repositories
 from storage.outbox import Claimed
 
 logger = logging.getLogger(__name__)
@@ -181,11 +189,13 @@ def _ask(message: Callable[[Ask], dict], open_only: bool = False) -> Renderer:
 
 
 def _ask_introduction(deps: Deps, claim: Claimed) -> Rendered | None:
+    """To the pair the ask itself names (a group DM), while both are still there."""
     ask_id = _reference(claim.about.ask_id)
     with deps.store.transaction() as repositories:
         ask = repositories.asks.get(claim.team_id, ask_id)
         followup_planned = repositories.followups.of_ask(claim.team_id, ask_id) is not None
-    return (ask_messages.introduction(ask, followup_planned), claim.recipient) if ask else None
+    pair = introduced(ask) if ask else None
+    return (ask_messages.introduction(ask, followup_planned), pair) if ask and pair else None
 
 
 # Every kind of delivery, and the one function that renders it.
@@ -211,6 +221,126 @@ RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.ASK_UNANSWERED: _ask(ask_messages.unanswered),
     DeliveryKind.ASK_INTRODUCTION: _ask_introduction,
 }
+
+
+# --- what follows: work a kind does once its message is in Slack, or never will be -----------
+@dataclass(frozen=True)
+class Edit:
+    """A message already in Slack that should now read differently."""
+
+    channel: str
+    ts: str
+    message: dict[str, Any]
+
+
+Edits = tuple[Edit, ...]
+# After the message is in Slack (posted now, or found by its metadata after a crash), with
+# its channel and ts: in the transaction that records them.
+AfterSent = Callable[[Deps, Repositories, Claimed, str, str], Edits]
+# After it failed for good (a permanent error, or too many attempts), with Slack's error
+# code: in the transaction that marks it failed.
+AfterFailed = Callable[[Deps, Repositories, Claimed, str], Edits]
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """What a kind does beyond its own message. Each hook runs in the transaction that
+    records the delivery's outcome, only if this sender still held the claim (so once), and
+    may queue more deliveries there; the messages it returns are edited after the commit."""
+
+    sent: AfterSent | None = None
+    failed: AfterFailed | None = None
+
+
+def _edits(notifications: Iterable[Notification | None], message: dict[str, Any]) -> Edits:
+    return tuple(
+        Edit(notification.channel, notification.message_ts, message)
+        for notification in notifications
+        if notification is not None and notification.channel and notification.message_ts
+    )
+
+
+def _ask_request_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> Edits:
+    """The candidate's DM is recorded, so that their click and everyone else's can update it;
+    if the ask was taken or closed while it was on its way, it is closed at once."""
+    ask_id = _reference(claim.about.ask_id)
+    if repositories.asks.candidate_status(ask_id, claim.recipient) is None:
+        return ()  # not a candidate of this ask (any more): no DM of theirs to keep
+    repositories.asks.record_notification(ask_id, claim.recipient, channel, ts)
+    ask = repositories.asks.get(claim.team_id, ask_id)
+    if ask is None or ask.status is AskStatus.OPEN:
+        return ()
+    taken = ask_messages.candidate_taken(ask, ask.mentor_id) if ask.mentor_id else None
+    return (Edit(channel, ts, taken or ask_messages.candidate_closed(ask)),)
+
+
+def _ask_request_failed(deps: Deps, repositories: Repositories, claim: Claimed, error: str) -> Edits:
+    """A candidate Slack cannot reach: left out of rankings from now on if they are gone, and
+    the ask passes to the next best, whose request is queued here; with nobody left, the
+    ask closes and the asker's "nobody could take it" is queued instead."""
+    ask_id, now = _reference(claim.about.ask_id), deps.clock()
+    if error in UNREACHABLE:
+        repositories.profiles.mark_deactivated(claim.team_id, claim.recipient)
+    try:
+        passed = ask_services.pass_ask(
+            repositories,
+            claim.team_id,
+            ask_id,
+            claim.recipient,
+            now,
+            deps.ask_policy_for(repositories, claim.team_id),
+            status=CandidateStatus.CLOSED,
+        )
+    except ask_services.AskUnavailable:
+        return ()  # taken, cancelled or closed meanwhile: nothing to pass on
+    repositories.asks.queue_dms(passed.ask, ask_services.direct_messages(passed), now)
+    return ()
+
+
+def _ask_introduction_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> Edits:
+    """The pair's group DM is recorded; then the candidates' DMs say who took the ask."""
+    ask_id = _reference(claim.about.ask_id)
+    repositories.asks.set_group_channel(ask_id, channel)
+    ask = repositories.asks.get(claim.team_id, ask_id)
+    if ask is None or ask.mentor_id is None:
+        return ()
+    mine = repositories.asks.notification(ask_id, ask.mentor_id)
+    others = repositories.asks.notifications(ask_id, CandidateStatus.CLOSED)  # closed by the acceptance
+    return _edits([mine], ask_messages.candidate_helping(ask)) + _edits(
+        others, ask_messages.candidate_taken(ask, ask.mentor_id)
+    )
+
+
+# The kinds that do more than send their message, and what (beside RENDERERS).
+HOOKS: dict[DeliveryKind, Hooks] = {
+    DeliveryKind.ASK_REQUEST: Hooks(sent=_ask_request_sent, failed=_ask_request_failed),
+    DeliveryKind.ASK_INTRODUCTION: Hooks(sent=_ask_introduction_sent),
+}
+NO_HOOKS = Hooks()
+
+
+def _record_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> Edits:
+    if not repositories.outbox.sent(claim, channel, ts, deps.clock()):
+        return ()  # no longer this sender's claim: whoever holds it sees to what follows
+    hook = HOOKS.get(claim.kind, NO_HOOKS).sent
+    return hook(deps, repositories, claim, channel, ts) if hook else ()
+
+
+def _record_failed(deps: Deps, repositories: Repositories, claim: Claimed, error: str) -> Edits:
+    if not repositories.outbox.fail(claim, error):
+        return ()
+    hook = HOOKS.get(claim.kind, NO_HOOKS).failed
+    return hook(deps, repositories, claim, error) if hook else ()
+
+
+def _edit(deps: Deps, client: WebClient, claim: Claimed, edits: Edits) -> None:
+    """Cosmetic, as when a listener updates a message: a failure is logged, not retried."""
+    for edit in edits:
+        try:
+            deps.pacer.wait(claim.team_id, "chat.update")
+            client.chat_update(channel=edit.channel, ts=edit.ts, **edit.message)
+        except SlackApiError as error:
+            logger.warning("An edit after a %s DM failed: %s", claim.kind.value, error.response.get("error"))
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -278,15 +408,18 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
     except SlackApiError as error:
         code = str(error.response.get("error"))
         logger.warning("A %s DM (delivery %s) failed: %s", claim.kind.value, claim.id, code)
+        edits: Edits = ()
         with deps.store.transaction() as repositories:
             if code in PERMANENT or claim.attempts >= MAX_ATTEMPTS:
-                repositories.outbox.fail(claim, code)
+                edits = _record_failed(deps, repositories, claim, code)
             else:
                 backoff = timedelta(minutes=2**claim.attempts)
                 repositories.outbox.retry_later(claim, deps.clock() + backoff, code)
+        _edit(deps, client, claim, edits)
         return 0
     with deps.store.transaction() as repositories:
-        repositories.outbox.sent(claim, channel, ts, deps.clock())
+        edits = _record_sent(deps, repositories, claim, channel, ts)
+    _edit(deps, client, claim, edits)
     return posted
 
 

@@ -1,5 +1,6 @@
 """AskRepository: asks, the candidates asked, and what ranking needs to know."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, select, true, update
@@ -7,9 +8,11 @@ from sqlalchemy.orm import Session
 
 from bot.asks.model import Ask, AskPolicy, AskStatus, CandidateStatus, Notification
 from bot.asks.ranking import History, Offerer
+from bot.deliveries import DeliveryKind
 from bot.members.model import Skill, SkillKind
 from storage import models
 from storage.members import vocabulary_rows
+from storage.outbox import About, queue_deliveries
 from storage.queries import batches, rowcount
 
 
@@ -208,6 +211,21 @@ class AskRepository:
             row.status, row.responded_at = CandidateStatus.CLOSED.value, now
         self.session.flush()
         return [Notification(row.user_id, row.channel, row.message_ts) for row in rows]
+
+    def notifications(self, ask_id: int, status: CandidateStatus) -> list[Notification]:
+        """The DMs of the candidates of this ask in `status`."""
+        rows = self.session.scalars(
+            select(models.AskCandidate).where(
+                models.AskCandidate.ask_id == ask_id, models.AskCandidate.status == status.value
+            )
+        )
+        return [Notification(row.user_id, row.channel, row.message_ts) for row in rows]
+
+    def queue_dms(self, ask: Ask, dms: Iterable[tuple[str, DeliveryKind]], now: datetime) -> int:
+        """Queue in the outbox, in this transaction, each DM (recipients, kind) about `ask`:
+        each kind goes to the same recipients once per ask, however often it is queued."""
+        wanted = [(recipients, kind, kind.value) for recipients, kind in dms]
+        return queue_deliveries(self.session, ask.team_id, About.ask(ask.id), wanted, now)
 
     def notification(self, ask_id: int, user_id: str) -> Notification | None:
         row = self.session.get(models.AskCandidate, (ask_id, user_id))

@@ -194,20 +194,22 @@ class OutboxRepository:
 
     # Each outcome is written only while the row is still this sender's claim: `attempts`
     # is the fencing token, so a sender whose lease ran out cannot overwrite a newer one.
-    def sent(self, claim: Claimed, channel: str, ts: str, now: datetime) -> None:
-        self._finish(claim, status="sent", channel=channel, ts=ts, sent_at=now, error=None)
+    # Each returns whether it was written: only then may the sender act on the outcome.
+    def sent(self, claim: Claimed, channel: str, ts: str, now: datetime) -> bool:
+        return self._finish(claim, status="sent", channel=channel, ts=ts, sent_at=now, error=None)
 
-    def retry_later(self, claim: Claimed, at: datetime, error: str) -> None:
-        self._finish(claim, status="pending", available_at=at, error=error[:64])
+    def retry_later(self, claim: Claimed, at: datetime, error: str) -> bool:
+        return self._finish(claim, status="pending", available_at=at, error=error[:64])
 
-    def fail(self, claim: Claimed, error: str) -> None:
-        self._finish(claim, status="failed", error=error[:64])
+    def fail(self, claim: Claimed, error: str) -> bool:
+        return self._finish(claim, status="failed", error=error[:64])
 
-    def cancel(self, claim: Claimed, reason: str) -> None:
-        self._finish(claim, status="cancelled", error=reason[:64])
+    def cancel(self, claim: Claimed, reason: str) -> bool:
+        return self._finish(claim, status="cancelled", error=reason[:64])
 
-    def _finish(self, claim: Claimed, **values: object) -> None:
-        self.session.execute(
+    def _finish(self, claim: Claimed, **values: object) -> bool:
+        finished = rowcount(
+            self.session,
             update(models.Delivery)
             .where(
                 models.Delivery.id == claim.id,
@@ -215,8 +217,9 @@ class OutboxRepository:
                 models.Delivery.attempts == claim.attempts,
             )
             .values(**values)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
+        return finished == 1
 
     def counts(self, team_id: str) -> dict[str, int]:
         """How many deliveries are in each status."""

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from bot.errors import InvalidInput
-from bot.members.model import Skill
+from bot.members.model import Skill, is_forgotten
 from bot.text import clean_paragraphs
 
 MAX_QUESTION_LENGTH = 2000
@@ -70,6 +70,16 @@ class Notification:
     user_id: str
     channel: str | None
     message_ts: str | None
+
+
+def introduced(ask: Ask) -> str | None:
+    """Whom an accepted ask's introduction brings together, as conversations.open takes them
+    (and the outbox stores them): the asker and the mentor who took it. None when nobody took
+    it, or either of them has asked Mentor to forget them."""
+    mentor_id = ask.mentor_id
+    if mentor_id is None or is_forgotten(ask.asker_id) or is_forgotten(mentor_id):
+        return None
+    return f"{ask.asker_id},{mentor_id}"
 
 
 def clean_question(text: str) -> str:

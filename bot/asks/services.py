@@ -16,10 +16,12 @@ from bot.asks.model import (
     CandidateStatus,
     Notification,
     clean_question,
+    introduced,
 )
 from bot.asks.ranking import RankedMentor, Ranking, rank_offerers
 from bot.asks.repository import AskRepository
 from bot.asks.skill_detection import detect_skills
+from bot.deliveries import DeliveryKind
 from bot.errors import InvalidInput
 from bot.followups import services as followup_services
 from bot.followups.model import FollowUp, FollowUpPolicy
@@ -79,6 +81,23 @@ class Expired:
 class Cancelled:
     ask: Ask
     closed: tuple[Notification, ...]
+
+
+Outcome = AskRouted | Accepted | Passed | Expired  # what the use cases that move an ask on return
+
+
+def direct_messages(outcome: Outcome) -> tuple[tuple[str, DeliveryKind], ...]:
+    """The new DMs an outcome calls for, as (recipients, kind): a request to each candidate it
+    reaches, the introduction of an accepted ask's pair in a group DM, and the asker's "nobody
+    could take it". (DMs already sent that should now read differently are edited instead.)"""
+    ask = outcome.ask
+    if isinstance(outcome, Accepted):
+        pair = introduced(ask)
+        return ((pair, DeliveryKind.ASK_INTRODUCTION),) if pair else ()
+    requests = tuple((mentor.user_id, DeliveryKind.ASK_REQUEST) for mentor in outcome.notify)
+    if isinstance(outcome, Passed | Expired) and outcome.unanswered:
+        return (*requests, (ask.asker_id, DeliveryKind.ASK_UNANSWERED))
+    return requests
 
 
 @dataclass(frozen=True)

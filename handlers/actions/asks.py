@@ -23,13 +23,17 @@ def accept_ask(
     accepted = run_use_case(
         deps,
         Click(body, respond, client),
-        lambda work: ask_services.accept_ask(
+        lambda work: ask_jobs.queue_dms(
             work,
-            team_id,
-            ask_id_from(action.get("value")),
-            user_id,
-            deps.clock(),
-            deps.followup_policy_for(work, team_id),
+            deps,
+            ask_services.accept_ask(
+                work,
+                team_id,
+                ask_id_from(action.get("value")),
+                user_id,
+                deps.clock(),
+                deps.followup_policy_for(work, team_id),
+            ),
         ),
     )
     if accepted is not None:
@@ -45,8 +49,17 @@ def pass_ask(
     passed = run_use_case(
         deps,
         Click(body, respond, client),
-        lambda work: ask_services.pass_ask(
-            work, team_id, ask_id_from(action.get("value")), user_id, deps.clock(), deps.ask_policy_for(work, team_id)
+        lambda work: ask_jobs.queue_dms(
+            work,
+            deps,
+            ask_services.pass_ask(
+                work,
+                team_id,
+                ask_id_from(action.get("value")),
+                user_id,
+                deps.clock(),
+                deps.ask_policy_for(work, team_id),
+            ),
         ),
     )
     if passed is not None:
@@ -94,8 +107,18 @@ def route_with_skill(deps: Deps, click: Click, context: BoltContext, ask_text: s
     routed = run_use_case(
         deps,
         click,
-        lambda work: ask_services.choose_skill(
-            work, team_id, ask_id_from(ask_text), user_id, skill_name, deps.clock(), deps.ask_policy_for(work, team_id)
+        lambda work: ask_jobs.queue_dms(
+            work,
+            deps,
+            ask_services.choose_skill(
+                work,
+                team_id,
+                ask_id_from(ask_text),
+                user_id,
+                skill_name,
+                deps.clock(),
+                deps.ask_policy_for(work, team_id),
+            ),
         ),
     )
     if routed is not None:

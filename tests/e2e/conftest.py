@@ -16,6 +16,8 @@ from tests.support.running_app import RunningApp, app_environ
 from tests.support.slack_requests import PRIVATE_TEXT
 
 LONG_ENOUGH = 12  # shorter texts ("SQL", "yes") would match log lines by chance
+HOUR = 3600
+ZONES = {"UANA": 0, "UBEN": -5 * HOUR, "UCAT": 9 * HOUR, "UDAN": 0, "UEVE": 11 * HOUR, "UASK": 0}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -80,4 +82,24 @@ def history(mentor):
     say(mentor, "offer Go", "UDEV")
     ask(mentor, HISTORY_QUESTION + " #go", "UASK")
     mentor.settle()
+    return mentor
+
+
+@pytest.fixture
+def workspace(mentor):
+    """Four members who offer SQL in different time zones (UDAN takes no questions), and an asker."""
+    for user_id, offset in ZONES.items():
+        mentor.fake_slack.users[user_id] = {**default_user(user_id, DEFAULT_TEAM), "tz_offset": offset}
+    for user_id in ("UANA", "UBEN", "UCAT", "UEVE"):
+        say(mentor, "offer SQL, Go", user_id)
+    say(mentor, "offer SQL", "UDAN")
+    mentor.slack.submit_view(
+        ids.PROFILE_VIEW,
+        {
+            "offers": {"offers": {"type": "plain_text_input", "value": "SQL"}},
+            "capacity": {"capacity": {"type": "number_input", "value": "0"}},
+        },
+        user_id="UDAN",
+    )
+    mentor.fake_slack.wait_for("views.publish")  # sent once UDAN's profile and time zone are stored
     return mentor

@@ -4,11 +4,7 @@ import pytest
 
 from bot import ids
 from jobs.asks import expire_due_asks
-from tests.support.fake_slack import default_user
 from tests.support.members import ask, button_value, say
-
-HOUR = 3600
-ZONES = {"UANA": 0, "UBEN": -5 * HOUR, "UCAT": 9 * HOUR, "UDAN": 0, "UEVE": 11 * HOUR, "UASK": 0}
 
 
 def click_for_answer(mentor, action_id: str, user_id: str, value: str, where=("CSOMEWHERE", "1.0")) -> dict:
@@ -21,26 +17,6 @@ def click_for_answer(mentor, action_id: str, user_id: str, value: str, where=("C
 def dms(mentor) -> dict[str, dict]:
     """The bot's direct messages so far: channel -> the last message posted there."""
     return {call.args["channel"]: call for call in mentor.fake_slack.calls("chat.postMessage")}
-
-
-@pytest.fixture
-def workspace(mentor):
-    """Four members who offer SQL in different time zones (UDAN takes no questions), and an asker."""
-    for user_id, offset in ZONES.items():
-        mentor.fake_slack.users[user_id] = {**default_user(user_id, "T0MENTOR"), "tz_offset": offset}
-    for user_id in ("UANA", "UBEN", "UCAT", "UEVE"):
-        say(mentor, "offer SQL, Go", user_id)
-    say(mentor, "offer SQL", "UDAN")
-    mentor.slack.submit_view(
-        ids.PROFILE_VIEW,
-        {
-            "offers": {"offers": {"type": "plain_text_input", "value": "SQL"}},
-            "capacity": {"capacity": {"type": "number_input", "value": "0"}},
-        },
-        user_id="UDAN",
-    )
-    mentor.fake_slack.wait_for("views.publish")  # sent once UDAN's profile and time zone are stored
-    return mentor
 
 
 def test_an_ask_reaches_the_three_best_placed_mentors_in_order(workspace):

@@ -71,6 +71,9 @@ class FakeSlack:
     oauth_codes: dict[str, Installation] = field(default_factory=dict)
     # method -> Slack error code it answers with, for testing how the app copes
     errors: dict[str, str] = field(default_factory=dict)
+    # (method, whom) -> the error code for those calls alone: whom is conversations.open's
+    # `users` or chat.postMessage's `channel` (one member Slack cannot reach, others it can)
+    errors_for: dict[tuple[str, str], str] = field(default_factory=dict)
     # What the bot token was granted: the manifest's bot scopes, as an install would give.
     scopes: frozenset[str] = field(default_factory=lambda: manifest_scopes())
 
@@ -195,6 +198,9 @@ class FakeSlack:
             return {"ok": False, "error": "invalid_auth"}
         if method in self.errors:
             return {"ok": False, "error": self.errors[method]}
+        whom = args.get("users") if method == "conversations.open" else args.get("channel")
+        if (method, whom) in self.errors_for:
+            return {"ok": False, "error": self.errors_for[(method, whom)]}
         needed = _scope_needed(method, args)
         if needed and needed not in self.scopes:
             self.missing_scopes.append((method, needed))

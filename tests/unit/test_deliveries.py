@@ -1,9 +1,16 @@
 """Every kind of message has one renderer, and the kinds stored before there was a DeliveryKind
-still name theirs."""
+still name theirs; an ask's outcome names the DMs it calls for."""
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from bot.asks.model import Ask, AskStatus, Notification
+from bot.asks.ranking import RankedMentor
+from bot.asks.services import Accepted, AskRouted, Expired, Passed, direct_messages
 from bot.deliveries import DeliveryKind
 from bot.followups.model import Purpose
-from jobs.outbox import RENDERERS
+from bot.members.model import Skill, tombstone
+from jobs.outbox import HOOKS, RENDERERS
 from jobs.slack_errors import NO_ACCESS, PERMANENT, UNREACHABLE
 
 
@@ -26,3 +33,29 @@ def test_every_kind_fits_the_column_it_is_stored_in():
 def test_an_unreachable_member_is_a_permanent_error_and_not_a_lost_access():
     assert UNREACHABLE < PERMANENT and NO_ACCESS < PERMANENT
     assert not UNREACHABLE & NO_ACCESS  # an ask marks a member gone only for the first kind
+
+
+def test_an_ask_outcome_calls_for_new_dms_to_whom_it_says():
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    ask = Ask(1, "T1", "UASK", "A question", Skill("sql", "SQL"), AskStatus.OPEN, now)
+    matched = replace(ask, status=AskStatus.MATCHED, mentor_id="UBEN")
+    closed = replace(ask, status=AskStatus.UNANSWERED)
+    mine = Notification("UANA", "DUANA", "1.1")
+    ranked = (RankedMentor("UANA", 1.0, ()), RankedMentor("UBEN", 0.5, ()))
+    rows = [
+        (AskRouted(ask, ranked), (("UANA", DeliveryKind.ASK_REQUEST), ("UBEN", DeliveryKind.ASK_REQUEST))),
+        (AskRouted(closed), ()),  # the asker's own reply says nobody could take it
+        (Accepted(matched, "UBEN", mine, ()), (("UASK,UBEN", DeliveryKind.ASK_INTRODUCTION),)),
+        (Accepted(replace(matched, mentor_id=tombstone("AB12")), "UBEN", mine, ()), ()),  # forgotten: nobody to meet
+        (Passed(ask, mine, ranked[1:], unanswered=False), (("UBEN", DeliveryKind.ASK_REQUEST),)),
+        (Passed(closed, mine, (), unanswered=True), (("UASK", DeliveryKind.ASK_UNANSWERED),)),
+        (Expired(ask, ranked[:1], (), unanswered=False), (("UANA", DeliveryKind.ASK_REQUEST),)),
+        (Expired(closed, (), (mine,), unanswered=True), (("UASK", DeliveryKind.ASK_UNANSWERED),)),
+    ]
+
+    assert [direct_messages(outcome) for outcome, _ in rows] == [expected for _, expected in rows]
+
+
+def test_the_kinds_with_hooks_are_ask_kinds_the_outbox_renders():
+    assert set(HOOKS) <= set(RENDERERS)
+    assert all(kind.name.startswith("ASK_") for kind in HOOKS)

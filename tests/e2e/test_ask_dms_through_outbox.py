@@ -1,0 +1,181 @@
+"""The ask journeys with ASK_DMS_THROUGH_OUTBOX on (issue 20 turns it on for good): the
+candidates' requests, the pair's introduction and the asker's "nobody could take it" are
+queued with the use case and sent by the outbox, whose hooks do what used to follow each post."""
+
+import pytest
+
+from bot import ids
+from jobs import asks as ask_jobs
+from jobs import outbox
+from jobs.asks import expire_due_asks
+from jobs.outbox import LEASE, METADATA_EVENT, drain
+from storage import models
+from tests.support.fake_slack import DEFAULT_TEAM
+from tests.support.members import ask, button_value, click, posted_to
+
+NOBODY = "Nobody could take your question about *SQL*"
+
+
+@pytest.fixture
+def asks(workspace, monkeypatch):
+    """tests/e2e/conftest.py's workspace (UANA, UBEN, UCAT, then UEVE, for SQL), its ask DMs
+    going through the outbox."""
+    monkeypatch.setattr(ask_jobs, "ASK_DMS_THROUGH_OUTBOX", True)
+    return workspace
+
+
+def sent(mentor) -> None:
+    """Wait for the work requests handed on, then send whatever the outbox holds."""
+    mentor.settle()
+    drain(mentor.deps)
+
+
+def requests(mentor) -> dict:
+    """The candidates' request DMs Slack took, by channel."""
+    posted = [call for call in mentor.fake_slack.calls("chat.postMessage") if call.response.get("ok")]
+    return {call.args["channel"]: call for call in posted if "has a question about" in call.args["text"]}
+
+
+def updates(mentor) -> dict[str, str]:
+    """The last text each DM was updated to, by channel."""
+    return {call.args["channel"]: call.args["text"] for call in mentor.fake_slack.calls("chat.update")}
+
+
+def candidate(mentor, ask_id: str, user_id: str) -> models.AskCandidate:
+    with mentor.store.transaction() as repositories:
+        return repositories.session.get_one(models.AskCandidate, (int(ask_id), user_id))
+
+
+def test_a_request_from_the_outbox_can_be_taken_and_the_pair_meets_in_a_group_dm(asks):
+    answer = ask(asks)
+    assert "I've asked 3 people who can help with *SQL*" in answer["text"]
+    sent(asks)
+
+    posted = requests(asks)
+    assert list(posted) == ["DUANA", "DUBEN", "DUCAT"]
+    assert all(METADATA_EVENT in str(call.args["metadata"]) for call in posted.values())
+    ben = posted["DUBEN"]
+    ask_id = button_value(ben.args, ids.ACCEPT_ASK)
+    assert candidate(asks, ask_id, "UBEN").message_ts == ben.response["ts"]  # recorded by the request's hook
+
+    click(asks, ids.ACCEPT_ASK, "UBEN", ask_id, ben)
+    sent(asks)
+
+    [group] = [call for call in asks.fake_slack.calls("conversations.open") if "," in call.args["users"]]
+    assert group.args["users"] == "UASK,UBEN"
+    [intro] = posted_to(asks, "DUASKUBEN")
+    assert "<@UASK>, meet <@UBEN>" in intro.args["text"]
+    with asks.store.transaction() as repositories:
+        assert repositories.session.get_one(models.Ask, int(ask_id)).group_channel == "DUASKUBEN"
+    # The introduction's hook: the mentor's DM says they're helping, the others' who is.
+    edited = updates(asks)
+    assert set(edited) == {"DUANA", "DUBEN", "DUCAT"}
+    assert "You're helping <@UASK>" in edited["DUBEN"]
+    assert "<@UBEN> is helping <@UASK>" in edited["DUANA"] and "<@UBEN> is helping" in edited["DUCAT"]
+
+    sent(asks)
+    assert len(posted_to(asks, "DUASKUBEN")) == 1 and len(asks.fake_slack.calls("chat.update")) == 3
+
+
+@pytest.mark.parametrize(
+    "method, whom, error",
+    [("conversations.open", "UBEN", "user_disabled"), ("chat.postMessage", "DUBEN", "cannot_dm_bot")],
+)
+def test_a_candidate_slack_cannot_reach_is_passed_over_for_the_next_best(asks, method, whom, error):
+    asks.fake_slack.errors_for[(method, whom)] = error
+
+    ask(asks)
+    sent(asks)
+
+    assert list(requests(asks)) == ["DUANA", "DUCAT", "DUEVE"]  # UDAN takes no questions (capacity 0)
+    ask_id = button_value(requests(asks)["DUANA"].args, ids.ACCEPT_ASK)
+    assert candidate(asks, ask_id, "UBEN").status == "closed"
+    with asks.store.transaction() as repositories:
+        assert repositories.session.get_one(models.Member, (DEFAULT_TEAM, "UBEN")).deactivated
+        assert repositories.outbox.counts(DEFAULT_TEAM) == {"sent": 3, "failed": 1}
+    assert posted_to(asks, "DUASK") == []  # the asker was told at once who was asked; nothing else
+
+
+def test_an_ask_nobody_can_be_reached_for_tells_the_asker_once(asks):
+    for user_id in ("UANA", "UBEN", "UCAT", "UEVE"):
+        asks.fake_slack.errors_for[("conversations.open", user_id)] = "user_disabled"
+
+    ask(asks)
+    sent(asks)
+    sent(asks)
+    asks.clock.advance(hours=100)
+    assert expire_due_asks(asks.deps) == 0  # closed already
+    sent(asks)
+
+    assert requests(asks) == {}
+    [told] = posted_to(asks, "DUASK")
+    assert NOBODY in told.args["text"]
+
+
+def test_an_ask_nobody_takes_is_widened_once_then_the_asker_is_told_once(asks):
+    ask(asks)
+    sent(asks)
+
+    asks.clock.advance(hours=49)
+    assert expire_due_asks(asks.deps) == 1
+    sent(asks)
+    assert list(requests(asks)) == ["DUANA", "DUBEN", "DUCAT", "DUEVE"]
+
+    asks.clock.advance(hours=49)
+    assert expire_due_asks(asks.deps) == 1
+    sent(asks)
+    [told] = posted_to(asks, "DUASK")
+    assert NOBODY in told.args["text"]
+    assert set(updates(asks)) == {"DUANA", "DUBEN", "DUCAT", "DUEVE"}  # each request closed
+
+    assert expire_due_asks(asks.deps) == 0
+    sent(asks)
+    assert len(posted_to(asks, "DUASK")) == 1
+
+
+def test_not_this_time_passes_the_ask_to_the_next_candidate_through_the_outbox(asks):
+    ask(asks)
+    sent(asks)
+    ana = requests(asks)["DUANA"]
+
+    click(asks, ids.PASS_ASK, "UANA", button_value(ana.args, ids.PASS_ASK), ana)
+    sent(asks)
+
+    assert list(requests(asks)) == ["DUANA", "DUBEN", "DUCAT", "DUEVE"]
+    assert "passed" in updates(asks)["DUANA"]
+
+
+def test_an_ask_given_its_skill_by_the_asker_reaches_the_candidates_through_the_outbox(asks):
+    answer = ask(asks, "Any tips on writing faster sequel queries?")
+    pick = button_value(answer, ids.PICK_ASK_SKILL)
+
+    assert asks.slack.click(ids.PICK_ASK_SKILL, "UASK", pick).status == 200
+    sent(asks)
+
+    assert list(requests(asks)) == ["DUANA", "DUBEN", "DUCAT"]
+
+
+def test_a_request_a_crashed_sender_posted_is_found_recorded_and_updated(asks, monkeypatch):
+    """The sender dies after Slack took UANA's request but before it wrote that down: the
+    next sender finds it by its metadata, posts it no second time, and records it, so it is
+    updated when UBEN takes the ask."""
+    monkeypatch.setattr(outbox, "kick", lambda deps, job=None: None)  # nothing is sent but by the test
+    ask(asks)
+    asks.settle()
+    with asks.store.transaction() as repositories:
+        [claim] = repositories.outbox.claim(asks.clock(), asks.clock() + LEASE, 1)
+    assert claim.recipient == "UANA"
+    client = asks.deps.client_for(DEFAULT_TEAM)
+    metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery": claim.id}}
+    lost = client.chat_postMessage(channel="DUANA", text="<@UASK> has a question about *SQL*", metadata=metadata)
+    # ...and the sender dies here.
+
+    asks.clock.advance(seconds=LEASE.total_seconds() + 1)
+    assert drain(asks.deps) == 2  # UBEN's and UCAT's; UANA's was there already
+
+    assert len(posted_to(asks, "DUANA")) == 1
+    ben = requests(asks)["DUBEN"]
+    click(asks, ids.ACCEPT_ASK, "UBEN", button_value(ben.args, ids.ACCEPT_ASK), ben)
+    sent(asks)
+    [edit] = [call for call in asks.fake_slack.calls("chat.update") if call.args["channel"] == "DUANA"]
+    assert edit.args["ts"] == lost["ts"] and "<@UBEN> is helping" in edit.args["text"]
