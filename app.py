@@ -25,8 +25,8 @@ import cli
 import handlers
 from bot.rounds.model import RoundKind
 from config import Config, ConfigError, database_url_from, load_config
+from deps import Deps, utc_now
 from handlers.commands import handoff
-from handlers.deps import Deps, utc_now
 from handlers.logs import configure_logging
 from installations import NOT_INSTALLED, installation_store, make_client, oauth_settings, with_token, workspace_clients
 from jobs.command_worker import NICENESS as COMMAND_WORKER_NICENESS

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from bot.rounds.model import RoundKind
-from handlers.deps import Deps
+from deps import Deps
 from jobs.asks import expire_due_asks
 from jobs.followups import run_due_followups
 from jobs.rounds import run_due_rounds, run_rounds_now

@@ -19,7 +19,7 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from config import Config, ConfigError
-from handlers.deps import Deps
+from deps import Deps
 from handlers.web import EVENTS_PATH, HEALTH_PATH, make_wsgi_app
 from storage.db import Store
 

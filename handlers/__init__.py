@@ -3,8 +3,8 @@
 
 from slack_bolt import App
 
+from deps import Deps
 from handlers import actions, commands, errors, events, views
-from handlers.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:

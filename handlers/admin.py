@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.program import messages as program_messages
 from bot.program import services as program_services
 from bot.program.model import Period
-from handlers.deps import Deps
+from deps import Deps
 from jobs.asks import send_dm
 
 logger = logging.getLogger(__name__)

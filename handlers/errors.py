@@ -6,7 +6,7 @@ from slack_bolt import App
 from slack_sdk.webhook import WebhookClient
 
 from bot import replies
-from handlers.deps import Deps
+from deps import Deps
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from bot.asks.services import AskUnavailable
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.followups import messages as followup_messages
 from bot.followups.model import FollowUpRefused
-from handlers.deps import Deps, workspace_of
+from deps import Deps
 from storage.db import Repositories
 
 T = TypeVar("T")
@@ -57,6 +57,11 @@ def bind_all(
     app.action or app.view."""
     for constraint, listener in listeners.items():
         listen(constraint)(bind(listener, deps, **given))
+
+
+def workspace_of(context) -> str:
+    """The id every row is scoped by: the workspace, or the org for org-wide installs."""
+    return context.team_id or context.enterprise_id
 
 
 def member_of(context: BoltContext) -> tuple[str, str]:

@@ -7,7 +7,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.deps import Deps
+from deps import Deps
 
 logger = logging.getLogger(__name__)
 

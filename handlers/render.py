@@ -14,7 +14,7 @@ from bot.members import messages as member_messages
 from bot.program import messages as program_messages
 from bot.program.model import Period
 from bot.rounds import messages as round_messages
-from handlers.deps import Deps
+from deps import Deps
 from handlers.permissions import is_admin
 
 logger = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from bot.asks import services as ask_services
 from bot.asks.model import Ask, AskStatus, CandidateStatus, Notification
 from bot.asks.ranking import RankedMentor
 from bot.members.model import Skill
-from handlers.deps import Deps
+from deps import Deps
 from jobs import outbox
 from jobs.slack_errors import UNREACHABLE
 from storage.db import Repositories

@@ -11,7 +11,7 @@ from bot.errors import TemporarilyUnavailable
 from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
 from bot.followups.model import FollowUp, FollowUpStatus
-from handlers.deps import Deps
+from deps import Deps
 from jobs import outbox
 
 logger = logging.getLogger(__name__)

@@ -36,7 +36,7 @@ from bot.members import messages as member_messages
 from bot.members.model import is_forgotten
 from bot.rounds import messages as round_messages
 from bot.rounds.model import RoundKind
-from handlers.deps import Deps
+from deps import Deps
 from jobs.slack_errors import PERMANENT, UNREACHABLE
 from storage.db import Repositories
 from storage.outbox import Claimed

@@ -8,7 +8,7 @@ from datetime import date
 from bot.rounds import schedule as round_schedule
 from bot.rounds import services as round_services
 from bot.rounds.model import RoundAlreadyRecorded, RoundKind, RoundRun
-from handlers.deps import Deps
+from deps import Deps
 from jobs import outbox
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from slack_bolt import App
 
 import handlers
 from bot import ids
-from handlers.deps import Deps
+from deps import Deps
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from slack_bolt import App
 
 from bot import ids
+from deps import Deps
 from handlers.actions import asks, followups, members, program, rounds
-from handlers.deps import Deps
 from handlers.listeners import bind_all
 
 

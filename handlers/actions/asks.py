@@ -8,7 +8,7 @@ from bot import home
 from bot.asks import messages as ask_messages
 from bot.asks import services as ask_services
 from bot.errors import InvalidInput, TemporarilyUnavailable
-from handlers.deps import Deps
+from deps import Deps
 from handlers.listeners import Click, ask_id_from, member_of, run_use_case
 from handlers.render import refresh_home
 from jobs import asks as ask_jobs

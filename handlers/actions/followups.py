@@ -12,7 +12,7 @@ from bot import ids
 from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
 from bot.followups.model import FollowUp
-from handlers.deps import Deps
+from deps import Deps
 from handlers.listeners import Click, ask_id_from, followup_id_from, member_of, run_use_case
 from handlers.render import refresh_home
 from jobs import followups as followup_jobs

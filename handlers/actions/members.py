@@ -11,7 +11,7 @@ from bot.errors import TemporarilyUnavailable
 from bot.members import messages as member_messages
 from bot.members import services as member_services
 from bot.members.model import tombstone
-from handlers.deps import Deps
+from deps import Deps
 from handlers.listeners import Click, member_of
 from handlers.render import open_profile_modal, refresh_home
 from jobs import asks as ask_jobs

@@ -10,8 +10,8 @@ from bot import replies
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.program import messages as program_messages
 from bot.program.model import parse_period
+from deps import Deps
 from handlers import admin
-from handlers.deps import Deps
 from handlers.listeners import after_ack, member_of
 from handlers.permissions import is_admin
 

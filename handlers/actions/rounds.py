@@ -12,7 +12,7 @@ from bot.errors import InvalidInput
 from bot.rounds import messages as round_messages
 from bot.rounds import services as round_services
 from bot.rounds.model import CheckinOutcome, Learned, RoundKind, round_kind
-from handlers.deps import Deps
+from deps import Deps
 from handlers.listeners import Click, member_of, row_id, run_use_case
 from handlers.render import refresh_home
 from storage.db import Repositories

@@ -4,8 +4,8 @@
 from slack_bolt import App
 
 from bot import ids
+from deps import Deps
 from handlers.commands.mentor import handle_mentor_command
-from handlers.deps import Deps
 from handlers.listeners import bind_all
 
 

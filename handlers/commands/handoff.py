@@ -8,9 +8,9 @@ from slack_bolt import Respond
 
 from bot import replies
 from bot.slash_command import MentorCommand
+from deps import Deps
 from handlers.commands import asks, followups, members, program, rounds
 from handlers.commands.invocation import Invocation, replying
-from handlers.deps import Deps
 from handlers.listeners import reporting
 
 logger = logging.getLogger(__name__)

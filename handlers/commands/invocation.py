@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from handlers.deps import Deps
+from deps import Deps
 from jobs.asks import Reply
 
 

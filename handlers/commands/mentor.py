@@ -10,10 +10,10 @@ from bot.asks.model import clean_question
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.members import messages as member_messages
 from bot.slash_command import MentorCommand, parse_command
+from deps import Deps
 from handlers.commands import members, program
 from handlers.commands.handoff import CommandJob, hand_off
 from handlers.commands.invocation import Invocation, replying
-from handlers.deps import Deps
 from handlers.listeners import member_of
 
 # Subcommands that open a modal: its trigger id lasts 3 seconds, so they run now, on this thread.

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from slack_bolt import App
 
 from bot import ids
-from handlers.deps import Deps
+from deps import Deps
 from handlers.events import followups, home, members, workspace
 from handlers.listeners import bind_all
 

@@ -14,7 +14,8 @@ from bot.errors import TemporarilyUnavailable
 from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
 from bot.followups.model import FollowUp, FollowUpRefused, FollowUpStatus
-from handlers.deps import Deps, workspace_of
+from deps import Deps
+from handlers.listeners import workspace_of
 from jobs import followups as followup_jobs
 from jobs import outbox
 

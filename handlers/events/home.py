@@ -3,7 +3,7 @@
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from handlers.deps import Deps
+from deps import Deps
 from handlers.listeners import member_of
 from handlers.render import refresh_home
 

@@ -3,7 +3,8 @@
 from slack_bolt import BoltContext
 
 from bot.members import services as member_services
-from handlers.deps import Deps, workspace_of
+from deps import Deps
+from handlers.listeners import workspace_of
 from jobs import outbox
 
 

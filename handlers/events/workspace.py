@@ -6,7 +6,8 @@ from slack_bolt import BoltContext
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.members import services as member_services
-from handlers.deps import Deps, workspace_of
+from deps import Deps
+from handlers.listeners import workspace_of
 
 logger = logging.getLogger(__name__)
 

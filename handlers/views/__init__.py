@@ -7,7 +7,7 @@ from collections.abc import Callable
 from slack_bolt import App
 
 from bot import ids
-from handlers.deps import Deps
+from deps import Deps
 from handlers.listeners import bind_all
 from handlers.views import asks, followups, members, program
 

@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 
 from bot import blocks, ids
 from bot.asks import services as ask_services
-from handlers.deps import Deps
+from deps import Deps
 from handlers.listeners import after_ack, member_of, submit
 from jobs import asks as ask_jobs
 

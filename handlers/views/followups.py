@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 from bot import blocks, ids
 from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
-from handlers.deps import Deps
+from deps import Deps
 from handlers.listeners import followup_id_from, member_of, submit
 from jobs import followups as followup_jobs
 from jobs import outbox

@@ -7,7 +7,7 @@ from bot.ids import ProfileField
 from bot.members import services as member_services
 from bot.members.forms import profile_form, round_preferences
 from bot.members.model import ProfileFormErrors, profile_from_form
-from handlers.deps import Deps
+from deps import Deps
 from handlers.listeners import member_of, submit
 from handlers.render import refresh_home
 from jobs import asks as ask_jobs

@@ -8,8 +8,8 @@ from bot.program import messages as program_messages
 from bot.program import services as program_services
 from bot.program.forms import settings_from_form
 from bot.program.model import SettingsFormErrors
+from deps import Deps
 from handlers import admin
-from handlers.deps import Deps
 from handlers.listeners import member_of, submit
 from handlers.permissions import is_admin
 from handlers.render import refresh_home

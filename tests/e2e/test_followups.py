@@ -9,7 +9,7 @@ from contextlib import ExitStack
 import pytest
 
 from bot import ids
-from handlers.deps import utc_now
+from deps import utc_now
 from jobs.followups import run_due_followups
 from jobs.outbox import LEASE, METADATA_EVENT
 from tests.support.app_process import app_process, run_app

@@ -21,7 +21,7 @@ from bot.followups.model import FollowUpPolicy
 from bot.members import messages as member_messages
 from bot.rounds import messages as round_messages
 from bot.rounds.model import RoundKind
-from handlers.deps import Deps
+from deps import Deps
 from jobs.outbox import drain
 from jobs.pacing import Pacer
 from storage import models

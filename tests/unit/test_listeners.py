@@ -4,7 +4,7 @@ of every other argument by name."""
 import pytest
 from slack_bolt.util.utils import get_arg_names_of_callable
 
-from handlers.deps import Deps
+from deps import Deps
 from handlers.listeners import bind
 
 DEPS = Deps(store=None)

@@ -65,8 +65,3 @@ class Deps:
         running = self.background
         object.__setattr__(self, "background", _background_pool())  # frozen
         running.shutdown(wait=True)
-
-
-def workspace_of(context) -> str:
-    """The id every row is scoped by: the workspace, or the org for org-wide installs."""
-    return context.team_id or context.enterprise_id
