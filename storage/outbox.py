@@ -4,6 +4,7 @@ as the state change that needs it, then claimed, sent and finished by jobs/outbo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -97,6 +98,9 @@ def queue_to_each(
 
 
 def _about(row: models.Delivery) -> About:
+    references = (row.followup_id, row.group_id, row.ask_id, row.round_kind, row.held_on)
+    if all(reference is None for reference in references):
+        return About(row.subject, **_from_legacy_subject(row.subject))
     return About(
         subject=row.subject,
         followup_id=row.followup_id,
@@ -105,6 +109,25 @@ def _about(row: models.Delivery) -> About:
         round_kind=RoundKind(row.round_kind) if row.round_kind else None,
         held_on=row.held_on,
     )
+
+
+def _from_legacy_subject(subject: str) -> dict[str, Any]:
+    """The reference of a round DM queued by a replica still on code from before migration
+    0008, during a rolling deploy: only its subject holds it, as every row's did before, and
+    it is read as that migration reads it. (The program channel's post is not: its subject
+    names the round by id alone; such a post is failed as naming nothing.)"""
+    prefix, _, rest = subject.partition(":")
+    try:
+        if prefix == "round-group":
+            return {"group_id": int(rest)}
+        if prefix in ("round-notice", "round-unmatched"):
+            kind, _, day = rest.partition(":")
+            return {"round_kind": RoundKind(kind), "held_on": date.fromisoformat(day)}
+        if prefix == "round-quiet":
+            return {"round_kind": RoundKind.COFFEE, "held_on": date.fromisoformat(rest)}
+    except ValueError:
+        pass  # not in a format that code ever wrote: it names nothing
+    return {}
 
 
 @dataclass(frozen=True)

@@ -229,32 +229,44 @@ def test_the_ask_kinds_the_outbox_renders_ahead_of_their_move(empty_engine, fake
     assert posted(fake_slack) == sorted((channel, message["text"]) for channel, message in expected)
 
 
-def test_a_delivery_without_the_row_its_kind_needs_is_failed_not_sent(empty_engine, fake_slack):
+def test_a_round_dm_queued_by_a_replica_still_on_0007_goes_out_by_its_subject(empty_engine, fake_slack):
+    """During a rolling deploy, a replica on older code queues round DMs with their subject
+    alone: sent as before; one whose group is gone cancelled, as before; one whose subject no
+    code ever wrote is failed as naming nothing."""
     upgrade(empty_engine)
-    with Session(empty_engine) as session, session.begin():  # as a replica still on 0007 would queue it
+    with Session(empty_engine) as session, session.begin():
+        session.add_all(models.Member(team_id=TEAM, user_id=user_id, capacity=3) for user_id in ("UA", "UB"))
+        coffee = models.Round(team_id=TEAM, kind="coffee", held_on=HELD, created_at=NOW - timedelta(days=7))
+        session.add(coffee)
+        session.flush()
+        pair = add_group(session, coffee, ("UA", "UB"))
+        legacy = [  # subject, purpose, recipient
+            (f"round-group:{pair}", "intro", "UA,UB"),
+            (f"round-notice:coffee:{NEXT}", "notice", "UC"),
+            ("round-group:4242", "checkin", "UG,UH"),
+            ("round-group:forty-two", "checkin", "UE,UF"),
+        ]
         session.execute(
             LEGACY_DELIVERIES.insert(),
             [
-                {
-                    "team_id": TEAM,
-                    "subject": "round-group:42",
-                    "recipient": "UA,UB",
-                    "purpose": "intro",
-                    "key": "intro",
-                    "status": "pending",
-                    "attempts": 0,
-                    "available_at": NOW,
-                    "created_at": NOW,
-                }
+                {"team_id": TEAM, "subject": subject, "followup_id": None, "recipient": recipient, "purpose": purpose}
+                | {"key": purpose, "status": "pending", "attempts": 0, "available_at": NOW, "created_at": NOW}
+                for subject, purpose, recipient in legacy
             ],
         )
 
     deps = deps_for(empty_engine, fake_slack)
-    assert drain(deps) == 0
+    assert drain(deps) == 2
     with Session(empty_engine) as session:
-        row = session.scalars(sa.select(models.Delivery)).one()
-    assert (row.status, row.error) == ("failed", "no_reference")
-    assert posted(fake_slack) == []
+        outcome = {row.recipient: (row.status, row.error) for row in session.scalars(sa.select(models.Delivery))}
+    assert outcome == {
+        "UA,UB": ("sent", None),
+        "UC": ("sent", None),
+        "UG,UH": ("cancelled", "no_longer_needed"),
+        "UE,UF": ("failed", "no_reference"),
+    }
+    texts = [text for _, text in posted(fake_slack)]
+    assert any("UA" in text and "UB" in text for text in texts) and len(texts) == 2
 
 
 def downgrade(engine, revision: str) -> None:
