@@ -275,7 +275,7 @@ class _Queued:
         self, client: WebClient, deps: Deps, ask: Ask, mentors: tuple[RankedMentor, ...], tell_asker: bool
     ) -> int:
         # Whether each candidate can be reached is known only once the outbox has tried; one who
-        # cannot is passed over there (outbox.HOOKS), and the asker told if nobody is left.
+        # cannot is passed over there (jobs/deliveries.py, HOOKS), and the asker told if nobody is left.
         outbox.kick(deps)
         return len(mentors)
 

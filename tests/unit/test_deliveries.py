@@ -10,7 +10,7 @@ from bot.asks.services import Accepted, AskRouted, Expired, Passed, direct_messa
 from bot.deliveries import DeliveryKind
 from bot.followups.model import Purpose
 from bot.members.model import Skill, tombstone
-from jobs.outbox import HOOKS, RENDERERS
+from jobs.deliveries import HOOKS, RENDERERS
 from jobs.slack_errors import NO_ACCESS, PERMANENT, UNREACHABLE
 
 

@@ -1,0 +1,274 @@
+"""What the outbox does for each kind of delivery (bot.deliveries.DeliveryKind): the one
+renderer that writes its message as things stand now, and to whom (RENDERERS), and the work
+some kinds do once their message is in Slack, or once it never will be (HOOKS)."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from bot.asks import messages as ask_messages
+from bot.asks import services as ask_services
+from bot.asks.model import Ask, AskStatus, CandidateStatus, Notification, introduced
+from bot.deliveries import DeliveryKind
+from bot.followups import messages as followup_messages
+from bot.followups.model import FollowUp, FollowUpPolicy, Purpose, still_wanted
+from bot.members import messages as member_messages
+from bot.members.model import is_forgotten
+from bot.rounds import messages as round_messages
+from bot.rounds.model import RoundKind
+from deps import Deps
+from jobs.slack_errors import UNREACHABLE
+from storage.db import Repositories
+from storage.outbox import Claimed
+
+# --- rendering: the message as things stand now, and to whom -------------------------------
+Rendered = tuple[dict[str, Any], str]  # the message, and user ids joined by commas or the program channel's id
+
+
+# None: the message should no longer go out.
+Renderer = Callable[[Deps, Claimed], Rendered | None]
+
+
+T = TypeVar("T")
+
+
+class MissingReference(Exception):
+    """A delivery without the row its kind is about: queued by a version that did not store it."""
+
+
+def _reference(value: T | None) -> T:
+    if value is None:
+        raise MissingReference()
+    return value
+
+
+def _welcome(deps: Deps, claim: Claimed) -> Rendered:
+    return member_messages.welcome(), claim.recipient
+
+
+def _followup(purpose: Purpose, message: Callable[[FollowUp, datetime, FollowUpPolicy], dict]) -> Renderer:
+    """A follow-up's DM, while the follow-up still wants it."""
+
+    def render(deps: Deps, claim: Claimed) -> Rendered | None:
+        with deps.store.transaction() as repositories:
+            followup = repositories.followups.get(claim.team_id, _reference(claim.about.followup_id))
+        if followup is None or not still_wanted(followup, purpose, claim.key):
+            return None
+        return message(followup, deps.clock(), FollowUpPolicy()), claim.recipient
+
+    return render
+
+
+def _round_introduction(deps: Deps, claim: Claimed) -> Rendered | None:
+    with deps.store.transaction() as repositories:
+        intro = repositories.rounds.introduction(claim.team_id, _reference(claim.about.group_id))
+    if intro is None:
+        return None  # someone left the workspace: fewer than two to introduce
+    return round_messages.introduction(intro), ",".join(intro.group.members)
+
+
+def _group_answer(deps: Deps, claim: Claimed) -> tuple[int, tuple[str, ...], str | None, str | None] | None:
+    """(group, members, outcome, answered by) of the group a check-in asks; None if fewer
+    than two remain (someone asked Mentor to forget them): nobody left to ask about."""
+    group_id = _reference(claim.about.group_id)
+    with deps.store.transaction() as repositories:
+        answer = repositories.rounds.checkin_answer(claim.team_id, group_id)
+    if answer is None:
+        return None
+    members = tuple(user_id for user_id in answer[0] if not is_forgotten(user_id))
+    return (group_id, members, *answer[1:]) if len(members) >= 2 else None
+
+
+def _round_checkin(deps: Deps, claim: Claimed) -> Rendered | None:
+    answer = _group_answer(deps, claim)
+    if answer is None:
+        return None
+    group_id, members, outcome, answered_by = answer
+    return round_messages.checkin(group_id, members, outcome, answered_by), ",".join(members)
+
+
+def _round_learned(deps: Deps, claim: Claimed) -> Rendered | None:
+    answer = _group_answer(deps, claim)
+    if answer is None:
+        return None
+    group_id, members, _, _ = answer
+    return round_messages.what_did_you_learn(group_id, claim.recipient, members), claim.recipient
+
+
+def _the_round(claim: Claimed) -> tuple[RoundKind, date]:
+    return _reference(claim.about.round_kind), _reference(claim.about.held_on)
+
+
+def _round_notice(deps: Deps, claim: Claimed) -> Rendered | None:
+    kind, held_on = _the_round(claim)
+    with deps.store.transaction() as repositories:
+        if repositories.rounds.is_recorded(claim.team_id, kind, held_on):
+            return None  # too late to tell them it is coming
+    return round_messages.notice(kind, held_on), claim.recipient
+
+
+def _round_unmatched(deps: Deps, claim: Claimed) -> Rendered:
+    kind, _ = _the_round(claim)
+    return round_messages.unmatched(kind), claim.recipient
+
+
+def _round_quiet(deps: Deps, claim: Claimed) -> Rendered:
+    return round_messages.quiet_paused(), claim.recipient
+
+
+def _round_announcement(deps: Deps, claim: Claimed) -> Rendered | None:
+    kind, held_on = _the_round(claim)
+    with deps.store.transaction() as repositories:
+        figures = repositories.rounds.announcement(claim.team_id, kind, held_on)
+    return (round_messages.announcement(kind, *figures), claim.recipient) if figures else None
+
+
+def _ask(message: Callable[[Ask], dict], open_only: bool = False) -> Renderer:
+    """An ask's DM; with `open_only`, only while nobody has taken it and it is not closed."""
+
+    def render(deps: Deps, claim: Claimed) -> Rendered | None:
+        with deps.store.transaction() as repositories:
+            ask = repositories.asks.get(claim.team_id, _reference(claim.about.ask_id))
+        if ask is None or (open_only and ask.status is not AskStatus.OPEN):
+            return None
+        return message(ask), claim.recipient
+
+    return render
+
+
+def _ask_introduction(deps: Deps, claim: Claimed) -> Rendered | None:
+    """To the pair the ask itself names (a group DM), while both are still there."""
+    ask_id = _reference(claim.about.ask_id)
+    with deps.store.transaction() as repositories:
+        ask = repositories.asks.get(claim.team_id, ask_id)
+        followup_planned = repositories.followups.of_ask(claim.team_id, ask_id) is not None
+    pair = introduced(ask) if ask else None
+    return (ask_messages.introduction(ask, followup_planned), pair) if ask and pair else None
+
+
+# Every kind of delivery, and the one function that renders it.
+RENDERERS: dict[DeliveryKind, Renderer] = {
+    DeliveryKind.WELCOME: _welcome,
+    DeliveryKind.FOLLOWUP_PROMPT: _followup(Purpose.PROMPT, followup_messages.prompt),
+    DeliveryKind.FOLLOWUP_REMINDER: _followup(
+        Purpose.REMINDER, lambda followup, now, policy: followup_messages.prompt(followup, now, policy, reminder=True)
+    ),
+    DeliveryKind.FOLLOWUP_REPORT: _followup(Purpose.REPORT, lambda followup, *_: followup_messages.report(followup)),
+    DeliveryKind.FOLLOWUP_NOTE: _followup(Purpose.NOTE, lambda followup, *_: followup_messages.note_added(followup)),
+    DeliveryKind.FOLLOWUP_REPLY: _followup(
+        Purpose.REPLY, lambda followup, *_: followup_messages.reply_from_mentor(followup)
+    ),
+    DeliveryKind.ROUND_INTRODUCTION: _round_introduction,
+    DeliveryKind.ROUND_CHECKIN: _round_checkin,
+    DeliveryKind.ROUND_LEARNED: _round_learned,
+    DeliveryKind.ROUND_NOTICE: _round_notice,
+    DeliveryKind.ROUND_UNMATCHED: _round_unmatched,
+    DeliveryKind.ROUND_QUIET: _round_quiet,
+    DeliveryKind.ROUND_ANNOUNCEMENT: _round_announcement,
+    DeliveryKind.ASK_REQUEST: _ask(ask_messages.candidate_request, open_only=True),
+    DeliveryKind.ASK_UNANSWERED: _ask(ask_messages.unanswered),
+    DeliveryKind.ASK_INTRODUCTION: _ask_introduction,
+}
+
+
+# --- what follows: work a kind does once its message is in Slack, or never will be -----------
+@dataclass(frozen=True)
+class Edit:
+    """A message already in Slack that should now read differently."""
+
+    channel: str
+    ts: str
+    message: dict[str, Any]
+
+
+Edits = tuple[Edit, ...]
+
+
+# After the message is in Slack (posted now, or found by its metadata after a crash), with
+# its channel and ts: in the transaction that records them.
+AfterSent = Callable[[Deps, Repositories, Claimed, str, str], Edits]
+
+
+# After it failed for good (a permanent error, or too many attempts), with Slack's error
+# code: in the transaction that marks it failed.
+AfterFailed = Callable[[Deps, Repositories, Claimed, str], Edits]
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """What a kind does beyond its own message. Each hook runs in the transaction that
+    records the delivery's outcome, only if this sender still held the claim (so once), and
+    may queue more deliveries there; the messages it returns are edited after the commit."""
+
+    sent: AfterSent | None = None
+    failed: AfterFailed | None = None
+
+
+def _edits(notifications: Iterable[Notification | None], message: dict[str, Any]) -> Edits:
+    return tuple(
+        Edit(notification.channel, notification.message_ts, message)
+        for notification in notifications
+        if notification is not None and notification.channel and notification.message_ts
+    )
+
+
+def _ask_request_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> Edits:
+    """The candidate's DM is recorded, so that their click and everyone else's can update it;
+    if the ask was taken or closed while it was on its way, it is closed at once."""
+    ask_id = _reference(claim.about.ask_id)
+    if repositories.asks.candidate_status(ask_id, claim.recipient) is None:
+        return ()  # not a candidate of this ask (any more): no DM of theirs to keep
+    repositories.asks.record_notification(ask_id, claim.recipient, channel, ts)
+    ask = repositories.asks.get(claim.team_id, ask_id)
+    if ask is None or ask.status is AskStatus.OPEN:
+        return ()
+    taken = ask_messages.candidate_taken(ask, ask.mentor_id) if ask.mentor_id else None
+    return (Edit(channel, ts, taken or ask_messages.candidate_closed(ask)),)
+
+
+def _ask_request_failed(deps: Deps, repositories: Repositories, claim: Claimed, error: str) -> Edits:
+    """A candidate Slack cannot reach: left out of rankings from now on if they are gone, and
+    the ask passes to the next best, whose request is queued here; with nobody left, the
+    ask closes and the asker's "nobody could take it" is queued instead."""
+    ask_id, now = _reference(claim.about.ask_id), deps.clock()
+    if error in UNREACHABLE:
+        repositories.profiles.mark_deactivated(claim.team_id, claim.recipient)
+    try:
+        passed = ask_services.pass_ask(
+            repositories,
+            claim.team_id,
+            ask_id,
+            claim.recipient,
+            now,
+            deps.ask_policy_for(repositories, claim.team_id),
+            status=CandidateStatus.CLOSED,
+        )
+    except ask_services.AskUnavailable:
+        return ()  # taken, cancelled or closed meanwhile: nothing to pass on
+    repositories.asks.queue_dms(passed.ask, ask_services.direct_messages(passed), now)
+    return ()
+
+
+def _ask_introduction_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> Edits:
+    """The pair's group DM is recorded; then the candidates' DMs say who took the ask."""
+    ask_id = _reference(claim.about.ask_id)
+    repositories.asks.set_group_channel(ask_id, channel)
+    ask = repositories.asks.get(claim.team_id, ask_id)
+    if ask is None or ask.mentor_id is None:
+        return ()
+    mine = repositories.asks.notification(ask_id, ask.mentor_id)
+    others = repositories.asks.notifications(ask_id, CandidateStatus.CLOSED)  # closed by the acceptance
+    return _edits([mine], ask_messages.candidate_helping(ask)) + _edits(
+        others, ask_messages.candidate_taken(ask, ask.mentor_id)
+    )
+
+
+# The kinds that do more than send their message, and what (beside RENDERERS).
+HOOKS: dict[DeliveryKind, Hooks] = {
+    DeliveryKind.ASK_REQUEST: Hooks(sent=_ask_request_sent, failed=_ask_request_failed),
+    DeliveryKind.ASK_INTRODUCTION: Hooks(sent=_ask_introduction_sent),
+}
+
+
+NO_HOOKS = Hooks()
