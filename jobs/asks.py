@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.asks import messages as ask_messages
 from bot.asks import services as ask_services
-from bot.asks.model import Ask, AskStatus, CandidateStatus, Notification
+from bot.asks.model import Ask, AskStatus, Notification
 from bot.asks.ranking import RankedMentor
 from bot.members.model import Skill
 from deps import Deps
@@ -98,16 +98,14 @@ def notify_candidates(
             code = error.response.get("error")
             logger.warning("Could not DM a candidate about ask %s: %s", ask.id, code)
             with deps.store.transaction() as repositories:
-                if code in UNREACHABLE:
-                    repositories.profiles.mark_deactivated(ask.team_id, mentor.user_id)
-                passed = ask_services.pass_ask(
+                passed = ask_services.pass_unreachable(
                     repositories,
                     ask.team_id,
                     ask.id,
                     mentor.user_id,
                     deps.clock(),
                     deps.ask_policy_for(repositories, ask.team_id),
-                    status=CandidateStatus.CLOSED,
+                    gone=code in UNREACHABLE,
                 )
             queue.extend(passed.notify)
             if passed.unanswered and tell_asker:
@@ -119,9 +117,8 @@ def notify_candidates(
         reached += 1
         if current is not None and current.status is not AskStatus.OPEN:
             # Taken, cancelled or closed while this DM was on its way: close it at once.
-            closed = ask_messages.candidate_taken(current, current.mentor_id) if current.mentor_id else None
             update_notifications(
-                client, [Notification(mentor.user_id, channel, ts)], closed or ask_messages.candidate_closed(current)
+                client, [Notification(mentor.user_id, channel, ts)], ask_messages.candidate_too_late(current)
             )
     return reached
 

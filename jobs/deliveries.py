@@ -223,8 +223,7 @@ def _ask_request_sent(deps: Deps, repositories: Repositories, claim: Claimed, ch
     ask = repositories.asks.get(claim.team_id, ask_id)
     if ask is None or ask.status is AskStatus.OPEN:
         return ()
-    taken = ask_messages.candidate_taken(ask, ask.mentor_id) if ask.mentor_id else None
-    return (Edit(channel, ts, taken or ask_messages.candidate_closed(ask)),)
+    return (Edit(channel, ts, ask_messages.candidate_too_late(ask)),)
 
 
 def _ask_request_failed(deps: Deps, repositories: Repositories, claim: Claimed, error: str) -> Edits:
@@ -232,17 +231,15 @@ def _ask_request_failed(deps: Deps, repositories: Repositories, claim: Claimed, 
     the ask passes to the next best, whose request is queued here; with nobody left, the
     ask closes and the asker's "nobody could take it" is queued instead."""
     ask_id, now = _reference(claim.about.ask_id), deps.clock()
-    if error in UNREACHABLE:
-        repositories.profiles.mark_deactivated(claim.team_id, claim.recipient)
     try:
-        passed = ask_services.pass_ask(
+        passed = ask_services.pass_unreachable(
             repositories,
             claim.team_id,
             ask_id,
             claim.recipient,
             now,
             deps.ask_policy_for(repositories, claim.team_id),
-            status=CandidateStatus.CLOSED,
+            gone=error in UNREACHABLE,
         )
     except ask_services.AskUnavailable:
         return ()  # taken, cancelled or closed meanwhile: nothing to pass on

@@ -200,6 +200,11 @@ def candidate_closed(ask: Ask) -> dict:
     return blocks.message(f"This question about {_skill(ask.skill)} from <@{ask.asker_id}> has closed.")
 
 
+def candidate_too_late(ask: Ask) -> dict:
+    """A candidate's request that reached them after the ask was taken, withdrawn or closed."""
+    return candidate_taken(ask, ask.mentor_id) if ask.mentor_id else candidate_closed(ask)
+
+
 # --- to the pair -------------------------------------------------------------------------
 def introduction(ask: Ask, followup_planned: bool = False) -> dict:
     text = f"<@{ask.asker_id}>, meet <@{ask.mentor_id}>: they offered to help with {_skill(ask.skill)}."

@@ -327,6 +327,17 @@ def pass_ask(
     return Passed(ask, mine, (), unanswered=False)
 
 
+def pass_unreachable(
+    work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime, policy: AskPolicy, gone: bool
+) -> Passed:
+    """A candidate whose request Slack refused for good: left out of rankings from now on when
+    Slack says they cannot be messaged at all (`gone`), and the ask passes to the next best
+    as pass_ask does (their answer recorded as CLOSED). Raises AskUnavailable as pass_ask does."""
+    if gone:
+        work.profiles.mark_deactivated(team_id, user_id)
+    return pass_ask(work, team_id, ask_id, user_id, now, policy, status=CandidateStatus.CLOSED)
+
+
 def expire_ask(work: UnitOfWork, ask: Ask, now: datetime, policy: AskPolicy) -> Expired:
     """Nobody accepted in time: widen to the next candidates once, then close it honestly."""
     asks = work.asks

@@ -154,3 +154,16 @@ def test_the_find_a_mentor_modal_refuses_an_empty_question_or_a_skill_not_in_the
         ask_services.check_ask(work, TEAM, "   ", "sql")
     with pytest.raises(InvalidInput):
         ask_services.check_ask(work, TEAM, "How do I index?", "forged")
+
+
+def test_a_candidate_slack_cannot_message_is_passed_over_and_left_out_of_later_asks(work):
+    routed = ask(work)
+    gone = asked(routed)[0]
+
+    passed = ask_services.pass_unreachable(work, TEAM, routed.ask.id, gone, NOW, POLICY, gone=True)
+    everyone = AskPolicy(fanout=len(MENTORS))
+    later = ask_services.start_ask(work, TEAM, "UNEW", "Another #sql question", NOW, everyone)
+
+    assert len(passed.notify) == 1 and passed.notify[0].user_id not in asked(routed)
+    assert work.asks.candidate_status(routed.ask.id, gone) is CandidateStatus.CLOSED
+    assert set(asked(later)) == set(MENTORS) - {gone}
