@@ -1,0 +1,38 @@
+"""Every payload in tests/fixtures/slack, shaped as Slack sends it, replayed through the real
+app over signed HTTP: each is acknowledged within Slack's 3 seconds, and none ends in an error
+in the log. What each kind of payload does for the member is asserted by the feature's tests."""
+
+import logging
+
+import pytest
+
+from bot import ids
+from bot.rounds.model import RoundKind
+from tests.support.slack_fixtures import names, replay
+
+ACK_SECONDS = 3  # Slack shows the member an error after 3 s without an answer
+
+# What fills a fixture's placeholders here, where the defaults would reach no listener (Bolt
+# answers 404 to what nothing listens for, so a 200 says a listener took the payload).
+MEANING: dict[str, dict] = {
+    "commands/mentor": {"TEXT": "help"},
+    "events/message_im": {"TEXT": "Thanks &amp; see you &lt;soon&gt;"},
+    "interactions/block_actions_home": {"ACTION_ID": ids.JOIN_ROUND, "VALUE": RoundKind.COFFEE.value},
+    "interactions/block_actions_message": {"ACTION_ID": ids.RESUME_ROUNDS},
+    "interactions/view_submission": {
+        "CALLBACK_ID": ids.PROFILE_VIEW,
+        "VALUES": {ids.ProfileField.OFFERS: {ids.ProfileField.OFFERS: {"type": "plain_text_input", "value": "R&D"}}},
+    },
+}
+
+
+@pytest.mark.parametrize("name", names())
+def test_each_payload_is_acknowledged_in_time_without_an_error(mentor, caplog, name):
+    with caplog.at_level(logging.WARNING):
+        reply = replay(mentor.slack, name, **MEANING.get(name, {}))
+        mentor.settle()
+
+    assert reply.status == 200, reply.body
+    assert reply.seconds < ACK_SECONDS
+    errors = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+    assert errors == []
