@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import and_, desc, or_, select
 
 from bot.ids import BOT_SCOPES
 from config import Config
@@ -46,17 +47,43 @@ def with_token(client: WebClient, token: str) -> WebClient:
 
 
 def workspace_clients(client: WebClient, installations: SQLAlchemyInstallationStore | None):
-    """For jobs, which run outside any request: a client with the workspace's bot token."""
+    """For jobs, which run outside any request: a client with the bot token of the
+    installation that owns `owner`'s data (see handlers.listeners.workspace_of), or None when
+    that installation is gone."""
 
-    def client_for(team_id: str) -> WebClient | None:
+    def client_for(owner: str) -> WebClient | None:
         if installations is None:
             return client
-        bot = installations.find_bot(enterprise_id=None, team_id=team_id)
-        if bot is None:
-            return None
-        return with_token(client, bot.bot_token)
+        token = bot_token_of(installations, owner)
+        return with_token(client, token) if token else None
 
     return client_for
+
+
+def bot_token_of(installations: SQLAlchemyInstallationStore, owner: str) -> str | None:
+    """The newest bot token of the installation owning `owner`: an org-wide install when
+    `owner` is an org, the workspace's own install otherwise (an Enterprise Grid workspace's
+    included, whatever its org).
+
+    Why not installations.find_bot: it matches on the org and the workspace together, and a
+    job knows only the owner; asked for a Grid workspace with enterprise_id=None it matches
+    only installs outside any org, and finds nothing. This reads the same table, slack-sdk's."""
+    bots = installations.bots.c
+    query = (
+        select(bots.bot_token)
+        .where(
+            bots.client_id == installations.client_id,
+            bots.bot_token.is_not(None),
+            or_(
+                and_(bots.is_enterprise_install.is_(False), bots.team_id == owner),
+                and_(bots.is_enterprise_install.is_(True), bots.enterprise_id == owner),
+            ),
+        )
+        .order_by(desc(bots.installed_at))
+        .limit(1)
+    )
+    with installations.engine.connect() as connection:
+        return connection.execute(query).scalar()
 
 
 def oauth_settings(

@@ -59,9 +59,20 @@ def bind_all(
         listen(constraint)(bind(listener, deps, **given))
 
 
-def workspace_of(context) -> str:
-    """The id every row is scoped by: the workspace, or the org for org-wide installs."""
-    return context.team_id or context.enterprise_id
+def workspace_of(context: BoltContext) -> str:
+    """Whose data a request is about: the id every row is scoped by (README, "Whose data a
+    request belongs to"). The installation it came through owns it: the org (`E…`) for an
+    org-wide install, the workspace (`T…`) otherwise, Enterprise Grid workspaces included.
+
+    Why the installation and not the team Slack names: for an org-wide install Bolt gives
+    commands and clicks the member's workspace but events the org (their authorizations
+    carry no team), so one member's rows would split between two ids. Bolt sets
+    `is_enterprise_install` from every kind of request (slack_bolt.request.internals).
+    Raises ValueError for a request that names neither (Slack sends one with every request)."""
+    owner = context.enterprise_id if context.is_enterprise_install else context.team_id
+    if not owner:
+        raise ValueError("A request from no workspace and no org")
+    return owner
 
 
 def member_of(context: BoltContext) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from handlers.listeners import bind_all
 
 
 def register(app: App, deps: Deps) -> None:
+    app.middleware(workspace.rate_limited)
     listeners: dict[str, Callable[..., None]] = {
         ids.APP_HOME_OPENED: home.draw_home,
         ids.USER_CHANGE: members.member_changed,

@@ -1,7 +1,9 @@
 """Events about people and the workspace: newcomers are welcomed once and enrolled in
 nothing; an uninstall or a revoked token deletes the workspace's tokens and data; and an
-event Slack sends again (a retry) is handled once, unless the first try failed."""
+event Slack sends again (a retry) is handled once, unless the first try failed; and Slack's
+notice that it dropped events is told to the operator."""
 
+import logging
 import shutil
 
 from sqlalchemy import func, select
@@ -11,6 +13,7 @@ from storage.db import make_engine
 from tests.support.databases import break_database
 from tests.support.fake_slack import DEFAULT_TEAM, Installation, default_user
 from tests.support.members import answer_followup, install, posted_to, say
+from tests.support.slack_fixtures import replay
 
 NOTE_EVENT = "EvNOTE0001"
 
@@ -135,3 +138,14 @@ def test_a_retry_of_an_event_whose_first_try_failed_is_handled(mentor, tmp_path)
             repositories.followups.by_message(DEFAULT_TEAM, "DUASK", prompt.response["ts"]).note
             == "The index worked, thanks"
         )
+
+
+def test_slacks_notice_of_dropped_events_is_acknowledged_and_logged_with_its_minute(mentor, caplog):
+    minute = 1764500400  # 2025-11-30 11:00 UTC
+
+    with caplog.at_level(logging.WARNING):
+        reply = replay(mentor.slack, "events/app_rate_limited", MINUTE=minute)
+
+    assert reply.status == 200
+    [warning] = [record.getMessage() for record in caplog.records if "app_rate_limited" in record.getMessage()]
+    assert "2025-11-30 11:00 UTC" in warning and DEFAULT_TEAM in warning

@@ -44,12 +44,24 @@ class Call:
 
 @dataclass
 class Installation:
-    """What oauth.v2.access answers for one authorization code."""
+    """What oauth.v2.access answers for one authorization code: a workspace, an Enterprise
+    Grid workspace (with `enterprise_id`), or a whole Grid org (`org_wide`, with no workspace;
+    Slack's "Enterprise organization-wide apps" reference shows the shape)."""
 
-    team_id: str
-    team_name: str
+    team_id: str | None
+    team_name: str | None
     bot_token: str
     installer: str = "UINSTALLER"
+    enterprise_id: str | None = None
+    enterprise_name: str | None = None
+    org_wide: bool = False
+
+    @property
+    def owner(self) -> str:
+        """The workspace, or the org for an org-wide install: whose token this is."""
+        owner = self.enterprise_id if self.org_wide else self.team_id
+        assert owner is not None
+        return owner
 
 
 @dataclass
@@ -69,6 +81,7 @@ class FakeSlack:
     tokens: dict[str, str] = field(default_factory=lambda: {DEFAULT_TOKEN: DEFAULT_TEAM})
     users: dict[str, dict] = field(default_factory=dict)
     oauth_codes: dict[str, Installation] = field(default_factory=dict)
+    installations: dict[str, Installation] = field(default_factory=dict)  # by bot token, once installed
     # method -> Slack error code it answers with, for testing how the app copes
     errors: dict[str, str] = field(default_factory=dict)
     # (method, whom) -> the error code for those calls alone: whom is conversations.open's
@@ -210,6 +223,7 @@ class FakeSlack:
             self.invalid_payloads.append((method, problem))
             return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
         if method == "auth.test":
+            installed = self.installations.get(token or "")
             return {
                 "ok": True,
                 "url": "https://example.slack.com/",
@@ -218,7 +232,8 @@ class FakeSlack:
                 "team_id": team_id,
                 "user_id": BOT_USER,
                 "bot_id": "BMENTOR",
-                "is_enterprise_install": False,
+                **({"enterprise_id": installed.enterprise_id} if installed and installed.enterprise_id else {}),
+                "is_enterprise_install": bool(installed and installed.org_wide),
             }
         if method == "users.info":
             user_id = args.get("user", "")
@@ -312,18 +327,24 @@ class FakeSlack:
         installation = self.oauth_codes.get(args.get("code", ""))
         if installation is None:
             return {"ok": False, "error": "invalid_code"}
-        self.tokens[installation.bot_token] = installation.team_id
+        self.tokens[installation.bot_token] = installation.owner
+        self.installations[installation.bot_token] = installation
+        team = None if installation.org_wide else {"id": installation.team_id, "name": installation.team_name}
+        enterprise = installation.enterprise_id and {
+            "id": installation.enterprise_id,
+            "name": installation.enterprise_name,
+        }
         return {
             "ok": True,
             "app_id": "AMENTOR",
             "authed_user": {"id": installation.installer},
-            "scope": "commands,chat:write,im:write,users:read",
+            "scope": ",".join(sorted(self.scopes)),
             "token_type": "bot",
             "access_token": installation.bot_token,
             "bot_user_id": BOT_USER,
-            "team": {"id": installation.team_id, "name": installation.team_name},
-            "enterprise": None,
-            "is_enterprise_install": False,
+            "team": team,
+            "enterprise": enterprise or None,
+            "is_enterprise_install": installation.org_wide,
         }
 
     @staticmethod

@@ -54,6 +54,8 @@ def defaults(sender: SlackSender) -> dict[str, Any]:
         "CALLBACK_ID": "",
         "PRIVATE_METADATA": "",
         "ACTION_ID": "",
+        "DELETED": False,
+        "MINUTE": int(time.time()) // 60 * 60,
     }
 
 
