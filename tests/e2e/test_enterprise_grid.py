@@ -14,8 +14,10 @@ from bot.rounds.model import RoundKind
 from jobs.rounds import run_rounds_now
 from storage import models
 from tests.support.fake_slack import Installation, default_user
-from tests.support.members import install
+from tests.support.members import NOTE, answer_followup, install, posted_to
+from tests.support.running_app import SIGNING_SECRET
 from tests.support.slack_fixtures import ENTERPRISE, replay
+from tests.support.slack_requests import SlackSender
 
 GRID_WORKSPACE = "TGRIDWS1"
 OTHER_WORKSPACE = "TGRIDWS2"  # another workspace of the same org
@@ -160,3 +162,21 @@ def test_a_grid_workspace_install_keys_commands_and_events_by_its_workspace(grid
     command(grid_workspace, "commands/mentor_grid_workspace", "offer SQL", "UANA")
 
     assert rows_of(grid_workspace, GRID_WORKSPACE) > 0 and rows_of(grid_workspace, ENTERPRISE) == 0
+
+
+def test_org_wide_a_mentees_note_in_the_prompts_thread_reaches_the_mentor(org_wide):
+    org_wide.slack = SlackSender(
+        org_wide.slack.events_url,
+        SIGNING_SECRET,
+        org_wide.fake_slack,
+        team_id=GRID_WORKSPACE,
+        enterprise_id=ENTERPRISE,
+        org_wide=True,
+    )
+
+    answer_followup(org_wide, note=NOTE)
+
+    [thread_answer] = [call for call in posted_to(org_wide, "DUASK") if call.args.get("thread_ts")]
+    assert "only read replies" not in thread_answer.args["text"]
+    [report] = [call for call in posted_to(org_wide, "DUANA") if "closed the loop" in call.args["text"]]
+    assert "it went from 9 s to 40 ms" in str(report.args["blocks"])

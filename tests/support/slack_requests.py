@@ -49,11 +49,25 @@ def http_request(url: str, data: bytes | None = None, headers: dict | None = Non
 class SlackSender:
     """Sends what Slack would send: slash commands, events, button clicks, modal submissions."""
 
-    def __init__(self, events_url: str, signing_secret: str, fake_slack, team_id: str = DEFAULT_TEAM):
+    def __init__(
+        self,
+        events_url: str,
+        signing_secret: str,
+        fake_slack,
+        team_id: str = DEFAULT_TEAM,
+        enterprise_id: str | None = None,
+        org_wide: bool = False,
+    ):
+        """Requests from `team_id`; with `enterprise_id`, a workspace of that Enterprise Grid
+        org, shaped for an org-wide install when `org_wide` (Slack's "Enterprise
+        organization-wide apps" reference: events' authorizations name the org, not the
+        workspace; interactivity payloads may have no team)."""
         self.events_url = events_url
         self.signing_secret = signing_secret
         self.fake_slack = fake_slack
         self.team_id = team_id
+        self.enterprise_id = enterprise_id
+        self.org_wide = org_wide
 
     def post(
         self,
@@ -85,7 +99,8 @@ class SlackSender:
                 "command": "/mentor",
                 "text": text,
                 "api_app_id": "AMENTOR",
-                "is_enterprise_install": "false",
+                **({"enterprise_id": self.enterprise_id, "enterprise_name": "Grid"} if self.enterprise_id else {}),
+                "is_enterprise_install": "true" if self.org_wide else "false",
                 "response_url": self.fake_slack.response_url(f"{user_id}-{next(_trigger_ids)}"),
                 "trigger_id": f"trigger-{next(_trigger_ids)}",
             }
@@ -108,7 +123,16 @@ class SlackSender:
             "type": "event_callback",
             "event_id": event_id,
             "event_time": int(time.time()),
-            "authorizations": [{"team_id": team, "user_id": "UMENTORBOT", "is_bot": True}],
+            "authorizations": [
+                {
+                    "enterprise_id": self.enterprise_id,
+                    "team_id": None if self.org_wide else team,
+                    "user_id": "UMENTORBOT",
+                    "is_bot": True,
+                    "is_enterprise_install": self.org_wide,
+                }
+            ],
+            **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
         }
         return self.post(json.dumps(envelope), "application/json", **kwargs)
 
@@ -121,10 +145,11 @@ class SlackSender:
     def interaction(self, payload: dict, team_id: str | None = None, **kwargs) -> Reply:
         team = team_id or self.team_id
         payload = {
-            "team": {"id": team, "domain": "example"},
+            "team": None if self.org_wide else {"id": team, "domain": "example"},
+            "enterprise": {"id": self.enterprise_id, "name": "Grid"} if self.enterprise_id else None,
             "api_app_id": "AMENTOR",
             "token": "legacy-verification-token",
-            "is_enterprise_install": False,
+            "is_enterprise_install": self.org_wide,
             **payload,
         }
         body = urlencode({"payload": json.dumps(payload)})
