@@ -37,6 +37,14 @@ def org_wide(multi_workspace, fake_slack):
     return multi_workspace
 
 
+def test_an_org_wide_install_ends_on_the_page_where_the_admin_adds_mentor_to_workspaces(multi_workspace, fake_slack):
+    fake_slack.oauth_codes["code-org"] = Installation(None, None, ORG_TOKEN, enterprise_id=ENTERPRISE, org_wide=True)
+
+    landing = install(multi_workspace, "code-org")
+
+    assert "https://globular.enterprise.slack.com/manage/organization/apps/profile/AMENTOR/workspaces/add" in landing
+
+
 @pytest.fixture
 def grid_workspace(multi_workspace, fake_slack):
     """Mentor installed in one workspace of the org ENTERPRISE, as a plain workspace app."""

@@ -226,7 +226,10 @@ class FakeSlack:
             installed = self.installations.get(token or "")
             return {
                 "ok": True,
-                "url": "https://example.slack.com/",
+                # An org's token names the org's own address, where its admins manage apps.
+                "url": "https://globular.enterprise.slack.com/"
+                if installed and installed.org_wide
+                else "https://example.slack.com/",
                 "team": "Example",
                 "user": "mentor",
                 "team_id": team_id,

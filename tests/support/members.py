@@ -101,8 +101,9 @@ def answer_followup(mentor, share: bool = False, note: str | None = None):
     return prompt
 
 
-def install(app: RunningApp, code: str) -> None:
-    """Slack's install flow, from the app's install page to its OAuth redirect, for `code`."""
+def install(app: RunningApp, code: str) -> str:
+    """Slack's install flow, from the app's install page to its OAuth redirect, for `code`.
+    Returns the page the installer lands on."""
     page = http_request(app.url + "/slack/install")
     assert page.status == 200
     authorize = re.search(r'<a href="([^"]+)"', page.body).group(1).replace("&amp;", "&")
@@ -124,3 +125,4 @@ def install(app: RunningApp, code: str) -> None:
         f"{app.url}/slack/oauth_redirect?code={code}&state={query['state'][0]}", headers={"Cookie": cookie}
     )
     assert callback.status == 200, callback.body
+    return callback.body
