@@ -122,6 +122,9 @@ def _already_posted(client: WebClient, channel: str, claim: Claimed) -> str | No
 def _deliver(deps: Deps, claim: Claimed) -> int:
     client = deps.client_for(claim.team_id)
     if client is None:
+        logger.warning(
+            "No installation holds a bot token for %s: %s DM %s not sent", claim.team_id, claim.kind.value, claim.id
+        )
         with deps.store.transaction() as repositories:
             repositories.outbox.fail(claim, "not_installed")
         return 0

@@ -8,6 +8,7 @@ import shutil
 
 from sqlalchemy import func, select
 
+from jobs import outbox
 from storage import models
 from storage.db import make_engine
 from tests.support.databases import break_database
@@ -149,3 +150,14 @@ def test_slacks_notice_of_dropped_events_is_acknowledged_and_logged_with_its_min
     assert reply.status == 200
     [warning] = [record.getMessage() for record in caplog.records if "app_rate_limited" in record.getMessage()]
     assert "2025-11-30 11:00 UTC" in warning and DEFAULT_TEAM in warning
+
+
+def test_a_dm_for_a_workspace_without_an_installation_is_logged_not_silently_dropped(multi_workspace, caplog):
+    with multi_workspace.store.transaction() as repositories:
+        repositories.profiles.queue_welcome("TGONE", "UNEW", multi_workspace.clock())
+
+    with caplog.at_level(logging.WARNING):
+        outbox.drain(multi_workspace.deps)
+
+    assert multi_workspace.fake_slack.calls("chat.postMessage") == []
+    assert any("TGONE" in record.getMessage() and "not sent" in record.getMessage() for record in caplog.records)
