@@ -5,7 +5,7 @@ from bot.asks import services as ask_services
 from bot.asks.model import AskPolicy, AskStatus
 from bot.followups.model import FollowUpPolicy
 from bot.members import services as member_services
-from bot.members.model import Profile, RoundPreferences, SkillKind, normalize_skill
+from bot.members.model import Profile, RoundPreferences, SkillKind, Standing, normalize_skill
 from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
 from storage.asks import AskRepository
@@ -59,8 +59,8 @@ def test_a_member_deactivated_in_slack_leaves_every_round_and_one_reactivated_is
 
 
 def test_a_newcomer_is_welcomed_once(repositories):
-    assert member_services.welcome(repositories, TEAM, "UNEW", NOW) is True
-    assert member_services.welcome(repositories, TEAM, "UNEW", NOW) is False
+    assert member_services.welcome(repositories, TEAM, "UNEW", Standing.MEMBER, NOW) is True
+    assert member_services.welcome(repositories, TEAM, "UNEW", Standing.MEMBER, NOW) is False
 
 
 def test_forgetting_a_member_withdraws_their_open_asks_first(repositories):
