@@ -79,7 +79,7 @@ def admit(deps: Deps, client: WebClient, context: BoltContext) -> tuple[str, str
     """member_of a request by someone Mentor is for (see handlers.membership); raises
     NotAMember for anyone else, or TemporarilyUnavailable when that cannot be told."""
     team_id, user_id = member_of(context)
-    membership.check(client, deps, team_id, user_id, membership.workspace_name(context))
+    membership.check(client, deps, team_id, user_id)
     return team_id, user_id
 
 

@@ -6,13 +6,12 @@ never has a row, so they are looked up each time, and nothing is stored for them
 
 import logging
 
-from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import SlackUnavailable
 from bot.members import services as member_services
-from bot.members.model import SlackPerson, standing_of
+from bot.members.model import NotAMember, SlackPerson, standing_of
 from deps import Deps
 
 logger = logging.getLogger(__name__)
@@ -37,26 +36,34 @@ def slack_person(user: dict) -> SlackPerson:
     )
 
 
-def workspace_name(context: BoltContext) -> str:
-    """The workspace's name, from the auth.test Bolt made to authorize the request (a method
-    that needs no scope, so Mentor asks for no `team:read`); "this workspace" without one."""
-    result = context.authorize_result
-    return (result.team if result is not None else None) or "this workspace"
+def workspace_name(client: WebClient) -> str:
+    """The workspace's name, to tell someone Mentor is not for, from auth.test: it needs no
+    scope, so Mentor asks for no `team:read`; "this workspace" when Slack does not say."""
+    try:
+        name = client.auth_test().get("team")
+    except (SlackApiError, OSError) as error:
+        logger.warning("auth.test failed while naming the workspace: %s", type(error).__name__)
+        name = None
+    return name if isinstance(name, str) and name else "this workspace"
 
 
-def check(client: WebClient, deps: Deps, team_id: str, user_id: str, workspace: str) -> None:
+def check(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:
     """Nothing if Mentor is for `user_id` in `team_id`; else raises bot.members.model.NotAMember,
     or SlackUnavailable when Slack cannot say (then nothing is done for them blindly)."""
-    with deps.store.reading() as work:
-        if member_services.admit(work, team_id, user_id, workspace) is not None:
-            return
-    now = deps.clock()
-    fresh = deps.standings.get(team_id, user_id, now)
-    if fresh is None:
-        fresh = standing_of(look_up(client, user_id), team_id)
-        deps.standings.put(team_id, user_id, fresh, now)
-    with deps.store.transaction() as work:
-        member_services.admit(work, team_id, user_id, workspace, fresh)
+    try:
+        with deps.store.reading() as work:
+            if member_services.admit(work, team_id, user_id) is not None:
+                return
+        now = deps.clock()
+        fresh = deps.standings.get(team_id, user_id, now)
+        if fresh is None:
+            fresh = standing_of(look_up(client, user_id), team_id)
+            deps.standings.put(team_id, user_id, fresh, now)
+        with deps.store.transaction() as work:
+            member_services.admit(work, team_id, user_id, fresh)
+    except NotAMember as refused:
+        refused.workspace = workspace_name(client)
+        raise
 
 
 def look_up(client: WebClient, user_id: str) -> SlackPerson:

@@ -345,9 +345,10 @@ class RecentStandings:
 
 class NotAMember(Exception):
     """Mentor is not for this person in this workspace: they are from another organisation, or
-    a guest while the program does not include guests. `workspace` is its name, to tell them."""
+    a guest while the program does not include guests. `workspace` is its name, to tell them
+    (the Slack edge fills it in)."""
 
-    def __init__(self, standing: Standing, workspace: str):
+    def __init__(self, standing: Standing, workspace: str = "this workspace"):
         super().__init__(standing.value)
         self.standing = standing
         self.workspace = workspace

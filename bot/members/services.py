@@ -92,21 +92,19 @@ def welcome(work: UnitOfWork, team_id: str, user_id: str, standing: Standing, no
     return work.profiles.queue_welcome(team_id, user_id, now)
 
 
-def admit(
-    work: UnitOfWork, team_id: str, user_id: str, workspace: str, fresh: Standing | None = None
-) -> Standing | None:
+def admit(work: UnitOfWork, team_id: str, user_id: str, fresh: Standing | None = None) -> Standing | None:
     """Whether `user_id` may use Mentor in `team_id`: by what Slack has just said of them
     (`fresh`), else by what was last recorded on their row. None when neither is known: the
     caller asks Slack, then calls again with `fresh`, which is recorded if they have a row
-    (see note_standing). Raises NotAMember, naming `workspace`, for someone from another
-    organisation, or a guest while the program does not include guests."""
+    (see note_standing). Raises NotAMember for someone from another organisation, or a guest
+    while the program does not include guests."""
     if fresh is not None:
         note_standing(work, team_id, user_id, fresh)
     standing = fresh or work.profiles.standing(team_id, user_id)
     if standing is None:
         return None
     if not takes_part(standing, work.program.settings(team_id).guests_included):
-        raise NotAMember(standing, workspace)
+        raise NotAMember(standing)
     return standing
 
 

@@ -38,7 +38,6 @@ class CommandJob:
 
     team_id: str
     user_id: str
-    workspace: str  # its name, to tell someone Mentor is not for
     # Out of repr, so that no log line can hold them: what the member typed, and secrets.
     command: MentorCommand = field(repr=False)
     response_url: str = field(repr=False)
@@ -60,7 +59,7 @@ def perform(deps: Deps, job: CommandJob) -> None:
     run = Invocation(deps.bot_client(job.token), deps, job.team_id, job.user_id, job.command.argument, reply)
 
     def work() -> None:
-        check(run.client, deps, job.team_id, job.user_id, job.workspace)
+        check(run.client, deps, job.team_id, job.user_id)
         AFTER_ACK[job.command.name](run)
 
     reporting(work, reply)

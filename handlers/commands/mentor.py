@@ -15,7 +15,6 @@ from handlers.commands import members, program
 from handlers.commands.handoff import CommandJob, hand_off
 from handlers.commands.invocation import Invocation, replying
 from handlers.listeners import REFUSALS, admit, member_of, refusal
-from handlers.membership import workspace_name
 
 # Subcommands that open a modal: its trigger id lasts 3 seconds, so they run now, on this thread.
 MODALS = {"profile": members.profile, "settings": program.settings}
@@ -33,8 +32,7 @@ def handle_mentor_command(
     if parsed.name not in MODALS:
         # The rest of the work runs elsewhere (see hand_off): under a burst of commands, the
         # listener threads stay free to acknowledge the next ones at once.
-        job = CommandJob(team_id, user_id, workspace_name(context), parsed, command["response_url"], client.token or "")
-        hand_off(deps, job)
+        hand_off(deps, CommandJob(team_id, user_id, parsed, command["response_url"], client.token or ""))
         return
     run = Invocation(client, deps, team_id, user_id, parsed.argument, replying(respond), command["trigger_id"])
     try:
