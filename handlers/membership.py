@@ -1,8 +1,9 @@
 """Who Mentor is for: members of the workspace (or org) a request belongs to, and its guests
 when the program's admins include them. Slack says who someone is (users.info, which needs
 only `users:read`) until their standing is on their row; from then on user_change keeps it
-current, so a member is not looked up at every request. Someone from another organisation
-never has a row, so they are looked up each time, and nothing is stored for them."""
+current, so a member is not looked up at every request. What Slack said of someone without
+a standing on a row is remembered in the process for ten minutes (Deps.standings): someone from
+another organisation never has a row, and nothing is stored for them."""
 
 import logging
 

@@ -52,7 +52,7 @@ def send_from_home(deps: Deps, client: WebClient, context: BoltContext, action: 
     after_ack(deps, partial(send, client, deps, team_id, user_id, period, tell), tell)
 
 
-def admitted_admin(deps: Deps, client: WebClient, context: BoltContext, tell, what: str) -> bool:
+def admitted_admin(deps: Deps, client: WebClient, context: BoltContext, tell: admin.Tell, what: str) -> bool:
     """Whether whoever clicked is a member Mentor is for and a program admin; if not, they are told."""
     try:
         _, user_id = admit(deps, client, context)
