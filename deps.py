@@ -11,6 +11,7 @@ from bot.asks import services as ask_services
 from bot.asks.model import AskPolicy
 from bot.followups import services as followup_services
 from bot.followups.model import FollowUpPolicy
+from bot.members.model import RecentStandings
 from bot.unit_of_work import UnitOfWork
 from jobs.command_worker import CommandWorker
 from jobs.pacing import Pacer
@@ -50,6 +51,8 @@ class Deps:
     # Where slash commands' work after the ack runs: a process of its own (app.py serving),
     # or, when None, the background pool of this one.
     command_worker: CommandWorker | None = None
+    # What Slack said lately of people whose standing is not on their row (handlers.membership).
+    standings: RecentStandings = field(default_factory=RecentStandings)
 
     def ask_policy_for(self, work: UnitOfWork, team_id: str) -> AskPolicy:
         """How asks travel in this workspace: the deployment's policy, with the ask timeout

@@ -15,3 +15,11 @@ class TemporarilyUnavailable(RuntimeError):
     """A dependency (the database) did not answer; the member may try again."""
 
     message = "Mentor couldn't reach its database just now. Nothing was changed; please try again in a minute."
+
+
+class SlackUnavailable(TemporarilyUnavailable):
+    """Slack did not say who someone is (users.info failed): nothing is done for them blindly."""
+
+    message = (
+        "Mentor couldn't check with Slack who you are just now. Nothing was changed; please try again in a minute."
+    )

@@ -137,6 +137,7 @@ class SettingsField:
     ASK_TIMEOUT = "ask_timeout_hours"
     CHANNEL = "program_channel"
     REVERSE = "reverse_enabled"
+    GUESTS = "guests_included"
 
 
 # `/mentor forget`'s confirmation (value: "confirm"; whose data it is, the click says).

@@ -12,21 +12,24 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import home, replies
+from bot import blocks, home, replies
 from bot.asks import messages as ask_messages
 from bot.asks.services import AskUnavailable
 from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.followups import messages as followup_messages
 from bot.followups.model import FollowUpRefused
+from bot.members import messages as member_messages
+from bot.members.model import NotAMember
 from deps import Deps
+from handlers import membership
 from storage.db import Repositories
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 # What a use case raises to refuse a member's request; anything else is a bug, for Bolt's error handler.
-REFUSALS = (AskUnavailable, FollowUpRefused, InvalidInput, TemporarilyUnavailable)
-Refusal = AskUnavailable | FollowUpRefused | InvalidInput | TemporarilyUnavailable
+REFUSALS = (AskUnavailable, FollowUpRefused, InvalidInput, NotAMember, TemporarilyUnavailable)
+Refusal = AskUnavailable | FollowUpRefused | InvalidInput | NotAMember | TemporarilyUnavailable
 
 
 def bind(listener: Callable[..., None], deps: Deps, **given: Any) -> Callable[..., None]:
@@ -83,6 +86,23 @@ def member_of(context: BoltContext) -> tuple[str, str]:
     return team_id, user_id
 
 
+def admit(deps: Deps, client: WebClient, context: BoltContext) -> tuple[str, str]:
+    """member_of a request by someone Mentor is for (see handlers.membership); raises
+    NotAMember for anyone else, or TemporarilyUnavailable when that cannot be told."""
+    team_id, user_id = member_of(context)
+    membership.check(client, deps, team_id, user_id)
+    return team_id, user_id
+
+
+def admitted(deps: Deps, click: "Click", context: BoltContext) -> tuple[str, str] | None:
+    """member_of a click by someone Mentor is for; None, and they are told why, for anyone else."""
+    try:
+        return admit(deps, click.client, context)
+    except REFUSALS as error:
+        click.refuse(refusal(error))
+    return None
+
+
 def row_id(text: str | None, refused: Exception) -> int:
     """A row id from a button value, block id or private_metadata; anything else points at
     nothing (`refused` is raised). Whose row it is, the use case checks."""
@@ -107,12 +127,14 @@ def refusal(error: Refusal) -> dict:
         return followup_messages.refused(error.reason)
     if isinstance(error, InvalidInput):
         return replies.invalid_input(error)
+    if isinstance(error, NotAMember):
+        return blocks.message(member_messages.not_a_member(error))
     return replies.unavailable(error.message)
 
 
 def field_error(error: Refusal) -> str:
     """What to show next to a modal's field for a submission a use case refused."""
-    if isinstance(error, AskUnavailable | FollowUpRefused):
+    if isinstance(error, AskUnavailable | FollowUpRefused | NotAMember):
         return refusal(error)["text"]
     return error.message
 
@@ -170,6 +192,18 @@ def submit(deps: Deps, ack: Ack, field: str, use_case: Callable[[Repositories], 
         return None
     ack()
     return result
+
+
+def admitted_submission(
+    deps: Deps, ack: Ack, client: WebClient, context: BoltContext, field: str
+) -> tuple[str, str] | None:
+    """member_of a modal's submission by someone Mentor is for; None for anyone else, and the
+    modal stays open, saying why next to `field`."""
+    try:
+        return admit(deps, client, context)
+    except REFUSALS as error:
+        ack(response_action="errors", errors={field: field_error(error)})
+    return None
 
 
 def after_ack(deps: Deps, work: Callable[[], None], tell: Callable[[dict], None]) -> None:

@@ -11,7 +11,7 @@ from bot.asks.ranking import History, Offerer
 from bot.deliveries import DeliveryKind
 from bot.members.model import Skill, SkillKind
 from storage import models
-from storage.members import vocabulary_rows
+from storage.members import taking_part, vocabulary_rows
 from storage.outbox import About, queue_deliveries
 from storage.queries import batches, rowcount
 
@@ -257,7 +257,7 @@ class AskRepository:
             member.capacity,
             member.utc_offset_seconds,
             member.paused_until,
-            member.deactivated,
+            case((taking_part(team_id), 0), else_=1).label("out"),
             case((member.last_asked_at >= asked_since, 1), else_=0).label("recently_asked"),
         )
         same_member = and_(member.team_id == offer.team_id, member.user_id == offer.user_id)

@@ -4,11 +4,11 @@ the caller owns the transaction."""
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.deliveries import DeliveryKind
-from bot.members.model import DEFAULT_CAPACITY, CareerStage, Profile, Skill, SkillKind
+from bot.members.model import DEFAULT_CAPACITY, CareerStage, Profile, Skill, SkillKind, Standing
 from storage import models
 from storage.outbox import About, queue_to_each
 from storage.queries import insert_ignoring_duplicates, rowcount
@@ -29,6 +29,24 @@ def update_member(session: Session, team_id: str, user_id: str, **values) -> Non
         .where(models.Member.team_id == team_id, models.Member.user_id == user_id)
         .values(**values)
         .execution_options(synchronize_session=False)
+    )
+
+
+def taking_part(team_id: str) -> ColumnElement[bool]:
+    """Members of `team_id` who may be asked or paired: still in Slack, and neither from another
+    organisation nor a guest while the workspace's program leaves guests out (as last recorded;
+    a member not yet checked since their row was made takes part)."""
+    member = models.Member
+    guests_included = (
+        select(models.Workspace.guests_included).where(models.Workspace.team_id == team_id).scalar_subquery()
+    )
+    return and_(
+        member.deactivated.is_(False),
+        or_(
+            member.standing.is_(None),
+            member.standing == Standing.MEMBER.value,
+            and_(member.standing == Standing.GUEST.value, func.coalesce(guests_included, false())),
+        ),
     )
 
 
@@ -114,6 +132,22 @@ class ProfileRepository:
             .values(deactivated=True)
             .execution_options(synchronize_session=False)
         )
+
+    def standing(self, team_id: str, user_id: str) -> Standing | None:
+        stored = self.session.scalar(
+            select(models.Member.standing).where(models.Member.team_id == team_id, models.Member.user_id == user_id)
+        )
+        return Standing(stored) if stored else None
+
+    def record_standing(self, team_id: str, user_id: str, standing: Standing) -> bool:
+        changed = rowcount(
+            self.session,
+            update(models.Member)
+            .where(models.Member.team_id == team_id, models.Member.user_id == user_id)
+            .values(standing=standing.value)
+            .execution_options(synchronize_session=False),
+        )
+        return changed == 1
 
     def claim_give_first_reminder(self, team_id: str, user_id: str) -> bool:
         """True the first time only: the give-first reminder is shown once per member."""

@@ -42,6 +42,7 @@ class Member(Base):
             "paused_until",
             "deactivated",
             "last_asked_at",
+            "standing",
         ),
     )
 
@@ -59,6 +60,9 @@ class Member(Base):
     # When an ask was last sent to them: members not asked lately need no counting when ranking.
     last_asked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     deactivated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who they are to the workspace as Slack last said (bot.members.model.Standing): member,
+    # guest or outsider; None until Mentor has heard from Slack since the row was made.
+    standing: Mapped[str | None] = mapped_column(String(16))
     # The IANA zone from users.info, for working hours across daylight saving.
     tz_name: Mapped[str | None] = mapped_column(String(64))
     followups_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -189,6 +193,8 @@ class Workspace(Base):
     # Where Mentor announces each round's figures (no names); None: nowhere.
     program_channel: Mapped[str | None] = mapped_column(SLACK_ID)
     reverse_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Whether guests (multi- and single-channel) may take part; members only by default.
+    guests_included: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class FollowUp(Base):

@@ -42,10 +42,20 @@ class RoundMembership:
 
     def leave_everything(self, team_id: str, user_id: str) -> None:
         """The member left the workspace: out of every round, and no DM waiting for them."""
+        self.leave_rounds(team_id, user_id, why="member_left")
         self.session.execute(
             update(models.Member)
             .where(models.Member.team_id == team_id, models.Member.user_id == user_id)
-            .values(in_coffee=False, in_reverse=False, deactivated=True)
+            .values(deactivated=True)
+            .execution_options(synchronize_session=False)
+        )
+
+    def leave_rounds(self, team_id: str, user_id: str, why: str = "not_taking_part") -> None:
+        """Out of every round, and no DM waiting for them (cancelled, `why`); still reachable."""
+        self.session.execute(
+            update(models.Member)
+            .where(models.Member.team_id == team_id, models.Member.user_id == user_id)
+            .values(in_coffee=False, in_reverse=False)
             .execution_options(synchronize_session=False)
         )
         self.session.execute(
@@ -55,7 +65,7 @@ class RoundMembership:
                 models.Delivery.recipient == user_id,
                 models.Delivery.status == "pending",
             )
-            .values(status="cancelled", error="member_left")
+            .values(status="cancelled", error=why)
             .execution_options(synchronize_session=False)
         )
 

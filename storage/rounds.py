@@ -17,6 +17,7 @@ from bot.rounds.model import Introduction, PlannedGroup, RoundKind
 from bot.rounds.schedule import Schedule
 from bot.rounds.scoring import Member
 from storage import models
+from storage.members import taking_part
 from storage.outbox import About, queue_to_each
 from storage.queries import batches, insert_ignoring_duplicates
 from storage.round_checkins import RoundCheckins
@@ -54,7 +55,7 @@ class RoundRepository(RoundMembership, RoundCheckins):
             ).where(
                 member.team_id == team_id,
                 opted.is_(True),
-                member.deactivated.is_(False),
+                taking_part(team_id),
                 or_(member.paused_until.is_(None), member.paused_until < today),
                 member.user_id.not_in(skipped),
             )
@@ -211,7 +212,7 @@ class RoundRepository(RoundMembership, RoundCheckins):
                 select(models.Member.user_id).where(
                     models.Member.team_id == team_id,
                     models.Member.user_id.in_(row.members.split(",")),
-                    models.Member.deactivated.is_(False),
+                    taking_part(team_id),
                 )
             )
         )

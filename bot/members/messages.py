@@ -1,5 +1,5 @@
 """What members see of their own profile: the profile modal, skills added or listed, the
-welcome DM, and the replies of `/mentor forget`."""
+welcome DM, the replies of `/mentor forget`, and what someone Mentor is not for is told."""
 
 from collections.abc import Sequence
 
@@ -13,11 +13,14 @@ from bot.members.model import (
     SITUATIONS,
     CareerStage,
     Forgotten,
+    NotAMember,
     Profile,
     Skill,
     SkillKind,
+    Standing,
 )
 from bot.members.services import SkillsAdded
+from bot.text import escape_mrkdwn
 
 
 def confirm() -> dict:
@@ -95,6 +98,21 @@ def skills_listed(kind: SkillKind, skills: tuple[Skill, ...]) -> dict:
             f"You haven't listed any skills {meaning} yet. Add some with `{SLASH_COMMAND} {verb} SQL, public speaking`."
         )
     return blocks.message(f"Skills {meaning}: {blocks.skill_list(skills)}.")
+
+
+def not_a_member(refused: NotAMember) -> str:
+    """Why Mentor does nothing for someone: it is for the workspace's members (and guests, when
+    its admins include them)."""
+    workspace = escape_mrkdwn(refused.workspace)
+    if refused.standing is Standing.GUEST:
+        return (
+            f"Mentor is for members of {workspace}. Guests can take part once the program's admins "
+            "include them; until then Mentor won't ask you questions or pair you with anyone."
+        )
+    return (
+        f"Mentor is for members of {workspace}. You're here from another organisation, so you can't "
+        "take part, and Mentor hasn't saved anything about you."
+    )
 
 
 def welcome() -> dict:

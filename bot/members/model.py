@@ -1,8 +1,10 @@
 """Members: skills (offered and wanted, with aliases), profiles, life situations, and the
 tombstones that replace a forgotten member's id."""
 
+import dataclasses
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import Enum
 
 from bot.errors import InvalidInput
@@ -280,3 +282,73 @@ class Forgotten:
     @property
     def anything(self) -> bool:
         return self.profile or any((self.asks, self.notes, self.followups, self.deliveries, self.rounds))
+
+
+class Standing(str, Enum):
+    """Who someone is to the workspace (or org) whose data Mentor holds."""
+
+    MEMBER = "member"
+    GUEST = "guest"  # a multi-channel or single-channel guest of the workspace
+    OUTSIDER = "outsider"  # from another organisation: a Slack Connect user
+
+
+@dataclass(frozen=True)
+class SlackPerson:
+    """What Slack says of someone (users.info, or the user object of user_change and
+    team_join), as far as their standing goes."""
+
+    team_id: str | None
+    enterprise_id: str | None = None  # their org, on Enterprise Grid
+    enterprise_teams: frozenset[str] = frozenset()  # the org's workspaces they belong to
+    stranger: bool = False  # Slack's is_stranger: someone whose organisation is not ours
+    guest: bool = False  # is_restricted (multi-channel guest) or is_ultra_restricted (single-channel)
+
+
+def standing_of(person: SlackPerson, owner: str) -> Standing:
+    """Who `person` is to `owner`, the workspace or org whose data a request belongs to. A
+    member's own workspace, their org, or one of the org's workspaces they belong to is the
+    owner, and Slack does not call them a stranger; a restricted member is a guest; everybody
+    else (a Slack Connect user from another company) is an outsider."""
+    homes = {person.team_id, person.enterprise_id, *person.enterprise_teams} - {None, ""}
+    if person.stranger or owner not in homes:
+        return Standing.OUTSIDER
+    return Standing.GUEST if person.guest else Standing.MEMBER
+
+
+def takes_part(standing: Standing, guests_included: bool) -> bool:
+    """Whether someone of `standing` may use Mentor: members always, guests when the
+    workspace's admins include them, outsiders never."""
+    return standing is Standing.MEMBER or (standing is Standing.GUEST and guests_included)
+
+
+@dataclass
+class RecentStandings:
+    """What Slack said lately of people whose standing is not on a row (they have none yet, or
+    it was made by the request that admitted them): each is looked up once per `kept_for`,
+    not at every request, until their row holds it."""
+
+    kept_for: timedelta = timedelta(minutes=10)
+    _seen: dict[tuple[str, str], tuple[Standing, datetime]] = dataclasses.field(default_factory=dict)
+
+    def get(self, team_id: str, user_id: str, now: datetime) -> Standing | None:
+        standing, at = self._seen.get((team_id, user_id), (None, now))
+        return standing if now - at < self.kept_for else None
+
+    def put(self, team_id: str, user_id: str, standing: Standing, now: datetime) -> None:
+        if len(self._seen) > 10_000:  # a bound on memory: only recent ones matter
+            self._seen = {key: seen for key, seen in self._seen.items() if now - seen[1] < self.kept_for}
+        self._seen[(team_id, user_id)] = (standing, now)
+
+    def forget(self, team_id: str, user_id: str) -> None:
+        self._seen.pop((team_id, user_id), None)
+
+
+class NotAMember(Exception):
+    """Mentor is not for this person in this workspace: they are from another organisation, or
+    a guest while the program does not include guests. `workspace` is its name, to tell them
+    (the Slack edge fills it in)."""
+
+    def __init__(self, standing: Standing, workspace: str = "this workspace"):
+        super().__init__(standing.value)
+        self.standing = standing
+        self.workspace = workspace

@@ -4,7 +4,7 @@
 from datetime import datetime
 from typing import Protocol
 
-from bot.members.model import Forgotten, Profile, Skill, SkillKind
+from bot.members.model import Forgotten, Profile, Skill, SkillKind, Standing
 
 
 class ProfileRepository(Protocol):
@@ -20,6 +20,13 @@ class ProfileRepository(Protocol):
     def claim_give_first_reminder(self, team_id: str, user_id: str) -> bool: ...
     def queue_welcome(self, team_id: str, user_id: str, now: datetime) -> bool: ...
     def mark_deactivated(self, team_id: str, user_id: str) -> None: ...
+    def standing(self, team_id: str, user_id: str) -> Standing | None:
+        """As last recorded; None without a row, or before Slack was heard from since it was made."""
+        ...
+
+    def record_standing(self, team_id: str, user_id: str, standing: Standing) -> bool:
+        """Record it on the member's row; False, and nothing stored, when they have none."""
+        ...
 
 
 class ForgetRepository(Protocol):

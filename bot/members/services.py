@@ -14,11 +14,14 @@ from bot.errors import InvalidInput
 from bot.members.model import (
     MAX_SKILLS_PER_KIND,
     Forgotten,
+    NotAMember,
     Profile,
     RoundPreferences,
     Skill,
     SkillKind,
+    Standing,
     parse_skill_list,
+    takes_part,
 )
 from bot.rounds.model import RoundKind
 from bot.unit_of_work import UnitOfWork
@@ -80,10 +83,40 @@ def save_profile(work: UnitOfWork, profile: Profile, preferences: RoundPreferenc
     return saved
 
 
-def welcome(work: UnitOfWork, team_id: str, user_id: str, now: datetime) -> bool:
+def welcome(work: UnitOfWork, team_id: str, user_id: str, standing: Standing, now: datetime) -> bool:
     """Someone joined the workspace: one welcome DM queued, once ever, and nothing else (they
-    are enrolled in nothing). False if it was queued before."""
+    are enrolled in nothing); none for a guest while the program does not include guests, nor
+    for anyone from another organisation. False if none was queued."""
+    if not takes_part(standing, work.program.settings(team_id).guests_included):
+        return False
     return work.profiles.queue_welcome(team_id, user_id, now)
+
+
+def admit(work: UnitOfWork, team_id: str, user_id: str, fresh: Standing | None = None) -> Standing | None:
+    """Whether `user_id` may use Mentor in `team_id`: by what Slack has just said of them
+    (`fresh`), else by what was last recorded on their row. None when neither is known: the
+    caller asks Slack, then calls again with `fresh`, which is recorded if they have a row
+    (see note_standing). Raises NotAMember for someone from another organisation, or a guest
+    while the program does not include guests."""
+    if fresh is not None:
+        note_standing(work, team_id, user_id, fresh)
+    standing = fresh or work.profiles.standing(team_id, user_id)
+    if standing is None:
+        return None
+    if not takes_part(standing, work.program.settings(team_id).guests_included):
+        raise NotAMember(standing)
+    return standing
+
+
+def note_standing(work: UnitOfWork, team_id: str, user_id: str, standing: Standing) -> None:
+    """What Slack now says someone is, kept on their row if they have one (nothing is stored
+    for anyone else). Someone who may no longer take part (now a guest while guests are not
+    included) leaves every round and no DM waits for them; someone who may again is not put
+    back in any: people opt in themselves."""
+    if work.profiles.record_standing(team_id, user_id, standing) and not takes_part(
+        standing, work.program.settings(team_id).guests_included
+    ):
+        work.rounds.leave_rounds(team_id, user_id)
 
 
 def set_deactivated(work: UnitOfWork, team_id: str, user_id: str, deactivated: bool) -> None:

@@ -14,6 +14,7 @@ from bot.program.model import (
 )
 
 REVERSE_ON = "on"
+GUESTS_IN = "in"
 
 
 def _chosen(values: dict, field: str) -> str | None:
@@ -54,8 +55,6 @@ def settings_from_form(values: dict) -> ProgramSettings:
     channel = blocks.input_state(values, SettingsField.CHANNEL).get("selected_conversation") or None
     if channel is not None and not (isinstance(channel, str) and CHANNEL_ID.match(channel)):
         errors[SettingsField.CHANNEL] = "Choose a channel, or none."
-    checked = blocks.input_state(values, SettingsField.REVERSE).get("selected_options")
-    checked = checked if isinstance(checked, list) else []
     if errors or cadence is None or weekday is None or hour is None or days is None or timeout is None:
         raise SettingsFormErrors(errors)  # each None has its error
     return ProgramSettings(
@@ -66,5 +65,6 @@ def settings_from_form(values: dict) -> ProgramSettings:
         followup_days=days,
         ask_timeout_hours=timeout,
         program_channel=channel,
-        reverse_enabled=any(isinstance(option, dict) and option.get("value") == REVERSE_ON for option in checked),
+        reverse_enabled=REVERSE_ON in (blocks.ticked(values, SettingsField.REVERSE) or ()),
+        guests_included=GUESTS_IN in (blocks.ticked(values, SettingsField.GUESTS) or ()),
     )

@@ -5,7 +5,7 @@ from datetime import timedelta
 from bot import blocks
 from bot.followups.model import MAX_FOLLOWUP_DAYS, Outcome
 from bot.ids import OPEN_SETTINGS, SEND_CHART, SEND_EXPORT, SETTINGS_VIEW, SLASH_COMMAND, SettingsField
-from bot.program.forms import REVERSE_ON
+from bot.program.forms import GUESTS_IN, REVERSE_ON
 from bot.program.model import CADENCES, MAX_ASK_TIMEOUT_HOURS, WEEKDAYS, ProgramFigures, ProgramSettings
 from bot.rounds.model import CheckinOutcome, Learned
 from bot.text import escape_mrkdwn, truncate
@@ -30,12 +30,15 @@ def _number(value: int, low: int, high: int) -> dict:
     }
 
 
+def _checkbox(text: str, value: str, ticked: bool) -> dict:
+    option = _option(text, value)
+    return {"type": "checkboxes", "options": [option], **({"initial_options": [option]} if ticked else {})}
+
+
 def settings_modal(settings: ProgramSettings) -> dict:
     """The modal of `/mentor settings`, filled with the workspace's settings."""
-    reverse_option = _option("Pair early-career and senior members each month", REVERSE_ON)
-    reverse: dict = {"type": "checkboxes", "options": [reverse_option]}
-    if settings.reverse_enabled:
-        reverse["initial_options"] = [reverse_option]
+    reverse = _checkbox("Pair early-career and senior members each month", REVERSE_ON, settings.reverse_enabled)
+    guests = _checkbox("Guests can take part too", GUESTS_IN, settings.guests_included)
     channel: dict = {
         "type": "conversations_select",
         "placeholder": blocks.plain("No channel", 150),
@@ -99,6 +102,16 @@ def settings_modal(settings: ProgramSettings) -> dict:
                 channel,
                 hint="Mentor posts each round's figures there (never names). Invite Mentor to a private channel first.",
             ),
+            blocks.header("Who takes part"),
+            field(
+                SettingsField.GUESTS,
+                "Guests",
+                guests,
+                hint=(
+                    "Mentor is for the workspace's members. Ticked, multi- and single-channel guests can join "
+                    "in as well; people from other organisations never can."
+                ),
+            ),
         ],
     }
 
@@ -108,11 +121,12 @@ def settings_saved(settings: ProgramSettings) -> str:
     coffee = f"{CADENCES[settings.coffee_every_weeks].lower()} on {WEEKDAYS[settings.coffee_weekday]}"
     zone = settings.time_zone or "UTC"
     reverse = "on" if settings.reverse_enabled else "off"
+    guests = "guests included" if settings.guests_included else "members only, no guests"
     channel = f"<#{settings.program_channel}>" if settings.program_channel else "none"
     return (
         f"Program settings saved. Coffee chats {coffee} at {settings.round_hour:02d}:00 {zone}; "
         f"reverse mentoring {reverse}; asks wait {settings.ask_timeout_hours} h; "
-        f"follow-ups after {settings.followup_days} days; program channel: {channel}. "
+        f"follow-ups after {settings.followup_days} days; program channel: {channel}; {guests}. "
         "They apply from the next scheduled run."
     )
 

@@ -37,6 +37,7 @@ class ProgramSettings:
     ask_timeout_hours: int = 48
     program_channel: str | None = None  # where each round's figures are announced
     reverse_enabled: bool = True
+    guests_included: bool = False  # guests may take part; members of the workspace only by default
 
 
 class SettingsFormErrors(ValueError):

@@ -7,9 +7,8 @@ from slack_sdk import WebClient
 from bot import home
 from bot.asks import messages as ask_messages
 from bot.asks import services as ask_services
-from bot.errors import InvalidInput, TemporarilyUnavailable
 from deps import Deps
-from handlers.listeners import Click, ask_id_from, member_of, run_use_case
+from handlers.listeners import REFUSALS, Click, admit, admitted, ask_id_from, field_error, run_use_case
 from handlers.render import refresh_home
 from jobs import asks as ask_jobs
 
@@ -19,10 +18,13 @@ def accept_ask(
 ) -> None:
     """ "I can help" (value: the ask's id): the first wins and meets the asker in a group DM."""
     ack()
-    team_id, user_id = member_of(context)
+    click = Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
     accepted = run_use_case(
         deps,
-        Click(body, respond, client),
+        click,
         lambda work: ask_jobs.queue_dms(
             work,
             deps,
@@ -45,10 +47,13 @@ def pass_ask(
 ) -> None:
     """ "Not this time" (value: the ask's id): the ask goes on to the next candidate."""
     ack()
-    team_id, user_id = member_of(context)
+    click = Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
     passed = run_use_case(
         deps,
-        Click(body, respond, client),
+        click,
         lambda work: ask_jobs.queue_dms(
             work,
             deps,
@@ -71,8 +76,10 @@ def cancel_ask(
 ) -> None:
     """The asker's Cancel (value: the ask's id), under `/mentor asks` or on the Home tab."""
     ack()
-    team_id, user_id = member_of(context)
     click = Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
     cancelled = run_use_case(
         deps,
         click,
@@ -103,7 +110,9 @@ def name_ask_skill(
 
 
 def route_with_skill(deps: Deps, click: Click, context: BoltContext, ask_text: str, skill_name: str) -> None:
-    team_id, user_id = member_of(context)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
     routed = run_use_case(
         deps,
         click,
@@ -128,14 +137,14 @@ def route_with_skill(deps: Deps, click: Click, context: BoltContext, ask_text: s
 def find_mentor(ack: Ack, action: dict, body: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
     """ "Find a mentor" for one of the member's wants (value: the skill's key): who an ask would reach."""
     ack()
-    team_id, user_id = member_of(context)
     try:
+        team_id, user_id = admit(deps, client, context)
         with deps.store.transaction() as work:
             policy = deps.ask_policy_for(work, team_id)
             skill, chosen = ask_services.suggest_mentors(
                 work, team_id, user_id, action.get("value") or "", deps.clock(), policy
             )
         view = ask_messages.find_mentor_modal(skill, chosen)
-    except (InvalidInput, TemporarilyUnavailable) as error:
-        view = home.notice_modal("Find a mentor", error.message)
+    except REFUSALS as error:
+        view = home.notice_modal("Find a mentor", field_error(error))
     client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -13,7 +13,7 @@ from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
 from bot.followups.model import FollowUp
 from deps import Deps
-from handlers.listeners import Click, ask_id_from, followup_id_from, member_of, run_use_case
+from handlers.listeners import Click, admitted, ask_id_from, followup_id_from, member_of, run_use_case
 from handlers.render import refresh_home
 from jobs import followups as followup_jobs
 from jobs import outbox
@@ -29,11 +29,14 @@ def answer_followup(
 ) -> None:
     """It helped, Mixed, Didn't help, Not yet, Not relevant (value: the follow-up's id)."""
     ack()
-    team_id, user_id = member_of(context)
+    click = Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
     choice, followup_id = CHOICES[action["action_id"]], action.get("value")
     step(
         deps,
-        Click(body, respond, client),
+        click,
         context,
         lambda work: followup_services.answer(
             work,
@@ -52,11 +55,14 @@ def send_now(
 ) -> None:
     """ "Send without a note" (value: the follow-up's id): the mentor hears the outcome now."""
     ack()
-    team_id, user_id = member_of(context)
+    click = Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
     followup_id = action.get("value")
     step(
         deps,
-        Click(body, respond, client),
+        click,
         context,
         lambda work: followup_services.report_now(work, team_id, followup_id_from(followup_id), user_id, deps.clock()),
     )
@@ -67,11 +73,14 @@ def share(
 ) -> None:
     """ "Let it count" or not (value: "<follow-up id>:yes" or ":no")."""
     ack()
-    team_id, user_id = member_of(context)
+    click = Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
     followup_id, _, choice = (action.get("value") or "").partition(":")
     step(
         deps,
-        Click(body, respond, client),
+        click,
         context,
         lambda work: followup_services.share(
             work, team_id, followup_id_from(followup_id), user_id, choice == "yes", deps.clock()
@@ -97,11 +106,14 @@ def open_followup_modal(
     """The mentee's "Add a note" opens the note modal, the mentor's "Reply" the reply modal
     (value: the follow-up's id)."""
     ack()
-    team_id, user_id = member_of(context)
+    click = Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
     as_mentor, followup_id = action["action_id"] == ids.FOLLOWUP_REPLY, action.get("value")
     followup = run_use_case(
         deps,
-        Click(body, respond, client),
+        click,
         lambda work: followup_services.own_followup(work, team_id, followup_id_from(followup_id), user_id, as_mentor),
     )
     if followup is None:
@@ -118,8 +130,11 @@ def ask_how_it_went(
 ) -> None:
     """The mentor's "Ask how it went" (value: the ask's id), from the group DM or the Home tab."""
     ack()
-    team_id, user_id = member_of(context)
-    click, ask_id = Click(body, respond, client), action.get("value")
+    click = Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
+    ask_id = action.get("value")
     followup = run_use_case(
         deps,
         click,
@@ -138,8 +153,11 @@ def switch_followups(
 ) -> None:
     """Follow-ups on or off, under a prompt or on the Home tab; off cancels the waiting ones."""
     ack()
-    team_id, user_id = member_of(context)
-    click, enabled = Click(body, respond, client), action["action_id"] == ids.FOLLOWUPS_ON
+    click = Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
+    enabled = action["action_id"] == ids.FOLLOWUPS_ON
     cancelled = run_use_case(
         deps, click, lambda work: followup_services.switch(work, team_id, user_id, enabled, deps.clock())
     )

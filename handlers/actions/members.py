@@ -10,9 +10,9 @@ from bot import home, replies
 from bot.errors import TemporarilyUnavailable
 from bot.members import messages as member_messages
 from bot.members import services as member_services
-from bot.members.model import tombstone
+from bot.members.model import NotAMember, tombstone
 from deps import Deps
-from handlers.listeners import Click, member_of
+from handlers.listeners import Click, admit, field_error, member_of
 from handlers.render import open_profile_modal, refresh_home
 from jobs import asks as ask_jobs
 
@@ -21,15 +21,16 @@ logger = logging.getLogger(__name__)
 
 def open_profile(ack: Ack, body: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
     ack()
-    team_id, user_id = member_of(context)
     try:
+        team_id, user_id = admit(deps, client, context)
         open_profile_modal(client, deps, team_id, user_id, body["trigger_id"])
-    except TemporarilyUnavailable as error:
-        client.views_open(trigger_id=body["trigger_id"], view=home.notice_modal("Mentor", error.message))
+    except (NotAMember, TemporarilyUnavailable) as error:
+        client.views_open(trigger_id=body["trigger_id"], view=home.notice_modal("Mentor", field_error(error)))
 
 
 def forget_me(ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
-    """The confirmed `/mentor forget`: whose data goes is who clicked, whatever the value says."""
+    """The confirmed `/mentor forget`: whose data goes is who clicked, whatever the value says.
+    Open to anyone, Mentor's members or not: it only deletes."""
     ack()
     team_id, user_id = member_of(context)
     click = Click(body, respond, client)

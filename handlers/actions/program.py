@@ -12,7 +12,7 @@ from bot.program import messages as program_messages
 from bot.program.model import parse_period
 from deps import Deps
 from handlers import admin
-from handlers.listeners import after_ack, member_of
+from handlers.listeners import REFUSALS, admit, after_ack, member_of, refusal
 from handlers.permissions import is_admin
 
 
@@ -20,8 +20,7 @@ def open_settings(ack: Ack, body: dict, client: WebClient, context: BoltContext,
     ack()
     team_id, user_id = member_of(context)
     tell = partial(admin.dm_admin, client, user_id)
-    if not is_admin(client, deps, user_id):
-        tell(program_messages.not_admin("Program settings"))
+    if not admitted_admin(deps, client, context, tell, "Program settings"):
         return
     try:
         admin.open_settings(client, deps, team_id, body["trigger_id"])
@@ -43,8 +42,7 @@ def send_from_home(deps: Deps, client: WebClient, context: BoltContext, action: 
     """The chart or the export, to the admin's DM, after the ack; the period comes in days."""
     team_id, user_id = member_of(context)
     tell = partial(admin.dm_admin, client, user_id)
-    if not is_admin(client, deps, user_id):
-        tell(program_messages.not_admin(what))
+    if not admitted_admin(deps, client, context, tell, what):
         return
     try:
         period = parse_period(f"{action.get('value') or ''}d" if action.get("value") else "", deps.clock())
@@ -52,3 +50,16 @@ def send_from_home(deps: Deps, client: WebClient, context: BoltContext, action: 
         tell(replies.invalid_input(error))
         return
     after_ack(deps, partial(send, client, deps, team_id, user_id, period, tell), tell)
+
+
+def admitted_admin(deps: Deps, client: WebClient, context: BoltContext, tell: admin.Tell, what: str) -> bool:
+    """Whether whoever clicked is a member Mentor is for and a program admin; if not, they are told."""
+    try:
+        _, user_id = admit(deps, client, context)
+    except REFUSALS as error:
+        tell(refusal(error))
+        return False
+    if not is_admin(client, deps, user_id):
+        tell(program_messages.not_admin(what))
+        return False
+    return True

@@ -13,7 +13,7 @@ from bot.rounds import messages as round_messages
 from bot.rounds import services as round_services
 from bot.rounds.model import CheckinOutcome, Learned, RoundKind, round_kind
 from deps import Deps
-from handlers.listeners import Click, member_of, row_id, run_use_case
+from handlers.listeners import Click, admitted, row_id, run_use_case
 from handlers.render import refresh_home
 from storage.db import Repositories
 
@@ -60,7 +60,9 @@ def change(
     deps: Deps, click: Click, context: BoltContext, use_case: Callable[[Repositories, str, str], object]
 ) -> None:
     """A change of the member's rounds, from the Home tab: redrawn to show it."""
-    team_id, user_id = member_of(context)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
     if run_use_case(deps, click, lambda work: use_case(work, team_id, user_id)):
         refresh_home(click.client, deps, team_id, user_id)
 
@@ -72,8 +74,10 @@ def skip_round(
     "<kind>:<YYYY-MM-DD>"); the notice then says where the member stands, or that the round
     has started."""
     ack()
-    team_id, user_id = member_of(context)
     click, skipped, value = Click(body, respond, client), action["action_id"] == ids.SKIP_ROUND, action.get("value")
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
     changed = run_use_case(
         deps, click, lambda work: round_services.skip(work, team_id, user_id, *round_day(value), skipped)
     )
@@ -101,8 +105,10 @@ def answer_checkin(
 ) -> None:
     """ "Did you meet?" in a group DM: only the group's members answer, and the answer replaces it."""
     ack()
-    team_id, user_id = member_of(context)
     outcome, click = CHECKINS[action["action_id"]], Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
     answer = run_use_case(
         deps,
         click,
@@ -117,8 +123,10 @@ def answer_learned(
 ) -> None:
     """What one side of a reverse pair learned this month: the answer replaces the question."""
     ack()
-    team_id, user_id = member_of(context)
     learned, click = LEARNED[action["action_id"]], Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
     recorded = run_use_case(
         deps,
         click,

@@ -12,6 +12,7 @@ from deps import Deps
 from handlers.commands import asks, followups, members, program, rounds
 from handlers.commands.invocation import Invocation, replying
 from handlers.listeners import reporting
+from handlers.membership import check
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +53,16 @@ def hand_off(deps: Deps, job: CommandJob) -> None:
 
 
 def perform(deps: Deps, job: CommandJob) -> None:
-    """A command's work after the ack; whatever goes wrong, the member is told (see reporting)."""
+    """A command's work after the ack, for someone Mentor is for; whatever goes wrong, the
+    member is told (see reporting)."""
     reply = replying(Respond(response_url=job.response_url))
     run = Invocation(deps.bot_client(job.token), deps, job.team_id, job.user_id, job.command.argument, reply)
-    reporting(lambda: AFTER_ACK[job.command.name](run), reply)
+
+    def work() -> None:
+        check(run.client, deps, job.team_id, job.user_id)
+        AFTER_ACK[job.command.name](run)
+
+    reporting(work, reply)
 
 
 def tell_interrupted(job: CommandJob) -> None:

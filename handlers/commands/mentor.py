@@ -7,14 +7,14 @@ from slack_sdk import WebClient
 from bot import replies
 from bot.asks import messages as ask_messages
 from bot.asks.model import clean_question
-from bot.errors import InvalidInput, TemporarilyUnavailable
+from bot.errors import InvalidInput
 from bot.members import messages as member_messages
 from bot.slash_command import MentorCommand, parse_command
 from deps import Deps
 from handlers.commands import members, program
 from handlers.commands.handoff import CommandJob, hand_off
 from handlers.commands.invocation import Invocation, replying
-from handlers.listeners import member_of
+from handlers.listeners import REFUSALS, admit, member_of, refusal
 
 # Subcommands that open a modal: its trigger id lasts 3 seconds, so they run now, on this thread.
 MODALS = {"profile": members.profile, "settings": program.settings}
@@ -36,9 +36,10 @@ def handle_mentor_command(
         return
     run = Invocation(client, deps, team_id, user_id, parsed.argument, replying(respond), command["trigger_id"])
     try:
+        admit(deps, client, context)
         MODALS[parsed.name](run)
-    except TemporarilyUnavailable as error:
-        run.reply(replies.unavailable(error.message))
+    except REFUSALS as error:
+        run.reply(refusal(error))
 
 
 def acknowledgement(parsed: MentorCommand) -> tuple[dict, bool]:

@@ -15,7 +15,7 @@ from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
 from bot.followups.model import FollowUp, FollowUpRefused, FollowUpStatus
 from deps import Deps
-from handlers.listeners import workspace_of
+from handlers.listeners import REFUSALS, admit, refusal
 from jobs import followups as followup_jobs
 from jobs import outbox
 
@@ -32,7 +32,11 @@ def direct_message(event: dict, body: dict, client: WebClient, context: BoltCont
         return
     if not (event.get("user") and event.get("channel") and event.get("ts")):
         return  # nobody to answer, or nowhere: Slack sends all three with every message
-    team_id = workspace_of(context)
+    try:
+        team_id, _ = admit(deps, client, context)
+    except REFUSALS as error:  # someone Mentor is not for: told so, and nothing is stored
+        answer(client, event, refusal(error))
+        return
     once(deps, team_id, body.get("event_id"), lambda: answer_direct_message(deps, team_id, event, client))
 
 
@@ -43,13 +47,18 @@ def answer_direct_message(deps: Deps, team_id: str, event: dict, client: WebClie
         reply = followup_messages.thread_hint()
     else:
         reply, followup = take_note(deps, team_id, channel, thread_ts, event["user"], event.get("text") or "")
-    try:
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts or ts, **reply)
-    except SlackApiError as error:
-        logger.warning("Could not answer a direct message: %s", error.response.get("error"))
+    answer(client, event, reply)
     if followup is not None:
         followup_jobs.refresh_prompts(client, deps, followup)  # the note shows on the prompt
         outbox.kick(deps)
+
+
+def answer(client: WebClient, event: dict, reply: dict) -> None:
+    """Answer a direct message in its thread (a new one under it, for a message not in one)."""
+    try:
+        client.chat_postMessage(channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"], **reply)
+    except SlackApiError as error:
+        logger.warning("Could not answer a direct message: %s", error.response.get("error"))
 
 
 def take_note(

@@ -8,14 +8,16 @@ from slack_sdk import WebClient
 from bot import blocks, ids
 from bot.asks import services as ask_services
 from deps import Deps
-from handlers.listeners import after_ack, member_of, submit
+from handlers.listeners import admitted_submission, after_ack, submit
 from jobs import asks as ask_jobs
 
 
 def ask_from_modal(ack: Ack, view: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
     """The question typed in the modal (private_metadata: the skill's key), checked before the
     modal closes; the ask itself, slow, runs after the ack and answers by DM."""
-    team_id, user_id = member_of(context)
+    if (who := admitted_submission(deps, ack, client, context, ids.ASK_QUESTION)) is None:
+        return
+    team_id, user_id = who
     question = blocks.input_state(view.get("state", {}).get("values", {}), ids.ASK_QUESTION).get("value")
     question = question if isinstance(question, str) else ""
     skill = submit(

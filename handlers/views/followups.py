@@ -8,13 +8,15 @@ from bot import blocks, ids
 from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
 from deps import Deps
-from handlers.listeners import followup_id_from, member_of, submit
+from handlers.listeners import admitted_submission, followup_id_from, submit
 from jobs import followups as followup_jobs
 from jobs import outbox
 
 
 def save_note(ack: Ack, view: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
-    team_id, user_id = member_of(context)
+    if (who := admitted_submission(deps, ack, client, context, ids.NOTE_INPUT)) is None:
+        return
+    team_id, user_id = who
     values = view.get("state", {}).get("values", {})
     checked = blocks.input_state(values, ids.SHARE_INPUT).get("selected_options")
     shared = (
@@ -39,8 +41,10 @@ def save_note(ack: Ack, view: dict, client: WebClient, context: BoltContext, *, 
         followup_jobs.refresh_prompts(client, deps, followup)
 
 
-def save_reply(ack: Ack, view: dict, context: BoltContext, *, deps: Deps) -> None:
-    team_id, user_id = member_of(context)
+def save_reply(ack: Ack, view: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
+    if (who := admitted_submission(deps, ack, client, context, ids.NOTE_INPUT)) is None:
+        return
+    team_id, user_id = who
     values = view.get("state", {}).get("values", {})
     followup = submit(
         deps,

@@ -8,13 +8,15 @@ from bot.members import services as member_services
 from bot.members.forms import profile_form, round_preferences
 from bot.members.model import ProfileFormErrors, profile_from_form
 from deps import Deps
-from handlers.listeners import member_of, submit
+from handlers.listeners import admitted_submission, submit
 from handlers.render import refresh_home
 from jobs import asks as ask_jobs
 
 
 def save_profile(ack: Ack, view: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
-    team_id, user_id = member_of(context)
+    if (who := admitted_submission(deps, ack, client, context, ProfileField.OFFERS)) is None:
+        return
+    team_id, user_id = who
     values = view.get("state", {}).get("values", {})
     try:
         profile = profile_from_form(team_id, user_id, profile_form(values))

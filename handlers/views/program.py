@@ -10,14 +10,16 @@ from bot.program.forms import settings_from_form
 from bot.program.model import SettingsFormErrors
 from deps import Deps
 from handlers import admin
-from handlers.listeners import member_of, submit
+from handlers.listeners import admitted_submission, submit
 from handlers.permissions import is_admin
 from handlers.render import refresh_home
 
 
 def save_settings(ack: Ack, view: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
-    team_id, user_id = member_of(context)
     first_field = ids.SettingsField.CADENCE
+    if (who := admitted_submission(deps, ack, client, context, first_field)) is None:
+        return
+    team_id, user_id = who
     if not is_admin(client, deps, user_id):  # an admin a moment ago may be one no more
         ack(response_action="errors", errors={first_field: program_messages.not_admin("Program settings")["text"]})
         return

@@ -33,7 +33,7 @@ def org_wide(multi_workspace, fake_slack):
     )
     install(multi_workspace, "code-org")
     for user_id, workspace in (("UANA", GRID_WORKSPACE), ("UBEN", GRID_WORKSPACE), ("UCAT", OTHER_WORKSPACE)):
-        fake_slack.users[user_id] = default_user(user_id, workspace)
+        fake_slack.users[user_id] = default_user(user_id, workspace, ENTERPRISE)
     return multi_workspace
 
 

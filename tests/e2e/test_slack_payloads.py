@@ -20,6 +20,8 @@ MEANING: dict[str, dict] = {
     "events/message_im": {"TEXT": "Thanks &amp; see you &lt;soon&gt;"},
     "interactions/block_actions_home": {"ACTION_ID": ids.JOIN_ROUND, "VALUE": RoundKind.COFFEE.value},
     "interactions/block_actions_message": {"ACTION_ID": ids.RESUME_ROUNDS},
+    # A Slack Connect user's click: their own workspace (user.team_id) is not the app's (team.id).
+    "interactions/block_actions_slack_connect": {"ACTION_ID": ids.JOIN_ROUND, "VALUE": RoundKind.COFFEE.value},
     "interactions/view_submission": {
         "CALLBACK_ID": ids.PROFILE_VIEW,
         "VALUES": {ids.ProfileField.OFFERS: {ids.ProfileField.OFFERS: {"type": "plain_text_input", "value": "R&D"}}},

@@ -1,11 +1,14 @@
 """The member use cases on the rolled-back repositories: what the profile modal says of rounds,
 members leaving and coming back, the welcome, and forgetting a member with open asks."""
 
+import pytest
+
 from bot.asks import services as ask_services
 from bot.asks.model import AskPolicy, AskStatus
 from bot.followups.model import FollowUpPolicy
 from bot.members import services as member_services
-from bot.members.model import Profile, RoundPreferences, SkillKind, normalize_skill
+from bot.members.model import NotAMember, Profile, RoundPreferences, SkillKind, Standing, normalize_skill
+from bot.program.model import ProgramSettings
 from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
 from storage.asks import AskRepository
@@ -59,8 +62,8 @@ def test_a_member_deactivated_in_slack_leaves_every_round_and_one_reactivated_is
 
 
 def test_a_newcomer_is_welcomed_once(repositories):
-    assert member_services.welcome(repositories, TEAM, "UNEW", NOW) is True
-    assert member_services.welcome(repositories, TEAM, "UNEW", NOW) is False
+    assert member_services.welcome(repositories, TEAM, "UNEW", Standing.MEMBER, NOW) is True
+    assert member_services.welcome(repositories, TEAM, "UNEW", Standing.MEMBER, NOW) is False
 
 
 def test_forgetting_a_member_withdraws_their_open_asks_first(repositories):
@@ -85,3 +88,57 @@ def test_an_ask_taken_while_its_asker_is_forgotten_does_not_stop_the_forgetting(
     forgotten, withdrawn = member_services.forget_member(repositories, TEAM, "UANA", "XTOMB", NOW)
 
     assert withdrawn == [] and forgotten.asks == 1  # the taken ask's question went with the rest
+
+
+def offer_sql(repositories, user_id: str) -> None:
+    repositories.profiles.add_skills(TEAM, user_id, SkillKind.OFFER, [normalize_skill("SQL")])
+
+
+def test_what_slack_says_of_someone_is_kept_only_on_a_row_they_already_have(repositories):
+    assert member_services.admit(repositories, TEAM, "UNEW") is None  # unknown: the caller asks Slack
+    assert member_services.admit(repositories, TEAM, "UNEW", Standing.MEMBER) is Standing.MEMBER
+    assert repositories.profiles.get(TEAM, "UNEW") is None  # still nobody's profile
+
+    with pytest.raises(NotAMember) as refused:
+        member_services.admit(repositories, TEAM, "UEXT", Standing.OUTSIDER)
+    assert refused.value.standing is Standing.OUTSIDER and repositories.profiles.get(TEAM, "UEXT") is None
+
+    offer_sql(repositories, "UANA")
+    member_services.admit(repositories, TEAM, "UANA", Standing.MEMBER)
+    assert member_services.admit(repositories, TEAM, "UANA") is Standing.MEMBER  # no need to ask again
+
+
+def test_a_guest_takes_part_only_while_the_program_includes_guests(repositories):
+    offer_sql(repositories, "UGIA")
+    round_services.join(repositories, TEAM, "UGIA", RoundKind.COFFEE)
+    member_services.note_standing(repositories, TEAM, "UGIA", Standing.GUEST)
+
+    with pytest.raises(NotAMember):
+        member_services.admit(repositories, TEAM, "UGIA")
+    assert repositories.rounds.membership(TEAM, "UGIA").in_coffee is False  # left, not deactivated
+    [offerer] = repositories.asks.offerers(TEAM, normalize_skill("SQL"), NOW)
+    assert offerer.deactivated is True
+    assert member_services.welcome(repositories, TEAM, "UNEWGUEST", Standing.GUEST, NOW) is False
+
+    repositories.program.save_settings(TEAM, ProgramSettings(guests_included=True))
+
+    assert member_services.admit(repositories, TEAM, "UGIA") is Standing.GUEST
+    [offerer] = repositories.asks.offerers(TEAM, normalize_skill("SQL"), NOW)
+    assert offerer.deactivated is False
+    round_services.join(repositories, TEAM, "UGIA", RoundKind.COFFEE)
+    round_services.join(repositories, TEAM, "UANA", RoundKind.COFFEE)
+    available = repositories.rounds.available(TEAM, RoundKind.COFFEE, NOW.date())
+    assert sorted(m.user_id for m in available) == ["UANA", "UGIA"]
+    assert member_services.welcome(repositories, TEAM, "UNEWGUEST", Standing.GUEST, NOW) is True
+
+
+def test_an_outsider_saved_before_standings_were_kept_is_left_out_once_slack_says_so(repositories):
+    offer_sql(repositories, "UEXT")  # a row from before migration 0009: nothing known of them
+    round_services.join(repositories, TEAM, "UEXT", RoundKind.COFFEE)
+    round_services.join(repositories, TEAM, "UANA", RoundKind.COFFEE)
+
+    member_services.note_standing(repositories, TEAM, "UEXT", Standing.OUTSIDER)
+
+    assert [m.user_id for m in repositories.rounds.available(TEAM, RoundKind.COFFEE, NOW.date())] == ["UANA"]
+    [offerer] = repositories.asks.offerers(TEAM, normalize_skill("SQL"), NOW)
+    assert offerer.deactivated is True

@@ -45,6 +45,10 @@ LEGACY_DELIVERIES = sa.table(
     sa.column("available_at", UtcDateTime()),
     sa.column("created_at", UtcDateTime()),
 )
+LEGACY_MEMBERS = sa.table(
+    "members",
+    *(sa.column(name) for name in ("team_id", "user_id", "capacity", "objectives", "team", "open_to_sponsoring")),
+)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -96,9 +100,19 @@ def add_group(session: Session, round_row: models.Round, members: tuple[str, ...
 def test_deliveries_queued_before_0008_get_their_references_and_go_out_as_before(empty_engine, fake_slack):
     upgrade(empty_engine, "0007")
     with Session(empty_engine) as session, session.begin():
-        session.add_all(
-            models.Member(team_id=TEAM, user_id=user_id, capacity=3, objectives=f"{user_id} grows")
-            for user_id in ("UA", "UB", "UC", "UF", "UG", "UH", "UASK", "UMENTOR")
+        session.execute(  # members as 0007 knew them: columns added since are not there yet
+            sa.insert(LEGACY_MEMBERS),
+            [
+                {
+                    "team_id": TEAM,
+                    "user_id": user_id,
+                    "capacity": 3,
+                    "objectives": f"{user_id} grows",
+                    "team": "",
+                    "open_to_sponsoring": False,
+                }
+                for user_id in ("UA", "UB", "UC", "UF", "UG", "UH", "UASK", "UMENTOR")
+            ],
         )
         coffee = models.Round(team_id=TEAM, kind="coffee", held_on=HELD, created_at=NOW - timedelta(days=7))
         reverse = models.Round(team_id=TEAM, kind="reverse", held_on=HELD, created_at=NOW - timedelta(days=7))

@@ -398,8 +398,10 @@ def _scope_needed(method: str, args: dict) -> str | None:
     }.get(method)
 
 
-def default_user(user_id: str, team_id: str) -> dict:
-    return {
+def default_user(user_id: str, team_id: str, enterprise_id: str | None = None) -> dict:
+    """users.info of a full member of `team_id`; in an Enterprise Grid org, Slack adds
+    `enterprise_user`, naming the org and the member's workspaces in it."""
+    user = {
         "id": user_id,
         "team_id": team_id,
         "name": user_id.lower(),
@@ -411,6 +413,50 @@ def default_user(user_id: str, team_id: str) -> dict:
         "tz": "Europe/London",
         "tz_offset": 0,
     }
+    if enterprise_id:
+        user["enterprise_user"] = {
+            "id": user_id,
+            "enterprise_id": enterprise_id,
+            "enterprise_name": "Globular Construct Inc",
+            "is_admin": False,
+            "is_owner": False,
+            "is_primary_owner": False,
+            "teams": [team_id],
+        }
+    return user
+
+
+def stranger(user_id: str, home_team: str) -> dict:
+    """users.info of a Slack Connect user from another organisation, as Slack answers it: their
+    own workspace's id, `is_stranger`, and only the profile they share."""
+    return {
+        "id": user_id,
+        "team_id": home_team,
+        "name": user_id.lower(),
+        "deleted": False,
+        "color": "4bbe2e",
+        "real_name": f"Guest of {home_team}",
+        "tz": "America/New_York",
+        "tz_label": "Eastern Standard Time",
+        "tz_offset": -18000,
+        "profile": {
+            "real_name": f"Guest of {home_team}",
+            "display_name": user_id.lower(),
+            "avatar_hash": "e0c4b0e1f2a3",
+            "image_24": "https://secure.gravatar.com/avatar/e0c4b0e1f2a3.jpg?s=24",
+            "image_72": "https://secure.gravatar.com/avatar/e0c4b0e1f2a3.jpg?s=72",
+            "team": home_team,
+        },
+        "is_bot": False,
+        "is_app_user": False,
+        "is_stranger": True,
+        "updated": 1764579600,
+    }
+
+
+def guest(user_id: str, team_id: str, single_channel: bool = False) -> dict:
+    """users.info of a multi-channel guest, or with `single_channel` a single-channel one."""
+    return {**default_user(user_id, team_id), "is_restricted": True, "is_ultra_restricted": single_channel}
 
 
 def _as_dict(value) -> dict:

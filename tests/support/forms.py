@@ -11,6 +11,7 @@ SETTINGS_DEFAULTS = {
     SettingsField.FOLLOWUP_DAYS: {"value": "7"},
     SettingsField.CHANNEL: {"selected_conversation": None},
     SettingsField.REVERSE: {"selected_options": [{"value": "on"}]},
+    SettingsField.GUESTS: {"selected_options": []},
 }
 
 

@@ -28,6 +28,7 @@ from tests.support.slack_requests import PRIVATE_TEXT, Reply, SlackSender
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "slack"
 ENTERPRISE = "E0MENTOR"
+OTHER_ORGANISATION = "T0OTHERCO"
 PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 OMIT = object()  # a placeholder's value that leaves its key out
 
@@ -39,6 +40,7 @@ def defaults(sender: SlackSender) -> dict[str, Any]:
         "TEAM": sender.team_id,
         "ENTERPRISE": ENTERPRISE,
         "USER": "UASKER",
+        "USER_TEAM": OTHER_ORGANISATION,  # a Slack Connect user's own workspace
         "BOT_USER": BOT_USER,
         "CHANNEL": "D0ASKER",
         "TEXT": "",
@@ -56,6 +58,8 @@ def defaults(sender: SlackSender) -> dict[str, Any]:
         "ACTION_ID": "",
         "DELETED": False,
         "MINUTE": int(time.time()) // 60 * 60,
+        "RESTRICTED": True,
+        "ULTRA_RESTRICTED": False,
     }
 
 
@@ -98,4 +102,4 @@ def _fill(value: Any, values: dict[str, Any]) -> Any:
     return value
 
 
-__all__ = ["DEFAULT_TEAM", "ENTERPRISE", "OMIT", "load", "names", "replay"]
+__all__ = ["DEFAULT_TEAM", "ENTERPRISE", "OMIT", "OTHER_ORGANISATION", "load", "names", "replay"]
