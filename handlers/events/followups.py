@@ -14,6 +14,7 @@ from bot.errors import TemporarilyUnavailable
 from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
 from bot.followups.model import FollowUp, FollowUpRefused, FollowUpStatus
+from bot.text import plain_text_of
 from deps import Deps
 from handlers.listeners import workspace_of
 from jobs import followups as followup_jobs
@@ -42,7 +43,8 @@ def answer_direct_message(deps: Deps, team_id: str, event: dict, client: WebClie
     if not thread_ts or thread_ts == ts:
         reply = followup_messages.thread_hint()
     else:
-        reply, followup = take_note(deps, team_id, channel, thread_ts, event["user"], event.get("text") or "")
+        note = plain_text_of(event.get("text") or "")
+        reply, followup = take_note(deps, team_id, channel, thread_ts, event["user"], note)
     try:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts or ts, **reply)
     except SlackApiError as error:
