@@ -26,10 +26,18 @@ logger = logging.getLogger(__name__)
 EVENT_STALE_AFTER = timedelta(minutes=2)
 
 
+# Message subtypes that carry the member's own new text, read like a plain message: a thread
+# reply also sent to the conversation ("Also send as direct message"), a message with a file
+# attached (its text is the note; the file is not passed on), and `/me`. Edits and deletions
+# (message_changed, message_deleted) are not: the mentor got the note as it was first sent.
+MEMBER_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "me_message"})
+
+
 def direct_message(event: dict, body: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
-    """Edits, deletions and bots' messages (the bot's own included) are left alone; an event
-    Slack sends again is handled once."""
-    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+    """A member's message in their DM with Mentor (MEMBER_SUBTYPES). Edits and deletions are left
+    alone (a note the mentor has stays as first sent), as are bots' messages (Mentor's own
+    included) and every other subtype; an event Slack sends again is handled once."""
+    if event.get("channel_type") != "im" or event.get("subtype") not in MEMBER_SUBTYPES or event.get("bot_id"):
         return
     if not (event.get("user") and event.get("channel") and event.get("ts")):
         return  # nobody to answer, or nowhere: Slack sends all three with every message
