@@ -58,7 +58,8 @@ def plain_text_of(markup: str) -> str:
     `&gt;`), so each is decoded once: `R&amp;D` is `R&D`, and `&amp;lt;` is `&lt;`. Members show
     as `@name` (`@U123` when Slack sends no name), channels as `#name`, `<!here>` as `@here`,
     user groups by their handle, dates by their fallback text, and links as their address, or
-    `label (address)` when the label says something else. Nothing left can ping anyone.
+    `label (address)` when the label says something else: no markup is kept that could ping
+    anyone later, and what is shown is escaped once more (`escape_mrkdwn`).
     """
     parts = []
     position = 0
