@@ -28,12 +28,13 @@ SUBCOMMANDS = (
 @dataclass(frozen=True)
 class MentorCommand:
     name: str  # one of SUBCOMMANDS, or "unknown"
-    argument: str  # the rest of the text, as typed
+    argument: str  # the rest of the text, as typed (plain: see bot.text.plain_text_of)
     typed: str = ""  # for "unknown": the word the member typed
 
 
 def parse_command(text: str | None) -> MentorCommand:
-    """Split `/mentor <subcommand> <argument>`; an empty text means help."""
+    """Split `/mentor <subcommand> <argument>` (plain text, Slack's formatting already read);
+    an empty text means help."""
     text = (text or "").strip()
     if not clean_line(text):
         return MentorCommand("help", "")

@@ -10,6 +10,7 @@ from bot.asks.model import clean_question
 from bot.errors import InvalidInput
 from bot.members import messages as member_messages
 from bot.slash_command import MentorCommand, parse_command
+from bot.text import plain_text_of
 from deps import Deps
 from handlers.commands import members, program
 from handlers.commands.handoff import CommandJob, hand_off
@@ -23,7 +24,7 @@ MODALS = {"profile": members.profile, "settings": program.settings}
 def handle_mentor_command(
     ack: Ack, command: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
-    parsed = parse_command(command.get("text"))
+    parsed = parse_command(plain_text_of(command.get("text") or ""))
     message, answered = acknowledgement(parsed)
     ack(**message)
     if answered:

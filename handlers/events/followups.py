@@ -14,6 +14,7 @@ from bot.errors import TemporarilyUnavailable
 from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
 from bot.followups.model import FollowUp, FollowUpRefused, FollowUpStatus
+from bot.text import plain_text_of
 from deps import Deps
 from handlers.listeners import REFUSALS, admit, refusal
 from jobs import followups as followup_jobs
@@ -25,10 +26,18 @@ logger = logging.getLogger(__name__)
 EVENT_STALE_AFTER = timedelta(minutes=2)
 
 
+# Message subtypes that carry the member's own new text, read like a plain message: a thread
+# reply also sent to the conversation ("Also send as direct message"), a message with a file
+# attached (its text is the note; the file is not passed on), and `/me`. Edits and deletions
+# (message_changed, message_deleted) are not: the mentor got the note as it was first sent.
+MEMBER_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "me_message"})
+
+
 def direct_message(event: dict, body: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
-    """Edits, deletions and bots' messages (the bot's own included) are left alone; an event
-    Slack sends again is handled once."""
-    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+    """A member's message in their DM with Mentor (MEMBER_SUBTYPES). Edits and deletions are left
+    alone (a note the mentor has stays as first sent), as are bots' messages (Mentor's own
+    included) and every other subtype; an event Slack sends again is handled once."""
+    if event.get("channel_type") != "im" or event.get("subtype") not in MEMBER_SUBTYPES or event.get("bot_id"):
         return
     if not (event.get("user") and event.get("channel") and event.get("ts")):
         return  # nobody to answer, or nowhere: Slack sends all three with every message
@@ -46,7 +55,8 @@ def answer_direct_message(deps: Deps, team_id: str, event: dict, client: WebClie
     if not thread_ts or thread_ts == ts:
         reply = followup_messages.thread_hint()
     else:
-        reply, followup = take_note(deps, team_id, channel, thread_ts, event["user"], event.get("text") or "")
+        note = plain_text_of(event.get("text") or "")
+        reply, followup = take_note(deps, team_id, channel, thread_ts, event["user"], note)
     answer(client, event, reply)
     if followup is not None:
         followup_jobs.refresh_prompts(client, deps, followup)  # the note shows on the prompt

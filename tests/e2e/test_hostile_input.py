@@ -80,11 +80,12 @@ def no_ping_and_valid(payload: dict) -> None:
         ]
     ),
     text=TEXT,
+    formatted=st.booleans(),  # as typed (Slack escapes it), or as Slack's markup: <!channel> a mention
 )
-def test_any_command_text_gets_a_safe_private_answer(mentor, subcommand, text):
+def test_any_command_text_gets_a_safe_private_answer(mentor, subcommand, text, formatted):
     before = len(mentor.fake_slack.calls("response_url"))
 
-    reply = mentor.slack.command(f"{subcommand} {text}", user_id="UFUZZ")
+    reply = mentor.slack.command(f"{subcommand} {text}", user_id="UFUZZ", formatted=formatted)
     mentor.settle()
 
     assert reply.status == 200 and reply.seconds < 3
@@ -121,8 +122,8 @@ def test_any_profile_text_is_saved_escaped_or_refused_next_to_its_field(mentor, 
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(question=TEXT)
-def test_any_question_that_reaches_a_mentor_is_shown_escaped(mentor, question):
+@given(question=TEXT, formatted=st.booleans())
+def test_any_question_that_reaches_a_mentor_is_shown_escaped(mentor, question, formatted):
     if not mentor.fake_slack.calls("views.publish"):  # once per test: a mentor with room for every example
         mentor.slack.submit_view(
             ids.PROFILE_VIEW,
@@ -135,7 +136,7 @@ def test_any_question_that_reaches_a_mentor_is_shown_escaped(mentor, question):
         mentor.settle()
     posted = len(mentor.fake_slack.calls("chat.postMessage"))
 
-    reply = mentor.slack.command(f"ask {question} #sql", user_id="UFUZZ")
+    reply = mentor.slack.command(f"ask {question} #sql", user_id="UFUZZ", formatted=formatted)
     mentor.settle()
 
     assert reply.status == 200

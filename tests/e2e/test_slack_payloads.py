@@ -18,6 +18,12 @@ VARIANTS = ("_org_wide", "_grid_workspace")
 MEANING: dict[str, dict] = {
     "commands/mentor": {"TEXT": "help"},
     "events/message_im": {"TEXT": "Thanks &amp; see you &lt;soon&gt;"},
+    # A reply in a thread that is no follow-up's is answered with a hint; the rest are ignored.
+    "events/message_im_thread_broadcast": {"TEXT": "Thanks &amp; see you", "THREAD_TS": "1800000000.000100"},
+    "events/message_im_file_share": {"TEXT": "My notes &lt;attached&gt;", "THREAD_TS": "1800000000.000100"},
+    "events/message_im_changed": {"TEXT": "Thanks!", "PREVIOUS_TEXT": "Thanks", "THREAD_TS": "1800000000.000100"},
+    "events/message_im_deleted": {"PREVIOUS_TEXT": "Thanks", "THREAD_TS": "1800000000.000100"},
+    "events/message_im_bot_message": {"TEXT": "Deploy finished"},
     "interactions/block_actions_home": {"ACTION_ID": ids.JOIN_ROUND, "VALUE": RoundKind.COFFEE.value},
     "interactions/block_actions_message": {"ACTION_ID": ids.RESUME_ROUNDS},
     # A Slack Connect user's click: their own workspace (user.team_id) is not the app's (team.id).

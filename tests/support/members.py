@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from bot import ids
 from jobs.followups import run_due_followups
 from tests.support.running_app import RunningApp
-from tests.support.slack_requests import http_request
+from tests.support.slack_requests import PRIVATE_TEXT, as_slack_sends, http_request
 
 QUESTION = "How do I speed up a slow SQL query? <!channel>"
 NOTE = "Tried the index <!channel> & it went from 9 s to 40 ms"
@@ -70,12 +70,14 @@ def click(mentor, action_id: str, user_id: str, value: str, message) -> None:
 
 
 def reply_in_thread(mentor, user_id: str, channel: str, thread_ts: str, text: str) -> None:
+    """`text`, as the member typed it, in the thread of `thread_ts`."""
+    PRIVATE_TEXT.add(text)
     event = {
         "type": "message",
         "channel": channel,
         "channel_type": "im",
         "user": user_id,
-        "text": text,
+        "text": as_slack_sends(text),
         "ts": f"1800000000.{next(_events):06d}",
         "thread_ts": thread_ts,
         "event_ts": "1800000000.000001",

@@ -45,6 +45,8 @@ def defaults(sender: SlackSender) -> dict[str, Any]:
         "CHANNEL": "D0ASKER",
         "TEXT": "",
         "TS": f"{int(time.time())}.000100",
+        "CHANGE_TS": f"{int(time.time())}.000200",  # when a message was edited or deleted
+        "PREVIOUS_TEXT": "",  # a message's text before that
         "THREAD_TS": OMIT,
         "PARENT_USER": OMIT,
         "EVENT_ID": f"Ev{stamp}",

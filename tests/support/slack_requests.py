@@ -18,6 +18,12 @@ _trigger_ids = itertools.count(1)
 PRIVATE_TEXT: set[str] = set()
 
 
+def as_slack_sends(typed: str) -> str:
+    """What a member typed, as Slack sends it in a slash command's or a message's text: every
+    &, < and > escaped, so that whatever stays between < and > is Slack's own markup."""
+    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 @dataclass
 class Reply:
     status: int
@@ -106,10 +112,15 @@ class SlackSender:
             }
         )
 
-    def command(self, text: str, user_id: str = "UASKER", team_id: str | None = None, **kwargs) -> Reply:
+    def command(
+        self, text: str, user_id: str = "UASKER", team_id: str | None = None, formatted: bool = False, **kwargs
+    ) -> Reply:
+        """`/mentor <text>`, `text` as the member typed it, or (`formatted`) already in Slack's
+        formatting, with mentions and links as Slack's markup."""
         if text.strip().casefold().startswith("ask "):
             PRIVATE_TEXT.add(text.strip()[4:].strip())
-        return self.post(self.command_body(text, user_id, team_id), "application/x-www-form-urlencoded", **kwargs)
+        sent = text if formatted else as_slack_sends(text)
+        return self.post(self.command_body(sent, user_id, team_id), "application/x-www-form-urlencoded", **kwargs)
 
     def event(self, event: dict, team_id: str | None = None, event_id: str = "Ev0001", **kwargs) -> Reply:
         if event.get("type") == "message" and event.get("text"):

@@ -3,7 +3,8 @@
 import pytest
 
 from bot.asks.skill_detection import detect_skills
-from bot.members.model import normalize_skill
+from bot.members.model import normalize_skill, parse_skill_list
+from bot.text import plain_text_of
 
 VOCABULARY = [
     normalize_skill(name)
@@ -45,3 +46,15 @@ def test_the_workspace_label_is_used_for_a_tagged_skill():
     vocabulary = [normalize_skill("Public Speaking")]
 
     assert detect_skills("#public-speaking", vocabulary).skills[0].label == "Public Speaking"
+
+
+@pytest.mark.parametrize("name", ["R&D", "Q&A", "P&L", "M&A"])
+def test_a_skill_with_an_ampersand_is_the_same_skill_from_a_command_the_modal_and_a_question(name):
+    from_modal = parse_skill_list(name)  # modal values arrive as typed
+    from_command = parse_skill_list(plain_text_of(name.replace("&", "&amp;")))  # Slack escapes commands' &
+
+    assert from_command == from_modal == [normalize_skill(name)]
+    assert from_modal[0].label == name
+    asked = plain_text_of(f"Who knows our {name.replace('&', '&amp;')} budget process?")
+    assert detect_skills(asked, [*VOCABULARY, *from_modal]).skills == tuple(from_modal)
+    assert detect_skills(f"#{name} budget", VOCABULARY).skills == tuple(from_modal)
