@@ -106,15 +106,6 @@ class ProfileRepository:
         member.timezone_checked_at = now
         self.session.flush()
 
-    def mark_deactivated(self, team_id: str, user_id: str) -> None:
-        """Slack says the member cannot be reached any more: leave them out of rankings."""
-        self.session.execute(
-            update(models.Member)
-            .where(models.Member.team_id == team_id, models.Member.user_id == user_id)
-            .values(deactivated=True)
-            .execution_options(synchronize_session=False)
-        )
-
     def claim_give_first_reminder(self, team_id: str, user_id: str) -> bool:
         """True the first time only: the give-first reminder is shown once per member."""
         claimed = rowcount(

@@ -9,12 +9,15 @@ from jobs import outbox
 
 
 def member_changed(event: dict, context: BoltContext, *, deps: Deps) -> None:
-    """A member deactivated or reactivated in Slack (`user.deleted`)."""
+    """A member deactivated or reactivated in Slack (`user.deleted`); whoever a deactivation
+    left alone in a round is told."""
     user = event.get("user") or {}
     if not isinstance(user.get("id"), str) or not isinstance(user.get("deleted"), bool):
         return
     with deps.store.transaction() as work:
-        member_services.set_deactivated(work, workspace_of(context), user["id"], user["deleted"])
+        told = member_services.set_deactivated(work, workspace_of(context), user["id"], user["deleted"], deps.clock())
+    if told:
+        outbox.kick(deps)
 
 
 def member_joined(event: dict, context: BoltContext, *, deps: Deps) -> None:
