@@ -186,26 +186,18 @@ def regroup_without(work: UnitOfWork, team_id: str, gone_id: str, now: datetime)
     return tuple(told)
 
 
-def _join_a_pair(work: UnitOfWork, team_id: str, alone: str, left: HeldGroup, now: datetime) -> bool:
+def _join_a_pair(work: UnitOfWork, team_id: str, alone: str, left: HeldGroup, now: datetime) -> None:
     """Move `alone` from the group they were `left` in to the pair of the same round they add
-    most to; that trio's introduction is queued. False if no pair will have them."""
+    most to, and queue that trio's introduction; nothing if no pair may have them."""
     rounds = work.rounds
     pairs = [group for group in rounds.groups_of_round(team_id, left.round_id) if len(group.members) == 2]
-    people = {member.user_id: member for member in rounds.members_of(team_id, [alone, *_everyone_in(pairs)])}
-    if alone not in people:
-        return False
-    pairs = [group for group in pairs if all(user_id in people for user_id in group.members)]
+    ids = [alone, *(user_id for group in pairs for user_id in group.members)]
+    people = {member.user_id: member for member in rounds.members_of(team_id, ids)}  # all still here
     history = rounds.history(team_id, left.kind, HISTORY_ROUNDS, before=left.held_on)
     chosen = solving.pair_to_join(
         people[alone], [(people[a], people[b]) for a, b in (group.members for group in pairs)], history
     )
-    if chosen is None:
-        return False
-    index, trio = chosen
-    teaching = _labelled(trio.teaching, rounds.labels(team_id))
-    rounds.join_group(team_id, pairs[index].id, alone, left.id, teaching, trio.reasons, now)
-    return True
-
-
-def _everyone_in(groups: list[HeldGroup]) -> list[str]:
-    return [user_id for group in groups for user_id in group.members]
+    if chosen is not None:
+        index, trio = chosen
+        teaching = _labelled(trio.teaching, rounds.labels(team_id))
+        rounds.join_group(team_id, pairs[index].id, alone, left.id, teaching, trio.reasons, now)
