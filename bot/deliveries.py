@@ -24,6 +24,7 @@ class DeliveryKind(str, Enum):
     ROUND_NOTICE = "notice"  # to each member, the day before: it is coming, skip it if you like
     ROUND_UNMATCHED = "unmatched"  # to a member nobody could be paired with this time
     ROUND_QUIET = "quiet"  # to a member paused for leaving introductions unanswered
+    ROUND_PARTNER_GONE = "partner_gone"  # to a member left alone: their partner can't be reached
     ROUND_ANNOUNCEMENT = "announce"  # to the program channel: the round's figures, no names
 
     # Asks. Their DMs still go straight to Slack from jobs/asks.py; these kinds are ready for

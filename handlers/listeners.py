@@ -106,7 +106,7 @@ def admitted(deps: Deps, click: "Click", context: BoltContext) -> tuple[str, str
 def row_id(text: str | None, refused: Exception) -> int:
     """A row id from a button value, block id or private_metadata; anything else points at
     nothing (`refused` is raised). Whose row it is, the use case checks."""
-    if text is None or not text.isdigit() or len(text) > 12:
+    if text is None or not (text.isascii() and text.isdigit()) or len(text) > 12:  # "²" is a digit too
         raise refused
     return int(text)
 

@@ -12,29 +12,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import SlackUnavailable
 from bot.members import services as member_services
-from bot.members.model import NotAMember, SlackPerson, standing_of
+from bot.members.model import NotAMember, SlackPerson, slack_person, standing_of
 from deps import Deps
 
 logger = logging.getLogger(__name__)
-
-
-def slack_person(user: dict) -> SlackPerson:
-    """A user object as Slack sends it (users.info, user_change, team_join), read as untrusted."""
-    enterprise = user.get("enterprise_user")
-    enterprise = enterprise if isinstance(enterprise, dict) else {}
-    teams = enterprise.get("teams")
-    teams = teams if isinstance(teams, list) else []
-
-    def text(value: object) -> str | None:
-        return value if isinstance(value, str) and value else None
-
-    return SlackPerson(
-        team_id=text(user.get("team_id")),
-        enterprise_id=text(enterprise.get("enterprise_id")),
-        enterprise_teams=frozenset(team for team in teams if isinstance(team, str) and team),
-        stranger=user.get("is_stranger") is True,
-        guest=user.get("is_restricted") is True or user.get("is_ultra_restricted") is True,
-    )
 
 
 def workspace_name(client: WebClient) -> str:

@@ -26,7 +26,7 @@ from bot.asks.model import Ask, AskStatus, Notification
 from bot.asks.ranking import RankedMentor
 from bot.members.model import Skill
 from deps import Deps
-from jobs import outbox
+from jobs import departures, outbox
 from jobs.slack_errors import UNREACHABLE
 from storage.db import Repositories
 
@@ -97,7 +97,10 @@ def notify_candidates(
         except SlackApiError as error:
             code = error.response.get("error")
             logger.warning("Could not DM a candidate about ask %s: %s", ask.id, code)
+            told: tuple[str, ...] = ()
             with deps.store.transaction() as repositories:
+                if code in UNREACHABLE:
+                    told = departures.mark_gone(deps, repositories, ask.team_id, (mentor.user_id,))
                 passed = ask_services.pass_unreachable(
                     repositories,
                     ask.team_id,
@@ -105,8 +108,9 @@ def notify_candidates(
                     mentor.user_id,
                     deps.clock(),
                     deps.ask_policy_for(repositories, ask.team_id),
-                    gone=code in UNREACHABLE,
                 )
+            if told:
+                outbox.kick(deps)  # their round partners' word
             queue.extend(passed.notify)
             if passed.unanswered and tell_asker:
                 reply_by_dm(client, ask.asker_id)(ask_messages.unanswered(passed.ask))

@@ -18,7 +18,6 @@ from bot.members.model import is_forgotten
 from bot.rounds import messages as round_messages
 from bot.rounds.model import RoundKind
 from deps import Deps
-from jobs.slack_errors import UNREACHABLE
 from storage.db import Repositories
 from storage.outbox import Claimed
 
@@ -62,10 +61,16 @@ def _followup(purpose: Purpose, message: Callable[[FollowUp, datetime, FollowUpP
 
 def _round_introduction(deps: Deps, claim: Claimed) -> Rendered | None:
     with deps.store.transaction() as repositories:
-        intro = repositories.rounds.introduction(claim.team_id, _reference(claim.about.group_id))
+        intro = repositories.rounds.introduction(claim.team_id, _reference(claim.about.group_id), claim.recipient)
     if intro is None:
         return None  # someone left the workspace: fewer than two to introduce
     return round_messages.introduction(intro), ",".join(intro.group.members)
+
+
+def _round_partner_gone(deps: Deps, claim: Claimed) -> Rendered | None:
+    with deps.store.transaction() as repositories:
+        told = repositories.rounds.partner_gone(claim.team_id, _reference(claim.about.group_id), claim.recipient)
+    return (round_messages.partner_gone(told), claim.recipient) if told else None
 
 
 def _group_answer(deps: Deps, claim: Claimed) -> tuple[int, tuple[str, ...], str | None, str | None] | None:
@@ -165,6 +170,7 @@ RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.ROUND_NOTICE: _round_notice,
     DeliveryKind.ROUND_UNMATCHED: _round_unmatched,
     DeliveryKind.ROUND_QUIET: _round_quiet,
+    DeliveryKind.ROUND_PARTNER_GONE: _round_partner_gone,
     DeliveryKind.ROUND_ANNOUNCEMENT: _round_announcement,
     DeliveryKind.ASK_REQUEST: _ask(ask_messages.candidate_request, open_only=True),
     DeliveryKind.ASK_UNANSWERED: _ask(ask_messages.unanswered),
@@ -203,6 +209,9 @@ class Hooks:
 
     sent: AfterSent | None = None
     failed: AfterFailed | None = None
+    # A message to a group whose renderer leaves out members Slack can no longer reach: when
+    # one of them made Slack refuse it, it is tried again at once, for the others.
+    resent_without_the_gone: bool = False
 
 
 def _edits(notifications: Iterable[Notification | None], message: dict[str, Any]) -> Edits:
@@ -227,9 +236,9 @@ def _ask_request_sent(deps: Deps, repositories: Repositories, claim: Claimed, ch
 
 
 def _ask_request_failed(deps: Deps, repositories: Repositories, claim: Claimed, error: str) -> Edits:
-    """A candidate Slack cannot reach: left out of rankings from now on if they are gone, and
-    the ask passes to the next best, whose request is queued here; with nobody left, the
-    ask closes and the asker's "nobody could take it" is queued instead."""
+    """A candidate Slack cannot reach (if they cannot be messaged at all, the sender has marked
+    them gone): the ask passes to the next best, whose request is queued here; with nobody
+    left, the ask closes and the asker's "nobody could take it" is queued instead."""
     ask_id, now = _reference(claim.about.ask_id), deps.clock()
     try:
         passed = ask_services.pass_unreachable(
@@ -239,7 +248,6 @@ def _ask_request_failed(deps: Deps, repositories: Repositories, claim: Claimed, 
             claim.recipient,
             now,
             deps.ask_policy_for(repositories, claim.team_id),
-            gone=error in UNREACHABLE,
         )
     except ask_services.AskUnavailable:
         return ()  # taken, cancelled or closed meanwhile: nothing to pass on
@@ -265,6 +273,8 @@ def _ask_introduction_sent(deps: Deps, repositories: Repositories, claim: Claime
 HOOKS: dict[DeliveryKind, Hooks] = {
     DeliveryKind.ASK_REQUEST: Hooks(sent=_ask_request_sent, failed=_ask_request_failed),
     DeliveryKind.ASK_INTRODUCTION: Hooks(sent=_ask_introduction_sent),
+    DeliveryKind.ROUND_INTRODUCTION: Hooks(resent_without_the_gone=True),
+    DeliveryKind.ROUND_CHECKIN: Hooks(resent_without_the_gone=True),
 }
 
 

@@ -12,6 +12,10 @@ Some kinds carry work of their own once their message is in Slack, or once it ne
 (jobs/deliveries.py, HOOKS): an ask records its candidate's DM, or passes over a candidate Slack cannot reach.
 That work is done in the transaction that records the delivery's outcome, and only by the
 sender that still holds the claim.
+
+A DM of any kind that Slack refuses because a recipient cannot be messaged at all marks that
+member gone (jobs/departures.py), in the same transaction; a round's introduction or
+check-in then goes again at once to the rest of its group.
 """
 
 import logging
@@ -26,8 +30,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from deps import Deps
+from jobs import departures
 from jobs.deliveries import HOOKS, NO_HOOKS, RENDERERS, Edits, MissingReference
-from jobs.slack_errors import PERMANENT
+from jobs.slack_errors import PERMANENT, UNREACHABLE
 from storage.db import Repositories
 from storage.outbox import Claimed
 
@@ -82,9 +87,12 @@ def _record_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel
     return hook(deps, repositories, claim, channel, ts) if hook else ()
 
 
-def _record_failed(deps: Deps, repositories: Repositories, claim: Claimed, error: str) -> Edits:
+def _record_failed(
+    deps: Deps, repositories: Repositories, claim: Claimed, error: str, gone: tuple[str, ...] = ()
+) -> Edits:
     if not repositories.outbox.fail(claim, error):
         return ()
+    departures.mark_gone(deps, repositories, claim.team_id, gone)
     hook = HOOKS.get(claim.kind, NO_HOOKS).failed
     return hook(deps, repositories, claim, error) if hook else ()
 
@@ -167,10 +175,16 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
     except SlackApiError as error:
         code = str(error.response.get("error"))
         logger.warning("A %s DM (delivery %s) failed: %s", claim.kind.value, claim.id, code)
+        gone: tuple[str, ...] = ()
+        if code in UNREACHABLE and not is_channel(recipient):
+            gone = departures.unreachable_among(deps, client, claim.team_id, recipient)
         edits: Edits = ()
         with deps.store.transaction() as repositories:
-            if code in PERMANENT or claim.attempts >= MAX_ATTEMPTS:
-                edits = _record_failed(deps, repositories, claim, code)
+            if gone and HOOKS.get(claim.kind, NO_HOOKS).resent_without_the_gone and claim.attempts < MAX_ATTEMPTS:
+                if repositories.outbox.retry_later(claim, deps.clock(), code):
+                    departures.mark_gone(deps, repositories, claim.team_id, gone)
+            elif code in PERMANENT or claim.attempts >= MAX_ATTEMPTS:
+                edits = _record_failed(deps, repositories, claim, code, gone)
             else:
                 backoff = timedelta(minutes=2**claim.attempts)
                 repositories.outbox.retry_later(claim, deps.clock() + backoff, code)

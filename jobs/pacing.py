@@ -20,6 +20,7 @@ RATES_PER_MINUTE = {
     "chat.postMessage": 60,
     "chat.update": 50,
     "conversations.history": 50,
+    "users.info": 100,  # Tier 4: members' status checked before a round
 }
 MARGIN = 1.01  # a minute and 1%: calls reach Slack a little after we send them
 

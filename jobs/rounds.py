@@ -1,6 +1,7 @@
 """Running rounds: now (`python app.py run-round`) or on their cadence (the scheduler's
-job). A round is recorded, with its introductions queued, before any DM goes out; the
-outbox then sends each introduction once."""
+job). Its candidates' status is checked with Slack first (jobs/departures.py); a round is
+recorded, with its introductions queued, before any DM goes out; the outbox then sends each
+introduction once."""
 
 import logging
 from datetime import date
@@ -9,12 +10,19 @@ from bot.rounds import schedule as round_schedule
 from bot.rounds import services as round_services
 from bot.rounds.model import RoundAlreadyRecorded, RoundKind, RoundRun
 from deps import Deps
-from jobs import outbox
+from jobs import departures, outbox
 
 logger = logging.getLogger(__name__)
 
 
 def run_round(deps: Deps, team_id: str, kind: RoundKind, held_on: date) -> RoundRun:
+    with deps.store.transaction() as repositories:
+        recorded = repositories.rounds.is_recorded(team_id, kind, held_on)
+    if recorded:
+        return RoundRun(kind, held_on, created=False)
+    # Members deactivated without Mentor hearing of it (a missed user_change) are found first,
+    # so that nobody is paired with them.
+    departures.check_candidates(deps, team_id, kind, held_on)
     try:
         with deps.store.transaction() as repositories:
             run = round_services.run_round(repositories, team_id, kind, held_on, deps.clock())

@@ -2,8 +2,8 @@
 (jobs/outbox.py), and the ask DMs that still go straight to Slack (jobs/asks.py)."""
 
 # This person cannot be messaged (conversations.open, chat.postMessage): they left, were
-# deactivated, or cannot get DMs from Mentor. An ask passes them by and leaves them out of
-# rankings from then on.
+# deactivated, or cannot get DMs from Mentor. Whatever the DM, they are marked gone from then
+# on (jobs/departures.py): out of rounds, asks' rankings and follow-ups.
 UNREACHABLE = frozenset({"user_disabled", "account_inactive", "user_not_found", "cannot_dm_bot", "user_not_visible"})
 
 # Mentor cannot post there at all: the app lost its token or a scope, or the channel is

@@ -124,15 +124,6 @@ class ProfileRepository:
         member.timezone_checked_at = now
         self.session.flush()
 
-    def mark_deactivated(self, team_id: str, user_id: str) -> None:
-        """Slack says the member cannot be reached any more: leave them out of rankings."""
-        self.session.execute(
-            update(models.Member)
-            .where(models.Member.team_id == team_id, models.Member.user_id == user_id)
-            .values(deactivated=True)
-            .execution_options(synchronize_session=False)
-        )
-
     def standing(self, team_id: str, user_id: str) -> Standing | None:
         stored = self.session.scalar(
             select(models.Member.standing).where(models.Member.team_id == team_id, models.Member.user_id == user_id)

@@ -55,6 +55,8 @@ class Member(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     # From users.info, refreshed when stale: for overlapping working hours.
     utc_offset_seconds: Mapped[int | None] = mapped_column(Integer)
+    # When users.info was last read for them: their time zone and whether Slack still has
+    # them (`deactivated`); before a round, candidates not read lately are checked again.
     timezone_checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     paused_until: Mapped[date | None] = mapped_column(Date)
     # When an ask was last sent to them: members not asked lately need no counting when ranking.

@@ -44,6 +44,11 @@ class About:
         return cls(f"round-group:{group_id}", group_id=group_id)
 
     @classmethod
+    def round_partner_gone(cls, group_id: int) -> "About":
+        """To a member left alone in that group: someone in it can no longer be reached."""
+        return cls(f"round-partner-gone:{group_id}", group_id=group_id)
+
+    @classmethod
     def round_notice(cls, kind: RoundKind, held_on: date) -> "About":
         return cls(f"round-notice:{kind.value}:{held_on.isoformat()}", round_kind=kind, held_on=held_on)
 

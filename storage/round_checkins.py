@@ -156,8 +156,19 @@ class RoundCheckins:
         queue_to_each(self.session, team_id, About.round_quiet(held_on), DeliveryKind.ROUND_QUIET, user_ids, now)
 
     def checkin_answer(self, team_id: str, group_id: int) -> tuple[tuple[str, ...], str | None, str | None] | None:
-        """(members, outcome, answered by) of a group, for its check-in message."""
+        """(members, outcome, answered by) of a group, for its check-in message: its members
+        but those Slack can no longer reach."""
         row = self.session.get(models.RoundGroup, group_id)
         if row is None or row.team_id != team_id:
             return None
-        return tuple(row.members.split(",")), row.outcome, row.answered_by
+        members = row.members.split(",")
+        gone = set(
+            self.session.scalars(
+                select(models.Member.user_id).where(
+                    models.Member.team_id == team_id,
+                    models.Member.user_id.in_(members),
+                    models.Member.deactivated.is_(True),
+                )
+            )
+        )
+        return tuple(user_id for user_id in members if user_id not in gone), row.outcome, row.answered_by

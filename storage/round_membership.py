@@ -1,16 +1,32 @@
 """Round membership: who is in which kind of round, paused, skipping one, never to be paired
 with whom, and what life situations they declared for matching."""
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.members.model import known_situations
 from bot.rounds.model import Membership, RoundKind
 from storage import models
-from storage.members import update_member
-from storage.queries import insert_ignoring_duplicates
+from storage.members import taking_part, update_member
+from storage.queries import batches, insert_ignoring_duplicates
+
+
+def still_here(session: Session, team_id: str, user_ids: list[str]) -> set[str]:
+    """Those of `user_ids` who still take part: members Slack can still reach (not
+    deactivated), and not from another organisation nor a guest left out (see taking_part)."""
+    return {
+        user_id
+        for batch in batches(user_ids)
+        for user_id in session.scalars(
+            select(models.Member.user_id).where(
+                models.Member.team_id == team_id,
+                models.Member.user_id.in_(batch),
+                taking_part(team_id),
+            )
+        )
+    }
 
 
 def stored_situations(stored: str | None) -> frozenset[str]:
@@ -114,6 +130,27 @@ class RoundMembership:
             insert_ignoring_duplicates(self.session, models.RoundSkip, [key])
         else:
             self.session.execute(delete(models.RoundSkip).filter_by(**key))
+
+    def unchecked(self, team_id: str, kind: RoundKind, today: date, checked_before: datetime, limit: int) -> list[str]:
+        """Up to `limit` members who would be in a round of `kind` on `today`, whose status
+        Slack was last asked about (users.info) before `checked_before` or never: least
+        recently asked first."""
+        member = models.Member
+        opted = member.in_coffee if kind is RoundKind.COFFEE else member.in_reverse
+        return list(
+            self.session.scalars(
+                select(member.user_id)
+                .where(
+                    member.team_id == team_id,
+                    opted.is_(True),
+                    member.deactivated.is_(False),
+                    or_(member.paused_until.is_(None), member.paused_until < today),
+                    or_(member.timezone_checked_at.is_(None), member.timezone_checked_at < checked_before),
+                )
+                .order_by(member.timezone_checked_at.is_not(None), member.timezone_checked_at, member.user_id)
+                .limit(limit)
+            )
+        )
 
     def teams_in(self, kind: RoundKind) -> list[str]:
         """Workspaces with at least one member opted into `kind`."""

@@ -1,13 +1,14 @@
 """RoundRepository: running rounds. When a workspace's rounds happen, who is available for
 one and whom they met before, recording a round with its introductions queued, and what
-its introductions and announcement say. Membership (storage.round_membership) and what
-follows the introductions (storage.round_checkins) are parts of it, in modules of their own."""
+its introductions and announcement say. Membership (storage.round_membership), what
+follows the introductions (storage.round_checkins) and regrouping those a member Slack can no
+longer reach left alone (storage.round_regrouping) are parts of it, in modules of their own."""
 
 import json
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from bot.deliveries import DeliveryKind
@@ -21,10 +22,11 @@ from storage.members import taking_part
 from storage.outbox import About, queue_to_each
 from storage.queries import batches, insert_ignoring_duplicates
 from storage.round_checkins import RoundCheckins
-from storage.round_membership import RoundMembership, stored_situations
+from storage.round_membership import RoundMembership, still_here, stored_situations
+from storage.round_regrouping import RoundRegrouping
 
 
-class RoundRepository(RoundMembership, RoundCheckins):
+class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
     def __init__(self, session: Session):
         self.session = session
 
@@ -49,16 +51,28 @@ class RoundRepository(RoundMembership, RoundCheckins):
         skipped = select(models.RoundSkip.user_id).where(
             models.RoundSkip.team_id == team_id, models.RoundSkip.kind == kind.value, models.RoundSkip.held_on == today
         )
+        return self._as_members(
+            team_id,
+            opted.is_(True),
+            taking_part(team_id),
+            or_(member.paused_until.is_(None), member.paused_until < today),
+            member.user_id.not_in(skipped),
+        )
+
+    def members_of(self, team_id: str, user_ids: list[str]) -> list[Member]:
+        """These members as the matching engine sees them (those Mentor holds a row for)."""
+        return [
+            found
+            for batch in batches(sorted(set(user_ids)))
+            for found in self._as_members(team_id, models.Member.user_id.in_(batch))
+        ]
+
+    def _as_members(self, team_id: str, *where: ColumnElement[bool]) -> list[Member]:
+        member = models.Member
         rows = self.session.execute(
             select(
                 member.user_id, member.team, member.utc_offset_seconds, member.career_stage, member.situations
-            ).where(
-                member.team_id == team_id,
-                opted.is_(True),
-                taking_part(team_id),
-                or_(member.paused_until.is_(None), member.paused_until < today),
-                member.user_id.not_in(skipped),
-            )
+            ).where(member.team_id == team_id, *where)
         ).all()
         ids = [row.user_id for row in rows]
         skills: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -97,12 +111,16 @@ class RoundRepository(RoundMembership, RoundCheckins):
             .all()
         )
 
-    def history(self, team_id: str, kind: RoundKind, rounds: int) -> dict[frozenset[str], int]:
-        """Pairs who met in the last `rounds` rounds of this kind: how many rounds ago (0: the last)."""
+    def history(
+        self, team_id: str, kind: RoundKind, rounds: int, before: date | None = None
+    ) -> dict[frozenset[str], int]:
+        """Pairs who met in the last `rounds` rounds of this kind (held before `before`, if
+        given): how many rounds ago (0: the last)."""
+        held_before = models.Round.held_on < before if before is not None else true()
         recent = (
             self.session.execute(
                 select(models.Round.id)
-                .where(models.Round.team_id == team_id, models.Round.kind == kind.value)
+                .where(models.Round.team_id == team_id, models.Round.kind == kind.value, held_before)
                 .order_by(models.Round.held_on.desc())
                 .limit(rounds)
             )
@@ -201,22 +219,17 @@ class RoundRepository(RoundMembership, RoundCheckins):
         ).one()
         return groups, people
 
-    def introduction(self, team_id: str, group_id: int) -> Introduction | None:
-        """A group's introduction as it should read now."""
+    def introduction(self, team_id: str, group_id: int, recipients: str) -> Introduction | None:
+        """A group's introduction as it should read now, to the members of the group among
+        `recipients` (a delivery's, user ids joined by commas) who are still in the workspace."""
         row = self.session.get(models.RoundGroup, group_id)
         if row is None or row.team_id != team_id:
             return None
         details = json.loads(row.details)
-        active = set(
-            self.session.scalars(
-                select(models.Member.user_id).where(
-                    models.Member.team_id == team_id,
-                    models.Member.user_id.in_(row.members.split(",")),
-                    taking_part(team_id),
-                )
-            )
-        )
-        members = tuple(user_id for user_id in row.members.split(",") if user_id in active)
+        sent_to = recipients.split(",")
+        wanted = [user_id for user_id in row.members.split(",") if user_id in sent_to]
+        here = still_here(self.session, team_id, wanted)
+        members = tuple(user_id for user_id in wanted if user_id in here)
         if len(members) < 2:
             return None  # someone left the workspace before the introduction went out
         objectives = dict(
@@ -230,12 +243,17 @@ class RoundRepository(RoundMembership, RoundCheckins):
         )
         group = PlannedGroup(
             members=members,
-            proposer=row.proposer,
-            teaching=tuple((teacher, learner, tuple(labels)) for teacher, learner, labels in details["teaching"]),
+            proposer=row.proposer if row.proposer in members else members[0],  # not someone gone
+            teaching=tuple(
+                (teacher, learner, tuple(labels))
+                for teacher, learner, labels in details["teaching"]
+                if teacher in members and learner in members
+            ),
             reasons=tuple(details["reasons"]),
             question=details["question"],
         )
-        return Introduction(RoundKind(row.round.kind), group, objectives)
+        joined = tuple(user_id for user_id in details.get("joined", ()) if user_id in members)
+        return Introduction(RoundKind(row.round.kind), group, objectives, joined)
 
     def is_recorded(self, team_id: str, kind: RoundKind, held_on: date) -> bool:
         return self.session.scalar(_the_round(team_id, kind, held_on)) is not None

@@ -328,13 +328,12 @@ def pass_ask(
 
 
 def pass_unreachable(
-    work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime, policy: AskPolicy, gone: bool
+    work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime, policy: AskPolicy
 ) -> Passed:
-    """A candidate whose request Slack refused for good: left out of rankings from now on when
-    Slack says they cannot be messaged at all (`gone`), and the ask passes to the next best
-    as pass_ask does (their answer recorded as CLOSED). Raises AskUnavailable as pass_ask does."""
-    if gone:
-        work.profiles.mark_deactivated(team_id, user_id)
+    """A candidate whose request Slack refused for good: the ask passes to the next best as
+    pass_ask does (their answer recorded as CLOSED). When Slack says they cannot be messaged
+    at all, the caller also marks them gone (bot.members.services.set_deactivated), which
+    leaves them out of rankings. Raises AskUnavailable as pass_ask does."""
     return pass_ask(work, team_id, ask_id, user_id, now, policy, status=CandidateStatus.CLOSED)
 
 

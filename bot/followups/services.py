@@ -167,12 +167,17 @@ def ask_how_it_went(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, n
 
 def switch(work: UnitOfWork, team_id: str, user_id: str, enabled: bool, now: datetime) -> list[FollowUp]:
     """Turn the member's follow-ups on or off; off cancels the ones still open, returned."""
+    work.followups.set_enabled(team_id, user_id, enabled)
+    return [] if enabled else cancel_open(work, team_id, user_id, now)
+
+
+def cancel_open(work: UnitOfWork, team_id: str, mentee_id: str, now: datetime) -> list[FollowUp]:
+    """Stop asking the mentee (follow-ups off, or Slack can no longer reach them): their open
+    follow-ups are cancelled, with the prompts still to go; answers already given stand.
+    Returns the ones cancelled."""
     followups = work.followups
-    followups.set_enabled(team_id, user_id, enabled)
-    if enabled:
-        return []
     cancelled = []
-    for followup in followups.open_of_mentee(team_id, user_id):
+    for followup in followups.open_of_mentee(team_id, mentee_id):
         try:
             after = _change(followups, team_id, followup.id, now, machine.cancel)
         except FollowUpRefused:

@@ -304,6 +304,25 @@ class SlackPerson:
     guest: bool = False  # is_restricted (multi-channel guest) or is_ultra_restricted (single-channel)
 
 
+def slack_person(user: dict) -> SlackPerson:
+    """A user object as Slack sends it (users.info, user_change, team_join), read as untrusted."""
+    enterprise = user.get("enterprise_user")
+    enterprise = enterprise if isinstance(enterprise, dict) else {}
+    teams = enterprise.get("teams")
+    teams = teams if isinstance(teams, list) else []
+
+    def text(value: object) -> str | None:
+        return value if isinstance(value, str) and value else None
+
+    return SlackPerson(
+        team_id=text(user.get("team_id")),
+        enterprise_id=text(enterprise.get("enterprise_id")),
+        enterprise_teams=frozenset(team for team in teams if isinstance(team, str) and team),
+        stranger=user.get("is_stranger") is True,
+        guest=user.get("is_restricted") is True or user.get("is_ultra_restricted") is True,
+    )
+
+
 def standing_of(person: SlackPerson, owner: str) -> Standing:
     """Who `person` is to `owner`, the workspace or org whose data a request belongs to. A
     member's own workspace, their org, or one of the org's workspaces they belong to is the

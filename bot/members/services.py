@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.asks.services import AskUnavailable, Cancelled, cancel_ask
 from bot.errors import InvalidInput
+from bot.followups import services as followup_services
 from bot.members.model import (
     MAX_SKILLS_PER_KIND,
     Forgotten,
@@ -23,6 +24,7 @@ from bot.members.model import (
     parse_skill_list,
     takes_part,
 )
+from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
 from bot.unit_of_work import UnitOfWork
 
@@ -119,13 +121,19 @@ def note_standing(work: UnitOfWork, team_id: str, user_id: str, standing: Standi
         work.rounds.leave_rounds(team_id, user_id)
 
 
-def set_deactivated(work: UnitOfWork, team_id: str, user_id: str, deactivated: bool) -> None:
-    """A member deactivated in Slack is out of every round from now on, and no DM waits for
-    them; one reactivated can be reached again (they rejoin rounds themselves)."""
-    if deactivated:
-        work.rounds.leave_everything(team_id, user_id)
-    else:
+def set_deactivated(work: UnitOfWork, team_id: str, user_id: str, deactivated: bool, now: datetime) -> tuple[str, ...]:
+    """A member Slack says is gone (deactivated: `user_change`, users.info; or a DM Slack
+    refused because they cannot be messaged) is out of every round, of asks' rankings and of
+    follow-ups from now on, and no DM waits for them; whoever their going left alone in a
+    fresh round is told, and given a new group where the round allows it
+    (bot.rounds.services.regroup_without). One reactivated can be reached again (they rejoin
+    rounds themselves). Returns the members told."""
+    if not deactivated:
         work.rounds.reactivate(team_id, user_id)
+        return ()
+    work.rounds.leave_everything(team_id, user_id)
+    followup_services.cancel_open(work, team_id, user_id, now)
+    return round_services.regroup_without(work, team_id, user_id, now)
 
 
 def forget_member(

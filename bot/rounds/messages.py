@@ -22,6 +22,7 @@ from bot.rounds.model import (
     Joined,
     Learned,
     Membership,
+    PartnerGone,
     RoundKind,
 )
 from bot.text import escape_mrkdwn, shown
@@ -37,6 +38,11 @@ def _skills(labels: tuple[str, ...]) -> str:
 def _people(user_ids: tuple[str, ...]) -> str:
     named = [f"<@{user_id}>" for user_id in user_ids]
     return ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def _named(user_ids: tuple[str, ...]) -> str:
+    """One person or several, mentioned."""
+    return _people(user_ids) if len(user_ids) > 1 else f"<@{user_ids[0]}>"
 
 
 def introduction(intro: Introduction) -> dict:
@@ -64,6 +70,8 @@ def introduction(intro: Introduction) -> dict:
     if goals:
         body.append(blocks.section("*What you're after*\n" + "\n".join(goals)))
     body.append(blocks.section(f"*A first question:* “{group.question}”"))
+    if intro.joined:
+        body.append(blocks.context(f"{_named(intro.joined)} joined you this round: their partner couldn't make it."))
     body.append(
         blocks.context(
             f"<@{group.proposer}>, could you propose a time? 30 minutes is plenty. "
@@ -212,7 +220,7 @@ def what_did_you_learn(group_id: int, user_id: str, members: tuple[str, ...], le
     others = tuple(member for member in members if member != user_id)
     if learned is not None:
         return blocks.message(f"Thanks! You learned: *{Learned(learned).label}*. It helps the program see what works.")
-    paired_with = _people(others) if len(others) > 1 else f"<@{others[0]}>"
+    paired_with = _named(others)
     text = f"This month you were paired with {paired_with} for reverse mentoring. What did you learn?"
     return blocks.message(
         text,
@@ -220,3 +228,19 @@ def what_did_you_learn(group_id: int, user_id: str, members: tuple[str, ...], le
         _answer_buttons(Learned, LEARNED_CHOICES, group_id),
         blocks.context("Only totals reach the program's admins, never who said what."),
     )
+
+
+def partner_gone(told: PartnerGone) -> dict:
+    """To a member whose partner (or whole group) Slack can no longer reach: what happens now."""
+    if told.kind is RoundKind.COFFEE:
+        off = "your coffee chat with them is off"
+    else:
+        off = "your reverse-mentoring pair is off this month"
+    text = f"{_named(told.gone)} can't be reached on Slack any more, so {off}."
+    if told.joined:
+        then = f"I've added you to {_named(told.joined)}'s chat instead: say hello in your new group DM."
+    elif told.kind is RoundKind.COFFEE:
+        then = "Sorry about that: you're still in for the next round."
+    else:
+        then = "Sorry about that: I'll pair you again next month."
+    return blocks.message(f"{text} {then}", blocks.section(f"{text}\n{then}"))

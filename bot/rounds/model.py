@@ -71,6 +71,12 @@ class CheckinOutcome(str, Enum):
 QUIET_INTROS = 3  # introductions in a row left without any answer before Mentor pauses someone
 
 
+# A round this recent is still fresh: someone whose partner turns out to be gone can still be
+# given a group in it. Three days is before any halfway check-in (three and a half days after
+# a weekly round), and while a chat arranged by the introduction is still ahead.
+FRESH_FOR = timedelta(days=3)
+
+
 class Learned(str, Enum):
     """What one side of a reverse-mentoring pair says they learned, asked at month end."""
 
@@ -118,6 +124,29 @@ class Introduction:
     kind: RoundKind
     group: PlannedGroup
     objectives: dict[str, str]
+    joined: tuple[str, ...] = ()  # who joined the group after the round began: their partner was gone
+
+
+@dataclass(frozen=True)
+class HeldGroup:
+    """A group of a round already held, as it stands: `members` are those still in the
+    workspace (someone Slack can no longer reach is left out)."""
+
+    id: int
+    round_id: int
+    kind: RoundKind
+    held_on: date
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PartnerGone:
+    """What a member left alone in a group is told: who can no longer be reached, and the
+    members of the group they joined instead (empty: none)."""
+
+    kind: RoundKind
+    gone: tuple[str, ...]
+    joined: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ from datetime import date, datetime
 from bot.errors import InvalidInput
 from bot.rounds import scoring, solving
 from bot.rounds.model import (
+    FRESH_FOR,
     QUIET_INTROS,
     CheckinOutcome,
+    HeldGroup,
     Joined,
     Learned,
     Membership,
@@ -102,6 +104,13 @@ def _first_question(members: tuple[str, ...], held_on: date) -> str:
     return FIRST_QUESTIONS[digest[0] % len(FIRST_QUESTIONS)]
 
 
+def _labelled(
+    teaching: tuple[scoring.Teaching, ...], labels: dict[str, str]
+) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Who can help whom with what, with the skills as the workspace spells them."""
+    return tuple((t.teacher, t.learner, tuple(labels.get(key, key) for key in t.skills)) for t in teaching)
+
+
 def plan_groups(
     result: scoring.Matching, labels: dict[str, str], proposals: dict[str, int], held_on: date
 ) -> list[PlannedGroup]:
@@ -117,9 +126,7 @@ def plan_groups(
             PlannedGroup(
                 members=group.members,
                 proposer=proposer,
-                teaching=tuple(
-                    (t.teacher, t.learner, tuple(labels.get(key, key) for key in t.skills)) for t in group.teaching
-                ),
+                teaching=_labelled(group.teaching, labels),
                 reasons=group.reasons,
                 question=_first_question(group.members, held_on),
             )
@@ -158,3 +165,39 @@ def run_round(
     return RoundRun(
         kind, held_on, True, len(planned), sum(len(g.members) for g in planned), result.unmatched, tuple(quiet)
     )
+
+
+def regroup_without(work: UnitOfWork, team_id: str, gone_id: str, now: datetime) -> tuple[str, ...]:
+    """`gone_id` can no longer be reached on Slack (already marked so). In each of their groups
+    of a fresh round (FRESH_FOR), a member left alone is told, and in coffee chats joins the
+    pair of that round they add most to, making a trio; a group of three or more goes on
+    without them (an introduction still to go names only those left). Groups of older rounds
+    have had their introduction: the next round pairs everyone anew. Returns who was told."""
+    rounds = work.rounds
+    told = []
+    for group in rounds.groups_of(team_id, gone_id, held_since=now.date() - FRESH_FOR):
+        if len(group.members) != 1:
+            continue
+        [alone] = group.members
+        if group.kind is RoundKind.COFFEE:
+            _join_a_pair(work, team_id, alone, group, now)
+        rounds.queue_partner_gone(team_id, group.id, alone, now)
+        told.append(alone)
+    return tuple(told)
+
+
+def _join_a_pair(work: UnitOfWork, team_id: str, alone: str, left: HeldGroup, now: datetime) -> None:
+    """Move `alone` from the group they were `left` in to the pair of the same round they add
+    most to, and queue that trio's introduction; nothing if no pair may have them."""
+    rounds = work.rounds
+    pairs = [group for group in rounds.groups_of_round(team_id, left.round_id) if len(group.members) == 2]
+    ids = [alone, *(user_id for group in pairs for user_id in group.members)]
+    people = {member.user_id: member for member in rounds.members_of(team_id, ids)}  # all still here
+    history = rounds.history(team_id, left.kind, HISTORY_ROUNDS, before=left.held_on)
+    chosen = solving.pair_to_join(
+        people[alone], [(people[a], people[b]) for a, b in (group.members for group in pairs)], history
+    )
+    if chosen is not None:
+        index, trio = chosen
+        teaching = _labelled(trio.teaching, rounds.labels(team_id))
+        rounds.join_group(team_id, pairs[index].id, alone, left.id, teaching, trio.reasons, now)

@@ -17,6 +17,7 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from bot.rounds.scoring import (
     BASE,
     NEVER,
+    Group,
     Matching,
     MatchSettings,
     Member,
@@ -318,3 +319,26 @@ def pair_reverse(
     paired = {user_id for group in groups for user_id in group.members}
     unmatched = tuple(sorted(m.user_id for m in members if m.user_id not in paired))
     return Matching(groups=tuple(groups), total=sum(g.score for g in groups), unmatched=unmatched)
+
+
+def pair_to_join(
+    single: Member,
+    pairs: list[tuple[Member, Member]],
+    history: dict[frozenset[str], int] | None = None,
+    settings: MatchSettings = MatchSettings(),
+) -> tuple[int, Group] | None:
+    """A coffee member left alone after the round began (their partner can no longer be
+    reached): the pair they add most to, as the round's last odd member joins one, and the
+    trio it makes. A pair one of them never wants to meet is ruled out, a pair within the
+    cooldown taken only if nothing else fits; None when no pair is left."""
+    if not pairs:
+        return None
+    history = history or {}
+    index = index_members([single, *(member for pair in pairs for member in pair)])
+    scores = _with_everyone(index, history, settings, 0)
+    gains = [float(scores[1 + 2 * g] + scores[2 + 2 * g]) for g in range(len(pairs))]
+    best = max(range(len(pairs)), key=lambda g: (gains[g], -g))  # the first of equals
+    if not np.isfinite(gains[best]):
+        return None
+    [trio] = score_groups(index, [(1 + 2 * best, 2 + 2 * best, 0)], history, settings, reverse=False)
+    return best, trio

@@ -4,24 +4,26 @@ user object with both events."""
 from slack_bolt import BoltContext
 
 from bot.members import services as member_services
-from bot.members.model import standing_of
+from bot.members.model import slack_person, standing_of
 from deps import Deps
 from handlers.listeners import workspace_of
-from handlers.membership import slack_person
 from jobs import outbox
 
 
 def member_changed(event: dict, context: BoltContext, *, deps: Deps) -> None:
     """A member deactivated or reactivated in Slack (`user.deleted`), or made a guest or a full
-    member again (`is_restricted`, `is_ultra_restricted`): kept on their row, if they have one."""
+    member again (`is_restricted`, `is_ultra_restricted`): kept on their row, if they have one;
+    whoever a deactivation left alone in a round is told."""
     user = event.get("user") or {}
     if not isinstance(user.get("id"), str) or not isinstance(user.get("deleted"), bool):
         return
     team_id = workspace_of(context)
     deps.standings.forget(team_id, user["id"])
     with deps.store.transaction() as work:
-        member_services.set_deactivated(work, team_id, user["id"], user["deleted"])
+        told = member_services.set_deactivated(work, team_id, user["id"], user["deleted"], deps.clock())
         member_services.note_standing(work, team_id, user["id"], standing_of(slack_person(user), team_id))
+    if told:
+        outbox.kick(deps)
 
 
 def member_joined(event: dict, context: BoltContext, *, deps: Deps) -> None:

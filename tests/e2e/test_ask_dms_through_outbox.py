@@ -77,12 +77,17 @@ def test_a_request_from_the_outbox_can_be_taken_and_the_pair_meets_in_a_group_dm
     assert len(posted_to(asks, "DUASKUBEN")) == 1 and len(asks.fake_slack.calls("chat.update")) == 3
 
 
-@pytest.mark.parametrize(
-    "method, whom, error",
-    [("conversations.open", "UBEN", "user_disabled"), ("chat.postMessage", "DUBEN", "cannot_dm_bot")],
-)
-def test_a_candidate_slack_cannot_reach_is_passed_over_for_the_next_best(asks, method, whom, error):
-    asks.fake_slack.errors_for[(method, whom)] = error
+def deactivate(mentor, user_id: str) -> None:
+    """Deactivated in Slack, unheard by Mentor: Slack answers `user_disabled` for them."""
+    mentor.fake_slack.users[user_id] = {**mentor.fake_slack.users[user_id], "deleted": True}
+
+
+@pytest.mark.parametrize("unreachable", ["deactivated", "a bot"])
+def test_a_candidate_slack_cannot_reach_is_passed_over_for_the_next_best(asks, unreachable):
+    if unreachable == "deactivated":
+        deactivate(asks, "UBEN")
+    else:
+        asks.fake_slack.errors_for[("chat.postMessage", "DUBEN")] = "cannot_dm_bot"
 
     ask(asks)
     sent(asks)
@@ -98,7 +103,7 @@ def test_a_candidate_slack_cannot_reach_is_passed_over_for_the_next_best(asks, m
 
 def test_an_ask_nobody_can_be_reached_for_tells_the_asker_once(asks):
     for user_id in ("UANA", "UBEN", "UCAT", "UEVE"):
-        asks.fake_slack.errors_for[("conversations.open", user_id)] = "user_disabled"
+        deactivate(asks, user_id)
 
     ask(asks)
     sent(asks)

@@ -170,6 +170,19 @@ def test_a_member_who_becomes_a_guest_leaves_the_next_round_and_is_not_put_back_
     assert "Joined coffee chats" in say(mentor, "join coffee", "UBEN")["text"]
 
 
+def test_a_member_made_a_guest_while_the_event_was_missed_is_found_before_the_next_round(mentor):
+    for user_id in ("UANA", "UBEN", "UCAT"):
+        say(mentor, "join coffee", user_id)
+    mentor.settle()
+    mentor.fake_slack.users["UBEN"] = guest("UBEN", DEFAULT_TEAM)  # no user_change reached Mentor
+    mentor.clock.advance(days=8)
+
+    run_rounds_now(mentor.deps, RoundKind.COFFEE)
+
+    groups = [call.args["users"] for call in mentor.fake_slack.calls("conversations.open") if "," in call.args["users"]]
+    assert sorted(sorted(group.split(",")) for group in groups) == [["UANA", "UCAT"]]
+
+
 def test_a_member_who_offers_a_skill_then_becomes_a_guest_is_not_asked(mentor):
     say(mentor, "offer SQL", "UBEN")
     replay(mentor.slack, "events/user_change_guest", USER="UBEN", ULTRA_RESTRICTED=True)

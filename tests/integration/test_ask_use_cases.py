@@ -11,6 +11,7 @@ from bot.asks.model import AskPolicy, AskStatus, CandidateStatus
 from bot.asks.services import AskUnavailable
 from bot.errors import InvalidInput
 from bot.followups.model import FollowUpPolicy, FollowUpStatus
+from bot.members import services as member_services
 from bot.members.model import SkillKind, normalize_skill
 from tests.support.asks import NOW, TEAM
 
@@ -160,7 +161,8 @@ def test_a_candidate_slack_cannot_message_is_passed_over_and_left_out_of_later_a
     routed = ask(work)
     gone = asked(routed)[0]
 
-    passed = ask_services.pass_unreachable(work, TEAM, routed.ask.id, gone, NOW, POLICY, gone=True)
+    member_services.set_deactivated(work, TEAM, gone, True, NOW)  # as the sender does for a DM Slack refused
+    passed = ask_services.pass_unreachable(work, TEAM, routed.ask.id, gone, NOW, POLICY)
     everyone = AskPolicy(fanout=len(MENTORS))
     later = ask_services.start_ask(work, TEAM, "UNEW", "Another #sql question", NOW, everyone)
 

@@ -51,11 +51,11 @@ def test_a_member_deactivated_in_slack_leaves_every_round_and_one_reactivated_is
     for kind in RoundKind:
         round_services.join(repositories, TEAM, "UANA", kind)
 
-    member_services.set_deactivated(repositories, TEAM, "UANA", True)
+    member_services.set_deactivated(repositories, TEAM, "UANA", True, NOW)
     gone = repositories.rounds.membership(TEAM, "UANA")
     round_services.join(repositories, TEAM, "UANA", RoundKind.COFFEE)
     absent = repositories.rounds.available(TEAM, RoundKind.COFFEE, NOW.date())
-    member_services.set_deactivated(repositories, TEAM, "UANA", False)
+    member_services.set_deactivated(repositories, TEAM, "UANA", False, NOW)
 
     assert (gone.in_coffee, gone.in_reverse) == (False, False) and absent == []
     assert [m.user_id for m in repositories.rounds.available(TEAM, RoundKind.COFFEE, NOW.date())] == ["UANA"]

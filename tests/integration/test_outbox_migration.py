@@ -189,7 +189,7 @@ def test_deliveries_queued_before_0008_get_their_references_and_go_out_as_before
     assert drain(deps) == 9
     with deps.store.transaction() as repositories:
         assert repositories.outbox.counts(TEAM) == {"sent": 10}
-        intro = repositories.rounds.introduction(TEAM, pair)
+        intro = repositories.rounds.introduction(TEAM, pair, "UA,UB")
         prompt = followup_messages.prompt(repositories.followups.get(TEAM, followup_id), NOW, FollowUpPolicy())
     expected = [
         ("DUNEW", member_messages.welcome()),

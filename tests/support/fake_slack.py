@@ -94,6 +94,8 @@ class FakeSlack:
         self._calls: list[Call] = []
         # channel -> messages posted there, oldest first, as conversations.history shows them
         self.history: dict[str, list[dict]] = {}
+        # DM or group DM channel -> the users conversations.open opened it with
+        self.channels: dict[str, tuple[str, ...]] = {}
         self.missing_scopes: list[tuple[str, str]] = []
         # Rate limits: method -> how many of its next calls get HTTP 429 with Retry-After.
         self.rate_limited: dict[str, int] = {}
@@ -242,9 +244,18 @@ class FakeSlack:
             user_id = args.get("user", "")
             return {"ok": True, "user": self.users.get(user_id) or default_user(user_id, team_id)}
         if method == "conversations.open":
-            users = args.get("users", "").replace(",", "")
-            return {"ok": True, "channel": {"id": "D" + users}}
+            users = args.get("users", "")
+            if any(self._deactivated(user_id) for user_id in users.split(",")):
+                # Slack's answer for the whole call: it does not say which of the users it was.
+                return {"ok": False, "error": "user_disabled"}
+            channel = "D" + users.replace(",", "")
+            with self._changed:
+                self.channels[channel] = tuple(users.split(","))
+            return {"ok": True, "channel": {"id": channel}}
         if method == "chat.postMessage":
+            opened_with = self.channels.get(args.get("channel", ""), ())
+            if len(opened_with) == 1 and self._deactivated(opened_with[0]):
+                return {"ok": False, "error": "user_disabled"}  # a DM opened before they were deactivated
             message = {"type": "message", "ts": self._next_ts(), "text": args.get("text", "")}
             if args.get("metadata"):
                 message["metadata"] = _as_dict(args["metadata"])
@@ -322,6 +333,10 @@ class FakeSlack:
             self.files.extend(completed)
             self._changed.notify_all()
         return {"ok": True, "files": [{"id": f.id, "title": f.title, "name": f.filename} for f in completed]}
+
+    def _deactivated(self, user_id: str) -> bool:
+        """A member deactivated in Slack (`deleted` in users.info): they cannot be messaged."""
+        return bool(self.users.get(user_id, {}).get("deleted"))
 
     def _next_ts(self) -> str:
         return f"1700000000.{next(self._ids):06d}"

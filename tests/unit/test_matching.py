@@ -342,3 +342,52 @@ def test_a_shared_life_situation_pairs_people_and_goes_unsaid():
 
     assert {frozenset(group.members) for group in result.groups} == {frozenset({"UA", "UC"}), frozenset({"UB", "UD"})}
     assert all("situation" not in reason for group in result.groups for reason in group.reasons)
+
+
+# --- a member left alone after the round began joins a pair -------------------------------
+ALONE = Member("UALONE", offers=frozenset({"sql"}), wants=frozenset({"design"}))
+SQL_PAIR = (Member("UA", wants=frozenset({"sql"})), Member("UB", offers=frozenset({"design"})))
+OTHER_PAIR = (Member("UC"), Member("UD"))
+
+
+@pytest.mark.parametrize(
+    "alone, pairs, history, joins",
+    [
+        (ALONE, [OTHER_PAIR, SQL_PAIR], {}, 1),  # the pair they add most to: they teach UA, UB teaches them
+        (Member("UALONE", offers=frozenset({"sql"}), never=frozenset({"UA"})), [SQL_PAIR, OTHER_PAIR], {}, 1),
+        (ALONE, [SQL_PAIR, (Member("UC", never=frozenset({"UALONE"})), Member("UD"))], {}, 0),  # their never-list
+        (ALONE, [SQL_PAIR, OTHER_PAIR], {frozenset({"UALONE", "UA"}): 0}, 1),  # just met UA
+        (ALONE, [SQL_PAIR], {frozenset({"UALONE", "UA"}): 0}, 0),  # ... unless nobody else is left
+        (Member("UALONE", never=frozenset({"UA", "UC"})), [SQL_PAIR, OTHER_PAIR], {}, None),
+        (ALONE, [], {}, None),
+    ],
+)
+def test_someone_left_alone_joins_the_pair_they_add_most_to_that_may_meet_them(alone, pairs, history, joins):
+    chosen = solving.pair_to_join(alone, pairs, history)
+
+    assert (chosen[0] if chosen else None) == joins
+    if chosen:
+        index, trio = chosen
+        assert trio.members == (pairs[index][0].user_id, pairs[index][1].user_id, "UALONE")
+
+
+def test_the_trio_a_member_joins_says_what_each_can_teach_the_others():
+    _, trio = solving.pair_to_join(ALONE, [SQL_PAIR])
+
+    assert set(trio.teaching) == {Teaching("UALONE", "UA", ("sql",)), Teaching("UB", "UALONE", ("design",))}
+
+
+@FAST
+@given(workspaces(sizes=st.integers(3, 11)))
+def test_a_member_left_alone_never_joins_a_pair_their_never_list_rules_out(workspace):
+    members, history = workspace
+    alone, rest = members[0], members[1:]
+    pairs = [(rest[k], rest[k + 1]) for k in range(0, len(rest) - 1, 2)]
+    nevers, _ = refused(members, history)
+
+    chosen = solving.pair_to_join(alone, pairs, history)
+
+    allowed = [pair for pair in pairs if not any(frozenset((alone.user_id, m.user_id)) in nevers for m in pair)]
+    assert (chosen is None) == (not allowed)
+    if chosen:
+        assert pairs[chosen[0]] in allowed

@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.members.model import RecentStandings, SlackPerson, Standing, standing_of, takes_part
-from handlers.membership import slack_person
+from bot.members.model import RecentStandings, SlackPerson, Standing, slack_person, standing_of, takes_part
 from tests.support.fake_slack import default_user, guest, stranger
 from tests.support.slack_fixtures import FIXTURES
 
