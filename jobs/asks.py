@@ -127,6 +127,22 @@ def notify_candidates(
     return reached
 
 
+def mark_unreachable(
+    client: WebClient, deps: Deps, team_id: str, recipients: str, error: SlackApiError
+) -> tuple[str, ...]:
+    """After Slack refused a DM posted from here to `recipients` (user ids joined by commas):
+    those it cannot message are marked gone everywhere, as the outbox does for its DMs, and
+    returned. Any other refusal is raised again: it is a failure, not a departure."""
+    if error.response.get("error") not in UNREACHABLE:
+        raise error
+    gone = departures.unreachable_among(deps, client, team_id, recipients)
+    with deps.store.transaction() as repositories:
+        told = departures.mark_gone(deps, repositories, team_id, gone)
+    if told:
+        outbox.kick(deps)  # their round partners' word
+    return gone
+
+
 def deliver_routed(client: WebClient, deps: Deps, routed: ask_services.AskRouted, reply: Reply) -> None:
     """After an ask is started or given its skill: DM the candidates, then tell the asker."""
     if routed.notify:
@@ -168,9 +184,19 @@ def deliver_accepted(
 
 
 def introduce(client: WebClient, deps: Deps, accepted: ask_services.Accepted, followup_planned: bool) -> None:
+    """The pair's group DM. If Slack cannot message one of them, they are marked gone, and a
+    mentor left without an asker is told so in their DM."""
     ask = accepted.ask
-    group = client.conversations_open(users=f"{ask.asker_id},{accepted.mentor_id}")["channel"]["id"]
-    client.chat_postMessage(channel=group, **ask_messages.introduction(ask, followup_planned))
+    pair = f"{ask.asker_id},{accepted.mentor_id}"
+    try:
+        group = client.conversations_open(users=pair)["channel"]["id"]
+        client.chat_postMessage(channel=group, **ask_messages.introduction(ask, followup_planned))
+    except SlackApiError as error:
+        gone = mark_unreachable(client, deps, ask.team_id, pair, error)
+        if ask.asker_id in gone:
+            update_notifications(client, [accepted.mine], ask_messages.candidate_unintroduced(ask))
+        update_notifications(client, accepted.others, ask_messages.candidate_taken(ask, accepted.mentor_id))
+        return
     with deps.store.transaction() as repositories:
         repositories.asks.set_group_channel(ask.id, group)
     update_notifications(client, [accepted.mine], ask_messages.candidate_helping(ask))
@@ -263,7 +289,10 @@ class _Posted:
         introduce(client, deps, accepted, followup_planned)
 
     def unanswered(self, client: WebClient, deps: Deps, ask: Ask) -> None:
-        reply_by_dm(client, ask.asker_id)(ask_messages.unanswered(ask))
+        try:
+            reply_by_dm(client, ask.asker_id)(ask_messages.unanswered(ask))
+        except SlackApiError as error:
+            mark_unreachable(client, deps, ask.team_id, ask.asker_id, error)
 
 
 class _Queued:

@@ -269,10 +269,19 @@ def _ask_introduction_sent(deps: Deps, repositories: Repositories, claim: Claime
     )
 
 
+def _ask_introduction_failed(deps: Deps, repositories: Repositories, claim: Claimed, error: str) -> Edits:
+    """The pair's group DM was refused for good: if the asker is who Slack cannot reach (the
+    sender has marked them gone), the mentor's DM says there is nobody to introduce them to."""
+    ask = repositories.asks.get(claim.team_id, _reference(claim.about.ask_id))
+    if ask is None or ask.mentor_id is None or not repositories.profiles.deactivated(claim.team_id, ask.asker_id):
+        return ()
+    return _edits([repositories.asks.notification(ask.id, ask.mentor_id)], ask_messages.candidate_unintroduced(ask))
+
+
 # The kinds that do more than send their message, and what (beside RENDERERS).
 HOOKS: dict[DeliveryKind, Hooks] = {
     DeliveryKind.ASK_REQUEST: Hooks(sent=_ask_request_sent, failed=_ask_request_failed),
-    DeliveryKind.ASK_INTRODUCTION: Hooks(sent=_ask_introduction_sent),
+    DeliveryKind.ASK_INTRODUCTION: Hooks(sent=_ask_introduction_sent, failed=_ask_introduction_failed),
     DeliveryKind.ROUND_INTRODUCTION: Hooks(resent_without_the_gone=True),
     DeliveryKind.ROUND_CHECKIN: Hooks(resent_without_the_gone=True),
 }

@@ -124,6 +124,16 @@ class ProfileRepository:
         member.timezone_checked_at = now
         self.session.flush()
 
+    def deactivated(self, team_id: str, user_id: str) -> bool:
+        """Whether Mentor knows the member is gone from Slack (False without a row)."""
+        return bool(
+            self.session.scalar(
+                select(models.Member.deactivated).where(
+                    models.Member.team_id == team_id, models.Member.user_id == user_id
+                )
+            )
+        )
+
     def standing(self, team_id: str, user_id: str) -> Standing | None:
         stored = self.session.scalar(
             select(models.Member.standing).where(models.Member.team_id == team_id, models.Member.user_id == user_id)

@@ -188,6 +188,15 @@ def candidate_taken(ask: Ask, mentor_id: str) -> dict:
     )
 
 
+def candidate_unintroduced(ask: Ask) -> dict:
+    """To the mentor who said "I can help", when Slack can no longer reach the asker."""
+    text = (
+        f"<@{ask.asker_id}> can't be reached on Slack any more, so I couldn't introduce you for their "
+        f"question about {_skill(ask.skill)}. Thanks for offering!"
+    )
+    return blocks.message(text, blocks.section(text))
+
+
 def candidate_passed(ask: Ask) -> dict:
     return blocks.message(
         f"Thanks for letting me know. I've passed <@{ask.asker_id}>'s question about {_skill(ask.skill)} on."

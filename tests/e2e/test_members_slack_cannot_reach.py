@@ -8,12 +8,14 @@ from datetime import date
 
 import pytest
 
+from bot import ids
 from bot.rounds.model import RoundKind
+from jobs import asks as ask_jobs
 from jobs import outbox
 from jobs.followups import run_due_followups
 from jobs.rounds import run_due_rounds, run_round, run_rounds_now
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
-from tests.support.members import ask, helped, posted_to, say
+from tests.support.members import ask, button_value, click, helped, posted_to, say
 
 TODAY = date(2026, 11, 23)  # the test clock's Monday: a coffee round day
 GONE_WORDS = "can't be reached on Slack any more"
@@ -163,3 +165,29 @@ def test_a_follow_up_slack_refuses_marks_the_mentee_gone_everywhere(mentor):
     run_rounds_now(mentor.deps, RoundKind.COFFEE)
     assert intros(mentor) == []  # nobody left to pair UBEN with
     assert any("couldn't find anyone to pair you with" in call.args["text"] for call in posted_to(mentor, "DUBEN"))
+
+
+@pytest.mark.parametrize("through_outbox", [False, True], ids=["posted", "queued"])
+def test_an_asker_gone_before_the_introduction_is_marked_gone_and_the_mentor_told(mentor, monkeypatch, through_outbox):
+    """UASK asks about SQL and is deactivated, unheard, before UANA says "I can help"."""
+    monkeypatch.setattr(ask_jobs, "ASK_DMS_THROUGH_OUTBOX", through_outbox)
+    mentor.fake_slack.users["UANA"] = default_user("UANA", DEFAULT_TEAM)
+    say(mentor, "offer SQL", "UANA")
+    say(mentor, "offer Go", "UASK")
+    ask(mentor, "How do I speed up a slow #sql query?", "UASK")
+    mentor.settle()
+    outbox.drain(mentor.deps)
+    [request] = [call for call in posted_to(mentor, "DUANA") if "has a question" in call.args["text"]]
+    deactivate(mentor, "UASK")
+
+    click(mentor, ids.ACCEPT_ASK, "UANA", button_value(request.args, ids.ACCEPT_ASK), request)
+    mentor.settle()
+    outbox.drain(mentor.deps)
+
+    updated = [call.args["text"] for call in mentor.fake_slack.calls("chat.update") if call.args["channel"] == "DUANA"]
+    assert updated and GONE_WORDS in updated[-1] and "couldn't introduce you" in updated[-1]
+    tried = dms_opened_with(mentor, "UASK")
+    say(mentor, "ask Any tips for #go error handling?", "UCAT")  # UASK was the one who offers Go
+    mentor.settle()
+    outbox.drain(mentor.deps)
+    assert dms_opened_with(mentor, "UASK") == tried  # gone: never asked again
