@@ -24,7 +24,9 @@ def thread_replies(mentor, prompt) -> list:
     return [call for call in posted_to(mentor, "DUASK") if call.args.get("thread_ts") == prompt.response["ts"]]
 
 
-@pytest.mark.parametrize("fixture", ["events/message_im_thread_broadcast", "events/message_im_file_share"])
+@pytest.mark.parametrize(
+    "fixture", ["events/message_im_thread_broadcast", "events/message_im_file_share", "events/message_im_me_message"]
+)
 def test_a_note_also_sent_to_the_conversation_or_with_a_file_reaches_the_mentor(mentor, fixture):
     prompt = answer_followup(mentor)  # "It helped": the mentor's DM waits for a note
 
