@@ -41,7 +41,9 @@ def check(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:
         if fresh is None:
             fresh = standing_of(look_up(client, user_id), team_id)
             deps.standings.put(team_id, user_id, fresh, now)
-        with deps.store.transaction() as work:
+        with deps.store.transaction() as work:  # kept even when it refuses them, below
+            member_services.note_standing(work, team_id, user_id, fresh, now)
+        with deps.store.reading() as work:
             member_services.admit(work, team_id, user_id, fresh)
     except NotAMember as refused:
         refused.workspace = workspace_name(client)

@@ -113,7 +113,7 @@ def notify_candidates(
                 outbox.kick(deps)  # their round partners' word
             queue.extend(passed.notify)
             if passed.unanswered and tell_asker:
-                reply_by_dm(client, ask.asker_id)(ask_messages.unanswered(passed.ask))
+                POSTED.unanswered(client, deps, passed.ask)
             continue
         with deps.store.transaction() as repositories:
             repositories.asks.record_notification(ask.id, mentor.user_id, channel, ts)

@@ -89,5 +89,7 @@ def check_candidates(deps: Deps, team_id: str, kind: RoundKind, held_on: date) -
                 mark_gone(deps, repositories, team_id, (user_id,))
                 gone.append(user_id)
             else:  # a member made a guest while the event was missed leaves the rounds here
-                member_services.note_standing(repositories, team_id, user_id, standing_of(slack_person(user), team_id))
+                member_services.note_standing(
+                    repositories, team_id, user_id, standing_of(slack_person(user), team_id), now
+                )
     return tuple(gone)

@@ -11,7 +11,7 @@ from bot.followups.messages import AdviceGiven
 from bot.followups.model import DEFAULT_FOLLOWUP_DAYS, FollowUp, FollowUpStatus, Outcome, Step, member_zone
 from bot.members.model import Skill
 from storage import models
-from storage.members import update_member
+from storage.members import taking_part, update_member
 from storage.outbox import About, queue_deliveries
 from storage.queries import insert_ignoring_duplicates, rowcount
 
@@ -80,13 +80,14 @@ class FollowUpRepository:
         return member_zone(*row) if row else member_zone(None, None)
 
     def enabled_for(self, team_id: str, user_id: str) -> bool:
-        """Follow-ups are on unless the member turned them off (or left)."""
+        """Follow-ups are on unless the member turned them off, or no longer takes part (left
+        Slack, or became a guest while guests are out: taking_part)."""
         row = self.session.execute(
-            select(models.Member.followups_enabled, models.Member.deactivated).where(
+            select(models.Member.followups_enabled, taking_part(team_id).label("taking_part")).where(
                 models.Member.team_id == team_id, models.Member.user_id == user_id
             )
         ).first()
-        return row is None or (row.followups_enabled and not row.deactivated)
+        return row is None or bool(row.followups_enabled and row.taking_part)
 
     def set_enabled(self, team_id: str, user_id: str, enabled: bool) -> None:
         update_member(self.session, team_id, user_id, followups_enabled=enabled)

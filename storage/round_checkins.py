@@ -5,12 +5,13 @@ pausing members who leave introduction after introduction unanswered."""
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, not_, select, update
 from sqlalchemy.orm import Session
 
 from bot.deliveries import DeliveryKind
 from bot.rounds.model import PAUSED_UNTIL_RESUMED, CheckinOutcome, Learned, RoundKind
 from storage import models
+from storage.members import taking_part
 from storage.outbox import About, queue_to_each
 
 RECENT_ROUNDS_FOR_QUIET = 12
@@ -157,18 +158,19 @@ class RoundCheckins:
 
     def checkin_answer(self, team_id: str, group_id: int) -> tuple[tuple[str, ...], str | None, str | None] | None:
         """(members, outcome, answered by) of a group, for its check-in message: its members
-        but those Slack can no longer reach."""
+        but those who no longer take part (Slack cannot reach them, or they became guests while
+        guests are out: taking_part), as its introduction leaves them out."""
         row = self.session.get(models.RoundGroup, group_id)
         if row is None or row.team_id != team_id:
             return None
         members = row.members.split(",")
-        gone = set(
+        out = set(
             self.session.scalars(
                 select(models.Member.user_id).where(
                     models.Member.team_id == team_id,
                     models.Member.user_id.in_(members),
-                    models.Member.deactivated.is_(True),
+                    not_(taking_part(team_id)),
                 )
             )
         )
-        return tuple(user_id for user_id in members if user_id not in gone), row.outcome, row.answered_by
+        return tuple(user_id for user_id in members if user_id not in out), row.outcome, row.answered_by

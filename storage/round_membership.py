@@ -133,8 +133,8 @@ class RoundMembership:
 
     def unchecked(self, team_id: str, kind: RoundKind, today: date, checked_before: datetime, limit: int) -> list[str]:
         """Up to `limit` members who would be in a round of `kind` on `today`, whose status
-        Slack was last asked about (users.info) before `checked_before` or never: least
-        recently asked first."""
+        Slack was last asked about (users.info) before `checked_before` or never, or whose
+        standing is not known yet: those first, then the least recently asked."""
         member = models.Member
         opted = member.in_coffee if kind is RoundKind.COFFEE else member.in_reverse
         return list(
@@ -145,9 +145,18 @@ class RoundMembership:
                     opted.is_(True),
                     member.deactivated.is_(False),
                     or_(member.paused_until.is_(None), member.paused_until < today),
-                    or_(member.timezone_checked_at.is_(None), member.timezone_checked_at < checked_before),
+                    or_(
+                        member.timezone_checked_at.is_(None),
+                        member.timezone_checked_at < checked_before,
+                        member.standing.is_(None),  # a row from before standings were kept
+                    ),
                 )
-                .order_by(member.timezone_checked_at.is_not(None), member.timezone_checked_at, member.user_id)
+                .order_by(
+                    member.standing.is_not(None),
+                    member.timezone_checked_at.is_not(None),
+                    member.timezone_checked_at,
+                    member.user_id,
+                )
                 .limit(limit)
             )
         )

@@ -36,6 +36,10 @@ class RoundRegrouping:
         )
 
     def groups_of_round(self, team_id: str, round_id: int) -> list[HeldGroup]:
+        """The round's groups as they now stand. Locks the round until the transaction ends:
+        two departures handled at once (PostgreSQL) regroup its members one after the other,
+        each seeing the other's move (SQLite's transactions already take turns)."""
+        self.session.execute(select(models.Round.id).where(models.Round.id == round_id).with_for_update())
         return self._held(
             team_id,
             select(models.RoundGroup).where(

@@ -97,11 +97,10 @@ def welcome(work: UnitOfWork, team_id: str, user_id: str, standing: Standing, no
 def admit(work: UnitOfWork, team_id: str, user_id: str, fresh: Standing | None = None) -> Standing | None:
     """Whether `user_id` may use Mentor in `team_id`: by what Slack has just said of them
     (`fresh`), else by what was last recorded on their row. None when neither is known: the
-    caller asks Slack, then calls again with `fresh`, which is recorded if they have a row
-    (see note_standing). Raises NotAMember for someone from another organisation, or a guest
-    while the program does not include guests."""
-    if fresh is not None:
-        note_standing(work, team_id, user_id, fresh)
+    caller asks Slack, records what it said (note_standing, in a transaction of its own, so a
+    refusal does not undo it), then calls again with `fresh`. Stores nothing. Raises
+    NotAMember for someone from another organisation, or a guest while the program does not
+    include guests."""
     standing = fresh or work.profiles.standing(team_id, user_id)
     if standing is None:
         return None
@@ -110,15 +109,16 @@ def admit(work: UnitOfWork, team_id: str, user_id: str, fresh: Standing | None =
     return standing
 
 
-def note_standing(work: UnitOfWork, team_id: str, user_id: str, standing: Standing) -> None:
+def note_standing(work: UnitOfWork, team_id: str, user_id: str, standing: Standing, now: datetime) -> None:
     """What Slack now says someone is, kept on their row if they have one (nothing is stored
     for anyone else). Someone who may no longer take part (now a guest while guests are not
-    included) leaves every round and no DM waits for them; someone who may again is not put
-    back in any: people opt in themselves."""
+    included) leaves every round, is no longer asked how advice went, and no DM waits for
+    them; someone who may again is not put back in any: people opt in themselves."""
     if work.profiles.record_standing(team_id, user_id, standing) and not takes_part(
         standing, work.program.settings(team_id).guests_included
     ):
         work.rounds.leave_rounds(team_id, user_id)
+        followup_services.cancel_open(work, team_id, user_id, now)
 
 
 def set_deactivated(work: UnitOfWork, team_id: str, user_id: str, deactivated: bool, now: datetime) -> tuple[str, ...]:

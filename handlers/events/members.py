@@ -21,7 +21,7 @@ def member_changed(event: dict, context: BoltContext, *, deps: Deps) -> None:
     deps.standings.forget(team_id, user["id"])
     with deps.store.transaction() as work:
         told = member_services.set_deactivated(work, team_id, user["id"], user["deleted"], deps.clock())
-        member_services.note_standing(work, team_id, user["id"], standing_of(slack_person(user), team_id))
+        member_services.note_standing(work, team_id, user["id"], standing_of(slack_person(user), team_id), deps.clock())
     if told:
         outbox.kick(deps)
 

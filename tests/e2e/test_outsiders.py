@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 
 from bot import ids
 from bot.rounds.model import RoundKind
+from jobs.followups import run_due_followups
 from jobs.rounds import run_rounds_now
 from storage import models
 from tests.support.fake_slack import DEFAULT_TEAM, default_user, guest, stranger
 from tests.support.forms import settings_form
-from tests.support.members import ask, posted_to, say
+from tests.support.members import ask, helped, posted_to, say
 from tests.support.running_app import RunningApp, app_environ
 from tests.support.slack_fixtures import OTHER_ORGANISATION, replay
 
@@ -181,6 +182,29 @@ def test_a_member_made_a_guest_while_the_event_was_missed_is_found_before_the_ne
 
     groups = [call.args["users"] for call in mentor.fake_slack.calls("conversations.open") if "," in call.args["users"]]
     assert sorted(sorted(group.split(",")) for group in groups) == [["UANA", "UCAT"]]
+
+
+def test_a_member_made_a_guest_unheard_who_is_refused_leaves_the_rounds_there_and_then(mentor):
+    say(mentor, "join coffee", "UBEN")
+    mentor.fake_slack.users["UBEN"] = guest("UBEN", DEFAULT_TEAM)  # no user_change reached Mentor
+    mentor.clock.advance(minutes=11)  # past what the process remembers of what Slack said
+
+    refused = say(mentor, "offer SQL", "UBEN")
+
+    assert FOR_MEMBERS in refused["text"]
+    with mentor.store.transaction() as repositories:
+        assert repositories.rounds.membership(DEFAULT_TEAM, "UBEN").in_coffee is False
+
+
+def test_a_mentee_who_becomes_a_guest_is_not_asked_how_the_advice_went(mentor):
+    helped(mentor)  # UANA helps UASK with SQL
+    replay(mentor.slack, "events/user_change_guest", USER="UASK")
+    mentor.settle()
+
+    mentor.clock.advance(days=8)
+    run_due_followups(mentor.deps)
+
+    assert not [call for call in posted_to(mentor, "DUASK") if "did you try it" in call.args["text"]]
 
 
 def test_a_member_who_offers_a_skill_then_becomes_a_guest_is_not_asked(mentor):

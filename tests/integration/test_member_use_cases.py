@@ -104,14 +104,28 @@ def test_what_slack_says_of_someone_is_kept_only_on_a_row_they_already_have(repo
     assert refused.value.standing is Standing.OUTSIDER and repositories.profiles.get(TEAM, "UEXT") is None
 
     offer_sql(repositories, "UANA")
-    member_services.admit(repositories, TEAM, "UANA", Standing.MEMBER)
+    member_services.note_standing(repositories, TEAM, "UANA", Standing.MEMBER, NOW)
     assert member_services.admit(repositories, TEAM, "UANA") is Standing.MEMBER  # no need to ask again
+
+
+def test_an_old_row_refused_as_a_guest_keeps_that_standing_and_leaves_the_rounds(repositories):
+    """A row from before standings were kept, whose member became a guest unheard: what Slack
+    says is recorded, and they leave the rounds, even though the request is then refused."""
+    offer_sql(repositories, "UOLD")
+    round_services.join(repositories, TEAM, "UOLD", RoundKind.COFFEE)
+
+    member_services.note_standing(repositories, TEAM, "UOLD", Standing.GUEST, NOW)
+    with pytest.raises(NotAMember):
+        member_services.admit(repositories, TEAM, "UOLD", Standing.GUEST)
+
+    assert repositories.profiles.standing(TEAM, "UOLD") is Standing.GUEST
+    assert repositories.rounds.membership(TEAM, "UOLD").in_coffee is False
 
 
 def test_a_guest_takes_part_only_while_the_program_includes_guests(repositories):
     offer_sql(repositories, "UGIA")
     round_services.join(repositories, TEAM, "UGIA", RoundKind.COFFEE)
-    member_services.note_standing(repositories, TEAM, "UGIA", Standing.GUEST)
+    member_services.note_standing(repositories, TEAM, "UGIA", Standing.GUEST, NOW)
 
     with pytest.raises(NotAMember):
         member_services.admit(repositories, TEAM, "UGIA")
@@ -137,7 +151,7 @@ def test_an_outsider_saved_before_standings_were_kept_is_left_out_once_slack_say
     round_services.join(repositories, TEAM, "UEXT", RoundKind.COFFEE)
     round_services.join(repositories, TEAM, "UANA", RoundKind.COFFEE)
 
-    member_services.note_standing(repositories, TEAM, "UEXT", Standing.OUTSIDER)
+    member_services.note_standing(repositories, TEAM, "UEXT", Standing.OUTSIDER, NOW)
 
     assert [m.user_id for m in repositories.rounds.available(TEAM, RoundKind.COFFEE, NOW.date())] == ["UANA"]
     [offerer] = repositories.asks.offerers(TEAM, normalize_skill("SQL"), NOW)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.deliveries import DeliveryKind
 from bot.members import services as member_services
-from bot.members.model import SkillKind, normalize_skill
+from bot.members.model import SkillKind, Standing, normalize_skill
 from bot.rounds import services as round_services
 from bot.rounds.model import PartnerGone, PlannedGroup, RoundKind
 from storage import models
@@ -138,8 +138,19 @@ def test_slack_is_asked_before_a_round_about_candidates_not_checked_lately_oldes
     repositories.profiles.record_slack_profile(TEAM, "UBEN", 0, None, False, NOW - timedelta(days=30))
     repositories.profiles.record_slack_profile(TEAM, "UCAT", 0, None, False, NOW - timedelta(days=9))
     round_services.pause(repositories, TEAM, "UDAN", "2w", MONDAY)  # not in this round
+    for user_id in ("UANA", "UBEN", "UCAT", "UEVE"):  # what Slack said of them is known
+        member_services.note_standing(repositories, TEAM, user_id, Standing.MEMBER, NOW)
 
     unchecked = repositories.rounds.unchecked(TEAM, RoundKind.COFFEE, MONDAY, NOW - timedelta(days=7), 10)
     first_two = repositories.rounds.unchecked(TEAM, RoundKind.COFFEE, MONDAY, NOW - timedelta(days=7), 2)
 
     assert unchecked == ["UEVE", "UBEN", "UCAT"] and first_two == ["UEVE", "UBEN"]
+
+
+def test_a_row_whose_standing_is_not_known_is_checked_before_a_round_whatever_its_time_zone_said(repositories):
+    for user_id in ("UANA", "UBEN"):
+        round_services.join(repositories, TEAM, user_id, RoundKind.COFFEE)
+        repositories.profiles.record_slack_profile(TEAM, user_id, 0, None, False, NOW - timedelta(days=1))
+    member_services.note_standing(repositories, TEAM, "UBEN", Standing.MEMBER, NOW)
+
+    assert repositories.rounds.unchecked(TEAM, RoundKind.COFFEE, MONDAY, NOW - timedelta(days=7), 10) == ["UANA"]
