@@ -31,11 +31,18 @@ def workspace_name(client: WebClient) -> str:
 
 def check(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:
     """Nothing if Mentor is for `user_id` in `team_id`; else raises bot.members.model.NotAMember,
-    or SlackUnavailable when Slack cannot say (then nothing is done for them blindly)."""
+    or SlackUnavailable when Slack cannot say (then nothing is done for them blindly).
+
+    A row's standing lets a member in without asking Slack; one that would refuse them is
+    asked again (at most once per RecentStandings' ten minutes), since a guest made a full
+    member while the user_change event was missed would otherwise be refused for good."""
     try:
-        with deps.store.reading() as work:
-            if member_services.admit(work, team_id, user_id) is not None:
-                return
+        try:
+            with deps.store.reading() as work:
+                if member_services.admit(work, team_id, user_id) is not None:
+                    return
+        except NotAMember:
+            pass  # refused as last recorded: Slack's word is asked for below
         now = deps.clock()
         fresh = deps.standings.get(team_id, user_id, now)
         if fresh is None:

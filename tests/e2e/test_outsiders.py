@@ -207,6 +207,18 @@ def test_a_mentee_who_becomes_a_guest_is_not_asked_how_the_advice_went(mentor):
     assert not [call for call in posted_to(mentor, "DUASK") if "did you try it" in call.args["text"]]
 
 
+def test_a_guest_made_a_full_member_unheard_is_let_in_once_slack_is_asked_again(mentor):
+    say(mentor, "offer SQL", "UBEN")
+    replay(mentor.slack, "events/user_change_guest", USER="UBEN")
+    mentor.settle()
+    mentor.fake_slack.users["UBEN"] = default_user("UBEN", DEFAULT_TEAM)  # promoted; no event reached Mentor
+    mentor.clock.advance(minutes=11)
+
+    answer = say(mentor, "join coffee", "UBEN")
+
+    assert "Joined coffee chats" in answer["text"]
+
+
 def test_a_member_who_offers_a_skill_then_becomes_a_guest_is_not_asked(mentor):
     say(mentor, "offer SQL", "UBEN")
     replay(mentor.slack, "events/user_change_guest", USER="UBEN", ULTRA_RESTRICTED=True)
