@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -196,7 +197,7 @@ class Workspace(Base):
     program_channel: Mapped[str | None] = mapped_column(SLACK_ID)
     reverse_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # Whether guests (multi- and single-channel) may take part; members only by default.
-    guests_included: Mapped[bool] = mapped_column(Boolean, default=False)
+    guests_included: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class FollowUp(Base):
