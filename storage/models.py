@@ -364,6 +364,8 @@ class ReverseLearning(Base):
     team_id: Mapped[str] = mapped_column(SLACK_ID)
     learned: Mapped[str] = mapped_column(String(16))
     answered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # They chose to keep their partner for the next reverse round: kept when both sides did.
+    keep_partner: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ProcessedEvent(Base):

@@ -5,7 +5,7 @@ pausing members who leave introduction after introduction unanswered."""
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import delete, not_, select, update
+from sqlalchemy import not_, select, update
 from sqlalchemy.orm import Session
 
 from bot.deliveries import DeliveryKind
@@ -63,21 +63,79 @@ class RoundCheckins:
         return row
 
     def answer_learned(self, team_id: str, group_id: int, user_id: str, learned: Learned, now: datetime) -> bool:
-        """Record (or change) what this member learned; False if they are not in the pair."""
+        """Record (or change) what this member learned, keeping any choice to keep their
+        partner; False if they are not in the pair."""
         if self._group_with(team_id, group_id, user_id) is None:
             return False
-        self.session.execute(
-            delete(models.ReverseLearning).where(
-                models.ReverseLearning.group_id == group_id, models.ReverseLearning.user_id == user_id
-            )
-        )
-        self.session.add(
-            models.ReverseLearning(
-                group_id=group_id, user_id=user_id, team_id=team_id, learned=learned.value, answered_at=now
-            )
-        )
+        row = self.session.get(models.ReverseLearning, (group_id, user_id))
+        if row is None:
+            row = models.ReverseLearning(group_id=group_id, user_id=user_id, team_id=team_id, keep_partner=False)
+            self.session.add(row)
+        row.learned, row.answered_at = learned.value, now
         self.session.flush()
         return True
+
+    def learned(self, team_id: str, group_id: int, user_id: str) -> Learned | None:
+        """What this member said they learned in that pair; None before they answered."""
+        row = self.session.get(models.ReverseLearning, (group_id, user_id))
+        return Learned(row.learned) if row is not None and row.team_id == team_id else None
+
+    def partner_to_keep(self, team_id: str, group_id: int, user_id: str) -> str | None:
+        """The other side of this member's reverse pair, while keeping them is still ahead: the
+        pair is of the workspace's latest reverse round. None otherwise, or if not their pair."""
+        row = self._group_with(team_id, group_id, user_id)
+        if row is None or row.round.kind != RoundKind.REVERSE.value:
+            return None
+        later = self.session.scalar(
+            select(models.Round.id).where(
+                models.Round.team_id == team_id,
+                models.Round.kind == RoundKind.REVERSE.value,
+                models.Round.held_on > row.round.held_on,
+            )
+        )
+        others = [member for member in row.members.split(",") if member != user_id]
+        return others[0] if later is None and len(others) == 1 else None
+
+    def set_keep(self, team_id: str, group_id: int, user_id: str, keep: bool) -> bool:
+        """Whether this member would keep their partner for the next round; False if they have
+        not answered the month-end question for that pair."""
+        row = self.session.get(models.ReverseLearning, (group_id, user_id))
+        if row is None or row.team_id != team_id:
+            return False
+        row.keep_partner = keep
+        self.session.flush()
+        return True
+
+    def kept_pairs(self, team_id: str, before: date) -> list[tuple[str, ...]]:
+        """The pairs of the latest reverse round held before `before` whose two sides both chose
+        to keep each other: the next round alone keeps them, and they may choose again."""
+        latest = self.session.scalar(
+            select(models.Round.id)
+            .where(
+                models.Round.team_id == team_id,
+                models.Round.kind == RoundKind.REVERSE.value,
+                models.Round.held_on < before,
+            )
+            .order_by(models.Round.held_on.desc())
+            .limit(1)
+        )
+        if latest is None:
+            return []
+        keeping: dict[int, set[str]] = defaultdict(set)
+        for group_id, user_id in self.session.execute(
+            select(models.ReverseLearning.group_id, models.ReverseLearning.user_id)
+            .join(models.RoundGroup, models.RoundGroup.id == models.ReverseLearning.group_id)
+            .where(models.RoundGroup.round_id == latest, models.ReverseLearning.keep_partner.is_(True))
+        ):
+            keeping[group_id].add(user_id)
+        pairs = self.session.execute(
+            select(models.RoundGroup.id, models.RoundGroup.members).where(models.RoundGroup.id.in_(keeping))
+        )
+        return sorted(
+            tuple(members.split(","))
+            for group_id, members in pairs
+            if len(members.split(",")) == 2 and set(members.split(",")) == keeping[group_id]
+        )
 
     def answer_checkin(self, team_id: str, group_id: int, user_id: str, outcome: CheckinOutcome, now: datetime) -> bool:
         """Record the group's answer; False if this member is not in the group."""

@@ -186,7 +186,14 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
                 team_id=team_id,
                 members=",".join(group.members),
                 proposer=group.proposer,
-                details=json.dumps({"teaching": group.teaching, "reasons": group.reasons, "question": group.question}),
+                details=json.dumps(
+                    {
+                        "teaching": group.teaching,
+                        "reasons": group.reasons,
+                        "question": group.question,
+                        **({"continuing": True} if group.continuing else {}),
+                    }
+                ),
             )
             self.session.add(row)
             self.session.flush()
@@ -251,6 +258,7 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
             ),
             reasons=tuple(details["reasons"]),
             question=details["question"],
+            continuing=details.get("continuing", False),
         )
         joined = tuple(user_id for user_id in details.get("joined", ()) if user_id in members)
         return Introduction(RoundKind(row.round.kind), group, objectives, joined)

@@ -91,6 +91,21 @@ class Learned(str, Enum):
             self.value
         ]
 
+    @property
+    def something(self) -> bool:
+        """Enough to offer keeping the partner for another month: a pair continues only when
+        both sides learned something."""
+        return self in (Learned.A_LOT, Learned.SOMETHING)
+
+
+@dataclass(frozen=True)
+class MonthEndAnswer:
+    """A month-end answer as recorded, and the partner the member may now choose to keep for
+    the next round (None: not offered, as when they learned little or a newer round began)."""
+
+    learned: Learned
+    partner: str | None = None
+
 
 @dataclass(frozen=True)
 class Membership:
@@ -115,6 +130,7 @@ class PlannedGroup:
     teaching: tuple[tuple[str, str, tuple[str, ...]], ...]  # (teacher, learner, skill labels)
     reasons: tuple[str, ...]
     question: str
+    continuing: bool = False  # a reverse pair who both chose to keep each other for another month
 
 
 @dataclass(frozen=True)
