@@ -4,6 +4,7 @@ introduction queued for each group in the same transaction. Each is handed the u
 (bot.unit_of_work); the caller owns the transaction."""
 
 import hashlib
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from bot.errors import InvalidInput
@@ -16,6 +17,7 @@ from bot.rounds.model import (
     Joined,
     Learned,
     Membership,
+    MonthEndAnswer,
     PlannedGroup,
     RoundAlreadyRecorded,
     RoundKind,
@@ -27,6 +29,7 @@ from bot.unit_of_work import UnitOfWork
 
 HISTORY_ROUNDS = 24  # rounds looked back on: the cooldown, and "met before" beyond it
 NOT_IN_GROUP = "That question isn't yours to answer."
+NO_LONGER_KEPT = "That pair can't continue any more: you'll meet someone new in the next round."
 
 
 FIRST_QUESTIONS = (
@@ -91,12 +94,32 @@ def answer_checkin(
 
 def answer_learned(
     work: UnitOfWork, team_id: str, group_id: int, user_id: str, learned: Learned, now: datetime
-) -> Learned:
+) -> MonthEndAnswer:
     """What one side of a reverse-mentoring pair learned this month (they may change it); the
-    answer as recorded. Raises InvalidInput for anyone not in that pair."""
+    answer as recorded, with the partner they may now choose to keep for the next round if
+    they learned something. Learning little withdraws a choice to keep. Raises InvalidInput
+    for anyone not in that pair."""
     if not work.rounds.answer_learned(team_id, group_id, user_id, learned, now):
         raise InvalidInput(NOT_IN_GROUP)
-    return learned
+    if not learned.something:
+        work.rounds.set_keep(team_id, group_id, user_id, False)
+        return MonthEndAnswer(learned)
+    return MonthEndAnswer(learned, work.rounds.partner_to_keep(team_id, group_id, user_id))
+
+
+def keep_partner(work: UnitOfWork, team_id: str, group_id: int, user_id: str, keep: bool) -> str:
+    """One side of a reverse pair, having learned something, would keep their partner for the
+    next round (or not); the partner. The pair is kept only if both sides choose to (run_round),
+    and neither is told the other's choice. Raises InvalidInput for anyone not in the pair, or
+    once keeping is no longer possible (a newer round began, or they learned little)."""
+    partner = work.rounds.partner_to_keep(team_id, group_id, user_id)
+    learned = work.rounds.learned(team_id, group_id, user_id)
+    if partner is None:
+        raise InvalidInput(NOT_IN_GROUP if learned is None else NO_LONGER_KEPT)
+    if learned is None or not learned.something:
+        raise InvalidInput(NO_LONGER_KEPT)
+    work.rounds.set_keep(team_id, group_id, user_id, keep)
+    return partner
 
 
 def _first_question(members: tuple[str, ...], held_on: date) -> str:
@@ -112,12 +135,16 @@ def _labelled(
 
 
 def plan_groups(
-    result: scoring.Matching, labels: dict[str, str], proposals: dict[str, int], held_on: date
+    groups: Iterable[scoring.Group],
+    labels: dict[str, str],
+    proposals: dict[str, int],
+    held_on: date,
+    continuing: bool = False,
 ) -> list[PlannedGroup]:
     """The engine's groups as the introductions will show them. The one asked to propose a
     time is whoever has been asked least so far (then by id): everyone's turn comes."""
     planned = []
-    for group in result.groups:
+    for group in groups:
         if len(group.members) < 2:
             continue
         proposer = min(group.members, key=lambda user_id: (proposals.get(user_id, 0), user_id))
@@ -129,9 +156,38 @@ def plan_groups(
                 teaching=_labelled(group.teaching, labels),
                 reasons=group.reasons,
                 question=_first_question(group.members, held_on),
+                continuing=continuing,
             )
         )
     return planned
+
+
+def keep_pairs(
+    kept: list[tuple[str, ...]],
+    members: list[scoring.Member],
+    history: dict[frozenset[str], int],
+    settings: scoring.MatchSettings,
+) -> tuple[list[scoring.Group], list[scoring.Member]]:
+    """The reverse pairs who both chose to keep each other, as groups of their own outside the
+    cooldown, and the members left for the engine. A pair is kept only while both are in this
+    round (`members`: opted in, not paused, not skipping, still taking part), neither has put
+    the other on their never-list, and they are still an early-career and a senior member."""
+    available = {member.user_id: member for member in members}
+    groups: list[scoring.Group] = []
+    taken: set[str] = set()
+    for pair in kept:
+        if len(pair) != 2 or not all(user_id in available for user_id in pair) or taken & set(pair):
+            continue
+        junior, senior = sorted((available[user_id] for user_id in pair), key=lambda m: m.career_stage != scoring.EARLY)
+        if junior.user_id in senior.never or senior.user_id in junior.never:
+            continue
+        if junior.career_stage != scoring.EARLY or senior.career_stage not in scoring.SENIOR_STAGES:
+            continue
+        # The early-career member first, as in the engine's pairs: the introduction says who teaches.
+        index = scoring.index_members([junior, senior])
+        groups.extend(scoring.score_groups(index, [(0, 1)], history, settings, reverse=True))
+        taken.update(pair)
+    return groups, [member for member in members if member.user_id not in taken]
 
 
 def run_round(
@@ -145,8 +201,9 @@ def run_round(
     """Pair everyone available and record the round with its introductions queued; a
     round already recorded for this workspace, kind and date is left as it is. Coffee
     members who left QUIET_INTROS introductions in a row without a word are paused first,
-    and told so. Raises RoundAlreadyRecorded when another process recorded it meanwhile: the
-    caller rolls this transaction back."""
+    and told so; reverse pairs who both chose to continue are kept together (keep_pairs).
+    Raises RoundAlreadyRecorded when another process recorded it meanwhile: the caller rolls
+    this transaction back."""
     rounds = work.rounds
     if rounds.is_recorded(team_id, kind, held_on):
         return RoundRun(kind, held_on, created=False)
@@ -155,11 +212,17 @@ def run_round(
         quiet = rounds.quiet_members(team_id, held_on, QUIET_INTROS)
         rounds.pause_quiet(team_id, quiet, held_on, now)
     members = rounds.available(team_id, kind, held_on)
+    everyone = [m.user_id for m in members]
     history = rounds.history(team_id, kind, HISTORY_ROUNDS)
+    kept: list[scoring.Group] = []
+    if kind is RoundKind.REVERSE:
+        kept, members = keep_pairs(rounds.kept_pairs(team_id, held_on), members, history, settings)
     pair = solving.pair_members if kind is RoundKind.COFFEE else solving.pair_reverse
     result = pair(members, history, settings)
-    proposals = rounds.proposals(team_id, [m.user_id for m in members])
-    planned = plan_groups(result, rounds.labels(team_id), proposals, held_on)
+    proposals = rounds.proposals(team_id, everyone)
+    labels = rounds.labels(team_id)
+    planned = plan_groups(kept, labels, proposals, held_on, continuing=True)
+    planned += plan_groups(result.groups, labels, proposals, held_on)
     if not rounds.record(team_id, kind, held_on, now, planned, result.unmatched):
         raise RoundAlreadyRecorded()  # another process got there first: roll this one back
     return RoundRun(

@@ -90,7 +90,7 @@ def test_each_side_of_a_reverse_pair_says_what_they_learned_and_may_change_it(re
     recorded = round_services.answer_learned(repositories, TEAM, pair_id, "UANA", Learned.A_LOT, NOW)
 
     rows = repositories.session.execute(select(models.ReverseLearning.user_id, models.ReverseLearning.learned)).all()
-    assert recorded is Learned.A_LOT and [tuple(row) for row in rows] == [("UANA", "a_lot")]
+    assert recorded.learned is Learned.A_LOT and [tuple(row) for row in rows] == [("UANA", "a_lot")]
 
 
 def test_joining_reverse_mentoring_while_the_admins_switched_it_off_says_it_is_on_hold(repositories):
