@@ -107,6 +107,10 @@ LEARNED_CHOICES = {
     "not_much": "learned_not_much",
     "did_not_meet": "learned_did_not_meet",
 }
+# Then, to a side who learned something: keep this partner for the next round, or not; value:
+# the group's id.
+KEEP_PARTNER = "reverse_keep_partner"
+NEW_PARTNER = "reverse_new_partner"
 ROUND_ACTIONS = (
     JOIN_ROUND,
     LEAVE_ROUND,
@@ -116,6 +120,8 @@ ROUND_ACTIONS = (
     UNSKIP_ROUND,
     *CHECKIN_CHOICES.values(),
     *LEARNED_CHOICES.values(),
+    KEEP_PARTNER,
+    NEW_PARTNER,
 )
 
 # Program admins.

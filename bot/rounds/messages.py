@@ -6,8 +6,10 @@ from bot import blocks
 from bot.ids import (
     CHECKIN_CHOICES,
     JOIN_ROUND,
+    KEEP_PARTNER,
     LEARNED_CHOICES,
     LEAVE_ROUND,
+    NEW_PARTNER,
     PAUSE_ROUNDS,
     RESUME_ROUNDS,
     SKIP_ROUND,
@@ -50,6 +52,11 @@ def introduction(intro: Introduction) -> dict:
     group = intro.group
     if intro.kind is RoundKind.COFFEE:
         text = f":coffee: Coffee chat: {_people(group.members)}, meet each other!"
+    elif group.continuing:
+        text = (
+            f":arrows_counterclockwise: Reverse mentoring, another month together: {_people(group.members)}, "
+            "you both chose to continue."
+        )
     else:
         text = f":arrows_counterclockwise: Reverse mentoring this month: {_people(group.members)}."
     lines = []
@@ -69,7 +76,8 @@ def introduction(intro: Introduction) -> dict:
     ]
     if goals:
         body.append(blocks.section("*What you're after*\n" + "\n".join(goals)))
-    body.append(blocks.section(f"*A first question:* “{group.question}”"))
+    opening = "A question for this month" if group.continuing else "A first question"
+    body.append(blocks.section(f"*{opening}:* “{group.question}”"))
     if intro.joined:
         body.append(blocks.context(f"{_named(intro.joined)} joined you this round: their partner couldn't make it."))
     body.append(
@@ -215,11 +223,27 @@ def unmatched(kind: RoundKind) -> dict:
     return blocks.message(text)
 
 
-def what_did_you_learn(group_id: int, user_id: str, members: tuple[str, ...], learned: str | None = None) -> dict:
-    """Month end of reverse mentoring, to one side of the pair."""
+def what_did_you_learn(
+    group_id: int, user_id: str, members: tuple[str, ...], learned: str | None = None, partner: str | None = None
+) -> dict:
+    """Month end of reverse mentoring, to one side of the pair; once answered, to one who
+    learned something, whether to keep `partner` for the next round."""
     others = tuple(member for member in members if member != user_id)
     if learned is not None:
-        return blocks.message(f"Thanks! You learned: *{Learned(learned).label}*. It helps the program see what works.")
+        thanks = f"Thanks! You learned: *{Learned(learned).label}*. It helps the program see what works."
+        if partner is None:
+            return blocks.message(thanks)
+        ask = f"Would you like another month with <@{partner}>? You'd meet again only if they'd like to too."
+        return blocks.message(
+            f"{thanks} {ask}",
+            blocks.section(thanks),
+            blocks.section(ask),
+            blocks.actions(
+                blocks.button("Keep my partner", KEEP_PARTNER, value=str(group_id)),
+                blocks.button("Meet someone new", NEW_PARTNER, value=str(group_id)),
+            ),
+            blocks.context("Nobody is told what the other chose."),
+        )
     paired_with = _named(others)
     text = f"This month you were paired with {paired_with} for reverse mentoring. What did you learn?"
     return blocks.message(
@@ -228,6 +252,19 @@ def what_did_you_learn(group_id: int, user_id: str, members: tuple[str, ...], le
         _answer_buttons(Learned, LEARNED_CHOICES, group_id),
         blocks.context("Only totals reach the program's admins, never who said what."),
     )
+
+
+def keep_choice(group_id: int, partner: str, keep: bool) -> dict:
+    """A side's choice to keep their reverse partner or not, told to them alone, with a way to
+    change it. Whether the partner chose the same is never said: the next round's introduction
+    shows it, or they meet someone new."""
+    if keep:
+        text = f"I'll keep you with <@{partner}> next month if they'd like to too; if not, you'll meet someone new."
+        change = blocks.button("Meet someone new instead", NEW_PARTNER, value=str(group_id))
+    else:
+        text = "Got it: you'll meet someone new next month."
+        change = blocks.button("Keep my partner after all", KEEP_PARTNER, value=str(group_id))
+    return blocks.message(text, blocks.section(text), blocks.actions(change))
 
 
 def partner_gone(told: PartnerGone) -> dict:

@@ -40,6 +40,8 @@ def register(app: App, deps: Deps) -> None:
         ids.UNSKIP_ROUND: rounds.skip_round,
         **dict.fromkeys(ids.CHECKIN_CHOICES.values(), rounds.answer_checkin),
         **dict.fromkeys(ids.LEARNED_CHOICES.values(), rounds.answer_learned),
+        ids.KEEP_PARTNER: rounds.keep_partner,
+        ids.NEW_PARTNER: rounds.keep_partner,
         ids.OPEN_SETTINGS: program.open_settings,
         ids.SEND_CHART: program.send_chart,
         ids.SEND_EXPORT: program.send_export,

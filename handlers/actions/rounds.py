@@ -1,5 +1,6 @@
 """The buttons of rounds: join, leave, pause and resume on the Home tab; skip in the day-before
-notice; the group's check-in; what each side of a reverse pair learned."""
+notice; the group's check-in; what each side of a reverse pair learned, and whether they
+would keep their partner."""
 
 from collections.abc import Callable
 from datetime import date
@@ -133,4 +134,22 @@ def answer_learned(
         lambda work: round_services.answer_learned(work, team_id, group_of(action), user_id, learned, deps.clock()),
     )
     if recorded is not None:
-        click.answer(round_messages.what_did_you_learn(group_of(action), user_id, (), learned.value), replace=True)
+        reply = round_messages.what_did_you_learn(group_of(action), user_id, (), learned.value, recorded.partner)
+        click.answer(reply, replace=True)
+
+
+def keep_partner(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """One side of a reverse pair keeps their partner for the next round, or not: told to them
+    alone, in place of the question."""
+    ack()
+    keep, click = action["action_id"] == ids.KEEP_PARTNER, Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
+    partner = run_use_case(
+        deps, click, lambda work: round_services.keep_partner(work, team_id, group_of(action), user_id, keep)
+    )
+    if partner is not None:
+        click.answer(round_messages.keep_choice(group_of(action), partner, keep), replace=True)
