@@ -134,6 +134,13 @@ def plan_groups(
     return planned
 
 
+def round_seed(team_id: str, kind: RoundKind, held_on: date) -> str:
+    """What the engine breaks ties with: the same for a rerun of the round, different from
+    one round to the next, so trio seats and equal partners rotate (hashed by the engine
+    with hashlib: the same in every process)."""
+    return f"{team_id}:{kind.value}:{held_on.isoformat()}"
+
+
 def run_round(
     work: UnitOfWork,
     team_id: str,
@@ -157,7 +164,7 @@ def run_round(
     members = rounds.available(team_id, kind, held_on)
     history = rounds.history(team_id, kind, HISTORY_ROUNDS)
     pair = solving.pair_members if kind is RoundKind.COFFEE else solving.pair_reverse
-    result = pair(members, history, settings)
+    result = pair(members, history, settings, round_seed(team_id, kind, held_on))
     proposals = rounds.proposals(team_id, [m.user_id for m in members])
     planned = plan_groups(result, rounds.labels(team_id), proposals, held_on)
     if not rounds.record(team_id, kind, held_on, now, planned, result.unmatched):
