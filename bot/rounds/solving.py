@@ -1,13 +1,19 @@
 """Solving a round: members, their history and the settings in, groups with their reasons out.
 
 Each member keeps the best `candidates_per_member` partners (bot/rounds/scoring.py says what
-a pair is worth): the candidate graph. On it, a maximum-cardinality, maximum-weight matching
-is exact (Edmonds' blossom algorithm, rustworkx) up to `exact_limit` members. Above that, a
-maximum-weight matching of the doubled, bipartite graph (scipy) gives cycles and paths that
-are matched exactly one by one; its weight, halved, bounds the optimum from above, and is
-returned as a certificate. Whoever is left is matched among the leftovers on full scores
-(cooldown pairs allowed there), and a last odd member joins the group where they add the
-most: one trio, nobody dropped."""
+a pair is worth), equal scores told apart by the round's seed: the candidate graph. On it,
+with the pairs that met within the cooldown added, a maximum-cardinality matching that uses
+the fewest such pairs, then the least recent ones, then scores most is exact (Edmonds'
+blossom algorithm, rustworkx, tiered integer weights) up to `exact_limit` members. Above
+that, a maximum-weight matching of the doubled, bipartite graph (scipy) gives cycles and
+paths that are matched exactly one by one; its weight, halved, bounds the optimum from
+above, and is returned as a certificate. Whoever is left is matched among the leftovers on
+seeded candidates (never all their pairs; cooldown pairs allowed there), and a last odd
+member joins the group where they add the most: one trio, nobody dropped.
+
+Odd rounds up to TRIO_SEARCH_LIMIT members choose the trio with the pairs instead (exactly
+up to TRIO_EXACT_LIMIT). Groups are tuples of member indices throughout, so groups of other
+sizes need a new search, not new types."""
 
 import hashlib
 from collections import defaultdict
