@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from datetime import date
 from itertools import combinations
 from pathlib import Path
 
@@ -13,7 +14,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bot.rounds.model import RoundKind
 from bot.rounds.scoring import MatchSettings, Member
+from bot.rounds.services import round_seed
 from bot.rounds.solving import pair_members, seed_number
 from tests.unit.test_matching import expected_shape, groupings, pairs_in, refused, shape, workspaces
 
@@ -203,3 +206,14 @@ def test_never_pairs_are_never_grouped_and_everyone_has_a_group_or_is_told(works
     placed = [user_id for group in result.groups for user_id in group.members] + list(result.unmatched)
     assert sorted(placed) == sorted(m.user_id for m in members)
     assert not any(pairs_in(group.members) & nevers for group in result.groups)
+
+
+def test_a_rounds_seed_is_its_workspace_kind_and_date():
+    seeds = {
+        round_seed(team, kind, day)
+        for team in ("T1", "T2")
+        for kind in RoundKind
+        for day in (date(2026, 11, 30), date(2026, 12, 14))
+    }
+
+    assert len(seeds) == 8 and round_seed("T1", RoundKind.COFFEE, date(2026, 11, 30)) == "T1:coffee:2026-11-30"
