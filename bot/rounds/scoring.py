@@ -50,8 +50,14 @@ BASE = 20.0  # every allowed pair is worth more than nobody: the matching groups
 
 
 # A pair within the cooldown: only to give someone a group they would otherwise not have,
-# and then as few as possible (this outweighs any gain elsewhere).
+# and then as few as possible (solving counts them first: see bot/rounds/solving.py).
 COOLDOWN_FALLBACK = -1000.0
+
+
+# ... and the more recent, the more it costs: up to this much more for last round's pairs,
+# falling evenly to nothing for a pair that met at the cooldown's far end. Less than
+# COOLDOWN_FALLBACK's size less any pair's score, so one repeat more always costs more.
+RECENT_REPEAT = -500.0
 
 
 FORBIDDEN = -np.inf
@@ -113,6 +119,9 @@ class Matching:
     # made outside it, among the leftovers, and a trio's third member are not covered.)
     bound: float | None = None
     unmatched: tuple[str, ...] = ()  # nobody could be grouped with them this time
+    # How many members the candidate graph left to the leftover pass (an odd one included):
+    # that pass is never quadratic in them, and for a round of blank members they are few.
+    leftover: int = 0
 
 
 @dataclass
@@ -285,18 +294,37 @@ def history_terms(
     index: MemberIndex, history: dict[frozenset[str], int], settings: MatchSettings, i: np.ndarray, j: np.ndarray
 ) -> np.ndarray:
     """For pairs (i[k], j[k]): never-pairs forbidden, a meeting within the cooldown costs
-    COOLDOWN_FALLBACK, an older one MET_BEFORE. A loop over the pairs given: for chosen
-    groups and leftovers, never for the whole score matrix."""
+    COOLDOWN_FALLBACK and up to RECENT_REPEAT more the more recent it is, an older one
+    MET_BEFORE. A loop over the pairs given: for chosen groups and leftovers, never for the
+    whole score matrix."""
+    terms, repeats, recency = history_parts(index, history, settings, i, j)
+    return terms + repeats * (COOLDOWN_FALLBACK + RECENT_REPEAT * recency / max(settings.cooldown_rounds - 1, 1))
+
+
+def history_parts(
+    index: MemberIndex, history: dict[frozenset[str], int], settings: MatchSettings, i: np.ndarray, j: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """History of pairs (i[k], j[k]) in three parts, which the solver weighs one after the
+    other: (forbidden for never-pairs or MET_BEFORE for a meeting older than the cooldown,
+    else 0; 1 for a meeting within the cooldown, else 0; how recent such a meeting is, from
+    0 for one at the cooldown's far end to cooldown_rounds - 1 for last round's)."""
     terms = np.zeros(len(i))
+    repeats = np.zeros(len(i), dtype=np.int64)
+    recency = np.zeros(len(i), dtype=np.int64)
+    cooldown = settings.cooldown_rounds
     for k, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
         first, second = index.members[a], index.members[b]
         if second.user_id in first.never or first.user_id in second.never:
             terms[k] = FORBIDDEN
             continue
         ago = history.get(frozenset((first.user_id, second.user_id)))
-        if ago is not None:
-            terms[k] = COOLDOWN_FALLBACK if ago < settings.cooldown_rounds else MET_BEFORE
-    return terms
+        if ago is None:
+            continue
+        if ago < cooldown:
+            repeats[k], recency[k] = 1, cooldown - 1 - max(ago, 0)
+        else:
+            terms[k] = MET_BEFORE
+    return terms, repeats, recency
 
 
 def _apply_pairs(score: np.ndarray, rows: np.ndarray, pairs: tuple[np.ndarray, np.ndarray], value, add: bool) -> None:

@@ -190,6 +190,13 @@ def keep_pairs(
     return groups, [member for member in members if member.user_id not in taken]
 
 
+def round_seed(team_id: str, kind: RoundKind, held_on: date) -> str:
+    """What the engine breaks ties with: the same for a rerun of the round, different from
+    one round to the next, so trio seats and equal partners rotate (hashed by the engine
+    with hashlib: the same in every process)."""
+    return f"{team_id}:{kind.value}:{held_on.isoformat()}"
+
+
 def run_round(
     work: UnitOfWork,
     team_id: str,
@@ -218,7 +225,7 @@ def run_round(
     if kind is RoundKind.REVERSE:
         kept, members = keep_pairs(rounds.kept_pairs(team_id, held_on), members, history, settings)
     pair = solving.pair_members if kind is RoundKind.COFFEE else solving.pair_reverse
-    result = pair(members, history, settings)
+    result = pair(members, history, settings, round_seed(team_id, kind, held_on))
     proposals = rounds.proposals(team_id, everyone)
     labels = rounds.labels(team_id)
     planned = plan_groups(kept, labels, proposals, held_on, continuing=True)

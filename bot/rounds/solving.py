@@ -1,13 +1,23 @@
 """Solving a round: members, their history and the settings in, groups with their reasons out.
 
 Each member keeps the best `candidates_per_member` partners (bot/rounds/scoring.py says what
-a pair is worth): the candidate graph. On it, a maximum-cardinality, maximum-weight matching
-is exact (Edmonds' blossom algorithm, rustworkx) up to `exact_limit` members. Above that, a
-maximum-weight matching of the doubled, bipartite graph (scipy) gives cycles and paths that
-are matched exactly one by one; its weight, halved, bounds the optimum from above, and is
-returned as a certificate. Whoever is left is matched among the leftovers on full scores
-(cooldown pairs allowed there), and a last odd member joins the group where they add the
-most: one trio, nobody dropped."""
+a pair is worth), equal scores told apart by the round's seed: the candidate graph. On it,
+with the pairs that met within the cooldown added, a maximum-cardinality matching that uses
+the fewest such pairs, then the least recent ones, then scores most is exact (Edmonds'
+blossom algorithm, rustworkx, tiered integer weights) up to `exact_limit` members. Above
+that, a maximum-weight matching of the doubled, bipartite graph (scipy) gives cycles and
+paths that are matched exactly one by one; its weight, halved, bounds the optimum from
+above, and is returned as a certificate. Whoever is left is matched among the leftovers on
+seeded candidates (never all their pairs; cooldown pairs allowed there), and a last odd
+member joins the group where they add the most: one trio, nobody dropped.
+
+Odd rounds up to TRIO_SEARCH_LIMIT members choose the trio with the pairs instead (exactly
+up to TRIO_EXACT_LIMIT). Groups are tuples of member indices throughout, so groups of other
+sizes need a new search, not new types."""
+
+import hashlib
+from collections import defaultdict
+from itertools import combinations
 
 import numpy as np
 import rustworkx
@@ -22,6 +32,7 @@ from bot.rounds.scoring import (
     MatchSettings,
     Member,
     MemberIndex,
+    history_parts,
     history_terms,
     index_members,
     pair_indices,
@@ -33,18 +44,54 @@ from bot.rounds.scoring import (
 WEIGHT_SCALE = 100  # rustworkx wants integer weights: scores to 1/100 of a point
 
 
+Seed = int | str  # a round's: the same seed and members, in any order, give the same groups
+
+
+def seed_number(seed: Seed) -> int:
+    """A 64-bit number from a seed, the same in every process (hashlib, not hash(), which
+    PYTHONHASHSEED changes)."""
+    return int.from_bytes(hashlib.sha256(f"mentor-round:{seed}".encode()).digest()[:8], "little")
+
+
+def member_keys(index: MemberIndex, seed: Seed) -> np.ndarray:
+    """A random odd 32-bit key per member, drawn from the seed and their user id alone: ties
+    between equal pairs fall by these, whatever the order members came in."""
+    salt = seed_number(seed).to_bytes(8, "little")
+    keys = [
+        int.from_bytes(hashlib.blake2b(m.user_id.encode(), digest_size=4, key=salt).digest(), "little") | 1
+        for m in index.members
+    ]
+    return np.array(keys, dtype=np.uint32)
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: well-spread 64-bit numbers from nearby ones (wrapping)."""
+    z = values.astype(np.uint64)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
 def candidate_graph(
-    index: MemberIndex, history: dict[frozenset[str], int], settings: MatchSettings
+    index: MemberIndex, history: dict[frozenset[str], int], settings: MatchSettings, seed: Seed = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Edges (i, j, score) with i < j: each member's best candidates, hard rules applied."""
+    """Edges (i, j, score) with i < j: each member's best candidates, hard rules applied.
+
+    Among equal scores (members who filled in nothing all tie), a seeded jitter below a
+    point decides, different for every pair: each member's candidates spread across the
+    field instead of all naming the same few, and the graph still pairs nearly everyone."""
     n = len(index.members)
     k = min(settings.candidates_per_member, n - 1)
+    keys = member_keys(index, seed)
     lefts, rights, weights = [], [], []
 
     def best_of(scored: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         block, score = scored
-        # Ranked in int8 (faster to partition; every allowed score fits, forbidden ones sink).
-        ranked = np.clip(score, -127, 127).astype(np.int8)
+        # Ranked in int16: the score (clipped to int8; every allowed score fits, forbidden
+        # ones sink) in the high byte, the pair's jitter (the top byte of the product of
+        # both keys) in the low one.
+        ranked = np.left_shift(np.clip(score, -127, 127).astype(np.int16), 8)
+        ranked |= ((keys[block][:, None] * keys[None, :]) >> np.uint32(24)).astype(np.int16)
         best = np.argpartition(-ranked, k - 1, axis=1)[:, :k]
         chosen = np.take_along_axis(score, best, axis=1)
         keep = chosen > NEVER
@@ -66,21 +113,43 @@ def candidate_graph(
 TIE_RANGE = 16
 
 
-def exact_matching(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> list[tuple[int, int]]:
-    """A maximum-cardinality matching of maximum weight among those (Edmonds' blossom).
+def exact_matching(
+    n: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    weight: np.ndarray,
+    seed: Seed = 0,
+    repeats: np.ndarray | None = None,
+    recency: np.ndarray | None = None,
+) -> list[tuple[int, int]]:
+    """A maximum-cardinality matching (Edmonds' blossom) that, among those, uses the fewest
+    edges with `repeats` (pairs within the cooldown), then the least `recency` over those,
+    then has the most `weight`: the integer weights are tiered so that no amount of a
+    lower part outweighs one unit of a higher one (rustworkx takes Python integers).
 
-    rustworkx picks any of several equally good matchings, differently from call to call.
-    So each edge's integer weight also carries a tie-break drawn from its two ends: scaled
-    below one hundredth of a point in total, it changes no choice between different
-    scores, and settles ties between equal ones the same way every time, unless their
-    tie-breaks tie too (rare, and then rustworkx chooses)."""
-    scale = TIE_RANGE * (n // 2 + 1)
-    low, high = np.minimum(left, right).astype(np.int64), np.maximum(left, right).astype(np.int64)
-    ties = (low * 2654435761 + high * 40503 + (low ^ high) * 97) % TIE_RANGE
-    weights = np.rint(weight * WEIGHT_SCALE).astype(np.int64) * scale + ties
+    rustworkx picks any of several equally good matchings. So each edge's weight also
+    carries a tie-break drawn from the seed and its two ends: scaled below one hundredth of
+    a point in total, it changes no choice between different scores, and settles ties
+    between equal ones by the seed, unless their tie-breaks tie too (rare)."""
+    if not len(left):
+        return []
+    pairs = n // 2 + 1  # more than any matching holds
+    scale = TIE_RANGE * pairs
+    low, high = np.minimum(left, right).astype(np.uint64), np.maximum(left, right).astype(np.uint64)
+    ties = _mix(_mix(low * np.uint64(n) + high) ^ np.uint64(seed_number(seed))) % np.uint64(TIE_RANGE)
+    points = np.rint(weight * WEIGHT_SCALE).astype(np.int64)
+    weights = (points * scale + ties.astype(np.int64)).tolist()
+    if repeats is not None and repeats.any():
+        recency = np.zeros(len(left), dtype=np.int64) if recency is None else recency
+        # Two matchings of one size differ by less than `per_recency` in weight and ties,
+        # and by less than `per_repeat` in recency and all below it.
+        per_recency = (int(points.max() - points.min()) + 1) * scale * pairs
+        per_repeat = per_recency * (int(recency.max()) + 1) * pairs
+        for e in np.flatnonzero(repeats).tolist():
+            weights[e] -= per_repeat + int(recency[e]) * per_recency
     graph = rustworkx.PyGraph()
     graph.add_nodes_from(range(n))
-    graph.add_edges_from(list(zip(left.tolist(), right.tolist(), weights.tolist(), strict=True)))
+    graph.add_edges_from(list(zip(left.tolist(), right.tolist(), weights, strict=True)))
     matched = rustworkx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
     return sorted(_edge(a, b) for a, b in matched)
 
@@ -153,20 +222,45 @@ def doubled_matching(
     return pairs, bound
 
 
-def _cooldown_edges(index: MemberIndex, history, settings: MatchSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _weighed(
+    index: MemberIndex, history, settings: MatchSettings, i: np.ndarray, j: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For pairs (i[k], j[k]): (score with never-pairs forbidden and older meetings counted,
+    1 if they met within the cooldown, how recently): what exact_matching weighs."""
+    terms, repeats, recency = history_parts(index, history, settings, i, j)
+    return pair_scores(index, i, j) + terms, repeats, recency
+
+
+def _cooldown_edges(index: MemberIndex, history, settings: MatchSettings) -> tuple[np.ndarray, ...]:
     left, right = pair_indices(index, (tuple(pair) for pair, ago in history.items() if ago < settings.cooldown_rounds))
     once = left < right
     left, right = left[once], right[once]
-    weight = pair_scores(index, left, right) + history_terms(index, history, settings, left, right)
+    weight, repeats, recency = _weighed(index, history, settings, left, right)
     allowed = np.isfinite(weight)
-    return left[allowed], right[allowed], weight[allowed]
+    return left[allowed], right[allowed], weight[allowed], repeats[allowed], recency[allowed]
+
+
+def _leftover_pairs(count: int, per_member: int, seed: Seed) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs (low, high) among `count` leftovers: all of them when they are few,
+    else `per_member` seeded random partners each: never quadratic in the leftovers."""
+    if count <= per_member + 1:
+        low, high = np.triu_indices(count, k=1)
+        return low.astype(np.int64), high.astype(np.int64)
+    rng = np.random.default_rng(seed_number(seed))
+    rows = np.repeat(np.arange(count), per_member)
+    cols = rng.integers(0, count - 1, size=len(rows))
+    cols += cols >= rows  # anyone but themselves
+    low, high = np.minimum(rows, cols), np.maximum(rows, cols)
+    _, unique = np.unique(low * count + high, return_index=True)
+    return low[unique], high[unique]
 
 
 def _fill_leftovers(
-    index: MemberIndex, pairs: list[tuple[int, int]], history, settings: MatchSettings
-) -> list[tuple[int, ...]]:
-    """Match whoever the candidate graph left out, on full scores (a pair within the cooldown
-    allowed, at a cost); a last odd member joins the pair they add most to."""
+    index: MemberIndex, pairs: list[tuple[int, int]], history, settings: MatchSettings, seed: Seed = 0
+) -> tuple[list[tuple[int, ...]], int]:
+    """Match whoever the candidate graph left out, among themselves (a pair within the
+    cooldown allowed, as few and as old as can be); a last odd member joins the pair they
+    add most to. Returns the groups and how many were left out."""
     n = len(index.members)
     matched = np.zeros(n, dtype=bool)
     for a, b in pairs:
@@ -174,12 +268,14 @@ def _fill_leftovers(
     groups: list[tuple[int, ...]] = [tuple(pair) for pair in pairs]
     left_out = np.flatnonzero(~matched)
     if len(left_out) >= 2:
-        la, lb = np.triu_indices(len(left_out), k=1)
-        i, j = left_out[la], left_out[lb]
-        weight = pair_scores(index, i, j) + history_terms(index, history, settings, i, j)
+        la, lb = _leftover_pairs(len(left_out), settings.candidates_per_member, seed)
+        weight, repeats, recency = _weighed(index, history, settings, left_out[la], left_out[lb])
         allowed = np.isfinite(weight)
         if allowed.any():  # as many of them as possible in pairs, then the best such pairs
-            for a, b in exact_matching(len(left_out), la[allowed], lb[allowed], weight[allowed]):
+            chosen = exact_matching(
+                len(left_out), la[allowed], lb[allowed], weight[allowed], seed, repeats[allowed], recency[allowed]
+            )
+            for a, b in chosen:
                 groups.append((int(left_out[a]), int(left_out[b])))
                 matched[left_out[a]] = matched[left_out[b]] = True
     for single in np.flatnonzero(~matched).tolist():
@@ -191,7 +287,116 @@ def _fill_leftovers(
             _improve_trio(index, history, settings, groups, best)
         elif not _swap_into_trio(index, history, settings, groups, single, with_everyone):
             groups.append((single,))  # alone: only when nobody at all may meet them (reported as unmatched)
-    return groups
+    return groups, len(left_out)
+
+
+# Odd rounds up to this many members try every trio, each with the exact matching of the
+# rest: the fewest pairs within the cooldown, then the oldest, then the best score, exactly.
+TRIO_EXACT_LIMIT = 11
+# Up to this many, every member is tried as the trio's third: the rest matched exactly,
+# they join the pair they fit best. Above it, the matching leaves one member out (which one
+# falls by the seed) and they join the pair they add most to, then one move is tried.
+TRIO_SEARCH_LIMIT = 41
+
+
+def _trio_seats(index: MemberIndex, history: dict[frozenset[str], int], within: int) -> tuple[np.ndarray, np.ndarray]:
+    """How many past rounds each member was in a trio: (within the last `within` rounds, in
+    all history). History keeps each pair's last meeting only, but whoever met two people
+    the same round was in a trio with both, whatever they met since."""
+    partners: defaultdict[tuple[str, int], set[str]] = defaultdict(set)
+    for pair, ago in history.items():
+        first, second = tuple(pair)
+        partners[(first, ago)].add(second)
+        partners[(second, ago)].add(first)
+    sat = {(user_id, ago) for (member, ago), met in partners.items() if len(met) >= 2 for user_id in (member, *met)}
+    recent = np.zeros(len(index.members), dtype=np.int64)
+    seats = np.zeros(len(index.members), dtype=np.int64)
+    for user_id, ago in sat:
+        if user_id in index.position:
+            seats[index.position[user_id]] += 1
+            recent[index.position[user_id]] += ago < within
+    return recent, seats
+
+
+def _odd_round(index: MemberIndex, history, settings: MatchSettings, seed: Seed) -> list[tuple[int, ...]] | None:
+    """An odd round of at most TRIO_SEARCH_LIMIT members in pairs and one trio, chosen
+    together: the fewest pairs within the cooldown, then the least recent ones, then the
+    best score, then the trio for those who sat in fewest trios, then the seed. None when
+    no such grouping exists (never-lists), for the general path to deal with."""
+    n = len(index.members)
+    i, j = (side.astype(np.int64) for side in np.triu_indices(n, k=1))
+    weight, repeats, recency = _weighed(index, history, settings, i, j)
+    allowed = np.isfinite(weight)
+    points = np.zeros((n, n), dtype=np.int64)
+    repeated = np.zeros((n, n), dtype=np.int64)
+    recent = np.zeros((n, n), dtype=np.int64)
+    fits = np.zeros((n, n), dtype=bool)
+    for matrix, values in (
+        (points, np.rint(np.where(allowed, weight, 0) * WEIGHT_SCALE)),
+        (repeated, repeats),
+        (recent, recency),
+        (fits, allowed),
+    ):
+        matrix[i, j] = matrix[j, i] = values
+    recent_seats, seats = _trio_seats(index, history, settings.cooldown_rounds)
+    keys = member_keys(index, seed)
+
+    def rest_matching(rest: np.ndarray) -> list[tuple[int, ...]] | None:
+        inside = np.zeros(n, dtype=bool)
+        inside[rest] = True
+        local = np.zeros(n, dtype=np.int64)
+        local[rest] = np.arange(len(rest))
+        edges = allowed & inside[i] & inside[j]
+        chosen = exact_matching(
+            len(rest), local[i[edges]], local[j[edges]], weight[edges], seed, repeats[edges], recency[edges]
+        )
+        if 2 * len(chosen) != len(rest):
+            return None
+        return [(int(rest[a]), int(rest[b])) for a, b in chosen]
+
+    def cost(trio: tuple[int, ...]) -> tuple[int, int, int]:
+        links = [(a, b) for x, a in enumerate(trio) for b in trio[x + 1 :]]
+        return (
+            sum(int(repeated[a, b]) for a, b in links),
+            sum(int(recent[a, b]) for a, b in links),
+            -sum(int(points[a, b]) for a, b in links),
+        )
+
+    def key(groups: list[tuple[int, ...]], trio: tuple[int, ...]) -> tuple[int, ...]:
+        parts = [cost(group) for group in groups]
+        repeats, recency, points = (sum(part[p] for part in parts) for p in range(3))
+        # The same groups as last round (every pair met last round) only if nothing else is left.
+        again = all(recent[a, b] == settings.cooldown_rounds - 1 for g in groups for a, b in combinations(g, 2))
+        again = again and all(repeated[a, b] for g in groups for a, b in combinations(g, 2))
+        tie = int(_mix(np.array([keys[trio[0]] ^ keys[trio[1]] ^ keys[trio[2]]], dtype=np.uint64))[0])
+        # A trio seat taken within the cooldown weighs as a round of recency: without it, a
+        # program of 5, where every grouping repeats, keeps one pair in every trio.
+        rotation = int(recent_seats[list(trio)].sum())
+        return (repeats, int(again), recency + rotation, points, int(seats[list(trio)].sum()), tie)
+
+    everyone = np.arange(n)
+    best: tuple[tuple[int, ...], list[tuple[int, ...]]] | None = None
+    if n <= TRIO_EXACT_LIMIT:
+        for trio in combinations(range(n), 3):
+            if not all(fits[a, b] for a, b in combinations(trio, 2)):
+                continue
+            pairs = rest_matching(np.setdiff1d(everyone, trio))
+            if pairs is not None:
+                groups = [*pairs, trio]
+                option = (key(groups, trio), groups)
+                best = option if best is None or option[0] < best[0] else best
+    else:
+        for third in range(n):
+            pairs = rest_matching(everyone[everyone != third])
+            joinable = [(a, b) for a, b in (pairs or []) if fits[third, a] and fits[third, b]]
+            if not joinable:
+                continue
+            a, b = min(joinable, key=lambda pair: (cost((*pair, third)), int(keys[pair[0]] ^ keys[pair[1]])))
+            trio = (a, b, third)
+            groups = [pair for pair in (pairs or []) if pair != (a, b)] + [trio]
+            option = (key(groups, trio), groups)
+            best = option if best is None or option[0] < best[0] else best
+    return None if best is None else best[1]
 
 
 def _improve_trio(index: MemberIndex, history, settings: MatchSettings, groups: list, trio: int) -> None:
@@ -254,55 +459,79 @@ def _swap_into_trio(
 
 
 def pair_members(
-    members: list[Member], history: dict[frozenset[str], int] | None = None, settings: MatchSettings = MatchSettings()
+    members: list[Member],
+    history: dict[frozenset[str], int] | None = None,
+    settings: MatchSettings = MatchSettings(),
+    seed: Seed = 0,
 ) -> Matching:
     """Coffee chats: everyone in pairs, one trio if the count is odd. `history` maps a pair
-    of user ids to how many rounds ago they met (0: the last round)."""
+    of user ids to how many rounds ago they met (0: the last round). Ties fall by `seed`
+    (the round's: bot/rounds/services.py), the same way for the same members in any order."""
     history = history or {}
     members = sorted(members, key=lambda m: m.user_id)  # the same input always gives the same groups
     if len(members) < 2:
         return Matching(groups=(), total=0.0, unmatched=tuple(m.user_id for m in members))
     index = index_members(members)
-    left, right, weight = candidate_graph(index, history, settings)
-    bound = None
-    if len(members) <= settings.exact_limit:
-        # Pairs within the cooldown join the graph at a cost that only someone's having no
-        # group at all outweighs: the matching's cardinality comes first.
-        cl, cr, cw = _cooldown_edges(index, history, settings)
-        pairs = exact_matching(
-            len(members), np.concatenate([left, cl]), np.concatenate([right, cr]), np.concatenate([weight, cw])
-        )
-    else:
-        pairs, bound = doubled_matching(len(members), left, right, weight)
-    filled = _fill_leftovers(index, pairs, history, settings)
+    n = len(members)
+    bound, left_out = None, 0
+    filled = _odd_round(index, history, settings, seed) if n % 2 and n <= TRIO_SEARCH_LIMIT else None
+    if filled is None:
+        left, right, weight = candidate_graph(index, history, settings, seed)
+        if n <= settings.exact_limit:
+            # Pairs within the cooldown join the graph, counted before any score: the
+            # matching's cardinality comes first, then the fewest and oldest such pairs.
+            cl, cr, cw, repeats, recency = _cooldown_edges(index, history, settings)
+            none = np.zeros(len(left), dtype=np.int64)
+            pairs = exact_matching(
+                n,
+                np.concatenate([left, cl]),
+                np.concatenate([right, cr]),
+                np.concatenate([weight, cw]),
+                seed,
+                np.concatenate([none, repeats]),
+                np.concatenate([none, recency]),
+            )
+        else:
+            pairs, bound = doubled_matching(n, left, right, weight)
+        filled, left_out = _fill_leftovers(index, pairs, history, settings, seed)
     alone = tuple(sorted(index.members[ids[0]].user_id for ids in filled if len(ids) == 1))
     groups = score_groups(index, [ids for ids in filled if len(ids) > 1], history, settings, reverse=False)
     groups.sort(key=lambda group: group.members)
-    return Matching(groups=tuple(groups), total=sum(g.score for g in groups), bound=bound, unmatched=alone)
+    total = sum(g.score for g in groups)
+    return Matching(groups=tuple(groups), total=total, bound=bound, unmatched=alone, leftover=left_out)
 
 
 def pair_reverse(
-    members: list[Member], history: dict[frozenset[str], int] | None = None, settings: MatchSettings = MatchSettings()
+    members: list[Member],
+    history: dict[frozenset[str], int] | None = None,
+    settings: MatchSettings = MatchSettings(),
+    seed: Seed = 0,
 ) -> Matching:
     """Reverse mentoring: each early-career member teaches a senior one something the
-    senior wants. Exact (a bipartite assignment); those nobody fits are `unmatched`."""
+    senior wants. Exact (a bipartite assignment); those nobody fits are `unmatched`. Equal
+    assignments are told apart by `seed`, as in pair_members."""
     history = history or {}
     members = sorted(members, key=lambda m: m.user_id)
     index = index_members(members)
     juniors, seniors = np.flatnonzero(index.juniors), np.flatnonzero(index.seniors)
     if not len(juniors) or not len(seniors):
         return Matching(groups=(), total=0.0, unmatched=tuple(m.user_id for m in members))
+    keys = member_keys(index, seed)
     # Costs: a pair costs `top` less its score, staying alone costs `alone`, so much more that
-    # the assignment makes as many pairs as it can first, then the best ones.
+    # the assignment makes as many pairs as it can first, then the best ones. Scores are
+    # whole points; each pair's seeded jitter is below 1 / (juniors + 1) of one, so all of
+    # an assignment's together change no choice between different scores.
     top = BASE * 50
     alone = top + len(juniors) * top
+    jitter = 1.0 / (len(juniors) + 1) / 1024
     rows, cols, costs = [], [], []
     for block, score in scored_blocks(index, juniors, history, settings, reverse=True):
         senior_scores = score[:, seniors]
         r, c = np.nonzero(senior_scores > NEVER)
         rows.append(np.searchsorted(juniors, block)[r])
         cols.append(c)
-        costs.append(top - senior_scores[r, c].astype(np.float64))
+        ties = (keys[block[r]] * keys[seniors[c]]) >> np.uint32(22)  # 0 to 1023
+        costs.append(top - senior_scores[r, c].astype(np.float64) + ties * jitter)
     n_j, n_s = len(juniors), len(seniors)
     # Each junior may also stay unmatched: a dummy column of their own, costing `alone`.
     graph = sparse.csr_matrix(
