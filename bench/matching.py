@@ -1,28 +1,67 @@
-"""How well and how fast the matching engine pairs a coffee round, next to its peers.
+"""How well and how fast the matching engine pairs a coffee round, next to its peers, on the
+workspaces that are common in practice (issue 18), with each target printed met or not met.
 
-Generates workspaces (3 to 8 offers and 2 to 5 wants per member over 200 skills with a
-Zipf-like popularity, N/20 teams, time zones, about 10 past partners each; fixed seed)
-and prints, for each N, wall time, peak memory and total score of:
+Workspaces (fixed seed), each at every N of --sizes:
 
-- Mentor's engine (bot.rounds.solving.pair_members: candidate build + matching + leftovers);
-- networkx.max_weight_matching (what open-source bots use) on the same candidate graph,
-  when it finishes within the time limit (run in a child process, killed after it);
-- random pairing (what most commercial bots do), scored with the same function;
-- the upper bound: the doubled graph's optimum, halved (a certificate: no pairing of the
-  candidate graph scores more).
+- skilled: 3 to 8 offers and 2 to 5 wants per member over 200 skills with a Zipf-like
+  popularity, N/20 teams, time zones, career stages;
+- blank: everyone `Member(id)`, nothing filled in;
+- new blank: the same with no history at all (a fresh workspace's first round);
+- 50% blank, 90% blank: the skilled workspace with that share of members (drawn at random)
+  replaced by `Member(id)`;
+- one team: the skilled workspace with everyone in the same team.
 
-Times are medians of --repeats runs; ratios are to the bound.
+All shapes but "new blank" share the same history (about 10 past partners each, 0 to 19
+rounds ago, so about 3 within the cooldown), so only the profiles differ. Every contestant
+runs in a child process of its own, stopped after --limit seconds (--networkx-limit for
+networkx) or above --memory-cap GiB of resident memory; the parent watches the child's peak
+resident memory (VmHWM). A negative total is the engine's -1000 per pair met within the
+cooldown (a decision rule, counted as the engine counts it).
 
-    .venv/bin/python bench/matching.py [--sizes 200,2000,10000] [--repeats 3] [--networkx-limit 120]
+Columns of the large rounds (times are medians of --repeats runs, fewer when the limit
+came first; "n/m" = n runs done of m):
+
+- engine: `bot.rounds.solving.pair_members` end to end (candidate build, matching,
+  leftovers, trio), its peak resident memory (the whole child process: Python, NumPy and
+  the workspace included), its total as a share of the bound (/bound) and of the candidate
+  graph's optimum (/opt);
+- candidate graph: `candidate_graph` on the same members and history, its build time, its
+  edge count, how many members its optimum leaves unpaired, and the bound: the doubled
+  graph's optimum, halved (`Matching.bound` when the engine reports one, else
+  `doubled_matching` on the candidate graph): no pairing of the candidate graph scores more;
+- rustworkx: Edmonds' blossom (`max_weight_matching`, maximum cardinality) on the candidate
+  graph: its time (building its graph and matching, not the candidate build) and its total,
+  the candidate graph's exact optimum;
+- networkx: `max_weight_matching` (what open-source bots use) on the same graph, timed the
+  same way, when it finishes within --networkx-limit;
+- random: random pairs (what most commercial bots do), scored by the engine's own function
+  (pairs met within the cooldown scored as if they had not met), and how many such pairs.
+
+Then small programs: 4 to 9 members (blank and skilled) and 21 blank members over 12
+rounds, each round's groups fed back as history (pair -> rounds ago, 0 = last round):
+pairs met within the cooldown against the fewest any grouping of that round could have
+(brute force, up to 10 members; for 21, the engine's own count), rounds that repeat the
+previous round's groups, and the most trio seats any member took against the fair share
+(3 seats a round, spread over everyone).
+
+    .venv/bin/python bench/matching.py [--sizes 2000,10000,50000] [--repeats 3] [--limit 30]
+        [--networkx-limit 30] [--memory-cap 6] [--no-small]
+
+A full run with the defaults takes about 15 minutes on 2 cores; `--sizes 2000` about 3.
 """
 
 import argparse
+import inspect
 import multiprocessing
+import os
+import queue
 import random
+import resource
 import statistics
 import sys
 import time
-import tracemalloc
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,6 +73,16 @@ from bot.rounds.scoring import MatchSettings, Member
 
 SKILLS = 200
 OFFSETS = (-8, -5, -3, 0, 0, 0, 1, 1, 2, 5.5, 8, 9, 10)
+SHAPES = ("skilled", "blank", "new blank", "50% blank", "90% blank", "one team")
+PARTLY_BLANK = {"50% blank": 0.5, "90% blank": 0.9}
+SETUP_LIMIT = 600.0  # seconds for a child to generate its workspace, before its own limit starts
+SMALL_ROUNDS = 12
+BRUTE_FORCE = 10
+
+# Targets (issue 18): seconds, share of the bound, and memory, by N.
+EXACT_SECONDS = {2_000: 0.5}
+NEAR_BOUND = {10_000: (0.999, 1.0, None), 50_000: (0.999, 10.0, 2 * 2**30)}
+BLANK_SLOWDOWN = 1.5
 
 
 def workspace(n: int, seed: int = 2026) -> tuple[list[Member], dict[frozenset[str], int]]:
@@ -69,29 +118,36 @@ def workspace(n: int, seed: int = 2026) -> tuple[list[Member], dict[frozenset[st
     return members, history
 
 
-def engine(members, history) -> tuple[float, float | None]:
-    result = solving.pair_members(members, history)
-    return result.total, result.bound
+def shaped(shape: str, n: int) -> tuple[list[Member], dict[frozenset[str], int]]:
+    """The workspace of that shape: the skilled one, with profiles emptied or teams merged."""
+    members, history = workspace(n)
+    if shape in ("blank", "new blank"):
+        members = [Member(m.user_id) for m in members]
+        if shape == "new blank":
+            history = {}
+    elif shape in PARTLY_BLANK:
+        rng = random.Random(7)
+        members = [Member(m.user_id) if rng.random() < PARTLY_BLANK[shape] else m for m in members]
+    elif shape == "one team":
+        members = [Member(m.user_id, m.offers, m.wants, "team0", m.utc_offset_hours, m.career_stage) for m in members]
+    return members, history
 
 
-def bound_of(members, history) -> float:
-    """The doubled graph's optimum, halved, on the same candidate graph."""
+def with_seed(function, seed: str):
+    """`function`, given a seed when it takes one (the engine may or may not: issue 18)."""
+    parameter = inspect.signature(function).parameters.get("seed")
+    if parameter is None:
+        return function
+    kind = str(parameter.annotation)
+    value: int | str = seed
+    if "int" in kind and "str" not in kind:
+        value = int.from_bytes(seed.encode()[-8:], "big")
+    return lambda *args, **kwargs: function(*args, seed=value, **kwargs)
+
+
+def candidates(members: list[Member], history) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     index = scoring.index_members(sorted(members, key=lambda m: m.user_id))
-    left, right, weight = solving.candidate_graph(index, history, MatchSettings())
-    return solving.doubled_matching(len(members), left, right, weight)[1]
-
-
-def networkx_total(members, history, answer) -> None:
-    import networkx
-
-    index = scoring.index_members(sorted(members, key=lambda m: m.user_id))
-    left, right, weight = solving.candidate_graph(index, history, MatchSettings())
-    started = time.perf_counter()
-    graph = networkx.Graph()
-    graph.add_weighted_edges_from(zip(left.tolist(), right.tolist(), weight.tolist(), strict=True))
-    pairs = networkx.max_weight_matching(graph, maxcardinality=True)
-    total = sum(graph[a][b]["weight"] for a, b in pairs)
-    answer.put((time.perf_counter() - started, total, len(pairs)))
+    return with_seed(solving.candidate_graph, "bench")(index, history, MatchSettings())
 
 
 def random_total(members, history, seed: int = 1) -> tuple[float, int]:
@@ -117,57 +173,421 @@ def random_total(members, history, seed: int = 1) -> tuple[float, int]:
     return sum(group.score for group in scored), repeats
 
 
-def timed(function, *args):
-    tracemalloc.start()
+def max_rss() -> int:
+    """This process's peak resident memory, in bytes (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+# Children: each puts (kind, payload) on `answers`, "ready" once its workspace is built.
+
+
+def engine_child(shape: str, n: int, repeats: int, answers) -> None:
+    members, history = shaped(shape, n)
+    pair = with_seed(solving.pair_members, "bench")
+    answers.put(("ready", max_rss()))
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = pair(members, history)
+        seconds = time.perf_counter() - started
+        run = {"seconds": seconds, "total": result.total, "bound": result.bound, "unmatched": len(result.unmatched)}
+        answers.put(("run", run | {"peak": max_rss()}))
+    answers.put(("done", None))
+
+
+def peers_child(shape: str, n: int, repeats: int, answers) -> None:
+    import rustworkx
+
+    members, history = shaped(shape, n)
+    answers.put(("ready", max_rss()))
     started = time.perf_counter()
-    result = function(*args)
-    seconds = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return seconds, peak, result
+    left, right, weight = candidates(members, history)
+    answers.put(("graph", {"seconds": time.perf_counter() - started, "edges": len(left)}))
+    answers.put(("bound", {"bound": solving.doubled_matching(n, left, right, weight)[1]}))
+    answers.put(("random", dict(zip(("total", "repeats"), random_total(members, history), strict=True))))
+    scaled = np.rint(weight * solving.WEIGHT_SCALE).astype(int)
+    edges = list(zip(left.tolist(), right.tolist(), scaled.tolist(), strict=True))
+    for _ in range(repeats):
+        started = time.perf_counter()
+        graph = rustworkx.PyGraph()
+        graph.add_nodes_from(range(n))
+        graph.add_edges_from(edges)
+        matched = rustworkx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
+        seconds = time.perf_counter() - started
+        total = sum(graph.get_edge_data(a, b) for a, b in matched) / solving.WEIGHT_SCALE
+        answers.put(("run", {"seconds": seconds, "total": total, "pairs": len(matched)}))
+    answers.put(("done", None))
+
+
+def networkx_child(shape: str, n: int, repeats: int, answers) -> None:
+    import networkx
+
+    members, history = shaped(shape, n)
+    answers.put(("ready", max_rss()))  # the limit counts the candidate build too
+    left, right, weight = candidates(members, history)
+    for _ in range(repeats):
+        started = time.perf_counter()
+        graph = networkx.Graph()
+        graph.add_weighted_edges_from(zip(left.tolist(), right.tolist(), weight.tolist(), strict=True))
+        pairs = networkx.max_weight_matching(graph, maxcardinality=True)
+        seconds = time.perf_counter() - started
+        answers.put(("run", {"seconds": seconds, "total": sum(graph[a][b]["weight"] for a, b in pairs)}))
+    answers.put(("done", None))
+
+
+@dataclass
+class Outcome:
+    """What a child said before it finished or was stopped."""
+
+    said: dict[str, list] = field(default_factory=dict)
+    peak: int = 0  # bytes of resident memory, at most
+    stopped: str | None = None  # why it was stopped, if it was
+    limit: float = 0.0
+
+    def short(self) -> str:
+        """Why it stopped, in a table's column."""
+        if self.stopped is None:
+            return "-"
+        return {"timed": f"> {self.limit:.0f} s", "stopped": "> cap"}.get(self.stopped.split()[0], "failed")
+
+    def runs(self) -> list[dict]:
+        return self.said.get("run", [])
+
+    def first(self, kind: str) -> dict | None:
+        return self.said[kind][0] if self.said.get(kind) else None
+
+    def median(self, key: str = "seconds") -> float | None:
+        return statistics.median(run[key] for run in self.runs()) if self.runs() else None
+
+
+def resident_peak(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def supervise(target, args: tuple, limit: float, memory_cap: float) -> Outcome:
+    """Run `target(*args, answers)` in a child; stop it `limit` seconds after it is ready,
+    or when its resident memory passes `memory_cap` bytes."""
+    context = multiprocessing.get_context("spawn")
+    answers = context.Queue()
+    child = context.Process(target=target, args=(*args, answers), daemon=True)
+    child.start()
+    outcome = Outcome(limit=limit)
+    deadline, ready = time.monotonic() + SETUP_LIMIT, False
+    while True:
+        try:
+            kind, payload = answers.get(timeout=0.05)
+        except queue.Empty:
+            kind, payload = None, None
+        outcome.peak = max(outcome.peak, resident_peak(child.pid or 0))
+        if kind == "done":
+            break
+        if kind == "ready":
+            deadline, ready = time.monotonic() + limit, True
+        elif kind is not None:
+            outcome.said.setdefault(kind, []).append(payload)
+            outcome.peak = max(outcome.peak, payload.get("peak", 0))
+        if kind is None and not child.is_alive():
+            outcome.stopped = f"failed (exit code {child.exitcode})"
+            break
+        if time.monotonic() > deadline:
+            outcome.stopped = f"timed out after {limit:.0f} s" if ready else "setup timed out"
+            break
+        if outcome.peak > memory_cap:
+            outcome.stopped = f"stopped above {memory_cap / 2**30:.0f} GiB"
+            break
+    child.kill()
+    child.join()
+    return outcome
+
+
+@dataclass
+class Cell:
+    """One shape at one N: every contestant's outcome."""
+
+    shape: str
+    n: int
+    engine: Outcome
+    peers: Outcome
+    networkx: Outcome
+
+    def bound(self) -> float | None:
+        run = self.engine.runs()[0] if self.engine.runs() else None
+        if run and run["bound"] is not None:
+            return run["bound"]
+        said = self.peers.first("bound")
+        return said["bound"] if said else None
+
+    def optimum(self) -> float | None:
+        return self.peers.runs()[0]["total"] if self.peers.runs() else None
+
+    def engine_total(self) -> float | None:
+        return self.engine.runs()[0]["total"] if self.engine.runs() else None
+
+
+def number(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def share(value: float | None, of: float | None, digits: int = 2) -> str:
+    if value is None or not of:
+        return "-"
+    if abs(value / of) >= 10:  # far off (pairs within the cooldown): the digits say nothing
+        return f"{value / of:.0%}"
+    return f"{value / of:.{digits}%}"
+
+
+def seconds_of(outcome: Outcome, repeats: int) -> str:
+    median = outcome.median()
+    if median is None:
+        return outcome.short()
+    done = len(outcome.runs())
+    return f"{median:6.2f} s" + ("" if done == repeats else f" {done}/{repeats}")
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "not met"
+
+
+def print_cells(n: int, cells: list[Cell], repeats: int) -> None:
+    print(f"\nN = {n:,}")
+    print(
+        f"  {'':10} | {'Mentor engine':^45} | {'candidate graph':^37} | {'rustworkx blossom':^19} |"
+        f" {'networkx':^24} | {'random':^16}"
+    )
+    print(
+        f"  {'shape':10} | {'time':>10} {'peak RSS':>9} {'total':>10} {'/bound':>7} {'/opt':>7} |"
+        f" {'build':>8} {'edges':>9} {'unpaired':>8} {'bound':>9} | {'time':>10} {'/bound':>8} |"
+        f" {'time':>15} {'/bound':>8} | {'/bound':>7} {'repeats':>8}"
+    )
+    for cell in cells:
+        bound, total = cell.bound(), cell.engine_total()
+        graph = cell.peers.first("graph") or {}
+        rustworkx = cell.peers.runs()[0] if cell.peers.runs() else {}
+        chosen = cell.peers.first("random") or {}
+        nx_total = cell.networkx.runs()[0]["total"] if cell.networkx.runs() else None
+        build = f"{graph['seconds']:6.2f} s" if graph else cell.peers.short()
+        unpaired = f"{n - 2 * rustworkx['pairs']:,}" if rustworkx else "-"
+        print(
+            f"  {cell.shape:10} | {seconds_of(cell.engine, repeats):>10} {cell.engine.peak / 2**20:>5.0f} MiB"
+            f" {number(total, ',.0f'):>10} {share(total, bound):>7} {share(total, cell.optimum()):>7} |"
+            f" {build:>8} {number(graph.get('edges'), ','):>9} {unpaired:>8} {number(bound, ',.0f'):>9} |"
+            f" {seconds_of(cell.peers, repeats):>10} {share(rustworkx.get('total'), bound):>8} |"
+            f" {seconds_of(cell.networkx, repeats):>15} {share(nx_total, bound):>8} |"
+            f" {share(chosen.get('total'), bound):>7} {number(chosen.get('repeats'), ','):>8}"
+        )
+    print_targets(n, cells)
+
+
+def print_targets(n: int, cells: list[Cell]) -> None:
+    lines: list[tuple[str, str, str, bool]] = []
+    for cell in cells:
+        median, total = cell.engine.median(), cell.engine_total()
+        if n in EXACT_SECONDS and cell.shape in ("skilled", "blank", "new blank"):
+            limit = EXACT_SECONDS[n]
+            target = f"exact optimum of the candidate graph in < {limit} s"
+            optimum = cell.optimum()
+            if median is None or total is None:
+                lines.append((cell.shape, target, f"{cell.engine.stopped}", False))
+            elif optimum is None:
+                lines.append((cell.shape, target, f"{median:.2f} s, no optimum ({cell.peers.stopped})", False))
+            else:
+                exact = total >= optimum - 1e-6 * abs(optimum)
+                figure = f"{median:.2f} s, {total / optimum:.4%} of the optimum"
+                lines.append((cell.shape, target, figure, exact and median < limit))
+        if n in NEAR_BOUND:
+            low, limit, memory = NEAR_BOUND[n]
+            target = f">= {low:.1%} of the bound in < {limit:.0f} s" + (
+                f" and < {memory / 2**30:.0f} GB" if memory else ""
+            )
+            bound = cell.bound()
+            if median is None or total is None:
+                lines.append((cell.shape, target, f"{cell.engine.stopped}", False))
+            elif bound is None:
+                lines.append((cell.shape, target, f"{median:.2f} s, no bound ({cell.peers.stopped})", False))
+            else:
+                figure = f"{median:.2f} s, {total / bound:.4%} of the bound, peak {cell.engine.peak / 2**20:,.0f} MiB"
+                ok = low <= total / bound <= 1 + 1e-9 and median < limit
+                if memory:
+                    ok = ok and cell.engine.peak < memory
+                if total > bound * (1 + 1e-9):
+                    figure += " (above the bound: pairs made outside the candidate graph, which it does not cover)"
+                lines.append((cell.shape, target, figure, ok))
+    skilled = next((cell for cell in cells if cell.shape == "skilled"), None)
+    base = skilled.engine.median() if skilled else None
+    for cell in cells:
+        if cell.shape not in ("blank", "new blank", *PARTLY_BLANK) or skilled is None:
+            continue
+        target = f"within {BLANK_SLOWDOWN}x of skilled's time"
+        median = cell.engine.median()
+        if base is None:
+            lines.append((cell.shape, target, f"skilled {skilled.engine.stopped}", False))
+        elif median is None:
+            lines.append((cell.shape, target, f"{cell.engine.stopped} (skilled: {base:.2f} s)", False))
+        else:
+            figure = f"{median / base:.2f}x ({median:.2f} s / {base:.2f} s)"
+            lines.append((cell.shape, target, figure, median / base <= BLANK_SLOWDOWN))
+    print(f"  targets at N = {n:,}")
+    for shape, target, figure, ok in lines:
+        print(f"    {shape:10} {target:48} {figure:60} {verdict(ok)}")
+
+
+# Small programs.
+
+
+def groupings(people: list[int]) -> list[list[tuple[int, ...]]]:
+    """Every way to split `people` into pairs, with one trio when the count is odd."""
+    if not people:
+        return [[]]
+    first, rest = people[0], people[1:]
+    found = []
+    for x, second in enumerate(rest):
+        others = rest[:x] + rest[x + 1 :]
+        if len(others) % 2 == 0:
+            found += [[(first, second), *more] for more in groupings(others)]
+        else:  # odd: `first` is in the trio, or the trio is further on
+            found += [[(first, second), *more] for more in groupings(others)]
+            for y in range(x + 1, len(rest)):
+                third, last = rest[y], others[: y - 1] + others[y:]
+                found += [[(first, second, third), *more] for more in groupings(last)]
+    return found
+
+
+def recent_pairs(groups, history: dict[frozenset[str], int], cooldown: int) -> int:
+    return sum(
+        history.get(frozenset((a, b)), cooldown) < cooldown
+        for group in groups
+        for x, a in enumerate(group)
+        for b in group[x + 1 :]
+    )
+
+
+@dataclass
+class Program:
+    members: int
+    profiles: str
+    repeats: int = 0  # pairs met within the cooldown, over all rounds
+    fewest: int = 0  # the fewest any grouping of each round could have had, summed
+    rounds_above: int = 0
+    identical: int = 0  # rounds with the previous round's groups
+    trio_seats: Counter = field(default_factory=Counter)
+
+
+def run_program(members: list[Member], profiles: str) -> Program:
+    cooldown = MatchSettings().cooldown_rounds
+    ids = [m.user_id for m in members]
+    # Every grouping, for the fewest repeats possible: up to BRUTE_FORCE members (9: 2,520).
+    splits = groupings(list(range(len(ids)))) if len(ids) <= BRUTE_FORCE else []
+    every = [[tuple(ids[i] for i in group) for group in split] for split in splits]
+    program = Program(len(members), profiles)
+    history: dict[frozenset[str], int] = {}
+    previous = None
+    for number in range(SMALL_ROUNDS):
+        seed = f"bench-small-{len(members)}-{profiles}-{number}"
+        result = with_seed(solving.pair_members, seed)(members, dict(history))
+        groups = [group.members for group in result.groups]
+        used = recent_pairs(groups, history, cooldown)
+        fewest = min((recent_pairs(split, history, cooldown) for split in every), default=used)
+        program.repeats += used
+        program.fewest += fewest
+        program.rounds_above += used > fewest
+        this = frozenset(frozenset(group) for group in groups)
+        program.identical += this == previous
+        previous = this
+        for group in groups:
+            if len(group) == 3:
+                program.trio_seats.update(group)
+        history = {pair: ago + 1 for pair, ago in history.items()}
+        for group in groups:
+            for x, a in enumerate(group):
+                for b in group[x + 1 :]:
+                    history[frozenset((a, b))] = 0
+    return program
+
+
+def print_small() -> None:
+    cooldown = MatchSettings().cooldown_rounds
+    print(f"\nSmall programs: {SMALL_ROUNDS} rounds, each round's groups fed back as history (cooldown {cooldown})")
+    print(
+        f"  {'members':>7} {'profiles':8} | {'cooldown pairs':>14} {'fewest possible':>15} {'rounds above':>12} |"
+        f" {'identical rounds':>16} | {'trio seats: most / fair share':>30}"
+    )
+    programs = []
+    for size in range(4, 10):
+        skilled, _ = workspace(size, seed=size)
+        programs.append(run_program([Member(m.user_id) for m in skilled], "blank"))
+        programs.append(run_program(skilled, "skilled"))
+    big = [Member(f"U{i:06d}") for i in range(21)]
+    programs.append(run_program(big, "blank"))
+    for program in programs:
+        fair = SMALL_ROUNDS * 3 / program.members
+        most = max(program.trio_seats.values(), default=0)
+        seats = f"{most} / {fair:.2f}" if program.members % 2 else "- (no trio)"
+        print(
+            f"  {program.members:>7} {program.profiles:8} | {program.repeats:>14} {program.fewest:>15}"
+            f" {program.rounds_above:>12} | {program.identical:>16} | {seats:>30}"
+        )
+    print("  targets")
+    above = sum(p.rounds_above for p in programs)
+    identical = sum(p.identical for p in programs)
+    print(
+        f"    {'no round uses more cooldown pairs than the fewest possible':64} {above:>3} rounds  {verdict(not above)}"
+    )
+    repeated = "no round repeats the previous round (another grouping exists)"
+    print(f"    {repeated:64} {identical:>3} rounds  {verdict(not identical)}")
+    for program in (p for p in programs if p.members == 21):
+        fair = SMALL_ROUNDS * 3 / program.members
+        most = max(program.trio_seats.values(), default=0)
+        print(
+            f"    {'21 blank members: no trio seats above twice the fair share':66} {most:>3} vs {2 * fair:.2f}"
+            f"      {verdict(most <= 2 * fair)}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="200,2000,10000")
+    parser.add_argument("--sizes", default="2000,10000,50000")
+    parser.add_argument(
+        "--shapes",
+        default=",".join(SHAPES),
+        help="a comma-separated subset of: " + ", ".join(SHAPES).replace("%", "%%"),
+    )
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--networkx-limit", type=float, default=120.0)
+    parser.add_argument("--limit", type=float, default=30.0, help="seconds for the engine's (and rustworkx's) runs")
+    parser.add_argument("--networkx-limit", type=float, default=30.0)
+    parser.add_argument("--memory-cap", type=float, default=6.0, help="GiB; a child above it is stopped")
+    parser.add_argument("--no-small", action="store_true", help="skip the small programs")
     args = parser.parse_args()
 
+    one, five, fifteen = os.getloadavg()
+    print(
+        f"Load average at the start: {one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min) on {os.cpu_count()} cores;"
+        f" medians of {args.repeats} runs"
+    )
+    cap = args.memory_cap * 2**30
+    shapes = [shape.strip() for shape in args.shapes.split(",")]
+    if not args.no_small:
+        print_small()
     for n in (int(size) for size in args.sizes.split(",")):
-        members, history = workspace(n)
-        runs = []
-        for _ in range(args.repeats):
-            started = time.perf_counter()
-            total, _ = engine(members, history)
-            runs.append(time.perf_counter() - started)
-        _, peak, (total, certified) = timed(engine, members, history)
-        bound = certified if certified is not None else bound_of(members, history)
-        print(f"N = {n:,}: upper bound {bound:,.0f}")
-        print(
-            f"  Mentor engine       {statistics.median(runs):7.2f} s  peak {peak / 2**20:6.0f} MiB  "
-            f"score {total:,.0f} ({total / bound:.4%} of the bound)"
-        )
-        context = multiprocessing.get_context("spawn")
-        answer = context.Queue()
-        child = context.Process(target=networkx_total, args=(members, history, answer))
-        child.start()
-        child.join(args.networkx_limit)
-        if child.is_alive():
-            child.kill()
-            print(f"  networkx            did not finish within {args.networkx_limit:.0f} s")
-        else:
-            seconds, nx_total, _ = answer.get()
-            print(
-                f"  networkx            {seconds:7.2f} s (matching only)   score {nx_total:,.0f} "
-                f"({nx_total / bound:.4%} of the bound)   engine/networkx time ratio "
-                f"{statistics.median(runs) / seconds:.3f}"
+        cells = []
+        for shape in shapes:
+            job = (shape, n, args.repeats)
+            cells.append(
+                Cell(
+                    shape,
+                    n,
+                    engine=supervise(engine_child, job, args.limit, cap),
+                    peers=supervise(peers_child, job, args.limit, cap),
+                    networkx=supervise(networkx_child, job, args.networkx_limit, cap),
+                )
             )
-        random_score, repeats = random_total(members, history)
-        print(
-            f"  random pairing                               score {random_score:,.0f} "
-            f"({random_score / bound:.4%} of the bound), {repeats} pairs met within the cooldown"
-        )
+        print_cells(n, cells, args.repeats)
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
