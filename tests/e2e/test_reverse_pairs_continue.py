@@ -8,7 +8,7 @@ from bot import ids
 from bot.rounds.model import RoundKind
 from jobs.rounds import run_due_rounds, run_rounds_now
 from tests.e2e.test_rounds import dms_to, groups_of, intros
-from tests.support.members import button_value, say
+from tests.support.members import button_value, say, submit_profile
 
 PAIR = frozenset({"UJUN", "USEN"})
 
@@ -24,12 +24,7 @@ def reverse(mentor):
         ("USEN", "executive", "Negotiation", "TikTok"),
         ("USR2", "senior", "Budgeting", "TikTok"),
     ):
-        values = {
-            "offers": {"offers": {"type": "plain_text_input", "value": offers}},
-            "wants": {"wants": {"type": "plain_text_input", "value": wants}},
-            "career_stage": {"career_stage": {"type": "static_select", "selected_option": {"value": stage}}},
-        }
-        mentor.slack.submit_view(ids.PROFILE_VIEW, values, user_id=user_id)
+        submit_profile(mentor, user_id, stage, offers, wants)
         say(mentor, "join reverse", user_id)
     run_rounds_now(mentor.deps, RoundKind.REVERSE)
     assert groups_of(mentor, intros(mentor)) == [PAIR]

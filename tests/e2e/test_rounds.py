@@ -14,7 +14,7 @@ from bot.rounds.model import RoundKind
 from jobs.rounds import run_due_rounds, run_rounds_now
 from tests.support.app_process import app_process, run_app
 from tests.support.databases import scratch_postgres_database
-from tests.support.members import say
+from tests.support.members import say, submit_profile
 from tests.support.running_app import RunningApp, app_environ
 
 SKILLS = ("SQL", "Go", "Public speaking", "Design", "Hiring", "Finance", "Writing")
@@ -156,12 +156,7 @@ def reverse_pair(mentor) -> None:
         ("USEN", "executive", "Negotiation", "TikTok"),
         ("UMID", "mid", "Go", "TikTok"),
     ):
-        values = {
-            "offers": {"offers": {"type": "plain_text_input", "value": offers}},
-            "wants": {"wants": {"type": "plain_text_input", "value": wants}},
-            "career_stage": {"career_stage": {"type": "static_select", "selected_option": {"value": stage}}},
-        }
-        mentor.slack.submit_view(ids.PROFILE_VIEW, values, user_id=user_id)
+        submit_profile(mentor, user_id, stage, offers, wants)
         say(mentor, "join reverse", user_id)
 
 

@@ -53,6 +53,16 @@ def helped(mentor, asker: str = "UASK", helper: str = "UANA") -> str:
     return ask_id
 
 
+def submit_profile(mentor, user_id: str, stage: str, offers: str, wants: str) -> None:
+    """`user_id` saves the profile modal with a career stage and what they offer and want."""
+    values = {
+        "offers": {"offers": {"type": "plain_text_input", "value": offers}},
+        "wants": {"wants": {"type": "plain_text_input", "value": wants}},
+        "career_stage": {"career_stage": {"type": "static_select", "selected_option": {"value": stage}}},
+    }
+    mentor.slack.submit_view(ids.PROFILE_VIEW, values, user_id=user_id)
+
+
 def posted_to(mentor, channel: str) -> list:
     """The messages Slack took in `channel` (refused calls are not messages)."""
     calls = mentor.fake_slack.calls("chat.postMessage")
