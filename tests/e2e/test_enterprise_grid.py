@@ -7,14 +7,12 @@ import json
 import logging
 
 import pytest
-from sqlalchemy import func, select
 
 from bot import ids
 from bot.rounds.model import RoundKind
 from jobs.rounds import run_rounds_now
-from storage import models
 from tests.support.fake_slack import Installation, default_user
-from tests.support.members import NOTE, answer_followup, install, posted_to
+from tests.support.members import NOTE, answer_followup, install, posted_to, rows_of
 from tests.support.running_app import SIGNING_SECRET
 from tests.support.slack_fixtures import ENTERPRISE, replay
 from tests.support.slack_requests import SlackSender
@@ -61,19 +59,6 @@ def command(app, fixture: str, text: str, user_id: str, team_id: str = GRID_WORK
     reply = replay(app.slack, fixture, TEXT=text, USER=user_id, TEAM=team_id)
     assert reply.status == 200, reply.body
     return app.fake_slack.wait_for("response_url", count=before + 1)[before].args
-
-
-def rows_of(app, owner: str | None = None) -> int:
-    """Rows Mentor holds for `owner`, or for anyone."""
-    with app.store.transaction() as repositories:
-        return sum(
-            repositories.session.scalar(
-                select(func.count()).select_from(table).where(table.c.team_id == owner if owner else True)
-            )
-            or 0
-            for table in models.Base.metadata.sorted_tables
-            if "team_id" in table.c
-        )
 
 
 def home_of(app, user_id: str) -> str:

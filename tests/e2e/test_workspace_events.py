@@ -6,14 +6,11 @@ notice that it dropped events is told to the operator."""
 import logging
 import shutil
 
-from sqlalchemy import func, select
-
 from jobs import outbox
-from storage import models
 from storage.db import make_engine
 from tests.support.databases import break_database
 from tests.support.fake_slack import DEFAULT_TEAM, Installation, default_user
-from tests.support.members import answer_followup, install, posted_to, say
+from tests.support.members import answer_followup, install, posted_to, rows_of, say
 from tests.support.slack_fixtures import replay
 
 NOTE_EVENT = "EvNOTE0001"
@@ -21,14 +18,6 @@ NOTE_EVENT = "EvNOTE0001"
 
 def team_join(mentor, user: dict, event_id: str):
     return mentor.slack.event({"type": "team_join", "user": user, "event_ts": "1.0"}, event_id=event_id)
-
-
-def rows_of(mentor, team_id: str) -> int:
-    with mentor.store.transaction() as repositories:
-        return sum(
-            repositories.session.scalar(select(func.count()).select_from(table).where(table.c.team_id == team_id))
-            for table in models.Base.metadata.sorted_tables
-        )
 
 
 def test_a_newcomer_is_welcomed_once_and_enrolled_in_nothing(mentor):

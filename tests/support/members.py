@@ -5,8 +5,11 @@ import itertools
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from sqlalchemy import func, select
+
 from bot import ids
 from jobs.followups import run_due_followups
+from storage import models
 from tests.support.running_app import RunningApp
 from tests.support.slack_requests import PRIVATE_TEXT, as_slack_sends, http_request
 
@@ -51,6 +54,19 @@ def helped(mentor, asker: str = "UASK", helper: str = "UANA") -> str:
     mentor.slack.click(ids.ACCEPT_ASK, helper, ask_id, message=(request.args["channel"], request.response["ts"]))
     mentor.fake_slack.wait_for("chat.update", count=updates + 1)  # the last step of the introduction
     return ask_id
+
+
+def rows_of(app: RunningApp, owner: str | None = None) -> int:
+    """Rows Mentor holds for `owner`, or for anyone."""
+    with app.store.transaction() as repositories:
+        return sum(
+            repositories.session.scalar(
+                select(func.count()).select_from(table).where(table.c.team_id == owner if owner else True)
+            )
+            or 0
+            for table in models.Base.metadata.sorted_tables
+            if "team_id" in table.c
+        )
 
 
 def submit_profile(mentor, user_id: str, stage: str, offers: str, wants: str) -> None:
