@@ -7,12 +7,13 @@ life situation both chose to declare, less for little shared working time and fo
 having met long ago. Hard rules are missing edges: people a member never wants to be
 paired with, and pairs that met within the cooldown (unless nothing else is left).
 
-Speed. The scores of all pairs are computed block by block with sparse products and
-NumPy, never a Python loop over pairs; solving keeps each member's best
-`candidates_per_member` partners (the candidate graph).
+Speed. Scores are computed block by block with sparse products and NumPy, never a Python
+loop over pairs: every pair up to `full_scoring_limit` members, the pairs within each cell
+above it; history and never-lists are looked up as sorted pair keys. Solving keeps each
+member's best `candidates_per_member` partners (the candidate graph).
 """
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -94,6 +95,10 @@ class MatchSettings:
     cooldown_rounds: int = 6
     candidates_per_member: int = 20
     exact_limit: int = 3000
+    # Above this many members, candidates come from cells of about cell_size members
+    # (bot/rounds/solving.candidate_graph) instead of every pair.
+    full_scoring_limit: int = 12_000
+    cell_size: int = 4096
 
 
 @dataclass(frozen=True)
@@ -139,10 +144,22 @@ class MemberIndex:
     person_kinds: int  # how many such ids there are
     skill_points: dict[bool, np.ndarray]  # _skill_points, for coffee (False) and reverse (True)
     people_points: np.ndarray
-    same_team: tuple[np.ndarray, np.ndarray]  # both orientations of every pair in one team
+    any_teams: bool
     juniors: np.ndarray
     seniors: np.ndarray
     position: dict[str, int] = field(default_factory=dict)
+    met: "MetPairs | None" = None  # the last history read (met_pairs), kept for the round's other reads
+
+
+@dataclass(frozen=True)
+class MetPairs:
+    """A round's history and never-lists as sorted pair keys (low * n + high, in member
+    indices), so any list of pairs is looked up at once (np.searchsorted), never pair by pair."""
+
+    source: dict[frozenset[str], int]  # the history read: a new one is read again
+    keys: np.ndarray  # int64, sorted: pairs that met
+    ago: np.ndarray  # rounds since each of those met (0: last round)
+    never: np.ndarray  # int64, sorted: pairs one of whom never wants to meet the other
 
 
 def index_members(members: list[Member]) -> MemberIndex:
@@ -193,35 +210,70 @@ def index_members(members: list[Member]) -> MemberIndex:
         person_kinds=2 * (len(offsets) + 1),
         skill_points={reverse: _skill_points(reverse) for reverse in (False, True)},
         people_points=np.zeros(0, dtype=np.int16),
-        same_team=(np.empty(0, np.int64), np.empty(0, np.int64)),
+        any_teams=any(m.team for m in members),
         juniors=np.array([m.career_stage == EARLY for m in members]),
         seniors=np.array([m.career_stage in SENIOR_STAGES for m in members]),
         position={m.user_id: i for i, m in enumerate(members)},
     )
     index.people_points = _people_points(index)
-    # Pairs in one team: the member-by-team one-hot matrix times itself, without the diagonal.
-    teamed = np.flatnonzero(index.teams > 0)
-    one_hot = sparse.csr_matrix(
-        (np.ones(len(teamed), dtype=np.int8), (teamed, index.teams[teamed])), shape=(len(members), len(team_ids) + 1)
-    )
-    together = (one_hot @ one_hot.T).tocoo()
-    apart = together.row != together.col
-    index.same_team = (together.row[apart].astype(np.int64), together.col[apart].astype(np.int64))
     if index.person_kinds**2 > np.iinfo(np.int16).max:
         raise ValueError("too many distinct UTC offsets for the int16 people table")
     return index
 
 
-def pair_indices(index: MemberIndex, pairs: Iterable[Collection[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """Both orientations of the pairs (two user ids each) whose two members are in the round,
-    as index arrays."""
-    left, right = [], []
-    for a, b in pairs:
-        i, j = index.position.get(a), index.position.get(b)
-        if i is not None and j is not None and i != j:
-            left += [i, j]
-            right += [j, i]
-    return np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
+def pair_keys(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """One int64 key per pair (i[k], j[k]) of member indices, the same either way round."""
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    return np.minimum(i, j) * n + np.maximum(i, j)
+
+
+def met_pairs(index: MemberIndex, history: dict[frozenset[str], int]) -> MetPairs:
+    """The history (pair of user ids -> rounds since they met) and the members' never-lists as
+    sorted keys of pairs in this round; read once per history (kept on the index)."""
+    if index.met is not None and index.met.source is history:
+        return index.met
+    n, position = len(index.members), index.position
+    left, right, ago = [], [], []
+    for pair, rounds in history.items():
+        if len(pair) != 2:
+            continue
+        a, b = pair
+        i, j = position.get(a), position.get(b)
+        if i is not None and j is not None:
+            left.append(i)
+            right.append(j)
+            ago.append(rounds)
+    keys = pair_keys(n, np.array(left, dtype=np.int64), np.array(right, dtype=np.int64))
+    order = np.argsort(keys, kind="stable")
+    never_left, never_right = [], []
+    for i, member in enumerate(index.members):
+        for other in member.never:
+            j = position.get(other)
+            if j is not None and j != i:
+                never_left.append(i)
+                never_right.append(j)
+    never = np.unique(pair_keys(n, np.array(never_left, dtype=np.int64), np.array(never_right, dtype=np.int64)))
+    index.met = MetPairs(history, keys[order], np.array(ago, dtype=np.int64)[order], never)
+    return index.met
+
+
+def _look_up(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(found, position) of each of `keys` in `sorted_keys`."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), dtype=bool), np.zeros(len(keys), dtype=np.int64)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[at] == keys, at
+
+
+def history_pairs(
+    index: MemberIndex, history: dict[frozenset[str], int], settings: MatchSettings, recent: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j) with i < j: the pairs of this round that met within the cooldown (`recent`), or
+    longer ago."""
+    met = met_pairs(index, history)
+    inside = (met.ago < settings.cooldown_rounds) == recent
+    n = len(index.members)
+    return met.keys[inside] // n, met.keys[inside] % n
 
 
 NEVER = np.int16(-30000)  # a forbidden pair in int16 blocks; -inf once scores are floats
@@ -267,15 +319,17 @@ def _terms(
     return score
 
 
-def _block_scores(index: MemberIndex, rows: np.ndarray, reverse: bool) -> np.ndarray:
-    """int16 scores of `rows` against everyone, without history: a dense block."""
-    teach = (index.offers[rows] @ index.wants.T).toarray()  # what each row can teach each column
-    taught = (index.wants[rows] @ index.offers.T).toarray()  # what each column can teach each row
-    everyone = np.arange(len(index.members))
-    score = _terms(index, teach, taught, rows[:, None], everyone[None, :], reverse)
-    # The table gave every pair with teams the bonus for different ones; take it back from
-    # the few in the same team (a sparse list, not a comparison over the whole block).
-    _apply_pairs(score, rows, index.same_team, np.int16(-DIFFERENT_TEAMS), add=True)
+def _block_scores(index: MemberIndex, rows: np.ndarray, columns: np.ndarray, reverse: bool) -> np.ndarray:
+    """int16 scores of `rows` against `columns`, without history: a dense block."""
+    teach = (index.offers[rows] @ index.wants[columns].T).toarray()  # what each row can teach each column
+    taught = (index.wants[rows] @ index.offers[columns].T).toarray()  # what each column can teach each row
+    score = _terms(index, teach, taught, rows[:, None], columns[None, :], reverse)
+    if index.any_teams:
+        # The table gave every pair with teams the bonus for different ones; take it back
+        # from those in the same team (a comparison per pair of the block: a list of such
+        # pairs would be quadratic in a team's size, and one team may be everyone).
+        teams = index.teams[rows][:, None]
+        score -= np.int16(DIFFERENT_TEAMS) * ((teams == index.teams[columns][None, :]) & (teams > 0))
     return score
 
 
@@ -295,8 +349,7 @@ def history_terms(
 ) -> np.ndarray:
     """For pairs (i[k], j[k]): never-pairs forbidden, a meeting within the cooldown costs
     COOLDOWN_FALLBACK and up to RECENT_REPEAT more the more recent it is, an older one
-    MET_BEFORE. A loop over the pairs given: for chosen groups and leftovers, never for the
-    whole score matrix."""
+    MET_BEFORE."""
     terms, repeats, recency = history_parts(index, history, settings, i, j)
     return terms + repeats * (COOLDOWN_FALLBACK + RECENT_REPEAT * recency / max(settings.cooldown_rounds - 1, 1))
 
@@ -308,68 +361,86 @@ def history_parts(
     other: (forbidden for never-pairs or MET_BEFORE for a meeting older than the cooldown,
     else 0; 1 for a meeting within the cooldown, else 0; how recent such a meeting is, from
     0 for one at the cooldown's far end to cooldown_rounds - 1 for last round's)."""
-    terms = np.zeros(len(i))
-    repeats = np.zeros(len(i), dtype=np.int64)
-    recency = np.zeros(len(i), dtype=np.int64)
+    met = met_pairs(index, history)
+    keys = pair_keys(len(index.members), i, j)
+    found, at = _look_up(met.keys, keys)
+    ago = np.where(found, met.ago[at] if len(met.ago) else 0, -1)
     cooldown = settings.cooldown_rounds
-    for k, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
-        first, second = index.members[a], index.members[b]
-        if second.user_id in first.never or first.user_id in second.never:
-            terms[k] = FORBIDDEN
-            continue
-        ago = history.get(frozenset((first.user_id, second.user_id)))
-        if ago is None:
-            continue
-        if ago < cooldown:
-            repeats[k], recency[k] = 1, cooldown - 1 - max(ago, 0)
-        else:
-            terms[k] = MET_BEFORE
+    within = found & (ago < cooldown)
+    terms = np.where(found & ~within, MET_BEFORE, 0.0)
+    terms[_look_up(met.never, keys)[0]] = FORBIDDEN
+    repeats = within.astype(np.int64)
+    recency = np.where(within, cooldown - 1 - np.maximum(ago, 0), 0).astype(np.int64)
     return terms, repeats, recency
 
 
-def _apply_pairs(score: np.ndarray, rows: np.ndarray, pairs: tuple[np.ndarray, np.ndarray], value, add: bool) -> None:
-    """Set (or add) `value` at the pairs whose first member is one of the block's `rows`
-    (sorted): row positions found by binary search, so blocks can be scored in parallel."""
+def _apply_pairs(
+    score: np.ndarray, rows: np.ndarray, columns: np.ndarray, pairs: tuple[np.ndarray, np.ndarray], value, add: bool
+) -> None:
+    """Set (or add) `value` at the pairs (row member, column member) that fall in the block
+    of `rows` by `columns` (both sorted): positions found by binary search."""
     left, right = pairs
     if not len(left):
         return
-    at = np.minimum(np.searchsorted(rows, left), len(rows) - 1)
-    inside = rows[at] == left
-    r, c = at[inside], right[inside]
+    r = np.minimum(np.searchsorted(rows, left), len(rows) - 1)
+    c = np.minimum(np.searchsorted(columns, right), len(columns) - 1)
+    inside = (rows[r] == left) & (columns[c] == right)
     if add:
-        np.add.at(score, (r, c), value)
+        np.add.at(score, (r[inside], c[inside]), value)
     else:
-        score[r, c] = value
+        score[r[inside], c[inside]] = value
+
+
+Block = tuple[np.ndarray, np.ndarray]  # (rows, columns): member indices, each sorted
 
 
 def scored_blocks(
     index: MemberIndex,
-    rows: np.ndarray,
+    blocks: Sequence[Block],
     history: dict[frozenset[str], int],
     settings: MatchSettings,
     reverse: bool,
     then=None,
 ):
-    """Blocks (rows, scores) of `rows` (sorted) against everyone, with the hard rules and
-    history applied, or `then` of them; blocks are scored on THREADS threads (NumPy's and
-    scipy's kernels let go of the GIL)."""
-    never = pair_indices(index, ((m.user_id, other) for m in index.members for other in m.never))
-    recent = pair_indices(index, (tuple(pair) for pair, ago in history.items() if ago < settings.cooldown_rounds))
-    older = pair_indices(index, (tuple(pair) for pair, ago in history.items() if ago >= settings.cooldown_rounds))
+    """For each block (rows, columns), where no two blocks share a row: (rows, columns,
+    scores), with the hard rules and history applied, or `then` of that. Blocks are scored
+    on THREADS threads (NumPy's and scipy's kernels let go of the GIL)."""
+    n = len(index.members)
+    block_of = np.full(n, -1, dtype=np.int64)
+    for b, (rows, _) in enumerate(blocks):
+        block_of[rows] = b
 
-    def score(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        scores = _block_scores(index, block, reverse)
-        _apply_pairs(scores, block, older, np.int16(MET_BEFORE), add=True)
-        _apply_pairs(scores, block, recent, NEVER, add=False)
-        _apply_pairs(scores, block, never, NEVER, add=False)
-        return then((block, scores)) if then else (block, scores)
+    def by_block(low: np.ndarray, high: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Both orientations of the pairs, split by the block of their first member."""
+        left, right = np.concatenate([low, high]), np.concatenate([high, low])
+        owner = block_of[left]
+        order = np.argsort(owner, kind="stable")
+        bounds = np.searchsorted(owner[order], np.arange(len(blocks) + 1))
+        return [(left[order[a:z]], right[order[a:z]]) for a, z in zip(bounds[:-1], bounds[1:], strict=True)]
 
-    blocks_of_rows = [rows[start : start + BLOCK_ROWS] for start in range(0, len(rows), BLOCK_ROWS)]
-    if len(blocks_of_rows) == 1:
-        yield score(blocks_of_rows[0])
+    met = met_pairs(index, history)
+    older = by_block(*history_pairs(index, history, settings, recent=False))
+    recent = by_block(*history_pairs(index, history, settings, recent=True))
+    never = by_block(met.never // n, met.never % n)
+
+    def score(b: int):
+        rows, columns = blocks[b]
+        scores = _block_scores(index, rows, columns, reverse)
+        _apply_pairs(scores, rows, columns, older[b], np.int16(MET_BEFORE), add=True)
+        _apply_pairs(scores, rows, columns, recent[b], NEVER, add=False)
+        _apply_pairs(scores, rows, columns, never[b], NEVER, add=False)
+        return then((rows, columns, scores)) if then else (rows, columns, scores)
+
+    if len(blocks) == 1:
+        yield score(0)
         return
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        yield from pool.map(score, blocks_of_rows)
+        yield from pool.map(score, range(len(blocks)))
+
+
+def row_blocks(rows: np.ndarray, columns: np.ndarray) -> list[Block]:
+    """`rows` (sorted) against all of `columns`, BLOCK_ROWS rows at a time."""
+    return [(rows[start : start + BLOCK_ROWS], columns) for start in range(0, len(rows), BLOCK_ROWS)]
 
 
 def _teaching(index: MemberIndex, ids: tuple[int, ...]) -> tuple[Teaching, ...]:

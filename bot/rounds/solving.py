@@ -1,7 +1,9 @@
 """Solving a round: members, their history and the settings in, groups with their reasons out.
 
 Each member keeps the best `candidates_per_member` partners (bot/rounds/scoring.py says what
-a pair is worth), equal scores told apart by the round's seed: the candidate graph. On it,
+a pair is worth), equal scores told apart by the round's seed: the candidate graph (above
+`full_scoring_limit` members, the best within a seeded cell, and partners for rare skills
+from anywhere: candidate_graph). On it,
 with the pairs that met within the cooldown added, a maximum-cardinality matching that uses
 the fewest such pairs, then the least recent ones, then scores most is exact (Edmonds'
 blossom algorithm, rustworkx, tiered integer weights) up to `exact_limit` members. Above
@@ -32,11 +34,13 @@ from bot.rounds.scoring import (
     MatchSettings,
     Member,
     MemberIndex,
+    history_pairs,
     history_parts,
     history_terms,
     index_members,
-    pair_indices,
+    pair_keys,
     pair_scores,
+    row_blocks,
     score_groups,
     scored_blocks,
 )
@@ -77,35 +81,90 @@ def candidate_graph(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges (i, j, score) with i < j: each member's best candidates, hard rules applied.
 
+    Up to `settings.full_scoring_limit` members, every pair is scored. Above it, members are
+    dealt into seeded cells of about `settings.cell_size` and every pair within a cell is
+    scored, so the work grows as n * cell_size, not n**2; across cells, each member is also
+    offered a few members from anywhere for every skill they want or offer (skill_proposals),
+    so a rare skill's only teacher is never lost to the cells.
+
     Among equal scores (members who filled in nothing all tie), a seeded jitter below a
     point decides, different for every pair: each member's candidates spread across the
     field instead of all naming the same few, and the graph still pairs nearly everyone."""
     n = len(index.members)
-    k = min(settings.candidates_per_member, n - 1)
     keys = member_keys(index, seed)
-    lefts, rights, weights = [], [], []
+    everyone = np.arange(n)
+    if n <= settings.full_scoring_limit:
+        blocks = row_blocks(everyone, everyone)
+    else:
+        order = np.lexsort((everyone, keys))  # a seeded deal: cells differ from round to round
+        cells = np.array_split(order, -(-n // settings.cell_size))
+        blocks = [(np.sort(cell), np.sort(cell)) for cell in cells]
 
-    def best_of(scored: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        block, score = scored
+    def best_of(scored: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, ...]:
+        rows, columns, score = scored
+        k = min(settings.candidates_per_member, len(columns) - 1)
         # Ranked in int16: the score (clipped to int8; every allowed score fits, forbidden
         # ones sink) in the high byte, the pair's jitter (the top byte of the product of
         # both keys) in the low one.
         ranked = np.left_shift(np.clip(score, -127, 127).astype(np.int16), 8)
-        ranked |= ((keys[block][:, None] * keys[None, :]) >> np.uint32(24)).astype(np.int16)
+        ranked |= ((keys[rows][:, None] * keys[columns][None, :]) >> np.uint32(24)).astype(np.int16)
         best = np.argpartition(-ranked, k - 1, axis=1)[:, :k]
         chosen = np.take_along_axis(score, best, axis=1)
         keep = chosen > NEVER
-        return np.broadcast_to(block[:, None], best.shape)[keep], best[keep], chosen[keep]
+        return np.broadcast_to(rows[:, None], best.shape)[keep], columns[best][keep], chosen[keep].astype(np.float64)
 
-    blocks = scored_blocks(index, np.arange(n), history, settings, reverse=False, then=best_of)
-    for block_left, block_right, block_weight in blocks:
-        lefts.append(block_left)
-        rights.append(block_right)
-        weights.append(block_weight)
-    left, right, weight = np.concatenate(lefts), np.concatenate(rights), np.concatenate(weights)
+    parts = list(scored_blocks(index, blocks, history, settings, reverse=False, then=best_of))
+    if n > settings.full_scoring_limit:
+        parts.append(skill_proposals(index, history, settings, seed))
+    left, right, weight = (np.concatenate(column) for column in zip(*parts, strict=True))
     low, high = np.minimum(left, right), np.maximum(left, right)
     _, unique = np.unique(low.astype(np.int64) * n + high, return_index=True)
-    return low[unique], high[unique], weight[unique].astype(np.float64)
+    return low[unique], high[unique], weight[unique]
+
+
+# Partners offered from anywhere per rare skill a member wants or offers, when the
+# candidates come from cells (candidate_graph).
+PROPOSALS_PER_SKILL = 3
+RARE_PER_CELL = 2
+
+
+def skill_proposals(
+    index: MemberIndex, history: dict[frozenset[str], int], settings: MatchSettings, seed: Seed = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges (i, j, score) from what members listed, for skills too rare for every cell to
+    hold someone with them: for each such skill a member wants, up to PROPOSALS_PER_SKILL of
+    those who offer it (all of them when they are that few, else a seeded run of them), and
+    the same for each such skill they offer, among those who want it. Scored as
+    candidate_graph scores; never-pairs and pairs within the cooldown left out."""
+    lefts, rights = [], []
+    salt = np.uint64(seed_number(seed))
+    # Rare: fewer than RARE_PER_CELL in a cell on average, so the member's cell may well hold none.
+    rare_below = RARE_PER_CELL * len(index.members) / settings.cell_size
+    for listed, partners in ((index.wants, index.offers.tocsc()), (index.offers, index.wants.tocsc())):
+        listed = listed.tocsr()
+        member = np.repeat(np.arange(listed.shape[0]), np.diff(listed.indptr))
+        skill = listed.indices.astype(np.int64)
+        start, count = partners.indptr[skill], np.diff(partners.indptr)[skill]
+        rare = (count > 0) & (count < rare_below)
+        member, skill, start, count = (part[rare] for part in (member, skill, start, count))
+        if not len(member):
+            continue
+        draw = _mix(member.astype(np.uint64) * np.uint64(listed.shape[1]) + skill.astype(np.uint64) ^ salt)
+        first = (draw % count.astype(np.uint64)).astype(np.int64)
+        steps = np.arange(PROPOSALS_PER_SKILL)
+        taken = start[:, None] + (first[:, None] + steps[None, :]) % count[:, None]
+        lefts.append(np.repeat(member, PROPOSALS_PER_SKILL))
+        rights.append(partners.indices[taken].ravel().astype(np.int64))
+    if not lefts:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    n = len(index.members)
+    keys = np.unique(pair_keys(n, left, right)[left != right])
+    left, right = keys // n, keys % n
+    terms, repeats, _ = history_parts(index, history, settings, left, right)
+    weight = pair_scores(index, left, right) + terms
+    keep = np.isfinite(weight) & (repeats == 0)
+    return left[keep], right[keep], weight[keep]
 
 
 # Tie-breaks per edge. Larger ranges make exact ties rarer still but slow the blossom
@@ -232,9 +291,7 @@ def _weighed(
 
 
 def _cooldown_edges(index: MemberIndex, history, settings: MatchSettings) -> tuple[np.ndarray, ...]:
-    left, right = pair_indices(index, (tuple(pair) for pair, ago in history.items() if ago < settings.cooldown_rounds))
-    once = left < right
-    left, right = left[once], right[once]
+    left, right = history_pairs(index, history, settings, recent=True)
     weight, repeats, recency = _weighed(index, history, settings, left, right)
     allowed = np.isfinite(weight)
     return left[allowed], right[allowed], weight[allowed], repeats[allowed], recency[allowed]
@@ -525,8 +582,7 @@ def pair_reverse(
     alone = top + len(juniors) * top
     jitter = 1.0 / (len(juniors) + 1) / 1024
     rows, cols, costs = [], [], []
-    for block, score in scored_blocks(index, juniors, history, settings, reverse=True):
-        senior_scores = score[:, seniors]
+    for block, _, senior_scores in scored_blocks(index, row_blocks(juniors, seniors), history, settings, reverse=True):
         r, c = np.nonzero(senior_scores > NEVER)
         rows.append(np.searchsorted(juniors, block)[r])
         cols.append(c)

@@ -193,11 +193,16 @@ def test_a_large_rounds_bound_covers_every_pairing_of_its_candidate_graph(worksp
     assert result.total >= 2 / 3 * result.bound
 
 
+# Candidates from cells of 8 (what rounds above MatchSettings.full_scoring_limit do).
+CELLS = MatchSettings(exact_limit=1, full_scoring_limit=1, cell_size=8)
+
+
+@pytest.mark.parametrize("large", [LARGE, CELLS], ids=["all pairs scored", "cells"])
 @settings(max_examples=30, deadline=None)
 @given(workspaces(sizes=st.integers(20, 60)))
-def test_a_large_round_still_puts_everyone_in_exactly_one_group(workspace):
+def test_a_large_round_still_puts_everyone_in_exactly_one_group(large, workspace):
     members, history = workspace
-    result = pair_members(members, history, LARGE)
+    result = pair_members(members, history, large)
     nevers, _ = refused(members, history)
 
     assert everyone_once(members, result)

@@ -217,3 +217,48 @@ def test_a_rounds_seed_is_its_workspace_kind_and_date():
     }
 
     assert len(seeds) == 8 and round_seed("T1", RoundKind.COFFEE, date(2026, 11, 30)) == "T1:coffee:2026-11-30"
+
+
+# --- large rounds: candidates from cells ----------------------------------------------------------------
+CELLS = MatchSettings(exact_limit=1, full_scoring_limit=1, cell_size=16)
+
+
+@FAST
+@given(workspaces(sizes=st.integers(20, 60)), st.randoms(use_true_random=False), st.integers())
+def test_a_round_scored_in_cells_is_the_same_whatever_the_order_of_members(workspace, rng, seed):
+    members, history = workspace
+    shuffled = members[:]
+    rng.shuffle(shuffled)
+
+    first = pair_members(members, history, CELLS, seed=seed)
+    again = pair_members(shuffled, dict(reversed(history.items())), CELLS, seed=seed)
+
+    assert (again.groups, again.total) == (first.groups, first.total)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_above_the_full_scoring_limit_a_rare_skills_only_teacher_still_meets_the_one_who_wants_it(seed):
+    """200 members dealt into cells of 16: the only two who can teach each other anything
+    are seldom dealt into one cell, yet they meet in every round."""
+    rust, go = frozenset({"rust"}), frozenset({"go"})
+    members = [*blank(f"U{n:03d}" for n in range(198)), Member("W1", offers=go, wants=rust), Member("W2", rust, go)]
+
+    result = pair_members(members, {}, CELLS, seed=f"T1:coffee:{seed}")
+
+    assert ("W1", "W2") in [group.members for group in result.groups]
+
+
+def test_a_workspace_all_in_one_team_takes_no_more_memory_to_pair_than_one_of_many_teams():
+    """Pairs in one team used to be listed: quadratic in the team's size (5 GB for 10,000
+    members in one team). Peak memory traced by tracemalloc, which NumPy reports to."""
+    import tracemalloc
+
+    def peak(team_of) -> int:
+        members = [Member(f"U{n:04d}", offers=frozenset({f"s{n % 7}"}), team=team_of(n)) for n in range(3000)]
+        tracemalloc.start()
+        pair_members(members, {})
+        _, high = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return high
+
+    assert peak(lambda n: "one") <= 1.5 * peak(lambda n: f"team{n % 150}")
