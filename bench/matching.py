@@ -37,17 +37,26 @@ came first; "n/m" = n runs done of m):
 - random: random pairs (what most commercial bots do), scored by the engine's own function
   (pairs met within the cooldown scored as if they had not met), and how many such pairs.
 
+Above the exact limit (3,000), a second table puts the engine beside the bound of the
+candidate graph with every pair scored (`candidate_graph` with no cells, --every-pair-limit
+seconds): above `full_scoring_limit` (12,000) the engine takes candidates from cells, and
+this says what that costs; below it, the engine made to use cells is run too, to show what
+they would save and cost there.
+
 Then small programs: 4 to 9 members (blank and skilled) and 21 blank members over 12
 rounds, each round's groups fed back as history (pair -> rounds ago, 0 = last round):
 pairs met within the cooldown against the fewest any grouping of that round could have
 (brute force, up to 10 members; for 21, the engine's own count), rounds that repeat the
 previous round's groups, and the most trio seats any member took against the fair share
-(3 seats a round, spread over everyone).
+(3 seats a round, spread over everyone). Last, random odd rounds of 17, 19 and 21 members,
+above the engine's exact trio search: cooldown pairs used against the fewest possible, found
+by that exact search run at their size.
 
     .venv/bin/python bench/matching.py [--sizes 2000,10000,50000] [--repeats 3] [--limit 30]
-        [--networkx-limit 30] [--memory-cap 6] [--no-small]
+        [--networkx-limit 30] [--every-pair-limit 180] [--memory-cap 6] [--no-small]
 
-A full run with the defaults takes about 15 minutes on 2 cores; `--sizes 2000` about 3.
+A full run with the defaults takes about 35 minutes on 2 cores (scoring every pair of
+50,000 members, six times, is most of it); `--sizes 2000` about 5.
 """
 
 import argparse
@@ -181,13 +190,15 @@ def max_rss() -> int:
 # Children: each puts (kind, payload) on `answers`, "ready" once its workspace is built.
 
 
-def engine_child(shape: str, n: int, repeats: int, answers) -> None:
+def engine_child(shape: str, n: int, repeats: int, cells: bool, answers) -> None:
+    """The engine as it is, or (`cells`) made to take its candidates from cells at any N."""
     members, history = shaped(shape, n)
     pair = with_seed(solving.pair_members, "bench")
+    settings = MatchSettings(full_scoring_limit=1) if cells else MatchSettings()
     answers.put(("ready", max_rss()))
     for _ in range(repeats):
         started = time.perf_counter()
-        result = pair(members, history)
+        result = pair(members, history, settings)
         seconds = time.perf_counter() - started
         run = {"seconds": seconds, "total": result.total, "bound": result.bound, "unmatched": len(result.unmatched)}
         answers.put(("run", run | {"peak": max_rss()}))
@@ -215,6 +226,21 @@ def peers_child(shape: str, n: int, repeats: int, answers) -> None:
         seconds = time.perf_counter() - started
         total = sum(graph.get_edge_data(a, b) for a, b in matched) / solving.WEIGHT_SCALE
         answers.put(("run", {"seconds": seconds, "total": total, "pairs": len(matched)}))
+    answers.put(("done", None))
+
+
+def every_pair_child(shape: str, n: int, repeats: int, answers) -> None:
+    """The candidate graph with every pair scored, whatever N, and its bound: what no pairing
+    of each member's best partners from the whole workspace can beat."""
+    members, history = shaped(shape, n)
+    index = scoring.index_members(sorted(members, key=lambda m: m.user_id))
+    answers.put(("ready", max_rss()))
+    started = time.perf_counter()
+    left, right, weight = with_seed(solving.candidate_graph, "bench")(
+        index, history, MatchSettings(full_scoring_limit=n)
+    )
+    build = time.perf_counter() - started
+    answers.put(("run", {"seconds": build, "bound": solving.doubled_matching(n, left, right, weight)[1]}))
     answers.put(("done", None))
 
 
@@ -315,6 +341,13 @@ class Cell:
     engine: Outcome
     peers: Outcome
     networkx: Outcome
+    # Above the exact limit: the engine made to use cells (at most full_scoring_limit members)
+    # and the bound of the graph with every pair scored.
+    cells: Outcome | None = None
+    every_pair: Outcome | None = None
+
+    def every_pair_bound(self) -> float | None:
+        return self.every_pair.runs()[0]["bound"] if self.every_pair and self.every_pair.runs() else None
 
     def bound(self) -> float | None:
         run = self.engine.runs()[0] if self.engine.runs() else None
@@ -381,7 +414,33 @@ def print_cells(n: int, cells: list[Cell], repeats: int) -> None:
             f" {seconds_of(cell.networkx, repeats):>15} {share(nx_total, bound):>8} |"
             f" {share(chosen.get('total'), bound):>7} {number(chosen.get('repeats'), ','):>8}"
         )
+    print_every_pair(n, cells, repeats)
     print_targets(n, cells)
+
+
+def print_every_pair(n: int, cells: list[Cell], repeats: int) -> None:
+    """Cells against every pair scored: what the candidate build above full_scoring_limit
+    gives up for its speed, and what it would give up below it."""
+    if not any(cell.every_pair for cell in cells):
+        return
+    limit = MatchSettings().full_scoring_limit
+    chosen = "cells" if n > limit else "every pair"
+    print(f"  candidates from every pair scored against cells of {MatchSettings().cell_size:,} (engine: {chosen})")
+    print(
+        f"  {'shape':10} | {'engine time':>11} {'/every-pair bound':>17} | {'cells time':>11}"
+        f" {'/every-pair bound':>17} | {'every-pair build':>16} {'bound':>10}"
+    )
+    for cell in cells:
+        bound, every = cell.every_pair_bound(), cell.every_pair
+        if every is None:
+            continue
+        other = cell.cells.runs()[0]["total"] if cell.cells and cell.cells.runs() else None
+        build = f"{every.runs()[0]['seconds']:.2f} s" if every.runs() else every.short()
+        print(
+            f"  {cell.shape:10} | {seconds_of(cell.engine, repeats):>11} {share(cell.engine_total(), bound):>17} |"
+            f" {seconds_of(cell.cells, repeats) if cell.cells else '(the engine)':>11}"
+            f" {share(other, bound) if cell.cells else '':>17} | {build:>16} {number(bound, ',.0f'):>10}"
+        )
 
 
 def print_targets(n: int, cells: list[Cell]) -> None:
@@ -412,6 +471,8 @@ def print_targets(n: int, cells: list[Cell]) -> None:
                 lines.append((cell.shape, target, f"{median:.2f} s, no bound ({cell.peers.stopped})", False))
             else:
                 figure = f"{median:.2f} s, {total / bound:.4%} of the bound, peak {cell.engine.peak / 2**20:,.0f} MiB"
+                if cell.every_pair_bound():
+                    figure += f" ({share(total, cell.every_pair_bound())} of every pair's)"
                 ok = low <= total / bound <= 1 + 1e-9 and median < limit
                 if memory:
                     ok = ok and cell.engine.peak < memory
@@ -549,6 +610,59 @@ def print_small() -> None:
         )
 
 
+# Odd rounds above the exact trio search, against it.
+TRIO_SIZES = (17, 19, 21)
+TRIO_ROUNDS = 50  # per size
+TRIO_HISTORY = 0.35  # share of pairs that met, 0 to 7 rounds ago
+
+
+def print_trios() -> None:
+    """Random odd rounds of TRIO_SIZES members (blank and skilled alike, a share of pairs met
+    recently): pairs met within the cooldown in the engine's round against the fewest any
+    grouping has, found by the exact search (every trio, each with the exact matching of the
+    rest) that the engine runs only up to MatchSettings.trio_exact_limit members."""
+    cooldown = MatchSettings().cooldown_rounds
+    print(
+        f"\nOdd rounds above the exact trio search ({MatchSettings().trio_exact_limit} members): {TRIO_ROUNDS}"
+        f" random rounds per size, {TRIO_HISTORY:.0%} of pairs met 0 to 7 rounds ago"
+    )
+    print(f"  {'members':>7} | {'at the minimum':>14} {'above':>6} {'most extra':>10} | {'engine':>8} {'exact':>8}")
+    missed = 0
+    for size in TRIO_SIZES:
+        at, above, extra, times, exact_times = 0, 0, 0, [], []
+        for number in range(TRIO_ROUNDS):
+            rng = random.Random(f"trio-{size}-{number}")
+            skilled, _ = workspace(size, seed=size * 1000 + number)
+            members = skilled if number % 2 else [Member(m.user_id) for m in skilled]
+            ids = [m.user_id for m in members]
+            history = {
+                frozenset((a, b)): rng.randrange(8)
+                for x, a in enumerate(ids)
+                for b in ids[x + 1 :]
+                if rng.random() < TRIO_HISTORY
+            }
+            seed = f"bench-trio-{size}-{number}"
+            started = time.perf_counter()
+            result = with_seed(solving.pair_members, seed)(members, history)
+            times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            exact = with_seed(solving.pair_members, seed)(members, history, MatchSettings(trio_exact_limit=size))
+            exact_times.append(time.perf_counter() - started)
+            used = recent_pairs([g.members for g in result.groups], history, cooldown)
+            fewest = recent_pairs([g.members for g in exact.groups], history, cooldown)
+            at += used == fewest
+            above += used > fewest
+            extra = max(extra, used - fewest)
+        missed += above
+        print(
+            f"  {size:>7} | {at:>14} {above:>6} {extra:>10} |"
+            f" {statistics.median(times) * 1000:>6.0f} ms {statistics.median(exact_times) * 1000:>5.0f} ms"
+        )
+    rounds = TRIO_ROUNDS * len(TRIO_SIZES)
+    target = "odd rounds above the exact search at the fewest cooldown pairs"
+    print(f"  target\n    {target:64} {rounds - missed:>3} of {rounds}  {verdict(not missed)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="2000,10000,50000")
@@ -560,6 +674,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--limit", type=float, default=30.0, help="seconds for the engine's (and rustworkx's) runs")
     parser.add_argument("--networkx-limit", type=float, default=30.0)
+    parser.add_argument(
+        "--every-pair-limit", type=float, default=180.0, help="seconds to score every pair, above the exact limit"
+    )
     parser.add_argument("--memory-cap", type=float, default=6.0, help="GiB; a child above it is stopped")
     parser.add_argument("--no-small", action="store_true", help="skip the small programs")
     args = parser.parse_args()
@@ -573,19 +690,23 @@ def main() -> None:
     shapes = [shape.strip() for shape in args.shapes.split(",")]
     if not args.no_small:
         print_small()
+        print_trios()
     for n in (int(size) for size in args.sizes.split(",")):
         cells = []
         for shape in shapes:
             job = (shape, n, args.repeats)
-            cells.append(
-                Cell(
-                    shape,
-                    n,
-                    engine=supervise(engine_child, job, args.limit, cap),
-                    peers=supervise(peers_child, job, args.limit, cap),
-                    networkx=supervise(networkx_child, job, args.networkx_limit, cap),
-                )
+            cell = Cell(
+                shape,
+                n,
+                engine=supervise(engine_child, (*job, False), args.limit, cap),
+                peers=supervise(peers_child, job, args.limit, cap),
+                networkx=supervise(networkx_child, job, args.networkx_limit, cap),
             )
+            if n > MatchSettings().exact_limit:
+                cell.every_pair = supervise(every_pair_child, job, args.every_pair_limit, cap)
+                if n <= MatchSettings().full_scoring_limit:
+                    cell.cells = supervise(engine_child, (*job, True), args.limit, cap)
+            cells.append(cell)
         print_cells(n, cells, args.repeats)
         sys.stdout.flush()
 

@@ -99,6 +99,9 @@ class MatchSettings:
     # (bot/rounds/solving.candidate_graph) instead of every pair.
     full_scoring_limit: int = 12_000
     cell_size: int = 4096
+    # Odd rounds up to this many members try every trio (bot/rounds/solving.py): C(n, 3)
+    # exact matchings, 455 at 15 members (150 ms); bench/matching.py measures the search above it.
+    trio_exact_limit: int = 15
 
 
 @dataclass(frozen=True)

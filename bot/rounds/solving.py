@@ -14,7 +14,7 @@ seeded candidates (never all their pairs; cooldown pairs allowed there), and a l
 member joins the group where they add the most: one trio, nobody dropped.
 
 Odd rounds up to TRIO_SEARCH_LIMIT members choose the trio with the pairs instead (exactly
-up to TRIO_EXACT_LIMIT). Groups are tuples of member indices throughout, so groups of other
+up to `settings.trio_exact_limit`). Groups are tuples of member indices throughout, so groups of other
 sizes need a new search, not new types."""
 
 import hashlib
@@ -347,10 +347,9 @@ def _fill_leftovers(
     return groups, len(left_out)
 
 
-# Odd rounds up to this many members try every trio, each with the exact matching of the
-# rest: the fewest pairs within the cooldown, then the oldest, then the best score, exactly.
-TRIO_EXACT_LIMIT = 11
-# Up to this many, every member is tried as the trio's third: the rest matched exactly,
+# Odd rounds up to settings.trio_exact_limit members try every trio, each with the exact
+# matching of the rest: the fewest pairs within the cooldown, then the oldest, then the best
+# score, exactly. Up to this many, every member is tried as the trio's third: the rest matched exactly,
 # they join the pair they fit best. Above it, the matching leaves one member out (which one
 # falls by the seed) and they join the pair they add most to, then one move is tried.
 TRIO_SEARCH_LIMIT = 41
@@ -433,7 +432,7 @@ def _odd_round(index: MemberIndex, history, settings: MatchSettings, seed: Seed)
 
     everyone = np.arange(n)
     best: tuple[tuple[int, ...], list[tuple[int, ...]]] | None = None
-    if n <= TRIO_EXACT_LIMIT:
+    if n <= settings.trio_exact_limit:
         for trio in combinations(range(n), 3):
             if not all(fits[a, b] for a, b in combinations(trio, 2)):
                 continue
