@@ -6,7 +6,14 @@ from bot import blocks
 from bot.followups.model import MAX_FOLLOWUP_DAYS, Outcome
 from bot.ids import OPEN_SETTINGS, SEND_CHART, SEND_EXPORT, SETTINGS_VIEW, SLASH_COMMAND, SettingsField
 from bot.program.forms import GUESTS_IN, REVERSE_ON
-from bot.program.model import CADENCES, MAX_ASK_TIMEOUT_HOURS, WEEKDAYS, ProgramFigures, ProgramSettings
+from bot.program.model import (
+    CADENCES,
+    MAX_ASK_TIMEOUT_HOURS,
+    WEEKDAYS,
+    FixedSettings,
+    ProgramFigures,
+    ProgramSettings,
+)
 from bot.rounds.model import CheckinOutcome, Learned
 from bot.text import escape_mrkdwn, truncate
 
@@ -35,8 +42,17 @@ def _checkbox(text: str, value: str, ticked: bool) -> dict:
     return {"type": "checkboxes", "options": [option], **({"initial_options": [option]} if ticked else {})}
 
 
-def settings_modal(settings: ProgramSettings) -> dict:
-    """The modal of `/mentor settings`, filled with the workspace's settings."""
+def _fixed(label: str, value: str, variable: str) -> dict:
+    """A setting the deployment fixes, shown in place of its field: the value and why it cannot change here."""
+    return blocks.section(
+        f"*{label}:* {value}\nFixed for every workspace by whoever runs Mentor (`{variable}`), so it can't be "
+        "changed here."
+    )
+
+
+def settings_modal(settings: ProgramSettings, fixed: FixedSettings = FixedSettings()) -> dict:
+    """The modal of `/mentor settings`, filled with the workspace's settings; a value `fixed`
+    by the deployment is shown as fixed, with the reason, instead of a field (issue 19)."""
     reverse = _checkbox("Pair early-career and senior members each month", REVERSE_ON, settings.reverse_enabled)
     guests = _checkbox("Guests can take part too", GUESTS_IN, settings.guests_included)
     channel: dict = {
@@ -88,13 +104,19 @@ def settings_modal(settings: ProgramSettings) -> dict:
                 _number(settings.ask_timeout_hours, 1, MAX_ASK_TIMEOUT_HOURS),
                 hint="Then it goes to a few more people, and after as long again it closes.",
                 optional=False,
-            ),
+            )
+            if fixed.ask_timeout_hours is None
+            else _fixed("Hours an ask waits for a mentor", f"{fixed.ask_timeout_hours} h", "MENTOR_ASK_TIMEOUT_HOURS"),
             field(
                 SettingsField.FOLLOWUP_DAYS,
                 "Days before asking mentees how it went",
                 _number(settings.followup_days, 0, MAX_FOLLOWUP_DAYS),
                 hint='Counted from the mentor\'s "I can help"; sent on a weekday, in working hours.',
                 optional=False,
+            )
+            if fixed.followup_days is None
+            else _fixed(
+                "Days before asking mentees how it went", f"{fixed.followup_days} days", "MENTOR_FOLLOWUP_DAYS"
             ),
             field(
                 SettingsField.CHANNEL,
@@ -116,17 +138,20 @@ def settings_modal(settings: ProgramSettings) -> dict:
     }
 
 
-def settings_saved(settings: ProgramSettings) -> str:
-    """What the admin is told once the settings are saved."""
+def settings_saved(settings: ProgramSettings, fixed: FixedSettings = FixedSettings()) -> str:
+    """What the admin is told once the settings are saved: `settings` as they apply, a value
+    the deployment `fixed` said to be fixed (issue 19)."""
     coffee = f"{CADENCES[settings.coffee_every_weeks].lower()} on {WEEKDAYS[settings.coffee_weekday]}"
     zone = settings.time_zone or "UTC"
     reverse = "on" if settings.reverse_enabled else "off"
     guests = "guests included" if settings.guests_included else "members only, no guests"
     channel = f"<#{settings.program_channel}>" if settings.program_channel else "none"
+    ask_fixed = " (fixed by the deployment)" if fixed.ask_timeout_hours is not None else ""
+    followup_fixed = " (fixed by the deployment)" if fixed.followup_days is not None else ""
     return (
         f"Program settings saved. Coffee chats {coffee} at {settings.round_hour:02d}:00 {zone}; "
-        f"reverse mentoring {reverse}; asks wait {settings.ask_timeout_hours} h; "
-        f"follow-ups after {settings.followup_days} days; program channel: {channel}; {guests}. "
+        f"reverse mentoring {reverse}; asks wait {settings.ask_timeout_hours} h{ask_fixed}; "
+        f"follow-ups after {settings.followup_days} days{followup_fixed}; program channel: {channel}; {guests}. "
         "They apply from the next scheduled run."
     )
 

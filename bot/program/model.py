@@ -5,7 +5,7 @@ Nothing here names a member or quotes what anyone wrote: figures count people an
 outcomes, and a follow-up's outcome counts only when its mentee chose "Let it count"."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -38,6 +38,32 @@ class ProgramSettings:
     program_channel: str | None = None  # where each round's figures are announced
     reverse_enabled: bool = True
     guests_included: bool = False  # guests may take part; members of the workspace only by default
+
+
+@dataclass(frozen=True)
+class FixedSettings:
+    """Settings the deployment fixes for every workspace, over what its admins save (issue 19):
+    MENTOR_ASK_TIMEOUT_HOURS (hours) and MENTOR_FOLLOWUP_DAYS (days); None where it fixes nothing."""
+
+    ask_timeout_hours: int | None = None
+    followup_days: int | None = None
+
+    def applied(self, settings: ProgramSettings) -> ProgramSettings:
+        """`settings` as they apply: the fixed values over the workspace's own."""
+        return replace(
+            settings,
+            ask_timeout_hours=settings.ask_timeout_hours if self.ask_timeout_hours is None else self.ask_timeout_hours,
+            followup_days=settings.followup_days if self.followup_days is None else self.followup_days,
+        )
+
+    def kept(self, chosen: ProgramSettings, saved: ProgramSettings) -> ProgramSettings:
+        """What to save of `chosen`: a fixed value is not in the modal, so the workspace's own
+        (`saved`) stays as it was, for the day the deployment stops fixing it."""
+        return replace(
+            chosen,
+            ask_timeout_hours=chosen.ask_timeout_hours if self.ask_timeout_hours is None else saved.ask_timeout_hours,
+            followup_days=chosen.followup_days if self.followup_days is None else saved.followup_days,
+        )
 
 
 class SettingsFormErrors(ValueError):

@@ -282,3 +282,36 @@ def test_joining_reverse_mentoring_while_it_is_off_says_so(program):
 
     assert "paused reverse mentoring for now" in reply["text"]
     assert "paused" not in say(program, "join coffee", MEMBER)["text"]
+
+
+def test_settings_the_deployment_fixes_are_shown_as_fixed_and_the_confirmation_states_what_applies(
+    fake_slack, sqlite_url
+):
+    fake_slack.users[ADMIN] = {**default_user(ADMIN, DEFAULT_TEAM), "is_admin": True}
+    environ = app_environ(fake_slack, sqlite_url, MENTOR_ASK_TIMEOUT_HOURS="24", MENTOR_FOLLOWUP_DAYS="3")
+    mentor = RunningApp(fake_slack, environ)
+    try:
+        assert mentor.slack.command("settings", user_id=ADMIN).status == 200
+        [modal] = fake_slack.wait_for("views.open")
+        view = modal.args["view"]
+        fields = {block["block_id"] for block in view["blocks"] if block["type"] == "input"}
+        assert {SettingsField.ASK_TIMEOUT, SettingsField.FOLLOWUP_DAYS}.isdisjoint(fields)
+        shown = json.dumps(view["blocks"])
+        assert "24 h" in shown and "MENTOR_ASK_TIMEOUT_HOURS" in shown and "3 days" in shown
+        assert "can't be changed here" in shown
+
+        # Slack sends only the fields the modal has.
+        values = settings_form(CADENCE={"selected_option": {"value": "1"}})
+        for fixed in (SettingsField.ASK_TIMEOUT, SettingsField.FOLLOWUP_DAYS):
+            del values[fixed]
+        reply = mentor.slack.submit_view(ids.SETTINGS_VIEW, values, ADMIN)
+        assert reply.status == 200 and reply.body == ""
+        mentor.settle()
+
+        [saved] = [call for call in fake_slack.calls("chat.postMessage") if call.args["channel"] == "D" + ADMIN]
+        text = saved.args["text"]
+        assert "asks wait 24 h (fixed by the deployment)" in text
+        assert "follow-ups after 3 days (fixed by the deployment)" in text
+        assert "48 h" not in text and "7 days" not in text
+    finally:
+        mentor.stop()

@@ -15,7 +15,7 @@ from bot.program.charts import program_chart
 from bot.program.export import relationships_csv
 from bot.program.forms import settings_from_form
 from bot.program.messages import settings_modal
-from bot.program.model import Period, ProgramSettings, SettingsFormErrors, SkillDemand, parse_period
+from bot.program.model import FixedSettings, Period, ProgramSettings, SettingsFormErrors, SkillDemand, parse_period
 from tests.support.forms import settings_form
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -143,3 +143,18 @@ def test_the_chart_is_a_png_even_for_awkward_skill_names_and_an_empty_workspace(
     for demand in (awkward, []):
         png = program_chart(demand, [("2026-10", 4, 2), ("2026-11", 0, 0)])
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_a_value_the_deployment_fixes_is_shown_as_text_and_the_saved_one_is_kept():
+    fixed = FixedSettings(ask_timeout_hours=24, followup_days=3)
+    saved = ProgramSettings(ask_timeout_hours=72, followup_days=10)
+
+    modal = settings_modal(saved, fixed)
+
+    View(**modal).validate_json()
+    fields = {block["block_id"] for block in modal["blocks"] if block["type"] == "input"}
+    assert SettingsField.ASK_TIMEOUT not in fields and SettingsField.FOLLOWUP_DAYS not in fields
+    chosen = settings_from_form(settings_form(ASK_TIMEOUT={"value": None}, FOLLOWUP_DAYS={"value": None}), fixed)
+    kept = fixed.kept(chosen, saved)
+    assert (kept.ask_timeout_hours, kept.followup_days) == (72, 10)
+    assert (fixed.applied(kept).ask_timeout_hours, fixed.applied(kept).followup_days) == (24, 3)
