@@ -5,6 +5,7 @@ from datetime import timedelta
 from bot import blocks
 from bot.followups.model import MAX_FOLLOWUP_DAYS, Outcome
 from bot.ids import OPEN_SETTINGS, SEND_CHART, SEND_EXPORT, SETTINGS_VIEW, SLASH_COMMAND, SettingsField
+from bot.program.disclosure import MIN_PEOPLE, Answers
 from bot.program.forms import GUESTS_IN, REVERSE_ON
 from bot.program.model import (
     CADENCES,
@@ -183,9 +184,14 @@ CHECKIN_LABELS = {outcome.value: outcome.label for outcome in CheckinOutcome}
 LEARNED_LABELS = {learned.value: learned.label for learned in Learned}
 
 
+def _counted(answers: Answers, value: str) -> str:
+    return str(answers.read(lambda counts: counts.get(value, 0)))
+
+
 def figure_rows(figures: ProgramFigures) -> list[tuple[str, str]]:
-    """Every figure as (name, value), in the order people read them: for the CSV export."""
-    coffee, reverse = figures.coffee, figures.reverse
+    """Every figure as (name, value), in the order people read them: for the CSV export. A
+    figure built from members' answers holds why it is withheld when it is (bot.program.disclosure)."""
+    coffee, reverse, helpers = figures.coffee, figures.reverse, figures.helpers
     rows = [
         ("period_start", figures.period.first_day.isoformat()),
         ("period_end", figures.period.end.date().isoformat()),
@@ -194,12 +200,12 @@ def figure_rows(figures: ProgramFigures) -> list[tuple[str, str]]:
         ("coffee_rounds", coffee.rounds),
         ("coffee_participants", coffee.participants),
         ("coffee_intros", coffee.groups),
-        *((f"coffee_checkin_{value}", coffee.answers.get(value, 0)) for value in CHECKIN_LABELS),
+        *((f"coffee_checkin_{value}", _counted(coffee.answers, value)) for value in CHECKIN_LABELS),
         ("reverse_opted_in", reverse.opted_in),
         ("reverse_rounds", reverse.rounds),
         ("reverse_participants", reverse.participants),
         ("reverse_pairs", reverse.groups),
-        *((f"reverse_learned_{value}", reverse.answers.get(value, 0)) for value in LEARNED_LABELS),
+        *((f"reverse_learned_{value}", _counted(reverse.answers, value)) for value in LEARNED_LABELS),
         ("asks_made", figures.asks_made),
         ("asks_matched", figures.asks_matched),
         ("asks_waiting", figures.asks_waiting),
@@ -208,11 +214,11 @@ def figure_rows(figures: ProgramFigures) -> list[tuple[str, str]]:
             "" if figures.median_to_help is None else f"{figures.median_to_help.total_seconds() / 3600:.2f}",
         ),
         ("followups_sent", figures.followups_sent),
-        ("loops_closed", figures.loops_closed),
-        *((f"outcome_{value}_counted", figures.outcomes.get(value, 0)) for value in OUTCOME_LABELS),
-        ("members_who_gave_help", figures.givers),
-        ("members_who_received_help", figures.receivers),
-        ("members_who_did_both", figures.both),
+        ("loops_closed", _counted(figures.loops_closed, "closed")),
+        *((f"outcome_{value}_counted", _counted(figures.outcomes, value)) for value in OUTCOME_LABELS),
+        ("members_who_gave_help", _counted(helpers, "gave")),
+        ("members_who_received_help", _counted(helpers, "received")),
+        ("members_who_did_both", _counted(helpers, "both")),
         ("pending_intros", figures.pending_intros),
     ]
     rows += [(f"skill_gap:{gap.label}", f"{gap.wants} want / {gap.offers} offer") for gap in figures.gaps]
@@ -226,19 +232,22 @@ def not_admin(what: str) -> dict:
     )
 
 
-def _mix(answers: dict[str, int], labels: dict[str, str]) -> str:
-    counted = sum(answers.get(value, 0) for value in labels)
-    if not counted:
-        return "no answers yet"
-    return " · ".join(f"{label} {share(answers.get(value, 0), counted)}" for value, label in labels.items())
+def _mix(answers: Answers, labels: dict[str, str]) -> str:
+    """The share of each answer, or why it is withheld (bot.program.disclosure)."""
+
+    def shares(counts: dict[str, int]) -> str:
+        total = sum(counts.get(value, 0) for value in labels)
+        return " · ".join(f"{label} {share(counts.get(value, 0), total)}" for value, label in labels.items())
+
+    return answers.read(shares)
 
 
 def figures_blocks(figures: ProgramFigures) -> list[dict]:
-    """The figures as Block Kit sections: aggregates only, skill labels escaped."""
+    """The figures as Block Kit sections: aggregates only, skill labels escaped, and a figure
+    built from members' answers only when enough people stand behind it (bot.program.disclosure)."""
     coffee, reverse = figures.coffee, figures.reverse
     reciprocity = figures.reciprocity
-    active = figures.givers + figures.receivers - figures.both
-    counted = sum(figures.outcomes.values())
+    loops = figures.loops_closed.read(lambda counts: share(counts.get("closed", 0), figures.followups_sent))
     gaps = (
         "\n".join(
             f"• *{escape_mrkdwn(truncate(gap.label, 64))}*: {gap.wants} want it, {gap.offers} offer it"
@@ -249,25 +258,25 @@ def figures_blocks(figures: ProgramFigures) -> list[dict]:
     lines = [
         f"*Members* with a profile: {figures.members}",
         f"*Coffee chats* opted in: {coffee.opted_in} · rounds: {coffee.rounds} · people introduced: "
-        f"{coffee.participants} · intros: {coffee.groups} · met: {share(coffee.answers.get('met', 0), coffee.groups)}\n"
-        f"Check-ins: {_mix(coffee.answers, CHECKIN_LABELS)}",
+        f"{coffee.participants} · intros: {coffee.groups}\nCheck-ins: {_mix(coffee.answers, CHECKIN_LABELS)}",
         f"*Reverse mentoring* opted in: {reverse.opted_in} · rounds: {reverse.rounds} · people paired: "
         f"{reverse.participants} · pairs: {reverse.groups}\nLearned: {_mix(reverse.answers, LEARNED_LABELS)}",
         f"*Asks* made: {figures.asks_made} · found a mentor: {share(figures.asks_matched, figures.asks_made)} · "
         f'median wait for "I can help": {duration(figures.median_to_help)} · still waiting: {figures.asks_waiting}',
-        f"*Closing the loop* follow-ups sent: {figures.followups_sent} · "
-        f"loops closed: {share(figures.loops_closed, figures.followups_sent)}\n"
-        f"Outcomes ({counted} counted with the mentee's consent): {_mix(figures.outcomes, OUTCOME_LABELS)}",
-        f"*Reciprocity* {'–' if reciprocity is None else f'{reciprocity:.0%}'} of the {active} members "
-        "who gave or got help through asks did both",
+        f"*Closing the loop* follow-ups sent: {figures.followups_sent} · loops closed: {loops}\n"
+        f"Outcomes mentees let count: {_mix(figures.outcomes, OUTCOME_LABELS)}",
+        f"*Reciprocity* {reciprocity}"
+        if isinstance(reciprocity, str)
+        else f"*Reciprocity* {reciprocity:.0%} of the {figures.helpers.people} members who gave or got help "
+        "through asks did both",
     ]
     return [
         blocks.section("\n\n".join(lines)),
         blocks.section(f"*Wanted more than offered*\n{gaps}"),
         blocks.context(
-            f"{figures.period.describe()}. Aggregates only: nobody is named, no question or note is shown, and "
-            f"an outcome counts only if the mentee chose to let it. {figures.pending_intros} round intros "
-            "waiting to be sent."
+            f"{figures.period.describe()}. Aggregates only: nobody is named, no question or note is shown, "
+            f"an outcome counts only if the mentee chose to let it, and a figure from members' answers shows "
+            f"once {MIN_PEOPLE} people have answered. {figures.pending_intros} round intros waiting to be sent."
         ),
     ]
 
