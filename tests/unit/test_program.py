@@ -2,6 +2,7 @@
 
 import csv
 import io
+import warnings
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -177,3 +178,13 @@ def test_the_threshold_is_five_people_and_the_words_say_so():
 @given(st.dictionaries(st.sampled_from(["a_lot", "something", "not_much"]), st.integers(0, 50)), st.integers(0, 4))
 def test_no_count_leaves_the_rule_below_five_people_however_many_answers(counts, people):
     assert Answers(counts, people).shown() is None
+
+
+def test_emoji_in_skill_names_are_not_drawn_as_boxes():
+    demand = [SkillDemand("🐍 Python", 3, 1), SkillDemand("🚀", 2, 1), SkillDemand("Generative AI 🤖", 4, 0)]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns for each glyph it draws as a box
+        png = program_chart(demand, [("2026-11", 2, Answers({"closed": 2}, 2))])
+
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
