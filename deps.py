@@ -12,6 +12,7 @@ from bot.asks.model import AskPolicy
 from bot.followups import services as followup_services
 from bot.followups.model import FollowUpPolicy
 from bot.members.model import RecentStandings
+from bot.program.model import FixedSettings
 from bot.unit_of_work import UnitOfWork
 from jobs.command_worker import CommandWorker
 from jobs.pacing import Pacer
@@ -58,6 +59,11 @@ class Deps:
         """How asks travel in this workspace: the deployment's policy, with the ask timeout
         its admins set unless MENTOR_ASK_TIMEOUT_HOURS fixes it for all."""
         return ask_services.policy_for(work, team_id, self.ask_policy, self.ask_timeout_hours)
+
+    @property
+    def fixed_settings(self) -> FixedSettings:
+        """The program settings this deployment fixes for every workspace."""
+        return FixedSettings(self.ask_timeout_hours, self.followup_days)
 
     def followup_policy_for(self, work: UnitOfWork, team_id: str) -> FollowUpPolicy:
         """The workspace's follow-up delay, unless MENTOR_FOLLOWUP_DAYS fixes it for all."""

@@ -56,6 +56,7 @@ from bot.asks.model import AskStatus
 from bot.deliveries import DeliveryKind
 from bot.followups.model import FollowUpStatus, Outcome
 from bot.members.model import CareerStage
+from bot.program.disclosure import Answers
 from bot.program.export import relationships_csv
 from bot.program.messages import GAPS_SHOWN
 from bot.program.model import Period, ProgramFigures, RoundFigures, SkillDemand, month_start
@@ -422,7 +423,8 @@ def naive_rounds(session, team_id: str, kind: RoundKind, period: Period, opted_i
     )
     group = models.RoundGroup
     rounds = session.scalars(select(models.Round.id).where(*held)).all()
-    outcomes = session.scalars(select(group.outcome).join(models.Round).where(*held)).all()
+    checkins = session.execute(select(group.outcome, group.answered_by).join(models.Round).where(*held)).all()
+    outcomes = [outcome for outcome, _ in checkins]
     people = session.scalars(
         select(models.RoundMember.user_id)
         .join(group, group.id == models.RoundMember.group_id)
@@ -431,22 +433,23 @@ def naive_rounds(session, team_id: str, kind: RoundKind, period: Period, opted_i
     ).all()
     if kind is RoundKind.COFFEE:
         answers = Counter(outcome for outcome in outcomes if outcome is not None)
+        answerers = {by for outcome, by in checkins if outcome is not None and by is not None}
     else:
-        answers = Counter(
-            session.scalars(
-                select(models.ReverseLearning.learned)
-                .join(group, group.id == models.ReverseLearning.group_id)
-                .join(models.Round)
-                .where(*held)
-            )
-        )
+        learnings = session.execute(
+            select(models.ReverseLearning.learned, models.ReverseLearning.user_id)
+            .join(group, group.id == models.ReverseLearning.group_id)
+            .join(models.Round)
+            .where(*held)
+        ).all()
+        answers = Counter(learned for learned, _ in learnings)
+        answerers = {user_id for _, user_id in learnings}
     return RoundFigures(
         kind=kind,
         opted_in=opted_in,
         rounds=len(rounds),
         participants=len(set(people)),
         groups=len(outcomes),
-        answers=dict(answers),
+        answers=Answers(dict(answers), len(answerers)),
     )
 
 
@@ -482,12 +485,13 @@ def naive_figures(session, team_id: str, period: Period) -> ProgramFigures:
     receivers = {row.asker_id for row in matched}
 
     followups = session.execute(
-        select(followup.status, followup.cycle, followup.outcome, followup.shared).where(
+        select(followup.status, followup.cycle, followup.outcome, followup.shared, followup.mentee_id).where(
             followup.team_id == team_id, followup.helped_at >= period.start, followup.helped_at < period.end
         )
     ).all()
     was_sent = [row for row in followups if row.status in _SENT or (row.status == "cancelled" and row.cycle > 0)]
     answered = [row for row in followups if row.status == FollowUpStatus.ANSWERED.value]
+    counted = [row for row in answered if row.shared and row.outcome is not None]
 
     everyone = session.execute(
         select(member.deactivated, member.in_coffee, member.in_reverse).where(member.team_id == team_id)
@@ -510,31 +514,34 @@ def naive_figures(session, team_id: str, period: Period) -> ProgramFigures:
         asks_waiting=sum(row.status in (AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value) for row in asks),
         median_to_help=naive_median(waits),
         followups_sent=len(was_sent),
-        loops_closed=len(answered),
-        outcomes=dict(Counter(row.outcome for row in answered if row.shared and row.outcome is not None)),
-        givers=len(givers),
-        receivers=len(receivers),
-        both=len(givers & receivers),
+        loops_closed=Answers({"closed": len(answered)}, len({row.mentee_id for row in answered})),
+        outcomes=Answers(dict(Counter(row.outcome for row in counted)), len({row.mentee_id for row in counted})),
+        helpers=Answers(
+            {"gave": len(givers), "received": len(receivers), "both": len(givers & receivers)}, len(givers | receivers)
+        ),
         gaps=tuple(gap for gap in naive_demand(session, team_id, GAPS_SHOWN) if gap.gap > 0),
         pending_intros=len(pending),
     )
 
 
-def naive_loops(session, team_id: str, months: int, now: datetime) -> list[tuple[str, int, int]]:
+def naive_loops(session, team_id: str, months: int, now: datetime) -> list[tuple[str, int, Answers]]:
     starts = [month_start(now.date(), back) for back in range(months - 1, -1, -1)]
     labels = [start.strftime("%Y-%m") for start in starts]
     first = datetime.combine(starts[0], datetime.min.time(), now.tzinfo)
     sent, closed = Counter(), Counter()
+    mentees: dict[str, set[str]] = {label: set() for label in labels}
     followup = models.FollowUp
-    for status, cycle, helped_at in session.execute(
-        select(followup.status, followup.cycle, followup.helped_at).where(
+    for status, cycle, helped_at, mentee in session.execute(
+        select(followup.status, followup.cycle, followup.helped_at, followup.mentee_id).where(
             followup.team_id == team_id, followup.helped_at >= first
         )
     ):
         month = helped_at.strftime("%Y-%m")
         sent[month] += status in _SENT or (status == "cancelled" and cycle > 0)
         closed[month] += status == FollowUpStatus.ANSWERED.value
-    return [(label, sent[label], closed[label]) for label in labels]
+        if status == FollowUpStatus.ANSWERED.value:
+            mentees.setdefault(month, set()).add(mentee)
+    return [(label, sent[label], Answers({"closed": closed[label]}, len(mentees[label]))) for label in labels]
 
 
 # --- timing --------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ Tell = Callable[[dict], None]
 def open_settings(client: WebClient, deps: Deps, team_id: str, trigger_id: str) -> None:
     with deps.store.transaction() as work:
         settings = program_services.settings(work, team_id)
-    client.views_open(trigger_id=trigger_id, view=program_messages.settings_modal(settings))
+    client.views_open(trigger_id=trigger_id, view=program_messages.settings_modal(settings, deps.fixed_settings))
 
 
 def send_stats(deps: Deps, team_id: str, period: Period, tell: Tell) -> None:

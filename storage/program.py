@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.asks.model import AskStatus
 from bot.deliveries import DeliveryKind
 from bot.followups.model import FollowUpStatus
+from bot.program.disclosure import Answers
 from bot.program.messages import GAPS_SHOWN
 from bot.program.model import Period, ProgramFigures, ProgramSettings, RoundFigures, SkillDemand, month_start
 from bot.rounds.model import RoundKind
@@ -55,6 +56,7 @@ class ProgramRepository:
     def figures(self, team_id: str, period: Period) -> ProgramFigures:
         asks = self._asks(team_id, period)
         followups = self._followups(team_id, period)
+        both = self._both_gave_and_received(team_id, period)
         return ProgramFigures(
             period=period,
             members=self._count(
@@ -69,11 +71,12 @@ class ProgramRepository:
             asks_waiting=asks["waiting"],
             median_to_help=self._median_to_help(team_id, period, asks["matched"]),
             followups_sent=followups["sent"],
-            loops_closed=followups["closed"],
+            loops_closed=Answers({"closed": followups["closed"]}, followups["mentees"]),
             outcomes=self._outcomes(team_id, period),
-            givers=asks["givers"],
-            receivers=asks["receivers"],
-            both=self._both_gave_and_received(team_id, period),
+            helpers=Answers(
+                {"gave": asks["givers"], "received": asks["receivers"], "both": both},
+                asks["givers"] + asks["receivers"] - both,
+            ),
             gaps=tuple(gap for gap in self.skill_demand(team_id, GAPS_SHOWN) if gap.gap > 0),
             pending_intros=self._count(
                 select(func.count())
@@ -134,28 +137,30 @@ class ProgramRepository:
         return timedelta(seconds=round(float(sum(middle)) / len(middle))) if middle else None
 
     def _followups(self, team_id: str, period: Period) -> dict[str, int]:
+        """Follow-ups sent, loops closed, and the distinct mentees who closed them."""
         followup = models.FollowUp
+        answered = followup.status == FollowUpStatus.ANSWERED.value
         row = self.session.execute(
             select(
                 func.sum(case((_was_sent(), 1), else_=0)),
-                func.sum(case((followup.status == FollowUpStatus.ANSWERED.value, 1), else_=0)),
+                func.sum(case((answered, 1), else_=0)),
+                func.count(case((answered, followup.mentee_id)).distinct()),
             ).where(*_in_period(followup.team_id, team_id, followup.helped_at, period))
         ).one()
-        return {"sent": row[0] or 0, "closed": row[1] or 0}
+        return {"sent": row[0] or 0, "closed": row[1] or 0, "mentees": row[2] or 0}
 
-    def _outcomes(self, team_id: str, period: Period) -> dict[str, int]:
+    def _outcomes(self, team_id: str, period: Period) -> Answers:
+        """The outcomes mentees let count, and how many distinct mentees did."""
         followup = models.FollowUp
-        rows = self.session.execute(
-            select(followup.outcome, func.count())
-            .where(
-                *_in_period(followup.team_id, team_id, followup.helped_at, period),
-                followup.status == FollowUpStatus.ANSWERED.value,
-                followup.shared.is_(True),
-                followup.outcome.is_not(None),
-            )
-            .group_by(followup.outcome)
+        counted = (
+            *_in_period(followup.team_id, team_id, followup.helped_at, period),
+            followup.status == FollowUpStatus.ANSWERED.value,
+            followup.shared.is_(True),
+            followup.outcome.is_not(None),
         )
-        return {outcome: count for outcome, count in rows}
+        rows = self.session.execute(select(followup.outcome, func.count()).where(*counted).group_by(followup.outcome))
+        mentees = self._count(select(func.count(followup.mentee_id.distinct())).where(*counted))
+        return Answers({outcome: count for outcome, count in rows}, mentees)
 
     def _both_gave_and_received(self, team_id: str, period: Period) -> int:
         ask = models.Ask
@@ -175,8 +180,10 @@ class ProgramRepository:
         group = models.RoundGroup
         answers: Select[tuple[str | None, int]] | Select[tuple[str, int]]  # outcome may be NULL, learned not
         if kind is RoundKind.COFFEE:
-            answers = select(group.outcome, func.count()).join(models.Round).where(held, group.outcome.is_not(None))
+            answered = (held, group.outcome.is_not(None))
+            answers = select(group.outcome, func.count()).join(models.Round).where(*answered)
             answers = answers.group_by(group.outcome)
+            people = select(func.count(group.answered_by.distinct())).join(models.Round).where(*answered)
         else:
             learning = models.ReverseLearning
             answers = (
@@ -185,6 +192,12 @@ class ProgramRepository:
                 .join(models.Round)
                 .where(held)
                 .group_by(learning.learned)
+            )
+            people = (
+                select(func.count(learning.user_id.distinct()))
+                .join(group, group.id == learning.group_id)
+                .join(models.Round)
+                .where(held)
             )
         return RoundFigures(
             kind=kind,
@@ -205,7 +218,10 @@ class ProgramRepository:
                 )
             ),
             groups=self._count(select(func.count()).select_from(group).join(models.Round).where(held)),
-            answers={value: count for value, count in self.session.execute(answers)},
+            answers=Answers(
+                {value: count for value, count in self.session.execute(answers) if value is not None},
+                self._count(people),
+            ),
         )
 
     def skill_demand(self, team_id: str, limit: int) -> list[SkillDemand]:
@@ -233,20 +249,23 @@ class ProgramRepository:
         )
         return [SkillDemand(label, wants or 0, offers or 0) for label, wants, offers in rows]
 
-    def loops_by_month(self, team_id: str, months: int, now: datetime) -> list[tuple[str, int, int]]:
-        """(YYYY-MM, follow-ups sent, loops closed) for the last `months` months, oldest first,
-        by the month help was given; months without any are there with zeros."""
+    def loops_by_month(self, team_id: str, months: int, now: datetime) -> list[tuple[str, int, Answers]]:
+        """(YYYY-MM, follow-ups sent, loops closed with the distinct mentees who closed them)
+        for the last `months` months, oldest first, by the month help was given; months
+        without any are there with zeros."""
         followup = models.FollowUp
         first = month_start(now.date(), months - 1)
         if self.session.get_bind().dialect.name == "postgresql":
             month = func.to_char(func.timezone("UTC", followup.helped_at), "YYYY-MM")
         else:
             month = func.strftime("%Y-%m", followup.helped_at)
+        answered = followup.status == FollowUpStatus.ANSWERED.value
         rows = self.session.execute(
             select(
                 month,
                 func.sum(case((_was_sent(), 1), else_=0)),
-                func.sum(case((followup.status == FollowUpStatus.ANSWERED.value, 1), else_=0)),
+                func.sum(case((answered, 1), else_=0)),
+                func.count(case((answered, followup.mentee_id)).distinct()),
             )
             .where(
                 followup.team_id == team_id,
@@ -254,43 +273,55 @@ class ProgramRepository:
             )
             .group_by(month)
         )
-        found = {label: (sent or 0, closed or 0) for label, sent, closed in rows}
+        found = {
+            label: (sent or 0, Answers({"closed": closed or 0}, mentees or 0)) for label, sent, closed, mentees in rows
+        }
         labels = [month_start(now.date(), back).strftime("%Y-%m") for back in range(months - 1, -1, -1)]
-        return [(label, *found.get(label, (0, 0))) for label in labels]
+        return [(label, *found.get(label, (0, Answers()))) for label in labels]
 
     # --- export -----------------------------------------------------------------------------
     def relationships(self, team_id: str, period: Period) -> Iterator[tuple]:
-        """Every mentoring relationship that began in the period, as
-        (kind, date, skills, member ids in their roles, status, outcome); no text anyone wrote.
-        A follow-up's outcome is there only if its mentee let it count."""
+        """Every mentoring relationship that began in the period, as (kind, date, skills, member
+        ids in their roles, status); no text anyone wrote, and no answer: one relationship's
+        answers are always too few to show (bot.program.disclosure). An ask's status is its
+        follow-up's, up to being sent (scheduled, sent, cancelled or none); a round's group's is
+        "introduced"."""
         ask, followup = models.Ask, models.FollowUp
-        counted = case((followup.shared.is_(True), followup.outcome), else_=None)
         asks = self.session.execute(
-            select(ask.matched_at, models.Skill.label, ask.mentor_id, ask.asker_id, followup.status, counted)
+            select(ask.matched_at, models.Skill.label, ask.mentor_id, ask.asker_id, followup.status)
             .outerjoin(models.Skill, models.Skill.id == ask.skill_id)
             .outerjoin(followup, followup.ask_id == ask.id)
             .where(*_in_period(ask.team_id, team_id, ask.created_at, period), ask.status == AskStatus.MATCHED.value)
             .order_by(ask.matched_at, ask.id)
             .execution_options(yield_per=1000)
         )
-        for matched_at, label, mentor, asker, status, outcome in asks:
-            yield "ask", matched_at.date(), label or "", (mentor, asker), status or "none", outcome or ""
+        for matched_at, label, mentor, asker, status in asks:
+            yield "ask", matched_at.date(), label or "", (mentor, asker), _before_any_answer(status)
         group, held = models.RoundGroup, models.Round
         groups = self.session.execute(
-            select(held.kind, held.held_on, group.members, group.details, group.outcome)
+            select(held.kind, held.held_on, group.members, group.details)
             .join(held)
             .where(held.team_id == team_id, held.held_on >= period.first_day, held.held_on <= period.end.date())
             .order_by(held.held_on, group.id)
             .execution_options(yield_per=1000)
         )
-        for kind, held_on, members, details, outcome in groups:
+        for kind, held_on, members, details in groups:
             teaching = json.loads(details)["teaching"]
             people = tuple(members.split(","))
             if kind == RoundKind.REVERSE.value and teaching:
                 people = tuple(teaching[0][:2])  # the early-career teacher first, then the senior
             skills = sorted({label for *_, labels in teaching for label in labels})
-            yield kind, held_on, "; ".join(skills), people, outcome or "no answer", ""
+            yield kind, held_on, "; ".join(skills), people, "introduced"
 
 
 def _in_period(team_column, team_id: str, moment_column, period: Period) -> tuple:
     return team_column == team_id, moment_column >= period.start, moment_column < period.end
+
+
+def _before_any_answer(status: str | None) -> str:
+    """A follow-up's status without what its mentee did: answered, snoozed and unanswered are all "sent"."""
+    if status is None:
+        return "none"
+    if status in (FollowUpStatus.SCHEDULED.value, FollowUpStatus.CANCELLED.value):
+        return status
+    return "sent"

@@ -2,7 +2,8 @@
 
 Members appear as pseudonyms (P0001…) that hold within one export only, so an admin can
 see the shape of the network without seeing who is in it; no question or note is ever in
-a row, and an outcome only when its mentee let it count."""
+a row, and no answer: a relationship's answers come from one to three people, always too few
+to show (bot.program.disclosure). Answers are in the figures file, by that rule."""
 
 import csv
 import io
@@ -12,7 +13,7 @@ from datetime import date
 from bot.program.messages import figure_rows
 from bot.program.model import ProgramFigures
 
-RELATIONSHIP_COLUMNS = ("kind", "started_on", "skills", "giver", "receiver", "third", "status", "counted_outcome")
+RELATIONSHIP_COLUMNS = ("kind", "started_on", "skills", "giver", "receiver", "third", "status")
 
 
 # Cells starting with these are formulas to a spreadsheet: a skill named "=HYPERLINK(…)" must stay text.
@@ -36,17 +37,17 @@ def figures_csv(figures: ProgramFigures) -> str:
     return _csv(("figure", "value"), figure_rows(figures))
 
 
-def relationships_csv(rows: Iterable[tuple[str, date, str, tuple[str, ...], str, str]]) -> str:
-    """`rows` as from storage: (kind, date, skills, member ids with the giver first, status,
-    counted outcome); member ids become pseudonyms in order of first appearance."""
+def relationships_csv(rows: Iterable[tuple[str, date, str, tuple[str, ...], str]]) -> str:
+    """`rows` as from storage: (kind, date, skills, member ids with the giver first, status);
+    member ids become pseudonyms in order of first appearance."""
     pseudonyms: dict[str, str] = {}
 
     def pseudonym(user_id: str) -> str:
         return pseudonyms.setdefault(user_id, f"P{len(pseudonyms) + 1:04d}")
 
     def anonymous():
-        for kind, started_on, skills, members, status, outcome in rows:
+        for kind, started_on, skills, members, status in rows:
             people = [pseudonym(user_id) for user_id in members] + ["", "", ""]
-            yield kind, started_on.isoformat(), skills, *people[:3], status, outcome
+            yield kind, started_on.isoformat(), skills, *people[:3], status
 
     return _csv(RELATIONSHIP_COLUMNS, anonymous())

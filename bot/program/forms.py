@@ -8,6 +8,7 @@ from bot.program.model import (
     CHANNEL_ID,
     MAX_ASK_TIMEOUT_HOURS,
     WEEKDAYS,
+    FixedSettings,
     ProgramSettings,
     SettingsFormErrors,
     canonical_zone,
@@ -27,9 +28,11 @@ def _whole(text: object, low: int, high: int) -> int | None:
     return int(text) if text.isdigit() and low <= int(text) <= high else None
 
 
-def settings_from_form(values: dict) -> ProgramSettings:
+def settings_from_form(values: dict, fixed: FixedSettings = FixedSettings()) -> ProgramSettings:
     """The settings a submitted modal holds (its `state.values`), or SettingsFormErrors
-    naming each field to fix. Values come from Slack, so each is checked as untrusted."""
+    naming each field to fix. Values come from Slack, so each is checked as untrusted.
+    A value `fixed` by the deployment has no field in the modal: it reads as its default,
+    and FixedSettings.kept keeps the saved one."""
     errors: dict[str, str] = {}
     cadence = _whole(_chosen(values, SettingsField.CADENCE), 1, 4)
     if cadence not in CADENCES:
@@ -47,10 +50,14 @@ def settings_from_form(values: dict) -> ProgramSettings:
         if zone is None:
             errors[SettingsField.TIME_ZONE] = "That is not a time zone name Mentor knows: try one like Europe/Paris."
     timeout = _whole(blocks.input_state(values, SettingsField.ASK_TIMEOUT).get("value"), 1, MAX_ASK_TIMEOUT_HOURS)
-    if timeout is None:
+    if fixed.ask_timeout_hours is not None:
+        timeout = ProgramSettings.ask_timeout_hours
+    elif timeout is None:
         errors[SettingsField.ASK_TIMEOUT] = f"A whole number of hours from 1 to {MAX_ASK_TIMEOUT_HOURS}."
     days = _whole(blocks.input_state(values, SettingsField.FOLLOWUP_DAYS).get("value"), 0, MAX_FOLLOWUP_DAYS)
-    if days is None:
+    if fixed.followup_days is not None:
+        days = ProgramSettings.followup_days
+    elif days is None:
         errors[SettingsField.FOLLOWUP_DAYS] = f"A whole number of days from 0 to {MAX_FOLLOWUP_DAYS}."
     channel = blocks.input_state(values, SettingsField.CHANNEL).get("selected_conversation") or None
     if channel is not None and not (isinstance(channel, str) and CHANNEL_ID.match(channel)):

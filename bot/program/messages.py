@@ -5,8 +5,16 @@ from datetime import timedelta
 from bot import blocks
 from bot.followups.model import MAX_FOLLOWUP_DAYS, Outcome
 from bot.ids import OPEN_SETTINGS, SEND_CHART, SEND_EXPORT, SETTINGS_VIEW, SLASH_COMMAND, SettingsField
+from bot.program.disclosure import MIN_PEOPLE, Answers
 from bot.program.forms import GUESTS_IN, REVERSE_ON
-from bot.program.model import CADENCES, MAX_ASK_TIMEOUT_HOURS, WEEKDAYS, ProgramFigures, ProgramSettings
+from bot.program.model import (
+    CADENCES,
+    MAX_ASK_TIMEOUT_HOURS,
+    WEEKDAYS,
+    FixedSettings,
+    ProgramFigures,
+    ProgramSettings,
+)
 from bot.rounds.model import CheckinOutcome, Learned
 from bot.text import escape_mrkdwn, truncate
 
@@ -35,8 +43,17 @@ def _checkbox(text: str, value: str, ticked: bool) -> dict:
     return {"type": "checkboxes", "options": [option], **({"initial_options": [option]} if ticked else {})}
 
 
-def settings_modal(settings: ProgramSettings) -> dict:
-    """The modal of `/mentor settings`, filled with the workspace's settings."""
+def _fixed(label: str, value: str, variable: str) -> dict:
+    """A setting the deployment fixes, shown in place of its field: the value and why it cannot change here."""
+    return blocks.section(
+        f"*{label}:* {value}\nFixed for every workspace by whoever runs Mentor (`{variable}`), so it can't be "
+        "changed here."
+    )
+
+
+def settings_modal(settings: ProgramSettings, fixed: FixedSettings = FixedSettings()) -> dict:
+    """The modal of `/mentor settings`, filled with the workspace's settings; a value `fixed`
+    by the deployment is shown as fixed, with the reason, instead of a field (issue 19)."""
     reverse = _checkbox("Pair early-career and senior members each month", REVERSE_ON, settings.reverse_enabled)
     guests = _checkbox("Guests can take part too", GUESTS_IN, settings.guests_included)
     channel: dict = {
@@ -88,13 +105,19 @@ def settings_modal(settings: ProgramSettings) -> dict:
                 _number(settings.ask_timeout_hours, 1, MAX_ASK_TIMEOUT_HOURS),
                 hint="Then it goes to a few more people, and after as long again it closes.",
                 optional=False,
-            ),
+            )
+            if fixed.ask_timeout_hours is None
+            else _fixed("Hours an ask waits for a mentor", f"{fixed.ask_timeout_hours} h", "MENTOR_ASK_TIMEOUT_HOURS"),
             field(
                 SettingsField.FOLLOWUP_DAYS,
                 "Days before asking mentees how it went",
                 _number(settings.followup_days, 0, MAX_FOLLOWUP_DAYS),
                 hint='Counted from the mentor\'s "I can help"; sent on a weekday, in working hours.',
                 optional=False,
+            )
+            if fixed.followup_days is None
+            else _fixed(
+                "Days before asking mentees how it went", f"{fixed.followup_days} days", "MENTOR_FOLLOWUP_DAYS"
             ),
             field(
                 SettingsField.CHANNEL,
@@ -116,17 +139,20 @@ def settings_modal(settings: ProgramSettings) -> dict:
     }
 
 
-def settings_saved(settings: ProgramSettings) -> str:
-    """What the admin is told once the settings are saved."""
+def settings_saved(settings: ProgramSettings, fixed: FixedSettings = FixedSettings()) -> str:
+    """What the admin is told once the settings are saved: `settings` as they apply, a value
+    the deployment `fixed` said to be fixed (issue 19)."""
     coffee = f"{CADENCES[settings.coffee_every_weeks].lower()} on {WEEKDAYS[settings.coffee_weekday]}"
     zone = settings.time_zone or "UTC"
     reverse = "on" if settings.reverse_enabled else "off"
     guests = "guests included" if settings.guests_included else "members only, no guests"
     channel = f"<#{settings.program_channel}>" if settings.program_channel else "none"
+    ask_fixed = " (fixed by the deployment)" if fixed.ask_timeout_hours is not None else ""
+    followup_fixed = " (fixed by the deployment)" if fixed.followup_days is not None else ""
     return (
         f"Program settings saved. Coffee chats {coffee} at {settings.round_hour:02d}:00 {zone}; "
-        f"reverse mentoring {reverse}; asks wait {settings.ask_timeout_hours} h; "
-        f"follow-ups after {settings.followup_days} days; program channel: {channel}; {guests}. "
+        f"reverse mentoring {reverse}; asks wait {settings.ask_timeout_hours} h{ask_fixed}; "
+        f"follow-ups after {settings.followup_days} days{followup_fixed}; program channel: {channel}; {guests}. "
         "They apply from the next scheduled run."
     )
 
@@ -158,9 +184,14 @@ CHECKIN_LABELS = {outcome.value: outcome.label for outcome in CheckinOutcome}
 LEARNED_LABELS = {learned.value: learned.label for learned in Learned}
 
 
+def _counted(answers: Answers, value: str) -> str:
+    return str(answers.read(lambda counts: counts.get(value, 0)))
+
+
 def figure_rows(figures: ProgramFigures) -> list[tuple[str, str]]:
-    """Every figure as (name, value), in the order people read them: for the CSV export."""
-    coffee, reverse = figures.coffee, figures.reverse
+    """Every figure as (name, value), in the order people read them: for the CSV export. A
+    figure built from members' answers holds why it is withheld when it is (bot.program.disclosure)."""
+    coffee, reverse, helpers = figures.coffee, figures.reverse, figures.helpers
     rows = [
         ("period_start", figures.period.first_day.isoformat()),
         ("period_end", figures.period.end.date().isoformat()),
@@ -169,12 +200,12 @@ def figure_rows(figures: ProgramFigures) -> list[tuple[str, str]]:
         ("coffee_rounds", coffee.rounds),
         ("coffee_participants", coffee.participants),
         ("coffee_intros", coffee.groups),
-        *((f"coffee_checkin_{value}", coffee.answers.get(value, 0)) for value in CHECKIN_LABELS),
+        *((f"coffee_checkin_{value}", _counted(coffee.answers, value)) for value in CHECKIN_LABELS),
         ("reverse_opted_in", reverse.opted_in),
         ("reverse_rounds", reverse.rounds),
         ("reverse_participants", reverse.participants),
         ("reverse_pairs", reverse.groups),
-        *((f"reverse_learned_{value}", reverse.answers.get(value, 0)) for value in LEARNED_LABELS),
+        *((f"reverse_learned_{value}", _counted(reverse.answers, value)) for value in LEARNED_LABELS),
         ("asks_made", figures.asks_made),
         ("asks_matched", figures.asks_matched),
         ("asks_waiting", figures.asks_waiting),
@@ -183,11 +214,11 @@ def figure_rows(figures: ProgramFigures) -> list[tuple[str, str]]:
             "" if figures.median_to_help is None else f"{figures.median_to_help.total_seconds() / 3600:.2f}",
         ),
         ("followups_sent", figures.followups_sent),
-        ("loops_closed", figures.loops_closed),
-        *((f"outcome_{value}_counted", figures.outcomes.get(value, 0)) for value in OUTCOME_LABELS),
-        ("members_who_gave_help", figures.givers),
-        ("members_who_received_help", figures.receivers),
-        ("members_who_did_both", figures.both),
+        ("loops_closed", _counted(figures.loops_closed, "closed")),
+        *((f"outcome_{value}_counted", _counted(figures.outcomes, value)) for value in OUTCOME_LABELS),
+        ("members_who_gave_help", _counted(helpers, "gave")),
+        ("members_who_received_help", _counted(helpers, "received")),
+        ("members_who_did_both", _counted(helpers, "both")),
         ("pending_intros", figures.pending_intros),
     ]
     rows += [(f"skill_gap:{gap.label}", f"{gap.wants} want / {gap.offers} offer") for gap in figures.gaps]
@@ -201,19 +232,22 @@ def not_admin(what: str) -> dict:
     )
 
 
-def _mix(answers: dict[str, int], labels: dict[str, str]) -> str:
-    counted = sum(answers.get(value, 0) for value in labels)
-    if not counted:
-        return "no answers yet"
-    return " · ".join(f"{label} {share(answers.get(value, 0), counted)}" for value, label in labels.items())
+def _mix(answers: Answers, labels: dict[str, str]) -> str:
+    """The share of each answer, or why it is withheld (bot.program.disclosure)."""
+
+    def shares(counts: dict[str, int]) -> str:
+        total = sum(counts.get(value, 0) for value in labels)
+        return " · ".join(f"{label} {share(counts.get(value, 0), total)}" for value, label in labels.items())
+
+    return answers.read(shares)
 
 
 def figures_blocks(figures: ProgramFigures) -> list[dict]:
-    """The figures as Block Kit sections: aggregates only, skill labels escaped."""
+    """The figures as Block Kit sections: aggregates only, skill labels escaped, and a figure
+    built from members' answers only when enough people stand behind it (bot.program.disclosure)."""
     coffee, reverse = figures.coffee, figures.reverse
     reciprocity = figures.reciprocity
-    active = figures.givers + figures.receivers - figures.both
-    counted = sum(figures.outcomes.values())
+    loops = figures.loops_closed.read(lambda counts: share(counts.get("closed", 0), figures.followups_sent))
     gaps = (
         "\n".join(
             f"• *{escape_mrkdwn(truncate(gap.label, 64))}*: {gap.wants} want it, {gap.offers} offer it"
@@ -224,25 +258,25 @@ def figures_blocks(figures: ProgramFigures) -> list[dict]:
     lines = [
         f"*Members* with a profile: {figures.members}",
         f"*Coffee chats* opted in: {coffee.opted_in} · rounds: {coffee.rounds} · people introduced: "
-        f"{coffee.participants} · intros: {coffee.groups} · met: {share(coffee.answers.get('met', 0), coffee.groups)}\n"
-        f"Check-ins: {_mix(coffee.answers, CHECKIN_LABELS)}",
+        f"{coffee.participants} · intros: {coffee.groups}\nCheck-ins: {_mix(coffee.answers, CHECKIN_LABELS)}",
         f"*Reverse mentoring* opted in: {reverse.opted_in} · rounds: {reverse.rounds} · people paired: "
         f"{reverse.participants} · pairs: {reverse.groups}\nLearned: {_mix(reverse.answers, LEARNED_LABELS)}",
         f"*Asks* made: {figures.asks_made} · found a mentor: {share(figures.asks_matched, figures.asks_made)} · "
         f'median wait for "I can help": {duration(figures.median_to_help)} · still waiting: {figures.asks_waiting}',
-        f"*Closing the loop* follow-ups sent: {figures.followups_sent} · "
-        f"loops closed: {share(figures.loops_closed, figures.followups_sent)}\n"
-        f"Outcomes ({counted} counted with the mentee's consent): {_mix(figures.outcomes, OUTCOME_LABELS)}",
-        f"*Reciprocity* {'–' if reciprocity is None else f'{reciprocity:.0%}'} of the {active} members "
-        "who gave or got help through asks did both",
+        f"*Closing the loop* follow-ups sent: {figures.followups_sent} · loops closed: {loops}\n"
+        f"Outcomes mentees let count: {_mix(figures.outcomes, OUTCOME_LABELS)}",
+        f"*Reciprocity* {reciprocity}"
+        if isinstance(reciprocity, str)
+        else f"*Reciprocity* {reciprocity:.0%} of the {figures.helpers.people} members who gave or got help "
+        "through asks did both",
     ]
     return [
         blocks.section("\n\n".join(lines)),
         blocks.section(f"*Wanted more than offered*\n{gaps}"),
         blocks.context(
-            f"{figures.period.describe()}. Aggregates only: nobody is named, no question or note is shown, and "
-            f"an outcome counts only if the mentee chose to let it. {figures.pending_intros} round intros "
-            "waiting to be sent."
+            f"{figures.period.describe()}. Aggregates only: nobody is named, no question or note is shown, "
+            f"an outcome counts only if the mentee chose to let it, and a figure from members' answers shows "
+            f"once {MIN_PEOPLE} people have answered. {figures.pending_intros} round intros waiting to be sent."
         ),
     ]
 

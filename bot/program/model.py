@@ -5,12 +5,13 @@ Nothing here names a member or quotes what anyone wrote: figures count people an
 outcomes, and a follow-up's outcome counts only when its mentee chose "Let it count"."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import InvalidInput
 from bot.followups.model import DEFAULT_FOLLOWUP_DAYS
+from bot.program.disclosure import Answers
 from bot.rounds.model import RoundKind
 
 CADENCES = {1: "Every week", 2: "Every 2 weeks", 4: "Every 4 weeks"}
@@ -38,6 +39,32 @@ class ProgramSettings:
     program_channel: str | None = None  # where each round's figures are announced
     reverse_enabled: bool = True
     guests_included: bool = False  # guests may take part; members of the workspace only by default
+
+
+@dataclass(frozen=True)
+class FixedSettings:
+    """Settings the deployment fixes for every workspace, over what its admins save (issue 19):
+    MENTOR_ASK_TIMEOUT_HOURS (hours) and MENTOR_FOLLOWUP_DAYS (days); None where it fixes nothing."""
+
+    ask_timeout_hours: int | None = None
+    followup_days: int | None = None
+
+    def applied(self, settings: ProgramSettings) -> ProgramSettings:
+        """`settings` as they apply: the fixed values over the workspace's own."""
+        return replace(
+            settings,
+            ask_timeout_hours=settings.ask_timeout_hours if self.ask_timeout_hours is None else self.ask_timeout_hours,
+            followup_days=settings.followup_days if self.followup_days is None else self.followup_days,
+        )
+
+    def kept(self, chosen: ProgramSettings, saved: ProgramSettings) -> ProgramSettings:
+        """What to save of `chosen`: a fixed value is not in the modal, so the workspace's own
+        (`saved`) stays as it was, for the day the deployment stops fixing it."""
+        return replace(
+            chosen,
+            ask_timeout_hours=chosen.ask_timeout_hours if self.ask_timeout_hours is None else saved.ask_timeout_hours,
+            followup_days=chosen.followup_days if self.followup_days is None else saved.followup_days,
+        )
 
 
 class SettingsFormErrors(ValueError):
@@ -117,8 +144,9 @@ class RoundFigures:
     rounds: int  # rounds held in the period
     participants: int  # distinct members introduced in the period
     groups: int
-    # Coffee: the check-ins' answers, per group; reverse: what each side said it learned.
-    answers: dict[str, int] = field(default_factory=dict)
+    # Coffee: the check-ins' answers, one per group, and who gave them; reverse: what each side
+    # said it learned. Shown only through the rule of bot.program.disclosure.
+    answers: Answers = field(default_factory=Answers)
 
 
 @dataclass(frozen=True)
@@ -143,16 +171,16 @@ class ProgramFigures:
     asks_waiting: int  # still open (or waiting for a skill) at the end of the period
     median_to_help: timedelta | None
     followups_sent: int
-    loops_closed: int
-    outcomes: dict[str, int]  # counted outcomes only ("Let it count")
-    givers: int  # members who said "I can help" and were introduced
-    receivers: int  # members whose ask found a mentor
-    both: int  # members who did both
+    loops_closed: Answers  # {"closed": follow-ups answered}, and the mentees who answered
+    outcomes: Answers  # counted outcomes only ("Let it count"), and the mentees who let them
+    # {"gave": members who said "I can help" and were introduced, "received": members whose ask
+    # found a mentor, "both": members who did both}; people: those who did either.
+    helpers: Answers
     gaps: tuple[SkillDemand, ...]
     pending_intros: int  # round introductions queued, not yet sent
 
     @property
-    def reciprocity(self) -> float | None:
-        """Of the members who gave or received help through asks, the share who did both."""
-        active = self.givers + self.receivers - self.both
-        return self.both / active if active else None
+    def reciprocity(self) -> float | str:
+        """Of the members who gave or received help through asks, the share who did both; or
+        why it is not shown (bot.program.disclosure)."""
+        return self.helpers.read(lambda counts: counts.get("both", 0) / self.helpers.people)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.program.charts import program_chart
 from bot.program.export import figures_csv, relationships_csv
 from bot.program.messages import GAPS_SHOWN
-from bot.program.model import Period, ProgramFigures, ProgramSettings
+from bot.program.model import FixedSettings, Period, ProgramFigures, ProgramSettings
 from bot.unit_of_work import UnitOfWork
 
 CHART_MONTHS = 12
@@ -27,11 +27,15 @@ def settings(work: UnitOfWork, team_id: str) -> ProgramSettings:
     return work.program.settings(team_id)
 
 
-def save_settings(work: UnitOfWork, team_id: str, settings: ProgramSettings) -> ProgramSettings:
+def save_settings(
+    work: UnitOfWork, team_id: str, settings: ProgramSettings, fixed: FixedSettings = FixedSettings()
+) -> ProgramSettings:
     """The settings modal's submission, read by bot.program.forms.settings_from_form; the
-    settings as saved."""
-    work.program.save_settings(team_id, settings)
-    return settings
+    settings as they apply now: what was saved, with the values the deployment `fixed` over it
+    (issue 19: the confirmation never states a value that does not apply)."""
+    kept = fixed.kept(settings, work.program.settings(team_id))
+    work.program.save_settings(team_id, kept)
+    return fixed.applied(kept)
 
 
 def figures(work: UnitOfWork, team_id: str, period: Period) -> ProgramFigures:

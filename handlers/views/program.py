@@ -24,12 +24,17 @@ def save_settings(ack: Ack, view: dict, client: WebClient, context: BoltContext,
         ack(response_action="errors", errors={first_field: program_messages.not_admin("Program settings")["text"]})
         return
     try:
-        settings = settings_from_form(view.get("state", {}).get("values", {}))
+        settings = settings_from_form(view.get("state", {}).get("values", {}), deps.fixed_settings)
     except SettingsFormErrors as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
-    saved = submit(deps, ack, first_field, lambda work: program_services.save_settings(work, team_id, settings))
+    saved = submit(
+        deps,
+        ack,
+        first_field,
+        lambda work: program_services.save_settings(work, team_id, settings, deps.fixed_settings),
+    )
     if saved is None:
         return
-    admin.dm_admin(client, user_id, blocks.message(program_messages.settings_saved(saved)))
+    admin.dm_admin(client, user_id, blocks.message(program_messages.settings_saved(saved, deps.fixed_settings)))
     refresh_home(client, deps, team_id, user_id)

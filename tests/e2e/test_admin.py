@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from bot import ids
 from bot.ids import SettingsField
+from bot.program.disclosure import MIN_PEOPLE, TOO_FEW
 from bot.program.model import Period
 from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
@@ -20,6 +21,7 @@ from storage import models
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.forms import settings_form
 from tests.support.members import NOTE, answer_followup, say
+from tests.support.program import answers_from
 from tests.support.running_app import FakeClock, RunningApp, app_environ
 
 ADMIN, OWNER, MEMBER = "UADMIN", "UOWNER", "UMEMBER"
@@ -67,9 +69,10 @@ def test_stats_give_admins_the_figures_of_the_last_90_days(program):
 
     text = json.dumps(reply["blocks"], ensure_ascii=False)
     assert "*Asks* made: 1 · found a mentor: 100%" in text
-    assert "*Closing the loop* follow-ups sent: 1 · loops closed: 100%" in text
-    assert "Outcomes (1 counted with the mentee's consent): It helped 100%" in text
-    assert "*Reciprocity* 0% of the 2 members" in text  # one gave, the other received
+    assert "*Closing the loop* follow-ups sent: 1 · loops closed: fewer than 5 answers" in text  # one mentee's
+    assert "Outcomes mentees let count: fewer than 5 answers" in text
+    assert "*Reciprocity* fewer than 5 answers" in text  # one gave, the other received
+    assert "Check-ins: no answers yet" in text and "Learned: no answers yet" in text
     assert QUESTION_WORDS not in text and "40 ms" not in text
 
 
@@ -109,12 +112,11 @@ def test_the_export_has_figures_and_anonymous_relationships_without_any_text(pro
 
     figures, relationships = uploads_to(program, ADMIN, 2)
     table = dict(csv.reader(io.StringIO(figures.content.decode())))
-    assert (table["asks_made"], table["loops_closed"], table["outcome_helped_counted"]) == ("1", "1", "1")
+    assert (table["asks_made"], table["loops_closed"], table["outcome_helped_counted"]) == ("1", TOO_FEW, TOO_FEW)
     rows = list(csv.DictReader(io.StringIO(relationships.content.decode())))
-    assert [
-        (row["kind"], row["skills"], row["giver"], row["receiver"], row["status"], row["counted_outcome"])
-        for row in rows
-    ] == [("ask", "SQL", "P0001", "P0002", "answered", "helped")]
+    assert [(row["kind"], row["skills"], row["giver"], row["receiver"], row["status"]) for row in rows] == [
+        ("ask", "SQL", "P0001", "P0002", "sent")  # that P0002 answered, and how, is one person's answer
+    ]
     everything = figures.content + relationships.content
     for private in (QUESTION_WORDS, "40 ms", "UASK", "UANA"):
         assert private.encode() not in everything
@@ -282,3 +284,130 @@ def test_joining_reverse_mentoring_while_it_is_off_says_so(program):
 
     assert "paused reverse mentoring for now" in reply["text"]
     assert "paused" not in say(program, "join coffee", MEMBER)["text"]
+
+
+def test_settings_the_deployment_fixes_are_shown_as_fixed_and_the_confirmation_states_what_applies(
+    fake_slack, sqlite_url
+):
+    fake_slack.users[ADMIN] = {**default_user(ADMIN, DEFAULT_TEAM), "is_admin": True}
+    environ = app_environ(fake_slack, sqlite_url, MENTOR_ASK_TIMEOUT_HOURS="24", MENTOR_FOLLOWUP_DAYS="3")
+    mentor = RunningApp(fake_slack, environ)
+    try:
+        assert mentor.slack.command("settings", user_id=ADMIN).status == 200
+        [modal] = fake_slack.wait_for("views.open")
+        view = modal.args["view"]
+        fields = {block["block_id"] for block in view["blocks"] if block["type"] == "input"}
+        assert {SettingsField.ASK_TIMEOUT, SettingsField.FOLLOWUP_DAYS}.isdisjoint(fields)
+        shown = json.dumps(view["blocks"])
+        assert "24 h" in shown and "MENTOR_ASK_TIMEOUT_HOURS" in shown and "3 days" in shown
+        assert "can't be changed here" in shown
+
+        # Slack sends only the fields the modal has.
+        values = settings_form(CADENCE={"selected_option": {"value": "1"}})
+        for fixed in (SettingsField.ASK_TIMEOUT, SettingsField.FOLLOWUP_DAYS):
+            del values[fixed]
+        reply = mentor.slack.submit_view(ids.SETTINGS_VIEW, values, ADMIN)
+        assert reply.status == 200 and reply.body == ""
+        mentor.settle()
+
+        [saved] = [call for call in fake_slack.calls("chat.postMessage") if call.args["channel"] == "D" + ADMIN]
+        text = saved.args["text"]
+        assert "asks wait 24 h (fixed by the deployment)" in text
+        assert "follow-ups after 3 days (fixed by the deployment)" in text
+        assert "48 h" not in text and "7 days" not in text
+    finally:
+        mentor.stop()
+
+
+# Issue 19: a figure built from members' answers shows only once 5 people's answers stand behind
+# it. Each person below answered every question once (tests.support.program.answers_from).
+WITHHELD = (
+    "Check-ins: fewer than 5 answers",
+    "Learned: fewer than 5 answers",
+    "loops closed: fewer than 5 answers",
+    "Outcomes mentees let count: fewer than 5 answers",
+    "*Reciprocity* fewer than 5 answers",
+)
+SHOWN = (
+    "Check-ins: We met 100%",
+    "Learned: A lot 100%",
+    "loops closed: 100%",
+    "Outcomes mentees let count: It helped 100%",
+    f"*Reciprocity* 100% of the {MIN_PEOPLE} members",
+)
+
+
+def assert_answers_shown(text: str, shown: bool) -> None:
+    for phrase in SHOWN if shown else WITHHELD:
+        assert phrase in text, phrase
+    for phrase in WITHHELD if shown else SHOWN:
+        assert phrase not in text, phrase
+
+
+@pytest.mark.parametrize("people", [MIN_PEOPLE - 1, MIN_PEOPLE])
+def test_stats_show_figures_from_answers_only_once_five_people_answered(program, people):
+    answers_from(program, people)
+
+    reply = say(program, "stats", ADMIN)
+
+    assert_answers_shown(json.dumps(reply["blocks"], ensure_ascii=False), shown=people >= MIN_PEOPLE)
+
+
+def test_one_person_answering_many_times_counts_once(program):
+    answers_from(program, MIN_PEOPLE - 1, again=MIN_PEOPLE)  # 9 check-ins, from 4 people
+
+    reply = say(program, "stats", ADMIN)
+
+    assert "Check-ins: fewer than 5 answers" in json.dumps(reply["blocks"], ensure_ascii=False)
+
+
+@pytest.mark.parametrize("people", [MIN_PEOPLE - 1, MIN_PEOPLE])
+def test_the_admins_home_shows_figures_from_answers_only_once_five_people_answered(program, people):
+    answers_from(program, people)
+
+    program.slack.app_home_opened(ADMIN)
+    program.settle()
+
+    [home] = program.fake_slack.calls("views.publish")
+    assert_answers_shown(json.dumps(home.args["view"]["blocks"], ensure_ascii=False), shown=people >= MIN_PEOPLE)
+
+
+@pytest.mark.parametrize("people", [MIN_PEOPLE - 1, MIN_PEOPLE])
+def test_the_export_holds_figures_from_answers_only_once_five_people_answered(program, people):
+    answers_from(program, people)
+
+    say(program, "export", ADMIN)
+
+    figures, relationships = uploads_to(program, ADMIN, 2)
+    table = dict(csv.reader(io.StringIO(figures.content.decode())))
+    answered = ("coffee_checkin_met", "reverse_learned_a_lot", "loops_closed", "outcome_helped_counted")
+    helped = ("members_who_gave_help", "members_who_received_help", "members_who_did_both")
+    expected = str(people) if people >= MIN_PEOPLE else TOO_FEW
+    assert {name: table[name] for name in answered + helped} == dict.fromkeys(answered + helped, expected)
+    assert table["asks_made"] == str(people)  # counts of what Mentor did are always there
+    rows = list(csv.DictReader(io.StringIO(relationships.content.decode())))
+    assert {row["status"] for row in rows} == {"sent", "introduced"}  # never one person's answer
+
+
+def closed_loop_pixels(png: bytes) -> int:
+    """Pixels of the "Loops closed" bars' colour in the loops panel, below its legend."""
+    from PIL import Image
+
+    from bot.program.charts import CLOSED_COLOUR
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    width, height = image.size
+    colour = tuple(int(CLOSED_COLOUR[i : i + 2], 16) for i in (1, 3, 5))
+    panel = image.crop((width // 2, height // 8, width, height))
+    counts = {found: count for count, found in panel.getcolors(panel.width * panel.height) or []}
+    return counts.get(colour, 0)
+
+
+@pytest.mark.parametrize("people", [MIN_PEOPLE - 1, MIN_PEOPLE])
+def test_the_chart_draws_loops_closed_only_once_five_people_answered(program, people):
+    answers_from(program, people)
+
+    say(program, "stats chart", ADMIN)
+
+    [chart] = uploads_to(program, ADMIN, 1)
+    assert (closed_loop_pixels(chart.content) > 0) is (people >= MIN_PEOPLE)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.deliveries import DeliveryKind
+from bot.program.disclosure import NO_ANSWERS, TOO_FEW, Answers
 from bot.program.model import Period, ProgramSettings, SkillDemand
 from storage import models
 
@@ -115,6 +116,7 @@ def workspace(repositories):
                 members=",".join(members),
                 proposer=members[0],
                 outcome=outcome,
+                answered_by=members[0] if outcome else None,
                 details=json.dumps({"teaching": [[members[0], members[1], ["SQL"]]], "reasons": [], "question": ""}),
             )
             session.add(group)
@@ -155,15 +157,15 @@ def test_every_figure_matches_the_hand_computed_workspace(workspace):
     assert figures.members == 5
     assert (figures.asks_made, figures.asks_matched, figures.asks_waiting) == (6, 4, 1)
     assert figures.median_to_help == timedelta(hours=4)
-    assert (figures.givers, figures.receivers, figures.both) == (2, 3, 2)
-    assert figures.reciprocity == pytest.approx(2 / 3)
-    assert (figures.followups_sent, figures.loops_closed) == (3, 2)
-    assert figures.outcomes == {"helped": 1}
+    assert figures.helpers == Answers({"gave": 2, "received": 3, "both": 2}, people=3)
+    assert figures.reciprocity == TOO_FEW  # three people: below the threshold of issue 19
+    assert figures.followups_sent == 3 and figures.loops_closed == Answers({"closed": 2}, people=2)
+    assert figures.outcomes == Answers({"helped": 1}, people=1)
     coffee, reverse = figures.coffee, figures.reverse
     assert (coffee.opted_in, coffee.rounds, coffee.participants, coffee.groups) == (3, 2, 4, 3)
-    assert coffee.answers == {"met": 1, "not_this_time": 1}
+    assert coffee.answers == Answers({"met": 1, "not_this_time": 1}, people=1)  # UA answered both
     assert (reverse.opted_in, reverse.rounds, reverse.participants, reverse.groups) == (2, 1, 2, 1)
-    assert reverse.answers == {"a_lot": 1, "something": 1}
+    assert reverse.answers == Answers({"a_lot": 1, "something": 1}, people=2)
     assert figures.gaps == (SkillDemand("SQL", 3, 1), SkillDemand("Design", 2, 0))
     assert figures.pending_intros == 2
 
@@ -180,38 +182,38 @@ def test_an_empty_workspace_has_zeros_and_no_median(repositories):
     figures = repositories.program.figures("TEMPTY", Period(NOW, 90))
 
     assert (figures.members, figures.asks_made, figures.followups_sent, figures.coffee.groups) == (0, 0, 0, 0)
-    assert figures.median_to_help is None and figures.reciprocity is None and figures.gaps == ()
+    assert figures.median_to_help is None and figures.reciprocity == NO_ANSWERS and figures.gaps == ()
 
 
 def test_loops_are_counted_by_the_month_help_was_given(workspace):
     months = workspace.program.loops_by_month(TEAM, 7, NOW)
 
     assert months == [
-        ("2026-05", 1, 1),
-        ("2026-06", 0, 0),
-        ("2026-07", 0, 0),
-        ("2026-08", 0, 0),
-        ("2026-09", 0, 0),
-        ("2026-10", 0, 0),
-        ("2026-11", 3, 2),
+        ("2026-05", 1, Answers({"closed": 1}, people=1)),
+        ("2026-06", 0, Answers()),
+        ("2026-07", 0, Answers()),
+        ("2026-08", 0, Answers()),
+        ("2026-09", 0, Answers()),
+        ("2026-10", 0, Answers()),
+        ("2026-11", 3, Answers({"closed": 2}, people=2)),
     ]
 
 
-def test_relationships_name_members_by_id_and_carry_no_text_and_only_shared_outcomes(workspace):
+def test_relationships_name_members_by_id_and_carry_no_text_and_no_answer(workspace):
     rows = list(workspace.program.relationships(TEAM, Period(NOW, 90)))
 
     asks = [row for row in rows if row[0] == "ask"]
-    assert [(row[3], row[4], row[5]) for row in asks] == [
-        (("UB", "UA"), "answered", "helped"),
-        (("UA", "UB"), "answered", ""),
-        (("UA", "UC"), "sent", ""),
-        (("UB", "UC"), "scheduled", ""),
+    assert [(row[3], row[4]) for row in asks] == [
+        (("UB", "UA"), "sent"),  # answered, and let it count: one person's answer, so not said
+        (("UA", "UB"), "sent"),
+        (("UA", "UC"), "sent"),
+        (("UB", "UC"), "scheduled"),
     ]
     assert [(row[0], row[1], row[3], row[4]) for row in rows if row[0] != "ask"] == [
-        ("reverse", date(2026, 11, 2), ("UD", "UE"), "no answer"),
-        ("coffee", date(2026, 11, 9), ("UA", "UB"), "met"),
-        ("coffee", date(2026, 11, 9), ("UC", "UF"), "no answer"),
-        ("coffee", date(2026, 11, 23), ("UA", "UC"), "not_this_time"),
+        ("reverse", date(2026, 11, 2), ("UD", "UE"), "introduced"),
+        ("coffee", date(2026, 11, 9), ("UA", "UB"), "introduced"),
+        ("coffee", date(2026, 11, 9), ("UC", "UF"), "introduced"),
+        ("coffee", date(2026, 11, 23), ("UA", "UC"), "introduced"),
     ]
     assert not any("private" in str(value) for row in rows for value in row)
 
@@ -250,9 +252,7 @@ def test_a_forgotten_member_still_counts_anonymously_and_is_named_nowhere(worksp
         "followups_sent",
         "loops_closed",
         "outcomes",
-        "givers",
-        "receivers",
-        "both",
+        "helpers",
     ):
         assert getattr(after, name) == getattr(before, name), name
     assert (after.coffee.participants, after.coffee.groups, after.coffee.answers) == (
@@ -278,3 +278,34 @@ def test_a_forgotten_member_still_counts_anonymously_and_is_named_nowhere(worksp
         "",
     ]
     assert workspace.program.figures(OTHER, Period(NOW, 90)).asks_made == 1  # the other workspace's UA is untouched
+
+
+def test_answers_count_the_distinct_people_who_gave_them(repositories):
+    """One person answering five times is one (issue 19): four people, one of them answering
+    twice, are four, and their answers stay withheld."""
+    session = repositories.session
+    rounds = [
+        models.Round(team_id=TEAM, kind="coffee", held_on=date.fromisoformat(day), created_at=at(day))
+        for day in ("2026-11-02", "2026-11-09")
+    ]
+    session.add_all(rounds)
+    session.flush()
+    details = json.dumps({"teaching": [], "reasons": [], "question": ""})
+    for held, user in [(0, "UA"), (1, "UA"), (0, "UB"), (0, "UC"), (0, "UD")]:
+        session.add(
+            models.RoundGroup(
+                round_id=rounds[held].id,
+                team_id=TEAM,
+                members=f"{user},UZ",
+                proposer=user,
+                outcome="met",
+                answered_by=user,
+                details=details,
+            )
+        )
+    session.flush()
+
+    answers = repositories.program.figures(TEAM, Period(NOW, 90)).coffee.answers
+
+    assert answers == Answers({"met": 5}, people=4)
+    assert answers.shown() is None and answers.withheld == TOO_FEW

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import warnings
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -12,10 +13,11 @@ from slack_sdk.models.views import View
 from bot.errors import InvalidInput
 from bot.ids import SettingsField
 from bot.program.charts import program_chart
+from bot.program.disclosure import MIN_PEOPLE, NO_ANSWERS, TOO_FEW, Answers, withheld
 from bot.program.export import relationships_csv
 from bot.program.forms import settings_from_form
 from bot.program.messages import settings_modal
-from bot.program.model import Period, ProgramSettings, SettingsFormErrors, SkillDemand, parse_period
+from bot.program.model import FixedSettings, Period, ProgramSettings, SettingsFormErrors, SkillDemand, parse_period
 from tests.support.forms import settings_form
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -126,20 +128,63 @@ def test_a_period_starts_its_days_before_its_end():
 
 def test_the_export_names_nobody_and_keeps_formulas_as_text():
     rows = [
-        ("ask", date(2026, 11, 2), '=HYPERLINK("http://x")', ("UMENTOR", "UMENTEE"), "answered", "helped"),
-        ("coffee", date(2026, 11, 9), "", ("UMENTEE", "UOTHER", "UTHIRD"), "met", ""),
+        ("ask", date(2026, 11, 2), '=HYPERLINK("http://x")', ("UMENTOR", "UMENTEE"), "sent"),
+        ("coffee", date(2026, 11, 9), "", ("UMENTEE", "UOTHER", "UTHIRD"), "introduced"),
     ]
 
     table = list(csv.reader(io.StringIO(relationships_csv(rows))))
 
-    assert table[0] == ["kind", "started_on", "skills", "giver", "receiver", "third", "status", "counted_outcome"]
-    assert table[1] == ["ask", "2026-11-02", '\'=HYPERLINK("http://x")', "P0001", "P0002", "", "answered", "helped"]
-    assert table[2] == ["coffee", "2026-11-09", "", "P0002", "P0003", "P0004", "met", ""]
+    assert table[0] == ["kind", "started_on", "skills", "giver", "receiver", "third", "status"]
+    assert table[1] == ["ask", "2026-11-02", '\'=HYPERLINK("http://x")', "P0001", "P0002", "", "sent"]
+    assert table[2] == ["coffee", "2026-11-09", "", "P0002", "P0003", "P0004", "introduced"]
 
 
 def test_the_chart_is_a_png_even_for_awkward_skill_names_and_an_empty_workspace():
     awkward = [SkillDemand("$x^2$ & <!channel>", 5, 1), SkillDemand("C" * 200, 3, 0), SkillDemand("Ünïcödé 🚀", 2, 1)]
 
     for demand in (awkward, []):
-        png = program_chart(demand, [("2026-10", 4, 2), ("2026-11", 0, 0)])
+        png = program_chart(demand, [("2026-10", 4, Answers({"closed": 2}, 2)), ("2026-11", 0, Answers())])
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_a_value_the_deployment_fixes_is_shown_as_text_and_the_saved_one_is_kept():
+    fixed = FixedSettings(ask_timeout_hours=24, followup_days=3)
+    saved = ProgramSettings(ask_timeout_hours=72, followup_days=10)
+
+    modal = settings_modal(saved, fixed)
+
+    View(**modal).validate_json()
+    fields = {block["block_id"] for block in modal["blocks"] if block["type"] == "input"}
+    assert SettingsField.ASK_TIMEOUT not in fields and SettingsField.FOLLOWUP_DAYS not in fields
+    chosen = settings_from_form(settings_form(ASK_TIMEOUT={"value": None}, FOLLOWUP_DAYS={"value": None}), fixed)
+    kept = fixed.kept(chosen, saved)
+    assert (kept.ask_timeout_hours, kept.followup_days) == (72, 10)
+    assert (fixed.applied(kept).ask_timeout_hours, fixed.applied(kept).followup_days) == (24, 3)
+
+
+@pytest.mark.parametrize("people, reason", [(0, NO_ANSWERS), (1, TOO_FEW), (4, TOO_FEW), (5, None), (60, None)])
+def test_a_figure_from_answers_shows_from_five_people_and_says_why_below(people, reason):
+    answers = Answers({"met": 9, "not_this_time": 1}, people)
+
+    assert withheld(people) == answers.withheld == reason
+    assert answers.shown() == (None if reason else {"met": 9, "not_this_time": 1})
+    assert answers.read(lambda counts: f"{counts['met']} met") == (reason or "9 met")
+
+
+def test_the_threshold_is_five_people_and_the_words_say_so():
+    assert (MIN_PEOPLE, NO_ANSWERS, TOO_FEW) == (5, "no answers yet", "fewer than 5 answers")
+
+
+@given(st.dictionaries(st.sampled_from(["a_lot", "something", "not_much"]), st.integers(0, 50)), st.integers(0, 4))
+def test_no_count_leaves_the_rule_below_five_people_however_many_answers(counts, people):
+    assert Answers(counts, people).shown() is None
+
+
+def test_emoji_in_skill_names_are_not_drawn_as_boxes():
+    demand = [SkillDemand("🐍 Python", 3, 1), SkillDemand("🚀", 2, 1), SkillDemand("Generative AI 🤖", 4, 0)]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns for each glyph it draws as a box
+        png = program_chart(demand, [("2026-11", 2, Answers({"closed": 2}, 2))])
+
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
