@@ -129,8 +129,7 @@ def program_chart(demand: list[SkillDemand], months: list[tuple[str, int, Answer
         loops.set_xticks(list(places), labels, rotation=45, ha="right")
         loops.legend(**legend)
         loops.set_xlabel(
-            f"Loops closed are drawn only for months with answers from {MIN_PEOPLE} or more people "
-            f"(<{MIN_PEOPLE}: fewer).",
+            f"Loops closed show for months with {MIN_PEOPLE}+ people's answers (<{MIN_PEOPLE}: fewer).",
             color=QUIET_COLOUR,
         )
         loops.yaxis.get_major_locator().set_params(integer=True)
