@@ -84,8 +84,8 @@ def candidate_graph(
     Up to `settings.full_scoring_limit` members, every pair is scored. Above it, members are
     dealt into seeded cells of about `settings.cell_size` and every pair within a cell is
     scored, so the work grows as n * cell_size, not n**2; across cells, each member is also
-    offered a few members from anywhere for every skill they want or offer (skill_proposals),
-    so a rare skill's only teacher is never lost to the cells.
+    offered a few members from anywhere for every rare skill they want or offer
+    (skill_proposals), so a rare skill's only teacher is never lost to the cells.
 
     Among equal scores (members who filled in nothing all tie), a seeded jitter below a
     point decides, different for every pair: each member's candidates spread across the
@@ -149,7 +149,7 @@ def skill_proposals(
         member, skill, start, count = (part[rare] for part in (member, skill, start, count))
         if not len(member):
             continue
-        draw = _mix(member.astype(np.uint64) * np.uint64(listed.shape[1]) + skill.astype(np.uint64) ^ salt)
+        draw = _mix((member.astype(np.uint64) * np.uint64(listed.shape[1]) + skill.astype(np.uint64)) ^ salt)
         first = (draw % count.astype(np.uint64)).astype(np.int64)
         steps = np.arange(PROPOSALS_PER_SKILL)
         taken = start[:, None] + (first[:, None] + steps[None, :]) % count[:, None]
