@@ -11,8 +11,11 @@ import cli
 from bot import ids
 from bot.rounds.model import RoundKind
 from jobs.rounds import run_due_rounds, run_rounds_now
+from tests.e2e.test_forget import forget, rows_mentioning
 from tests.e2e.test_rounds import dms_to, group_posts, groups_of, intros, reverse_pair
+from tests.support.app_process import run_app
 from tests.support.members import say
+from tests.support.running_app import app_environ
 
 COFFEE_FOUR = ("UANA", "UBEN", "UCAL", "UDEV")
 
@@ -145,12 +148,15 @@ def test_run_round_with_a_date_catches_up_a_missed_round(mentor, capsys):
     assert "in the future" in capsys.readouterr().err
 
 
-def test_nobody_fit_names_only_the_members_own_never_list_and_only_to_them(mentor):
+def test_nobody_fit_names_only_the_members_own_never_list_and_only_to_them(mentor, capsys):
     for user_id in ("UANA", "UBEN"):
         say(mentor, "join coffee", user_id)
     values = {"never_pair": {"never_pair": {"type": "multi_users_select", "selected_users": ["UBEN"]}}}
     assert mentor.slack.submit_view(ids.PROFILE_VIEW, values, user_id="UANA").status == 200
     mentor.fake_slack.wait_for("views.publish")
+    assert run_round_command(mentor, "coffee", "--dry-run") == 0
+    printed = capsys.readouterr().out
+    assert "Nobody for UANA: nobody fit" in printed and "never" not in printed  # nor to the operator
 
     run_rounds_now(mentor.deps, RoundKind.COFFEE)
 
@@ -166,3 +172,31 @@ def test_someone_alone_in_a_round_is_told_there_were_too_few_people(mentor):
 
     [told] = texts_to(mentor, "UALONE")
     assert run.unmatched == ("UALONE",) and "nobody else was in it" in told and "Next chance" in told
+
+
+def test_why_someone_had_nobody_is_forgotten_with_them(mentor):
+    say(mentor, "join coffee", "UALONE")
+    run_rounds_now(mentor.deps, RoundKind.COFFEE)
+    assert rows_mentioning(mentor, "UALONE")
+
+    assert "Mentor has forgotten you" in forget(mentor, "UALONE")["text"]
+
+    assert rows_mentioning(mentor, "UALONE") == []
+
+
+def test_python_app_py_run_round_exits_1_with_one_line_for_a_cycle_that_had_a_round(mentor, tmp_path):
+    for user_id in COFFEE_FOUR:
+        say(mentor, "join coffee", user_id)
+    environ = {"PATH": "/usr/bin:/bin", **app_environ(mentor.fake_slack, mentor.config.database_url)}
+    # Monday 13 January 2020 is a date of the cadence; Wednesday 15 January is in its cycle.
+    first = run_app(["run-round", "coffee", "--date", "2020-01-13"], environ, tmp_path)
+    again = run_app(["run-round", "coffee", "--date", "2020-01-15"], environ, tmp_path)
+    forced = run_app(["run-round", "coffee", "--date", "2020-01-15", "--force"], environ, tmp_path)
+
+    assert (first.returncode, again.returncode, forced.returncode) == (0, 1, 0), again.stderr
+    [refusal] = [line for line in again.stderr.splitlines() if "run-round" in line]
+    assert refusal == (
+        "run-round: T0MENTOR already had coffee chats on Monday 13 January 2020, in the same cycle: "
+        "nothing run (--force runs another)"
+    )
+    assert len(intros(mentor)) == 4  # two rounds of two intros: the refused one sent nothing
