@@ -46,8 +46,9 @@ LISTENER_THREADS = 32
 
 def main(argv: list[str] | None = None) -> int:
     """`python app.py [COMMAND]`, `argv` being what follows (default: sys.argv[1:]). Returns
-    the exit status: 0, or 2 after one line on stderr naming a setting that is missing,
-    malformed or refused. Raises SystemExit as cli.parse does (2 with the usage, 0 after --help)."""
+    the exit status: 0; the command's own (run-round: 1 when a cycle already had a round);
+    or 2 after one line on stderr naming a setting that is missing, malformed or refused.
+    Raises SystemExit as cli.parse does (2 with the usage, 0 after --help)."""
     arguments = cli.parse(argv)
     from dotenv import find_dotenv, load_dotenv
 
@@ -60,19 +61,22 @@ def main(argv: list[str] | None = None) -> int:
             serve(load_config(os.environ), with_scheduler=not arguments.no_scheduler)
         else:
             _, deps, _ = started(load_config(os.environ))
-            JOB_COMMANDS[arguments.command](deps, arguments)
+            return JOB_COMMANDS[arguments.command](deps, arguments) or 0
     except ConfigError as error:
         print(error.line, file=sys.stderr)
         return 2
     return 0
 
 
-# The commands that run the jobs: on the scheduler's clock, or once (scheduler.py).
-JOB_COMMANDS: dict[str, Callable[[Deps, Namespace], None]] = {
+# The commands that run the jobs: on the scheduler's clock, or once (scheduler.py); each
+# returns the exit status, None meaning 0.
+JOB_COMMANDS: dict[str, Callable[[Deps, Namespace], int | None]] = {
     "scheduler": lambda deps, arguments: start_scheduler(deps, blocking=True),
     "expire-asks": lambda deps, arguments: run_once(EXPIRE_ASKS, deps),
     "send-followups": lambda deps, arguments: run_once(SEND_FOLLOWUPS, deps),
-    "run-round": lambda deps, arguments: run_rounds_once(deps, RoundKind(arguments.kind), arguments.team),
+    "run-round": lambda deps, arguments: run_rounds_once(
+        deps, RoundKind(arguments.kind), arguments.team, arguments.date, arguments.force, arguments.dry_run
+    ),
 }
 
 

@@ -2,6 +2,7 @@
 
 import argparse
 import re
+from datetime import date
 
 from bot.rounds.model import RoundKind
 
@@ -10,7 +11,8 @@ TEAM_ID = re.compile(r"^[TE][A-Z0-9]{2,}$")
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     """`argv` (default: sys.argv[1:]) as `command` (None: serve), `no_scheduler`, and for
-    run-round `kind` ("coffee" or "reverse") and `team` (a team id, or None). Exits the
+    run-round `kind` ("coffee" or "reverse"), `team` (a team id, or None), `date` (a date,
+    or None: today), `force` and `dry_run` (bools). Exits the
     process with the usage and status 2 when they make no sense, and with status 0 after
     printing the help for --help."""
     parser = _parser()
@@ -44,12 +46,31 @@ def _parser() -> argparse.ArgumentParser:
     run_round = commands.add_parser(
         "run-round",
         help="run today's round now for every workspace (or one), and exit",
-        usage="%(prog)s coffee|reverse [--team T…]",
+        usage="%(prog)s coffee|reverse [--team T…] [--date YYYY-MM-DD] [--dry-run] [--force]",
+        description=(
+            "Run a round now. A round run by hand is the round of its cycle (the date of the cadence "
+            "nearest to it): the scheduler runs and announces no other until the next date. A cycle that "
+            "already has a round gets no second one unless --force."
+        ),
     )
     run_round.add_argument(
         "kind", choices=[kind.value for kind in RoundKind], metavar="coffee|reverse", help="which round"
     )
     run_round.add_argument("--team", type=_team_id, metavar="T…", help="only this workspace, by its team id")
+    run_round.add_argument(
+        "--date",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="the round's date, to catch up one that was missed (default: today in each workspace's time zone)",
+    )
+    run_round.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print who would be grouped and why; send nothing, record nothing",
+    )
+    run_round.add_argument(
+        "--force", action="store_true", help="run it even if its cycle already has a round (one per date at most)"
+    )
     return parser
 
 
@@ -57,3 +78,10 @@ def _team_id(text: str) -> str:
     if not TEAM_ID.match(text):
         raise argparse.ArgumentTypeError(f"not a Slack team id (T… or E…): {text!r}")
     return text
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None

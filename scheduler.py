@@ -4,15 +4,16 @@ times, from several processes at once: the database keeps every step, round and 
 """
 
 import logging
+import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import NamedTuple
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple, TextIO
 
-from bot.rounds.model import RoundKind
+from bot.rounds.model import PlannedGroup, RoundKind, RoundRun, Unmatched
 from deps import Deps
 from jobs.asks import expire_due_asks
 from jobs.followups import run_due_followups
-from jobs.rounds import run_due_rounds, run_rounds_now
+from jobs.rounds import run_due_rounds, run_rounds_by_team
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +36,81 @@ def run_once(job: Job, deps: Deps) -> None:
     deps.background.shutdown(wait=True)
 
 
-def run_rounds_once(deps: Deps, kind: RoundKind, team_id: str | None = None) -> None:
-    """Today's `kind` round now, for every workspace or one (a team id), whatever their
-    schedules; log what each did, and wait for the work handed to the background pool."""
-    for run in run_rounds_now(deps, kind, team_id):
-        said = f"{run.groups} groups of {run.members} members" if run.created else "already run: nothing new"
-        logger.info("Round %s on %s: %s", run.kind.value, run.held_on, said)
+# The furthest ahead of UTC a workspace's day can be (UTC+14): a later --date is in the future everywhere.
+_AHEAD_OF_UTC = timedelta(hours=14)
+
+# What an operator is told of someone left without a group. A never-list is nobody's business
+# but its owner's: here it is "nobody fit", as for any other reason the engine had.
+_UNMATCHED_FOR_OPERATORS = {
+    Unmatched.TOO_FEW: "too few people",
+    Unmatched.CAREER_STAGE: "career stage neither early nor senior",
+    Unmatched.OWN_NEVER_LIST: "nobody fit",
+    Unmatched.NO_FIT: "nobody fit",
+}
+
+
+def run_rounds_once(
+    deps: Deps,
+    kind: RoundKind,
+    team_id: str | None = None,
+    held_on: date | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """`python app.py run-round`: the `kind` round held on `held_on` (default: today in each
+    workspace's time zone) now, for every workspace or one (a team id), whatever their
+    schedules (jobs.rounds.run_rounds_by_team); with `dry_run`, who would be grouped and why on
+    `out`, and nothing sent or recorded. Waits for the work handed to the background pool.
+    Returns the exit status: 0; 1 when a workspace's cycle already had a round (one line on
+    `err` for each, and nothing run there); 2 for a `held_on` in the future (one line).
+    `out` and `err` default to sys.stdout and sys.stderr as they are when called."""
+    out, err = out or sys.stdout, err or sys.stderr
+    if held_on is not None and held_on > (deps.clock() + _AHEAD_OF_UTC).date():
+        print(f"run-round: {held_on} is in the future: --date catches up a missed round", file=err)
+        return 2
+    refused = 0
+    for team, run in run_rounds_by_team(deps, kind, team_id, held_on, force, dry_run):
+        if run.cycle_round is not None:
+            refused += 1
+            print(_refusal(run, team), file=err)
+        elif dry_run:
+            out.writelines(line + "\n" for line in _dry_run(run, team))
+        else:
+            logger.info("Round %s on %s: %d groups of %d members", run.kind.value, run.held_on, run.groups, run.members)
     deps.background.shutdown(wait=True)
+    return 1 if refused else 0
+
+
+def _refusal(run: RoundRun, team_id: str) -> str:
+    had = f"run-round: {team_id} already had {run.kind.label} on {run.cycle_round:%A %-d %B %Y}"
+    if run.cycle_round == run.held_on:
+        return f"{had}: nothing run (one round a day)"
+    return f"{had}, in the same cycle: nothing run (--force runs another)"
+
+
+def _dry_run(run: RoundRun, team_id: str) -> list[str]:
+    lines = [
+        f"Dry run, nothing sent or recorded: {run.kind.label} in {team_id} on {run.held_on:%A %-d %B %Y}, "
+        f"{run.groups} groups of {run.members} members"
+    ]
+    lines += [f"  {' + '.join(group.members)}: {_why(group)}" for group in run.planned]
+    lines += [
+        f"  Nobody for {user_id}: {_UNMATCHED_FOR_OPERATORS[why]}"
+        for user_id, why in zip(run.unmatched, run.why_unmatched, strict=True)
+    ]
+    if run.paused:
+        lines.append(f"  Would be paused, their last introductions unanswered: {', '.join(run.paused)}")
+    return lines
+
+
+def _why(group: PlannedGroup) -> str:
+    teaching = [f"{teacher} can help {learner} with {', '.join(skills)}" for teacher, learner, skills in group.teaching]
+    why = "; ".join(teaching) if teaching else "no skills in common yet"
+    if group.continuing:
+        why += "; both chose to continue"
+    return why + (f". Also: {', '.join(group.reasons)}" if group.reasons else "")
 
 
 def start_scheduler(deps: Deps, blocking: bool = False):

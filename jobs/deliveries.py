@@ -16,6 +16,8 @@ from bot.followups.model import FollowUp, FollowUpPolicy, Purpose, still_wanted
 from bot.members import messages as member_messages
 from bot.members.model import is_forgotten
 from bot.rounds import messages as round_messages
+from bot.rounds import schedule as round_schedule
+from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
 from deps import Deps
 from storage.db import Repositories
@@ -108,14 +110,18 @@ def _the_round(claim: Claimed) -> tuple[RoundKind, date]:
 def _round_notice(deps: Deps, claim: Claimed) -> Rendered | None:
     kind, held_on = _the_round(claim)
     with deps.store.transaction() as repositories:
-        if repositories.rounds.is_recorded(claim.team_id, kind, held_on):
-            return None  # too late to tell them it is coming
+        if round_services.round_of_cycle(repositories, claim.team_id, kind, held_on) is not None:
+            return None  # too late to tell them it is coming, or run by hand meanwhile: it is not
     return round_messages.notice(kind, held_on), claim.recipient
 
 
 def _round_unmatched(deps: Deps, claim: Claimed) -> Rendered:
-    kind, _ = _the_round(claim)
-    return round_messages.unmatched(kind), claim.recipient
+    kind, held_on = _the_round(claim)
+    with deps.store.transaction() as repositories:
+        why = repositories.rounds.unmatched_reason(claim.team_id, kind, held_on, claim.recipient)
+        schedule = repositories.rounds.schedule(claim.team_id)
+    cycle = round_schedule.cycle_of(kind, held_on, schedule)
+    return round_messages.unmatched(kind, why, round_schedule.next_round_day(kind, cycle, schedule)), claim.recipient
 
 
 def _round_quiet(deps: Deps, claim: Claimed) -> Rendered:

@@ -15,19 +15,27 @@ from jobs import departures, outbox
 logger = logging.getLogger(__name__)
 
 
-def run_round(deps: Deps, team_id: str, kind: RoundKind, held_on: date) -> RoundRun:
+def run_round(
+    deps: Deps, team_id: str, kind: RoundKind, held_on: date, force: bool = False, dry_run: bool = False
+) -> RoundRun:
+    """The round of `kind` held on `held_on`, unless that date has one or (without `force`)
+    its cycle has one (bot.rounds.services.run_round). A `dry_run` asks no one and sends
+    nothing: the round is worked out in a transaction that is rolled back."""
+    if dry_run:
+        with deps.store.rehearsal() as repositories:
+            return round_services.run_round(repositories, team_id, kind, held_on, deps.clock(), force=force)
     with deps.store.transaction() as repositories:
-        recorded = repositories.rounds.is_recorded(team_id, kind, held_on)
-    if recorded:
-        return RoundRun(kind, held_on, created=False)
+        refused = round_services.refused_run(repositories, team_id, kind, held_on, force)
+    if refused is not None:
+        return refused
     # Members deactivated without Mentor hearing of it (a missed user_change) are found first,
     # so that nobody is paired with them.
     departures.check_candidates(deps, team_id, kind, held_on)
     try:
         with deps.store.transaction() as repositories:
-            run = round_services.run_round(repositories, team_id, kind, held_on, deps.clock())
+            run = round_services.run_round(repositories, team_id, kind, held_on, deps.clock(), force=force)
     except RoundAlreadyRecorded:
-        return RoundRun(kind, held_on, created=False)
+        return RoundRun(kind, held_on, created=False, cycle_round=held_on)
     if run.created:
         logger.info(
             "Round %s of %s on %s: %d groups, %d members, %d without a match, %d paused for not answering",
@@ -42,24 +50,50 @@ def run_round(deps: Deps, team_id: str, kind: RoundKind, held_on: date) -> Round
     return run
 
 
-def run_rounds_now(deps: Deps, kind: RoundKind, team_id: str | None = None) -> list[RoundRun]:
-    """`python app.py run-round coffee|reverse [--team T…]`: today's round (today in each
-    workspace's time zone) for every workspace with members in it, or one; then the
-    introductions."""
+def run_rounds_now(
+    deps: Deps,
+    kind: RoundKind,
+    team_id: str | None = None,
+    held_on: date | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+) -> list[RoundRun]:
+    """The runs of run_rounds_by_team, without their workspaces."""
+    return [run for _, run in run_rounds_by_team(deps, kind, team_id, held_on, force, dry_run)]
+
+
+def run_rounds_by_team(
+    deps: Deps,
+    kind: RoundKind,
+    team_id: str | None = None,
+    held_on: date | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+) -> list[tuple[str, RoundRun]]:
+    """`python app.py run-round coffee|reverse [--team T…] [--date D] [--force] [--dry-run]`:
+    the round held on `held_on` (default: today in each workspace's time zone), for every
+    workspace with members in it, or one; then the introductions. A workspace whose cycle
+    already has a round gets none unless `force` (its run says which: `cycle_round`).
+    Returns (team id, run) for each workspace."""
     with deps.store.transaction() as repositories:
         teams = [team_id] if team_id else repositories.rounds.teams_in(kind)
         schedules = {team: repositories.rounds.schedule(team) for team in teams}
     now = deps.clock()
-    runs = [run_round(deps, team, kind, round_schedule.local_day(now, schedules[team])) for team in teams]
-    outbox.drain(deps)
+    runs = [
+        (team, run_round(deps, team, kind, held_on or round_schedule.local_day(now, schedules[team]), force, dry_run))
+        for team in teams
+    ]
+    if not dry_run:
+        outbox.drain(deps)
     return runs
 
 
 def run_due_rounds(deps: Deps) -> int:
     """The scheduler's job, for each workspace on its own schedule: the day-before notices,
-    every round whose time has come and that is not recorded yet, the halfway check-ins and
-    reverse mentoring's month end. Several processes may run it at once: the database keeps
-    one round per date and one DM per member and kind. Returns the rounds started."""
+    every round whose time has come and whose cycle has none yet (one run by hand counts),
+    the halfway check-ins of every coffee round and reverse mentoring's month end. Several
+    processes may run it at once: the database keeps one round per date and one DM per member
+    and kind. Returns the rounds started."""
     with deps.store.transaction() as repositories:
         teams = sorted({team for kind in RoundKind for team in repositories.rounds.teams_in(kind)})
     started = 0
@@ -85,14 +119,13 @@ def _run_due_for(deps: Deps, team_id: str) -> int:
         ]
         for kind in kinds:
             notice_day = round_schedule.notice_due(kind, now, schedule)
-            if notice_day is not None:
-                repository.queue_notices(team_id, kind, notice_day, now)
-        month = round_schedule.month_end_due(now, schedule)
-        if month is not None:
-            repository.queue_month_end(team_id, month, now)
-        checkin_day = round_schedule.checkin_due(now, schedule)
-        if checkin_day is not None:
-            repository.queue_checkins(team_id, checkin_day, now)
+            # A round whose cycle already has one (run by hand) will not happen: nobody hears of it.
+            if notice_day is None or round_services.round_of_cycle(repositories, team_id, kind, notice_day):
+                continue
+            repository.queue_notices(team_id, kind, notice_day, now)
+        if round_schedule.month_end_due(now, schedule):
+            repository.queue_month_end(team_id, *round_schedule.month_end_between(now), now)
+        repository.queue_checkins(team_id, *round_schedule.checkins_between(now, schedule), now)
     started = 0
     for kind in kinds:
         held_on = round_schedule.due_round(kind, now, schedule)

@@ -122,6 +122,13 @@ class Store:
             yield Repositories(session)
 
     @contextmanager
+    def rehearsal(self) -> Iterator[Repositories]:
+        """A transaction that may write but is always rolled back: a dry run sees what it
+        would do, and nothing of it stays."""
+        with _available(), self._sessions() as session:  # closing the session rolls back
+            yield Repositories(session)
+
+    @contextmanager
     def reading(self) -> Iterator[Repositories]:
         """A transaction that only reads (long ones, such as program figures): on SQLite it
         holds no write lock, so members' clicks are not kept waiting meanwhile. Rolled back."""

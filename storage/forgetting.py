@@ -139,5 +139,12 @@ class ForgetRepository:
                 for teacher, learner, labels in details["teaching"]
             ]
             group.details = json.dumps(details)
+        # Why they had nobody in a round (their own never-list, perhaps) was for them alone.
+        for round_row in self.session.scalars(
+            select(models.Round).where(models.Round.team_id == team_id, models.Round.unmatched.contains(user_id))
+        ):
+            reasons = json.loads(round_row.unmatched)
+            reasons.pop(user_id, None)
+            round_row.unmatched = json.dumps(reasons)
         self.session.flush()
         return len(group_ids)

@@ -306,6 +306,8 @@ class Round(Base):
     kind: Mapped[str] = mapped_column(String(16))
     held_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Those nobody could be grouped with, and why (bot.rounds.model.Unmatched): {user id: reason}, as JSON.
+    unmatched: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
 
 
 class RoundGroup(Base):

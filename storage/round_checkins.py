@@ -22,33 +22,36 @@ class RoundCheckins:
 
     session: Session
 
-    def _groups_held(self, team_id: str, kind: RoundKind, first: date, last: date) -> list[tuple[int, str]]:
-        """(id, members joined by commas) of the groups of `kind` rounds held from `first` to `last`."""
+    def _groups_recorded(
+        self, team_id: str, kind: RoundKind, after: datetime, up_to: datetime
+    ) -> list[tuple[int, str]]:
+        """(id, members joined by commas) of the groups of `kind` rounds recorded in (after, up_to]:
+        their introductions went out then, whatever date the round was held on."""
         rows = self.session.execute(
             select(models.RoundGroup.id, models.RoundGroup.members)
             .join(models.Round, models.Round.id == models.RoundGroup.round_id)
             .where(
                 models.Round.team_id == team_id,
                 models.Round.kind == kind.value,
-                models.Round.held_on >= first,
-                models.Round.held_on <= last,
+                models.Round.created_at > after,
+                models.Round.created_at <= up_to,
             )
         )
         return list(rows.tuples())
 
-    def queue_checkins(self, team_id: str, held_on: date, now: datetime) -> int:
-        """ "Did you meet?" in each group DM of that coffee round, once."""
-        groups = self._groups_held(team_id, RoundKind.COFFEE, held_on, held_on)
+    def queue_checkins(self, team_id: str, after: datetime, up_to: datetime, now: datetime) -> int:
+        """ "Did you meet?" in each group DM of the coffee rounds recorded in (after, up_to], once."""
+        groups = self._groups_recorded(team_id, RoundKind.COFFEE, after, up_to)
         checkin = DeliveryKind.ROUND_CHECKIN
         return sum(
             queue_to_each(self.session, team_id, About.round_group(group_id), checkin, [members], now)
             for group_id, members in groups
         )
 
-    def queue_month_end(self, team_id: str, month: date, now: datetime) -> int:
-        """ "What did you learn?" to each member of the reverse pairs of rounds held in `month`
-        (its first day) up to now, once."""
-        groups = self._groups_held(team_id, RoundKind.REVERSE, month, now.date())
+    def queue_month_end(self, team_id: str, after: datetime, up_to: datetime, now: datetime) -> int:
+        """ "What did you learn?" to each member of the pairs of the reverse rounds recorded in
+        (after, up_to], once."""
+        groups = self._groups_recorded(team_id, RoundKind.REVERSE, after, up_to)
         learned = DeliveryKind.ROUND_LEARNED
         return sum(
             queue_to_each(self.session, team_id, About.round_group(group_id), learned, members.split(","), now)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.deliveries import DeliveryKind
 from bot.followups.model import member_zone
 from bot.members.model import SkillKind
-from bot.rounds.model import Introduction, PlannedGroup, RoundKind
+from bot.rounds.model import Introduction, PlannedGroup, RoundKind, Unmatched
 from bot.rounds.schedule import Schedule
 from bot.rounds.scoring import Member
 from storage import models
@@ -167,15 +167,17 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
         held_on: date,
         now: datetime,
         groups: list[PlannedGroup],
-        unmatched: tuple[str, ...] = (),
+        unmatched: dict[str, Unmatched] | None = None,
     ) -> bool:
         """Record the round, its groups, one introduction per group and a word to each member
-        nobody could be grouped with, in the outbox; False (and nothing written) if this
-        workspace already has this round."""
+        nobody could be grouped with (`unmatched`: why, for each), in the outbox; False (and
+        nothing written) if this workspace already has this round."""
+        unmatched = unmatched or {}
+        reasons = json.dumps({user_id: why.value for user_id, why in unmatched.items()})
         new = insert_ignoring_duplicates(
             self.session,
             models.Round,
-            [{"team_id": team_id, "kind": kind.value, "held_on": held_on, "created_at": now}],
+            [{"team_id": team_id, "kind": kind.value, "held_on": held_on, "created_at": now, "unmatched": reasons}],
         )
         if not new:
             return False  # recorded earlier, by another run or another process
@@ -265,6 +267,32 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
 
     def is_recorded(self, team_id: str, kind: RoundKind, held_on: date) -> bool:
         return self.session.scalar(_the_round(team_id, kind, held_on)) is not None
+
+    def held_between(self, team_id: str, kind: RoundKind, first: date, last: date) -> list[date]:
+        """The dates of this workspace's rounds of `kind` held from `first` to `last`, in order."""
+        return list(
+            self.session.scalars(
+                select(models.Round.held_on)
+                .where(
+                    models.Round.team_id == team_id,
+                    models.Round.kind == kind.value,
+                    models.Round.held_on >= first,
+                    models.Round.held_on <= last,
+                )
+                .order_by(models.Round.held_on)
+            )
+        )
+
+    def unmatched_reason(self, team_id: str, kind: RoundKind, held_on: date, user_id: str) -> Unmatched:
+        """Why nobody was grouped with this member in that round: NO_FIT when it was not kept
+        (rounds recorded before reasons were)."""
+        stored = self.session.scalar(
+            select(models.Round.unmatched).where(
+                models.Round.team_id == team_id, models.Round.kind == kind.value, models.Round.held_on == held_on
+            )
+        )
+        reason = json.loads(stored or "{}").get(user_id)
+        return Unmatched(reason) if reason in {why.value for why in Unmatched} else Unmatched.NO_FIT
 
 
 def _the_round(team_id: str, kind: RoundKind, held_on: date) -> Select[tuple[int]]:

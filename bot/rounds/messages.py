@@ -26,6 +26,7 @@ from bot.rounds.model import (
     Membership,
     PartnerGone,
     RoundKind,
+    Unmatched,
 )
 from bot.text import escape_mrkdwn, shown
 
@@ -208,19 +209,47 @@ def quiet_paused() -> dict:
     return blocks.message(text)
 
 
-def unmatched(kind: RoundKind) -> dict:
-    if kind is RoundKind.REVERSE:
+_UNMATCHED = {
+    (RoundKind.COFFEE, Unmatched.TOO_FEW): (
+        "I couldn't find anyone to pair you with for coffee chats this round: nobody else was in it."
+    ),
+    (RoundKind.COFFEE, Unmatched.NO_FIT): "I couldn't find anyone to pair you with for coffee chats this round.",
+    (RoundKind.REVERSE, Unmatched.TOO_FEW): (
+        "Reverse mentoring pairs early-career colleagues with senior ones, and nobody from the other side "
+        "was in this round, so I couldn't pair you."
+    ),
+    (RoundKind.REVERSE, Unmatched.CAREER_STAGE): (
+        "Reverse mentoring pairs early-career colleagues with senior ones, and your profile says neither, "
+        "so I couldn't pair you."
+    ),
+    (RoundKind.REVERSE, Unmatched.NO_FIT): (
+        "Nobody fit you for reverse mentoring this round: it pairs you when the early-career side offers "
+        "something the senior side wants."
+    ),
+}
+_UNMATCHED_HINT = {
+    Unmatched.OWN_NEVER_LIST: f"`{SLASH_COMMAND} profile` changes your never-pair list.",
+    Unmatched.CAREER_STAGE: f"`{SLASH_COMMAND} profile` sets your career stage.",
+    Unmatched.NO_FIT: f"`{SLASH_COMMAND} profile` shows your skills and what you want to learn.",
+}
+
+
+def unmatched(kind: RoundKind, why: Unmatched, next_round: date) -> dict:
+    """To a member nobody could be grouped with: why, when that can be told (never another
+    member's never-list: only their own), and the date of their next chance."""
+    if why is Unmatched.OWN_NEVER_LIST:
         text = (
-            "Nobody fit you for reverse mentoring this month, sorry. It pairs early-career colleagues with "
-            "senior ones when the junior offers something the senior wants: check your career stage and skills "
-            f"in `{SLASH_COMMAND} profile`. I'll try again next month."
+            f"Everyone who could have been your partner in {kind.label} this round is on your never-pair list, "
+            "so I couldn't pair you."
         )
     else:
-        text = (
-            "I couldn't find anyone to pair you with for coffee this round, sorry: too few people were "
-            f"available. You stay in for the next one (`{SLASH_COMMAND} profile` shows who you'd rather not meet)."
-        )
-    return blocks.message(text)
+        text = _UNMATCHED.get((kind, why), _UNMATCHED[(kind, Unmatched.NO_FIT)])
+    then = f"Next chance: *{next_round:%A %-d %B}*. You stay in until then."
+    body = [blocks.section(f"{text}\n{then}")]
+    # Skills decide reverse pairs; in coffee chats anyone may meet anyone, so they are no hint.
+    if why in _UNMATCHED_HINT and (kind, why) != (RoundKind.COFFEE, Unmatched.NO_FIT):
+        body.append(blocks.context(_UNMATCHED_HINT[why]))
+    return blocks.message(f"{text} {then}", *body)
 
 
 def what_did_you_learn(

@@ -165,15 +165,28 @@ class PartnerGone:
     joined: tuple[str, ...] = ()
 
 
+class Unmatched(str, Enum):
+    """Why nobody could be grouped with a member, as far as it can be told to them. Another
+    member's never-list is never a reason given: it shows as NO_FIT."""
+
+    TOO_FEW = "too_few"  # nobody else (reverse: nobody on the other side) was in the round
+    OWN_NEVER_LIST = "own_never_list"  # everyone who could have been their partner is on their own never-list
+    CAREER_STAGE = "career_stage"  # reverse: neither early-career nor senior
+    NO_FIT = "no_fit"
+
+
 @dataclass(frozen=True)
 class RoundRun:
     kind: RoundKind
     held_on: date
-    created: bool  # False: this round had already been run
+    created: bool  # False: this round had already been run, or its cycle has one (`cycle_round`)
     groups: int = 0
     members: int = 0
     unmatched: tuple[str, ...] = ()
     paused: tuple[str, ...] = ()  # left QUIET_INTROS introductions unanswered: paused and told
+    planned: tuple[PlannedGroup, ...] = ()  # the groups, as their introductions show them
+    why_unmatched: tuple[Unmatched, ...] = ()  # beside `unmatched`, one each
+    cycle_round: date | None = None  # not created: the date of the round its cycle already has
 
 
 class RoundAlreadyRecorded(Exception):

@@ -3,7 +3,8 @@
 from datetime import date, datetime
 from typing import Protocol
 
-from bot.rounds.model import CheckinOutcome, HeldGroup, Learned, Membership, PlannedGroup, RoundKind
+from bot.rounds.model import CheckinOutcome, HeldGroup, Learned, Membership, PlannedGroup, RoundKind, Unmatched
+from bot.rounds.schedule import Schedule
 from bot.rounds.scoring import Member
 
 # A group's check-in as it stands: (its members, the outcome chosen, who chose it).
@@ -32,9 +33,11 @@ class RoundRepository(Protocol):
         held_on: date,
         now: datetime,
         groups: list[PlannedGroup],
-        unmatched: tuple[str, ...],
+        unmatched: dict[str, Unmatched],
     ) -> bool: ...
     def is_recorded(self, team_id: str, kind: RoundKind, held_on: date) -> bool: ...
+    def schedule(self, team_id: str) -> Schedule: ...
+    def held_between(self, team_id: str, kind: RoundKind, first: date, last: date) -> list[date]: ...
     def set_skip(self, team_id: str, kind: RoundKind, held_on: date, user_id: str, skipped: bool) -> None: ...
     def answer_checkin(
         self, team_id: str, group_id: int, user_id: str, outcome: CheckinOutcome, now: datetime

@@ -1,5 +1,5 @@
-"""When rounds happen: a workspace's cadence, and the days of notices, rounds, check-ins
-and month-end questions, each in the workspace's time zone."""
+"""When rounds happen: a workspace's cadence, the cycle each round belongs to, and the days
+of notices, rounds, check-ins and month-end questions, each in the workspace's time zone."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -7,6 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from bot.rounds.model import RoundKind
 
 LATE_START = timedelta(days=1)  # a round the scheduler missed still runs within this
+
+# A pair needs this long to meet before being asked what they learned: a round younger than
+# this at a month's end is asked at the next month's end instead.
+TIME_TO_MEET = timedelta(days=14)
+
+# Round days are at most this far apart (monthly: 23 days; every 4 weeks: 28).
+_LONGEST_CYCLE = 35
 
 
 @dataclass(frozen=True)
@@ -52,25 +59,29 @@ def checkin_after(schedule: Schedule) -> timedelta:
     return timedelta(days=max(1, schedule.every_weeks * 7 // 2))
 
 
-def checkin_due(now: datetime, schedule: Schedule) -> date | None:
-    """The date of the coffee round whose groups should be asked "Did you meet?" now."""
-    day = local_day(now - checkin_after(schedule), schedule)
-    start = _slot(day, schedule) + checkin_after(schedule)
-    if is_round_day(RoundKind.COFFEE, day, schedule) and start <= now < start + LATE_START:
-        return day
-    return None
+def checkins_between(now: datetime, schedule: Schedule) -> tuple[datetime, datetime]:
+    """(after, up to): coffee rounds recorded in this span are halfway to their next round now,
+    whether the scheduler ran them or an admin did, on a date of the cadence or not."""
+    halfway = now - checkin_after(schedule)
+    return halfway - LATE_START, halfway
 
 
-def month_end_due(now: datetime, schedule: Schedule) -> date | None:
-    """On the last weekday of a month, from the round hour on: the first day of that month,
-    whose reverse-mentoring pairs are asked what they learned."""
+def month_end_between(now: datetime) -> tuple[datetime, datetime]:
+    """(after, up to): at a month's end, the reverse rounds recorded in this span have had
+    TIME_TO_MEET, and the later of them had less at the month's end before (asked once: the
+    outbox keeps each question to one)."""
+    met_by = now - TIME_TO_MEET
+    return met_by - timedelta(days=62), met_by
+
+
+def month_end_due(now: datetime, schedule: Schedule) -> bool:
+    """True on the last weekday of a month, from the round hour on (for LATE_START): when
+    reverse-mentoring pairs who have had TIME_TO_MEET are asked what they learned."""
     today = local_day(now, schedule)
     last = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     while last.weekday() >= 5:
         last -= timedelta(days=1)
-    if today != last or not _slot(today, schedule) <= now < _slot(today, schedule) + LATE_START:
-        return None
-    return today.replace(day=1)
+    return today == last and _slot(today, schedule) <= now < _slot(today, schedule) + LATE_START
 
 
 def due_round(kind: RoundKind, now: datetime, schedule: Schedule) -> date | None:
@@ -82,3 +93,39 @@ def due_round(kind: RoundKind, now: datetime, schedule: Schedule) -> date | None
             if slot <= now < slot + LATE_START:
                 return day
     return None
+
+
+def _round_day_on_or_before(kind: RoundKind, day: date, schedule: Schedule) -> date:
+    while not is_round_day(kind, day, schedule):
+        day -= timedelta(days=1)
+    return day
+
+
+def next_round_day(kind: RoundKind, day: date, schedule: Schedule) -> date:
+    """The first date of the cadence after `day`."""
+    day += timedelta(days=1)
+    while not is_round_day(kind, day, schedule):
+        day += timedelta(days=1)
+    return day
+
+
+def cycle_of(kind: RoundKind, day: date, schedule: Schedule) -> date:
+    """The cycle a round held on `day` belongs to, named by its date of the cadence: the one
+    nearest `day` (the earlier on a tie). A round run by hand the day before its scheduled
+    date is that date's round, so the scheduler does not pair everyone again the next day;
+    one run a few days after is the round of the cycle under way."""
+    before = _round_day_on_or_before(kind, day, schedule)
+    after = next_round_day(kind, day, schedule) if before != day else day
+    return before if day - before <= after - day else after
+
+
+def cycle_span(kind: RoundKind, cycle: date, schedule: Schedule) -> tuple[date, date]:
+    """(first, last) day whose rounds belong to the cycle of `cycle` (a date of the cadence):
+    the days at least as near to it as to the dates before and after."""
+    first = cycle - timedelta(days=_LONGEST_CYCLE)
+    while cycle_of(kind, first, schedule) != cycle:
+        first += timedelta(days=1)
+    last = cycle + timedelta(days=_LONGEST_CYCLE)
+    while cycle_of(kind, last, schedule) != cycle:
+        last -= timedelta(days=1)
+    return first, last

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from bot.errors import InvalidInput
+from bot.rounds import schedule as round_schedule
 from bot.rounds import scoring, solving
 from bot.rounds.model import (
     FRESH_FOR,
@@ -22,6 +23,7 @@ from bot.rounds.model import (
     RoundAlreadyRecorded,
     RoundKind,
     RoundRun,
+    Unmatched,
     parse_pause,
 )
 from bot.rounds.repository import CheckinAnswer
@@ -71,8 +73,9 @@ def resume(work: UnitOfWork, team_id: str, user_id: str) -> Membership:
 
 def skip(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind, held_on: date, skipped: bool) -> bool:
     """From the day-before notice: skip that round, or join it after all; the member stays in
-    for the next ones. False, and nothing changes, once the round has started."""
-    if work.rounds.is_recorded(team_id, kind, held_on):
+    for the next ones. False, and nothing changes, once the round has started (or its cycle
+    has a round already, run by hand: no other is coming)."""
+    if round_of_cycle(work, team_id, kind, held_on) is not None:
         return False
     work.rounds.set_skip(team_id, kind, held_on, user_id, skipped)
     return True
@@ -197,6 +200,55 @@ def round_seed(team_id: str, kind: RoundKind, held_on: date) -> str:
     return f"{team_id}:{kind.value}:{held_on.isoformat()}"
 
 
+def round_of_cycle(work: UnitOfWork, team_id: str, kind: RoundKind, day: date) -> date | None:
+    """The date of a round of `kind` already recorded in the cycle of `day` (the latest, if
+    several were forced), by the workspace's cadence (bot.rounds.schedule.cycle_of); None."""
+    schedule = work.rounds.schedule(team_id)
+    cycle = round_schedule.cycle_of(kind, day, schedule)
+    first, last = round_schedule.cycle_span(kind, cycle, schedule)
+    held = work.rounds.held_between(team_id, kind, first, last)
+    return max(held) if held else None
+
+
+def refused_run(work: UnitOfWork, team_id: str, kind: RoundKind, held_on: date, force: bool) -> RoundRun | None:
+    """What a run reports without pairing anyone when that date has a round, or (unless
+    `force`) its cycle has one, with that round's date; None when the round may run."""
+    if work.rounds.is_recorded(team_id, kind, held_on):
+        return RoundRun(kind, held_on, created=False, cycle_round=held_on)
+    existing = None if force else round_of_cycle(work, team_id, kind, held_on)
+    return None if existing is None else RoundRun(kind, held_on, created=False, cycle_round=existing)
+
+
+def unmatched_reasons(
+    kind: RoundKind, members: list[scoring.Member], unmatched: tuple[str, ...]
+) -> tuple[Unmatched, ...]:
+    """Why each of `unmatched` had nobody, of everyone available for the round (`members`),
+    as far as it may be told to them: their own never-list may be the reason, another's never."""
+    by_id = {member.user_id: member for member in members}
+    reasons = []
+    for user_id in unmatched:
+        me = by_id.get(user_id)
+        if me is None:
+            reasons.append(Unmatched.NO_FIT)
+            continue
+        if kind is RoundKind.COFFEE:
+            partners = [member for member in members if member.user_id != user_id]
+        elif me.career_stage == scoring.EARLY:
+            partners = [member for member in members if member.career_stage in scoring.SENIOR_STAGES]
+        elif me.career_stage in scoring.SENIOR_STAGES:
+            partners = [member for member in members if member.career_stage == scoring.EARLY]
+        else:
+            reasons.append(Unmatched.CAREER_STAGE)
+            continue
+        if not partners:
+            reasons.append(Unmatched.TOO_FEW)
+        elif all(partner.user_id in me.never for partner in partners):
+            reasons.append(Unmatched.OWN_NEVER_LIST)
+        else:
+            reasons.append(Unmatched.NO_FIT)
+    return tuple(reasons)
+
+
 def run_round(
     work: UnitOfWork,
     team_id: str,
@@ -204,21 +256,23 @@ def run_round(
     held_on: date,
     now: datetime,
     settings: scoring.MatchSettings = scoring.MatchSettings(),
+    force: bool = False,
 ) -> RoundRun:
-    """Pair everyone available and record the round with its introductions queued; a
-    round already recorded for this workspace, kind and date is left as it is. Coffee
-    members who left QUIET_INTROS introductions in a row without a word are paused first,
-    and told so; reverse pairs who both chose to continue are kept together (keep_pairs).
-    Raises RoundAlreadyRecorded when another process recorded it meanwhile: the caller rolls
-    this transaction back."""
+    """Pair everyone available and record the round with its introductions queued. Nothing
+    is done when this workspace has a round of `kind` on that date, or (unless `force`) in
+    its cycle: the run says which (`cycle_round`). Coffee members who left QUIET_INTROS
+    introductions in a row without a word are paused first, and told so; reverse pairs who
+    both chose to continue are kept together (keep_pairs). Raises RoundAlreadyRecorded when
+    another process recorded it meanwhile: the caller rolls this transaction back."""
     rounds = work.rounds
-    if rounds.is_recorded(team_id, kind, held_on):
-        return RoundRun(kind, held_on, created=False)
+    refused = refused_run(work, team_id, kind, held_on, force)
+    if refused is not None:
+        return refused
     quiet: list[str] = []
     if kind is RoundKind.COFFEE:
         quiet = rounds.quiet_members(team_id, held_on, QUIET_INTROS)
         rounds.pause_quiet(team_id, quiet, held_on, now)
-    members = rounds.available(team_id, kind, held_on)
+    members = available = rounds.available(team_id, kind, held_on)
     everyone = [m.user_id for m in members]
     history = rounds.history(team_id, kind, HISTORY_ROUNDS)
     kept: list[scoring.Group] = []
@@ -230,10 +284,19 @@ def run_round(
     labels = rounds.labels(team_id)
     planned = plan_groups(kept, labels, proposals, held_on, continuing=True)
     planned += plan_groups(result.groups, labels, proposals, held_on)
-    if not rounds.record(team_id, kind, held_on, now, planned, result.unmatched):
+    why = unmatched_reasons(kind, available, result.unmatched)
+    if not rounds.record(team_id, kind, held_on, now, planned, dict(zip(result.unmatched, why, strict=True))):
         raise RoundAlreadyRecorded()  # another process got there first: roll this one back
     return RoundRun(
-        kind, held_on, True, len(planned), sum(len(g.members) for g in planned), result.unmatched, tuple(quiet)
+        kind,
+        held_on,
+        True,
+        len(planned),
+        sum(len(g.members) for g in planned),
+        result.unmatched,
+        tuple(quiet),
+        tuple(planned),
+        why,
     )
 
 

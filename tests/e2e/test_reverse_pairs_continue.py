@@ -5,8 +5,7 @@ though they met within the cooldown, and says so. Each choice is told only to th
 import pytest
 
 from bot import ids
-from bot.rounds.model import RoundKind
-from jobs.rounds import run_due_rounds, run_rounds_now
+from jobs.rounds import run_due_rounds
 from tests.e2e.test_rounds import dms_to, groups_of, intros
 from tests.support.members import button_value, say, submit_profile
 
@@ -17,8 +16,8 @@ PAIR = frozenset({"UJUN", "USEN"})
 def reverse(mentor):
     """UJUN (early career) teaches USEN (executive) TikTok and learns Negotiation back; USR2, a
     senior who also wants TikTok but teaches UJUN nothing, is left out of the first round.
-    Monday 23 November: the first round pairs UJUN and USEN; on Monday 30 November, the
-    month's last weekday, each side is asked what they learned."""
+    Tuesday 1 December, the first weekday of the month: the scheduler's round pairs UJUN and
+    USEN; on Thursday 31 December, the month's last weekday, each side is asked what they learned."""
     for user_id, stage, offers, wants in (
         ("UJUN", "early", "TikTok, Python", "Negotiation"),
         ("USEN", "executive", "Negotiation", "TikTok"),
@@ -26,9 +25,10 @@ def reverse(mentor):
     ):
         submit_profile(mentor, user_id, stage, offers, wants)
         say(mentor, "join reverse", user_id)
-    run_rounds_now(mentor.deps, RoundKind.REVERSE)
+    mentor.clock.advance(days=8, minutes=31)  # Tuesday 1 December 10:01
+    run_due_rounds(mentor.deps)
     assert groups_of(mentor, intros(mentor)) == [PAIR]
-    mentor.clock.advance(days=7, minutes=31)  # Monday 30 November 10:01
+    mentor.clock.advance(days=30)  # Thursday 31 December 10:01
     run_due_rounds(mentor.deps)
     return mentor
 
@@ -51,7 +51,7 @@ def month_end(mentor, user_id: str, learned: str, keep: bool | None) -> dict:
 
 
 def next_round(mentor) -> list[frozenset[str]]:
-    """Tuesday 1 December 10:01, the first weekday of the month: the next reverse round's groups."""
+    """Friday 1 January 10:01, the first weekday of the month: the next reverse round's groups."""
     before = len(intros(mentor))
     mentor.clock.advance(days=1)
     run_due_rounds(mentor.deps)

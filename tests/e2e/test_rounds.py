@@ -174,7 +174,8 @@ def test_reverse_mentoring_pairs_a_junior_teaching_a_senior_what_they_want(mento
 def test_at_month_end_each_side_of_a_reverse_pair_says_what_they_learned(mentor):
     reverse_pair(mentor)
     run_rounds_now(mentor.deps, RoundKind.REVERSE)
-    mentor.clock.advance(days=7, minutes=31)  # Monday 30 November 10:01, the month's last weekday
+    # Thursday 31 December 10:01: the first month's end at least two weeks after the introduction.
+    mentor.clock.advance(days=38, minutes=31)
     run_due_rounds(mentor.deps)
     run_due_rounds(mentor.deps)
 

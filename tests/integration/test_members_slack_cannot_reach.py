@@ -23,7 +23,7 @@ def held(repositories, *groups: tuple[str, ...], kind: RoundKind = RoundKind.COF
     for user_id in {user_id for group in groups for user_id in group}:
         round_services.join(repositories, TEAM, user_id, kind)
     planned = [PlannedGroup(members=g, proposer=g[0], teaching=(), reasons=(), question="Why?") for g in groups]
-    assert repositories.rounds.record(TEAM, kind, on, NOW, planned, ())
+    assert repositories.rounds.record(TEAM, kind, on, NOW, planned, {})
     return [group.id for group in repositories.rounds.groups_of_round(TEAM, _round_id(repositories, kind, on))]
 
 

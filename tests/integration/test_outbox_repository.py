@@ -4,7 +4,7 @@ kind and the row it is about, typed, and a kind this version does not know is le
 from datetime import date, timedelta
 
 from bot.deliveries import DeliveryKind
-from bot.rounds.model import PlannedGroup, RoundKind
+from bot.rounds.model import PlannedGroup, RoundKind, Unmatched
 from storage import models
 from storage.outbox import About, queue_deliveries
 from tests.support.asks import NOW, TEAM
@@ -36,7 +36,8 @@ def test_a_claim_carries_the_kind_and_what_it_is_about_as_queued(repositories):
 
 def test_a_round_queues_each_introduction_about_its_group(repositories):
     group = PlannedGroup(members=("UA", "UB"), proposer="UA", teaching=(), reasons=(), question="Why?")
-    repositories.rounds.record(TEAM, RoundKind.COFFEE, date(2026, 11, 23), NOW, [group], unmatched=("UC",))
+    unmatched = {"UC": Unmatched.NO_FIT}
+    repositories.rounds.record(TEAM, RoundKind.COFFEE, date(2026, 11, 23), NOW, [group], unmatched=unmatched)
 
     claimed = {claim.kind: claim for claim in claim_all(repositories)}
 

@@ -11,7 +11,7 @@ from bot.errors import InvalidInput
 from bot.members import services as member_services
 from bot.members.model import SkillKind, normalize_skill
 from bot.rounds import services as round_services
-from bot.rounds.model import Learned, PlannedGroup, RoundKind
+from bot.rounds.model import Learned, PlannedGroup, RoundKind, Unmatched
 from storage import models
 from tests.support.asks import NOW, TEAM
 
@@ -38,7 +38,7 @@ def paired(repositories) -> int:
     member(repositories, "USEN", "executive", "Negotiation", "TikTok")
     member(repositories, "USR2", "senior", "Budgeting", "TikTok")
     group = PlannedGroup(members=("UJUN", "USEN"), proposer="UJUN", teaching=(), reasons=(), question="Why?")
-    assert repositories.rounds.record(TEAM, RoundKind.REVERSE, NOVEMBER, NOW, [group], ("USR2",))
+    assert repositories.rounds.record(TEAM, RoundKind.REVERSE, NOVEMBER, NOW, [group], {"USR2": Unmatched.NO_FIT})
     return repositories.session.scalar(select(models.RoundGroup.id).where(models.RoundGroup.team_id == TEAM))
 
 

@@ -21,7 +21,7 @@ MONDAY = date(2026, 11, 30)
 def held(repositories, *members: str, kind: RoundKind = RoundKind.COFFEE, on: date = MONDAY) -> int:
     """A round of `kind` held `on` that day, with one group of `members`; the group's id."""
     group = PlannedGroup(members=members, proposer=members[0], teaching=(), reasons=(), question="Why?")
-    assert repositories.rounds.record(TEAM, kind, on, NOW, [group], ())
+    assert repositories.rounds.record(TEAM, kind, on, NOW, [group], {})
     return repositories.session.scalar(
         select(models.RoundGroup.id).where(models.RoundGroup.team_id == TEAM).order_by(models.RoundGroup.id.desc())
     )
@@ -34,8 +34,8 @@ def in_round(repositories, user_id: str, on: date = MONDAY) -> bool:
 def test_a_round_recorded_by_another_run_is_not_recorded_again(repositories):
     """Two schedulers racing on the same round: the second sees it recorded, and queues nothing."""
     group = PlannedGroup(members=("UANA", "UBEN"), proposer="UANA", teaching=(), reasons=(), question="Why?")
-    first = repositories.rounds.record(TEAM, RoundKind.COFFEE, MONDAY, NOW, [group], ())
-    again = repositories.rounds.record(TEAM, RoundKind.COFFEE, MONDAY, NOW, [group], ())
+    first = repositories.rounds.record(TEAM, RoundKind.COFFEE, MONDAY, NOW, [group], {})
+    again = repositories.rounds.record(TEAM, RoundKind.COFFEE, MONDAY, NOW, [group], {})
     groups = repositories.session.scalar(select(func.count()).select_from(models.RoundGroup))
 
     assert (first, again, groups) == (True, False, 1)

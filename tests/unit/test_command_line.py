@@ -2,6 +2,7 @@
 with exit status 2 for anything else."""
 
 import re
+from datetime import date
 
 import pytest
 
@@ -9,6 +10,7 @@ import app
 import cli
 
 COMMANDS = ("scheduler", "migrate", "expire-asks", "send-followups", "run-round")
+RUN_ROUND_USAGE = "usage: python app.py run-round coffee|reverse [--team T…] [--date YYYY-MM-DD] [--dry-run] [--force]"
 
 
 @pytest.mark.parametrize(
@@ -39,6 +41,13 @@ def test_run_round_takes_a_kind_and_perhaps_a_workspace(argv, kind, team):
     assert (arguments.kind, arguments.team) == (kind, team)
 
 
+def test_run_round_takes_a_date_a_dry_run_and_force():
+    arguments = cli.parse(["run-round", "coffee", "--date", "2026-11-23", "--dry-run", "--force"])
+
+    assert (arguments.date, arguments.dry_run, arguments.force) == (date(2026, 11, 23), True, True)
+    assert (cli.parse(["run-round", "coffee"]).dry_run, cli.parse(["run-round", "coffee"]).force) == (False, False)
+
+
 def test_help_lists_every_command_with_a_line_saying_what_it_does(capsys):
     with pytest.raises(SystemExit) as exited:
         app.main(["--help"])
@@ -57,9 +66,10 @@ def test_help_lists_every_command_with_a_line_saying_what_it_does(capsys):
         (["serve-forever"], "usage: python app.py [-h] [--no-scheduler] [COMMAND]"),
         (["migrate", "now"], "usage: python app.py [-h] [--no-scheduler] [COMMAND]"),
         (["--no-scheduler", "migrate"], "usage: python app.py [-h] [--no-scheduler] [COMMAND]"),
-        (["run-round"], "usage: python app.py run-round coffee|reverse [--team T…]"),
-        (["run-round", "tea"], "usage: python app.py run-round coffee|reverse [--team T…]"),
-        (["run-round", "coffee", "--team", "t1"], "usage: python app.py run-round coffee|reverse [--team T…]"),
+        (["run-round"], RUN_ROUND_USAGE),
+        (["run-round", "tea"], RUN_ROUND_USAGE),
+        (["run-round", "coffee", "--team", "t1"], RUN_ROUND_USAGE),
+        (["run-round", "coffee", "--date", "30 November"], RUN_ROUND_USAGE),
     ],
 )
 def test_anything_else_gets_the_usage_and_exit_status_2(argv, usage, capsys):
