@@ -16,6 +16,7 @@ from bot.rounds.model import (
     HeldGroup,
     Joined,
     Learned,
+    Left,
     Membership,
     MonthEndAnswer,
     PlannedGroup,
@@ -50,10 +51,12 @@ def join(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind) -> Joine
     return Joined(work.rounds.membership(team_id, user_id), on_hold)
 
 
-def leave(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind) -> Membership:
-    """Out of `kind` from the next round on; groups already made stand. Raises nothing."""
+def leave(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind) -> Left:
+    """Out of `kind` from the next round on; groups already made stand. `was_in` False when
+    they had not joined it (nothing changes). Raises nothing."""
+    was_in = work.rounds.membership(team_id, user_id).is_in(kind)
     work.rounds.set_opt_in(team_id, user_id, kind, False)
-    return work.rounds.membership(team_id, user_id)
+    return Left(work.rounds.membership(team_id, user_id), was_in)
 
 
 def pause(work: UnitOfWork, team_id: str, user_id: str, text: str, today: date) -> Membership:

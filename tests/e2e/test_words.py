@@ -31,3 +31,17 @@ def test_forget_asks_in_a_few_words(mentor):
     reply = mentor.slack.command("forget", user_id="UANA").json()
 
     assert reply["text"].startswith("*Forget me?*") and len(reply["text"].split()) <= 40, reply["text"]
+
+
+def test_joining_and_leaving_say_what_changed_once_and_never_to_someone_not_in(mentor):
+    joined = say(mentor, "join reverse", "UANA")["text"]
+    assert joined.startswith("Joined reverse mentoring") and joined.count("reverse mentoring") == 1, joined
+
+    never_in = say(mentor, "leave coffee", "UANA")["text"]
+    assert never_in.startswith("You weren't in coffee chats") and "Left" not in never_in, never_in
+
+    paused = say(mentor, "pause 2w", "UANA")["text"]
+    assert paused.count("Paused") == 1 and "until 6 December 2026" in paused, paused
+
+    left = say(mentor, "leave reverse", "UANA")["text"]
+    assert left.startswith("Left reverse mentoring") and left.count("reverse mentoring") == 1, left
