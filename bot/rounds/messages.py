@@ -48,6 +48,22 @@ def _named(user_ids: tuple[str, ...]) -> str:
     return _people(user_ids) if len(user_ids) > 1 else f"<@{user_ids[0]}>"
 
 
+def _gaps(members: tuple[str, ...], teaching: tuple[tuple[str, str, tuple[str, ...]], ...]) -> str:
+    """Who teaches nobody and who learns from nobody in the group, as a question to find out,
+    so every member is named both ways (a trio's skills often meet one way only)."""
+    teaches = {teacher for teacher, _, _ in teaching}
+    learns = {learner for _, learner, _ in teaching}
+    said = []
+    for user_id in members:
+        if user_id not in teaches and user_id not in learns:
+            said.append(f"what <@{user_id}> could teach and learn")
+        elif user_id not in teaches:
+            said.append(f"what <@{user_id}> could teach")
+        elif user_id not in learns:
+            said.append(f"what <@{user_id}> could learn")
+    return ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else "".join(said)
+
+
 def introduction(intro: Introduction) -> dict:
     """The group DM that starts a coffee chat or a reverse-mentoring pair."""
     group = intro.group
@@ -67,6 +83,8 @@ def introduction(intro: Introduction) -> dict:
         else:
             lines.append(f"<@{teacher}> can help <@{learner}> with {_skills(labels)}")
     why = "; ".join(lines) + "." if lines else "You don't know each other's skills yet: a good first thing to find out."
+    if lines and (gaps := _gaps(group.members, group.teaching)):
+        why += f"\nStill to find out: {gaps}."
     body = [blocks.section(text), blocks.section("*Why you:* " + why)]
     if group.reasons:
         body.append(blocks.context("Also: " + ", ".join(group.reasons) + "."))

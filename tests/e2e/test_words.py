@@ -1,10 +1,16 @@
 """What Mentor says, end to end (issue 19, "Words"): help grouped and short, confirmations
-that say a thing once, and buttons only for those who may press them."""
+that say a thing once, buttons only for those who may press them, reasons both ways for
+every member of a group, and "first time meeting" only for people who never met."""
+
+import re
 
 from bot import ids
+from bot.rounds.model import RoundKind
 from bot.slash_command import SUBCOMMANDS
+from jobs.rounds import run_rounds_now
+from tests.e2e.test_rounds import intros
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
-from tests.support.members import answer_followup, button_value, helped, say
+from tests.support.members import answer_followup, button_value, helped, say, submit_profile
 
 
 def test_help_is_a_few_lines_grouped_by_what_people_want_to_do(mentor):
@@ -76,3 +82,50 @@ def test_only_the_mentor_is_shown_ask_how_it_went_and_only_in_their_own_dm(mento
     before = len(mentor.fake_slack.calls("response_url"))
     mentor.slack.click(ids.ASK_HOW_IT_WENT, "UANA", ask_id, message=("DUANA", mine.args["ts"]))
     assert "I'll ask <@UASK>" in mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args["text"]
+
+
+def _mentioned_both_ways(why: str, user_id: str) -> bool:
+    """`user_id` is named as someone who teaches and as someone who learns, or as someone
+    whose side of it is still to find out."""
+    teaches = re.search(rf"<@{user_id}> (can help|teaches)|what <@{user_id}> could teach", why)
+    learns = re.search(rf"(help|teaches) <@{user_id}>|what <@{user_id}> could (teach and )?learn", why)
+    return bool(teaches and learns)
+
+
+def test_a_trio_is_told_both_ways_for_each_of_its_members(mentor):
+    # UBEN teaches UASK, UASK teaches UBEN and UCAL; nobody wants what UCAL offers.
+    for user_id, offers, wants in (("UASK", "SQL", "Go"), ("UBEN", "Go", "SQL"), ("UCAL", "Design", "SQL")):
+        submit_profile(mentor, user_id, "mid", offers, wants)
+        say(mentor, "join coffee", user_id)
+
+    run_rounds_now(mentor.deps, RoundKind.COFFEE)
+
+    [intro] = intros(mentor)
+    why = next(block["text"]["text"] for block in intro.args["blocks"] if "*Why you:*" in str(block))
+    for user_id in ("UASK", "UBEN", "UCAL"):
+        assert _mentioned_both_ways(why, user_id), (user_id, why)
+    assert "what <@UCAL> could teach" in why
+
+
+def _round_of(mentor, *user_ids: str) -> str:
+    for user_id in user_ids:
+        say(mentor, "join coffee", user_id)
+    run_rounds_now(mentor.deps, RoundKind.COFFEE)
+    [intro] = intros(mentor)
+    return str(intro.args["blocks"])
+
+
+def test_two_people_an_ask_introduced_are_not_told_it_is_their_first_meeting(mentor):
+    helped(mentor)  # UANA said "I can help" to UASK's question: the two have met
+
+    intro = _round_of(mentor, "UASK", "UANA")
+
+    assert "first time" not in intro
+
+
+def test_two_people_who_never_met_are_told_it_is_their_first_meeting(mentor):
+    helped(mentor)  # UASK and UANA have met; UBEN and UCAL have not
+
+    intro = _round_of(mentor, "UBEN", "UCAL")
+
+    assert "first time meeting" in intro
