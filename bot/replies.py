@@ -5,35 +5,31 @@ from bot.errors import InvalidInput
 from bot.ids import SLASH_COMMAND
 from bot.text import shown
 
-_USAGE_LINES = (
-    ("ask How do I …?", "ask the colleagues best placed to help (tag a skill: `#sql`)"),
-    ("asks", "see and cancel your open asks"),
-    ("network", "your mentors, one per skill you want to grow, and the gaps"),
-    ("offer SQL, public speaking", "add skills you can help with (alone: list them)"),
-    ("learn delegation", "add skills you want to grow (alone: list them)"),
-    ("profile", "edit your profile: skills, objectives, career stage, team, capacity"),
-    ("followups on|off", "whether I ask you how advice went, and tell your mentor"),
-    ("join coffee", "a coffee chat with a colleague every two weeks (`join reverse`: monthly reverse mentoring)"),
-    ("leave coffee", "stop coffee chats (`leave reverse`: reverse mentoring)"),
-    ("pause 2w", "skip rounds and asks for a while (`2w`, `10d`, a date, or until you resume)"),
-    ("resume", "come back from a pause"),
-    ("forget", "delete everything Mentor holds about you (after a confirmation)"),
-    ("stats", "program admins: figures (`stats 30d`, `stats chart`), `settings`, `export`"),
-    ("help", "show this message"),
+# What people come to do, each with the commands that do it: one line each, so the whole
+# reads at a glance. Every subcommand but `help` itself appears once.
+_USAGE_GROUPS = (
+    ("Get help", ("ask How do I …?", "asks", "network")),
+    ("Say what you know and want to grow", ("offer SQL", "learn delegation", "profile")),
+    ("Meet colleagues", ("join coffee", "join reverse", "leave", "pause 2w", "resume")),
+    ("Your data", ("followups off", "forget")),
 )
+_ADMIN_COMMANDS = ("stats", "settings", "export")
+
+
+def _commands(examples: tuple[str, ...]) -> str:
+    return " · ".join(f"`{SLASH_COMMAND} {example}`" for example in examples)
 
 
 def usage(unknown_word: str | None = None) -> dict:
-    lines = [f"• `{SLASH_COMMAND} {example}`: {meaning}" for example, meaning in _USAGE_LINES]
+    """`/mentor help`: the commands grouped by what people want to do, with an `unknown_word`
+    named when that is what brought it up."""
     intro = "*Mentor* connects you with colleagues to learn from, and to help in return."
     if unknown_word is not None:
         intro = f"I don't know “{shown(unknown_word, 40)}”. Here is what `{SLASH_COMMAND}` can do:"
-    text = intro + "\n" + "\n".join(lines)
-    return blocks.message(
-        text,
-        blocks.section(text),
-        blocks.context("Your profile is also on Mentor's *Home* tab."),
-    )
+    groups = "\n".join(f"*{title}:* {_commands(examples)}" for title, examples in _USAGE_GROUPS)
+    footer = f"Program admins: {_commands(_ADMIN_COMMANDS)}. All of it is also on Mentor's *Home* tab."
+    text = f"{intro}\n{groups}"
+    return blocks.message(text, blocks.section(text), blocks.context(footer))
 
 
 def invalid_input(error: InvalidInput) -> dict:

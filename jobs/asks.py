@@ -199,7 +199,7 @@ def introduce(client: WebClient, deps: Deps, accepted: ask_services.Accepted, fo
         return
     with deps.store.transaction() as repositories:
         repositories.asks.set_group_channel(ask.id, group)
-    update_notifications(client, [accepted.mine], ask_messages.candidate_helping(ask))
+    update_notifications(client, [accepted.mine], ask_messages.candidate_helping(ask, followup_planned))
     update_notifications(client, accepted.others, ask_messages.candidate_taken(ask, accepted.mentor_id))
 
 

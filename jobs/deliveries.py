@@ -270,7 +270,8 @@ def _ask_introduction_sent(deps: Deps, repositories: Repositories, claim: Claime
         return ()
     mine = repositories.asks.notification(ask_id, ask.mentor_id)
     others = repositories.asks.notifications(ask_id, CandidateStatus.CLOSED)  # closed by the acceptance
-    return _edits([mine], ask_messages.candidate_helping(ask)) + _edits(
+    followup_planned = repositories.followups.of_ask(claim.team_id, ask_id) is not None
+    return _edits([mine], ask_messages.candidate_helping(ask, followup_planned)) + _edits(
         others, ask_messages.candidate_taken(ask, ask.mentor_id)
     )
 

@@ -6,10 +6,11 @@ longer reach left alone (storage.round_regrouping) are parts of it, in modules o
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, or_, select, true, tuple_
+from sqlalchemy.orm import Session, aliased
 
 from bot.deliveries import DeliveryKind
 from bot.followups.model import member_zone
@@ -24,6 +25,8 @@ from storage.queries import batches, insert_ignoring_duplicates
 from storage.round_checkins import RoundCheckins
 from storage.round_membership import RoundMembership, still_here, stored_situations
 from storage.round_regrouping import RoundRegrouping
+
+MET_CHUNK = 400  # pairs looked up per query: well within every database's limit of parameters
 
 
 class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
@@ -139,6 +142,34 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
                 for b in people[i + 1 :]:
                     pair = frozenset((a, b))
                     met[pair] = min(met.get(pair, ago[round_id]), ago[round_id])
+        return met
+
+    def met_before(
+        self, team_id: str, pairs: Iterable[frozenset[str]], round_id: int | None = None
+    ) -> set[frozenset[str]]:
+        """Of `pairs`, those who ever met: in a group of any round of any kind (but round
+        `round_id`, the one being made), or introduced by an ask one of them took."""
+        wanted = sorted({tuple(sorted(pair)) for pair in pairs if len(pair) == 2})
+        first, second = aliased(models.RoundMember), aliased(models.RoundMember)
+        met: set[frozenset[str]] = set()
+        for chunk in (wanted[start : start + MET_CHUNK] for start in range(0, len(wanted), MET_CHUNK)):
+            in_rounds = (
+                select(first.user_id, second.user_id)
+                .join(second, second.group_id == first.group_id)
+                .join(models.RoundGroup, models.RoundGroup.id == first.group_id)
+                .where(first.team_id == team_id, tuple_(first.user_id, second.user_id).in_(chunk))
+            )
+            if round_id is not None:
+                in_rounds = in_rounds.where(models.RoundGroup.round_id != round_id)
+            by_asks = select(models.Ask.asker_id, models.Ask.mentor_id).where(
+                models.Ask.team_id == team_id,
+                or_(
+                    tuple_(models.Ask.asker_id, models.Ask.mentor_id).in_(chunk),
+                    tuple_(models.Ask.mentor_id, models.Ask.asker_id).in_(chunk),
+                ),
+            )
+            for statement in (in_rounds, by_asks):
+                met.update(frozenset(row) for row in self.session.execute(statement))
         return met
 
     def proposals(self, team_id: str, user_ids: list[str]) -> dict[str, int]:

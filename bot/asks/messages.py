@@ -176,9 +176,20 @@ def candidate_request(ask: Ask) -> dict:
     )
 
 
-def candidate_helping(ask: Ask) -> dict:
+def candidate_helping(ask: Ask, followup_planned: bool = False) -> dict:
+    """The mentor's own DM once the pair is introduced; with "Ask how it went" when a
+    follow-up is planned, as only the mentor may press it."""
     text = f"You're helping <@{ask.asker_id}> with {_skill(ask.skill)}: I've started a group DM for the two of you."
-    return blocks.message(text, blocks.section(text), blocks.section(_question(ask)))
+    body = [blocks.section(text), blocks.section(_question(ask))]
+    if followup_planned:
+        body.append(
+            {
+                "type": "section",
+                "text": blocks.mrkdwn(f"I'll ask <@{ask.asker_id}> how it went in a few days. To hear sooner:"),
+                "accessory": blocks.button("Ask how it went", ASK_HOW_IT_WENT, value=str(ask.id)),
+            }
+        )
+    return blocks.message(text, *body)
 
 
 def candidate_taken(ask: Ask, mentor_id: str) -> dict:
@@ -226,13 +237,12 @@ def introduction(ask: Ask, followup_planned: bool = False) -> dict:
         ),
     ]
     if followup_planned:
-        body += [
+        # Both see this message: the mentor's "Ask how it went" is in their own DM (candidate_helping).
+        body.append(
             blocks.context(
-                f"In a few days I'll ask <@{ask.asker_id}> how the advice worked out, and tell <@{ask.mentor_id}>. "
-                f"<@{ask.mentor_id}>, to hear sooner:"
-            ),
-            blocks.actions(blocks.button("Ask how it went", ASK_HOW_IT_WENT, value=str(ask.id))),
-        ]
+                f"In a few days I'll ask <@{ask.asker_id}> how the advice worked out, and tell <@{ask.mentor_id}>."
+            )
+        )
     return blocks.message(text, *body)
 
 

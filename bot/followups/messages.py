@@ -130,17 +130,19 @@ def answered(followup: FollowUp) -> dict:
 
 
 def _share_toggle(followup: FollowUp) -> dict:
+    # The note is mentioned only to someone who wrote one.
+    never = " Your note never does." if followup.note else ""
     if followup.shared:
         return {
             "type": "section",
-            "text": blocks.mrkdwn("Your answer counts, anonymised, in the program's figures. Your note never does."),
+            "text": blocks.mrkdwn(f"Your answer counts, anonymised, in the program's figures.{never}"),
             "accessory": blocks.button("Keep it private", FOLLOWUP_SHARE, value=f"{followup.id}:no"),
         }
     return {
         "type": "section",
         "text": blocks.mrkdwn(
             f"Your answer stays between you and <@{followup.mentor_id}>. You can let it count, anonymised, "
-            "in the program's figures; your note never does."
+            f"in the program's figures.{never}"
         ),
         "accessory": blocks.button("Let it count", FOLLOWUP_SHARE, value=f"{followup.id}:yes"),
     }

@@ -24,12 +24,10 @@ from bot.text import escape_mrkdwn
 
 
 def confirm() -> dict:
+    # Short enough to read before pressing: what goes, what stays, nothing said twice.
     text = (
-        "*Forget me?* Mentor will delete your profile, skills and objectives, your questions, your "
-        "follow-up notes and replies, the people on your never-pair list, and any DM still waiting to "
-        "go to you; you leave every round. Your open asks are withdrawn. What stays is anonymous: "
-        "that an ask was answered or a loop closed counts in your program's figures, with nothing "
-        "that points to you. Messages already in Slack conversations stay where they are."
+        "*Forget me?* I'll delete your profile, skills, questions and notes, withdraw your open asks "
+        "and take you out of every round. Only anonymous counts stay, and messages already in Slack."
     )
     forget = blocks.button("Forget me", FORGET_ME, value="confirm", style="danger")
     forget["confirm"] = {
@@ -81,13 +79,19 @@ _KIND_WORDS = {
 
 
 def skills_added(result: SkillsAdded) -> dict:
+    """Each skill named once: added, already there, or listed before."""
     meaning, _ = _KIND_WORDS[result.kind]
+    named = {skill.key for skill in (*result.added, *result.already)}
+    rest = tuple(skill for skill in result.all if skill.key not in named)
     parts = []
     if result.added:
         parts.append(f"Added to what {meaning}: {blocks.skill_list(result.added)}.")
     if result.already:
         parts.append(f"Already there: {blocks.skill_list(result.already)}.")
-    parts.append(f"All skills {meaning}: {blocks.skill_list(result.all)}.")
+    if rest:
+        parts.append(f"Also listed: {blocks.skill_list(rest)}.")
+    if not parts:  # nothing named at all: say what is listed, never an empty reply
+        return skills_listed(result.kind, result.all)
     return blocks.message(" ".join(parts), *(blocks.section(part) for part in parts))
 
 

@@ -23,6 +23,7 @@ from bot.rounds.model import (
     Introduction,
     Joined,
     Learned,
+    Left,
     Membership,
     PartnerGone,
     RoundKind,
@@ -48,6 +49,22 @@ def _named(user_ids: tuple[str, ...]) -> str:
     return _people(user_ids) if len(user_ids) > 1 else f"<@{user_ids[0]}>"
 
 
+def _gaps(members: tuple[str, ...], teaching: tuple[tuple[str, str, tuple[str, ...]], ...]) -> str:
+    """Who teaches nobody and who learns from nobody in the group, as a question to find out,
+    so every member is named both ways (a trio's skills often meet one way only)."""
+    teaches = {teacher for teacher, _, _ in teaching}
+    learns = {learner for _, learner, _ in teaching}
+    said = []
+    for user_id in members:
+        if user_id not in teaches and user_id not in learns:
+            said.append(f"what <@{user_id}> could teach and learn")
+        elif user_id not in teaches:
+            said.append(f"what <@{user_id}> could teach")
+        elif user_id not in learns:
+            said.append(f"what <@{user_id}> could learn")
+    return ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else "".join(said)
+
+
 def introduction(intro: Introduction) -> dict:
     """The group DM that starts a coffee chat or a reverse-mentoring pair."""
     group = intro.group
@@ -67,6 +84,8 @@ def introduction(intro: Introduction) -> dict:
         else:
             lines.append(f"<@{teacher}> can help <@{learner}> with {_skills(labels)}")
     why = "; ".join(lines) + "." if lines else "You don't know each other's skills yet: a good first thing to find out."
+    if lines and (gaps := _gaps(group.members, group.teaching)):
+        why += f"\nStill to find out: {gaps}."
     body = [blocks.section(text), blocks.section("*Why you:* " + why)]
     if group.reasons:
         body.append(blocks.context("Also: " + ", ".join(group.reasons) + "."))
@@ -90,34 +109,76 @@ def introduction(intro: Introduction) -> dict:
     return blocks.message(text, *body)
 
 
-def membership(state: Membership, today: date, said: str = "") -> dict:
-    """Where the member stands in rounds, after `said` (what just changed)."""
-    joined = [
-        kind.label for kind, on in ((RoundKind.COFFEE, state.in_coffee), (RoundKind.REVERSE, state.in_reverse)) if on
-    ]
-    where = f"You're in {' and '.join(joined)}." if joined else "You're in no rounds."
-    if state.paused_on(today):
-        until = (
-            "until you resume"
-            if state.paused_until == PAUSED_UNTIL_RESUMED
-            else f"until {state.paused_until:%-d %B %Y}"
-        )
-        where += f" Paused {until}: `{SLASH_COMMAND} resume` to come back."
-    text = f"{said} {where}".strip()
-    hint = (
-        f"`{SLASH_COMMAND} join coffee` pairs you every two weeks for a chat; "
-        f"`{SLASH_COMMAND} join reverse` pairs early-career and senior colleagues each month."
-    )
-    return blocks.message(text, blocks.section(text), blocks.context(hint))
+def _labels(kinds: tuple[RoundKind, ...]) -> str:
+    return " and ".join(kind.label for kind in kinds)
 
 
+def _until(state: Membership) -> str:
+    return "until you resume" if state.paused_until == PAUSED_UNTIL_RESUMED else f"until {state.paused_until:%-d %B %Y}"
+
+
+def _pause_line(state: Membership, today: date) -> str:
+    if not state.paused_on(today):
+        return ""
+    return f"Paused {_until(state)}: `{SLASH_COMMAND} resume` to come back."
+
+
+def _reply(state: Membership, text: str) -> dict:
+    """`text`, with how to join the kinds of round the member is not in (if any)."""
+    hints = {
+        RoundKind.COFFEE: f"`{SLASH_COMMAND} join coffee` pairs you every two weeks for a chat",
+        RoundKind.REVERSE: f"`{SLASH_COMMAND} join reverse` pairs early-career and senior colleagues each month",
+    }
+    missing = [hint for kind, hint in hints.items() if not state.is_in(kind)]
+    body = [blocks.section(text)]
+    if missing:
+        body.append(blocks.context("; ".join(missing) + "."))
+    return blocks.message(text, *body)
+
+
+def membership(state: Membership, today: date) -> dict:
+    """Where the member stands in rounds: which kinds, and any pause."""
+    kinds = state.kinds()
+    where = f"You're in {_labels(kinds)}." if kinds else "You're in no rounds."
+    return _reply(state, f"{where} {_pause_line(state, today)}".strip())
+
+
+# Each reply below says what changed once, then only what did not: the kinds of round the
+# member is in besides, and a pause the change did not make.
 def joined(kind: RoundKind, joined: Joined, today: date) -> dict:
     """`/mentor join`'s answer: where the member now stands, and whether the program's admins
     have switched that kind of round off for now."""
-    said = f"Joined {kind.label}."
+    state = joined.membership
+    others = tuple(other for other in state.kinds() if other is not kind)
+    said = f"Joined {kind.label}" + (f"; you're also in {_labels(others)}." if others else ".")
     if joined.on_hold:
         said += f" Your program's admins have paused {kind.label} for now: you'll be paired once it is back."
-    return membership(joined.membership, today, said)
+    return _reply(state, f"{said} {_pause_line(state, today)}".strip())
+
+
+def left(kind: RoundKind, left: Left, today: date) -> dict:
+    """`/mentor leave`'s answer; to someone who was not in that kind, that they were not."""
+    state = left.membership
+    kinds = state.kinds()
+    if not left.was_in:
+        said = f"You weren't in {kind.label}" + (f"; you're in {_labels(kinds)}." if kinds else ", nor any round.")
+    else:
+        still = f"; you're still in {_labels(kinds)}." if kinds else ": you're in no rounds now."
+        said = f"Left {kind.label}{still}"
+    return _reply(state, f"{said} {_pause_line(state, today)}".strip())
+
+
+def paused(state: Membership, today: date) -> dict:
+    """`/mentor pause`'s answer: until when, and which rounds wait meanwhile."""
+    paused_from = "no rounds and no asks reach you" if state.kinds() else "no asks reach you"
+    return _reply(state, f"Paused {_until(state)}: {paused_from} meanwhile. `{SLASH_COMMAND} resume` to come back.")
+
+
+def resumed(state: Membership, today: date) -> dict:
+    """`/mentor resume`'s answer."""
+    kinds = state.kinds()
+    where = f"You're in {_labels(kinds)}." if kinds else "Asks reach you again."
+    return _reply(state, f"Welcome back. {where}")
 
 
 def home_blocks(state: Membership, today: date) -> list[dict]:

@@ -116,11 +116,24 @@ class Membership:
     def paused_on(self, today: date) -> bool:
         return self.paused_until is not None and self.paused_until >= today
 
+    def is_in(self, kind: RoundKind) -> bool:
+        return self.in_coffee if kind is RoundKind.COFFEE else self.in_reverse
+
+    def kinds(self) -> tuple[RoundKind, ...]:
+        """The kinds of round the member is in, coffee first."""
+        return tuple(kind for kind in (RoundKind.COFFEE, RoundKind.REVERSE) if self.is_in(kind))
+
 
 @dataclass(frozen=True)
 class Joined:
     membership: Membership
     on_hold: bool = False  # the workspace's admins have switched this kind of round off for now
+
+
+@dataclass(frozen=True)
+class Left:
+    membership: Membership
+    was_in: bool  # False: they had not joined, so nothing was left
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """What the round use cases need of storage (storage.rounds.RoundRepository is one)."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Protocol
 
@@ -25,6 +26,9 @@ class RoundRepository(Protocol):
     def history(
         self, team_id: str, kind: RoundKind, rounds: int, before: date | None = None
     ) -> dict[frozenset[str], int]: ...
+    def met_before(
+        self, team_id: str, pairs: Iterable[frozenset[str]], round_id: int | None = None
+    ) -> set[frozenset[str]]: ...
     def proposals(self, team_id: str, user_ids: list[str]) -> dict[str, int]: ...
     def record(
         self,

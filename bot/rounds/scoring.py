@@ -458,13 +458,18 @@ def _teaching(index: MemberIndex, ids: tuple[int, ...]) -> tuple[Teaching, ...]:
     return tuple(said)
 
 
+# Said only of those with no round in history; the round's use case drops it for those who
+# met otherwise (bot.rounds.services.said_reasons).
+FIRST_MEETING = "first time meeting"
+
+
 def _reasons(index: MemberIndex, ids: tuple[int, ...], history: dict[frozenset[str], int]) -> tuple[str, ...]:
     members = [index.members[i] for i in ids]
     said = []
     if len({m.team for m in members if m.team}) == len(members):
         said.append("different teams")
     if all(frozenset((a.user_id, b.user_id)) not in history for a in members for b in members if a != b):
-        said.append("first time meeting")
+        said.append(FIRST_MEETING)
     # A life situation in common counts in the score but is never said: naming it would
     # tell each what the other declared (bot/members/model.py).
     return tuple(said)

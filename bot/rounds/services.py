@@ -17,6 +17,7 @@ from bot.rounds.model import (
     HeldGroup,
     Joined,
     Learned,
+    Left,
     Membership,
     MonthEndAnswer,
     PlannedGroup,
@@ -52,10 +53,12 @@ def join(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind) -> Joine
     return Joined(work.rounds.membership(team_id, user_id), on_hold)
 
 
-def leave(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind) -> Membership:
-    """Out of `kind` from the next round on; groups already made stand. Raises nothing."""
+def leave(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind) -> Left:
+    """Out of `kind` from the next round on; groups already made stand. `was_in` False when
+    they had not joined it (nothing changes). Raises nothing."""
+    was_in = work.rounds.membership(team_id, user_id).is_in(kind)
     work.rounds.set_opt_in(team_id, user_id, kind, False)
-    return work.rounds.membership(team_id, user_id)
+    return Left(work.rounds.membership(team_id, user_id), was_in)
 
 
 def pause(work: UnitOfWork, team_id: str, user_id: str, text: str, today: date) -> Membership:
@@ -137,15 +140,29 @@ def _labelled(
     return tuple((t.teacher, t.learner, tuple(labels.get(key, key) for key in t.skills)) for t in teaching)
 
 
+def _pairs(members: tuple[str, ...]) -> list[frozenset[str]]:
+    return [frozenset((a, b)) for x, a in enumerate(members) for b in members[x + 1 :]]
+
+
+def said_reasons(group: scoring.Group, met: set[frozenset[str]]) -> tuple[str, ...]:
+    """The engine's reasons as the introduction may say them: "first time meeting" only when
+    no two of the group ever `met` (the engine sees one kind of round, recent ones)."""
+    if any(pair in met for pair in _pairs(group.members)):
+        return tuple(reason for reason in group.reasons if reason != scoring.FIRST_MEETING)
+    return group.reasons
+
+
 def plan_groups(
     groups: Iterable[scoring.Group],
     labels: dict[str, str],
     proposals: dict[str, int],
     held_on: date,
     continuing: bool = False,
+    met: set[frozenset[str]] | None = None,
 ) -> list[PlannedGroup]:
     """The engine's groups as the introductions will show them. The one asked to propose a
-    time is whoever has been asked least so far (then by id): everyone's turn comes."""
+    time is whoever has been asked least so far (then by id): everyone's turn comes. `met`:
+    the pairs who ever met (RoundRepository.met_before)."""
     planned = []
     for group in groups:
         if len(group.members) < 2:
@@ -157,7 +174,7 @@ def plan_groups(
                 members=group.members,
                 proposer=proposer,
                 teaching=_labelled(group.teaching, labels),
-                reasons=group.reasons,
+                reasons=said_reasons(group, met or set()),
                 question=_first_question(group.members, held_on),
                 continuing=continuing,
             )
@@ -282,8 +299,9 @@ def run_round(
     result = pair(members, history, settings, round_seed(team_id, kind, held_on))
     proposals = rounds.proposals(team_id, everyone)
     labels = rounds.labels(team_id)
-    planned = plan_groups(kept, labels, proposals, held_on, continuing=True)
-    planned += plan_groups(result.groups, labels, proposals, held_on)
+    met = rounds.met_before(team_id, (pair for group in [*kept, *result.groups] for pair in _pairs(group.members)))
+    planned = plan_groups(kept, labels, proposals, held_on, continuing=True, met=met)
+    planned += plan_groups(result.groups, labels, proposals, held_on, met=met)
     why = unmatched_reasons(kind, available, result.unmatched)
     if not rounds.record(team_id, kind, held_on, now, planned, dict(zip(result.unmatched, why, strict=True))):
         raise RoundAlreadyRecorded()  # another process got there first: roll this one back
@@ -333,4 +351,6 @@ def _join_a_pair(work: UnitOfWork, team_id: str, alone: str, left: HeldGroup, no
     if chosen is not None:
         index, trio = chosen
         teaching = _labelled(trio.teaching, rounds.labels(team_id))
-        rounds.join_group(team_id, pairs[index].id, alone, left.id, teaching, trio.reasons, now)
+        # The pair they join met in this very round: only meetings before it count.
+        met = rounds.met_before(team_id, _pairs(trio.members), round_id=left.round_id)
+        rounds.join_group(team_id, pairs[index].id, alone, left.id, teaching, said_reasons(trio, met), now)

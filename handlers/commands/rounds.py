@@ -17,19 +17,19 @@ def join(run: Invocation) -> None:
 def leave(run: Invocation) -> None:
     today, kind = run.deps.clock().date(), round_kind(run.argument)
     with run.deps.store.transaction() as work:
-        state = round_services.leave(work, run.team_id, run.user_id, kind)
-    run.reply(round_messages.membership(state, today, f"Left {kind.label}."))
+        left = round_services.leave(work, run.team_id, run.user_id, kind)
+    run.reply(round_messages.left(kind, left, today))
 
 
 def pause(run: Invocation) -> None:
     today = run.deps.clock().date()
     with run.deps.store.transaction() as work:
         state = round_services.pause(work, run.team_id, run.user_id, run.argument, today)
-    run.reply(round_messages.membership(state, today, "Paused: no rounds and no asks reach you meanwhile."))
+    run.reply(round_messages.paused(state, today))
 
 
 def resume(run: Invocation) -> None:
     today = run.deps.clock().date()
     with run.deps.store.transaction() as work:
         state = round_services.resume(work, run.team_id, run.user_id)
-    run.reply(round_messages.membership(state, today, "Welcome back."))
+    run.reply(round_messages.resumed(state, today))

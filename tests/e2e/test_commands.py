@@ -20,7 +20,7 @@ def test_help_answers_in_the_acknowledgement_well_within_three_seconds(mentor):
     assert reply.seconds < 3, "Slack shows an error to the member after 3 seconds"
     body = reply.json()
     assert body.get("response_type", "ephemeral") == "ephemeral"
-    for subcommand in ("offer", "learn", "profile", "help"):
+    for subcommand in ("offer", "learn", "profile", "ask"):
         assert f"`/mentor {subcommand}" in body["text"]
 
 

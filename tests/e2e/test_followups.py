@@ -188,15 +188,20 @@ def test_turning_follow_ups_off_cancels_the_waiting_one(loop):
     assert "Follow-ups are off" in say(loop, "followups", "UASK")["text"]
 
 
-def test_the_mentor_can_ask_how_it_went_from_the_group_dm(loop):
-    intro = posted_to(loop, "DUASKUANA")[0]
-    ask_id = button_value(intro.args, ids.ASK_HOW_IT_WENT)
+def mentors_dm(loop):
+    """The mentor's own DM of the ask, as updated once the pair was introduced."""
+    return [call for call in loop.fake_slack.calls("chat.update") if call.args["channel"] == "DUANA"][-1]
+
+
+def test_the_mentor_can_ask_how_it_went_from_their_dm(loop):
+    mine = mentors_dm(loop)
+    ask_id = button_value(mine.args, ids.ASK_HOW_IT_WENT)
 
     before = len(loop.fake_slack.calls("response_url"))
-    click(loop, ids.ASK_HOW_IT_WENT, "UASK", ask_id, intro)  # only the mentor may
+    loop.slack.click(ids.ASK_HOW_IT_WENT, "UASK", ask_id, message=("DUASK", "1.0"))  # only the mentor may
     assert "Only the mentor" in loop.fake_slack.wait_for("response_url", count=before + 1)[before].args["text"]
 
-    click(loop, ids.ASK_HOW_IT_WENT, "UANA", ask_id, intro)
+    loop.slack.click(ids.ASK_HOW_IT_WENT, "UANA", ask_id, message=("DUANA", mine.args["ts"]))
     assert "I'll ask <@UASK>" in loop.fake_slack.wait_for("response_url", count=before + 2)[before + 1].args["text"]
     prompt = loop.fake_slack.wait_for("chat.postMessage", count=3)[-1]  # Monday 9:30 in London: at once
     assert prompt.args["channel"] == "DUASK" and prompt.args["text"].startswith("Today <@UANA> helped you")
@@ -298,7 +303,7 @@ def test_a_dm_slack_failed_to_take_is_retried_later_after_checking_it_did_not_go
 
 def test_a_refusal_on_the_home_tab_is_shown_in_a_modal(loop):
     say(loop, "followups off", "UASK")
-    ask_id = button_value(posted_to(loop, "DUASKUANA")[0].args, ids.ASK_HOW_IT_WENT)
+    ask_id = button_value(mentors_dm(loop).args, ids.ASK_HOW_IT_WENT)
     assert say(loop, "followups", "UASK")["text"].startswith("Follow-ups are off")
 
     loop.slack.click(ids.ASK_HOW_IT_WENT, "UANA", ask_id)  # from the Home tab: no message to answer under
