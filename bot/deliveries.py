@@ -15,7 +15,9 @@ class DeliveryKind(str, Enum):
     FOLLOWUP_REMINDER = "reminder"  # to the mentee, when the prompt got no answer
     FOLLOWUP_REPORT = "report"  # to the mentor: the outcome, with the note if there is one
     FOLLOWUP_NOTE = "note"  # to the mentor: a note that came after the report
-    FOLLOWUP_REPLY = "reply"  # to the mentee: the mentor's answer to the note
+    FOLLOWUP_REPLY = "reply"  # to the mentee: the mentor's answer to the note (queued before 0012)
+    FOLLOWUP_RELAY = "relay"  # to one of the pair: what the other wrote, in their follow-up's thread
+    FOLLOWUP_UPDATE = "prompt_update"  # not a post: the mentee's prompt redrawn (chat.update)
 
     # Rounds: to a group of a round, to its members one by one, or to the program channel.
     ROUND_INTRODUCTION = "intro"  # to the group: who, why, a first question

@@ -9,7 +9,7 @@ from bot import home
 from bot.asks import services as ask_services
 from bot.errors import TemporarilyUnavailable
 from bot.followups import messages as followup_messages
-from bot.followups.model import FollowUpPolicy
+from bot.followups import services as followup_services
 from bot.members import messages as member_messages
 from bot.program import messages as program_messages
 from bot.program.model import Period
@@ -45,7 +45,7 @@ def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> di
                 repositories.followups.waiting_for(team_id, user_id),
                 repositories.followups.advice_given(team_id, user_id, followup_messages.MAX_LISTED),
                 repositories.followups.enabled_for(team_id, user_id),
-                FollowUpPolicy(),
+                followup_services.policy_for(repositories, team_id, deps.followup_days),  # its promise of timing
             )
             program = (
                 program_messages.home_blocks(repositories.program.figures(team_id, Period(deps.clock())))

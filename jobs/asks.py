@@ -24,6 +24,8 @@ from bot.asks import messages as ask_messages
 from bot.asks import services as ask_services
 from bot.asks.model import Ask, AskStatus, Notification
 from bot.asks.ranking import RankedMentor
+from bot.followups import messages as followup_messages
+from bot.followups import services as followup_services
 from bot.members.model import Skill
 from deps import Deps
 from jobs import departures, outbox
@@ -188,9 +190,12 @@ def introduce(client: WebClient, deps: Deps, accepted: ask_services.Accepted, fo
     mentor left without an asker is told so in their DM."""
     ask = accepted.ask
     pair = f"{ask.asker_id},{accepted.mentor_id}"
+    with deps.store.transaction() as repositories:
+        policy = followup_services.policy_for(repositories, ask.team_id, deps.followup_days)
+    message = ask_messages.introduction(ask, followup_planned, followup_messages.timing(policy.delay))
     try:
         group = client.conversations_open(users=pair)["channel"]["id"]
-        client.chat_postMessage(channel=group, **ask_messages.introduction(ask, followup_planned))
+        client.chat_postMessage(channel=group, **message)
     except SlackApiError as error:
         gone = mark_unreachable(client, deps, ask.team_id, pair, error)
         if ask.asker_id in gone:

@@ -12,6 +12,7 @@ from bot.asks import services as ask_services
 from bot.asks.model import Ask, AskStatus, CandidateStatus, Notification, introduced
 from bot.deliveries import DeliveryKind
 from bot.followups import messages as followup_messages
+from bot.followups import services as followup_services
 from bot.followups.model import FollowUp, FollowUpPolicy, Purpose, still_wanted
 from bot.members import messages as member_messages
 from bot.members.model import is_forgotten
@@ -28,7 +29,7 @@ Rendered = tuple[dict[str, Any], str]  # the message, and user ids joined by com
 
 
 # None: the message should no longer go out.
-Renderer = Callable[[Deps, Claimed], Rendered | None]
+Renderer = Callable[[Deps, Claimed], "Rendered | Replace | None"]
 
 
 T = TypeVar("T")
@@ -59,6 +60,64 @@ def _followup(purpose: Purpose, message: Callable[[FollowUp, datetime, FollowUpP
         return message(followup, deps.clock(), FollowUpPolicy()), claim.recipient
 
     return render
+
+
+def _in_thread(message: dict[str, Any], thread: tuple[str, str] | None) -> dict[str, Any]:
+    return {**message, "thread_ts": thread[1]} if thread else message
+
+
+def _followup_thread(
+    purpose: Purpose, side: str, threaded: Callable[[FollowUp], dict], alone: Callable[..., dict]
+) -> Renderer:
+    """A follow-up's DM that belongs in the thread of `side`'s first DM of it (the mentee's
+    prompt, the mentor's report): `threaded` there; `alone`, as a message of its own, when that
+    thread does not exist (its first DM never reached Slack, or was sent by an older version)."""
+
+    def render(deps: Deps, claim: Claimed) -> Rendered | None:
+        with deps.store.transaction() as repositories:
+            followup = repositories.followups.get(claim.team_id, _reference(claim.about.followup_id))
+            thread = repositories.followups.thread_of(followup.id, side) if followup else None
+        if followup is None or not still_wanted(followup, purpose, claim.key):
+            return None
+        if thread is None:
+            return alone(followup, deps.clock(), FollowUpPolicy()), claim.recipient
+        return _in_thread(threaded(followup), thread), claim.recipient
+
+    return render
+
+
+def _followup_relay(deps: Deps, claim: Claimed) -> Rendered | None:
+    """What one of the pair wrote, to the other, in the thread of their own first DM of it."""
+    followup_id = _reference(claim.about.followup_id)
+    _, _, message_id = claim.key.partition(":")
+    with deps.store.transaction() as repositories:
+        followup = repositories.followups.get(claim.team_id, followup_id)
+        written = repositories.followups.message(followup_id, int(message_id)) if message_id.isdigit() else None
+        side = "mentee" if followup and claim.recipient == followup.mentee_id else "mentor"
+        thread = repositories.followups.thread_of(followup_id, side)
+    if followup is None or written is None:
+        return None  # its author was forgotten meanwhile
+    author, text = written
+    return _in_thread(followup_messages.relayed(followup, author, text), thread), claim.recipient
+
+
+@dataclass(frozen=True)
+class Replace:
+    """What a kind renders when it redraws a message already in Slack instead of posting one."""
+
+    channel: str
+    ts: str
+    message: dict[str, Any]
+
+
+def _followup_redraw(deps: Deps, claim: Claimed) -> Replace | None:
+    """The mentee's prompt as the follow-up stands now; nothing before the prompt is in Slack."""
+    with deps.store.transaction() as repositories:
+        followup = repositories.followups.get(claim.team_id, _reference(claim.about.followup_id))
+        thread = repositories.followups.thread_of(followup.id, "mentee") if followup else None
+    if followup is None or thread is None or not still_wanted(followup, Purpose.UPDATE, claim.key):
+        return None
+    return Replace(*thread, followup_messages.as_it_stands(followup, deps.clock(), FollowUpPolicy()))
 
 
 def _round_introduction(deps: Deps, claim: Claimed) -> Rendered | None:
@@ -154,22 +213,46 @@ def _ask_introduction(deps: Deps, claim: Claimed) -> Rendered | None:
     with deps.store.transaction() as repositories:
         ask = repositories.asks.get(claim.team_id, ask_id)
         followup_planned = repositories.followups.of_ask(claim.team_id, ask_id) is not None
+        policy = followup_services.policy_for(repositories, claim.team_id, deps.followup_days)
     pair = introduced(ask) if ask else None
-    return (ask_messages.introduction(ask, followup_planned), pair) if ask and pair else None
+    if not (ask and pair):
+        return None
+    return ask_messages.introduction(ask, followup_planned, followup_messages.timing(policy.delay)), pair
 
 
 # Every kind of delivery, and the one function that renders it.
 RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.WELCOME: _welcome,
-    DeliveryKind.FOLLOWUP_PROMPT: _followup(Purpose.PROMPT, followup_messages.prompt),
-    DeliveryKind.FOLLOWUP_REMINDER: _followup(
-        Purpose.REMINDER, lambda followup, now, policy: followup_messages.prompt(followup, now, policy, reminder=True)
+    # One follow-up, one message with one thread: the first prompt opens it; asking again
+    # after "Not yet", reminders and the mentor's replies come in its thread, and every change
+    # redraws the prompt in place (FOLLOWUP_UPDATE), so that one set of buttons is ever live.
+    DeliveryKind.FOLLOWUP_PROMPT: _followup_thread(
+        Purpose.PROMPT,
+        "mentee",
+        lambda followup: followup_messages.nudge(followup, reminder=False),
+        followup_messages.prompt,
+    ),
+    DeliveryKind.FOLLOWUP_REMINDER: _followup_thread(
+        Purpose.REMINDER,
+        "mentee",
+        lambda followup: followup_messages.nudge(followup, reminder=True),
+        lambda followup, now, policy: followup_messages.prompt(followup, now, policy, reminder=True),
     ),
     DeliveryKind.FOLLOWUP_REPORT: _followup(Purpose.REPORT, lambda followup, *_: followup_messages.report(followup)),
-    DeliveryKind.FOLLOWUP_NOTE: _followup(Purpose.NOTE, lambda followup, *_: followup_messages.note_added(followup)),
-    DeliveryKind.FOLLOWUP_REPLY: _followup(
-        Purpose.REPLY, lambda followup, *_: followup_messages.reply_from_mentor(followup)
+    DeliveryKind.FOLLOWUP_NOTE: _followup_thread(
+        Purpose.NOTE,
+        "mentor",
+        followup_messages.note_added,
+        lambda followup, *_: followup_messages.note_added(followup),
     ),
+    DeliveryKind.FOLLOWUP_REPLY: _followup_thread(
+        Purpose.REPLY,
+        "mentee",
+        followup_messages.reply_from_mentor,
+        lambda followup, *_: followup_messages.reply_from_mentor(followup),
+    ),
+    DeliveryKind.FOLLOWUP_RELAY: _followup_relay,
+    DeliveryKind.FOLLOWUP_UPDATE: _followup_redraw,
     DeliveryKind.ROUND_INTRODUCTION: _round_introduction,
     DeliveryKind.ROUND_CHECKIN: _round_checkin,
     DeliveryKind.ROUND_LEARNED: _round_learned,

@@ -1,36 +1,16 @@
-"""Carrying follow-ups through Slack: the job that moves due follow-ups on (their DMs go
-through jobs.outbox, once each), and keeping the mentee's prompts up to date."""
+"""Carrying follow-ups through Slack: the job that moves due follow-ups on (their DMs, and
+the redraws of the mentee's prompt, go through jobs.outbox, once each)."""
 
 import logging
 from datetime import datetime
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
-from bot.errors import TemporarilyUnavailable
-from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
-from bot.followups.model import FollowUp, FollowUpStatus
 from deps import Deps
 from jobs import outbox
 
 logger = logging.getLogger(__name__)
 
 BATCH = 50  # follow-ups read per query by the job
-
-
-def refresh_prompts(client: WebClient, deps: Deps, followup: FollowUp) -> None:
-    """After a step the mentee should see, every prompt and reminder shows where things stand."""
-    try:
-        with deps.store.transaction() as repositories:
-            messages = repositories.followups.prompts_of(followup.id)
-    except TemporarilyUnavailable:
-        return  # cosmetic: the buttons left there answer with where things stand
-    for channel, ts in messages:
-        try:
-            client.chat_update(channel=channel, ts=ts, **followup_messages.answered(followup))
-        except SlackApiError as error:
-            logger.warning("chat.update of a follow-up prompt failed: %s", error.response.get("error"))
 
 
 def run_due_followups(deps: Deps) -> int:
@@ -54,10 +34,7 @@ def run_due_followups(deps: Deps) -> int:
 
 
 def _advance(deps: Deps, team_id: str, followup_id: int, now: datetime) -> None:
+    # What the step changed on the mentee's prompt is queued with it, and drawn by the outbox.
     with deps.store.transaction() as repositories:
         policy = followup_services.policy_for(repositories, team_id, deps.followup_days)
-        followup = followup_services.advance_due(repositories, team_id, followup_id, now, policy)
-    if followup is not None and followup.status in (FollowUpStatus.ANSWERED, FollowUpStatus.UNANSWERED):
-        client = deps.client_for(team_id)
-        if client is not None:
-            refresh_prompts(client, deps, followup)  # "I've passed it on", or "closed"
+        followup_services.advance_due(repositories, team_id, followup_id, now, policy)

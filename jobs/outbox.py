@@ -31,7 +31,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from deps import Deps
 from jobs import departures
-from jobs.deliveries import HOOKS, NO_HOOKS, RENDERERS, Edits, MissingReference
+from jobs.deliveries import HOOKS, NO_HOOKS, RENDERERS, Edits, MissingReference, Replace
 from jobs.slack_errors import PERMANENT, UNREACHABLE
 from storage.db import Repositories
 from storage.outbox import Claimed
@@ -108,10 +108,17 @@ def _edit(deps: Deps, client: WebClient, claim: Claimed, edits: Edits) -> None:
 
 
 # --- sending ---------------------------------------------------------------------------------
-def _already_posted(client: WebClient, channel: str, claim: Claimed) -> str | None:
-    """The ts of a message in `channel` that an earlier try of this delivery posted, if any."""
+def _already_posted(client: WebClient, channel: str, claim: Claimed, thread_ts: str | None = None) -> str | None:
+    """The ts of a message in `channel` (in the thread of `thread_ts`, if given) that an
+    earlier try of this delivery posted, if any. A thread's replies are not in the
+    conversation's history: Slack lists them with conversations.replies only."""
     try:
-        history = client.conversations_history(channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True)
+        if thread_ts:
+            history = client.conversations_replies(
+                channel=channel, ts=thread_ts, limit=HISTORY_LOOKBACK, include_all_metadata=True
+            )
+        else:
+            history = client.conversations_history(channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True)
     except SlackApiError as error:
         if error.response.get("error") != "missing_scope":
             raise
@@ -147,6 +154,9 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
         with deps.store.transaction() as repositories:
             repositories.outbox.cancel(claim, "no_longer_needed")
         return 0
+    if isinstance(rendered, Replace):
+        _replace(deps, client, claim, rendered)
+        return 0
     message, recipient = rendered
     if claim.in_flight and is_channel(recipient):
         # A channel's history is not ours to read (no channels:history): after a crash that
@@ -163,8 +173,8 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
             channel = client.conversations_open(users=recipient)["channel"]["id"]
         ts = None
         if claim.attempts > 1 and not is_channel(recipient):
-            pace(claim.team_id, "conversations.history")
-            ts = _already_posted(client, channel, claim)
+            pace(claim.team_id, "conversations.replies" if message.get("thread_ts") else "conversations.history")
+            ts = _already_posted(client, channel, claim, message.get("thread_ts"))
         if ts is None:
             metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery": claim.id}}
             pace(claim.team_id, "chat.postMessage")
@@ -194,6 +204,31 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
         edits = _record_sent(deps, repositories, claim, channel, ts)
     _edit(deps, client, claim, edits)
     return posted
+
+
+def _replace(deps: Deps, client: WebClient, claim: Claimed, replace: Replace) -> None:
+    """Redraw a message in place. chat.update of the same message with the same content is
+    harmless, so a retry after a crash or an unclear answer simply updates again: it never
+    posts. Retried with backoff like a DM; failed for good on an error that will not pass
+    (the message was deleted: message_not_found)."""
+    try:
+        deps.pacer.wait(claim.team_id, "chat.update")
+        client.chat_update(channel=replace.channel, ts=replace.ts, **replace.message)
+    except SlackApiError as error:
+        code = str(error.response.get("error"))
+        logger.warning("A %s update (delivery %s) failed: %s", claim.kind.value, claim.id, code)
+        with deps.store.transaction() as repositories:
+            if code in PERMANENT or code in UNUPDATABLE or claim.attempts >= MAX_ATTEMPTS:
+                repositories.outbox.fail(claim, code)
+            else:
+                repositories.outbox.retry_later(claim, deps.clock() + timedelta(minutes=2**claim.attempts), code)
+        return
+    with deps.store.transaction() as repositories:
+        repositories.outbox.sent(claim, replace.channel, replace.ts, deps.clock())
+
+
+# chat.update's errors that trying again will not cure.
+UNUPDATABLE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed", "msg_too_long"})
 
 
 def is_channel(recipient: str) -> bool:

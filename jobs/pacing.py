@@ -14,12 +14,13 @@ from collections.abc import Callable
 
 # Calls per minute per workspace. conversations.open is Tier 3; chat.postMessage allows
 # about one a second per channel, and each DM here goes to its own channel, so the
-# workspace-wide budget is the binding one; chat.update and conversations.history are Tier 3.
+# workspace-wide budget is the binding one; chat.update, conversations.history and .replies are Tier 3.
 RATES_PER_MINUTE = {
     "conversations.open": 50,
     "chat.postMessage": 60,
     "chat.update": 50,
     "conversations.history": 50,
+    "conversations.replies": 50,
     "users.info": 100,  # Tier 4: members' status checked before a round
 }
 MARGIN = 1.01  # a minute and 1%: calls reach Slack a little after we send them

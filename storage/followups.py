@@ -15,8 +15,14 @@ from storage.members import taking_part, update_member
 from storage.outbox import About, queue_deliveries
 from storage.queries import insert_ignoring_duplicates, rowcount
 
-# The DMs that ask the mentee: a reply in their thread is a note, and an answer updates them.
+# The DMs that ask the mentee: pointless once the follow-up has closed.
 _PROMPTS = [DeliveryKind.FOLLOWUP_PROMPT.value, DeliveryKind.FOLLOWUP_REMINDER.value]
+
+# The message that opens each side's thread: the mentee's first prompt, the mentor's report.
+_OPENERS = {
+    "mentee": DeliveryKind.FOLLOWUP_PROMPT.value,
+    "mentor": DeliveryKind.FOLLOWUP_REPORT.value,
+}
 
 
 def _to_followup(row: models.FollowUp) -> FollowUp:
@@ -232,24 +238,78 @@ class FollowUpRepository:
         ]
 
     def by_message(self, team_id: str, channel: str, ts: str) -> FollowUp | None:
-        """The follow-up whose prompt or reminder is the message (channel, ts): for thread replies."""
+        """The follow-up one of whose DMs is the message (channel, ts): for thread replies."""
         followup_id = self.session.scalar(
-            select(models.Delivery.followup_id).where(
+            select(models.Delivery.followup_id)
+            .where(
                 models.Delivery.team_id == team_id,
                 models.Delivery.channel == channel,
                 models.Delivery.ts == ts,
-                models.Delivery.kind.in_(_PROMPTS),
+                models.Delivery.followup_id.is_not(None),
+                models.Delivery.kind != DeliveryKind.FOLLOWUP_UPDATE.value,
             )
+            .limit(1)
         )
         return self.get(team_id, followup_id) if followup_id is not None else None
 
-    def prompts_of(self, followup_id: int) -> list[tuple[str, str]]:
-        """(channel, ts) of every prompt and reminder sent for this follow-up: they get updated after an answer."""
-        rows = self.session.execute(
-            select(models.Delivery.channel, models.Delivery.ts).where(
+    def thread_of(self, followup_id: int, side: str) -> tuple[str, str] | None:
+        """(channel, ts) of the message that opens the follow-up's thread on `side` ("mentee":
+        the first prompt; "mentor": the report), once it is in Slack; None before."""
+        row = self.session.execute(
+            select(models.Delivery.channel, models.Delivery.ts)
+            .where(
                 models.Delivery.followup_id == followup_id,
+                models.Delivery.kind == _OPENERS[side],
                 models.Delivery.status == "sent",
-                models.Delivery.kind.in_(_PROMPTS),
+                models.Delivery.ts.is_not(None),
+            )
+            .order_by(models.Delivery.id)
+            .limit(1)
+        ).first()
+        return (row.channel, row.ts) if row is not None and row.channel else None
+
+    def record_message(
+        self, team_id: str, followup_id: int, author_id: str, source: str, text: str, now: datetime
+    ) -> tuple[int, bool]:
+        """Keep what one of the pair wrote, to relay; (its id, whether it is new): the same
+        `source` (a Slack message, a modal) is kept once."""
+        new = insert_ignoring_duplicates(
+            self.session,
+            models.FollowUpMessage,
+            [
+                {
+                    "team_id": team_id,
+                    "followup_id": followup_id,
+                    "author_id": author_id,
+                    "source": source,
+                    "text": text,
+                    "created_at": now,
+                }
+            ],
+        )
+        message_id = self.session.scalar(
+            select(models.FollowUpMessage.id).where(
+                models.FollowUpMessage.followup_id == followup_id, models.FollowUpMessage.source == source
             )
         )
-        return [(channel, ts) for channel, ts in rows]
+        assert message_id is not None  # inserted now, or by the delivery it repeats
+        return message_id, new == 1
+
+    def message(self, followup_id: int, message_id: int) -> tuple[str, str] | None:
+        """(author, text) of a message kept to relay; None if it is gone (its author was forgotten)."""
+        row = self.session.execute(
+            select(models.FollowUpMessage.author_id, models.FollowUpMessage.text).where(
+                models.FollowUpMessage.id == message_id, models.FollowUpMessage.followup_id == followup_id
+            )
+        ).first()
+        return (row.author_id, row.text) if row is not None else None
+
+    def queue_relay(self, followup: FollowUp, recipient: str, message_id: int, now: datetime) -> None:
+        """Queue the DM that carries message `message_id` to `recipient`, once."""
+        queue_deliveries(
+            self.session,
+            followup.team_id,
+            About.followup(followup.id),
+            [(recipient, DeliveryKind.FOLLOWUP_RELAY, f"relay:{message_id}")],
+            now,
+        )

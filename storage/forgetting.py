@@ -69,6 +69,13 @@ class ForgetRepository:
             followup, (followup.team_id == team_id, followup.mentor_id == user_id), mentor_reply="", mentor_id=tombstone
         )
 
+        # What they wrote to their mentor or mentee in a follow-up's threads goes too.
+        notes += rowcount(
+            self.session,
+            delete(models.FollowUpMessage).where(
+                models.FollowUpMessage.team_id == team_id, models.FollowUpMessage.author_id == user_id
+            ),
+        )
         deliveries = self._forget_deliveries(team_id, user_id, tombstone, followup_ids)
         rounds = self._forget_rounds(team_id, user_id, tombstone)
         learning = models.ReverseLearning

@@ -236,6 +236,26 @@ class FollowUp(Base):
     ask: Mapped[Ask] = relationship(lazy="joined")
 
 
+class FollowUpMessage(Base):
+    """What one of a follow-up's pair wrote to the other in its threads, once the mentor had
+    heard how it went; the outbox relays it (FOLLOWUP_RELAY), privately. Seen by the pair only."""
+
+    __tablename__ = "followup_messages"
+    # One row per message Slack showed us: an event Slack sends again is kept once.
+    __table_args__ = (UniqueConstraint("followup_id", "source", name="uq_followup_messages_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    followup_id: Mapped[int] = mapped_column(
+        ForeignKey("followups.id", ondelete="CASCADE", name="fk_followup_messages_followup")
+    )
+    author_id: Mapped[str] = mapped_column(SLACK_ID)
+    # Where it came from: "ts:<the message's ts>" in a thread, "view:<view id>" from the reply modal.
+    source: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class Delivery(Base):
     """The outbox: a direct message decided in the same transaction as the state change
     that needs it, sent afterwards by the sender, once (unique key, claimed with a lease)."""

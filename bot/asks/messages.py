@@ -226,7 +226,8 @@ def candidate_too_late(ask: Ask) -> dict:
 
 
 # --- to the pair -------------------------------------------------------------------------
-def introduction(ask: Ask, followup_planned: bool = False) -> dict:
+def introduction(ask: Ask, followup_planned: bool = False, followup_in: str = "in about a week") -> dict:
+    """The pair's group DM; `followup_in` says when the follow-up comes (bot.followups.messages.timing)."""
     text = f"<@{ask.asker_id}>, meet <@{ask.mentor_id}>: they offered to help with {_skill(ask.skill)}."
     body = [
         blocks.section(text),
@@ -240,7 +241,8 @@ def introduction(ask: Ask, followup_planned: bool = False) -> dict:
         # Both see this message: the mentor's "Ask how it went" is in their own DM (candidate_helping).
         body.append(
             blocks.context(
-                f"In a few days I'll ask <@{ask.asker_id}> how the advice worked out, and tell <@{ask.mentor_id}>."
+                f"{followup_in[:1].upper()}{followup_in[1:]} I'll ask <@{ask.asker_id}> how the advice worked out, "
+                f"and tell <@{ask.mentor_id}>."
             )
         )
     return blocks.message(text, *body)

@@ -1,7 +1,7 @@
 """What the bot says when it closes the loop: to the mentee, to the mentor, on the Home tab."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot import blocks
 from bot.followups.model import MENTOR_SIDE, NOT_YET, FollowUp, FollowUpPolicy, FollowUpStatus, Outcome
@@ -59,6 +59,20 @@ def _outcome_said(outcome: Outcome) -> str:
     }[outcome]
 
 
+def timing(delay: timedelta) -> str:
+    """When the first follow-up comes after "I can help", as every message promises it:
+    "in about a week" by default, else the workspace's (or deployment's) real setting."""
+    days = delay.days
+    if days <= 0:
+        return "right away"
+    if days == 1:
+        return "the next working day"
+    if days % 7 == 0:
+        weeks = days // 7
+        return "in about a week" if weeks == 1 else f"in about {weeks} weeks"
+    return f"in about {days} days"
+
+
 # --- to the mentee ------------------------------------------------------------------------
 def _choice_buttons(followup: FollowUp, policy: FollowUpPolicy) -> dict:
     choices = [
@@ -97,6 +111,25 @@ def prompt(followup: FollowUp, now: datetime, policy: FollowUpPolicy, reminder: 
     return blocks.message(text, *body)
 
 
+def nudge(followup: FollowUp, reminder: bool) -> dict:
+    """A reminder, or the question asked again after "Not yet": a reply in the prompt's own
+    thread, which Slack shows to the mentee, with no buttons of its own (the prompt's are the
+    only ones live)."""
+    opening = "A gentle reminder" if reminder else "As promised, I'm asking again"
+    text = (
+        f"{opening}: did you try what <@{followup.mentor_id}> suggested about {_skill(followup)}? "
+        "Pick an answer in the message above."
+    )
+    return blocks.message(text)
+
+
+def as_it_stands(followup: FollowUp, now: datetime, policy: FollowUpPolicy) -> dict:
+    """The prompt, redrawn: its buttons while the mentee is being asked, else where things stand."""
+    if followup.status is FollowUpStatus.SENT:
+        return prompt(followup, now, policy)
+    return answered(followup)
+
+
 def answered(followup: FollowUp) -> dict:
     """What the prompt turns into once the mentee has chosen (and in every reminder)."""
     mentor = f"<@{followup.mentor_id}>"
@@ -111,7 +144,12 @@ def answered(followup: FollowUp) -> dict:
     if followup.note:
         body.append(blocks.section("Your note:\n" + blocks.quote(followup.note)))
     if followup.reported:
-        body.append(blocks.context(f"I've passed it on to {mentor}. Thank you for closing the loop!"))
+        body.append(
+            blocks.context(
+                f"I've passed it on to {mentor}. Thank you for closing the loop! "
+                "If they reply, it comes in this thread, and you can answer here."
+            )
+        )
     else:
         body.append(
             blocks.section(
@@ -189,8 +227,26 @@ def note_modal(followup: FollowUp) -> dict:
 
 
 def reply_from_mentor(followup: FollowUp) -> dict:
+    """The mentor's one reply, as versions before relayed messages queued it."""
     text = f"<@{followup.mentor_id}> replied about {_skill(followup)}:"
     return blocks.message(text, blocks.section(text + "\n" + blocks.quote(followup.mentor_reply)))
+
+
+def relayed(followup: FollowUp, author_id: str, message: str) -> dict:
+    """What one of the pair wrote, to the other, in the thread of their follow-up."""
+    text = f"<@{author_id}> wrote about {_skill(followup)}:"
+    return blocks.message(
+        text,
+        blocks.section(text + "\n" + blocks.quote(message)),
+        blocks.context(
+            f"Reply in this thread and I'll pass it on to <@{author_id}>, privately. "
+            "Or write to each other in your group DM."
+        ),
+    )
+
+
+def passed_on(recipient: str) -> dict:
+    return blocks.message(f"Passed on to <@{recipient}>.")
 
 
 def refused(reason: str) -> dict:
@@ -202,16 +258,15 @@ def refused(reason: str) -> dict:
         "already_snoozed": "I'll ask again in a week; nothing to do until then.",
         "no_more_snoozes": "I've asked twice already: pick the answer that fits best, or “Not relevant”.",
         "already_reported": "Your mentor has already heard how it went.",
-        "note_already_sent": "Your note has already gone to your mentor. For more, write in your group DM.",
+        "note_already_sent": "I have your note already: pick how it went above, and it goes to your mentor.",
         "empty_note": "The note is empty: write a few words, or skip it.",
-        "already_replied": "You've already replied. For more, write in your group DM.",
         "unknown_choice": "That isn't one of the answers.",
         "busy": "Something else changed this follow-up just now. Please try again.",
         "followups_off": "They've turned follow-ups off, so I won't ask them.",
         FollowUpStatus.SCHEDULED.value: "I haven't asked about this one yet.",
         mentor + FollowUpStatus.SCHEDULED.value: "They haven't answered yet; their answer will come to you.",
         mentor + FollowUpStatus.SENT.value: "I've already asked them; their answer will come to you.",
-        mentor + FollowUpStatus.ANSWERED.value: "They've already answered; look for my DM about it.",
+        mentor + FollowUpStatus.ANSWERED.value: "They've answered; my DM about it is on its way. Reply to it there.",
         mentor + FollowUpStatus.UNANSWERED.value: "They didn't answer my questions; maybe ask in your group DM.",
         mentor + FollowUpStatus.CANCELLED.value: "They've turned follow-ups off, so I won't ask them.",
         mentor + FollowUpStatus.SNOOZED.value: "They asked me to come back later; I will.",
@@ -230,16 +285,28 @@ def note_passed_on(followup: FollowUp) -> dict:
     return blocks.message(f"Thanks! Your note is on its way to <@{followup.mentor_id}>.")
 
 
-def thread_hint() -> dict:
-    return blocks.message(
-        f"I only read replies in the thread of a follow-up. Type `{SLASH_COMMAND} help` to see what I can do."
+def what_i_can_do(in_a_thread: bool = False) -> dict:
+    """The answer to a DM that is not in a follow-up's thread: what Mentor can do instead."""
+    opening = (
+        "This thread isn't one of my follow-ups, so there's nobody to pass it on to."
+        if in_a_thread
+        else "Hi! Here's what I can do for you:"
     )
+    command = SLASH_COMMAND
+    text = (
+        f"{opening}\n"
+        f"• Find someone to help you: `{command} ask How do I …?`\n"
+        f"• Help others with what you know: `{command} offer SQL, public speaking`\n"
+        "• Tell your mentor how their advice went, or write to them: reply in the thread of my follow-up\n"
+        f"`{command} help` lists the rest."
+    )
+    return blocks.message(text)
 
 
-def followups_switched(enabled: bool, cancelled: int = 0) -> dict:
+def followups_switched(enabled: bool, delay: timedelta, cancelled: int = 0) -> dict:
     if enabled:
         return blocks.message(
-            "Follow-ups are on: a week after someone helps you, I'll ask how it went and tell them. "
+            f"Follow-ups are on: when someone helps you, I'll ask you {timing(delay)} how it went and tell them. "
             f"`{SLASH_COMMAND} followups off` turns them off."
         )
     stopped = f" I've cancelled {cancelled} that were waiting." if cancelled else ""
@@ -264,7 +331,10 @@ def report(followup: FollowUp) -> dict:
         body.append(blocks.section(blocks.quote(followup.note)))
     body += [
         _reply_button(followup),
-        blocks.context(f"Only you see this. To talk more, write to <@{followup.mentee_id}> in your group DM."),
+        blocks.context(
+            f"Only you see this. Reply in this thread and I'll pass it on to <@{followup.mentee_id}>, "
+            "or write to them in your group DM."
+        ),
     ]
     return blocks.message(text, *body)
 
@@ -347,7 +417,7 @@ def home_blocks(waiting: list[FollowUp], given: list[AdviceGiven], enabled: bool
     if not waiting and not given:
         body.append(
             blocks.section(
-                "When a colleague helps you, I'll ask a few days later how it went and tell them: "
+                f"When a colleague helps you, I'll ask {timing(policy.delay)} how it went and tell them: "
                 "mentors learn what works."
             )
         )

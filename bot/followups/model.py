@@ -11,6 +11,7 @@ and whatever crashes in between, each step happens once and each DM is sent once
                         |--"Not yet"--> SNOOZED --due--> SENT (a new prompt)
                         `--no answer after two reminders--> UNANSWERED
     (mentor: "Ask how it went" moves the due time forward)
+    once the mentor has heard: the pair write to each other in the follow-up's threads (relay_to)
     SCHEDULED, SENT or SNOOZED --the mentee turns follow-ups off--> CANCELLED
 """
 
@@ -85,7 +86,9 @@ class Purpose(str, Enum):
     REMINDER = "reminder"  # to the mentee, at most twice per prompt
     REPORT = "report"  # to the mentor: the outcome, with the note if there is one
     NOTE = "note"  # to the mentor: a note that came after the report
-    REPLY = "reply"  # to the mentee: the mentor's answer to the note
+    REPLY = "reply"  # to the mentee: the mentor's answer to the note (queued by older versions)
+    RELAY = "relay"  # to one of the pair: what the other wrote in the follow-up's thread
+    UPDATE = "prompt_update"  # the mentee's prompt, redrawn in place as things now stand
 
     @property
     def kind(self) -> DeliveryKind:
@@ -99,6 +102,8 @@ _DELIVERY_KINDS = {
     Purpose.REPORT: DeliveryKind.FOLLOWUP_REPORT,
     Purpose.NOTE: DeliveryKind.FOLLOWUP_NOTE,
     Purpose.REPLY: DeliveryKind.FOLLOWUP_REPLY,
+    Purpose.RELAY: DeliveryKind.FOLLOWUP_RELAY,
+    Purpose.UPDATE: DeliveryKind.FOLLOWUP_UPDATE,
 }
 
 
@@ -351,19 +356,43 @@ def ask_how_it_went(followup: FollowUp, user_id: str, now: datetime, zone: tzinf
     return Step(followup, replace(followup, due_at=due))
 
 
-def reply_to_note(followup: FollowUp, user_id: str, text: str | None) -> Step:
-    """The mentor answers the mentee's report, once; the group DM is there for more."""
-    if user_id != followup.mentor_id:
-        raise FollowUpRefused("not_the_mentor", followup)
-    if not followup.reported or followup.status is not FollowUpStatus.ANSWERED:
-        raise FollowUpRefused(MENTOR_SIDE + followup.status.value, followup)
-    if followup.mentor_reply:
-        raise FollowUpRefused("already_replied", followup)
-    reply = clean_note(text)
-    if not reply:
+def mentor_told(followup: FollowUp) -> bool:
+    """Whether the mentor has heard from this follow-up (a quiet "Not relevant" tells nobody):
+    from then on the pair may write to each other in its threads."""
+    if not followup.reported:
+        return False
+    return followup.outcome is None or followup.outcome.tells_mentor or bool(followup.note)
+
+
+def relay_to(followup: FollowUp, user_id: str, text: str | None) -> tuple[str, str]:
+    """A message one of the pair wrote in a follow-up's thread (or the mentor's reply modal),
+    once the mentor has heard how it went: (to whom it goes, the text as it goes). As many as
+    they like; each reaches the other once, in their own thread. Raises FollowUpRefused."""
+    if user_id not in (followup.mentee_id, followup.mentor_id):
+        raise FollowUpRefused("not_yours", followup)
+    if not mentor_told(followup):
+        side = MENTOR_SIDE if user_id == followup.mentor_id else ""
+        raise FollowUpRefused(side + followup.status.value, followup)
+    message = clean_note(text)
+    if not message:
         raise FollowUpRefused("empty_note", followup)
-    after = replace(followup, mentor_reply=reply)
-    return Step(followup, after, (Delivery(followup.mentee_id, Purpose.REPLY, _key(Purpose.REPLY)),))
+    other = followup.mentee_id if user_id == followup.mentor_id else followup.mentor_id
+    return other, message
+
+
+# What the mentee's prompt shows: when one of these changes, it is redrawn.
+_SHOWN = ("status", "outcome", "note", "shared", "reported", "snoozes", "cycle")
+
+
+def with_redraw(step: Step) -> Step:
+    """The step, plus the prompt's redraw when the mentee would see a change there (and a
+    prompt has gone out). Keyed by the version it leads to, so it is queued once per change;
+    it draws the follow-up as it stands when sent, so a late one never shows an old state."""
+    before, after = step.before, step.after
+    if before.cycle == 0 or all(getattr(before, name) == getattr(after, name) for name in _SHOWN):
+        return step
+    redraw = Delivery(before.mentee_id, Purpose.UPDATE, _key(Purpose.UPDATE, before.version + 1))
+    return replace(step, deliveries=(*step.deliveries, redraw))
 
 
 def cancel(followup: FollowUp) -> Step | None:
@@ -378,4 +407,6 @@ def still_wanted(followup: FollowUp, purpose: Purpose, key: str) -> bool:
     is pointless once the mentee has answered or the follow-up was cancelled."""
     if purpose in (Purpose.PROMPT, Purpose.REMINDER):
         return followup.status is FollowUpStatus.SENT and key.split(":")[1] == str(followup.cycle)
+    if purpose is Purpose.UPDATE:
+        return followup.cycle > 0
     return followup.reported

@@ -52,7 +52,7 @@ def _change(
         step = compute(followup)
         if step is None or step.after == followup:
             return followup
-        if followups.apply(step, now):
+        if followups.apply(machine.with_redraw(step), now):
             return replace(step.after, version=followup.version + 1)
     raise FollowUpRefused("busy")
 
@@ -110,15 +110,32 @@ def add_note(
     return _change(work.followups, team_id, followup_id, now, lambda f: machine.add_note(f, user_id, text, shared))
 
 
-def note_in_thread(
-    work: UnitOfWork, team_id: str, channel: str, thread_ts: str, user_id: str, text: str, now: datetime
-) -> FollowUp | None:
-    """A reply in the thread of a prompt or reminder; None if the thread is not a follow-up's.
-    Raises FollowUpRefused."""
+def in_thread(
+    work: UnitOfWork, team_id: str, channel: str, thread_ts: str, ts: str, user_id: str, text: str, now: datetime
+) -> tuple[FollowUp, bool] | None:
+    """A message in the thread of one of a follow-up's DMs: the mentee's note until the mentor
+    has heard how it went, then a message for the other of the pair. (The follow-up, whether
+    it is relayed); None if the thread is not a follow-up's. Raises FollowUpRefused."""
     followup = work.followups.by_message(team_id, channel, thread_ts)
     if followup is None:
         return None
-    return add_note(work, team_id, followup.id, user_id, text, None, now)
+    if user_id == followup.mentee_id and not machine.mentor_told(followup):
+        return add_note(work, team_id, followup.id, user_id, text, None, now), False
+    return relay(work, team_id, followup.id, user_id, text, f"ts:{ts}", now), True
+
+
+def relay(
+    work: UnitOfWork, team_id: str, followup_id: int, user_id: str, text: str | None, source: str, now: datetime
+) -> FollowUp:
+    """What one of the pair wrote to the other (in a thread, or the mentor's reply modal):
+    kept and queued to reach the other once, whatever `source` repeats it. Raises FollowUpRefused."""
+    followup = work.followups.get(team_id, followup_id)
+    if followup is None:
+        raise FollowUpRefused("not_yours")
+    recipient, message = machine.relay_to(followup, user_id, text)
+    message_id, _ = work.followups.record_message(team_id, followup.id, user_id, source, message, now)
+    work.followups.queue_relay(followup, recipient, message_id, now)
+    return followup
 
 
 def report_now(work: UnitOfWork, team_id: str, followup_id: int, user_id: str, now: datetime) -> FollowUp:
@@ -129,13 +146,6 @@ def report_now(work: UnitOfWork, team_id: str, followup_id: int, user_id: str, n
 def share(work: UnitOfWork, team_id: str, followup_id: int, user_id: str, shared: bool, now: datetime) -> FollowUp:
     """ "Let it count", anonymised, in the program's figures, or not. Raises FollowUpRefused."""
     return _change(work.followups, team_id, followup_id, now, lambda f: machine.share(f, user_id, shared))
-
-
-def reply_to_note(
-    work: UnitOfWork, team_id: str, followup_id: int, user_id: str, text: str | None, now: datetime
-) -> FollowUp:
-    """The mentor's one reply to the outcome and note. Raises FollowUpRefused."""
-    return _change(work.followups, team_id, followup_id, now, lambda f: machine.reply_to_note(f, user_id, text))
 
 
 def ask_how_it_went(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime) -> FollowUp:

@@ -89,12 +89,11 @@ def share(
 
 
 def step(deps: Deps, click: Click, context: BoltContext, use_case: Callable[[Repositories], FollowUp]) -> None:
-    """One step of a follow-up; then it shows on every prompt, what it queued is sent, and
-    the Home tab clicked on is redrawn."""
+    """One step of a follow-up; then what it queued is sent (the prompt's redraw included),
+    and the Home tab clicked on is redrawn."""
     followup = run_use_case(deps, click, use_case)
     if followup is None:
         return
-    followup_jobs.refresh_prompts(click.client, deps, followup)
     outbox.kick(deps)
     if click.on_home:
         refresh_home(click.client, deps, *member_of(context))
@@ -158,12 +157,17 @@ def switch_followups(
         return
     team_id, user_id = who
     enabled = action["action_id"] == ids.FOLLOWUPS_ON
-    cancelled = run_use_case(
-        deps, click, lambda work: followup_services.switch(work, team_id, user_id, enabled, deps.clock())
+    switched = run_use_case(
+        deps,
+        click,
+        lambda work: (
+            followup_services.switch(work, team_id, user_id, enabled, deps.clock()),
+            followup_services.policy_for(work, team_id, deps.followup_days),
+        ),
     )
-    if cancelled is None:
+    if switched is None:
         return
-    for followup in cancelled:
-        followup_jobs.refresh_prompts(client, deps, followup)
-    click.answer(followup_messages.followups_switched(enabled, len(cancelled)))
+    cancelled, policy = switched
+    outbox.kick(deps)  # the cancelled prompts are redrawn
+    click.answer(followup_messages.followups_switched(enabled, policy.delay, len(cancelled)))
     refresh_home(client, deps, team_id, user_id)

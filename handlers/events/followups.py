@@ -1,5 +1,6 @@
-"""Direct messages to the bot: a reply in the thread of a follow-up is the mentee's note for
-their mentor; anything else gets a short hint."""
+"""Direct messages to the bot: in the thread of a follow-up, the mentee's note for their
+mentor, then what either of the pair writes to the other; anything else is answered with
+what Mentor can do."""
 
 import logging
 from collections.abc import Callable
@@ -13,11 +14,10 @@ from bot import replies
 from bot.errors import TemporarilyUnavailable
 from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
-from bot.followups.model import FollowUp, FollowUpRefused, FollowUpStatus
+from bot.followups.model import FollowUpRefused, FollowUpStatus
 from bot.text import plain_text_of
 from deps import Deps
 from handlers.listeners import REFUSALS, admit, refusal
-from jobs import followups as followup_jobs
 from jobs import outbox
 
 logger = logging.getLogger(__name__)
@@ -51,16 +51,14 @@ def direct_message(event: dict, body: dict, client: WebClient, context: BoltCont
 
 def answer_direct_message(deps: Deps, team_id: str, event: dict, client: WebClient) -> None:
     channel, ts, thread_ts = event["channel"], event["ts"], event.get("thread_ts")
-    followup = None
     if not thread_ts or thread_ts == ts:
-        reply = followup_messages.thread_hint()
-    else:
-        note = plain_text_of(event.get("text") or "")
-        reply, followup = take_note(deps, team_id, channel, thread_ts, event["user"], note)
+        answer(client, event, followup_messages.what_i_can_do())
+        return
+    text = plain_text_of(event.get("text") or "")
+    reply, changed = in_thread(deps, team_id, channel, thread_ts, ts, event["user"], text)
     answer(client, event, reply)
-    if followup is not None:
-        followup_jobs.refresh_prompts(client, deps, followup)  # the note shows on the prompt
-        outbox.kick(deps)
+    if changed:
+        outbox.kick(deps)  # the note shows on the prompt, or the message goes to the other
 
 
 def answer(client: WebClient, event: dict, reply: dict) -> None:
@@ -71,22 +69,27 @@ def answer(client: WebClient, event: dict, reply: dict) -> None:
         logger.warning("Could not answer a direct message: %s", error.response.get("error"))
 
 
-def take_note(
-    deps: Deps, team_id: str, channel: str, thread_ts: str, user_id: str, text: str
-) -> tuple[dict, FollowUp | None]:
-    """Take a thread reply as the note; what to answer in the thread, and the follow-up it changed."""
+def in_thread(
+    deps: Deps, team_id: str, channel: str, thread_ts: str, ts: str, user_id: str, text: str
+) -> tuple[dict, bool]:
+    """A message in a thread: the mentee's note, or a message for the other of the pair.
+    What to answer in the thread, and whether anything was queued."""
     try:
         with deps.store.transaction() as work:
-            followup = followup_services.note_in_thread(work, team_id, channel, thread_ts, user_id, text, deps.clock())
+            taken = followup_services.in_thread(work, team_id, channel, thread_ts, ts, user_id, text, deps.clock())
     except FollowUpRefused as refused:
-        return followup_messages.refused(refused.reason), None
+        return followup_messages.refused(refused.reason), False
     except TemporarilyUnavailable as error:
-        return replies.unavailable(error.message + " Your note wasn't saved: send it again in a minute."), None
-    if followup is None:
-        return followup_messages.thread_hint(), None
+        return replies.unavailable(error.message + " It wasn't saved: send it again in a minute."), False
+    if taken is None:
+        return followup_messages.what_i_can_do(in_a_thread=True), False
+    followup, relayed = taken
+    if relayed:
+        other = followup.mentee_id if user_id == followup.mentor_id else followup.mentor_id
+        return followup_messages.passed_on(other), True
     if followup.status is FollowUpStatus.ANSWERED:
-        return followup_messages.note_passed_on(followup), followup
-    return followup_messages.note_kept_for_later(followup), followup
+        return followup_messages.note_passed_on(followup), True
+    return followup_messages.note_kept_for_later(followup), True
 
 
 def once(deps: Deps, team_id: str, event_id: str | None, work: Callable[[], None]) -> None:

@@ -1,5 +1,6 @@
-"""The note modal (the mentee's note for their mentor) and the reply modal (the mentor's one
-reply); private_metadata holds the follow-up's id, checked against who submits."""
+"""The note modal (the mentee's note for their mentor) and the reply modal (the mentor's
+replies, relayed to the mentee's thread); private_metadata holds the follow-up's id, checked
+against who submits."""
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
@@ -9,7 +10,6 @@ from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
 from deps import Deps
 from handlers.listeners import admitted_submission, followup_id_from, submit
-from jobs import followups as followup_jobs
 from jobs import outbox
 
 
@@ -37,8 +37,7 @@ def save_note(ack: Ack, view: dict, client: WebClient, context: BoltContext, *, 
         ),
     )
     if followup is not None:
-        outbox.kick(deps)
-        followup_jobs.refresh_prompts(client, deps, followup)
+        outbox.kick(deps)  # the note shows on the prompt, and goes to the mentor if it is time
 
 
 def save_reply(ack: Ack, view: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
@@ -50,12 +49,13 @@ def save_reply(ack: Ack, view: dict, client: WebClient, context: BoltContext, *,
         deps,
         ack,
         ids.NOTE_INPUT,
-        lambda work: followup_services.reply_to_note(
+        lambda work: followup_services.relay(
             work,
             team_id,
             followup_id_from(view.get("private_metadata")),
             user_id,
             typed(values),
+            f"view:{view.get('id')}",  # a submission Slack sends again is relayed once
             deps.clock(),
         ),
     )

@@ -14,7 +14,17 @@ from jobs.followups import run_due_followups
 from jobs.outbox import LEASE, METADATA_EVENT
 from tests.support.app_process import app_process, run_app
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
-from tests.support.members import NOTE, button_value, click, helped, posted_to, prompt_of, reply_in_thread, say
+from tests.support.members import (
+    NOTE,
+    answer_followup,
+    button_value,
+    click,
+    helped,
+    posted_to,
+    prompt_of,
+    reply_in_thread,
+    say,
+)
 from tests.support.running_app import RunningApp, app_environ
 
 
@@ -111,13 +121,72 @@ def test_a_note_from_the_modal_can_count_anonymised_and_the_mentor_can_reply(loo
         assert repositories.followups.get(DEFAULT_TEAM, int(followup_id)).shared is True
 
     click(loop, ids.FOLLOWUP_REPLY, "UANA", button_value(report.args, ids.FOLLOWUP_REPLY), report)
-    loop.fake_slack.wait_for("views.open", count=2)
+    [_, opened] = loop.fake_slack.wait_for("views.open", count=2)
     reply = {ids.NOTE_INPUT: {ids.NOTE_INPUT: {"type": "plain_text_input", "value": "Try a partial index next"}}}
-    loop.slack.submit_view(ids.FOLLOWUP_REPLY_VIEW, reply, "UANA", private_metadata=followup_id)
+    view_id = opened.response["view"]["id"]
+    loop.slack.submit_view(ids.FOLLOWUP_REPLY_VIEW, reply, "UANA", private_metadata=followup_id, view_id=view_id)
 
     answer = loop.fake_slack.wait_for("chat.postMessage", count=5)[-1]
-    assert answer.args["channel"] == "DUASK" and "<@UANA> replied about *SQL*" in answer.args["text"]
+    assert answer.args["channel"] == "DUASK" and "<@UANA> wrote about *SQL*" in answer.args["text"]
+    assert answer.args["thread_ts"] == prompt.response["ts"]  # in the follow-up's thread
     assert "Try a partial index next" in str(answer.args["blocks"])
+
+
+def test_the_pair_go_on_talking_in_their_follow_up_threads_each_message_relayed_once(loop):
+    prompt = answer_followup(loop, note=NOTE)
+    report = posted_to(loop, "DUANA")[-1]
+    assert "closed the loop" in report.args["text"]
+
+    thanks = "Thanks, the plan looks better now"
+    mentee_says = reply_in_thread(loop, "UASK", "DUASK", prompt.response["ts"], thanks, event_id="EvThanks")
+    loop.slack.event(mentee_says, event_id="EvThanks")  # Slack sends it again
+    loop.settle()
+    [relayed] = [call for call in posted_to(loop, "DUANA") if "the plan looks better" in str(call.args["blocks"])]
+    assert relayed.args["thread_ts"] == report.response["ts"] and "<@UASK> wrote" in relayed.args["text"]
+    assert "group DM" in str(relayed.args["blocks"])  # the other way to go on
+    passed = [call for call in posted_to(loop, "DUASK") if call.args.get("text") == "Passed on to <@UANA>."]
+    assert len(passed) == 1
+
+    for text in ("Glad it helped! Try EXPLAIN ANALYZE too", "And shout if it gets slow again"):
+        reply_in_thread(loop, "UANA", "DUANA", report.response["ts"], text)  # the mentor, twice: never refused
+    loop.settle()
+    to_mentee = [call for call in posted_to(loop, "DUASK") if "<@UANA> wrote" in call.args["text"]]
+    assert [call.args["thread_ts"] for call in to_mentee] == [prompt.response["ts"]] * 2
+    relayed_texts = sorted(str(call.args["blocks"]) for call in to_mentee)  # events may be handled in either order
+    assert "slow again" in relayed_texts[0] and "EXPLAIN ANALYZE" in relayed_texts[1]
+    assert all("already replied" not in str(call.args) for call in loop.fake_slack.calls("chat.postMessage"))
+    everywhere_else = [
+        call for call in loop.fake_slack.calls("chat.postMessage") if call.args["channel"] == "DUASKUANA"
+    ]
+    assert all("EXPLAIN" not in str(call.args) and "plan looks" not in str(call.args) for call in everywhere_else)
+
+
+def test_a_dm_outside_any_thread_is_answered_with_what_mentor_can_do(loop):
+    said = reply_in_thread(loop, "UASK", "DUASK", None, "hello, are you there?")
+    [answer] = [
+        call for call in loop.fake_slack.wait_for("chat.postMessage", count=3) if call.args["channel"] == "DUASK"
+    ]
+    assert answer.args["thread_ts"] == said["ts"]
+    assert "/mentor ask" in answer.args["text"] and "/mentor offer" in answer.args["text"]
+    assert "only read" not in answer.args["text"]
+
+
+@pytest.mark.parametrize(("days", "promise"), [(None, "in about a week"), ("3", "in about 3 days")])
+def test_the_intro_the_home_tab_and_the_followups_command_make_one_promise_about_timing(
+    fake_slack, sqlite_url, days, promise
+):
+    environ = app_environ(fake_slack, sqlite_url, **({"MENTOR_FOLLOWUP_DAYS": days} if days else {}))
+    running = RunningApp(fake_slack, environ)
+    try:
+        helped(running)
+        [intro] = posted_to(running, "DUASKUANA")
+        assert f"{promise[:1].upper()}{promise[1:]} I'll ask <@UASK>" in str(intro.args["blocks"])
+        assert f"I'll ask you {promise} how it went" in say(running, "followups", "UASK")["text"]
+        running.slack.app_home_opened("UASK")
+        home = str(fake_slack.wait_for("views.publish")[-1].args["view"]["blocks"])
+        assert f"I'll ask {promise} how it went" in home
+    finally:
+        running.stop()
 
 
 def test_nobody_else_can_answer_or_read_a_follow_up(loop):
@@ -143,20 +212,63 @@ def test_nobody_else_can_answer_or_read_a_follow_up(loop):
     assert all("forged" not in str(call.args) for call in loop.fake_slack.calls("chat.postMessage"))
 
 
-def test_an_unanswered_follow_up_gets_two_reminders_then_closes(loop):
+def buttons_in(args: dict) -> list[str]:
+    return [
+        element["action_id"]
+        for block in args.get("blocks") or []
+        for element in block.get("elements", [])
+        if element.get("type") == "button"
+    ]
+
+
+def test_an_unanswered_follow_up_is_one_message_whose_thread_holds_the_reminders_and_it_closes_once(loop):
     loop.clock.advance(days=7)
     for _ in range(6):
         run_due_followups(loop.deps)
         loop.clock.advance(days=3, hours=1)
     run_due_followups(loop.deps)
 
-    texts = [call.args["text"] for call in posted_to(loop, "DUASK")]
-    assert len(texts) == 3 and [text.startswith("A gentle reminder") for text in texts] == [False, True, True]
-    closed = [call for call in loop.fake_slack.wait_for("chat.update", count=4) if call.args["channel"] == "DUASK"]
-    assert len(closed) == 3 and all("has closed" in call.args["text"] for call in closed)
+    [prompt, *reminders] = posted_to(loop, "DUASK")
+    assert "thread_ts" not in prompt.args and prompt.args["text"].startswith("Last week <@UANA> helped you")
+    assert [reminder.args.get("thread_ts") for reminder in reminders] == [prompt.response["ts"]] * 2
+    assert all(reminder.args["text"].startswith("A gentle reminder") for reminder in reminders)
+    assert [buttons_in(reminder.args) for reminder in reminders] == [[], []]  # the prompt's are the only ones
+    loop.settle()
+    closed = [call for call in loop.fake_slack.calls("chat.update") if call.args["channel"] == "DUASK"]
+    assert [call.args["ts"] for call in closed] == [prompt.response["ts"]]
+    assert "has closed" in closed[0].args["text"] and buttons_in(closed[0].args) == []
 
 
-def test_not_yet_asks_again_a_week_later(loop):
+def test_a_reminder_a_crashed_sender_posted_in_the_thread_is_not_posted_again(loop):
+    """A thread's replies are not in the conversation's history: the next sender looks for
+    the dead one's reminder in the thread itself."""
+    loop.clock.advance(days=7)
+    run_due_followups(loop.deps)
+    prompt = prompt_of(loop)
+    loop.clock.advance(days=3, hours=1)
+    with loop.store.transaction() as repositories:
+        [(team_id, followup_id)] = repositories.followups.due(loop.clock(), 10)
+        from bot.followups import services as followup_services
+
+        policy = followup_services.policy_for(repositories, team_id, None)
+        followup_services.advance_due(repositories, team_id, followup_id, loop.clock(), policy)
+    with loop.store.transaction() as repositories:
+        [claim] = repositories.outbox.claim(loop.clock(), loop.clock() + LEASE, 10)
+    loop.deps.client_for(DEFAULT_TEAM).chat_postMessage(
+        channel="DUASK",
+        thread_ts=prompt.response["ts"],
+        text="A gentle reminder",
+        metadata={"event_type": METADATA_EVENT, "event_payload": {"delivery": claim.id}},
+    )  # ...and the sender dies here
+
+    loop.clock.advance(seconds=LEASE.total_seconds() + 1)
+    run_due_followups(loop.deps)
+
+    assert len([call for call in posted_to(loop, "DUASK") if call.args.get("thread_ts")]) == 1
+    assert [call.args["channel"] for call in loop.fake_slack.calls("conversations.replies")] == ["DUASK"]
+
+
+def test_not_yet_asks_again_a_week_later_in_the_same_thread_with_the_same_buttons(loop):
     loop.clock.advance(days=7)
     run_due_followups(loop.deps)
     prompt = prompt_of(loop)
@@ -168,14 +280,19 @@ def test_not_yet_asks_again_a_week_later(loop):
         prompt,
     )
     [snoozed] = [call for call in loop.fake_slack.wait_for("chat.update", count=2) if call.args["channel"] == "DUASK"]
-    assert "ask again" in snoozed.args["text"]
+    assert "ask again" in snoozed.args["text"] and buttons_in(snoozed.args) == []
     loop.settle()
 
     loop.clock.advance(days=6)
     assert run_due_followups(loop.deps) == 0
     loop.clock.advance(days=1)
     assert run_due_followups(loop.deps) == 1
-    assert prompt_of(loop).args["text"].startswith("2 weeks ago <@UANA> helped you")
+
+    [_, again] = posted_to(loop, "DUASK")
+    assert again.args["thread_ts"] == prompt.response["ts"] and again.args["text"].startswith("As promised")
+    redrawn = [call for call in loop.fake_slack.calls("chat.update") if call.args["channel"] == "DUASK"][-1]
+    assert redrawn.args["ts"] == prompt.response["ts"] and redrawn.args["text"].startswith("2 weeks ago <@UANA>")
+    assert ids.FOLLOWUP_CHOICES["helped"] in buttons_in(redrawn.args)
 
 
 def test_turning_follow_ups_off_cancels_the_waiting_one(loop):

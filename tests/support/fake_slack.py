@@ -269,12 +269,30 @@ class FakeSlack:
                 self.release.wait(timeout=30)  # Slack has the message; the sender hears nothing yet
             return {"ok": True, "channel": args.get("channel"), "ts": message["ts"], "message": message}
         if method == "conversations.history":
-            messages = list(reversed(self.history.get(args.get("channel"), [])))  # newest first
-            if str(args.get("include_all_metadata")).lower() not in ("1", "true"):
-                messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
-            return {"ok": True, "messages": messages[: int(args.get("limit") or 100)], "has_more": False}
+            # Slack lists a conversation's messages, not the replies in their threads.
+            messages = [
+                m for m in reversed(self.history.get(args.get("channel"), [])) if m.get("thread_ts", m["ts"]) == m["ts"]
+            ]  # newest first
+            return {"ok": True, "messages": _metadata_as_asked(messages, args)[: int(args.get("limit") or 100)]}
+        if method == "conversations.replies":
+            # A thread: its parent, then its replies, oldest first; thread_not_found for a ts
+            # that is no message of the channel.
+            if args.get("channel") not in self.history:
+                return {"ok": False, "error": "channel_not_found"}
+            posted = self.history[args["channel"]]
+            if not any(m["ts"] == args.get("ts") for m in posted):
+                return {"ok": False, "error": "thread_not_found"}
+            thread = [m for m in posted if m["ts"] == args["ts"] or m.get("thread_ts") == args["ts"]]
+            return {"ok": True, "messages": _metadata_as_asked(thread, args)[: int(args.get("limit") or 1000)]}
         if method == "chat.update":
-            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+            with self._changed:
+                message = next(
+                    (m for m in self.history.get(args.get("channel"), []) if m["ts"] == args.get("ts")), None
+                )
+                if message is None:  # Slack's answer for a ts that is no message of the channel
+                    return {"ok": False, "error": "message_not_found"}
+                message["text"] = args.get("text", message["text"])
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": message["text"]}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
         if method.startswith("views."):
@@ -402,7 +420,7 @@ def _scope_needed(method: str, args: dict) -> str | None:
     """The bot scope Slack wants for the calls the app makes (the ones that need one)."""
     if method == "conversations.open":
         return "mpim:write" if "," in (args.get("users") or "") else "im:write"
-    if method == "conversations.history":
+    if method in ("conversations.history", "conversations.replies"):
         return "im:history" if str(args.get("channel", "")).count("U") <= 1 else "mpim:history"
     return {
         "chat.postMessage": "chat:write",
@@ -472,6 +490,13 @@ def stranger(user_id: str, home_team: str) -> dict:
 def guest(user_id: str, team_id: str, single_channel: bool = False) -> dict:
     """users.info of a multi-channel guest, or with `single_channel` a single-channel one."""
     return {**default_user(user_id, team_id), "is_restricted": True, "is_ultra_restricted": single_channel}
+
+
+def _metadata_as_asked(messages: list[dict], args: dict) -> list[dict]:
+    """Messages as Slack lists them: their metadata only with include_all_metadata."""
+    if str(args.get("include_all_metadata")).lower() in ("1", "true"):
+        return messages
+    return [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
 
 
 def _as_dict(value) -> dict:

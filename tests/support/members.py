@@ -95,20 +95,25 @@ def click(mentor, action_id: str, user_id: str, value: str, message) -> None:
     assert mentor.slack.click(action_id, user_id, value, message=where).status == 200
 
 
-def reply_in_thread(mentor, user_id: str, channel: str, thread_ts: str, text: str) -> None:
-    """`text`, as the member typed it, in the thread of `thread_ts`."""
+def reply_in_thread(
+    mentor, user_id: str, channel: str, thread_ts: str | None, text: str, event_id: str | None = None
+) -> dict:
+    """`text`, as the member typed it, in the thread of `thread_ts` (None: not in a thread).
+    Returns the event; sent again with the same `event_id`, it is Slack retrying it."""
     PRIVATE_TEXT.add(text)
+    ts = f"1800000000.{next(_events):06d}"
     event = {
         "type": "message",
         "channel": channel,
         "channel_type": "im",
         "user": user_id,
         "text": as_slack_sends(text),
-        "ts": f"1800000000.{next(_events):06d}",
-        "thread_ts": thread_ts,
-        "event_ts": "1800000000.000001",
+        "ts": ts,
+        **({"thread_ts": thread_ts} if thread_ts else {}),
+        "event_ts": ts,
     }
-    assert mentor.slack.event(event, event_id=f"EvNote{next(_events)}").status == 200
+    assert mentor.slack.event(event, event_id=event_id or f"EvNote{next(_events)}").status == 200
+    return event
 
 
 def answer_followup(mentor, share: bool = False, note: str | None = None):

@@ -211,7 +211,8 @@ class SlackSender:
                 "user": {"id": user_id, "team_id": kwargs.get("team_id") or self.team_id},
                 "trigger_id": f"trigger-{next(_trigger_ids)}",
                 "view": {
-                    "id": "VMODAL",
+                    # Slack gives each modal opened its own id (views.open's answer has it).
+                    "id": kwargs.pop("view_id", "VMODAL"),
                     "type": "modal",
                     "callback_id": callback_id,
                     "private_metadata": private_metadata,

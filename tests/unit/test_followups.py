@@ -23,9 +23,10 @@ from bot.followups.model import (
     first_due,
     member_zone,
     next_working_time,
-    reply_to_note,
+    relay_to,
     report_now,
     still_wanted,
+    with_redraw,
 )
 from bot.followups.model import FollowUpStatus as S
 from bot.members.model import Skill
@@ -360,12 +361,29 @@ def test_ask_how_it_went_brings_the_prompt_forward_to_the_mentees_next_working_h
     assert (step.after, step.deliveries) == (replace(state, due_at=due_at), ())
 
 
-def test_the_mentor_can_reply_to_the_report_once():
-    step = reply_to_note(answered(reported=True, note="It worked"), MENTOR, "Glad to hear!")
+def test_once_the_mentor_has_heard_the_pair_write_to_each_other_as_often_as_they_like():
+    reported = answered(reported=True, note="It worked")
 
-    assert step.after.mentor_reply == "Glad to hear!"
-    assert step.deliveries == (Delivery(MENTEE, Purpose.REPLY, "reply"),)
-    assert refusal(lambda: reply_to_note(step.after, MENTOR, "And another")) == "already_replied"
+    assert relay_to(reported, MENTOR, "Glad to hear!") == (MENTEE, "Glad to hear!")
+    assert relay_to(reported, MENTOR, "And another thing") == (MENTEE, "And another thing")
+    assert relay_to(reported, MENTEE, "Thanks!") == (MENTOR, "Thanks!")
+
+
+def test_a_quiet_not_relevant_opens_no_conversation():
+    quiet = answered(outcome=Outcome.NOT_RELEVANT, reported=True)
+
+    assert refusal(lambda: relay_to(quiet, MENTEE, "hello")) == "answered"
+
+
+def test_the_prompt_is_redrawn_once_per_change_the_mentee_would_see():
+    prompted = sent()
+    answering = answer(prompted, MENTEE, "helped", NOW, UTC, POLICY)
+
+    assert with_redraw(answering).deliveries[-1] == Delivery(
+        MENTEE, Purpose.UPDATE, f"prompt_update:{prompted.version + 1}"
+    )
+    reminded = due_step(replace(prompted, due_at=NOW), NOW, UTC, POLICY)
+    assert with_redraw(reminded) == reminded  # a reminder changes nothing on the prompt
 
 
 @pytest.mark.parametrize(
@@ -376,13 +394,13 @@ def test_the_mentor_can_reply_to_the_report_once():
         pytest.param(lambda: add_note(answered(), MENTOR, "fine", None), "not_yours", id="mentor adds a note"),
         pytest.param(lambda: report_now(answered(), STRANGER), "not_yours", id="stranger reports"),
         pytest.param(lambda: ask_how_it_went(followup(), MENTEE, NOW, UTC), "not_the_mentor", id="mentee asks"),
-        pytest.param(lambda: reply_to_note(answered(reported=True), MENTEE, "hi"), "not_the_mentor", id="mentee reply"),
+        pytest.param(lambda: relay_to(answered(reported=True), STRANGER, "hi"), "not_yours", id="stranger writes"),
         pytest.param(lambda: report_now(answered(reported=True), MENTEE), "already_reported", id="report twice"),
         pytest.param(lambda: report_now(sent(), MENTEE), "sent", id="report with no outcome"),
         pytest.param(lambda: ask_how_it_went(sent(), MENTOR, NOW, UTC), "mentor:sent", id="ask once asked"),
         pytest.param(lambda: ask_how_it_went(answered(), MENTOR, NOW, UTC), "mentor:answered", id="ask once answered"),
-        pytest.param(lambda: reply_to_note(answered(), MENTOR, "Hi"), "mentor:answered", id="reply before the report"),
-        pytest.param(lambda: reply_to_note(sent(), MENTOR, "Hi"), "mentor:sent", id="reply with no outcome"),
+        pytest.param(lambda: relay_to(answered(), MENTOR, "Hi"), "mentor:answered", id="reply before the report"),
+        pytest.param(lambda: relay_to(sent(), MENTOR, "Hi"), "mentor:sent", id="reply with no outcome"),
     ],
 )
 def test_a_button_pressed_by_the_wrong_member_or_at_the_wrong_time_is_refused(attempt, reason):
