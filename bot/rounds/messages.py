@@ -139,11 +139,10 @@ def home_blocks(now: RoundsNow, user_id: str, today: date) -> list[dict]:
     what I'm in, with buttons to change it."""
     state = now.membership
     if not (state.in_coffee or state.in_reverse or now.current):
-        return [
-            blocks.divider(),
-            blocks.section("*Meet colleagues:* a coffee chat every few weeks, or reverse mentoring each month."),
-            *_membership_buttons(state, today),
-        ]
+        invite = "*Meet colleagues:* a coffee chat every few weeks, or reverse mentoring each month."
+        if state.paused_on(today):
+            invite += " " + membership(state, today)["text"]
+        return [blocks.divider(), blocks.section(invite), *_membership_buttons(state, today)]
     body = [blocks.divider(), blocks.header("Coffee chats and reverse mentoring")]
     body += [blocks.section(_pairing_line(pairing, user_id)) for pairing in now.current]
     summary = membership(state, today)["text"]
@@ -161,11 +160,11 @@ def _membership_buttons(state: Membership, today: date) -> list[dict]:
     for kind, on in ((RoundKind.COFFEE, state.in_coffee), (RoundKind.REVERSE, state.in_reverse)):
         action = (f"Leave {kind.label}", LEAVE_ROUND) if on else (f"Join {kind.label}", JOIN_ROUND)
         body.append(blocks.actions(blocks.button(*action, value=kind.value)))
-    if state.in_coffee or state.in_reverse:
-        if state.paused_on(today):
-            body.append(blocks.actions(blocks.button("Resume", RESUME_ROUNDS)))
-        else:
-            body.append(blocks.actions(blocks.button("Pause 2 weeks", PAUSE_ROUNDS, value="2w")))
+    # Resume for anyone paused (a pause holds asks too); a pause offered to those in rounds.
+    if state.paused_on(today):
+        body.append(blocks.actions(blocks.button("Resume", RESUME_ROUNDS)))
+    elif state.in_coffee or state.in_reverse:
+        body.append(blocks.actions(blocks.button("Pause 2 weeks", PAUSE_ROUNDS, value="2w")))
     return body
 
 

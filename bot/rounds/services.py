@@ -5,13 +5,14 @@ introduction queued for each group in the same transaction. Each is handed the u
 
 import hashlib
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.errors import InvalidInput
 from bot.rounds import schedule as round_schedule
 from bot.rounds import scoring, solving
 from bot.rounds.model import (
     FRESH_FOR,
+    PAUSED_UNTIL_RESUMED,
     QUIET_INTROS,
     CheckinOutcome,
     HeldGroup,
@@ -225,8 +226,15 @@ def rounds_now(work: UnitOfWork, team_id: str, user_id: str, now: datetime) -> R
         held = work.rounds.held_between(team_id, kind, pairing.held_on, today)
         if held and max(held) == pairing.held_on and pairing.partners:
             current.append(pairing)
-    kinds = ((RoundKind.COFFEE, membership.in_coffee), (RoundKind.REVERSE, membership.in_reverse))
-    joined = [kind for kind, on in kinds if on]
+    reverse_on = work.program.settings(team_id).reverse_enabled
+    # No date for a round the member will not be in: paused until they resume, or reverse
+    # mentoring switched off by the program's admins (the membership text says which).
+    kinds = ((RoundKind.COFFEE, membership.in_coffee), (RoundKind.REVERSE, membership.in_reverse and reverse_on))
+    joined = [kind for kind, on in kinds if on and membership.paused_until != PAUSED_UNTIL_RESUMED]
+    if joined and membership.paused_on(today) and membership.paused_until is not None:
+        # Their first round is the first one after the pause.
+        back = membership.paused_until + timedelta(days=1)
+        now = max(now, datetime.combine(back, time(0), tzinfo=schedule.zone or UTC))
     return RoundsNow(
         membership,
         tuple(sorted(current, key=lambda pairing: pairing.kind is RoundKind.REVERSE)),

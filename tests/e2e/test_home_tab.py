@@ -135,6 +135,19 @@ def test_after_a_round_run_by_hand_the_next_round_is_the_next_cycles(mentor):
     assert "Next round: Friday 1 January." in home and "1 December" not in home
 
 
+def test_a_paused_member_is_given_the_first_round_after_their_pause_and_none_while_paused_for_good(mentor):
+    say(mentor, "join coffee", "UANA")
+    say(mentor, "pause 4w", "UANA")  # on Monday 23 November: until Sunday 20 December
+
+    home = str(home_of(mentor, "UANA"))
+    assert "Paused until 20 December 2026" in home and "Next round: Monday 21 December." in home
+
+    say(mentor, "pause", "UANA")  # until they resume
+    home_blocks = home_of(mentor, "UANA")
+    assert "until you resume" in str(home_blocks) and "Next round" not in str(home_blocks)
+    assert "Resume" in buttons(home_blocks)
+
+
 def test_with_nothing_going_on_home_shows_no_empty_sections_and_one_next_step(mentor):
     say(mentor, "offer SQL", "UANA")  # a profile, but nothing wanted, asked or joined yet
 
