@@ -1,47 +1,81 @@
-"""The App Home tab: each feature's section, in one view."""
+"""The App Home tab, in the order a member acts on it: what needs them now, their open asks,
+their rounds, their mentor network, the advice they gave, then their profile, compact."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
 
 from bot import blocks
 from bot.asks import messages as ask_messages
 from bot.asks.model import Ask
 from bot.asks.services import Network
+from bot.followups import messages as followup_messages
+from bot.followups.messages import AdviceGiven
+from bot.followups.model import FollowUp, FollowUpPolicy
 from bot.ids import OPEN_PROFILE, SLASH_COMMAND
-from bot.members.model import (
-    Profile,
-)
+from bot.members.model import Profile, Skill
+from bot.rounds import messages as round_messages
+from bot.rounds.model import Membership, RoundsNow
 from bot.text import escape_mrkdwn, shown
 
-MAX_HOME_BLOCKS = 100
+MAX_HOME_BLOCKS = 100  # Slack refuses a Home view with more
+
+# What each list shows at most, so that a member with 30 wants, many asks and many
+# follow-ups stays within MAX_HOME_BLOCKS with the admins' section below; the rest is one
+# line saying how many more and where to see them.
+NEEDS_LISTED = 3  # of each: follow-ups waiting for my answer, questions waiting for mine
+ASKS_LISTED = 5
+WANTS_LISTED = 8
+SKILLS_LISTED = 10
+OBJECTIVES_SHOWN = 300
 
 
-def _profile_blocks(profile: Profile) -> list[dict]:
-    def or_nothing(text: str, how: str) -> str:
-        return text if text else f"_Nothing yet. {how}_"
+@dataclass(frozen=True)
+class MemberNow:
+    """What a member with a profile has going on, as the Home tab shows it."""
 
-    offers = blocks.skill_list(profile.offers)
-    wants = blocks.skill_list(profile.wants)
-    stage = profile.career_stage.label if profile.career_stage else "Not set"
+    user_id: str
+    today: date
+    followups_waiting: Sequence[FollowUp] = ()  # waiting for my answer
+    asks_waiting: Sequence[Ask] = ()  # questions that wait for my "I can help"
+    open_asks: Sequence[Ask] = ()  # my own
+    rounds: RoundsNow = field(default_factory=lambda: RoundsNow(Membership()))
+    network: Network = field(default_factory=lambda: Network((), ()))
+    given: Sequence[AdviceGiven] = ()
+    followups_on: bool = True
+    policy: FollowUpPolicy = field(default_factory=FollowUpPolicy)
+
+
+def _skills(skills: tuple[Skill, ...]) -> str:
+    listed = blocks.skill_list(skills[:SKILLS_LISTED])
+    return listed + (f" and {len(skills) - SKILLS_LISTED} more" if len(skills) > SKILLS_LISTED else "")
+
+
+def _profile_blocks(profile: Profile, followups_on: bool, policy: FollowUpPolicy) -> list[dict]:
+    """The profile in a few lines: only what is set."""
+    lines = []
+    if profile.offers:
+        lines.append("I can help with: " + _skills(profile.offers))
+    if profile.wants:
+        lines.append("I want to grow: " + _skills(profile.wants))
+    if profile.objectives:
+        lines.append("What I want out of mentoring: " + shown(profile.objectives, OBJECTIVES_SHOWN))
+    facts = [
+        profile.career_stage.label if profile.career_stage else "",
+        escape_mrkdwn(profile.team),
+        "open to sponsoring" if profile.open_to_sponsoring else "",
+        f"takes {profile.capacity} question{'s' if profile.capacity != 1 else ''} at once",
+        f"follow-ups on: when a colleague helps you, I'll ask {followup_messages.timing(policy.delay)} how it went"
+        " and tell them"
+        if followups_on
+        else "follow-ups off",
+    ]
     return [
-        blocks.header("Your mentoring profile"),
-        blocks.section("*I can help with*\n" + or_nothing(offers, f"Add some with `{SLASH_COMMAND} offer`.")),
-        blocks.section("*I want to grow*\n" + or_nothing(wants, f"Add some with `{SLASH_COMMAND} learn`.")),
-        blocks.section(
-            "*What I want out of mentoring*\n"
-            + or_nothing(shown(profile.objectives, 2800), "Add your objectives with *Edit profile*.")
-        ),
-        {
-            "type": "section",
-            "fields": [
-                blocks.mrkdwn(f"*Career stage*\n{stage}", blocks.FIELD_TEXT_LIMIT),
-                blocks.mrkdwn(f"*Team*\n{escape_mrkdwn(profile.team) or 'Not set'}", blocks.FIELD_TEXT_LIMIT),
-                blocks.mrkdwn(
-                    f"*Open to sponsoring*\n{'Yes' if profile.open_to_sponsoring else 'No'}", blocks.FIELD_TEXT_LIMIT
-                ),
-                blocks.mrkdwn(f"*Questions I take at once*\n{profile.capacity}", blocks.FIELD_TEXT_LIMIT),
-            ],
-        },
-        blocks.actions(blocks.button("Edit profile", OPEN_PROFILE, style="primary")),
+        blocks.divider(),
+        blocks.header("Your profile"),
+        *([blocks.section("\n".join(lines))] if lines else []),
+        blocks.context(" · ".join(fact for fact in facts if fact)),
+        blocks.actions(blocks.button("Edit profile", OPEN_PROFILE), followup_messages.followups_switch(followups_on)),
         blocks.context(f"Everyone here is both a mentor and a mentee. `{SLASH_COMMAND} help` lists the commands."),
     ]
 
@@ -59,25 +93,68 @@ def _welcome_blocks() -> list[dict]:
     ]
 
 
+def _needs_blocks(now: MemberNow) -> list[dict]:
+    """What waits for my answer; nothing when nothing does."""
+    needs = [
+        *followup_messages.waiting_blocks(list(now.followups_waiting), now.policy, NEEDS_LISTED),
+        *ask_messages.waiting_on_me(list(now.asks_waiting), NEEDS_LISTED),
+    ]
+    return [blocks.header("Waiting for you"), *needs] if needs else []
+
+
+def _next_step(profile: Profile) -> list[dict]:
+    """For a member whose profile lacks what Mentor works from: the one thing to do next."""
+    if not profile.wants:
+        text = (
+            "*Next step:* say what you want to grow, and the colleagues who help you will show up here. "
+            f"Or type `{SLASH_COMMAND} learn delegation`."
+        )
+        button = "Add what I want to grow"
+    elif not profile.offers:
+        text = (
+            "*Next step:* say what you can help with, so that colleagues with a question can reach you. "
+            f"Or type `{SLASH_COMMAND} offer SQL`."
+        )
+        button = "Add what I can help with"
+    else:
+        return []
+    return [blocks.section(text), blocks.actions(blocks.button(button, OPEN_PROFILE, style="primary"))]
+
+
 def _open_asks_blocks(open_asks: list[Ask]) -> list[dict]:
     if not open_asks:
         return []
-    return [blocks.divider(), *ask_messages.my_asks(open_asks)["blocks"]]
+    more = f" `{SLASH_COMMAND} asks` lists them."
+    return [blocks.divider(), *ask_messages.my_asks(open_asks, ASKS_LISTED, more)["blocks"]]
 
 
-def home(
-    profile: Profile | None,
-    open_asks: Sequence[Ask] = (),
-    network: Network | None = None,
-    loop: Sequence[dict] = (),
-) -> dict:
-    """The App Home tab: the member's profile (or a welcome), their open asks, their mentor
-    network, then `loop`: their rounds, the follow-ups waiting for them, the advice they gave."""
-    body = _profile_blocks(profile) if profile else _welcome_blocks()
-    body += _open_asks_blocks(list(open_asks))
-    if profile is not None and network is not None:
-        body += [blocks.divider(), *ask_messages.network(network)]
-    body += list(loop)
+def _network_blocks(network: Network) -> list[dict]:
+    if not network.wants and not network.elsewhere:
+        return []  # the next step says how to start one
+    return [blocks.divider(), *ask_messages.network(network, WANTS_LISTED)]
+
+
+def home(profile: Profile | None, now: MemberNow | None = None, admin: Sequence[dict] = ()) -> dict:
+    """The App Home tab: a welcome for someone without a profile; else what needs me now, my
+    open asks, my rounds, my mentor network, the advice I gave and my profile, each section
+    only when it has something to show (`now`: what I have going on; None: nothing); then
+    `admin`, the program's section for admins."""
+    if profile is None:
+        body = _welcome_blocks()
+    else:
+        now = now or MemberNow(profile.user_id, date.min)
+        body = [
+            *_needs_blocks(now),
+            *_next_step(profile),
+            *_open_asks_blocks(list(now.open_asks)),
+            *round_messages.home_blocks(now.rounds, now.user_id, now.today),
+            *_network_blocks(now.network),
+            *followup_messages.home_blocks(list(now.given)),
+            *_profile_blocks(profile, now.followups_on, now.policy),
+        ]
+        if body[0]["type"] == "divider":
+            body = body[1:]  # a divider only ever separates two sections
+    body += list(admin)
     return {"type": "home", "blocks": body[:MAX_HOME_BLOCKS]}
 
 

@@ -13,7 +13,7 @@ from bot.followups import services as followup_services
 from bot.members import messages as member_messages
 from bot.program import messages as program_messages
 from bot.program.model import Period
-from bot.rounds import messages as round_messages
+from bot.rounds import services as round_services
 from deps import Deps
 from handlers.permissions import is_admin
 
@@ -38,14 +38,21 @@ def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> di
     try:
         with deps.store.reading() as repositories:
             profile = repositories.profiles.get(team_id, user_id)
-            open_asks = repositories.asks.pending_of(team_id, user_id)
-            network = ask_services.mentor_network(repositories, team_id, user_id)
-            membership = repositories.rounds.membership(team_id, user_id)
-            loop = followup_messages.home_blocks(
-                repositories.followups.waiting_for(team_id, user_id),
-                repositories.followups.advice_given(team_id, user_id, followup_messages.MAX_LISTED),
-                repositories.followups.enabled_for(team_id, user_id),
-                followup_services.policy_for(repositories, team_id, deps.followup_days),  # its promise of timing
+            now = (
+                home.MemberNow(
+                    user_id,
+                    deps.clock().date(),
+                    followups_waiting=repositories.followups.waiting_for(team_id, user_id),
+                    asks_waiting=repositories.asks.waiting_on(team_id, user_id),
+                    open_asks=repositories.asks.pending_of(team_id, user_id),
+                    rounds=round_services.rounds_now(repositories, team_id, user_id, deps.clock()),
+                    network=ask_services.mentor_network(repositories, team_id, user_id),
+                    given=repositories.followups.advice_given(team_id, user_id, followup_messages.MAX_LISTED),
+                    followups_on=repositories.followups.enabled_for(team_id, user_id),
+                    policy=followup_services.policy_for(repositories, team_id, deps.followup_days),
+                )
+                if profile is not None
+                else None
             )
             program = (
                 program_messages.home_blocks(repositories.program.figures(team_id, Period(deps.clock())))
@@ -54,8 +61,7 @@ def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> di
             )
     except TemporarilyUnavailable as error:
         return home.home_notice(error.message)
-    extra = [*round_messages.home_blocks(membership, deps.clock().date()), *loop] if profile is not None else []
-    return home.home(profile, open_asks, network, [*extra, *program])
+    return home.home(profile, now, program)
 
 
 def refresh_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:

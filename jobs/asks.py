@@ -204,7 +204,8 @@ def introduce(client: WebClient, deps: Deps, accepted: ask_services.Accepted, fo
         return
     with deps.store.transaction() as repositories:
         repositories.asks.set_group_channel(ask.id, group)
-    update_notifications(client, [accepted.mine], ask_messages.candidate_helping(ask, followup_planned))
+    helping = ask_messages.candidate_helping(ask, followup_planned, followup_messages.timing(policy.delay))
+    update_notifications(client, [accepted.mine], helping)
     update_notifications(client, accepted.others, ask_messages.candidate_taken(ask, accepted.mentor_id))
 
 

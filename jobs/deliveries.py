@@ -354,7 +354,10 @@ def _ask_introduction_sent(deps: Deps, repositories: Repositories, claim: Claime
     mine = repositories.asks.notification(ask_id, ask.mentor_id)
     others = repositories.asks.notifications(ask_id, CandidateStatus.CLOSED)  # closed by the acceptance
     followup_planned = repositories.followups.of_ask(claim.team_id, ask_id) is not None
-    return _edits([mine], ask_messages.candidate_helping(ask, followup_planned)) + _edits(
+    followup_in = followup_messages.timing(
+        followup_services.policy_for(repositories, claim.team_id, deps.followup_days).delay
+    )
+    return _edits([mine], ask_messages.candidate_helping(ask, followup_planned, followup_in)) + _edits(
         others, ask_messages.candidate_taken(ask, ask.mentor_id)
     )
 

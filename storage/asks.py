@@ -151,6 +151,22 @@ class AskRepository:
         )
         return [(Skill(key=key, label=label), mentor) for key, label, mentor in rows]
 
+    def waiting_on(self, team_id: str, user_id: str) -> list[Ask]:
+        """Open asks whose request reached this member and still waits for their answer,
+        oldest first."""
+        rows = self.session.scalars(
+            select(models.Ask)
+            .join(models.AskCandidate, models.AskCandidate.ask_id == models.Ask.id)
+            .where(
+                models.AskCandidate.team_id == team_id,
+                models.AskCandidate.user_id == user_id,
+                models.AskCandidate.status == CandidateStatus.NOTIFIED.value,
+                models.Ask.status == AskStatus.OPEN.value,
+            )
+            .order_by(models.AskCandidate.notified_at, models.Ask.id)
+        )
+        return [_to_ask(row) for row in rows]
+
     # --- candidates ----------------------------------------------------------------
     def add_candidates(self, ask: Ask, user_ids: list[str], now: datetime) -> None:
         start = self.session.execute(

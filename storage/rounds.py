@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.deliveries import DeliveryKind
 from bot.followups.model import member_zone
 from bot.members.model import SkillKind
-from bot.rounds.model import Introduction, PlannedGroup, RoundKind, Unmatched
+from bot.rounds.model import Introduction, Pairing, PlannedGroup, RoundKind, Unmatched
 from bot.rounds.schedule import Schedule
 from bot.rounds.scoring import Member
 from storage import models
@@ -295,6 +295,31 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
         )
         joined = tuple(user_id for user_id in details.get("joined", ()) if user_id in members)
         return Introduction(RoundKind(row.round.kind), group, objectives, joined)
+
+    def pairings_of(self, team_id: str, user_id: str) -> list[Pairing]:
+        """Every round group the member was in, newest first: the partners still in the
+        workspace, and who teaches whom what among those left."""
+        rows = list(
+            self.session.execute(
+                select(models.Round.kind, models.Round.held_on, models.RoundGroup.members, models.RoundGroup.details)
+                .join(models.RoundGroup, models.RoundGroup.round_id == models.Round.id)
+                .join(models.RoundMember, models.RoundMember.group_id == models.RoundGroup.id)
+                .where(models.RoundMember.team_id == team_id, models.RoundMember.user_id == user_id)
+                .order_by(models.Round.held_on.desc(), models.RoundGroup.id.desc())
+            ).tuples()
+        )
+        here = still_here(self.session, team_id, [other for *_, members, _ in rows for other in members.split(",")])
+        pairings = []
+        for kind, held_on, members, details in rows:
+            partners = tuple(other for other in members.split(",") if other != user_id and other in here)
+            with_me = {user_id, *partners}
+            teaching = tuple(
+                (teacher, learner, tuple(labels))
+                for teacher, learner, labels in json.loads(details)["teaching"]
+                if teacher in with_me and learner in with_me
+            )
+            pairings.append(Pairing(RoundKind(kind), held_on, partners, teaching))
+        return pairings
 
     def is_recorded(self, team_id: str, kind: RoundKind, held_on: date) -> bool:
         return self.session.scalar(_the_round(team_id, kind, held_on)) is not None

@@ -3,7 +3,7 @@
 from bot import blocks
 from bot.asks.model import Ask, AskStatus
 from bot.asks.ranking import RankedMentor
-from bot.asks.services import AskRouted, Network
+from bot.asks.services import AskRouted, Network, NetworkEntry
 from bot.ids import (
     ACCEPT_ASK,
     ASK_HOW_IT_WENT,
@@ -17,6 +17,7 @@ from bot.ids import (
     SLASH_COMMAND,
 )
 from bot.members.model import Skill
+from bot.rounds.model import RoundKind
 from bot.text import escape_mrkdwn
 
 QUESTION_SHOWN = 2800
@@ -140,12 +141,14 @@ def unavailable(reason: str) -> dict:
     return blocks.message(texts.get(reason, "This ask has closed."))
 
 
-def my_asks(asks: list[Ask]) -> dict:
+def my_asks(asks: list[Ask], limit: int = MAX_ASKS_LISTED, more: str = "") -> dict:
+    """`/mentor asks` and the Home tab: at most `limit` asks, then how many more, and `more`
+    (where to see them)."""
     if not asks:
         return blocks.message(f"You have no open asks. Ask one with `{SLASH_COMMAND} ask <your question>`.")
     text = f"Your open asks ({len(asks)}):"
     body = [blocks.section(text)]
-    for ask in asks[:MAX_ASKS_LISTED]:
+    for ask in asks[:limit]:
         status = "waiting for a skill" if ask.status is AskStatus.NEEDS_SKILL else "waiting for a mentor"
         body.append(
             {
@@ -154,8 +157,8 @@ def my_asks(asks: list[Ask]) -> dict:
                 "accessory": _cancel_button(ask),
             }
         )
-    if len(asks) > MAX_ASKS_LISTED:
-        body.append(blocks.context(f"…and {len(asks) - MAX_ASKS_LISTED} more."))
+    if len(asks) > limit:
+        body.append(blocks.context(f"…and {len(asks) - limit} more.{more}"))
     return blocks.message(text, *body)
 
 
@@ -176,16 +179,38 @@ def candidate_request(ask: Ask) -> dict:
     )
 
 
-def candidate_helping(ask: Ask, followup_planned: bool = False) -> dict:
+def waiting_on_me(asks: list[Ask], limit: int) -> list[dict]:
+    """Questions that reached me and wait for my answer, for the Home tab: at most `limit`,
+    each with the same buttons as its DM, then how many more wait in my DMs."""
+    body = []
+    for ask in asks[:limit]:
+        body.append(
+            blocks.section(
+                f"<@{ask.asker_id}> asks about {_skill(ask.skill)}, which you offer:\n{_question(ask, EXCERPT)}"
+            )
+        )
+        body.append(
+            blocks.actions(
+                blocks.button("I can help", ACCEPT_ASK, value=str(ask.id), style="primary"),
+                blocks.button("Not this time", PASS_ASK, value=str(ask.id)),
+            )
+        )
+    if len(asks) > limit:
+        body.append(blocks.context(f"…and {len(asks) - limit} more questions in your messages from Mentor."))
+    return body
+
+
+def candidate_helping(ask: Ask, followup_planned: bool = False, followup_in: str = "in about a week") -> dict:
     """The mentor's own DM once the pair is introduced; with "Ask how it went" when a
-    follow-up is planned, as only the mentor may press it."""
+    follow-up is planned, as only the mentor may press it. `followup_in` says when the
+    follow-up comes (bot.followups.messages.timing), as the introduction does."""
     text = f"You're helping <@{ask.asker_id}> with {_skill(ask.skill)}: I've started a group DM for the two of you."
     body = [blocks.section(text), blocks.section(_question(ask))]
     if followup_planned:
         body.append(
             {
                 "type": "section",
-                "text": blocks.mrkdwn(f"I'll ask <@{ask.asker_id}> how it went in a few days. To hear sooner:"),
+                "text": blocks.mrkdwn(f"I'll ask <@{ask.asker_id}> how it went {followup_in}. To hear sooner:"),
                 "accessory": blocks.button("Ask how it went", ASK_HOW_IT_WENT, value=str(ask.id)),
             }
         )
@@ -249,8 +274,18 @@ def introduction(ask: Ask, followup_planned: bool = False, followup_in: str = "i
 
 
 # --- the mentor network ----------------------------------------------------------------
-def network(entries: Network) -> list[dict]:
-    """Blocks of the mentor network, for `/mentor network` and the Home tab."""
+def _mentors(entry: NetworkEntry) -> str:
+    """The entry's mentors, each round partner marked with the round that introduced them."""
+    rounds = dict(entry.from_rounds)
+    return ", ".join(
+        f"<@{user_id}>" + (f" ({RoundKind(rounds[user_id]).label})" if user_id in rounds else "")
+        for user_id in entry.mentor_ids
+    )
+
+
+def network(entries: Network, limit: int | None = None) -> list[dict]:
+    """Blocks of the mentor network, for `/mentor network` and the Home tab: at most `limit`
+    wants listed (None: all), then how many more and where to see them."""
     body = [blocks.header("Your mentor network")]
     if not entries.wants and not entries.elsewhere:
         body.append(
@@ -260,10 +295,10 @@ def network(entries: Network) -> list[dict]:
             )
         )
         return body
-    for entry in entries.wants:
+    shown_wants = entries.wants if limit is None else entries.wants[:limit]
+    for entry in shown_wants:
         if entry.mentor_ids:
-            mentors = ", ".join(f"<@{user_id}>" for user_id in entry.mentor_ids)
-            body.append(blocks.section(f"{_skill(entry.skill)}: {mentors}"))
+            body.append(blocks.section(f"{_skill(entry.skill)}: {_mentors(entry)}"))
         else:
             body.append(
                 {
@@ -273,11 +308,11 @@ def network(entries: Network) -> list[dict]:
                 }
             )
     if entries.elsewhere:
-        helped = "; ".join(
-            f"{_skill(entry.skill)}: " + ", ".join(f"<@{user_id}>" for user_id in entry.mentor_ids)
-            for entry in entries.elsewhere
-        )
+        helped = "; ".join(f"{_skill(entry.skill)}: {_mentors(entry)}" for entry in entries.elsewhere)
         body.append(blocks.context(f"Also helped you: {helped}"))
+    if len(shown_wants) < len(entries.wants):
+        more = len(entries.wants) - len(shown_wants)
+        body.append(blocks.context(f"…and {more} more skills you want to grow: `{SLASH_COMMAND} network` lists all."))
     return body
 
 

@@ -25,7 +25,7 @@ from bot.deliveries import DeliveryKind
 from bot.errors import InvalidInput
 from bot.followups import services as followup_services
 from bot.followups.model import FollowUp, FollowUpPolicy
-from bot.members.model import Skill, is_forgotten, normalize_skill
+from bot.members.model import Skill, is_forgotten, normalize_skill, skill_key
 from bot.unit_of_work import UnitOfWork
 
 SUGGESTIONS = 5
@@ -104,6 +104,9 @@ def direct_messages(outcome: Outcome) -> tuple[tuple[str, DeliveryKind], ...]:
 class NetworkEntry:
     skill: Skill
     mentor_ids: tuple[str, ...]
+    # Those of mentor_ids a round introduced to help with this skill, by the kind of round
+    # (bot.rounds.model.RoundKind's value); the others took an ask of mine.
+    from_rounds: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -364,21 +367,39 @@ def cancel_ask(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: d
 
 
 def mentor_network(work: UnitOfWork, team_id: str, user_id: str) -> Network:
-    """For each of my wants, who has helped me with it; and help I got on other skills."""
+    """For each of my wants, who has helped me with it: mentors who took an ask of mine and
+    round partners introduced to help me with it; and help I got on other skills."""
     helped: dict[str, list[str]] = {}
     labels: dict[str, Skill] = {}
-    for skill, mentor_id in work.asks.mentors_of(team_id, user_id):
-        if is_forgotten(mentor_id):
-            continue  # a mentor who asked to be forgotten: that skill may now show as a gap
+    from_rounds: dict[str, list[tuple[str, str]]] = {}
+
+    def add(skill: Skill, mentor_id: str) -> None:
         labels.setdefault(skill.key, skill)
         if mentor_id not in helped.setdefault(skill.key, []):
             helped[skill.key].append(mentor_id)
+
+    for skill, mentor_id in work.asks.mentors_of(team_id, user_id):
+        if not is_forgotten(mentor_id):  # a mentor who asked to be forgotten: that skill may now show as a gap
+            add(skill, mentor_id)
+    for pairing in reversed(work.rounds.pairings_of(team_id, user_id)):  # oldest first, as asks
+        for teacher, learner, skill_labels in pairing.teaching:
+            if learner != user_id or is_forgotten(teacher):
+                continue
+            for label in skill_labels:
+                skill = Skill(key=skill_key(label), label=label)
+                if teacher not in helped.get(skill.key, ()):
+                    from_rounds.setdefault(skill.key, []).append((teacher, pairing.kind.value))
+                add(skill, teacher)
     profile = work.profiles.get(team_id, user_id)
     wants = profile.wants if profile else ()
     want_keys = {skill.key for skill in wants}
+
+    def entry(skill: Skill) -> NetworkEntry:
+        return NetworkEntry(skill, tuple(helped.get(skill.key, ())), tuple(from_rounds.get(skill.key, ())))
+
     return Network(
-        wants=tuple(NetworkEntry(skill, tuple(helped.get(skill.key, ()))) for skill in wants),
-        elsewhere=tuple(NetworkEntry(labels[key], tuple(ids)) for key, ids in helped.items() if key not in want_keys),
+        wants=tuple(entry(skill) for skill in wants),
+        elsewhere=tuple(entry(labels[key]) for key in helped if key not in want_keys),
     )
 
 

@@ -394,37 +394,39 @@ def _state(followup: FollowUp | None) -> str:
     }[followup.status]
 
 
-def home_blocks(waiting: list[FollowUp], given: list[AdviceGiven], enabled: bool, policy: FollowUpPolicy) -> list[dict]:
-    """Follow-ups waiting for my answer, and the advice I gave with what came of it."""
-    body = [blocks.divider(), blocks.header("Closing the loop")]
-    for followup in waiting[:MAX_LISTED]:
+def waiting_blocks(waiting: list[FollowUp], policy: FollowUpPolicy, limit: int = MAX_LISTED) -> list[dict]:
+    """Follow-ups waiting for my answer, for the Home tab: at most `limit`, then how many more."""
+    body = []
+    for followup in waiting[:limit]:
         body.append(
             blocks.section(
                 f"<@{followup.mentor_id}> helped you with {_skill(followup)}: did you try it? What happened?"
             )
         )
         body.append(_choice_buttons(followup, policy))
-    if given:
-        body.append(blocks.section("*Advice you gave*"))
-        for advice in given[:MAX_LISTED]:
-            skill = f"*{escape_mrkdwn(advice.skill_label)}*" if advice.skill_label else "a question"
-            line: dict = blocks.section(f"{person(advice.mentee_id)} · {skill} · {_state(advice.followup)}")
-            if not is_forgotten(advice.mentee_id) and (
-                advice.followup is None or advice.followup.status is FollowUpStatus.SCHEDULED
-            ):
-                line["accessory"] = blocks.button("Ask how it went", ASK_HOW_IT_WENT, value=str(advice.ask_id))
-            body.append(line)
-    if not waiting and not given:
-        body.append(
-            blocks.section(
-                f"When a colleague helps you, I'll ask {timing(policy.delay)} how it went and tell them: "
-                "mentors learn what works."
-            )
-        )
-    toggle = (
-        blocks.button("Turn off follow-ups", FOLLOWUPS_OFF)
-        if enabled
-        else blocks.button("Turn on follow-ups", FOLLOWUPS_ON)
-    )
-    body.append(blocks.actions(toggle))
+    if len(waiting) > limit:
+        body.append(blocks.context(f"…and {len(waiting) - limit} more in your messages from Mentor."))
     return body
+
+
+def home_blocks(given: list[AdviceGiven]) -> list[dict]:
+    """The advice I gave with what came of it; nothing when I have given none."""
+    if not given:
+        return []
+    body = [blocks.divider(), blocks.header("Advice you gave")]
+    for advice in given[:MAX_LISTED]:
+        skill = f"*{escape_mrkdwn(advice.skill_label)}*" if advice.skill_label else "a question"
+        line: dict = blocks.section(f"{person(advice.mentee_id)} · {skill} · {_state(advice.followup)}")
+        if not is_forgotten(advice.mentee_id) and (
+            advice.followup is None or advice.followup.status is FollowUpStatus.SCHEDULED
+        ):
+            line["accessory"] = blocks.button("Ask how it went", ASK_HOW_IT_WENT, value=str(advice.ask_id))
+        body.append(line)
+    return body
+
+
+def followups_switch(enabled: bool) -> dict:
+    """The button that turns follow-ups off, or back on."""
+    if enabled:
+        return blocks.button("Turn off follow-ups", FOLLOWUPS_OFF)
+    return blocks.button("Turn on follow-ups", FOLLOWUPS_ON)

@@ -25,8 +25,10 @@ from bot.rounds.model import (
     Learned,
     Left,
     Membership,
+    Pairing,
     PartnerGone,
     RoundKind,
+    RoundsNow,
     Unmatched,
 )
 from bot.text import escape_mrkdwn, shown
@@ -181,17 +183,48 @@ def resumed(state: Membership, today: date) -> dict:
     return _reply(state, f"Welcome back. {where}")
 
 
-def home_blocks(state: Membership, today: date) -> list[dict]:
-    """The rounds section of the Home tab: what I'm in, with buttons to change it."""
+def _pairing_line(pairing: Pairing, user_id: str) -> str:
+    """A current pairing seen by `user_id`: with whom since when, and who helps whom with what."""
+    name = "Coffee chat" if pairing.kind is RoundKind.COFFEE else "Reverse mentoring"
+    line = f"*{name}* with {_named(pairing.partners)}, since {pairing.held_on:%A %-d %B}."
+    for teacher, learner, labels in pairing.teaching:
+        if teacher == user_id:
+            line += f" You can help <@{learner}> with {_skills(labels)}."
+        elif learner == user_id:
+            line += f" <@{teacher}> can help you with {_skills(labels)}."
+    return line
+
+
+def home_blocks(now: RoundsNow, user_id: str, today: date) -> list[dict]:
+    """The rounds section of the Home tab: my current pairings, when the next rounds are,
+    what I'm in, with buttons to change it."""
+    state = now.membership
+    if not (state.in_coffee or state.in_reverse or now.current):
+        invite = "*Meet colleagues:* a coffee chat every few weeks, or reverse mentoring each month."
+        if state.paused_on(today):
+            invite += " " + membership(state, today)["text"]
+        return [blocks.divider(), blocks.section(invite), *_membership_buttons(state, today)]
+    body = [blocks.divider(), blocks.header("Coffee chats and reverse mentoring")]
+    body += [blocks.section(_pairing_line(pairing, user_id)) for pairing in now.current]
     summary = membership(state, today)["text"]
-    body = [blocks.divider(), blocks.header("Coffee chats and reverse mentoring"), blocks.section(summary)]
+    if len(now.next_on) == 1:
+        summary += f" Next round: {now.next_on[0][1]:%A %-d %B}."
+    elif now.next_on:
+        summary += " Next rounds: " + "; ".join(f"{kind.label} on {day:%A %-d %B}" for kind, day in now.next_on) + "."
+    body.append(blocks.section(summary))
+    return body + _membership_buttons(state, today)
+
+
+def _membership_buttons(state: Membership, today: date) -> list[dict]:
+    body = []
     # One actions block per kind: a join and a leave button share ids across kinds.
     for kind, on in ((RoundKind.COFFEE, state.in_coffee), (RoundKind.REVERSE, state.in_reverse)):
         action = (f"Leave {kind.label}", LEAVE_ROUND) if on else (f"Join {kind.label}", JOIN_ROUND)
         body.append(blocks.actions(blocks.button(*action, value=kind.value)))
+    # Resume for anyone paused (a pause holds asks too); a pause offered to those in rounds.
     if state.paused_on(today):
         body.append(blocks.actions(blocks.button("Resume", RESUME_ROUNDS)))
-    else:
+    elif state.in_coffee or state.in_reverse:
         body.append(blocks.actions(blocks.button("Pause 2 weeks", PAUSE_ROUNDS, value="2w")))
     return body
 

@@ -169,6 +169,29 @@ class HeldGroup:
 
 
 @dataclass(frozen=True)
+class Pairing:
+    """A round group of a member's, as it stands, seen from that member: the partners still
+    in the workspace, and who was introduced to help whom with what (teacher, learner,
+    skill labels as the workspace spells them)."""
+
+    kind: RoundKind
+    held_on: date
+    partners: tuple[str, ...]
+    teaching: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class RoundsNow:
+    """Where a member stands in rounds today: their membership, their pairings in the latest
+    round of each kind (when they were in it), and the date of the next round of each kind
+    they are in (None for a kind they are not in)."""
+
+    membership: Membership
+    current: tuple[Pairing, ...] = ()
+    next_on: tuple[tuple[RoundKind, date], ...] = ()
+
+
+@dataclass(frozen=True)
 class PartnerGone:
     """What a member left alone in a group is told: who can no longer be reached, and the
     members of the group they joined instead (empty: none)."""

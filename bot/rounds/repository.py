@@ -4,7 +4,16 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Protocol
 
-from bot.rounds.model import CheckinOutcome, HeldGroup, Learned, Membership, PlannedGroup, RoundKind, Unmatched
+from bot.rounds.model import (
+    CheckinOutcome,
+    HeldGroup,
+    Learned,
+    Membership,
+    Pairing,
+    PlannedGroup,
+    RoundKind,
+    Unmatched,
+)
 from bot.rounds.schedule import Schedule
 from bot.rounds.scoring import Member
 
@@ -54,6 +63,10 @@ class RoundRepository(Protocol):
     def kept_pairs(self, team_id: str, before: date) -> list[tuple[str, ...]]: ...
     def groups_of(self, team_id: str, user_id: str, held_since: date) -> list[HeldGroup]: ...
     def groups_of_round(self, team_id: str, round_id: int) -> list[HeldGroup]: ...
+    def pairings_of(self, team_id: str, user_id: str) -> list[Pairing]:
+        """Every round group the member was in, newest first, with partners still here."""
+        ...
+
     def members_of(self, team_id: str, user_ids: list[str]) -> list[Member]: ...
     def join_group(
         self,

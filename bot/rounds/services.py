@@ -5,13 +5,14 @@ introduction queued for each group in the same transaction. Each is handed the u
 
 import hashlib
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.errors import InvalidInput
 from bot.rounds import schedule as round_schedule
 from bot.rounds import scoring, solving
 from bot.rounds.model import (
     FRESH_FOR,
+    PAUSED_UNTIL_RESUMED,
     QUIET_INTROS,
     CheckinOutcome,
     HeldGroup,
@@ -20,10 +21,12 @@ from bot.rounds.model import (
     Left,
     Membership,
     MonthEndAnswer,
+    Pairing,
     PlannedGroup,
     RoundAlreadyRecorded,
     RoundKind,
     RoundRun,
+    RoundsNow,
     Unmatched,
     parse_pause,
 )
@@ -208,6 +211,52 @@ def keep_pairs(
         groups.extend(scoring.score_groups(index, [(0, 1)], history, settings, reverse=True))
         taken.update(pair)
     return groups, [member for member in members if member.user_id not in taken]
+
+
+def next_round_on(work: UnitOfWork, team_id: str, kind: RoundKind, now: datetime) -> date:
+    """The date of the next round of `kind` the scheduler will run: today's if it has not
+    been held yet, else the next date of the cadence whose cycle has no round yet (a round run
+    by hand stands for its cycle's, bot.rounds.schedule.cycle_of)."""
+    schedule = work.rounds.schedule(team_id)
+    today = round_schedule.local_day(now, schedule)
+    day = (
+        today
+        if round_schedule.is_round_day(kind, today, schedule)
+        else round_schedule.next_round_day(kind, today, schedule)
+    )
+    while round_of_cycle(work, team_id, kind, day) is not None:
+        day = round_schedule.next_round_day(kind, day, schedule)
+    return day
+
+
+def rounds_now(work: UnitOfWork, team_id: str, user_id: str, now: datetime) -> RoundsNow:
+    """Where the member stands in rounds (bot.rounds.model.RoundsNow): a pairing is current
+    while no later round of its kind has been held in the workspace."""
+    membership = work.rounds.membership(team_id, user_id)
+    latest: dict[RoundKind, Pairing] = {}
+    for pairing in work.rounds.pairings_of(team_id, user_id):  # newest first
+        latest.setdefault(pairing.kind, pairing)
+    schedule = work.rounds.schedule(team_id)
+    today = round_schedule.local_day(now, schedule)
+    current = []
+    for kind, pairing in latest.items():
+        held = work.rounds.held_between(team_id, kind, pairing.held_on, today)
+        if held and max(held) == pairing.held_on and pairing.partners:
+            current.append(pairing)
+    reverse_on = work.program.settings(team_id).reverse_enabled
+    # No date for a round the member will not be in: paused until they resume, or reverse
+    # mentoring switched off by the program's admins (the membership text says which).
+    kinds = ((RoundKind.COFFEE, membership.in_coffee), (RoundKind.REVERSE, membership.in_reverse and reverse_on))
+    joined = [kind for kind, on in kinds if on and membership.paused_until != PAUSED_UNTIL_RESUMED]
+    if joined and membership.paused_on(today) and membership.paused_until is not None:
+        # Their first round is the first one after the pause.
+        back = membership.paused_until + timedelta(days=1)
+        now = max(now, datetime.combine(back, time(0), tzinfo=schedule.zone or UTC))
+    return RoundsNow(
+        membership,
+        tuple(sorted(current, key=lambda pairing: pairing.kind is RoundKind.REVERSE)),
+        tuple((kind, next_round_on(work, team_id, kind, now)) for kind in joined),
+    )
 
 
 def round_seed(team_id: str, kind: RoundKind, held_on: date) -> str:

@@ -40,6 +40,8 @@ def accept_ask(
     )
     if accepted is not None:
         ask_jobs.deliver_accepted(client, deps, accepted, followup_planned=accepted.followup is not None)
+    if click.on_home:  # the question leaves "Waiting for you", or says why it could not be taken
+        refresh_home(client, deps, team_id, user_id)
 
 
 def pass_ask(
@@ -69,6 +71,8 @@ def pass_ask(
     )
     if passed is not None:
         ask_jobs.deliver_passed(client, deps, passed)
+    if click.on_home:
+        refresh_home(client, deps, team_id, user_id)
 
 
 def cancel_ask(

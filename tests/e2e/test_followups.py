@@ -181,6 +181,8 @@ def test_the_intro_the_home_tab_and_the_followups_command_make_one_promise_about
         helped(running)
         [intro] = posted_to(running, "DUASKUANA")
         assert f"{promise[:1].upper()}{promise[1:]} I'll ask <@UASK>" in str(intro.args["blocks"])
+        mentors_dm = [call.args for call in fake_slack.calls("chat.update") if "You're helping" in str(call.args)]
+        assert mentors_dm and f"how it went {promise}. To hear sooner" in str(mentors_dm[-1]["blocks"])
         assert f"I'll ask you {promise} how it went" in say(running, "followups", "UASK")["text"]
         running.slack.app_home_opened("UASK")
         home = str(fake_slack.wait_for("views.publish")[-1].args["view"]["blocks"])
@@ -341,7 +343,7 @@ def test_home_shows_the_mentee_what_waits_and_the_mentor_what_came_of_it(loop):
     count = len(loop.fake_slack.calls("views.publish"))
     loop.slack.app_home_opened("UANA")
     home = str(loop.fake_slack.wait_for("views.publish", count=count + 1)[-1].args["view"]["blocks"])
-    assert "*Advice you gave*" in home and "<@UASK> · *SQL* · *It helped* · “It worked”" in home
+    assert "Advice you gave" in home and "<@UASK> · *SQL* · *It helped* · “It worked”" in home
 
 
 def test_a_dm_a_crashed_sender_posted_is_not_posted_again(loop):
