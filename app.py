@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 # The commands that run the jobs: on the scheduler's clock, or once (scheduler.py); each
 # returns the exit status, None meaning 0.
 JOB_COMMANDS: dict[str, Callable[[Deps, Namespace], int | None]] = {
-    "scheduler": lambda deps, arguments: start_scheduler(deps, blocking=True),
+    "scheduler": lambda deps, arguments: start_scheduler(deps, blocking=True) and None,  # runs until stopped
     "expire-asks": lambda deps, arguments: run_once(EXPIRE_ASKS, deps),
     "send-followups": lambda deps, arguments: run_once(SEND_FOLLOWUPS, deps),
     "run-round": lambda deps, arguments: run_rounds_once(

@@ -9,11 +9,12 @@ from bot import home
 from bot.asks import services as ask_services
 from bot.errors import TemporarilyUnavailable
 from bot.followups import messages as followup_messages
-from bot.followups import services as followup_services
 from bot.members import messages as member_messages
 from bot.program import messages as program_messages
 from bot.program.model import Period
+from bot.rounds import schedule as round_schedule
 from bot.rounds import services as round_services
+from bot.rounds.model import RoundKind
 from deps import Deps
 from handlers.permissions import is_admin
 
@@ -26,10 +27,12 @@ def open_profile_modal(client: WebClient, deps: Deps, team_id: str, user_id: str
         never = repositories.rounds.never_of(team_id, user_id)
         membership = repositories.rounds.membership(team_id, user_id)
         situations = repositories.rounds.situations_of(team_id, user_id)
+        coffee_every = round_schedule.how_often(RoundKind.COFFEE, repositories.rounds.schedule(team_id))
     rounds = frozenset(
         kind for kind, on in (("coffee", membership.in_coffee), ("reverse", membership.in_reverse)) if on
     )
-    client.views_open(trigger_id=trigger_id, view=member_messages.profile_modal(profile, never, rounds, situations))
+    view = member_messages.profile_modal(profile, never, rounds, situations, coffee_every)
+    client.views_open(trigger_id=trigger_id, view=view)
 
 
 def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> dict:
@@ -49,7 +52,7 @@ def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> di
                     network=ask_services.mentor_network(repositories, team_id, user_id),
                     given=repositories.followups.advice_given(team_id, user_id, followup_messages.MAX_LISTED),
                     followups_on=repositories.followups.enabled_for(team_id, user_id),
-                    policy=followup_services.policy_for(repositories, team_id, deps.followup_days),
+                    policy=deps.followup_policy_for(repositories, team_id),
                 )
                 if profile is not None
                 else None

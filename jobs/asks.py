@@ -25,7 +25,6 @@ from bot.asks import services as ask_services
 from bot.asks.model import Ask, AskStatus, Notification
 from bot.asks.ranking import RankedMentor
 from bot.followups import messages as followup_messages
-from bot.followups import services as followup_services
 from bot.members.model import Skill
 from deps import Deps
 from jobs import departures, outbox
@@ -191,7 +190,7 @@ def introduce(client: WebClient, deps: Deps, accepted: ask_services.Accepted, fo
     ask = accepted.ask
     pair = f"{ask.asker_id},{accepted.mentor_id}"
     with deps.store.transaction() as repositories:
-        policy = followup_services.policy_for(repositories, ask.team_id, deps.followup_days)
+        policy = deps.followup_policy_for(repositories, ask.team_id)
     message = ask_messages.introduction(ask, followup_planned, followup_messages.timing(policy.delay))
     try:
         group = client.conversations_open(users=pair)["channel"]["id"]

@@ -12,12 +12,10 @@ from bot.asks import services as ask_services
 from bot.asks.model import Ask, AskStatus, CandidateStatus, Notification, introduced
 from bot.deliveries import DeliveryKind
 from bot.followups import messages as followup_messages
-from bot.followups import services as followup_services
 from bot.followups.model import FollowUp, FollowUpPolicy, Purpose, still_wanted
 from bot.members import messages as member_messages
 from bot.members.model import is_forgotten
 from bot.rounds import messages as round_messages
-from bot.rounds import schedule as round_schedule
 from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
 from deps import Deps
@@ -178,9 +176,9 @@ def _round_unmatched(deps: Deps, claim: Claimed) -> Rendered:
     kind, held_on = _the_round(claim)
     with deps.store.transaction() as repositories:
         why = repositories.rounds.unmatched_reason(claim.team_id, kind, held_on, claim.recipient)
-        schedule = repositories.rounds.schedule(claim.team_id)
-    cycle = round_schedule.cycle_of(kind, held_on, schedule)
-    return round_messages.unmatched(kind, why, round_schedule.next_round_day(kind, cycle, schedule)), claim.recipient
+        # The same next date as the Home tab's: the first of the cadence whose cycle has no round.
+        next_on = round_services.next_round_on(repositories, claim.team_id, kind, deps.clock())
+    return round_messages.unmatched(kind, why, next_on), claim.recipient
 
 
 def _round_quiet(deps: Deps, claim: Claimed) -> Rendered:
@@ -213,7 +211,7 @@ def _ask_introduction(deps: Deps, claim: Claimed) -> Rendered | None:
     with deps.store.transaction() as repositories:
         ask = repositories.asks.get(claim.team_id, ask_id)
         followup_planned = repositories.followups.of_ask(claim.team_id, ask_id) is not None
-        policy = followup_services.policy_for(repositories, claim.team_id, deps.followup_days)
+        policy = deps.followup_policy_for(repositories, claim.team_id)
     pair = introduced(ask) if ask else None
     if not (ask and pair):
         return None
@@ -354,9 +352,7 @@ def _ask_introduction_sent(deps: Deps, repositories: Repositories, claim: Claime
     mine = repositories.asks.notification(ask_id, ask.mentor_id)
     others = repositories.asks.notifications(ask_id, CandidateStatus.CLOSED)  # closed by the acceptance
     followup_planned = repositories.followups.of_ask(claim.team_id, ask_id) is not None
-    followup_in = followup_messages.timing(
-        followup_services.policy_for(repositories, claim.team_id, deps.followup_days).delay
-    )
+    followup_in = followup_messages.timing(deps.followup_policy_for(repositories, claim.team_id).delay)
     return _edits([mine], ask_messages.candidate_helping(ask, followup_planned, followup_in)) + _edits(
         others, ask_messages.candidate_taken(ask, ask.mentor_id)
     )
@@ -371,12 +367,21 @@ def _ask_introduction_failed(deps: Deps, repositories: Repositories, claim: Clai
     return _edits([repositories.asks.notification(ask.id, ask.mentor_id)], ask_messages.candidate_unintroduced(ask))
 
 
+def _relayed(deps: Deps, repositories: Repositories, claim: Claimed, *outcome: str) -> Edits:
+    """A message of the pair is in the other's thread, or never will be: Mentor keeps no copy."""
+    message_id = claim.key.partition(":")[2]
+    if message_id.isdigit():
+        repositories.followups.drop_text(_reference(claim.about.followup_id), int(message_id))
+    return ()
+
+
 # The kinds that do more than send their message, and what (beside RENDERERS).
 HOOKS: dict[DeliveryKind, Hooks] = {
     DeliveryKind.ASK_REQUEST: Hooks(sent=_ask_request_sent, failed=_ask_request_failed),
     DeliveryKind.ASK_INTRODUCTION: Hooks(sent=_ask_introduction_sent, failed=_ask_introduction_failed),
     DeliveryKind.ROUND_INTRODUCTION: Hooks(resent_without_the_gone=True),
     DeliveryKind.ROUND_CHECKIN: Hooks(resent_without_the_gone=True),
+    DeliveryKind.FOLLOWUP_RELAY: Hooks(sent=_relayed, failed=_relayed),
 }
 
 

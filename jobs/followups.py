@@ -36,5 +36,5 @@ def run_due_followups(deps: Deps) -> int:
 def _advance(deps: Deps, team_id: str, followup_id: int, now: datetime) -> None:
     # What the step changed on the mentee's prompt is queued with it, and drawn by the outbox.
     with deps.store.transaction() as repositories:
-        policy = followup_services.policy_for(repositories, team_id, deps.followup_days)
+        policy = deps.followup_policy_for(repositories, team_id)
         followup_services.advance_due(repositories, team_id, followup_id, now, policy)

@@ -304,6 +304,15 @@ class FollowUpRepository:
         ).first()
         return (row.author_id, row.text) if row is not None else None
 
+    def drop_text(self, followup_id: int, message_id: int) -> None:
+        """A message relayed (or that never will be): its text is not kept; the row stays, so
+        a retried event with the same source is still recognised and not relayed twice."""
+        self.session.execute(
+            update(models.FollowUpMessage)
+            .where(models.FollowUpMessage.id == message_id, models.FollowUpMessage.followup_id == followup_id)
+            .values(text="")
+        )
+
     def queue_relay(self, followup: FollowUp, recipient: str, message_id: int, now: datetime) -> None:
         """Queue the DM that carries message `message_id` to `recipient`, once."""
         queue_deliveries(

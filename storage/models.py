@@ -242,7 +242,10 @@ class FollowUpMessage(Base):
 
     __tablename__ = "followup_messages"
     # One row per message Slack showed us: an event Slack sends again is kept once.
-    __table_args__ = (UniqueConstraint("followup_id", "source", name="uq_followup_messages_source"),)
+    __table_args__ = (
+        UniqueConstraint("followup_id", "source", name="uq_followup_messages_source"),
+        Index("ix_followup_messages_author", "team_id", "author_id"),  # forgetting someone
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(SLACK_ID)
@@ -267,6 +270,7 @@ class Delivery(Base):
         Index("ix_deliveries_message", "channel", "ts"),
         Index("ix_deliveries_group", "group_id"),
         Index("ix_deliveries_ask", "ask_id"),
+        Index("ix_deliveries_followup", "followup_id", "purpose"),  # a follow-up's thread (thread_of)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

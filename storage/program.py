@@ -284,19 +284,19 @@ class ProgramRepository:
         """Every mentoring relationship that began in the period, as (kind, date, skills, member
         ids in their roles, status); no text anyone wrote, and no answer: one relationship's
         answers are always too few to show (bot.program.disclosure). An ask's status is its
-        follow-up's, up to being sent (scheduled, sent, cancelled or none); a round's group's is
+        follow-up's, up to being sent (scheduled, sent, cancelled before it was sent, or none); a round's group's is
         "introduced"."""
         ask, followup = models.Ask, models.FollowUp
         asks = self.session.execute(
-            select(ask.matched_at, models.Skill.label, ask.mentor_id, ask.asker_id, followup.status)
+            select(ask.matched_at, models.Skill.label, ask.mentor_id, ask.asker_id, followup.status, followup.cycle)
             .outerjoin(models.Skill, models.Skill.id == ask.skill_id)
             .outerjoin(followup, followup.ask_id == ask.id)
             .where(*_in_period(ask.team_id, team_id, ask.created_at, period), ask.status == AskStatus.MATCHED.value)
             .order_by(ask.matched_at, ask.id)
             .execution_options(yield_per=1000)
         )
-        for matched_at, label, mentor, asker, status in asks:
-            yield "ask", matched_at.date(), label or "", (mentor, asker), _before_any_answer(status)
+        for matched_at, label, mentor, asker, status, cycle in asks:
+            yield "ask", matched_at.date(), label or "", (mentor, asker), _before_any_answer(status, cycle or 0)
         group, held = models.RoundGroup, models.Round
         groups = self.session.execute(
             select(held.kind, held.held_on, group.members, group.details)
@@ -318,10 +318,11 @@ def _in_period(team_column, team_id: str, moment_column, period: Period) -> tupl
     return team_column == team_id, moment_column >= period.start, moment_column < period.end
 
 
-def _before_any_answer(status: str | None) -> str:
-    """A follow-up's status without what its mentee did: answered, snoozed and unanswered are all "sent"."""
+def _before_any_answer(status: str | None, cycle: int) -> str:
+    """A follow-up's status without what its mentee did: answered, snoozed, unanswered, and
+    cancelled once sent (the mentee turning follow-ups off: an answer too) are all "sent"."""
     if status is None:
         return "none"
-    if status in (FollowUpStatus.SCHEDULED.value, FollowUpStatus.CANCELLED.value):
+    if status == FollowUpStatus.SCHEDULED.value or (status == FollowUpStatus.CANCELLED.value and cycle == 0):
         return status
     return "sent"

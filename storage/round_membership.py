@@ -131,6 +131,17 @@ class RoundMembership:
         else:
             self.session.execute(delete(models.RoundSkip).filter_by(**key))
 
+    def skips_of(self, team_id: str, user_id: str, since: date) -> set[tuple[RoundKind, date]]:
+        """The rounds (kind, date), on `since` or later, the member said they will skip."""
+        rows = self.session.execute(
+            select(models.RoundSkip.kind, models.RoundSkip.held_on).where(
+                models.RoundSkip.team_id == team_id,
+                models.RoundSkip.user_id == user_id,
+                models.RoundSkip.held_on >= since,
+            )
+        )
+        return {(RoundKind(kind), held_on) for kind, held_on in rows}
+
     def unchecked(self, team_id: str, kind: RoundKind, today: date, checked_before: datetime, limit: int) -> list[str]:
         """Up to `limit` members who would be in a round of `kind` on `today`, whose status
         Slack was last asked about (users.info) before `checked_before` or never, or whose

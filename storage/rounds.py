@@ -21,12 +21,10 @@ from bot.rounds.scoring import Member
 from storage import models
 from storage.members import taking_part
 from storage.outbox import About, queue_to_each
-from storage.queries import batches, insert_ignoring_duplicates
+from storage.queries import IN_BATCH, batches, insert_ignoring_duplicates
 from storage.round_checkins import RoundCheckins
 from storage.round_membership import RoundMembership, still_here, stored_situations
 from storage.round_regrouping import RoundRegrouping
-
-MET_CHUNK = 400  # pairs looked up per query: well within every database's limit of parameters
 
 
 class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
@@ -47,12 +45,15 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
         )
 
     # --- a round's inputs ---------------------------------------------------------------
-    def available(self, team_id: str, kind: RoundKind, today: date) -> list[Member]:
-        """Everyone opted into `kind`, not paused on `today`, still in the workspace."""
+    def available(self, team_id: str, kind: RoundKind, today: date, cycle: date | None = None) -> list[Member]:
+        """Everyone opted into `kind`, not paused on `today`, still in the workspace, and not
+        skipping the round of `today` or of its `cycle` (the date of the cadence it stands for)."""
         member = models.Member
         opted = member.in_coffee if kind is RoundKind.COFFEE else member.in_reverse
         skipped = select(models.RoundSkip.user_id).where(
-            models.RoundSkip.team_id == team_id, models.RoundSkip.kind == kind.value, models.RoundSkip.held_on == today
+            models.RoundSkip.team_id == team_id,
+            models.RoundSkip.kind == kind.value,
+            models.RoundSkip.held_on.in_({today, cycle or today}),
         )
         return self._as_members(
             team_id,
@@ -152,7 +153,8 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
         wanted = sorted({tuple(sorted(pair)) for pair in pairs if len(pair) == 2})
         first, second = aliased(models.RoundMember), aliased(models.RoundMember)
         met: set[frozenset[str]] = set()
-        for chunk in (wanted[start : start + MET_CHUNK] for start in range(0, len(wanted), MET_CHUNK)):
+        # Each pair binds 4 parameters (both orders, two ids): IN_BATCH parameters a query.
+        for chunk in batches(wanted, IN_BATCH // 4):
             in_rounds = (
                 select(first.user_id, second.user_id)
                 .join(second, second.group_id == first.group_id)

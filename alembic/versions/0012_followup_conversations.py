@@ -1,6 +1,6 @@
 """Follow-ups as one conversation: what the pair write to each other in a follow-up's
-threads once the mentor has heard how it went, kept until the outbox relays it
-(`followup_messages`).
+threads once the mentor has heard how it went, its text kept until the outbox relays it
+(`followup_messages`); the indexes a follow-up's thread and forgetting look up by.
 
 Revision ID: 0012_followup_conversations
 Revises: 0011_round_timeline
@@ -35,7 +35,12 @@ def upgrade() -> None:
         ),
         sa.UniqueConstraint("followup_id", "source", name="uq_followup_messages_source"),
     )
+    # Forgetting someone deletes what they wrote: by team and author.
+    op.create_index("ix_followup_messages_author", "followup_messages", ["team_id", "author_id"])
+    # Every follow-up DM drawn looks up its thread (the first DM of its purpose): by these.
+    op.create_index("ix_deliveries_followup", "deliveries", ["followup_id", "purpose"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_deliveries_followup", table_name="deliveries")
     op.drop_table("followup_messages")

@@ -131,7 +131,7 @@ def as_it_stands(followup: FollowUp, now: datetime, policy: FollowUpPolicy) -> d
 
 
 def answered(followup: FollowUp) -> dict:
-    """What the prompt turns into once the mentee has chosen (and in every reminder)."""
+    """What the prompt turns into once the mentee has chosen (redrawn in place: FOLLOWUP_UPDATE)."""
     mentor = f"<@{followup.mentor_id}>"
     if followup.status is FollowUpStatus.SNOOZED:
         return blocks.message(f"No rush. I'll ask again about {_skill(followup)} in a week.")

@@ -1,5 +1,6 @@
-"""Closing the loop: a few days after a mentor helped, ask the mentee what happened when
-they used the advice, and carry the answer back to the mentor.
+"""Closing the loop: some days after a mentor helped (the workspace's delay, a week by
+default), ask the mentee what happened when they used the advice, and carry the answer back
+to the mentor.
 
 A follow-up is a state machine. Every step is a pure function from one FollowUp to the
 next, with the direct messages that step must send (Deliveries). Storage applies a step
@@ -8,7 +9,7 @@ the deliveries in the same transaction under unique keys: however often the job 
 and whatever crashes in between, each step happens once and each DM is sent once.
 
     SCHEDULED --due--> SENT --outcome--> ANSWERED (mentor told now, or after the note)
-                        |--"Not yet"--> SNOOZED --due--> SENT (a new prompt)
+                        |--"Not yet"--> SNOOZED --due--> SENT (asked again in the prompt's thread)
                         `--no answer after two reminders--> UNANSWERED
     (mentor: "Ask how it went" moves the due time forward)
     once the mentor has heard: the pair write to each other in the follow-up's threads (relay_to)

@@ -159,10 +159,13 @@ def _round_option(kind: str, text: str, description: str) -> dict:
     return {"text": blocks.plain(text, 75), "description": blocks.plain(description, 75), "value": kind}
 
 
-ROUND_OPTIONS = (
-    _round_option("coffee", "Coffee chats", "Every two weeks, a colleague to talk with"),
-    _round_option("reverse", "Reverse mentoring", "Monthly: early-career colleagues teach senior ones"),
-)
+def _round_options(coffee_every: str) -> tuple[dict, ...]:
+    return (
+        _round_option(
+            "coffee", "Coffee chats", f"{coffee_every[:1].upper()}{coffee_every[1:]}, a colleague to talk with"
+        ),
+        _round_option("reverse", "Reverse mentoring", "Monthly: early-career colleagues teach senior ones"),
+    )
 
 
 SITUATION_OPTIONS = tuple({"text": blocks.plain(label, 75), "value": value} for value, label in SITUATIONS.items())
@@ -173,10 +176,12 @@ def profile_modal(
     never: Sequence[str] = (),
     rounds: frozenset[str] = frozenset(),
     situations: frozenset[str] = frozenset(),
+    coffee_every: str = "every two weeks",
 ) -> dict:
     """The modal of `/mentor profile` and of the Home tab's button, filled with the current
     profile, the rounds the member is in ("coffee", "reverse"), the people they never
-    want to be paired with in rounds, and the life situations they declared."""
+    want to be paired with in rounds, and the life situations they declared; `coffee_every`
+    is how often the workspace's coffee rounds come (bot.rounds.schedule.how_often)."""
     offers = ", ".join(skill.label for skill in profile.offers) if profile else ""
     wants = ", ".join(skill.label for skill in profile.wants) if profile else ""
     stage_select: dict = {
@@ -202,9 +207,10 @@ def profile_modal(
     }
     if never:
         never_select["initial_users"] = list(never)[:MAX_NEVER_PAIRS]
-    round_boxes: dict = {"type": "checkboxes", "options": list(ROUND_OPTIONS)}
+    round_options = _round_options(coffee_every)
+    round_boxes: dict = {"type": "checkboxes", "options": list(round_options)}
     if rounds:
-        round_boxes["initial_options"] = [option for option in ROUND_OPTIONS if option["value"] in rounds]
+        round_boxes["initial_options"] = [option for option in round_options if option["value"] in rounds]
     situation_boxes: dict = {"type": "checkboxes", "options": list(SITUATION_OPTIONS)}
     if situations:
         situation_boxes["initial_options"] = [option for option in SITUATION_OPTIONS if option["value"] in situations]

@@ -31,6 +31,7 @@ from bot.rounds.model import (
     RoundsNow,
     Unmatched,
 )
+from bot.rounds.schedule import Schedule, how_often
 from bot.text import escape_mrkdwn, shown
 
 OBJECTIVES_SHOWN = 300
@@ -125,11 +126,13 @@ def _pause_line(state: Membership, today: date) -> str:
     return f"Paused {_until(state)}: `{SLASH_COMMAND} resume` to come back."
 
 
-def _reply(state: Membership, text: str) -> dict:
-    """`text`, with how to join the kinds of round the member is not in (if any)."""
+def _reply(state: Membership, text: str, schedule: Schedule) -> dict:
+    """`text`, with how to join the kinds of round the member is not in (if any), at the
+    workspace's real cadence."""
     hints = {
-        RoundKind.COFFEE: f"`{SLASH_COMMAND} join coffee` pairs you every two weeks for a chat",
-        RoundKind.REVERSE: f"`{SLASH_COMMAND} join reverse` pairs early-career and senior colleagues each month",
+        RoundKind.COFFEE: f"`{SLASH_COMMAND} join coffee` pairs you {how_often(RoundKind.COFFEE, schedule)} for a chat",
+        RoundKind.REVERSE: f"`{SLASH_COMMAND} join reverse` pairs early-career and senior colleagues "
+        + how_often(RoundKind.REVERSE, schedule),
     }
     missing = [hint for kind, hint in hints.items() if not state.is_in(kind)]
     body = [blocks.section(text)]
@@ -138,16 +141,16 @@ def _reply(state: Membership, text: str) -> dict:
     return blocks.message(text, *body)
 
 
-def membership(state: Membership, today: date) -> dict:
+def _standing(state: Membership, today: date) -> str:
     """Where the member stands in rounds: which kinds, and any pause."""
     kinds = state.kinds()
     where = f"You're in {_labels(kinds)}." if kinds else "You're in no rounds."
-    return _reply(state, f"{where} {_pause_line(state, today)}".strip())
+    return f"{where} {_pause_line(state, today)}".strip()
 
 
 # Each reply below says what changed once, then only what did not: the kinds of round the
 # member is in besides, and a pause the change did not make.
-def joined(kind: RoundKind, joined: Joined, today: date) -> dict:
+def joined(kind: RoundKind, joined: Joined, today: date, schedule: Schedule) -> dict:
     """`/mentor join`'s answer: where the member now stands, and whether the program's admins
     have switched that kind of round off for now."""
     state = joined.membership
@@ -155,10 +158,10 @@ def joined(kind: RoundKind, joined: Joined, today: date) -> dict:
     said = f"Joined {kind.label}" + (f"; you're also in {_labels(others)}." if others else ".")
     if joined.on_hold:
         said += f" Your program's admins have paused {kind.label} for now: you'll be paired once it is back."
-    return _reply(state, f"{said} {_pause_line(state, today)}".strip())
+    return _reply(state, f"{said} {_pause_line(state, today)}".strip(), schedule)
 
 
-def left(kind: RoundKind, left: Left, today: date) -> dict:
+def left(kind: RoundKind, left: Left, today: date, schedule: Schedule) -> dict:
     """`/mentor leave`'s answer; to someone who was not in that kind, that they were not."""
     state = left.membership
     kinds = state.kinds()
@@ -167,20 +170,22 @@ def left(kind: RoundKind, left: Left, today: date) -> dict:
     else:
         still = f"; you're still in {_labels(kinds)}." if kinds else ": you're in no rounds now."
         said = f"Left {kind.label}{still}"
-    return _reply(state, f"{said} {_pause_line(state, today)}".strip())
+    return _reply(state, f"{said} {_pause_line(state, today)}".strip(), schedule)
 
 
-def paused(state: Membership, today: date) -> dict:
+def paused(state: Membership, schedule: Schedule) -> dict:
     """`/mentor pause`'s answer: until when, and which rounds wait meanwhile."""
     paused_from = "no rounds and no asks reach you" if state.kinds() else "no asks reach you"
-    return _reply(state, f"Paused {_until(state)}: {paused_from} meanwhile. `{SLASH_COMMAND} resume` to come back.")
+    return _reply(
+        state, f"Paused {_until(state)}: {paused_from} meanwhile. `{SLASH_COMMAND} resume` to come back.", schedule
+    )
 
 
-def resumed(state: Membership, today: date) -> dict:
+def resumed(state: Membership, schedule: Schedule) -> dict:
     """`/mentor resume`'s answer."""
     kinds = state.kinds()
     where = f"You're in {_labels(kinds)}." if kinds else "Asks reach you again."
-    return _reply(state, f"Welcome back. {where}")
+    return _reply(state, f"Welcome back. {where}", schedule)
 
 
 def _pairing_line(pairing: Pairing, user_id: str) -> str:
@@ -202,15 +207,17 @@ def home_blocks(now: RoundsNow, user_id: str, today: date) -> list[dict]:
     if not (state.in_coffee or state.in_reverse or now.current):
         invite = "*Meet colleagues:* a coffee chat every few weeks, or reverse mentoring each month."
         if state.paused_on(today):
-            invite += " " + membership(state, today)["text"]
+            invite += " " + _standing(state, today)
         return [blocks.divider(), blocks.section(invite), *_membership_buttons(state, today)]
     body = [blocks.divider(), blocks.header("Coffee chats and reverse mentoring")]
     body += [blocks.section(_pairing_line(pairing, user_id)) for pairing in now.current]
-    summary = membership(state, today)["text"]
+    summary = _standing(state, today)
     if len(now.next_on) == 1:
         summary += f" Next round: {now.next_on[0][1]:%A %-d %B}."
     elif now.next_on:
         summary += " Next rounds: " + "; ".join(f"{kind.label} on {day:%A %-d %B}" for kind, day in now.next_on) + "."
+    for kind in now.on_hold:
+        summary += f" Your program's admins have paused {kind.label} for now: you'll be paired once it is back."
     body.append(blocks.section(summary))
     return body + _membership_buttons(state, today)
 
@@ -368,7 +375,7 @@ def what_did_you_learn(
             blocks.context("Nobody is told what the other chose."),
         )
     paired_with = _named(others)
-    text = f"This month you were paired with {paired_with} for reverse mentoring. What did you learn?"
+    text = f"You were paired with {paired_with} for reverse mentoring. What did you learn?"
     return blocks.message(
         text,
         blocks.section(text),

@@ -189,6 +189,7 @@ class RoundsNow:
     membership: Membership
     current: tuple[Pairing, ...] = ()
     next_on: tuple[tuple[RoundKind, date], ...] = ()
+    on_hold: tuple[RoundKind, ...] = ()  # kinds they are in that the program's admins switched off
 
 
 @dataclass(frozen=True)

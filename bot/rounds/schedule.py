@@ -12,7 +12,7 @@ LATE_START = timedelta(days=1)  # a round the scheduler missed still runs within
 # this at a month's end is asked at the next month's end instead.
 TIME_TO_MEET = timedelta(days=14)
 
-# Round days are at most this far apart (monthly: 23 days; every 4 weeks: 28).
+# Round days are at most this far apart (monthly first weekdays: up to 33 days; every 4 weeks: 28).
 _LONGEST_CYCLE = 35
 
 
@@ -52,6 +52,16 @@ def notice_due(kind: RoundKind, now: datetime, schedule: Schedule) -> date | Non
         if is_round_day(kind, day, schedule) and _slot(day, schedule) - timedelta(days=1) <= now < _slot(day, schedule):
             return day
     return None
+
+
+def how_often(kind: RoundKind, schedule: Schedule) -> str:
+    """How often rounds of `kind` come in this workspace, in words: "every week", "every two
+    weeks", "every four weeks", or "each month" (reverse mentoring)."""
+    if kind is RoundKind.REVERSE:
+        return "each month"
+    return {1: "every week", 2: "every two weeks", 4: "every four weeks"}.get(
+        schedule.every_weeks, f"every {schedule.every_weeks} weeks"
+    )
 
 
 def checkin_after(schedule: Schedule) -> timedelta:

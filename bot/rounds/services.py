@@ -245,17 +245,27 @@ def rounds_now(work: UnitOfWork, team_id: str, user_id: str, now: datetime) -> R
             current.append(pairing)
     reverse_on = work.program.settings(team_id).reverse_enabled
     # No date for a round the member will not be in: paused until they resume, or reverse
-    # mentoring switched off by the program's admins (the membership text says which).
+    # mentoring switched off by the program's admins (`on_hold`: the Home tab says so).
     kinds = ((RoundKind.COFFEE, membership.in_coffee), (RoundKind.REVERSE, membership.in_reverse and reverse_on))
     joined = [kind for kind, on in kinds if on and membership.paused_until != PAUSED_UNTIL_RESUMED]
     if joined and membership.paused_on(today) and membership.paused_until is not None:
         # Their first round is the first one after the pause.
         back = membership.paused_until + timedelta(days=1)
         now = max(now, datetime.combine(back, time(0), tzinfo=schedule.zone or UTC))
+    skipped = work.rounds.skips_of(team_id, user_id, today)
+
+    def next_for(kind: RoundKind) -> date:
+        """The next round the member will be in: a round they said they'd skip is not it."""
+        day = next_round_on(work, team_id, kind, now)
+        while (kind, day) in skipped:
+            day = round_schedule.next_round_day(kind, day, schedule)
+        return day
+
     return RoundsNow(
         membership,
         tuple(sorted(current, key=lambda pairing: pairing.kind is RoundKind.REVERSE)),
-        tuple((kind, next_round_on(work, team_id, kind, now)) for kind in joined),
+        tuple((kind, next_for(kind)) for kind in joined),
+        (RoundKind.REVERSE,) if membership.in_reverse and not reverse_on else (),
     )
 
 
@@ -338,7 +348,10 @@ def run_round(
     if kind is RoundKind.COFFEE:
         quiet = rounds.quiet_members(team_id, held_on, QUIET_INTROS)
         rounds.pause_quiet(team_id, quiet, held_on, now)
-    members = available = rounds.available(team_id, kind, held_on)
+    # Skips are kept under the date of the cadence the notice named: a round run by hand on
+    # another day is that cycle's round, so they hold for it too.
+    cycle = round_schedule.cycle_of(kind, held_on, rounds.schedule(team_id))
+    members = available = rounds.available(team_id, kind, held_on, cycle)
     everyone = [m.user_id for m in members]
     history = rounds.history(team_id, kind, HISTORY_ROUNDS)
     kept: list[scoring.Group] = []

@@ -162,7 +162,7 @@ def switch_followups(
         click,
         lambda work: (
             followup_services.switch(work, team_id, user_id, enabled, deps.clock()),
-            followup_services.policy_for(work, team_id, deps.followup_days),
+            deps.followup_policy_for(work, team_id),
         ),
     )
     if switched is None:

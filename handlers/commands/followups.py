@@ -13,11 +13,12 @@ def switch(run: Invocation) -> None:
     if word not in ("on", "off", ""):
         raise InvalidInput(f"Say `{ids.SLASH_COMMAND} followups on` or `{ids.SLASH_COMMAND} followups off`.")
     with run.deps.store.transaction() as work:
-        policy = followup_services.policy_for(work, run.team_id, run.deps.followup_days)
-        if not word:
-            enabled = work.followups.enabled_for(run.team_id, run.user_id)
-            run.reply(followup_messages.followups_switched(enabled, policy.delay))
-            return
-        cancelled = followup_services.switch(work, run.team_id, run.user_id, word == "on", run.deps.clock())
+        policy = run.deps.followup_policy_for(work, run.team_id)
+        enabled = work.followups.enabled_for(run.team_id, run.user_id)
+        if word:
+            cancelled = followup_services.switch(work, run.team_id, run.user_id, word == "on", run.deps.clock())
+    if not word:  # replied after the transaction: no write lock held across a call to Slack
+        run.reply(followup_messages.followups_switched(enabled, policy.delay))
+        return
     outbox.kick(run.deps)  # the cancelled prompts are redrawn
     run.reply(followup_messages.followups_switched(word == "on", policy.delay, len(cancelled)))

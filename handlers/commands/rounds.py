@@ -11,25 +11,27 @@ def join(run: Invocation) -> None:
     today, kind = run.deps.clock().date(), round_kind(run.argument)
     with run.deps.store.transaction() as work:
         joined = round_services.join(work, run.team_id, run.user_id, kind)
-    run.reply(round_messages.joined(kind, joined, today))
+        schedule = work.rounds.schedule(run.team_id)
+    run.reply(round_messages.joined(kind, joined, today, schedule))
 
 
 def leave(run: Invocation) -> None:
     today, kind = run.deps.clock().date(), round_kind(run.argument)
     with run.deps.store.transaction() as work:
         left = round_services.leave(work, run.team_id, run.user_id, kind)
-    run.reply(round_messages.left(kind, left, today))
+        schedule = work.rounds.schedule(run.team_id)
+    run.reply(round_messages.left(kind, left, today, schedule))
 
 
 def pause(run: Invocation) -> None:
-    today = run.deps.clock().date()
     with run.deps.store.transaction() as work:
-        state = round_services.pause(work, run.team_id, run.user_id, run.argument, today)
-    run.reply(round_messages.paused(state, today))
+        state = round_services.pause(work, run.team_id, run.user_id, run.argument, run.deps.clock().date())
+        schedule = work.rounds.schedule(run.team_id)
+    run.reply(round_messages.paused(state, schedule))
 
 
 def resume(run: Invocation) -> None:
-    today = run.deps.clock().date()
     with run.deps.store.transaction() as work:
         state = round_services.resume(work, run.team_id, run.user_id)
-    run.reply(round_messages.resumed(state, today))
+        schedule = work.rounds.schedule(run.team_id)
+    run.reply(round_messages.resumed(state, schedule))

@@ -18,6 +18,7 @@ from bot.rounds.model import RoundKind
 from jobs.outbox import LEASE, drain
 from jobs.rounds import run_due_rounds, run_rounds_now
 from storage import models
+from tests.e2e.test_home_tab import home_of
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.forms import settings_form
 from tests.support.members import NOTE, answer_followup, say
@@ -176,6 +177,8 @@ def test_reverse_mentoring_switched_off_pairs_nobody(fake_slack, sqlite_url, rev
 
         with mentor.store.transaction() as repositories:
             assert repositories.program.figures(DEFAULT_TEAM, Period(clock())).reverse.rounds == rounds
+        home = str(home_of(mentor, "UJUNIOR"))  # in reverse mentoring: the Home tab says why no round comes
+        assert ("admins have paused reverse mentoring" in home) is not reverse_on
     finally:
         mentor.stop()
 

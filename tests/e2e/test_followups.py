@@ -7,11 +7,13 @@ import threading
 from contextlib import ExitStack
 
 import pytest
+from sqlalchemy import select
 
 from bot import ids
 from deps import utc_now
 from jobs.followups import run_due_followups
 from jobs.outbox import LEASE, METADATA_EVENT
+from storage import models
 from tests.support.app_process import app_process, run_app
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.members import (
@@ -159,6 +161,9 @@ def test_the_pair_go_on_talking_in_their_follow_up_threads_each_message_relayed_
         call for call in loop.fake_slack.calls("chat.postMessage") if call.args["channel"] == "DUASKUANA"
     ]
     assert all("EXPLAIN" not in str(call.args) and "plan looks" not in str(call.args) for call in everywhere_else)
+    with loop.store.transaction() as repositories:  # relayed: Mentor keeps no copy of what they wrote
+        kept = repositories.session.scalars(select(models.FollowUpMessage.text)).all()
+    assert len(kept) == 3 and set(kept) == {""}
 
 
 def test_a_dm_outside_any_thread_is_answered_with_what_mentor_can_do(loop):

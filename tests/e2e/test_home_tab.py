@@ -7,6 +7,7 @@ from bot import ids
 from bot.rounds.model import RoundKind
 from jobs.followups import run_due_followups
 from jobs.rounds import run_due_rounds, run_rounds_now
+from tests.e2e.test_rounds import dms_to
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.members import button_value, helped, say, submit_profile
 
@@ -193,3 +194,16 @@ def test_a_busy_member_sees_each_list_capped_with_how_many_more_and_where_within
     assert "with <@UBEN>" in text and "Edit profile" in buttons(home)
     assert "Mentoring program (admins)" in text  # the admins' section still fits, last
     assert where(home, "Your profile") < where(home, "Mentoring program (admins)")
+
+
+def test_a_member_who_skips_the_coming_round_is_shown_the_one_after_as_their_next(mentor):
+    for user_id in ("UANA", "UBEN"):
+        say(mentor, "join coffee", user_id)
+    run_due_rounds(mentor.deps)  # Monday 23 November 9:30: the notices of today's 10:00 round
+    [notice] = [dm for dm in dms_to(mentor, "UANA") if "pair you for coffee chats" in dm.args["text"]]
+    skip = button_value(notice.args, ids.SKIP_ROUND)
+    mentor.slack.click(ids.SKIP_ROUND, "UANA", skip, message=("DUANA", notice.response["ts"]))
+
+    home = str(home_of(mentor, "UANA"))
+
+    assert "Next round: Monday 7 December." in home and "23 November" not in home

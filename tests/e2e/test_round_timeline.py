@@ -94,6 +94,21 @@ def test_a_coffee_round_run_by_hand_on_any_day_gets_its_halfway_check_in(mentor)
     assert sorted(map(sorted, groups_of(mentor, checkins))) == sorted(map(sorted, groups_of(mentor, intros(mentor))))
 
 
+def test_a_round_run_by_hand_the_day_before_keeps_out_who_said_they_would_skip_it(mentor):
+    for user_id in COFFEE_FOUR:
+        say(mentor, "join coffee", user_id)
+    mentor.clock.advance(days=13, minutes=35)  # Sunday 6 December 10:05: the notices of Monday 7 December
+    run_due_rounds(mentor.deps)
+    [notice] = [call for call in dms_to(mentor, "UANA") if "Tomorrow I'll pair you" in call.args["text"]]
+    skip = [e for b in notice.args["blocks"] for e in b.get("elements", []) if e.get("action_id") == ids.SKIP_ROUND]
+    mentor.slack.click(ids.SKIP_ROUND, "UANA", skip[0]["value"], message=("DUANA", notice.response["ts"]))
+    mentor.settle()
+
+    assert run_round_command(mentor, "coffee") == 0  # by hand, on Sunday: the round of 7 December's cycle
+
+    assert frozenset().union(*groups_of(mentor, intros(mentor))) == {"UBEN", "UCAL", "UDEV"}
+
+
 def test_run_round_refuses_a_second_round_of_a_cycle_in_one_line_unless_forced(mentor, capsys):
     for user_id in COFFEE_FOUR:
         say(mentor, "join coffee", user_id)

@@ -129,3 +129,17 @@ def test_two_people_who_never_met_are_told_it_is_their_first_meeting(mentor):
     intro = _round_of(mentor, "UBEN", "UCAL")
 
     assert "first time meeting" in intro
+
+
+def test_how_often_coffee_chats_come_is_the_workspaces_own_cadence(mentor):
+    from storage import models
+
+    with mentor.store.transaction() as repositories:  # what the admins' settings write
+        repositories.session.add(models.Workspace(team_id=DEFAULT_TEAM, followup_days=7, coffee_every_weeks=1))
+
+    joined = str(say(mentor, "join reverse", "UANA")["blocks"])  # the hint: how to join coffee chats too
+    mentor.slack.command("profile", user_id="UANA")
+    modal = str(mentor.fake_slack.wait_for("views.open")[-1].args["view"]["blocks"])
+
+    assert "pairs you every week for a chat" in joined and "two weeks" not in joined, joined
+    assert "Every week, a colleague to talk with" in modal and "two weeks" not in modal
