@@ -547,10 +547,11 @@ def run_program(members: list[Member], profiles: str) -> Program:
     every = [[tuple(ids[i] for i in group) for group in split] for split in splits]
     program = Program(len(members), profiles)
     history: dict[frozenset[str], int] = {}
+    seated: dict[str, list[int]] = {}  # what storage's trio_seats gives: rounds ago of each trio seat
     previous = None
     for number in range(SMALL_ROUNDS):
         seed = f"bench-small-{len(members)}-{profiles}-{number}"
-        result = with_seed(solving.pair_members, seed)(members, dict(history))
+        result = with_seed(solving.pair_members, seed)(members, dict(history), trio_seats=seated)
         groups = [group.members for group in result.groups]
         used = recent_pairs(groups, history, cooldown)
         fewest = min((recent_pairs(split, history, cooldown) for split in every), default=used)
@@ -560,9 +561,12 @@ def run_program(members: list[Member], profiles: str) -> Program:
         this = frozenset(frozenset(group) for group in groups)
         program.identical += this == previous
         previous = this
+        seated = {user_id: [ago + 1 for ago in agos] for user_id, agos in seated.items()}
         for group in groups:
             if len(group) == 3:
                 program.trio_seats.update(group)
+                for user_id in group:
+                    seated.setdefault(user_id, []).append(0)
         history = {pair: ago + 1 for pair, ago in history.items()}
         for group in groups:
             for x, a in enumerate(group):

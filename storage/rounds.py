@@ -115,28 +115,29 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
             .all()
         )
 
+    def _recent_rounds(self, team_id: str, kind: RoundKind, rounds: int, before: date | None) -> dict[int, int]:
+        """The last `rounds` rounds of this kind (held before `before`, if given): round id ->
+        how many rounds ago (0: the last)."""
+        held_before = models.Round.held_on < before if before is not None else true()
+        recent = self.session.scalars(
+            select(models.Round.id)
+            .where(models.Round.team_id == team_id, models.Round.kind == kind.value, held_before)
+            .order_by(models.Round.held_on.desc())
+            .limit(rounds)
+        ).all()
+        return {round_id: position for position, round_id in enumerate(recent)}
+
     def history(
         self, team_id: str, kind: RoundKind, rounds: int, before: date | None = None
     ) -> dict[frozenset[str], int]:
         """Pairs who met in the last `rounds` rounds of this kind (held before `before`, if
         given): how many rounds ago (0: the last)."""
-        held_before = models.Round.held_on < before if before is not None else true()
-        recent = (
-            self.session.execute(
-                select(models.Round.id)
-                .where(models.Round.team_id == team_id, models.Round.kind == kind.value, held_before)
-                .order_by(models.Round.held_on.desc())
-                .limit(rounds)
-            )
-            .scalars()
-            .all()
-        )
-        ago = {round_id: position for position, round_id in enumerate(recent)}
+        ago = self._recent_rounds(team_id, kind, rounds, before)
         met: dict[frozenset[str], int] = {}
-        if not recent:
+        if not ago:
             return met
         for round_id, members in self.session.execute(
-            select(models.RoundGroup.round_id, models.RoundGroup.members).where(models.RoundGroup.round_id.in_(recent))
+            select(models.RoundGroup.round_id, models.RoundGroup.members).where(models.RoundGroup.round_id.in_(ago))
         ):
             people = members.split(",")
             for i, a in enumerate(people):
@@ -144,6 +145,23 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
                     pair = frozenset((a, b))
                     met[pair] = min(met.get(pair, ago[round_id]), ago[round_id])
         return met
+
+    def trio_seats(self, team_id: str, kind: RoundKind, rounds: int) -> dict[str, list[int]]:
+        """For each member who sat in a group of three or more in the last `rounds` rounds of
+        this kind: how many rounds ago each time (0: the last), in that order. What history
+        cannot tell, as it keeps each pair's last meeting only."""
+        ago = self._recent_rounds(team_id, kind, rounds, None)
+        seats: dict[str, list[int]] = {}
+        if not ago:
+            return seats
+        for round_id, members in self.session.execute(
+            select(models.RoundGroup.round_id, models.RoundGroup.members).where(models.RoundGroup.round_id.in_(ago))
+        ):
+            people = members.split(",")
+            if len(people) >= 3:
+                for user_id in people:
+                    seats.setdefault(user_id, []).append(ago[round_id])
+        return {user_id: sorted(agos) for user_id, agos in seats.items()}
 
     def met_before(
         self, team_id: str, pairs: Iterable[frozenset[str]], round_id: int | None = None

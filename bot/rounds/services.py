@@ -357,8 +357,12 @@ def run_round(
     kept: list[scoring.Group] = []
     if kind is RoundKind.REVERSE:
         kept, members = keep_pairs(rounds.kept_pairs(team_id, held_on), members, history, settings)
-    pair = solving.pair_members if kind is RoundKind.COFFEE else solving.pair_reverse
-    result = pair(members, history, settings, round_seed(team_id, kind, held_on))
+    seed = round_seed(team_id, kind, held_on)
+    if kind is RoundKind.COFFEE:
+        seats = rounds.trio_seats(team_id, kind, settings.cooldown_rounds)
+        result = solving.pair_members(members, history, settings, seed, trio_seats=seats)
+    else:
+        result = solving.pair_reverse(members, history, settings, seed)
     proposals = rounds.proposals(team_id, everyone)
     labels = rounds.labels(team_id)
     met = rounds.met_before(team_id, (pair for group in [*kept, *result.groups] for pair in _pairs(group.members)))

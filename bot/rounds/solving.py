@@ -19,6 +19,7 @@ sizes need a new search, not new types."""
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from itertools import combinations
 
 import numpy as np
@@ -355,18 +356,31 @@ def _fill_leftovers(
 TRIO_SEARCH_LIMIT = 41
 
 
-def _trio_seats(index: MemberIndex, history: dict[frozenset[str], int], within: int) -> tuple[np.ndarray, np.ndarray]:
+def _trio_seats(
+    index: MemberIndex,
+    history: dict[frozenset[str], int],
+    within: int,
+    trio_seats: Mapping[str, Collection[int]] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """How many past rounds each member was in a trio: (within the last `within` rounds, in
-    all history). History keeps each pair's last meeting only, but whoever met two people
-    the same round was in a trio with both, whatever they met since."""
+    all that is known). From `trio_seats` (user id -> rounds ago of each seat) when the
+    caller knows them; else read off the history, which keeps each pair's last meeting only:
+    whoever met two people the same round was in a trio with both, but a seat is lost once
+    those two are met again (in a program of 5, at most 2 seats show)."""
+    recent = np.zeros(len(index.members), dtype=np.int64)
+    seats = np.zeros(len(index.members), dtype=np.int64)
+    if trio_seats is not None:
+        for user_id, agos in trio_seats.items():
+            if user_id in index.position:
+                seats[index.position[user_id]] = len(agos)
+                recent[index.position[user_id]] = sum(ago < within for ago in agos)
+        return recent, seats
     partners: defaultdict[tuple[str, int], set[str]] = defaultdict(set)
     for pair, ago in history.items():
         first, second = tuple(pair)
         partners[(first, ago)].add(second)
         partners[(second, ago)].add(first)
     sat = {(user_id, ago) for (member, ago), met in partners.items() if len(met) >= 2 for user_id in (member, *met)}
-    recent = np.zeros(len(index.members), dtype=np.int64)
-    seats = np.zeros(len(index.members), dtype=np.int64)
     for user_id, ago in sat:
         if user_id in index.position:
             seats[index.position[user_id]] += 1
@@ -374,7 +388,9 @@ def _trio_seats(index: MemberIndex, history: dict[frozenset[str], int], within: 
     return recent, seats
 
 
-def _odd_round(index: MemberIndex, history, settings: MatchSettings, seed: Seed) -> list[tuple[int, ...]] | None:
+def _odd_round(
+    index: MemberIndex, history, settings: MatchSettings, seed: Seed, trio_seats: Mapping[str, Collection[int]] | None
+) -> list[tuple[int, ...]] | None:
     """An odd round of at most TRIO_SEARCH_LIMIT members in pairs and one trio, chosen
     together: the fewest pairs within the cooldown, then the least recent ones, then the
     best score, then the trio for those who sat in fewest trios, then the seed. None when
@@ -394,7 +410,7 @@ def _odd_round(index: MemberIndex, history, settings: MatchSettings, seed: Seed)
         (fits, allowed),
     ):
         matrix[i, j] = matrix[j, i] = values
-    recent_seats, seats = _trio_seats(index, history, settings.cooldown_rounds)
+    recent_seats, seats = _trio_seats(index, history, settings.cooldown_rounds, trio_seats)
     keys = member_keys(index, seed)
 
     def rest_matching(rest: np.ndarray) -> list[tuple[int, ...]] | None:
@@ -519,10 +535,13 @@ def pair_members(
     history: dict[frozenset[str], int] | None = None,
     settings: MatchSettings = MatchSettings(),
     seed: Seed = 0,
+    trio_seats: Mapping[str, Collection[int]] | None = None,
 ) -> Matching:
     """Coffee chats: everyone in pairs, one trio if the count is odd. `history` maps a pair
-    of user ids to how many rounds ago they met (0: the last round). Ties fall by `seed`
-    (the round's: bot/rounds/services.py), the same way for the same members in any order."""
+    of user ids to how many rounds ago they met (0: the last round); `trio_seats`, if known,
+    a user id to how many rounds ago each time they sat in a trio (else read off `history`,
+    which loses seats). Ties fall by `seed` (the round's: bot/rounds/services.py), the same
+    way for the same members in any order."""
     history = history or {}
     members = sorted(members, key=lambda m: m.user_id)  # the same input always gives the same groups
     if len(members) < 2:
@@ -530,7 +549,7 @@ def pair_members(
     index = index_members(members)
     n = len(members)
     bound, left_out = None, 0
-    filled = _odd_round(index, history, settings, seed) if n % 2 and n <= TRIO_SEARCH_LIMIT else None
+    filled = _odd_round(index, history, settings, seed, trio_seats) if n % 2 and n <= TRIO_SEARCH_LIMIT else None
     if filled is None:
         left, right, weight = candidate_graph(index, history, settings, seed)
         if n <= settings.exact_limit:

@@ -102,3 +102,17 @@ def test_joining_reverse_mentoring_while_the_admins_switched_it_off_says_it_is_o
 
     assert not before.on_hold and reverse.on_hold and not coffee.on_hold
     assert reverse.membership.in_reverse and coffee.membership.in_coffee
+
+
+def test_trio_seats_are_read_from_the_rounds_own_groups(repositories):
+    """Each member's trio seats, rounds ago, over the last rounds of a kind; pairs and other
+    kinds do not count."""
+    held(repositories, "UANA", "UBEN", "UCAL", on=date(2026, 11, 2))
+    held(repositories, "UANA", "UDEV", on=date(2026, 11, 16))
+    held(repositories, "UANA", "UBEN", "UDEV", on=MONDAY)
+    held(repositories, "UCAL", "UEVE", "UFAY", kind=RoundKind.REVERSE, on=MONDAY)
+
+    seats = repositories.rounds.trio_seats(TEAM, RoundKind.COFFEE, 6)
+
+    assert seats == {"UANA": [0, 2], "UBEN": [0, 2], "UCAL": [2], "UDEV": [0]}
+    assert repositories.rounds.trio_seats(TEAM, RoundKind.COFFEE, 2) == {"UANA": [0], "UBEN": [0], "UDEV": [0]}

@@ -262,3 +262,34 @@ def test_a_workspace_all_in_one_team_takes_no_more_memory_to_pair_than_one_of_ma
         return high
 
     assert peak(lambda n: "one") <= 1.5 * peak(lambda n: f"team{n % 150}")
+
+
+def test_in_a_program_of_five_the_trio_seat_passes_round_after_round():
+    """History keeps each pair's last meeting only: in a program of 5, it shows at most 2 of
+    anyone's trio seats, and with these profiles one member sat in the trio in all 12 rounds.
+    The rounds' own groups (storage's trio_seats) show every seat."""
+
+    def member(user_id, offers, wants, offset=0):
+        skills = lambda numbers: frozenset(f"skill{n:03d}" for n in numbers)  # noqa: E731
+        return Member(user_id, skills(offers), skills(wants), "team0", offset)
+
+    members = [
+        member("U0", (2, 4, 12, 25, 31, 77, 78), (0, 24, 111)),
+        member("U1", (0, 1, 5, 20, 40, 48, 91), (0, 1, 93, 94, 180)),
+        member("U2", (0, 1, 4, 21, 96, 162, 166), (0, 2, 3, 18, 29)),
+        member("U3", (1, 2, 8, 33, 139, 148), (0, 4, 57, 80), offset=1),
+        member("U4", (1, 3, 4, 11, 47, 132, 142, 153), (0, 45, 60, 87, 145)),
+    ]
+    history: dict = {}
+    seated: dict[str, list[int]] = {}
+    trios = Counter()
+    for number in range(12):
+        result = pair_members(members, history, seed=f"T1:coffee:round-{number}", trio_seats=seated)
+        history = fed_back(history, result)
+        seated = {user_id: [ago + 1 for ago in agos] for user_id, agos in seated.items()}
+        [trio] = [group.members for group in result.groups if len(group.members) == 3]
+        trios.update(trio)
+        for user_id in trio:
+            seated.setdefault(user_id, []).append(0)
+
+    assert max(trios.values()) <= 9  # 12 * 3 / 5 = 7.2 each, fairly
