@@ -7,9 +7,9 @@ from bot import ids
 from bot.rounds.model import RoundKind
 from jobs.followups import run_due_followups
 from jobs.rounds import run_due_rounds, run_rounds_now
-from tests.e2e.test_rounds import dms_to
+from tests.e2e.test_rounds import dms_to, reverse_pair
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
-from tests.support.members import button_value, helped, say, submit_profile
+from tests.support.members import button_value, helped, say
 
 MAX_HOME_BLOCKS = 100  # Slack's limit for a Home view
 
@@ -100,16 +100,6 @@ def test_a_question_answered_from_home_leaves_it_and_introduces_the_pair(mentor)
     mentor.settle()
     opened = [call.args["users"] for call in mentor.fake_slack.calls("conversations.open")]
     assert "UDEV,UASK" in opened or "UASK,UDEV" in opened
-
-
-def reverse_pair(mentor) -> None:
-    """UJUN (early career) offers TikTok and wants Negotiation; USEN (executive) the other way round."""
-    for user_id, stage, offers, wants in (
-        ("UJUN", "early", "TikTok, Python", "Negotiation"),
-        ("USEN", "executive", "Negotiation", "TikTok"),
-    ):
-        submit_profile(mentor, user_id, stage, offers, wants)
-        say(mentor, "join reverse", user_id)
 
 
 def test_a_reverse_partner_shows_as_my_current_pairing_and_as_my_mentor_for_what_i_want(mentor):

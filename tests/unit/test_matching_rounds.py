@@ -22,6 +22,7 @@ from tests.unit.test_matching import expected_shape, groupings, pairs_in, refuse
 
 COOLDOWN = MatchSettings().cooldown_rounds
 FAST = settings(max_examples=60, deadline=None)
+CELLS = MatchSettings(exact_limit=1, full_scoring_limit=1, cell_size=16)  # candidates from cells of 16
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -182,15 +183,16 @@ def test_a_round_never_repeats_the_last_rounds_groups_when_another_grouping_exis
         assert grouping(second) != last
 
 
+@pytest.mark.parametrize("large", [MatchSettings(), CELLS], ids=["every pair scored", "cells"])
 @FAST
 @given(workspaces(sizes=st.integers(2, 45)), st.randoms(use_true_random=False), st.integers())
-def test_the_same_members_in_any_order_make_the_same_groups(workspace, rng, seed):
+def test_the_same_members_in_any_order_make_the_same_groups(large, workspace, rng, seed):
     members, history = workspace
     shuffled = members[:]
     rng.shuffle(shuffled)
 
-    first = pair_members(members, history, seed=seed)
-    again = pair_members(shuffled, dict(reversed(history.items())), seed=seed)
+    first = pair_members(members, history, large, seed=seed)
+    again = pair_members(shuffled, dict(reversed(history.items())), large, seed=seed)
 
     assert (again.groups, again.total) == (first.groups, first.total)
 
@@ -220,22 +222,6 @@ def test_a_rounds_seed_is_its_workspace_kind_and_date():
 
 
 # --- large rounds: candidates from cells ----------------------------------------------------------------
-CELLS = MatchSettings(exact_limit=1, full_scoring_limit=1, cell_size=16)
-
-
-@FAST
-@given(workspaces(sizes=st.integers(20, 60)), st.randoms(use_true_random=False), st.integers())
-def test_a_round_scored_in_cells_is_the_same_whatever_the_order_of_members(workspace, rng, seed):
-    members, history = workspace
-    shuffled = members[:]
-    rng.shuffle(shuffled)
-
-    first = pair_members(members, history, CELLS, seed=seed)
-    again = pair_members(shuffled, dict(reversed(history.items())), CELLS, seed=seed)
-
-    assert (again.groups, again.total) == (first.groups, first.total)
-
-
 @pytest.mark.parametrize("seed", range(8))
 def test_above_the_full_scoring_limit_a_rare_skills_only_teacher_still_meets_the_one_who_wants_it(seed):
     """200 members dealt into cells of 16: the only two who can teach each other anything
