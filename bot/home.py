@@ -3,10 +3,11 @@ their rounds, their mentor network, the advice they gave, then their profile, co
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from bot import blocks
 from bot.asks import messages as ask_messages
+from bot.asks import services as ask_services
 from bot.asks.model import Ask
 from bot.asks.services import Network
 from bot.followups import messages as followup_messages
@@ -15,8 +16,11 @@ from bot.followups.model import FollowUp, FollowUpPolicy
 from bot.ids import OPEN_PROFILE, SLASH_COMMAND
 from bot.members.model import Profile, Skill
 from bot.rounds import messages as round_messages
+from bot.rounds import schedule as round_schedule
+from bot.rounds import services as round_services
 from bot.rounds.model import Membership, RoundsNow
 from bot.text import escape_mrkdwn, shown
+from bot.unit_of_work import UnitOfWork
 
 MAX_HOME_BLOCKS = 100  # Slack refuses a Home view with more
 
@@ -44,6 +48,24 @@ class MemberNow:
     given: Sequence[AdviceGiven] = ()
     followups_on: bool = True
     policy: FollowUpPolicy = field(default_factory=FollowUpPolicy)
+
+
+def member_now(work: UnitOfWork, team_id: str, user_id: str, now: datetime, policy: FollowUpPolicy) -> MemberNow:
+    """What the Home tab shows a member with a profile, read in one unit of work; `today` is
+    the workspace's local day, as the rounds count it."""
+    today = round_schedule.local_day(now, work.rounds.schedule(team_id))
+    return MemberNow(
+        user_id,
+        today,
+        followups_waiting=work.followups.waiting_for(team_id, user_id),
+        asks_waiting=work.asks.waiting_on(team_id, user_id),
+        open_asks=work.asks.pending_of(team_id, user_id),
+        rounds=round_services.rounds_now(work, team_id, user_id, now),
+        network=ask_services.mentor_network(work, team_id, user_id),
+        given=work.followups.advice_given(team_id, user_id, followup_messages.MAX_LISTED),
+        followups_on=work.followups.enabled_for(team_id, user_id),
+        policy=policy,
+    )
 
 
 def _skills(skills: tuple[Skill, ...]) -> str:

@@ -6,14 +6,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import home
-from bot.asks import services as ask_services
 from bot.errors import TemporarilyUnavailable
-from bot.followups import messages as followup_messages
 from bot.members import messages as member_messages
 from bot.program import messages as program_messages
 from bot.program.model import Period
 from bot.rounds import schedule as round_schedule
-from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
 from deps import Deps
 from handlers.permissions import is_admin
@@ -42,17 +39,8 @@ def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> di
         with deps.store.reading() as repositories:
             profile = repositories.profiles.get(team_id, user_id)
             now = (
-                home.MemberNow(
-                    user_id,
-                    deps.clock().date(),
-                    followups_waiting=repositories.followups.waiting_for(team_id, user_id),
-                    asks_waiting=repositories.asks.waiting_on(team_id, user_id),
-                    open_asks=repositories.asks.pending_of(team_id, user_id),
-                    rounds=round_services.rounds_now(repositories, team_id, user_id, deps.clock()),
-                    network=ask_services.mentor_network(repositories, team_id, user_id),
-                    given=repositories.followups.advice_given(team_id, user_id, followup_messages.MAX_LISTED),
-                    followups_on=repositories.followups.enabled_for(team_id, user_id),
-                    policy=deps.followup_policy_for(repositories, team_id),
+                home.member_now(
+                    repositories, team_id, user_id, deps.clock(), deps.followup_policy_for(repositories, team_id)
                 )
                 if profile is not None
                 else None
