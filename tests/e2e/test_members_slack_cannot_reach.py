@@ -12,9 +12,10 @@ from bot import ids
 from bot.rounds.model import RoundKind
 from jobs import outbox
 from jobs.followups import run_due_followups
-from jobs.rounds import run_due_rounds, run_round, run_rounds_now
+from jobs.rounds import run_due_rounds, run_round
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.members import ask, button_value, click, helped, posted_to, say
+from tests.support.rounds import run_rounds_now
 
 TODAY = date(2026, 11, 23)  # the test clock's Monday: a coffee round day
 GONE_WORDS = "can't be reached on Slack any more"
