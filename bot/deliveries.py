@@ -29,9 +29,20 @@ class DeliveryKind(str, Enum):
     ROUND_PARTNER_GONE = "partner_gone"  # to a member left alone: their partner can't be reached
     ROUND_ANNOUNCEMENT = "announce"  # to the program channel: the round's figures, no names
 
-    # Asks. Their DMs still go straight to Slack from jobs/asks.py; these kinds are ready for
-    # when they move to the outbox (jobs.asks.ASK_DMS_THROUGH_OUTBOX): the outbox renders
-    # them, and its HOOKS do what follows each.
+    # Asks: queued with the use case (jobs/asks.py); the outbox's HOOKS do what follows each.
     ASK_REQUEST = "ask_request"  # to a candidate: can you help?
     ASK_UNANSWERED = "ask_unanswered"  # to the asker: nobody could help this time
     ASK_INTRODUCTION = "ask_intro"  # to the asker and the mentor who took it, together
+    ASK_UPDATE = "ask_update"  # not a post: a candidate's request redrawn (chat.update), as AskEdit says
+
+
+class AskEdit(str, Enum):
+    """How a candidate's request DM is redrawn (an ASK_UPDATE's key): once per candidate and
+    ask for each, so queued twice it is kept once, and sent again it is the same edit."""
+
+    PASSED = "passed"  # they said "Not this time"
+    TAKEN = "taken"  # someone else took it
+    HELPING = "helping"  # they took it and meet the asker in a group DM
+    UNINTRODUCED = "unintroduced"  # they took it, but Slack cannot reach the asker
+    CLOSED = "closed"  # cancelled, or closed unanswered
+    TOO_LATE = "too_late"  # taken or closed while their request was on its way

@@ -2,15 +2,15 @@
 renderer that writes its message as things stand now, and to whom (RENDERERS), and the work
 some kinds do once their message is in Slack, or once it never will be (HOOKS)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 from bot.asks import messages as ask_messages
 from bot.asks import services as ask_services
-from bot.asks.model import Ask, AskStatus, CandidateStatus, Notification, introduced
-from bot.deliveries import DeliveryKind
+from bot.asks.model import Ask, AskStatus, introduced
+from bot.deliveries import AskEdit, DeliveryKind
 from bot.followups import messages as followup_messages
 from bot.followups.model import FollowUp, FollowUpPolicy, Purpose, still_wanted
 from bot.members import messages as member_messages
@@ -218,6 +218,35 @@ def _ask_introduction(deps: Deps, claim: Claimed) -> Rendered | None:
     return ask_messages.introduction(ask, followup_planned, followup_messages.timing(policy.delay)), pair
 
 
+def _ask_update(deps: Deps, claim: Claimed) -> Replace | None:
+    """A candidate's request redrawn as its key (AskEdit) says, once that DM is in Slack; one
+    that never reached Slack has nothing to redraw (if it is on its way, its hook closes it)."""
+    ask_id = _reference(claim.about.ask_id)
+    with deps.store.transaction() as repositories:
+        ask = repositories.asks.get(claim.team_id, ask_id)
+        dm = repositories.asks.notification(ask_id, claim.recipient)
+        followup_planned = repositories.followups.of_ask(claim.team_id, ask_id) is not None
+        followup_in = followup_messages.timing(deps.followup_policy_for(repositories, claim.team_id).delay)
+    if ask is None or dm is None or not (dm.channel and dm.message_ts):
+        return None
+    edit = AskEdit(claim.key)
+    if edit is AskEdit.PASSED:
+        message = ask_messages.candidate_passed(ask)
+    elif edit is AskEdit.TAKEN and ask.mentor_id:
+        message = ask_messages.candidate_taken(ask, ask.mentor_id)
+    elif edit is AskEdit.HELPING:
+        message = ask_messages.candidate_helping(ask, followup_planned, followup_in)
+    elif edit is AskEdit.UNINTRODUCED:
+        message = ask_messages.candidate_unintroduced(ask)
+    elif edit is AskEdit.CLOSED:
+        message = ask_messages.candidate_closed(ask)
+    elif edit is AskEdit.TOO_LATE:
+        message = ask_messages.candidate_too_late(ask)
+    else:
+        return None
+    return Replace(dm.channel, dm.message_ts, message)
+
+
 # Every kind of delivery, and the one function that renders it.
 RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.WELCOME: _welcome,
@@ -262,37 +291,26 @@ RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.ASK_REQUEST: _ask(ask_messages.candidate_request, open_only=True),
     DeliveryKind.ASK_UNANSWERED: _ask(ask_messages.unanswered),
     DeliveryKind.ASK_INTRODUCTION: _ask_introduction,
+    DeliveryKind.ASK_UPDATE: _ask_update,
 }
 
 
 # --- what follows: work a kind does once its message is in Slack, or never will be -----------
-@dataclass(frozen=True)
-class Edit:
-    """A message already in Slack that should now read differently."""
-
-    channel: str
-    ts: str
-    message: dict[str, Any]
-
-
-Edits = tuple[Edit, ...]
-
-
 # After the message is in Slack (posted now, or found by its metadata after a crash), with
 # its channel and ts: in the transaction that records them.
-AfterSent = Callable[[Deps, Repositories, Claimed, str, str], Edits]
+AfterSent = Callable[[Deps, Repositories, Claimed, str, str], None]
 
 
 # After it failed for good (a permanent error, or too many attempts), with Slack's error
 # code: in the transaction that marks it failed.
-AfterFailed = Callable[[Deps, Repositories, Claimed, str], Edits]
+AfterFailed = Callable[[Deps, Repositories, Claimed, str], None]
 
 
 @dataclass(frozen=True)
 class Hooks:
     """What a kind does beyond its own message. Each hook runs in the transaction that
     records the delivery's outcome, only if this sender still held the claim (so once), and
-    may queue more deliveries there; the messages it returns are edited after the commit."""
+    may queue more deliveries there (edits of messages already in Slack among them)."""
 
     sent: AfterSent | None = None
     failed: AfterFailed | None = None
@@ -301,28 +319,19 @@ class Hooks:
     resent_without_the_gone: bool = False
 
 
-def _edits(notifications: Iterable[Notification | None], message: dict[str, Any]) -> Edits:
-    return tuple(
-        Edit(notification.channel, notification.message_ts, message)
-        for notification in notifications
-        if notification is not None and notification.channel and notification.message_ts
-    )
-
-
-def _ask_request_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> Edits:
+def _ask_request_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> None:
     """The candidate's DM is recorded, so that their click and everyone else's can update it;
-    if the ask was taken or closed while it was on its way, it is closed at once."""
+    if the ask was taken or closed while it was on its way, its closing edit is queued."""
     ask_id = _reference(claim.about.ask_id)
     if repositories.asks.candidate_status(ask_id, claim.recipient) is None:
-        return ()  # not a candidate of this ask (any more): no DM of theirs to keep
+        return  # not a candidate of this ask (any more): no DM of theirs to keep
     repositories.asks.record_notification(ask_id, claim.recipient, channel, ts)
     ask = repositories.asks.get(claim.team_id, ask_id)
-    if ask is None or ask.status is AskStatus.OPEN:
-        return ()
-    return (Edit(channel, ts, ask_messages.candidate_too_late(ask)),)
+    if ask is not None and ask.status is not AskStatus.OPEN:
+        repositories.asks.queue_edits(ask, [(claim.recipient, AskEdit.TOO_LATE)], deps.clock())
 
 
-def _ask_request_failed(deps: Deps, repositories: Repositories, claim: Claimed, error: str) -> Edits:
+def _ask_request_failed(deps: Deps, repositories: Repositories, claim: Claimed, error: str) -> None:
     """A candidate Slack cannot reach (if they cannot be messaged at all, the sender has marked
     them gone): the ask passes to the next best, whose request is queued here; with nobody
     left, the ask closes and the asker's "nobody could take it" is queued instead."""
@@ -337,42 +346,34 @@ def _ask_request_failed(deps: Deps, repositories: Repositories, claim: Claimed, 
             deps.ask_policy_for(repositories, claim.team_id),
         )
     except ask_services.AskUnavailable:
-        return ()  # taken, cancelled or closed meanwhile: nothing to pass on
+        return  # taken, cancelled or closed meanwhile: nothing to pass on
     repositories.asks.queue_dms(passed.ask, ask_services.direct_messages(passed), now)
-    return ()
 
 
-def _ask_introduction_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> Edits:
-    """The pair's group DM is recorded; then the candidates' DMs say who took the ask."""
+def _ask_introduction_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> None:
+    """The pair's group DM is recorded; then the mentor's DM says they're helping (the other
+    candidates' edits, who took it, were queued with the acceptance)."""
     ask_id = _reference(claim.about.ask_id)
     repositories.asks.set_group_channel(ask_id, channel)
     ask = repositories.asks.get(claim.team_id, ask_id)
-    if ask is None or ask.mentor_id is None:
-        return ()
-    mine = repositories.asks.notification(ask_id, ask.mentor_id)
-    others = repositories.asks.notifications(ask_id, CandidateStatus.CLOSED)  # closed by the acceptance
-    followup_planned = repositories.followups.of_ask(claim.team_id, ask_id) is not None
-    followup_in = followup_messages.timing(deps.followup_policy_for(repositories, claim.team_id).delay)
-    return _edits([mine], ask_messages.candidate_helping(ask, followup_planned, followup_in)) + _edits(
-        others, ask_messages.candidate_taken(ask, ask.mentor_id)
-    )
+    if ask is not None and ask.mentor_id is not None:
+        repositories.asks.queue_edits(ask, [(ask.mentor_id, AskEdit.HELPING)], deps.clock())
 
 
-def _ask_introduction_failed(deps: Deps, repositories: Repositories, claim: Claimed, error: str) -> Edits:
+def _ask_introduction_failed(deps: Deps, repositories: Repositories, claim: Claimed, error: str) -> None:
     """The pair's group DM was refused for good: if the asker is who Slack cannot reach (the
     sender has marked them gone), the mentor's DM says there is nobody to introduce them to."""
     ask = repositories.asks.get(claim.team_id, _reference(claim.about.ask_id))
     if ask is None or ask.mentor_id is None or not repositories.profiles.deactivated(claim.team_id, ask.asker_id):
-        return ()
-    return _edits([repositories.asks.notification(ask.id, ask.mentor_id)], ask_messages.candidate_unintroduced(ask))
+        return
+    repositories.asks.queue_edits(ask, [(ask.mentor_id, AskEdit.UNINTRODUCED)], deps.clock())
 
 
-def _relayed(deps: Deps, repositories: Repositories, claim: Claimed, *outcome: str) -> Edits:
+def _relayed(deps: Deps, repositories: Repositories, claim: Claimed, *outcome: str) -> None:
     """A message of the pair is in the other's thread, or never will be: Mentor keeps no copy."""
     message_id = claim.key.partition(":")[2]
     if message_id.isdigit():
         repositories.followups.drop_text(_reference(claim.about.followup_id), int(message_id))
-    return ()
 
 
 # The kinds that do more than send their message, and what (beside RENDERERS).

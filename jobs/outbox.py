@@ -1,6 +1,6 @@
 """The outbox sender: every direct message (and program-channel post) a state change queued,
-in the same transaction as the change, is sent from here, once. Ask DMs are the exception
-for now: jobs/asks.py posts them itself, unless its ASK_DMS_THROUGH_OUTBOX is on.
+in the same transaction as the change, is sent from here, once; and so is every edit of one
+already in Slack (chat.update: a follow-up's prompt, an ask's candidates' requests).
 
 A sender claims one delivery at a time with a lease, renders it as things stand now (its
 kind picks the renderer, in jobs/deliveries.py), posts it with the delivery's id in the message's
@@ -11,7 +11,7 @@ for that metadata in the conversation and posts only if it is not there.
 Some kinds carry work of their own once their message is in Slack, or once it never will be
 (jobs/deliveries.py, HOOKS): an ask records its candidate's DM, or passes over a candidate Slack cannot reach.
 That work is done in the transaction that records the delivery's outcome, and only by the
-sender that still holds the claim.
+sender that still holds the claim; what it queues there (an edit among them) this drain sends.
 
 A DM of any kind that Slack refuses because a recipient cannot be messaged at all marks that
 member gone (jobs/departures.py), in the same transaction; a round's introduction or
@@ -31,7 +31,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from deps import Deps
 from jobs import departures
-from jobs.deliveries import HOOKS, NO_HOOKS, RENDERERS, Edits, MissingReference, Replace
+from jobs.deliveries import HOOKS, NO_HOOKS, RENDERERS, MissingReference, Replace
 from jobs.slack_errors import PERMANENT, UNREACHABLE
 from storage.db import Repositories
 from storage.outbox import Claimed
@@ -80,31 +80,23 @@ def drain(deps: Deps) -> int:
         posted += _deliver(deps, claimed[0])
 
 
-def _record_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> Edits:
+def _record_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> None:
     if not repositories.outbox.sent(claim, channel, ts, deps.clock()):
-        return ()  # no longer this sender's claim: whoever holds it sees to what follows
+        return  # no longer this sender's claim: whoever holds it sees to what follows
     hook = HOOKS.get(claim.kind, NO_HOOKS).sent
-    return hook(deps, repositories, claim, channel, ts) if hook else ()
+    if hook:
+        hook(deps, repositories, claim, channel, ts)
 
 
 def _record_failed(
     deps: Deps, repositories: Repositories, claim: Claimed, error: str, gone: tuple[str, ...] = ()
-) -> Edits:
+) -> None:
     if not repositories.outbox.fail(claim, error):
-        return ()
+        return
     departures.mark_gone(deps, repositories, claim.team_id, gone)
     hook = HOOKS.get(claim.kind, NO_HOOKS).failed
-    return hook(deps, repositories, claim, error) if hook else ()
-
-
-def _edit(deps: Deps, client: WebClient, claim: Claimed, edits: Edits) -> None:
-    """Cosmetic, as when a listener updates a message: a failure is logged, not retried."""
-    for edit in edits:
-        try:
-            deps.pacer.wait(claim.team_id, "chat.update")
-            client.chat_update(channel=edit.channel, ts=edit.ts, **edit.message)
-        except SlackApiError as error:
-            logger.warning("An edit after a %s DM failed: %s", claim.kind.value, error.response.get("error"))
+    if hook:
+        hook(deps, repositories, claim, error)
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -188,21 +180,18 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
         gone: tuple[str, ...] = ()
         if code in UNREACHABLE and not is_channel(recipient):
             gone = departures.unreachable_among(deps, client, claim.team_id, recipient)
-        edits: Edits = ()
         with deps.store.transaction() as repositories:
             if gone and HOOKS.get(claim.kind, NO_HOOKS).resent_without_the_gone and claim.attempts < MAX_ATTEMPTS:
                 if repositories.outbox.retry_later(claim, deps.clock(), code):
                     departures.mark_gone(deps, repositories, claim.team_id, gone)
             elif code in PERMANENT or claim.attempts >= MAX_ATTEMPTS:
-                edits = _record_failed(deps, repositories, claim, code, gone)
+                _record_failed(deps, repositories, claim, code, gone)
             else:
                 backoff = timedelta(minutes=2**claim.attempts)
                 repositories.outbox.retry_later(claim, deps.clock() + backoff, code)
-        _edit(deps, client, claim, edits)
         return 0
     with deps.store.transaction() as repositories:
-        edits = _record_sent(deps, repositories, claim, channel, ts)
-    _edit(deps, client, claim, edits)
+        _record_sent(deps, repositories, claim, channel, ts)
     return posted
 
 

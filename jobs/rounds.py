@@ -50,18 +50,6 @@ def run_round(
     return run
 
 
-def run_rounds_now(
-    deps: Deps,
-    kind: RoundKind,
-    team_id: str | None = None,
-    held_on: date | None = None,
-    force: bool = False,
-    dry_run: bool = False,
-) -> list[RoundRun]:
-    """The runs of run_rounds_by_team, without their workspaces."""
-    return [run for _, run in run_rounds_by_team(deps, kind, team_id, held_on, force, dry_run)]
-
-
 def run_rounds_by_team(
     deps: Deps,
     kind: RoundKind,

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.asks.model import Ask, AskPolicy, AskStatus, CandidateStatus, Notification
 from bot.asks.ranking import History, Offerer
-from bot.deliveries import DeliveryKind
+from bot.deliveries import AskEdit, DeliveryKind
 from bot.members.model import Skill, SkillKind
 from storage import models
 from storage.members import taking_part, vocabulary_rows
@@ -241,6 +241,12 @@ class AskRepository:
         """Queue in the outbox, in this transaction, each DM (recipients, kind) about `ask`:
         each kind goes to the same recipients once per ask, however often it is queued."""
         wanted = [(recipients, kind, kind.value) for recipients, kind in dms]
+        return queue_deliveries(self.session, ask.team_id, About.ask(ask.id), wanted, now)
+
+    def queue_edits(self, ask: Ask, edits: Iterable[tuple[str, AskEdit]], now: datetime) -> int:
+        """Queue in the outbox, in this transaction, each edit (candidate, edit) of a candidate's
+        request DM about `ask`: each edit is queued once per candidate and ask."""
+        wanted = [(user_id, DeliveryKind.ASK_UPDATE, edit.value) for user_id, edit in edits]
         return queue_deliveries(self.session, ask.team_id, About.ask(ask.id), wanted, now)
 
     def notification(self, ask_id: int, user_id: str) -> Notification | None:

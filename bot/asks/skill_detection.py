@@ -113,14 +113,15 @@ def _alike(typed: str, name: str) -> float:
 
 
 # Words that say nothing about a subject, in questions and in multi-word skill names alike.
-_STOPWORDS = frozenset(
-    """a about after all also am an and any are as at be been before best better but by can
-    could did do does doing for from get getting good great have having help how i if in into
-    is it its just know like make me more most my need new of on one or our out should so some
-    start started than that the their them then there these they thing things this those to
-    up use using us want was way ways we well what when where which while who why will with
-    would you your first run running tips advice question work""".split()
-)
+_STOPWORD_TEXT = """
+a about after all also am an and any are as at be been before best better but by can could did
+do does doing for from get getting good great have having help how i if in into is it its just
+know like make me more most my need new of on one or our out should so some start started than
+that the their them then there these they thing things this those to up use using us want was
+way ways we well what when where which while who why will with would you your first run running
+tips advice question work
+"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 _TOKEN = re.compile(r"[^\W_]+(?:[+#]+|\.js)?")

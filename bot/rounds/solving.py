@@ -260,7 +260,9 @@ def doubled_matching(
     _, successor = min_weight_full_bipartite_matching(graph)
     everyone = np.arange(n)
     taken = successor != everyone
-    bound = float((top - np.asarray(graph[everyone[taken], successor[taken]]).ravel()).sum()) / 2
+    # (With nobody matched, scipy's fancy indexing returns an empty sparse matrix, not numbers.)
+    chosen = np.asarray(graph[everyone[taken], successor[taken]]).ravel() if taken.any() else np.zeros(0)
+    bound = float((top - chosen).sum()) / 2
     # Most cycles are two members choosing each other: a pair, found without a loop.
     mutual = taken & (successor[successor] == everyone) & (everyone < successor)
     pairs = list(zip(everyone[mutual].tolist(), successor[mutual].tolist(), strict=False))

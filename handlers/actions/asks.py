@@ -11,6 +11,7 @@ from deps import Deps
 from handlers.listeners import REFUSALS, Click, admit, admitted, ask_id_from, field_error, run_use_case
 from handlers.render import refresh_home
 from jobs import asks as ask_jobs
+from jobs import outbox
 
 
 def accept_ask(
@@ -39,7 +40,7 @@ def accept_ask(
         ),
     )
     if accepted is not None:
-        ask_jobs.deliver_accepted(client, deps, accepted, followup_planned=accepted.followup is not None)
+        outbox.kick(deps)  # the pair's introduction, the other candidates' DMs redrawn
     if click.on_home:  # the question leaves "Waiting for you", or says why it could not be taken
         refresh_home(client, deps, team_id, user_id)
 
@@ -70,7 +71,7 @@ def pass_ask(
         ),
     )
     if passed is not None:
-        ask_jobs.deliver_passed(client, deps, passed)
+        outbox.kick(deps)  # their DM redrawn, the next candidate's request or the asker's word
     if click.on_home:
         refresh_home(client, deps, team_id, user_id)
 
@@ -87,10 +88,14 @@ def cancel_ask(
     cancelled = run_use_case(
         deps,
         click,
-        lambda work: ask_services.cancel_ask(work, team_id, ask_id_from(action.get("value")), user_id, deps.clock()),
+        lambda work: ask_jobs.queue_dms(
+            work,
+            deps,
+            ask_services.cancel_ask(work, team_id, ask_id_from(action.get("value")), user_id, deps.clock()),
+        ),
     )
     if cancelled is not None:
-        ask_jobs.deliver_closed(client, cancelled.ask, cancelled.closed)
+        outbox.kick(deps)  # the candidates' DMs redrawn
         click.answer(ask_messages.cancelled(cancelled.ask), replace=True)
         refresh_home(client, deps, team_id, user_id)
 

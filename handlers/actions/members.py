@@ -15,6 +15,7 @@ from deps import Deps
 from handlers.listeners import Click, admit, field_error, member_of
 from handlers.render import open_profile_modal, refresh_home
 from jobs import asks as ask_jobs
+from jobs import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +40,14 @@ def forget_me(ack: Ack, body: dict, respond: Respond, client: WebClient, context
             forgotten, withdrawn = member_services.forget_member(
                 work, team_id, user_id, tombstone(secrets.token_hex(6)), deps.clock()
             )
+            for cancelled in withdrawn:
+                ask_jobs.queue_dms(work, deps, cancelled)
     except TemporarilyUnavailable as error:
         click.answer(replies.unavailable(error.message + " Nothing was deleted."))
         return
     logger.info("A member of %s was forgotten", team_id)
-    for cancelled in withdrawn:
-        ask_jobs.deliver_closed(client, cancelled.ask, cancelled.closed)
+    if withdrawn:
+        outbox.kick(deps)  # the candidates of their asks see them closed
     click.answer(member_messages.forgotten(forgotten), replace=True)
     refresh_home(client, deps, team_id, user_id)
 

@@ -9,9 +9,9 @@ import pytest
 from bot import ids
 from bot.rounds.model import RoundKind
 from handlers.logs import RedactTokens
-from jobs.rounds import run_rounds_now
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.members import HISTORY_QUESTION, NOTE, answer_followup, ask, say
+from tests.support.rounds import run_rounds_now
 from tests.support.running_app import RunningApp, app_environ
 from tests.support.slack_requests import PRIVATE_TEXT
 

@@ -16,13 +16,14 @@ from bot.program.model import Period
 from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
 from jobs.outbox import LEASE, drain
-from jobs.rounds import run_due_rounds, run_rounds_now
+from jobs.rounds import run_due_rounds
 from storage import models
 from tests.e2e.test_home_tab import home_of
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.forms import settings_form
 from tests.support.members import NOTE, answer_followup, say
 from tests.support.program import answers_from
+from tests.support.rounds import run_rounds_now
 from tests.support.running_app import FakeClock, RunningApp, app_environ
 
 ADMIN, OWNER, MEMBER = "UADMIN", "UOWNER", "UMEMBER"

@@ -1,26 +1,24 @@
-"""The ask journeys with ASK_DMS_THROUGH_OUTBOX on (issue 20 turns it on for good): the
-candidates' requests, the pair's introduction and the asker's "nobody could take it" are
-queued with the use case and sent by the outbox, whose hooks do what used to follow each post."""
+"""Every ask DM goes through the outbox: the candidates' requests, the pair's introduction,
+the asker's "nobody could take it" and the edits of the candidates' DMs (passed, taken,
+closed) are queued with the use case and sent by the outbox, paced, looked up before a
+retry, once; its hooks do what follows each."""
 
 import pytest
 
 from bot import ids
-from jobs import asks as ask_jobs
 from jobs import outbox
 from jobs.asks import expire_due_asks
 from jobs.outbox import LEASE, METADATA_EVENT, drain
 from storage import models
 from tests.support.fake_slack import DEFAULT_TEAM
-from tests.support.members import ask, button_value, click, option_value, posted_to
+from tests.support.members import ask, button_value, click, option_value, posted_to, say
 
 NOBODY = "Nobody could take your question about *SQL*"
 
 
 @pytest.fixture
-def asks(workspace, monkeypatch):
-    """tests/e2e/conftest.py's workspace (UANA, UBEN, UCAT, then UEVE, for SQL), its ask DMs
-    going through the outbox."""
-    monkeypatch.setattr(ask_jobs, "ASK_DMS_THROUGH_OUTBOX", True)
+def asks(workspace):
+    """tests/e2e/conftest.py's workspace (UANA, UBEN, UCAT, then UEVE, for SQL)."""
     return workspace
 
 
@@ -37,8 +35,9 @@ def requests(mentor) -> dict:
 
 
 def updates(mentor) -> dict[str, str]:
-    """The last text each DM was updated to, by channel."""
-    return {call.args["channel"]: call.args["text"] for call in mentor.fake_slack.calls("chat.update")}
+    """The last text each DM was updated to, by channel (edits Slack refused left out)."""
+    edits = [call for call in mentor.fake_slack.calls("chat.update") if call.response.get("ok")]
+    return {call.args["channel"]: call.args["text"] for call in edits}
 
 
 def candidate(mentor, ask_id: str, user_id: str) -> models.AskCandidate:
@@ -184,3 +183,119 @@ def test_a_request_a_crashed_sender_posted_is_found_recorded_and_updated(asks, m
     sent(asks)
     [edit] = [call for call in asks.fake_slack.calls("chat.update") if call.args["channel"] == "DUANA"]
     assert edit.args["ts"] == lost["ts"] and "<@UBEN> is helping" in edit.args["text"]
+
+
+def from_the_outbox(call) -> bool:
+    """Whether a message Slack took was posted by the outbox: it carries its delivery's id."""
+    return (call.args.get("metadata") or {}).get("event_type") == METADATA_EVENT
+
+
+def fails_once(mentor, method: str, channel: str) -> None:
+    """Slack answers `method` for `channel` with a passing error until the next drain is due."""
+    mentor.fake_slack.errors_for[(method, channel)] = "internal_error"
+
+
+def retried(mentor, method: str, channel: str) -> None:
+    """Slack is well again; the outbox's backoff has passed and its sender runs."""
+    del mentor.fake_slack.errors_for[(method, channel)]
+    mentor.clock.advance(minutes=5)
+    drain(mentor.deps)
+
+
+def test_every_new_ask_dm_carries_its_delivery_so_a_retry_finds_it(asks):
+    """The candidates' requests, the widened request, the pair's introduction and the asker's
+    "nobody could take it" are all the outbox's."""
+    ask(asks)
+    asks.clock.advance(hours=49)
+    assert expire_due_asks(asks.deps) == 1
+    sent(asks)
+    eve = requests(asks)["DUEVE"]  # widened
+    click(asks, ids.ACCEPT_ASK, "UEVE", button_value(eve.args, ids.ACCEPT_ASK), eve)
+    sent(asks)
+    [intro] = posted_to(asks, "DUASKUEVE")
+    eve_and_before = [call for call in asks.fake_slack.calls("chat.postMessage") if call.response.get("ok")]
+
+    assert "I've asked" in ask(asks, "How do I speed up a slow #sql query?")["text"]
+    for _ in range(2):  # widened if anyone is left, then closed
+        asks.clock.advance(hours=49)
+        expire_due_asks(asks.deps)
+        sent(asks)
+    [nobody] = posted_to(asks, "DUASK")
+
+    assert NOBODY in nobody.args["text"] and "<@UASK>, meet <@UEVE>" in intro.args["text"]
+    posted = [call for call in asks.fake_slack.calls("chat.postMessage") if call.response.get("ok")]
+    assert len(posted) > len(eve_and_before) and all(from_the_outbox(call) for call in posted)
+
+
+def test_the_taken_edits_survive_a_slack_failure_and_are_made_once(asks):
+    ask(asks)
+    sent(asks)
+    posted = requests(asks)
+    ben = posted["DUBEN"]
+    fails_once(asks, "chat.update", "DUANA")
+
+    click(asks, ids.ACCEPT_ASK, "UBEN", button_value(ben.args, ids.ACCEPT_ASK), ben)
+    sent(asks)
+    assert "DUANA" not in updates(asks) and "<@UBEN> is helping" in updates(asks)["DUCAT"]
+
+    retried(asks, "chat.update", "DUANA")
+    edit = [call for call in asks.fake_slack.calls("chat.update") if call.args["channel"] == "DUANA"][-1]
+    assert edit.response["ok"] and edit.args["ts"] == posted["DUANA"].response["ts"]
+    assert "<@UBEN> is helping <@UASK>" in edit.args["text"]
+
+    asks.clock.advance(hours=1)
+    drain(asks.deps)
+    done = [call for call in asks.fake_slack.calls("chat.update") if call.response.get("ok")]
+    assert sorted(call.args["channel"] for call in done) == ["DUANA", "DUBEN", "DUCAT"]  # each once
+
+
+def test_a_cancelled_asks_close_edits_survive_a_slack_failure(asks):
+    ask(asks)
+    sent(asks)
+    fails_once(asks, "chat.update", "DUCAT")
+    mine = say(asks, "asks", "UASK")
+    assert asks.slack.click(ids.CANCEL_ASK, "UASK", button_value(mine, ids.CANCEL_ASK)).status == 200
+    sent(asks)
+    assert set(updates(asks)) == {"DUANA", "DUBEN"}
+
+    retried(asks, "chat.update", "DUCAT")
+
+    edited = updates(asks)
+    assert set(edited) == {"DUANA", "DUBEN", "DUCAT"}
+    assert edited["DUCAT"] == edited["DUANA"]  # the same closing words for everyone
+
+
+def test_a_pass_edit_lost_by_a_crashed_sender_is_made_by_the_next(asks, monkeypatch):
+    """The sender dies while Slack edits UANA's request after her "Not this time": the edit
+    was claimed, never recorded. Once its lease runs out, the next sender makes it again
+    (chat.update of the same message is harmless to repeat), and nothing is posted twice."""
+    ask(asks)
+    sent(asks)
+    ana = requests(asks)["DUANA"]
+    monkeypatch.setattr(outbox, "kick", lambda deps, job=None: None)  # nothing is sent but by the test
+    click(asks, ids.PASS_ASK, "UANA", button_value(ana.args, ids.PASS_ASK), ana)
+    with asks.store.transaction() as repositories:
+        claimed = repositories.outbox.claim(asks.clock(), asks.clock() + LEASE, 10)
+    # ...the sender that claimed them dies here, having sent nothing.
+    assert {claim.recipient for claim in claimed} == {"UANA", "UEVE"}
+
+    assert drain(asks.deps) == 0  # still leased
+    asks.clock.advance(seconds=LEASE.total_seconds() + 1)
+    drain(asks.deps)
+
+    assert "passed" in updates(asks)["DUANA"]
+    assert len(posted_to(asks, "DUEVE")) == 1 and len(posted_to(asks, "DUANA")) == 1
+
+
+def test_a_request_slack_rate_limits_waits_its_turn_and_goes_once(asks):
+    asks.fake_slack.retry_after = 1
+    asks.fake_slack.rate_limited["chat.postMessage"] = 1
+
+    ask(asks)
+    sent(asks)
+
+    refused = [call for call in asks.fake_slack.calls("chat.postMessage") if not call.response.get("ok")]
+    assert [call.response["error"] for call in refused] == ["ratelimited"]
+    posted = requests(asks)
+    assert list(posted) == ["DUANA", "DUBEN", "DUCAT"] and all(from_the_outbox(c) for c in posted.values())
+    assert [len(posted_to(asks, channel)) for channel in posted] == [1, 1, 1]

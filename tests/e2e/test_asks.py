@@ -4,7 +4,7 @@ import pytest
 
 from bot import ids
 from jobs.asks import expire_due_asks
-from tests.support.members import ask, button_value, option_value, say
+from tests.support.members import ask, button_value, option_value, posted_to, say
 
 
 def click_for_answer(
@@ -112,9 +112,11 @@ def test_nobody_accepting_widens_once_then_closes_honestly(workspace):
     assert expire_due_asks(workspace.deps) == 1
     widened = workspace.fake_slack.wait_for("chat.postMessage", count=4)[3]
     assert widened.args["channel"] == "DUEVE"
+    workspace.settle()  # sent and recorded before the clock jumps two days
 
     workspace.clock.advance(hours=49)
     assert expire_due_asks(workspace.deps) == 1
+    workspace.settle()
     told = workspace.fake_slack.wait_for("chat.postMessage", count=5)[4]
     assert told.args["channel"] == "DUASK" and "Nobody could take your question about *SQL*" in told.args["text"]
     closed = {call.args["channel"] for call in workspace.fake_slack.calls("chat.update")}
@@ -255,9 +257,12 @@ def test_find_a_mentor_suggests_candidates_and_asks_from_the_modal(workspace):
     )
 
     assert reply.status == 200 and reply.body == ""
-    posted = workspace.fake_slack.wait_for("chat.postMessage", count=4)
-    assert [call.args["channel"] for call in posted] == ["DUANA", "DUBEN", "DUCAT", "DUASK"]
-    assert "I've asked 3 people who can help with *SQL*" in posted[3].args["text"]
+    workspace.fake_slack.wait_for("chat.postMessage", count=4)
+    workspace.settle()
+    [told] = posted_to(workspace, "DUASK")  # at once; the requests follow from the outbox
+    assert "I've asked 3 people who can help with *SQL*" in told.args["text"]
+    requests = [call.args["channel"] for call in workspace.fake_slack.calls("chat.postMessage")]
+    assert [channel for channel in requests if channel != "DUASK"] == ["DUANA", "DUBEN", "DUCAT"]
 
 
 def test_a_question_too_short_to_act_on_is_refused_in_the_modal_with_an_example(workspace):

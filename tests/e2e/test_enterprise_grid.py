@@ -10,9 +10,9 @@ import pytest
 
 from bot import ids
 from bot.rounds.model import RoundKind
-from jobs.rounds import run_rounds_now
 from tests.support.fake_slack import Installation, default_user
 from tests.support.members import NOTE, answer_followup, install, posted_to, rows_of
+from tests.support.rounds import run_rounds_now
 from tests.support.running_app import SIGNING_SECRET
 from tests.support.slack_fixtures import ENTERPRISE, replay
 from tests.support.slack_requests import SlackSender

@@ -1,6 +1,7 @@
 """When something fails, the member hears about it privately and nothing is half-done."""
 
 from tests.support.databases import break_database
+from tests.support.members import posted_to
 
 
 def test_a_database_that_does_not_answer_gets_a_friendly_try_again(mentor, tmp_path):
@@ -47,10 +48,14 @@ def test_candidates_who_cannot_get_dms_are_skipped_and_the_asker_told(mentor):
     for user_id in ("UANA", "UBEN"):
         mentor.slack.command("offer SQL", user_id=user_id)
     mentor.fake_slack.wait_for("response_url", count=2)
-    mentor.fake_slack.errors["chat.postMessage"] = "channel_not_found"
+    for channel in ("DUANA", "DUBEN"):
+        mentor.fake_slack.errors_for[("chat.postMessage", channel)] = "channel_not_found"
 
     mentor.slack.command("ask How do I review SQL?", user_id="UASK")
 
-    answer = mentor.fake_slack.wait_for("response_url", count=3)[2]
-    assert "Nobody who offers *SQL* can take a question right now" in answer.args["text"]
-    assert len(mentor.fake_slack.calls("chat.postMessage")) == 2  # each tried once
+    mentor.fake_slack.wait_for("response_url", count=3)
+    mentor.settle()
+    [told] = posted_to(mentor, "DUASK")
+    assert "Nobody could take your question about *SQL*" in told.args["text"]
+    tried = [call.args["channel"] for call in mentor.fake_slack.calls("chat.postMessage")]
+    assert sorted(tried) == ["DUANA", "DUASK", "DUBEN"]  # each tried once

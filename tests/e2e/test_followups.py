@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import ids
+from bot.followups import services as followup_services
 from deps import utc_now
 from jobs.followups import run_due_followups
 from jobs.outbox import LEASE, METADATA_EVENT
@@ -246,6 +247,18 @@ def test_an_unanswered_follow_up_is_one_message_whose_thread_holds_the_reminders
     assert "has closed" in closed[0].args["text"] and buttons_in(closed[0].args) == []
 
 
+def claimed_by_a_sender_about_to_die(loop):
+    """The due follow-up's next DM, queued and claimed by a sender (as the job would), which the
+    test then lets die: the claim, for the test to post as that sender did."""
+    with loop.store.transaction() as repositories:
+        [(team_id, followup_id)] = repositories.followups.due(loop.clock(), 10)
+        policy = followup_services.policy_for(repositories, team_id, None)
+        followup_services.advance_due(repositories, team_id, followup_id, loop.clock(), policy)
+    with loop.store.transaction() as repositories:
+        [claim] = repositories.outbox.claim(loop.clock(), loop.clock() + LEASE, 10)
+    return claim
+
+
 def test_a_reminder_a_crashed_sender_posted_in_the_thread_is_not_posted_again(loop):
     """A thread's replies are not in the conversation's history: the next sender looks for
     the dead one's reminder in the thread itself."""
@@ -253,14 +266,7 @@ def test_a_reminder_a_crashed_sender_posted_in_the_thread_is_not_posted_again(lo
     run_due_followups(loop.deps)
     prompt = prompt_of(loop)
     loop.clock.advance(days=3, hours=1)
-    with loop.store.transaction() as repositories:
-        [(team_id, followup_id)] = repositories.followups.due(loop.clock(), 10)
-        from bot.followups import services as followup_services
-
-        policy = followup_services.policy_for(repositories, team_id, None)
-        followup_services.advance_due(repositories, team_id, followup_id, loop.clock(), policy)
-    with loop.store.transaction() as repositories:
-        [claim] = repositories.outbox.claim(loop.clock(), loop.clock() + LEASE, 10)
+    claim = claimed_by_a_sender_about_to_die(loop)
     loop.deps.client_for(DEFAULT_TEAM).chat_postMessage(
         channel="DUASK",
         thread_ts=prompt.response["ts"],
@@ -355,14 +361,7 @@ def test_a_dm_a_crashed_sender_posted_is_not_posted_again(loop):
     """A sender that dies after Slack took the message but before it wrote that down leaves
     the delivery claimed; the next sender finds the message by its metadata."""
     loop.clock.advance(days=7)
-    with loop.store.transaction() as repositories:
-        [(team_id, followup_id)] = repositories.followups.due(loop.clock(), 10)
-        from bot.followups import services as followup_services
-
-        policy = followup_services.policy_for(repositories, team_id, None)
-        followup_services.advance_due(repositories, team_id, followup_id, loop.clock(), policy)
-    with loop.store.transaction() as repositories:
-        [claim] = repositories.outbox.claim(loop.clock(), loop.clock() + LEASE, 10)
+    claim = claimed_by_a_sender_about_to_die(loop)
     client = loop.deps.client_for(DEFAULT_TEAM)
     client.chat_postMessage(
         channel="DUASK", text="prompt", metadata={"event_type": METADATA_EVENT, "event_payload": {"delivery": claim.id}}

@@ -6,10 +6,11 @@ however busy the member is."""
 from bot import ids
 from bot.rounds.model import RoundKind
 from jobs.followups import run_due_followups
-from jobs.rounds import run_due_rounds, run_rounds_now
+from jobs.rounds import run_due_rounds
 from tests.e2e.test_rounds import dms_to, reverse_pair
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.members import button_value, helped, say
+from tests.support.rounds import run_rounds_now
 
 MAX_HOME_BLOCKS = 100  # Slack's limit for a Home view
 

@@ -10,12 +10,12 @@ import pytest
 
 from bot import ids
 from bot.rounds.model import RoundKind
-from jobs import asks as ask_jobs
 from jobs import outbox
 from jobs.followups import run_due_followups
-from jobs.rounds import run_due_rounds, run_round, run_rounds_now
+from jobs.rounds import run_due_rounds, run_round
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.members import ask, button_value, click, helped, posted_to, say
+from tests.support.rounds import run_rounds_now
 
 TODAY = date(2026, 11, 23)  # the test clock's Monday: a coffee round day
 GONE_WORDS = "can't be reached on Slack any more"
@@ -167,10 +167,8 @@ def test_a_follow_up_slack_refuses_marks_the_mentee_gone_everywhere(mentor):
     assert any("couldn't find anyone to pair you with" in call.args["text"] for call in posted_to(mentor, "DUBEN"))
 
 
-@pytest.mark.parametrize("through_outbox", [False, True], ids=["posted", "queued"])
-def test_an_asker_gone_before_the_introduction_is_marked_gone_and_the_mentor_told(mentor, monkeypatch, through_outbox):
+def test_an_asker_gone_before_the_introduction_is_marked_gone_and_the_mentor_told(mentor):
     """UASK asks about SQL and is deactivated, unheard, before UANA says "I can help"."""
-    monkeypatch.setattr(ask_jobs, "ASK_DMS_THROUGH_OUTBOX", through_outbox)
     mentor.fake_slack.users["UANA"] = default_user("UANA", DEFAULT_TEAM)
     say(mentor, "offer SQL", "UANA")
     say(mentor, "offer Go", "UASK")

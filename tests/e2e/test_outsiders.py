@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from bot import ids
 from bot.rounds.model import RoundKind
 from jobs.followups import run_due_followups
-from jobs.rounds import run_rounds_now
 from storage import models
 from tests.support.fake_slack import DEFAULT_TEAM, default_user, guest, stranger
 from tests.support.forms import settings_form
 from tests.support.members import ask, helped, posted_to, say
+from tests.support.rounds import run_rounds_now
 from tests.support.running_app import RunningApp, app_environ
 from tests.support.slack_fixtures import OTHER_ORGANISATION, replay
 

@@ -10,11 +10,12 @@ import app as mentor_app
 import cli
 from bot import ids
 from bot.rounds.model import RoundKind
-from jobs.rounds import run_due_rounds, run_rounds_now
+from jobs.rounds import run_due_rounds
 from tests.e2e.test_forget import forget, rows_mentioning
 from tests.e2e.test_rounds import dms_to, group_posts, groups_of, intros, reverse_pair
 from tests.support.app_process import run_app
 from tests.support.members import say
+from tests.support.rounds import run_rounds_now
 from tests.support.running_app import app_environ
 
 COFFEE_FOUR = ("UANA", "UBEN", "UCAL", "UDEV")

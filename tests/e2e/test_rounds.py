@@ -11,10 +11,11 @@ import pytest
 from bot import ids
 from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
-from jobs.rounds import run_due_rounds, run_rounds_now
+from jobs.rounds import run_due_rounds
 from tests.support.app_process import app_process, run_app
 from tests.support.databases import scratch_postgres_database
 from tests.support.members import say, submit_profile
+from tests.support.rounds import run_rounds_now
 from tests.support.running_app import RunningApp, app_environ
 
 SKILLS = ("SQL", "Go", "Public speaking", "Design", "Hiring", "Finance", "Writing")

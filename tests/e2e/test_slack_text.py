@@ -12,7 +12,9 @@ def command(mentor, user_id: str, sent: str) -> dict:
     """`/mentor <sent>`, `sent` as Slack sends it; the answer at the command's response URL."""
     before = len(mentor.fake_slack.calls("response_url"))
     assert replay(mentor.slack, "commands/mentor", USER=user_id, TEXT=sent).status == 200
-    return mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args
+    answer = mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args
+    mentor.settle()  # and the outbox has sent what it queued
+    return answer
 
 
 def test_r_and_d_from_a_command_or_the_profile_modal_is_one_skill_an_ask_finds(mentor):

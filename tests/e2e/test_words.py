@@ -7,10 +7,10 @@ import re
 from bot import ids
 from bot.rounds.model import RoundKind
 from bot.slash_command import SUBCOMMANDS
-from jobs.rounds import run_rounds_now
 from tests.e2e.test_rounds import intros
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.members import answer_followup, button_value, helped, say, submit_profile
+from tests.support.rounds import run_rounds_now
 
 
 def test_help_is_a_few_lines_grouped_by_what_people_want_to_do(mentor):

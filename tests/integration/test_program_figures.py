@@ -5,9 +5,10 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.deliveries import DeliveryKind
+from bot.followups.model import FollowUpStatus
 from bot.program.disclosure import NO_ANSWERS, TOO_FEW, Answers
 from bot.program.model import Period, ProgramSettings, SkillDemand
 from storage import models
@@ -216,6 +217,22 @@ def test_relationships_name_members_by_id_and_carry_no_text_and_no_answer(worksp
         ("coffee", date(2026, 11, 23), ("UA", "UC"), "introduced"),
     ]
     assert not any("private" in str(value) for row in rows for value in row)
+
+
+def test_the_export_tells_a_follow_up_cancelled_before_it_was_sent_but_not_one_turned_off_after(workspace):
+    """Turning follow-ups off after the prompt came is the mentee's answer: it reads "sent"."""
+    followup, cancelled = models.FollowUp, FollowUpStatus.CANCELLED.value
+    for mentor, mentee, cycle in (("UA", "UB", 1), ("UB", "UC", 0)):  # sent once, and never sent
+        workspace.session.execute(
+            update(followup)
+            .where(followup.mentor_id == mentor, followup.mentee_id == mentee)
+            .values(status=cancelled, cycle=cycle)
+        )
+
+    rows = workspace.program.relationships(TEAM, Period(NOW, 90))
+
+    statuses = {row[3]: row[4] for row in rows if row[0] == "ask"}
+    assert (statuses[("UA", "UB")], statuses[("UB", "UC")]) == ("sent", "cancelled")
 
 
 def test_settings_start_at_the_defaults_and_saving_twice_keeps_the_last(repositories):

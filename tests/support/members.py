@@ -31,7 +31,9 @@ def ask(mentor, question: str = QUESTION, user_id: str = "UASK") -> dict:
     before = len(mentor.fake_slack.calls("response_url"))
     reply = mentor.slack.command(f"ask {question}", user_id=user_id)
     assert reply.status == 200 and "Looking for mentors" in reply.json()["text"]
-    return mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args
+    answer = mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args
+    mentor.settle()  # the outbox has sent what the ask queued
+    return answer
 
 
 def button_value(message_args: dict, action_id: str) -> str:
@@ -62,6 +64,7 @@ def helped(mentor, asker: str = "UASK", helper: str = "UANA") -> str:
     updates = len(mentor.fake_slack.calls("chat.update"))
     mentor.slack.click(ids.ACCEPT_ASK, helper, ask_id, message=(request.args["channel"], request.response["ts"]))
     mentor.fake_slack.wait_for("chat.update", count=updates + 1)  # the last step of the introduction
+    mentor.settle()  # and the outbox's drain that sent it has ended
     return ask_id
 
 
@@ -102,6 +105,7 @@ def prompt_of(mentor, channel: str = "DUASK"):
 def click(mentor, action_id: str, user_id: str, value: str, message) -> None:
     where = (message.args["channel"], message.response["ts"])
     assert mentor.slack.click(action_id, user_id, value, message=where).status == 200
+    mentor.settle()  # the outbox has sent what the click queued
 
 
 def reply_in_thread(

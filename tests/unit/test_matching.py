@@ -209,6 +209,15 @@ def test_a_large_round_still_puts_everyone_in_exactly_one_group(large, workspace
     assert not any(pairs_in(group.members) & nevers for group in result.groups)
 
 
+@pytest.mark.parametrize("large", [LARGE, CELLS], ids=["all pairs scored", "cells"])
+def test_a_large_round_where_nobody_may_meet_anyone_else_leaves_everyone_unmatched(large):
+    members = [Member("U00"), Member("U01", never=frozenset({"U00"}))]
+
+    result = pair_members(members, {}, large)
+
+    assert result.groups == () and result.unmatched == ("U00", "U01")
+
+
 # --- reverse mentoring: properties --------------------------------------------------------------------
 @FAST
 @given(workspaces())
