@@ -98,7 +98,7 @@ def needs_skill(ask: Ask, suggestions: tuple[Skill, ...], choices: tuple[Skill, 
     if suggestions:
         text = "Which skill is your question about? These look related; the skill decides who I ask."
     else:
-        text = "Which skill is your question about? I couldn't tell, and it decides who I ask: name it below."
+        text = "Which skill is your question about? I couldn't tell from the words, and it decides who I ask."
     body = [blocks.section(text)]
     # One block per suggestion: Slack wants each action id once per block.
     body += [

@@ -179,7 +179,7 @@ def test_a_question_about_no_known_skill_gets_no_unrelated_suggestion_and_a_menu
 
     answer = ask(workspace, "what's a good way to run my first retro?")
 
-    assert "name it below" in answer["text"]
+    assert "couldn't tell from the words" in answer["text"]
     assert _offered_in(answer, ids.PICK_ASK_SKILL) == []
     assert sorted(_offered_in(answer, ids.SELECT_ASK_SKILL)) == sorted([*vocabulary, "Go"])
     assert workspace.fake_slack.calls("chat.postMessage") == []
