@@ -35,8 +35,18 @@ PASS_ASK = "ask_pass"  # value: the ask's id
 CANCEL_ASK = "ask_cancel"  # value: the ask's id
 PICK_ASK_SKILL = "ask_pick_skill"  # value: "<ask id>:<skill key>"
 NAME_ASK_SKILL = "ask_name_skill"  # a text input; its block_id is "ask_skill:<ask id>"
+SELECT_ASK_SKILL = "ask_select_skill"  # a select; each option's value: "<ask id>:<skill key>"
 FIND_MENTOR = "find_mentor"  # value: a skill key
-ASK_ACTIONS = (OPEN_PROFILE, ACCEPT_ASK, PASS_ASK, CANCEL_ASK, PICK_ASK_SKILL, NAME_ASK_SKILL, FIND_MENTOR)
+ASK_ACTIONS = (
+    OPEN_PROFILE,
+    ACCEPT_ASK,
+    PASS_ASK,
+    CANCEL_ASK,
+    PICK_ASK_SKILL,
+    SELECT_ASK_SKILL,
+    NAME_ASK_SKILL,
+    FIND_MENTOR,
+)
 
 # Views (callback_id) and the block ids of their inputs.
 PROFILE_VIEW = "profile"

@@ -14,6 +14,7 @@ from bot.ids import (
     NAME_ASK_SKILL,
     PASS_ASK,
     PICK_ASK_SKILL,
+    SELECT_ASK_SKILL,
     SLASH_COMMAND,
 )
 from bot.members.model import Skill
@@ -30,6 +31,9 @@ MAX_ASKS_LISTED = 10
 
 
 ASK_SKILL_BLOCK_PREFIX = "ask_skill:"
+
+
+MAX_SKILL_CHOICES = 100  # Block Kit's limit of options in a select
 
 
 def _skill(skill: Skill | None) -> str:
@@ -56,7 +60,7 @@ def looking() -> dict:
 def routed(result: AskRouted) -> dict:
     ask = result.ask
     if ask.status is AskStatus.NEEDS_SKILL:
-        return needs_skill(ask, result.suggestions)
+        return needs_skill(ask, result.suggestions, result.choices)
     if ask.status is AskStatus.UNANSWERED:
         return nobody_available(ask)
     text = (
@@ -74,20 +78,47 @@ def routed(result: AskRouted) -> dict:
     return blocks.message(text, *body)
 
 
-def needs_skill(ask: Ask, suggestions: tuple[Skill, ...]) -> dict:
-    text = "Which skill is your question about? I couldn't tell, and it decides who I ask."
+def _skill_menu(ask: Ask, choices: tuple[Skill, ...]) -> dict:
+    """The skills colleagues offer as a select, which Slack filters as the asker types."""
+    options = [
+        {"text": blocks.plain(skill.label, 75), "value": f"{ask.id}:{skill.key}"}
+        for skill in sorted(choices, key=lambda skill: skill.label.casefold())[:MAX_SKILL_CHOICES]
+    ]
+    return {
+        "type": "static_select",
+        "action_id": SELECT_ASK_SKILL,
+        "placeholder": blocks.plain("Skills colleagues offer", 150),
+        "options": options,
+    }
+
+
+def needs_skill(ask: Ask, suggestions: tuple[Skill, ...], choices: tuple[Skill, ...] = ()) -> dict:
+    """Ask the asker for the skill: the related ones as buttons, if any; otherwise (never a list
+    of unrelated skills) a menu of the skills colleagues offer, and a field to type one."""
+    if suggestions:
+        text = "Which skill is your question about? These look related; the skill decides who I ask."
+    else:
+        text = "Which skill is your question about? I couldn't tell from the words, and it decides who I ask."
     body = [blocks.section(text)]
     # One block per suggestion: Slack wants each action id once per block.
     body += [
         blocks.actions(blocks.button(skill.label, PICK_ASK_SKILL, value=f"{ask.id}:{skill.key}"))
         for skill in suggestions
     ]
+    if choices:
+        body.append(
+            {
+                "type": "section",
+                "text": blocks.mrkdwn("Pick another skill:" if suggestions else "Pick the skill:"),
+                "accessory": _skill_menu(ask, choices),
+            }
+        )
     body.append(
         {
             "type": "input",
             "block_id": f"{ASK_SKILL_BLOCK_PREFIX}{ask.id}",
             "dispatch_action": True,
-            "label": blocks.plain("Or name the skill", 2000),
+            "label": blocks.plain("Or type it, if nobody offers it yet" if choices else "Name the skill", 2000),
             "element": {
                 "type": "plain_text_input",
                 "action_id": NAME_ASK_SKILL,

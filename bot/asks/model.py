@@ -1,5 +1,6 @@
 """Asks: a member's specific question, routed to the few people best placed to answer."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -12,6 +13,15 @@ MAX_QUESTION_LENGTH = 2000
 
 
 GIVE_FIRST_AFTER_ASKS = 3
+
+
+# A question a mentor can act on says what the asker is trying to do: at least this many
+# words and characters, #tags left out (see too_short).
+MIN_QUESTION_WORDS = 3
+MIN_QUESTION_CHARACTERS = 15
+
+
+_TAG_OR_SPACE = re.compile(r"(?<![\w&<])#\S+|\s+")
 
 
 class AskStatus(str, Enum):
@@ -82,8 +92,16 @@ def introduced(ask: Ask) -> str | None:
     return f"{ask.asker_id},{mentor_id}"
 
 
+def too_short(question: str) -> bool:
+    """Whether a question is too short for a mentor to act on: under MIN_QUESTION_WORDS words
+    or under MIN_QUESTION_CHARACTERS characters once its #tags are left out and its spaces
+    collapsed. Both rules apply: "x #sql" (one word) and "SQL help pls" (12 characters) fail."""
+    words = _TAG_OR_SPACE.sub(" ", question).split()
+    return len(words) < MIN_QUESTION_WORDS or len(" ".join(words)) < MIN_QUESTION_CHARACTERS
+
+
 def clean_question(text: str) -> str:
-    """The question as stored, or InvalidInput when it is empty or too long."""
+    """The question as stored, or InvalidInput when it is empty, too short to act on, or too long."""
     question = clean_paragraphs(text or "")
     if not question:
         raise InvalidInput(
@@ -93,5 +111,11 @@ def clean_question(text: str) -> str:
         raise InvalidInput(
             f"Your question is {len(question):,} characters; keep it under {MAX_QUESTION_LENGTH:,} "
             "so a busy colleague can read it at a glance."
+        )
+    if too_short(question):
+        raise InvalidInput(
+            "Your question is too short for a colleague to help with. Say what you're trying "
+            "to do and where you're stuck, in a sentence, like “How do I find duplicate rows in a big "
+            "SQL table?”."
         )
     return question

@@ -31,6 +31,10 @@ from bot.unit_of_work import UnitOfWork
 SUGGESTIONS = 5
 
 
+# Skills in the "name the skill" menu: Block Kit's limit of options in a select.
+SKILL_CHOICES = 100
+
+
 class AskUnavailable(Exception):
     """The ask cannot be acted on (any more) by this member; `reason` says why, for their reply."""
 
@@ -46,7 +50,8 @@ class AskRouted:
 
     ask: Ask
     notify: tuple[RankedMentor, ...] = ()  # DM these candidates now
-    suggestions: tuple[Skill, ...] = ()  # for NEEDS_SKILL: skills the asker can pick from
+    suggestions: tuple[Skill, ...] = ()  # for NEEDS_SKILL: skills related to the question, maybe none
+    choices: tuple[Skill, ...] = ()  # for NEEDS_SKILL: the skills colleagues offer, to name one from
     give_first_reminder: bool = False
 
 
@@ -214,8 +219,9 @@ def start_ask(
         detection = detect_skills(question, vocabulary, SUGGESTIONS)
         if not detection.skills:
             ask = asks.create(team_id, asker_id, question, None, now, AskStatus.NEEDS_SKILL)
-            suggestions = detection.suggestions or tuple(asks.most_offered(team_id, SUGGESTIONS))
-            return AskRouted(ask=ask, suggestions=suggestions)
+            # Never a list of unrelated skills: with nothing related, the asker names one.
+            choices = tuple(asks.most_offered(team_id, SKILL_CHOICES))
+            return AskRouted(ask=ask, suggestions=detection.suggestions, choices=choices)
         skill = _first_with_mentors(work, detection.skills, team_id, asker_id, now, policy)
     else:
         skill = {known.key: known for known in vocabulary}.get(skill.key, skill)

@@ -1,13 +1,15 @@
 """Working out which skills a question is about.
 
 Explicit `#tags` come first, then names from the workspace's vocabulary (aliases and
-multi-word skills included) in the order they appear. When nothing matches, the
-closest known skills are suggested instead.
+multi-word skills included) in the order they appear. When nothing matches, the skills
+related to the question are suggested (rank_skills): names typed with a typo, and names
+sharing a word with it. An unrelated question gets no suggestion at all.
 """
 
-import difflib
 import re
 from dataclasses import dataclass
+
+from rapidfuzz import fuzz
 
 from bot.errors import InvalidInput
 from bot.members.model import ALIASES, Skill, normalize_skill, skill_key
@@ -47,7 +49,7 @@ _COMMON_WORDS = frozenset(
 @dataclass(frozen=True)
 class Detection:
     skills: tuple[Skill, ...]  # best first; empty when nothing matched
-    suggestions: tuple[Skill, ...]  # closest known skills, when nothing matched
+    suggestions: tuple[Skill, ...]  # skills related to the question, when nothing matched; maybe none
 
 
 def _tagged(question: str) -> list[Skill]:
@@ -86,17 +88,80 @@ def _named(question: str, vocabulary: dict[str, Skill]) -> list[Skill]:
     return found
 
 
-def _suggestions(question: str, vocabulary: dict[str, Skill], limit: int) -> tuple[Skill, ...]:
-    words = [match.group(0) for match in _WORD.finditer(question)]
-    phrases = {skill_key(" ".join(words[i : i + n])) for n in (1, 2) for i in range(len(words) - n + 1)}
-    scored: dict[str, float] = {}
-    for phrase in phrases:
-        if len(phrase) < 3:
-            continue
-        for key in difflib.get_close_matches(phrase, vocabulary, n=limit, cutoff=0.75):
-            scored[key] = max(scored.get(key, 0.0), difflib.SequenceMatcher(None, phrase, key).ratio())
-    best = sorted(scored, key=lambda key: (-scored[key], key))[:limit]
-    return tuple(vocabulary[key] for key in best)
+# A typed word this close to a skill's name (rapidfuzz's ratio, 0-100) is that name with a
+# typo: "kubernets" and "Kubernetes" score 95, "pyton" and "Python" 91, "retro" and "Python" 36.
+TYPO_SCORE = 85
+
+
+# Shorter words are compared exactly: "sql" and "sq", "ux" and "ui" are different things.
+MIN_FUZZY_LENGTH = 4
+
+
+# A word this long that begins a name is that name cut short: "delegat", "manage".
+MIN_PREFIX_LENGTH = 5
+
+
+def _alike(typed: str, name: str) -> float:
+    """How much a typed word or phrase looks like a name, 0 when not enough to count."""
+    if typed == name:
+        return 100.0
+    if len(typed) >= MIN_PREFIX_LENGTH and name.startswith(typed):
+        return 90.0
+    if min(len(typed), len(name)) < MIN_FUZZY_LENGTH:
+        return 0.0
+    return fuzz.ratio(typed, name, score_cutoff=TYPO_SCORE)
+
+
+# Words that say nothing about a subject, in questions and in multi-word skill names alike.
+_STOPWORD_TEXT = """
+a about after all also am an and any are as at be been before best better but by can could did
+do does doing for from get getting good great have having help how i if in into is it its just
+know like make me more most my need new of on one or our out should so some start started than
+that the their them then there these they thing things this those to up use using us want was
+way ways we well what when where which while who why will with would you your first run running
+tips advice question work
+"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:[+#]+|\.js)?")
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in _TOKEN.findall(text.casefold()) if word not in _STOPWORDS]
+
+
+def _names(skill: Skill) -> tuple[set[str], set[str]]:
+    """A skill's whole names (its key and aliases' keys) and the telling words of its label."""
+    whole = {skill.key} | {alias for alias, canonical in ALIASES.items() if canonical.key == skill.key}
+    return whole, set(_words(skill.label)) - whole
+
+
+def _relatedness(phrases: list[str], words: set[str], skill: Skill) -> float:
+    """How strongly a question (its phrases of one and two words, and its words) relates to
+    `skill`, 0 when not at all: a whole name, maybe mistyped, counts most; each word shared
+    with a multi-word name counts less, more when it covers more of the name."""
+    whole, label_words = _names(skill)
+    best = 0.0
+    best = max((_alike(phrase, name) for phrase in phrases for name in whole), default=0.0)
+    if label_words:
+        shared = sum(1 for name_word in label_words if any(_alike(word, name_word) for word in words))
+        if shared:
+            best = max(best, 60.0 + 30.0 * shared / len(label_words))
+    return best
+
+
+def rank_skills(question: str, vocabulary: list[Skill], limit: int) -> tuple[Skill, ...]:
+    """The skills of the vocabulary related to `question`, most related first, at most `limit`;
+    none when nothing relates. The one place that ranks candidate skills for a question: other
+    evidence (what a workspace learned from confirmed asks) belongs here."""
+    words = _words(question)
+    phrases = [skill_key(word) for word in words]
+    phrases += [skill_key(first + second) for first, second in zip(words, words[1:], strict=False)]
+    phrases = [phrase for phrase in phrases if phrase]
+    scored = [(score, skill) for skill in vocabulary if (score := _relatedness(phrases, set(words), skill)) > 0]
+    scored.sort(key=lambda pair: (-pair[0], pair[1].label.casefold()))
+    return tuple(skill for _, skill in scored[:limit])
 
 
 def detect_skills(question: str, vocabulary: list[Skill], suggestion_limit: int = 5) -> Detection:
@@ -112,4 +177,4 @@ def detect_skills(question: str, vocabulary: list[Skill], suggestion_limit: int 
             ordered.append(skill)
     if ordered:
         return Detection(tuple(ordered), ())
-    return Detection((), _suggestions(question, known, suggestion_limit))
+    return Detection((), rank_skills(question, vocabulary, suggestion_limit))

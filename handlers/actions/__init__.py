@@ -22,6 +22,7 @@ def register(app: App, deps: Deps) -> None:
         ids.PASS_ASK: asks.pass_ask,
         ids.CANCEL_ASK: asks.cancel_ask,
         ids.PICK_ASK_SKILL: asks.pick_ask_skill,
+        ids.SELECT_ASK_SKILL: asks.select_ask_skill,
         ids.NAME_ASK_SKILL: asks.name_ask_skill,
         ids.FIND_MENTOR: asks.find_mentor,
         **dict.fromkeys(ids.FOLLOWUP_CHOICES.values(), followups.answer_followup),

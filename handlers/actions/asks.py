@@ -109,6 +109,15 @@ def pick_ask_skill(
     route_with_skill(deps, Click(body, respond, client), context, ask_text, skill_key)
 
 
+def select_ask_skill(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """A skill chosen from the menu of an ask that had none (value: "<ask id>:<skill key>")."""
+    ack()
+    ask_text, _, skill_key = ((action.get("selected_option") or {}).get("value") or "").partition(":")
+    route_with_skill(deps, Click(body, respond, client), context, ask_text, skill_key)
+
+
 def name_ask_skill(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:

@@ -11,7 +11,7 @@ from jobs.asks import expire_due_asks
 from jobs.outbox import LEASE, METADATA_EVENT, drain
 from storage import models
 from tests.support.fake_slack import DEFAULT_TEAM
-from tests.support.members import ask, button_value, click, posted_to, say
+from tests.support.members import ask, button_value, click, option_value, posted_to, say
 
 NOBODY = "Nobody could take your question about *SQL*"
 
@@ -151,9 +151,9 @@ def test_not_this_time_passes_the_ask_to_the_next_candidate_through_the_outbox(a
 
 def test_an_ask_given_its_skill_by_the_asker_reaches_the_candidates_through_the_outbox(asks):
     answer = ask(asks, "Any tips on writing faster sequel queries?")
-    pick = button_value(answer, ids.PICK_ASK_SKILL)
+    pick = option_value(answer, ids.SELECT_ASK_SKILL, "SQL")
 
-    assert asks.slack.click(ids.PICK_ASK_SKILL, "UASK", pick).status == 200
+    assert asks.slack.click(ids.SELECT_ASK_SKILL, "UASK", option=pick).status == 200
     sent(asks)
 
     assert list(requests(asks)) == ["DUANA", "DUBEN", "DUCAT"]

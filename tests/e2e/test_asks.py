@@ -4,13 +4,16 @@ import pytest
 
 from bot import ids
 from jobs.asks import expire_due_asks
-from tests.support.members import ask, button_value, posted_to, say
+from tests.support.members import ask, button_value, option_value, posted_to, say
 
 
-def click_for_answer(mentor, action_id: str, user_id: str, value: str, where=("CSOMEWHERE", "1.0")) -> dict:
-    """Click a button in a message; return the private answer under (or in place of) it."""
+def click_for_answer(
+    mentor, action_id: str, user_id: str, value: str | None, where=("CSOMEWHERE", "1.0"), option: str | None = None
+) -> dict:
+    """Click a button (or choose a select's `option`) in a message; return the private answer
+    under (or in place of) it."""
     before = len(mentor.fake_slack.calls("response_url"))
-    assert mentor.slack.click(action_id, user_id, value, message=where).status == 200
+    assert mentor.slack.click(action_id, user_id, value, message=where, option=option).status == 200
     return mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args
 
 
@@ -147,18 +150,43 @@ def test_someone_else_cannot_cancel_my_ask(workspace):
     assert "Your open asks (1)" in say(workspace, "asks", "UASK")["text"]
 
 
-def test_a_question_without_a_known_skill_offers_the_closest_ones(workspace):
-    answer = ask(workspace, "Any tips on writing faster sequel queries?")
+def _offered_in(answer: dict, action_id: str) -> list[str]:
+    """The skill labels a "which skill?" answer offers through `action_id`: buttons or a menu."""
+    labels = []
+    for block in answer["blocks"]:
+        for element in block.get("elements", []) + ([block["accessory"]] if "accessory" in block else []):
+            if element.get("action_id") == action_id:
+                options = element.get("options") or [element]
+                labels += [option["text"]["text"] for option in options]
+    return labels
 
-    assert "Which skill is your question about?" in answer["text"]
+
+def test_a_mistyped_skill_is_suggested_and_routes_when_picked(workspace):
+    for user_id in ("UANA", "UBEN"):
+        say(workspace, "offer Kubernetes", user_id)
+
+    answer = ask(workspace, "how do I debug kubernets pods")
+
+    assert _offered_in(answer, ids.PICK_ASK_SKILL) == ["Kubernetes"]
     assert workspace.fake_slack.calls("chat.postMessage") == []
-    pick = button_value(answer, ids.PICK_ASK_SKILL)
-    assert pick.endswith(":sql")
+    routed = click_for_answer(workspace, ids.PICK_ASK_SKILL, "UASK", button_value(answer, ids.PICK_ASK_SKILL))
+    assert "I've asked 2 people who can help with *Kubernetes*" in routed["text"]
 
-    routed = click_for_answer(workspace, ids.PICK_ASK_SKILL, "UASK", pick)
 
-    assert routed["replace_original"] is True and "I've asked 3 people" in routed["text"]
-    assert len(workspace.fake_slack.wait_for("chat.postMessage", count=3)) == 3
+def test_a_question_about_no_known_skill_gets_no_unrelated_suggestion_and_a_menu_to_name_it(workspace):
+    vocabulary = ["Python", "SQL", "Data-modeling", "Generative AI", "PostgreSQL"]
+    say(workspace, "offer " + ", ".join(vocabulary), "UANA")
+
+    answer = ask(workspace, "what's a good way to run my first retro?")
+
+    assert "couldn't tell from the words" in answer["text"]
+    assert _offered_in(answer, ids.PICK_ASK_SKILL) == []
+    assert sorted(_offered_in(answer, ids.SELECT_ASK_SKILL)) == sorted([*vocabulary, "Go"])
+    assert workspace.fake_slack.calls("chat.postMessage") == []
+
+    sql = option_value(answer, ids.SELECT_ASK_SKILL, "SQL")
+    routed = click_for_answer(workspace, ids.SELECT_ASK_SKILL, "UASK", None, option=sql)
+    assert "I've asked 3 people who can help with *SQL*" in routed["text"]
 
 
 def test_an_ask_about_a_skill_nobody_offers_gets_an_honest_answer(workspace):
@@ -168,12 +196,22 @@ def test_an_ask_about_a_skill_nobody_offers_gets_an_honest_answer(workspace):
     assert workspace.fake_slack.calls("chat.postMessage") == []
 
 
-@pytest.mark.parametrize("question", ["", "   ", "x" * 2001])
-def test_an_empty_or_overlong_question_is_refused_in_the_acknowledgement(mentor, question):
+@pytest.mark.parametrize(
+    ("question", "why"),
+    [
+        ("", "Add your question"),
+        ("   ", "Add your question"),
+        ("x" * 2001, "keep it under 2,000"),
+        ("x", "too short for a colleague to help with"),
+        ("x #sql", "too short for a colleague to help with"),
+        ("SQL help pls", "like “How do I find duplicate rows"),
+    ],
+)
+def test_an_empty_short_or_overlong_question_is_refused_in_the_acknowledgement(mentor, question, why):
     reply = mentor.slack.command(f"ask {question}", user_id="UASK")
 
     assert reply.status == 200
-    assert "Nothing was changed" in reply.json()["text"]
+    assert "Nothing was changed" in reply.json()["text"] and why in reply.json()["text"]
     assert "Looking for mentors" not in reply.json()["text"]
     with mentor.store.transaction() as repositories:
         assert repositories.asks.pending_of("T0MENTOR", "UASK") == []
@@ -227,8 +265,22 @@ def test_find_a_mentor_suggests_candidates_and_asks_from_the_modal(workspace):
     assert [channel for channel in requests if channel != "DUASK"] == ["DUANA", "DUBEN", "DUCAT"]
 
 
+def test_a_question_too_short_to_act_on_is_refused_in_the_modal_with_an_example(workspace):
+    say(workspace, "offer Negotiation", "UANA")
+    question = {ids.ASK_QUESTION: {ids.ASK_QUESTION: {"type": "plain_text_input", "value": "x"}}}
+
+    reply = workspace.slack.submit_view(ids.ASK_VIEW, question, user_id="UASK", private_metadata="negotiation")
+
+    assert reply.json()["response_action"] == "errors"
+    assert "too short" in reply.json()["errors"][ids.ASK_QUESTION]
+    assert "like “How do I" in reply.json()["errors"][ids.ASK_QUESTION]
+    assert workspace.fake_slack.calls("chat.postMessage") == []
+    with workspace.store.transaction() as repositories:
+        assert repositories.asks.count_by("T0MENTOR", "UASK") == 0
+
+
 def test_a_forged_skill_in_the_modal_is_refused_next_to_the_question(workspace):
-    question = {ids.ASK_QUESTION: {ids.ASK_QUESTION: {"type": "plain_text_input", "value": "Anything?"}}}
+    question = {ids.ASK_QUESTION: {ids.ASK_QUESTION: {"type": "plain_text_input", "value": "Index or rewrite it?"}}}
     reply = workspace.slack.submit_view(ids.ASK_VIEW, question, user_id="UASK", private_metadata="nosuchskill")
 
     assert reply.json()["response_action"] == "errors"

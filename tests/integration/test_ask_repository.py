@@ -41,7 +41,7 @@ def test_a_mentor_who_helped_on_this_skill_is_known_and_so_is_give_and_take(repo
     offer(repositories, "UASK", skill="Go")
     first = start(repositories).ask
     ask_services.accept_ask(repositories, TEAM, first.id, "UANA", NOW, FollowUpPolicy())
-    go = ask_services.start_ask(repositories, TEAM, "UBEN", "A #go question", NOW, POLICY)
+    go = ask_services.start_ask(repositories, TEAM, "UBEN", "A #go question about joins", NOW, POLICY)
     ask_services.accept_ask(repositories, TEAM, go.ask.id, "UASK", NOW, FollowUpPolicy())
 
     history = repositories.asks.history_with(TEAM, "UASK", {"UANA", "UBEN", "UCAT"})

@@ -28,7 +28,7 @@ def work(repositories):
     return repositories
 
 
-def ask(work, question: str = "A #sql question", asker: str = "UASK", now: datetime = NOW):
+def ask(work, question: str = "A #sql question about joins", asker: str = "UASK", now: datetime = NOW):
     return ask_services.start_ask(work, TEAM, asker, question, now, POLICY)
 
 
@@ -130,7 +130,7 @@ def test_an_accept_plans_no_follow_up_for_a_mentee_who_turned_them_off(work):
 def test_an_ask_id_that_is_not_the_members_changes_nothing(work, act):
     routed = ask(work)
     stranger = next(user for user in MENTORS if user not in asked(routed))
-    other_workspace = ask_services.start_ask(work, "T2", "UASK", "A #sql question", NOW, POLICY).ask
+    other_workspace = ask_services.start_ask(work, "T2", "UASK", "A #sql question about joins", NOW, POLICY).ask
 
     for ask_id, user in ((routed.ask.id, stranger), (routed.ask.id + 1000, "UASK"), (other_workspace.id, "UASK")):
         with pytest.raises(AskUnavailable) as refused:
@@ -164,7 +164,7 @@ def test_a_candidate_slack_cannot_message_is_passed_over_and_left_out_of_later_a
     member_services.set_deactivated(work, TEAM, gone, True, NOW)  # as the sender does for a DM Slack refused
     passed = ask_services.pass_unreachable(work, TEAM, routed.ask.id, gone, NOW, POLICY)
     everyone = AskPolicy(fanout=len(MENTORS))
-    later = ask_services.start_ask(work, TEAM, "UNEW", "Another #sql question", NOW, everyone)
+    later = ask_services.start_ask(work, TEAM, "UNEW", "Another #sql question about joins", NOW, everyone)
 
     assert len(passed.notify) == 1 and passed.notify[0].user_id not in asked(routed)
     assert work.asks.candidate_status(routed.ask.id, gone) is CandidateStatus.CLOSED

@@ -24,7 +24,7 @@ def test_an_accepted_ask_gets_one_follow_up_however_often_it_is_scheduled(reposi
     again = repositories.followups.create(TEAM, followup.ask_id, "UASK", "UANA", NOW, NOW)
 
     assert again.id == followup.id and followup.status is FollowUpStatus.SCHEDULED
-    assert followup.question == "A SQL question" and followup.skill.label == "SQL"
+    assert followup.question == "A question about SQL joins" and followup.skill.label == "SQL"
 
 
 def test_two_steps_computed_from_the_same_version_apply_once_and_queue_one_dm(repositories):

@@ -16,7 +16,7 @@ def helped(repositories, followups_on: bool = True):
     """UANA said "I can help" with UASK's ask; the accepted ask."""
     repositories.profiles.add_skills(TEAM, "UANA", SkillKind.OFFER, [normalize_skill("SQL")])
     repositories.followups.set_enabled(TEAM, "UASK", followups_on)
-    routed = ask_services.start_ask(repositories, TEAM, "UASK", "A #sql question", NOW, AskPolicy())
+    routed = ask_services.start_ask(repositories, TEAM, "UASK", "A #sql question about joins", NOW, AskPolicy())
     return ask_services.accept_ask(repositories, TEAM, routed.ask.id, "UANA", NOW, FollowUpPolicy())
 
 

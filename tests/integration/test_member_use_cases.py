@@ -68,7 +68,7 @@ def test_a_newcomer_is_welcomed_once(repositories):
 
 def test_forgetting_a_member_withdraws_their_open_asks_first(repositories):
     repositories.profiles.add_skills(TEAM, "UBEN", SkillKind.OFFER, [normalize_skill("SQL")])
-    open_ask = ask_services.start_ask(repositories, TEAM, "UANA", "A #sql question", NOW, AskPolicy()).ask
+    open_ask = ask_services.start_ask(repositories, TEAM, "UANA", "A #sql question about joins", NOW, AskPolicy()).ask
 
     forgotten, withdrawn = member_services.forget_member(repositories, TEAM, "UANA", "XTOMB", NOW)
 
@@ -80,7 +80,7 @@ def test_forgetting_a_member_withdraws_their_open_asks_first(repositories):
 
 def test_an_ask_taken_while_its_asker_is_forgotten_does_not_stop_the_forgetting(repositories, monkeypatch):
     repositories.profiles.add_skills(TEAM, "UBEN", SkillKind.OFFER, [normalize_skill("SQL")])
-    open_ask = ask_services.start_ask(repositories, TEAM, "UANA", "A #sql question", NOW, AskPolicy()).ask
+    open_ask = ask_services.start_ask(repositories, TEAM, "UANA", "A #sql question about joins", NOW, AskPolicy()).ask
     stale = repositories.asks.pending_of(TEAM, "UANA")  # read just before UBEN's "I can help" lands
     ask_services.accept_ask(repositories, TEAM, open_ask.id, "UBEN", NOW, FollowUpPolicy())
     monkeypatch.setattr(AskRepository, "pending_of", lambda self, team_id, user_id: stale)

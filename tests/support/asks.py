@@ -16,5 +16,5 @@ def offer(repositories, *user_ids: str, skill: str = "SQL") -> None:
         repositories.profiles.add_skills(TEAM, user_id, SkillKind.OFFER, [normalize_skill(skill)])
 
 
-def start(repositories, asker: str = "UASK", question: str = "A SQL question", now: datetime = NOW):
+def start(repositories, asker: str = "UASK", question: str = "A question about SQL joins", now: datetime = NOW):
     return ask_services.start_ask(repositories, TEAM, asker, question, now, POLICY)

@@ -44,6 +44,15 @@ def button_value(message_args: dict, action_id: str) -> str:
     raise AssertionError(f"no {action_id} button")
 
 
+def option_value(message_args: dict, action_id: str, text: str) -> str:
+    """The value of the option shown as `text` in the select `action_id` of a message."""
+    for block in message_args["blocks"]:
+        for element in block.get("elements", []) + ([block["accessory"]] if "accessory" in block else []):
+            if element.get("action_id") == action_id:
+                return next(option["value"] for option in element["options"] if option["text"]["text"] == text)
+    raise AssertionError(f"no {action_id} select")
+
+
 def helped(mentor, asker: str = "UASK", helper: str = "UANA") -> str:
     """`helper` offers SQL, `asker` asks about it and `helper` says "I can help". Returns the ask id."""
     say(mentor, "offer SQL", helper)

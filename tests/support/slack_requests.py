@@ -173,13 +173,17 @@ class SlackSender:
         value: str | None = None,
         message: tuple[str, str] | None = None,
         block_id: str = "b1",
+        option: str | None = None,
         **kwargs,
     ) -> Reply:
-        """A click on a button (or Enter in a dispatching input) on the Home tab, or in a
-        message when `message` gives its (channel, ts)."""
+        """A click on a button (or Enter in a dispatching input, or the choice of a select's
+        `option`) on the Home tab, or in a message when `message` gives its (channel, ts)."""
         action = {"type": "button", "action_id": action_id, "block_id": block_id, "action_ts": "1.0"}
         if value is not None:
             action["value"] = value
+        if option is not None:
+            action["type"] = "static_select"
+            action["selected_option"] = {"text": {"type": "plain_text", "text": option}, "value": option}
         payload = {
             "type": "block_actions",
             "user": {"id": user_id, "team_id": kwargs.get("team_id") or self.team_id},
