@@ -6,16 +6,18 @@ to the real app (signed requests, waitress, Bolt, SQLite). For each ask: the mom
 came back, and the moment the fake Slack took the first chat.postMessage carrying its question.
 Printed, p50 and p99 in milliseconds:
 
-- before: the code of `--before` (default `main`, exported with `git archive` into a temporary
-  directory and run there in a process of its own), where ask DMs were posted straight from
-  the ask flow, unpaced;
-- outbox: this code, every ask DM queued with the ask and sent by the outbox, kicked after the
-  commit; with no pacing (as `before`), and paced at Slack's tiers (jobs/pacing.py, a real
-  minute: 20 asks of 3 candidates need 60 conversations.open against a budget of 50 a minute).
+- before: the code of `--before` (default 3758359, the last before the outbox; exported with
+  `git archive` into a temporary directory and run there in a process of its own), where ask
+  DMs were posted straight from the ask flow, unpaced;
+- first in, first out: the code of `--fifo` (default bb5a83b, the outbox before urgency, run
+  the same way), paced at Slack's tiers (jobs/pacing.py, a real minute: 20 asks of 3 candidates
+  need 60 conversations.open against a budget of 50 a minute);
+- this code, unpaced (as `before`), and paced as `--fifo`: every ask DM queued with the ask
+  and sent by the outbox, each ask's best-ranked request ahead of the rest (Urgency).
 
 The machine's load average is printed before and after: the figures mean little on a busy machine.
 
-    .venv/bin/python bench/ask_latency.py [--asks 20] [--before main]
+    .venv/bin/python bench/ask_latency.py [--asks 20] [--before REV] [--fifo REV]
 """
 
 import argparse
@@ -97,14 +99,15 @@ def measure(asks: int, paced: bool) -> list[float]:
     return [(fake.first_dm[n] - acked[n]) * 1000 for n in range(asks)]
 
 
-def before(rev: str, asks: int) -> list[float]:
+def before(rev: str, asks: int, paced: bool = False) -> list[float]:
     """The figures of `rev`'s code, measured in a process of its own on an export of it."""
     with tempfile.TemporaryDirectory() as directory:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", directory], input=archive, check=True)
         env = {**os.environ, "PYTHONPATH": directory}
         run = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), "--measure", "--asks", str(asks)],
+            [sys.executable, str(Path(__file__).resolve()), "--measure", "--asks", str(asks)]
+            + (["--paced"] if paced else []),
             cwd=directory,
             env=env,
             check=True,
@@ -122,7 +125,8 @@ def report(name: str, latencies: list[float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--asks", type=int, default=20)
-    parser.add_argument("--before", default="main", help="the git revision measured as 'before'")
+    parser.add_argument("--before", default="3758359", help="the revision before the outbox")
+    parser.add_argument("--fifo", default="bb5a83b", help="the revision whose outbox sent the oldest first")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)  # one run, as JSON
     parser.add_argument("--paced", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -134,8 +138,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
     report(f"before ({args.before}: posted from the ask flow)", before(args.before, args.asks))
-    report("outbox, unpaced", measure(args.asks, paced=False))
-    report("outbox, paced at Slack's tiers", measure(args.asks, paced=True))
+    report(f"first in, first out ({args.fifo}), paced", before(args.fifo, args.asks, paced=True))
+    report("this code, unpaced", measure(args.asks, paced=False))
+    report("this code, paced at Slack's tiers", measure(args.asks, paced=True))
     print(f"load average after:  {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
 
 

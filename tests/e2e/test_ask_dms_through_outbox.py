@@ -3,14 +3,17 @@ the asker's "nobody could take it" and the edits of the candidates' DMs (passed,
 closed) are queued with the use case and sent by the outbox, paced, looked up before a
 retry, once; its hooks do what follows each."""
 
+from datetime import timedelta
+
 import pytest
 
 from bot import ids
+from bot.rounds.model import RoundKind
 from jobs import outbox
 from jobs.asks import expire_due_asks
 from jobs.outbox import LEASE, METADATA_EVENT, drain
 from storage import models
-from tests.support.fake_slack import DEFAULT_TEAM
+from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.members import ask, button_value, click, option_value, posted_to, say
 
 NOBODY = "Nobody could take your question about *SQL*"
@@ -299,3 +302,25 @@ def test_a_request_slack_rate_limits_waits_its_turn_and_goes_once(asks):
     posted = requests(asks)
     assert list(posted) == ["DUANA", "DUBEN", "DUCAT"] and all(from_the_outbox(c) for c in posted.values())
     assert [len(posted_to(asks, channel)) for channel in posted] == [1, 1, 1]
+
+
+def test_a_question_asked_while_a_rounds_dms_wait_reaches_its_best_candidate_first(asks):
+    """The day-before notices of a coffee round are queued (hundreds, in a big workspace, and
+    paced under Slack's limits); a question asked then still reaches a mentor first."""
+    joined = [f"UJOIN{n}" for n in range(6)]
+    for user_id in joined:
+        asks.fake_slack.users[user_id] = default_user(user_id, DEFAULT_TEAM)
+        say(asks, "join coffee", user_id)
+    sent(asks)
+    with asks.store.transaction() as repositories:
+        held_on = (asks.deps.clock() + timedelta(days=1)).date()
+        assert repositories.rounds.queue_notices(DEFAULT_TEAM, RoundKind.COFFEE, held_on, asks.deps.clock()) == 6
+    before = len(asks.fake_slack.calls("chat.postMessage"))
+
+    answer = ask(asks)
+    sent(asks)
+
+    assert "I've asked 3 people" in answer["text"]
+    posted = [call.args["channel"] for call in asks.fake_slack.calls("chat.postMessage")[before:]]
+    assert len(posted) == 3 + 6
+    assert posted[:3] == ["DUANA", "DUBEN", "DUCAT"]  # the request, then the others, then the round
