@@ -324,3 +324,30 @@ def test_a_question_asked_while_a_rounds_dms_wait_reaches_its_best_candidate_fir
     posted = [call.args["channel"] for call in asks.fake_slack.calls("chat.postMessage")[before:]]
     assert len(posted) == 3 + 6
     assert posted[:3] == ["DUANA", "DUBEN", "DUCAT"]  # the request, then the others, then the round
+
+
+def test_a_request_a_crashed_sender_posted_for_an_ask_since_cancelled_loses_its_buttons(asks, monkeypatch):
+    """The sender dies after Slack took UANA's request, before it wrote that down; the asker
+    then cancels. The next sender, with nothing left to send, still finds UANA's copy by its
+    metadata and redraws it, so she is not left with an "I can help" for a closed ask."""
+    monkeypatch.setattr(outbox, "kick", lambda deps, job=None: None)  # nothing is sent but by the test
+    ask(asks)
+    asks.settle()
+    with asks.store.transaction() as repositories:
+        [claim] = repositories.outbox.claim(asks.clock(), asks.clock() + LEASE, 1)
+    assert claim.recipient == "UANA"
+    client = asks.deps.client_for(DEFAULT_TEAM)
+    metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery": claim.id}}
+    lost = client.chat_postMessage(channel="DUANA", text="<@UASK> has a question about *SQL*", metadata=metadata)
+    # ...and the sender dies here. The asker cancels.
+    mine = say(asks, "asks", "UASK")
+    assert asks.slack.click(ids.CANCEL_ASK, "UASK", button_value(mine, ids.CANCEL_ASK)).status == 200
+    asks.settle()
+
+    asks.clock.advance(seconds=LEASE.total_seconds() + 1)
+    drain(asks.deps)
+
+    assert len(posted_to(asks, "DUANA")) == 1 and requests(asks) == {"DUANA": posted_to(asks, "DUANA")[0]}
+    edits = [call for call in asks.fake_slack.calls("chat.update") if call.args["channel"] == "DUANA"]
+    assert edits and all(edit.args["ts"] == lost["ts"] for edit in edits)
+    assert ids.ACCEPT_ASK not in str(edits[-1].args["blocks"])
