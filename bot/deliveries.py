@@ -1,7 +1,7 @@
 """What each of Mentor's direct messages (and program-channel posts) is: the kind the
 outbox stores with it, and so the one renderer that writes it when it is sent."""
 
-from enum import Enum
+from enum import Enum, IntEnum
 
 
 class DeliveryKind(str, Enum):
@@ -46,3 +46,38 @@ class AskEdit(str, Enum):
     UNINTRODUCED = "unintroduced"  # they took it, but Slack cannot reach the asker
     CLOSED = "closed"  # cancelled, or closed unanswered
     TOO_LATE = "too_late"  # taken or closed while their request was on its way
+
+
+class Urgency(IntEnum):
+    """Which queued message the sender takes first: the lowest urgency value, then the
+    oldest. Slack's limits are per workspace (pacing.py), so when a round's hundreds of DMs
+    share the budget with a question just asked, the question's first request goes ahead of
+    them instead of a minute or more behind (measured in bench/ask_latency.py)."""
+
+    ON_SCREEN = 0  # someone is waiting for it in Slack now: the first request of a new ask
+    REPLY = 1  # follows what a member just did: other requests, edits, introductions, relays
+    SCHEDULED = 2  # sent by a schedule or an event: rounds, follow-up prompts, welcomes
+
+
+_SCHEDULED = frozenset(
+    {
+        DeliveryKind.WELCOME,
+        DeliveryKind.FOLLOWUP_PROMPT,
+        DeliveryKind.FOLLOWUP_REMINDER,
+        DeliveryKind.ROUND_INTRODUCTION,
+        DeliveryKind.ROUND_CHECKIN,
+        DeliveryKind.ROUND_LEARNED,
+        DeliveryKind.ROUND_NOTICE,
+        DeliveryKind.ROUND_UNMATCHED,
+        DeliveryKind.ROUND_QUIET,
+        DeliveryKind.ROUND_PARTNER_GONE,
+        DeliveryKind.ROUND_ANNOUNCEMENT,
+    }
+)
+
+
+def urgency(kind: DeliveryKind) -> Urgency:
+    """How soon a message of `kind` goes, when nobody is known to be waiting on it: REPLY
+    for what follows a member's click or message (an ask's DMs, a follow-up's report, note
+    and relays), SCHEDULED for the rest."""
+    return Urgency.SCHEDULED if kind in _SCHEDULED else Urgency.REPLY

@@ -78,7 +78,8 @@ def queue_dms(work: Repositories, deps: Deps, outcome: Outcome) -> Outcome:
     it calls for, new ones and edits of candidates' DMs already sent. Returns `outcome`."""
     now = deps.clock()
     if not isinstance(outcome, ask_services.Cancelled):
-        work.asks.queue_dms(outcome.ask, ask_services.direct_messages(outcome), now)
+        dms = ask_services.direct_messages(outcome)
+        work.asks.queue_dms(outcome.ask, dms, now, on_screen=ask_services.on_screen(outcome))
     work.asks.queue_edits(outcome.ask, _edits(outcome), now)
     return outcome
 

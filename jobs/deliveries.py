@@ -317,6 +317,10 @@ class Hooks:
     # A message to a group whose renderer leaves out members Slack can no longer reach: when
     # one of them made Slack refuse it, it is tried again at once, for the others.
     resent_without_the_gone: bool = False
+    # A message with buttons someone may still press: when it is no longer needed but a sender
+    # that died may have posted it, the copy is looked for and recorded as sent, so that its
+    # `sent` hook redraws it, instead of it being left live.
+    stale_copy_redrawn: bool = False
 
 
 def _ask_request_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> None:
@@ -378,7 +382,7 @@ def _relayed(deps: Deps, repositories: Repositories, claim: Claimed, *outcome: s
 
 # The kinds that do more than send their message, and what (beside RENDERERS).
 HOOKS: dict[DeliveryKind, Hooks] = {
-    DeliveryKind.ASK_REQUEST: Hooks(sent=_ask_request_sent, failed=_ask_request_failed),
+    DeliveryKind.ASK_REQUEST: Hooks(sent=_ask_request_sent, failed=_ask_request_failed, stale_copy_redrawn=True),
     DeliveryKind.ASK_INTRODUCTION: Hooks(sent=_ask_introduction_sent, failed=_ask_introduction_failed),
     DeliveryKind.ROUND_INTRODUCTION: Hooks(resent_without_the_gone=True),
     DeliveryKind.ROUND_CHECKIN: Hooks(resent_without_the_gone=True),

@@ -143,8 +143,11 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
             repositories.outbox.fail(claim, "no_reference")
         return 0
     if rendered is None:
-        with deps.store.transaction() as repositories:
-            repositories.outbox.cancel(claim, "no_longer_needed")
+        if claim.in_flight and HOOKS.get(claim.kind, NO_HOOKS).stale_copy_redrawn:
+            _record_stale_copy(deps, client, claim)
+        else:
+            with deps.store.transaction() as repositories:
+                repositories.outbox.cancel(claim, "no_longer_needed")
         return 0
     if isinstance(rendered, Replace):
         _replace(deps, client, claim, rendered)
@@ -193,6 +196,27 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
     with deps.store.transaction() as repositories:
         _record_sent(deps, repositories, claim, channel, ts)
     return posted
+
+
+def _record_stale_copy(deps: Deps, client: WebClient, claim: Claimed) -> None:
+    """A DM no longer needed (its ask was taken or closed) that a sender which died may have
+    posted: if Slack has it, record it as sent, so its hook redraws its buttons away; if
+    not, or Slack cannot tell us, cancel it (a copy left live answers a click with "already
+    taken": handlers/actions/asks.py)."""
+    channel = ts = None
+    try:
+        deps.pacer.wait(claim.team_id, "conversations.open")
+        channel = client.conversations_open(users=claim.recipient)["channel"]["id"]
+        deps.pacer.wait(claim.team_id, "conversations.history")
+        ts = _already_posted(client, channel, claim)
+    except SlackApiError as error:
+        code = error.response.get("error")
+        logger.warning("A stale %s DM (delivery %s) could not be looked for: %s", claim.kind.value, claim.id, code)
+    with deps.store.transaction() as repositories:
+        if channel and ts:
+            _record_sent(deps, repositories, claim, channel, ts)
+        else:
+            repositories.outbox.cancel(claim, "no_longer_needed")
 
 
 def _replace(deps: Deps, client: WebClient, claim: Claimed, replace: Replace) -> None:

@@ -1,6 +1,6 @@
 """AskRepository: asks, the candidates asked, and what ranking needs to know."""
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, select, true, update
@@ -237,11 +237,18 @@ class AskRepository:
         )
         return [Notification(row.user_id, row.channel, row.message_ts) for row in rows]
 
-    def queue_dms(self, ask: Ask, dms: Iterable[tuple[str, DeliveryKind]], now: datetime) -> int:
+    def queue_dms(
+        self,
+        ask: Ask,
+        dms: Iterable[tuple[str, DeliveryKind]],
+        now: datetime,
+        on_screen: Container[tuple[str, DeliveryKind]] = (),
+    ) -> int:
         """Queue in the outbox, in this transaction, each DM (recipients, kind) about `ask`:
-        each kind goes to the same recipients once per ask, however often it is queued."""
+        each kind goes to the same recipients once per ask, however often it is queued. Those
+        in `on_screen` the asker is waiting for, and go ahead of other queued DMs."""
         wanted = [(recipients, kind, kind.value) for recipients, kind in dms]
-        return queue_deliveries(self.session, ask.team_id, About.ask(ask.id), wanted, now)
+        return queue_deliveries(self.session, ask.team_id, About.ask(ask.id), wanted, now, on_screen)
 
     def queue_edits(self, ask: Ask, edits: Iterable[tuple[str, AskEdit]], now: datetime) -> int:
         """Queue in the outbox, in this transaction, each edit (candidate, edit) of a candidate's

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -296,6 +297,8 @@ class Delivery(Base):
     recipient: Mapped[str] = mapped_column(String(120))  # a user id, or a group DM's ids joined by commas
     key: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))  # pending, sending, sent, failed, cancelled
+    # Which due delivery is sent first (bot.deliveries.Urgency: lower first, then the oldest).
+    urgency: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
     available_at: Mapped[datetime] = mapped_column(UtcDateTime)  # pending: not before; sending: lease end
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(80))  # "host:pid" of the sender holding it

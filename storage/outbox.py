@@ -1,7 +1,7 @@
 """The outbox: one row per direct message or channel post, queued in the same transaction
 as the state change that needs it, then claimed, sent and finished by jobs/outbox.py."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.deliveries import DeliveryKind
+from bot.deliveries import DeliveryKind, Urgency, urgency
 from bot.rounds.model import RoundKind
 from storage import models
 from storage.queries import batches, insert_ignoring_duplicates, rowcount
@@ -67,11 +67,17 @@ class About:
 
 
 def queue_deliveries(
-    session: Session, team_id: str, about: About, wanted: Iterable[tuple[str, DeliveryKind, str]], now: datetime
+    session: Session,
+    team_id: str,
+    about: About,
+    wanted: Iterable[tuple[str, DeliveryKind, str]],
+    now: datetime,
+    on_screen: Container[tuple[str, DeliveryKind]] = (),
 ) -> int:
     """Queue in the outbox one message per (recipient, kind, key) about `about`, in the
     caller's transaction; one already queued under the same key stays as it is. Returns how
-    many are new."""
+    many are new. Those whose (recipient, kind) is in `on_screen` someone is waiting for
+    now, and go ahead of the rest (bot.deliveries.Urgency); the others by their kind."""
     rows = [
         {
             "team_id": team_id,
@@ -85,6 +91,7 @@ def queue_deliveries(
             "recipient": recipient,
             "key": key,
             "status": "pending",
+            "urgency": Urgency.ON_SCREEN if (recipient, kind) in on_screen else urgency(kind),
             "available_at": now,
             "attempts": 0,
             "created_at": now,
@@ -179,18 +186,18 @@ class OutboxRepository:
         return len(dead)
 
     def claim(self, now: datetime, lease_until: datetime, limit: int, claimer: str | None = None) -> list[Claimed]:
-        """Take up to `limit` deliveries that are due, or whose sender's lease ran out.
-        The conditional update makes a claim exclusive: two senders never hold one row.
-        (SQLite runs one transaction at a time; PostgreSQL locks the rows it picks.)"""
+        """Take up to `limit` deliveries that are due, or whose sender's lease ran out: the
+        most urgent first, then the oldest (bot.deliveries.Urgency). The conditional update
+        makes a claim exclusive: two senders never hold one row. (SQLite runs one transaction
+        at a time; PostgreSQL locks the rows it picks.)"""
         delivery = models.Delivery
         ready = (
             delivery.status.in_(["pending", "sending"])
             & (delivery.available_at <= now)
             & delivery.kind.in_(_KNOWN_KINDS)
         )
-        query = (
-            select(delivery.id, delivery.status).where(ready).order_by(delivery.available_at, delivery.id).limit(limit)
-        )
+        order = (delivery.urgency, delivery.available_at, delivery.id)
+        query = select(delivery.id, delivery.status).where(ready).order_by(*order).limit(limit)
         if self.session.get_bind().dialect.name == "postgresql":
             # Senders in other processes skip the rows this one holds instead of queueing
             # behind them (or claiming nothing and stopping early).

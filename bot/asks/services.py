@@ -105,6 +105,15 @@ def direct_messages(outcome: Outcome) -> tuple[tuple[str, DeliveryKind], ...]:
     return requests
 
 
+def on_screen(outcome: Outcome) -> tuple[tuple[str, DeliveryKind], ...]:
+    """The DM of `direct_messages(outcome)` the asker is waiting for in Slack now: a new ask's
+    request to its best-ranked candidate, which the outbox sends ahead of whatever else is
+    queued (bot.deliveries.Urgency). Widening and passing on happen while nobody watches."""
+    if isinstance(outcome, AskRouted) and outcome.notify:
+        return ((outcome.notify[0].user_id, DeliveryKind.ASK_REQUEST),)
+    return ()
+
+
 @dataclass(frozen=True)
 class NetworkEntry:
     skill: Skill

@@ -3,14 +3,17 @@ the asker's "nobody could take it" and the edits of the candidates' DMs (passed,
 closed) are queued with the use case and sent by the outbox, paced, looked up before a
 retry, once; its hooks do what follows each."""
 
+from datetime import timedelta
+
 import pytest
 
 from bot import ids
+from bot.rounds.model import RoundKind
 from jobs import outbox
 from jobs.asks import expire_due_asks
 from jobs.outbox import LEASE, METADATA_EVENT, drain
 from storage import models
-from tests.support.fake_slack import DEFAULT_TEAM
+from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.members import ask, button_value, click, option_value, posted_to, say
 
 NOBODY = "Nobody could take your question about *SQL*"
@@ -299,3 +302,52 @@ def test_a_request_slack_rate_limits_waits_its_turn_and_goes_once(asks):
     posted = requests(asks)
     assert list(posted) == ["DUANA", "DUBEN", "DUCAT"] and all(from_the_outbox(c) for c in posted.values())
     assert [len(posted_to(asks, channel)) for channel in posted] == [1, 1, 1]
+
+
+def test_a_question_asked_while_a_rounds_dms_wait_reaches_its_best_candidate_first(asks):
+    """The day-before notices of a coffee round are queued (hundreds, in a big workspace, and
+    paced under Slack's limits); a question asked then still reaches a mentor first."""
+    joined = [f"UJOIN{n}" for n in range(6)]
+    for user_id in joined:
+        asks.fake_slack.users[user_id] = default_user(user_id, DEFAULT_TEAM)
+        say(asks, "join coffee", user_id)
+    sent(asks)
+    with asks.store.transaction() as repositories:
+        held_on = (asks.deps.clock() + timedelta(days=1)).date()
+        assert repositories.rounds.queue_notices(DEFAULT_TEAM, RoundKind.COFFEE, held_on, asks.deps.clock()) == 6
+    before = len(asks.fake_slack.calls("chat.postMessage"))
+
+    answer = ask(asks)
+    sent(asks)
+
+    assert "I've asked 3 people" in answer["text"]
+    posted = [call.args["channel"] for call in asks.fake_slack.calls("chat.postMessage")[before:]]
+    assert len(posted) == 3 + 6
+    assert posted[:3] == ["DUANA", "DUBEN", "DUCAT"]  # the request, then the others, then the round
+
+
+def test_a_request_a_crashed_sender_posted_for_an_ask_since_cancelled_loses_its_buttons(asks, monkeypatch):
+    """The sender dies after Slack took UANA's request, before it wrote that down; the asker
+    then cancels. The next sender, with nothing left to send, still finds UANA's copy by its
+    metadata and redraws it, so she is not left with an "I can help" for a closed ask."""
+    monkeypatch.setattr(outbox, "kick", lambda deps, job=None: None)  # nothing is sent but by the test
+    ask(asks)
+    asks.settle()
+    with asks.store.transaction() as repositories:
+        [claim] = repositories.outbox.claim(asks.clock(), asks.clock() + LEASE, 1)
+    assert claim.recipient == "UANA"
+    client = asks.deps.client_for(DEFAULT_TEAM)
+    metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery": claim.id}}
+    lost = client.chat_postMessage(channel="DUANA", text="<@UASK> has a question about *SQL*", metadata=metadata)
+    # ...and the sender dies here. The asker cancels.
+    mine = say(asks, "asks", "UASK")
+    assert asks.slack.click(ids.CANCEL_ASK, "UASK", button_value(mine, ids.CANCEL_ASK)).status == 200
+    asks.settle()
+
+    asks.clock.advance(seconds=LEASE.total_seconds() + 1)
+    drain(asks.deps)
+
+    assert len(posted_to(asks, "DUANA")) == 1 and requests(asks) == {"DUANA": posted_to(asks, "DUANA")[0]}
+    edits = [call for call in asks.fake_slack.calls("chat.update") if call.args["channel"] == "DUANA"]
+    assert edits and all(edit.args["ts"] == lost["ts"] for edit in edits)
+    assert ids.ACCEPT_ASK not in str(edits[-1].args["blocks"])

@@ -3,11 +3,12 @@ kind and the row it is about, typed, and a kind this version does not know is le
 
 from datetime import date, timedelta
 
+from bot.asks.services import direct_messages, on_screen
 from bot.deliveries import DeliveryKind
 from bot.rounds.model import PlannedGroup, RoundKind, Unmatched
 from storage import models
 from storage.outbox import About, queue_deliveries
-from tests.support.asks import NOW, TEAM
+from tests.support.asks import NOW, TEAM, offer, start
 
 LEASE = timedelta(minutes=10)
 
@@ -71,3 +72,25 @@ def test_a_kind_this_version_does_not_know_is_left_for_a_sender_that_does(reposi
 
     assert [claim.kind for claim in claimed] == [DeliveryKind.WELCOME]
     assert repositories.outbox.counts(TEAM) == {"pending": 1, "sending": 1}
+
+
+def test_each_new_asks_first_request_goes_ahead_of_the_others_and_of_a_round_queued_before(repositories):
+    """A round's DMs queued first, then two asks' requests: the sender takes each ask's
+    best-ranked request, then the asks' other requests, then the round, the oldest first."""
+    held_on = date(2026, 11, 23)
+    notices = [(user, DeliveryKind.ROUND_NOTICE, "notice") for user in ("UR1", "UR2")]
+    queue_deliveries(repositories.session, TEAM, About.round_notice(RoundKind.COFFEE, held_on), notices, NOW)
+    offer(repositories, "UANA", "UBEN")
+    later = NOW + timedelta(minutes=1)
+    best, rest = [], []
+    for asker in ("UASK", "UOTHER"):
+        routed = start(repositories, asker=asker, now=later)
+        repositories.asks.queue_dms(routed.ask, direct_messages(routed), later, on_screen=on_screen(routed))
+        best.append((routed.ask.id, routed.notify[0].user_id))
+        rest += [(routed.ask.id, mentor.user_id) for mentor in routed.notify[1:]]
+
+    claimed = repositories.outbox.claim(later, later + LEASE, 100)
+
+    order = [(claim.about.ask_id, claim.recipient) for claim in claimed]
+    assert len(rest) == 2
+    assert order == [*best, *rest, (None, "UR1"), (None, "UR2")]

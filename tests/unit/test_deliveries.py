@@ -1,13 +1,15 @@
 """Every kind of message has one renderer, and the kinds stored before there was a DeliveryKind
 still name theirs; an ask's outcome names the DMs it calls for."""
 
+import importlib.util
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.asks.model import Ask, AskStatus, Notification
 from bot.asks.ranking import RankedMentor
-from bot.asks.services import Accepted, AskRouted, Expired, Passed, direct_messages
-from bot.deliveries import DeliveryKind
+from bot.asks.services import Accepted, AskRouted, Expired, Passed, direct_messages, on_screen
+from bot.deliveries import DeliveryKind, Urgency, urgency
 from bot.followups.model import Purpose
 from bot.members.model import Skill, tombstone
 from jobs.deliveries import HOOKS, RENDERERS
@@ -54,7 +56,22 @@ def test_an_ask_outcome_calls_for_new_dms_to_whom_it_says():
     ]
 
     assert [direct_messages(outcome) for outcome, _ in rows] == [expected for _, expected in rows]
+    # The asker waits on screen for a new ask's best candidate only; widening and passing on
+    # happen while nobody watches.
+    assert [on_screen(outcome) for outcome, _ in rows] == [(("UANA", DeliveryKind.ASK_REQUEST),)] + [()] * 7
 
 
 def test_the_kinds_with_hooks_are_kinds_the_outbox_renders():
     assert set(HOOKS) <= set(RENDERERS)
+
+
+def test_the_urgency_migration_gives_rows_already_queued_the_urgency_of_their_kind():
+    path = Path(__file__).parents[2] / "alembic" / "versions" / "0016_delivery_urgency.py"
+    spec = importlib.util.spec_from_file_location("delivery_urgency", path)
+    assert spec and spec.loader
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    scheduled = {kind.value for kind in DeliveryKind if urgency(kind) is Urgency.SCHEDULED}
+
+    assert set(migration.SCHEDULED_KINDS) == scheduled
+    assert (migration.REPLY, migration.SCHEDULED) == (Urgency.REPLY, Urgency.SCHEDULED)

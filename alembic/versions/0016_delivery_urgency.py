@@ -1,0 +1,45 @@
+"""Deliveries gain an urgency (bot.deliveries.Urgency), so the sender takes a new ask's first
+request ahead of a round's hundreds of DMs queued before it. Rows already queued get the
+urgency of their kind.
+
+Revision ID: 0016_delivery_urgency
+Revises: 0012_followup_conversations
+Create Date: 2026-12-01
+"""
+
+import sqlalchemy as sa
+
+from alembic import op
+
+revision = "0016_delivery_urgency"
+down_revision = "0012_followup_conversations"
+branch_labels = None
+depends_on = None
+
+REPLY, SCHEDULED = 1, 2
+# The kinds bot.deliveries.urgency calls SCHEDULED, as stored in "purpose" (values never change).
+SCHEDULED_KINDS = (
+    "welcome",
+    "prompt",
+    "reminder",
+    "intro",
+    "checkin",
+    "learned",
+    "notice",
+    "unmatched",
+    "quiet",
+    "partner_gone",
+    "announce",
+)
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("deliveries") as batch:
+        batch.add_column(sa.Column("urgency", sa.SmallInteger(), nullable=False, server_default=str(REPLY)))
+    deliveries = sa.table("deliveries", sa.column("purpose", sa.String), sa.column("urgency", sa.SmallInteger))
+    op.execute(deliveries.update().where(deliveries.c.purpose.in_(SCHEDULED_KINDS)).values(urgency=SCHEDULED))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("deliveries") as batch:
+        batch.drop_column("urgency")
