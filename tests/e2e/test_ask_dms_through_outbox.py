@@ -162,10 +162,9 @@ def test_an_ask_given_its_skill_by_the_asker_reaches_the_candidates_through_the_
     assert list(requests(asks)) == ["DUANA", "DUBEN", "DUCAT"]
 
 
-def test_a_request_a_crashed_sender_posted_is_found_recorded_and_updated(asks, monkeypatch):
-    """The sender dies after Slack took UANA's request but before it wrote that down: the
-    next sender finds it by its metadata, posts it no second time, and records it, so it is
-    updated when UBEN takes the ask."""
+def asked_and_posted_by_a_dying_sender(asks, monkeypatch) -> dict:
+    """UASK asks; a sender claims UANA's request (the best-ranked, sent first), Slack takes it,
+    and the sender dies before writing that down. Returns Slack's answer to that post."""
     monkeypatch.setattr(outbox, "kick", lambda deps, job=None: None)  # nothing is sent but by the test
     ask(asks)
     asks.settle()
@@ -174,8 +173,14 @@ def test_a_request_a_crashed_sender_posted_is_found_recorded_and_updated(asks, m
     assert claim.recipient == "UANA"
     client = asks.deps.client_for(DEFAULT_TEAM)
     metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery": claim.id}}
-    lost = client.chat_postMessage(channel="DUANA", text="<@UASK> has a question about *SQL*", metadata=metadata)
-    # ...and the sender dies here.
+    return client.chat_postMessage(channel="DUANA", text="<@UASK> has a question about *SQL*", metadata=metadata)
+
+
+def test_a_request_a_crashed_sender_posted_is_found_recorded_and_updated(asks, monkeypatch):
+    """The sender dies after Slack took UANA's request but before it wrote that down: the
+    next sender finds it by its metadata, posts it no second time, and records it, so it is
+    updated when UBEN takes the ask."""
+    lost = asked_and_posted_by_a_dying_sender(asks, monkeypatch)
 
     asks.clock.advance(seconds=LEASE.total_seconds() + 1)
     assert drain(asks.deps) == 2  # UBEN's and UCAT's; UANA's was there already
@@ -330,16 +335,8 @@ def test_a_request_a_crashed_sender_posted_for_an_ask_since_cancelled_loses_its_
     """The sender dies after Slack took UANA's request, before it wrote that down; the asker
     then cancels. The next sender, with nothing left to send, still finds UANA's copy by its
     metadata and redraws it, so she is not left with an "I can help" for a closed ask."""
-    monkeypatch.setattr(outbox, "kick", lambda deps, job=None: None)  # nothing is sent but by the test
-    ask(asks)
-    asks.settle()
-    with asks.store.transaction() as repositories:
-        [claim] = repositories.outbox.claim(asks.clock(), asks.clock() + LEASE, 1)
-    assert claim.recipient == "UANA"
-    client = asks.deps.client_for(DEFAULT_TEAM)
-    metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery": claim.id}}
-    lost = client.chat_postMessage(channel="DUANA", text="<@UASK> has a question about *SQL*", metadata=metadata)
-    # ...and the sender dies here. The asker cancels.
+    lost = asked_and_posted_by_a_dying_sender(asks, monkeypatch)
+    # The asker cancels.
     mine = say(asks, "asks", "UASK")
     assert asks.slack.click(ids.CANCEL_ASK, "UASK", button_value(mine, ids.CANCEL_ASK)).status == 200
     asks.settle()
