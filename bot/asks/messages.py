@@ -234,6 +234,11 @@ def post_failed(ask: Ask) -> dict:
 
 
 def cancelled(ask: Ask) -> dict:
+    if ask.post is not None:
+        return blocks.message(
+            f"Cancelled your ask about {_skill(ask.skill)}. "
+            f"Its post in <#{ask.post.channel}> now says it was withdrawn."
+        )
     return blocks.message(f"Cancelled your ask about {_skill(ask.skill)}. The people I asked have been told.")
 
 

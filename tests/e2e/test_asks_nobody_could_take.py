@@ -8,6 +8,7 @@ import pytest
 from bot import ids
 from jobs.asks import expire_due_asks
 from tests.e2e.test_asks import click_for_answer
+from tests.e2e.test_forget import forget
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.forms import settings_form
 from tests.support.members import ask, button_value, option_value, posted_to
@@ -84,6 +85,9 @@ def test_an_ask_nobody_offers_is_posted_in_the_program_channel_with_the_askers_n
     assert "&lt;!channel&gt; &amp; keep it friendly" in shown and "<!channel>" not in shown  # escaped once
     assert button_value(posted.args, ids.CLAIM_ASK)
     assert program.fake_slack.invalid_payloads == []
+    twice = click_for_answer(program, ids.POST_ASK_ANONYMOUSLY, "UASK", button_value(answer, ids.POST_ASK_ANONYMOUSLY))
+    program.settle()
+    assert "Done already" in twice["text"] and len(channel_posts(program)) == 1
 
 
 def test_an_anonymous_post_never_shows_the_asker_in_the_channel(program):
@@ -187,6 +191,29 @@ def test_a_post_whose_asker_left_slack_is_refused_kindly_and_closed(program):
     assert group_dms(program) == []
     [update] = channel_updates(program)
     assert "withdrawn" in update.args["text"] and "negotiate" not in str(update.args)
+
+
+def test_the_asker_can_withdraw_a_post(program):
+    reply, _ = post(program, ask(program, NOBODY_OFFERS))
+
+    cancelled = click_for_answer(program, ids.CANCEL_ASK, "UASK", button_value(reply, ids.CANCEL_ASK))
+    program.settle()
+
+    assert f"Its post in <#{CHANNEL}> now says it was withdrawn" in cancelled["text"]
+    [update] = channel_updates(program)
+    assert "was withdrawn" in update.args["text"] and "negotiate" not in str(update.args)
+
+
+def test_an_asker_who_asks_to_be_forgotten_has_their_post_withdrawn_without_the_question(program):
+    _, posted = post(program, ask(program, NOBODY_OFFERS))
+
+    forget(program, "UASK")
+    program.settle()
+
+    [update] = channel_updates(program)
+    assert "was withdrawn" in update.args["text"] and "negotiate" not in str(update.args)
+    assert "This ask was cancelled" in claim(program, posted, "UBEN")["text"]
+    assert group_dms(program) == []
 
 
 # --- point 7: one click to try again -------------------------------------------------------
