@@ -39,6 +39,7 @@ Outcome = TypeVar(
     ask_services.Passed,
     ask_services.Expired,
     ask_services.Cancelled,
+    ask_services.Posted,
 )
 
 
@@ -77,10 +78,15 @@ def queue_dms(work: Repositories, deps: Deps, outcome: Outcome) -> Outcome:
     """In the transaction of the use case that returned `outcome`: queue in the outbox the DMs
     it calls for, new ones and edits of candidates' DMs already sent. Returns `outcome`."""
     now = deps.clock()
+    if isinstance(outcome, ask_services.Posted):
+        work.asks.queue_post(outcome.ask, now)
+        return outcome
     if not isinstance(outcome, ask_services.Cancelled):
         dms = ask_services.direct_messages(outcome)
         work.asks.queue_dms(outcome.ask, dms, now, on_screen=ask_services.on_screen(outcome))
     work.asks.queue_edits(outcome.ask, _edits(outcome), now)
+    if outcome.ask.post is not None and outcome.ask.status is not AskStatus.OPEN:
+        work.asks.queue_post_update(outcome.ask, now)  # taken, withdrawn or closed: the channel sees it
     return outcome
 
 

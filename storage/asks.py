@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select, true, update
 from sqlalchemy.orm import Session
 
-from bot.asks.model import Ask, AskPolicy, AskStatus, CandidateStatus, Notification
+from bot.asks.model import Ask, AskPolicy, AskStatus, CandidateStatus, ChannelPost, Notification
 from bot.asks.ranking import History, Offerer
 from bot.deliveries import AskEdit, DeliveryKind
 from bot.members.model import Skill, SkillKind
@@ -29,6 +29,8 @@ def _to_ask(row: models.Ask) -> Ask:
         widened=row.widened,
         mentor_id=row.mentor_id,
         matched_at=row.matched_at,
+        post=ChannelPost(row.post_channel, row.post_anonymous, row.post_ts) if row.post_channel else None,
+        retry_of=row.retry_of,
     )
 
 
@@ -60,7 +62,14 @@ class AskRepository:
 
     # --- asks ----------------------------------------------------------------------
     def create(
-        self, team_id: str, asker_id: str, question: str, skill: Skill | None, now: datetime, status: AskStatus
+        self,
+        team_id: str,
+        asker_id: str,
+        question: str,
+        skill: Skill | None,
+        now: datetime,
+        status: AskStatus,
+        retry_of: int | None = None,
     ) -> Ask:
         row = models.Ask(
             team_id=team_id,
@@ -70,6 +79,7 @@ class AskRepository:
             status=status.value,
             created_at=now,
             widened=False,
+            retry_of=retry_of,
         )
         self.session.add(row)
         self.session.flush()
@@ -101,6 +111,58 @@ class AskRepository:
         )
         self.session.expire_all()
         return moved == 1
+
+    # --- in the program channel, and tried again (issue 20) ------------------------------
+    def set_post(self, ask_id: int, channel: str, anonymous: bool) -> bool:
+        """Mark an ask as posted in `channel`, only if it never was: once per ask."""
+        posted = rowcount(
+            self.session,
+            update(models.Ask)
+            .where(models.Ask.id == ask_id, models.Ask.post_channel.is_(None))
+            .values(post_channel=channel, post_anonymous=anonymous)
+            .execution_options(synchronize_session=False),
+        )
+        self.session.expire_all()
+        return posted == 1
+
+    def record_post(self, ask_id: int, ts: str) -> None:
+        """The ts of the ask's message in the program channel, once it is there."""
+        self.session.get_one(models.Ask, ask_id).post_ts = ts
+        self.session.flush()
+
+    def retried(self, ask_id: int) -> bool:
+        """Whether an ask has been tried again already (a new ask names it as `retry_of`)."""
+        return self.session.scalar(select(models.Ask.id).where(models.Ask.retry_of == ask_id)) is not None
+
+    def add_claimer(self, ask: Ask, user_id: str, now: datetime) -> None:
+        """Someone took an ask from the program channel: a candidate who accepted, as if asked,
+        so that the mentor's counts, network and follow-up read it as any accepted ask."""
+        row = self.session.get(models.AskCandidate, (ask.id, user_id))
+        if row is None:
+            position = self.session.execute(
+                select(func.count()).select_from(models.AskCandidate).where(models.AskCandidate.ask_id == ask.id)
+            ).scalar_one()
+            row = models.AskCandidate(
+                ask_id=ask.id, user_id=user_id, team_id=ask.team_id, position=position, notified_at=now
+            )
+            self.session.add(row)
+        row.status, row.responded_at = CandidateStatus.ACCEPTED.value, now
+        self.session.flush()
+
+    def queue_post(self, ask: Ask, now: datetime) -> int:
+        """Queue in the outbox, in this transaction, the ask's post in its channel: once per ask."""
+        if ask.post is None:
+            return 0
+        wanted = [(ask.post.channel, DeliveryKind.ASK_POST, DeliveryKind.ASK_POST.value)]
+        return queue_deliveries(self.session, ask.team_id, About.ask(ask.id), wanted, now)
+
+    def queue_post_update(self, ask: Ask, now: datetime) -> int:
+        """Queue the redraw of the ask's post once it is no longer open (taken, withdrawn or
+        closed): once per ask, drawn as the ask stands when it is sent."""
+        if ask.post is None:
+            return 0
+        wanted = [(ask.post.channel, DeliveryKind.ASK_POST_UPDATE, DeliveryKind.ASK_POST_UPDATE.value)]
+        return queue_deliveries(self.session, ask.team_id, About.ask(ask.id), wanted, now)
 
     def set_group_channel(self, ask_id: int, channel: str) -> None:
         self.session.get_one(models.Ask, ask_id).group_channel = channel

@@ -141,6 +141,7 @@ class Ask(Base):
         Index("ix_asks_deadline", "status", "deadline_at"),
         # Program figures, by period; covering, so they never read the table.
         Index("ix_asks_created", "team_id", "created_at", "status", "asker_id", "mentor_id", "matched_at"),
+        Index("ix_asks_retry_of", "retry_of", unique=True),  # an unanswered ask is tried again once
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -156,6 +157,13 @@ class Ask(Base):
     matched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     group_channel: Mapped[str | None] = mapped_column(SLACK_ID)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Posted in the program channel for anyone to pick up (the asker's choice, issue 20):
+    # the channel, whether without the asker's name, and the message's ts once posted.
+    post_channel: Mapped[str | None] = mapped_column(SLACK_ID)
+    post_anonymous: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    post_ts: Mapped[str | None] = mapped_column(String(32))
+    # The ask that closed unanswered and this one tries again: at most one try per ask.
+    retry_of: Mapped[int | None] = mapped_column(Integer)
 
     skill: Mapped[Skill | None] = relationship(lazy="joined")
 

@@ -3,17 +3,22 @@
 from bot import blocks
 from bot.asks.model import Ask, AskStatus
 from bot.asks.ranking import RankedMentor
-from bot.asks.services import AskRouted, Network, NetworkEntry
+from bot.asks.services import AskRouted, Network, NetworkEntry, Posted
 from bot.ids import (
     ACCEPT_ASK,
+    ASK_AGAIN,
     ASK_HOW_IT_WENT,
+    ASK_OTHER_SKILL,
     ASK_QUESTION,
     ASK_VIEW,
     CANCEL_ASK,
+    CLAIM_ASK,
     FIND_MENTOR,
     NAME_ASK_SKILL,
     PASS_ASK,
     PICK_ASK_SKILL,
+    POST_ASK,
+    POST_ASK_ANONYMOUSLY,
     SELECT_ASK_SKILL,
     SLASH_COMMAND,
 )
@@ -62,7 +67,7 @@ def routed(result: AskRouted) -> dict:
     if ask.status is AskStatus.NEEDS_SKILL:
         return needs_skill(ask, result.suggestions, result.choices)
     if ask.status is AskStatus.UNANSWERED:
-        return nobody_available(ask)
+        return nobody_available(ask, result.program_channel)
     text = (
         f"I've asked {_people(len(result.notify))} who can help with {_skill(ask.skill)}. "
         "Whoever says yes first will meet you in a group DM. Nobody else sees your question."
@@ -132,31 +137,108 @@ def needs_skill(ask: Ask, suggestions: tuple[Skill, ...], choices: tuple[Skill, 
     return blocks.message(text, *body)
 
 
-def nobody_available(ask: Ask) -> dict:
-    skill = _skill(ask.skill)
-    text = (
-        f"Nobody who offers {skill} can take a question right now, sorry. You could ask in a channel "
-        f"where people who know it hang out, and add it to what you want to grow "
-        f"(`{SLASH_COMMAND} learn`) so it shows up as a gap in your mentor network."
+NO_PROGRAM_CHANNEL = "Your admins haven't named a program channel, so I can't post it for you."
+
+
+def _post_buttons(ask: Ask, primary: bool) -> dict:
+    return blocks.actions(
+        blocks.button("Post with my name", POST_ASK, value=str(ask.id), style="primary" if primary else None),
+        blocks.button("Post anonymously", POST_ASK_ANONYMOUSLY, value=str(ask.id)),
     )
-    return blocks.message(text)
 
 
-def unanswered(ask: Ask) -> dict:
-    """A DM to the asker when nobody took the ask in time, even after widening."""
-    text = f"Nobody could take your question about {_skill(ask.skill)} this time, sorry."
+def _in_channel(ask: Ask, channel: str | None, primary: bool = True) -> list[dict]:
+    """The offer to post an ask nobody could take in the program channel, or why there is none;
+    its first button `primary` when it is the main way on."""
+    if channel is None:
+        return [blocks.section(NO_PROGRAM_CHANNEL)]
+    return [
+        blocks.section(
+            f"I can post it in <#{channel}>, where anyone can pick it up: whoever says “I can help” first "
+            "meets you in a group DM."
+        ),
+        _post_buttons(ask, primary),
+        blocks.context("Anonymously, the channel sees your question but not your name; whoever takes it does."),
+    ]
+
+
+def nobody_available(ask: Ask, channel: str | None = None) -> dict:
+    """To the asker when nobody who offers the skill can be asked: post it in the program
+    channel (`channel`; None: the admins named none, which is said), or name another skill."""
+    skill = _skill(ask.skill)
+    text = f"Nobody who offers {skill} can take a question right now, sorry."
     return blocks.message(
         text,
-        blocks.section(text + " Here it is again:\n" + _question(ask)),
+        blocks.section(text),
+        *_in_channel(ask, channel),
+        blocks.actions(blocks.button("Name another skill", ASK_OTHER_SKILL, value=str(ask.id))),
         blocks.context(
-            "You could post it in a channel where people who know the subject hang out, "
-            f"or ask again later with `{SLASH_COMMAND} ask`; a shorter, more specific question often helps. "
+            f"Add it to what you want to grow (`{SLASH_COMMAND} learn`) so it shows up as a gap in your mentor network."
+        ),
+    )
+
+
+def unanswered(ask: Ask, channel: str | None = None) -> dict:
+    """A DM to the asker when nobody took the ask in time, even after widening, or in the
+    program channel: one click to try again (once), and to post it in `channel` if it was not."""
+    if ask.post is not None:
+        text = f"Nobody in <#{ask.post.channel}> picked up your question about {_skill(ask.skill)} in time, sorry."
+    else:
+        text = f"Nobody could take your question about {_skill(ask.skill)} this time, sorry."
+    body = [
+        blocks.section(text + " Here it is again:\n" + _question(ask)),
+        blocks.actions(
+            blocks.button("Ask again", ASK_AGAIN, value=str(ask.id), style="primary"),
+            blocks.button("Name another skill", ASK_OTHER_SKILL, value=str(ask.id)),
+        ),
+    ]
+    if ask.post is None:
+        body += _in_channel(ask, channel, primary=False)
+    body.append(
+        blocks.context(
+            "A shorter, more specific question often helps. "
             f"Add the skill to what you want to grow (`{SLASH_COMMAND} learn`) to see it as a gap in your network."
+        )
+    )
+    return blocks.message(text, *body)
+
+
+def posted(result: Posted) -> dict:
+    """To the asker: their ask is on its way to the program channel."""
+    ask = result.ask
+    assert ask.post is not None
+    hours = int(result.open_for.total_seconds() // 3600)
+    how = "without your name" if ask.post.anonymous else "with your name"
+    text = (
+        f"I'm posting your question about {_skill(ask.skill)} in <#{ask.post.channel}>, {how}. Whoever says "
+        f"“I can help” first will meet you in a group DM. It stays open for {hours} hours."
+    )
+    return blocks.message(text, blocks.section(text), blocks.actions(_cancel_button(ask)))
+
+
+def post_failed(ask: Ask) -> dict:
+    """A DM to the asker when Slack would not let Mentor post their ask in the program channel."""
+    channel = f"<#{ask.post.channel}>" if ask.post else "the program channel"
+    text = (
+        f"I couldn't post your question about {_skill(ask.skill)} in {channel}: Mentor isn't a member of it. "
+        "An admin can invite Mentor there. Meanwhile:"
+    )
+    return blocks.message(
+        text,
+        blocks.section(text),
+        blocks.actions(
+            blocks.button("Ask again", ASK_AGAIN, value=str(ask.id), style="primary"),
+            blocks.button("Name another skill", ASK_OTHER_SKILL, value=str(ask.id)),
         ),
     )
 
 
 def cancelled(ask: Ask) -> dict:
+    if ask.post is not None:
+        return blocks.message(
+            f"Cancelled your ask about {_skill(ask.skill)}. "
+            f"Its post in <#{ask.post.channel}> now says it was withdrawn."
+        )
     return blocks.message(f"Cancelled your ask about {_skill(ask.skill)}. The people I asked have been told.")
 
 
@@ -165,6 +247,9 @@ def unavailable(reason: str) -> dict:
         "not_yours": "That ask isn't one you can act on.",
         "already_answered": "You've already answered this one. Thank you!",
         "already_routed": "That ask already has its skill and is on its way.",
+        "tried_again": "Done already: you've tried again with that question.",
+        "no_channel": NO_PROGRAM_CHANNEL,
+        "own_ask": "That's your own question: someone else will pick it up.",
         AskStatus.MATCHED.value: "Someone has already picked this up. Thanks for being there!",
         AskStatus.CANCELLED.value: "This ask was cancelled.",
         AskStatus.UNANSWERED.value: "This ask has closed.",
@@ -181,6 +266,8 @@ def my_asks(asks: list[Ask], limit: int = MAX_ASKS_LISTED, more: str = "") -> di
     body = [blocks.section(text)]
     for ask in asks[:limit]:
         status = "waiting for a skill" if ask.status is AskStatus.NEEDS_SKILL else "waiting for a mentor"
+        if ask.post is not None and ask.status is AskStatus.OPEN:
+            status = f"posted in <#{ask.post.channel}>"
         body.append(
             {
                 "type": "section",
@@ -279,6 +366,53 @@ def candidate_closed(ask: Ask) -> dict:
 def candidate_too_late(ask: Ask) -> dict:
     """A candidate's request that reached them after the ask was taken, withdrawn or closed."""
     return candidate_taken(ask, ask.mentor_id) if ask.mentor_id else candidate_closed(ask)
+
+
+# --- in the program channel ----------------------------------------------------------
+def _asker_in_channel(ask: Ask) -> str:
+    """Who asked, as the channel may see it: nobody's name when they asked anonymously."""
+    return "A colleague" if ask.post is None or ask.post.anonymous else f"<@{ask.asker_id}>"
+
+
+def channel_post(ask: Ask) -> dict:
+    """An ask nobody could take, posted in the program channel: anyone may take it."""
+    text = f"{_asker_in_channel(ask)} has a question about {_skill(ask.skill)}. Can you help?"
+    return blocks.message(
+        text,
+        blocks.section(text),
+        blocks.section(_question(ask)),
+        blocks.actions(blocks.button("I can help", CLAIM_ASK, value=str(ask.id), style="primary")),
+        blocks.context(
+            "Open to everyone here, whatever skills you list: the first to say “I can help” meets them in a group DM."
+        ),
+    )
+
+
+def channel_post_closed(ask: Ask) -> dict:
+    """The channel's post once it is no longer open, without the question or, if they asked
+    anonymously, the asker."""
+    if ask.status is AskStatus.MATCHED and ask.mentor_id:
+        text = f"Taken — thanks, <@{ask.mentor_id}>! This question about {_skill(ask.skill)} has found its helper."
+    elif ask.status is AskStatus.CANCELLED:
+        text = f"This question about {_skill(ask.skill)} was withdrawn."
+    else:
+        text = f"This question about {_skill(ask.skill)} has closed: nobody picked it up in time."
+    return blocks.message(text)
+
+
+def claimed(ask: Ask) -> dict:
+    """To whoever took an ask from the program channel, under its post."""
+    return blocks.message(
+        f"Thank you! You're helping with this question about {_skill(ask.skill)}: I'm starting a group DM "
+        "for you and the person who asked."
+    )
+
+
+def asker_gone(ask: Ask) -> dict:
+    """To someone who tried to take an ask whose asker Slack can no longer reach."""
+    return blocks.message(
+        "Thank you! The person who asked can't be reached on Slack any more, so this question has closed."
+    )
 
 
 # --- to the pair -------------------------------------------------------------------------

@@ -59,6 +59,16 @@ class AskPolicy:
 
 
 @dataclass(frozen=True)
+class ChannelPost:
+    """An ask posted in the program channel for anyone to pick up (issue 20): where, whether
+    without the asker's name, and the message's ts once it is in Slack."""
+
+    channel: str
+    anonymous: bool
+    ts: str | None = None
+
+
+@dataclass(frozen=True)
 class Ask:
     id: int
     team_id: str
@@ -71,6 +81,8 @@ class Ask:
     widened: bool = False
     mentor_id: str | None = None
     matched_at: datetime | None = None
+    post: ChannelPost | None = None  # posted in the program channel, when the asker chose to
+    retry_of: int | None = None  # the ask that closed unanswered and this one tries again
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,8 @@ class AskRouted:
     suggestions: tuple[Skill, ...] = ()  # for NEEDS_SKILL: skills related to the question, maybe none
     choices: tuple[Skill, ...] = ()  # for NEEDS_SKILL: the skills colleagues offer, to name one from
     give_first_reminder: bool = False
+    # For UNANSWERED: the program channel the asker may post it in instead (None: there is none).
+    program_channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,14 @@ class Expired:
 class Cancelled:
     ask: Ask
     closed: tuple[Notification, ...]
+
+
+@dataclass(frozen=True)
+class Posted:
+    """An ask nobody could take, now open in the program channel (`ask.post`) for `open_for`."""
+
+    ask: Ask
+    open_for: timedelta
 
 
 Outcome = AskRouted | Accepted | Passed | Expired  # what the use cases that move an ask on return
@@ -197,7 +207,8 @@ def _route(work: UnitOfWork, ask: Ask, skill: Skill, now: datetime, policy: AskP
     chosen = _rank(work, ask, skill, now, policy, policy.fanout)
     if not chosen:
         asks.transition(ask.id, {ask.status}, AskStatus.UNANSWERED, now)
-        return AskRouted(ask=_current(asks, ask.team_id, ask.id))
+        channel = work.program.settings(ask.team_id).program_channel
+        return AskRouted(ask=_current(asks, ask.team_id, ask.id), program_channel=channel)
     asks.add_candidates(ask, [mentor.user_id for mentor in chosen], now)
     asks.transition(ask.id, {ask.status}, AskStatus.OPEN, now, deadline_at=now + policy.timeout)
     profile = work.profiles.get(ask.team_id, ask.asker_id)
@@ -442,3 +453,103 @@ def suggest_mentors(
     Raises InvalidInput for a skill not in the vocabulary."""
     skill = known_skill(work, team_id, skill_key)
     return skill, ranking_for(work, team_id, skill, user_id, now, policy, policy.fanout).chosen
+
+
+# --- when nobody could take it: the program channel, and trying again (issue 20) -------------
+def _closed_own_ask(work: UnitOfWork, team_id: str, ask_id: int, user_id: str) -> tuple[Ask, bool]:
+    """The asker's ask that nobody could take, and whether it is still untouched (nobody was ever
+    asked and it was never posted), so that trying again can reuse it rather than start another.
+    Raises AskUnavailable for an ask that is not theirs, not closed unanswered, or tried again."""
+    asks = work.asks
+    ask = _own_ask(asks, team_id, ask_id, user_id)
+    if ask.status is not AskStatus.UNANSWERED or asks.retried(ask.id):
+        raise AskUnavailable("tried_again", ask)
+    return ask, ask.post is None and not asks.asked(ask.id)
+
+
+def _try_again(
+    work: UnitOfWork, ask: Ask, untouched: bool, status: AskStatus, skill: Skill | None, now: datetime
+) -> Ask:
+    """The ask that tries `ask` again, in `status`: `ask` itself when untouched, otherwise a new
+    ask with the same question that names it (`retry_of`, once per ask)."""
+    asks = work.asks
+    if untouched:
+        if not asks.transition(ask.id, {AskStatus.UNANSWERED}, status, now, closed_at=None):
+            raise AskUnavailable("tried_again", ask)
+        return _current(asks, ask.team_id, ask.id)
+    return asks.create(ask.team_id, ask.asker_id, ask.question, skill, now, status, retry_of=ask.id)
+
+
+def post_to_channel(
+    work: UnitOfWork, team_id: str, ask_id: int, user_id: str, anonymous: bool, now: datetime, policy: AskPolicy
+) -> Posted:
+    """The asker posts an ask nobody could take in the program channel, with their name or
+    without (`anonymous`): anyone there may say "I can help" until the ask's timeout, the first
+    wins (claim_ask). Raises AskUnavailable for an ask that is not theirs, is not closed
+    unanswered, or was tried again already, and when admins named no program channel."""
+    channel = work.program.settings(team_id).program_channel
+    ask, untouched = _closed_own_ask(work, team_id, ask_id, user_id)
+    if channel is None:
+        raise AskUnavailable("no_channel", ask)
+    posted = _try_again(work, ask, untouched, AskStatus.OPEN, ask.skill, now)
+    if not work.asks.set_post(posted.id, channel, anonymous):
+        raise AskUnavailable("tried_again", ask)
+    # Widened already: when the timeout passes it closes, it does not go on to more people.
+    work.asks.transition(
+        posted.id, {AskStatus.OPEN}, AskStatus.OPEN, now, widened=True, deadline_at=now + policy.timeout
+    )
+    return Posted(_current(work.asks, team_id, posted.id), policy.timeout)
+
+
+def claim_ask(
+    work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime, followup_policy: FollowUpPolicy
+) -> Accepted | Cancelled:
+    """ "I can help" on an ask in the program channel: anyone but the asker may take it, the
+    first click wins, and they are introduced as with a direct accept (accept_ask). An asker
+    Slack can no longer reach has the ask closed instead (Cancelled). Raises AskUnavailable
+    for an ask never posted, the asker's own, or one taken or closed."""
+    asks = work.asks
+    ask = asks.get(team_id, ask_id)
+    if ask is None or ask.post is None:
+        raise AskUnavailable("not_yours")
+    if ask.asker_id == user_id:
+        raise AskUnavailable("own_ask", ask)
+    if ask.status is not AskStatus.OPEN:
+        raise AskUnavailable(ask.status.value, ask)
+    if work.profiles.deactivated(team_id, ask.asker_id):
+        if not asks.transition(ask_id, {AskStatus.OPEN}, AskStatus.CANCELLED, now):
+            raise AskUnavailable(_current(asks, team_id, ask_id).status.value, ask)
+        return Cancelled(_current(asks, team_id, ask_id), ())
+    if not asks.transition(ask_id, {AskStatus.OPEN}, AskStatus.MATCHED, now, mentor_id=user_id, matched_at=now):
+        raise AskUnavailable(_current(asks, team_id, ask_id).status.value, ask)
+    asks.add_claimer(ask, user_id, now)
+    matched = _current(asks, team_id, ask_id)
+    followup = followup_services.schedule_after_accept(work, matched, now, followup_policy)
+    return Accepted(matched, user_id, _notification(asks, ask_id, user_id), (), followup)
+
+
+def ask_again(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime, policy: AskPolicy) -> AskRouted:
+    """ "Ask again": the same question on the same skill, routed as a fresh ask (ranking leaves
+    out whoever cannot take it now). Raises AskUnavailable as post_to_channel does."""
+    ask, untouched = _closed_own_ask(work, team_id, ask_id, user_id)
+    if ask.skill is None:
+        raise AskUnavailable("tried_again", ask)
+    again = _try_again(work, ask, untouched, AskStatus.NEEDS_SKILL, ask.skill, now)
+    return _route(work, again, ask.skill, now, policy)
+
+
+def ask_other_skill(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime) -> AskRouted:
+    """ "Name another skill": the same question waits for a skill again, which the asker picks
+    or types (choose_skill routes it); the skill it had is not suggested again. Raises
+    AskUnavailable as post_to_channel does."""
+    ask, untouched = _closed_own_ask(work, team_id, ask_id, user_id)
+    again = _try_again(work, ask, untouched, AskStatus.NEEDS_SKILL, None, now)
+    tried = ask.skill.key if ask.skill else None
+    detection = detect_skills(ask.question, work.asks.vocabulary(team_id), SUGGESTIONS)
+    suggestions = (*detection.skills, *detection.suggestions)
+    choices = work.asks.most_offered(team_id, SKILL_CHOICES)
+    return AskRouted(
+        ask=again,
+        suggestions=tuple(skill for skill in suggestions if skill.key != tried),
+        choices=tuple(skill for skill in choices if skill.key != tried),
+    )
