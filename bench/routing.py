@@ -4,9 +4,10 @@ plus what the workspace learned from confirmed asks: bot.asks.evidence), cold an
 learning.
 
 The labelled set is bench/routing_questions.py (questions written for this benchmark, each
-with its skill). "After learning": the set is split in two at random (seeded); the
-questions of one half are learned as confirmed asks, the other half is measured, and the
-halves swap (2-fold cross-validation); figures are the mean over both folds and --seeds seeds.
+with its skill). "After learning": the set is split at random (seeded) into --folds parts
+(2 by default: halves); each part is measured after the questions of the others were learned
+as confirmed asks (k-fold cross-validation); figures are the means over every part and
+--seeds seeds.
 
 For each question, the list the asker sees is the skills detected (a #tag or a name) or,
 when none is, the suggestions (at most bot.asks.services.SUGGESTIONS):
@@ -16,7 +17,7 @@ when none is, the suggestions (at most bot.asks.services.SUGGESTIONS):
 - unrelated: the list is not empty and the right skill is not in it at all;
 - none: the list is empty (the asker names the skill from the menu).
 
-    .venv/bin/python bench/routing.py [--seeds 5]
+    .venv/bin/python bench/routing.py [--folds 2] [--seeds 5]
 """
 
 import argparse
@@ -99,7 +100,10 @@ def main() -> None:
         "today, learned": mean(today_after),
         "new, learned": mean(new_after),
     }
-    print(f"2-fold cross-validation x {args.seeds} seeds: each half learned, the other measured; means\n")
+    print(
+        f"{args.folds}-fold cross-validation x {args.seeds} seeds: each part measured after learning"
+        f" from the {args.folds - 1} other{'s' if args.folds > 2 else ''} as confirmed asks; means\n"
+    )
     print(f"{'':<28}" + "".join(f"{name:>16}" for name in columns))
     rows = (
         ("top-1 accuracy", "top-1"),

@@ -14,8 +14,11 @@ Bayes"). Words never counted in the workspace are left out of the product, as th
 APPLYMULTINOMIALNB does for terms outside the vocabulary.
 
 Naive Bayes always picks some class; a suggestion must relate to the question. So a skill is
-a learned candidate only when a word of the question was counted in at least MIN_SUPPORT of
-its confirmed asks: one ask that mentioned "team" says nothing about "team".
+a learned candidate only when the workspace's confirmed asks support it for a word of the
+question (Evidence.supports: the word was in MIN_SUPPORT of the skill's asks and in MIN_SHARE
+of all the asks that had it): one ask that mentioned "team", or many asks about many skills
+that did, say nothing about "team". The same counts can doubt a word (Evidence.doubts): one
+the workspace uses mostly for other skills no longer suggests a name it merely resembles.
 """
 
 import math
@@ -78,8 +81,8 @@ NO_EVIDENCE = Evidence()
 
 
 def posteriors(words: Iterable[str], evidence: Evidence) -> dict[str, float]:
-    """P(skill | the question's words), 0 to 1, for the skills the question's words support
-    (a word counted in MIN_SUPPORT confirmed asks of the skill or more); empty when none is.
+    """P(skill | the question's words), 0 to 1, for the skills a word of the question
+    supports (Evidence.supports); empty when none is.
 
     The posterior is normalised over every skill with evidence, not only the supported ones,
     so a word shared by many skills points weakly to each."""
