@@ -92,7 +92,7 @@ def test_forgetting_a_member_takes_exactly_their_asks_out_of_the_evidence(reposi
     member_services.forget_member(repositories, TEAM, "UANA", "XTOMB", NOW)
 
     assert evidence_of(repositories, [*RETRO_WORDS, "raise", "conversation", "big"]) == kept
-    assert stored_words(repositories) == {"#asks", "#words", "remote", "retro", "big", "team"}
+    assert stored_words(repositories) == {"#asks", "#words", "#vocabulary", "remote", "retro", "big", "team"}
     remaining = repositories.session.scalar(select(func.count()).select_from(models.AskEvidence))
     assert remaining == 1
 
