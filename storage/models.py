@@ -180,9 +180,9 @@ class AskCandidate(Base):
 
 class SkillEvidence(Base):
     """What a workspace learned from its confirmed asks (bot.asks.evidence): for a skill, in
-    how many of them a word appeared. Two rows per skill carry its totals under words no
-    question can produce (storage.evidence: "#asks", "#words"). Keyed by word first: a
-    question's suggestions read its words' rows in one range probe per word."""
+    how many of them a word appeared. Totals live in rows under words no question can produce
+    and under no skill (storage.evidence). Keyed by word first: a question's suggestions read
+    its words' rows in one range probe per word."""
 
     __tablename__ = "skill_evidence"
 
