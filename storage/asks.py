@@ -6,11 +6,12 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select, true, update
 from sqlalchemy.orm import Session
 
+from bot.asks.evidence import Evidence
 from bot.asks.model import Ask, AskPolicy, AskStatus, CandidateStatus, ChannelPost, Notification
 from bot.asks.ranking import History, Offerer
 from bot.deliveries import AskEdit, DeliveryKind
 from bot.members.model import Skill, SkillKind
-from storage import models
+from storage import evidence, models
 from storage.members import taking_part, vocabulary_rows
 from storage.outbox import About, queue_deliveries
 from storage.queries import batches, rowcount
@@ -59,6 +60,15 @@ class AskRepository:
             .limit(limit)
         )
         return [Skill(key=key, label=label) for key, label in rows]
+
+    # --- what the workspace learned from confirmed asks -------------------------------
+    def evidence(self, team_id: str, words: tuple[str, ...]) -> Evidence:
+        return evidence.read(self.session, team_id, words)
+
+    def learn(self, ask: Ask, skill: Skill, words: tuple[str, ...]) -> bool:
+        """Count the words of `ask`'s question as evidence for `skill`, its asker having
+        confirmed it; once per ask. Returns whether they were counted."""
+        return evidence.learn(self.session, ask.id, ask.team_id, ask.asker_id, skill.key, words)
 
     # --- asks ----------------------------------------------------------------------
     def create(

@@ -187,6 +187,36 @@ class AskCandidate(Base):
     message_ts: Mapped[str | None] = mapped_column(String(32))
 
 
+class SkillEvidence(Base):
+    """What a workspace learned from its confirmed asks (bot.asks.evidence): for a skill, in
+    how many of them a word appeared. Totals live in rows under words no question can produce
+    and under no skill (storage.evidence). Keyed by word first: a question's suggestions read
+    its words' rows in one range probe per word."""
+
+    __tablename__ = "skill_evidence"
+
+    team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    word: Mapped[str] = mapped_column(String(64), primary_key=True)
+    skill_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class AskEvidence(Base):
+    """The words one confirmed ask counted as evidence for its skill (space-separated): what
+    forgetting its asker takes back out of skill_evidence, exactly."""
+
+    __tablename__ = "ask_evidence"
+    __table_args__ = (Index("ix_ask_evidence_asker", "team_id", "asker_id"),)
+
+    ask_id: Mapped[int] = mapped_column(
+        ForeignKey("asks.id", ondelete="CASCADE", name="fk_ask_evidence_ask"), primary_key=True
+    )
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    asker_id: Mapped[str] = mapped_column(SLACK_ID)
+    skill_key: Mapped[str] = mapped_column(String(64))
+    words: Mapped[str] = mapped_column(Text)
+
+
 class Workspace(Base):
     """A workspace's program settings; a workspace without a row uses the defaults."""
 

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Protocol
 
+from bot.asks.evidence import Evidence
 from bot.asks.model import Ask, AskPolicy, AskStatus, CandidateStatus, Notification
 from bot.asks.ranking import History, Offerer
 from bot.members.model import Skill
@@ -11,6 +12,8 @@ from bot.members.model import Skill
 class AskRepository(Protocol):
     def vocabulary(self, team_id: str) -> list[Skill]: ...
     def most_offered(self, team_id: str, limit: int) -> list[Skill]: ...
+    def evidence(self, team_id: str, words: tuple[str, ...]) -> Evidence: ...
+    def learn(self, ask: Ask, skill: Skill, words: tuple[str, ...]) -> bool: ...
     def create(
         self,
         team_id: str,

@@ -20,7 +20,7 @@ from bot.asks.model import (
 )
 from bot.asks.ranking import RankedMentor, Ranking, rank_offerers
 from bot.asks.repository import AskRepository
-from bot.asks.skill_detection import detect_skills
+from bot.asks.skill_detection import detect_skills, evidence_words
 from bot.deliveries import DeliveryKind
 from bot.errors import InvalidInput
 from bot.followups import services as followup_services
@@ -231,21 +231,28 @@ def start_ask(
 ) -> AskRouted:
     """`/mentor ask <question>`: find the skill, then the mentors; or ask the asker to pick a
     skill. An asker who offers nothing is reminded, once ever, to give after their
-    GIVE_FIRST_AFTER_ASKS-th ask. Raises InvalidInput for an empty or overlong question."""
+    GIVE_FIRST_AFTER_ASKS-th ask. A skill the asker confirmed (`skill`, from the "Find a
+    mentor" modal, or a #tag) makes the question's words evidence for it in this workspace.
+    Raises InvalidInput for an empty or overlong question."""
     question = clean_question(text)
     asks = work.asks
     vocabulary = asks.vocabulary(team_id)
+    words = evidence_words(question)
     if skill is None:
-        detection = detect_skills(question, vocabulary, SUGGESTIONS)
+        detection = detect_skills(question, vocabulary, SUGGESTIONS, asks.evidence(team_id, words))
         if not detection.skills:
             ask = asks.create(team_id, asker_id, question, None, now, AskStatus.NEEDS_SKILL)
             # Never a list of unrelated skills: with nothing related, the asker names one.
             choices = tuple(asks.most_offered(team_id, SKILL_CHOICES))
             return AskRouted(ask=ask, suggestions=detection.suggestions, choices=choices)
         skill = _first_with_mentors(work, detection.skills, team_id, asker_id, now, policy)
+        confirmed = skill.key in detection.tagged  # a name the text merely contains is a guess
     else:
         skill = {known.key: known for known in vocabulary}.get(skill.key, skill)
+        confirmed = True
     ask = asks.create(team_id, asker_id, question, skill, now, AskStatus.NEEDS_SKILL)
+    if confirmed:
+        asks.learn(ask, skill, words)
     return _route(work, ask, skill, now, policy)
 
 
@@ -275,8 +282,10 @@ def choose_skill(
     now: datetime,
     policy: AskPolicy,
 ) -> AskRouted:
-    """The asker picked or typed the skill of an ask that had none. Raises AskUnavailable
-    for an ask that is not theirs or already has its skill, InvalidInput for a bad skill name."""
+    """The asker picked or typed the skill of an ask that had none (a suggestion, or from the
+    menu): the question's words become evidence for it in this workspace. Raises
+    AskUnavailable for an ask that is not theirs or already has its skill, InvalidInput for
+    a bad skill name."""
     asks = work.asks
     ask = _own_ask(asks, team_id, ask_id, user_id)
     if ask.status is not AskStatus.NEEDS_SKILL:
@@ -284,6 +293,7 @@ def choose_skill(
     skill = normalize_skill(skill_name)
     skill = {known.key: known for known in asks.vocabulary(team_id)}.get(skill.key, skill)
     asks.set_skill(ask.id, skill)
+    asks.learn(ask, skill, evidence_words(ask.question))
     return _route(work, _current(asks, team_id, ask.id), skill, now, policy)
 
 
