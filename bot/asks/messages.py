@@ -48,6 +48,15 @@ def _people(count: int) -> str:
     return "1 person" if count == 1 else f"{count} people"
 
 
+def _until(ask: Ask) -> str:
+    """The ask's deadline as Slack shows a date: in the reader's own time zone, UTC as the fallback."""
+    deadline = ask.deadline_at
+    if deadline is None:
+        return "its deadline"
+    fallback = deadline.strftime("%a %d %b %H:%M UTC")
+    return f"<!date^{int(deadline.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
 def _cancel_button(ask: Ask) -> dict:
     return blocks.button("Cancel this ask", CANCEL_ASK, value=str(ask.id))
 
@@ -63,6 +72,8 @@ def routed(result: AskRouted) -> dict:
         return needs_skill(ask, result.suggestions, result.choices)
     if ask.status is AskStatus.UNANSWERED:
         return nobody_available(ask)
+    if ask.status is AskStatus.QUEUED:
+        return queued(ask, result.waiting_for)
     text = (
         f"I've asked {_people(len(result.notify))} who can help with {_skill(ask.skill)}. "
         "Whoever says yes first will meet you in a group DM. Nobody else sees your question."
@@ -132,6 +143,31 @@ def needs_skill(ask: Ask, suggestions: tuple[Skill, ...], choices: tuple[Skill, 
     return blocks.message(text, *body)
 
 
+def queued(ask: Ask, waiting_for: int) -> dict:
+    """To the asker, privately: everyone who offers the skill is busy, so the ask waits in line."""
+    who, are = ("The 1 person who offers", "is") if waiting_for == 1 else (f"All {waiting_for} people who offer", "are")
+    text = f"{who} {_skill(ask.skill)} {are} busy right now, so your question is in line."
+    return blocks.message(
+        text,
+        blocks.section(
+            f"{text} It goes out as soon as one of them has room, and I'll tell you when it does. "
+            f"If nobody has room by {_until(ask)}, I'll let you know. Until it goes out, nobody sees it."
+        ),
+        blocks.actions(_cancel_button(ask)),
+    )
+
+
+def unqueued(ask: Ask) -> dict:
+    """To the asker, when their queued ask goes out."""
+    text = (
+        f"Someone who offers {_skill(ask.skill)} has room now: your question is on its way to them. "
+        "Whoever says yes first will meet you in a group DM."
+    )
+    return blocks.message(
+        text, blocks.section(text), blocks.section(_question(ask)), blocks.actions(_cancel_button(ask))
+    )
+
+
 def nobody_available(ask: Ask) -> dict:
     skill = _skill(ask.skill)
     text = (
@@ -180,7 +216,10 @@ def my_asks(asks: list[Ask], limit: int = MAX_ASKS_LISTED, more: str = "") -> di
     text = f"Your open asks ({len(asks)}):"
     body = [blocks.section(text)]
     for ask in asks[:limit]:
-        status = "waiting for a skill" if ask.status is AskStatus.NEEDS_SKILL else "waiting for a mentor"
+        status = {
+            AskStatus.NEEDS_SKILL: "waiting for a skill",
+            AskStatus.QUEUED: f"in line until {_until(ask)}: everyone who offers it is busy",
+        }.get(ask.status, "waiting for a mentor")
         body.append(
             {
                 "type": "section",
