@@ -117,7 +117,7 @@ class AskRepository:
         return [_to_ask(row) for row in rows]
 
     def queued(self, team_id: str, limit: int) -> list[Ask]:
-        """The workspace's queued asks, oldest first: found by ix_asks_deadline, as queued asks are few."""
+        """The workspace's queued asks, oldest first (ix_asks_queue: migration 0014)."""
         rows = self.session.scalars(
             select(models.Ask)
             .where(models.Ask.team_id == team_id, models.Ask.status == AskStatus.QUEUED.value)

@@ -57,6 +57,13 @@ def _until(ask: Ask) -> str:
     return f"<!date^{int(deadline.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 
+def _busy(skill: Skill | None, count: int) -> str:
+    """Who an ask waits for, in aggregate: "All 2 people who offer *SQL* are busy"."""
+    if count == 1:
+        return f"The 1 person who offers {_skill(skill)} is busy"
+    return f"All {count} people who offer {_skill(skill)} are busy"
+
+
 def _cancel_button(ask: Ask) -> dict:
     return blocks.button("Cancel this ask", CANCEL_ASK, value=str(ask.id))
 
@@ -145,8 +152,7 @@ def needs_skill(ask: Ask, suggestions: tuple[Skill, ...], choices: tuple[Skill, 
 
 def queued(ask: Ask, waiting_for: int) -> dict:
     """To the asker, privately: everyone who offers the skill is busy, so the ask waits in line."""
-    who, are = ("The 1 person who offers", "is") if waiting_for == 1 else (f"All {waiting_for} people who offer", "are")
-    text = f"{who} {_skill(ask.skill)} {are} busy right now, so your question is in line."
+    text = f"{_busy(ask.skill, waiting_for)} right now, so your question is in line."
     return blocks.message(
         text,
         blocks.section(
@@ -392,8 +398,10 @@ def network_reply(entries: Network) -> dict:
     return blocks.message(text, *network(entries))
 
 
-def find_mentor_modal(skill: Skill, suggestions: tuple[RankedMentor, ...]) -> dict:
-    if not suggestions:
+def find_mentor_modal(skill: Skill, suggestions: tuple[RankedMentor, ...], busy: int = 0) -> dict:
+    """ "Find a mentor": who an ask would reach; with everyone who offers the skill `busy`, that
+    an ask would wait in line; with nobody at all, where else to look."""
+    if not suggestions and not busy:
         return {
             "type": "modal",
             "title": blocks.plain("Find a mentor", 24),
@@ -405,10 +413,17 @@ def find_mentor_modal(skill: Skill, suggestions: tuple[RankedMentor, ...]) -> di
                 )
             ],
         }
-    who = ", ".join(f"<@{mentor.user_id}>" for mentor in suggestions)
-    intro = (
-        f"These colleagues offer {_skill(skill)} and have room for a question: {who}. Ask, and they'll hear about it."
-    )
+    if suggestions:
+        who = ", ".join(f"<@{mentor.user_id}>" for mentor in suggestions)
+        intro = (
+            f"These colleagues offer {_skill(skill)} and have room for a question: {who}. "
+            "Ask, and they'll hear about it."
+        )
+    else:
+        intro = (
+            f"{_busy(skill, busy)} right now. Ask anyway, and your question waits in line until "
+            "one of them has room (I'll tell you when it goes out)."
+        )
     return {
         "type": "modal",
         "callback_id": ASK_VIEW,

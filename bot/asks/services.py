@@ -331,7 +331,8 @@ def pass_ask(
     status: CandidateStatus = CandidateStatus.DECLINED,
 ) -> Passed:
     """ "Not this time" (or a DM that could not be delivered, with status CLOSED): ask the
-    next best candidate, if any; with nobody left and nobody waiting, the ask closes.
+    next best candidate, if any; with nobody left and nobody waiting, the ask waits in line
+    when others who offer the skill are only busy (until its deadline), and closes otherwise.
     Raises AskUnavailable for someone never asked about it, or who answered already."""
     asks = work.asks
     ask = _as_candidate(asks, team_id, ask_id, user_id)
@@ -340,10 +341,15 @@ def pass_ask(
     mine = _notification(asks, ask_id, user_id)
     if ask.status is not AskStatus.OPEN:
         return Passed(ask, mine, (), unanswered=False)
-    following = _rank(work, ask, ask.skill, now, policy, limit=1)
+    ranking = _ranking(work, ask, ask.skill, now, policy, limit=1)
+    following = ranking.chosen
     if following:
         asks.add_candidates(ask, [following[0].user_id], now)
         return Passed(ask, mine, following, unanswered=False)
+    if asks.waiting_count(ask_id) == 0 and ranking.busy:
+        # Everyone else who offers the skill is busy: it waits in line, until its deadline.
+        asks.transition(ask_id, {AskStatus.OPEN}, AskStatus.QUEUED, now)
+        return Passed(_current(asks, team_id, ask_id), mine, (), unanswered=False)
     if asks.waiting_count(ask_id) == 0:
         asks.transition(ask_id, {AskStatus.OPEN}, AskStatus.UNANSWERED, now)
         return Passed(_current(asks, team_id, ask_id), mine, (), unanswered=True)
@@ -486,8 +492,9 @@ def check_ask(work: UnitOfWork, team_id: str, question: str, skill_key: str) -> 
 
 def suggest_mentors(
     work: UnitOfWork, team_id: str, user_id: str, skill_key: str, now: datetime, policy: AskPolicy
-) -> tuple[Skill, tuple[RankedMentor, ...]]:
-    """ "Find a mentor" for one of my wants: the people an ask about it would reach first.
-    Raises InvalidInput for a skill not in the vocabulary."""
+) -> tuple[Skill, Ranking]:
+    """ "Find a mentor" for one of my wants: the people an ask about it would reach first
+    (`chosen`), or, with nobody free, those it would wait for (`busy`). Raises InvalidInput
+    for a skill not in the vocabulary."""
     skill = known_skill(work, team_id, skill_key)
-    return skill, ranking_for(work, team_id, skill, user_id, now, policy, policy.fanout).chosen
+    return skill, ranking_for(work, team_id, skill, user_id, now, policy, policy.fanout)

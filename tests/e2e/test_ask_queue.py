@@ -141,3 +141,35 @@ def test_a_colleague_who_starts_offering_the_skill_takes_the_queued_ask(mentor):
     mentor.settle()
 
     assert [QUEUED in str(call.args["blocks"]) for call in requests_to(mentor, "DUBEN")] == [True]
+
+
+def test_find_a_mentor_with_everyone_busy_offers_to_wait_in_line(mentor):
+    only_sql_mentor(mentor)
+    for n, asker in enumerate(ASKERS):
+        ask(mentor, f"How do I tune SQL query number {n}?", asker)
+    say(mentor, "learn SQL", "UQUEUE")
+    key = button_value(say(mentor, "network", "UQUEUE"), ids.FIND_MENTOR)
+
+    mentor.slack.click(ids.FIND_MENTOR, "UQUEUE", key)
+    [opened] = mentor.fake_slack.wait_for("views.open")
+
+    modal = opened.args["view"]
+    assert "The 1 person who offers *SQL* is busy right now. Ask anyway" in str(modal["blocks"])
+    assert modal["callback_id"] == ids.ASK_VIEW and modal["submit"]["text"] == "Ask"
+
+
+def test_an_ask_passed_on_while_everyone_else_is_busy_waits_in_line_instead_of_closing(mentor):
+    for user_id in ("UANA", "UBEN"):
+        say(mentor, "offer SQL", user_id)
+    for n, asker in enumerate(ASKERS):
+        ask(mentor, f"How do I tune SQL query number {n}?", asker)  # to both: three requests each
+    ask(mentor, QUEUED, "UQUEUE")  # in line
+    ana = requests_to(mentor, "DUANA")
+    click(mentor, ids.PASS_ASK, "UANA", button_value(ana[0].args, ids.PASS_ASK), ana[0])  # UQUEUE's goes to UANA
+    mine = requests_to(mentor, "DUANA")[-1]
+    assert QUEUED in str(mine.args["blocks"])
+
+    click(mentor, ids.PASS_ASK, "UANA", button_value(mine.args, ids.PASS_ASK), mine)  # UBEN still has three
+
+    assert "in line until" in str(say(mentor, "asks", "UQUEUE")["blocks"])
+    assert not [call for call in posted_to(mentor, "DUQUEUE") if "Nobody could take" in call.args["text"]]
