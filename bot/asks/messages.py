@@ -64,6 +64,10 @@ def _busy(skill: Skill | None, count: int) -> str:
     return f"All {count} people who offer {_skill(skill)} are busy"
 
 
+def _one_of(count: int) -> str:
+    return "they have" if count == 1 else "one of them has"
+
+
 def _cancel_button(ask: Ask) -> dict:
     return blocks.button("Cancel this ask", CANCEL_ASK, value=str(ask.id))
 
@@ -156,7 +160,7 @@ def queued(ask: Ask, waiting_for: int) -> dict:
     return blocks.message(
         text,
         blocks.section(
-            f"{text} It goes out as soon as one of them has room, and I'll tell you when it does. "
+            f"{text} It goes out as soon as {_one_of(waiting_for)} room, and I'll tell you when it does. "
             f"If nobody has room by {_until(ask)}, I'll let you know. Until it goes out, nobody sees it."
         ),
         blocks.actions(_cancel_button(ask)),
@@ -422,7 +426,7 @@ def find_mentor_modal(skill: Skill, suggestions: tuple[RankedMentor, ...], busy:
     else:
         intro = (
             f"{_busy(skill, busy)} right now. Ask anyway, and your question waits in line until "
-            "one of them has room (I'll tell you when it goes out)."
+            f"{_one_of(busy)} room (I'll tell you when it goes out)."
         )
     return {
         "type": "modal",

@@ -416,7 +416,7 @@ def route_queued(work: UnitOfWork, team_id: str, now: datetime, policy: AskPolic
     return tuple(routed)
 
 
-def frees_room(outcome: "Outcome | Cancelled") -> bool:
+def frees_room(outcome: Outcome | Cancelled) -> bool:
     """Whether an outcome may have freed a mentor for a queued ask: an answer, or an ask that
     was taken, closed or withdrawn (its waiting requests stop counting)."""
     if isinstance(outcome, AskRouted):

@@ -1,11 +1,13 @@
 """AskRepository against real SQLite and PostgreSQL: what ranking is told, and races settled by the database."""
 
+import threading
 from datetime import timedelta
 
 from bot.asks import services as ask_services
 from bot.asks.model import AskStatus, CandidateStatus
 from bot.followups.model import FollowUpPolicy
-from bot.members.model import normalize_skill
+from bot.members.model import SkillKind, normalize_skill
+from storage.db import Store
 from tests.support.asks import NOW, POLICY, TEAM, offer, start
 
 SQL = normalize_skill("SQL")
@@ -122,3 +124,45 @@ def test_an_ask_is_invisible_from_another_workspace(repositories):
     ask = start(repositories).ask
 
     assert repositories.asks.get("T2", ask.id) is None
+
+
+def test_two_transactions_freeing_mentors_at_once_send_a_queued_ask_once(migrated_engine):
+    """A real race, on PostgreSQL: both rank the queued ask before either moves it; the
+    guarded QUEUED -> OPEN update lets one send it and the other, once the first commits,
+    finds it open. (SQLite's BEGIN IMMEDIATE runs them one after the other.)"""
+    team, store = "TRACE", Store(migrated_engine)
+    racing = migrated_engine.dialect.name == "postgresql"
+    try:
+        with store.transaction() as work:
+            for user_id in ("UANA", "UBEN"):
+                work.profiles.add_skills(team, user_id, SkillKind.OFFER, [SQL])
+            waiting = [
+                ask_services.start_ask(work, team, f"UX{n}", "A question about SQL joins", NOW, POLICY).ask
+                for n in range(3)
+            ]
+            queued = ask_services.start_ask(work, team, "UQ", "A question about SQL joins", NOW, POLICY).ask
+            assert queued.status is AskStatus.QUEUED
+            ask_services.pass_ask(work, team, waiting[0].id, "UANA", NOW, POLICY)
+        both_read = threading.Barrier(2, timeout=10)
+        routed: list[tuple] = []
+
+        def free_up() -> None:
+            with store.transaction() as work:
+                if racing:
+                    work.asks.queued(team, 20)  # each sees it queued before either moves it
+                    both_read.wait()
+                routed.append(ask_services.route_queued(work, team, NOW, POLICY))
+
+        threads = [threading.Thread(target=free_up) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        assert sorted(len(sent) for sent in routed) == [0, 1]
+        with store.transaction() as work:
+            assert work.asks.get(team, queued.id).status is AskStatus.OPEN
+            assert work.asks.asked(queued.id) == {"UANA"}
+    finally:
+        with store.transaction() as work:
+            work.forgetting.forget_workspace(team)
