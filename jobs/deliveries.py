@@ -316,6 +316,7 @@ RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.ROUND_ANNOUNCEMENT: _round_announcement,
     DeliveryKind.ASK_REQUEST: _ask(ask_messages.candidate_request, open_only=True),
     DeliveryKind.ASK_UNANSWERED: _ask_unanswered,
+    DeliveryKind.ASK_UNQUEUED: _ask(ask_messages.unqueued, open_only=True),
     DeliveryKind.ASK_INTRODUCTION: _ask_introduction,
     DeliveryKind.ASK_UPDATE: _ask_update,
     DeliveryKind.ASK_POST: _ask_post,

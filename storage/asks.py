@@ -179,14 +179,32 @@ class AskRepository:
         self.session.flush()
 
     def due(self, now: datetime, limit: int = 100) -> list[Ask]:
-        """Open asks whose deadline has passed, oldest first."""
+        """Open and queued asks whose deadline has passed, oldest first."""
         rows = self.session.scalars(
             select(models.Ask)
-            .where(models.Ask.status == AskStatus.OPEN.value, models.Ask.deadline_at <= now)
+            .where(models.Ask.status.in_([AskStatus.OPEN.value, AskStatus.QUEUED.value]), models.Ask.deadline_at <= now)
             .order_by(models.Ask.deadline_at)
             .limit(limit)
         )
         return [_to_ask(row) for row in rows]
+
+    def queued(self, team_id: str, limit: int) -> list[Ask]:
+        """The workspace's queued asks, oldest first (ix_asks_queue: migration 0014)."""
+        rows = self.session.scalars(
+            select(models.Ask)
+            .where(models.Ask.team_id == team_id, models.Ask.status == AskStatus.QUEUED.value)
+            .order_by(models.Ask.created_at, models.Ask.id)
+            .limit(limit)
+        )
+        return [_to_ask(row) for row in rows]
+
+    def teams_with_queued(self) -> list[str]:
+        """Every workspace with an ask in the queue."""
+        return list(
+            self.session.scalars(
+                select(models.Ask.team_id).where(models.Ask.status == AskStatus.QUEUED.value).distinct()
+            )
+        )
 
     def pending_of(self, team_id: str, asker_id: str) -> list[Ask]:
         rows = self.session.scalars(
@@ -194,7 +212,7 @@ class AskRepository:
             .where(
                 models.Ask.team_id == team_id,
                 models.Ask.asker_id == asker_id,
-                models.Ask.status.in_([AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value]),
+                models.Ask.status.in_([AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value, AskStatus.QUEUED.value]),
             )
             .order_by(models.Ask.created_at)
         )
@@ -387,18 +405,16 @@ class AskRepository:
 
     def count_asks(
         self, team_id: str, user_ids: list[str], now: datetime, policy: AskPolicy
-    ) -> dict[str, tuple[int, int]]:
-        """For each member: (asks sent to them within the recent window, asks they hold open).
-
-        Open: asked and not answered on an ask still open, or accepted within
-        `policy.busy_after_accepting`."""
+    ) -> dict[str, tuple[int, int, int]]:
+        """For each member who has any: (asks sent to them within the recent window, asks they
+        accepted within `policy.busy_after_accepting`, which hold a capacity slot, requests
+        waiting for their answer on an ask still open). One indexed range read per batch."""
         candidate, ask = models.AskCandidate, models.Ask
-        counts: dict[str, tuple[int, int]] = {}
+        counts: dict[str, tuple[int, int, int]] = {}
         for batch in batches(user_ids):
             recent = func.sum(case((candidate.notified_at >= now - policy.recent_window, 1), else_=0))
-            holding = func.sum(
+            helping = func.sum(
                 case(
-                    (and_(candidate.status == CandidateStatus.NOTIFIED.value, ask.status == AskStatus.OPEN.value), 1),
                     (
                         and_(
                             candidate.status == CandidateStatus.ACCEPTED.value,
@@ -409,8 +425,14 @@ class AskRepository:
                     else_=0,
                 )
             )
+            pending = func.sum(
+                case(
+                    (and_(candidate.status == CandidateStatus.NOTIFIED.value, ask.status == AskStatus.OPEN.value), 1),
+                    else_=0,
+                )
+            )
             rows = self.session.execute(
-                select(candidate.user_id, recent, holding)
+                select(candidate.user_id, recent, helping, pending)
                 .join(ask, ask.id == candidate.ask_id)
                 .where(
                     candidate.team_id == team_id,
@@ -419,7 +441,7 @@ class AskRepository:
                 )
                 .group_by(candidate.user_id)
             )
-            counts.update({user_id: (int(recent_asks), int(open_asks)) for user_id, recent_asks, open_asks in rows})
+            counts.update({user_id: (int(r), int(h), int(p)) for user_id, r, h, p in rows})
         return counts
 
     def history_with(self, team_id: str, asker_id: str, user_ids: set[str]) -> dict[str, History]:

@@ -139,6 +139,8 @@ class Ask(Base):
         Index("ix_asks_asker", "team_id", "asker_id", "status"),
         Index("ix_asks_mentor", "team_id", "mentor_id", "status"),
         Index("ix_asks_deadline", "status", "deadline_at"),
+        # The waiting line of each workspace, oldest first (AskRepository.queued).
+        Index("ix_asks_queue", "team_id", "status", "created_at", "id"),
         # Program figures, by period; covering, so they never read the table.
         Index("ix_asks_created", "team_id", "created_at", "status", "asker_id", "mentor_id", "matched_at"),
         Index("ix_asks_retry_of", "retry_of", unique=True),  # an unanswered ask is tried again once

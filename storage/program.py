@@ -19,7 +19,7 @@ from bot.rounds.model import RoundKind
 from storage import models
 from storage.queries import insert_ignoring_duplicates
 
-_WAITING = [AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value]
+_WAITING = [AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value, AskStatus.QUEUED.value]
 _SETTINGS = tuple(field.name for field in dataclasses.fields(ProgramSettings))  # each a column of workspaces
 _SENT = [
     status.value

@@ -3,7 +3,7 @@ anyone to pick up (`post_channel`, `post_anonymous`, `post_ts`), and the ask a n
 again (`retry_of`, unique: each unanswered ask is tried again once).
 
 Revision ID: 0015_ask_channel_posts
-Revises: 0013_skill_evidence
+Revises: 0014_ask_queue
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_ask_channel_posts"
-down_revision = "0013_skill_evidence"
+down_revision = "0014_ask_queue"
 branch_labels = None
 depends_on = None
 

@@ -53,6 +53,26 @@ def _people(count: int) -> str:
     return "1 person" if count == 1 else f"{count} people"
 
 
+def _until(ask: Ask) -> str:
+    """The ask's deadline as Slack shows a date: in the reader's own time zone, UTC as the fallback."""
+    deadline = ask.deadline_at
+    if deadline is None:
+        return "its deadline"
+    fallback = deadline.strftime("%a %d %b %H:%M UTC")
+    return f"<!date^{int(deadline.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def _busy(skill: Skill | None, count: int) -> str:
+    """Who an ask waits for, in aggregate: "All 2 people who offer *SQL* are busy"."""
+    if count == 1:
+        return f"The 1 person who offers {_skill(skill)} is busy"
+    return f"All {count} people who offer {_skill(skill)} are busy"
+
+
+def _one_of(count: int) -> str:
+    return "they have" if count == 1 else "one of them has"
+
+
 def _cancel_button(ask: Ask) -> dict:
     return blocks.button("Cancel this ask", CANCEL_ASK, value=str(ask.id))
 
@@ -68,6 +88,8 @@ def routed(result: AskRouted) -> dict:
         return needs_skill(ask, result.suggestions, result.choices)
     if ask.status is AskStatus.UNANSWERED:
         return nobody_available(ask, result.program_channel)
+    if ask.status is AskStatus.QUEUED:
+        return queued(ask, result.waiting_for)
     text = (
         f"I've asked {_people(len(result.notify))} who can help with {_skill(ask.skill)}. "
         "Whoever says yes first will meet you in a group DM. Nobody else sees your question."
@@ -135,6 +157,30 @@ def needs_skill(ask: Ask, suggestions: tuple[Skill, ...], choices: tuple[Skill, 
     body.append(blocks.actions(_cancel_button(ask)))
     body.append(blocks.context(f"Next time, tag it: `{SLASH_COMMAND} ask #sql How do I …`"))
     return blocks.message(text, *body)
+
+
+def queued(ask: Ask, waiting_for: int) -> dict:
+    """To the asker, privately: everyone who offers the skill is busy, so the ask waits in line."""
+    text = f"{_busy(ask.skill, waiting_for)} right now, so your question is in line."
+    return blocks.message(
+        text,
+        blocks.section(
+            f"{text} It goes out as soon as {_one_of(waiting_for)} room, and I'll tell you when it does. "
+            f"If nobody has room by {_until(ask)}, I'll let you know. Until it goes out, nobody sees it."
+        ),
+        blocks.actions(_cancel_button(ask)),
+    )
+
+
+def unqueued(ask: Ask) -> dict:
+    """To the asker, when their queued ask goes out."""
+    text = (
+        f"Someone who offers {_skill(ask.skill)} has room now: your question is on its way to them. "
+        "Whoever says yes first will meet you in a group DM."
+    )
+    return blocks.message(
+        text, blocks.section(text), blocks.section(_question(ask)), blocks.actions(_cancel_button(ask))
+    )
 
 
 NO_PROGRAM_CHANNEL = "Your admins haven't named a program channel, so I can't post it for you."
@@ -265,7 +311,10 @@ def my_asks(asks: list[Ask], limit: int = MAX_ASKS_LISTED, more: str = "") -> di
     text = f"Your open asks ({len(asks)}):"
     body = [blocks.section(text)]
     for ask in asks[:limit]:
-        status = "waiting for a skill" if ask.status is AskStatus.NEEDS_SKILL else "waiting for a mentor"
+        status = {
+            AskStatus.NEEDS_SKILL: "waiting for a skill",
+            AskStatus.QUEUED: f"in line until {_until(ask)}: everyone who offers it is busy",
+        }.get(ask.status, "waiting for a mentor")
         if ask.post is not None and ask.status is AskStatus.OPEN:
             status = f"posted in <#{ask.post.channel}>"
         body.append(
@@ -487,8 +536,10 @@ def network_reply(entries: Network) -> dict:
     return blocks.message(text, *network(entries))
 
 
-def find_mentor_modal(skill: Skill, suggestions: tuple[RankedMentor, ...]) -> dict:
-    if not suggestions:
+def find_mentor_modal(skill: Skill, suggestions: tuple[RankedMentor, ...], busy: int = 0) -> dict:
+    """ "Find a mentor": who an ask would reach; with everyone who offers the skill `busy`, that
+    an ask would wait in line; with nobody at all, where else to look."""
+    if not suggestions and not busy:
         return {
             "type": "modal",
             "title": blocks.plain("Find a mentor", 24),
@@ -500,10 +551,17 @@ def find_mentor_modal(skill: Skill, suggestions: tuple[RankedMentor, ...]) -> di
                 )
             ],
         }
-    who = ", ".join(f"<@{mentor.user_id}>" for mentor in suggestions)
-    intro = (
-        f"These colleagues offer {_skill(skill)} and have room for a question: {who}. Ask, and they'll hear about it."
-    )
+    if suggestions:
+        who = ", ".join(f"<@{mentor.user_id}>" for mentor in suggestions)
+        intro = (
+            f"These colleagues offer {_skill(skill)} and have room for a question: {who}. "
+            "Ask, and they'll hear about it."
+        )
+    else:
+        intro = (
+            f"{_busy(skill, busy)} right now. Ask anyway, and your question waits in line until "
+            f"{_one_of(busy)} room (I'll tell you when it goes out)."
+        )
     return {
         "type": "modal",
         "callback_id": ASK_VIEW,

@@ -27,6 +27,7 @@ _TAG_OR_SPACE = re.compile(r"(?<![\w&<])#\S+|\s+")
 class AskStatus(str, Enum):
     NEEDS_SKILL = "needs_skill"  # no skill recognized yet: the asker picks one
     OPEN = "open"  # candidates notified, nobody accepted yet
+    QUEUED = "queued"  # everyone who offers the skill is busy: it waits, until its deadline, for one to free up
     MATCHED = "matched"  # a mentor said "I can help"
     UNANSWERED = "unanswered"  # nobody could take it
     CANCELLED = "cancelled"  # the asker withdrew it
@@ -48,7 +49,9 @@ class AskPolicy:
     timeout: timedelta = timedelta(hours=48)
     # Asks sent to a mentor within this window count as "recent" when spreading the load.
     recent_window: timedelta = timedelta(days=30)
-    # An accepted ask keeps one of the mentor's capacity slots for this long.
+    # An accepted ask keeps one of the mentor's capacity slots for this long. A matched ask
+    # never closes (the pair go on in their group DM, and the follow-up may be turned off),
+    # so help is taken to last two weeks; the slot frees itself after that.
     busy_after_accepting: timedelta = timedelta(days=14)
 
     def __post_init__(self):

@@ -53,6 +53,8 @@ class AskRouted:
     suggestions: tuple[Skill, ...] = ()  # for NEEDS_SKILL: skills related to the question, maybe none
     choices: tuple[Skill, ...] = ()  # for NEEDS_SKILL: the skills colleagues offer, to name one from
     give_first_reminder: bool = False
+    waiting_for: int = 0  # for QUEUED: how many offerers it waits for (all busy)
+    unqueued: bool = False  # it waited in the queue and has just gone out: the asker hears so
     # For UNANSWERED: the program channel the asker may post it in instead (None: there is none).
     program_channel: str | None = None
 
@@ -112,6 +114,8 @@ def direct_messages(outcome: Outcome) -> tuple[tuple[str, DeliveryKind], ...]:
     requests = tuple((mentor.user_id, DeliveryKind.ASK_REQUEST) for mentor in outcome.notify)
     if isinstance(outcome, Passed | Expired) and outcome.unanswered:
         return (*requests, (ask.asker_id, DeliveryKind.ASK_UNANSWERED))
+    if isinstance(outcome, AskRouted) and outcome.unqueued:
+        return (*requests, (ask.asker_id, DeliveryKind.ASK_UNQUEUED))
     return requests
 
 
@@ -180,10 +184,14 @@ def _rank(
     work: UnitOfWork, ask: Ask, skill: Skill | None, now: datetime, policy: AskPolicy, limit: int
 ) -> tuple[RankedMentor, ...]:
     """The next candidates for `ask` on `skill`, leaving out everyone asked already."""
+    return _ranking(work, ask, skill, now, policy, limit).chosen
+
+
+def _ranking(work: UnitOfWork, ask: Ask, skill: Skill | None, now: datetime, policy: AskPolicy, limit: int) -> Ranking:
     if skill is None:  # an ask still waiting for its skill has nobody to ask
-        return ()
+        return Ranking(chosen=())
     already = frozenset(work.asks.asked(ask.id))
-    return ranking_for(work, ask.team_id, skill, ask.asker_id, now, policy, limit, already).chosen
+    return ranking_for(work, ask.team_id, skill, ask.asker_id, now, policy, limit, already)
 
 
 def _current(asks: AskRepository, team_id: str, ask_id: int) -> Ask:
@@ -203,8 +211,14 @@ def _notification(asks: AskRepository, ask_id: int, user_id: str) -> Notificatio
 
 
 def _route(work: UnitOfWork, ask: Ask, skill: Skill, now: datetime, policy: AskPolicy) -> AskRouted:
+    """Send a new ask to the best candidates; when everyone who offers the skill is busy (at
+    capacity, or with requests waiting), queue it until its deadline; with nobody at all, close it."""
     asks = work.asks
-    chosen = _rank(work, ask, skill, now, policy, policy.fanout)
+    ranking = _ranking(work, ask, skill, now, policy, policy.fanout)
+    chosen = ranking.chosen
+    if not chosen and ranking.busy:
+        asks.transition(ask.id, {ask.status}, AskStatus.QUEUED, now, deadline_at=now + policy.timeout)
+        return AskRouted(ask=_current(asks, ask.team_id, ask.id), waiting_for=len(ranking.busy))
     if not chosen:
         asks.transition(ask.id, {ask.status}, AskStatus.UNANSWERED, now)
         channel = work.program.settings(ask.team_id).program_channel
@@ -347,7 +361,8 @@ def pass_ask(
     status: CandidateStatus = CandidateStatus.DECLINED,
 ) -> Passed:
     """ "Not this time" (or a DM that could not be delivered, with status CLOSED): ask the
-    next best candidate, if any; with nobody left and nobody waiting, the ask closes.
+    next best candidate, if any; with nobody left and nobody waiting, the ask waits in line
+    when others who offer the skill are only busy (until its deadline), and closes otherwise.
     Raises AskUnavailable for someone never asked about it, or who answered already."""
     asks = work.asks
     ask = _as_candidate(asks, team_id, ask_id, user_id)
@@ -356,10 +371,15 @@ def pass_ask(
     mine = _notification(asks, ask_id, user_id)
     if ask.status is not AskStatus.OPEN:
         return Passed(ask, mine, (), unanswered=False)
-    following = _rank(work, ask, ask.skill, now, policy, limit=1)
+    ranking = _ranking(work, ask, ask.skill, now, policy, limit=1)
+    following = ranking.chosen
     if following:
         asks.add_candidates(ask, [following[0].user_id], now)
         return Passed(ask, mine, following, unanswered=False)
+    if asks.waiting_count(ask_id) == 0 and ranking.busy:
+        # Everyone else who offers the skill is busy: it waits in line, until its deadline.
+        asks.transition(ask_id, {AskStatus.OPEN}, AskStatus.QUEUED, now)
+        return Passed(_current(asks, team_id, ask_id), mine, (), unanswered=False)
     if asks.waiting_count(ask_id) == 0:
         asks.transition(ask_id, {AskStatus.OPEN}, AskStatus.UNANSWERED, now)
         return Passed(_current(asks, team_id, ask_id), mine, (), unanswered=True)
@@ -377,8 +397,12 @@ def pass_unreachable(
 
 
 def expire_ask(work: UnitOfWork, ask: Ask, now: datetime, policy: AskPolicy) -> Expired:
-    """Nobody accepted in time: widen to the next candidates once, then close it honestly."""
+    """Nobody accepted in time: widen to the next candidates once, then close it honestly. A
+    queued ask whose deadline came while everyone stayed busy closes at once, as unanswered."""
     asks = work.asks
+    if ask.status is AskStatus.QUEUED:
+        asks.transition(ask.id, {AskStatus.QUEUED}, AskStatus.UNANSWERED, now)
+        return Expired(_current(asks, ask.team_id, ask.id), (), (), unanswered=True)
     if not ask.widened:
         wider = _rank(work, ask, ask.skill, now, policy, policy.fanout)
         if wider:
@@ -392,12 +416,52 @@ def expire_ask(work: UnitOfWork, ask: Ask, now: datetime, policy: AskPolicy) -> 
     return Expired(_current(asks, ask.team_id, ask.id), (), closed, unanswered=True)
 
 
+# Queued asks looked at each time someone may have freed up: the oldest first. The rest wait
+# for the next occasion, or for the expiry job's pass over every queue (jobs/asks.py).
+QUEUE_BATCH = 20
+
+
+def route_queued(work: UnitOfWork, team_id: str, now: datetime, policy: AskPolicy) -> tuple[AskRouted, ...]:
+    """Send the workspace's queued asks, oldest first, to whoever has room now. Called in the
+    transaction of every change that can free a mentor (an answer, a taken, cancelled or
+    closed ask, a profile's capacity or offers, a resume) and by the expiry job, for accepted
+    asks that stop holding a slot with time (AskPolicy.busy_after_accepting).
+
+    Each ask leaves the queue by a guarded transition (QUEUED to OPEN) before any candidate
+    is added: of two transactions freeing mentors at once, one moves it and the other finds
+    it open and leaves it, so its requests are queued once. Its deadline restarts: the
+    candidates get the whole timeout to answer. Returns what went out, for their DMs."""
+    asks = work.asks
+    routed = []
+    for ask in asks.queued(team_id, QUEUE_BATCH):
+        if ask.deadline_at is not None and ask.deadline_at <= now:
+            continue  # the expiry job closes it
+        chosen = _rank(work, ask, ask.skill, now, policy, policy.fanout)
+        if not chosen:
+            continue
+        if not asks.transition(ask.id, {AskStatus.QUEUED}, AskStatus.OPEN, now, deadline_at=now + policy.timeout):
+            continue  # cancelled, or sent by another process meanwhile
+        asks.add_candidates(ask, [mentor.user_id for mentor in chosen], now)
+        routed.append(AskRouted(ask=_current(asks, team_id, ask.id), notify=chosen, unqueued=True))
+    return tuple(routed)
+
+
+def frees_room(outcome: Outcome | Cancelled) -> bool:
+    """Whether an outcome may have freed a mentor for a queued ask: an answer, or an ask that
+    was taken, closed or withdrawn (its waiting requests stop counting)."""
+    if isinstance(outcome, AskRouted):
+        return False
+    if isinstance(outcome, Expired):
+        return outcome.unanswered
+    return True
+
+
 def cancel_ask(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime) -> Cancelled:
     """The asker withdraws an ask that nobody has taken yet. Raises AskUnavailable for an
     ask that is not theirs, or is taken or closed."""
     asks = work.asks
     ask = _own_ask(asks, team_id, ask_id, user_id)
-    if not asks.transition(ask_id, {AskStatus.OPEN, AskStatus.NEEDS_SKILL}, AskStatus.CANCELLED, now):
+    if not asks.transition(ask_id, {AskStatus.OPEN, AskStatus.NEEDS_SKILL, AskStatus.QUEUED}, AskStatus.CANCELLED, now):
         raise AskUnavailable(_current(asks, team_id, ask_id).status.value, ask)
     return Cancelled(_current(asks, team_id, ask_id), tuple(asks.close_waiting(ask_id, now)))
 
@@ -458,11 +522,12 @@ def check_ask(work: UnitOfWork, team_id: str, question: str, skill_key: str) -> 
 
 def suggest_mentors(
     work: UnitOfWork, team_id: str, user_id: str, skill_key: str, now: datetime, policy: AskPolicy
-) -> tuple[Skill, tuple[RankedMentor, ...]]:
-    """ "Find a mentor" for one of my wants: the people an ask about it would reach first.
-    Raises InvalidInput for a skill not in the vocabulary."""
+) -> tuple[Skill, Ranking]:
+    """ "Find a mentor" for one of my wants: the people an ask about it would reach first
+    (`chosen`), or, with nobody free, those it would wait for (`busy`). Raises InvalidInput
+    for a skill not in the vocabulary."""
     skill = known_skill(work, team_id, skill_key)
-    return skill, ranking_for(work, team_id, skill, user_id, now, policy, policy.fanout).chosen
+    return skill, ranking_for(work, team_id, skill, user_id, now, policy, policy.fanout)
 
 
 # --- when nobody could take it: the program channel, and trying again (issue 20) -------------
@@ -555,7 +620,8 @@ def ask_other_skill(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, n
     ask, untouched = _closed_own_ask(work, team_id, ask_id, user_id)
     again = _try_again(work, ask, untouched, AskStatus.NEEDS_SKILL, None, now)
     tried = ask.skill.key if ask.skill else None
-    detection = detect_skills(ask.question, work.asks.vocabulary(team_id), SUGGESTIONS)
+    evidence = work.asks.evidence(team_id, evidence_words(ask.question))
+    detection = detect_skills(ask.question, work.asks.vocabulary(team_id), SUGGESTIONS, evidence)
     suggestions = (*detection.skills, *detection.suggestions)
     choices = work.asks.most_offered(team_id, SKILL_CHOICES)
     return AskRouted(

@@ -160,10 +160,10 @@ def find_mentor(ack: Ack, action: dict, body: dict, client: WebClient, context: 
         team_id, user_id = admit(deps, client, context)
         with deps.store.transaction() as work:
             policy = deps.ask_policy_for(work, team_id)
-            skill, chosen = ask_services.suggest_mentors(
+            skill, ranking = ask_services.suggest_mentors(
                 work, team_id, user_id, action.get("value") or "", deps.clock(), policy
             )
-        view = ask_messages.find_mentor_modal(skill, chosen)
+        view = ask_messages.find_mentor_modal(skill, ranking.chosen, len(ranking.busy))
     except REFUSALS as error:
         view = home.notice_modal("Find a mentor", field_error(error))
     client.views_open(trigger_id=body["trigger_id"], view=view)
