@@ -20,7 +20,7 @@ from bot.asks.model import (
 )
 from bot.asks.ranking import RankedMentor, Ranking, rank_offerers
 from bot.asks.repository import AskRepository
-from bot.asks.skill_detection import detect_skills, evidence_words
+from bot.asks.skill_detection import detect_skills, evidence_words, rank_skills
 from bot.deliveries import DeliveryKind
 from bot.errors import InvalidInput
 from bot.followups import services as followup_services
@@ -615,17 +615,18 @@ def ask_again(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: da
 
 def ask_other_skill(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime) -> AskRouted:
     """ "Name another skill": the same question waits for a skill again, which the asker picks
-    or types (choose_skill routes it); the skill it had is not suggested again. Raises
-    AskUnavailable as post_to_channel does."""
+    or types (choose_skill routes it). The skill it had is not suggested again; the others
+    are ranked as for a question that names none (rank_skills: by name and by what the
+    workspace learned), so a question that named the skill tried still gets suggestions.
+    Raises AskUnavailable as post_to_channel does."""
     ask, untouched = _closed_own_ask(work, team_id, ask_id, user_id)
     again = _try_again(work, ask, untouched, AskStatus.NEEDS_SKILL, None, now)
     tried = ask.skill.key if ask.skill else None
+    others = [skill for skill in work.asks.vocabulary(team_id) if skill.key != tried]
     evidence = work.asks.evidence(team_id, evidence_words(ask.question))
-    detection = detect_skills(ask.question, work.asks.vocabulary(team_id), SUGGESTIONS, evidence)
-    suggestions = (*detection.skills, *detection.suggestions)
     choices = work.asks.most_offered(team_id, SKILL_CHOICES)
     return AskRouted(
         ask=again,
-        suggestions=tuple(skill for skill in suggestions if skill.key != tried),
+        suggestions=rank_skills(ask.question, others, SUGGESTIONS, evidence),
         choices=tuple(skill for skill in choices if skill.key != tried),
     )

@@ -99,6 +99,8 @@ def test_a_queued_ask_nobody_had_room_for_closes_at_its_deadline_honestly(mentor
 
     [told] = posted_to(mentor, "DUQUEUE")
     assert "Nobody could take your question about *SQL*" in told.args["text"]
+    # one click to try again, as for any ask that closed unanswered
+    assert button_value(told.args, ids.ASK_AGAIN) and button_value(told.args, ids.ASK_OTHER_SKILL)
     assert all(QUEUED not in str(call.args) for call in requests_to(mentor, "DUANA"))
     assert "no open asks" in say(mentor, "asks", "UQUEUE")["text"]
     assert expire_due_asks(mentor.deps) == 0  # closed once

@@ -11,7 +11,7 @@ from tests.e2e.test_asks import click_for_answer
 from tests.e2e.test_forget import forget
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.forms import settings_form
-from tests.support.members import ask, button_value, option_value, posted_to
+from tests.support.members import QUESTION, ask, button_value, offered_in, option_value, posted_to
 
 ADMIN = "UADMIN"
 CHANNEL = "CPROGRAM"
@@ -60,9 +60,9 @@ def claim(mentor, posted, user_id: str) -> dict:
     return answer
 
 
-def closed_unanswered(mentor) -> object:
+def closed_unanswered(mentor, question: str = QUESTION) -> object:
     """Ask UANA…UEVE about SQL; nobody answers, it widens, then closes. Returns the asker's DM."""
-    ask(mentor)
+    ask(mentor, question)
     for _ in range(2):
         mentor.clock.advance(hours=49)
         assert expire_due_asks(mentor.deps) == 1
@@ -262,11 +262,22 @@ def test_name_another_skill_routes_the_same_question_on_the_skill_picked(program
     program.settle()
     twice = click_for_answer(program, ids.ASK_OTHER_SKILL, "UASK", button_value(told.args, ids.ASK_OTHER_SKILL), where)
 
-    assert "SQL" not in [option["text"]["text"] for option in _options(menu, ids.SELECT_ASK_SKILL)]
+    assert "SQL" not in offered_in(menu, ids.SELECT_ASK_SKILL)
     assert "I've asked 3 people who can help with *Go*" in routed["text"]
     requests = [call for call in program.fake_slack.calls("chat.postMessage") if "*Go*" in call.args["text"]]
     assert len(requests) == 3 and all("speed up a slow SQL query" in str(call.args) for call in requests)
     assert "Done already" in twice["text"]
+
+
+def test_name_another_skill_suggests_what_the_workspace_learned(program):
+    for asker in ("UX1", "UX2", "UX3"):  # nobody offers Agile: these close at once, but teach it
+        ask(program, f"How do I run a retro that is not a complaint session, take {asker}? #agile", asker)
+    told = closed_unanswered(program, "How do I run a retro about our SQL migration? #sql")
+    where = ("DUASK", told.response["ts"])
+
+    menu = click_for_answer(program, ids.ASK_OTHER_SKILL, "UASK", button_value(told.args, ids.ASK_OTHER_SKILL), where)
+
+    assert offered_in(menu, ids.PICK_ASK_SKILL)[:1] == ["Agile"]
 
 
 def test_only_the_asker_can_try_a_closed_ask_again(program):
@@ -288,11 +299,3 @@ def test_a_closed_ask_without_a_program_channel_says_there_is_none(workspace):
     assert "haven't named a program channel" in str(told.args["blocks"])
     assert ids.POST_ASK not in str(told.args["blocks"])
     assert button_value(told.args, ids.ASK_AGAIN) and button_value(told.args, ids.ASK_OTHER_SKILL)
-
-
-def _options(message: dict, action_id: str) -> list[dict]:
-    for block in message["blocks"]:
-        for element in block.get("elements", []) + ([block["accessory"]] if "accessory" in block else []):
-            if element.get("action_id") == action_id:
-                return element.get("options", [])
-    return []
