@@ -3,7 +3,7 @@
 from bot import blocks
 from bot.asks.model import Ask, AskStatus
 from bot.asks.ranking import RankedMentor
-from bot.asks.services import AskRouted, Network, NetworkEntry, Posted
+from bot.asks.services import SKILL_CHOICES, AskRouted, Network, NetworkEntry, Posted
 from bot.ids import (
     ACCEPT_ASK,
     ASK_AGAIN,
@@ -36,9 +36,6 @@ MAX_ASKS_LISTED = 10
 
 
 ASK_SKILL_BLOCK_PREFIX = "ask_skill:"
-
-
-MAX_SKILL_CHOICES = 100  # Block Kit's limit of options in a select
 
 
 def _skill(skill: Skill | None) -> str:
@@ -109,7 +106,7 @@ def _skill_menu(ask: Ask, choices: tuple[Skill, ...]) -> dict:
     """The skills colleagues offer as a select, which Slack filters as the asker types."""
     options = [
         {"text": blocks.plain(skill.label, 75), "value": f"{ask.id}:{skill.key}"}
-        for skill in sorted(choices, key=lambda skill: skill.label.casefold())[:MAX_SKILL_CHOICES]
+        for skill in sorted(choices, key=lambda skill: skill.label.casefold())[:SKILL_CHOICES]
     ]
     return {
         "type": "static_select",
@@ -266,8 +263,9 @@ def post_failed(ask: Ask) -> dict:
     """A DM to the asker when Slack would not let Mentor post their ask in the program channel."""
     channel = f"<#{ask.post.channel}>" if ask.post else "the program channel"
     text = (
-        f"I couldn't post your question about {_skill(ask.skill)} in {channel}: Mentor isn't a member of it. "
-        "An admin can invite Mentor there. Meanwhile:"
+        f"I couldn't post your question about {_skill(ask.skill)} in {channel}: Slack won't let Mentor post "
+        f"there (a private channel Mentor isn't in, or an archived one). An admin can invite Mentor, or name "
+        f"another channel in `{SLASH_COMMAND} settings`. Meanwhile:"
     )
     return blocks.message(
         text,

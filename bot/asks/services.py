@@ -247,7 +247,7 @@ def start_ask(
     skill. An asker who offers nothing is reminded, once ever, to give after their
     GIVE_FIRST_AFTER_ASKS-th ask. A skill the asker confirmed (`skill`, from the "Find a
     mentor" modal, or a #tag) makes the question's words evidence for it in this workspace.
-    Raises InvalidInput for an empty or overlong question."""
+    Raises InvalidInput for an empty, too short or overlong question."""
     question = clean_question(text)
     asks = work.asks
     vocabulary = asks.vocabulary(team_id)

@@ -223,6 +223,7 @@ def claim_ask(
             deps.clock(),
             deps.followup_policy_for(work, team_id),
         )
+        # Two calls of one line: queue_dms is typed for one kind of outcome at a time.
         if isinstance(outcome, ask_services.Accepted):
             return ask_jobs.queue_dms(work, deps, outcome)
         return ask_jobs.queue_dms(work, deps, outcome)  # the asker is gone: the post closes
