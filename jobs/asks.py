@@ -97,28 +97,33 @@ def queue_dms(work: Repositories, deps: Deps, outcome: Outcome) -> Outcome:
     return outcome
 
 
-def send_queued(work: Repositories, deps: Deps, team_id: str) -> int:
+def send_queued(
+    work: Repositories, deps: Deps, team_id: str, rankings: int | None = ask_services.QUEUE_RANKINGS
+) -> int:
     """In the caller's transaction: route the workspace's queued asks that someone has room
-    for now, and queue their DMs (the requests, and the asker's word that it went out).
-    Returns how many went out; the caller wakes the outbox after its commit."""
+    for now, making at most `rankings` rankings (None: no limit), and queue their DMs (the
+    requests, and the asker's word that it went out). Returns how many went out; the caller
+    wakes the outbox after its commit."""
     now = deps.clock()
-    routed = ask_services.route_queued(work, team_id, now, deps.ask_policy_for(work, team_id))
+    routed = ask_services.route_queued(work, team_id, now, deps.ask_policy_for(work, team_id), rankings)
     for sent in routed:
         work.asks.queue_dms(sent.ask, ask_services.direct_messages(sent), now)
     return len(routed)
 
 
 def send_queued_asks(deps: Deps, team_id: str | None = None) -> int:
-    """Route the queued asks of one workspace, or of every workspace with any, each in its own
-    transaction, then wake the outbox: after a member's change that may give them room (more
-    capacity, a new skill offered, a resume) and from the expiry job, for accepted asks
-    that stop holding a slot with time. Returns how many asks went out."""
+    """Route the queued asks of one workspace after a member's change that may give them room
+    (more capacity, a new skill offered, a resume), or of every workspace with any, the
+    whole line, from the expiry job (for accepted asks that stop holding a slot with time,
+    and for what a pass after a click left unread); each workspace in its own transaction,
+    then wake the outbox. Returns how many asks went out."""
     with deps.store.transaction() as repositories:
         teams = [team_id] if team_id else repositories.asks.teams_with_queued()
+    rankings = ask_services.QUEUE_RANKINGS if team_id else None
     sent = 0
     for team in teams:
         with deps.store.transaction() as repositories:
-            sent += send_queued(repositories, deps, team)
+            sent += send_queued(repositories, deps, team, rankings)
     if sent:
         outbox.kick(deps)
     return sent

@@ -3,7 +3,7 @@
 from collections.abc import Container, Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select, true, update
+from sqlalchemy import and_, case, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from bot.asks.evidence import Evidence
@@ -67,8 +67,19 @@ class AskRepository:
 
     def learn(self, ask: Ask, skill: Skill, words: tuple[str, ...]) -> bool:
         """Count the words of `ask`'s question as evidence for `skill`, its asker having
-        confirmed it; once per ask. Returns whether they were counted."""
-        return evidence.learn(self.session, ask.id, ask.team_id, ask.asker_id, skill.key, words)
+        confirmed it; once per ask. A try of an earlier ask (`retry_of`) takes the earlier
+        tries' evidence back out: a question counts once, for the skill confirmed last.
+        Returns whether they were counted."""
+        if not evidence.learn(self.session, ask.id, ask.team_id, ask.asker_id, skill.key, words):
+            return False
+        earlier: list[int] = []
+        previous = ask.retry_of
+        while previous is not None:  # a chain of tries, one per click: short
+            earlier.append(previous)
+            previous = self.session.scalar(select(models.Ask.retry_of).where(models.Ask.id == previous))
+        if earlier:
+            evidence.take_back(self.session, ask.team_id, earlier)
+        return True
 
     # --- asks ----------------------------------------------------------------------
     def create(
@@ -141,7 +152,11 @@ class AskRepository:
         self.session.flush()
 
     def retried(self, ask_id: int) -> bool:
-        """Whether an ask has been tried again already (a new ask names it as `retry_of`)."""
+        """Whether an ask has been tried again already (a new ask names it as `retry_of`).
+        Locks the ask's row until the transaction ends (PostgreSQL; SQLite runs one writer at
+        a time): of two clicks at once, the second waits and then finds the first's try,
+        rather than failing on ix_asks_retry_of."""
+        self.session.execute(select(models.Ask.id).where(models.Ask.id == ask_id).with_for_update())
         return self.session.scalar(select(models.Ask.id).where(models.Ask.retry_of == ask_id)) is not None
 
     def add_claimer(self, ask: Ask, user_id: str, now: datetime) -> None:
@@ -157,6 +172,13 @@ class AskRepository:
             )
             self.session.add(row)
         row.status, row.responded_at = CandidateStatus.ACCEPTED.value, now
+        # As add_candidates does: ranking counts the asks only of members asked lately.
+        self.session.execute(
+            update(models.Member)
+            .where(models.Member.team_id == ask.team_id, models.Member.user_id == user_id)
+            .values(last_asked_at=now)
+            .execution_options(synchronize_session=False)
+        )
         self.session.flush()
 
     def queue_post(self, ask: Ask, now: datetime) -> int:
@@ -188,14 +210,15 @@ class AskRepository:
         )
         return [_to_ask(row) for row in rows]
 
-    def queued(self, team_id: str, limit: int) -> list[Ask]:
-        """The workspace's queued asks, oldest first (ix_asks_queue: migration 0014)."""
-        rows = self.session.scalars(
-            select(models.Ask)
-            .where(models.Ask.team_id == team_id, models.Ask.status == AskStatus.QUEUED.value)
-            .order_by(models.Ask.created_at, models.Ask.id)
-            .limit(limit)
-        )
+    def queued(self, team_id: str, limit: int, after: tuple[datetime, int] | None = None) -> list[Ask]:
+        """The workspace's queued asks, oldest first, from just after `after` (created_at, id)
+        if given: a page of the line, read along ix_asks_queue (migration 0014)."""
+        ask = models.Ask
+        where = [ask.team_id == team_id, ask.status == AskStatus.QUEUED.value]
+        if after is not None:
+            created, ask_id = after
+            where.append(or_(ask.created_at > created, and_(ask.created_at == created, ask.id > ask_id)))
+        rows = self.session.scalars(select(ask).where(*where).order_by(ask.created_at, ask.id).limit(limit))
         return [_to_ask(row) for row in rows]
 
     def teams_with_queued(self) -> list[str]:

@@ -10,9 +10,9 @@ whatever their skill, and the workspace's distinct words (VOCABULARY). So a read
 the rows of the question's words and of these totals, however much the workspace learned."""
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.asks.evidence import Evidence
@@ -39,16 +39,29 @@ def forget_asker(session: Session, team_id: str, asker_id: str) -> int:
     """Take every ask of `asker_id` back out of the workspace's evidence, exactly as it was
     counted. Returns how many asks were taken out."""
     record = models.AskEvidence
-    mine = (record.team_id == team_id, record.asker_id == asker_id)
+    return _take_out(session, team_id, (record.team_id == team_id, record.asker_id == asker_id))
+
+
+def take_back(session: Session, team_id: str, ask_ids: Collection[int]) -> int:
+    """Take these asks back out of the workspace's evidence (those counted): a question tried
+    again under another skill counts once, for the skill its asker confirmed last. Returns
+    how many asks were taken out."""
+    record = models.AskEvidence
+    return _take_out(session, team_id, (record.team_id == team_id, record.ask_id.in_(ask_ids)))
+
+
+def _take_out(session: Session, team_id: str, where: tuple[ColumnElement[bool], ...]) -> int:
+    """Subtract the asks of ask_evidence that match `where` from the counts, and drop their rows."""
+    record = models.AskEvidence
     changes: dict[str, Counter[str]] = {}
     totals: dict[str, Counter[str]] = {}
-    for skill_key, text in session.execute(select(record.skill_key, record.words).where(*mine)):
+    for skill_key, text in session.execute(select(record.skill_key, record.words).where(*where)):
         words = text.split()
         changes.setdefault(skill_key, Counter()).subtract(words)
         totals.setdefault(skill_key, Counter()).subtract({ASKS: 1, WORDS: len(words)})
     for skill_key, change in changes.items():
         _count(session, team_id, skill_key, change, totals[skill_key])
-    return rowcount(session, delete(record).where(*mine))
+    return rowcount(session, delete(record).where(*where))
 
 
 def _count(session: Session, team_id: str, skill_key: str, words: Counter[str], totals: Counter[str]) -> None:
@@ -77,9 +90,20 @@ def _add(session: Session, team_id: str, skill_key: str, changes: Counter[str]) 
                 .values(count=evidence.count + change)
                 .execution_options(synchronize_session=False)
             )
-    gone = rowcount(
-        session,
-        delete(evidence).where(evidence.team_id == team_id, evidence.skill_key == skill_key, evidence.count <= 0),
+    # Only a change that is not an increase can bring a row to 0; reading just those words
+    # keeps learning one ask a probe per word, however much the workspace has learned.
+    shrunk = [word for word, change in changes.items() if change <= 0]
+    gone = sum(
+        rowcount(
+            session,
+            delete(evidence).where(
+                evidence.team_id == team_id,
+                evidence.skill_key == skill_key,
+                evidence.word.in_(batch),
+                evidence.count <= 0,
+            ),
+        )
+        for batch in batches(shrunk)
     )
     return made - gone
 

@@ -1,5 +1,5 @@
 """Deliveries gain an urgency (bot.deliveries.Urgency), so the sender takes a new ask's first
-request ahead of a round's hundreds of DMs queued before it. Rows already queued get the
+request ahead of a round's hundreds of DMs queued before it. Rows still to send get the
 urgency of their kind.
 
 Revision ID: 0016_delivery_urgency
@@ -36,10 +36,19 @@ SCHEDULED_KINDS = (
 def upgrade() -> None:
     # A plain ADD COLUMN: a SQLite batch would copy and drop the table.
     op.add_column("deliveries", sa.Column("urgency", sa.SmallInteger(), nullable=False, server_default=str(REPLY)))
-    deliveries = sa.table("deliveries", sa.column("purpose", sa.String), sa.column("urgency", sa.SmallInteger))
-    op.execute(deliveries.update().where(deliveries.c.purpose.in_(SCHEDULED_KINDS)).values(urgency=SCHEDULED))
+    deliveries = sa.table(
+        "deliveries",
+        sa.column("status", sa.String),
+        sa.column("purpose", sa.String),
+        sa.column("urgency", sa.SmallInteger),
+    )
+    # Only rows still to send are ever ordered by it: the sent, failed and cancelled keep the default.
+    op.execute(
+        deliveries.update()
+        .where(deliveries.c.status.in_(("pending", "sending")), deliveries.c.purpose.in_(SCHEDULED_KINDS))
+        .values(urgency=SCHEDULED)
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("deliveries") as batch:
-        batch.drop_column("urgency")
+    op.drop_column("deliveries", "urgency")

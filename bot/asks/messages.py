@@ -277,7 +277,11 @@ def post_failed(ask: Ask) -> dict:
     )
 
 
-def cancelled(ask: Ask) -> dict:
+def cancelled(ask: Ask, anyone_told: bool = True) -> dict:
+    """To the asker who cancelled; that the people asked are told only when some request was
+    still waiting for an answer (`anyone_told`), not for an ask that waited in line."""
+    if ask.post is None and not anyone_told:
+        return blocks.message(f"Cancelled your ask about {_skill(ask.skill)}.")
     if ask.post is not None:
         return blocks.message(
             f"Cancelled your ask about {_skill(ask.skill)}. "

@@ -416,16 +416,28 @@ def expire_ask(work: UnitOfWork, ask: Ask, now: datetime, policy: AskPolicy) -> 
     return Expired(_current(asks, ask.team_id, ask.id), (), closed, unanswered=True)
 
 
-# Queued asks looked at each time someone may have freed up: the oldest first. The rest wait
-# for the next occasion, or for the expiry job's pass over every queue (jobs/asks.py).
+# The line is read this many asks at a time, oldest first.
 QUEUE_BATCH = 20
 
 
-def route_queued(work: UnitOfWork, team_id: str, now: datetime, policy: AskPolicy) -> tuple[AskRouted, ...]:
-    """Send the workspace's queued asks, oldest first, to whoever has room now. Called in the
-    transaction of every change that can free a mentor (an answer, a taken, cancelled or
-    closed ask, a profile's capacity or offers, a resume) and by the expiry job, for accepted
-    asks that stop holding a slot with time (AskPolicy.busy_after_accepting).
+# Rankings one pass over the line may make (each about 8 ms at p50 in a workspace of 100,000:
+# bench/ask.py): a member's click frees at most a few places, and the expiry job's pass every
+# 5 minutes (jobs/asks.py) goes on where a busy line stopped. Asks of a skill found full cost none.
+QUEUE_RANKINGS = 20
+
+
+def route_queued(
+    work: UnitOfWork, team_id: str, now: datetime, policy: AskPolicy, rankings: int | None = QUEUE_RANKINGS
+) -> tuple[AskRouted, ...]:
+    """Send the workspace's queued asks, oldest first, to whoever has room now. Called after
+    every change that can free a mentor (an answer, a taken, cancelled or closed ask, a
+    profile's capacity or offers, a resume) and by the expiry job, for accepted asks that
+    stop holding a slot with time (AskPolicy.busy_after_accepting).
+
+    Once an ask of a skill finds everyone who offers it busy, the later asks of that skill
+    are passed over without ranking (unless the ask's own asker or candidates were what left
+    it nobody), so a line full of one skill never holds back an ask of another: the whole
+    line is read, and at most `rankings` rankings made (None: no limit).
 
     Each ask leaves the queue by a guarded transition (QUEUED to OPEN) before any candidate
     is added: of two transactions freeing mentors at once, one moves it and the other finds
@@ -433,16 +445,29 @@ def route_queued(work: UnitOfWork, team_id: str, now: datetime, policy: AskPolic
     candidates get the whole timeout to answer. Returns what went out, for their DMs."""
     asks = work.asks
     routed = []
-    for ask in asks.queued(team_id, QUEUE_BATCH):
-        if ask.deadline_at is not None and ask.deadline_at <= now:
-            continue  # the expiry job closes it
-        chosen = _rank(work, ask, ask.skill, now, policy, policy.fanout)
-        if not chosen:
-            continue
-        if not asks.transition(ask.id, {AskStatus.QUEUED}, AskStatus.OPEN, now, deadline_at=now + policy.timeout):
-            continue  # cancelled, or sent by another process meanwhile
-        asks.add_candidates(ask, [mentor.user_id for mentor in chosen], now)
-        routed.append(AskRouted(ask=_current(asks, team_id, ask.id), notify=chosen, unqueued=True))
+    full: set[str] = set()  # skills whose every offerer is busy, whoever asks
+    after: tuple[datetime, int] | None = None
+    while rankings is None or rankings > 0:
+        line = asks.queued(team_id, QUEUE_BATCH, after)
+        for ask in line:
+            after = (ask.created_at, ask.id)
+            if ask.skill is None or ask.skill.key in full or (ask.deadline_at is not None and ask.deadline_at <= now):
+                continue  # passed over; one past its deadline the expiry job closes
+            if rankings is not None:
+                if rankings == 0:
+                    break
+                rankings -= 1
+            ranking = _ranking(work, ask, ask.skill, now, policy, policy.fanout)
+            if not ranking.chosen:
+                if ask.asker_id not in ranking.excluded and not asks.asked(ask.id):
+                    full.add(ask.skill.key)
+                continue
+            if not asks.transition(ask.id, {AskStatus.QUEUED}, AskStatus.OPEN, now, deadline_at=now + policy.timeout):
+                continue  # cancelled, or sent by another process meanwhile
+            asks.add_candidates(ask, [mentor.user_id for mentor in ranking.chosen], now)
+            routed.append(AskRouted(ask=_current(asks, team_id, ask.id), notify=ranking.chosen, unqueued=True))
+        if len(line) < QUEUE_BATCH:
+            break
     return tuple(routed)
 
 
@@ -531,28 +556,21 @@ def suggest_mentors(
 
 
 # --- when nobody could take it: the program channel, and trying again (issue 20) -------------
-def _closed_own_ask(work: UnitOfWork, team_id: str, ask_id: int, user_id: str) -> tuple[Ask, bool]:
-    """The asker's ask that nobody could take, and whether it is still untouched (nobody was ever
-    asked and it was never posted), so that trying again can reuse it rather than start another.
-    Raises AskUnavailable for an ask that is not theirs, not closed unanswered, or tried again."""
+def _closed_own_ask(work: UnitOfWork, team_id: str, ask_id: int, user_id: str) -> Ask:
+    """The asker's ask that nobody could take, not tried again yet. Raises AskUnavailable for
+    an ask that is not theirs, not closed unanswered, or tried again already."""
     asks = work.asks
     ask = _own_ask(asks, team_id, ask_id, user_id)
     if ask.status is not AskStatus.UNANSWERED or asks.retried(ask.id):
         raise AskUnavailable("tried_again", ask)
-    return ask, ask.post is None and not asks.asked(ask.id)
+    return ask
 
 
-def _try_again(
-    work: UnitOfWork, ask: Ask, untouched: bool, status: AskStatus, skill: Skill | None, now: datetime
-) -> Ask:
-    """The ask that tries `ask` again, in `status`: `ask` itself when untouched, otherwise a new
-    ask with the same question that names it (`retry_of`, once per ask)."""
-    asks = work.asks
-    if untouched:
-        if not asks.transition(ask.id, {AskStatus.UNANSWERED}, status, now, closed_at=None):
-            raise AskUnavailable("tried_again", ask)
-        return _current(asks, ask.team_id, ask.id)
-    return asks.create(ask.team_id, ask.asker_id, ask.question, skill, now, status, retry_of=ask.id)
+def _try_again(work: UnitOfWork, ask: Ask, status: AskStatus, skill: Skill | None, now: datetime) -> Ask:
+    """A new ask, in `status`, with the question of `ask`, which it names (`retry_of`: each ask
+    is tried again once). Always a new one, never `ask` reopened: its own DMs and its place in
+    the line start afresh, and the old one's buttons stay spent."""
+    return work.asks.create(ask.team_id, ask.asker_id, ask.question, skill, now, status, retry_of=ask.id)
 
 
 def post_to_channel(
@@ -563,10 +581,10 @@ def post_to_channel(
     wins (claim_ask). Raises AskUnavailable for an ask that is not theirs, is not closed
     unanswered, or was tried again already, and when admins named no program channel."""
     channel = work.program.settings(team_id).program_channel
-    ask, untouched = _closed_own_ask(work, team_id, ask_id, user_id)
+    ask = _closed_own_ask(work, team_id, ask_id, user_id)
     if channel is None:
         raise AskUnavailable("no_channel", ask)
-    posted = _try_again(work, ask, untouched, AskStatus.OPEN, ask.skill, now)
+    posted = _try_again(work, ask, AskStatus.OPEN, ask.skill, now)
     if not work.asks.set_post(posted.id, channel, anonymous):
         raise AskUnavailable("tried_again", ask)
     # Widened already: when the timeout passes it closes, it does not go on to more people.
@@ -606,10 +624,10 @@ def claim_ask(
 def ask_again(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime, policy: AskPolicy) -> AskRouted:
     """ "Ask again": the same question on the same skill, routed as a fresh ask (ranking leaves
     out whoever cannot take it now). Raises AskUnavailable as post_to_channel does."""
-    ask, untouched = _closed_own_ask(work, team_id, ask_id, user_id)
+    ask = _closed_own_ask(work, team_id, ask_id, user_id)
     if ask.skill is None:
         raise AskUnavailable("tried_again", ask)
-    again = _try_again(work, ask, untouched, AskStatus.NEEDS_SKILL, ask.skill, now)
+    again = _try_again(work, ask, AskStatus.NEEDS_SKILL, ask.skill, now)
     return _route(work, again, ask.skill, now, policy)
 
 
@@ -619,8 +637,8 @@ def ask_other_skill(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, n
     are ranked as for a question that names none (rank_skills: by name and by what the
     workspace learned), so a question that named the skill tried still gets suggestions.
     Raises AskUnavailable as post_to_channel does."""
-    ask, untouched = _closed_own_ask(work, team_id, ask_id, user_id)
-    again = _try_again(work, ask, untouched, AskStatus.NEEDS_SKILL, None, now)
+    ask = _closed_own_ask(work, team_id, ask_id, user_id)
+    again = _try_again(work, ask, AskStatus.NEEDS_SKILL, None, now)
     tried = ask.skill.key if ask.skill else None
     others = [skill for skill in work.asks.vocabulary(team_id) if skill.key != tried]
     evidence = work.asks.evidence(team_id, evidence_words(ask.question))

@@ -97,7 +97,7 @@ def cancel_ask(
     )
     if cancelled is not None:
         outbox.kick(deps)  # the candidates' DMs redrawn
-        click.answer(ask_messages.cancelled(cancelled.ask), replace=True)
+        click.answer(ask_messages.cancelled(cancelled.ask, bool(cancelled.closed)), replace=True)
         refresh_home(client, deps, team_id, user_id)
 
 

@@ -5,6 +5,7 @@ import threading
 
 from bot import ids
 from jobs.asks import expire_due_asks
+from tests.e2e.test_asks import click_for_answer
 from tests.support.members import ask, button_value, click, posted_to, say
 
 ASKERS = ("UX1", "UX2", "UX3")  # the three whose requests fill UANA's pending limit
@@ -79,6 +80,7 @@ def test_a_queued_ask_can_be_cancelled_and_never_goes_out(mentor):
     assert mentor.slack.click(ids.CANCEL_ASK, "UQUEUE", cancel, message=("DUQUEUE", "1.0")).status == 200
     cancelled = mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args
     assert cancelled["text"].startswith("Cancelled your ask about *SQL*")
+    assert "have been told" not in cancelled["text"]  # nobody was asked: nobody to tell
     assert "no open asks" in say(mentor, "asks", "UQUEUE")["text"]
 
     first = requests_to(mentor, "DUANA")[0]
@@ -104,6 +106,46 @@ def test_a_queued_ask_nobody_had_room_for_closes_at_its_deadline_honestly(mentor
     assert all(QUEUED not in str(call.args) for call in requests_to(mentor, "DUANA"))
     assert "no open asks" in say(mentor, "asks", "UQUEUE")["text"]
     assert expire_due_asks(mentor.deps) == 0  # closed once
+
+
+def test_a_queued_ask_that_closed_and_was_asked_again_tells_the_asker_again_if_it_closes_again(mentor):
+    only_sql_mentor(mentor)
+    for n, asker in enumerate(ASKERS):
+        ask(mentor, f"How do I tune SQL query number {n}?", asker)
+    ask(mentor, QUEUED, "UQUEUE")
+    mentor.clock.advance(hours=49)
+    expire_due_asks(mentor.deps)  # the three close after widening to nobody; the queued one closes
+    mentor.settle()
+    [told] = posted_to(mentor, "DUQUEUE")
+    where = ("DUQUEUE", told.response["ts"])
+
+    again = click_for_answer(mentor, ids.ASK_AGAIN, "UQUEUE", button_value(told.args, ids.ASK_AGAIN), where)
+    mentor.settle()
+    [request] = [call for call in requests_to(mentor, "DUANA") if QUEUED in str(call.args["blocks"])]
+    click(mentor, ids.PASS_ASK, "UANA", button_value(request.args, ids.PASS_ASK), request)  # nobody else
+    twice = click_for_answer(mentor, ids.ASK_AGAIN, "UQUEUE", button_value(told.args, ids.ASK_AGAIN), where)
+
+    assert "I've asked 1 person who can help with *SQL*" in again["text"]
+    closed = [call for call in posted_to(mentor, "DUQUEUE") if "Nobody could take" in call.args["text"]]
+    assert len(closed) == 2  # the second close is told too, with its own buttons
+    assert button_value(closed[1].args, ids.ASK_AGAIN) != button_value(told.args, ids.ASK_AGAIN)
+    assert "Done already" in twice["text"]
+
+
+def test_a_mentor_back_from_a_pause_by_the_home_tabs_resume_takes_the_queued_ask(mentor):
+    only_sql_mentor(mentor)
+    say(mentor, "offer SQL", "UBEN")
+    say(mentor, "pause", "UBEN")
+    for n, asker in enumerate(ASKERS):
+        ask(mentor, f"How do I tune SQL query number {n}?", asker)
+    assert "is busy right now, so your question is in line" in ask(mentor, QUEUED, "UQUEUE")["text"]
+
+    publishes = len(mentor.fake_slack.calls("views.publish"))
+    assert mentor.slack.click(ids.RESUME_ROUNDS, "UBEN", "").status == 200  # on the Home tab
+    mentor.fake_slack.wait_for("views.publish", count=publishes + 1)  # redrawn once resumed
+    mentor.settle()
+
+    assert QUEUED in str([call.args["blocks"] for call in requests_to(mentor, "DUBEN")])
 
 
 def test_two_mentors_freeing_up_at_once_send_the_queued_ask_once(mentor):

@@ -1,5 +1,6 @@
 """AskRepository against real SQLite and PostgreSQL: what ranking is told, and races settled by the database."""
 
+import dataclasses
 import threading
 from datetime import timedelta
 
@@ -166,3 +167,36 @@ def test_two_transactions_freeing_mentors_at_once_send_a_queued_ask_once(migrate
     finally:
         with store.transaction() as work:
             work.forgetting.forget_workspace(team)
+
+
+def test_a_line_full_of_one_skill_does_not_hold_back_an_ask_of_another(repositories):
+    offer(repositories, "UANA")
+    offer(repositories, "UGUS", skill="Go")
+    for n in range(3):  # UANA's three pending requests, then more SQL asks than one page of the line
+        start(repositories, asker=f"UX{n}")
+    sql_line = [start(repositories, asker=f"UQ{n}", now=NOW + timedelta(seconds=n)).ask for n in range(25)]
+    for n in range(3):  # UGUS's three
+        start(repositories, asker=f"UY{n}", question="A question about Go channels")
+    go = start(repositories, asker="UGO", question="A question about Go channels", now=NOW + timedelta(minutes=1)).ask
+    assert {ask.status for ask in [*sql_line, go]} == {AskStatus.QUEUED}
+    first_go = repositories.asks.pending_of(TEAM, "UY0")[0]
+    ask_services.pass_ask(repositories, TEAM, first_go.id, "UGUS", NOW, POLICY)  # UGUS has room again
+
+    routed = ask_services.route_queued(repositories, TEAM, NOW + timedelta(minutes=2), POLICY)
+
+    assert [(sent.ask.id, [m.user_id for m in sent.notify]) for sent in routed] == [(go.id, ["UGUS"])]
+
+
+def test_a_member_who_took_an_ask_from_the_channel_counts_as_helping(repositories):
+    offer(repositories, "UFAY", skill="Knitting")
+    repositories.profiles.save(dataclasses.replace(repositories.profiles.get(TEAM, "UFAY"), capacity=1))
+    nobody = start(repositories, asker="UX1", question="How do I negotiate a raise? #negotiation").ask
+    repositories.program.save_settings(
+        TEAM, dataclasses.replace(repositories.program.settings(TEAM), program_channel="CPROGRAM")
+    )
+    posted = ask_services.post_to_channel(repositories, TEAM, nobody.id, "UX1", False, NOW, POLICY).ask
+    ask_services.claim_ask(repositories, TEAM, posted.id, "UFAY", NOW, FollowUpPolicy())
+
+    knitting = start(repositories, asker="UX2", question="How do I knit a sock heel? #knitting").ask
+
+    assert knitting.status is AskStatus.QUEUED  # her one slot holds the question she took

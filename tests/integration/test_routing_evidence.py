@@ -103,3 +103,17 @@ def test_forgetting_the_workspace_forgets_everything_it_learned(repositories):
     member_services.forget_workspace(repositories, TEAM)
 
     assert evidence_of(repositories).asks == {} and stored_words(repositories) == set()
+
+
+def test_a_question_tried_again_under_another_skill_counts_once_for_the_skill_confirmed_last(repositories):
+    offer(repositories, "UANA")  # SQL
+    question = "Our retro keeps turning into a complaint session #sql"
+    first = ask(repositories, "UASK", question).ask
+    ask_services.pass_ask(repositories, TEAM, first.id, "UANA", NOW, POLICY)  # nobody else: it closes
+    again = ask_services.ask_other_skill(repositories, TEAM, first.id, "UASK", NOW).ask
+    ask_services.choose_skill(repositories, TEAM, again.id, "UASK", "Agile", NOW, POLICY)
+
+    evidence = evidence_of(repositories)
+
+    assert evidence.asks == {"agile": 1}
+    assert set(evidence.counts) == {("agile", "retro"), ("agile", "complaint"), ("agile", "session")}
