@@ -511,7 +511,9 @@ def naive_figures(session, team_id: str, period: Period) -> ProgramFigures:
         reverse=naive_rounds(session, team_id, RoundKind.REVERSE, period, sum(row.in_reverse for row in present)),
         asks_made=len(asks),
         asks_matched=len(matched),
-        asks_waiting=sum(row.status in (AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value) for row in asks),
+        asks_waiting=sum(
+            row.status in (AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value, AskStatus.QUEUED.value) for row in asks
+        ),
         median_to_help=naive_median(waits),
         followups_sent=len(was_sent),
         loops_closed=Answers({"closed": len(answered)}, len({row.mentee_id for row in answered})),

@@ -32,8 +32,13 @@ class DeliveryKind(str, Enum):
     # Asks: queued with the use case (jobs/asks.py); the outbox's HOOKS do what follows each.
     ASK_REQUEST = "ask_request"  # to a candidate: can you help?
     ASK_UNANSWERED = "ask_unanswered"  # to the asker: nobody could help this time
+    ASK_UNQUEUED = "ask_unqueued"  # to the asker: their queued ask went out, someone has room now
     ASK_INTRODUCTION = "ask_intro"  # to the asker and the mentor who took it, together
     ASK_UPDATE = "ask_update"  # not a post: a candidate's request redrawn (chat.update), as AskEdit says
+    # An ask nobody could take, posted in the program channel at the asker's choice (issue 20).
+    ASK_POST = "ask_post"  # to the program channel: anyone can say "I can help"
+    ASK_POST_UPDATE = "ask_post_update"  # not a post: that message redrawn once taken, withdrawn or closed
+    ASK_POST_FAILED = "ask_post_failed"  # to the asker: Mentor could not post in the channel
 
 
 class AskEdit(str, Enum):

@@ -37,6 +37,13 @@ PICK_ASK_SKILL = "ask_pick_skill"  # value: "<ask id>:<skill key>"
 NAME_ASK_SKILL = "ask_name_skill"  # a text input; its block_id is "ask_skill:<ask id>"
 SELECT_ASK_SKILL = "ask_select_skill"  # a select; each option's value: "<ask id>:<skill key>"
 FIND_MENTOR = "find_mentor"  # value: a skill key
+# An ask nobody could take (issue 20); value: the ask's id. The asker posts it in the program
+# channel with their name or without, or tries again; anyone there may take it (CLAIM_ASK).
+POST_ASK = "ask_post"
+POST_ASK_ANONYMOUSLY = "ask_post_anonymously"
+CLAIM_ASK = "ask_claim"
+ASK_AGAIN = "ask_again"
+ASK_OTHER_SKILL = "ask_other_skill"
 ASK_ACTIONS = (
     OPEN_PROFILE,
     ACCEPT_ASK,
@@ -46,6 +53,11 @@ ASK_ACTIONS = (
     SELECT_ASK_SKILL,
     NAME_ASK_SKILL,
     FIND_MENTOR,
+    POST_ASK,
+    POST_ASK_ANONYMOUSLY,
+    CLAIM_ASK,
+    ASK_AGAIN,
+    ASK_OTHER_SKILL,
 )
 
 # Views (callback_id) and the block ids of their inputs.

@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 
 TIMEZONE_FRESH_FOR = timedelta(days=7)
 
+
+WAITING = (AskStatus.OPEN, AskStatus.QUEUED)  # what the expiry job widens or closes
+
 Reply = Callable[[dict], None]
 Outcome = TypeVar(
     "Outcome",
@@ -39,6 +42,7 @@ Outcome = TypeVar(
     ask_services.Passed,
     ask_services.Expired,
     ask_services.Cancelled,
+    ask_services.Posted,
 )
 
 
@@ -75,13 +79,54 @@ def reply_by_dm(client: WebClient, user_id: str) -> Reply:
 
 def queue_dms(work: Repositories, deps: Deps, outcome: Outcome) -> Outcome:
     """In the transaction of the use case that returned `outcome`: queue in the outbox the DMs
-    it calls for, new ones and edits of candidates' DMs already sent. Returns `outcome`."""
+    it calls for, new ones and edits of candidates' DMs already sent; and when it may have
+    freed a mentor, send the workspace's queued asks that can go now (route_queued), their
+    DMs queued too. Returns `outcome`."""
     now = deps.clock()
+    if isinstance(outcome, ask_services.Posted):
+        work.asks.queue_post(outcome.ask, now)
+        return outcome
     if not isinstance(outcome, ask_services.Cancelled):
         dms = ask_services.direct_messages(outcome)
         work.asks.queue_dms(outcome.ask, dms, now, on_screen=ask_services.on_screen(outcome))
     work.asks.queue_edits(outcome.ask, _edits(outcome), now)
+    if outcome.ask.post is not None and outcome.ask.status is not AskStatus.OPEN:
+        work.asks.queue_post_update(outcome.ask, now)  # taken, withdrawn or closed: the channel sees it
+    if ask_services.frees_room(outcome):
+        send_queued(work, deps, outcome.ask.team_id)
     return outcome
+
+
+def send_queued(
+    work: Repositories, deps: Deps, team_id: str, rankings: int | None = ask_services.QUEUE_RANKINGS
+) -> int:
+    """In the caller's transaction: route the workspace's queued asks that someone has room
+    for now, making at most `rankings` rankings (None: no limit), and queue their DMs (the
+    requests, and the asker's word that it went out). Returns how many went out; the caller
+    wakes the outbox after its commit."""
+    now = deps.clock()
+    routed = ask_services.route_queued(work, team_id, now, deps.ask_policy_for(work, team_id), rankings)
+    for sent in routed:
+        work.asks.queue_dms(sent.ask, ask_services.direct_messages(sent), now)
+    return len(routed)
+
+
+def send_queued_asks(deps: Deps, team_id: str | None = None) -> int:
+    """Route the queued asks of one workspace after a member's change that may give them room
+    (more capacity, a new skill offered, a resume), or of every workspace with any, the
+    whole line, from the expiry job (for accepted asks that stop holding a slot with time,
+    and for what a pass after a click left unread); each workspace in its own transaction,
+    then wake the outbox. Returns how many asks went out."""
+    with deps.store.transaction() as repositories:
+        teams = [team_id] if team_id else repositories.asks.teams_with_queued()
+    rankings = ask_services.QUEUE_RANKINGS if team_id else None
+    sent = 0
+    for team in teams:
+        with deps.store.transaction() as repositories:
+            sent += send_queued(repositories, deps, team, rankings)
+    if sent:
+        outbox.kick(deps)
+    return sent
 
 
 def _edits(outcome: Outcome) -> tuple[tuple[str, AskEdit], ...]:
@@ -129,21 +174,23 @@ def start_ask(
 
 
 def expire_due_asks(deps: Deps) -> int:
-    """The scheduler's job: widen or close asks nobody accepted in time, their DMs queued with
-    each change and then sent. Returns how many were handled."""
+    """The scheduler's job: widen or close asks nobody accepted in time (queued ones too), their
+    DMs queued with each change and then sent; then send the queued asks someone has room for
+    now (send_queued_asks). Returns how many asks were widened or closed."""
     handled = 0
     while True:
         now = deps.clock()
         with deps.store.transaction() as repositories:
             due = repositories.asks.due(now, limit=50)
         if not due:
+            send_queued_asks(deps)
             if handled:
                 outbox.kick(deps)
             return handled
         for ask in due:
             with deps.store.transaction() as repositories:
                 current = repositories.asks.get(ask.team_id, ask.id)
-                if current is None or current.status is not AskStatus.OPEN or not _is_due(current, now):
+                if current is None or current.status not in WAITING or not _is_due(current, now):
                     continue  # another process or a click got there first
                 expired = ask_services.expire_ask(
                     repositories,

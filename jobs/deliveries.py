@@ -247,6 +247,32 @@ def _ask_update(deps: Deps, claim: Claimed) -> Replace | None:
     return Replace(dm.channel, dm.message_ts, message)
 
 
+def _ask_unanswered(deps: Deps, claim: Claimed) -> Rendered | None:
+    """To the asker: nobody took it; with the program channel to post it in, if admins named one."""
+    with deps.store.transaction() as repositories:
+        ask = repositories.asks.get(claim.team_id, _reference(claim.about.ask_id))
+        channel = repositories.program.settings(claim.team_id).program_channel
+    return (ask_messages.unanswered(ask, channel), claim.recipient) if ask else None
+
+
+def _ask_post(deps: Deps, claim: Claimed) -> Rendered | None:
+    """An ask in the program channel, while it is still open there."""
+    with deps.store.transaction() as repositories:
+        ask = repositories.asks.get(claim.team_id, _reference(claim.about.ask_id))
+    if ask is None or ask.post is None or ask.status is not AskStatus.OPEN:
+        return None
+    return ask_messages.channel_post(ask), claim.recipient
+
+
+def _ask_post_update(deps: Deps, claim: Claimed) -> Replace | None:
+    """The ask's post in the program channel redrawn as the ask stands, once it is there."""
+    with deps.store.transaction() as repositories:
+        ask = repositories.asks.get(claim.team_id, _reference(claim.about.ask_id))
+    if ask is None or ask.post is None or ask.post.ts is None:
+        return None  # never reached Slack; if it is on its way, its hook queues this again
+    return Replace(ask.post.channel, ask.post.ts, ask_messages.channel_post_closed(ask))
+
+
 # Every kind of delivery, and the one function that renders it.
 RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.WELCOME: _welcome,
@@ -289,9 +315,13 @@ RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.ROUND_PARTNER_GONE: _round_partner_gone,
     DeliveryKind.ROUND_ANNOUNCEMENT: _round_announcement,
     DeliveryKind.ASK_REQUEST: _ask(ask_messages.candidate_request, open_only=True),
-    DeliveryKind.ASK_UNANSWERED: _ask(ask_messages.unanswered),
+    DeliveryKind.ASK_UNANSWERED: _ask_unanswered,
+    DeliveryKind.ASK_UNQUEUED: _ask(ask_messages.unqueued, open_only=True),
     DeliveryKind.ASK_INTRODUCTION: _ask_introduction,
     DeliveryKind.ASK_UPDATE: _ask_update,
+    DeliveryKind.ASK_POST: _ask_post,
+    DeliveryKind.ASK_POST_UPDATE: _ask_post_update,
+    DeliveryKind.ASK_POST_FAILED: _ask(ask_messages.post_failed),
 }
 
 
@@ -373,6 +403,25 @@ def _ask_introduction_failed(deps: Deps, repositories: Repositories, claim: Clai
     repositories.asks.queue_edits(ask, [(ask.mentor_id, AskEdit.UNINTRODUCED)], deps.clock())
 
 
+def _ask_post_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> None:
+    """The post's ts is kept, so that it can be redrawn; if the ask was taken, withdrawn or
+    closed while it was on its way, the redraw is queued now."""
+    ask_id = _reference(claim.about.ask_id)
+    repositories.asks.record_post(ask_id, ts)
+    ask = repositories.asks.get(claim.team_id, ask_id)
+    if ask is not None and ask.status is not AskStatus.OPEN:
+        repositories.asks.queue_post_update(ask, deps.clock())
+
+
+def _ask_post_failed(deps: Deps, repositories: Repositories, claim: Claimed, error: str) -> None:
+    """Slack refused the post for good (Mentor is not in the channel, or it is gone): the ask
+    closes unanswered and the asker is told, with ways to try again."""
+    ask = repositories.asks.get(claim.team_id, _reference(claim.about.ask_id))
+    if ask is None or not repositories.asks.transition(ask.id, {AskStatus.OPEN}, AskStatus.UNANSWERED, deps.clock()):
+        return  # withdrawn meanwhile
+    repositories.asks.queue_dms(ask, [(ask.asker_id, DeliveryKind.ASK_POST_FAILED)], deps.clock())
+
+
 def _relayed(deps: Deps, repositories: Repositories, claim: Claimed, *outcome: str) -> None:
     """A message of the pair is in the other's thread, or never will be: Mentor keeps no copy."""
     message_id = claim.key.partition(":")[2]
@@ -384,6 +433,7 @@ def _relayed(deps: Deps, repositories: Repositories, claim: Claimed, *outcome: s
 HOOKS: dict[DeliveryKind, Hooks] = {
     DeliveryKind.ASK_REQUEST: Hooks(sent=_ask_request_sent, failed=_ask_request_failed, stale_copy_redrawn=True),
     DeliveryKind.ASK_INTRODUCTION: Hooks(sent=_ask_introduction_sent, failed=_ask_introduction_failed),
+    DeliveryKind.ASK_POST: Hooks(sent=_ask_post_sent, failed=_ask_post_failed),
     DeliveryKind.ROUND_INTRODUCTION: Hooks(resent_without_the_gone=True),
     DeliveryKind.ROUND_CHECKIN: Hooks(resent_without_the_gone=True),
     DeliveryKind.FOLLOWUP_RELAY: Hooks(sent=_relayed, failed=_relayed),

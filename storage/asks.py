@@ -3,14 +3,15 @@
 from collections.abc import Container, Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select, true, update
+from sqlalchemy import and_, case, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from bot.asks.model import Ask, AskPolicy, AskStatus, CandidateStatus, Notification
+from bot.asks.evidence import Evidence
+from bot.asks.model import Ask, AskPolicy, AskStatus, CandidateStatus, ChannelPost, Notification
 from bot.asks.ranking import History, Offerer
 from bot.deliveries import AskEdit, DeliveryKind
 from bot.members.model import Skill, SkillKind
-from storage import models
+from storage import evidence, models
 from storage.members import taking_part, vocabulary_rows
 from storage.outbox import About, queue_deliveries
 from storage.queries import batches, rowcount
@@ -29,6 +30,8 @@ def _to_ask(row: models.Ask) -> Ask:
         widened=row.widened,
         mentor_id=row.mentor_id,
         matched_at=row.matched_at,
+        post=ChannelPost(row.post_channel, row.post_anonymous, row.post_ts) if row.post_channel else None,
+        retry_of=row.retry_of,
     )
 
 
@@ -58,9 +61,36 @@ class AskRepository:
         )
         return [Skill(key=key, label=label) for key, label in rows]
 
+    # --- what the workspace learned from confirmed asks -------------------------------
+    def evidence(self, team_id: str, words: tuple[str, ...]) -> Evidence:
+        return evidence.read(self.session, team_id, words)
+
+    def learn(self, ask: Ask, skill: Skill, words: tuple[str, ...]) -> bool:
+        """Count the words of `ask`'s question as evidence for `skill`, its asker having
+        confirmed it; once per ask. A try of an earlier ask (`retry_of`) takes the earlier
+        tries' evidence back out: a question counts once, for the skill confirmed last.
+        Returns whether they were counted."""
+        if not evidence.learn(self.session, ask.id, ask.team_id, ask.asker_id, skill.key, words):
+            return False
+        earlier: list[int] = []
+        previous = ask.retry_of
+        while previous is not None:  # a chain of tries, one per click: short
+            earlier.append(previous)
+            previous = self.session.scalar(select(models.Ask.retry_of).where(models.Ask.id == previous))
+        if earlier:
+            evidence.take_back(self.session, ask.team_id, earlier)
+        return True
+
     # --- asks ----------------------------------------------------------------------
     def create(
-        self, team_id: str, asker_id: str, question: str, skill: Skill | None, now: datetime, status: AskStatus
+        self,
+        team_id: str,
+        asker_id: str,
+        question: str,
+        skill: Skill | None,
+        now: datetime,
+        status: AskStatus,
+        retry_of: int | None = None,
     ) -> Ask:
         row = models.Ask(
             team_id=team_id,
@@ -70,6 +100,7 @@ class AskRepository:
             status=status.value,
             created_at=now,
             widened=False,
+            retry_of=retry_of,
         )
         self.session.add(row)
         self.session.flush()
@@ -102,19 +133,101 @@ class AskRepository:
         self.session.expire_all()
         return moved == 1
 
+    # --- in the program channel, and tried again (issue 20) ------------------------------
+    def set_post(self, ask_id: int, channel: str, anonymous: bool) -> bool:
+        """Mark an ask as posted in `channel`, only if it never was: once per ask."""
+        posted = rowcount(
+            self.session,
+            update(models.Ask)
+            .where(models.Ask.id == ask_id, models.Ask.post_channel.is_(None))
+            .values(post_channel=channel, post_anonymous=anonymous)
+            .execution_options(synchronize_session=False),
+        )
+        self.session.expire_all()
+        return posted == 1
+
+    def record_post(self, ask_id: int, ts: str) -> None:
+        """The ts of the ask's message in the program channel, once it is there."""
+        self.session.get_one(models.Ask, ask_id).post_ts = ts
+        self.session.flush()
+
+    def retried(self, ask_id: int) -> bool:
+        """Whether an ask has been tried again already (a new ask names it as `retry_of`).
+        Locks the ask's row until the transaction ends (PostgreSQL; SQLite runs one writer at
+        a time): of two clicks at once, the second waits and then finds the first's try,
+        rather than failing on ix_asks_retry_of."""
+        self.session.execute(select(models.Ask.id).where(models.Ask.id == ask_id).with_for_update())
+        return self.session.scalar(select(models.Ask.id).where(models.Ask.retry_of == ask_id)) is not None
+
+    def add_claimer(self, ask: Ask, user_id: str, now: datetime) -> None:
+        """Someone took an ask from the program channel: a candidate who accepted, as if asked,
+        so that the mentor's counts, network and follow-up read it as any accepted ask."""
+        row = self.session.get(models.AskCandidate, (ask.id, user_id))
+        if row is None:
+            position = self.session.execute(
+                select(func.count()).select_from(models.AskCandidate).where(models.AskCandidate.ask_id == ask.id)
+            ).scalar_one()
+            row = models.AskCandidate(
+                ask_id=ask.id, user_id=user_id, team_id=ask.team_id, position=position, notified_at=now
+            )
+            self.session.add(row)
+        row.status, row.responded_at = CandidateStatus.ACCEPTED.value, now
+        # As add_candidates does: ranking counts the asks only of members asked lately.
+        self.session.execute(
+            update(models.Member)
+            .where(models.Member.team_id == ask.team_id, models.Member.user_id == user_id)
+            .values(last_asked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.flush()
+
+    def queue_post(self, ask: Ask, now: datetime) -> int:
+        """Queue in the outbox, in this transaction, the ask's post in its channel: once per ask."""
+        if ask.post is None:
+            return 0
+        wanted = [(ask.post.channel, DeliveryKind.ASK_POST, DeliveryKind.ASK_POST.value)]
+        return queue_deliveries(self.session, ask.team_id, About.ask(ask.id), wanted, now)
+
+    def queue_post_update(self, ask: Ask, now: datetime) -> int:
+        """Queue the redraw of the ask's post once it is no longer open (taken, withdrawn or
+        closed): once per ask, drawn as the ask stands when it is sent."""
+        if ask.post is None:
+            return 0
+        wanted = [(ask.post.channel, DeliveryKind.ASK_POST_UPDATE, DeliveryKind.ASK_POST_UPDATE.value)]
+        return queue_deliveries(self.session, ask.team_id, About.ask(ask.id), wanted, now)
+
     def set_group_channel(self, ask_id: int, channel: str) -> None:
         self.session.get_one(models.Ask, ask_id).group_channel = channel
         self.session.flush()
 
     def due(self, now: datetime, limit: int = 100) -> list[Ask]:
-        """Open asks whose deadline has passed, oldest first."""
+        """Open and queued asks whose deadline has passed, oldest first."""
         rows = self.session.scalars(
             select(models.Ask)
-            .where(models.Ask.status == AskStatus.OPEN.value, models.Ask.deadline_at <= now)
+            .where(models.Ask.status.in_([AskStatus.OPEN.value, AskStatus.QUEUED.value]), models.Ask.deadline_at <= now)
             .order_by(models.Ask.deadline_at)
             .limit(limit)
         )
         return [_to_ask(row) for row in rows]
+
+    def queued(self, team_id: str, limit: int, after: tuple[datetime, int] | None = None) -> list[Ask]:
+        """The workspace's queued asks, oldest first, from just after `after` (created_at, id)
+        if given: a page of the line, read along ix_asks_queue (migration 0014)."""
+        ask = models.Ask
+        where = [ask.team_id == team_id, ask.status == AskStatus.QUEUED.value]
+        if after is not None:
+            created, ask_id = after
+            where.append(or_(ask.created_at > created, and_(ask.created_at == created, ask.id > ask_id)))
+        rows = self.session.scalars(select(ask).where(*where).order_by(ask.created_at, ask.id).limit(limit))
+        return [_to_ask(row) for row in rows]
+
+    def teams_with_queued(self) -> list[str]:
+        """Every workspace with an ask in the queue."""
+        return list(
+            self.session.scalars(
+                select(models.Ask.team_id).where(models.Ask.status == AskStatus.QUEUED.value).distinct()
+            )
+        )
 
     def pending_of(self, team_id: str, asker_id: str) -> list[Ask]:
         rows = self.session.scalars(
@@ -122,7 +235,7 @@ class AskRepository:
             .where(
                 models.Ask.team_id == team_id,
                 models.Ask.asker_id == asker_id,
-                models.Ask.status.in_([AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value]),
+                models.Ask.status.in_([AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value, AskStatus.QUEUED.value]),
             )
             .order_by(models.Ask.created_at)
         )
@@ -315,18 +428,16 @@ class AskRepository:
 
     def count_asks(
         self, team_id: str, user_ids: list[str], now: datetime, policy: AskPolicy
-    ) -> dict[str, tuple[int, int]]:
-        """For each member: (asks sent to them within the recent window, asks they hold open).
-
-        Open: asked and not answered on an ask still open, or accepted within
-        `policy.busy_after_accepting`."""
+    ) -> dict[str, tuple[int, int, int]]:
+        """For each member who has any: (asks sent to them within the recent window, asks they
+        accepted within `policy.busy_after_accepting`, which hold a capacity slot, requests
+        waiting for their answer on an ask still open). One indexed range read per batch."""
         candidate, ask = models.AskCandidate, models.Ask
-        counts: dict[str, tuple[int, int]] = {}
+        counts: dict[str, tuple[int, int, int]] = {}
         for batch in batches(user_ids):
             recent = func.sum(case((candidate.notified_at >= now - policy.recent_window, 1), else_=0))
-            holding = func.sum(
+            helping = func.sum(
                 case(
-                    (and_(candidate.status == CandidateStatus.NOTIFIED.value, ask.status == AskStatus.OPEN.value), 1),
                     (
                         and_(
                             candidate.status == CandidateStatus.ACCEPTED.value,
@@ -337,8 +448,14 @@ class AskRepository:
                     else_=0,
                 )
             )
+            pending = func.sum(
+                case(
+                    (and_(candidate.status == CandidateStatus.NOTIFIED.value, ask.status == AskStatus.OPEN.value), 1),
+                    else_=0,
+                )
+            )
             rows = self.session.execute(
-                select(candidate.user_id, recent, holding)
+                select(candidate.user_id, recent, helping, pending)
                 .join(ask, ask.id == candidate.ask_id)
                 .where(
                     candidate.team_id == team_id,
@@ -347,7 +464,7 @@ class AskRepository:
                 )
                 .group_by(candidate.user_id)
             )
-            counts.update({user_id: (int(recent_asks), int(open_asks)) for user_id, recent_asks, open_asks in rows})
+            counts.update({user_id: (int(r), int(h), int(p)) for user_id, r, h, p in rows})
         return counts
 
     def history_with(self, team_id: str, asker_id: str, user_ids: set[str]) -> dict[str, History]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.followups.model import FollowUpStatus
 from bot.members.model import Forgotten
-from storage import models
+from storage import evidence, models
 from storage.queries import rowcount
 
 _OPEN_FOLLOWUPS = [status.value for status in FollowUpStatus if status.open]
@@ -44,6 +44,8 @@ class ForgetRepository:
             )
         )
 
+        # What their confirmed asks taught the workspace's routing goes with their questions.
+        evidence.forget_asker(self.session, team_id, user_id)
         ask, followup = models.Ask, models.FollowUp
         asks = self._set(ask, (ask.team_id == team_id, ask.asker_id == user_id), question="", asker_id=tombstone)
         self._set(ask, (ask.team_id == team_id, ask.mentor_id == user_id), mentor_id=tombstone)

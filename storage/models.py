@@ -139,8 +139,11 @@ class Ask(Base):
         Index("ix_asks_asker", "team_id", "asker_id", "status"),
         Index("ix_asks_mentor", "team_id", "mentor_id", "status"),
         Index("ix_asks_deadline", "status", "deadline_at"),
+        # The waiting line of each workspace, oldest first (AskRepository.queued).
+        Index("ix_asks_queue", "team_id", "status", "created_at", "id"),
         # Program figures, by period; covering, so they never read the table.
         Index("ix_asks_created", "team_id", "created_at", "status", "asker_id", "mentor_id", "matched_at"),
+        Index("ix_asks_retry_of", "retry_of", unique=True),  # an unanswered ask is tried again once
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -156,6 +159,13 @@ class Ask(Base):
     matched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     group_channel: Mapped[str | None] = mapped_column(SLACK_ID)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Posted in the program channel for anyone to pick up (the asker's choice, issue 20):
+    # the channel, whether without the asker's name, and the message's ts once posted.
+    post_channel: Mapped[str | None] = mapped_column(SLACK_ID)
+    post_anonymous: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    post_ts: Mapped[str | None] = mapped_column(String(32))
+    # The ask that closed unanswered and this one tries again: at most one try per ask.
+    retry_of: Mapped[int | None] = mapped_column(Integer)
 
     skill: Mapped[Skill | None] = relationship(lazy="joined")
 
@@ -177,6 +187,36 @@ class AskCandidate(Base):
     responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     channel: Mapped[str | None] = mapped_column(SLACK_ID)
     message_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class SkillEvidence(Base):
+    """What a workspace learned from its confirmed asks (bot.asks.evidence): for a skill, in
+    how many of them a word appeared. Totals live in rows under words no question can produce
+    and under no skill (storage.evidence). Keyed by word first: a question's suggestions read
+    its words' rows in one range probe per word."""
+
+    __tablename__ = "skill_evidence"
+
+    team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    word: Mapped[str] = mapped_column(String(64), primary_key=True)
+    skill_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class AskEvidence(Base):
+    """The words one confirmed ask counted as evidence for its skill (space-separated): what
+    forgetting its asker takes back out of skill_evidence, exactly."""
+
+    __tablename__ = "ask_evidence"
+    __table_args__ = (Index("ix_ask_evidence_asker", "team_id", "asker_id"),)
+
+    ask_id: Mapped[int] = mapped_column(
+        ForeignKey("asks.id", ondelete="CASCADE", name="fk_ask_evidence_ask"), primary_key=True
+    )
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    asker_id: Mapped[str] = mapped_column(SLACK_ID)
+    skill_key: Mapped[str] = mapped_column(String(64))
+    words: Mapped[str] = mapped_column(Text)
 
 
 class Workspace(Base):

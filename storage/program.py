@@ -6,8 +6,8 @@ import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, case, extract, func, intersect, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, case, exists, extract, func, intersect, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.asks.model import AskStatus
 from bot.deliveries import DeliveryKind
@@ -19,7 +19,7 @@ from bot.rounds.model import RoundKind
 from storage import models
 from storage.queries import insert_ignoring_duplicates
 
-_WAITING = [AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value]
+_WAITING = [AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value, AskStatus.QUEUED.value]
 _SETTINGS = tuple(field.name for field in dataclasses.fields(ProgramSettings))  # each a column of workspaces
 _SENT = [
     status.value
@@ -93,7 +93,8 @@ class ProgramRepository:
         return self.session.scalar(query) or 0
 
     def _asks(self, team_id: str, period: Period) -> dict[str, int]:
-        """Asks made, matched and still waiting, and who gave and who received help: one scan."""
+        """Asks made, matched and still waiting, and who gave and who received help: one scan.
+        A question tried again counts once, as its last try (_last_try)."""
         ask = models.Ask
         matched = ask.status == AskStatus.MATCHED.value
         row = self.session.execute(
@@ -103,7 +104,7 @@ class ProgramRepository:
                 func.sum(case((ask.status.in_(_WAITING), 1), else_=0)),
                 func.count(case((matched, ask.mentor_id)).distinct()),
                 func.count(case((matched, ask.asker_id)).distinct()),
-            ).where(*_in_period(ask.team_id, team_id, ask.created_at, period))
+            ).where(*_in_period(ask.team_id, team_id, ask.created_at, period), _last_try(ask))
         ).one()
         made, matched_count, waiting, givers, receivers = (value or 0 for value in row)
         return {"made": made, "matched": matched_count, "waiting": waiting, "givers": givers, "receivers": receivers}
@@ -312,6 +313,14 @@ class ProgramRepository:
                 people = tuple(teaching[0][:2])  # the early-career teacher first, then the senior
             skills = sorted({label for *_, labels in teaching for label in labels})
             yield kind, held_on, "; ".join(skills), people, "introduced"
+
+
+def _last_try(ask: type[models.Ask]) -> ColumnElement[bool]:
+    """The ask was not tried again: a question that closed unanswered and was asked again,
+    posted or sent to another skill counts as one ask, its last try (issue 20). Only an
+    unanswered ask can be tried again, so figures of matched asks need no such test."""
+    retry = aliased(models.Ask)
+    return ~exists().where(retry.retry_of == ask.id)
 
 
 def _in_period(team_column, team_id: str, moment_column, period: Period) -> tuple:

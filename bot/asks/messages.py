@@ -3,17 +3,22 @@
 from bot import blocks
 from bot.asks.model import Ask, AskStatus
 from bot.asks.ranking import RankedMentor
-from bot.asks.services import AskRouted, Network, NetworkEntry
+from bot.asks.services import SKILL_CHOICES, AskRouted, Network, NetworkEntry, Posted
 from bot.ids import (
     ACCEPT_ASK,
+    ASK_AGAIN,
     ASK_HOW_IT_WENT,
+    ASK_OTHER_SKILL,
     ASK_QUESTION,
     ASK_VIEW,
     CANCEL_ASK,
+    CLAIM_ASK,
     FIND_MENTOR,
     NAME_ASK_SKILL,
     PASS_ASK,
     PICK_ASK_SKILL,
+    POST_ASK,
+    POST_ASK_ANONYMOUSLY,
     SELECT_ASK_SKILL,
     SLASH_COMMAND,
 )
@@ -33,9 +38,6 @@ MAX_ASKS_LISTED = 10
 ASK_SKILL_BLOCK_PREFIX = "ask_skill:"
 
 
-MAX_SKILL_CHOICES = 100  # Block Kit's limit of options in a select
-
-
 def _skill(skill: Skill | None) -> str:
     return f"*{escape_mrkdwn(skill.label)}*" if skill else "your question"
 
@@ -46,6 +48,26 @@ def _question(ask: Ask, limit: int = QUESTION_SHOWN) -> str:
 
 def _people(count: int) -> str:
     return "1 person" if count == 1 else f"{count} people"
+
+
+def _until(ask: Ask) -> str:
+    """The ask's deadline as Slack shows a date: in the reader's own time zone, UTC as the fallback."""
+    deadline = ask.deadline_at
+    if deadline is None:
+        return "its deadline"
+    fallback = deadline.strftime("%a %d %b %H:%M UTC")
+    return f"<!date^{int(deadline.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def _busy(skill: Skill | None, count: int) -> str:
+    """Who an ask waits for, in aggregate: "All 2 people who offer *SQL* are busy"."""
+    if count == 1:
+        return f"The 1 person who offers {_skill(skill)} is busy"
+    return f"All {count} people who offer {_skill(skill)} are busy"
+
+
+def _one_of(count: int) -> str:
+    return "they have" if count == 1 else "one of them has"
 
 
 def _cancel_button(ask: Ask) -> dict:
@@ -62,7 +84,9 @@ def routed(result: AskRouted) -> dict:
     if ask.status is AskStatus.NEEDS_SKILL:
         return needs_skill(ask, result.suggestions, result.choices)
     if ask.status is AskStatus.UNANSWERED:
-        return nobody_available(ask)
+        return nobody_available(ask, result.program_channel)
+    if ask.status is AskStatus.QUEUED:
+        return queued(ask, result.waiting_for)
     text = (
         f"I've asked {_people(len(result.notify))} who can help with {_skill(ask.skill)}. "
         "Whoever says yes first will meet you in a group DM. Nobody else sees your question."
@@ -82,7 +106,7 @@ def _skill_menu(ask: Ask, choices: tuple[Skill, ...]) -> dict:
     """The skills colleagues offer as a select, which Slack filters as the asker types."""
     options = [
         {"text": blocks.plain(skill.label, 75), "value": f"{ask.id}:{skill.key}"}
-        for skill in sorted(choices, key=lambda skill: skill.label.casefold())[:MAX_SKILL_CHOICES]
+        for skill in sorted(choices, key=lambda skill: skill.label.casefold())[:SKILL_CHOICES]
     ]
     return {
         "type": "static_select",
@@ -132,31 +156,137 @@ def needs_skill(ask: Ask, suggestions: tuple[Skill, ...], choices: tuple[Skill, 
     return blocks.message(text, *body)
 
 
-def nobody_available(ask: Ask) -> dict:
-    skill = _skill(ask.skill)
-    text = (
-        f"Nobody who offers {skill} can take a question right now, sorry. You could ask in a channel "
-        f"where people who know it hang out, and add it to what you want to grow "
-        f"(`{SLASH_COMMAND} learn`) so it shows up as a gap in your mentor network."
-    )
-    return blocks.message(text)
-
-
-def unanswered(ask: Ask) -> dict:
-    """A DM to the asker when nobody took the ask in time, even after widening."""
-    text = f"Nobody could take your question about {_skill(ask.skill)} this time, sorry."
+def queued(ask: Ask, waiting_for: int) -> dict:
+    """To the asker, privately: everyone who offers the skill is busy, so the ask waits in line."""
+    text = f"{_busy(ask.skill, waiting_for)} right now, so your question is in line."
     return blocks.message(
         text,
-        blocks.section(text + " Here it is again:\n" + _question(ask)),
+        blocks.section(
+            f"{text} It goes out as soon as {_one_of(waiting_for)} room, and I'll tell you when it does. "
+            f"If nobody has room by {_until(ask)}, I'll let you know. Until it goes out, nobody sees it."
+        ),
+        blocks.actions(_cancel_button(ask)),
+    )
+
+
+def unqueued(ask: Ask) -> dict:
+    """To the asker, when their queued ask goes out."""
+    text = (
+        f"Someone who offers {_skill(ask.skill)} has room now: your question is on its way to them. "
+        "Whoever says yes first will meet you in a group DM."
+    )
+    return blocks.message(
+        text, blocks.section(text), blocks.section(_question(ask)), blocks.actions(_cancel_button(ask))
+    )
+
+
+NO_PROGRAM_CHANNEL = "Your admins haven't named a program channel, so I can't post it for you."
+
+
+def _post_buttons(ask: Ask, primary: bool) -> dict:
+    return blocks.actions(
+        blocks.button("Post with my name", POST_ASK, value=str(ask.id), style="primary" if primary else None),
+        blocks.button("Post anonymously", POST_ASK_ANONYMOUSLY, value=str(ask.id)),
+    )
+
+
+def _in_channel(ask: Ask, channel: str | None, primary: bool = True) -> list[dict]:
+    """The offer to post an ask nobody could take in the program channel, or why there is none;
+    its first button `primary` when it is the main way on."""
+    if channel is None:
+        return [blocks.section(NO_PROGRAM_CHANNEL)]
+    return [
+        blocks.section(
+            f"I can post it in <#{channel}>, where anyone can pick it up: whoever says “I can help” first "
+            "meets you in a group DM."
+        ),
+        _post_buttons(ask, primary),
+        blocks.context("Anonymously, the channel sees your question but not your name; whoever takes it does."),
+    ]
+
+
+def nobody_available(ask: Ask, channel: str | None = None) -> dict:
+    """To the asker when nobody who offers the skill can be asked: post it in the program
+    channel (`channel`; None: the admins named none, which is said), or name another skill."""
+    skill = _skill(ask.skill)
+    text = f"Nobody who offers {skill} can take a question right now, sorry."
+    return blocks.message(
+        text,
+        blocks.section(text),
+        *_in_channel(ask, channel),
+        blocks.actions(blocks.button("Name another skill", ASK_OTHER_SKILL, value=str(ask.id))),
         blocks.context(
-            "You could post it in a channel where people who know the subject hang out, "
-            f"or ask again later with `{SLASH_COMMAND} ask`; a shorter, more specific question often helps. "
-            f"Add the skill to what you want to grow (`{SLASH_COMMAND} learn`) to see it as a gap in your network."
+            f"Add it to what you want to grow (`{SLASH_COMMAND} learn`) so it shows up as a gap in your mentor network."
         ),
     )
 
 
-def cancelled(ask: Ask) -> dict:
+def unanswered(ask: Ask, channel: str | None = None) -> dict:
+    """A DM to the asker when nobody took the ask in time, even after widening, or in the
+    program channel: one click to try again (once), and to post it in `channel` if it was not."""
+    if ask.post is not None:
+        text = f"Nobody in <#{ask.post.channel}> picked up your question about {_skill(ask.skill)} in time, sorry."
+    else:
+        text = f"Nobody could take your question about {_skill(ask.skill)} this time, sorry."
+    body = [
+        blocks.section(text + " Here it is again:\n" + _question(ask)),
+        blocks.actions(
+            blocks.button("Ask again", ASK_AGAIN, value=str(ask.id), style="primary"),
+            blocks.button("Name another skill", ASK_OTHER_SKILL, value=str(ask.id)),
+        ),
+    ]
+    if ask.post is None:
+        body += _in_channel(ask, channel, primary=False)
+    body.append(
+        blocks.context(
+            "A shorter, more specific question often helps. "
+            f"Add the skill to what you want to grow (`{SLASH_COMMAND} learn`) to see it as a gap in your network."
+        )
+    )
+    return blocks.message(text, *body)
+
+
+def posted(result: Posted) -> dict:
+    """To the asker: their ask is on its way to the program channel."""
+    ask = result.ask
+    assert ask.post is not None
+    hours = int(result.open_for.total_seconds() // 3600)
+    how = "without your name" if ask.post.anonymous else "with your name"
+    text = (
+        f"I'm posting your question about {_skill(ask.skill)} in <#{ask.post.channel}>, {how}. Whoever says "
+        f"“I can help” first will meet you in a group DM. It stays open for {hours} hours."
+    )
+    return blocks.message(text, blocks.section(text), blocks.actions(_cancel_button(ask)))
+
+
+def post_failed(ask: Ask) -> dict:
+    """A DM to the asker when Slack would not let Mentor post their ask in the program channel."""
+    channel = f"<#{ask.post.channel}>" if ask.post else "the program channel"
+    text = (
+        f"I couldn't post your question about {_skill(ask.skill)} in {channel}: Slack won't let Mentor post "
+        f"there (a private channel Mentor isn't in, or an archived one). An admin can invite Mentor, or name "
+        f"another channel in `{SLASH_COMMAND} settings`. Meanwhile:"
+    )
+    return blocks.message(
+        text,
+        blocks.section(text),
+        blocks.actions(
+            blocks.button("Ask again", ASK_AGAIN, value=str(ask.id), style="primary"),
+            blocks.button("Name another skill", ASK_OTHER_SKILL, value=str(ask.id)),
+        ),
+    )
+
+
+def cancelled(ask: Ask, anyone_told: bool = True) -> dict:
+    """To the asker who cancelled; that the people asked are told only when some request was
+    still waiting for an answer (`anyone_told`), not for an ask that waited in line."""
+    if ask.post is None and not anyone_told:
+        return blocks.message(f"Cancelled your ask about {_skill(ask.skill)}.")
+    if ask.post is not None:
+        return blocks.message(
+            f"Cancelled your ask about {_skill(ask.skill)}. "
+            f"Its post in <#{ask.post.channel}> now says it was withdrawn."
+        )
     return blocks.message(f"Cancelled your ask about {_skill(ask.skill)}. The people I asked have been told.")
 
 
@@ -165,6 +295,9 @@ def unavailable(reason: str) -> dict:
         "not_yours": "That ask isn't one you can act on.",
         "already_answered": "You've already answered this one. Thank you!",
         "already_routed": "That ask already has its skill and is on its way.",
+        "tried_again": "Done already: you've tried again with that question.",
+        "no_channel": NO_PROGRAM_CHANNEL,
+        "own_ask": "That's your own question: someone else will pick it up.",
         AskStatus.MATCHED.value: "Someone has already picked this up. Thanks for being there!",
         AskStatus.CANCELLED.value: "This ask was cancelled.",
         AskStatus.UNANSWERED.value: "This ask has closed.",
@@ -180,7 +313,12 @@ def my_asks(asks: list[Ask], limit: int = MAX_ASKS_LISTED, more: str = "") -> di
     text = f"Your open asks ({len(asks)}):"
     body = [blocks.section(text)]
     for ask in asks[:limit]:
-        status = "waiting for a skill" if ask.status is AskStatus.NEEDS_SKILL else "waiting for a mentor"
+        status = {
+            AskStatus.NEEDS_SKILL: "waiting for a skill",
+            AskStatus.QUEUED: f"in line until {_until(ask)}: everyone who offers it is busy",
+        }.get(ask.status, "waiting for a mentor")
+        if ask.post is not None and ask.status is AskStatus.OPEN:
+            status = f"posted in <#{ask.post.channel}>"
         body.append(
             {
                 "type": "section",
@@ -281,6 +419,53 @@ def candidate_too_late(ask: Ask) -> dict:
     return candidate_taken(ask, ask.mentor_id) if ask.mentor_id else candidate_closed(ask)
 
 
+# --- in the program channel ----------------------------------------------------------
+def _asker_in_channel(ask: Ask) -> str:
+    """Who asked, as the channel may see it: nobody's name when they asked anonymously."""
+    return "A colleague" if ask.post is None or ask.post.anonymous else f"<@{ask.asker_id}>"
+
+
+def channel_post(ask: Ask) -> dict:
+    """An ask nobody could take, posted in the program channel: anyone may take it."""
+    text = f"{_asker_in_channel(ask)} has a question about {_skill(ask.skill)}. Can you help?"
+    return blocks.message(
+        text,
+        blocks.section(text),
+        blocks.section(_question(ask)),
+        blocks.actions(blocks.button("I can help", CLAIM_ASK, value=str(ask.id), style="primary")),
+        blocks.context(
+            "Open to everyone here, whatever skills you list: the first to say “I can help” meets them in a group DM."
+        ),
+    )
+
+
+def channel_post_closed(ask: Ask) -> dict:
+    """The channel's post once it is no longer open, without the question or, if they asked
+    anonymously, the asker."""
+    if ask.status is AskStatus.MATCHED and ask.mentor_id:
+        text = f"Taken — thanks, <@{ask.mentor_id}>! This question about {_skill(ask.skill)} has found its helper."
+    elif ask.status is AskStatus.CANCELLED:
+        text = f"This question about {_skill(ask.skill)} was withdrawn."
+    else:
+        text = f"This question about {_skill(ask.skill)} has closed: nobody picked it up in time."
+    return blocks.message(text)
+
+
+def claimed(ask: Ask) -> dict:
+    """To whoever took an ask from the program channel, under its post."""
+    return blocks.message(
+        f"Thank you! You're helping with this question about {_skill(ask.skill)}: I'm starting a group DM "
+        "for you and the person who asked."
+    )
+
+
+def asker_gone(ask: Ask) -> dict:
+    """To someone who tried to take an ask whose asker Slack can no longer reach."""
+    return blocks.message(
+        "Thank you! The person who asked can't be reached on Slack any more, so this question has closed."
+    )
+
+
 # --- to the pair -------------------------------------------------------------------------
 def introduction(ask: Ask, followup_planned: bool = False, followup_in: str = "in about a week") -> dict:
     """The pair's group DM; `followup_in` says when the follow-up comes (bot.followups.messages.timing)."""
@@ -353,8 +538,10 @@ def network_reply(entries: Network) -> dict:
     return blocks.message(text, *network(entries))
 
 
-def find_mentor_modal(skill: Skill, suggestions: tuple[RankedMentor, ...]) -> dict:
-    if not suggestions:
+def find_mentor_modal(skill: Skill, suggestions: tuple[RankedMentor, ...], busy: int = 0) -> dict:
+    """ "Find a mentor": who an ask would reach; with everyone who offers the skill `busy`, that
+    an ask would wait in line; with nobody at all, where else to look."""
+    if not suggestions and not busy:
         return {
             "type": "modal",
             "title": blocks.plain("Find a mentor", 24),
@@ -366,10 +553,17 @@ def find_mentor_modal(skill: Skill, suggestions: tuple[RankedMentor, ...]) -> di
                 )
             ],
         }
-    who = ", ".join(f"<@{mentor.user_id}>" for mentor in suggestions)
-    intro = (
-        f"These colleagues offer {_skill(skill)} and have room for a question: {who}. Ask, and they'll hear about it."
-    )
+    if suggestions:
+        who = ", ".join(f"<@{mentor.user_id}>" for mentor in suggestions)
+        intro = (
+            f"These colleagues offer {_skill(skill)} and have room for a question: {who}. "
+            "Ask, and they'll hear about it."
+        )
+    else:
+        intro = (
+            f"{_busy(skill, busy)} right now. Ask anyway, and your question waits in line until "
+            f"{_one_of(busy)} room (I'll tell you when it goes out)."
+        )
     return {
         "type": "modal",
         "callback_id": ASK_VIEW,

@@ -27,6 +27,7 @@ _TAG_OR_SPACE = re.compile(r"(?<![\w&<])#\S+|\s+")
 class AskStatus(str, Enum):
     NEEDS_SKILL = "needs_skill"  # no skill recognized yet: the asker picks one
     OPEN = "open"  # candidates notified, nobody accepted yet
+    QUEUED = "queued"  # everyone who offers the skill is busy: it waits, until its deadline, for one to free up
     MATCHED = "matched"  # a mentor said "I can help"
     UNANSWERED = "unanswered"  # nobody could take it
     CANCELLED = "cancelled"  # the asker withdrew it
@@ -48,7 +49,9 @@ class AskPolicy:
     timeout: timedelta = timedelta(hours=48)
     # Asks sent to a mentor within this window count as "recent" when spreading the load.
     recent_window: timedelta = timedelta(days=30)
-    # An accepted ask keeps one of the mentor's capacity slots for this long.
+    # An accepted ask keeps one of the mentor's capacity slots for this long. A matched ask
+    # never closes (the pair go on in their group DM, and the follow-up may be turned off),
+    # so help is taken to last two weeks; the slot frees itself after that.
     busy_after_accepting: timedelta = timedelta(days=14)
 
     def __post_init__(self):
@@ -56,6 +59,16 @@ class AskPolicy:
         # exact only if every ask they could still hold open was sent within it.
         if self.recent_window < self.busy_after_accepting + 2 * self.timeout:
             raise ValueError("recent_window must cover busy_after_accepting plus an ask's whole life")
+
+
+@dataclass(frozen=True)
+class ChannelPost:
+    """An ask posted in the program channel for anyone to pick up (issue 20): where, whether
+    without the asker's name, and the message's ts once it is in Slack."""
+
+    channel: str
+    anonymous: bool
+    ts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,8 @@ class Ask:
     widened: bool = False
     mentor_id: str | None = None
     matched_at: datetime | None = None
+    post: ChannelPost | None = None  # posted in the program channel, when the asker chose to
+    retry_of: int | None = None  # the ask that closed unanswered and this one tries again
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Choosing who hears about an ask: a pure function, with the reasons for every choice.
 
-Hard rules first: the asker, members who left, paused members and members at their
-capacity are never asked. Among the rest the score spreads the load (fewer recent
+Hard rules first: the asker, members who left, paused members, members at their
+capacity (asks they accepted that still hold a slot) and members with MAX_PENDING_REQUESTS
+requests still unanswered are never asked. Among the rest the score spreads the load (fewer recent
 asks first), prefers working hours that overlap the asker's, gives a little back to
 people the asker has helped (give and take), keeps continuity with a mentor who
 already helped on this skill, and otherwise prefers a mentor the asker does not
@@ -43,13 +44,21 @@ ALREADY_MENTOR_ELSEWHERE = -15.0
 PER_SPARE_SLOT = 1.0
 
 
+# Requests a mentor may have waiting for their answer at once, apart from their capacity:
+# a request she has not seen yet is not help she is giving, so it must not make her look
+# full (issue 20), but a mentor away for a week should not come back to a pile of them.
+# Three is the fan-out's worth: one ask's whole round could reach her while she is away.
+MAX_PENDING_REQUESTS = 3
+
+
 @dataclass(frozen=True)
 class MentorCandidate:
     """A member who offers the skill, with what the ranking needs to know about them."""
 
     user_id: str
     capacity: int
-    open_asks: int = 0  # asks they are helping with or have been asked and not answered
+    helping: int = 0  # asks they accepted that still hold one of their capacity slots
+    pending: int = 0  # requests that reached them and wait for their answer, on asks still open
     recent_asks: int = 0  # asks sent to them in the recent window
     utc_offset_hours: float | None = None
     paused_until: date | None = None
@@ -71,6 +80,12 @@ class Ranking:
     chosen: tuple[RankedMentor, ...]  # best first
     excluded: dict[str, str] = field(default_factory=dict)  # user id -> why not
 
+    @property
+    def busy(self) -> tuple[str, ...]:
+        """Those excluded only for now: at capacity or with requests waiting (see `busy`).
+        With `chosen` empty, everyone who could take the ask once they free up."""
+        return tuple(sorted(user_id for user_id, why_not in self.excluded.items() if busy(why_not)))
+
 
 def overlap_hours(offset_a: float, offset_b: float) -> float:
     """Shared hours of two 9-to-5 days, given each side's UTC offset in hours."""
@@ -86,9 +101,19 @@ def _exclusion(candidate: MentorCandidate, asker_id: str, today: date) -> str | 
         return "has left the workspace"
     if candidate.paused_until is not None and candidate.paused_until >= today:
         return f"paused until {candidate.paused_until.isoformat()}"
-    if candidate.open_asks >= candidate.capacity:
-        return f"at capacity ({candidate.open_asks} of {candidate.capacity} open asks)"
+    if candidate.capacity <= 0:
+        return "takes no questions"
+    if candidate.helping >= candidate.capacity:
+        return f"at capacity (helping with {candidate.helping} of {candidate.capacity})"
+    if candidate.pending >= MAX_PENDING_REQUESTS:
+        return f"{candidate.pending} requests waiting for their answer"
     return None
+
+
+def busy(why_not: str) -> bool:
+    """Whether an exclusion is one that passes: at capacity or with requests waiting, as
+    opposed to being the asker, gone or paused. An ask whose offerers are all busy waits."""
+    return why_not.startswith("at capacity") or why_not.endswith("waiting for their answer")
 
 
 def _overlap_term(candidate: MentorCandidate, asker_offset: float | None) -> tuple[float, float | None]:
@@ -99,9 +124,9 @@ def _overlap_term(candidate: MentorCandidate, asker_offset: float | None) -> tup
 
 
 def _points(
-    recent: int, open_asks: int, capacity: int, overlap: float, continuity: bool, elsewhere: bool, helped_by_asker: bool
+    recent: int, helping: int, capacity: int, overlap: float, continuity: bool, elsewhere: bool, helped_by_asker: bool
 ) -> float:
-    total = BASE_SCORE + PER_RECENT_ASK * recent + overlap + PER_SPARE_SLOT * (capacity - open_asks)
+    total = BASE_SCORE + PER_RECENT_ASK * recent + overlap + PER_SPARE_SLOT * (capacity - helping)
     if continuity:
         total += CONTINUITY
     elif elsewhere:
@@ -113,10 +138,11 @@ def _points(
 
 def score(candidate: MentorCandidate, asker_offset: float | None) -> float:
     """The candidate's score for an ask (higher is better). It only falls as recent
-    asks or open asks grow, which lets rank_offerers skip counting for most members."""
+    asks or accepted asks grow, which lets rank_offerers skip counting for most members.
+    (Pending requests are among the recent asks, so they lower it too.)"""
     return _points(
         candidate.recent_asks,
-        candidate.open_asks,
+        candidate.helping,
         candidate.capacity,
         _overlap_term(candidate, asker_offset)[0],
         candidate.helped_asker_on_skill,
@@ -137,8 +163,10 @@ def reasons(candidate: MentorCandidate, asker_offset: float | None) -> tuple[str
         said.append("already the asker's mentor for " + ", ".join(candidate.mentors_asker_on))
     if candidate.helped_by_asker:
         said.append("the asker has helped them before")
-    spare = candidate.capacity - candidate.open_asks
+    spare = candidate.capacity - candidate.helping
     said.append(f"{spare} of {candidate.capacity} slots free")
+    if candidate.pending:
+        said.append(f"{candidate.pending} requests waiting for their answer")
     return tuple(said)
 
 
@@ -190,7 +218,7 @@ class History:
 def rank_offerers(
     offerers: list[Offerer],
     history: dict[str, History],
-    count_asks: Callable[[list[str]], dict[str, tuple[int, int]]],
+    count_asks: Callable[[list[str]], dict[str, tuple[int, int, int]]],
     skill_key: str,
     asker_id: str,
     today: date,
@@ -199,12 +227,14 @@ def rank_offerers(
 ) -> Ranking:
     """rank_mentors over everyone who offers a skill, counting asks only where it can matter.
 
-    Counting each member's recent and open asks is the costly part in a large workspace.
-    A member not asked within the recent window has no recent and no open asks, so their
+    Counting each member's recent, accepted and pending asks is the costly part in a large
+    workspace. A member not asked within the recent window has none of them, so their
     score is known at once. The others score at most as if they had one recent ask and
-    none open; only those whose best case reaches the current top `limit` are counted
-    (by `count_asks`: user ids -> (recent asks, open asks)). The result is the same as
-    rank_mentors over everyone fully counted; tests/unit/test_ranking.py checks it."""
+    none accepted; only those whose best case reaches the current top `limit` are counted
+    (by `count_asks`: user ids -> (recent asks, accepted asks holding a slot, pending
+    requests)). The result is the same as rank_mentors over everyone fully counted;
+    tests/unit/test_ranking.py checks it. With `limit` and nothing chosen, every eligible
+    member was counted, so `Ranking.busy` names everyone who is only busy."""
     nothing = History()
     overlaps: dict[float | None, float] = {}
     # (continuity, a mentor elsewhere, helped by the asker) for the few with a history
@@ -224,12 +254,13 @@ def rank_offerers(
             overlaps[offset] = _overlap_term(probe, asker_utc_offset_hours)[0]
         return overlaps[offset]
 
-    def candidate(offerer: Offerer, recent: int, open_asks: int) -> MentorCandidate:
+    def candidate(offerer: Offerer, recent: int, helping: int, pending: int) -> MentorCandidate:
         known = history.get(offerer.user_id, nothing)
         return MentorCandidate(
             user_id=offerer.user_id,
             capacity=offerer.capacity,
-            open_asks=open_asks,
+            helping=helping,
+            pending=pending,
             recent_asks=recent,
             utc_offset_hours=offerer.utc_offset_hours,
             paused_until=offerer.paused_until,
@@ -254,7 +285,7 @@ def rank_offerers(
 
     if limit is None:
         counts = count_asks([o.user_id for o in offerers if o.recently_asked])
-        everyone = [candidate(o, *counts.get(o.user_id, (0, 0))) for o in offerers]
+        everyone = [candidate(o, *counts.get(o.user_id, (0, 0, 0))) for o in offerers]
         return rank_mentors(everyone, asker_id, today, asker_utc_offset_hours)
 
     quiet = []
@@ -272,6 +303,6 @@ def rank_offerers(
             if points is not None and points >= bar:
                 contenders.append(offerer)
     counts = count_asks([o.user_id for o in contenders]) if contenders else {}
-    finalists = [candidate(offerer, 0, 0) for _, _, offerer in leaders]
-    finalists += [candidate(o, *counts.get(o.user_id, (0, 0))) for o in contenders]
+    finalists = [candidate(offerer, 0, 0, 0) for _, _, offerer in leaders]
+    finalists += [candidate(o, *counts.get(o.user_id, (0, 0, 0))) for o in contenders]
     return rank_mentors(finalists, asker_id, today, asker_utc_offset_hours, limit)

@@ -20,7 +20,7 @@ from bot.asks.model import (
 )
 from bot.asks.ranking import RankedMentor, Ranking, rank_offerers
 from bot.asks.repository import AskRepository
-from bot.asks.skill_detection import detect_skills
+from bot.asks.skill_detection import detect_skills, evidence_words, rank_skills
 from bot.deliveries import DeliveryKind
 from bot.errors import InvalidInput
 from bot.followups import services as followup_services
@@ -53,6 +53,10 @@ class AskRouted:
     suggestions: tuple[Skill, ...] = ()  # for NEEDS_SKILL: skills related to the question, maybe none
     choices: tuple[Skill, ...] = ()  # for NEEDS_SKILL: the skills colleagues offer, to name one from
     give_first_reminder: bool = False
+    waiting_for: int = 0  # for QUEUED: how many offerers it waits for (all busy)
+    unqueued: bool = False  # it waited in the queue and has just gone out: the asker hears so
+    # For UNANSWERED: the program channel the asker may post it in instead (None: there is none).
+    program_channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,14 @@ class Cancelled:
     closed: tuple[Notification, ...]
 
 
+@dataclass(frozen=True)
+class Posted:
+    """An ask nobody could take, now open in the program channel (`ask.post`) for `open_for`."""
+
+    ask: Ask
+    open_for: timedelta
+
+
 Outcome = AskRouted | Accepted | Passed | Expired  # what the use cases that move an ask on return
 
 
@@ -102,6 +114,8 @@ def direct_messages(outcome: Outcome) -> tuple[tuple[str, DeliveryKind], ...]:
     requests = tuple((mentor.user_id, DeliveryKind.ASK_REQUEST) for mentor in outcome.notify)
     if isinstance(outcome, Passed | Expired) and outcome.unanswered:
         return (*requests, (ask.asker_id, DeliveryKind.ASK_UNANSWERED))
+    if isinstance(outcome, AskRouted) and outcome.unqueued:
+        return (*requests, (ask.asker_id, DeliveryKind.ASK_UNQUEUED))
     return requests
 
 
@@ -170,10 +184,14 @@ def _rank(
     work: UnitOfWork, ask: Ask, skill: Skill | None, now: datetime, policy: AskPolicy, limit: int
 ) -> tuple[RankedMentor, ...]:
     """The next candidates for `ask` on `skill`, leaving out everyone asked already."""
+    return _ranking(work, ask, skill, now, policy, limit).chosen
+
+
+def _ranking(work: UnitOfWork, ask: Ask, skill: Skill | None, now: datetime, policy: AskPolicy, limit: int) -> Ranking:
     if skill is None:  # an ask still waiting for its skill has nobody to ask
-        return ()
+        return Ranking(chosen=())
     already = frozenset(work.asks.asked(ask.id))
-    return ranking_for(work, ask.team_id, skill, ask.asker_id, now, policy, limit, already).chosen
+    return ranking_for(work, ask.team_id, skill, ask.asker_id, now, policy, limit, already)
 
 
 def _current(asks: AskRepository, team_id: str, ask_id: int) -> Ask:
@@ -193,11 +211,18 @@ def _notification(asks: AskRepository, ask_id: int, user_id: str) -> Notificatio
 
 
 def _route(work: UnitOfWork, ask: Ask, skill: Skill, now: datetime, policy: AskPolicy) -> AskRouted:
+    """Send a new ask to the best candidates; when everyone who offers the skill is busy (at
+    capacity, or with requests waiting), queue it until its deadline; with nobody at all, close it."""
     asks = work.asks
-    chosen = _rank(work, ask, skill, now, policy, policy.fanout)
+    ranking = _ranking(work, ask, skill, now, policy, policy.fanout)
+    chosen = ranking.chosen
+    if not chosen and ranking.busy:
+        asks.transition(ask.id, {ask.status}, AskStatus.QUEUED, now, deadline_at=now + policy.timeout)
+        return AskRouted(ask=_current(asks, ask.team_id, ask.id), waiting_for=len(ranking.busy))
     if not chosen:
         asks.transition(ask.id, {ask.status}, AskStatus.UNANSWERED, now)
-        return AskRouted(ask=_current(asks, ask.team_id, ask.id))
+        channel = work.program.settings(ask.team_id).program_channel
+        return AskRouted(ask=_current(asks, ask.team_id, ask.id), program_channel=channel)
     asks.add_candidates(ask, [mentor.user_id for mentor in chosen], now)
     asks.transition(ask.id, {ask.status}, AskStatus.OPEN, now, deadline_at=now + policy.timeout)
     profile = work.profiles.get(ask.team_id, ask.asker_id)
@@ -220,21 +245,28 @@ def start_ask(
 ) -> AskRouted:
     """`/mentor ask <question>`: find the skill, then the mentors; or ask the asker to pick a
     skill. An asker who offers nothing is reminded, once ever, to give after their
-    GIVE_FIRST_AFTER_ASKS-th ask. Raises InvalidInput for an empty or overlong question."""
+    GIVE_FIRST_AFTER_ASKS-th ask. A skill the asker confirmed (`skill`, from the "Find a
+    mentor" modal, or a #tag) makes the question's words evidence for it in this workspace.
+    Raises InvalidInput for an empty, too short or overlong question."""
     question = clean_question(text)
     asks = work.asks
     vocabulary = asks.vocabulary(team_id)
+    words = evidence_words(question)
     if skill is None:
-        detection = detect_skills(question, vocabulary, SUGGESTIONS)
+        detection = detect_skills(question, vocabulary, SUGGESTIONS, asks.evidence(team_id, words))
         if not detection.skills:
             ask = asks.create(team_id, asker_id, question, None, now, AskStatus.NEEDS_SKILL)
             # Never a list of unrelated skills: with nothing related, the asker names one.
             choices = tuple(asks.most_offered(team_id, SKILL_CHOICES))
             return AskRouted(ask=ask, suggestions=detection.suggestions, choices=choices)
         skill = _first_with_mentors(work, detection.skills, team_id, asker_id, now, policy)
+        confirmed = skill.key in detection.tagged  # a name the text merely contains is a guess
     else:
         skill = {known.key: known for known in vocabulary}.get(skill.key, skill)
+        confirmed = True
     ask = asks.create(team_id, asker_id, question, skill, now, AskStatus.NEEDS_SKILL)
+    if confirmed:
+        asks.learn(ask, skill, words)
     return _route(work, ask, skill, now, policy)
 
 
@@ -264,8 +296,10 @@ def choose_skill(
     now: datetime,
     policy: AskPolicy,
 ) -> AskRouted:
-    """The asker picked or typed the skill of an ask that had none. Raises AskUnavailable
-    for an ask that is not theirs or already has its skill, InvalidInput for a bad skill name."""
+    """The asker picked or typed the skill of an ask that had none (a suggestion, or from the
+    menu): the question's words become evidence for it in this workspace. Raises
+    AskUnavailable for an ask that is not theirs or already has its skill, InvalidInput for
+    a bad skill name."""
     asks = work.asks
     ask = _own_ask(asks, team_id, ask_id, user_id)
     if ask.status is not AskStatus.NEEDS_SKILL:
@@ -273,6 +307,7 @@ def choose_skill(
     skill = normalize_skill(skill_name)
     skill = {known.key: known for known in asks.vocabulary(team_id)}.get(skill.key, skill)
     asks.set_skill(ask.id, skill)
+    asks.learn(ask, skill, evidence_words(ask.question))
     return _route(work, _current(asks, team_id, ask.id), skill, now, policy)
 
 
@@ -326,7 +361,8 @@ def pass_ask(
     status: CandidateStatus = CandidateStatus.DECLINED,
 ) -> Passed:
     """ "Not this time" (or a DM that could not be delivered, with status CLOSED): ask the
-    next best candidate, if any; with nobody left and nobody waiting, the ask closes.
+    next best candidate, if any; with nobody left and nobody waiting, the ask waits in line
+    when others who offer the skill are only busy (until its deadline), and closes otherwise.
     Raises AskUnavailable for someone never asked about it, or who answered already."""
     asks = work.asks
     ask = _as_candidate(asks, team_id, ask_id, user_id)
@@ -335,10 +371,15 @@ def pass_ask(
     mine = _notification(asks, ask_id, user_id)
     if ask.status is not AskStatus.OPEN:
         return Passed(ask, mine, (), unanswered=False)
-    following = _rank(work, ask, ask.skill, now, policy, limit=1)
+    ranking = _ranking(work, ask, ask.skill, now, policy, limit=1)
+    following = ranking.chosen
     if following:
         asks.add_candidates(ask, [following[0].user_id], now)
         return Passed(ask, mine, following, unanswered=False)
+    if asks.waiting_count(ask_id) == 0 and ranking.busy:
+        # Everyone else who offers the skill is busy: it waits in line, until its deadline.
+        asks.transition(ask_id, {AskStatus.OPEN}, AskStatus.QUEUED, now)
+        return Passed(_current(asks, team_id, ask_id), mine, (), unanswered=False)
     if asks.waiting_count(ask_id) == 0:
         asks.transition(ask_id, {AskStatus.OPEN}, AskStatus.UNANSWERED, now)
         return Passed(_current(asks, team_id, ask_id), mine, (), unanswered=True)
@@ -356,8 +397,12 @@ def pass_unreachable(
 
 
 def expire_ask(work: UnitOfWork, ask: Ask, now: datetime, policy: AskPolicy) -> Expired:
-    """Nobody accepted in time: widen to the next candidates once, then close it honestly."""
+    """Nobody accepted in time: widen to the next candidates once, then close it honestly. A
+    queued ask whose deadline came while everyone stayed busy closes at once, as unanswered."""
     asks = work.asks
+    if ask.status is AskStatus.QUEUED:
+        asks.transition(ask.id, {AskStatus.QUEUED}, AskStatus.UNANSWERED, now)
+        return Expired(_current(asks, ask.team_id, ask.id), (), (), unanswered=True)
     if not ask.widened:
         wider = _rank(work, ask, ask.skill, now, policy, policy.fanout)
         if wider:
@@ -371,12 +416,77 @@ def expire_ask(work: UnitOfWork, ask: Ask, now: datetime, policy: AskPolicy) -> 
     return Expired(_current(asks, ask.team_id, ask.id), (), closed, unanswered=True)
 
 
+# The line is read this many asks at a time, oldest first.
+QUEUE_BATCH = 20
+
+
+# Rankings one pass over the line may make (each about 8 ms at p50 in a workspace of 100,000:
+# bench/ask.py): a member's click frees at most a few places, and the expiry job's pass every
+# 5 minutes (jobs/asks.py) goes on where a busy line stopped. Asks of a skill found full cost none.
+QUEUE_RANKINGS = 20
+
+
+def route_queued(
+    work: UnitOfWork, team_id: str, now: datetime, policy: AskPolicy, rankings: int | None = QUEUE_RANKINGS
+) -> tuple[AskRouted, ...]:
+    """Send the workspace's queued asks, oldest first, to whoever has room now. Called after
+    every change that can free a mentor (an answer, a taken, cancelled or closed ask, a
+    profile's capacity or offers, a resume) and by the expiry job, for accepted asks that
+    stop holding a slot with time (AskPolicy.busy_after_accepting).
+
+    Once an ask of a skill finds everyone who offers it busy, the later asks of that skill
+    are passed over without ranking (unless the ask's own asker or candidates were what left
+    it nobody), so a line full of one skill never holds back an ask of another: the whole
+    line is read, and at most `rankings` rankings made (None: no limit).
+
+    Each ask leaves the queue by a guarded transition (QUEUED to OPEN) before any candidate
+    is added: of two transactions freeing mentors at once, one moves it and the other finds
+    it open and leaves it, so its requests are queued once. Its deadline restarts: the
+    candidates get the whole timeout to answer. Returns what went out, for their DMs."""
+    asks = work.asks
+    routed = []
+    full: set[str] = set()  # skills whose every offerer is busy, whoever asks
+    after: tuple[datetime, int] | None = None
+    while rankings is None or rankings > 0:
+        line = asks.queued(team_id, QUEUE_BATCH, after)
+        for ask in line:
+            after = (ask.created_at, ask.id)
+            if ask.skill is None or ask.skill.key in full or (ask.deadline_at is not None and ask.deadline_at <= now):
+                continue  # passed over; one past its deadline the expiry job closes
+            if rankings is not None:
+                if rankings == 0:
+                    break
+                rankings -= 1
+            ranking = _ranking(work, ask, ask.skill, now, policy, policy.fanout)
+            if not ranking.chosen:
+                if ask.asker_id not in ranking.excluded and not asks.asked(ask.id):
+                    full.add(ask.skill.key)
+                continue
+            if not asks.transition(ask.id, {AskStatus.QUEUED}, AskStatus.OPEN, now, deadline_at=now + policy.timeout):
+                continue  # cancelled, or sent by another process meanwhile
+            asks.add_candidates(ask, [mentor.user_id for mentor in ranking.chosen], now)
+            routed.append(AskRouted(ask=_current(asks, team_id, ask.id), notify=ranking.chosen, unqueued=True))
+        if len(line) < QUEUE_BATCH:
+            break
+    return tuple(routed)
+
+
+def frees_room(outcome: Outcome | Cancelled) -> bool:
+    """Whether an outcome may have freed a mentor for a queued ask: an answer, or an ask that
+    was taken, closed or withdrawn (its waiting requests stop counting)."""
+    if isinstance(outcome, AskRouted):
+        return False
+    if isinstance(outcome, Expired):
+        return outcome.unanswered
+    return True
+
+
 def cancel_ask(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime) -> Cancelled:
     """The asker withdraws an ask that nobody has taken yet. Raises AskUnavailable for an
     ask that is not theirs, or is taken or closed."""
     asks = work.asks
     ask = _own_ask(asks, team_id, ask_id, user_id)
-    if not asks.transition(ask_id, {AskStatus.OPEN, AskStatus.NEEDS_SKILL}, AskStatus.CANCELLED, now):
+    if not asks.transition(ask_id, {AskStatus.OPEN, AskStatus.NEEDS_SKILL, AskStatus.QUEUED}, AskStatus.CANCELLED, now):
         raise AskUnavailable(_current(asks, team_id, ask_id).status.value, ask)
     return Cancelled(_current(asks, team_id, ask_id), tuple(asks.close_waiting(ask_id, now)))
 
@@ -437,8 +547,104 @@ def check_ask(work: UnitOfWork, team_id: str, question: str, skill_key: str) -> 
 
 def suggest_mentors(
     work: UnitOfWork, team_id: str, user_id: str, skill_key: str, now: datetime, policy: AskPolicy
-) -> tuple[Skill, tuple[RankedMentor, ...]]:
-    """ "Find a mentor" for one of my wants: the people an ask about it would reach first.
-    Raises InvalidInput for a skill not in the vocabulary."""
+) -> tuple[Skill, Ranking]:
+    """ "Find a mentor" for one of my wants: the people an ask about it would reach first
+    (`chosen`), or, with nobody free, those it would wait for (`busy`). Raises InvalidInput
+    for a skill not in the vocabulary."""
     skill = known_skill(work, team_id, skill_key)
-    return skill, ranking_for(work, team_id, skill, user_id, now, policy, policy.fanout).chosen
+    return skill, ranking_for(work, team_id, skill, user_id, now, policy, policy.fanout)
+
+
+# --- when nobody could take it: the program channel, and trying again (issue 20) -------------
+def _closed_own_ask(work: UnitOfWork, team_id: str, ask_id: int, user_id: str) -> Ask:
+    """The asker's ask that nobody could take, not tried again yet. Raises AskUnavailable for
+    an ask that is not theirs, not closed unanswered, or tried again already."""
+    asks = work.asks
+    ask = _own_ask(asks, team_id, ask_id, user_id)
+    if ask.status is not AskStatus.UNANSWERED or asks.retried(ask.id):
+        raise AskUnavailable("tried_again", ask)
+    return ask
+
+
+def _try_again(work: UnitOfWork, ask: Ask, status: AskStatus, skill: Skill | None, now: datetime) -> Ask:
+    """A new ask, in `status`, with the question of `ask`, which it names (`retry_of`: each ask
+    is tried again once). Always a new one, never `ask` reopened: its own DMs and its place in
+    the line start afresh, and the old one's buttons stay spent."""
+    return work.asks.create(ask.team_id, ask.asker_id, ask.question, skill, now, status, retry_of=ask.id)
+
+
+def post_to_channel(
+    work: UnitOfWork, team_id: str, ask_id: int, user_id: str, anonymous: bool, now: datetime, policy: AskPolicy
+) -> Posted:
+    """The asker posts an ask nobody could take in the program channel, with their name or
+    without (`anonymous`): anyone there may say "I can help" until the ask's timeout, the first
+    wins (claim_ask). Raises AskUnavailable for an ask that is not theirs, is not closed
+    unanswered, or was tried again already, and when admins named no program channel."""
+    channel = work.program.settings(team_id).program_channel
+    ask = _closed_own_ask(work, team_id, ask_id, user_id)
+    if channel is None:
+        raise AskUnavailable("no_channel", ask)
+    posted = _try_again(work, ask, AskStatus.OPEN, ask.skill, now)
+    if not work.asks.set_post(posted.id, channel, anonymous):
+        raise AskUnavailable("tried_again", ask)
+    # Widened already: when the timeout passes it closes, it does not go on to more people.
+    work.asks.transition(
+        posted.id, {AskStatus.OPEN}, AskStatus.OPEN, now, widened=True, deadline_at=now + policy.timeout
+    )
+    return Posted(_current(work.asks, team_id, posted.id), policy.timeout)
+
+
+def claim_ask(
+    work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime, followup_policy: FollowUpPolicy
+) -> Accepted | Cancelled:
+    """ "I can help" on an ask in the program channel: anyone but the asker may take it, the
+    first click wins, and they are introduced as with a direct accept (accept_ask). An asker
+    Slack can no longer reach has the ask closed instead (Cancelled). Raises AskUnavailable
+    for an ask never posted, the asker's own, or one taken or closed."""
+    asks = work.asks
+    ask = asks.get(team_id, ask_id)
+    if ask is None or ask.post is None:
+        raise AskUnavailable("not_yours")
+    if ask.asker_id == user_id:
+        raise AskUnavailable("own_ask", ask)
+    if ask.status is not AskStatus.OPEN:
+        raise AskUnavailable(ask.status.value, ask)
+    if work.profiles.deactivated(team_id, ask.asker_id):
+        if not asks.transition(ask_id, {AskStatus.OPEN}, AskStatus.CANCELLED, now):
+            raise AskUnavailable(_current(asks, team_id, ask_id).status.value, ask)
+        return Cancelled(_current(asks, team_id, ask_id), ())
+    if not asks.transition(ask_id, {AskStatus.OPEN}, AskStatus.MATCHED, now, mentor_id=user_id, matched_at=now):
+        raise AskUnavailable(_current(asks, team_id, ask_id).status.value, ask)
+    asks.add_claimer(ask, user_id, now)
+    matched = _current(asks, team_id, ask_id)
+    followup = followup_services.schedule_after_accept(work, matched, now, followup_policy)
+    return Accepted(matched, user_id, _notification(asks, ask_id, user_id), (), followup)
+
+
+def ask_again(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime, policy: AskPolicy) -> AskRouted:
+    """ "Ask again": the same question on the same skill, routed as a fresh ask (ranking leaves
+    out whoever cannot take it now). Raises AskUnavailable as post_to_channel does."""
+    ask = _closed_own_ask(work, team_id, ask_id, user_id)
+    if ask.skill is None:
+        raise AskUnavailable("tried_again", ask)
+    again = _try_again(work, ask, AskStatus.NEEDS_SKILL, ask.skill, now)
+    return _route(work, again, ask.skill, now, policy)
+
+
+def ask_other_skill(work: UnitOfWork, team_id: str, ask_id: int, user_id: str, now: datetime) -> AskRouted:
+    """ "Name another skill": the same question waits for a skill again, which the asker picks
+    or types (choose_skill routes it). The skill it had is not suggested again; the others
+    are ranked as for a question that names none (rank_skills: by name and by what the
+    workspace learned), so a question that named the skill tried still gets suggestions.
+    Raises AskUnavailable as post_to_channel does."""
+    ask = _closed_own_ask(work, team_id, ask_id, user_id)
+    again = _try_again(work, ask, AskStatus.NEEDS_SKILL, None, now)
+    tried = ask.skill.key if ask.skill else None
+    others = [skill for skill in work.asks.vocabulary(team_id) if skill.key != tried]
+    evidence = work.asks.evidence(team_id, evidence_words(ask.question))
+    choices = work.asks.most_offered(team_id, SKILL_CHOICES)
+    return AskRouted(
+        ask=again,
+        suggestions=rank_skills(ask.question, others, SUGGESTIONS, evidence),
+        choices=tuple(skill for skill in choices if skill.key != tried),
+    )

@@ -2,8 +2,9 @@
 
 Explicit `#tags` come first, then names from the workspace's vocabulary (aliases and
 multi-word skills included) in the order they appear. When nothing matches, the skills
-related to the question are suggested (rank_skills): names typed with a typo, and names
-sharing a word with it. An unrelated question gets no suggestion at all.
+related to the question are suggested (rank_skills): names typed with a typo, names sharing a
+word with it, and skills whose confirmed asks in this workspace used its words
+(bot.asks.evidence). An unrelated question gets no suggestion at all.
 """
 
 import re
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.asks.evidence import MAX_WORD_LENGTH, NO_EVIDENCE, Evidence, posteriors
 from bot.errors import InvalidInput
 from bot.members.model import ALIASES, Skill, normalize_skill, skill_key
 
@@ -50,6 +52,7 @@ _COMMON_WORDS = frozenset(
 class Detection:
     skills: tuple[Skill, ...]  # best first; empty when nothing matched
     suggestions: tuple[Skill, ...]  # skills related to the question, when nothing matched; maybe none
+    tagged: frozenset[str] = frozenset()  # keys of the skills the asker #tagged: confirmed by them
 
 
 def _tagged(question: str) -> list[Skill]:
@@ -137,44 +140,84 @@ def _names(skill: Skill) -> tuple[set[str], set[str]]:
     return whole, set(_words(skill.label)) - whole
 
 
-def _relatedness(phrases: list[str], words: set[str], skill: Skill) -> float:
-    """How strongly a question (its phrases of one and two words, and its words) relates to
-    `skill`, 0 when not at all: a whole name, maybe mistyped, counts most; each word shared
-    with a multi-word name counts less, more when it covers more of the name."""
+def _relatedness(phrases: list[tuple[str, str]], words: set[str], skill: Skill, doubted: set[str]) -> float:
+    """How strongly a question (its phrases of one and two words as (key, words), and its
+    words) relates to `skill`, 0 when not at all: a whole name, maybe mistyped, counts most;
+    each word shared with a multi-word name counts less, more when it covers more of the
+    name. Of the `doubted` words only a whole name written out in full counts."""
     whole, label_words = _names(skill)
-    best = 0.0
-    best = max((_alike(phrase, name) for phrase in phrases for name in whole), default=0.0)
+    best = max(
+        (
+            _alike(phrase, name) if doubted.isdisjoint(typed.split()) else 100.0 * (phrase == name)
+            for phrase, typed in phrases
+            for name in whole
+        ),
+        default=0.0,
+    )
     if label_words:
-        shared = sum(1 for name_word in label_words if any(_alike(word, name_word) for word in words))
+        sharing = words - doubted
+        shared = sum(1 for name_word in label_words if any(_alike(word, name_word) for word in sharing))
         if shared:
             best = max(best, 60.0 + 30.0 * shared / len(label_words))
     return best
 
 
-def rank_skills(question: str, vocabulary: list[Skill], limit: int) -> tuple[Skill, ...]:
+def evidence_words(question: str) -> tuple[str, ...]:
+    """The words of a question that count as evidence for the skill its asker confirms: its
+    telling words (stopwords and #tags left out), each once, in sorted order."""
+    words = _words(_TAG.sub(" ", question))
+    return tuple(sorted({word for word in words if len(word) <= MAX_WORD_LENGTH}))
+
+
+# What the workspace learned adds up to this much to a skill's relatedness (0-100): a skill
+# its confirmed asks point to with certainty ranks above one sharing a single word with the
+# question (60 and up), and still below a whole name, even mistyped (TYPO_SCORE and up).
+LEARNED_WEIGHT = 80.0
+
+
+def rank_skills(
+    question: str, vocabulary: list[Skill], limit: int, evidence: Evidence = NO_EVIDENCE
+) -> tuple[Skill, ...]:
     """The skills of the vocabulary related to `question`, most related first, at most `limit`;
-    none when nothing relates. The one place that ranks candidate skills for a question: other
-    evidence (what a workspace learned from confirmed asks) belongs here."""
+    none when nothing relates. The one place that ranks candidate skills for a question.
+
+    A skill's score is its relatedness by name (0-100) plus LEARNED_WEIGHT times the
+    probability the workspace's confirmed asks give it for the question's words
+    (bot.asks.evidence.posteriors, which only names skills those words support). Without
+    evidence the ranking is by name alone."""
     words = _words(question)
-    phrases = [skill_key(word) for word in words]
-    phrases += [skill_key(first + second) for first, second in zip(words, words[1:], strict=False)]
-    phrases = [phrase for phrase in phrases if phrase]
-    scored = [(score, skill) for skill in vocabulary if (score := _relatedness(phrases, set(words), skill)) > 0]
+    phrases = [(skill_key(word), word) for word in words]
+    phrases += [
+        (skill_key(first + second), f"{first} {second}") for first, second in zip(words, words[1:], strict=False)
+    ]
+    phrases = [(phrase, typed) for phrase, typed in phrases if phrase]
+    learned = posteriors(evidence_words(question), evidence)
+    scored = []
+    for skill in vocabulary:
+        # A word that only looks like the name, or is one word of it ("budget", "time"), counts
+        # unless this workspace's confirmed asks say it seldom means this skill.
+        doubted = {word for word in words if evidence.doubts(word, skill.key)}
+        score = _relatedness(phrases, set(words), skill, doubted) + LEARNED_WEIGHT * learned.get(skill.key, 0.0)
+        if score > 0:
+            scored.append((score, skill))
     scored.sort(key=lambda pair: (-pair[0], pair[1].label.casefold()))
     return tuple(skill for _, skill in scored[:limit])
 
 
-def detect_skills(question: str, vocabulary: list[Skill], suggestion_limit: int = 5) -> Detection:
-    """The skills `question` is about, given the workspace's vocabulary.
+def detect_skills(
+    question: str, vocabulary: list[Skill], suggestion_limit: int = 5, evidence: Evidence = NO_EVIDENCE
+) -> Detection:
+    """The skills `question` is about, given the workspace's vocabulary and what it learned.
 
     A tag names a skill even when nobody has it yet (so the asker hears honestly
     that nobody offers it); untagged words must match the vocabulary."""
     known = {skill.key: skill for skill in vocabulary}
+    tagged = _tagged(question)
     ordered: list[Skill] = []
-    for skill in [*_tagged(question), *_named(question, known)]:
+    for skill in [*tagged, *_named(question, known)]:
         skill = known.get(skill.key, skill)  # the workspace's label
         if skill.key not in {s.key for s in ordered}:
             ordered.append(skill)
     if ordered:
-        return Detection(tuple(ordered), ())
-    return Detection((), rank_skills(question, vocabulary, suggestion_limit))
+        return Detection(tuple(ordered), (), frozenset(skill.key for skill in tagged))
+    return Detection((), rank_skills(question, vocabulary, suggestion_limit, evidence))

@@ -123,7 +123,10 @@ def settings_modal(settings: ProgramSettings, fixed: FixedSettings = FixedSettin
                 SettingsField.CHANNEL,
                 "Program channel",
                 channel,
-                hint="Mentor posts each round's figures there (never names). Invite Mentor to a private channel first.",
+                hint=(
+                    "Mentor posts each round's figures there (never names), and questions nobody could take when "
+                    "the asker chooses to, for anyone to pick up. Invite Mentor to a private channel first."
+                ),
             ),
             blocks.header("Who takes part"),
             field(

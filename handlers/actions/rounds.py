@@ -16,6 +16,7 @@ from bot.rounds.model import CheckinOutcome, Learned, RoundKind, round_kind
 from deps import Deps
 from handlers.listeners import Click, admitted, row_id, run_use_case
 from handlers.render import refresh_home
+from jobs import asks as ask_jobs
 from storage.db import Repositories
 
 CHECKINS = {action_id: CheckinOutcome(value) for value, action_id in ids.CHECKIN_CHOICES.items()}
@@ -54,18 +55,22 @@ def resume_rounds(
     ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
     ack()
-    change(deps, Click(body, respond, client), context, round_services.resume)
+    if resumed := change(deps, Click(body, respond, client), context, round_services.resume):
+        ask_jobs.send_queued_asks(deps, resumed[0])  # back from a pause: they may take a queued ask
 
 
 def change(
     deps: Deps, click: Click, context: BoltContext, use_case: Callable[[Repositories, str, str], object]
-) -> None:
-    """A change of the member's rounds, from the Home tab: redrawn to show it."""
+) -> tuple[str, str] | None:
+    """A change of the member's rounds, from the Home tab: redrawn to show it. Returns the
+    member (team id, user id) once changed, None if nothing changed."""
     if (who := admitted(deps, click, context)) is None:
-        return
+        return None
     team_id, user_id = who
-    if run_use_case(deps, click, lambda work: use_case(work, team_id, user_id)):
-        refresh_home(click.client, deps, team_id, user_id)
+    if not run_use_case(deps, click, lambda work: use_case(work, team_id, user_id)):
+        return None
+    refresh_home(click.client, deps, team_id, user_id)
+    return who
 
 
 def skip_round(

@@ -13,6 +13,7 @@ def offer(run: Invocation) -> None:
     message = skills_reply(run, SkillKind.OFFER)
     if run.argument.strip():
         ask_jobs.refresh_member(run.client, run.deps, run.team_id, run.user_id)  # a new mentor's time zone
+        ask_jobs.send_queued_asks(run.deps, run.team_id)  # a new mentor may take a queued ask
     run.reply(message)
 
 

@@ -5,6 +5,7 @@ from bot.rounds import messages as round_messages
 from bot.rounds import services as round_services
 from bot.rounds.model import round_kind
 from handlers.commands.invocation import Invocation
+from jobs import asks as ask_jobs
 
 
 def join(run: Invocation) -> None:
@@ -34,4 +35,5 @@ def resume(run: Invocation) -> None:
     with run.deps.store.transaction() as work:
         state = round_services.resume(work, run.team_id, run.user_id)
         schedule = work.rounds.schedule(run.team_id)
+    ask_jobs.send_queued_asks(run.deps, run.team_id)  # back from a pause: they may take a queued ask
     run.reply(round_messages.resumed(state, schedule))

@@ -31,4 +31,5 @@ def save_profile(ack: Ack, view: dict, client: WebClient, context: BoltContext, 
         return
     if saved.offers:
         ask_jobs.refresh_member(client, deps, team_id, user_id)  # a mentor's time zone, for ranking
+        ask_jobs.send_queued_asks(deps, team_id)  # more capacity or a new skill: a queued ask may go
     refresh_home(client, deps, team_id, user_id)

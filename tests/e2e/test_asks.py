@@ -4,7 +4,7 @@ import pytest
 
 from bot import ids
 from jobs.asks import expire_due_asks
-from tests.support.members import ask, button_value, option_value, posted_to, say
+from tests.support.members import ask, button_value, offered_in, option_value, posted_to, say
 
 
 def click_for_answer(
@@ -150,24 +150,13 @@ def test_someone_else_cannot_cancel_my_ask(workspace):
     assert "Your open asks (1)" in say(workspace, "asks", "UASK")["text"]
 
 
-def _offered_in(answer: dict, action_id: str) -> list[str]:
-    """The skill labels a "which skill?" answer offers through `action_id`: buttons or a menu."""
-    labels = []
-    for block in answer["blocks"]:
-        for element in block.get("elements", []) + ([block["accessory"]] if "accessory" in block else []):
-            if element.get("action_id") == action_id:
-                options = element.get("options") or [element]
-                labels += [option["text"]["text"] for option in options]
-    return labels
-
-
 def test_a_mistyped_skill_is_suggested_and_routes_when_picked(workspace):
     for user_id in ("UANA", "UBEN"):
         say(workspace, "offer Kubernetes", user_id)
 
     answer = ask(workspace, "how do I debug kubernets pods")
 
-    assert _offered_in(answer, ids.PICK_ASK_SKILL) == ["Kubernetes"]
+    assert offered_in(answer, ids.PICK_ASK_SKILL) == ["Kubernetes"]
     assert workspace.fake_slack.calls("chat.postMessage") == []
     routed = click_for_answer(workspace, ids.PICK_ASK_SKILL, "UASK", button_value(answer, ids.PICK_ASK_SKILL))
     assert "I've asked 2 people who can help with *Kubernetes*" in routed["text"]
@@ -180,8 +169,8 @@ def test_a_question_about_no_known_skill_gets_no_unrelated_suggestion_and_a_menu
     answer = ask(workspace, "what's a good way to run my first retro?")
 
     assert "couldn't tell from the words" in answer["text"]
-    assert _offered_in(answer, ids.PICK_ASK_SKILL) == []
-    assert sorted(_offered_in(answer, ids.SELECT_ASK_SKILL)) == sorted([*vocabulary, "Go"])
+    assert offered_in(answer, ids.PICK_ASK_SKILL) == []
+    assert sorted(offered_in(answer, ids.SELECT_ASK_SKILL)) == sorted([*vocabulary, "Go"])
     assert workspace.fake_slack.calls("chat.postMessage") == []
 
     sql = option_value(answer, ids.SELECT_ASK_SKILL, "SQL")

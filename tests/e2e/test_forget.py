@@ -11,6 +11,7 @@ from jobs.rounds import run_due_rounds
 from storage.models import Base
 from tests.support.fake_slack import DEFAULT_TEAM
 from tests.support.members import HISTORY_QUESTION as QUESTION
+from tests.support.members import forget
 
 
 def rows_mentioning(mentor, *needles: str) -> list[str]:
@@ -23,12 +24,6 @@ def rows_mentioning(mentor, *needles: str) -> list[str]:
             for row in repositories.session.execute(select(*columns)):
                 found += [f"{table.name}: {value!r}" for value in row for needle in needles if needle in str(value)]
     return found
-
-
-def forget(mentor, user_id: str = "UASK") -> dict:
-    before = len(mentor.fake_slack.calls("response_url"))
-    assert mentor.slack.click(ids.FORGET_ME, user_id, "confirm", message=("D" + user_id, "1.0")).status == 200
-    return mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args
 
 
 def test_forget_asks_first_and_changes_nothing_until_confirmed(history):

@@ -165,7 +165,7 @@ def test_a_busy_member_sees_each_list_capped_with_how_many_more_and_where_within
         asked_and_taken(mentor, "UASK", f"UHELP{n}", f"Skill {n}")
     mentor.clock.advance(days=7)
     run_due_followups(mentor.deps)
-    for n in range(5):  # five questions wait for UASK's "I can help"
+    for n in range(5):  # five questions for UASK: three (the pending limit) reach her, two wait in line
         say(mentor, f"ask How do I learn #offer{n} quickly?", f"UASKER{n}")
     for n in range(12):  # twelve asks of UASK's own wait for a mentor or a skill
         say(mentor, f"ask Question number {n} about something?", "UASK")
@@ -178,7 +178,7 @@ def test_a_busy_member_sees_each_list_capped_with_how_many_more_and_where_within
     text = str(home)
     assert len(home) <= MAX_HOME_BLOCKS
     assert text.count("did you try it?") == 3 and "…and 2 more in your messages from Mentor" in text
-    assert text.count("which you offer") == 3 and "…and 2 more questions in your messages from Mentor" in text
+    assert text.count("which you offer") == 3 and "more questions in your messages" not in text
     assert "…and 7 more. `/mentor asks` lists them." in text
     assert "…and 22 more skills you want to grow: `/mentor network` lists all." in text
     assert "and 20 more" in text  # of the skills in the profile

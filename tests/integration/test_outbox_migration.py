@@ -53,6 +53,12 @@ LEGACY_ROUNDS = sa.table(  # rounds as 0007 knew them: without the reasons of th
     sa.column("held_on"),
     sa.column("created_at", UtcDateTime()),
 )
+LEGACY_ASKS = sa.table(  # asks as 0007 knew them: not yet posted in a channel nor tried again
+    "asks",
+    sa.column("id"),
+    *(sa.column(name) for name in ("team_id", "asker_id", "question", "status", "mentor_id", "widened")),
+    sa.column("created_at", UtcDateTime()),
+)
 LEGACY_MEMBERS = sa.table(
     "members",
     *(sa.column(name) for name in ("team_id", "user_id", "capacity", "objectives", "team", "open_to_sponsoring")),
@@ -134,13 +140,21 @@ def test_deliveries_queued_before_0008_get_their_references_and_go_out_as_before
             add_group(session, coffee, ("UG", "UH")),
             add_group(session, reverse, ("UC", "UF")),
         )
-        ask = models.Ask(
-            team_id=TEAM, asker_id="UASK", question="SQL?", status="matched", created_at=NOW, mentor_id="UMENTOR"
-        )
-        session.add(ask)
-        session.flush()
+        ask_id = session.execute(
+            LEGACY_ASKS.insert()
+            .values(
+                team_id=TEAM,
+                asker_id="UASK",
+                question="SQL?",
+                status="matched",
+                created_at=NOW,
+                mentor_id="UMENTOR",
+                widened=False,
+            )
+            .returning(LEGACY_ASKS.c.id)
+        ).scalar_one()
         followup = models.FollowUp(
-            team_id=TEAM, ask_id=ask.id, mentee_id="UASK", mentor_id="UMENTOR", status="sent", helped_at=NOW, cycle=1
+            team_id=TEAM, ask_id=ask_id, mentee_id="UASK", mentor_id="UMENTOR", status="sent", helped_at=NOW, cycle=1
         )
         session.add(followup)
         session.flush()

@@ -7,8 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from bot.asks import services as ask_services
+from bot.asks.model import AskPolicy
 from bot.deliveries import DeliveryKind
-from bot.followups.model import FollowUpStatus
+from bot.followups.model import FollowUpPolicy, FollowUpStatus
+from bot.members.model import SkillKind, normalize_skill
 from bot.program.disclosure import NO_ANSWERS, TOO_FEW, Answers
 from bot.program.model import Period, ProgramSettings, SkillDemand
 from storage import models
@@ -326,3 +329,18 @@ def test_answers_count_the_distinct_people_who_gave_them(repositories):
 
     assert answers == Answers({"met": 5}, people=4)
     assert answers.shown() is None and answers.withheld == TOO_FEW
+
+
+def test_a_question_tried_again_counts_once_as_its_last_try(repositories):
+    """Issue 20: "Ask again" makes a new ask naming the closed one; the figures count the
+    question once, taken, not once unanswered and once taken."""
+    policy = AskPolicy()
+    repositories.profiles.add_skills(TEAM, "UANA", SkillKind.OFFER, [normalize_skill("SQL")])
+    first = ask_services.start_ask(repositories, TEAM, "UASK", "How do I speed up a slow SQL query?", NOW, policy).ask
+    ask_services.pass_ask(repositories, TEAM, first.id, "UANA", NOW, policy)  # nobody else: it closes
+    again = ask_services.ask_again(repositories, TEAM, first.id, "UASK", NOW, policy).ask
+    ask_services.accept_ask(repositories, TEAM, again.id, "UANA", NOW, FollowUpPolicy())
+
+    figures = repositories.program.figures(TEAM, Period(NOW + timedelta(minutes=1), 90))
+
+    assert (figures.asks_made, figures.asks_matched) == (1, 1)

@@ -87,6 +87,10 @@ class FakeSlack:
     # (method, whom) -> the error code for those calls alone: whom is conversations.open's
     # `users` or chat.postMessage's `channel` (one member Slack cannot reach, others it can)
     errors_for: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Channels Mentor was never invited to, and whether each is private. Slack lets an app with
+    # chat:write.public post in a public one all the same (else not_in_channel); a private one
+    # it cannot even see (channel_not_found).
+    channels_without_mentor: dict[str, bool] = field(default_factory=dict)
     # What the bot token was granted: the manifest's bot scopes, as an install would give.
     scopes: frozenset[str] = field(default_factory=lambda: manifest_scopes())
 
@@ -256,6 +260,11 @@ class FakeSlack:
             opened_with = self.channels.get(args.get("channel", ""), ())
             if len(opened_with) == 1 and self._deactivated(opened_with[0]):
                 return {"ok": False, "error": "user_disabled"}  # a DM opened before they were deactivated
+            private = self.channels_without_mentor.get(args.get("channel", ""))
+            if private:
+                return {"ok": False, "error": "channel_not_found"}
+            if private is False and "chat:write.public" not in self.scopes:
+                return {"ok": False, "error": "not_in_channel"}
             message = {"type": "message", "ts": self._next_ts(), "text": args.get("text", "")}
             if args.get("metadata"):
                 message["metadata"] = _as_dict(args["metadata"])

@@ -36,6 +36,24 @@ def ask(mentor, question: str = QUESTION, user_id: str = "UASK") -> dict:
     return answer
 
 
+def forget(mentor, user_id: str = "UASK") -> dict:
+    """Click "Forget me" to confirm `/mentor forget`; return the answer."""
+    before = len(mentor.fake_slack.calls("response_url"))
+    assert mentor.slack.click(ids.FORGET_ME, user_id, "confirm", message=("D" + user_id, "1.0")).status == 200
+    return mentor.fake_slack.wait_for("response_url", count=before + 1)[before].args
+
+
+def offered_in(answer: dict, action_id: str) -> list[str]:
+    """The skill labels a "which skill?" answer offers through `action_id`: buttons or a menu."""
+    labels = []
+    for block in answer["blocks"]:
+        for element in block.get("elements", []) + ([block["accessory"]] if "accessory" in block else []):
+            if element.get("action_id") == action_id:
+                options = element.get("options") or [element]
+                labels += [option["text"]["text"] for option in options]
+    return labels
+
+
 def button_value(message_args: dict, action_id: str) -> str:
     for block in message_args["blocks"]:
         for element in block.get("elements", []) + ([block["accessory"]] if "accessory" in block else []):

@@ -48,7 +48,7 @@ def candidate(user_id: str, **overrides) -> MentorCandidate:
             id="keeps continuity with a mentor on this skill",
         ),
         pytest.param(
-            [candidate("UA", capacity=3, open_asks=2), candidate("UB", capacity=3)],
+            [candidate("UA", capacity=3, helping=2), candidate("UB", capacity=3)],
             None,
             ["UB", "UA"],
             id="prefers spare capacity",
@@ -67,8 +67,9 @@ def test_candidates_are_ranked_by_what_matters(candidates, asker_offset, order):
         (candidate("UASK"), "is the asker"),
         (candidate("UX", deactivated=True), "has left the workspace"),
         (candidate("UX", paused_until=date(2026, 12, 1)), "paused until 2026-12-01"),
-        (candidate("UX", capacity=2, open_asks=2), "at capacity (2 of 2 open asks)"),
-        (candidate("UX", capacity=0), "at capacity (0 of 0 open asks)"),
+        (candidate("UX", capacity=2, helping=2), "at capacity (helping with 2 of 2)"),
+        (candidate("UX", capacity=0), "takes no questions"),
+        (candidate("UX", capacity=2, pending=3, recent_asks=3), "3 requests waiting for their answer"),
     ],
 )
 def test_some_members_are_never_asked_and_the_reason_is_kept(excluded, why):
@@ -133,7 +134,8 @@ def workspaces(draw):
             )
         )
         if asked_days_ago is not None and asked_days_ago <= 30:
-            counts[user_id] = (draw(st.integers(1, 6)), draw(st.integers(0, 4)))
+            recent = draw(st.integers(1, 6))
+            counts[user_id] = (recent, draw(st.integers(0, 4)), draw(st.integers(0, recent)))
         history[user_id] = History(
             helped_by_asker=draw(st.booleans()),
             mentored_asker_on=draw(st.sampled_from([(), (("sql", "SQL"),), (("go", "Go"),)])),
@@ -158,3 +160,27 @@ def test_skipping_the_count_for_quiet_members_gives_the_same_ranking_as_counting
 
     assert [(m.user_id, m.score) for m in pruned.chosen] == [(m.user_id, m.score) for m in everyone.chosen[:limit]]
     assert all(user_id in counts for batch in counted for user_id in batch)  # quiet members are never counted
+
+
+def test_requests_she_has_not_answered_do_not_make_a_mentor_full_up_to_the_pending_limit():
+    # Issue 20: capacity 2 and two unanswered requests used to read "at capacity".
+    waiting = candidate("UANA", capacity=2, pending=2, recent_asks=2)
+    ranking = rank_mentors([waiting], asker_id="UASK", today=TODAY)
+
+    assert [mentor.user_id for mentor in ranking.chosen] == ["UANA"]
+    assert "2 requests waiting for their answer" in ranking.chosen[0].reasons
+
+
+def test_busy_names_those_who_could_take_the_ask_once_they_free_up():
+    ranking = rank_mentors(
+        [
+            candidate("UFULL", capacity=1, helping=1),
+            candidate("UPILE", pending=3, recent_asks=3),
+            candidate("UAWAY", paused_until=date(2026, 12, 1)),
+            candidate("UNONE", capacity=0),
+        ],
+        asker_id="UASK",
+        today=TODAY,
+    )
+
+    assert ranking.chosen == () and ranking.busy == ("UFULL", "UPILE")
