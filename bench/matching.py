@@ -77,7 +77,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
-from bot.rounds import scoring, solving
+from bot.rounds import grouping, scoring, solving
+from bot.rounds.grouping import Intro, group_sizes
 from bot.rounds.scoring import MatchSettings, Member
 
 SKILLS = 200
@@ -667,6 +668,92 @@ def print_trios() -> None:
     print(f"  target\n    {target:64} {rounds - missed:>3} of {rounds}  {verdict(not missed)}")
 
 
+GROUP_SIZES = (3, 4, 6)
+OFFICES = ("NYC", "London", "Berlin", "Remote", "Singapore")
+
+
+def offices(members: list[Member], seed: int = 5) -> dict[str, str]:
+    """Each member's office, drawn at random with a few large offices and more small ones."""
+    rng = random.Random(seed)
+    weights = [1 / (rank + 1) for rank in range(len(OFFICES))]
+    return {m.user_id: rng.choices(OFFICES, weights)[0] for m in members}
+
+
+def random_grouping(members, history, size: int, intro: Intro, office: dict[str, str], seed: int = 1):
+    """Random groups of the engine's sizes (within each office when intros stay within one),
+    scored by the engine's own function, pairs met within the cooldown scored as if they had
+    not (as random_total does). Returns (total, pairs of one office)."""
+    order = sorted(members, key=lambda m: m.user_id)
+    index = scoring.index_members(order)
+    rng = random.Random(seed)
+    if intro is Intro.WITHIN:
+        parts: dict[str, list[int]] = {}
+        for i, member in enumerate(order):
+            parts.setdefault(office[member.user_id], []).append(i)
+        pools = list(parts.values())
+    else:
+        pools = [list(range(len(order)))]
+    groups: list[tuple[int, ...]] = []
+    for pool in pools:
+        rng.shuffle(pool)
+        start = 0
+        for wanted in group_sizes(len(pool), size):
+            groups.append(tuple(pool[start : start + wanted]))
+            start += wanted
+    cooldown = MatchSettings().cooldown_rounds
+    older = {pair: ago for pair, ago in history.items() if ago >= cooldown}
+    total = sum(g.score for g in scoring.score_groups(index, groups, older, MatchSettings(), reverse=False))
+    return total, same_office_pairs([[order[i].user_id for i in g] for g in groups], office)
+
+
+def same_office_pairs(groups, office: dict[str, str]) -> int:
+    return sum(office[a] == office[b] for group in groups for x, a in enumerate(group) for b in group[x + 1 :])
+
+
+def print_groups(sizes: list[int], repeats: int) -> None:
+    """Groups of 3, 4 and 6 (bot/rounds/grouping.py) on the skilled workspace, with anyone,
+    across offices and within them: time (median of `repeats`), total as a share of the
+    engine's bound, random groups' share of it, and pairs of one office (across: what the
+    intro avoids). Then groups of 2 from the same engine next to the exact pair engine."""
+    print(f"\nGroups (bot.rounds.grouping, issue 21): the skilled workspace, offices {', '.join(OFFICES)}")
+    print(
+        f"  {'N':>6} {'intro':>7} {'size':>4} | {'engine':>9} {'/bound':>7} {'1-office':>8} |"
+        f" {'random':>7} {'1-office':>8} | {'groups':>6}"
+    )
+    for n in sizes:
+        members, history = workspace(n)
+        office = offices(members)
+        for intro in (Intro.ANYONE, Intro.ACROSS, Intro.WITHIN):
+            for size in GROUP_SIZES:
+                times, result = [], None
+                for _ in range(repeats):
+                    started = time.perf_counter()
+                    result = grouping.group_members(members, size, history, seed="bench", intro=intro, category=office)
+                    times.append(time.perf_counter() - started)
+                assert result is not None and result.bound
+                lucky, lucky_same = random_grouping(members, history, size, intro, office)
+                same = same_office_pairs([g.members for g in result.groups], office)
+                print(
+                    f"  {n:>6} {intro.value:>7} {size:>4} | {statistics.median(times):>7.2f} s"
+                    f" {share(result.total, result.bound, 3):>7} {same:>8} |"
+                    f" {share(lucky, result.bound, 3):>7} {lucky_same:>8} | {len(result.groups):>6}"
+                )
+        times, exact_times = [], []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            paired = grouping.group_members(members, 2, history, seed="bench")
+            times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            exact = with_seed(solving.pair_members, "bench")(members, history)
+            exact_times.append(time.perf_counter() - started)
+        print(
+            f"  {n:>6} {'anyone':>7} {2:>4} | {statistics.median(times):>7.2f} s"
+            f" {share(paired.total, paired.bound, 3):>7}          | exact pairs {statistics.median(exact_times):.2f} s,"
+            f" groups' total / exact total {share(paired.total, exact.total, 3)}"
+        )
+        sys.stdout.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="2000,10000,50000")
@@ -683,6 +770,10 @@ def main() -> None:
     )
     parser.add_argument("--memory-cap", type=float, default=6.0, help="GiB; a child above it is stopped")
     parser.add_argument("--no-small", action="store_true", help="skip the small programs")
+    parser.add_argument(
+        "--group-sizes", default="200,2000,10000", help="members in the rounds of groups of 3, 4 and 6 ('' for none)"
+    )
+    parser.add_argument("--only-groups", action="store_true", help="only the rounds of groups")
     args = parser.parse_args()
 
     one, five, fifteen = os.getloadavg()
@@ -692,6 +783,10 @@ def main() -> None:
     )
     cap = args.memory_cap * 2**30
     shapes = [shape.strip() for shape in args.shapes.split(",")]
+    if args.group_sizes:
+        print_groups([int(size) for size in args.group_sizes.split(",")], args.repeats)
+    if args.only_groups:
+        return
     if not args.no_small:
         print_small()
         print_trios()
