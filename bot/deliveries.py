@@ -28,6 +28,7 @@ class DeliveryKind(str, Enum):
     ROUND_QUIET = "quiet"  # to a member paused for leaving introductions unanswered
     ROUND_PARTNER_GONE = "partner_gone"  # to a member left alone: their partner can't be reached
     ROUND_ANNOUNCEMENT = "announce"  # to the program channel: the round's figures, no names
+    ROUND_STARTER = "starter"  # to the group, when one of them asks: a conversation starter (its key says which)
 
     # Asks: queued with the use case (jobs/asks.py); the outbox's HOOKS do what follows each.
     ASK_REQUEST = "ask_request"  # to a candidate: can you help?

@@ -133,6 +133,8 @@ LEARNED_CHOICES = {
 # the group's id.
 KEEP_PARTNER = "reverse_keep_partner"
 NEW_PARTNER = "reverse_new_partner"
+# "Give us a question" under an introduction, and under each question it gave; value: the group's id.
+ROUND_STARTER = "round_starter"
 ROUND_ACTIONS = (
     JOIN_ROUND,
     LEAVE_ROUND,
@@ -144,6 +146,7 @@ ROUND_ACTIONS = (
     *LEARNED_CHOICES.values(),
     KEEP_PARTNER,
     NEW_PARTNER,
+    ROUND_STARTER,
 )
 
 # Program admins.

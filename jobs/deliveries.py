@@ -18,6 +18,7 @@ from bot.members.model import is_forgotten
 from bot.rounds import messages as round_messages
 from bot.rounds import services as round_services
 from bot.rounds.model import RoundKind
+from bot.rounds.starters import starters
 from deps import Deps
 from storage.db import Repositories
 from storage.outbox import Claimed
@@ -124,6 +125,19 @@ def _round_introduction(deps: Deps, claim: Claimed) -> Rendered | None:
     if intro is None:
         return None  # someone left the workspace: fewer than two to introduce
     return round_messages.introduction(intro), ",".join(intro.group.members)
+
+
+def _round_starter(deps: Deps, claim: Claimed) -> Rendered | None:
+    """The conversation starter the delivery's key names, to the group as it stands."""
+    group_id = _reference(claim.about.group_id)
+    with deps.store.transaction() as repositories:
+        intro = repositories.rounds.introduction(claim.team_id, group_id, claim.recipient)
+    if intro is None:
+        return None  # fewer than two of them left
+    key = claim.key.partition(":")[2]
+    group = intro.group
+    found = [one for one in starters(intro.kind, group.teaching, group.question, str(group_id)) if one.key == key]
+    return (round_messages.starter_post(found[0], group_id), ",".join(group.members)) if found else None
 
 
 def _round_partner_gone(deps: Deps, claim: Claimed) -> Rendered | None:
@@ -313,6 +327,7 @@ RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.ROUND_UNMATCHED: _round_unmatched,
     DeliveryKind.ROUND_QUIET: _round_quiet,
     DeliveryKind.ROUND_PARTNER_GONE: _round_partner_gone,
+    DeliveryKind.ROUND_STARTER: _round_starter,
     DeliveryKind.ROUND_ANNOUNCEMENT: _round_announcement,
     DeliveryKind.ASK_REQUEST: _ask(ask_messages.candidate_request, open_only=True),
     DeliveryKind.ASK_UNANSWERED: _ask_unanswered,

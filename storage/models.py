@@ -437,6 +437,20 @@ class ReverseLearning(Base):
     keep_partner: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
+class RoundStarter(Base):
+    """A conversation starter a round's group was given (bot/rounds/starters.py), by its key:
+    a group is never given the same one twice. Who pressed the button is not kept."""
+
+    __tablename__ = "round_starters"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("round_groups.id", ondelete="CASCADE", name="fk_round_starters_group"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    given_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class ProcessedEvent(Base):
     """An event Slack sent, while it is handled (`done` once it was): Slack retries an event
     it thinks went unanswered, and a retry must not do the work twice."""

@@ -20,7 +20,7 @@ from bot.rounds.schedule import Schedule
 from bot.rounds.scoring import Member
 from storage import models
 from storage.members import taking_part
-from storage.outbox import About, queue_to_each
+from storage.outbox import About, queue_deliveries, queue_to_each
 from storage.queries import IN_BATCH, batches, insert_ignoring_duplicates
 from storage.round_checkins import RoundCheckins
 from storage.round_membership import RoundMembership, still_here, stored_situations
@@ -279,14 +279,15 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
         ).one()
         return groups, people
 
-    def introduction(self, team_id: str, group_id: int, recipients: str) -> Introduction | None:
+    def introduction(self, team_id: str, group_id: int, recipients: str | None = None) -> Introduction | None:
         """A group's introduction as it should read now, to the members of the group among
-        `recipients` (a delivery's, user ids joined by commas) who are still in the workspace."""
+        `recipients` (a delivery's, user ids joined by commas; None: all of them) who are
+        still in the workspace."""
         row = self.session.get(models.RoundGroup, group_id)
         if row is None or row.team_id != team_id:
             return None
         details = json.loads(row.details)
-        sent_to = recipients.split(",")
+        sent_to = (recipients or row.members).split(",")
         wanted = [user_id for user_id in row.members.split(",") if user_id in sent_to]
         here = still_here(self.session, team_id, wanted)
         members = tuple(user_id for user_id in wanted if user_id in here)
@@ -314,7 +315,24 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
             continuing=details.get("continuing", False),
         )
         joined = tuple(user_id for user_id in details.get("joined", ()) if user_id in members)
-        return Introduction(RoundKind(row.round.kind), group, objectives, joined)
+        return Introduction(RoundKind(row.round.kind), group, objectives, joined, group_id)
+
+    def give_starter(self, team_id: str, group_id: int, key: str, recipients: tuple[str, ...], now: datetime) -> bool:
+        """Record that the group was given the starter `key` and queue it to them (`recipients`,
+        its members still here), once: False if the group had it already (two presses at once)."""
+        row = {"group_id": group_id, "key": key, "team_id": team_id, "given_at": now}
+        if not insert_ignoring_duplicates(self.session, models.RoundStarter, [row]):
+            return False
+        wanted = [(",".join(recipients), DeliveryKind.ROUND_STARTER, f"{DeliveryKind.ROUND_STARTER.value}:{key}")]
+        queue_deliveries(self.session, team_id, About.round_group(group_id), wanted, now)
+        return True
+
+    def starters_given(self, team_id: str, group_id: int) -> set[str]:
+        """The keys of the starters the group was given."""
+        starter = models.RoundStarter
+        return set(
+            self.session.scalars(select(starter.key).where(starter.team_id == team_id, starter.group_id == group_id))
+        )
 
     def pairings_of(self, team_id: str, user_id: str) -> list[Pairing]:
         """Every round group the member was in, newest first: the partners still in the

@@ -12,6 +12,7 @@ from bot.ids import (
     NEW_PARTNER,
     PAUSE_ROUNDS,
     RESUME_ROUNDS,
+    ROUND_STARTER,
     SKIP_ROUND,
     SLASH_COMMAND,
     UNSKIP_ROUND,
@@ -32,6 +33,7 @@ from bot.rounds.model import (
     Unmatched,
 )
 from bot.rounds.schedule import Schedule, how_often
+from bot.rounds.starters import Starter
 from bot.text import escape_mrkdwn, shown
 
 OBJECTIVES_SHOWN = 300
@@ -109,7 +111,19 @@ def introduction(intro: Introduction) -> dict:
             f"Not a good moment? `{SLASH_COMMAND} pause 2w` skips a while."
         )
     )
+    if intro.group_id is not None:
+        body.append(blocks.actions(blocks.button("Give us a question", ROUND_STARTER, value=str(intro.group_id))))
     return blocks.message(text, *body)
+
+
+def starter_post(starter: Starter, group_id: int) -> dict:
+    """A conversation starter, to the group that asked for one; another is a click away."""
+    text = f"*A question to get you talking:* {starter.text}"
+    return blocks.message(
+        text,
+        blocks.section(text),
+        blocks.actions(blocks.button("Another question", ROUND_STARTER, value=str(group_id))),
+    )
 
 
 def _labels(kinds: tuple[RoundKind, ...]) -> str:

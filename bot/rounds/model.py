@@ -154,6 +154,7 @@ class Introduction:
     group: PlannedGroup
     objectives: dict[str, str]
     joined: tuple[str, ...] = ()  # who joined the group after the round began: their partner was gone
+    group_id: int | None = None  # the group's row, for its buttons ("Give us a question")
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,12 @@ from bot.rounds.model import (
     parse_pause,
 )
 from bot.rounds.repository import CheckinAnswer
+from bot.rounds.starters import Starter, starters
 from bot.unit_of_work import UnitOfWork
 
 HISTORY_ROUNDS = 24  # rounds looked back on: the cooldown, and "met before" beyond it
 NOT_IN_GROUP = "That question isn't yours to answer."
+STARTERS_USED_UP = "That's every question I have for your group: over to you!"
 NO_LONGER_KEPT = "That pair can't continue any more: you'll meet someone new in the next round."
 
 
@@ -129,6 +131,22 @@ def keep_partner(work: UnitOfWork, team_id: str, group_id: int, user_id: str, ke
         raise InvalidInput(NO_LONGER_KEPT)
     work.rounds.set_keep(team_id, group_id, user_id, keep)
     return partner
+
+
+def give_starter(work: UnitOfWork, team_id: str, group_id: int, user_id: str, now: datetime) -> Starter:
+    """ "Give us a question" in a round's group DM: the next conversation starter the group
+    has not had (bot/rounds/starters.py), recorded and queued to the group. Raises
+    InvalidInput for anyone not in that group (ids come from Slack), and, kindly, when the
+    group has had them all."""
+    intro = work.rounds.introduction(team_id, group_id)
+    if intro is None or user_id not in intro.group.members:
+        raise InvalidInput(NOT_IN_GROUP)
+    given = work.rounds.starters_given(team_id, group_id)
+    group = intro.group
+    for one in starters(intro.kind, group.teaching, group.question, seed=str(group_id)):
+        if one.key not in given and work.rounds.give_starter(team_id, group_id, one.key, group.members, now):
+            return one
+    raise InvalidInput(STARTERS_USED_UP)
 
 
 def _first_question(members: tuple[str, ...], held_on: date) -> str:

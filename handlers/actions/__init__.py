@@ -47,6 +47,7 @@ def register(app: App, deps: Deps) -> None:
         **dict.fromkeys(ids.CHECKIN_CHOICES.values(), rounds.answer_checkin),
         **dict.fromkeys(ids.LEARNED_CHOICES.values(), rounds.answer_learned),
         ids.KEEP_PARTNER: rounds.keep_partner,
+        ids.ROUND_STARTER: rounds.give_starter,
         ids.NEW_PARTNER: rounds.keep_partner,
         ids.OPEN_SETTINGS: program.open_settings,
         ids.SEND_CHART: program.send_chart,

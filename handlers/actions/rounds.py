@@ -17,6 +17,7 @@ from deps import Deps
 from handlers.listeners import Click, admitted, row_id, run_use_case
 from handlers.render import refresh_home
 from jobs import asks as ask_jobs
+from jobs import outbox
 from storage.db import Repositories
 
 CHECKINS = {action_id: CheckinOutcome(value) for value, action_id in ids.CHECKIN_CHOICES.items()}
@@ -122,6 +123,24 @@ def answer_checkin(
     )
     if answer is not None:
         click.answer(round_messages.checkin(group_of(action), *answer), replace=True)  # group_of parsed already
+
+
+def give_starter(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """ "Give us a question" in a round's group DM: the group's next conversation starter is
+    posted to it (through the outbox); the one who pressed hears privately only when there
+    is none left, or the group is not theirs."""
+    ack()
+    click = Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
+    given = run_use_case(
+        deps, click, lambda work: round_services.give_starter(work, team_id, group_of(action), user_id, deps.clock())
+    )
+    if given is not None:
+        outbox.kick(deps)
 
 
 def answer_learned(
