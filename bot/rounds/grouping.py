@@ -15,8 +15,8 @@ so this is a local search, with a certificate of how far from the best it can be
    two groups, many disjoint ones at a time, until no swap gains: a 2-swap local optimum.
 4. The bound: a member's share of their group's score is at most the sum of their s - 1 best
    pair scores (s their group's size), or 0 if left out, so half the sum of those over every
-   member is at least any grouping's total (the same relaxation as a b-matching's degree bound). The total over
-   the bound is what bench/matching.py reports as the share of the bound.
+   member is at least any grouping's total (the same relaxation as a b-matching's degree
+   bound). The total over the bound is what bench/matching.py reports as the share of it.
 
 A never-pair that no swap could separate (a round too small to keep them apart) is broken by
 leaving one of the two out: nobody is ever grouped with someone they asked never to meet.
@@ -61,8 +61,9 @@ FORBIDDEN_PAIR = -100_000.0
 SAME_GROUP_PAIR = -200.0
 
 
-# Swap passes at most: each applies every disjoint gaining swap it finds; measured to settle
-# within 30 passes at 2,000 members in threes (bench/matching.py), so this only stops a loop.
+# Swap passes at most: each makes the best disjoint gaining swaps it finds. On bench/matching.py's
+# skilled workspace of 2,000, sizes 2 to 6, anyone, across and within five offices, the search
+# settled within 27 passes (the last finding nothing), so this only stops a runaway loop.
 MAX_PASSES = 200
 
 
