@@ -29,6 +29,8 @@ class DeliveryKind(str, Enum):
     ROUND_PARTNER_GONE = "partner_gone"  # to a member left alone: their partner can't be reached
     ROUND_ANNOUNCEMENT = "announce"  # to the program channel: the round's figures, no names
     ROUND_STARTER = "starter"  # to the group, when one of them asks: a conversation starter (its key says which)
+    ROUND_THANKS = "thanks"  # to a member a partner thanked after they met (the key names the thank-you)
+    ROUND_THANKS_POST = "thanks_post"  # to the program channel, when the sender chose to share it
 
     # Asks: queued with the use case (jobs/asks.py); the outbox's HOOKS do what follows each.
     ASK_REQUEST = "ask_request"  # to a candidate: can you help?

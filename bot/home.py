@@ -18,7 +18,7 @@ from bot.members.model import Profile, Skill
 from bot.rounds import messages as round_messages
 from bot.rounds import schedule as round_schedule
 from bot.rounds import services as round_services
-from bot.rounds.model import Membership, RoundsNow
+from bot.rounds.model import Membership, RoundsNow, Thanks
 from bot.text import escape_mrkdwn, shown
 from bot.unit_of_work import UnitOfWork
 
@@ -46,6 +46,7 @@ class MemberNow:
     rounds: RoundsNow = field(default_factory=lambda: RoundsNow(Membership()))
     network: Network = field(default_factory=lambda: Network((), ()))
     given: Sequence[AdviceGiven] = ()
+    thanked: Sequence[Thanks] = ()  # the latest thank-yous from round partners
     followups_on: bool = True
     policy: FollowUpPolicy = field(default_factory=FollowUpPolicy)
 
@@ -63,6 +64,7 @@ def member_now(work: UnitOfWork, team_id: str, user_id: str, now: datetime, poli
         rounds=round_services.rounds_now(work, team_id, user_id, now),
         network=ask_services.mentor_network(work, team_id, user_id),
         given=work.followups.advice_given(team_id, user_id, followup_messages.MAX_LISTED),
+        thanked=work.rounds.thanks_to(team_id, user_id, round_messages.THANKS_SHOWN),
         followups_on=work.followups.enabled_for(team_id, user_id),
         policy=policy,
     )
@@ -172,6 +174,7 @@ def home(profile: Profile | None, now: MemberNow | None = None, admin: Sequence[
             *round_messages.home_blocks(now.rounds, now.user_id, now.today),
             *_network_blocks(now.network),
             *followup_messages.home_blocks(list(now.given)),
+            *round_messages.thanks_blocks(list(now.thanked)),
             *_profile_blocks(profile, now.followups_on, now.policy),
         ]
         if body[0]["type"] == "divider":

@@ -135,6 +135,8 @@ KEEP_PARTNER = "reverse_keep_partner"
 NEW_PARTNER = "reverse_new_partner"
 # "Give us a question" under an introduction, and under each question it gave; value: the group's id.
 ROUND_STARTER = "round_starter"
+# "Say thanks" under a check-in answered "We met"; value: the group's id. Opens THANKS_VIEW.
+SAY_THANKS = "round_say_thanks"
 ROUND_ACTIONS = (
     JOIN_ROUND,
     LEAVE_ROUND,
@@ -147,6 +149,7 @@ ROUND_ACTIONS = (
     KEEP_PARTNER,
     NEW_PARTNER,
     ROUND_STARTER,
+    SAY_THANKS,
 )
 
 # Program admins.
@@ -155,6 +158,12 @@ SEND_CHART = "admin_chart"  # Home tab: the charts, to the admin's DM; value: th
 SEND_EXPORT = "admin_export"  # Home tab: the CSV, to the admin's DM; value: the period in days
 ADMIN_ACTIONS = (OPEN_SETTINGS, SEND_CHART, SEND_EXPORT)
 SETTINGS_VIEW = "program_settings"
+
+# The "Say thanks" modal (private_metadata: the group's id) and its inputs' block and action ids.
+THANKS_VIEW = "round_thanks"
+THANKS_TO = "thanks_to"
+THANKS_NOTE = "thanks_note"
+THANKS_SHARE = "thanks_share"
 
 
 class SettingsField:
@@ -177,4 +186,4 @@ FORGET_CANCEL = "forget_cancel"
 FORGET_ACTIONS = (FORGET_ME, FORGET_CANCEL)
 
 ACTIONS = (*ASK_ACTIONS, *FOLLOWUP_ACTIONS, *ROUND_ACTIONS, *ADMIN_ACTIONS, *FORGET_ACTIONS)
-VIEWS = (*ASK_VIEWS, FOLLOWUP_NOTE_VIEW, FOLLOWUP_REPLY_VIEW, SETTINGS_VIEW)
+VIEWS = (*ASK_VIEWS, FOLLOWUP_NOTE_VIEW, FOLLOWUP_REPLY_VIEW, SETTINGS_VIEW, THANKS_VIEW)

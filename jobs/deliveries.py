@@ -17,7 +17,7 @@ from bot.members import messages as member_messages
 from bot.members.model import is_forgotten
 from bot.rounds import messages as round_messages
 from bot.rounds import services as round_services
-from bot.rounds.model import RoundKind
+from bot.rounds.model import RoundKind, Thanks
 from bot.rounds.starters import starters
 from deps import Deps
 from storage.db import Repositories
@@ -138,6 +138,21 @@ def _round_starter(deps: Deps, claim: Claimed) -> Rendered | None:
     group = intro.group
     found = [one for one in starters(intro.kind, group.teaching, group.question, str(group_id)) if one.key == key]
     return (round_messages.starter_post(found[0], group_id), ",".join(group.members)) if found else None
+
+
+def _round_thanks(message: Callable[[Thanks], dict]) -> Renderer:
+    """A thank-you (the delivery's key names it), to its receiver or the program channel; none
+    once it is gone (its sender or receiver asked to be forgotten)."""
+
+    def render(deps: Deps, claim: Claimed) -> Rendered | None:
+        number = claim.key.partition(":")[2]
+        if not (number.isascii() and number.isdigit()):
+            raise MissingReference()
+        with deps.store.transaction() as repositories:
+            thanks = repositories.rounds.thanks(claim.team_id, int(number))
+        return (message(thanks), claim.recipient) if thanks else None
+
+    return render
 
 
 def _round_partner_gone(deps: Deps, claim: Claimed) -> Rendered | None:
@@ -328,6 +343,8 @@ RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.ROUND_QUIET: _round_quiet,
     DeliveryKind.ROUND_PARTNER_GONE: _round_partner_gone,
     DeliveryKind.ROUND_STARTER: _round_starter,
+    DeliveryKind.ROUND_THANKS: _round_thanks(round_messages.thanks_received),
+    DeliveryKind.ROUND_THANKS_POST: _round_thanks(round_messages.thanks_post),
     DeliveryKind.ROUND_ANNOUNCEMENT: _round_announcement,
     DeliveryKind.ASK_REQUEST: _ask(ask_messages.candidate_request, open_only=True),
     DeliveryKind.ASK_UNANSWERED: _ask_unanswered,

@@ -38,6 +38,14 @@ class ForgetRepository:
         self.session.execute(
             delete(models.RoundSkip).where(models.RoundSkip.team_id == team_id, models.RoundSkip.user_id == user_id)
         )
+        # Thank-yous they sent or received: private to the two, so they go (one still queued,
+        # to the other or the channel, finds none and is not sent).
+        thanks = models.RoundThanks
+        self.session.execute(
+            delete(thanks).where(
+                thanks.team_id == team_id, or_(thanks.sender_id == user_id, thanks.receiver_id == user_id)
+            )
+        )
         self.session.execute(
             delete(models.AskCandidate).where(
                 models.AskCandidate.team_id == team_id, models.AskCandidate.user_id == user_id

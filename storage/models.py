@@ -451,6 +451,30 @@ class RoundStarter(Base):
     given_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class RoundThanks(Base):
+    """A thank-you after a round's group met (bot.rounds.model.Thanks): seen by its sender and
+    receiver only, and in the program channel if its sender chose. Once per sender, receiver
+    and group."""
+
+    __tablename__ = "round_thanks"
+    __table_args__ = (
+        UniqueConstraint("group_id", "sender_id", "receiver_id", name="uq_round_thanks_once"),
+        Index("ix_round_thanks_receiver", "team_id", "receiver_id", "sent_at"),  # their Home tab
+        Index("ix_round_thanks_sender", "team_id", "sender_id"),  # forgetting them
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("round_groups.id", ondelete="CASCADE", name="fk_round_thanks_group")
+    )
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    sender_id: Mapped[str] = mapped_column(SLACK_ID)
+    receiver_id: Mapped[str] = mapped_column(SLACK_ID)
+    note: Mapped[str] = mapped_column(Text)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class ProcessedEvent(Base):
     """An event Slack sent, while it is handled (`done` once it was): Slack retries an event
     it thinks went unanswered, and a retry must not do the work twice."""

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.deliveries import DeliveryKind
 from bot.followups.model import member_zone
 from bot.members.model import SkillKind
-from bot.rounds.model import Introduction, Pairing, PlannedGroup, RoundKind, Unmatched
+from bot.rounds.model import Introduction, Pairing, PlannedGroup, RoundKind, Thanks, Unmatched
 from bot.rounds.schedule import Schedule
 from bot.rounds.scoring import Member
 from storage import models
@@ -333,6 +333,71 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
         return set(
             self.session.scalars(select(starter.key).where(starter.team_id == team_id, starter.group_id == group_id))
         )
+
+    def send_thanks(
+        self,
+        team_id: str,
+        group_id: int,
+        sender_id: str,
+        receivers: Iterable[str],
+        note: str,
+        channel: str | None,
+        now: datetime,
+    ) -> list[int]:
+        """Record a thank-you from `sender_id` to each of `receivers` they have not thanked for
+        this group yet, and queue it to them, and to `channel` when they chose to post it there
+        (None: not posted). Returns the ids of those made."""
+        thanks, made = models.RoundThanks, []
+        for receiver in receivers:
+            row = {
+                "group_id": group_id,
+                "team_id": team_id,
+                "sender_id": sender_id,
+                "receiver_id": receiver,
+                "note": note,
+                "shared": channel is not None,
+                "sent_at": now,
+            }
+            if not insert_ignoring_duplicates(self.session, thanks, [row]):
+                continue  # thanked already, maybe by a second click at once
+            thanks_id = self.session.scalars(
+                select(thanks.id).where(
+                    thanks.group_id == group_id, thanks.sender_id == sender_id, thanks.receiver_id == receiver
+                )
+            ).one()
+            wanted = [(receiver, DeliveryKind.ROUND_THANKS, f"{DeliveryKind.ROUND_THANKS.value}:{thanks_id}")]
+            if channel is not None:
+                post = DeliveryKind.ROUND_THANKS_POST
+                wanted.append((channel, post, f"{post.value}:{thanks_id}"))
+            queue_deliveries(self.session, team_id, About.round_group(group_id), wanted, now)
+            made.append(thanks_id)
+        return made
+
+    def _thanks(self, where: tuple[ColumnElement[bool], ...], limit: int | None = None) -> list[Thanks]:
+        thanks = models.RoundThanks
+        rows = self.session.execute(
+            select(thanks, models.Round.kind)
+            .join(models.RoundGroup, models.RoundGroup.id == thanks.group_id)
+            .join(models.Round, models.Round.id == models.RoundGroup.round_id)
+            .where(*where)
+            .order_by(thanks.sent_at.desc(), thanks.id.desc())
+            .limit(limit)
+        ).tuples()
+        return [
+            Thanks(
+                row.id, row.group_id, RoundKind(kind), row.sender_id, row.receiver_id, row.note, row.shared, row.sent_at
+            )
+            for row, kind in rows
+        ]
+
+    def thanks(self, team_id: str, thanks_id: int) -> Thanks | None:
+        found = self._thanks((models.RoundThanks.team_id == team_id, models.RoundThanks.id == thanks_id))
+        return found[0] if found else None
+
+    def thanks_to(self, team_id: str, user_id: str, limit: int) -> list[Thanks]:
+        """The latest thank-yous `user_id` received, newest first."""
+        thanks = models.RoundThanks
+        return self._thanks((thanks.team_id == team_id, thanks.receiver_id == user_id), limit)
 
     def pairings_of(self, team_id: str, user_id: str) -> list[Pairing]:
         """Every round group the member was in, newest first: the partners still in the

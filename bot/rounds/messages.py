@@ -13,11 +13,17 @@ from bot.ids import (
     PAUSE_ROUNDS,
     RESUME_ROUNDS,
     ROUND_STARTER,
+    SAY_THANKS,
     SKIP_ROUND,
     SLASH_COMMAND,
+    THANKS_NOTE,
+    THANKS_SHARE,
+    THANKS_TO,
+    THANKS_VIEW,
     UNSKIP_ROUND,
 )
 from bot.rounds.model import (
+    MAX_THANKS_LENGTH,
     PAUSED_UNTIL_RESUMED,
     QUIET_INTROS,
     CheckinOutcome,
@@ -30,6 +36,8 @@ from bot.rounds.model import (
     PartnerGone,
     RoundKind,
     RoundsNow,
+    Thanks,
+    ThanksForm,
     Unmatched,
 )
 from bot.rounds.schedule import Schedule, how_often
@@ -286,7 +294,14 @@ def checkin(
     """Halfway through the cadence, in the group DM: did you meet?"""
     if outcome is not None:
         text = f"<@{answered_by}> answered: *{CheckinOutcome(outcome).label}*. Thanks for letting me know!"
-        return blocks.message(text)
+        if outcome != CheckinOutcome.MET.value:
+            return blocks.message(text)
+        return blocks.message(
+            text,
+            blocks.section(text),
+            blocks.actions(blocks.button("Say thanks", SAY_THANKS, value=str(group_id))),
+            blocks.context("A thank-you goes only to whom you thank, unless you choose to post it."),
+        )
     text = f"Halfway to the next round: did you meet, {_people(members)}?"
     return blocks.message(
         text,
@@ -425,3 +440,82 @@ def partner_gone(told: PartnerGone) -> dict:
     else:
         then = "Sorry about that: I'll pair you again next month."
     return blocks.message(f"{text} {then}", blocks.section(f"{text}\n{then}"))
+
+
+# --- thank-yous after meeting (issue 21) ---------------------------------------------------
+SHARE_THANKS = "share"
+THANKS_SHOWN = 3  # on the receiver's Home tab, the latest
+
+
+def thanks_modal(form: ThanksForm) -> dict:
+    """ "Say thanks": whom (the group's others, all ticked), a line or two, and whether to also
+    post it in the program channel (only when there is one)."""
+    people = [{"text": blocks.mrkdwn(f"<@{user_id}>"), "value": user_id} for user_id in form.others]
+    inputs: list[dict] = [
+        {
+            "type": "input",
+            "block_id": THANKS_TO,
+            "label": blocks.plain("To", 2000),
+            "element": {"type": "checkboxes", "action_id": THANKS_TO, "options": people, "initial_options": people},
+        },
+        {
+            "type": "input",
+            "block_id": THANKS_NOTE,
+            "label": blocks.plain("Your thank-you", 2000),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": THANKS_NOTE,
+                "multiline": True,
+                "max_length": MAX_THANKS_LENGTH,
+                "placeholder": blocks.plain("Thanks for the tips on giving feedback: I tried one today.", 150),
+            },
+        },
+    ]
+    if form.channel is not None:
+        share = {"text": blocks.mrkdwn(f"Also post it in <#{form.channel}>, with both names"), "value": SHARE_THANKS}
+        inputs.append(
+            {
+                "type": "input",
+                "block_id": THANKS_SHARE,
+                "optional": True,
+                "label": blocks.plain("Share", 2000),
+                "element": {"type": "checkboxes", "action_id": THANKS_SHARE, "options": [share]},
+            }
+        )
+    return {
+        "type": "modal",
+        "callback_id": THANKS_VIEW,
+        "private_metadata": str(form.group_id),
+        "title": blocks.plain("Say thanks", 24),
+        "submit": blocks.plain("Send", 24),
+        "close": blocks.plain("Cancel", 24),
+        "blocks": [*inputs, blocks.context("It reaches them by DM and stays on their Home tab.")],
+    }
+
+
+def _chat(kind: RoundKind) -> str:
+    return "your coffee chat" if kind is RoundKind.COFFEE else "your reverse-mentoring month"
+
+
+def thanks_received(thanks: Thanks) -> dict:
+    """To the member thanked, by DM."""
+    text = f":sparkles: <@{thanks.sender_id}> thanks you for {_chat(thanks.kind)}:"
+    return blocks.message(text, blocks.section(text + "\n" + blocks.quote(thanks.note)))
+
+
+def thanks_post(thanks: Thanks) -> dict:
+    """In the program channel, when its sender chose to share it."""
+    chat = "a coffee chat" if thanks.kind is RoundKind.COFFEE else "a month of reverse mentoring"
+    text = f":sparkles: <@{thanks.sender_id}> thanks <@{thanks.receiver_id}> for {chat}:"
+    return blocks.message(text, blocks.section(text + "\n" + blocks.quote(thanks.note)))
+
+
+def thanks_blocks(received: list[Thanks]) -> list[dict]:
+    """The Home tab's latest thank-yous to the member; nothing when there are none."""
+    if not received:
+        return []
+    lines = [
+        f"<@{thanks.sender_id}>, {thanks.sent_at:%-d %B}:\n{blocks.quote(thanks.note, 400)}"
+        for thanks in received[:THANKS_SHOWN]
+    ]
+    return [blocks.divider(), blocks.header("Thanks from your chats"), *(blocks.section(line) for line in lines)]

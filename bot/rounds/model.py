@@ -3,7 +3,7 @@ member's membership, pauses, and what a round produces: planned groups and intro
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from bot.errors import InvalidInput
@@ -225,6 +225,34 @@ class RoundRun:
     planned: tuple[PlannedGroup, ...] = ()  # the groups, as their introductions show them
     why_unmatched: tuple[Unmatched, ...] = ()  # beside `unmatched`, one each
     cycle_round: date | None = None  # not created: the date of the round its cycle already has
+
+
+MAX_THANKS_LENGTH = 300  # a thank-you is a line or two, not a letter
+
+
+@dataclass(frozen=True)
+class Thanks:
+    """A thank-you one member of a round's group sent another after they met: private to the
+    two of them, unless its sender chose to also post it in the program channel (`shared`)."""
+
+    id: int
+    group_id: int
+    kind: RoundKind
+    sender_id: str
+    receiver_id: str
+    note: str
+    shared: bool
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class ThanksForm:
+    """What the "Say thanks" modal offers: the group's other members, and the program channel
+    the sender may also post it in (None: the admins named none)."""
+
+    group_id: int
+    others: tuple[str, ...]
+    channel: str | None
 
 
 class RoundAlreadyRecorded(Exception):

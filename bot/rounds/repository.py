@@ -13,6 +13,7 @@ from bot.rounds.model import (
     Pairing,
     PlannedGroup,
     RoundKind,
+    Thanks,
     Unmatched,
 )
 from bot.rounds.schedule import Schedule
@@ -91,5 +92,17 @@ class RoundRepository(Protocol):
         self, team_id: str, group_id: int, key: str, recipients: tuple[str, ...], now: datetime
     ) -> bool: ...
     def starters_given(self, team_id: str, group_id: int) -> set[str]: ...
+    def send_thanks(
+        self,
+        team_id: str,
+        group_id: int,
+        sender_id: str,
+        receivers: Iterable[str],
+        note: str,
+        channel: str | None,
+        now: datetime,
+    ) -> list[int]: ...
+    def thanks(self, team_id: str, thanks_id: int) -> Thanks | None: ...
+    def thanks_to(self, team_id: str, user_id: str, limit: int) -> list[Thanks]: ...
     def quiet_members(self, team_id: str, before: date, count: int) -> list[str]: ...
     def pause_quiet(self, team_id: str, user_ids: list[str], held_on: date, now: datetime) -> None: ...

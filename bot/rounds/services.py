@@ -12,6 +12,7 @@ from bot.rounds import schedule as round_schedule
 from bot.rounds import scoring, solving
 from bot.rounds.model import (
     FRESH_FOR,
+    MAX_THANKS_LENGTH,
     PAUSED_UNTIL_RESUMED,
     QUIET_INTROS,
     CheckinOutcome,
@@ -27,11 +28,13 @@ from bot.rounds.model import (
     RoundKind,
     RoundRun,
     RoundsNow,
+    ThanksForm,
     Unmatched,
     parse_pause,
 )
 from bot.rounds.repository import CheckinAnswer
 from bot.rounds.starters import Starter, starters
+from bot.text import clean_paragraphs
 from bot.unit_of_work import UnitOfWork
 
 HISTORY_ROUNDS = 24  # rounds looked back on: the cooldown, and "met before" beyond it
@@ -147,6 +150,54 @@ def give_starter(work: UnitOfWork, team_id: str, group_id: int, user_id: str, no
         if one.key not in given and work.rounds.give_starter(team_id, group_id, one.key, group.members, now):
             return one
     raise InvalidInput(STARTERS_USED_UP)
+
+
+THANKS_AFTER_MEETING = "Thank-yous open once your group says it met."
+THANKS_WHO = "Tick who you're thanking."
+THANKED_ALREADY = "You've thanked them for this chat already: it reached them."
+
+
+def thanks_form(work: UnitOfWork, team_id: str, group_id: int, user_id: str) -> ThanksForm:
+    """ "Say thanks" under a check-in answered "We met": whom the member may thank (the group's
+    other members still here) and the program channel they may also post it in. Raises
+    InvalidInput for anyone not in the group, and before the group said it met."""
+    answer = work.rounds.checkin_answer(team_id, group_id)
+    if answer is None or user_id not in answer[0]:
+        raise InvalidInput(NOT_IN_GROUP)
+    members, outcome, _ = answer
+    if outcome != CheckinOutcome.MET.value:
+        raise InvalidInput(THANKS_AFTER_MEETING)
+    others = tuple(member for member in members if member != user_id)
+    return ThanksForm(group_id, others, work.program.settings(team_id).program_channel)
+
+
+def send_thanks(
+    work: UnitOfWork,
+    team_id: str,
+    group_id: int,
+    user_id: str,
+    receivers: Iterable[str],
+    note: str,
+    share: bool,
+    now: datetime,
+) -> list[int]:
+    """The "Say thanks" modal, sent: a thank-you to each ticked member of the group, once each,
+    privately, and in the program channel too if `share` (and the admins named one). Returns
+    the thank-yous' ids. Raises InvalidInput as thanks_form does, for nobody ticked, for an
+    empty or overlong note, and when everyone ticked was thanked for this chat already."""
+    form = thanks_form(work, team_id, group_id, user_id)
+    chosen = [member for member in form.others if member in set(receivers)]
+    if not chosen:
+        raise InvalidInput(THANKS_WHO)
+    text = clean_paragraphs(note or "")
+    if not text:
+        raise InvalidInput("Write a line or two: what did you take away from your chat?")
+    if len(text) > MAX_THANKS_LENGTH:
+        raise InvalidInput(f"Keep it under {MAX_THANKS_LENGTH} characters: a line or two says it best.")
+    made = work.rounds.send_thanks(team_id, group_id, user_id, chosen, text, form.channel if share else None, now)
+    if not made:
+        raise InvalidInput(THANKED_ALREADY)
+    return made
 
 
 def _first_question(members: tuple[str, ...], held_on: date) -> str:

@@ -48,6 +48,7 @@ def register(app: App, deps: Deps) -> None:
         **dict.fromkeys(ids.LEARNED_CHOICES.values(), rounds.answer_learned),
         ids.KEEP_PARTNER: rounds.keep_partner,
         ids.ROUND_STARTER: rounds.give_starter,
+        ids.SAY_THANKS: rounds.say_thanks,
         ids.NEW_PARTNER: rounds.keep_partner,
         ids.OPEN_SETTINGS: program.open_settings,
         ids.SEND_CHART: program.send_chart,

@@ -2,11 +2,13 @@
 notice; the group's check-in; what each side of a reverse pair learned, and whether they
 would keep their partner."""
 
+import logging
 from collections.abc import Callable
 from datetime import date
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.errors import InvalidInput
@@ -19,6 +21,8 @@ from handlers.render import refresh_home
 from jobs import asks as ask_jobs
 from jobs import outbox
 from storage.db import Repositories
+
+logger = logging.getLogger(__name__)
 
 CHECKINS = {action_id: CheckinOutcome(value) for value, action_id in ids.CHECKIN_CHOICES.items()}
 LEARNED = {action_id: Learned(value) for value, action_id in ids.LEARNED_CHOICES.items()}
@@ -141,6 +145,25 @@ def give_starter(
     )
     if given is not None:
         outbox.kick(deps)
+
+
+def say_thanks(
+    ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    """ "Say thanks" under a check-in answered "We met" (value: the group's id): the thank-you
+    modal, for a member of that group only."""
+    ack()
+    click = Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return
+    team_id, user_id = who
+    form = run_use_case(deps, click, lambda work: round_services.thanks_form(work, team_id, group_of(action), user_id))
+    if form is None:
+        return
+    try:
+        client.views_open(trigger_id=body["trigger_id"], view=round_messages.thanks_modal(form))
+    except SlackApiError as error:  # e.g. the trigger expired: the button can be clicked again
+        logger.warning("Could not open the thank-you modal: %s", error.response.get("error"))
 
 
 def answer_learned(

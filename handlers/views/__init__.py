@@ -9,7 +9,7 @@ from slack_bolt import App
 from bot import ids
 from deps import Deps
 from handlers.listeners import bind_all
-from handlers.views import asks, followups, members, program
+from handlers.views import asks, followups, members, program, rounds
 
 
 def register(app: App, deps: Deps) -> None:
@@ -19,5 +19,6 @@ def register(app: App, deps: Deps) -> None:
         ids.FOLLOWUP_NOTE_VIEW: followups.save_note,
         ids.FOLLOWUP_REPLY_VIEW: followups.save_reply,
         ids.SETTINGS_VIEW: program.save_settings,
+        ids.THANKS_VIEW: rounds.save_thanks,
     }
     bind_all(app.view, listeners, deps)
