@@ -170,6 +170,7 @@ class SettingsField:
     """Block ids of the settings modal's inputs; each block's single element uses the same id."""
 
     CADENCE = "coffee_every_weeks"
+    GROUP_SIZE = "coffee_group_size"
     WEEKDAY = "coffee_weekday"
     HOUR = "round_hour"
     TIME_ZONE = "time_zone"

@@ -229,6 +229,8 @@ class Workspace(Base):
     # Rounds: coffee every 1, 2 or 4 weeks on a weekday (0 = Monday); both kinds at an hour
     # of the workspace's time zone (IANA name; None: UTC).
     coffee_every_weeks: Mapped[int] = mapped_column(Integer, default=2)
+    # Coffee chats in pairs (2) or in groups of 3 to 6 (bot/rounds/grouping.py).
+    coffee_group_size: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     coffee_weekday: Mapped[int] = mapped_column(Integer, default=0)
     round_hour: Mapped[int] = mapped_column(Integer, default=10)
     time_zone: Mapped[str | None] = mapped_column(String(64))

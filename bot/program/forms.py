@@ -6,6 +6,7 @@ from bot.ids import SettingsField
 from bot.program.model import (
     CADENCES,
     CHANNEL_ID,
+    GROUP_SIZES,
     MAX_ASK_TIMEOUT_HOURS,
     WEEKDAYS,
     FixedSettings,
@@ -37,6 +38,9 @@ def settings_from_form(values: dict, fixed: FixedSettings = FixedSettings()) -> 
     cadence = _whole(_chosen(values, SettingsField.CADENCE), 1, 4)
     if cadence not in CADENCES:
         errors[SettingsField.CADENCE] = "Choose how often coffee chats happen."
+    size = _whole(_chosen(values, SettingsField.GROUP_SIZE), 2, 6)
+    if size not in GROUP_SIZES:
+        errors[SettingsField.GROUP_SIZE] = "Choose pairs, or groups of three to six."
     weekday = _whole(_chosen(values, SettingsField.WEEKDAY), 0, len(WEEKDAYS) - 1)
     if weekday is None:
         errors[SettingsField.WEEKDAY] = "Choose a weekday."
@@ -62,10 +66,11 @@ def settings_from_form(values: dict, fixed: FixedSettings = FixedSettings()) -> 
     channel = blocks.input_state(values, SettingsField.CHANNEL).get("selected_conversation") or None
     if channel is not None and not (isinstance(channel, str) and CHANNEL_ID.match(channel)):
         errors[SettingsField.CHANNEL] = "Choose a channel, or none."
-    if errors or cadence is None or weekday is None or hour is None or days is None or timeout is None:
+    if errors or cadence is None or size is None or weekday is None or hour is None or days is None or timeout is None:
         raise SettingsFormErrors(errors)  # each None has its error
     return ProgramSettings(
         coffee_every_weeks=cadence,
+        coffee_group_size=size,
         coffee_weekday=weekday,
         round_hour=hour,
         time_zone=zone,

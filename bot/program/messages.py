@@ -9,6 +9,7 @@ from bot.program.disclosure import MIN_PEOPLE, Answers
 from bot.program.forms import GUESTS_IN, REVERSE_ON
 from bot.program.model import (
     CADENCES,
+    GROUP_SIZES,
     MAX_ASK_TIMEOUT_HOURS,
     WEEKDAYS,
     FixedSettings,
@@ -79,6 +80,13 @@ def settings_modal(settings: ProgramSettings, fixed: FixedSettings = FixedSettin
                 optional=False,
             ),
             field(
+                SettingsField.GROUP_SIZE,
+                "In",
+                _select([_option(text, size) for size, text in GROUP_SIZES.items()], settings.coffee_group_size),
+                hint="Pairs, or groups of three to six: Mentor keeps groups as even as the count allows.",
+                optional=False,
+            ),
+            field(
                 SettingsField.WEEKDAY,
                 "On",
                 _select([_option(day, number) for number, day in enumerate(WEEKDAYS)], settings.coffee_weekday),
@@ -146,6 +154,7 @@ def settings_saved(settings: ProgramSettings, fixed: FixedSettings = FixedSettin
     """What the admin is told once the settings are saved: `settings` as they apply, a value
     the deployment `fixed` said to be fixed (issue 19)."""
     coffee = f"{CADENCES[settings.coffee_every_weeks].lower()} on {WEEKDAYS[settings.coffee_weekday]}"
+    groups = GROUP_SIZES[settings.coffee_group_size].lower()
     zone = settings.time_zone or "UTC"
     reverse = "on" if settings.reverse_enabled else "off"
     guests = "guests included" if settings.guests_included else "members only, no guests"
@@ -153,7 +162,7 @@ def settings_saved(settings: ProgramSettings, fixed: FixedSettings = FixedSettin
     ask_fixed = " (fixed by the deployment)" if fixed.ask_timeout_hours is not None else ""
     followup_fixed = " (fixed by the deployment)" if fixed.followup_days is not None else ""
     return (
-        f"Program settings saved. Coffee chats {coffee} at {settings.round_hour:02d}:00 {zone}; "
+        f"Program settings saved. Coffee chats {coffee} at {settings.round_hour:02d}:00 {zone}, in {groups}; "
         f"reverse mentoring {reverse}; asks wait {settings.ask_timeout_hours} h{ask_fixed}; "
         f"follow-ups after {settings.followup_days} days{followup_fixed}; program channel: {channel}; {guests}. "
         "They apply from the next scheduled run."

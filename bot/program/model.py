@@ -17,6 +17,9 @@ from bot.rounds.model import RoundKind
 CADENCES = {1: "Every week", 2: "Every 2 weeks", 4: "Every 4 weeks"}
 
 
+GROUP_SIZES = {2: "Pairs", 3: "Threes", 4: "Fours", 5: "Fives", 6: "Sixes"}
+
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
@@ -39,6 +42,7 @@ class ProgramSettings:
     program_channel: str | None = None  # where each round's figures are announced
     reverse_enabled: bool = True
     guests_included: bool = False  # guests may take part; members of the workspace only by default
+    coffee_group_size: int = 2  # 2 to 6 (bot.rounds.grouping.group_sizes): pairs, threes, …
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.errors import InvalidInput
+from bot.rounds import grouping, scoring, solving
 from bot.rounds import schedule as round_schedule
-from bot.rounds import scoring, solving
 from bot.rounds.model import (
     FRESH_FOR,
     MAX_THANKS_LENGTH,
@@ -427,11 +427,13 @@ def run_round(
     if kind is RoundKind.REVERSE:
         kept, members = keep_pairs(rounds.kept_pairs(team_id, held_on), members, history, settings)
     seed = round_seed(team_id, kind, held_on)
-    if kind is RoundKind.COFFEE:
+    if kind is RoundKind.REVERSE:
+        result = solving.pair_reverse(members, history, settings, seed)
+    elif (size := work.program.settings(team_id).coffee_group_size) > 2:
+        result = grouping.group_members(members, size, history, settings, seed)  # threes to sixes
+    else:
         seats = rounds.trio_seats(team_id, kind, settings.cooldown_rounds)
         result = solving.pair_members(members, history, settings, seed, trio_seats=seats)
-    else:
-        result = solving.pair_reverse(members, history, settings, seed)
     proposals = rounds.proposals(team_id, everyone)
     labels = rounds.labels(team_id)
     met = rounds.met_before(team_id, (pair for group in [*kept, *result.groups] for pair in _pairs(group.members)))

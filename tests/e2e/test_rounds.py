@@ -14,6 +14,8 @@ from bot.rounds.model import RoundKind
 from jobs.rounds import run_due_rounds
 from tests.support.app_process import app_process, run_app
 from tests.support.databases import scratch_postgres_database
+from tests.support.fake_slack import DEFAULT_TEAM, default_user
+from tests.support.forms import settings_form
 from tests.support.members import say, submit_profile
 from tests.support.rounds import run_rounds_now
 from tests.support.running_app import RunningApp, app_environ
@@ -80,6 +82,21 @@ def test_a_round_of_21_sends_10_introductions_with_one_trio_and_reasons_both_way
         helps = [line for line in why.split(";") if "can help" in line]
         assert len(helps) >= 2, why  # both ways
         assert "could you propose a time?" in why
+
+
+def test_admins_who_choose_threes_get_a_round_of_21_in_seven_groups_of_three(coffee):
+    coffee.fake_slack.users["UADMIN"] = {**default_user("UADMIN", DEFAULT_TEAM), "is_admin": True}
+    form = settings_form(GROUP_SIZE={"selected_option": {"value": "3"}})
+    assert coffee.slack.submit_view(ids.SETTINGS_VIEW, form, "UADMIN").status == 200
+    coffee.settle()
+    assert "in threes" in dms_to(coffee, "UADMIN")[-1].args["text"]
+
+    [run] = run_rounds_now(coffee.deps, RoundKind.COFFEE)
+
+    groups = groups_of(coffee, intros(coffee))
+    assert (run.groups, run.members) == (7, 21)
+    assert sorted(len(group) for group in groups) == [3] * 7 and frozenset().union(*groups) == frozenset(PEOPLE)
+    assert all("could you propose a time?" in str(call.args["blocks"]) for call in intros(coffee))
 
 
 def test_running_the_same_round_again_sends_nothing(coffee):

@@ -4,6 +4,7 @@ from bot.ids import SettingsField
 
 SETTINGS_DEFAULTS = {
     SettingsField.CADENCE: {"selected_option": {"value": "2"}},
+    SettingsField.GROUP_SIZE: {"selected_option": {"value": "2"}},
     SettingsField.WEEKDAY: {"selected_option": {"value": "0"}},
     SettingsField.HOUR: {"selected_option": {"value": "10"}},
     SettingsField.TIME_ZONE: {"value": None},

@@ -31,6 +31,7 @@ def test_a_full_form_gives_every_setting():
     settings = settings_from_form(
         settings_form(
             CADENCE={"selected_option": {"value": "4"}},
+            GROUP_SIZE={"selected_option": {"value": "4"}},
             WEEKDAY={"selected_option": {"value": "4"}},
             HOUR={"selected_option": {"value": "16"}},
             TIME_ZONE={"value": " America/New_York "},
@@ -41,7 +42,7 @@ def test_a_full_form_gives_every_setting():
         )
     )
 
-    assert settings == ProgramSettings(4, 4, 16, "America/New_York", 0, 168, "C0PROGRAM", False)
+    assert settings == ProgramSettings(4, 4, 16, "America/New_York", 0, 168, "C0PROGRAM", False, coffee_group_size=4)
 
 
 @pytest.mark.parametrize(
@@ -49,6 +50,8 @@ def test_a_full_form_gives_every_setting():
     [
         ("CADENCE", {"selected_option": {"value": "3"}}),
         ("CADENCE", {"selected_option": None}),
+        ("GROUP_SIZE", {"selected_option": {"value": "7"}}),
+        ("GROUP_SIZE", {"selected_option": {"value": "1"}}),
         ("WEEKDAY", {"selected_option": {"value": "5"}}),  # Saturday is not offered
         ("HOUR", {"selected_option": {"value": "24"}}),
         ("TIME_ZONE", {"value": "../../etc/passwd"}),
@@ -97,7 +100,8 @@ def test_any_forged_form_gives_settings_or_field_errors_and_nothing_else(values)
 
 
 @pytest.mark.parametrize(
-    "settings", [ProgramSettings(), ProgramSettings(4, 3, 23, "Asia/Kolkata", 60, 1, "GPRIVATE", False)]
+    "settings",
+    [ProgramSettings(), ProgramSettings(4, 3, 23, "Asia/Kolkata", 60, 1, "GPRIVATE", False, coffee_group_size=6)],
 )
 def test_the_modal_shows_the_settings_and_is_valid_block_kit(settings):
     modal = settings_modal(settings)
