@@ -132,8 +132,8 @@ def settings_modal(settings: ProgramSettings, fixed: FixedSettings = FixedSettin
                 "Program channel",
                 channel,
                 hint=(
-                    "Mentor posts each round's figures there (never names), and questions nobody could take when "
-                    "the asker chooses to, for anyone to pick up. Invite Mentor to a private channel first."
+                    "Mentor posts each round's figures there (never names); questions nobody could take, and "
+                    "thank-yous, when their senders choose to. Invite Mentor to a private channel first."
                 ),
             ),
             blocks.header("Who takes part"),
