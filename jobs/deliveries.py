@@ -247,16 +247,19 @@ def _ask_introduction(deps: Deps, claim: Claimed) -> Rendered | None:
     return ask_messages.introduction(ask, followup_planned, followup_messages.timing(policy.delay)), pair
 
 
-def _ask_update(deps: Deps, claim: Claimed) -> Replace | None:
+def _ask_update(deps: Deps, claim: Claimed) -> Rendered | Replace | None:
     """A candidate's request redrawn as its key (AskEdit) says, once that DM is in Slack; one
-    that never reached Slack has nothing to redraw (if it is on its way, its hook closes it)."""
+    that never reached Slack has nothing to redraw (if it is on its way, its hook closes it).
+    Someone who took an ask in the program channel had no request: what it would have
+    become ("You're helping", with "Ask how it went") is a DM of its own."""
     ask_id = _reference(claim.about.ask_id)
     with deps.store.transaction() as repositories:
         ask = repositories.asks.get(claim.team_id, ask_id)
         dm = repositories.asks.notification(ask_id, claim.recipient)
         followup_planned = repositories.followups.of_ask(claim.team_id, ask_id) is not None
         followup_in = followup_messages.timing(deps.followup_policy_for(repositories, claim.team_id).delay)
-    if ask is None or dm is None or not (dm.channel and dm.message_ts):
+    claimed_in_channel = ask is not None and ask.post is not None and dm is not None and not dm.message_ts
+    if ask is None or dm is None or not (dm.channel and dm.message_ts or claimed_in_channel):
         return None
     edit = AskEdit(claim.key)
     if edit is AskEdit.PASSED:
@@ -273,7 +276,9 @@ def _ask_update(deps: Deps, claim: Claimed) -> Replace | None:
         message = ask_messages.candidate_too_late(ask)
     else:
         return None
-    return Replace(dm.channel, dm.message_ts, message)
+    if claimed_in_channel:
+        return message, claim.recipient
+    return Replace(dm.channel or "", dm.message_ts or "", message)
 
 
 def _ask_unanswered(deps: Deps, claim: Claimed) -> Rendered | None:

@@ -120,6 +120,9 @@ def test_the_first_i_can_help_in_the_channel_wins_and_meets_the_asker(program):
     [update] = channel_updates(program)
     assert update.args["ts"] == posted.response["ts"]
     assert "Taken — thanks, <@UBEN>" in update.args["text"] and "negotiate" not in str(update.args)
+    [helping] = posted_to(program, "DUBEN")  # as a mentor asked directly: with "Ask how it went"
+    assert "You're helping <@UASK> with *Negotiation*" in helping.args["text"]
+    assert button_value(helping.args, ids.ASK_HOW_IT_WENT)
 
 
 def test_the_asker_cannot_take_their_own_question(program):
