@@ -223,7 +223,19 @@ class ProgramRepository:
                 {value: count for value, count in self.session.execute(answers) if value is not None},
                 self._count(people),
             ),
+            thanks=self._thanks(held),
         )
+
+    def _thanks(self, held: ColumnElement[bool]) -> Answers:
+        """Thank-yous sent for groups of the rounds `held` picks, and by how many people."""
+        thanks = models.RoundThanks
+        sent, senders = self.session.execute(
+            select(func.count(), func.count(thanks.sender_id.distinct()))
+            .join(models.RoundGroup, models.RoundGroup.id == thanks.group_id)
+            .join(models.Round, models.Round.id == models.RoundGroup.round_id)
+            .where(held)
+        ).one()
+        return Answers({"sent": sent or 0}, senders or 0)
 
     def skill_demand(self, team_id: str, limit: int) -> list[SkillDemand]:
         """The skills wanted most beyond what is offered, by members still in the workspace.

@@ -213,6 +213,7 @@ def figure_rows(figures: ProgramFigures) -> list[tuple[str, str]]:
         ("coffee_participants", coffee.participants),
         ("coffee_intros", coffee.groups),
         *((f"coffee_checkin_{value}", _counted(coffee.answers, value)) for value in CHECKIN_LABELS),
+        ("coffee_thank_yous", _counted(coffee.thanks, "sent")),
         ("reverse_opted_in", reverse.opted_in),
         ("reverse_rounds", reverse.rounds),
         ("reverse_participants", reverse.participants),
@@ -270,7 +271,8 @@ def figures_blocks(figures: ProgramFigures) -> list[dict]:
     lines = [
         f"*Members* with a profile: {figures.members}",
         f"*Coffee chats* opted in: {coffee.opted_in} · rounds: {coffee.rounds} · people introduced: "
-        f"{coffee.participants} · intros: {coffee.groups}\nCheck-ins: {_mix(coffee.answers, CHECKIN_LABELS)}",
+        f"{coffee.participants} · intros: {coffee.groups}\nCheck-ins: {_mix(coffee.answers, CHECKIN_LABELS)}"
+        f" · thank-yous sent: {_counted(coffee.thanks, 'sent')}",
         f"*Reverse mentoring* opted in: {reverse.opted_in} · rounds: {reverse.rounds} · people paired: "
         f"{reverse.participants} · pairs: {reverse.groups}\nLearned: {_mix(reverse.answers, LEARNED_LABELS)}",
         f"*Asks* made: {figures.asks_made} · found a mentor: {share(figures.asks_matched, figures.asks_made)} · "

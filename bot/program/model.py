@@ -151,6 +151,9 @@ class RoundFigures:
     # Coffee: the check-ins' answers, one per group, and who gave them; reverse: what each side
     # said it learned. Shown only through the rule of bot.program.disclosure.
     answers: Answers = field(default_factory=Answers)
+    # {"sent": thank-yous sent after meeting, for groups of the period's rounds}, and their
+    # senders: how many, never what they said nor who (the same rule).
+    thanks: Answers = field(default_factory=Answers)
 
 
 @dataclass(frozen=True)

@@ -344,3 +344,38 @@ def test_a_question_tried_again_counts_once_as_its_last_try(repositories):
     figures = repositories.program.figures(TEAM, Period(NOW + timedelta(minutes=1), 90))
 
     assert (figures.asks_made, figures.asks_matched) == (1, 1)
+
+
+def test_thank_yous_are_counted_only_once_five_people_sent_them(repositories):
+    """Issue 21: how many thank-yous a period's coffee groups sent, never what nor who, and only
+    from 5 senders on; one sender thanking twice is one person."""
+    session = repositories.session
+    held = models.Round(team_id=TEAM, kind="coffee", held_on=date(2026, 11, 2), created_at=at("2026-11-02"))
+    session.add(held)
+    session.flush()
+    group = models.RoundGroup(round_id=held.id, team_id=TEAM, members="UA,UB", proposer="UA", details="{}")
+    session.add(group)
+    session.flush()
+
+    def thank(sender: str, receiver: str) -> None:
+        session.add(
+            models.RoundThanks(
+                group_id=group.id,
+                team_id=TEAM,
+                sender_id=sender,
+                receiver_id=receiver,
+                note="Thanks!",
+                shared=False,
+                sent_at=NOW,
+            )
+        )
+        session.flush()
+
+    for sender, receiver in [("UA", "UB"), ("UA", "UC"), ("UB", "UA"), ("UC", "UA"), ("UD", "UA")]:
+        thank(sender, receiver)
+    four = repositories.program.figures(TEAM, Period(NOW, 90)).coffee.thanks
+    thank("UE", "UA")
+    five = repositories.program.figures(TEAM, Period(NOW, 90)).coffee.thanks
+
+    assert four.shown() is None and four.withheld == TOO_FEW
+    assert five.shown() == {"sent": 6}
