@@ -7,6 +7,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -310,6 +311,7 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "subject", "recipient", "key", name="uq_deliveries_key"),
         Index("ix_deliveries_ready", "status", "available_at"),
+        Index("ix_deliveries_lane", "team_id", "status", "available_at"),  # a lane's claims (jobs/outbox.py)
         Index("ix_deliveries_message", "channel", "ts"),
         Index("ix_deliveries_group", "group_id"),
         Index("ix_deliveries_ask", "ask_id"),
@@ -349,6 +351,22 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class DeliveryLane(Base):
+    """A workspace's lane in the outbox: the one sender that may send its deliveries now
+    (a lease, taken over once it runs out), and the pace its Slack calls kept, so that the
+    next holder, in this process or another, keeps to the workspace's tiers (jobs/outbox.py)."""
+
+    __tablename__ = "delivery_lanes"
+
+    team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(120))  # "host:pid/drain" while held
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Left by the last holder (jobs/pacing.py, seconds of the pacer's clock, the Unix epoch):
+    # when its next call may go, and the start times of its calls of the last minute by method.
+    next_call_at: Mapped[float | None] = mapped_column(Float)
+    paced_calls: Mapped[str | None] = mapped_column(Text)
 
 
 class NeverPair(Base):
