@@ -2,7 +2,7 @@
 group never gets the same one twice.
 
 Revision ID: 0019_round_starters
-Revises: 0016_delivery_urgency
+Revises: 0017_delivery_lanes
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from storage.types import UtcDateTime
 
 revision = "0019_round_starters"
-down_revision = "0016_delivery_urgency"
+down_revision = "0017_delivery_lanes"
 branch_labels = None
 depends_on = None
 
