@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import TemporarilyUnavailable
 from storage.asks import AskRepository
+from storage.command_jobs import CommandJobRepository
 from storage.events import EventRepository
 from storage.followups import FollowUpRepository
 from storage.forgetting import ForgetRepository
@@ -76,6 +77,10 @@ class Repositories:
     @property
     def outbox(self) -> OutboxRepository:
         return OutboxRepository(self.session)
+
+    @property
+    def command_jobs(self) -> CommandJobRepository:
+        return CommandJobRepository(self.session)
 
     @property
     def rounds(self) -> RoundRepository:

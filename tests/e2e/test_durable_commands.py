@@ -1,0 +1,112 @@
+"""A command acknowledged is a command done: its work is in the database before the ack, so
+killing every process of the service right after a burst loses none of it, and a worker
+killed in the middle of a job leaves it to another, which does it once."""
+
+import os
+import signal
+import subprocess
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+from bot.members.model import SkillKind
+from bot.members.services import list_skills
+from jobs.command_jobs import LEASE, MAX_ATTEMPTS
+from storage.command_jobs import NewCommandJob
+from storage.db import Store, make_engine
+from tests.support.app_process import app_process, free_port, serving, serving_environ
+from tests.support.fake_slack import DEFAULT_TEAM
+from tests.support.running_app import SIGNING_SECRET
+from tests.support.slack_requests import SlackSender
+
+STARTING = 60.0  # seconds a fresh process may take to start and answer, on a busy machine
+
+
+def offers_in(directory, user_ids) -> dict[str, set[str]]:
+    """What each member offers, read from the service's own database (mentor.db)."""
+    store = Store(make_engine(f"sqlite:///{directory / 'mentor.db'}"))
+    try:
+        return {user_id: offers_in_store(store, user_id) for user_id in user_ids}
+    finally:
+        store.engine.dispose()
+
+
+def test_commands_acknowledged_before_the_whole_service_is_killed_are_each_done_once_after_a_restart(
+    fake_slack, tmp_path
+):
+    members = [f"UMEMBER{n:02d}" for n in range(20)]
+    # Each command's work stops at its first call to Slack: acknowledged, and not done yet.
+    fake_slack.held.add("users.info")
+    with serving(fake_slack, tmp_path) as (server, base):
+        slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
+        with ThreadPoolExecutor(max_workers=20) as clients:  # 80 offers from 20 clients at once
+            acks = list(clients.map(lambda n: slack.command(f"offer Skill{n}", user_id=members[n % 20]), range(80)))
+        assert all(ack.status == 200 for ack in acks)
+        fake_slack.wait_for_arrival("users.info", timeout=STARTING)
+
+        os.killpg(server.pid, signal.SIGKILL)  # every process of the service, with no warning
+        server.wait()
+    assert fake_slack.calls("response_url") == []  # nothing was done before the kill
+    fake_slack.held.clear()
+    fake_slack.release.set()
+
+    with serving(fake_slack, tmp_path) as (server, base):
+        fake_slack.wait_for("response_url", count=80, timeout=STARTING)
+        assert "could not finish" not in str(fake_slack.calls("response_url"))
+        server.terminate()  # a clean stop: what its workers hold ends first
+        assert server.wait(timeout=STARTING) == 0
+
+    answers = Counter(reply.url for reply in fake_slack.calls("response_url"))  # by command
+    assert len(answers) == 80 and set(answers.values()) == {1}  # each command answered, once
+    assert offers_in(tmp_path, members) == {
+        user_id: {f"Skill{n}" for n in range(80) if n % 20 == number} for number, user_id in enumerate(members)
+    }
+
+
+def test_a_worker_killed_in_the_middle_of_a_command_leaves_it_to_another_which_does_it_once(fake_slack, tmp_path):
+    fake_slack.held.add("users.info")  # the command's work stops at its first call to Slack
+    with serving(fake_slack, tmp_path, ["--no-worker"]) as (web, base):
+        worker_environ = serving_environ(fake_slack, free_port())  # a port it never opens
+        with app_process(["worker"], worker_environ, tmp_path, stderr=subprocess.PIPE, text=True) as first:
+            slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
+            assert slack.command("offer SQL", user_id="UANA").status == 200
+            fake_slack.wait_for_arrival("users.info", timeout=STARTING)  # the first worker is doing it
+            with app_process(["worker"], worker_environ, tmp_path, stderr=subprocess.PIPE, text=True) as second:
+                first.kill()
+                first.wait()
+                fake_slack.held.clear()
+                fake_slack.release.set()
+
+                [reply] = fake_slack.wait_for("response_url", timeout=STARTING)
+                assert "SQL" in reply.args["text"]
+                second.terminate()
+                assert second.wait(timeout=STARTING) == 0
+                assert "Traceback" not in second.stderr.read()
+
+    assert len(fake_slack.calls("response_url")) == 1
+    assert offers_in(tmp_path, ["UANA"]) == {"UANA": {"SQL"}}
+
+
+def test_a_command_whose_workers_kept_dying_is_given_up_and_its_member_told_nothing_changed(mentor):
+    # Three workers claimed it in turn, an hour ago, and each died doing it (their leases ran out).
+    url = mentor.fake_slack.response_url("given-up")
+    past = datetime.now(UTC) - timedelta(hours=1)
+    with mentor.store.transaction() as work:
+        work.command_jobs.queue([NewCommandJob(DEFAULT_TEAM, "UANA", "offer", "SQL", url)], past)
+        for attempt in range(MAX_ATTEMPTS):
+            at = past + attempt * (LEASE + timedelta(seconds=1))
+            assert work.command_jobs.claim(at, at + LEASE, {"offer"}, f"elsewhere:{attempt}") is not None
+
+    mentor.deps.command_queued.release()
+    mentor.settle()
+
+    [told] = mentor.fake_slack.calls("response_url")
+    assert "could not finish `/mentor offer`" in told.args["text"] and "nothing was changed" in told.args["text"]
+    assert offers_in_store(mentor.store, "UANA") == set()
+    with mentor.store.reading() as work:
+        assert work.command_jobs.waiting() == 0
+
+
+def offers_in_store(store, user_id: str) -> set[str]:
+    with store.reading() as work:
+        return {skill.label for skill in list_skills(work, DEFAULT_TEAM, user_id, SkillKind.OFFER)}
