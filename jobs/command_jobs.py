@@ -33,6 +33,11 @@ LEASE = timedelta(minutes=2)
 # stops its worker every time (a bug, a worker out of memory) is not tried for ever.
 MAX_ATTEMPTS = 3
 POLL_SECONDS = 1.0  # how often an idle worker looks for jobs queued by other processes
+# Under a burst of commands, a worker in the serving process waits for a lull this long
+# before its next job (at most GIVE_WAY_SECONDS): in one process, the work would otherwise
+# compete with the acks for the interpreter lock (bench/load.py).
+LULL_SECONDS = 0.02
+GIVE_WAY_SECONDS = 1.0
 
 Perform = Callable[[Deps, ClaimedJob], None]
 
@@ -87,6 +92,7 @@ class Workers:
 
     def _work(self) -> None:
         while not self._stopping.is_set():
+            self._give_way()
             try:
                 job = self._claim()
             except Exception as error:  # broad on purpose: the database may be down a while
@@ -106,6 +112,15 @@ class Workers:
                 with self._changed:
                     self._busy -= 1
                     self._changed.notify_all()
+
+    def _give_way(self) -> None:
+        """While this process is acknowledging a burst of commands, wait for a lull (no
+        command recorded for LULL_SECONDS), GIVE_WAY_SECONDS at most: the acks keep the
+        interpreter, and the work catches up behind them. (A `python app.py worker` records
+        nothing, so it never waits.)"""
+        deadline = time.monotonic() + GIVE_WAY_SECONDS
+        while time.monotonic() - self._deps.recorder.last_recorded < LULL_SECONDS and time.monotonic() < deadline:
+            time.sleep(LULL_SECONDS)
 
     def _claim(self) -> ClaimedJob | None:
         # The wall clock, not deps.clock: a lease is about processes being alive.

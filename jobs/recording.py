@@ -8,7 +8,9 @@ commit), and each listener waits for the one that holds its command.
 """
 
 import logging
+import math
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 
@@ -30,11 +32,13 @@ class Recorder:
         self._changed = threading.Condition()
         self._waiting: list[tuple[NewCommandJob, Future]] = []
         self._thread: threading.Thread | None = None
+        self.last_recorded = -math.inf  # time.monotonic() of the last record() call
 
     def record(self, job: NewCommandJob) -> Future:
         """A future that ends once `job` is committed, or with the database's error
         (TemporarilyUnavailable when it does not answer)."""
         future: Future = Future()
+        self.last_recorded = time.monotonic()
         with self._changed:
             self._waiting.append((job, future))
             if self._thread is None:
