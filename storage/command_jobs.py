@@ -9,7 +9,9 @@ from datetime import datetime
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from bot.deliveries import DeliveryKind
 from storage import models
+from storage.outbox import About, queue_deliveries
 from storage.queries import batches, rowcount
 
 
@@ -133,6 +135,16 @@ class CommandJobRepository:
             .execution_options(synchronize_session=False),
         )
         return finished == 1
+
+    def give_up(self, claimed: ClaimedJob, now: datetime) -> bool:
+        """Delete the job, if it is still this claim, and queue in the outbox a DM telling its
+        member it was not done (bot.deliveries.DeliveryKind.COMMAND_NOT_DONE, keyed by the
+        subcommand). Returns whether it was still this claim."""
+        if not self.finish(claimed):
+            return False
+        told = [(claimed.user_id, DeliveryKind.COMMAND_NOT_DONE, claimed.name)]
+        queue_deliveries(self.session, claimed.team_id, About(f"command:{claimed.id}"), told, now)
+        return True
 
     def waiting(self) -> int:
         """How many jobs are not done yet, claimed or not."""

@@ -15,6 +15,7 @@ from handlers.commands import asks, followups, members, program, rounds
 from handlers.commands.invocation import Invocation, replying
 from handlers.listeners import reporting
 from handlers.membership import check
+from jobs import outbox
 from jobs.command_jobs import MAX_ATTEMPTS
 from storage.command_jobs import ClaimedJob, NewCommandJob
 from storage.db import Repositories
@@ -75,13 +76,16 @@ def perform(deps: Deps, job: ClaimedJob) -> None:
     """A command's work, done once: the job is deleted in the transaction that does the work
     (Invocation.complete), or, for work that only reads or only calls Slack, once it ends.
     Refusals and failures are told to the member (see reporting) and end the job too; after
-    MAX_ATTEMPTS claims that never ended, the member is told it was not done."""
-    reply = replying(Respond(response_url=job.response_url))
+    MAX_ATTEMPTS claims that never ended, the member is told by DM that it was not done (the
+    DM queued with the job's end, so told once, however late: a response URL lasts 30 minutes)."""
     if job.attempts > MAX_ATTEMPTS:
         logger.error("A /mentor %s was given up after %d tries", job.name, MAX_ATTEMPTS)
-        if _finish_alone(deps, job):
-            _tell(reply, replies.not_done(job.name))
+        with deps.store.transaction() as repositories:
+            told = repositories.command_jobs.give_up(job, deps.clock())
+        if told:
+            outbox.kick(deps)
         return
+    reply = replying(Respond(response_url=job.response_url))
     client = deps.client_for(job.team_id)
     if client is None:  # uninstalled since: nobody to answer with
         logger.warning("No installation holds a bot token for %s: a /mentor %s dropped", job.team_id, job.name)

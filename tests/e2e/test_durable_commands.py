@@ -87,7 +87,7 @@ def test_a_worker_killed_in_the_middle_of_a_command_leaves_it_to_another_which_d
     assert offers_in(tmp_path, ["UANA"]) == {"UANA": {"SQL"}}
 
 
-def test_a_command_whose_workers_kept_dying_is_given_up_and_its_member_told_nothing_changed(mentor):
+def test_a_command_whose_workers_kept_dying_is_given_up_and_its_member_told_by_dm_nothing_changed(mentor):
     # Three workers claimed it in turn, an hour ago, and each died doing it (their leases ran out).
     url = mentor.fake_slack.response_url("given-up")
     past = datetime.now(UTC) - timedelta(hours=1)
@@ -100,7 +100,9 @@ def test_a_command_whose_workers_kept_dying_is_given_up_and_its_member_told_noth
     mentor.deps.command_queued.release()
     mentor.settle()
 
-    [told] = mentor.fake_slack.calls("response_url")
+    assert mentor.fake_slack.calls("response_url") == []  # its response URL may have expired
+    [told] = mentor.fake_slack.calls("chat.postMessage")  # a DM, through the outbox
+    assert told.args["channel"] == "DUANA"
     assert "could not finish `/mentor offer`" in told.args["text"] and "nothing was changed" in told.args["text"]
     assert offers_in_store(mentor.store, "UANA") == set()
     with mentor.store.reading() as work:

@@ -4,6 +4,7 @@ only the worker that holds it can mark it done."""
 
 from datetime import timedelta
 
+from bot.deliveries import DeliveryKind
 from storage.command_jobs import ClaimedJob, NewCommandJob
 from tests.support.asks import NOW, TEAM
 
@@ -72,3 +73,16 @@ def test_forgetting_a_member_drops_their_commands_not_done_yet(repositories):
     left = claim(repositories)
     assert left is not None and left.user_id == "UBEN"
     assert claim(repositories) is None
+
+
+def test_giving_a_command_up_queues_one_dm_to_its_member_and_only_for_the_claim_that_holds_it(repositories):
+    queue_offer(repositories)
+    stale = claim(repositories)
+    current = claim(repositories, at=NOW + LEASE + timedelta(seconds=1), claimer="host:2")
+
+    assert repositories.command_jobs.give_up(stale, NOW) is False
+    assert repositories.command_jobs.give_up(current, NOW) is True
+
+    [dm] = repositories.outbox.claim(NOW, NOW + LEASE, 10)
+    assert (dm.kind, dm.recipient, dm.key) == (DeliveryKind.COMMAND_NOT_DONE, "UANA", "offer")
+    assert repositories.command_jobs.waiting() == 0
