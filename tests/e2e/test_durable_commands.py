@@ -9,12 +9,15 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.members.model import SkillKind
 from bot.members.services import list_skills
 from jobs.command_jobs import LEASE, MAX_ATTEMPTS
 from storage.command_jobs import NewCommandJob
 from storage.db import Store, make_engine
 from tests.support.app_process import app_process, free_port, serving, serving_environ
+from tests.support.databases import scratch_postgres_database
 from tests.support.fake_slack import DEFAULT_TEAM
 from tests.support.running_app import SIGNING_SECRET
 from tests.support.slack_requests import SlackSender
@@ -22,9 +25,20 @@ from tests.support.slack_requests import SlackSender
 STARTING = 60.0  # seconds a fresh process may take to start and answer, on a busy machine
 
 
-def offers_in(directory, user_ids) -> dict[str, set[str]]:
-    """What each member offers, read from the service's own database (mentor.db)."""
-    store = Store(make_engine(f"sqlite:///{directory / 'mentor.db'}"))
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """The service's database: a SQLite file, or a database of its own on TEST_DATABASE_URL's server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'mentor.db'}"
+        return
+    name = f"mentor_durable_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    with scratch_postgres_database(request.getfixturevalue("postgres_test_url"), name) as url:
+        yield url
+
+
+def offers_in(database_url: str, user_ids) -> dict[str, set[str]]:
+    """What each member offers, read from the service's own database."""
+    store = Store(make_engine(database_url))
     try:
         return {user_id: offers_in_store(store, user_id) for user_id in user_ids}
     finally:
@@ -32,12 +46,12 @@ def offers_in(directory, user_ids) -> dict[str, set[str]]:
 
 
 def test_commands_acknowledged_before_the_whole_service_is_killed_are_each_done_once_after_a_restart(
-    fake_slack, tmp_path
+    fake_slack, tmp_path, database_url
 ):
     members = [f"UMEMBER{n:02d}" for n in range(20)]
     # Each command's work stops at its first call to Slack: acknowledged, and not done yet.
     fake_slack.held.add("users.info")
-    with serving(fake_slack, tmp_path) as (server, base):
+    with serving(fake_slack, tmp_path, database_url=database_url) as (server, base):
         slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
         with ThreadPoolExecutor(max_workers=20) as clients:  # 80 offers from 20 clients at once
             acks = list(clients.map(lambda n: slack.command(f"offer Skill{n}", user_id=members[n % 20]), range(80)))
@@ -50,7 +64,7 @@ def test_commands_acknowledged_before_the_whole_service_is_killed_are_each_done_
     fake_slack.held.clear()
     fake_slack.release.set()
 
-    with serving(fake_slack, tmp_path) as (server, base):
+    with serving(fake_slack, tmp_path, database_url=database_url) as (server, base):
         fake_slack.wait_for("response_url", count=80, timeout=STARTING)
         assert "could not finish" not in str(fake_slack.calls("response_url"))
         server.terminate()  # a clean stop: what its workers hold ends first
@@ -58,15 +72,17 @@ def test_commands_acknowledged_before_the_whole_service_is_killed_are_each_done_
 
     answers = Counter(reply.url for reply in fake_slack.calls("response_url"))  # by command
     assert len(answers) == 80 and set(answers.values()) == {1}  # each command answered, once
-    assert offers_in(tmp_path, members) == {
+    assert offers_in(database_url, members) == {
         user_id: {f"Skill{n}" for n in range(80) if n % 20 == number} for number, user_id in enumerate(members)
     }
 
 
-def test_a_worker_killed_in_the_middle_of_a_command_leaves_it_to_another_which_does_it_once(fake_slack, tmp_path):
+def test_a_worker_killed_in_the_middle_of_a_command_leaves_it_to_another_which_does_it_once(
+    fake_slack, tmp_path, database_url
+):
     fake_slack.held.add("users.info")  # the command's work stops at its first call to Slack
-    with serving(fake_slack, tmp_path, ["--no-worker"]) as (web, base):
-        worker_environ = serving_environ(fake_slack, free_port())  # a port it never opens
+    with serving(fake_slack, tmp_path, ["--no-worker"], database_url) as (web, base):
+        worker_environ = serving_environ(fake_slack, free_port(), database_url)  # a port it never opens
         with app_process(["worker"], worker_environ, tmp_path, stderr=subprocess.PIPE, text=True) as first:
             slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
             assert slack.command("offer SQL", user_id="UANA").status == 200
@@ -84,7 +100,7 @@ def test_a_worker_killed_in_the_middle_of_a_command_leaves_it_to_another_which_d
                 assert "Traceback" not in second.stderr.read()
 
     assert len(fake_slack.calls("response_url")) == 1
-    assert offers_in(tmp_path, ["UANA"]) == {"UANA": {"SQL"}}
+    assert offers_in(database_url, ["UANA"]) == {"UANA": {"SQL"}}
 
 
 def test_a_command_whose_workers_kept_dying_is_given_up_and_its_member_told_by_dm_nothing_changed(mentor):

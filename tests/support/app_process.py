@@ -57,24 +57,27 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serving_environ(fake_slack, port: int) -> dict:
-    """What `python app.py` needs to serve HTTP on `port` against the fake Slack (its
-    database: mentor.db in its working directory)."""
+def serving_environ(fake_slack, port: int, database_url: str | None = None) -> dict:
+    """What `python app.py` needs to serve HTTP on `port` against the fake Slack, on
+    `database_url` (default: mentor.db in its working directory)."""
     return {
         "PATH": os.environ["PATH"],
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_BOT_TOKEN": DEFAULT_TOKEN,
         "SLACK_API_URL": fake_slack.api_url,
         "PORT": str(port),
+        **({"DATABASE_URL": database_url} if database_url else {}),
     }
 
 
 @contextmanager
-def serving(fake_slack, tmp_path: Path, args: list[str] | None = None) -> Iterator[tuple]:
+def serving(
+    fake_slack, tmp_path: Path, args: list[str] | None = None, database_url: str | None = None
+) -> Iterator[tuple]:
     """`python app.py ARGS` serving HTTP against the fake Slack, once /healthz answers; and its
     URL. It and every process it started are killed on the way out if still running."""
     port = free_port()
-    environ = serving_environ(fake_slack, port)
+    environ = serving_environ(fake_slack, port, database_url)
     with app_process(args or [], environ, tmp_path, stderr=subprocess.PIPE, text=True) as server:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
