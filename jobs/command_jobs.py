@@ -58,6 +58,9 @@ class Workers:
         self._busy = 0
 
     def start(self) -> "Workers":
+        """Start the threads. Claims under this process's own name are a former process's
+        that had the same id (a container's first process restarted is 1 again): released."""
+        self._release_claims(lambda holder: holder == SENDER)
         for number in range(self._count):
             thread = threading.Thread(target=self._work, name=f"command-worker-{number}", daemon=True)
             thread.start()
@@ -100,7 +103,7 @@ class Workers:
                 job = None
             if job is None:
                 if not self._deps.command_queued.acquire(timeout=POLL_SECONDS):
-                    self._release_dead_claims()
+                    self._release_claims(gone)
                 continue
             with self._changed:
                 self._busy += 1
@@ -128,10 +131,10 @@ class Workers:
         with self._deps.store.transaction() as repositories:
             return repositories.command_jobs.claim(now, now + self._lease, self._known, SENDER)
 
-    def _release_dead_claims(self) -> None:
+    def _release_claims(self, ended: Callable[[str | None], bool]) -> None:
         try:
             with self._deps.store.transaction() as repositories:
-                released = repositories.command_jobs.release_claims(utc_now(), gone)
+                released = repositories.command_jobs.release_claims(utc_now(), ended)
         except Exception as error:  # broad on purpose: looked at again at the next poll
             logger.error("Taking over ended workers' commands failed: %s", type(error).__name__)
             return

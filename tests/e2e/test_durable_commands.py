@@ -11,15 +11,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+import app as mentor_app
 from bot.members.model import SkillKind
 from bot.members.services import list_skills
-from jobs.command_jobs import LEASE, MAX_ATTEMPTS
+from jobs.command_jobs import LEASE, MAX_ATTEMPTS, SENDER
 from storage.command_jobs import NewCommandJob
 from storage.db import Store, make_engine
 from tests.support.app_process import app_process, free_port, serving, serving_environ
 from tests.support.databases import scratch_postgres_database
 from tests.support.fake_slack import DEFAULT_TEAM
-from tests.support.running_app import SIGNING_SECRET
+from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ
 from tests.support.slack_requests import SlackSender
 
 STARTING = 60.0  # seconds a fresh process may take to start and answer, on a busy machine
@@ -128,3 +129,23 @@ def test_a_command_whose_workers_kept_dying_is_given_up_and_its_member_told_by_d
 def offers_in_store(store, user_id: str) -> set[str]:
     with store.reading() as work:
         return {skill.label for skill in list_skills(work, DEFAULT_TEAM, user_id, SkillKind.OFFER)}
+
+
+def test_commands_claimed_under_this_process_s_id_by_an_earlier_process_are_done_at_its_start(fake_slack, sqlite_url):
+    # A container's first process has id 1 again after a restart: its claims look alive.
+    mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url), workers=False)
+    try:
+        now = datetime.now(UTC)
+        with mentor.store.transaction() as work:
+            job = NewCommandJob(DEFAULT_TEAM, "UANA", "offer", "SQL", fake_slack.response_url("earlier"))
+            work.command_jobs.queue([job], now)
+            assert work.command_jobs.claim(now, now + LEASE, {"offer"}, SENDER) is not None
+
+        mentor.workers = mentor_app.command_workers(mentor.deps).start()
+        mentor.settle()
+
+        [answer] = fake_slack.calls("response_url")
+        assert "SQL" in answer.args["text"]
+        assert offers_in_store(mentor.store, "UANA") == {"SQL"}
+    finally:
+        mentor.stop()
