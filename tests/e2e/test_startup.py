@@ -78,7 +78,7 @@ def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
         assert reply.status == 200 and reply.seconds < 3
         assert "`/mentor offer" in reply.json()["text"]
         assert slack.command("help", secret="forged").status == 401
-        offer = slack.command("offer SQL", user_id="UANA")  # its work goes to the command worker process
+        offer = slack.command("offer SQL", user_id="UANA")  # its work goes to a worker thread, from the database
         assert offer.status == 200 and offer.seconds < 3
         assert "SQL" in fake_slack.wait_for("response_url", timeout=60)[0].args["text"]
 
@@ -95,13 +95,13 @@ def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
 
 def test_sigterm_to_the_service_finishes_what_was_acknowledged(fake_slack, tmp_path):
     # The signal goes to every process of the service's session, as a service manager sends
-    # it: the serving process and its command worker.
+    # it (here one process: the serving one, with its workers).
     with serving(fake_slack, tmp_path) as (server, base):
         try:
             slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
             fake_slack.users["UADM"] = {**default_user("UADM", DEFAULT_TEAM), "is_admin": True}
             fake_slack.held.add("users.info")  # the work of each request below hangs on Slack
-            assert slack.command("offer SQL", user_id="UANA").status == 200  # in the command worker
+            assert slack.command("offer SQL", user_id="UANA").status == 200  # held by a worker
             fake_slack.wait_for_arrival("users.info", timeout=60)
             assert slack.app_home_opened("UBEN").status == 200  # in the serving process's listeners
             assert slack.click(ids.SEND_EXPORT, "UADM", "90").status == 200  # a listener that hands work on
