@@ -37,7 +37,7 @@ POLL_SECONDS = 1.0  # how often an idle worker looks for jobs queued by other pr
 # before its next job (at most GIVE_WAY_SECONDS): in one process, the work would otherwise
 # compete with the acks for the interpreter lock (bench/load.py).
 LULL_SECONDS = 0.02
-GIVE_WAY_SECONDS = 1.0
+GIVE_WAY_SECONDS = 5.0
 
 Perform = Callable[[Deps, ClaimedJob], None]
 
