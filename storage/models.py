@@ -369,6 +369,34 @@ class DeliveryLane(Base):
     paced_calls: Mapped[str | None] = mapped_column(Text)
 
 
+class CommandJob(Base):
+    """A slash command's work after its ack (storage/command_jobs.py): recorded before the
+    ack, claimed by a worker with a lease, and deleted in the transaction that does its work,
+    so it is done once whatever process dies. Only work not yet done is here."""
+
+    __tablename__ = "command_jobs"
+    __table_args__ = (
+        Index("ix_command_jobs_ready", "status", "available_at"),
+        Index("ix_command_jobs_member", "team_id", "user_id"),  # forgetting someone
+        # Ids never reused once their rows are deleted: a worker that finishes a job it no
+        # longer holds must find nothing, not a newer job with its id.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    user_id: Mapped[str] = mapped_column(SLACK_ID)
+    name: Mapped[str] = mapped_column(String(16))  # the subcommand, such as "offer"
+    argument: Mapped[str] = mapped_column(Text)  # what the member typed after it
+    response_url: Mapped[str] = mapped_column(Text)  # where the member is answered, privately
+    status: Mapped[str] = mapped_column(String(16))  # pending, running
+    available_at: Mapped[datetime] = mapped_column(UtcDateTime)  # pending: not before; running: lease end
+    # Claims so far; the fencing token: a worker whose lease ran out finishes nothing.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))  # "host:pid" of the worker holding it
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class NeverPair(Base):
     """Someone a member never wants to be paired with. Seen by nobody but the matching."""
 

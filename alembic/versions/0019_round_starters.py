@@ -2,7 +2,7 @@
 group never gets the same one twice.
 
 Revision ID: 0019_round_starters
-Revises: 0017_delivery_lanes
+Revises: 0018_durable_jobs
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from storage.types import UtcDateTime
 
 revision = "0019_round_starters"
-down_revision = "0017_delivery_lanes"
+down_revision = "0018_durable_jobs"
 branch_labels = None
 depends_on = None
 

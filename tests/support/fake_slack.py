@@ -42,6 +42,7 @@ class Call:
     token: str | None
     response: dict = field(default_factory=dict)  # what the fake answered
     at: float = field(default_factory=time.monotonic)  # when it arrived
+    url: str = ""  # for "response_url": which command's (the name given to FakeSlack.response_url)
 
 
 @dataclass
@@ -591,7 +592,7 @@ def _handler_for(fake: FakeSlack):
                 problem = fake._invalid_payload("response_url", args)
                 if problem:
                     fake.invalid_payloads.append(("response_url", problem))
-                fake._record(Call("response_url", args, None))
+                fake._record(Call("response_url", args, None, url=path.removeprefix("/response/")))
                 self._send(200, b"ok", "text/plain")
                 return
             method = path.removeprefix("/api/")
