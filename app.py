@@ -30,7 +30,7 @@ from handlers.commands import handoff
 from handlers.logs import configure_logging
 from installations import NOT_INSTALLED, installation_store, make_client, oauth_settings, with_token, workspace_clients
 from jobs.command_jobs import Workers
-from jobs.outbox import gone
+from jobs.outbox import gone_at_start
 from jobs.pacing import Pacer
 from scheduler import EXPIRE_ASKS, SEND_FOLLOWUPS, run_once, run_rounds_once, start_scheduler
 from server import Server, finish, wait_for_stop
@@ -134,7 +134,7 @@ def started(config: Config) -> tuple[App, Deps, Store]:
     store = migrated(config.database_url)
     if store.engine.dialect.name == "sqlite":  # SQLite's senders share this machine: we can tell the dead ones
         with store.transaction() as repositories:
-            released = repositories.outbox.release_claims(utc_now(), gone)
+            released = repositories.outbox.release_claims(utc_now(), gone_at_start)
         if released:
             logger.info("Took over %d DMs that an ended process was sending", released)
     app, deps = create_app(config, store, make_client(config))

@@ -62,7 +62,10 @@ LEASE = timedelta(minutes=10)  # longer than one delivery's calls, rate-limit wa
 
 LANE_THREADS = 8  # deliveries one drain sends at once, to as many workspaces: each mostly waits on Slack
 LANES_HELD = LANE_THREADS  # lanes one drain holds at once: other senders take the rest
-LANE_LEASE = timedelta(minutes=2)  # renewed before each delivery: longer than one delivery's calls
+# Renewed before each delivery; as long as a delivery's own lease (LEASE), since one delivery
+# may wait that long for its tier or a Retry-After, and a shorter lane lease would let a second
+# sender take the workspace meanwhile. A crashed sender's lanes are taken over after it.
+LANE_LEASE = LEASE
 LANE_KEPT = 0.05  # of a minute: a lane whose pace makes it wait longer is let go until then
 
 _DRAINS = itertools.count(1)
@@ -424,6 +427,13 @@ def _without_resends(client: WebClient) -> WebClient:
             handler for handler in client.retry_handlers if isinstance(handler, RateLimitErrorRetryHandler)
         ],
     )
+
+
+def gone_at_start(claimer: str | None) -> bool:
+    """At a process's start: whether a claim's sender has ended, this process's own name
+    included (a restarted container's first process has the same pid as the one before it,
+    whose claims and lanes are then its predecessor's, not its own)."""
+    return claimer == SENDER or gone(claimer)
 
 
 def gone(claimer: str | None) -> bool:

@@ -2,7 +2,7 @@
 group never gets the same one twice.
 
 Revision ID: 0019_round_starters
-Revises: 0018_durable_jobs
+Revises: 0016_delivery_urgency
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from storage.types import UtcDateTime
 
 revision = "0019_round_starters"
-down_revision = "0018_durable_jobs"
+down_revision = "0016_delivery_urgency"
 branch_labels = None
 depends_on = None
 

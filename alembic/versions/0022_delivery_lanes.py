@@ -3,8 +3,8 @@ sender at a time, in any process or replica, sends a workspace's DMs and keeps i
 (jobs/outbox.py). Rows are created as workspaces are first sent to: none are needed now.
 A lane claims among its workspace's deliveries alone, hence an index led by the workspace.
 
-Revision ID: 0017_delivery_lanes
-Revises: 0016_delivery_urgency
+Revision ID: 0022_delivery_lanes
+Revises: 0021_coffee_group_size
 Create Date: 2026-12-01
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 from storage.types import UtcDateTime
 
-revision = "0017_delivery_lanes"
-down_revision = "0016_delivery_urgency"
+revision = "0022_delivery_lanes"
+down_revision = "0021_coffee_group_size"
 branch_labels = None
 depends_on = None
 

@@ -2,8 +2,8 @@
 by workers with a lease (storage/command_jobs.py), instead of handed to a child process over
 a pipe: killing every process of the service no longer loses a command acknowledged.
 
-Revision ID: 0018_durable_jobs
-Revises: 0017_delivery_lanes
+Revision ID: 0023_durable_jobs
+Revises: 0022_delivery_lanes
 Create Date: 2026-12-01
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from alembic import op
 
-revision = "0018_durable_jobs"
-down_revision = "0017_delivery_lanes"
+revision = "0023_durable_jobs"
+down_revision = "0022_delivery_lanes"
 branch_labels = None
 depends_on = None
 
