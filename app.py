@@ -29,12 +29,11 @@ from deps import Deps, utc_now
 from handlers.commands import handoff
 from handlers.logs import configure_logging
 from installations import NOT_INSTALLED, installation_store, make_client, oauth_settings, with_token, workspace_clients
-from jobs.command_worker import NICENESS as COMMAND_WORKER_NICENESS
-from jobs.command_worker import CommandWorker, ignore_stop_signals, serve_jobs
-from jobs.outbox import gone
+from jobs.command_jobs import Workers
+from jobs.outbox import gone_at_start
 from jobs.pacing import Pacer
 from scheduler import EXPIRE_ASKS, SEND_FOLLOWUPS, run_once, run_rounds_once, start_scheduler
-from server import Server, finish
+from server import Server, finish, wait_for_stop
 from storage.db import Store, make_engine
 from storage.migrations import upgrade
 
@@ -58,7 +57,11 @@ def main(argv: list[str] | None = None) -> int:
             migrated(database_url_from(os.environ))
             logger.info("Database is up to date")
         elif arguments.command is None:
-            serve(load_config(os.environ), with_scheduler=not arguments.no_scheduler)
+            serve(
+                load_config(os.environ), with_scheduler=not arguments.no_scheduler, with_worker=not arguments.no_worker
+            )
+        elif arguments.command == "worker":
+            work(load_config(os.environ))
         else:
             _, deps, _ = started(load_config(os.environ))
             return JOB_COMMANDS[arguments.command](deps, arguments) or 0
@@ -80,21 +83,37 @@ JOB_COMMANDS: dict[str, Callable[[Deps, Namespace], int | None]] = {
 }
 
 
-def serve(config: Config, with_scheduler: bool = True) -> None:
+def serve(config: Config, with_scheduler: bool = True, with_worker: bool = True) -> None:
     """Serve Slack until SIGTERM or Ctrl-C, then finish what was acknowledged (server.py).
     Raises ConfigError as Server and started do."""
-    # Commands' work after the ack goes to a process of its own, started once serving.
-    worker = command_worker_for(config)
-    app, deps, store = started(config, worker)
+    app, deps, store = started(config)
     server = Server(app, store, config)
     scheduler = start_scheduler(deps) if with_scheduler else None
-    worker.start()
+    # Commands' work after the ack, from the database: here, woken at once by the listener.
+    workers = command_workers(deps).start() if with_worker else None
     # Everything built so far lives as long as the process: keep the garbage collector
     # from walking it again, which otherwise shows as pauses in the slowest requests.
     gc.freeze()
     server.run()
     logger.info("Stopping: finishing the work already acknowledged")
-    finish(app, deps, scheduler)
+    finish(app, deps, scheduler, workers)
+
+
+def work(config: Config) -> None:
+    """`python app.py worker`: do commands' work after the ack, queued by any web replica,
+    until SIGTERM or Ctrl-C; then finish the jobs being done (the rest stay queued)."""
+    _, deps, _ = started(config)
+    workers = command_workers(deps).start()
+    logger.info("Doing slash commands' work queued in the database")
+    wait_for_stop()
+    logger.info("Stopping: finishing the commands being done")
+    workers.stop()
+    deps.settle_background()
+
+
+def command_workers(deps: Deps) -> Workers:
+    """This process's workers of commands' work (jobs/command_jobs.py)."""
+    return Workers(deps, handoff.perform, handoff.KNOWN)
 
 
 def migrated(database_url: str) -> Store:
@@ -109,16 +128,16 @@ def migrated(database_url: str) -> Store:
     return Store(engine)
 
 
-def started(config: Config, command_worker: CommandWorker | None = None) -> tuple[App, Deps, Store]:
+def started(config: Config) -> tuple[App, Deps, Store]:
     """The database migrated, the DMs of ended senders taken over, and the Bolt app built
     (see create_app). Raises ConfigError as they do."""
     store = migrated(config.database_url)
     if store.engine.dialect.name == "sqlite":  # SQLite's senders share this machine: we can tell the dead ones
         with store.transaction() as repositories:
-            released = repositories.outbox.release_claims(utc_now(), gone)
+            released = repositories.outbox.release_claims(utc_now(), gone_at_start)
         if released:
             logger.info("Took over %d DMs that an ended process was sending", released)
-    app, deps = create_app(config, store, make_client(config), command_worker=command_worker)
+    app, deps = create_app(config, store, make_client(config))
     return app, deps, store
 
 
@@ -128,7 +147,6 @@ def create_app(
     client: WebClient,
     clock: Callable[[], datetime] = utc_now,
     pacer: Pacer | None = None,
-    command_worker: CommandWorker | None = None,
 ) -> tuple[App, Deps]:
     """The Bolt app with every listener registered, and what the listeners and jobs share.
     With a bot token it verifies the token against Slack (auth.test) now, so a wrong one
@@ -146,7 +164,7 @@ def create_app(
         raise ConfigError.refused_by_slack("SLACK_BOT_TOKEN", error) from None
     except OSError as error:
         raise ConfigError.slack_unreachable(error) from None
-    deps = make_deps(config, store, client, installations, clock, pacer, command_worker)
+    deps = make_deps(config, store, client, installations, clock, pacer)
     handlers.register(app, deps)
     return app, deps
 
@@ -158,9 +176,8 @@ def make_deps(
     installations: SQLAlchemyInstallationStore | None,
     clock: Callable[[], datetime] = utc_now,
     pacer: Pacer | None = None,
-    command_worker: CommandWorker | None = None,
 ) -> Deps:
-    """What listeners and jobs share, in the serving process and in the command worker's."""
+    """What listeners and jobs share."""
     return Deps(
         store=store,
         admin_ids=config.admin_ids,
@@ -171,25 +188,7 @@ def make_deps(
         client_for=workspace_clients(client, installations),
         pacer=pacer or Pacer(),
         bot_client=partial(with_token, client),
-        command_worker=command_worker,
     )
-
-
-def command_worker_for(config: Config) -> CommandWorker:
-    """The process that will run slash commands' work after their acks, once started
-    (jobs/command_worker.py)."""
-    return CommandWorker(run_command_worker, (config,), lost=handoff.tell_interrupted)
-
-
-def run_command_worker(config: Config, jobs, done) -> None:
-    """The command worker process's main: its own engine, clients and pools."""
-    ignore_stop_signals()
-    os.nice(COMMAND_WORKER_NICENESS)
-    configure_logging()
-    store = Store(make_engine(config.database_url))
-    deps = make_deps(config, store, make_client(config), installation_store(config, store))
-    serve_jobs(jobs, done, partial(handoff.perform, deps), deps.settle_background)
-    store.engine.dispose()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ TEAM_ID = re.compile(r"^[TE][A-Z0-9]{2,}$")
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    """`argv` (default: sys.argv[1:]) as `command` (None: serve), `no_scheduler`, and for
+    """`argv` (default: sys.argv[1:]) as `command` (None: serve), `no_scheduler`, `no_worker`, and for
     run-round `kind` ("coffee" or "reverse"), `team` (a team id, or None), `date` (a date,
     or None: today), `force` and `dry_run` (bools). Exits the
     process with the usage and status 2 when they make no sense, and with status 0 after
@@ -19,17 +19,19 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     arguments = parser.parse_args(argv)
     if arguments.no_scheduler and arguments.command is not None:
         parser.error("--no-scheduler is for serving: use it with no command")
+    if arguments.no_worker and arguments.command is not None:
+        parser.error("--no-worker is for serving: use it with no command")
     return arguments
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python app.py",
-        usage="%(prog)s [-h] [--no-scheduler] [COMMAND]",
+        usage="%(prog)s [-h] [--no-scheduler] [--no-worker] [COMMAND]",
         description=(
             "Mentor, a Slack bot for informal and reciprocal mentoring. With no command it serves "
             "Slack (over Socket Mode with SLACK_APP_TOKEN, else HTTP on $PORT), with the scheduler's "
-            "jobs in the same process and slash commands' work in a child process."
+            "jobs and workers of slash commands' work in the same process."
         ),
         epilog="Settings come from the environment and .env: see README.md, section Configuration.",
     )
@@ -38,8 +40,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve Slack only (web replicas, with one `python app.py scheduler` beside them)",
     )
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do no slash commands' work here (web replicas, with `python app.py worker` processes beside them)",
+    )
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND", prog=parser.prog)
     commands.add_parser("scheduler", help="run the scheduler's jobs only (at start, then every 5 minutes)")
+    commands.add_parser("worker", help="do slash commands' work queued by every web replica, until stopped")
     commands.add_parser("migrate", help="apply pending database migrations and exit (needs only DATABASE_URL)")
     commands.add_parser("expire-asks", help="widen or close the asks nobody accepted in time, once, and exit")
     commands.add_parser("send-followups", help="move due follow-ups on and send their DMs, once, and exit")

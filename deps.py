@@ -1,5 +1,6 @@
 """What the listeners and jobs are handed: built once in app.py."""
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -14,8 +15,8 @@ from bot.followups.model import FollowUpPolicy
 from bot.members.model import RecentStandings
 from bot.program.model import FixedSettings
 from bot.unit_of_work import UnitOfWork
-from jobs.command_worker import CommandWorker
 from jobs.pacing import Pacer
+from jobs.recording import Recorder
 from storage.db import Store
 
 BACKGROUND_THREADS = 8
@@ -49,11 +50,23 @@ class Deps:
     pacer: Pacer = field(default_factory=Pacer)
     # A Web API client for a bot token, such as the one a request was authorized with.
     bot_client: Callable[[str], WebClient] = lambda token: WebClient(token=token)
-    # Where slash commands' work after the ack runs: a process of its own (app.py serving),
-    # or, when None, the background pool of this one.
-    command_worker: CommandWorker | None = None
+    # Records commands' work for the workers before their acks (handlers.commands.handoff);
+    # made from `store` when not given.
+    recorder: Recorder = None  # type: ignore[assignment] # set in __post_init__
+    # Released once for each command whose work is queued in the database: wakes a worker
+    # of this process at once (jobs/command_jobs.py); others look every second.
+    command_queued: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
     # What Slack said lately of people whose standing is not on their row (handlers.membership).
     standings: RecentStandings = field(default_factory=RecentStandings)
+
+    def __post_init__(self) -> None:
+        if self.recorder is None:
+            recorder = Recorder(self.store, utc_now, self._wake_workers)
+            object.__setattr__(self, "recorder", recorder)  # frozen
+
+    def _wake_workers(self, jobs: int) -> None:
+        for _ in range(jobs):
+            self.command_queued.release()
 
     def ask_policy_for(self, work: UnitOfWork, team_id: str) -> AskPolicy:
         """How asks travel in this workspace: the deployment's policy, with the ask timeout

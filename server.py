@@ -21,6 +21,7 @@ from waitress.server import create_server
 from config import Config, ConfigError
 from deps import Deps
 from handlers.web import EVENTS_PATH, HEALTH_PATH, make_wsgi_app
+from jobs.command_jobs import Workers
 from storage.db import Store
 
 logger = logging.getLogger(__name__)
@@ -88,15 +89,26 @@ def _stop_serving(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def finish(app: App, deps: Deps, scheduler=None) -> None:
+def wait_for_stop() -> None:
+    """Return on SIGTERM or Ctrl-C (a second SIGTERM then ends the process at once)."""
+    signal.signal(signal.SIGTERM, _stop_serving)
+    try:
+        while True:
+            signal.pause()
+    except KeyboardInterrupt:
+        pass
+
+
+def finish(app: App, deps: Deps, scheduler=None, workers: Workers | None = None) -> None:
     """Once serving has stopped: let the work already acknowledged end, in the order it is
-    handed on (scheduled jobs, listeners, commands' work, then what they left to the
-    background pool, whose own last hand-offs run as the interpreter exits)."""
+    handed on (scheduled jobs, listeners, the commands' work this process's workers hold,
+    then what they left to the background pool, whose own last hand-offs run as the
+    interpreter exits). Commands' work not yet claimed stays in the database for a worker."""
     if scheduler is not None:
         scheduler.shutdown(wait=True)
     app.listener_runner.listener_executor.shutdown(wait=True)
-    if deps.command_worker is not None:
-        deps.command_worker.stop()
+    if workers is not None:
+        workers.stop()
     deps.settle_background()
 
 

@@ -2,7 +2,8 @@
 PostgreSQL, next to a bare Bolt app that only acknowledges, measured in the same run.
 
 Mentor and the bare app run in this process behind waitress with production's thread
-count (server.HTTP_THREADS), Mentor with its command worker process as app.py runs it, both
+count (server.HTTP_THREADS), Mentor with its workers of commands' work in the same process
+as app.py runs them (each command's work recorded in the database before its ack), both
 talking to a fake Slack in a process of its own; a third process sends the commands over
 loopback, each client sending its next as soon as the last is answered. For each database,
 command and number of clients it prints the acknowledgement time's median and 99th
@@ -10,8 +11,8 @@ percentile, requests per second, errors (any answer but 200, or none), Mentor's 
 multiple of the bare app's, and how long Mentor's work after the acks went on once the
 last was acknowledged ("drained"; the bare app is measured after). Mentor and the bare
 app are measured in turn for several rounds; each figure is its median over the rounds
-(errors their sum). The target on the 2-core machine: p99 under 100 ms at 20 clients,
-within 1.5 times the bare app, and no errors.
+(errors their sum). The target (issue 22): p99 within 1.5 times the bare app's at 20 and
+at 50 clients, and no errors. The machine's load average is printed before and after.
 
     .venv/bin/python bench/load.py [--requests 400] [--clients 1,5,10,20,50] [--rounds 3]
     BENCH_DATABASE_URL=postgresql+psycopg://… adds PostgreSQL (that database is wiped)
@@ -37,7 +38,7 @@ from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ
 from tests.support.slack_requests import SlackSender
 
 COMMANDS = ("help", "offer SQL, Go")  # one answered in the ack alone, one that writes to the database
-TARGET_CLIENTS, TARGET_P99_MS, TARGET_RATIO = 20, 100.0, 1.5
+TARGET_CLIENTS, TARGET_RATIO = (20, 50), 1.5
 
 
 def send_load(events_url: str, api_origin: str, command: str, requests: int, clients: int) -> tuple[list[float], int]:
@@ -77,6 +78,10 @@ def medians(runs: list[dict]) -> dict:
     return figures | {"errors": sum(run["errors"] for run in runs)}
 
 
+def load_average() -> str:
+    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=400)
@@ -85,6 +90,7 @@ def main() -> None:
     parser.add_argument("--commands", default="|".join(COMMANDS), help="commands to send, separated by |")
     args = parser.parse_args()
     levels = [int(level) for level in args.clients.split(",")]
+    print(f"Load average before: {load_average()}")
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queued requests are the point here
     context = multiprocessing.get_context("spawn")
@@ -106,9 +112,7 @@ def main() -> None:
         for name, url in databases:
             # Served as app.py serves: commands' work in a process of its own, and what was
             # built at start kept out of the garbage collector's way.
-            mentor = RunningApp(
-                fake_slack, app_environ(fake_slack, url), http_threads=HTTP_THREADS, command_worker=True
-            )
+            mentor = RunningApp(fake_slack, app_environ(fake_slack, url), http_threads=HTTP_THREADS)
             gc.freeze()
             for command in args.commands.split("|"):
                 for clients in levels:
@@ -131,19 +135,20 @@ def main() -> None:
                         f"{bare['per_second']:>8.0f}{ours['errors'] + bare['errors']:>8}"
                         f"{statistics.median(drained):>9.1f}s"
                     )
-                    if clients == TARGET_CLIENTS:
-                        met = ours["p99"] < TARGET_P99_MS and ratio <= TARGET_RATIO and ours["errors"] == 0
+                    if clients in TARGET_CLIENTS:
+                        met = ratio <= TARGET_RATIO and ours["errors"] + bare["errors"] == 0
                         verdicts.append(
                             f"{name} {command!r} at {clients} clients: p99 {ours['p99']:.1f} ms, "
                             f"{ratio:.2f} x bare, {ours['errors']} errors: {'met' if met else 'NOT met'}"
                         )
             mentor.stop()
     print(
-        f"\nTarget: p99 under {TARGET_P99_MS:.0f} ms at {TARGET_CLIENTS} clients, "
-        f"within {TARGET_RATIO} x the bare app, no errors"
+        f"\nTarget: p99 within {TARGET_RATIO} x the bare app's at "
+        f"{' and '.join(map(str, TARGET_CLIENTS))} clients, no errors"
     )
     for verdict in verdicts:
         print("  " + verdict)
+    print(f"Load average after: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -43,6 +43,9 @@ class DeliveryKind(str, Enum):
     ASK_POST_UPDATE = "ask_post_update"  # not a post: that message redrawn once taken, withdrawn or closed
     ASK_POST_FAILED = "ask_post_failed"  # to the asker: Mentor could not post in the channel
 
+    # Slash commands (issue 22): the key names the subcommand.
+    COMMAND_NOT_DONE = "command_not_done"  # to a member: Mentor gave up on a command of theirs
+
 
 class AskEdit(str, Enum):
     """How a candidate's request DM is redrawn (an ASK_UPDATE's key): once per candidate and

@@ -47,10 +47,10 @@ def something_went_wrong() -> dict:
     )
 
 
-def interrupted(subcommand: str) -> dict:
-    """A command whose work was cut short: it may or may not have been done."""
+def not_done(subcommand: str) -> dict:
+    """A command whose work Mentor tried and could not finish (its workers kept stopping
+    while doing it): none of it was kept."""
     return blocks.message(
-        f":warning: Mentor was interrupted while answering `{SLASH_COMMAND} {subcommand}`, so it may "
-        f"or may not have been done. Please check before you try again: `{SLASH_COMMAND} asks` lists "
-        f"your asks, and `{SLASH_COMMAND} offer` or `{SLASH_COMMAND} learn` alone lists your skills."
+        f":warning: Mentor could not finish `{SLASH_COMMAND} {subcommand}` this time, so nothing was "
+        "changed. Please try it again; if it keeps happening, tell your Mentor admins."
     )

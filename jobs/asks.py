@@ -154,10 +154,18 @@ def deliver_routed(client: WebClient, deps: Deps, routed: ask_services.AskRouted
 
 
 def start_ask(
-    client: WebClient, deps: Deps, team_id: str, user_id: str, question: str, reply: Reply, skill: Skill | None = None
+    client: WebClient,
+    deps: Deps,
+    team_id: str,
+    user_id: str,
+    question: str,
+    reply: Reply,
+    skill: Skill | None = None,
+    also: Callable[[Repositories], None] | None = None,
 ) -> None:
     """A new ask, from `/mentor ask` or the "Find a mentor" modal: route it, queue the
-    candidates' requests, send them, tell the asker. Slow: run it after the ack."""
+    candidates' requests, send them, tell the asker. Slow: run it after the ack. `also`
+    runs in the ask's transaction, last (a command's work marked done with it)."""
     refresh_member(client, deps, team_id, user_id)
     with deps.store.transaction() as repositories:
         routed = ask_services.start_ask(
@@ -170,6 +178,8 @@ def start_ask(
             skill=skill,
         )
         queue_dms(repositories, deps, routed)
+        if also is not None:
+            also(repositories)
     deliver_routed(client, deps, routed, reply)
 
 

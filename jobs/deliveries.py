@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from bot import replies
 from bot.asks import messages as ask_messages
 from bot.asks import services as ask_services
 from bot.asks.model import Ask, AskStatus, introduced
@@ -46,6 +47,10 @@ def _reference(value: T | None) -> T:
 
 def _welcome(deps: Deps, claim: Claimed) -> Rendered:
     return member_messages.welcome(), claim.recipient
+
+
+def _command_not_done(deps: Deps, claim: Claimed) -> Rendered:
+    return replies.not_done(claim.key), claim.recipient
 
 
 def _followup(purpose: Purpose, message: Callable[[FollowUp, datetime, FollowUpPolicy], dict]) -> Renderer:
@@ -310,6 +315,7 @@ def _ask_post_update(deps: Deps, claim: Claimed) -> Replace | None:
 # Every kind of delivery, and the one function that renders it.
 RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.WELCOME: _welcome,
+    DeliveryKind.COMMAND_NOT_DONE: _command_not_done,
     # One follow-up, one message with one thread: the first prompt opens it; asking again
     # after "Not yet", reminders and the mentor's replies come in its thread, and every change
     # redraws the prompt in place (FOLLOWUP_UPDATE), so that one set of buttons is ever live.

@@ -2,8 +2,18 @@
 in the same transaction as the change, is sent from here, once; and so is every edit of one
 already in Slack (chat.update: a follow-up's prompt, an ask's candidates' requests).
 
-A sender claims one delivery at a time with a lease, renders it as things stand now (its
-kind picks the renderer, in jobs/deliveries.py), posts it with the delivery's id in the message's
+Slack's rate limits are per workspace, so workspaces are served side by side, each in its
+lane: a sender takes a workspace's lane (delivery_lanes, a lease renewed before each
+delivery, taken over once it runs out), and only the lane's holder claims that workspace's
+deliveries, so its pacer (jobs/pacing.py) is the workspace's only one, in every process and
+replica. A drain holds a few lanes and sends in as many threads, one delivery at a time per
+lane, the lane that has waited longest first; a lane waiting for its workspace's tier holds
+no thread, and one that must wait long is let go with its pace, for whichever sender is free
+then to take on. Slack's 429s, waited out as Slack asks, stay the backstop.
+
+Within its lane, a sender claims one delivery at a time with a lease (the most urgent, then
+the oldest: bot.deliveries.Urgency), renders it as things stand now (its kind picks the
+renderer, in jobs/deliveries.py), posts it with the delivery's id in the message's
 metadata, and records its ts. Whenever a delivery is tried a second time (its sender died,
 or Slack's answer left it unclear whether the message went out), the sender first looks
 for that metadata in the conversation and posts only if it is not there.
@@ -18,10 +28,15 @@ member gone (jobs/departures.py), in the same transaction; a round's introductio
 check-in then goes again at once to the rest of its group.
 """
 
+import heapq
+import itertools
+import json
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import timedelta
 from typing import Any
 
@@ -43,6 +58,17 @@ SENDER = f"{socket.gethostname()}:{os.getpid()}"  # who holds a claim: see gone(
 
 
 LEASE = timedelta(minutes=10)  # longer than one delivery's calls, rate-limit waits included
+
+
+LANE_THREADS = 8  # deliveries one drain sends at once, to as many workspaces: each mostly waits on Slack
+LANES_HELD = LANE_THREADS  # lanes one drain holds at once: other senders take the rest
+# Renewed before each delivery; as long as a delivery's own lease (LEASE), since one delivery
+# may wait that long for its tier or a Retry-After, and a shorter lane lease would let a second
+# sender take the workspace meanwhile. A crashed sender's lanes are taken over after it.
+LANE_LEASE = LEASE
+LANE_KEPT = 0.05  # of a minute: a lane whose pace makes it wait longer is let go until then
+
+_DRAINS = itertools.count(1)
 
 
 MAX_ATTEMPTS = 5
@@ -68,16 +94,157 @@ def kick(deps: Deps, job: Callable[[Deps], object] | None = None) -> None:
 
 
 def drain(deps: Deps) -> int:
-    """Send every delivery that is due; returns how many messages were posted."""
-    posted = 0
-    while True:
-        now = deps.clock()
-        # One at a time: a claim held while other deliveries are sent could outlive its lease.
-        with deps.store.transaction() as repositories:
-            claimed = repositories.outbox.claim(now, now + LEASE, 1, claimer=SENDER)
+    """Send every delivery that is due, each workspace's in its lane (above); returns how
+    many messages were posted. Returns once nothing due is left but what other senders hold
+    the lanes of. An error in one lane stops that lane alone: the first is raised once the
+    other lanes are done."""
+    return _Drain(deps).run()
+
+
+class _Lane:
+    """One workspace's deliveries, sent one at a time, most urgent first, by whichever of
+    its drain's threads is free; between two, the thread goes back to the pool."""
+
+    def __init__(self, deps: Deps, team_id: str, holder: str):
+        self.deps = deps
+        self.team_id = team_id
+        self.holder = holder
+        self.methods: set[str] = set()  # what its last delivery called: its next one likely calls the same
+        self.posted = 0
+        self.lost = False  # its lease ran out and another sender took the lane over
+
+    def pace(self, method: str) -> None:
+        self.methods.add(method)
+        self.deps.pacer.wait(self.team_id, method)
+
+    def step(self) -> float | None:
+        """Send the next delivery, if the workspace's pace lets it go now. Returns how many
+        seconds (the pacer's) until the next may go (0: at once), or None when nothing is
+        due or the lane was lost."""
+        delay = self.deps.pacer.delay(self.team_id, self.methods)
+        if delay > 0:
+            return delay
+        now = self.deps.clock()
+        # One delivery at a time: a claim held while others are sent could outlive its lease.
+        with self.deps.store.transaction() as repositories:
+            if not repositories.outbox.renew_lane(self.team_id, self.holder, now + LANE_LEASE):
+                self.lost = True
+                return None
+            claimed = repositories.outbox.claim(now, now + LEASE, 1, claimer=SENDER, team_id=self.team_id)
         if not claimed:
-            return posted
-        posted += _deliver(deps, claimed[0])
+            return None
+        self.methods = set()
+        self.posted += _deliver(self.deps, claimed[0], self.pace)
+        return self.deps.pacer.delay(self.team_id, self.methods)
+
+
+class _Drain:
+    """The lanes one drain holds, and the threads that send in them: each lane whose pace
+    lets its next delivery go now gets the next free thread, the one that has waited longest
+    first, so workspaces take turns and none waiting for its tier holds a thread."""
+
+    def __init__(self, deps: Deps):
+        self.deps = deps
+        self.pacer = deps.pacer
+        self.holder = f"{SENDER}/{next(_DRAINS)}"  # each drain its own lanes, even within a process
+        self.kept = deps.pacer.seconds_per_minute * LANE_KEPT
+        self.lanes: dict[str, _Lane] = {}
+        self.ready: list[tuple[float, int, str]] = []  # a heap of (when it may go on, turn, team)
+        self.turns = itertools.count()
+        self.running: dict[Future, _Lane] = {}
+        self.failed: set[str] = set()  # workspaces whose lane met an error: not taken again here
+        self.errors: list[Exception] = []
+        self.posted = 0
+
+    def run(self) -> int:
+        with ThreadPoolExecutor(LANE_THREADS, thread_name_prefix="outbox-lane") as pool:
+            next_lookup = 0.0
+            while True:
+                self._start_ready(pool)
+                if not self.lanes:
+                    later = self._take_lanes()
+                    next_lookup = self.pacer.clock() + self.kept
+                    if self.lanes:
+                        continue
+                    if later is None:
+                        break  # nothing due, or only what other senders are sending
+                    time.sleep(max(0.0, later - self.pacer.clock()))  # until the earliest free lane's pace
+                    continue
+                now = self.pacer.clock()
+                if len(self.lanes) < LANES_HELD and now >= next_lookup:
+                    self._take_lanes()
+                    next_lookup = now + self.kept
+                    self._start_ready(pool)
+                wake = [next_lookup] if len(self.lanes) < LANES_HELD else []
+                if self.ready and len(self.running) < LANE_THREADS:
+                    wake.append(self.ready[0][0])
+                timeout = max(0.0, min(wake, default=now + self.kept) - self.pacer.clock())
+                if self.running:
+                    done, _ = wait(self.running, timeout=timeout, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        self._finished(future)
+                else:
+                    time.sleep(timeout)  # each lane held waits a moment for its pace
+        if self.errors:
+            raise self.errors[0]
+        return self.posted
+
+    def _start_ready(self, pool: ThreadPoolExecutor) -> None:
+        while self.ready and self.ready[0][0] <= self.pacer.clock() and len(self.running) < LANE_THREADS:
+            _, _, team_id = heapq.heappop(self.ready)
+            lane = self.lanes[team_id]
+            self.running[pool.submit(lane.step)] = lane
+
+    def _finished(self, future: Future) -> None:
+        lane = self.running.pop(future)
+        try:
+            after = future.result()
+        except Exception as error:  # broad on purpose: one workspace's failure must not stop the others
+            logger.error("Sending %s's DMs failed: %s", lane.team_id, type(error).__name__, exc_info=error)
+            self.errors.append(error)
+            self.failed.add(lane.team_id)
+            self._release(lane)
+            return
+        if after is None or after > self.kept:
+            self._release(lane)  # nothing due, or a long wait: whoever is free then takes it
+        else:
+            heapq.heappush(self.ready, (self.pacer.clock() + after, next(self.turns), lane.team_id))
+
+    def _take_lanes(self) -> float | None:
+        """Take the lanes of workspaces with deliveries due whose pace lets them go now, up
+        to LANES_HELD; returns when the earliest of the others may go (the pacer's clock), if any."""
+        now, paced_now = self.deps.clock(), self.pacer.clock()
+        with self.deps.store.transaction() as repositories:
+            due = repositories.outbox.workspaces_due(now)
+        later: float | None = None
+        for team_id, next_call_at in due:
+            if team_id in self.lanes or team_id in self.failed:
+                continue
+            if next_call_at is not None and next_call_at > paced_now:
+                later = next_call_at if later is None else min(later, next_call_at)
+                continue
+            if len(self.lanes) >= LANES_HELD:
+                break
+            with self.deps.store.transaction() as repositories:
+                taken = repositories.outbox.take_lane(team_id, self.holder, now, now + LANE_LEASE)
+            if taken is None:
+                continue  # another sender took it just now
+            if taken.paced_calls:
+                self.pacer.restore(team_id, json.loads(taken.paced_calls))
+            self.lanes[team_id] = _Lane(self.deps, team_id, self.holder)
+            heapq.heappush(self.ready, (paced_now, next(self.turns), team_id))
+        return later
+
+    def _release(self, lane: _Lane) -> None:
+        """Let the lane go, with its pace, for its next holder (in any process) to keep."""
+        del self.lanes[lane.team_id]
+        self.posted += lane.posted
+        if lane.lost:
+            return
+        next_call_at = self.pacer.clock() + self.pacer.delay(lane.team_id, lane.methods)
+        paced_calls = json.dumps(self.pacer.recent(lane.team_id))
+        with self.deps.store.transaction() as repositories:
+            repositories.outbox.release_lane(lane.team_id, self.holder, next_call_at, paced_calls)
 
 
 def _record_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> None:
@@ -126,7 +293,7 @@ def _already_posted(client: WebClient, channel: str, claim: Claimed, thread_ts: 
     return None
 
 
-def _deliver(deps: Deps, claim: Claimed) -> int:
+def _deliver(deps: Deps, claim: Claimed, pace: Callable[[str], None]) -> int:
     client = deps.client_for(claim.team_id)
     if client is None:
         logger.warning(
@@ -144,13 +311,13 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
         return 0
     if rendered is None:
         if claim.in_flight and HOOKS.get(claim.kind, NO_HOOKS).stale_copy_redrawn:
-            _record_stale_copy(deps, client, claim)
+            _record_stale_copy(deps, client, claim, pace)
         else:
             with deps.store.transaction() as repositories:
                 repositories.outbox.cancel(claim, "no_longer_needed")
         return 0
     if isinstance(rendered, Replace):
-        _replace(deps, client, claim, rendered)
+        _replace(deps, client, claim, rendered, pace)
         return 0
     message, recipient = rendered
     if claim.in_flight and is_channel(recipient):
@@ -160,19 +327,18 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
             repositories.outbox.cancel(claim, "unknown_after_crash")
         return 0
     try:
-        pace = deps.pacer.wait
         if is_channel(recipient):
             channel = recipient
         else:
-            pace(claim.team_id, "conversations.open")
+            pace("conversations.open")
             channel = client.conversations_open(users=recipient)["channel"]["id"]
         ts = None
         if claim.attempts > 1 and not is_channel(recipient):
-            pace(claim.team_id, "conversations.replies" if message.get("thread_ts") else "conversations.history")
+            pace("conversations.replies" if message.get("thread_ts") else "conversations.history")
             ts = _already_posted(client, channel, claim, message.get("thread_ts"))
         if ts is None:
             metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery": claim.id}}
-            pace(claim.team_id, "chat.postMessage")
+            pace("chat.postMessage")
             ts = _without_resends(client).chat_postMessage(channel=channel, metadata=metadata, **message)["ts"]
             posted = 1
         else:
@@ -198,16 +364,16 @@ def _deliver(deps: Deps, claim: Claimed) -> int:
     return posted
 
 
-def _record_stale_copy(deps: Deps, client: WebClient, claim: Claimed) -> None:
+def _record_stale_copy(deps: Deps, client: WebClient, claim: Claimed, pace: Callable[[str], None]) -> None:
     """A DM no longer needed (its ask was taken or closed) that a sender which died may have
     posted: if Slack has it, record it as sent, so its hook redraws its buttons away; if
     not, or Slack cannot tell us, cancel it (a copy left live answers a click with "already
     taken": handlers/actions/asks.py)."""
     channel = ts = None
     try:
-        deps.pacer.wait(claim.team_id, "conversations.open")
+        pace("conversations.open")
         channel = client.conversations_open(users=claim.recipient)["channel"]["id"]
-        deps.pacer.wait(claim.team_id, "conversations.history")
+        pace("conversations.history")
         ts = _already_posted(client, channel, claim)
     except SlackApiError as error:
         code = error.response.get("error")
@@ -219,13 +385,13 @@ def _record_stale_copy(deps: Deps, client: WebClient, claim: Claimed) -> None:
             repositories.outbox.cancel(claim, "no_longer_needed")
 
 
-def _replace(deps: Deps, client: WebClient, claim: Claimed, replace: Replace) -> None:
+def _replace(deps: Deps, client: WebClient, claim: Claimed, replace: Replace, pace: Callable[[str], None]) -> None:
     """Redraw a message in place. chat.update of the same message with the same content is
     harmless, so a retry after a crash or an unclear answer simply updates again: it never
     posts. Retried with backoff like a DM; failed for good on an error that will not pass
     (the message was deleted: message_not_found)."""
     try:
-        deps.pacer.wait(claim.team_id, "chat.update")
+        pace("chat.update")
         client.chat_update(channel=replace.channel, ts=replace.ts, **replace.message)
     except SlackApiError as error:
         code = str(error.response.get("error"))
@@ -261,6 +427,13 @@ def _without_resends(client: WebClient) -> WebClient:
             handler for handler in client.retry_handlers if isinstance(handler, RateLimitErrorRetryHandler)
         ],
     )
+
+
+def gone_at_start(claimer: str | None) -> bool:
+    """At a process's start: whether a claim's sender has ended, this process's own name
+    included (a restarted container's first process has the same pid as the one before it,
+    whose claims and lanes are then its predecessor's, not its own)."""
+    return claimer == SENDER or gone(claimer)
 
 
 def gone(claimer: str | None) -> bool:

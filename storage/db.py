@@ -1,5 +1,6 @@
 """Engines and transactions for SQLite (the default) and PostgreSQL."""
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import TemporarilyUnavailable
 from storage.asks import AskRepository
+from storage.command_jobs import CommandJobRepository
 from storage.events import EventRepository
 from storage.followups import FollowUpRepository
 from storage.forgetting import ForgetRepository
@@ -78,6 +80,10 @@ class Repositories:
         return OutboxRepository(self.session)
 
     @property
+    def command_jobs(self) -> CommandJobRepository:
+        return CommandJobRepository(self.session)
+
+    @property
     def rounds(self) -> RoundRepository:
         return RoundRepository(self.session)
 
@@ -113,19 +119,33 @@ class Store:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._readers = sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+        # SQLite has one writer at a time, and a connection that waits for the lock sleeps in
+        # steps of up to 100 ms (its busy handler), long after the lock is free. This
+        # process's writers queue here instead, and the next starts as the last commits.
+        self._writing = threading.RLock() if engine.dialect.name == "sqlite" else None
+
+    @contextmanager
+    def _one_writer(self) -> Iterator[None]:
+        # Waited for at most as long as SQLite's own busy timeout; then SQLite decides.
+        held = self._writing is not None and self._writing.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+        try:
+            yield
+        finally:
+            if held:
+                self._writing.release()  # type: ignore[union-attr] # held only when there is one
 
     @contextmanager
     def transaction(self) -> Iterator[Repositories]:
         """Commit when the block ends, roll back on any error; a database that does
         not answer becomes TemporarilyUnavailable."""
-        with _available(), self._sessions.begin() as session:
+        with self._one_writer(), _available(), self._sessions.begin() as session:
             yield Repositories(session)
 
     @contextmanager
     def rehearsal(self) -> Iterator[Repositories]:
         """A transaction that may write but is always rolled back: a dry run sees what it
         would do, and nothing of it stays."""
-        with _available(), self._sessions() as session:  # closing the session rolls back
+        with self._one_writer(), _available(), self._sessions() as session:  # closing the session rolls back
             yield Repositories(session)
 
     @contextmanager

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot.followups.model import FollowUpStatus
 from bot.members.model import Forgotten
 from storage import evidence, models
+from storage.command_jobs import CommandJobRepository
 from storage.queries import rowcount
 
 _OPEN_FOLLOWUPS = [status.value for status in FollowUpStatus if status.open]
@@ -51,6 +52,9 @@ class ForgetRepository:
                 models.AskCandidate.team_id == team_id, models.AskCandidate.user_id == user_id
             )
         )
+
+        # Their commands not done yet hold what they typed: they are not done now.
+        CommandJobRepository(self.session).forget(team_id, user_id)
 
         # What their confirmed asks taught the workspace's routing goes with their questions.
         evidence.forget_asker(self.session, team_id, user_id)

@@ -7,6 +7,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -310,6 +311,7 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "subject", "recipient", "key", name="uq_deliveries_key"),
         Index("ix_deliveries_ready", "status", "available_at"),
+        Index("ix_deliveries_lane", "team_id", "status", "available_at"),  # a lane's claims (jobs/outbox.py)
         Index("ix_deliveries_message", "channel", "ts"),
         Index("ix_deliveries_group", "group_id"),
         Index("ix_deliveries_ask", "ask_id"),
@@ -349,6 +351,50 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class DeliveryLane(Base):
+    """A workspace's lane in the outbox: the one sender that may send its deliveries now
+    (a lease, taken over once it runs out), and the pace its Slack calls kept, so that the
+    next holder, in this process or another, keeps to the workspace's tiers (jobs/outbox.py)."""
+
+    __tablename__ = "delivery_lanes"
+
+    team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(120))  # "host:pid/drain" while held
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Left by the last holder (jobs/pacing.py, seconds of the pacer's clock, the Unix epoch):
+    # when its next call may go, and the start times of its calls of the last minute by method.
+    next_call_at: Mapped[float | None] = mapped_column(Float)
+    paced_calls: Mapped[str | None] = mapped_column(Text)
+
+
+class CommandJob(Base):
+    """A slash command's work after its ack (storage/command_jobs.py): recorded before the
+    ack, claimed by a worker with a lease, and deleted in the transaction that does its work,
+    so it is done once whatever process dies. Only work not yet done is here."""
+
+    __tablename__ = "command_jobs"
+    __table_args__ = (
+        Index("ix_command_jobs_ready", "status", "available_at"),
+        Index("ix_command_jobs_member", "team_id", "user_id"),  # forgetting someone
+        # Ids never reused once their rows are deleted: a worker that finishes a job it no
+        # longer holds must find nothing, not a newer job with its id.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    user_id: Mapped[str] = mapped_column(SLACK_ID)
+    name: Mapped[str] = mapped_column(String(16))  # the subcommand, such as "offer"
+    argument: Mapped[str] = mapped_column(Text)  # what the member typed after it
+    response_url: Mapped[str] = mapped_column(Text)  # where the member is answered, privately
+    status: Mapped[str] = mapped_column(String(16))  # pending, running
+    available_at: Mapped[datetime] = mapped_column(UtcDateTime)  # pending: not before; running: lease end
+    # Claims so far; the fencing token: a worker whose lease ran out finishes nothing.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))  # "host:pid" of the worker holding it
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class NeverPair(Base):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.deliveries import DeliveryKind, Urgency, urgency
@@ -157,9 +157,24 @@ class Claimed:
     in_flight: bool
 
 
+@dataclass(frozen=True)
+class TakenLane:
+    """A workspace's lane, now held: `paced_calls` is the pace its last holder left (JSON), if any."""
+
+    paced_calls: str | None
+
+
 # Kinds this version can render. A row of another kind (queued by a newer version, during a
 # rolling deploy) is left for a sender that knows it.
 _KNOWN_KINDS = [kind.value for kind in DeliveryKind]
+
+
+def _ready(now: datetime):
+    """Deliveries a sender may claim now: due, or their sender's lease ran out; of kinds it knows."""
+    delivery = models.Delivery
+    return (
+        delivery.status.in_(["pending", "sending"]) & (delivery.available_at <= now) & delivery.kind.in_(_KNOWN_KINDS)
+    )
 
 
 class OutboxRepository:
@@ -183,19 +198,29 @@ class OutboxRepository:
                 .values(available_at=now)
                 .execution_options(synchronize_session=False)
             )
+        lane = models.DeliveryLane
+        holders = self.session.scalars(select(lane.holder).where(lane.holder.is_not(None)).distinct()).all()
+        ended = [holder for holder in holders if holder and gone(holder.partition("/")[0])]
+        for batch in batches(ended):
+            self.session.execute(
+                update(lane)
+                .where(lane.holder.in_(batch))
+                .values(holder=None, lease_until=None)
+                .execution_options(synchronize_session=False)
+            )
         return len(dead)
 
-    def claim(self, now: datetime, lease_until: datetime, limit: int, claimer: str | None = None) -> list[Claimed]:
-        """Take up to `limit` deliveries that are due, or whose sender's lease ran out: the
-        most urgent first, then the oldest (bot.deliveries.Urgency). The conditional update
-        makes a claim exclusive: two senders never hold one row. (SQLite runs one transaction
-        at a time; PostgreSQL locks the rows it picks.)"""
+    def claim(
+        self, now: datetime, lease_until: datetime, limit: int, claimer: str | None = None, team_id: str | None = None
+    ) -> list[Claimed]:
+        """Take up to `limit` deliveries that are due, or whose sender's lease ran out, of
+        one workspace or of all: the most urgent first, then the oldest (bot.deliveries.Urgency).
+        The conditional update makes a claim exclusive: two senders never hold one row.
+        (SQLite runs one transaction at a time; PostgreSQL locks the rows it picks.)"""
         delivery = models.Delivery
-        ready = (
-            delivery.status.in_(["pending", "sending"])
-            & (delivery.available_at <= now)
-            & delivery.kind.in_(_KNOWN_KINDS)
-        )
+        ready = _ready(now)
+        if team_id is not None:
+            ready &= delivery.team_id == team_id
         order = (delivery.urgency, delivery.available_at, delivery.id)
         query = select(delivery.id, delivery.status).where(ready).order_by(*order).limit(limit)
         if self.session.get_bind().dialect.name == "postgresql":
@@ -226,6 +251,74 @@ class OutboxRepository:
                     )
                 )
         return claimed
+
+    # --- lanes: one sender at a time per workspace (jobs/outbox.py) ---------------------------
+    def workspaces_due(self, now: datetime) -> list[tuple[str, float | None]]:
+        """The workspaces with deliveries due whose lane nobody holds (or whose holder's
+        lease ran out), the one with the most urgent, then the oldest, delivery first; each
+        with the time its pace lets its next call go (the pacer's clock), if its last holder left one."""
+        delivery, lane = models.Delivery, models.DeliveryLane
+        due = (
+            select(
+                delivery.team_id,
+                func.min(delivery.urgency).label("urgency"),
+                func.min(delivery.available_at).label("oldest"),
+            )
+            .where(_ready(now))
+            .group_by(delivery.team_id)
+            .subquery()
+        )
+        free = or_(lane.holder.is_(None), lane.lease_until <= now)
+        rows = self.session.execute(
+            select(due.c.team_id, lane.next_call_at)
+            .select_from(due.outerjoin(lane, lane.team_id == due.c.team_id))
+            .where(or_(lane.team_id.is_(None), free))
+            .order_by(due.c.urgency, due.c.oldest, due.c.team_id)
+        ).all()
+        return [(team_id, next_call_at) for team_id, next_call_at in rows]
+
+    def take_lane(self, team_id: str, holder: str, now: datetime, lease_until: datetime) -> "TakenLane | None":
+        """Hold the workspace's lane until `lease_until`, if nobody else holds it (or their
+        lease ran out): the guarded update makes it exclusive, as a claim is. None when
+        someone else holds it."""
+        lane = models.DeliveryLane
+        insert_ignoring_duplicates(self.session, lane, [{"team_id": team_id}])
+        taken = rowcount(
+            self.session,
+            update(lane)
+            .where(lane.team_id == team_id, or_(lane.holder.is_(None), lane.lease_until <= now, lane.holder == holder))
+            .values(holder=holder, lease_until=lease_until)
+            .execution_options(synchronize_session=False),
+        )
+        if taken != 1:
+            return None
+        return TakenLane(self.session.scalar(select(lane.paced_calls).where(lane.team_id == team_id)))
+
+    def renew_lane(self, team_id: str, holder: str, lease_until: datetime) -> bool:
+        """Hold the lane longer; False if it is no longer `holder`'s (its lease ran out and
+        another sender took it over)."""
+        return self._update_held_lane(team_id, holder, {"lease_until": lease_until})
+
+    def release_lane(self, team_id: str, holder: str, next_call_at: float, paced_calls: str) -> bool:
+        """Let the lane go, leaving its pace for the next holder; False if it was no longer `holder`'s."""
+        let_go: dict[str, object] = {
+            "holder": None,
+            "lease_until": None,
+            "next_call_at": next_call_at,
+            "paced_calls": paced_calls,
+        }
+        return self._update_held_lane(team_id, holder, let_go)
+
+    def _update_held_lane(self, team_id: str, holder: str, values: dict[str, object]) -> bool:
+        lane = models.DeliveryLane
+        updated = rowcount(
+            self.session,
+            update(lane)
+            .where(lane.team_id == team_id, lane.holder == holder)
+            .values(values)
+            .execution_options(synchronize_session=False),
+        )
+        return updated == 1
 
     # Each outcome is written only while the row is still this sender's claim: `attempts`
     # is the fencing token, so a sender whose lease ran out cannot overwrite a newer one.

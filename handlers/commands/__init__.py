@@ -1,5 +1,6 @@
-"""`/mentor` and its subcommands: the one listener (mentor.py), the work after its ack
-(handoff.py), and each feature's subcommands (asks, members, rounds, followups, program)."""
+"""`/mentor` and its subcommands: the one listener (mentor.py), the work after its ack,
+recorded for a worker and done once (handoff.py), and each feature's subcommands (asks,
+members, rounds, followups, program)."""
 
 from slack_bolt import App
 

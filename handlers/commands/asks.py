@@ -8,7 +8,7 @@ from jobs import asks as ask_jobs
 
 def ask(run: Invocation) -> None:
     """`/mentor ask <question>`: route it, DM the candidates, tell the asker."""
-    ask_jobs.start_ask(run.client, run.deps, run.team_id, run.user_id, run.argument, run.reply)
+    ask_jobs.start_ask(run.client, run.deps, run.team_id, run.user_id, run.argument, run.reply, also=run.complete)
 
 
 def list_asks(run: Invocation) -> None:

@@ -17,6 +17,7 @@ def switch(run: Invocation) -> None:
         enabled = work.followups.enabled_for(run.team_id, run.user_id)
         if word:
             cancelled = followup_services.switch(work, run.team_id, run.user_id, word == "on", run.deps.clock())
+            run.complete(work)
     if not word:  # replied after the transaction: no write lock held across a call to Slack
         run.reply(followup_messages.followups_switched(enabled, policy.delay))
         return

@@ -1,5 +1,6 @@
 """One `/mentor` subcommand being answered: what each feature's subcommand is handed."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_bolt import Respond
@@ -7,6 +8,7 @@ from slack_sdk import WebClient
 
 from deps import Deps
 from jobs.asks import Reply
+from storage.db import Repositories
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,10 @@ class Invocation:
     argument: str
     reply: Reply
     trigger_id: str = ""  # for a modal, on the listener's thread only: it lasts 3 seconds
+    # Called in the transaction that does the command's work, so that the work and the mark
+    # that it is done commit together, once (handoff.perform); it raises when another worker
+    # holds the command now. Work that only reads needs none.
+    complete: Callable[[Repositories], None] = lambda repositories: None
 
 
 def replying(respond: Respond) -> Reply:

@@ -28,9 +28,9 @@ def skills_reply(run: Invocation, kind: SkillKind) -> dict:
             return member_messages.skills_listed(
                 kind, member_services.list_skills(work, run.team_id, run.user_id, kind)
             )
-        return member_messages.skills_added(
-            member_services.add_skills(work, run.team_id, run.user_id, kind, run.argument)
-        )
+        added = member_services.add_skills(work, run.team_id, run.user_id, kind, run.argument)
+        run.complete(work)
+        return member_messages.skills_added(added)
 
 
 def profile(run: Invocation) -> None:

@@ -1,5 +1,6 @@
 """The `/mentor` listener: acknowledged at once, and answered in the ack when that is all it
-takes; a modal is opened on this thread, and everything else is handed off (handoff.py)."""
+takes; a modal is opened on this thread, and everything else is recorded for a worker before
+the ack (handoff.py)."""
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
@@ -7,13 +8,13 @@ from slack_sdk import WebClient
 from bot import replies
 from bot.asks import messages as ask_messages
 from bot.asks.model import clean_question
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, TemporarilyUnavailable
 from bot.members import messages as member_messages
 from bot.slash_command import MentorCommand, parse_command
 from bot.text import plain_text_of
 from deps import Deps
 from handlers.commands import members, program
-from handlers.commands.handoff import CommandJob, hand_off
+from handlers.commands.handoff import hand_off
 from handlers.commands.invocation import Invocation, replying
 from handlers.listeners import REFUSALS, admit, member_of, refusal
 
@@ -26,15 +27,21 @@ def handle_mentor_command(
 ) -> None:
     parsed = parse_command(plain_text_of(command.get("text") or ""))
     message, answered = acknowledgement(parsed)
-    ack(**message)
     if answered:
+        ack(**message)
         return
     team_id, user_id = member_of(context)
     if parsed.name not in MODALS:
-        # The rest of the work runs elsewhere (see hand_off): under a burst of commands, the
-        # listener threads stay free to acknowledge the next ones at once.
-        hand_off(deps, CommandJob(team_id, user_id, parsed, command["response_url"], client.token or ""))
+        # Its work is recorded before the ack and done by a worker (see hand_off): it survives
+        # any process ending, and the listener threads stay free to acknowledge the next ones.
+        try:
+            hand_off(deps, team_id, user_id, parsed, command["response_url"])
+        except TemporarilyUnavailable as error:
+            ack(**refusal(error))
+            return
+        ack(**message)
         return
+    ack(**message)
     run = Invocation(client, deps, team_id, user_id, parsed.argument, replying(respond), command["trigger_id"])
     try:
         admit(deps, client, context)

@@ -13,6 +13,7 @@ def join(run: Invocation) -> None:
     with run.deps.store.transaction() as work:
         joined = round_services.join(work, run.team_id, run.user_id, kind)
         schedule = work.rounds.schedule(run.team_id)
+        run.complete(work)
     run.reply(round_messages.joined(kind, joined, today, schedule))
 
 
@@ -21,6 +22,7 @@ def leave(run: Invocation) -> None:
     with run.deps.store.transaction() as work:
         left = round_services.leave(work, run.team_id, run.user_id, kind)
         schedule = work.rounds.schedule(run.team_id)
+        run.complete(work)
     run.reply(round_messages.left(kind, left, today, schedule))
 
 
@@ -28,6 +30,7 @@ def pause(run: Invocation) -> None:
     with run.deps.store.transaction() as work:
         state = round_services.pause(work, run.team_id, run.user_id, run.argument, run.deps.clock().date())
         schedule = work.rounds.schedule(run.team_id)
+        run.complete(work)
     run.reply(round_messages.paused(state, schedule))
 
 
@@ -35,5 +38,6 @@ def resume(run: Invocation) -> None:
     with run.deps.store.transaction() as work:
         state = round_services.resume(work, run.team_id, run.user_id)
         schedule = work.rounds.schedule(run.team_id)
+        run.complete(work)
     ask_jobs.send_queued_asks(run.deps, run.team_id)  # back from a pause: they may take a queued ask
     run.reply(round_messages.resumed(state, schedule))

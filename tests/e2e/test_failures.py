@@ -9,10 +9,9 @@ def test_a_database_that_does_not_answer_gets_a_friendly_try_again(mentor, tmp_p
 
     reply = mentor.slack.command("offer SQL", user_id="UANA")
 
-    assert reply.status == 200
-    [answer] = mentor.fake_slack.wait_for("response_url")
-    assert "couldn't reach its database" in answer.args["text"]
-    assert "Traceback" not in answer.args["text"]
+    assert reply.status == 200  # its work could not be recorded: the ack says so, and nothing is done
+    assert "couldn't reach its database" in reply.json()["text"]
+    assert "Traceback" not in reply.json()["text"]
 
 
 def test_home_says_so_when_the_profile_cannot_be_read(mentor, tmp_path):
@@ -34,14 +33,13 @@ def test_an_unexpected_slack_error_gets_a_private_apology_not_silence(mentor):
     assert answer.args.get("response_type") == "ephemeral"
 
 
-def test_an_ask_that_cannot_reach_the_database_is_answered_after_the_ack(mentor, tmp_path):
+def test_an_ask_that_cannot_reach_the_database_is_told_so_in_its_ack(mentor, tmp_path):
     break_database(mentor, tmp_path)
 
     reply = mentor.slack.command("ask How do I review SQL?", user_id="UANA")
 
-    assert "Looking for mentors" in reply.json()["text"]
-    [answer] = mentor.fake_slack.wait_for("response_url")
-    assert "couldn't reach its database" in answer.args["text"]
+    assert "couldn't reach its database" in reply.json()["text"]
+    assert "Looking for mentors" not in reply.json()["text"]
 
 
 def test_candidates_who_cannot_get_dms_are_skipped_and_the_asker_told(mentor):

@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from tests.support.databases import break_database
 from tests.support.running_app import SIGNING_SECRET
 from tests.support.slack_requests import http_request, signature
 
@@ -60,9 +61,7 @@ def test_health_check_answers_while_the_database_does(mentor):
 
 
 def test_health_check_reports_a_database_that_does_not_answer(mentor, tmp_path):
-    mentor.engine.dispose()
-    (tmp_path / "mentor.db").unlink()
-    (tmp_path / "mentor.db").mkdir()  # a directory where the database file was: SQLite cannot open it
+    break_database(mentor, tmp_path)
 
     reply = http_request(mentor.url + "/healthz")
 

@@ -7,26 +7,15 @@ import socket
 import subprocess
 import time
 import urllib.error
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import parse_qsl
 
-import pytest
-
 from bot import ids
-from tests.support.app_process import app_process, run_app
+from tests.support.app_process import app_process, free_port, run_app, serving
 from tests.support.fake_slack import APP_TOKEN, DEFAULT_TEAM, DEFAULT_TOKEN, default_user
 from tests.support.running_app import SIGNING_SECRET
 from tests.support.slack_requests import SlackSender, http_request
 
 PATH = {"PATH": os.environ["PATH"]}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_a_missing_setting_exits_2_with_one_line_naming_it(tmp_path):
@@ -82,34 +71,6 @@ def test_the_default_database_is_a_sqlite_file_in_the_working_directory(tmp_path
     assert (tmp_path / "mentor.db").exists()
 
 
-@contextmanager
-def serving(fake_slack, tmp_path: Path) -> Iterator[tuple]:
-    """`python app.py` serving HTTP against the fake Slack, once /healthz answers; and its URL.
-    It and its command worker are killed on the way out if still running."""
-    port = free_port()
-    environ = {
-        **PATH,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_BOT_TOKEN": DEFAULT_TOKEN,
-        "SLACK_API_URL": fake_slack.api_url,
-        "PORT": str(port),
-    }
-    with app_process([], environ, tmp_path, stderr=subprocess.PIPE, text=True) as server:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:  # wait for the server to listen, at most 30 s
-            try:
-                health = http_request(base + "/healthz")
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    server.kill()
-                    pytest.fail(f"app.py did not start: {server.communicate()[1]}")
-                time.sleep(0.1)
-        assert health.status == 200
-        yield server, base
-
-
 def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
     with serving(fake_slack, tmp_path) as (server, base):
         slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
@@ -117,7 +78,7 @@ def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
         assert reply.status == 200 and reply.seconds < 3
         assert "`/mentor offer" in reply.json()["text"]
         assert slack.command("help", secret="forged").status == 401
-        offer = slack.command("offer SQL", user_id="UANA")  # its work goes to the command worker process
+        offer = slack.command("offer SQL", user_id="UANA")  # its work goes to a worker thread, from the database
         assert offer.status == 200 and offer.seconds < 3
         assert "SQL" in fake_slack.wait_for("response_url", timeout=60)[0].args["text"]
 
@@ -134,13 +95,13 @@ def test_python_app_py_serves_slack_over_http(fake_slack, tmp_path):
 
 def test_sigterm_to_the_service_finishes_what_was_acknowledged(fake_slack, tmp_path):
     # The signal goes to every process of the service's session, as a service manager sends
-    # it: the serving process and its command worker.
+    # it (here one process: the serving one, with its workers).
     with serving(fake_slack, tmp_path) as (server, base):
         try:
             slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
             fake_slack.users["UADM"] = {**default_user("UADM", DEFAULT_TEAM), "is_admin": True}
             fake_slack.held.add("users.info")  # the work of each request below hangs on Slack
-            assert slack.command("offer SQL", user_id="UANA").status == 200  # in the command worker
+            assert slack.command("offer SQL", user_id="UANA").status == 200  # held by a worker
             fake_slack.wait_for_arrival("users.info", timeout=60)
             assert slack.app_home_opened("UBEN").status == 200  # in the serving process's listeners
             assert slack.click(ids.SEND_EXPORT, "UADM", "90").status == 200  # a listener that hands work on

@@ -94,3 +94,31 @@ def test_each_new_asks_first_request_goes_ahead_of_the_others_and_of_a_round_que
     order = [(claim.about.ask_id, claim.recipient) for claim in claimed]
     assert len(rest) == 2
     assert order == [*best, *rest, (None, "UR1"), (None, "UR2")]
+
+
+def test_one_sender_at_a_time_holds_a_workspaces_lane_until_its_lease_runs_out(repositories):
+    outbox = repositories.outbox
+    for team in (TEAM, "TOTHER"):
+        queue_deliveries(repositories.session, team, About.welcome("UA"), [("UA", DeliveryKind.WELCOME, "w")], NOW)
+    assert sorted(team for team, _ in outbox.workspaces_due(NOW)) == sorted([TEAM, "TOTHER"])
+
+    assert outbox.take_lane(TEAM, "host:1/1", NOW, NOW + LEASE) is not None
+    assert outbox.take_lane(TEAM, "host:2/1", NOW, NOW + LEASE) is None
+    assert [team for team, _ in outbox.workspaces_due(NOW)] == ["TOTHER"]  # the other sender's to send
+
+    later = NOW + LEASE
+    assert outbox.take_lane(TEAM, "host:2/1", later, later + LEASE) is not None  # the first one went quiet
+    assert not outbox.renew_lane(TEAM, "host:1/1", later + LEASE)
+    assert not outbox.release_lane(TEAM, "host:1/1", 0.0, "{}")
+
+
+def test_a_lane_let_go_hands_its_pace_on_to_the_next_holder(repositories):
+    outbox = repositories.outbox
+    queue_deliveries(repositories.session, TEAM, About.welcome("UA"), [("UA", DeliveryKind.WELCOME, "w")], NOW)
+    outbox.take_lane(TEAM, "host:1/1", NOW, NOW + LEASE)
+
+    assert outbox.release_lane(TEAM, "host:1/1", 1234.5, '{"conversations.open": [1200.0]}')
+
+    assert outbox.workspaces_due(NOW) == [(TEAM, 1234.5)]
+    taken = outbox.take_lane(TEAM, "host:2/1", NOW, NOW + LEASE)
+    assert taken is not None and taken.paced_calls == '{"conversations.open": [1200.0]}'

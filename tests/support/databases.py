@@ -55,7 +55,11 @@ def scratch_postgres_database(server_url: str, name: str) -> Iterator[str]:
 
 
 def break_database(mentor, tmp_path: Path) -> None:
-    """Put a directory where the SQLite file was: every new connection fails to open it."""
+    """Put a directory where the SQLite file was: every new connection fails to open it.
+    The app's workers are stopped first: their looking for work would create the file again."""
+    if mentor.workers is not None:
+        mentor.workers.stop()
+        mentor.workers = None
     mentor.engine.dispose()
     for leftover in tmp_path.glob("mentor.db*"):
         leftover.unlink()

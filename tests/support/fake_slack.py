@@ -16,6 +16,7 @@ import itertools
 import json
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,6 +41,8 @@ class Call:
     args: dict
     token: str | None
     response: dict = field(default_factory=dict)  # what the fake answered
+    at: float = field(default_factory=time.monotonic)  # when it arrived
+    url: str = ""  # for "response_url": which command's (the name given to FakeSlack.response_url)
 
 
 @dataclass
@@ -93,6 +96,11 @@ class FakeSlack:
     channels_without_mentor: dict[str, bool] = field(default_factory=dict)
     # What the bot token was granted: the manifest's bot scopes, as an install would give.
     scopes: frozenset[str] = field(default_factory=lambda: manifest_scopes())
+    # Slack's rate-limit tiers, per workspace (the token's) and method: calls a minute, and
+    # how long a minute lasts here (shorter in tests and benchmarks). Beyond its tier, a call
+    # is answered 429 with Retry-After, as Slack does. Empty: no tiers.
+    tiers: dict[str, int] = field(default_factory=dict)
+    minute: float = 60.0
 
     def __post_init__(self):
         self._calls: list[Call] = []
@@ -104,6 +112,7 @@ class FakeSlack:
         # Rate limits: method -> how many of its next calls get HTTP 429 with Retry-After.
         self.rate_limited: dict[str, int] = {}
         self.retry_after = 2
+        self._tier_calls: dict[tuple[str | None, str], deque] = {}  # (team, method) -> times of the last minute's
         # Crash tests: after this many messages, the next is taken but its answer waits for `release`.
         self.hold_after: int | None = None
         self.release = threading.Event()
@@ -120,7 +129,7 @@ class FakeSlack:
         self.files: list[UploadedFile] = []
         self._changed = threading.Condition()
         self._ids = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         # shutdown() returns only once serve_forever notices it, at its next poll (0.5 s by default).
         self._thread = threading.Thread(target=self._server.serve_forever, args=(POLL_SECONDS,), daemon=True)
@@ -171,13 +180,40 @@ class FakeSlack:
         assert done, f"expected {count} uploaded file(s), got {len(files)}"
         return files
 
-    def rate_limit(self, method: str) -> bool:
-        """Whether this call of `method` is refused with 429 (and one fewer will be)."""
+    def rate_limit(self, method: str, token: str | None = None) -> bool:
+        """Whether this call of `method` is refused with 429: one of the next `rate_limited`
+        (and one fewer will be), or beyond its workspace's tier in the last minute."""
         with self._changed:
             left = self.rate_limited.get(method, 0)
             if left:
                 self.rate_limited[method] = left - 1
-            return left > 0
+                return True
+            tier = self.tiers.get(method)
+            if tier is None:
+                return False
+            now = time.monotonic()
+            recent = self._tier_calls.setdefault((self.tokens.get(token or ""), method), deque())
+            while recent and recent[0] <= now - self.minute:
+                recent.popleft()
+            if len(recent) >= tier:
+                return True
+            recent.append(now)
+            return False
+
+    def busiest_minute(self, team_id: str, method: str) -> int:
+        """The most calls of `method` the workspace made within one minute, refused ones included."""
+        tokens = {token for token, team in self.tokens.items() if team == team_id}
+        times = sorted(call.at for call in self.calls(method) if call.token in tokens)
+        busiest, later = 0, 0
+        for first, start in enumerate(times):
+            while later < len(times) and times[later] < start + self.minute:
+                later += 1
+            busiest = max(busiest, later - first)
+        return busiest
+
+    def refused(self) -> list[Call]:
+        """Every call answered 429."""
+        return [call for call in self.calls() if call.response.get("error") == "ratelimited"]
 
     def wait_for_messages(self, count: int, timeout: float = 30.0) -> None:
         """Until Slack holds `count` messages in all (answered or not); fails after `timeout`."""
@@ -417,6 +453,13 @@ class FakeSlack:
         return None
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: beyond that many connections at once (senders
+    # to many workspaces), a connection waits for the kernel to retry it, a second later, and
+    # its call reaches Slack out of the order it was paced in.
+    request_queue_size = 128
+
+
 @functools.cache  # parsing the YAML took 8 ms of every end-to-end test's set-up
 def manifest_scopes() -> frozenset[str]:
     import yaml
@@ -549,13 +592,14 @@ def _handler_for(fake: FakeSlack):
                 problem = fake._invalid_payload("response_url", args)
                 if problem:
                     fake.invalid_payloads.append(("response_url", problem))
-                fake._record(Call("response_url", args, None))
+                fake._record(Call("response_url", args, None, url=path.removeprefix("/response/")))
                 self._send(200, b"ok", "text/plain")
                 return
             method = path.removeprefix("/api/")
-            if fake.rate_limit(method):
+            arrived = time.monotonic()
+            if fake.rate_limit(method, token):
                 answer = {"ok": False, "error": "ratelimited"}
-                fake._record(Call(method, args, token, answer))
+                fake._record(Call(method, args, token, answer, arrived))
                 self._send(429, json.dumps(answer).encode(), "application/json", {"Retry-After": str(fake.retry_after)})
                 return
             if method in fake.held:
@@ -564,7 +608,7 @@ def _handler_for(fake: FakeSlack):
             if fake.slow.get(method):
                 time.sleep(fake.slow[method])  # the dependency being slow is what is simulated
             answer = fake.answer(method, args, token)
-            fake._record(Call(method, args, token, answer))
+            fake._record(Call(method, args, token, answer, arrived))
             self._send(200, json.dumps(answer).encode(), "application/json; charset=utf-8")
 
         def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None):

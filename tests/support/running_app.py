@@ -47,9 +47,9 @@ def app_environ(fake_slack: FakeSlack, database_url: str, **overrides: str) -> d
 class RunningApp:
     started = 0  # apps served in this process: the end-to-end log check needs at least one
 
-    def __init__(self, fake_slack: FakeSlack, environ: dict, clock=None, http_threads: int = 8, command_worker=False):
-        """With `command_worker`, commands' work runs in a process of its own, as when app.py
-        serves, on the real clock; without, in this process on `clock`."""
+    def __init__(self, fake_slack: FakeSlack, environ: dict, clock=None, http_threads: int = 8, workers: bool = True):
+        """Commands' work is done by workers in this process, as when app.py serves (without
+        `workers`, by none: a test starts its own)."""
         RunningApp.started += 1
         self.fake_slack = fake_slack
         self.config = load_config(environ)
@@ -57,7 +57,6 @@ class RunningApp:
         upgrade(self.engine)
         self.store = Store(self.engine)
         self.clock = clock or FakeClock()
-        self.worker = mentor_app.command_worker_for(self.config).start() if command_worker else None
         # No pacing in the tests' own process: tests/unit/test_pacing.py and bench/delivery.py cover it.
         self.bolt, self.deps = mentor_app.create_app(
             self.config,
@@ -65,8 +64,8 @@ class RunningApp:
             make_client(self.config),
             clock=self.clock,
             pacer=Pacer(rates={}),
-            command_worker=self.worker,
         )
+        self.workers = mentor_app.command_workers(self.deps).start() if workers else None
         self._server = create_server(
             make_wsgi_app(self.bolt, self.store), host="127.0.0.1", port=0, threads=http_threads
         )
@@ -78,16 +77,18 @@ class RunningApp:
     def settle(self) -> None:
         """Wait, without sleeping, for the listeners still running (those acknowledged, such
         as events) and then for the work they handed on (commands' work, a drain of the
-        outbox): new work goes to fresh pools while the old ones finish."""
+        outbox): new work goes to fresh pools while the old ones finish. Commands' work
+        is waited for until none is left in the database."""
         runner = self.bolt.listener_runner
         running, runner.listener_executor = runner.listener_executor, ThreadPoolExecutor(max_workers=8)
         running.shutdown(wait=True)
-        if self.worker is not None:
-            self.worker.settle()
+        if self.workers is not None:
+            self.workers.settle()
         self.deps.settle_background()
 
     def stop(self) -> None:
-        finish(self.bolt, self.deps)  # as app.py stops: what was acknowledged ends against the fakes
+        # As app.py stops: what was acknowledged ends against the fakes.
+        finish(self.bolt, self.deps, workers=self.workers)
         # Close every channel from the server's own loop; with nothing left to watch, run() returns.
         channels = list(self._server._map.values())
         try:

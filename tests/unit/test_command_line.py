@@ -9,26 +9,28 @@ import pytest
 import app
 import cli
 
-COMMANDS = ("scheduler", "migrate", "expire-asks", "send-followups", "run-round")
+COMMANDS = ("scheduler", "worker", "migrate", "expire-asks", "send-followups", "run-round")
 RUN_ROUND_USAGE = "usage: python app.py run-round coffee|reverse [--team T…] [--date YYYY-MM-DD] [--dry-run] [--force]"
 
 
 @pytest.mark.parametrize(
-    ("argv", "command", "no_scheduler"),
+    ("argv", "command", "no_scheduler", "no_worker"),
     [
-        ([], None, False),
-        (["--no-scheduler"], None, True),
-        (["scheduler"], "scheduler", False),
-        (["migrate"], "migrate", False),
-        (["expire-asks"], "expire-asks", False),
-        (["send-followups"], "send-followups", False),
-        (["run-round", "coffee"], "run-round", False),
+        ([], None, False, False),
+        (["--no-scheduler"], None, True, False),
+        (["--no-worker", "--no-scheduler"], None, True, True),
+        (["scheduler"], "scheduler", False, False),
+        (["worker"], "worker", False, False),
+        (["migrate"], "migrate", False, False),
+        (["expire-asks"], "expire-asks", False, False),
+        (["send-followups"], "send-followups", False, False),
+        (["run-round", "coffee"], "run-round", False, False),
     ],
 )
-def test_every_documented_command_is_understood(argv, command, no_scheduler):
+def test_every_documented_command_is_understood(argv, command, no_scheduler, no_worker):
     arguments = cli.parse(argv)
 
-    assert (arguments.command, arguments.no_scheduler) == (command, no_scheduler)
+    assert (arguments.command, arguments.no_scheduler, arguments.no_worker) == (command, no_scheduler, no_worker)
 
 
 @pytest.mark.parametrize(
@@ -54,18 +56,20 @@ def test_help_lists_every_command_with_a_line_saying_what_it_does(capsys):
 
     assert exited.value.code == 0
     shown = capsys.readouterr().out
-    assert shown.startswith("usage: python app.py [-h] [--no-scheduler] [COMMAND]")
+    assert shown.startswith("usage: python app.py [-h] [--no-scheduler] [--no-worker] [COMMAND]")
     for command in COMMANDS:
         assert re.search(rf"^ +{command}\s+\w", shown, re.MULTILINE), f"{command} is not listed with its help"
     assert re.search(r"^ +--no-scheduler +\w", shown, re.MULTILINE)
+    assert re.search(r"^ +--no-worker +\w", shown, re.MULTILINE)
 
 
 @pytest.mark.parametrize(
     ("argv", "usage"),
     [
-        (["serve-forever"], "usage: python app.py [-h] [--no-scheduler] [COMMAND]"),
-        (["migrate", "now"], "usage: python app.py [-h] [--no-scheduler] [COMMAND]"),
-        (["--no-scheduler", "migrate"], "usage: python app.py [-h] [--no-scheduler] [COMMAND]"),
+        (["serve-forever"], "usage: python app.py [-h] [--no-scheduler] [--no-worker] [COMMAND]"),
+        (["migrate", "now"], "usage: python app.py [-h] [--no-scheduler] [--no-worker] [COMMAND]"),
+        (["--no-scheduler", "migrate"], "usage: python app.py [-h] [--no-scheduler] [--no-worker] [COMMAND]"),
+        (["--no-worker", "worker"], "usage: python app.py [-h] [--no-scheduler] [--no-worker] [COMMAND]"),
         (["run-round"], RUN_ROUND_USAGE),
         (["run-round", "tea"], RUN_ROUND_USAGE),
         (["run-round", "coffee", "--team", "t1"], RUN_ROUND_USAGE),

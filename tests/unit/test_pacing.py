@@ -48,3 +48,30 @@ def test_workspaces_and_methods_have_their_own_budgets_and_unknown_methods_are_n
     assert pacer.wait("T1", "chat.postMessage") == 0.0
     assert pacer.wait("T1", "views.publish") == 0.0
     assert pacer.wait("T1", "conversations.open") == pytest.approx(60 * MARGIN)
+
+
+def test_a_pacer_taking_a_workspace_over_keeps_to_what_the_last_one_used_of_the_tier():
+    time = FakeTime()
+    first = Pacer({"conversations.open": 2}, clock=time.clock, sleep=time.sleep)
+    first.wait("T1", "conversations.open")
+    time.now += 10
+    first.wait("T1", "conversations.open")
+    time.now += 10
+    second = Pacer({"conversations.open": 2}, clock=time.clock, sleep=time.sleep)
+
+    second.restore("T1", first.recent("T1"))
+
+    assert second.delay("T1", ["conversations.open"]) == pytest.approx(60 * MARGIN - 20)
+    assert second.delay("T2", ["conversations.open"]) == 0.0
+    assert second.wait("T1", "conversations.open") == pytest.approx(60 * MARGIN - 20)
+
+
+def test_calls_older_than_a_minute_are_not_handed_on():
+    time = FakeTime()
+    pacer = Pacer({"conversations.open": 2, "chat.postMessage": 2}, clock=time.clock, sleep=time.sleep)
+    pacer.wait("T1", "conversations.open")
+    time.now += 30
+    pacer.wait("T1", "chat.postMessage")
+    time.now += 40
+
+    assert pacer.recent("T1") == {"chat.postMessage": [30.0]}

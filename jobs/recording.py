@@ -1,0 +1,64 @@
+"""Recording commands' work for the workers before their acks, many in one transaction.
+
+Under a burst, each listener recording its own command in a transaction of its own would
+queue for the database's write lock (SQLite has one writer at a time, and sleeps while it
+waits) and spend the CPU of a transaction per command. One thread records instead: whatever
+commands arrived while it wrote the last ones go in the next transaction together (a group
+commit), and each listener waits for the one that holds its command.
+"""
+
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+
+from storage.command_jobs import NewCommandJob
+from storage.db import Store
+
+logger = logging.getLogger(__name__)
+
+BATCH = 200  # commands at most in one transaction
+
+
+class Recorder:
+    """Records NewCommandJobs; its thread starts with the first."""
+
+    def __init__(self, store: Store, clock: Callable, recorded: Callable[[int], None]):
+        """`clock()` gives the time the jobs are due from (aware UTC); `recorded(n)` is called
+        once n jobs are committed, to wake workers."""
+        self._store, self._clock, self._recorded = store, clock, recorded
+        self._changed = threading.Condition()
+        self._waiting: list[tuple[NewCommandJob, Future]] = []
+        self._thread: threading.Thread | None = None
+        self.last_recorded = -math.inf  # time.monotonic() of the last record() call
+
+    def record(self, job: NewCommandJob) -> Future:
+        """A future that ends once `job` is committed, or with the database's error
+        (TemporarilyUnavailable when it does not answer)."""
+        future: Future = Future()
+        self.last_recorded = time.monotonic()
+        with self._changed:
+            self._waiting.append((job, future))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="command-recorder", daemon=True)
+                self._thread.start()
+            self._changed.notify()
+        return future
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: bool(self._waiting))
+                batch, self._waiting = self._waiting[:BATCH], self._waiting[BATCH:]
+            try:
+                with self._store.transaction() as repositories:
+                    repositories.command_jobs.queue([job for job, _ in batch], self._clock())
+            except Exception as error:  # broad on purpose: each listener waiting hears of it
+                for _, future in batch:
+                    future.set_exception(error)
+                continue
+            self._recorded(len(batch))
+            for _, future in batch:
+                future.set_result(None)

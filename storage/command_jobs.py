@@ -1,0 +1,156 @@
+"""Slash commands' work after the ack, waiting to be done: recorded before the ack, claimed
+by a worker with a lease (as the outbox's deliveries are), and deleted in the transaction
+that does the work, so that it is done once whichever process dies (jobs/command_jobs.py)."""
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from bot.deliveries import DeliveryKind
+from storage import models
+from storage.outbox import About, queue_deliveries
+from storage.queries import batches, rowcount
+
+
+@dataclass(frozen=True)
+class NewCommandJob:
+    """A command's work to record: who asked, the subcommand, what they typed after it, and
+    where to answer them."""
+
+    team_id: str
+    user_id: str
+    name: str
+    argument: str = field(repr=False)  # out of repr, as in ClaimedJob
+    response_url: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    """A command's work a worker holds. `attempts` counts the claims so far, this one
+    included: it is the fencing token (see CommandJobRepository.finish)."""
+
+    id: int
+    team_id: str
+    user_id: str
+    name: str  # the subcommand
+    # Out of repr, so that no log line can hold them: what the member typed, and where to answer.
+    argument: str = field(repr=False)
+    response_url: str = field(repr=False)
+    attempts: int = 1
+    created_at: datetime | None = None
+
+
+class CommandJobRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def queue(self, jobs: Sequence[NewCommandJob], now: datetime) -> None:
+        """Record commands' work, due at once (one statement for them all)."""
+        rows = [
+            {
+                "team_id": job.team_id,
+                "user_id": job.user_id,
+                "name": job.name,
+                "argument": job.argument,
+                "response_url": job.response_url,
+                "status": "pending",
+                "available_at": now,
+                "attempts": 0,
+                "created_at": now,
+            }
+            for job in jobs
+        ]
+        for batch in batches(rows):
+            self.session.execute(insert(models.CommandJob), batch)
+
+    def release_claims(self, now: datetime, gone: Callable[[str | None], bool]) -> int:
+        """Make due at once the jobs held by workers that are `gone` (processes of this
+        machine that have ended); another machine's wait for their lease. Returns how many."""
+        job = models.CommandJob
+        held = self.session.execute(
+            select(job.id, job.claimed_by).where(job.status == "running", job.available_at > now)
+        ).all()
+        dead = [job_id for job_id, holder in held if gone(holder)]
+        for batch in batches(dead):
+            self.session.execute(
+                update(job)
+                .where(job.id.in_(batch))
+                .values(available_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        return len(dead)
+
+    def claim(self, now: datetime, lease_until: datetime, names: Collection[str], claimer: str) -> ClaimedJob | None:
+        """The oldest job that is due, or whose worker's lease ran out, now this worker's
+        until `lease_until`; None when there is none. Only jobs of `names` are taken: one of
+        a subcommand this version does not know (queued by a newer one, during a rolling
+        deploy) is left for a worker that does. The guarded update makes a claim exclusive;
+        on PostgreSQL, workers skip the rows another is claiming rather than wait for them."""
+        job = models.CommandJob
+        query = (
+            select(job.id, job.status, job.attempts)
+            .where(job.status.in_(["pending", "running"]), job.available_at <= now, job.name.in_(list(names)))
+            .order_by(job.available_at, job.id)
+            .limit(1)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        found = self.session.execute(query).first()
+        if found is None:
+            return None
+        job_id, status, attempts = found
+        taken = rowcount(
+            self.session,
+            update(job)
+            .where(job.id == job_id, job.status == status, job.attempts == attempts, job.available_at <= now)
+            .values(status="running", available_at=lease_until, attempts=attempts + 1, claimed_by=claimer)
+            .execution_options(synchronize_session=False),
+        )
+        if taken != 1:
+            return None
+        row = self.session.get_one(job, job_id, populate_existing=True)
+        return ClaimedJob(
+            id=row.id,
+            team_id=row.team_id,
+            user_id=row.user_id,
+            name=row.name,
+            argument=row.argument,
+            response_url=row.response_url,
+            attempts=row.attempts,
+            created_at=row.created_at,
+        )
+
+    def finish(self, claimed: ClaimedJob) -> bool:
+        """Delete the job, in the transaction that did its work, if it is still this claim:
+        False when its lease ran out and another worker claimed it since (the caller must then
+        roll back, so the work is not done twice)."""
+        job = models.CommandJob
+        finished = rowcount(
+            self.session,
+            delete(job)
+            .where(job.id == claimed.id, job.status == "running", job.attempts == claimed.attempts)
+            .execution_options(synchronize_session=False),
+        )
+        return finished == 1
+
+    def give_up(self, claimed: ClaimedJob, now: datetime) -> bool:
+        """Delete the job, if it is still this claim, and queue in the outbox a DM telling its
+        member it was not done (bot.deliveries.DeliveryKind.COMMAND_NOT_DONE, keyed by the
+        subcommand). Returns whether it was still this claim."""
+        if not self.finish(claimed):
+            return False
+        told = [(claimed.user_id, DeliveryKind.COMMAND_NOT_DONE, claimed.name)]
+        queue_deliveries(self.session, claimed.team_id, About(f"command:{claimed.id}"), told, now)
+        return True
+
+    def waiting(self) -> int:
+        """How many jobs are not done yet, claimed or not."""
+        return self.session.scalar(select(func.count()).select_from(models.CommandJob)) or 0
+
+    def forget(self, team_id: str, user_id: str) -> int:
+        """Delete the member's commands not done yet (what they typed is in them)."""
+        job = models.CommandJob
+        return rowcount(self.session, delete(job).where(job.team_id == team_id, job.user_id == user_id))

@@ -1,0 +1,88 @@
+"""CommandJobRepository against real SQLite and PostgreSQL: a command's work is claimed by one
+worker at a time, comes back when its worker's lease runs out or its worker has ended, and
+only the worker that holds it can mark it done."""
+
+from datetime import timedelta
+
+from bot.deliveries import DeliveryKind
+from storage.command_jobs import ClaimedJob, NewCommandJob
+from tests.support.asks import NOW, TEAM
+
+LEASE = timedelta(minutes=2)
+KNOWN = frozenset({"offer", "ask"})
+
+
+def queue_offer(repositories, user_id: str = "UANA") -> None:
+    repositories.command_jobs.queue([NewCommandJob(TEAM, user_id, "offer", "SQL", "https://hooks.example/1")], NOW)
+
+
+def claim(repositories, at=NOW, claimer: str = "host:1") -> ClaimedJob | None:
+    return repositories.command_jobs.claim(at, at + LEASE, KNOWN, claimer)
+
+
+def test_a_queued_command_is_claimed_once_with_what_the_member_typed(repositories):
+    queue_offer(repositories)
+
+    first = claim(repositories)
+
+    assert first is not None
+    assert (first.user_id, first.name, first.argument, first.attempts) == ("UANA", "offer", "SQL", 1)
+    assert first.response_url == "https://hooks.example/1"
+    assert claim(repositories) is None  # held: no second worker gets it
+
+
+def test_a_command_whose_lease_ran_out_is_claimed_again_and_only_the_new_claim_can_finish_it(repositories):
+    queue_offer(repositories)
+    stale = claim(repositories)
+
+    again = claim(repositories, at=NOW + LEASE + timedelta(seconds=1), claimer="host:2")
+
+    assert again is not None and again.attempts == 2
+    assert repositories.command_jobs.finish(stale) is False  # its work must roll back
+    assert repositories.command_jobs.finish(again) is True
+    assert repositories.command_jobs.waiting() == 0
+
+
+def test_the_commands_of_an_ended_worker_are_due_at_once(repositories):
+    queue_offer(repositories, "UANA")
+    queue_offer(repositories, "UBEN")
+    claim(repositories, claimer="host:dead")
+    claim(repositories, claimer="host:alive")
+
+    released = repositories.command_jobs.release_claims(NOW, lambda claimer: claimer == "host:dead")
+
+    assert released == 1
+    taken = claim(repositories, claimer="host:3")
+    assert taken is not None and (taken.user_id, taken.attempts) == ("UANA", 2)
+    assert claim(repositories, claimer="host:3") is None  # the living worker keeps its own
+
+
+def test_a_subcommand_this_version_does_not_know_is_left_for_one_that_does(repositories):
+    repositories.command_jobs.queue([NewCommandJob(TEAM, "UANA", "mentorship", "x", "https://hooks.example/2")], NOW)
+
+    assert claim(repositories) is None
+    assert repositories.command_jobs.waiting() == 1
+
+
+def test_forgetting_a_member_drops_their_commands_not_done_yet(repositories):
+    queue_offer(repositories, "UANA")
+    queue_offer(repositories, "UBEN")
+
+    repositories.forgetting.forget(TEAM, "UANA", "UGONE")
+
+    left = claim(repositories)
+    assert left is not None and left.user_id == "UBEN"
+    assert claim(repositories) is None
+
+
+def test_giving_a_command_up_queues_one_dm_to_its_member_and_only_for_the_claim_that_holds_it(repositories):
+    queue_offer(repositories)
+    stale = claim(repositories)
+    current = claim(repositories, at=NOW + LEASE + timedelta(seconds=1), claimer="host:2")
+
+    assert repositories.command_jobs.give_up(stale, NOW) is False
+    assert repositories.command_jobs.give_up(current, NOW) is True
+
+    [dm] = repositories.outbox.claim(NOW, NOW + LEASE, 10)
+    assert (dm.kind, dm.recipient, dm.key) == (DeliveryKind.COMMAND_NOT_DONE, "UANA", "offer")
+    assert repositories.command_jobs.waiting() == 0
