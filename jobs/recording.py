@@ -32,6 +32,7 @@ class Recorder:
         self._changed = threading.Condition()
         self._waiting: list[tuple[NewCommandJob, Future]] = []
         self._thread: threading.Thread | None = None
+        self._writing = 0  # commands being committed now
         self.last_recorded = -math.inf  # time.monotonic() of the last record() call
 
     def record(self, job: NewCommandJob) -> Future:
@@ -44,21 +45,33 @@ class Recorder:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="command-recorder", daemon=True)
                 self._thread.start()
-            self._changed.notify()
+            self._changed.notify_all()  # the recording thread, and not only someone flushing
         return future
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every command handed to `record` is committed or refused: on stopping,
+        so that one acknowledged before its record (the ack waits at most a second) is not
+        lost with the process. Returns False if `timeout` (seconds) came first."""
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._waiting and not self._writing, timeout)
 
     def _run(self) -> None:
         while True:
             with self._changed:
                 self._changed.wait_for(lambda: bool(self._waiting))
                 batch, self._waiting = self._waiting[:BATCH], self._waiting[BATCH:]
+                self._writing = len(batch)
             try:
                 with self._store.transaction() as repositories:
                     repositories.command_jobs.queue([job for job, _ in batch], self._clock())
             except Exception as error:  # broad on purpose: each listener waiting hears of it
                 for _, future in batch:
                     future.set_exception(error)
-                continue
-            self._recorded(len(batch))
-            for _, future in batch:
-                future.set_result(None)
+            else:
+                self._recorded(len(batch))
+                for _, future in batch:
+                    future.set_result(None)
+            finally:
+                with self._changed:
+                    self._writing = 0
+                    self._changed.notify_all()
