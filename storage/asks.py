@@ -134,17 +134,11 @@ class AskRepository:
         return moved == 1
 
     # --- in the program channel, and tried again (issue 20) ------------------------------
-    def set_post(self, ask_id: int, channel: str, anonymous: bool) -> bool:
-        """Mark an ask as posted in `channel`, only if it never was: once per ask."""
-        posted = rowcount(
-            self.session,
-            update(models.Ask)
-            .where(models.Ask.id == ask_id, models.Ask.post_channel.is_(None))
-            .values(post_channel=channel, post_anonymous=anonymous)
-            .execution_options(synchronize_session=False),
-        )
-        self.session.expire_all()
-        return posted == 1
+    def set_post(self, ask_id: int, channel: str, anonymous: bool) -> None:
+        """Mark an ask as posted in `channel` (a new ask: each try is one, bot.asks.services._try_again)."""
+        row = self.session.get_one(models.Ask, ask_id)
+        row.post_channel, row.post_anonymous = channel, anonymous
+        self.session.flush()
 
     def record_post(self, ask_id: int, ts: str) -> None:
         """The ts of the ask's message in the program channel, once it is there."""

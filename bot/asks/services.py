@@ -585,8 +585,7 @@ def post_to_channel(
     if channel is None:
         raise AskUnavailable("no_channel", ask)
     posted = _try_again(work, ask, AskStatus.OPEN, ask.skill, now)
-    if not work.asks.set_post(posted.id, channel, anonymous):
-        raise AskUnavailable("tried_again", ask)
+    work.asks.set_post(posted.id, channel, anonymous)
     # Widened already: when the timeout passes it closes, it does not go on to more people.
     work.asks.transition(
         posted.id, {AskStatus.OPEN}, AskStatus.OPEN, now, widened=True, deadline_at=now + policy.timeout
