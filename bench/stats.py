@@ -50,6 +50,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import Engine, event, insert, select, text
+from sqlalchemy.orm import Session
 
 from bench.ack_latency import bare_bolt_app, fresh_database
 from bot.asks.model import AskStatus
@@ -64,6 +65,7 @@ from bot.rounds.model import CheckinOutcome, Learned, RoundKind
 from storage import models
 from storage.db import Store
 from storage.outbox import About
+from storage.programs import ensure_programs
 from tests.support.fake_slack import DEFAULT_TOKEN, FakeSlack
 from tests.support.running_app import SIGNING_SECRET, FakeClock, RunningApp, app_environ
 from tests.support.slack_requests import SlackSender
@@ -125,13 +127,18 @@ def load_members(connection, rng: random.Random) -> dict[str, list]:
     wanted = zipf_cumulative(SKILLS, offset=10)
     stages = [stage.value for stage in CareerStage] + [None]
     people: dict[str, list] = {"coffee": [], "reverse": [], "users": []}
-    member_rows, link_rows = [], []
+    member_rows, link_rows, joined_rows = [], [], []
+    with Session(connection) as session:
+        ensure_programs(session, TEAM)
+        session.flush()
 
     def flush() -> None:
         insert_chunked(connection, models.Member, member_rows)
         insert_chunked(connection, models.MemberSkill, link_rows)
+        insert_chunked(connection, models.ProgramMember, joined_rows)
         member_rows.clear()
         link_rows.clear()
+        joined_rows.clear()
 
     for n in range(MEMBERS):
         user_id = f"U{n:07d}"
@@ -149,9 +156,12 @@ def load_members(connection, rng: random.Random) -> dict[str, list]:
                 "utc_offset_seconds": rng.choice((-8, -5, 0, 0, 1, 2, 9)) * 3600,
                 "deactivated": rng.random() < 0.02,
                 "followups_enabled": True,
-                "in_coffee": coffee,
-                "in_reverse": reverse,
             }
+        )
+        joined_rows.extend(
+            {"team_id": TEAM, "program": kind.value, "user_id": user_id}
+            for kind, joined in ((RoundKind.COFFEE, coffee), (RoundKind.REVERSE, reverse))
+            if joined
         )
         people["users"].append(user_id)
         if coffee:
@@ -493,10 +503,15 @@ def naive_figures(session, team_id: str, period: Period) -> ProgramFigures:
     answered = [row for row in followups if row.status == FollowUpStatus.ANSWERED.value]
     counted = [row for row in answered if row.shared and row.outcome is not None]
 
-    everyone = session.execute(
-        select(member.deactivated, member.in_coffee, member.in_reverse).where(member.team_id == team_id)
-    ).all()
+    everyone = session.execute(select(member.user_id, member.deactivated).where(member.team_id == team_id)).all()
     present = [row for row in everyone if not row.deactivated]
+    here = {row.user_id for row in present}
+    joined = session.execute(
+        select(models.ProgramMember.program, models.ProgramMember.user_id).where(
+            models.ProgramMember.team_id == team_id
+        )
+    ).all()
+    opted = Counter(program for program, user_id in joined if user_id in here)
     pending = session.scalars(
         select(models.Delivery.id).where(
             models.Delivery.status.in_(("pending", "sending")),
@@ -507,8 +522,8 @@ def naive_figures(session, team_id: str, period: Period) -> ProgramFigures:
     return ProgramFigures(
         period=period,
         members=len(present),
-        coffee=naive_rounds(session, team_id, RoundKind.COFFEE, period, sum(row.in_coffee for row in present)),
-        reverse=naive_rounds(session, team_id, RoundKind.REVERSE, period, sum(row.in_reverse for row in present)),
+        coffee=naive_rounds(session, team_id, RoundKind.COFFEE, period, opted[RoundKind.COFFEE.value]),
+        reverse=naive_rounds(session, team_id, RoundKind.REVERSE, period, opted[RoundKind.REVERSE.value]),
         asks_made=len(asks),
         asks_matched=len(matched),
         asks_waiting=sum(

@@ -25,10 +25,7 @@ def open_profile_modal(client: WebClient, deps: Deps, team_id: str, user_id: str
         membership = repositories.rounds.membership(team_id, user_id)
         situations = repositories.rounds.situations_of(team_id, user_id)
         coffee_every = round_schedule.how_often(RoundKind.COFFEE, repositories.rounds.schedule(team_id))
-    rounds = frozenset(
-        kind for kind, on in (("coffee", membership.in_coffee), ("reverse", membership.in_reverse)) if on
-    )
-    view = member_messages.profile_modal(profile, never, rounds, situations, coffee_every)
+    view = member_messages.profile_modal(profile, never, membership.programs, situations, coffee_every)
     client.views_open(trigger_id=trigger_id, view=view)
 
 

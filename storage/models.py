@@ -71,9 +71,6 @@ class Member(Base):
     # The IANA zone from users.info, for working hours across daylight saving.
     tz_name: Mapped[str | None] = mapped_column(String(64))
     followups_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Rounds the member opted into; nobody is in one without saying so.
-    in_coffee: Mapped[bool] = mapped_column(Boolean, default=False)
-    in_reverse: Mapped[bool] = mapped_column(Boolean, default=False)
     # Life situations the member chose to declare (bot/members/model.py), comma-separated:
     # for rounds' matching only, never shown to anyone else.
     situations: Mapped[str] = mapped_column(String(200), default="", server_default="")
@@ -227,19 +224,14 @@ class Workspace(Base):
 
     team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
     followup_days: Mapped[int] = mapped_column(Integer, default=7)
-    # Rounds: coffee every 1, 2 or 4 weeks on a weekday (0 = Monday); both kinds at an hour
-    # of the workspace's time zone (IANA name; None: UTC).
-    coffee_every_weeks: Mapped[int] = mapped_column(Integer, default=2)
-    # Coffee chats in pairs (2) or in groups of 3 to 6 (bot/rounds/grouping.py).
-    coffee_group_size: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
-    coffee_weekday: Mapped[int] = mapped_column(Integer, default=0)
+    # Rounds of every program at an hour of the workspace's time zone (IANA name; None: UTC);
+    # each program's own cadence is in `programs`.
     round_hour: Mapped[int] = mapped_column(Integer, default=10)
     time_zone: Mapped[str | None] = mapped_column(String(64))
     # How long an ask waits for "I can help" before it widens, then closes.
     ask_timeout_hours: Mapped[int] = mapped_column(Integer, default=48)
     # Where Mentor announces each round's figures (no names); None: nowhere.
     program_channel: Mapped[str | None] = mapped_column(SLACK_ID)
-    reverse_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # Whether guests (multi- and single-channel) may take part; members only by default.
     guests_included: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
@@ -405,6 +397,51 @@ class NeverPair(Base):
     team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
     user_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
     other_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+
+
+class Program(Base):
+    """A program of rounds in a workspace (issue 21): its kind, cadence and group size. Its
+    `key` names it in `/mentor join <key>` and in its rounds, skips and DMs (their `kind`
+    columns): "coffee" and "reverse" for the two every workspace began with (migration
+    0024_programs made them from the workspace's settings)."""
+
+    __tablename__ = "programs"
+    __table_args__ = (
+        CheckConstraint("kind IN ('coffee', 'reverse')", name="ck_programs_kind"),
+        CheckConstraint("status IN ('active', 'paused', 'archived')", name="ck_programs_status"),
+    )
+
+    team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(16))  # bot.rounds.model.RoundKind
+    # Rounds every 1, 2 or 4 weeks on `weekday` (0 = Monday); 0 weeks: on the first weekday
+    # of each month. At the workspace's round hour and time zone.
+    every_weeks: Mapped[int] = mapped_column(Integer)
+    weekday: Mapped[int] = mapped_column(Integer)
+    group_size: Mapped[int] = mapped_column(Integer)  # 2 to 6 (bot/rounds/grouping.py)
+    status: Mapped[str] = mapped_column(String(16))  # bot.rounds.model.ProgramStatus
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ProgramMember(Base):
+    """A member in a program's rounds: nobody is in one without saying so."""
+
+    __tablename__ = "program_members"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["team_id", "program"],
+            ["programs.team_id", "programs.key"],
+            ondelete="CASCADE",
+            name="fk_program_members_program",
+        ),
+        Index("ix_program_members_member", "team_id", "user_id"),
+    )
+
+    team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    program: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    joined_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # None: joined before 0024_programs
 
 
 class Round(Base):

@@ -17,10 +17,15 @@ from bot.program.messages import GAPS_SHOWN
 from bot.program.model import Period, ProgramFigures, ProgramSettings, RoundFigures, SkillDemand, month_start
 from bot.rounds.model import RoundKind
 from storage import models
+from storage.programs import ensure_programs, in_program
 from storage.queries import insert_ignoring_duplicates
 
 _WAITING = [AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value, AskStatus.QUEUED.value]
-_SETTINGS = tuple(field.name for field in dataclasses.fields(ProgramSettings))  # each a column of workspaces
+# Settings of the two programs every workspace has, as columns of their rows (storage/programs.py).
+_COFFEE = {"coffee_every_weeks": "every_weeks", "coffee_weekday": "weekday", "coffee_group_size": "group_size"}
+_SETTINGS = tuple(  # each a column of workspaces
+    field.name for field in dataclasses.fields(ProgramSettings) if field.name not in {*_COFFEE, "reverse_enabled"}
+)
 _SENT = [
     status.value
     for status in (FollowUpStatus.SENT, FollowUpStatus.ANSWERED, FollowUpStatus.SNOOZED, FollowUpStatus.UNANSWERED)
@@ -40,16 +45,30 @@ class ProgramRepository:
 
     # --- settings ---------------------------------------------------------------------------
     def settings(self, team_id: str) -> ProgramSettings:
+        values: dict[str, object] = {}
         row = self.session.get(models.Workspace, team_id)
-        if row is None:
-            return ProgramSettings()
-        return ProgramSettings(**{name: getattr(row, name) for name in _SETTINGS})
+        if row is not None:
+            values |= {name: getattr(row, name) for name in _SETTINGS}
+        coffee = self.session.get(models.Program, (team_id, RoundKind.COFFEE.value))
+        if coffee is not None:
+            values |= {name: getattr(coffee, column) for name, column in _COFFEE.items()}
+        reverse = self.session.get(models.Program, (team_id, RoundKind.REVERSE.value))
+        if reverse is not None:
+            values["reverse_enabled"] = reverse.status == "active"
+        return ProgramSettings(**values)  # type: ignore[arg-type]  # each value as its column holds it
 
     def save_settings(self, team_id: str, settings: ProgramSettings) -> None:
         insert_ignoring_duplicates(self.session, models.Workspace, [{"team_id": team_id}])
+        ensure_programs(self.session, team_id)
         row = self.session.get(models.Workspace, team_id)
         for name in _SETTINGS:
             setattr(row, name, getattr(settings, name))
+        coffee = self.session.get(models.Program, (team_id, RoundKind.COFFEE.value))
+        for name, column in _COFFEE.items():
+            setattr(coffee, column, getattr(settings, name))
+        reverse = self.session.get(models.Program, (team_id, RoundKind.REVERSE.value))
+        if reverse is not None and reverse.status != "archived":
+            reverse.status = "active" if settings.reverse_enabled else "paused"
         self.session.flush()
 
     # --- figures ----------------------------------------------------------------------------
@@ -177,7 +196,7 @@ class ProgramRepository:
             models.Round.held_on >= period.first_day,
             models.Round.held_on <= period.end.date(),
         )
-        opted = models.Member.in_coffee if kind is RoundKind.COFFEE else models.Member.in_reverse
+        opted = in_program(kind)
         group = models.RoundGroup
         answers: Select[tuple[str | None, int]] | Select[tuple[str, int]]  # outcome may be NULL, learned not
         if kind is RoundKind.COFFEE:
@@ -205,7 +224,7 @@ class ProgramRepository:
             opted_in=self._count(
                 select(func.count())
                 .select_from(models.Member)
-                .where(models.Member.team_id == team_id, opted.is_(True), models.Member.deactivated.is_(False))
+                .where(models.Member.team_id == team_id, opted, models.Member.deactivated.is_(False))
             ),
             rounds=self._count(select(func.count()).select_from(models.Round).where(held)),
             participants=self._count(  # DISTINCT in a subquery: PostgreSQL hashes it instead of sorting

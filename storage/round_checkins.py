@@ -13,6 +13,7 @@ from bot.rounds.model import PAUSED_UNTIL_RESUMED, CheckinOutcome, Learned, Roun
 from storage import models
 from storage.members import taking_part
 from storage.outbox import About, queue_to_each
+from storage.programs import in_program
 
 RECENT_ROUNDS_FOR_QUIET = 12
 
@@ -185,7 +186,7 @@ class RoundCheckins:
         paused_on = dict(
             self.session.execute(
                 select(models.Member.user_id, models.Member.quiet_paused_on).where(
-                    models.Member.team_id == team_id, models.Member.in_coffee.is_(True)
+                    models.Member.team_id == team_id, in_program(RoundKind.COFFEE)
                 )
             )
             .tuples()

@@ -1,7 +1,7 @@
 """Round membership: who is in which kind of round, paused, skipping one, never to be paired
 with whom, and what life situations they declared for matching."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from bot.members.model import known_situations
 from bot.rounds.model import Membership, RoundKind
 from storage import models
-from storage.members import taking_part, update_member
+from storage.members import ensure_member, taking_part, update_member
+from storage.programs import ensure_programs, in_program
 from storage.queries import batches, insert_ignoring_duplicates
 
 
@@ -43,15 +44,23 @@ class RoundMembership:
         update_member(self.session, team_id, user_id, **values)
 
     def membership(self, team_id: str, user_id: str) -> Membership:
-        row = self.session.execute(
-            select(models.Member.in_coffee, models.Member.in_reverse, models.Member.paused_until).where(
-                models.Member.team_id == team_id, models.Member.user_id == user_id
-            )
-        ).first()
-        return Membership(*row) if row else Membership()
+        joined = models.ProgramMember
+        programs = self.session.scalars(
+            select(joined.program).where(joined.team_id == team_id, joined.user_id == user_id)
+        )
+        paused_until = self.session.scalar(
+            select(models.Member.paused_until).where(models.Member.team_id == team_id, models.Member.user_id == user_id)
+        )
+        return Membership(frozenset(programs), paused_until)
 
     def set_opt_in(self, team_id: str, user_id: str, kind: RoundKind, joined: bool) -> None:
-        self._set(team_id, user_id, **{"in_coffee" if kind is RoundKind.COFFEE else "in_reverse": joined})
+        ensure_member(self.session, team_id, user_id)
+        key = {"team_id": team_id, "program": kind.value, "user_id": user_id}
+        if joined:
+            ensure_programs(self.session, team_id)
+            insert_ignoring_duplicates(self.session, models.ProgramMember, [{**key, "joined_at": datetime.now(UTC)}])
+        else:
+            self.session.execute(delete(models.ProgramMember).filter_by(**key))
 
     def set_paused(self, team_id: str, user_id: str, until: date | None) -> None:
         self._set(team_id, user_id, paused_until=until)
@@ -68,12 +77,8 @@ class RoundMembership:
 
     def leave_rounds(self, team_id: str, user_id: str, why: str = "not_taking_part") -> None:
         """Out of every round, and no DM waiting for them (cancelled, `why`); still reachable."""
-        self.session.execute(
-            update(models.Member)
-            .where(models.Member.team_id == team_id, models.Member.user_id == user_id)
-            .values(in_coffee=False, in_reverse=False)
-            .execution_options(synchronize_session=False)
-        )
+        joined = models.ProgramMember
+        self.session.execute(delete(joined).where(joined.team_id == team_id, joined.user_id == user_id))
         self.session.execute(
             update(models.Delivery)
             .where(
@@ -147,13 +152,12 @@ class RoundMembership:
         Slack was last asked about (users.info) before `checked_before` or never, or whose
         standing is not known yet: those first, then the least recently asked."""
         member = models.Member
-        opted = member.in_coffee if kind is RoundKind.COFFEE else member.in_reverse
         return list(
             self.session.scalars(
                 select(member.user_id)
                 .where(
                     member.team_id == team_id,
-                    opted.is_(True),
+                    in_program(kind),
                     member.deactivated.is_(False),
                     or_(member.paused_until.is_(None), member.paused_until < today),
                     or_(
@@ -174,5 +178,5 @@ class RoundMembership:
 
     def teams_in(self, kind: RoundKind) -> list[str]:
         """Workspaces with at least one member opted into `kind`."""
-        opted = models.Member.in_coffee if kind is RoundKind.COFFEE else models.Member.in_reverse
-        return list(self.session.scalars(select(models.Member.team_id).where(opted.is_(True)).distinct()))
+        joined = models.ProgramMember
+        return list(self.session.scalars(select(joined.team_id).where(joined.program == kind.value).distinct()))

@@ -21,6 +21,7 @@ from bot.rounds.scoring import Member
 from storage import models
 from storage.members import taking_part
 from storage.outbox import About, queue_deliveries, queue_to_each
+from storage.programs import in_program
 from storage.queries import IN_BATCH, batches, insert_ignoring_duplicates
 from storage.round_checkins import RoundCheckins
 from storage.round_membership import RoundMembership, still_here, stored_situations
@@ -34,14 +35,15 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
     def schedule(self, team_id: str) -> Schedule:
         """When this workspace's rounds happen: its settings, or the defaults."""
         row = self.session.get(models.Workspace, team_id)
-        if row is None:
-            return Schedule()
+        coffee = self.session.get(models.Program, (team_id, RoundKind.COFFEE.value))
         default = Schedule()
-        return Schedule(  # a value out of range (the settings are admins' to validate) falls back
-            every_weeks=row.coffee_every_weeks if row.coffee_every_weeks in (1, 2, 4) else default.every_weeks,
-            weekday=row.coffee_weekday if 0 <= row.coffee_weekday <= 4 else default.weekday,
-            hour=row.round_hour if 0 <= row.round_hour <= 23 else default.hour,
-            zone=member_zone(row.time_zone, None) if row.time_zone else None,
+        every_weeks, weekday = (coffee.every_weeks, coffee.weekday) if coffee is not None else (0, -1)
+        # A value out of range (the settings are admins' to validate) falls back.
+        return Schedule(
+            every_weeks=every_weeks if every_weeks in (1, 2, 4) else default.every_weeks,
+            weekday=weekday if 0 <= weekday <= 4 else default.weekday,
+            hour=row.round_hour if row is not None and 0 <= row.round_hour <= 23 else default.hour,
+            zone=member_zone(row.time_zone, None) if row is not None and row.time_zone else None,
         )
 
     # --- a round's inputs ---------------------------------------------------------------
@@ -49,7 +51,6 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
         """Everyone opted into `kind`, not paused on `today`, still in the workspace, and not
         skipping the round of `today` or of its `cycle` (the date of the cadence it stands for)."""
         member = models.Member
-        opted = member.in_coffee if kind is RoundKind.COFFEE else member.in_reverse
         skipped = select(models.RoundSkip.user_id).where(
             models.RoundSkip.team_id == team_id,
             models.RoundSkip.kind == kind.value,
@@ -57,7 +58,7 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
         )
         return self._as_members(
             team_id,
-            opted.is_(True),
+            in_program(kind),
             taking_part(team_id),
             or_(member.paused_until.is_(None), member.paused_until < today),
             member.user_id.not_in(skipped),

@@ -109,15 +109,24 @@ class MonthEndAnswer:
 
 @dataclass(frozen=True)
 class Membership:
-    in_coffee: bool = False
-    in_reverse: bool = False
+    """The programs a member is in, by key ("coffee", "reverse"), and their pause."""
+
+    programs: frozenset[str] = frozenset()
     paused_until: date | None = None
 
     def paused_on(self, today: date) -> bool:
         return self.paused_until is not None and self.paused_until >= today
 
     def is_in(self, kind: RoundKind) -> bool:
-        return self.in_coffee if kind is RoundKind.COFFEE else self.in_reverse
+        return kind.value in self.programs
+
+    @property
+    def in_coffee(self) -> bool:
+        return self.is_in(RoundKind.COFFEE)
+
+    @property
+    def in_reverse(self) -> bool:
+        return self.is_in(RoundKind.REVERSE)
 
     def kinds(self) -> tuple[RoundKind, ...]:
         """The kinds of round the member is in, coffee first."""

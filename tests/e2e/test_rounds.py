@@ -344,18 +344,14 @@ def test_life_situations_ticked_in_the_profile_pair_people_and_are_never_said(me
 
 
 def test_each_workspace_runs_its_rounds_on_its_own_schedule(coffee):
-    from storage import models
+    from bot.program.model import ProgramSettings
 
     with coffee.store.transaction() as repositories:  # what the admins' settings will write
-        repositories.session.add(
-            models.Workspace(
-                team_id="T0MENTOR",
-                followup_days=7,
-                coffee_every_weeks=1,
-                coffee_weekday=2,
-                round_hour=9,
-                time_zone="America/New_York",
-            )
+        repositories.program.save_settings(
+            "T0MENTOR",
+            ProgramSettings(
+                followup_days=7, coffee_every_weeks=1, coffee_weekday=2, round_hour=9, time_zone="America/New_York"
+            ),
         )
     coffee.clock.advance(minutes=31)  # Monday 10:01 UTC: the default slot, not this workspace's
     assert run_due_rounds(coffee.deps) == 0

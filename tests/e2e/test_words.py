@@ -132,10 +132,10 @@ def test_two_people_who_never_met_are_told_it_is_their_first_meeting(mentor):
 
 
 def test_how_often_coffee_chats_come_is_the_workspaces_own_cadence(mentor):
-    from storage import models
+    from bot.program.model import ProgramSettings
 
     with mentor.store.transaction() as repositories:  # what the admins' settings write
-        repositories.session.add(models.Workspace(team_id=DEFAULT_TEAM, followup_days=7, coffee_every_weeks=1))
+        repositories.program.save_settings(DEFAULT_TEAM, ProgramSettings(followup_days=7, coffee_every_weeks=1))
 
     joined = str(say(mentor, "join reverse", "UANA")["blocks"])  # the hint: how to join coffee chats too
     mentor.slack.command("profile", user_id="UANA")

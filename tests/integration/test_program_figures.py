@@ -14,6 +14,7 @@ from bot.followups.model import FollowUpPolicy, FollowUpStatus
 from bot.members.model import SkillKind, normalize_skill
 from bot.program.disclosure import NO_ANSWERS, TOO_FEW, Answers
 from bot.program.model import Period, ProgramSettings, SkillDemand
+from bot.rounds.model import RoundKind
 from storage import models
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -43,11 +44,9 @@ def workspace(repositories):
         (TEAM, "UF", True, False, True),
         (OTHER, "UA", True, True, False),
     ]:
-        session.add(
-            models.Member(
-                team_id=team, user_id=user, capacity=2, in_coffee=coffee, in_reverse=reverse, deactivated=gone
-            )
-        )
+        session.add(models.Member(team_id=team, user_id=user, capacity=2, deactivated=gone))
+        for kind, joined in ((RoundKind.COFFEE, coffee), (RoundKind.REVERSE, reverse)):
+            repositories.rounds.set_opt_in(team, user, kind, joined)
     skills = {}
     for team, label in [(TEAM, "SQL"), (TEAM, "Design"), (TEAM, "Writing"), (TEAM, "Python"), (OTHER, "SQL")]:
         skills[team, label] = models.Skill(team_id=team, key=label.casefold(), label=label)

@@ -1,0 +1,185 @@
+"""Migration 0024_programs turns each workspace's coffee and reverse settings and its members'
+opt-ins into two programs without losing anything: settings, members, rounds, skips and
+queued DMs read the same through the app after it, and the downgrade gives back the columns
+as they were. On a database filled at revision 0023, on SQLite and PostgreSQL."""
+
+import os
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+from alembic.config import Config
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from alembic import command
+from bot.deliveries import DeliveryKind
+from bot.program.model import ProgramSettings
+from bot.rounds.model import RoundKind
+from storage.db import Store, make_engine
+from storage.migrations import MIGRATIONS_DIR, upgrade
+from storage.outbox import About, queue_to_each
+from tests.support.databases import postgres_url, scratch_postgres_database
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+HELD = date(2026, 11, 23)
+
+# The tables as revision 0023 has them, with the columns 0024 moves.
+WORKSPACES = sa.table(
+    "workspaces",
+    *(sa.column(name) for name in ("team_id", "followup_days", "coffee_every_weeks", "coffee_group_size")),
+    *(sa.column(name) for name in ("coffee_weekday", "round_hour", "time_zone", "ask_timeout_hours")),
+    *(sa.column(name) for name in ("program_channel", "reverse_enabled", "guests_included")),
+)
+MEMBERS = sa.table(
+    "members",
+    *(sa.column(name) for name in ("team_id", "user_id", "capacity", "objectives", "team", "open_to_sponsoring")),
+    *(sa.column(name) for name in ("in_coffee", "in_reverse", "paused_until", "deactivated", "followups_enabled")),
+)
+ROUNDS = sa.table(
+    "rounds", *(sa.column(name) for name in ("id", "team_id", "kind", "held_on", "unmatched")), sa.column("created_at")
+)
+SKIPS = sa.table("round_skips", *(sa.column(name) for name in ("team_id", "kind", "held_on", "user_id")))
+# Opt-ins of each member: (coffee, reverse), in T1 (settings saved) and T2 (never saved).
+OPT_INS = {
+    ("T1", "UA"): (True, False),
+    ("T1", "UB"): (True, True),
+    ("T1", "UC"): (False, True),
+    ("T1", "UD"): (False, False),
+    ("T2", "UA"): (True, True),
+    ("T2", "UE"): (False, True),
+}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'programs.db'}")
+        yield engine
+        engine.dispose()
+        return
+    url = postgres_url()
+    if url is None:
+        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # one database per pytest-xdist worker
+    with scratch_postgres_database(url, f"{make_url(url).database}_programs_migration_{worker}") as own:
+        engine = make_engine(own)
+        yield engine
+        engine.dispose()
+
+
+def fill_at_0023(engine) -> None:
+    upgrade(engine, "0023_durable_jobs")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.insert(WORKSPACES),
+            [
+                {
+                    "team_id": "T1",
+                    "followup_days": 5,
+                    "coffee_every_weeks": 4,
+                    "coffee_group_size": 3,
+                    "coffee_weekday": 3,
+                    "round_hour": 9,
+                    "time_zone": "Europe/Paris",
+                    "ask_timeout_hours": 24,
+                    "program_channel": "CPROGRAM",
+                    "reverse_enabled": False,
+                    "guests_included": True,
+                }
+            ],
+        )
+        connection.execute(
+            sa.insert(MEMBERS),
+            [
+                {
+                    "team_id": team,
+                    "user_id": user,
+                    "capacity": 2,
+                    "objectives": "",
+                    "team": "",
+                    "open_to_sponsoring": False,
+                }
+                | {"in_coffee": coffee, "in_reverse": reverse, "deactivated": False, "followups_enabled": True}
+                | {"paused_until": date(2026, 12, 24) if user == "UB" else None}
+                for (team, user), (coffee, reverse) in OPT_INS.items()
+            ],
+        )
+        for team, kind in (("T1", "coffee"), ("T1", "reverse"), ("T2", "coffee")):
+            connection.execute(
+                sa.insert(ROUNDS).values(team_id=team, kind=kind, held_on=HELD, unmatched="{}", created_at=NOW)
+            )
+        connection.execute(
+            sa.insert(SKIPS), [{"team_id": "T1", "kind": "coffee", "held_on": date(2026, 12, 21), "user_id": "UA"}]
+        )
+    with Session(engine) as session, session.begin():  # the day-before notice, as the app queues it
+        about = About.round_notice(RoundKind.COFFEE, date(2026, 12, 21))
+        queue_to_each(session, "T1", about, DeliveryKind.ROUND_NOTICE, ["UA", "UB"], NOW)
+
+
+def rows(engine, query: str) -> list[tuple]:
+    with engine.connect() as connection:
+        return sorted(tuple(row) for row in connection.execute(sa.text(query)))
+
+
+def test_each_workspace_gets_its_two_programs_with_its_settings_and_members(engine):
+    fill_at_0023(engine)
+    kept = {table: rows(engine, f"SELECT * FROM {table}") for table in ("rounds", "round_skips", "deliveries")}
+
+    upgrade(engine)
+
+    # Still named "coffee" and "reverse", now the keys of the programs.
+    assert {table: rows(engine, f"SELECT * FROM {table}") for table in kept} == kept
+    store = Store(engine)
+    with store.reading() as repositories:
+        assert repositories.program.settings("T1") == ProgramSettings(
+            coffee_every_weeks=4,
+            coffee_weekday=3,
+            round_hour=9,
+            time_zone="Europe/Paris",
+            followup_days=5,
+            ask_timeout_hours=24,
+            program_channel="CPROGRAM",
+            reverse_enabled=False,
+            guests_included=True,
+            coffee_group_size=3,
+        )
+        assert repositories.program.settings("T2") == ProgramSettings()
+        for (team, user), (coffee, reverse) in OPT_INS.items():
+            membership = repositories.rounds.membership(team, user)
+            assert (membership.in_coffee, membership.in_reverse) == (coffee, reverse), (team, user)
+        assert repositories.rounds.membership("T1", "UB").paused_until == date(2026, 12, 24)
+        schedule = repositories.rounds.schedule("T1")
+        assert (schedule.every_weeks, schedule.weekday, schedule.hour) == (4, 3, 9)
+        assert sorted(repositories.rounds.teams_in(RoundKind.REVERSE)) == ["T1", "T2"]
+        assert [member.user_id for member in repositories.rounds.available("T1", RoundKind.COFFEE, HELD)] == [
+            "UA"  # UB is paused
+        ]
+        assert repositories.rounds.skips_of("T1", "UA", HELD) == {(RoundKind.COFFEE, date(2026, 12, 21))}
+    with engine.connect() as connection:
+        programs = connection.execute(sa.text("SELECT team_id, key, name, kind, status FROM programs")).all()
+    assert sorted(tuple(row) for row in programs) == [
+        ("T1", "coffee", "Coffee chats", "coffee", "active"),
+        ("T1", "reverse", "Reverse mentoring", "reverse", "paused"),
+        ("T2", "coffee", "Coffee chats", "coffee", "active"),
+        ("T2", "reverse", "Reverse mentoring", "reverse", "active"),
+    ]
+
+
+def test_the_downgrade_gives_back_the_columns_as_they_were(engine):
+    fill_at_0023(engine)
+    # By name: a SQLite batch puts the columns it adds back at the end of the table.
+    columns = {
+        "members": "team_id, user_id, in_coffee, in_reverse, paused_until, capacity",
+        "workspaces": "team_id, coffee_every_weeks, coffee_weekday, coffee_group_size, reverse_enabled, round_hour",
+    }
+    before = {table: rows(engine, f"SELECT {names} FROM {table}") for table, names in columns.items()}
+
+    upgrade(engine)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0023_durable_jobs")
+
+    assert {table: rows(engine, f"SELECT {names} FROM {table}") for table, names in columns.items()} == before
