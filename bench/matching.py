@@ -78,7 +78,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 
 from bot.rounds import grouping, scoring, solving
-from bot.rounds.grouping import Intro, group_sizes
+from bot.rounds.grouping import group_sizes
+from bot.rounds.model import Intro
 from bot.rounds.scoring import MatchSettings, Member
 
 SKILLS = 200

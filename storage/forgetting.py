@@ -39,8 +39,8 @@ class ForgetRepository:
         self.session.execute(
             delete(models.RoundSkip).where(models.RoundSkip.team_id == team_id, models.RoundSkip.user_id == user_id)
         )
-        joined = models.ProgramMember
-        self.session.execute(delete(joined).where(joined.team_id == team_id, joined.user_id == user_id))
+        for model in (models.ProgramMember, models.MemberCategory):
+            self.session.execute(delete(model).where(model.team_id == team_id, model.user_id == user_id))
         # Thank-yous they sent or received: private to the two, so they go (one still queued,
         # to the other or the channel, finds none and is not sent).
         thanks = models.RoundThanks

@@ -409,6 +409,9 @@ class Program(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('coffee', 'reverse')", name="ck_programs_kind"),
         CheckConstraint("status IN ('active', 'paused', 'archived')", name="ck_programs_status"),
+        CheckConstraint("intro IN ('anyone', 'across', 'within')", name="ck_programs_intro"),
+        # At most one program per channel: joining the channel says which program one joins.
+        Index("uq_programs_channel", "team_id", "channel", unique=True),
     )
 
     team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
@@ -420,8 +423,42 @@ class Program(Base):
     every_weeks: Mapped[int] = mapped_column(Integer)
     weekday: Mapped[int] = mapped_column(Integer)
     group_size: Mapped[int] = mapped_column(Integer)  # 2 to 6 (bot/rounds/grouping.py)
+    # Who is introduced to whom over `category` (a key of categories, or "team"): bot.rounds.model.Intro.
+    intro: Mapped[str] = mapped_column(String(16), default="anyone", server_default="anyone")
+    category: Mapped[str | None] = mapped_column(String(16))
+    channel: Mapped[str | None] = mapped_column(SLACK_ID)  # its members are the program's
     status: Mapped[str] = mapped_column(String(16))  # bot.rounds.model.ProgramStatus
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Category(Base):
+    """What an admin groups members by ("Office"), with its options as a JSON list."""
+
+    __tablename__ = "categories"
+
+    team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    options: Mapped[str] = mapped_column(Text)
+
+
+class MemberCategory(Base):
+    """The option a member picked in a category."""
+
+    __tablename__ = "member_categories"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["team_id", "category"],
+            ["categories.team_id", "categories.key"],
+            ondelete="CASCADE",
+            name="fk_member_categories_category",
+        ),
+    )
+
+    team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    category: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    value: Mapped[str] = mapped_column(String(40))
 
 
 class ProgramMember(Base):

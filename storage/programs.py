@@ -1,17 +1,28 @@
 """Programs as rows: the two every workspace has ("coffee" and "reverse"), made the first
 time one is needed, and who is in each (program_members)."""
 
+import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, exists
+from sqlalchemy import ColumnElement, delete, exists, select
 from sqlalchemy.orm import Session
 
 from bot.program.model import ProgramSettings
-from bot.rounds.model import RoundKind
+from bot.rounds.model import (
+    MONTHLY,
+    TEAM_CATEGORY,
+    Category,
+    ChannelTaken,
+    Intro,
+    Program,
+    ProgramStatus,
+    RoundKind,
+    program_key,
+)
 from storage import models
-from storage.queries import insert_ignoring_duplicates
+from storage.queries import batches, insert_ignoring_duplicates
 
-MONTHLY = 0  # every_weeks of a program held on the first weekday of each month
 NAMES = {RoundKind.COFFEE: "Coffee chats", RoundKind.REVERSE: "Reverse mentoring"}
 
 
@@ -52,3 +63,151 @@ def in_program(kind: RoundKind) -> ColumnElement[bool]:
     return exists().where(
         joined.team_id == models.Member.team_id, joined.program == kind.value, joined.user_id == models.Member.user_id
     )
+
+
+def _program(row: models.Program) -> Program:
+    return Program(
+        key=row.key,
+        name=row.name,
+        kind=RoundKind(row.kind),
+        every_weeks=row.every_weeks,
+        weekday=row.weekday,
+        group_size=row.group_size,
+        intro=Intro(row.intro),
+        category=row.category,
+        channel=row.channel,
+        status=ProgramStatus(row.status),
+    )
+
+
+class RoundPrograms:
+    """Part of storage.rounds.RoundRepository: a workspace's programs and categories."""
+
+    session: Session
+
+    def programs(self, team_id: str) -> list[Program]:
+        """Every program of the workspace, the two it began with first, then by name;
+        archived ones too (callers leave them out where they must)."""
+        ensure_programs(self.session, team_id)
+        rows = self.session.scalars(select(models.Program).where(models.Program.team_id == team_id))
+        first = {RoundKind.COFFEE.value: 0, RoundKind.REVERSE.value: 1}
+        return sorted((_program(row) for row in rows), key=lambda p: (first.get(p.key, 2), p.name.casefold(), p.key))
+
+    def program(self, team_id: str, key: str) -> Program | None:
+        ensure_programs(self.session, team_id)
+        row = self.session.get(models.Program, (team_id, key))
+        return _program(row) if row is not None else None
+
+    def program_of_channel(self, team_id: str, channel: str) -> Program | None:
+        """The program whose members are `channel`'s, archived or not; None."""
+        row = self.session.scalar(
+            select(models.Program).where(models.Program.team_id == team_id, models.Program.channel == channel)
+        )
+        return _program(row) if row is not None else None
+
+    def create_program(self, team_id: str, program: Program, now: datetime) -> Program:
+        """`program` stored under a key of its own (bot.rounds.model.program_key, whatever
+        its `key`): the program as stored. Raises ChannelTaken when another program of the
+        workspace has its channel."""
+        ensure_programs(self.session, team_id)
+        if program.channel is not None and self.program_of_channel(team_id, program.channel) is not None:
+            raise ChannelTaken(program.channel)
+        taken = set(self.session.scalars(select(models.Program.key).where(models.Program.team_id == team_id)))
+        stored = replace(program, key=program_key(program.name, taken))
+        self.session.add(
+            models.Program(
+                team_id=team_id,
+                key=stored.key,
+                name=stored.name,
+                kind=stored.kind.value,
+                every_weeks=stored.every_weeks,
+                weekday=stored.weekday,
+                group_size=stored.group_size,
+                intro=stored.intro.value,
+                category=stored.category,
+                channel=stored.channel,
+                status=stored.status.value,
+                created_at=now,
+            )
+        )
+        self.session.flush()
+        return stored
+
+    def set_program_status(self, team_id: str, key: str, status: ProgramStatus) -> bool:
+        """False when the workspace has no such program. An archived program lets go of its
+        channel, for another program to take."""
+        row = self.session.get(models.Program, (team_id, key))
+        if row is None:
+            return False
+        row.status = status.value
+        if status is ProgramStatus.ARCHIVED:
+            row.channel = None
+        return True
+
+    def program_members(self, team_id: str, key: str) -> list[str]:
+        joined = models.ProgramMember
+        return list(
+            self.session.scalars(
+                select(joined.user_id).where(joined.team_id == team_id, joined.program == key).order_by(joined.user_id)
+            )
+        )
+
+    # --- categories ---------------------------------------------------------------------
+    def categories(self, team_id: str) -> list[Category]:
+        """The workspace's own categories, by name (TEAM_CATEGORY is not stored)."""
+        rows = self.session.scalars(
+            select(models.Category).where(models.Category.team_id == team_id).order_by(models.Category.name)
+        )
+        return [Category(row.key, row.name, tuple(json.loads(row.options))) for row in rows]
+
+    def save_category(self, team_id: str, category: Category) -> None:
+        """Add or change a category; members' picks of options it no longer has are dropped."""
+        row = self.session.get(models.Category, (team_id, category.key))
+        options = json.dumps(list(category.options))
+        if row is None:
+            self.session.add(models.Category(team_id=team_id, key=category.key, name=category.name, options=options))
+        else:
+            row.name, row.options = category.name, options
+        picked = models.MemberCategory
+        self.session.execute(
+            delete(picked).where(
+                picked.team_id == team_id, picked.category == category.key, picked.value.not_in(category.options)
+            )
+        )
+        self.session.flush()
+
+    def picks(self, team_id: str, category: str, user_ids: list[str]) -> dict[str, str]:
+        """{member: the option they picked} in `category`, for those of `user_ids` who picked
+        one; for TEAM_CATEGORY, the team on their profile, for those who filled it in."""
+        found: dict[str, str] = {}
+        for batch in batches(sorted(set(user_ids))):
+            if category == TEAM_CATEGORY:
+                member = models.Member
+                rows = self.session.execute(
+                    select(member.user_id, member.team).where(
+                        member.team_id == team_id, member.user_id.in_(batch), member.team != ""
+                    )
+                )
+            else:
+                picked = models.MemberCategory
+                rows = self.session.execute(
+                    select(picked.user_id, picked.value).where(
+                        picked.team_id == team_id, picked.category == category, picked.user_id.in_(batch)
+                    )
+                )
+            found.update({user_id: value for user_id, value in rows})
+        return found
+
+    def pick(self, team_id: str, category: str, user_id: str, value: str) -> bool:
+        """The member's option in `category`; False, and nothing changes, when the category
+        has no such option (the buttons that offered it are stale)."""
+        row = self.session.get(models.Category, (team_id, category))
+        if row is None or value not in json.loads(row.options):
+            return False
+        picked = models.MemberCategory
+        self.session.execute(
+            delete(picked).where(picked.team_id == team_id, picked.category == category, picked.user_id == user_id)
+        )
+        self.session.add(models.MemberCategory(team_id=team_id, category=category, user_id=user_id, value=value))
+        self.session.flush()
+        return True

@@ -21,14 +21,14 @@ from bot.rounds.scoring import Member
 from storage import models
 from storage.members import taking_part
 from storage.outbox import About, queue_deliveries, queue_to_each
-from storage.programs import in_program
+from storage.programs import RoundPrograms, in_program
 from storage.queries import IN_BATCH, batches, insert_ignoring_duplicates
 from storage.round_checkins import RoundCheckins
 from storage.round_membership import RoundMembership, still_here, stored_situations
 from storage.round_regrouping import RoundRegrouping
 
 
-class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping):
+class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundPrograms):
     def __init__(self, session: Session):
         self.session = session
 

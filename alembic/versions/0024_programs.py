@@ -1,6 +1,10 @@
 """Programs (issue 21): a workspace's rounds become programs of their own, each with a kind,
 a cadence and a group size, and members join programs rather than set a flag per kind.
 
+A program may be tied to a channel (joining it joins the program) and introduce members
+across or within the groups of a category: the team on their profile, or one its admins
+define, whose options members pick (categories, member_categories).
+
 Every workspace gets the two programs it had, keyed "coffee" and "reverse" as its rounds,
 skips and DMs already name them (their `kind` columns, unchanged): coffee chats with the
 workspace's coffee cadence, weekday and group size; reverse mentoring monthly, paused where
@@ -54,10 +58,36 @@ def upgrade() -> None:
         sa.Column("every_weeks", sa.Integer(), nullable=False),
         sa.Column("weekday", sa.Integer(), nullable=False),
         sa.Column("group_size", sa.Integer(), nullable=False),
+        sa.Column("intro", sa.String(16), nullable=False, server_default="anyone"),
+        sa.Column("category", sa.String(16), nullable=True),
+        sa.Column("channel", SLACK_ID, nullable=True),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("kind IN ('coffee', 'reverse')", name="ck_programs_kind"),
         sa.CheckConstraint("status IN ('active', 'paused', 'archived')", name="ck_programs_status"),
+        sa.CheckConstraint("intro IN ('anyone', 'across', 'within')", name="ck_programs_intro"),
+    )
+    # At most one program per channel: joining the channel says which program one joins.
+    op.create_index("uq_programs_channel", "programs", ["team_id", "channel"], unique=True)
+    op.create_table(
+        "categories",
+        sa.Column("team_id", SLACK_ID, primary_key=True),
+        sa.Column("key", sa.String(16), primary_key=True),
+        sa.Column("name", sa.String(40), nullable=False),
+        sa.Column("options", sa.Text(), nullable=False),
+    )
+    op.create_table(
+        "member_categories",
+        sa.Column("team_id", SLACK_ID, primary_key=True),
+        sa.Column("category", sa.String(16), primary_key=True),
+        sa.Column("user_id", SLACK_ID, primary_key=True),
+        sa.Column("value", sa.String(40), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["team_id", "category"],
+            ["categories.team_id", "categories.key"],
+            ondelete="CASCADE",
+            name="fk_member_categories_category",
+        ),
     )
     op.create_table(
         "program_members",
@@ -159,5 +189,7 @@ def downgrade() -> None:
             values["reverse_enabled"] = reverse[team_id].status == "active"
         if values:
             connection.execute(sa.update(workspaces).where(workspaces.c.team_id == team_id).values(values))
+    op.drop_table("member_categories")
+    op.drop_table("categories")
     op.drop_table("program_members")
     op.drop_table("programs")

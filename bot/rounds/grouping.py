@@ -23,10 +23,10 @@ leaving one of the two out: nobody is ever grouped with someone they asked never
 Ties fall by the round's seed, the same for the same members in any order."""
 
 from collections.abc import Mapping
-from enum import Enum
 
 import numpy as np
 
+from bot.rounds.model import Intro
 from bot.rounds.scoring import (
     COOLDOWN_FALLBACK,
     MET_BEFORE,
@@ -65,14 +65,6 @@ SAME_GROUP_PAIR = -200.0
 # skilled workspace of 2,000, sizes 2 to 6, anyone, across and within five offices, the search
 # settled within 27 passes (the last finding nothing), so this only stops a runaway loop.
 MAX_PASSES = 200
-
-
-class Intro(str, Enum):
-    """Who a program introduces to whom, over its category (a member's team, an office, a role)."""
-
-    ANYONE = "anyone"
-    ACROSS = "across"  # everyone in a group from a different group of the category
-    WITHIN = "within"  # everyone in a group from the same group of the category
 
 
 def group_sizes(count: int, size: int) -> list[int]:

@@ -2,6 +2,7 @@
 member's membership, pauses, and what a round produces: planned groups and introductions."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -24,6 +25,83 @@ class RoundKind(str, Enum):
     @property
     def label(self) -> str:
         return "coffee chats" if self is RoundKind.COFFEE else "reverse mentoring"
+
+
+class Intro(str, Enum):
+    """Who a program introduces to whom, over its category (a member's team, an office, a role)."""
+
+    ANYONE = "anyone"
+    ACROSS = "across"  # everyone in a group from a different group of the category
+    WITHIN = "within"  # everyone in a group from the same group of the category
+
+
+class ProgramStatus(str, Enum):
+    ACTIVE = "active"
+    PAUSED = "paused"  # no notices and no rounds until an admin resumes it; members stay in
+    ARCHIVED = "archived"  # over: nobody can join it; its rounds stay in the figures
+
+
+MONTHLY = 0  # a program's every_weeks when its rounds are on the first weekday of each month
+TEAM_CATEGORY = "team"  # the category every workspace has: the team on each member's profile
+
+
+@dataclass(frozen=True)
+class Program:
+    """A program of rounds in a workspace (issue 21). `key` names it in `/mentor join <key>`
+    and in its rounds, skips and DMs: "coffee" and "reverse" for the two every workspace
+    has. Rounds come every `every_weeks` weeks (1, 2 or 4) on `weekday` (0 = Monday), or on
+    the first weekday of each month (MONTHLY), at the workspace's round hour. Groups of
+    `group_size` (2 to 6), introduced by `intro` over `category` (None with Intro.ANYONE).
+    Members of `channel` are in it: joining the channel joins the program."""
+
+    key: str
+    name: str
+    kind: RoundKind = RoundKind.COFFEE
+    every_weeks: int = 2
+    weekday: int = 0
+    group_size: int = 2
+    intro: Intro = Intro.ANYONE
+    category: str | None = None
+    channel: str | None = None
+    status: ProgramStatus = ProgramStatus.ACTIVE
+
+
+@dataclass(frozen=True)
+class Category:
+    """What members of a workspace are grouped by for intros across or within groups: an
+    admin's ("Office": NYC, London, Remote), picked by each member with a button, or TEAM_CATEGORY,
+    read from profiles (options: none to pick)."""
+
+    key: str
+    name: str
+    options: tuple[str, ...] = ()
+
+
+class ChannelTaken(InvalidInput):
+    """Another program of the workspace is already tied to that channel."""
+
+    def __init__(self, channel: str):
+        super().__init__(f"<#{channel}> already has a program: pick another channel, or archive that program first.")
+        self.channel = channel
+
+
+KEY_LENGTH = 16  # programs.key, rounds.kind: a program's key fits the columns that name it
+
+
+def program_key(name: str, taken: set[str]) -> str:
+    """The key a new program called `name` is joined by (`/mentor join <key>`): its words in
+    lower case joined by hyphens, at most KEY_LENGTH characters, with a number added when
+    another program of the workspace has it ("eng-nyc", "eng-nyc-2"). Never a word the
+    command line reads otherwise (round_kind's "coffee", "reverse")."""
+    plain = unicodedata.normalize("NFKD", name.casefold()).encode("ascii", "ignore").decode()  # "café": "cafe"
+    words = re.findall(r"[a-z0-9]+", plain)
+    base = "-".join(words)[:KEY_LENGTH].strip("-") or "program"
+    key, number = base, 1
+    while key in taken or key in {kind.value for kind in RoundKind}:
+        number += 1
+        suffix = f"-{number}"
+        key = base[: KEY_LENGTH - len(suffix)].strip("-") + suffix
+    return key
 
 
 def round_kind(word: str) -> RoundKind:

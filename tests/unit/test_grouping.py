@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.rounds.grouping import Intro, group_members, group_sizes
+from bot.rounds.grouping import group_members, group_sizes
+from bot.rounds.model import Intro
 from bot.rounds.scoring import Member
 
 SKILLS = [f"skill{n}" for n in range(12)]
