@@ -74,7 +74,7 @@ def load(store: Store, members: int, team_id: str = DEFAULT_TEAM) -> None:
             user_id = f"U{team_id[1:]}{n:06d}"
             repositories.profiles.add_skills(team_id, user_id, SkillKind.OFFER, [SKILLS[n % 40]])
             repositories.profiles.add_skills(team_id, user_id, SkillKind.WANT, [SKILLS[(n * 7 + 3) % 40]])
-            repositories.rounds.set_opt_in(team_id, user_id, RoundKind.COFFEE, True)
+            repositories.rounds.set_opt_in(team_id, user_id, RoundKind.COFFEE.value, True)
 
 
 def run(members: int, minute: float, paced: bool) -> dict:

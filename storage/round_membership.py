@@ -53,9 +53,9 @@ class RoundMembership:
         )
         return Membership(frozenset(programs), paused_until)
 
-    def set_opt_in(self, team_id: str, user_id: str, kind: RoundKind, joined: bool) -> None:
+    def set_opt_in(self, team_id: str, user_id: str, program: str, joined: bool) -> None:
         ensure_member(self.session, team_id, user_id)
-        key = {"team_id": team_id, "program": kind.value, "user_id": user_id}
+        key = {"team_id": team_id, "program": program, "user_id": user_id}
         if joined:
             ensure_programs(self.session, team_id)
             insert_ignoring_duplicates(self.session, models.ProgramMember, [{**key, "joined_at": datetime.now(UTC)}])

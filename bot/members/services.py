@@ -79,7 +79,7 @@ def save_profile(work: UnitOfWork, profile: Profile, preferences: RoundPreferenc
         work.rounds.set_never(team_id, user_id, list(preferences.never))
     if preferences.rounds is not None:
         for kind in RoundKind:
-            work.rounds.set_opt_in(team_id, user_id, kind, kind in preferences.rounds)
+            work.rounds.set_opt_in(team_id, user_id, kind.value, kind in preferences.rounds)
     if preferences.situations is not None:
         work.rounds.set_situations(team_id, user_id, preferences.situations)
     return saved

@@ -56,7 +56,7 @@ FIRST_QUESTIONS = (
 def join(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind) -> Joined:
     """The member joins rounds of `kind`; `on_hold` when the workspace's admins have switched
     that kind off for now (the member is paired once it is back)."""
-    work.rounds.set_opt_in(team_id, user_id, kind, True)
+    work.rounds.set_opt_in(team_id, user_id, kind.value, True)
     on_hold = kind is RoundKind.REVERSE and not work.program.settings(team_id).reverse_enabled
     return Joined(work.rounds.membership(team_id, user_id), on_hold)
 
@@ -65,7 +65,7 @@ def leave(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind) -> Left
     """Out of `kind` from the next round on; groups already made stand. `was_in` False when
     they had not joined it (nothing changes). Raises nothing."""
     was_in = work.rounds.membership(team_id, user_id).is_in(kind)
-    work.rounds.set_opt_in(team_id, user_id, kind, False)
+    work.rounds.set_opt_in(team_id, user_id, kind.value, False)
     return Left(work.rounds.membership(team_id, user_id), was_in)
 
 

@@ -46,7 +46,7 @@ def workspace(repositories):
     ]:
         session.add(models.Member(team_id=team, user_id=user, capacity=2, deactivated=gone))
         for kind, joined in ((RoundKind.COFFEE, coffee), (RoundKind.REVERSE, reverse)):
-            repositories.rounds.set_opt_in(team, user, kind, joined)
+            repositories.rounds.set_opt_in(team, user, kind.value, joined)
     skills = {}
     for team, label in [(TEAM, "SQL"), (TEAM, "Design"), (TEAM, "Writing"), (TEAM, "Python"), (OTHER, "SQL")]:
         skills[team, label] = models.Skill(team_id=team, key=label.casefold(), label=label)
