@@ -23,7 +23,6 @@ from sqlalchemy.exc import OperationalError
 
 import cli
 import handlers
-from bot.rounds.model import RoundKind
 from config import Config, ConfigError, database_url_from, load_config
 from deps import Deps, utc_now
 from handlers.commands import handoff
@@ -78,7 +77,7 @@ JOB_COMMANDS: dict[str, Callable[[Deps, Namespace], int | None]] = {
     "expire-asks": lambda deps, arguments: run_once(EXPIRE_ASKS, deps),
     "send-followups": lambda deps, arguments: run_once(SEND_FOLLOWUPS, deps),
     "run-round": lambda deps, arguments: run_rounds_once(
-        deps, RoundKind(arguments.kind), arguments.team, arguments.date, arguments.force, arguments.dry_run
+        deps, arguments.kind, arguments.team, arguments.date, arguments.force, arguments.dry_run
     ),
 }
 

@@ -4,14 +4,15 @@ import argparse
 import re
 from datetime import date
 
-from bot.rounds.model import RoundKind
+from bot.rounds.model import KEY_LENGTH
 
 TEAM_ID = re.compile(r"^[TE][A-Z0-9]{2,}$")
+PROGRAM_KEY = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{KEY_LENGTH - 1}}}$")
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     """`argv` (default: sys.argv[1:]) as `command` (None: serve), `no_scheduler`, `no_worker`, and for
-    run-round `kind` ("coffee" or "reverse"), `team` (a team id, or None), `date` (a date,
+    run-round `kind` (a program's key: "coffee", "reverse", …), `team` (a team id, or None), `date` (a date,
     or None: today), `force` and `dry_run` (bools). Exits the
     process with the usage and status 2 when they make no sense, and with status 0 after
     printing the help for --help."""
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     run_round = commands.add_parser(
         "run-round",
         help="run today's round now for every workspace (or one), and exit",
-        usage="%(prog)s coffee|reverse [--team T…] [--date YYYY-MM-DD] [--dry-run] [--force]",
+        usage="%(prog)s coffee|reverse|PROGRAM [--team T…] [--date YYYY-MM-DD] [--dry-run] [--force]",
         description=(
             "Run a round now. A round run by hand is the round of its cycle (the date of the cadence "
             "nearest to it): the scheduler runs and announces no other until the next date. A cycle that "
@@ -62,7 +63,10 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     run_round.add_argument(
-        "kind", choices=[kind.value for kind in RoundKind], metavar="coffee|reverse", help="which round"
+        "kind",
+        type=_program_key,
+        metavar="coffee|reverse|PROGRAM",
+        help="which program's round: coffee, reverse, or the key of a workspace's own program",
     )
     run_round.add_argument("--team", type=_team_id, metavar="T…", help="only this workspace, by its team id")
     run_round.add_argument(
@@ -80,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="run it even if its cycle already has a round (one per date at most)"
     )
     return parser
+
+
+def _program_key(text: str) -> str:
+    """A program's key as bot.rounds.model.program_key makes them: lower case, digits, hyphens."""
+    if not PROGRAM_KEY.match(text):
+        raise argparse.ArgumentTypeError(f"not a program's key (coffee, reverse, or one such as eng-nyc): {text!r}")
+    return text
 
 
 def _team_id(text: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple, TextIO
 
-from bot.rounds.model import PlannedGroup, RoundKind, RoundRun, Unmatched
+from bot.rounds.model import PlannedGroup, RoundRun, Unmatched
 from deps import Deps
 from jobs.asks import expire_due_asks
 from jobs.followups import run_due_followups
@@ -46,12 +46,13 @@ _UNMATCHED_FOR_OPERATORS = {
     Unmatched.CAREER_STAGE: "career stage neither early nor senior",
     Unmatched.OWN_NEVER_LIST: "nobody fit",
     Unmatched.NO_FIT: "nobody fit",
+    Unmatched.NO_CATEGORY: "no group picked in the program's category",
 }
 
 
 def run_rounds_once(
     deps: Deps,
-    kind: RoundKind,
+    key: str,
     team_id: str | None = None,
     held_on: date | None = None,
     force: bool = False,
@@ -59,8 +60,8 @@ def run_rounds_once(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """`python app.py run-round`: the `kind` round held on `held_on` (default: today in each
-    workspace's time zone) now, for every workspace or one (a team id), whatever their
+    """`python app.py run-round <program>`: the round of the program keyed `key` held on
+    `held_on` (default: today in each workspace's time zone) now, for every workspace or one (a team id), whatever their
     schedules (jobs.rounds.run_rounds_by_team); with `dry_run`, who would be grouped and why on
     `out`, and nothing sent or recorded. Waits for the work handed to the background pool.
     Returns the exit status: 0; 1 when a workspace's cycle already had a round (one line on
@@ -70,21 +71,28 @@ def run_rounds_once(
     if held_on is not None and held_on > (deps.clock() + _AHEAD_OF_UTC).date():
         print(f"run-round: {held_on} is in the future: --date catches up a missed round", file=err)
         return 2
+    with deps.store.reading() as repositories:
+        known = repositories.rounds.program_known(key)
+    if not known:
+        print(f"run-round: no workspace has a program called {key!r}: coffee, reverse, or one of theirs", file=err)
+        return 2
     refused = 0
-    for team, run in run_rounds_by_team(deps, kind, team_id, held_on, force, dry_run):
+    for team, run in run_rounds_by_team(deps, key, team_id, held_on, force, dry_run):
         if run.cycle_round is not None:
             refused += 1
             print(_refusal(run, team), file=err)
         elif dry_run:
             out.writelines(line + "\n" for line in _dry_run(run, team))
         else:
-            logger.info("Round %s on %s: %d groups of %d members", run.kind.value, run.held_on, run.groups, run.members)
+            logger.info(
+                "Round %s on %s: %d groups of %d members", run.program.key, run.held_on, run.groups, run.members
+            )
     deps.background.shutdown(wait=True)
     return 1 if refused else 0
 
 
 def _refusal(run: RoundRun, team_id: str) -> str:
-    had = f"run-round: {team_id} already had {run.kind.label} on {run.cycle_round:%A %-d %B %Y}"
+    had = f"run-round: {team_id} already had {run.program.label} on {run.cycle_round:%A %-d %B %Y}"
     if run.cycle_round == run.held_on:
         return f"{had}: nothing run (one round a day)"
     return f"{had}, in the same cycle: nothing run (--force runs another)"
@@ -92,7 +100,7 @@ def _refusal(run: RoundRun, team_id: str) -> str:
 
 def _dry_run(run: RoundRun, team_id: str) -> list[str]:
     lines = [
-        f"Dry run, nothing sent or recorded: {run.kind.label} in {team_id} on {run.held_on:%A %-d %B %Y}, "
+        f"Dry run, nothing sent or recorded: {run.program.label} in {team_id} on {run.held_on:%A %-d %B %Y}, "
         f"{run.groups} groups of {run.members} members"
     ]
     lines += [f"  {' + '.join(group.members)}: {_why(group)}" for group in run.planned]

@@ -11,7 +11,7 @@ from bot.members import messages as member_messages
 from bot.program import messages as program_messages
 from bot.program.model import Period
 from bot.rounds import schedule as round_schedule
-from bot.rounds.model import RoundKind
+from bot.rounds.model import COFFEE
 from deps import Deps
 from handlers.permissions import is_admin
 
@@ -24,7 +24,7 @@ def open_profile_modal(client: WebClient, deps: Deps, team_id: str, user_id: str
         never = repositories.rounds.never_of(team_id, user_id)
         membership = repositories.rounds.membership(team_id, user_id)
         situations = repositories.rounds.situations_of(team_id, user_id)
-        coffee_every = round_schedule.how_often(RoundKind.COFFEE, repositories.rounds.schedule(team_id))
+        coffee_every = round_schedule.how_often(repositories.rounds.schedule(team_id, COFFEE.key))
     view = member_messages.profile_modal(profile, never, membership.programs, situations, coffee_every)
     client.views_open(trigger_id=trigger_id, view=view)
 

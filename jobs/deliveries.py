@@ -18,7 +18,7 @@ from bot.members import messages as member_messages
 from bot.members.model import is_forgotten
 from bot.rounds import messages as round_messages
 from bot.rounds import services as round_services
-from bot.rounds.model import RoundKind, Thanks
+from bot.rounds.model import Program, Thanks
 from bot.rounds.starters import starters
 from deps import Deps
 from storage.db import Repositories
@@ -141,7 +141,8 @@ def _round_starter(deps: Deps, claim: Claimed) -> Rendered | None:
         return None  # fewer than two of them left
     key = claim.key.partition(":")[2]
     group = intro.group
-    found = [one for one in starters(intro.kind, group.teaching, group.question, str(group_id)) if one.key == key]
+    offered = starters(intro.program.kind, group.teaching, group.question, str(group_id))
+    found = [one for one in offered if one.key == key]
     return (round_messages.starter_post(found[0], group_id), ",".join(group.members)) if found else None
 
 
@@ -194,36 +195,40 @@ def _round_learned(deps: Deps, claim: Claimed) -> Rendered | None:
     return round_messages.what_did_you_learn(group_id, claim.recipient, members), claim.recipient
 
 
-def _the_round(claim: Claimed) -> tuple[RoundKind, date]:
-    return _reference(claim.about.round_kind), _reference(claim.about.held_on)
+def _the_round(repositories: Repositories, claim: Claimed) -> tuple[Program, date]:
+    """The program (by the key the delivery names) and the date of the round it is about."""
+    program = repositories.rounds.program(claim.team_id, _reference(claim.about.program))
+    return _reference(program), _reference(claim.about.held_on)
 
 
 def _round_notice(deps: Deps, claim: Claimed) -> Rendered | None:
-    kind, held_on = _the_round(claim)
     with deps.store.transaction() as repositories:
-        if round_services.round_of_cycle(repositories, claim.team_id, kind, held_on) is not None:
+        program, held_on = _the_round(repositories, claim)
+        if round_services.round_of_cycle(repositories, claim.team_id, program, held_on) is not None:
             return None  # too late to tell them it is coming, or run by hand meanwhile: it is not
-    return round_messages.notice(kind, held_on), claim.recipient
+    return round_messages.notice(program, held_on), claim.recipient
 
 
 def _round_unmatched(deps: Deps, claim: Claimed) -> Rendered:
-    kind, held_on = _the_round(claim)
     with deps.store.transaction() as repositories:
-        why = repositories.rounds.unmatched_reason(claim.team_id, kind, held_on, claim.recipient)
+        program, held_on = _the_round(repositories, claim)
+        why = repositories.rounds.unmatched_reason(claim.team_id, program.key, held_on, claim.recipient)
         # The same next date as the Home tab's: the first of the cadence whose cycle has no round.
-        next_on = round_services.next_round_on(repositories, claim.team_id, kind, deps.clock())
-    return round_messages.unmatched(kind, why, next_on), claim.recipient
+        next_on = round_services.next_round_on(repositories, claim.team_id, program, deps.clock())
+    return round_messages.unmatched(program, why, next_on), claim.recipient
 
 
 def _round_quiet(deps: Deps, claim: Claimed) -> Rendered:
-    return round_messages.quiet_paused(), claim.recipient
+    with deps.store.transaction() as repositories:
+        program, _ = _the_round(repositories, claim)
+    return round_messages.quiet_paused(program), claim.recipient
 
 
 def _round_announcement(deps: Deps, claim: Claimed) -> Rendered | None:
-    kind, held_on = _the_round(claim)
     with deps.store.transaction() as repositories:
-        figures = repositories.rounds.announcement(claim.team_id, kind, held_on)
-    return (round_messages.announcement(kind, *figures), claim.recipient) if figures else None
+        program, held_on = _the_round(repositories, claim)
+        figures = repositories.rounds.announcement(claim.team_id, program.key, held_on)
+    return (round_messages.announcement(program, *figures), claim.recipient) if figures else None
 
 
 def _ask(message: Callable[[Ask], dict], open_only: bool = False) -> Renderer:

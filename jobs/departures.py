@@ -12,7 +12,6 @@ from slack_sdk.errors import SlackApiError
 
 from bot.members import services as member_services
 from bot.members.model import slack_person, standing_of
-from bot.rounds.model import RoundKind
 from deps import Deps
 from jobs.slack_errors import UNREACHABLE
 from storage.db import Repositories
@@ -58,17 +57,17 @@ def mark_gone(deps: Deps, repositories: Repositories, team_id: str, user_ids: tu
     return told
 
 
-def check_candidates(deps: Deps, team_id: str, kind: RoundKind, held_on: date) -> tuple[str, ...]:
-    """Before a round is matched: ask Slack (users.info, paced) about its candidates whose
-    status was not read within STATUS_FRESH_FOR, at most CHECKS_PER_ROUND of them; the
-    deactivated, and those Slack does not know, are marked gone, so nobody is paired with
+def check_candidates(deps: Deps, team_id: str, program: str, held_on: date) -> tuple[str, ...]:
+    """Before a round of the program keyed `program` is matched: ask Slack (users.info,
+    paced) about its candidates whose status was not read within STATUS_FRESH_FOR, at most
+    CHECKS_PER_ROUND of them; the deactivated, and those Slack does not know, are marked gone, so nobody is paired with
     them. Returns those found gone."""
     client = deps.client_for(team_id)
     if client is None:
         return ()
     now = deps.clock()
     with deps.store.transaction() as repositories:
-        unchecked = repositories.rounds.unchecked(team_id, kind, held_on, now - STATUS_FRESH_FOR, CHECKS_PER_ROUND)
+        unchecked = repositories.rounds.unchecked(team_id, program, held_on, now - STATUS_FRESH_FOR, CHECKS_PER_ROUND)
     gone = []
     for user_id in unchecked:
         deps.pacer.wait(team_id, "users.info")

@@ -8,7 +8,7 @@ from datetime import date
 
 from bot.rounds import schedule as round_schedule
 from bot.rounds import services as round_services
-from bot.rounds.model import RoundAlreadyRecorded, RoundKind, RoundRun
+from bot.rounds.model import Program, ProgramStatus, RoundAlreadyRecorded, RoundKind, RoundRun
 from deps import Deps
 from jobs import departures, outbox
 
@@ -16,30 +16,30 @@ logger = logging.getLogger(__name__)
 
 
 def run_round(
-    deps: Deps, team_id: str, kind: RoundKind, held_on: date, force: bool = False, dry_run: bool = False
+    deps: Deps, team_id: str, program: Program, held_on: date, force: bool = False, dry_run: bool = False
 ) -> RoundRun:
-    """The round of `kind` held on `held_on`, unless that date has one or (without `force`)
+    """The program's round held on `held_on`, unless that date has one or (without `force`)
     its cycle has one (bot.rounds.services.run_round). A `dry_run` asks no one and sends
     nothing: the round is worked out in a transaction that is rolled back."""
     if dry_run:
         with deps.store.rehearsal() as repositories:
-            return round_services.run_round(repositories, team_id, kind, held_on, deps.clock(), force=force)
+            return round_services.run_round(repositories, team_id, program, held_on, deps.clock(), force=force)
     with deps.store.transaction() as repositories:
-        refused = round_services.refused_run(repositories, team_id, kind, held_on, force)
+        refused = round_services.refused_run(repositories, team_id, program, held_on, force)
     if refused is not None:
         return refused
     # Members deactivated without Mentor hearing of it (a missed user_change) are found first,
     # so that nobody is paired with them.
-    departures.check_candidates(deps, team_id, kind, held_on)
+    departures.check_candidates(deps, team_id, program.key, held_on)
     try:
         with deps.store.transaction() as repositories:
-            run = round_services.run_round(repositories, team_id, kind, held_on, deps.clock(), force=force)
+            run = round_services.run_round(repositories, team_id, program, held_on, deps.clock(), force=force)
     except RoundAlreadyRecorded:
-        return RoundRun(kind, held_on, created=False, cycle_round=held_on)
+        return RoundRun(program, held_on, created=False, cycle_round=held_on)
     if run.created:
         logger.info(
             "Round %s of %s on %s: %d groups, %d members, %d without a match, %d paused for not answering",
-            kind.value,
+            program.key,
             team_id,
             held_on,
             run.groups,
@@ -52,24 +52,35 @@ def run_round(
 
 def run_rounds_by_team(
     deps: Deps,
-    kind: RoundKind,
+    key: str,
     team_id: str | None = None,
     held_on: date | None = None,
     force: bool = False,
     dry_run: bool = False,
 ) -> list[tuple[str, RoundRun]]:
-    """`python app.py run-round coffee|reverse [--team T…] [--date D] [--force] [--dry-run]`:
-    the round held on `held_on` (default: today in each workspace's time zone), for every
-    workspace with members in it, or one; then the introductions. A workspace whose cycle
-    already has a round gets none unless `force` (its run says which: `cycle_round`).
+    """`python app.py run-round <program> [--team T…] [--date D] [--force] [--dry-run]`: the
+    round of the program keyed `key` ("coffee", "reverse", or one of a workspace's own) held
+    on `held_on` (default: today in each workspace's time zone), for every workspace with
+    members in such a program, or one; then the introductions. A workspace whose cycle
+    already has a round gets none unless `force` (its run says which: `cycle_round`); one
+    without that program, or whose program is archived, gets none and is not listed.
     Returns (team id, run) for each workspace."""
     with deps.store.transaction() as repositories:
-        teams = [team_id] if team_id else repositories.rounds.teams_in(kind)
-        schedules = {team: repositories.rounds.schedule(team) for team in teams}
+        teams = [team_id] if team_id else repositories.rounds.teams_in(key)
+        found = {team: repositories.rounds.program(team, key) for team in teams}
+        programs = {
+            team: program
+            for team, program in found.items()
+            if program is not None and program.status is not ProgramStatus.ARCHIVED
+        }
+        schedules = {team: repositories.rounds.schedule(team, key) for team in programs}
     now = deps.clock()
     runs = [
-        (team, run_round(deps, team, kind, held_on or round_schedule.local_day(now, schedules[team]), force, dry_run))
-        for team in teams
+        (
+            team,
+            run_round(deps, team, program, held_on or round_schedule.local_day(now, schedules[team]), force, dry_run),
+        )
+        for team, program in programs.items()
     ]
     if not dry_run:
         outbox.drain(deps)
@@ -77,15 +88,15 @@ def run_rounds_by_team(
 
 
 def run_due_rounds(deps: Deps) -> int:
-    """The scheduler's job, for each workspace on its own schedule: the day-before notices,
-    every round whose time has come and whose cycle has none yet (one run by hand counts),
-    the halfway check-ins of every coffee round and reverse mentoring's month end. Several
-    processes may run it at once: the database keeps one round per date and one DM per member
-    and kind. Returns the rounds started."""
+    """The scheduler's job, for each program of each workspace on its own schedule: the
+    day-before notices, every round whose time has come and whose cycle has none yet (one run
+    by hand counts), the halfway check-ins of every coffee-chat round and the month end of
+    reverse mentoring. Several processes may run it at once: the database keeps one round per
+    date and one DM per member and kind. Returns the rounds started."""
     with deps.store.transaction() as repositories:
-        teams = sorted({team for kind in RoundKind for team in repositories.rounds.teams_in(kind)})
+        teams = repositories.rounds.teams_in()
     started = 0
-    for team_id in teams:
+    for team_id in sorted(teams):
         try:
             started += _run_due_for(deps, team_id)
         except Exception as error:  # broad on purpose: one workspace's failure must not stop the others
@@ -96,27 +107,23 @@ def run_due_rounds(deps: Deps) -> int:
 
 def _run_due_for(deps: Deps, team_id: str) -> int:
     now = deps.clock()
+    due: list[tuple[Program, date]] = []
     with deps.store.transaction() as repositories:
         repository = repositories.rounds
-        schedule = repository.schedule(team_id)
-        # Reverse mentoring switched off by the workspace's admins: no notices, no rounds.
-        kinds = [
-            kind
-            for kind in RoundKind
-            if kind is RoundKind.COFFEE or repositories.program.settings(team_id).reverse_enabled
-        ]
-        for kind in kinds:
-            notice_day = round_schedule.notice_due(kind, now, schedule)
-            # A round whose cycle already has one (run by hand) will not happen: nobody hears of it.
-            if notice_day is None or round_services.round_of_cycle(repositories, team_id, kind, notice_day):
+        # A program its admins paused or archived: no notices, no rounds.
+        for program in repository.programs(team_id):
+            if program.status is not ProgramStatus.ACTIVE:
                 continue
-            repository.queue_notices(team_id, kind, notice_day, now)
-        if round_schedule.month_end_due(now, schedule):
-            repository.queue_month_end(team_id, *round_schedule.month_end_between(now), now)
-        repository.queue_checkins(team_id, *round_schedule.checkins_between(now, schedule), now)
-    started = 0
-    for kind in kinds:
-        held_on = round_schedule.due_round(kind, now, schedule)
-        if held_on is not None:
-            started += run_round(deps, team_id, kind, held_on).created
-    return started
+            schedule = repository.schedule(team_id, program.key)
+            notice_day = round_schedule.notice_due(now, schedule)
+            # A round whose cycle already has one (run by hand) will not happen: nobody hears of it.
+            if notice_day is not None and not round_services.round_of_cycle(repositories, team_id, program, notice_day):
+                repository.queue_notices(team_id, program.key, notice_day, now)
+            if program.kind is RoundKind.REVERSE and round_schedule.month_end_due(now, schedule):
+                repository.queue_month_end(team_id, program.key, *round_schedule.month_end_between(now), now)
+            if program.kind is RoundKind.COFFEE:
+                repository.queue_checkins(team_id, program.key, *round_schedule.checkins_between(now, schedule), now)
+            held_on = round_schedule.due_round(now, schedule)
+            if held_on is not None:
+                due.append((program, held_on))
+    return sum(run_round(deps, team_id, program, held_on).created for program, held_on in due)

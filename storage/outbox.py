@@ -24,8 +24,8 @@ class About:
     followup_id: int | None = None
     group_id: int | None = None
     ask_id: int | None = None
-    round_kind: RoundKind | None = None
-    held_on: date | None = None  # with round_kind: a round, recorded or to come
+    program: str | None = None  # a program's key (column round_kind, named when only two kinds were)
+    held_on: date | None = None  # with program: a round of it, recorded or to come
 
     @classmethod
     def welcome(cls, user_id: str) -> "About":
@@ -49,21 +49,25 @@ class About:
         return cls(f"round-partner-gone:{group_id}", group_id=group_id)
 
     @classmethod
-    def round_notice(cls, kind: RoundKind, held_on: date) -> "About":
-        return cls(f"round-notice:{kind.value}:{held_on.isoformat()}", round_kind=kind, held_on=held_on)
+    def round_notice(cls, program: str, held_on: date) -> "About":
+        return cls(f"round-notice:{program}:{held_on.isoformat()}", program=program, held_on=held_on)
 
     @classmethod
-    def round_unmatched(cls, kind: RoundKind, held_on: date) -> "About":
-        return cls(f"round-unmatched:{kind.value}:{held_on.isoformat()}", round_kind=kind, held_on=held_on)
+    def round_unmatched(cls, program: str, held_on: date) -> "About":
+        return cls(f"round-unmatched:{program}:{held_on.isoformat()}", program=program, held_on=held_on)
 
     @classmethod
-    def round_quiet(cls, held_on: date) -> "About":
-        """Members paused at that coffee round for leaving its introductions unanswered."""
-        return cls(f"round-quiet:{held_on.isoformat()}", round_kind=RoundKind.COFFEE, held_on=held_on)
+    def round_quiet(cls, program: str, held_on: date) -> "About":
+        """Members paused at that round for leaving its introductions unanswered. (The
+        subject of the coffee program's is as it was before there were other programs.)"""
+        subject = f"round-quiet:{held_on.isoformat()}"
+        if program != RoundKind.COFFEE.value:
+            subject = f"round-quiet:{program}:{held_on.isoformat()}"
+        return cls(subject, program=program, held_on=held_on)
 
     @classmethod
-    def round_announcement(cls, round_id: int, kind: RoundKind, held_on: date) -> "About":
-        return cls(f"round-announce:{round_id}", round_kind=kind, held_on=held_on)
+    def round_announcement(cls, round_id: int, program: str, held_on: date) -> "About":
+        return cls(f"round-announce:{round_id}", program=program, held_on=held_on)
 
 
 def queue_deliveries(
@@ -86,7 +90,7 @@ def queue_deliveries(
             "followup_id": about.followup_id,
             "group_id": about.group_id,
             "ask_id": about.ask_id,
-            "round_kind": about.round_kind.value if about.round_kind else None,
+            "round_kind": about.program,
             "held_on": about.held_on,
             "recipient": recipient,
             "key": key,
@@ -118,7 +122,7 @@ def _about(row: models.Delivery) -> About:
         followup_id=row.followup_id,
         group_id=row.group_id,
         ask_id=row.ask_id,
-        round_kind=RoundKind(row.round_kind) if row.round_kind else None,
+        program=row.round_kind,
         held_on=row.held_on,
     )
 
@@ -134,9 +138,9 @@ def _from_legacy_subject(subject: str) -> dict[str, Any]:
             return {"group_id": int(rest)}
         if prefix in ("round-notice", "round-unmatched"):
             kind, _, day = rest.partition(":")
-            return {"round_kind": RoundKind(kind), "held_on": date.fromisoformat(day)}
+            return {"program": RoundKind(kind).value, "held_on": date.fromisoformat(day)}
         if prefix == "round-quiet":
-            return {"round_kind": RoundKind.COFFEE, "held_on": date.fromisoformat(rest)}
+            return {"program": RoundKind.COFFEE.value, "held_on": date.fromisoformat(rest)}
     except ValueError:
         pass  # not in a format that code ever wrote: it names nothing
     return {}

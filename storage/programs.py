@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, delete, exists, select
 from sqlalchemy.orm import Session
 
-from bot.program.model import ProgramSettings
 from bot.rounds.model import (
-    MONTHLY,
+    COFFEE,
+    REVERSE,
     TEAM_CATEGORY,
     Category,
     ChannelTaken,
@@ -23,46 +23,51 @@ from bot.rounds.model import (
 from storage import models
 from storage.queries import batches, insert_ignoring_duplicates
 
-NAMES = {RoundKind.COFFEE: "Coffee chats", RoundKind.REVERSE: "Reverse mentoring"}
+# The two programs of a workspace that never stored any, as ensure_programs stores them.
+DEFAULTS = {program.key: program for program in (COFFEE, REVERSE)}
+
+
+def _row(team_id: str, program: Program, now: datetime) -> dict:
+    return {
+        "team_id": team_id,
+        "key": program.key,
+        "name": program.name,
+        "kind": program.kind.value,
+        "every_weeks": program.every_weeks,
+        "weekday": program.weekday,
+        "group_size": program.group_size,
+        "intro": program.intro.value,
+        "category": program.category,
+        "channel": program.channel,
+        "status": program.status.value,
+        "created_at": now,
+    }
 
 
 def ensure_programs(session: Session, team_id: str) -> None:
     """The workspace's coffee and reverse programs, with the default settings where it has
     none yet (as migration 0024_programs made them for workspaces that existed then)."""
-    default = ProgramSettings()
     now = datetime.now(UTC)
-    shared = {"team_id": team_id, "weekday": default.coffee_weekday, "status": "active", "created_at": now}
-    insert_ignoring_duplicates(
-        session,
-        models.Program,
-        [
-            {
-                **shared,
-                "key": RoundKind.COFFEE.value,
-                "name": NAMES[RoundKind.COFFEE],
-                "kind": RoundKind.COFFEE.value,
-                "every_weeks": default.coffee_every_weeks,
-                "group_size": default.coffee_group_size,
-            },
-            {
-                **shared,
-                "key": RoundKind.REVERSE.value,
-                "name": NAMES[RoundKind.REVERSE],
-                "kind": RoundKind.REVERSE.value,
-                "every_weeks": MONTHLY,
-                "group_size": 2,
-                "status": "active" if default.reverse_enabled else "paused",
-            },
-        ],
-    )
+    insert_ignoring_duplicates(session, models.Program, [_row(team_id, program, now) for program in DEFAULTS.values()])
 
 
-def in_program(kind: RoundKind) -> ColumnElement[bool]:
-    """The member row (models.Member) is in the program `kind` names."""
+def in_program(program: str) -> ColumnElement[bool]:
+    """The member row (models.Member) is in the program keyed `program`."""
     joined = models.ProgramMember
     return exists().where(
-        joined.team_id == models.Member.team_id, joined.program == kind.value, joined.user_id == models.Member.user_id
+        joined.team_id == models.Member.team_id, joined.program == program, joined.user_id == models.Member.user_id
     )
+
+
+def program_named(session: Session, team_id: str, key: str) -> Program:
+    """The program a round, skip or DM names by `key` (its `kind` column). Read through the
+    session's identity map: the rows of one program are read once per transaction."""
+    row = session.get(models.Program, (team_id, key))
+    if row is not None:
+        return _program(row)
+    if key in DEFAULTS:  # a workspace whose programs were never stored: as ensure_programs would store them
+        return DEFAULTS[key]
+    raise LookupError(f"no program {key!r} in {team_id}")
 
 
 def _program(row: models.Program) -> Program:
@@ -87,16 +92,24 @@ class RoundPrograms:
 
     def programs(self, team_id: str) -> list[Program]:
         """Every program of the workspace, the two it began with first, then by name;
-        archived ones too (callers leave them out where they must)."""
-        ensure_programs(self.session, team_id)
+        archived ones too (callers leave them out where they must). Reads only: the two
+        defaults are stored by the first write that needs them (ensure_programs)."""
         rows = self.session.scalars(select(models.Program).where(models.Program.team_id == team_id))
+        found = DEFAULTS | {row.key: _program(row) for row in rows}
         first = {RoundKind.COFFEE.value: 0, RoundKind.REVERSE.value: 1}
-        return sorted((_program(row) for row in rows), key=lambda p: (first.get(p.key, 2), p.name.casefold(), p.key))
+        return sorted(found.values(), key=lambda p: (first.get(p.key, 2), p.name.casefold(), p.key))
 
     def program(self, team_id: str, key: str) -> Program | None:
-        ensure_programs(self.session, team_id)
-        row = self.session.get(models.Program, (team_id, key))
-        return _program(row) if row is not None else None
+        try:
+            return program_named(self.session, team_id, key)
+        except LookupError:
+            return None
+
+    def program_known(self, key: str) -> bool:
+        """Some workspace has a program keyed `key` ("coffee" and "reverse": every one)."""
+        if key in {kind.value for kind in RoundKind}:
+            return True
+        return self.session.scalar(select(models.Program.key).where(models.Program.key == key).limit(1)) is not None
 
     def program_of_channel(self, team_id: str, channel: str) -> Program | None:
         """The program whose members are `channel`'s, archived or not; None."""
@@ -114,22 +127,7 @@ class RoundPrograms:
             raise ChannelTaken(program.channel)
         taken = set(self.session.scalars(select(models.Program.key).where(models.Program.team_id == team_id)))
         stored = replace(program, key=program_key(program.name, taken))
-        self.session.add(
-            models.Program(
-                team_id=team_id,
-                key=stored.key,
-                name=stored.name,
-                kind=stored.kind.value,
-                every_weeks=stored.every_weeks,
-                weekday=stored.weekday,
-                group_size=stored.group_size,
-                intro=stored.intro.value,
-                category=stored.category,
-                channel=stored.channel,
-                status=stored.status.value,
-                created_at=now,
-            )
-        )
+        self.session.add(models.Program(**_row(team_id, stored, now)))
         self.session.flush()
         return stored
 

@@ -13,7 +13,7 @@ from bot.rounds.model import PAUSED_UNTIL_RESUMED, CheckinOutcome, Learned, Roun
 from storage import models
 from storage.members import taking_part
 from storage.outbox import About, queue_to_each
-from storage.programs import in_program
+from storage.programs import in_program, program_named
 
 RECENT_ROUNDS_FOR_QUIET = 12
 
@@ -23,36 +23,35 @@ class RoundCheckins:
 
     session: Session
 
-    def _groups_recorded(
-        self, team_id: str, kind: RoundKind, after: datetime, up_to: datetime
-    ) -> list[tuple[int, str]]:
-        """(id, members joined by commas) of the groups of `kind` rounds recorded in (after, up_to]:
+    def _groups_recorded(self, team_id: str, program: str, after: datetime, up_to: datetime) -> list[tuple[int, str]]:
+        """(id, members joined by commas) of the groups of the rounds of the program keyed
+        `program` recorded in (after, up_to]:
         their introductions went out then, whatever date the round was held on."""
         rows = self.session.execute(
             select(models.RoundGroup.id, models.RoundGroup.members)
             .join(models.Round, models.Round.id == models.RoundGroup.round_id)
             .where(
                 models.Round.team_id == team_id,
-                models.Round.kind == kind.value,
+                models.Round.kind == program,
                 models.Round.created_at > after,
                 models.Round.created_at <= up_to,
             )
         )
         return list(rows.tuples())
 
-    def queue_checkins(self, team_id: str, after: datetime, up_to: datetime, now: datetime) -> int:
-        """ "Did you meet?" in each group DM of the coffee rounds recorded in (after, up_to], once."""
-        groups = self._groups_recorded(team_id, RoundKind.COFFEE, after, up_to)
+    def queue_checkins(self, team_id: str, program: str, after: datetime, up_to: datetime, now: datetime) -> int:
+        """ "Did you meet?" in each group DM of the program's rounds recorded in (after, up_to], once."""
+        groups = self._groups_recorded(team_id, program, after, up_to)
         checkin = DeliveryKind.ROUND_CHECKIN
         return sum(
             queue_to_each(self.session, team_id, About.round_group(group_id), checkin, [members], now)
             for group_id, members in groups
         )
 
-    def queue_month_end(self, team_id: str, after: datetime, up_to: datetime, now: datetime) -> int:
-        """ "What did you learn?" to each member of the pairs of the reverse rounds recorded in
-        (after, up_to], once."""
-        groups = self._groups_recorded(team_id, RoundKind.REVERSE, after, up_to)
+    def queue_month_end(self, team_id: str, program: str, after: datetime, up_to: datetime, now: datetime) -> int:
+        """ "What did you learn?" to each member of the pairs of the program's (reverse
+        mentoring) rounds recorded in (after, up_to], once."""
+        groups = self._groups_recorded(team_id, program, after, up_to)
         learned = DeliveryKind.ROUND_LEARNED
         return sum(
             queue_to_each(self.session, team_id, About.round_group(group_id), learned, members.split(","), now)
@@ -86,14 +85,14 @@ class RoundCheckins:
 
     def partner_to_keep(self, team_id: str, group_id: int, user_id: str) -> str | None:
         """The other side of this member's reverse pair, while keeping them is still ahead: the
-        pair is of the workspace's latest reverse round. None otherwise, or if not their pair."""
+        pair is of its program's latest round. None otherwise, or if not their pair."""
         row = self._group_with(team_id, group_id, user_id)
-        if row is None or row.round.kind != RoundKind.REVERSE.value:
+        if row is None or program_named(self.session, team_id, row.round.kind).kind is not RoundKind.REVERSE:
             return None
         later = self.session.scalar(
             select(models.Round.id).where(
                 models.Round.team_id == team_id,
-                models.Round.kind == RoundKind.REVERSE.value,
+                models.Round.kind == row.round.kind,
                 models.Round.held_on > row.round.held_on,
             )
         )
@@ -110,14 +109,14 @@ class RoundCheckins:
         self.session.flush()
         return True
 
-    def kept_pairs(self, team_id: str, before: date) -> list[tuple[str, ...]]:
-        """The pairs of the latest reverse round held before `before` whose two sides both chose
-        to keep each other: the next round alone keeps them, and they may choose again."""
+    def kept_pairs(self, team_id: str, program: str, before: date) -> list[tuple[str, ...]]:
+        """The pairs of the program's latest round held before `before` whose two sides both
+        chose to keep each other: the next round alone keeps them, and they may choose again."""
         latest = self.session.scalar(
             select(models.Round.id)
             .where(
                 models.Round.team_id == team_id,
-                models.Round.kind == RoundKind.REVERSE.value,
+                models.Round.kind == program,
                 models.Round.held_on < before,
             )
             .order_by(models.Round.held_on.desc())
@@ -150,15 +149,15 @@ class RoundCheckins:
         self.session.flush()
         return True
 
-    def quiet_members(self, team_id: str, before: date, count: int) -> list[str]:
-        """Coffee members whose last `count` groups before `before` (since Mentor last paused
-        them for this) were all asked "Did you meet?" and nobody in them answered."""
+    def quiet_members(self, team_id: str, program: str, before: date, count: int) -> list[str]:
+        """Members of the program whose last `count` groups of it before `before` (since Mentor
+        last paused them for this) were all asked "Did you meet?" and nobody in them answered."""
         held = dict(
             self.session.execute(
                 select(models.Round.id, models.Round.held_on)
                 .where(
                     models.Round.team_id == team_id,
-                    models.Round.kind == RoundKind.COFFEE.value,
+                    models.Round.kind == program,
                     models.Round.held_on < before,
                 )
                 .order_by(models.Round.held_on.desc())
@@ -186,7 +185,7 @@ class RoundCheckins:
         paused_on = dict(
             self.session.execute(
                 select(models.Member.user_id, models.Member.quiet_paused_on).where(
-                    models.Member.team_id == team_id, in_program(RoundKind.COFFEE)
+                    models.Member.team_id == team_id, in_program(program)
                 )
             )
             .tuples()
@@ -206,7 +205,7 @@ class RoundCheckins:
             if len(answers) >= count and all(unanswered for _, unanswered in sorted(answers, reverse=True)[:count])
         )
 
-    def pause_quiet(self, team_id: str, user_ids: list[str], held_on: date, now: datetime) -> None:
+    def pause_quiet(self, team_id: str, program: str, user_ids: list[str], held_on: date, now: datetime) -> None:
         """Pause them until they resume, and tell each one, kindly, once."""
         if not user_ids:
             return
@@ -216,7 +215,8 @@ class RoundCheckins:
             .values(paused_until=PAUSED_UNTIL_RESUMED, quiet_paused_on=held_on)
             .execution_options(synchronize_session=False)
         )
-        queue_to_each(self.session, team_id, About.round_quiet(held_on), DeliveryKind.ROUND_QUIET, user_ids, now)
+        about = About.round_quiet(program, held_on)
+        queue_to_each(self.session, team_id, about, DeliveryKind.ROUND_QUIET, user_ids, now)
 
     def checkin_answer(self, team_id: str, group_id: int) -> tuple[tuple[str, ...], str | None, str | None] | None:
         """(members, outcome, answered by) of a group, for its check-in message: its members

@@ -7,7 +7,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.members.model import known_situations
-from bot.rounds.model import Membership, RoundKind
+from bot.rounds.model import Membership
 from storage import models
 from storage.members import ensure_member, taking_part, update_member
 from storage.programs import ensure_programs, in_program
@@ -129,15 +129,15 @@ class RoundMembership:
         if rows:
             insert_ignoring_duplicates(self.session, models.NeverPair, rows)
 
-    def set_skip(self, team_id: str, kind: RoundKind, held_on: date, user_id: str, skipped: bool) -> None:
-        key = {"team_id": team_id, "kind": kind.value, "held_on": held_on, "user_id": user_id}
+    def set_skip(self, team_id: str, program: str, held_on: date, user_id: str, skipped: bool) -> None:
+        key = {"team_id": team_id, "kind": program, "held_on": held_on, "user_id": user_id}
         if skipped:
             insert_ignoring_duplicates(self.session, models.RoundSkip, [key])
         else:
             self.session.execute(delete(models.RoundSkip).filter_by(**key))
 
-    def skips_of(self, team_id: str, user_id: str, since: date) -> set[tuple[RoundKind, date]]:
-        """The rounds (kind, date), on `since` or later, the member said they will skip."""
+    def skips_of(self, team_id: str, user_id: str, since: date) -> set[tuple[str, date]]:
+        """The rounds (program key, date), on `since` or later, the member said they will skip."""
         rows = self.session.execute(
             select(models.RoundSkip.kind, models.RoundSkip.held_on).where(
                 models.RoundSkip.team_id == team_id,
@@ -145,10 +145,10 @@ class RoundMembership:
                 models.RoundSkip.held_on >= since,
             )
         )
-        return {(RoundKind(kind), held_on) for kind, held_on in rows}
+        return {(program, held_on) for program, held_on in rows}
 
-    def unchecked(self, team_id: str, kind: RoundKind, today: date, checked_before: datetime, limit: int) -> list[str]:
-        """Up to `limit` members who would be in a round of `kind` on `today`, whose status
+    def unchecked(self, team_id: str, program: str, today: date, checked_before: datetime, limit: int) -> list[str]:
+        """Up to `limit` members who would be in a round of the program keyed `program` on `today`, whose status
         Slack was last asked about (users.info) before `checked_before` or never, or whose
         standing is not known yet: those first, then the least recently asked."""
         member = models.Member
@@ -157,7 +157,7 @@ class RoundMembership:
                 select(member.user_id)
                 .where(
                     member.team_id == team_id,
-                    in_program(kind),
+                    in_program(program),
                     member.deactivated.is_(False),
                     or_(member.paused_until.is_(None), member.paused_until < today),
                     or_(
@@ -176,7 +176,10 @@ class RoundMembership:
             )
         )
 
-    def teams_in(self, kind: RoundKind) -> list[str]:
-        """Workspaces with at least one member opted into `kind`."""
+    def teams_in(self, program: str | None = None) -> list[str]:
+        """Workspaces with at least one member in a program keyed `program` (None: in any)."""
         joined = models.ProgramMember
-        return list(self.session.scalars(select(joined.team_id).where(joined.program == kind.value).distinct()))
+        query = select(joined.team_id).distinct()
+        if program is not None:
+            query = query.where(joined.program == program)
+        return list(self.session.scalars(query))

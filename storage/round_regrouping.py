@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from bot.deliveries import DeliveryKind
 from bot.members.model import is_forgotten
-from bot.rounds.model import HeldGroup, PartnerGone, RoundKind
+from bot.rounds.model import HeldGroup, PartnerGone
 from storage import models
 from storage.outbox import About, queue_to_each
+from storage.programs import program_named
 from storage.round_membership import still_here
 
 
@@ -54,7 +55,7 @@ class RoundRegrouping:
             HeldGroup(
                 id=row.id,
                 round_id=row.round_id,
-                kind=RoundKind(row.round.kind),
+                program=program_named(self.session, team_id, row.round.kind),
                 held_on=row.round.held_on,
                 members=tuple(user_id for user_id in row.members.split(",") if user_id in here),
             )
@@ -126,4 +127,4 @@ class RoundRegrouping:
             )
         )
         with_them = tuple(member for member in (joined or "").split(",") if member and member != user_id)
-        return PartnerGone(RoundKind(row.round.kind), gone, with_them)
+        return PartnerGone(program_named(self.session, team_id, row.round.kind), gone, with_them)

@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session, aliased
 from bot.deliveries import DeliveryKind
 from bot.followups.model import member_zone
 from bot.members.model import SkillKind
-from bot.rounds.model import Introduction, Pairing, PlannedGroup, RoundKind, Thanks, Unmatched
+from bot.rounds.model import MONTHLY, Introduction, Pairing, PlannedGroup, Thanks, Unmatched
 from bot.rounds.schedule import Schedule
 from bot.rounds.scoring import Member
 from storage import models
 from storage.members import taking_part
 from storage.outbox import About, queue_deliveries, queue_to_each
-from storage.programs import RoundPrograms, in_program
+from storage.programs import RoundPrograms, in_program, program_named
 from storage.queries import IN_BATCH, batches, insert_ignoring_duplicates
 from storage.round_checkins import RoundCheckins
 from storage.round_membership import RoundMembership, still_here, stored_situations
@@ -32,33 +32,34 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
     def __init__(self, session: Session):
         self.session = session
 
-    def schedule(self, team_id: str) -> Schedule:
-        """When this workspace's rounds happen: its settings, or the defaults."""
+    def schedule(self, team_id: str, program: str) -> Schedule:
+        """When the rounds of the program keyed `program` happen: its cadence at the
+        workspace's hour and zone, or the defaults."""
         row = self.session.get(models.Workspace, team_id)
-        coffee = self.session.get(models.Program, (team_id, RoundKind.COFFEE.value))
+        cadence = self.session.get(models.Program, (team_id, program))
         default = Schedule()
-        every_weeks, weekday = (coffee.every_weeks, coffee.weekday) if coffee is not None else (0, -1)
+        every_weeks, weekday = (cadence.every_weeks, cadence.weekday) if cadence is not None else (-1, -1)
         # A value out of range (the settings are admins' to validate) falls back.
         return Schedule(
-            every_weeks=every_weeks if every_weeks in (1, 2, 4) else default.every_weeks,
+            every_weeks=every_weeks if every_weeks in (MONTHLY, 1, 2, 4) else default.every_weeks,
             weekday=weekday if 0 <= weekday <= 4 else default.weekday,
             hour=row.round_hour if row is not None and 0 <= row.round_hour <= 23 else default.hour,
             zone=member_zone(row.time_zone, None) if row is not None and row.time_zone else None,
         )
 
     # --- a round's inputs ---------------------------------------------------------------
-    def available(self, team_id: str, kind: RoundKind, today: date, cycle: date | None = None) -> list[Member]:
-        """Everyone opted into `kind`, not paused on `today`, still in the workspace, and not
+    def available(self, team_id: str, program: str, today: date, cycle: date | None = None) -> list[Member]:
+        """Everyone in the program keyed `program`, not paused on `today`, still in the workspace, and not
         skipping the round of `today` or of its `cycle` (the date of the cadence it stands for)."""
         member = models.Member
         skipped = select(models.RoundSkip.user_id).where(
             models.RoundSkip.team_id == team_id,
-            models.RoundSkip.kind == kind.value,
+            models.RoundSkip.kind == program,
             models.RoundSkip.held_on.in_({today, cycle or today}),
         )
         return self._as_members(
             team_id,
-            in_program(kind),
+            in_program(program),
             taking_part(team_id),
             or_(member.paused_until.is_(None), member.paused_until < today),
             member.user_id.not_in(skipped),
@@ -116,24 +117,22 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
             .all()
         )
 
-    def _recent_rounds(self, team_id: str, kind: RoundKind, rounds: int, before: date | None) -> dict[int, int]:
-        """The last `rounds` rounds of this kind (held before `before`, if given): round id ->
+    def _recent_rounds(self, team_id: str, program: str, rounds: int, before: date | None) -> dict[int, int]:
+        """The last `rounds` rounds of this program (held before `before`, if given): round id ->
         how many rounds ago (0: the last)."""
         held_before = models.Round.held_on < before if before is not None else true()
         recent = self.session.scalars(
             select(models.Round.id)
-            .where(models.Round.team_id == team_id, models.Round.kind == kind.value, held_before)
+            .where(models.Round.team_id == team_id, models.Round.kind == program, held_before)
             .order_by(models.Round.held_on.desc())
             .limit(rounds)
         ).all()
         return {round_id: position for position, round_id in enumerate(recent)}
 
-    def history(
-        self, team_id: str, kind: RoundKind, rounds: int, before: date | None = None
-    ) -> dict[frozenset[str], int]:
-        """Pairs who met in the last `rounds` rounds of this kind (held before `before`, if
+    def history(self, team_id: str, program: str, rounds: int, before: date | None = None) -> dict[frozenset[str], int]:
+        """Pairs who met in the last `rounds` rounds of this program (held before `before`, if
         given): how many rounds ago (0: the last)."""
-        ago = self._recent_rounds(team_id, kind, rounds, before)
+        ago = self._recent_rounds(team_id, program, rounds, before)
         met: dict[frozenset[str], int] = {}
         if not ago:
             return met
@@ -147,11 +146,11 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
                     met[pair] = min(met.get(pair, ago[round_id]), ago[round_id])
         return met
 
-    def trio_seats(self, team_id: str, kind: RoundKind, rounds: int) -> dict[str, list[int]]:
+    def trio_seats(self, team_id: str, program: str, rounds: int) -> dict[str, list[int]]:
         """For each member who sat in a group of three or more in the last `rounds` rounds of
-        this kind: how many rounds ago each time (0: the last), in that order. What history
+        this program: how many rounds ago each time (0: the last), in that order. What history
         cannot tell, as it keeps each pair's last meeting only."""
-        ago = self._recent_rounds(team_id, kind, rounds, None)
+        ago = self._recent_rounds(team_id, program, rounds, None)
         seats: dict[str, list[int]] = {}
         if not ago:
             return seats
@@ -205,17 +204,17 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
         return counts
 
     # --- the day before -----------------------------------------------------------------
-    def queue_notices(self, team_id: str, kind: RoundKind, held_on: date, now: datetime) -> int:
+    def queue_notices(self, team_id: str, program: str, held_on: date, now: datetime) -> int:
         """Tell everyone in tomorrow's round, once, with a way to skip it."""
-        members = [member.user_id for member in self.available(team_id, kind, held_on)]
+        members = [member.user_id for member in self.available(team_id, program, held_on)]
         notice = DeliveryKind.ROUND_NOTICE
-        return queue_to_each(self.session, team_id, About.round_notice(kind, held_on), notice, members, now)
+        return queue_to_each(self.session, team_id, About.round_notice(program, held_on), notice, members, now)
 
     # --- recording a round -----------------------------------------------------------------
     def record(
         self,
         team_id: str,
-        kind: RoundKind,
+        program: str,
         held_on: date,
         now: datetime,
         groups: list[PlannedGroup],
@@ -229,11 +228,11 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
         new = insert_ignoring_duplicates(
             self.session,
             models.Round,
-            [{"team_id": team_id, "kind": kind.value, "held_on": held_on, "created_at": now, "unmatched": reasons}],
+            [{"team_id": team_id, "kind": program, "held_on": held_on, "created_at": now, "unmatched": reasons}],
         )
         if not new:
             return False  # recorded earlier, by another run or another process
-        round_id = self.session.execute(_the_round(team_id, kind, held_on)).scalar_one()
+        round_id = self.session.execute(_the_round(team_id, program, held_on)).scalar_one()
         for group in groups:
             row = models.RoundGroup(
                 round_id=round_id,
@@ -258,18 +257,18 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
             queue_to_each(self.session, team_id, About.round_group(row.id), intro, [row.members], now)
         self.session.flush()
         nobody = DeliveryKind.ROUND_UNMATCHED
-        queue_to_each(self.session, team_id, About.round_unmatched(kind, held_on), nobody, unmatched, now)
+        queue_to_each(self.session, team_id, About.round_unmatched(program, held_on), nobody, unmatched, now)
         channel = self.session.scalar(
             select(models.Workspace.program_channel).where(models.Workspace.team_id == team_id)
         )
         if channel and groups:
-            about = About.round_announcement(round_id, kind, held_on)
+            about = About.round_announcement(round_id, program, held_on)
             queue_to_each(self.session, team_id, about, DeliveryKind.ROUND_ANNOUNCEMENT, [channel], now)
         return True
 
-    def announcement(self, team_id: str, kind: RoundKind, held_on: date) -> tuple[int, int] | None:
+    def announcement(self, team_id: str, program: str, held_on: date) -> tuple[int, int] | None:
         """(groups, people) of a round, for the program channel; no names."""
-        round_id = self.session.scalar(_the_round(team_id, kind, held_on))
+        round_id = self.session.scalar(_the_round(team_id, program, held_on))
         if round_id is None:
             return None
         groups, people = self.session.execute(
@@ -316,7 +315,7 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
             continuing=details.get("continuing", False),
         )
         joined = tuple(user_id for user_id in details.get("joined", ()) if user_id in members)
-        return Introduction(RoundKind(row.round.kind), group, objectives, joined, group_id)
+        return Introduction(program_named(self.session, team_id, row.round.kind), group, objectives, joined, group_id)
 
     def give_starter(self, team_id: str, group_id: int, key: str, recipients: tuple[str, ...], now: datetime) -> bool:
         """Record that the group was given the starter `key` and queue it to them (`recipients`,
@@ -386,9 +385,16 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
         ).tuples()
         return [
             Thanks(
-                row.id, row.group_id, RoundKind(kind), row.sender_id, row.receiver_id, row.note, row.shared, row.sent_at
+                row.id,
+                row.group_id,
+                program_named(self.session, row.team_id, key),
+                row.sender_id,
+                row.receiver_id,
+                row.note,
+                row.shared,
+                row.sent_at,
             )
-            for row, kind in rows
+            for row, key in rows
         ]
 
     def thanks(self, team_id: str, thanks_id: int) -> Thanks | None:
@@ -414,7 +420,7 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
         )
         here = still_here(self.session, team_id, [other for *_, members, _ in rows for other in members.split(",")])
         pairings = []
-        for kind, held_on, members, details in rows:
+        for key, held_on, members, details in rows:
             partners = tuple(other for other in members.split(",") if other != user_id and other in here)
             with_me = {user_id, *partners}
             teaching = tuple(
@@ -422,20 +428,20 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
                 for teacher, learner, labels in json.loads(details)["teaching"]
                 if teacher in with_me and learner in with_me
             )
-            pairings.append(Pairing(RoundKind(kind), held_on, partners, teaching))
+            pairings.append(Pairing(program_named(self.session, team_id, key), held_on, partners, teaching))
         return pairings
 
-    def is_recorded(self, team_id: str, kind: RoundKind, held_on: date) -> bool:
-        return self.session.scalar(_the_round(team_id, kind, held_on)) is not None
+    def is_recorded(self, team_id: str, program: str, held_on: date) -> bool:
+        return self.session.scalar(_the_round(team_id, program, held_on)) is not None
 
-    def held_between(self, team_id: str, kind: RoundKind, first: date, last: date) -> list[date]:
-        """The dates of this workspace's rounds of `kind` held from `first` to `last`, in order."""
+    def held_between(self, team_id: str, program: str, first: date, last: date) -> list[date]:
+        """The dates of this workspace's rounds of the program held from `first` to `last`, in order."""
         return list(
             self.session.scalars(
                 select(models.Round.held_on)
                 .where(
                     models.Round.team_id == team_id,
-                    models.Round.kind == kind.value,
+                    models.Round.kind == program,
                     models.Round.held_on >= first,
                     models.Round.held_on <= last,
                 )
@@ -443,20 +449,20 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
             )
         )
 
-    def unmatched_reason(self, team_id: str, kind: RoundKind, held_on: date, user_id: str) -> Unmatched:
+    def unmatched_reason(self, team_id: str, program: str, held_on: date, user_id: str) -> Unmatched:
         """Why nobody was grouped with this member in that round: NO_FIT when it was not kept
         (rounds recorded before reasons were)."""
         stored = self.session.scalar(
             select(models.Round.unmatched).where(
-                models.Round.team_id == team_id, models.Round.kind == kind.value, models.Round.held_on == held_on
+                models.Round.team_id == team_id, models.Round.kind == program, models.Round.held_on == held_on
             )
         )
         reason = json.loads(stored or "{}").get(user_id)
         return Unmatched(reason) if reason in {why.value for why in Unmatched} else Unmatched.NO_FIT
 
 
-def _the_round(team_id: str, kind: RoundKind, held_on: date) -> Select[tuple[int]]:
-    """The id of a workspace's round of `kind` held on that day: there is one at most."""
+def _the_round(team_id: str, program: str, held_on: date) -> Select[tuple[int]]:
+    """The id of a workspace's round of the program keyed `program` held on that day: there is one at most."""
     return select(models.Round.id).where(
-        models.Round.team_id == team_id, models.Round.kind == kind.value, models.Round.held_on == held_on
+        models.Round.team_id == team_id, models.Round.kind == program, models.Round.held_on == held_on
     )

@@ -23,7 +23,6 @@ from bot.ids import (
     SLASH_COMMAND,
 )
 from bot.members.model import Skill
-from bot.rounds.model import RoundKind
 from bot.text import escape_mrkdwn
 
 QUESTION_SHOWN = 2800
@@ -494,7 +493,7 @@ def _mentors(entry: NetworkEntry) -> str:
     """The entry's mentors, each round partner marked with the round that introduced them."""
     rounds = dict(entry.from_rounds)
     return ", ".join(
-        f"<@{user_id}>" + (f" ({RoundKind(rounds[user_id]).label})" if user_id in rounds else "")
+        f"<@{user_id}>" + (f" ({escape_mrkdwn(rounds[user_id])})" if user_id in rounds else "")
         for user_id in entry.mentor_ids
     )
 

@@ -132,8 +132,8 @@ def on_screen(outcome: Outcome) -> tuple[tuple[str, DeliveryKind], ...]:
 class NetworkEntry:
     skill: Skill
     mentor_ids: tuple[str, ...]
-    # Those of mentor_ids a round introduced to help with this skill, by the kind of round
-    # (bot.rounds.model.RoundKind's value); the others took an ask of mine.
+    # Those of mentor_ids a round introduced to help with this skill, by the label of the
+    # program whose round it was (bot.rounds.model.Program.label); the others took an ask of mine.
     from_rounds: tuple[tuple[str, str], ...] = ()
 
 
@@ -513,7 +513,7 @@ def mentor_network(work: UnitOfWork, team_id: str, user_id: str) -> Network:
             for label in skill_labels:
                 skill = Skill(key=skill_key(label), label=label)
                 if teacher not in helped.get(skill.key, ()):
-                    from_rounds.setdefault(skill.key, []).append((teacher, pairing.kind.value))
+                    from_rounds.setdefault(skill.key, []).append((teacher, pairing.program.label))
                 add(skill, teacher)
     profile = work.profiles.get(team_id, user_id)
     wants = profile.wants if profile else ()

@@ -24,8 +24,10 @@ from bot.ids import (
 )
 from bot.rounds.model import (
     MAX_THANKS_LENGTH,
+    MONTHLY,
     PAUSED_UNTIL_RESUMED,
     QUIET_INTROS,
+    TEAM_CATEGORY,
     CheckinOutcome,
     Introduction,
     Joined,
@@ -34,6 +36,7 @@ from bot.rounds.model import (
     Membership,
     Pairing,
     PartnerGone,
+    Program,
     RoundKind,
     RoundsNow,
     Thanks,
@@ -45,6 +48,18 @@ from bot.rounds.starters import Starter
 from bot.text import escape_mrkdwn, shown
 
 OBJECTIVES_SHOWN = 300
+
+
+def _name(program: Program) -> str:
+    """How a sentence names the program ("coffee chats", or its admins' name for it), escaped once."""
+    return escape_mrkdwn(program.label)
+
+
+def _title(program: Program) -> str:
+    """The program at the head of a message: "Coffee chat", "Reverse mentoring", or its name."""
+    if program.key != program.kind.value:
+        return escape_mrkdwn(program.name)
+    return "Coffee chat" if program.kind is RoundKind.COFFEE else "Reverse mentoring"
 
 
 def _skills(labels: tuple[str, ...]) -> str:
@@ -80,19 +95,21 @@ def _gaps(members: tuple[str, ...], teaching: tuple[tuple[str, str, tuple[str, .
 
 def introduction(intro: Introduction) -> dict:
     """The group DM that starts a coffee chat or a reverse-mentoring pair."""
-    group = intro.group
-    if intro.kind is RoundKind.COFFEE:
-        text = f":coffee: Coffee chat: {_people(group.members)}, meet each other!"
+    group, program = intro.group, intro.program
+    if program.kind is RoundKind.COFFEE:
+        text = f":coffee: {_title(program)}: {_people(group.members)}, meet each other!"
     elif group.continuing:
+        again = "another month together" if program.every_weeks == MONTHLY else "another round together"
         text = (
-            f":arrows_counterclockwise: Reverse mentoring, another month together: {_people(group.members)}, "
+            f":arrows_counterclockwise: {_title(program)}, {again}: {_people(group.members)}, "
             "you both chose to continue."
         )
     else:
-        text = f":arrows_counterclockwise: Reverse mentoring this month: {_people(group.members)}."
+        when = " this month" if program.every_weeks == MONTHLY else ""
+        text = f":arrows_counterclockwise: {_title(program)}{when}: {_people(group.members)}."
     lines = []
     for teacher, learner, labels in group.teaching:
-        if intro.kind is RoundKind.REVERSE and teacher == group.members[0]:  # the early-career member
+        if program.kind is RoundKind.REVERSE and teacher == group.members[0]:  # the early-career member
             lines.append(f"<@{teacher}> teaches <@{learner}> {_skills(labels)}")
         else:
             lines.append(f"<@{teacher}> can help <@{learner}> with {_skills(labels)}")
@@ -134,8 +151,9 @@ def starter_post(starter: Starter, group_id: int) -> dict:
     )
 
 
-def _labels(kinds: tuple[RoundKind, ...]) -> str:
-    return " and ".join(kind.label for kind in kinds)
+def _labels(programs: tuple[Program, ...]) -> str:
+    names = [_name(program) for program in programs]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
 def _until(state: Membership) -> str:
@@ -148,72 +166,73 @@ def _pause_line(state: Membership, today: date) -> str:
     return f"Paused {_until(state)}: `{SLASH_COMMAND} resume` to come back."
 
 
-def _reply(state: Membership, text: str, schedule: Schedule) -> dict:
-    """`text`, with how to join the kinds of round the member is not in (if any), at the
-    workspace's real cadence."""
-    hints = {
-        RoundKind.COFFEE: f"`{SLASH_COMMAND} join coffee` pairs you {how_often(RoundKind.COFFEE, schedule)} for a chat",
-        RoundKind.REVERSE: f"`{SLASH_COMMAND} join reverse` pairs early-career and senior colleagues "
-        + how_often(RoundKind.REVERSE, schedule),
-    }
-    missing = [hint for kind, hint in hints.items() if not state.is_in(kind)]
+Offer = tuple[Program, Schedule]  # a program a member could join, and when its rounds come
+
+
+def join_hint(program: Program, schedule: Schedule) -> str:
+    """How to join `program`, at its real cadence."""
+    often = how_often(schedule)
+    if program.channel:
+        return f"join <#{program.channel}> for {_name(program)} {often}"
+    if program.key == RoundKind.COFFEE.value:
+        return f"`{SLASH_COMMAND} join coffee` pairs you {often} for a chat"
+    if program.key == RoundKind.REVERSE.value:
+        return f"`{SLASH_COMMAND} join reverse` pairs early-career and senior colleagues {often}"
+    return f"`{SLASH_COMMAND} join {program.key}`: {_name(program)}, {often}"
+
+
+def _reply(text: str, offered: tuple[Offer, ...]) -> dict:
+    """`text`, with how to join the programs the member is not in (if any)."""
     body = [blocks.section(text)]
-    if missing:
-        body.append(blocks.context("; ".join(missing) + "."))
+    if offered:
+        body.append(blocks.context("; ".join(join_hint(program, schedule) for program, schedule in offered) + "."))
     return blocks.message(text, *body)
 
 
-def _standing(state: Membership, today: date) -> str:
-    """Where the member stands in rounds: which kinds, and any pause."""
-    kinds = state.kinds()
-    where = f"You're in {_labels(kinds)}." if kinds else "You're in no rounds."
+def _standing(state: Membership, programs: tuple[Program, ...], today: date) -> str:
+    """Where the member stands in rounds: which programs, and any pause."""
+    where = f"You're in {_labels(programs)}." if programs else "You're in no rounds."
     return f"{where} {_pause_line(state, today)}".strip()
 
 
-# Each reply below says what changed once, then only what did not: the kinds of round the
-# member is in besides, and a pause the change did not make.
-def joined(kind: RoundKind, joined: Joined, today: date, schedule: Schedule) -> dict:
+# Each reply below says what changed once, then only what did not: the programs the member
+# is in besides, and a pause the change did not make.
+def joined(joined: Joined, today: date, offered: tuple[Offer, ...]) -> dict:
     """`/mentor join`'s answer: where the member now stands, and whether the program's admins
-    have switched that kind of round off for now."""
-    state = joined.membership
-    others = tuple(other for other in state.kinds() if other is not kind)
-    said = f"Joined {kind.label}" + (f"; you're also in {_labels(others)}." if others else ".")
+    have paused it for now."""
+    state, name = joined.membership, _name(joined.program)
+    said = f"Joined {name}" + (f"; you're also in {_labels(joined.others)}." if joined.others else ".")
     if joined.on_hold:
-        said += f" Your program's admins have paused {kind.label} for now: you'll be paired once it is back."
-    return _reply(state, f"{said} {_pause_line(state, today)}".strip(), schedule)
+        said += f" Your program's admins have paused {name} for now: you'll be paired once it is back."
+    return _reply(f"{said} {_pause_line(state, today)}".strip(), offered)
 
 
-def left(kind: RoundKind, left: Left, today: date, schedule: Schedule) -> dict:
-    """`/mentor leave`'s answer; to someone who was not in that kind, that they were not."""
-    state = left.membership
-    kinds = state.kinds()
+def left(left: Left, today: date, offered: tuple[Offer, ...]) -> dict:
+    """`/mentor leave`'s answer; to someone who was not in that program, that they were not."""
+    state, name, others = left.membership, _name(left.program), left.others
     if not left.was_in:
-        said = f"You weren't in {kind.label}" + (f"; you're in {_labels(kinds)}." if kinds else ", nor any round.")
+        said = f"You weren't in {name}" + (f"; you're in {_labels(others)}." if others else ", nor any round.")
     else:
-        still = f"; you're still in {_labels(kinds)}." if kinds else ": you're in no rounds now."
-        said = f"Left {kind.label}{still}"
-    return _reply(state, f"{said} {_pause_line(state, today)}".strip(), schedule)
+        still = f"; you're still in {_labels(others)}." if others else ": you're in no rounds now."
+        said = f"Left {name}{still}"
+    return _reply(f"{said} {_pause_line(state, today)}".strip(), offered)
 
 
-def paused(state: Membership, schedule: Schedule) -> dict:
+def paused(state: Membership, programs: tuple[Program, ...], offered: tuple[Offer, ...]) -> dict:
     """`/mentor pause`'s answer: until when, and which rounds wait meanwhile."""
-    paused_from = "no rounds and no asks reach you" if state.kinds() else "no asks reach you"
-    return _reply(
-        state, f"Paused {_until(state)}: {paused_from} meanwhile. `{SLASH_COMMAND} resume` to come back.", schedule
-    )
+    paused_from = "no rounds and no asks reach you" if programs else "no asks reach you"
+    return _reply(f"Paused {_until(state)}: {paused_from} meanwhile. `{SLASH_COMMAND} resume` to come back.", offered)
 
 
-def resumed(state: Membership, schedule: Schedule) -> dict:
+def resumed(programs: tuple[Program, ...], offered: tuple[Offer, ...]) -> dict:
     """`/mentor resume`'s answer."""
-    kinds = state.kinds()
-    where = f"You're in {_labels(kinds)}." if kinds else "Asks reach you again."
-    return _reply(state, f"Welcome back. {where}", schedule)
+    where = f"You're in {_labels(programs)}." if programs else "Asks reach you again."
+    return _reply(f"Welcome back. {where}", offered)
 
 
 def _pairing_line(pairing: Pairing, user_id: str) -> str:
     """A current pairing seen by `user_id`: with whom since when, and who helps whom with what."""
-    name = "Coffee chat" if pairing.kind is RoundKind.COFFEE else "Reverse mentoring"
-    line = f"*{name}* with {_named(pairing.partners)}, since {pairing.held_on:%A %-d %B}."
+    line = f"*{_title(pairing.program)}* with {_named(pairing.partners)}, since {pairing.held_on:%A %-d %B}."
     for teacher, learner, labels in pairing.teaching:
         if teacher == user_id:
             line += f" You can help <@{learner}> with {_skills(labels)}."
@@ -226,56 +245,63 @@ def home_blocks(now: RoundsNow, user_id: str, today: date) -> list[dict]:
     """The rounds section of the Home tab: my current pairings, when the next rounds are,
     what I'm in, with buttons to change it."""
     state = now.membership
-    if not (state.in_coffee or state.in_reverse or now.current):
+    if not (now.joined or now.current):
         invite = "*Meet colleagues:* a coffee chat every few weeks, or reverse mentoring each month."
         if state.paused_on(today):
-            invite += " " + _standing(state, today)
-        return [blocks.divider(), blocks.section(invite), *_membership_buttons(state, today)]
-    body = [blocks.divider(), blocks.header("Coffee chats and reverse mentoring")]
+            invite += " " + _standing(state, now.joined, today)
+        return [blocks.divider(), blocks.section(invite), *_membership_buttons(now, today)]
+    defaults = all(program.key == program.kind.value for program in (*now.joined, *now.offered))
+    body = [blocks.divider(), blocks.header("Coffee chats and reverse mentoring" if defaults else "Your programs")]
     body += [blocks.section(_pairing_line(pairing, user_id)) for pairing in now.current]
-    summary = _standing(state, today)
+    summary = _standing(state, now.joined, today)
     if len(now.next_on) == 1:
         summary += f" Next round: {now.next_on[0][1]:%A %-d %B}."
     elif now.next_on:
-        summary += " Next rounds: " + "; ".join(f"{kind.label} on {day:%A %-d %B}" for kind, day in now.next_on) + "."
-    for kind in now.on_hold:
-        summary += f" Your program's admins have paused {kind.label} for now: you'll be paired once it is back."
+        summary += (
+            " Next rounds: " + "; ".join(f"{_name(program)} on {day:%A %-d %B}" for program, day in now.next_on) + "."
+        )
+    for program in now.on_hold:
+        summary += f" Your program's admins have paused {_name(program)} for now: you'll be paired once it is back."
     body.append(blocks.section(summary))
-    return body + _membership_buttons(state, today)
+    return body + _membership_buttons(now, today)
 
 
-def _membership_buttons(state: Membership, today: date) -> list[dict]:
+def _membership_buttons(now: RoundsNow, today: date) -> list[dict]:
     body = []
-    # One actions block per kind: a join and a leave button share ids across kinds.
-    for kind, on in ((RoundKind.COFFEE, state.in_coffee), (RoundKind.REVERSE, state.in_reverse)):
-        action = (f"Leave {kind.label}", LEAVE_ROUND) if on else (f"Join {kind.label}", JOIN_ROUND)
-        body.append(blocks.actions(blocks.button(*action, value=kind.value)))
+    # One actions block per program: a join and a leave button share ids across programs.
+    for program in sorted((*now.joined, *now.offered), key=lambda program: program in now.offered):
+        if program in now.joined:
+            body.append(blocks.actions(blocks.button(f"Leave {_name(program)}", LEAVE_ROUND, value=program.key)))
+        elif program.channel:  # its channel's members are the program's: joining the channel joins it
+            body.append(blocks.context(f"Join <#{program.channel}> to take part in {_name(program)}."))
+        else:
+            body.append(blocks.actions(blocks.button(f"Join {_name(program)}", JOIN_ROUND, value=program.key)))
     # Resume for anyone paused (a pause holds asks too); a pause offered to those in rounds.
-    if state.paused_on(today):
+    if now.membership.paused_on(today):
         body.append(blocks.actions(blocks.button("Resume", RESUME_ROUNDS)))
-    elif state.in_coffee or state.in_reverse:
+    elif now.joined:
         body.append(blocks.actions(blocks.button("Pause 2 weeks", PAUSE_ROUNDS, value="2w")))
     return body
 
 
-def notice(kind: RoundKind, held_on: date, skipped: bool = False) -> dict:
+def notice(program: Program, held_on: date, skipped: bool = False) -> dict:
     """The day before a round: it is coming, and skipping it is one click."""
-    value = f"{kind.value}:{held_on.isoformat()}"
+    value = f"{program.key}:{held_on.isoformat()}"
     if skipped:
-        text = f"You'll skip {kind.label} on {held_on:%A %-d %B}; you're still in for the next round."
+        text = f"You'll skip {_name(program)} on {held_on:%A %-d %B}; you're still in for the next round."
         undo = blocks.button("Join this round after all", UNSKIP_ROUND, value=value)
         return blocks.message(text, blocks.section(text), blocks.actions(undo))
-    text = f"Tomorrow I'll pair you for {kind.label}. Busy this time? Skip it: you stay in for the next one."
+    text = f"Tomorrow I'll pair you for {_name(program)}. Busy this time? Skip it: you stay in for the next one."
     return blocks.message(
         text,
         blocks.section(text),
         blocks.actions(blocks.button("Skip this round", SKIP_ROUND, value=value)),
-        blocks.context(f"`{SLASH_COMMAND} leave {kind.value}` stops them; `{SLASH_COMMAND} pause 2w` takes a break."),
+        blocks.context(f"`{SLASH_COMMAND} leave {program.key}` stops them; `{SLASH_COMMAND} pause 2w` takes a break."),
     )
 
 
-def round_started(kind: RoundKind) -> dict:
-    return blocks.message(f"This round of {kind.label} has started already; you can skip the next one.")
+def round_started(program: Program) -> dict:
+    return blocks.message(f"This round of {_name(program)} has started already; you can skip the next one.")
 
 
 def _answer_buttons(answers: type[CheckinOutcome] | type[Learned], action_ids: dict[str, str], group_id: int) -> dict:
@@ -310,12 +336,15 @@ def checkin(
     )
 
 
-def announcement(kind: RoundKind, groups: int, people: int) -> dict:
+def announcement(program: Program, groups: int, people: int) -> dict:
     """A round's figures, for the program channel: how many, never who."""
+    kind = program.kind
     unit = ("intro", "intros") if kind is RoundKind.COFFEE else ("pair", "pairs")
     counted = f"{people} people in {groups} {unit[groups != 1]}"
     if kind is RoundKind.COFFEE:
-        text = f":coffee: This round of coffee chats introduced {counted}."
+        text = f":coffee: This round of {_name(program)} introduced {counted}."
+    elif program.key != kind.value:
+        text = f":arrows_counterclockwise: This round of {_name(program)} paired {counted}."
     else:
         text = (
             f":arrows_counterclockwise: This month's reverse mentoring paired {counted}: "
@@ -325,16 +354,21 @@ def announcement(kind: RoundKind, groups: int, people: int) -> dict:
         text,
         blocks.section(text),
         blocks.context(
-            f"Want in next time? `{SLASH_COMMAND} join {kind.value}` — "
-            f"and `{SLASH_COMMAND} leave {kind.value}` any time."
+            f"Want in next time? `{SLASH_COMMAND} join {program.key}` — "
+            f"and `{SLASH_COMMAND} leave {program.key}` any time."
         ),
     )
 
 
-def quiet_paused() -> dict:
+def quiet_paused(program: Program) -> dict:
+    """To a member paused for leaving QUIET_INTROS of the program's introductions unanswered."""
+    if program.key == RoundKind.COFFEE.value:
+        which, paused = "coffee introductions", "your coffee chats"
+    else:
+        which, paused = f"introductions in {_name(program)}", "your rounds"
     text = (
-        f"Your last {QUIET_INTROS} coffee introductions went without an answer, so I've paused your coffee "
-        f"chats: no hard feelings, life gets busy. `{SLASH_COMMAND} resume` brings them back whenever you like."
+        f"Your last {QUIET_INTROS} {which} went without an answer, so I've paused {paused}: "
+        f"no hard feelings, life gets busy. `{SLASH_COMMAND} resume` brings them back whenever you like."
     )
     return blocks.message(text)
 
@@ -364,14 +398,27 @@ _UNMATCHED_HINT = {
 }
 
 
-def unmatched(kind: RoundKind, why: Unmatched, next_round: date) -> dict:
+def unmatched(program: Program, why: Unmatched, next_round: date) -> dict:
     """To a member nobody could be grouped with: why, when that can be told (never another
     member's never-list: only their own), and the date of their next chance."""
+    kind = program.kind
     if why is Unmatched.OWN_NEVER_LIST:
         text = (
-            f"Everyone who could have been your partner in {kind.label} this round is on your never-pair list, "
+            f"Everyone who could have been your partner in {_name(program)} this round is on your never-pair list, "
             "so I couldn't pair you."
         )
+    elif why is Unmatched.NO_CATEGORY and program.category == TEAM_CATEGORY:
+        text = (
+            f"{_title(program)} introduces people by their team, and your profile doesn't say yours yet, "
+            f"so I couldn't include you this round. `{SLASH_COMMAND} profile` sets it."
+        )
+    elif why is Unmatched.NO_CATEGORY:
+        text = (
+            f"{_title(program)} introduces people by {escape_mrkdwn(program.category or '')}, and you haven't "
+            "picked yours yet, so I couldn't include you this round: pick it with the buttons in my welcome message."
+        )
+    elif program.key != kind.value and kind is RoundKind.COFFEE:
+        text = f"I couldn't find anyone to group you with for {_name(program)} this round."
     else:
         text = _UNMATCHED.get((kind, why), _UNMATCHED[(kind, Unmatched.NO_FIT)])
     then = f"Next chance: *{next_round:%A %-d %B}*. You stay in until then."
@@ -428,14 +475,14 @@ def keep_choice(group_id: int, partner: str, keep: bool) -> dict:
 
 def partner_gone(told: PartnerGone) -> dict:
     """To a member whose partner (or whole group) Slack can no longer reach: what happens now."""
-    if told.kind is RoundKind.COFFEE:
+    if told.program.kind is RoundKind.COFFEE:
         off = "your coffee chat with them is off"
     else:
         off = "your reverse-mentoring pair is off this month"
     text = f"{_named(told.gone)} can't be reached on Slack any more, so {off}."
     if told.joined:
         then = f"I've added you to {_named(told.joined)}'s chat instead: say hello in your new group DM."
-    elif told.kind is RoundKind.COFFEE:
+    elif told.program.kind is RoundKind.COFFEE:
         then = "Sorry about that: you're still in for the next round."
     else:
         then = "Sorry about that: I'll pair you again next month."
@@ -493,19 +540,24 @@ def thanks_modal(form: ThanksForm) -> dict:
     }
 
 
-def _chat(kind: RoundKind) -> str:
-    return "your coffee chat" if kind is RoundKind.COFFEE else "your reverse-mentoring month"
+def _chat(program: Program) -> str:
+    if program.key != program.kind.value:
+        return f"your chat in {_name(program)}"
+    return "your coffee chat" if program.kind is RoundKind.COFFEE else "your reverse-mentoring month"
 
 
 def thanks_received(thanks: Thanks) -> dict:
     """To the member thanked, by DM."""
-    text = f":sparkles: <@{thanks.sender_id}> thanks you for {_chat(thanks.kind)}:"
+    text = f":sparkles: <@{thanks.sender_id}> thanks you for {_chat(thanks.program)}:"
     return blocks.message(text, blocks.section(text + "\n" + blocks.quote(thanks.note)))
 
 
 def thanks_post(thanks: Thanks) -> dict:
     """In the program channel, when its sender chose to share it."""
-    chat = "a coffee chat" if thanks.kind is RoundKind.COFFEE else "a month of reverse mentoring"
+    if thanks.program.key != thanks.program.kind.value:
+        chat = f"a chat in {_name(thanks.program)}"
+    else:
+        chat = "a coffee chat" if thanks.program.kind is RoundKind.COFFEE else "a month of reverse mentoring"
     text = f":sparkles: <@{thanks.sender_id}> thanks <@{thanks.receiver_id}> for {chat}:"
     return blocks.message(text, blocks.section(text + "\n" + blocks.quote(thanks.note)))
 

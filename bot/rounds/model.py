@@ -35,13 +35,15 @@ class Intro(str, Enum):
     WITHIN = "within"  # everyone in a group from the same group of the category
 
 
+MONTHLY = 0  # a program's every_weeks when its rounds are on the first weekday of each month
+
+
 class ProgramStatus(str, Enum):
     ACTIVE = "active"
     PAUSED = "paused"  # no notices and no rounds until an admin resumes it; members stay in
     ARCHIVED = "archived"  # over: nobody can join it; its rounds stay in the figures
 
 
-MONTHLY = 0  # a program's every_weeks when its rounds are on the first weekday of each month
 TEAM_CATEGORY = "team"  # the category every workspace has: the team on each member's profile
 
 
@@ -65,6 +67,21 @@ class Program:
     channel: str | None = None
     status: ProgramStatus = ProgramStatus.ACTIVE
 
+    @property
+    def label(self) -> str:
+        """How a sentence names it: "coffee chats" and "reverse mentoring" for the two every
+        workspace has, a program of its admins' by the name they gave it."""
+        return self.kind.label if self.key == self.kind.value else self.name
+
+    @property
+    def grouped_by(self) -> str | None:
+        """The category its intros need a member's group in; None for intros of anyone."""
+        return None if self.intro is Intro.ANYONE else self.category
+
+
+COFFEE = Program(RoundKind.COFFEE.value, "Coffee chats", RoundKind.COFFEE)
+REVERSE = Program(RoundKind.REVERSE.value, "Reverse mentoring", RoundKind.REVERSE, every_weeks=MONTHLY)
+
 
 @dataclass(frozen=True)
 class Category:
@@ -75,6 +92,16 @@ class Category:
     key: str
     name: str
     options: tuple[str, ...] = ()
+
+
+class UnknownProgram(InvalidInput):
+    """No program the member may join has that key; `programs` are those they may."""
+
+    def __init__(self, key: str, programs: tuple[Program, ...]):
+        keys = ", ".join(f"`{program.key}` ({program.label})" for program in programs)
+        said = f"There's no program called `{key}` here." if key else "Say which program."
+        super().__init__(f"{said} Programs you can join: {keys}." if keys else f"{said} There are none right now.")
+        self.key, self.programs = key, programs
 
 
 class ChannelTaken(InvalidInput):
@@ -187,7 +214,7 @@ class MonthEndAnswer:
 
 @dataclass(frozen=True)
 class Membership:
-    """The programs a member is in, by key ("coffee", "reverse"), and their pause."""
+    """The programs a member is in, by key ("coffee", "reverse", …), and their pause."""
 
     programs: frozenset[str] = frozenset()
     paused_until: date | None = None
@@ -195,32 +222,36 @@ class Membership:
     def paused_on(self, today: date) -> bool:
         return self.paused_until is not None and self.paused_until >= today
 
-    def is_in(self, kind: RoundKind) -> bool:
-        return kind.value in self.programs
+    def is_in(self, program: Program) -> bool:
+        return program.key in self.programs
 
     @property
     def in_coffee(self) -> bool:
-        return self.is_in(RoundKind.COFFEE)
+        return COFFEE.key in self.programs
 
     @property
     def in_reverse(self) -> bool:
-        return self.is_in(RoundKind.REVERSE)
-
-    def kinds(self) -> tuple[RoundKind, ...]:
-        """The kinds of round the member is in, coffee first."""
-        return tuple(kind for kind in (RoundKind.COFFEE, RoundKind.REVERSE) if self.is_in(kind))
+        return REVERSE.key in self.programs
 
 
 @dataclass(frozen=True)
 class Joined:
+    program: Program
     membership: Membership
-    on_hold: bool = False  # the workspace's admins have switched this kind of round off for now
+    others: tuple[Program, ...] = ()  # the other programs they are in
+
+    @property
+    def on_hold(self) -> bool:
+        """The program's admins have paused it for now: they are in, and paired once it is back."""
+        return self.program.status is ProgramStatus.PAUSED
 
 
 @dataclass(frozen=True)
 class Left:
+    program: Program
     membership: Membership
     was_in: bool  # False: they had not joined, so nothing was left
+    others: tuple[Program, ...] = ()  # the programs they are still in
 
 
 @dataclass(frozen=True)
@@ -237,7 +268,7 @@ class PlannedGroup:
 class Introduction:
     """What a group's introduction shows, read when it is sent: objectives as they are then."""
 
-    kind: RoundKind
+    program: Program
     group: PlannedGroup
     objectives: dict[str, str]
     joined: tuple[str, ...] = ()  # who joined the group after the round began: their partner was gone
@@ -251,7 +282,7 @@ class HeldGroup:
 
     id: int
     round_id: int
-    kind: RoundKind
+    program: Program
     held_on: date
     members: tuple[str, ...]
 
@@ -262,7 +293,7 @@ class Pairing:
     in the workspace, and who was introduced to help whom with what (teacher, learner,
     skill labels as the workspace spells them)."""
 
-    kind: RoundKind
+    program: Program
     held_on: date
     partners: tuple[str, ...]
     teaching: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
@@ -271,13 +302,15 @@ class Pairing:
 @dataclass(frozen=True)
 class RoundsNow:
     """Where a member stands in rounds today: their membership, their pairings in the latest
-    round of each kind (when they were in it), and the date of the next round of each kind
-    they are in (None for a kind they are not in)."""
+    round of each program (when they were in it), the date of the next round of each program
+    they are in, and the programs they could join (`offered`: not archived, not theirs)."""
 
     membership: Membership
     current: tuple[Pairing, ...] = ()
-    next_on: tuple[tuple[RoundKind, date], ...] = ()
-    on_hold: tuple[RoundKind, ...] = ()  # kinds they are in that the program's admins switched off
+    next_on: tuple[tuple[Program, date], ...] = ()
+    on_hold: tuple[Program, ...] = ()  # programs they are in that the admins have paused
+    joined: tuple[Program, ...] = ()  # every program they are in, as the workspace lists them
+    offered: tuple[Program, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -285,7 +318,7 @@ class PartnerGone:
     """What a member left alone in a group is told: who can no longer be reached, and the
     members of the group they joined instead (empty: none)."""
 
-    kind: RoundKind
+    program: Program
     gone: tuple[str, ...]
     joined: tuple[str, ...] = ()
 
@@ -297,12 +330,13 @@ class Unmatched(str, Enum):
     TOO_FEW = "too_few"  # nobody else (reverse: nobody on the other side) was in the round
     OWN_NEVER_LIST = "own_never_list"  # everyone who could have been their partner is on their own never-list
     CAREER_STAGE = "career_stage"  # reverse: neither early-career nor senior
+    NO_CATEGORY = "no_category"  # the program groups by a category they have not picked an option of
     NO_FIT = "no_fit"
 
 
 @dataclass(frozen=True)
 class RoundRun:
-    kind: RoundKind
+    program: Program
     held_on: date
     created: bool  # False: this round had already been run, or its cycle has one (`cycle_round`)
     groups: int = 0
@@ -324,7 +358,7 @@ class Thanks:
 
     id: int
     group_id: int
-    kind: RoundKind
+    program: Program
     sender_id: str
     receiver_id: str
     note: str

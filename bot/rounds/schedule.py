@@ -1,10 +1,10 @@
 """When rounds happen: a workspace's cadence, the cycle each round belongs to, and the days
 of notices, rounds, check-ins and month-end questions, each in the workspace's time zone."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from bot.rounds.model import RoundKind
+from bot.rounds.model import MONTHLY, Program
 
 LATE_START = timedelta(days=1)  # a round the scheduler missed still runs within this
 
@@ -18,46 +18,50 @@ _LONGEST_CYCLE = 35
 
 @dataclass(frozen=True)
 class Schedule:
-    """When a workspace's rounds happen: its settings, else these defaults."""
+    """When a program's rounds happen: its cadence, at the workspace's hour and zone."""
 
-    every_weeks: int = 2  # coffee: 1, 2 or 4
-    weekday: int = 0  # coffee: Monday
-    hour: int = 10  # both kinds
+    every_weeks: int = 2  # 1, 2 or 4; MONTHLY (0): the first weekday of each month
+    weekday: int = 0  # Monday; unused when MONTHLY
+    hour: int = 10  # every program of the workspace
     zone: tzinfo | None = None  # the workspace's zone; None: UTC
+
+    def of(self, program: Program) -> "Schedule":
+        """This workspace's hour and zone with `program`'s cadence."""
+        return replace(self, every_weeks=program.every_weeks, weekday=program.weekday)
 
 
 def _slot(day: date, schedule: Schedule) -> datetime:
     return datetime.combine(day, time(schedule.hour), tzinfo=schedule.zone or UTC)
 
 
-def is_round_day(kind: RoundKind, day: date, schedule: Schedule) -> bool:
-    if kind is RoundKind.COFFEE:
+def is_round_day(day: date, schedule: Schedule) -> bool:
+    if schedule.every_weeks != MONTHLY:
         weeks_since_epoch = (day.toordinal() - 1) // 7  # 0001-01-01 was a Monday
         return day.weekday() == schedule.weekday and weeks_since_epoch % schedule.every_weeks == 0
     first = day.replace(day=1)
     while first.weekday() >= 5:
         first += timedelta(days=1)
-    return day == first  # reverse: the first weekday of the month
+    return day == first
 
 
 def local_day(moment: datetime, schedule: Schedule) -> date:
     return moment.astimezone(schedule.zone or UTC).date()
 
 
-def notice_due(kind: RoundKind, now: datetime, schedule: Schedule) -> date | None:
+def notice_due(now: datetime, schedule: Schedule) -> date | None:
     """The date of the next round when its members should hear about it now: from the
     same hour the day before until it starts."""
     for ahead in (0, 1):
         day = local_day(now + timedelta(days=ahead), schedule)
-        if is_round_day(kind, day, schedule) and _slot(day, schedule) - timedelta(days=1) <= now < _slot(day, schedule):
+        if is_round_day(day, schedule) and _slot(day, schedule) - timedelta(days=1) <= now < _slot(day, schedule):
             return day
     return None
 
 
-def how_often(kind: RoundKind, schedule: Schedule) -> str:
-    """How often rounds of `kind` come in this workspace, in words: "every week", "every two
-    weeks", "every four weeks", or "each month" (reverse mentoring)."""
-    if kind is RoundKind.REVERSE:
+def how_often(schedule: Schedule) -> str:
+    """How often the rounds come, in words: "every week", "every two weeks", "every four
+    weeks", or "each month"."""
+    if schedule.every_weeks == MONTHLY:
         return "each month"
     return {1: "every week", 2: "every two weeks", 4: "every four weeks"}.get(
         schedule.every_weeks, f"every {schedule.every_weeks} weeks"
@@ -65,12 +69,14 @@ def how_often(kind: RoundKind, schedule: Schedule) -> str:
 
 
 def checkin_after(schedule: Schedule) -> timedelta:
-    """Halfway through the cadence, in whole days: a weekly round checks in after 3 days."""
-    return timedelta(days=max(1, schedule.every_weeks * 7 // 2))
+    """Halfway through the cadence, in whole days: a weekly round checks in after 3 days, a
+    monthly one after 14."""
+    weeks = 4 if schedule.every_weeks == MONTHLY else schedule.every_weeks
+    return timedelta(days=max(1, weeks * 7 // 2))
 
 
 def checkins_between(now: datetime, schedule: Schedule) -> tuple[datetime, datetime]:
-    """(after, up to): coffee rounds recorded in this span are halfway to their next round now,
+    """(after, up to): rounds recorded in this span are halfway to their next round now,
     whether the scheduler ran them or an admin did, on a date of the cadence or not."""
     halfway = now - checkin_after(schedule)
     return halfway - LATE_START, halfway
@@ -94,48 +100,48 @@ def month_end_due(now: datetime, schedule: Schedule) -> bool:
     return today == last and _slot(today, schedule) <= now < _slot(today, schedule) + LATE_START
 
 
-def due_round(kind: RoundKind, now: datetime, schedule: Schedule) -> date | None:
+def due_round(now: datetime, schedule: Schedule) -> date | None:
     """The date of a round that should have started by `now` (and not long before)."""
     for days_back in range(2):
         day = (now - LATE_START * days_back).astimezone(schedule.zone or now.tzinfo).date()
-        if is_round_day(kind, day, schedule):
+        if is_round_day(day, schedule):
             slot = _slot(day, schedule)
             if slot <= now < slot + LATE_START:
                 return day
     return None
 
 
-def _round_day_on_or_before(kind: RoundKind, day: date, schedule: Schedule) -> date:
-    while not is_round_day(kind, day, schedule):
+def _round_day_on_or_before(day: date, schedule: Schedule) -> date:
+    while not is_round_day(day, schedule):
         day -= timedelta(days=1)
     return day
 
 
-def next_round_day(kind: RoundKind, day: date, schedule: Schedule) -> date:
+def next_round_day(day: date, schedule: Schedule) -> date:
     """The first date of the cadence after `day`."""
     day += timedelta(days=1)
-    while not is_round_day(kind, day, schedule):
+    while not is_round_day(day, schedule):
         day += timedelta(days=1)
     return day
 
 
-def cycle_of(kind: RoundKind, day: date, schedule: Schedule) -> date:
+def cycle_of(day: date, schedule: Schedule) -> date:
     """The cycle a round held on `day` belongs to, named by its date of the cadence: the one
     nearest `day` (the earlier on a tie). A round run by hand the day before its scheduled
     date is that date's round, so the scheduler does not pair everyone again the next day;
     one run a few days after is the round of the cycle under way."""
-    before = _round_day_on_or_before(kind, day, schedule)
-    after = next_round_day(kind, day, schedule) if before != day else day
+    before = _round_day_on_or_before(day, schedule)
+    after = next_round_day(day, schedule) if before != day else day
     return before if day - before <= after - day else after
 
 
-def cycle_span(kind: RoundKind, cycle: date, schedule: Schedule) -> tuple[date, date]:
+def cycle_span(cycle: date, schedule: Schedule) -> tuple[date, date]:
     """(first, last) day whose rounds belong to the cycle of `cycle` (a date of the cadence):
     the days at least as near to it as to the dates before and after."""
     first = cycle - timedelta(days=_LONGEST_CYCLE)
-    while cycle_of(kind, first, schedule) != cycle:
+    while cycle_of(first, schedule) != cycle:
         first += timedelta(days=1)
     last = cycle + timedelta(days=_LONGEST_CYCLE)
-    while cycle_of(kind, last, schedule) != cycle:
+    while cycle_of(last, schedule) != cycle:
         last -= timedelta(days=1)
     return first, last

@@ -4,13 +4,14 @@ introduction queued for each group in the same transaction. Each is handed the u
 (bot.unit_of_work); the caller owns the transaction."""
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.errors import InvalidInput
 from bot.rounds import grouping, scoring, solving
 from bot.rounds import schedule as round_schedule
 from bot.rounds.model import (
+    COFFEE,
     FRESH_FOR,
     MAX_THANKS_LENGTH,
     PAUSED_UNTIL_RESUMED,
@@ -24,15 +25,19 @@ from bot.rounds.model import (
     MonthEndAnswer,
     Pairing,
     PlannedGroup,
+    Program,
+    ProgramStatus,
     RoundAlreadyRecorded,
     RoundKind,
     RoundRun,
     RoundsNow,
     ThanksForm,
+    UnknownProgram,
     Unmatched,
     parse_pause,
 )
 from bot.rounds.repository import CheckinAnswer
+from bot.rounds.schedule import Schedule
 from bot.rounds.starters import Starter, starters
 from bot.text import clean_paragraphs
 from bot.unit_of_work import UnitOfWork
@@ -53,20 +58,57 @@ FIRST_QUESTIONS = (
 )
 
 
-def join(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind) -> Joined:
-    """The member joins rounds of `kind`; `on_hold` when the workspace's admins have switched
-    that kind off for now (the member is paired once it is back)."""
-    work.rounds.set_opt_in(team_id, user_id, kind.value, True)
-    on_hold = kind is RoundKind.REVERSE and not work.program.settings(team_id).reverse_enabled
-    return Joined(work.rounds.membership(team_id, user_id), on_hold)
+def program_named(work: UnitOfWork, team_id: str, key: str) -> Program:
+    """The workspace's program `key` (`/mentor join <key>`, a button's value), not archived.
+    Raises UnknownProgram, which lists the programs one can join, for anything else (keys
+    come from members and from Slack, and are not trusted)."""
+    word = key.strip().casefold()
+    programs = [program for program in work.rounds.programs(team_id) if program.status is not ProgramStatus.ARCHIVED]
+    for program in programs:
+        if program.key == word:
+            return program
+    raise UnknownProgram(word, tuple(programs))
 
 
-def leave(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind) -> Left:
-    """Out of `kind` from the next round on; groups already made stand. `was_in` False when
-    they had not joined it (nothing changes). Raises nothing."""
-    was_in = work.rounds.membership(team_id, user_id).is_in(kind)
-    work.rounds.set_opt_in(team_id, user_id, kind.value, False)
-    return Left(work.rounds.membership(team_id, user_id), was_in)
+def join(work: UnitOfWork, team_id: str, user_id: str, key: str) -> Joined:
+    """The member joins the program keyed `key`; `on_hold` when its admins have paused it
+    for now (the member is paired once it is back). Raises UnknownProgram."""
+    program = program_named(work, team_id, key)
+    work.rounds.set_opt_in(team_id, user_id, program.key, True)
+    membership = work.rounds.membership(team_id, user_id)
+    return Joined(program, membership, _others(work, team_id, membership, program))
+
+
+def leave(work: UnitOfWork, team_id: str, user_id: str, key: str) -> Left:
+    """Out of the program keyed `key` from the next round on; groups already made stand.
+    `was_in` False when they had not joined it (nothing changes). Raises UnknownProgram."""
+    program = program_named(work, team_id, key)
+    was_in = work.rounds.membership(team_id, user_id).is_in(program)
+    work.rounds.set_opt_in(team_id, user_id, program.key, False)
+    membership = work.rounds.membership(team_id, user_id)
+    return Left(program, membership, was_in, _others(work, team_id, membership, program))
+
+
+def programs_of(work: UnitOfWork, team_id: str, membership: Membership) -> tuple[Program, ...]:
+    """The programs the member is in, as the workspace lists them (archived ones too: they
+    stay in one until they leave, though no round comes)."""
+    return tuple(program for program in work.rounds.programs(team_id) if membership.is_in(program))
+
+
+def offered(work: UnitOfWork, team_id: str, membership: Membership) -> tuple[tuple[Program, Schedule], ...]:
+    """The programs the member could join (not archived, not theirs), each with its schedule."""
+    return tuple(
+        (program, work.rounds.schedule(team_id, program.key))
+        for program in work.rounds.programs(team_id)
+        if program.status is not ProgramStatus.ARCHIVED and not membership.is_in(program)
+    )
+
+
+def _others(work: UnitOfWork, team_id: str, membership: Membership, program: Program) -> tuple[Program, ...]:
+    """The programs besides `program` the member is in, as the workspace lists them."""
+    return tuple(
+        other for other in work.rounds.programs(team_id) if other.key != program.key and membership.is_in(other)
+    )
 
 
 def pause(work: UnitOfWork, team_id: str, user_id: str, text: str, today: date) -> Membership:
@@ -82,14 +124,16 @@ def resume(work: UnitOfWork, team_id: str, user_id: str) -> Membership:
     return work.rounds.membership(team_id, user_id)
 
 
-def skip(work: UnitOfWork, team_id: str, user_id: str, kind: RoundKind, held_on: date, skipped: bool) -> bool:
-    """From the day-before notice: skip that round, or join it after all; the member stays in
-    for the next ones. False, and nothing changes, once the round has started (or its cycle
-    has a round already, run by hand: no other is coming)."""
-    if round_of_cycle(work, team_id, kind, held_on) is not None:
-        return False
-    work.rounds.set_skip(team_id, kind, held_on, user_id, skipped)
-    return True
+def skip(work: UnitOfWork, team_id: str, user_id: str, key: str, held_on: date, skipped: bool) -> tuple[Program, bool]:
+    """From the day-before notice: skip that round of the program keyed `key`, or join it
+    after all; the member stays in for the next ones. (The program, False), and nothing
+    changes, once the round has started (or its cycle has a round already, run by hand: no
+    other is coming). Raises UnknownProgram for a program archived since."""
+    program = program_named(work, team_id, key)
+    if round_of_cycle(work, team_id, program, held_on) is not None:
+        return program, False
+    work.rounds.set_skip(team_id, program.key, held_on, user_id, skipped)
+    return program, True
 
 
 def answer_checkin(
@@ -146,7 +190,7 @@ def give_starter(work: UnitOfWork, team_id: str, group_id: int, user_id: str, no
         raise InvalidInput(NOT_IN_GROUP)
     given = work.rounds.starters_given(team_id, group_id)
     group = intro.group
-    for one in starters(intro.kind, group.teaching, group.question, seed=str(group_id)):
+    for one in starters(intro.program.kind, group.teaching, group.question, seed=str(group_id)):
         if one.key not in given and work.rounds.give_starter(team_id, group_id, one.key, group.members, now):
             return one
     raise InvalidInput(STARTERS_USED_UP)
@@ -282,101 +326,114 @@ def keep_pairs(
     return groups, [member for member in members if member.user_id not in taken]
 
 
-def next_round_on(work: UnitOfWork, team_id: str, kind: RoundKind, now: datetime) -> date:
-    """The date of the next round of `kind` the scheduler will run: today's if it has not
+def next_round_on(work: UnitOfWork, team_id: str, program: Program, now: datetime) -> date:
+    """The date of the program's next round the scheduler will run: today's if it has not
     been held yet, else the next date of the cadence whose cycle has no round yet (a round run
     by hand stands for its cycle's, bot.rounds.schedule.cycle_of)."""
-    schedule = work.rounds.schedule(team_id)
+    schedule = work.rounds.schedule(team_id, program.key)
     today = round_schedule.local_day(now, schedule)
-    day = (
-        today
-        if round_schedule.is_round_day(kind, today, schedule)
-        else round_schedule.next_round_day(kind, today, schedule)
-    )
-    while round_of_cycle(work, team_id, kind, day) is not None:
-        day = round_schedule.next_round_day(kind, day, schedule)
+    day = today if round_schedule.is_round_day(today, schedule) else round_schedule.next_round_day(today, schedule)
+    while round_of_cycle(work, team_id, program, day) is not None:
+        day = round_schedule.next_round_day(day, schedule)
     return day
 
 
 def rounds_now(work: UnitOfWork, team_id: str, user_id: str, now: datetime) -> RoundsNow:
     """Where the member stands in rounds (bot.rounds.model.RoundsNow): a pairing is current
-    while no later round of its kind has been held in the workspace."""
+    while no later round of its program has been held in the workspace."""
     membership = work.rounds.membership(team_id, user_id)
-    latest: dict[RoundKind, Pairing] = {}
+    programs = [program for program in work.rounds.programs(team_id) if program.status is not ProgramStatus.ARCHIVED]
+    latest: dict[str, Pairing] = {}
     for pairing in work.rounds.pairings_of(team_id, user_id):  # newest first
-        latest.setdefault(pairing.kind, pairing)
-    schedule = work.rounds.schedule(team_id)
-    today = round_schedule.local_day(now, schedule)
+        latest.setdefault(pairing.program.key, pairing)
+    today = round_schedule.local_day(now, work.rounds.schedule(team_id, COFFEE.key))  # the workspace's zone
     current = []
-    for kind, pairing in latest.items():
-        held = work.rounds.held_between(team_id, kind, pairing.held_on, today)
+    for key, pairing in latest.items():
+        held = work.rounds.held_between(team_id, key, pairing.held_on, today)
         if held and max(held) == pairing.held_on and pairing.partners:
             current.append(pairing)
-    reverse_on = work.program.settings(team_id).reverse_enabled
-    # No date for a round the member will not be in: paused until they resume, or reverse
-    # mentoring switched off by the program's admins (`on_hold`: the Home tab says so).
-    kinds = ((RoundKind.COFFEE, membership.in_coffee), (RoundKind.REVERSE, membership.in_reverse and reverse_on))
-    joined = [kind for kind, on in kinds if on and membership.paused_until != PAUSED_UNTIL_RESUMED]
-    if joined and membership.paused_on(today) and membership.paused_until is not None:
+    joined = [program for program in programs if membership.is_in(program)]
+    # No date for a round the member will not be in: paused until they resume, or a program
+    # its admins have paused (`on_hold`: the Home tab says so).
+    dated = [
+        program
+        for program in joined
+        if program.status is ProgramStatus.ACTIVE and membership.paused_until != PAUSED_UNTIL_RESUMED
+    ]
+    if dated and membership.paused_on(today) and membership.paused_until is not None:
         # Their first round is the first one after the pause.
         back = membership.paused_until + timedelta(days=1)
-        now = max(now, datetime.combine(back, time(0), tzinfo=schedule.zone or UTC))
+        zone = work.rounds.schedule(team_id, COFFEE.key).zone
+        now = max(now, datetime.combine(back, time(0), tzinfo=zone or UTC))
     skipped = work.rounds.skips_of(team_id, user_id, today)
 
-    def next_for(kind: RoundKind) -> date:
+    def next_for(program: Program) -> date:
         """The next round the member will be in: a round they said they'd skip is not it."""
-        day = next_round_on(work, team_id, kind, now)
-        while (kind, day) in skipped:
-            day = round_schedule.next_round_day(kind, day, schedule)
+        day = next_round_on(work, team_id, program, now)
+        while (program.key, day) in skipped:
+            day = round_schedule.next_round_day(day, work.rounds.schedule(team_id, program.key))
         return day
 
+    order = {program.key: position for position, program in enumerate(programs)}
     return RoundsNow(
         membership,
-        tuple(sorted(current, key=lambda pairing: pairing.kind is RoundKind.REVERSE)),
-        tuple((kind, next_for(kind)) for kind in joined),
-        (RoundKind.REVERSE,) if membership.in_reverse and not reverse_on else (),
+        tuple(sorted(current, key=lambda pairing: order.get(pairing.program.key, len(order)))),
+        tuple((program, next_for(program)) for program in dated),
+        tuple(program for program in joined if program.status is ProgramStatus.PAUSED),
+        tuple(joined),
+        tuple(program for program in programs if not membership.is_in(program)),
     )
 
 
-def round_seed(team_id: str, kind: RoundKind, held_on: date) -> str:
+def round_seed(team_id: str, program: Program, held_on: date) -> str:
     """What the engine breaks ties with: the same for a rerun of the round, different from
     one round to the next, so trio seats and equal partners rotate (hashed by the engine
     with hashlib: the same in every process)."""
-    return f"{team_id}:{kind.value}:{held_on.isoformat()}"
+    return f"{team_id}:{program.key}:{held_on.isoformat()}"
 
 
-def round_of_cycle(work: UnitOfWork, team_id: str, kind: RoundKind, day: date) -> date | None:
-    """The date of a round of `kind` already recorded in the cycle of `day` (the latest, if
-    several were forced), by the workspace's cadence (bot.rounds.schedule.cycle_of); None."""
-    schedule = work.rounds.schedule(team_id)
-    cycle = round_schedule.cycle_of(kind, day, schedule)
-    first, last = round_schedule.cycle_span(kind, cycle, schedule)
-    held = work.rounds.held_between(team_id, kind, first, last)
+def round_of_cycle(work: UnitOfWork, team_id: str, program: Program, day: date) -> date | None:
+    """The date of a round of the program already recorded in the cycle of `day` (the
+    latest, if several were forced), by its cadence (bot.rounds.schedule.cycle_of); None."""
+    schedule = work.rounds.schedule(team_id, program.key)
+    cycle = round_schedule.cycle_of(day, schedule)
+    first, last = round_schedule.cycle_span(cycle, schedule)
+    held = work.rounds.held_between(team_id, program.key, first, last)
     return max(held) if held else None
 
 
-def refused_run(work: UnitOfWork, team_id: str, kind: RoundKind, held_on: date, force: bool) -> RoundRun | None:
+def refused_run(work: UnitOfWork, team_id: str, program: Program, held_on: date, force: bool) -> RoundRun | None:
     """What a run reports without pairing anyone when that date has a round, or (unless
     `force`) its cycle has one, with that round's date; None when the round may run."""
-    if work.rounds.is_recorded(team_id, kind, held_on):
-        return RoundRun(kind, held_on, created=False, cycle_round=held_on)
-    existing = None if force else round_of_cycle(work, team_id, kind, held_on)
-    return None if existing is None else RoundRun(kind, held_on, created=False, cycle_round=existing)
+    if work.rounds.is_recorded(team_id, program.key, held_on):
+        return RoundRun(program, held_on, created=False, cycle_round=held_on)
+    existing = None if force else round_of_cycle(work, team_id, program, held_on)
+    return None if existing is None else RoundRun(program, held_on, created=False, cycle_round=existing)
 
 
 def unmatched_reasons(
-    kind: RoundKind, members: list[scoring.Member], unmatched: tuple[str, ...]
+    program: Program,
+    members: list[scoring.Member],
+    unmatched: tuple[str, ...],
+    picks: Mapping[str, str] | None = None,
 ) -> tuple[Unmatched, ...]:
     """Why each of `unmatched` had nobody, of everyone available for the round (`members`),
-    as far as it may be told to them: their own never-list may be the reason, another's never."""
+    as far as it may be told to them: their own never-list may be the reason, another's never;
+    in a program by a category, not having picked their group in it (`picks`: who picked what)."""
     by_id = {member.user_id: member for member in members}
+    picks = picks or {}
+    if program.grouped_by is not None:
+        members = [member for member in members if member.user_id in picks]
     reasons = []
     for user_id in unmatched:
         me = by_id.get(user_id)
         if me is None:
             reasons.append(Unmatched.NO_FIT)
             continue
-        if kind is RoundKind.COFFEE:
+        if program.grouped_by is not None and user_id not in picks:
+            reasons.append(Unmatched.NO_CATEGORY)
+            continue
+        if program.kind is RoundKind.COFFEE:
             partners = [member for member in members if member.user_id != user_id]
         elif me.career_stage == scoring.EARLY:
             partners = [member for member in members if member.career_stage in scoring.SENIOR_STAGES]
@@ -397,53 +454,59 @@ def unmatched_reasons(
 def run_round(
     work: UnitOfWork,
     team_id: str,
-    kind: RoundKind,
+    program: Program,
     held_on: date,
     now: datetime,
     settings: scoring.MatchSettings = scoring.MatchSettings(),
     force: bool = False,
 ) -> RoundRun:
-    """Pair everyone available and record the round with its introductions queued. Nothing
-    is done when this workspace has a round of `kind` on that date, or (unless `force`) in
-    its cycle: the run says which (`cycle_round`). Coffee members who left QUIET_INTROS
-    introductions in a row without a word are paused first, and told so; reverse pairs who
-    both chose to continue are kept together (keep_pairs). Raises RoundAlreadyRecorded when
-    another process recorded it meanwhile: the caller rolls this transaction back."""
+    """Group everyone available in the program and record the round with its introductions
+    queued. Nothing is done when the program has a round on that date, or (unless `force`) in
+    its cycle: the run says which (`cycle_round`). In coffee chats, members who left
+    QUIET_INTROS introductions in a row without a word are paused first, and told so; reverse
+    pairs who both chose to continue are kept together (keep_pairs). A program whose intros
+    go across or within a category leaves out those who have not picked their group in it
+    (Unmatched.NO_CATEGORY). Raises RoundAlreadyRecorded when another process recorded it
+    meanwhile: the caller rolls this transaction back."""
     rounds = work.rounds
-    refused = refused_run(work, team_id, kind, held_on, force)
+    refused = refused_run(work, team_id, program, held_on, force)
     if refused is not None:
         return refused
     quiet: list[str] = []
-    if kind is RoundKind.COFFEE:
-        quiet = rounds.quiet_members(team_id, held_on, QUIET_INTROS)
-        rounds.pause_quiet(team_id, quiet, held_on, now)
+    if program.kind is RoundKind.COFFEE:
+        quiet = rounds.quiet_members(team_id, program.key, held_on, QUIET_INTROS)
+        rounds.pause_quiet(team_id, program.key, quiet, held_on, now)
     # Skips are kept under the date of the cadence the notice named: a round run by hand on
     # another day is that cycle's round, so they hold for it too.
-    cycle = round_schedule.cycle_of(kind, held_on, rounds.schedule(team_id))
-    members = available = rounds.available(team_id, kind, held_on, cycle)
+    cycle = round_schedule.cycle_of(held_on, rounds.schedule(team_id, program.key))
+    members = available = rounds.available(team_id, program.key, held_on, cycle)
     everyone = [m.user_id for m in members]
-    history = rounds.history(team_id, kind, HISTORY_ROUNDS)
+    history = rounds.history(team_id, program.key, HISTORY_ROUNDS)
     kept: list[scoring.Group] = []
-    if kind is RoundKind.REVERSE:
-        kept, members = keep_pairs(rounds.kept_pairs(team_id, held_on), members, history, settings)
-    seed = round_seed(team_id, kind, held_on)
-    if kind is RoundKind.REVERSE:
+    if program.kind is RoundKind.REVERSE:
+        kept, members = keep_pairs(rounds.kept_pairs(team_id, program.key, held_on), members, history, settings)
+    seed = round_seed(team_id, program, held_on)
+    picks: dict[str, str] = {}
+    if program.kind is RoundKind.REVERSE:
         result = solving.pair_reverse(members, history, settings, seed)
-    elif (size := work.program.settings(team_id).coffee_group_size) > 2:
-        result = grouping.group_members(members, size, history, settings, seed)  # threes to sixes
+    elif program.grouped_by is not None or program.group_size > 2:  # threes to sixes, or by a category
+        picks = rounds.picks(team_id, program.grouped_by, everyone) if program.grouped_by else {}
+        result = grouping.group_members(
+            members, program.group_size, history, settings, seed, intro=program.intro, category=picks
+        )
     else:
-        seats = rounds.trio_seats(team_id, kind, settings.cooldown_rounds)
+        seats = rounds.trio_seats(team_id, program.key, settings.cooldown_rounds)
         result = solving.pair_members(members, history, settings, seed, trio_seats=seats)
     proposals = rounds.proposals(team_id, everyone)
     labels = rounds.labels(team_id)
     met = rounds.met_before(team_id, (pair for group in [*kept, *result.groups] for pair in _pairs(group.members)))
     planned = plan_groups(kept, labels, proposals, held_on, continuing=True, met=met)
     planned += plan_groups(result.groups, labels, proposals, held_on, met=met)
-    why = unmatched_reasons(kind, available, result.unmatched)
-    if not rounds.record(team_id, kind, held_on, now, planned, dict(zip(result.unmatched, why, strict=True))):
+    why = unmatched_reasons(program, available, result.unmatched, picks)
+    if not rounds.record(team_id, program.key, held_on, now, planned, dict(zip(result.unmatched, why, strict=True))):
         raise RoundAlreadyRecorded()  # another process got there first: roll this one back
     return RoundRun(
-        kind,
+        program,
         held_on,
         True,
         len(planned),
@@ -467,7 +530,7 @@ def regroup_without(work: UnitOfWork, team_id: str, gone_id: str, now: datetime)
         if len(group.members) != 1:
             continue
         [alone] = group.members
-        if group.kind is RoundKind.COFFEE:
+        if group.program.kind is RoundKind.COFFEE:
             _join_a_pair(work, team_id, alone, group, now)
         rounds.queue_partner_gone(team_id, group.id, alone, now)
         told.append(alone)
@@ -481,7 +544,7 @@ def _join_a_pair(work: UnitOfWork, team_id: str, alone: str, left: HeldGroup, no
     pairs = [group for group in rounds.groups_of_round(team_id, left.round_id) if len(group.members) == 2]
     ids = [alone, *(user_id for group in pairs for user_id in group.members)]
     people = {member.user_id: member for member in rounds.members_of(team_id, ids)}  # all still here
-    history = rounds.history(team_id, left.kind, HISTORY_ROUNDS, before=left.held_on)
+    history = rounds.history(team_id, left.program.key, HISTORY_ROUNDS, before=left.held_on)
     chosen = solving.pair_to_join(
         people[alone], [(people[a], people[b]) for a, b in (group.members for group in pairs)], history
     )

@@ -14,7 +14,7 @@ from bot import ids
 from bot.errors import InvalidInput
 from bot.rounds import messages as round_messages
 from bot.rounds import services as round_services
-from bot.rounds.model import CheckinOutcome, Learned, RoundKind, round_kind
+from bot.rounds.model import CheckinOutcome, Learned
 from deps import Deps
 from handlers.listeners import Click, admitted, row_id, run_use_case
 from handlers.render import refresh_home
@@ -31,14 +31,14 @@ LEARNED = {action_id: Learned(value) for value, action_id in ids.LEARNED_CHOICES
 def join_or_leave_round(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
-    """Join or leave (value: "coffee" or "reverse")."""
+    """Join or leave (value: the program's key)."""
     ack()
     use_case = round_services.join if action["action_id"] == ids.JOIN_ROUND else round_services.leave
     change(
         deps,
         Click(body, respond, client),
         context,
-        lambda work, team_id, user_id: use_case(work, team_id, user_id, round_kind(action.get("value") or "")),
+        lambda work, team_id, user_id: use_case(work, team_id, user_id, action.get("value") or ""),
     )
 
 
@@ -89,19 +89,21 @@ def skip_round(
     if (who := admitted(deps, click, context)) is None:
         return
     team_id, user_id = who
-    changed = run_use_case(
+    done = run_use_case(
         deps, click, lambda work: round_services.skip(work, team_id, user_id, *round_day(value), skipped)
     )
-    if changed is not None:
-        kind, held_on = round_day(value)  # it parsed already, for the use case
-        reply = round_messages.notice(kind, held_on, skipped) if changed else round_messages.round_started(kind)
+    if done is not None:
+        program, changed = done
+        held_on = round_day(value)[1]  # it parsed already, for the use case
+        reply = round_messages.notice(program, held_on, skipped) if changed else round_messages.round_started(program)
         click.answer(reply, replace=True)
 
 
-def round_day(value: str | None) -> tuple[RoundKind, date]:
-    kind_text, _, day = (value or "").partition(":")
+def round_day(value: str | None) -> tuple[str, date]:
+    """(program key, date) of a notice's button."""
+    key, _, day = (value or "").partition(":")
     try:
-        return round_kind(kind_text), date.fromisoformat(day)
+        return key, date.fromisoformat(day)
     except ValueError:
         raise InvalidInput("That button no longer points at a round.") from None
 

@@ -14,7 +14,7 @@ from bot.ids import SettingsField
 from bot.program.disclosure import MIN_PEOPLE, TOO_FEW
 from bot.program.model import Period
 from bot.rounds import services as round_services
-from bot.rounds.model import RoundKind
+from bot.rounds.model import COFFEE, RoundKind
 from jobs.outbox import LEASE, drain
 from jobs.rounds import run_due_rounds
 from storage import models
@@ -269,7 +269,7 @@ def test_an_announcement_a_crashed_sender_may_have_posted_is_dropped_not_posted_
         say(program, "join coffee", user_id)
     now = program.clock()
     with program.store.transaction() as repositories:
-        assert round_services.run_round(repositories, DEFAULT_TEAM, RoundKind.COFFEE, now.date(), now).created
+        assert round_services.run_round(repositories, DEFAULT_TEAM, COFFEE, now.date(), now).created
     with program.store.transaction() as repositories:
         claims = repositories.outbox.claim(now, now + LEASE, 10)  # ...and the sender dies holding them
     assert {claim.recipient for claim in claims} == {"UANA,UBEN", "CPROGRAM"}

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from bot import ids
-from bot.rounds.model import RoundKind
+from bot.rounds.model import COFFEE, RoundKind
 from jobs import outbox
 from jobs.followups import run_due_followups
 from jobs.rounds import run_due_rounds, run_round
@@ -86,7 +86,7 @@ def test_a_member_deactivated_without_an_event_is_found_before_the_round_and_not
 
 def test_when_an_introduction_fails_the_partner_is_told_and_joins_the_other_pair(four):
     # Deactivated after the round was matched, before its introductions went out.
-    run_round(four.deps, DEFAULT_TEAM, RoundKind.COFFEE, TODAY)
+    run_round(four.deps, DEFAULT_TEAM, COFFEE, TODAY)
     deactivate(four, "UDAN")
     outbox.drain(four.deps)
 
@@ -108,7 +108,7 @@ def test_when_an_introduction_fails_the_partner_is_told_and_joins_the_other_pair
 
 def test_the_rest_of_a_trio_still_get_their_introduction(mentor):
     in_coffee(mentor, "UANA", "UBEN", "UCAT")
-    run_round(mentor.deps, DEFAULT_TEAM, RoundKind.COFFEE, TODAY)
+    run_round(mentor.deps, DEFAULT_TEAM, COFFEE, TODAY)
     deactivate(mentor, "UCAT")
     outbox.drain(mentor.deps)
 

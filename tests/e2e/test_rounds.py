@@ -296,8 +296,10 @@ def test_run_round_from_the_command_line(fake_slack, sqlite_url, tmp_path):
     environ = {"PATH": "/usr/bin:/bin", **app_environ(fake_slack, sqlite_url)}
     run = run_app(["run-round", "coffee"], environ, tmp_path)
     assert run.returncode == 0, run.stderr
-    bad = run_app(["run-round", "tea"], environ, tmp_path)
+    bad = run_app(["run-round", "Tea"], environ, tmp_path)
     assert bad.returncode == 2 and "run-round coffee|reverse" in bad.stderr
+    unknown = run_app(["run-round", "tea"], environ, tmp_path)
+    assert unknown.returncode == 2 and "no workspace has a program called 'tea'" in unknown.stderr
 
 
 def test_the_profile_modal_shows_and_changes_the_rounds_im_in(mentor):

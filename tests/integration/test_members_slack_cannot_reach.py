@@ -11,7 +11,7 @@ from bot.deliveries import DeliveryKind
 from bot.members import services as member_services
 from bot.members.model import SkillKind, Standing, normalize_skill
 from bot.rounds import services as round_services
-from bot.rounds.model import PartnerGone, PlannedGroup, RoundKind
+from bot.rounds.model import COFFEE, REVERSE, PartnerGone, PlannedGroup, RoundKind
 from storage import models
 from tests.support.asks import NOW, TEAM
 
@@ -57,9 +57,7 @@ def test_someone_left_alone_in_a_fresh_coffee_round_joins_the_other_pair_and_is_
     intro = repositories.rounds.introduction(TEAM, other, "UCAT,UDAN,UANA")
     assert intro.group.members == ("UCAT", "UDAN", "UANA") and intro.joined == ("UANA",)
     assert intro.group.teaching == (("UANA", "UCAT", ("SQL",)),)
-    assert repositories.rounds.partner_gone(TEAM, left, "UANA") == PartnerGone(
-        RoundKind.COFFEE, ("UBEN",), ("UCAT", "UDAN")
-    )
+    assert repositories.rounds.partner_gone(TEAM, left, "UANA") == PartnerGone(COFFEE, ("UBEN",), ("UCAT", "UDAN"))
     assert queued(repositories, DeliveryKind.ROUND_INTRODUCTION) == [
         ("UANA,UBEN", "pending"),  # renders as nobody now: UANA moved, UBEN gone
         ("UCAT,UDAN", "cancelled"),  # had not gone yet: the trio's goes instead
@@ -78,7 +76,7 @@ def test_a_pair_someone_never_wants_to_meet_is_not_joined_and_they_are_told_they
     told = member_services.set_deactivated(repositories, TEAM, "UBEN", True, NOW)
 
     assert told == ("UANA",)
-    assert repositories.rounds.partner_gone(TEAM, left, "UANA") == PartnerGone(RoundKind.COFFEE, ("UBEN",))
+    assert repositories.rounds.partner_gone(TEAM, left, "UANA") == PartnerGone(COFFEE, ("UBEN",))
 
 
 def test_nobody_is_regrouped_or_told_once_the_round_is_no_longer_fresh(repositories):
@@ -101,7 +99,7 @@ def test_in_reverse_mentoring_the_one_left_alone_is_told_and_stays_where_they_ar
     told = member_services.set_deactivated(repositories, TEAM, "USEN", True, NOW)
 
     assert told == ("UJUN",)
-    assert repositories.rounds.partner_gone(TEAM, pair, "UJUN") == PartnerGone(RoundKind.REVERSE, ("USEN",))
+    assert repositories.rounds.partner_gone(TEAM, pair, "UJUN") == PartnerGone(REVERSE, ("USEN",))
 
 
 def test_a_trio_with_someone_gone_goes_on_and_nobody_is_told(repositories):
@@ -133,7 +131,7 @@ def _an_ask(repositories) -> int:
 
 def test_slack_is_asked_before_a_round_about_candidates_not_checked_lately_oldest_first(repositories):
     for user_id in ("UANA", "UBEN", "UCAT", "UDAN", "UEVE"):
-        round_services.join(repositories, TEAM, user_id, RoundKind.COFFEE)
+        round_services.join(repositories, TEAM, user_id, "coffee")
     repositories.profiles.record_slack_profile(TEAM, "UANA", 0, None, False, NOW - timedelta(days=1))  # lately
     repositories.profiles.record_slack_profile(TEAM, "UBEN", 0, None, False, NOW - timedelta(days=30))
     repositories.profiles.record_slack_profile(TEAM, "UCAT", 0, None, False, NOW - timedelta(days=9))
@@ -149,7 +147,7 @@ def test_slack_is_asked_before_a_round_about_candidates_not_checked_lately_oldes
 
 def test_a_row_whose_standing_is_not_known_is_checked_before_a_round_whatever_its_time_zone_said(repositories):
     for user_id in ("UANA", "UBEN"):
-        round_services.join(repositories, TEAM, user_id, RoundKind.COFFEE)
+        round_services.join(repositories, TEAM, user_id, "coffee")
         repositories.profiles.record_slack_profile(TEAM, user_id, 0, None, False, NOW - timedelta(days=1))
     member_services.note_standing(repositories, TEAM, "UBEN", Standing.MEMBER, NOW)
 

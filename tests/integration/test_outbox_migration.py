@@ -20,7 +20,7 @@ from bot.followups import messages as followup_messages
 from bot.followups.model import FollowUpPolicy
 from bot.members import messages as member_messages
 from bot.rounds import messages as round_messages
-from bot.rounds.model import RoundKind, Unmatched
+from bot.rounds.model import COFFEE, REVERSE, Unmatched
 from deps import Deps
 from jobs.outbox import drain
 from jobs.pacing import Pacer
@@ -221,10 +221,10 @@ def test_deliveries_queued_before_0008_get_their_references_and_go_out_as_before
         ("DUAUB", round_messages.introduction(intro)),
         ("DUAUB", round_messages.checkin(pair, ("UA", "UB"), None, None)),
         ("DUC", round_messages.what_did_you_learn(reverse_pair, "UC", ("UC", "UF"))),
-        ("DUA", round_messages.notice(RoundKind.COFFEE, NEXT)),
-        ("DUD", round_messages.unmatched(RoundKind.REVERSE, Unmatched.NO_FIT, date(2026, 12, 1))),
-        ("DUE", round_messages.quiet_paused()),
-        ("CPROGRAM", round_messages.announcement(RoundKind.COFFEE, 2, 4)),
+        ("DUA", round_messages.notice(COFFEE, NEXT)),
+        ("DUD", round_messages.unmatched(REVERSE, Unmatched.NO_FIT, date(2026, 12, 1))),
+        ("DUE", round_messages.quiet_paused(COFFEE)),
+        ("CPROGRAM", round_messages.announcement(COFFEE, 2, 4)),
         ("DUASK", prompt),
     ]
     assert posted(fake_slack) == sorted((channel, message["text"]) for channel, message in expected)

@@ -21,10 +21,10 @@ def test_a_claim_carries_the_kind_and_what_it_is_about_as_queued(repositories):
     held_on = date(2026, 11, 23)
     queued = {
         DeliveryKind.WELCOME: About.welcome("UNEW"),
-        DeliveryKind.ROUND_NOTICE: About.round_notice(RoundKind.REVERSE, held_on),
-        DeliveryKind.ROUND_UNMATCHED: About.round_unmatched(RoundKind.COFFEE, held_on),
-        DeliveryKind.ROUND_QUIET: About.round_quiet(held_on),
-        DeliveryKind.ROUND_ANNOUNCEMENT: About.round_announcement(7, RoundKind.COFFEE, held_on),
+        DeliveryKind.ROUND_NOTICE: About.round_notice("reverse", held_on),
+        DeliveryKind.ROUND_UNMATCHED: About.round_unmatched("coffee", held_on),
+        DeliveryKind.ROUND_QUIET: About.round_quiet("coffee", held_on),
+        DeliveryKind.ROUND_ANNOUNCEMENT: About.round_announcement(7, "eng-nyc", held_on),
     }
     for kind, about in queued.items():
         queue_deliveries(repositories.session, TEAM, about, [("UA", kind, kind.value)], NOW)
@@ -32,7 +32,8 @@ def test_a_claim_carries_the_kind_and_what_it_is_about_as_queued(repositories):
     claimed = {claim.kind: claim.about for claim in claim_all(repositories)}
 
     assert claimed == queued
-    assert claimed[DeliveryKind.ROUND_QUIET].round_kind is RoundKind.COFFEE
+    assert claimed[DeliveryKind.ROUND_QUIET].program == "coffee"
+    assert claimed[DeliveryKind.ROUND_ANNOUNCEMENT].program == "eng-nyc"
 
 
 def test_a_round_queues_each_introduction_about_its_group(repositories):
@@ -45,9 +46,9 @@ def test_a_round_queues_each_introduction_about_its_group(repositories):
     intro, unmatched = claimed[DeliveryKind.ROUND_INTRODUCTION], claimed[DeliveryKind.ROUND_UNMATCHED]
     assert intro.recipient == "UA,UB" and intro.about.group_id is not None
     assert repositories.rounds.checkin_answer(TEAM, intro.about.group_id) == (("UA", "UB"), None, None)
-    assert (unmatched.recipient, unmatched.about.round_kind, unmatched.about.held_on) == (
+    assert (unmatched.recipient, unmatched.about.program, unmatched.about.held_on) == (
         "UC",
-        RoundKind.COFFEE,
+        "coffee",
         date(2026, 11, 23),
     )
 

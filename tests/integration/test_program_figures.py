@@ -252,7 +252,7 @@ def test_settings_start_at_the_defaults_and_saving_twice_keeps_the_last(reposito
     repositories.program.save_settings("TNEW", second)
 
     assert repositories.program.settings("TNEW") == second
-    assert repositories.rounds.schedule("TNEW").every_weeks == 4
+    assert repositories.rounds.schedule("TNEW", "coffee").every_weeks == 4
     assert repositories.followups.followup_days("TNEW") == 0
 
 

@@ -4,6 +4,7 @@ their own, one program per channel, and the options members pick."""
 
 import pytest
 
+from bot.program.model import ProgramSettings
 from bot.rounds.model import (
     TEAM_CATEGORY,
     Category,
@@ -93,3 +94,13 @@ def test_a_program_across_a_category_keeps_its_intro(repositories):
         TEAM, Program("", "Cross-office", intro=Intro.ACROSS, category="office", group_size=4), NOW
     )
     assert repositories.rounds.program(TEAM, made.key) == made
+
+
+def test_a_workspace_reads_the_same_programs_before_and_after_they_are_stored(repositories):
+    from storage.programs import ensure_programs
+
+    before = repositories.rounds.programs("TFRESH")
+    ensure_programs(repositories.session, "TFRESH")
+
+    assert repositories.rounds.programs("TFRESH") == before
+    assert repositories.program.settings("TFRESH") == ProgramSettings()  # the settings as they were

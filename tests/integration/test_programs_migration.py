@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from alembic import command
 from bot.deliveries import DeliveryKind
 from bot.program.model import ProgramSettings
-from bot.rounds.model import RoundKind
 from storage.db import Store, make_engine
 from storage.migrations import MIGRATIONS_DIR, upgrade
 from storage.outbox import About, queue_to_each
@@ -113,7 +112,7 @@ def fill_at_0023(engine) -> None:
             sa.insert(SKIPS), [{"team_id": "T1", "kind": "coffee", "held_on": date(2026, 12, 21), "user_id": "UA"}]
         )
     with Session(engine) as session, session.begin():  # the day-before notice, as the app queues it
-        about = About.round_notice(RoundKind.COFFEE, date(2026, 12, 21))
+        about = About.round_notice("coffee", date(2026, 12, 21))
         queue_to_each(session, "T1", about, DeliveryKind.ROUND_NOTICE, ["UA", "UB"], NOW)
 
 
@@ -149,13 +148,13 @@ def test_each_workspace_gets_its_two_programs_with_its_settings_and_members(engi
             membership = repositories.rounds.membership(team, user)
             assert (membership.in_coffee, membership.in_reverse) == (coffee, reverse), (team, user)
         assert repositories.rounds.membership("T1", "UB").paused_until == date(2026, 12, 24)
-        schedule = repositories.rounds.schedule("T1")
+        schedule = repositories.rounds.schedule("T1", "coffee")
         assert (schedule.every_weeks, schedule.weekday, schedule.hour) == (4, 3, 9)
-        assert sorted(repositories.rounds.teams_in(RoundKind.REVERSE)) == ["T1", "T2"]
-        assert [member.user_id for member in repositories.rounds.available("T1", RoundKind.COFFEE, HELD)] == [
+        assert sorted(repositories.rounds.teams_in("reverse")) == ["T1", "T2"]
+        assert [member.user_id for member in repositories.rounds.available("T1", "coffee", HELD)] == [
             "UA"  # UB is paused
         ]
-        assert repositories.rounds.skips_of("T1", "UA", HELD) == {(RoundKind.COFFEE, date(2026, 12, 21))}
+        assert repositories.rounds.skips_of("T1", "UA", HELD) == {("coffee", date(2026, 12, 21))}
     with engine.connect() as connection:
         programs = connection.execute(sa.text("SELECT team_id, key, name, kind, status FROM programs")).all()
     assert sorted(tuple(row) for row in programs) == [

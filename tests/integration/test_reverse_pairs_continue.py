@@ -11,7 +11,7 @@ from bot.errors import InvalidInput
 from bot.members import services as member_services
 from bot.members.model import SkillKind, normalize_skill
 from bot.rounds import services as round_services
-from bot.rounds.model import Learned, PlannedGroup, RoundKind, Unmatched
+from bot.rounds.model import REVERSE, Learned, PlannedGroup, RoundKind, Unmatched
 from storage import models
 from tests.support.asks import NOW, TEAM
 
@@ -20,7 +20,7 @@ MONTH_END = NOW + timedelta(days=7)
 
 
 def member(repositories, user_id: str, stage: str, offers: str, wants: str) -> None:
-    round_services.join(repositories, TEAM, user_id, RoundKind.REVERSE)
+    round_services.join(repositories, TEAM, user_id, "reverse")
     repositories.profiles.add_skills(TEAM, user_id, SkillKind.OFFER, [normalize_skill(offers)])
     repositories.profiles.add_skills(TEAM, user_id, SkillKind.WANT, [normalize_skill(wants)])
     repositories.session.execute(
@@ -57,7 +57,7 @@ def both_keep(repositories, group_id: int) -> None:
 
 def groups(repositories, held_on: date) -> dict[tuple[str, ...], bool]:
     """The round of that day: each group's members, and whether its introduction says they continue."""
-    round_services.run_round(repositories, TEAM, RoundKind.REVERSE, held_on, MONTH_END)
+    round_services.run_round(repositories, TEAM, REVERSE, held_on, MONTH_END)
     rows = repositories.session.scalars(
         select(models.RoundGroup).join(models.Round).where(models.Round.held_on == held_on)
     )
@@ -69,22 +69,22 @@ def groups(repositories, held_on: date) -> dict[tuple[str, ...], bool]:
 
 def test_each_sides_choice_is_stored_and_only_a_pair_both_keep_is_kept(paired, repositories):
     offered = choose(repositories, paired, "UJUN", Learned.A_LOT, keep=True)
-    one_side = repositories.rounds.kept_pairs(TEAM, DECEMBER)
+    one_side = repositories.rounds.kept_pairs(TEAM, "reverse", DECEMBER)
     choose(repositories, paired, "USEN", Learned.SOMETHING, keep=True)
 
     assert offered == "USEN" and one_side == []
-    assert repositories.rounds.kept_pairs(TEAM, DECEMBER) == [("UJUN", "USEN")]
-    assert repositories.rounds.kept_pairs(TEAM, NOVEMBER) == []  # nothing before the round itself
+    assert repositories.rounds.kept_pairs(TEAM, "reverse", DECEMBER) == [("UJUN", "USEN")]
+    assert repositories.rounds.kept_pairs(TEAM, "reverse", NOVEMBER) == []  # nothing before the round itself
 
 
 def test_changing_the_answer_keeps_the_choice_unless_they_learned_little(paired, repositories):
     both_keep(repositories, paired)
     round_services.answer_learned(repositories, TEAM, paired, "USEN", Learned.A_LOT, MONTH_END)
-    still = repositories.rounds.kept_pairs(TEAM, DECEMBER)
+    still = repositories.rounds.kept_pairs(TEAM, "reverse", DECEMBER)
     little = round_services.answer_learned(repositories, TEAM, paired, "USEN", Learned.NOT_MUCH, MONTH_END)
 
     assert still == [("UJUN", "USEN")] and little.partner is None
-    assert repositories.rounds.kept_pairs(TEAM, DECEMBER) == []
+    assert repositories.rounds.kept_pairs(TEAM, "reverse", DECEMBER) == []
     with pytest.raises(InvalidInput, match="meet someone new"):
         round_services.keep_partner(repositories, TEAM, paired, "USEN", True)
 
@@ -106,8 +106,8 @@ def test_without_both_choosing_the_cooldown_holds(paired, repositories):
     "away",
     [
         lambda work: round_services.pause(work, TEAM, "USEN", "2w", DECEMBER - timedelta(days=1)),
-        lambda work: round_services.skip(work, TEAM, "USEN", RoundKind.REVERSE, DECEMBER, True),
-        lambda work: round_services.leave(work, TEAM, "USEN", RoundKind.REVERSE),
+        lambda work: round_services.skip(work, TEAM, "USEN", "reverse", DECEMBER, True),
+        lambda work: round_services.leave(work, TEAM, "USEN", "reverse"),
         lambda work: member_services.set_deactivated(work, TEAM, "USEN", True, MONTH_END),
     ],
     ids=["paused", "skipping", "no longer opted in", "gone"],

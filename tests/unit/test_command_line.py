@@ -10,7 +10,9 @@ import app
 import cli
 
 COMMANDS = ("scheduler", "worker", "migrate", "expire-asks", "send-followups", "run-round")
-RUN_ROUND_USAGE = "usage: python app.py run-round coffee|reverse [--team T…] [--date YYYY-MM-DD] [--dry-run] [--force]"
+RUN_ROUND_USAGE = (
+    "usage: python app.py run-round coffee|reverse|PROGRAM [--team T…] [--date YYYY-MM-DD] [--dry-run] [--force]"
+)
 
 
 @pytest.mark.parametrize(
@@ -71,7 +73,7 @@ def test_help_lists_every_command_with_a_line_saying_what_it_does(capsys):
         (["--no-scheduler", "migrate"], "usage: python app.py [-h] [--no-scheduler] [--no-worker] [COMMAND]"),
         (["--no-worker", "worker"], "usage: python app.py [-h] [--no-scheduler] [--no-worker] [COMMAND]"),
         (["run-round"], RUN_ROUND_USAGE),
-        (["run-round", "tea"], RUN_ROUND_USAGE),
+        (["run-round", "Tea Time"], RUN_ROUND_USAGE),  # not a key any program has
         (["run-round", "coffee", "--team", "t1"], RUN_ROUND_USAGE),
         (["run-round", "coffee", "--date", "30 November"], RUN_ROUND_USAGE),
     ],

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.rounds.model import RoundKind
+from bot.rounds.model import COFFEE, REVERSE, Program
 from bot.rounds.scoring import MatchSettings, Member
 from bot.rounds.services import round_seed
 from bot.rounds.solving import pair_members, seed_number
@@ -210,15 +210,15 @@ def test_never_pairs_are_never_grouped_and_everyone_has_a_group_or_is_told(works
     assert not any(pairs_in(group.members) & nevers for group in result.groups)
 
 
-def test_a_rounds_seed_is_its_workspace_kind_and_date():
+def test_a_rounds_seed_is_its_workspace_program_and_date():
     seeds = {
-        round_seed(team, kind, day)
+        round_seed(team, program, day)
         for team in ("T1", "T2")
-        for kind in RoundKind
+        for program in (COFFEE, REVERSE, Program("eng-nyc", "Eng NYC"))
         for day in (date(2026, 11, 30), date(2026, 12, 14))
     }
 
-    assert len(seeds) == 8 and round_seed("T1", RoundKind.COFFEE, date(2026, 11, 30)) == "T1:coffee:2026-11-30"
+    assert len(seeds) == 12 and round_seed("T1", COFFEE, date(2026, 11, 30)) == "T1:coffee:2026-11-30"
 
 
 # --- large rounds: candidates from cells ----------------------------------------------------------------
