@@ -118,8 +118,8 @@ KEY_LENGTH = 16  # programs.key, rounds.kind: a program's key fits the columns t
 def program_key(name: str, taken: set[str]) -> str:
     """The key a new program called `name` is joined by (`/mentor join <key>`): its words in
     lower case joined by hyphens, at most KEY_LENGTH characters, with a number added when
-    another program of the workspace has it ("eng-nyc", "eng-nyc-2"). Never a word the
-    command line reads otherwise (round_kind's "coffee", "reverse")."""
+    another program of the workspace has it ("eng-nyc", "eng-nyc-2"). Never the key of the
+    two programs every workspace has ("coffee", "reverse")."""
     plain = unicodedata.normalize("NFKD", name.casefold()).encode("ascii", "ignore").decode()  # "café": "cafe"
     words = re.findall(r"[a-z0-9]+", plain)
     base = "-".join(words)[:KEY_LENGTH].strip("-") or "program"
@@ -129,13 +129,6 @@ def program_key(name: str, taken: set[str]) -> str:
         suffix = f"-{number}"
         key = base[: KEY_LENGTH - len(suffix)].strip("-") + suffix
     return key
-
-
-def round_kind(word: str) -> RoundKind:
-    try:
-        return RoundKind(word.strip().casefold())
-    except ValueError:
-        raise InvalidInput("Say which: `coffee` (coffee chats) or `reverse` (reverse mentoring).") from None
 
 
 def parse_pause(text: str, today: date) -> date:
@@ -224,14 +217,6 @@ class Membership:
 
     def is_in(self, program: Program) -> bool:
         return program.key in self.programs
-
-    @property
-    def in_coffee(self) -> bool:
-        return COFFEE.key in self.programs
-
-    @property
-    def in_reverse(self) -> bool:
-        return REVERSE.key in self.programs
 
 
 @dataclass(frozen=True)

@@ -167,7 +167,7 @@ def test_a_member_who_becomes_a_guest_leaves_the_next_round_and_is_not_put_back_
     mentor.settle()
     mentor.fake_slack.users["UBEN"] = default_user("UBEN", DEFAULT_TEAM)
     with mentor.store.transaction() as repositories:
-        assert repositories.rounds.membership(DEFAULT_TEAM, "UBEN").in_coffee is False  # people opt in
+        assert "coffee" not in repositories.rounds.membership(DEFAULT_TEAM, "UBEN").programs  # people opt in
     assert "Joined coffee chats" in say(mentor, "join coffee", "UBEN")["text"]
 
 
@@ -193,7 +193,7 @@ def test_a_member_made_a_guest_unheard_who_is_refused_leaves_the_rounds_there_an
 
     assert FOR_MEMBERS in refused["text"]
     with mentor.store.transaction() as repositories:
-        assert repositories.rounds.membership(DEFAULT_TEAM, "UBEN").in_coffee is False
+        assert "coffee" not in repositories.rounds.membership(DEFAULT_TEAM, "UBEN").programs
 
 
 def test_a_mentee_who_becomes_a_guest_is_not_asked_how_the_advice_went(mentor):

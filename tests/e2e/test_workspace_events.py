@@ -33,7 +33,7 @@ def test_a_newcomer_is_welcomed_once_and_enrolled_in_nothing(mentor):
     assert posted_to(mentor, "DUBOT") == []
     with mentor.store.transaction() as repositories:
         assert repositories.profiles.get(DEFAULT_TEAM, "UNEW") is None
-        assert repositories.rounds.membership(DEFAULT_TEAM, "UNEW").in_coffee is False
+        assert "coffee" not in repositories.rounds.membership(DEFAULT_TEAM, "UNEW").programs
 
 
 def test_uninstalling_deletes_the_workspaces_data_and_nothing_else(mentor):

@@ -27,7 +27,7 @@ def test_the_profile_modal_sets_never_pairs_rounds_and_situations_with_the_profi
 
     membership = repositories.rounds.membership(TEAM, "UANA")
     assert saved.objectives == "Lead a release" and repositories.profiles.get(TEAM, "UANA") == saved
-    assert (membership.in_coffee, membership.in_reverse) == (False, True)
+    assert membership.programs == {"reverse"}
     assert repositories.rounds.never_of(TEAM, "UANA") == ["UBEN", "UCAT"]
     assert repositories.rounds.situations_of(TEAM, "UANA") == {"new_country"}
 
@@ -42,7 +42,7 @@ def test_what_the_profile_modal_did_not_hold_stays_as_it_was(repositories):
     member_services.save_profile(repositories, PROFILE, RoundPreferences())
 
     membership = repositories.rounds.membership(TEAM, "UANA")
-    assert (membership.in_coffee, membership.in_reverse) == (True, False)
+    assert membership.programs == {"coffee"}
     assert repositories.rounds.never_of(TEAM, "UANA") == ["UBEN"]
     assert repositories.rounds.situations_of(TEAM, "UANA") == {"first_job"}
 
@@ -57,7 +57,7 @@ def test_a_member_deactivated_in_slack_leaves_every_round_and_one_reactivated_is
     absent = repositories.rounds.available(TEAM, RoundKind.COFFEE, NOW.date())
     member_services.set_deactivated(repositories, TEAM, "UANA", False, NOW)
 
-    assert (gone.in_coffee, gone.in_reverse) == (False, False) and absent == []
+    assert gone.programs == frozenset() and absent == []
     assert [m.user_id for m in repositories.rounds.available(TEAM, RoundKind.COFFEE, NOW.date())] == ["UANA"]
 
 
@@ -119,7 +119,7 @@ def test_an_old_row_refused_as_a_guest_keeps_that_standing_and_leaves_the_rounds
         member_services.admit(repositories, TEAM, "UOLD", Standing.GUEST)
 
     assert repositories.profiles.standing(TEAM, "UOLD") is Standing.GUEST
-    assert repositories.rounds.membership(TEAM, "UOLD").in_coffee is False
+    assert "coffee" not in repositories.rounds.membership(TEAM, "UOLD").programs
 
 
 def test_a_guest_takes_part_only_while_the_program_includes_guests(repositories):
@@ -129,7 +129,7 @@ def test_a_guest_takes_part_only_while_the_program_includes_guests(repositories)
 
     with pytest.raises(NotAMember):
         member_services.admit(repositories, TEAM, "UGIA")
-    assert repositories.rounds.membership(TEAM, "UGIA").in_coffee is False  # left, not deactivated
+    assert "coffee" not in repositories.rounds.membership(TEAM, "UGIA").programs  # left, not deactivated
     [offerer] = repositories.asks.offerers(TEAM, normalize_skill("SQL"), NOW)
     assert offerer.deactivated is True
     assert member_services.welcome(repositories, TEAM, "UNEWGUEST", Standing.GUEST, NOW) is False

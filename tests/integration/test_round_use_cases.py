@@ -101,7 +101,7 @@ def test_joining_reverse_mentoring_while_the_admins_switched_it_off_says_it_is_o
     coffee = round_services.join(repositories, TEAM, "UBEN", "coffee")
 
     assert not before.on_hold and reverse.on_hold and not coffee.on_hold
-    assert reverse.membership.in_reverse and coffee.membership.in_coffee
+    assert "reverse" in reverse.membership.programs and "coffee" in coffee.membership.programs
 
 
 def test_trio_seats_are_read_from_the_rounds_own_groups(repositories):
