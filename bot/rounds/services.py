@@ -58,56 +58,59 @@ FIRST_QUESTIONS = (
 )
 
 
-def program_named(work: UnitOfWork, team_id: str, key: str) -> Program:
-    """The workspace's program `key` (`/mentor join <key>`, a button's value), not archived.
-    Raises UnknownProgram, which lists the programs one can join, for anything else (keys
-    come from members and from Slack, and are not trusted)."""
+def current_programs(work: UnitOfWork, team_id: str) -> list[Program]:
+    """The workspace's programs but the archived, as it lists them: those one can join, and
+    the only ones replies and the Home tab speak of (an archived program holds no rounds)."""
+    return [program for program in work.rounds.programs(team_id) if program.status is not ProgramStatus.ARCHIVED]
+
+
+def _to_join(programs: list[Program], key: str) -> Program:
+    """The program of `programs` keyed `key` (`/mentor join <key>`, a button's value). Raises
+    UnknownProgram, which lists them, for anything else (keys come from members and from
+    Slack, and are not trusted)."""
     word = key.strip().casefold()
-    programs = [program for program in work.rounds.programs(team_id) if program.status is not ProgramStatus.ARCHIVED]
     for program in programs:
         if program.key == word:
             return program
     raise UnknownProgram(word, tuple(programs))
 
 
+def _besides(programs: list[Program], program: Program, membership: Membership) -> tuple[Program, ...]:
+    return tuple(other for other in programs if other.key != program.key and membership.is_in(other))
+
+
 def join(work: UnitOfWork, team_id: str, user_id: str, key: str) -> Joined:
     """The member joins the program keyed `key`; `on_hold` when its admins have paused it
     for now (the member is paired once it is back). Raises UnknownProgram."""
-    program = program_named(work, team_id, key)
+    programs = current_programs(work, team_id)
+    program = _to_join(programs, key)
     work.rounds.set_opt_in(team_id, user_id, program.key, True)
     membership = work.rounds.membership(team_id, user_id)
-    return Joined(program, membership, _others(work, team_id, membership, program))
+    return Joined(program, membership, _besides(programs, program, membership))
 
 
 def leave(work: UnitOfWork, team_id: str, user_id: str, key: str) -> Left:
     """Out of the program keyed `key` from the next round on; groups already made stand.
     `was_in` False when they had not joined it (nothing changes). Raises UnknownProgram."""
-    program = program_named(work, team_id, key)
+    programs = current_programs(work, team_id)
+    program = _to_join(programs, key)
     was_in = work.rounds.membership(team_id, user_id).is_in(program)
     work.rounds.set_opt_in(team_id, user_id, program.key, False)
     membership = work.rounds.membership(team_id, user_id)
-    return Left(program, membership, was_in, _others(work, team_id, membership, program))
+    return Left(program, membership, was_in, _besides(programs, program, membership))
 
 
 def programs_of(work: UnitOfWork, team_id: str, membership: Membership) -> tuple[Program, ...]:
-    """The programs the member is in, as the workspace lists them (archived ones too: they
-    stay in one until they leave, though no round comes)."""
-    return tuple(program for program in work.rounds.programs(team_id) if membership.is_in(program))
+    """The current programs the member is in, as the workspace lists them."""
+    return tuple(program for program in current_programs(work, team_id) if membership.is_in(program))
 
 
 def offered(work: UnitOfWork, team_id: str, membership: Membership) -> tuple[tuple[Program, Schedule], ...]:
-    """The programs the member could join (not archived, not theirs), each with its schedule."""
+    """The current programs the member could join, each with its schedule."""
     return tuple(
         (program, work.rounds.schedule(team_id, program.key))
-        for program in work.rounds.programs(team_id)
-        if program.status is not ProgramStatus.ARCHIVED and not membership.is_in(program)
-    )
-
-
-def _others(work: UnitOfWork, team_id: str, membership: Membership, program: Program) -> tuple[Program, ...]:
-    """The programs besides `program` the member is in, as the workspace lists them."""
-    return tuple(
-        other for other in work.rounds.programs(team_id) if other.key != program.key and membership.is_in(other)
+        for program in current_programs(work, team_id)
+        if not membership.is_in(program)
     )
 
 
@@ -129,7 +132,7 @@ def skip(work: UnitOfWork, team_id: str, user_id: str, key: str, held_on: date, 
     after all; the member stays in for the next ones. (The program, False), and nothing
     changes, once the round has started (or its cycle has a round already, run by hand: no
     other is coming). Raises UnknownProgram for a program archived since."""
-    program = program_named(work, team_id, key)
+    program = _to_join(current_programs(work, team_id), key)
     if round_of_cycle(work, team_id, program, held_on) is not None:
         return program, False
     work.rounds.set_skip(team_id, program.key, held_on, user_id, skipped)
@@ -342,11 +345,12 @@ def rounds_now(work: UnitOfWork, team_id: str, user_id: str, now: datetime) -> R
     """Where the member stands in rounds (bot.rounds.model.RoundsNow): a pairing is current
     while no later round of its program has been held in the workspace."""
     membership = work.rounds.membership(team_id, user_id)
-    programs = [program for program in work.rounds.programs(team_id) if program.status is not ProgramStatus.ARCHIVED]
+    programs = current_programs(work, team_id)
     latest: dict[str, Pairing] = {}
     for pairing in work.rounds.pairings_of(team_id, user_id):  # newest first
         latest.setdefault(pairing.program.key, pairing)
-    today = round_schedule.local_day(now, work.rounds.schedule(team_id, COFFEE.key))  # the workspace's zone
+    zone = work.rounds.schedule(team_id, COFFEE.key).zone  # the workspace's, as every program's
+    today = round_schedule.local_day(now, Schedule(zone=zone))
     current = []
     for key, pairing in latest.items():
         held = work.rounds.held_between(team_id, key, pairing.held_on, today)
@@ -363,7 +367,6 @@ def rounds_now(work: UnitOfWork, team_id: str, user_id: str, now: datetime) -> R
     if dated and membership.paused_on(today) and membership.paused_until is not None:
         # Their first round is the first one after the pause.
         back = membership.paused_until + timedelta(days=1)
-        zone = work.rounds.schedule(team_id, COFFEE.key).zone
         now = max(now, datetime.combine(back, time(0), tzinfo=zone or UTC))
     skipped = work.rounds.skips_of(team_id, user_id, today)
 
