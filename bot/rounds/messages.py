@@ -291,7 +291,8 @@ def notice(program: Program, held_on: date, skipped: bool = False) -> dict:
         text = f"You'll skip {_name(program)} on {held_on:%A %-d %B}; you're still in for the next round."
         undo = blocks.button("Join this round after all", UNSKIP_ROUND, value=value)
         return blocks.message(text, blocks.section(text), blocks.actions(undo))
-    text = f"Tomorrow I'll pair you for {_name(program)}. Busy this time? Skip it: you stay in for the next one."
+    grouped = "group you" if program.group_size > 2 else "pair you"
+    text = f"Tomorrow I'll {grouped} for {_name(program)}. Busy this time? Skip it: you stay in for the next one."
     return blocks.message(
         text,
         blocks.section(text),

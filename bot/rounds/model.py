@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 
 from bot.errors import InvalidInput
+from bot.text import escape_mrkdwn
 
 PAUSED_UNTIL_RESUMED = date(9999, 12, 31)
 
@@ -98,7 +99,7 @@ class UnknownProgram(InvalidInput):
     """No program the member may join has that key; `programs` are those they may."""
 
     def __init__(self, key: str, programs: tuple[Program, ...]):
-        keys = ", ".join(f"`{program.key}` ({program.label})" for program in programs)
+        keys = ", ".join(f"`{program.key}` ({escape_mrkdwn(program.label)})" for program in programs)
         said = f"There's no program called `{key}` here." if key else "Say which program."
         super().__init__(f"{said} Programs you can join: {keys}." if keys else f"{said} There are none right now.")
         self.key, self.programs = key, programs

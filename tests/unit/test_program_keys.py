@@ -27,3 +27,11 @@ def test_a_key_is_short_plain_and_new(name, taken):
     key = program_key(name, taken)
     assert 0 < len(key) <= KEY_LENGTH and key not in taken and key not in {"coffee", "reverse"}
     assert key.replace("-", "").isalnum() and key.isascii() and key == key.casefold()
+
+
+def test_a_program_named_with_mrkdwn_is_listed_as_typed_not_as_markup():
+    from bot.rounds.model import COFFEE, Program, UnknownProgram
+
+    refused = UnknownProgram("tea", (COFFEE, Program("ops", "<!channel> *Ops* & co")))
+
+    assert "(&lt;!channel&gt; *Ops* &amp; co)" in refused.message and "<!channel>" not in refused.message
