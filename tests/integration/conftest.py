@@ -5,10 +5,12 @@ each other's rows; the schema comes from the real migrations."""
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from storage.db import Repositories, make_engine
 from storage.migrations import upgrade
+from tests.support.databases import scratch_postgres_database
 
 
 def fresh_postgres_engine(url: str):
@@ -28,6 +30,24 @@ def migrated_engine(request, tmp_path_factory):
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_engine(request, tmp_path):
+    """An engine on a database of the test's own without any schema, for migration tests: a
+    SQLite file, or a PostgreSQL database per test module and pytest-xdist worker (workers
+    run the same module at once)."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+        yield engine
+        engine.dispose()
+        return
+    url = request.getfixturevalue("postgres_test_url")  # skips without TEST_DATABASE_URL
+    module = request.module.__name__.rpartition(".")[2].removeprefix("test_")
+    with scratch_postgres_database(url, f"{make_url(url).database}_{module}") as own:
+        engine = make_engine(own)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture

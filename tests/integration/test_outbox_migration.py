@@ -3,14 +3,11 @@ they were, and the ask kinds the outbox renders ahead of time work, through the 
 against the fake Slack, on SQLite and PostgreSQL."""
 
 import json
-import os
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 from alembic.config import Config
 from slack_sdk import WebClient
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from alembic import command
@@ -25,11 +22,10 @@ from deps import Deps
 from jobs.outbox import drain
 from jobs.pacing import Pacer
 from storage import models
-from storage.db import Store, make_engine
+from storage.db import Store
 from storage.migrations import MIGRATIONS_DIR, is_current, upgrade
 from storage.outbox import About, queue_deliveries
 from storage.types import UtcDateTime
-from tests.support.databases import postgres_url, scratch_postgres_database
 from tests.support.fake_slack import DEFAULT_TEAM, DEFAULT_TOKEN
 
 TEAM = DEFAULT_TEAM
@@ -63,24 +59,6 @@ LEGACY_MEMBERS = sa.table(
     "members",
     *(sa.column(name) for name in ("team_id", "user_id", "capacity", "objectives", "team", "open_to_sponsoring")),
 )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_engine(request, tmp_path):
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'outbox.db'}")
-        yield engine
-        engine.dispose()
-        return
-    url = postgres_url()
-    if url is None:
-        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
-    # A database of this test's own, one per pytest-xdist worker: the workers run it at once.
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    with scratch_postgres_database(url, f"{make_url(url).database}_outbox_migration_{worker}") as own:
-        engine = make_engine(own)
-        yield engine
-        engine.dispose()
 
 
 def deps_for(engine, fake_slack) -> Deps:

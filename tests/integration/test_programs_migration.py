@@ -3,22 +3,18 @@ opt-ins into two programs without losing anything: settings, members, rounds, sk
 queued DMs read the same through the app after it, and the downgrade gives back the columns
 as they were. On a database filled at revision 0023, on SQLite and PostgreSQL."""
 
-import os
 from datetime import UTC, date, datetime
 
-import pytest
 import sqlalchemy as sa
 from alembic.config import Config
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from alembic import command
 from bot.deliveries import DeliveryKind
 from bot.program.model import ProgramSettings
-from storage.db import Store, make_engine
+from storage.db import Store
 from storage.migrations import MIGRATIONS_DIR, upgrade
 from storage.outbox import About, queue_to_each
-from tests.support.databases import postgres_url, scratch_postgres_database
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 HELD = date(2026, 11, 23)
@@ -48,23 +44,6 @@ OPT_INS = {
     ("T2", "UA"): (True, True),
     ("T2", "UE"): (False, True),
 }
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'programs.db'}")
-        yield engine
-        engine.dispose()
-        return
-    url = postgres_url()
-    if url is None:
-        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # one database per pytest-xdist worker
-    with scratch_postgres_database(url, f"{make_url(url).database}_programs_migration_{worker}") as own:
-        engine = make_engine(own)
-        yield engine
-        engine.dispose()
 
 
 def fill_at_0023(engine) -> None:
@@ -121,15 +100,15 @@ def rows(engine, query: str) -> list[tuple]:
         return sorted(tuple(row) for row in connection.execute(sa.text(query)))
 
 
-def test_each_workspace_gets_its_two_programs_with_its_settings_and_members(engine):
-    fill_at_0023(engine)
-    kept = {table: rows(engine, f"SELECT * FROM {table}") for table in ("rounds", "round_skips", "deliveries")}
+def test_each_workspace_gets_its_two_programs_with_its_settings_and_members(empty_engine):
+    fill_at_0023(empty_engine)
+    kept = {table: rows(empty_engine, f"SELECT * FROM {table}") for table in ("rounds", "round_skips", "deliveries")}
 
-    upgrade(engine)
+    upgrade(empty_engine)
 
     # Still named "coffee" and "reverse", now the keys of the programs.
-    assert {table: rows(engine, f"SELECT * FROM {table}") for table in kept} == kept
-    store = Store(engine)
+    assert {table: rows(empty_engine, f"SELECT * FROM {table}") for table in kept} == kept
+    store = Store(empty_engine)
     with store.reading() as repositories:
         assert repositories.program.settings("T1") == ProgramSettings(
             coffee_every_weeks=4,
@@ -156,7 +135,7 @@ def test_each_workspace_gets_its_two_programs_with_its_settings_and_members(engi
             "UA"  # UB is paused
         ]
         assert repositories.rounds.skips_of("T1", "UA", HELD) == {("coffee", date(2026, 12, 21))}
-    with engine.connect() as connection:
+    with empty_engine.connect() as connection:
         programs = connection.execute(sa.text("SELECT team_id, key, name, kind, status FROM programs")).all()
     assert sorted(tuple(row) for row in programs) == [
         ("T1", "coffee", "Coffee chats", "coffee", "active"),
@@ -166,20 +145,20 @@ def test_each_workspace_gets_its_two_programs_with_its_settings_and_members(engi
     ]
 
 
-def test_the_downgrade_gives_back_the_columns_as_they_were(engine):
-    fill_at_0023(engine)
+def test_the_downgrade_gives_back_the_columns_as_they_were(empty_engine):
+    fill_at_0023(empty_engine)
     # By name: a SQLite batch puts the columns it adds back at the end of the table.
     columns = {
         "members": "team_id, user_id, in_coffee, in_reverse, paused_until, capacity",
         "workspaces": "team_id, coffee_every_weeks, coffee_weekday, coffee_group_size, reverse_enabled, round_hour",
     }
-    before = {table: rows(engine, f"SELECT {names} FROM {table}") for table, names in columns.items()}
+    before = {table: rows(empty_engine, f"SELECT {names} FROM {table}") for table, names in columns.items()}
 
-    upgrade(engine)
+    upgrade(empty_engine)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
+    with empty_engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0023_durable_jobs")
 
-    assert {table: rows(engine, f"SELECT {names} FROM {table}") for table, names in columns.items()} == before
+    assert {table: rows(empty_engine, f"SELECT {names} FROM {table}") for table, names in columns.items()} == before
