@@ -15,7 +15,7 @@ from bot.followups.model import FollowUpStatus
 from bot.program.disclosure import Answers
 from bot.program.messages import GAPS_SHOWN
 from bot.program.model import Period, ProgramFigures, ProgramSettings, RoundFigures, SkillDemand, month_start
-from bot.rounds.model import RoundKind
+from bot.rounds.model import ProgramStatus, RoundKind
 from storage import models
 from storage.programs import ensure_programs, in_program
 from storage.queries import insert_ignoring_duplicates
@@ -54,7 +54,7 @@ class ProgramRepository:
             values |= {name: getattr(coffee, column) for name, column in _COFFEE.items()}
         reverse = self.session.get(models.Program, (team_id, RoundKind.REVERSE.value))
         if reverse is not None:
-            values["reverse_enabled"] = reverse.status == "active"
+            values["reverse_enabled"] = reverse.status == ProgramStatus.ACTIVE.value
         return ProgramSettings(**values)  # type: ignore[arg-type]  # each value as its column holds it
 
     def save_settings(self, team_id: str, settings: ProgramSettings) -> None:
@@ -67,8 +67,8 @@ class ProgramRepository:
         for name, column in _COFFEE.items():
             setattr(coffee, column, getattr(settings, name))
         reverse = self.session.get(models.Program, (team_id, RoundKind.REVERSE.value))
-        if reverse is not None and reverse.status != "archived":
-            reverse.status = "active" if settings.reverse_enabled else "paused"
+        if reverse is not None and reverse.status != ProgramStatus.ARCHIVED.value:
+            reverse.status = (ProgramStatus.ACTIVE if settings.reverse_enabled else ProgramStatus.PAUSED).value
         self.session.flush()
 
     # --- figures ----------------------------------------------------------------------------

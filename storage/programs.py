@@ -96,8 +96,8 @@ class RoundPrograms:
         defaults are stored by the first write that needs them (ensure_programs)."""
         rows = self.session.scalars(select(models.Program).where(models.Program.team_id == team_id))
         found = DEFAULTS | {row.key: _program(row) for row in rows}
-        first = {RoundKind.COFFEE.value: 0, RoundKind.REVERSE.value: 1}
-        return sorted(found.values(), key=lambda p: (first.get(p.key, 2), p.name.casefold(), p.key))
+        first = {key: position for position, key in enumerate(DEFAULTS)}
+        return sorted(found.values(), key=lambda p: (first.get(p.key, len(first)), p.name.casefold(), p.key))
 
     def program(self, team_id: str, key: str) -> Program | None:
         try:
@@ -107,7 +107,7 @@ class RoundPrograms:
 
     def program_known(self, key: str) -> bool:
         """Some workspace has a program keyed `key` ("coffee" and "reverse": every one)."""
-        if key in {kind.value for kind in RoundKind}:
+        if key in DEFAULTS:
             return True
         return self.session.scalar(select(models.Program.key).where(models.Program.key == key).limit(1)) is not None
 
