@@ -57,7 +57,7 @@ def _name(program: Program) -> str:
 
 def _title(program: Program) -> str:
     """The program at the head of a message: "Coffee chat", "Reverse mentoring", or its name."""
-    if program.key != program.kind.value:
+    if not program.built_in:
         return escape_mrkdwn(program.name)
     return "Coffee chat" if program.kind is RoundKind.COFFEE else "Reverse mentoring"
 
@@ -250,7 +250,7 @@ def home_blocks(now: RoundsNow, user_id: str, today: date) -> list[dict]:
         if state.paused_on(today):
             invite += " " + _standing(state, now.joined, today)
         return [blocks.divider(), blocks.section(invite), *_membership_buttons(now, today)]
-    defaults = all(program.key == program.kind.value for program in (*now.joined, *now.offered))
+    defaults = all(program.built_in for program in (*now.joined, *now.offered))
     body = [blocks.divider(), blocks.header("Coffee chats and reverse mentoring" if defaults else "Your programs")]
     body += [blocks.section(_pairing_line(pairing, user_id)) for pairing in now.current]
     summary = _standing(state, now.joined, today)
@@ -344,7 +344,7 @@ def announcement(program: Program, groups: int, people: int) -> dict:
     counted = f"{people} people in {groups} {unit[groups != 1]}"
     if kind is RoundKind.COFFEE:
         text = f":coffee: This round of {_name(program)} introduced {counted}."
-    elif program.key != kind.value:
+    elif not program.built_in:
         text = f":arrows_counterclockwise: This round of {_name(program)} paired {counted}."
     else:
         text = (
@@ -418,7 +418,7 @@ def unmatched(program: Program, why: Unmatched, next_round: date) -> dict:
             f"{_title(program)} introduces people by {escape_mrkdwn(program.category or '')}, and you haven't "
             "picked yours yet, so I couldn't include you this round: pick it with the buttons in my welcome message."
         )
-    elif program.key != kind.value and kind is RoundKind.COFFEE:
+    elif not program.built_in and kind is RoundKind.COFFEE:
         text = f"I couldn't find anyone to group you with for {_name(program)} this round."
     else:
         text = _UNMATCHED.get((kind, why), _UNMATCHED[(kind, Unmatched.NO_FIT)])
@@ -542,7 +542,7 @@ def thanks_modal(form: ThanksForm) -> dict:
 
 
 def _chat(program: Program) -> str:
-    if program.key != program.kind.value:
+    if not program.built_in:
         return f"your chat in {_name(program)}"
     return "your coffee chat" if program.kind is RoundKind.COFFEE else "your reverse-mentoring month"
 
@@ -555,7 +555,7 @@ def thanks_received(thanks: Thanks) -> dict:
 
 def thanks_post(thanks: Thanks) -> dict:
     """In the program channel, when its sender chose to share it."""
-    if thanks.program.key != thanks.program.kind.value:
+    if not thanks.program.built_in:
         chat = f"a chat in {_name(thanks.program)}"
     else:
         chat = "a coffee chat" if thanks.program.kind is RoundKind.COFFEE else "a month of reverse mentoring"

@@ -69,10 +69,15 @@ class Program:
     status: ProgramStatus = ProgramStatus.ACTIVE
 
     @property
+    def built_in(self) -> bool:
+        """One of the two every workspace has, keyed by its kind; else one its admins made."""
+        return self.key == self.kind.value
+
+    @property
     def label(self) -> str:
         """How a sentence names it: "coffee chats" and "reverse mentoring" for the two every
         workspace has, a program of its admins' by the name they gave it."""
-        return self.kind.label if self.key == self.kind.value else self.name
+        return self.kind.label if self.built_in else self.name
 
     @property
     def grouped_by(self) -> str | None:
