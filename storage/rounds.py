@@ -36,7 +36,7 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
         """When the rounds of the program keyed `program` happen: its cadence at the
         workspace's hour and zone, or the defaults."""
         row = self.session.get(models.Workspace, team_id)
-        cadence = self.session.get(models.Program, (team_id, program))
+        cadence = self.program(team_id, program)  # the defaults' for a workspace that stored none yet
         default = Schedule()
         every_weeks, weekday = (cadence.every_weeks, cadence.weekday) if cadence is not None else (-1, -1)
         # A value out of range (the settings are admins' to validate) falls back.

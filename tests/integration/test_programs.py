@@ -104,3 +104,10 @@ def test_a_workspace_reads_the_same_programs_before_and_after_they_are_stored(re
 
     assert repositories.rounds.programs("TFRESH") == before
     assert repositories.program.settings("TFRESH") == ProgramSettings()  # the settings as they were
+
+
+def test_a_workspace_that_stored_no_programs_has_reverse_mentoring_monthly(repositories):
+    from bot.rounds.model import MONTHLY
+
+    assert repositories.rounds.schedule("TFRESH", "reverse").every_weeks == MONTHLY
+    assert repositories.rounds.schedule("TFRESH", "coffee").every_weeks == 2
