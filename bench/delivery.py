@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import app as mentor_app
 from bot.members.model import SkillKind, normalize_skill
 from bot.rounds import services as round_services
-from bot.rounds.model import RoundKind
+from bot.rounds.model import COFFEE, RoundKind
 from config import load_config
 from installations import make_client
 from jobs import outbox
@@ -91,7 +91,7 @@ def run(members: int, minute: float, paced: bool) -> dict:
             _, deps = mentor_app.create_app(config, store, make_client(config), pacer=pacer)
             now = datetime.now(UTC)
             with store.transaction() as repositories:
-                result = round_services.run_round(repositories, DEFAULT_TEAM, RoundKind.COFFEE, date.today(), now)
+                result = round_services.run_round(repositories, DEFAULT_TEAM, COFFEE, date.today(), now)
             started = time.monotonic()
             outbox.drain(deps)
             elapsed = time.monotonic() - started
@@ -121,7 +121,7 @@ def queue_rounds(database_url: str, teams: list[str], members: int) -> int:
     for team in teams:
         load(store, members, team)
         with store.transaction() as repositories:
-            groups += round_services.run_round(repositories, team, RoundKind.COFFEE, date.today(), now).groups
+            groups += round_services.run_round(repositories, team, COFFEE, date.today(), now).groups
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE queued_deliveries AS SELECT * FROM deliveries"))
     engine.dispose()

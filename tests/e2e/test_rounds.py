@@ -10,7 +10,7 @@ import pytest
 
 from bot import ids
 from bot.rounds import services as round_services
-from bot.rounds.model import RoundKind
+from bot.rounds.model import COFFEE, RoundKind
 from jobs.rounds import run_due_rounds
 from tests.support.app_process import app_process, run_app
 from tests.support.databases import scratch_postgres_database
@@ -417,9 +417,7 @@ def test_two_senders_on_postgresql_send_every_introduction_once(fake_slack, post
             say(running, f"offer {SKILLS[n % 7]}", user_id)
             say(running, "join coffee", user_id)
         with running.store.transaction() as repositories:  # recorded and queued, not sent yet
-            run = round_services.run_round(
-                repositories, "T0MENTOR", RoundKind.COFFEE, running.clock().date(), running.clock()
-            )
+            run = round_services.run_round(repositories, "T0MENTOR", COFFEE, running.clock().date(), running.clock())
         assert run.groups == 10
 
         with ExitStack() as senders_running:  # on the way out each is killed if still running

@@ -45,8 +45,8 @@ def workspace(repositories):
         (OTHER, "UA", True, True, False),
     ]:
         session.add(models.Member(team_id=team, user_id=user, capacity=2, deactivated=gone))
-        for kind, joined in ((RoundKind.COFFEE, coffee), (RoundKind.REVERSE, reverse)):
-            repositories.rounds.set_opt_in(team, user, kind.value, joined)
+        for program, joined in ((RoundKind.COFFEE, coffee), (RoundKind.REVERSE, reverse)):
+            repositories.rounds.set_opt_in(team, user, program.value, joined)
     skills = {}
     for team, label in [(TEAM, "SQL"), (TEAM, "Design"), (TEAM, "Writing"), (TEAM, "Python"), (OTHER, "SQL")]:
         skills[team, label] = models.Skill(team_id=team, key=label.casefold(), label=label)
