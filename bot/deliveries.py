@@ -31,6 +31,9 @@ class DeliveryKind(str, Enum):
     ROUND_STARTER = "starter"  # to the group, when one of them asks: a conversation starter (its key says which)
     ROUND_THANKS = "thanks"  # to a member a partner thanked after they met (the key names the thank-you)
     ROUND_THANKS_POST = "thanks_post"  # to the program channel, when the sender chose to share it
+    # To a member who joined a program's channel, or was enrolled with it: a reply to their
+    # joining (REPLY urgency), not a round's scheduled DM.
+    PROGRAM_WELCOME = "program_welcome"
 
     # Asks: queued with the use case (jobs/asks.py); the outbox's HOOKS do what follows each.
     ASK_REQUEST = "ask_request"  # to a candidate: can you help?

@@ -159,12 +159,15 @@ def _network_blocks(network: Network) -> list[dict]:
 
 
 def home(profile: Profile | None, now: MemberNow | None = None, admin: Sequence[dict] = ()) -> dict:
-    """The App Home tab: a welcome for someone without a profile; else what needs me now, my
+    """The App Home tab: a welcome for someone without a profile (and the programs they are in,
+    joined by a channel); else what needs me now, my
     open asks, my rounds, my mentor network, the advice I gave and my profile, each section
     only when it has something to show (`now`: what I have going on; None: nothing); then
     `admin`, the program's section for admins."""
     if profile is None:
         body = _welcome_blocks()
+        if now is not None and now.rounds.joined:  # in a program by its channel before any profile
+            body += round_messages.home_blocks(now.rounds, now.user_id, now.today)
     else:
         now = now or MemberNow(profile.user_id, date.min)
         body = [

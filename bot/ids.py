@@ -13,7 +13,18 @@ USER_CHANGE = "user_change"  # a member left the workspace (deleted): out of eve
 TEAM_JOIN = "team_join"  # someone joined the workspace: welcomed once, enrolled in nothing
 APP_UNINSTALLED = "app_uninstalled"  # the workspace's data and tokens are deleted
 TOKENS_REVOKED = "tokens_revoked"  # the bot token revoked: as uninstalled
-BOT_EVENTS = (APP_HOME_OPENED, MESSAGE_IM, USER_CHANGE, TEAM_JOIN, APP_UNINSTALLED, TOKENS_REVOKED)
+MEMBER_JOINED_CHANNEL = "member_joined_channel"  # joining a program's channel joins the program
+MEMBER_LEFT_CHANNEL = "member_left_channel"  # leaving it leaves the program
+BOT_EVENTS = (
+    APP_HOME_OPENED,
+    MESSAGE_IM,
+    USER_CHANGE,
+    TEAM_JOIN,
+    APP_UNINSTALLED,
+    TOKENS_REVOKED,
+    MEMBER_JOINED_CHANNEL,
+    MEMBER_LEFT_CHANNEL,
+)
 
 # Bot scopes (manifest: oauth_config.scopes.bot), also asked for by the OAuth install flow.
 BOT_SCOPES = (
@@ -26,6 +37,8 @@ BOT_SCOPES = (
     "users:read",
     "files:write",  # admins' charts and exports, uploaded to their DM
     "chat:write.public",  # rounds' figures in a public program channel Mentor was not invited to
+    "channels:read",  # a public program channel: whether Mentor is in it, its members, who joins and leaves
+    "groups:read",  # the same for a private program channel Mentor was invited to
 )
 
 # Actions (block_actions' action_id).
@@ -137,6 +150,10 @@ NEW_PARTNER = "reverse_new_partner"
 ROUND_STARTER = "round_starter"
 # "Say thanks" under a check-in answered "We met"; value: the group's id. Opens THANKS_VIEW.
 SAY_THANKS = "round_say_thanks"
+# A member's group in the category a program introduces by ("Office": NYC), one button per
+# option in the join DM, the join reply and the Home tab; value: "<program key>:<option>".
+# One action id per option, as Slack wants them unique within a block (at most ten options).
+PICK_CATEGORY = tuple(f"program_pick_{number}" for number in range(10))
 ROUND_ACTIONS = (
     JOIN_ROUND,
     LEAVE_ROUND,
@@ -150,20 +167,57 @@ ROUND_ACTIONS = (
     NEW_PARTNER,
     ROUND_STARTER,
     SAY_THANKS,
+    *PICK_CATEGORY,
 )
 
 # Program admins.
 OPEN_SETTINGS = "admin_settings"  # Home tab: opens the settings modal
 SEND_CHART = "admin_chart"  # Home tab: the charts, to the admin's DM; value: the period in days
 SEND_EXPORT = "admin_export"  # Home tab: the CSV, to the admin's DM; value: the period in days
-ADMIN_ACTIONS = (OPEN_SETTINGS, SEND_CHART, SEND_EXPORT)
+# Programs (issue 21), admins' side: the list of `/mentor programs` and the admin Home tab.
+NEW_PROGRAM = "program_new"  # opens NEW_PROGRAM_VIEW
+PAUSE_PROGRAM = "program_pause"  # value: the program's key
+RESUME_PROGRAM = "program_resume"  # value: the program's key
+ARCHIVE_PROGRAM = "program_archive"  # value: the program's key (Slack asks to confirm first)
+ENROLL_CHANNEL = "program_enroll"  # value: the program's key; enrolls its channel's members
+SKIP_ENROLL = "program_enroll_skip"  # value: the program's key; nobody enrolled
+ADMIN_ACTIONS = (
+    OPEN_SETTINGS,
+    SEND_CHART,
+    SEND_EXPORT,
+    NEW_PROGRAM,
+    PAUSE_PROGRAM,
+    RESUME_PROGRAM,
+    ARCHIVE_PROGRAM,
+    ENROLL_CHANNEL,
+    SKIP_ENROLL,
+)
 SETTINGS_VIEW = "program_settings"
+NEW_PROGRAM_VIEW = "program_new"
 
 # The "Say thanks" modal (private_metadata: the group's id) and its inputs' block and action ids.
 THANKS_VIEW = "round_thanks"
 THANKS_TO = "thanks_to"
 THANKS_NOTE = "thanks_note"
 THANKS_SHARE = "thanks_share"
+
+
+class ProgramField:
+    """Block ids of the new program modal's inputs; each block's single element uses the same id."""
+
+    NAME = "program_name"
+    KIND = "program_kind"
+    CADENCE = "program_every_weeks"
+    WEEKDAY = "program_weekday"
+    GROUP_SIZE = "program_group_size"
+    INTRO = "program_intro"
+    CATEGORY = "program_category"  # TEAM_CATEGORY, an admin's category's key, or NEW_CATEGORY
+    CATEGORY_NAME = "program_category_name"  # a new category's name ("Office")
+    CATEGORY_OPTIONS = "program_category_options"  # its options, by commas ("NYC, London, Remote")
+    CHANNEL = "program_channel_id"
+
+
+NEW_CATEGORY = "new"  # ProgramField.CATEGORY's option: the category named below it
 
 
 class SettingsField:
@@ -187,4 +241,4 @@ FORGET_CANCEL = "forget_cancel"
 FORGET_ACTIONS = (FORGET_ME, FORGET_CANCEL)
 
 ACTIONS = (*ASK_ACTIONS, *FOLLOWUP_ACTIONS, *ROUND_ACTIONS, *ADMIN_ACTIONS, *FORGET_ACTIONS)
-VIEWS = (*ASK_VIEWS, FOLLOWUP_NOTE_VIEW, FOLLOWUP_REPLY_VIEW, SETTINGS_VIEW, THANKS_VIEW)
+VIEWS = (*ASK_VIEWS, FOLLOWUP_NOTE_VIEW, FOLLOWUP_REPLY_VIEW, SETTINGS_VIEW, THANKS_VIEW, NEW_PROGRAM_VIEW)

@@ -13,7 +13,7 @@ _USAGE_GROUPS = (
     ("Meet colleagues", ("join coffee", "join reverse", "leave", "pause 2w", "resume")),
     ("Your data", ("followups off", "forget")),
 )
-_ADMIN_COMMANDS = ("stats", "settings", "export")
+_ADMIN_COMMANDS = ("programs", "stats", "settings", "export")
 
 
 def _commands(examples: tuple[str, ...]) -> str:

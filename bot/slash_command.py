@@ -19,6 +19,7 @@ SUBCOMMANDS = (
     "pause",
     "resume",
     "forget",
+    "programs",
     "settings",
     "stats",
     "export",

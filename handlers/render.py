@@ -10,6 +10,8 @@ from bot.errors import TemporarilyUnavailable
 from bot.members import messages as member_messages
 from bot.program import messages as program_messages
 from bot.program.model import Period
+from bot.rounds import program_messages as programs_messages
+from bot.rounds import programs
 from bot.rounds import schedule as round_schedule
 from bot.rounds.model import COFFEE
 from deps import Deps
@@ -35,18 +37,16 @@ def home_view(deps: Deps, team_id: str, user_id: str, admin: bool = False) -> di
     try:
         with deps.store.reading() as repositories:
             profile = repositories.profiles.get(team_id, user_id)
-            now = (
-                home.member_now(
-                    repositories, team_id, user_id, deps.clock(), deps.followup_policy_for(repositories, team_id)
-                )
-                if profile is not None
-                else None
+            now = home.member_now(
+                repositories, team_id, user_id, deps.clock(), deps.followup_policy_for(repositories, team_id)
             )
             program = (
                 program_messages.home_blocks(repositories.program.figures(team_id, Period(deps.clock())))
                 if admin
                 else []
             )
+            if admin:  # the programs, with Pause, Resume, Archive and "New program"
+                program += programs_messages.admin_home_blocks(programs.listed(repositories, team_id))
     except TemporarilyUnavailable as error:
         return home.home_notice(error.message)
     return home.home(profile, now, program)

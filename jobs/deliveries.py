@@ -17,6 +17,7 @@ from bot.followups.model import FollowUp, FollowUpPolicy, Purpose, still_wanted
 from bot.members import messages as member_messages
 from bot.members.model import is_forgotten
 from bot.rounds import messages as round_messages
+from bot.rounds import program_messages, programs
 from bot.rounds import services as round_services
 from bot.rounds.model import Program, Thanks
 from bot.rounds.starters import starters
@@ -201,6 +202,13 @@ def _the_round(repositories: Repositories, claim: Claimed) -> tuple[Program, dat
     return _reference(program), _reference(claim.about.held_on)
 
 
+def _program_welcome(deps: Deps, claim: Claimed) -> Rendered | None:
+    with deps.store.transaction() as repositories:
+        key = _reference(claim.about.program)
+        welcome = programs.welcome(repositories, claim.team_id, claim.recipient, key, deps.clock())
+    return (program_messages.welcome(welcome), claim.recipient) if welcome else None
+
+
 def _round_notice(deps: Deps, claim: Claimed) -> Rendered | None:
     with deps.store.transaction() as repositories:
         program, held_on = _the_round(repositories, claim)
@@ -362,6 +370,7 @@ RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.ROUND_THANKS: _round_thanks(round_messages.thanks_received),
     DeliveryKind.ROUND_THANKS_POST: _round_thanks(round_messages.thanks_post),
     DeliveryKind.ROUND_ANNOUNCEMENT: _round_announcement,
+    DeliveryKind.PROGRAM_WELCOME: _program_welcome,
     DeliveryKind.ASK_REQUEST: _ask(ask_messages.candidate_request, open_only=True),
     DeliveryKind.ASK_UNANSWERED: _ask_unanswered,
     DeliveryKind.ASK_UNQUEUED: _ask(ask_messages.unqueued, open_only=True),

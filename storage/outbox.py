@@ -40,6 +40,11 @@ class About:
         return cls(f"ask:{ask_id}", ask_id=ask_id)
 
     @classmethod
+    def program_welcome(cls, program: str) -> "About":
+        """To a member who joined that program by its channel (the key is the day they joined)."""
+        return cls(f"program-welcome:{program}", program=program)
+
+    @classmethod
     def round_group(cls, group_id: int) -> "About":
         return cls(f"round-group:{group_id}", group_id=group_id)
 

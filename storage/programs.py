@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, delete, exists, select
 from sqlalchemy.orm import Session
 
+from bot.deliveries import DeliveryKind
 from bot.rounds.model import (
     COFFEE,
     REVERSE,
@@ -21,6 +22,7 @@ from bot.rounds.model import (
     program_key,
 )
 from storage import models
+from storage.outbox import About, queue_deliveries
 from storage.queries import batches, insert_ignoring_duplicates
 
 # The two programs of a workspace that never stored any, as ensure_programs stores them.
@@ -134,6 +136,7 @@ class RoundPrograms:
     def set_program_status(self, team_id: str, key: str, status: ProgramStatus) -> bool:
         """False when the workspace has no such program. An archived program lets go of its
         channel, for another program to take."""
+        ensure_programs(self.session, team_id)  # the two defaults can be paused before they are stored
         row = self.session.get(models.Program, (team_id, key))
         if row is None:
             return False
@@ -149,6 +152,12 @@ class RoundPrograms:
                 select(joined.user_id).where(joined.team_id == team_id, joined.program == key).order_by(joined.user_id)
             )
         )
+
+    def queue_program_welcome(self, team_id: str, key: str, user_ids: list[str], now: datetime) -> int:
+        """Queue the welcome DM of the program keyed `key` to each of `user_ids`: once a day
+        at most, however often they leave and rejoin its channel. Returns how many are new."""
+        wanted = [(user_id, DeliveryKind.PROGRAM_WELCOME, now.date().isoformat()) for user_id in user_ids]
+        return queue_deliveries(self.session, team_id, About.program_welcome(key), wanted, now)
 
     # --- categories ---------------------------------------------------------------------
     def categories(self, team_id: str) -> list[Category]:

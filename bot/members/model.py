@@ -302,6 +302,7 @@ class SlackPerson:
     enterprise_teams: frozenset[str] = frozenset()  # the org's workspaces they belong to
     stranger: bool = False  # Slack's is_stranger: someone whose organisation is not ours
     guest: bool = False  # is_restricted (multi-channel guest) or is_ultra_restricted (single-channel)
+    bot: bool = False  # is_bot: an app's bot user, which a channel may have among its members
 
 
 def slack_person(user: dict) -> SlackPerson:
@@ -320,6 +321,7 @@ def slack_person(user: dict) -> SlackPerson:
         enterprise_teams=frozenset(team for team in teams if isinstance(team, str) and team),
         stranger=user.get("is_stranger") is True,
         guest=user.get("is_restricted") is True or user.get("is_ultra_restricted") is True,
+        bot=user.get("is_bot") is True,
     )
 
 

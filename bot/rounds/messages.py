@@ -22,6 +22,7 @@ from bot.ids import (
     THANKS_VIEW,
     UNSKIP_ROUND,
 )
+from bot.rounds import program_messages
 from bot.rounds.model import (
     MAX_THANKS_LENGTH,
     MONTHLY,
@@ -36,6 +37,7 @@ from bot.rounds.model import (
     Membership,
     Pairing,
     PartnerGone,
+    Pick,
     Program,
     RoundKind,
     RoundsNow,
@@ -197,14 +199,17 @@ def _standing(state: Membership, programs: tuple[Program, ...], today: date) -> 
 
 # Each reply below says what changed once, then only what did not: the programs the member
 # is in besides, and a pause the change did not make.
-def joined(joined: Joined, today: date, offered: tuple[Offer, ...]) -> dict:
-    """`/mentor join`'s answer: where the member now stands, and whether the program's admins
-    have paused it for now."""
+def joined(joined: Joined, today: date, offered: tuple[Offer, ...], pick: Pick | None = None) -> dict:
+    """`/mentor join`'s answer: where the member now stands, whether the program's admins
+    have paused it for now, and the buttons to pick their group if it introduces by one."""
     state, name = joined.membership, _name(joined.program)
     said = f"Joined {name}" + (f"; you're also in {_labels(joined.others)}." if joined.others else ".")
     if joined.on_hold:
         said += f" Your program's admins have paused {name} for now: you'll be paired once it is back."
-    return _reply(f"{said} {_pause_line(state, today)}".strip(), offered)
+    reply = _reply(f"{said} {_pause_line(state, today)}".strip(), offered)
+    if pick is not None:
+        reply["blocks"][1:1] = program_messages.pick_blocks(pick, "")
+    return reply
 
 
 def left(left: Left, today: date, offered: tuple[Offer, ...]) -> dict:
@@ -263,6 +268,8 @@ def home_blocks(now: RoundsNow, user_id: str, today: date) -> list[dict]:
     for program in now.on_hold:
         summary += f" Your program's admins have paused {_name(program)} for now: you'll be paired once it is back."
     body.append(blocks.section(summary))
+    for pick in now.picks:  # where the member changes their group in a program's category
+        body += program_messages.pick_blocks(pick, f"{_title(pick.program)} · ")
     return body + _membership_buttons(now, today)
 
 

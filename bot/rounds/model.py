@@ -302,6 +302,17 @@ class RoundsNow:
     on_hold: tuple[Program, ...] = ()  # programs they are in that the admins have paused
     joined: tuple[Program, ...] = ()  # every program they are in, as the workspace lists them
     offered: tuple[Program, ...] = ()
+    picks: tuple["Pick", ...] = ()  # for each program they are in that groups by an admin's category
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A member's group in the admin's category a program introduces by: `option` of
+    `category` ("Office": "NYC"), or None while they have not picked one."""
+
+    program: Program
+    category: Category
+    option: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from bot.rounds.model import (
     MAX_THANKS_LENGTH,
     PAUSED_UNTIL_RESUMED,
     QUIET_INTROS,
+    TEAM_CATEGORY,
     CheckinOutcome,
     HeldGroup,
     Joined,
@@ -24,6 +25,7 @@ from bot.rounds.model import (
     Membership,
     MonthEndAnswer,
     Pairing,
+    Pick,
     PlannedGroup,
     Program,
     ProgramStatus,
@@ -62,6 +64,17 @@ def current_programs(work: UnitOfWork, team_id: str) -> list[Program]:
     """The workspace's programs but the archived, as it lists them: those one can join, and
     the only ones replies and the Home tab speak of (an archived program holds no rounds)."""
     return [program for program in work.rounds.programs(team_id) if program.status is not ProgramStatus.ARCHIVED]
+
+
+def pick_of(work: UnitOfWork, team_id: str, user_id: str, program: Program) -> Pick | None:
+    """The member's group in the admin's category `program` introduces by, picked or not;
+    None for a program of intros of anyone, or by the team on profiles (nothing to pick)."""
+    if program.grouped_by is None or program.grouped_by == TEAM_CATEGORY:
+        return None
+    category = next((c for c in work.rounds.categories(team_id) if c.key == program.grouped_by), None)
+    if category is None:
+        return None
+    return Pick(program, category, work.rounds.picks(team_id, category.key, [user_id]).get(user_id))
 
 
 def _to_join(programs: list[Program], key: str) -> Program:
@@ -385,6 +398,7 @@ def rounds_now(work: UnitOfWork, team_id: str, user_id: str, now: datetime) -> R
         tuple(program for program in joined if program.status is ProgramStatus.PAUSED),
         tuple(joined),
         tuple(program for program in programs if not membership.is_in(program)),
+        tuple(pick for program in joined if (pick := pick_of(work, team_id, user_id, program)) is not None),
     )
 
 

@@ -9,7 +9,7 @@ from slack_bolt import App
 
 from bot import ids
 from deps import Deps
-from handlers.actions import asks, followups, members, program, rounds
+from handlers.actions import asks, followups, members, program, programs, rounds
 from handlers.listeners import bind_all
 
 
@@ -53,5 +53,10 @@ def register(app: App, deps: Deps) -> None:
         ids.OPEN_SETTINGS: program.open_settings,
         ids.SEND_CHART: program.send_chart,
         ids.SEND_EXPORT: program.send_export,
+        ids.NEW_PROGRAM: programs.new_program,
+        **dict.fromkeys(programs.STATUSES, programs.change_status),
+        ids.ENROLL_CHANNEL: programs.enroll_channel,
+        ids.SKIP_ENROLL: programs.skip_enroll,
+        **dict.fromkeys(ids.PICK_CATEGORY, programs.pick_category),
     }
     bind_all(app.action, listeners, deps)

@@ -13,13 +13,13 @@ from bot.members import messages as member_messages
 from bot.slash_command import MentorCommand, parse_command
 from bot.text import plain_text_of
 from deps import Deps
-from handlers.commands import members, program
+from handlers.commands import members, program, programs
 from handlers.commands.handoff import hand_off
 from handlers.commands.invocation import Invocation, replying
 from handlers.listeners import REFUSALS, admit, member_of, refusal
 
 # Subcommands that open a modal: its trigger id lasts 3 seconds, so they run now, on this thread.
-MODALS = {"profile": members.profile, "settings": program.settings}
+MODALS = {"profile": members.profile, "settings": program.settings, "programs": programs.programs}
 
 
 def handle_mentor_command(

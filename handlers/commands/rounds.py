@@ -12,8 +12,9 @@ def join(run: Invocation) -> None:
     with run.deps.store.transaction() as work:
         joined = round_services.join(work, run.team_id, run.user_id, run.argument)
         offered = round_services.offered(work, run.team_id, joined.membership)
+        pick = round_services.pick_of(work, run.team_id, run.user_id, joined.program)
         run.complete(work)
-    run.reply(round_messages.joined(joined, today, offered))
+    run.reply(round_messages.joined(joined, today, offered, pick))
 
 
 def leave(run: Invocation) -> None:

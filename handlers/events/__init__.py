@@ -1,5 +1,6 @@
 """Events Slack sends the bot, one module per feature (home: the Home tab; members: people
-joining and leaving the workspace; followups: a mentee's note in a DM; workspace: uninstalls)."""
+joining and leaving the workspace; channels: a program's channel joined or left; followups:
+a mentee's note in a DM; workspace: uninstalls)."""
 
 from collections.abc import Callable
 
@@ -7,7 +8,7 @@ from slack_bolt import App
 
 from bot import ids
 from deps import Deps
-from handlers.events import followups, home, members, workspace
+from handlers.events import channels, followups, home, members, workspace
 from handlers.listeners import bind_all
 
 
@@ -17,6 +18,8 @@ def register(app: App, deps: Deps) -> None:
         ids.APP_HOME_OPENED: home.draw_home,
         ids.USER_CHANGE: members.member_changed,
         ids.TEAM_JOIN: members.member_joined,
+        ids.MEMBER_JOINED_CHANNEL: channels.member_joined_channel,
+        ids.MEMBER_LEFT_CHANNEL: channels.member_left_channel,
         ids.MESSAGE_IM.split(".")[0]: followups.direct_message,
     }
     bind_all(app.event, listeners, deps)

@@ -9,7 +9,7 @@ from slack_bolt import App
 from bot import ids
 from deps import Deps
 from handlers.listeners import bind_all
-from handlers.views import asks, followups, members, program, rounds
+from handlers.views import asks, followups, members, program, programs, rounds
 
 
 def register(app: App, deps: Deps) -> None:
@@ -20,5 +20,6 @@ def register(app: App, deps: Deps) -> None:
         ids.FOLLOWUP_REPLY_VIEW: followups.save_reply,
         ids.SETTINGS_VIEW: program.save_settings,
         ids.THANKS_VIEW: rounds.save_thanks,
+        ids.NEW_PROGRAM_VIEW: programs.create_program,
     }
     bind_all(app.view, listeners, deps)

@@ -11,6 +11,7 @@ hands out an upload URL on this server, the bytes are POSTed there, and
 files.completeUploadExternal shares them; completed uploads land in `files`.
 """
 
+import base64
 import functools
 import itertools
 import json
@@ -94,6 +95,9 @@ class FakeSlack:
     # chat:write.public post in a public one all the same (else not_in_channel); a private one
     # it cannot even see (channel_not_found).
     channels_without_mentor: dict[str, bool] = field(default_factory=dict)
+    # Channels and who is in each, Mentor (BOT_USER) included when it was invited, as
+    # conversations.info and conversations.members answer (ids starting with G: private).
+    channel_members: dict[str, list[str]] = field(default_factory=dict)
     # What the bot token was granted: the manifest's bot scopes, as an install would give.
     scopes: frozenset[str] = field(default_factory=lambda: manifest_scopes())
     # Slack's rate-limit tiers, per workspace (the token's) and method: calls a minute, and
@@ -329,6 +333,8 @@ class FakeSlack:
                 return {"ok": False, "error": "thread_not_found"}
             thread = [m for m in posted if m["ts"] == args["ts"] or m.get("thread_ts") == args["ts"]]
             return {"ok": True, "messages": _metadata_as_asked(thread, args)[: int(args.get("limit") or 1000)]}
+        if method in ("conversations.info", "conversations.members"):
+            return self._channel(method, args)
         if method == "chat.update":
             with self._changed:
                 message = next(
@@ -348,6 +354,28 @@ class FakeSlack:
         if method == "files.completeUploadExternal":
             return self._complete_upload(args)
         return {"ok": True}
+
+    def _channel(self, method: str, args: dict) -> dict:
+        """conversations.info and conversations.members as Slack answers them: a private channel
+        Mentor is not in, or none at all, is channel_not_found; members come a page at a time
+        (`limit`, at most 1000), with an opaque `next_cursor` ("" on the last page)."""
+        channel = str(args.get("channel", ""))
+        members = self.channel_members.get(channel)
+        if members is None or (channel.startswith("G") and BOT_USER not in members):
+            return {"ok": False, "error": "channel_not_found"}
+        if method == "conversations.info":
+            about = {"id": channel, "name": channel.lower(), "is_channel": True, "is_private": channel.startswith("G")}
+            return {"ok": True, "channel": {**about, "is_member": BOT_USER in members}}
+        cursor = str(args.get("cursor") or "")
+        try:
+            start = int(base64.b64decode(cursor).decode().removeprefix("member:")) if cursor else 0
+        except ValueError:
+            return {"ok": False, "error": "invalid_cursor"}
+        limit = min(int(args.get("limit") or 100), 1000)
+        page = members[start : start + limit]
+        after = start + limit
+        next_cursor = base64.b64encode(f"member:{after}".encode()).decode() if after < len(members) else ""
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": next_cursor}}
 
     def receive_upload(self, file_id: str, content: bytes) -> tuple[int, str]:
         """Keep the bytes POSTed to an upload URL; the HTTP status and text Slack answers with."""
@@ -474,6 +502,8 @@ def _scope_needed(method: str, args: dict) -> str | None:
         return "mpim:write" if "," in (args.get("users") or "") else "im:write"
     if method in ("conversations.history", "conversations.replies"):
         return "im:history" if str(args.get("channel", "")).count("U") <= 1 else "mpim:history"
+    if method in ("conversations.info", "conversations.members"):
+        return "groups:read" if str(args.get("channel", "")).startswith("G") else "channels:read"
     return {
         "chat.postMessage": "chat:write",
         "chat.update": "chat:write",

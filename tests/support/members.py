@@ -183,6 +183,8 @@ def install(app: RunningApp, code: str) -> str:
         "users:read",
         "files:write",
         "chat:write.public",
+        "channels:read",
+        "groups:read",
     }
     cookie = page.headers["Set-Cookie"].split(";")[0]
     callback = http_request(

@@ -48,6 +48,8 @@ def defaults(sender: SlackSender) -> dict[str, Any]:
         "CHANGE_TS": f"{int(time.time())}.000200",  # when a message was edited or deleted
         "PREVIOUS_TEXT": "",  # a message's text before that
         "THREAD_TS": OMIT,
+        "CHANNEL_TYPE": "C",  # member_joined_channel: C a public channel, G a private one
+        "INVITER": OMIT,  # member_joined_channel: who added them, when someone did
         "PARENT_USER": OMIT,
         "EVENT_ID": f"Ev{stamp}",
         "EVENT_TIME": int(time.time()),

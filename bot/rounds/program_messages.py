@@ -1,0 +1,313 @@
+"""What admins and members see of programs (issue 21): the new program modal, the list of
+`/mentor programs` and the admin Home tab, the admin's confirmation before a channel's members
+are enrolled, the welcome DM of someone who joined a program, and the buttons to pick one's
+group in the category a program introduces by."""
+
+from bot import blocks
+from bot.ids import (
+    ARCHIVE_PROGRAM,
+    ENROLL_CHANNEL,
+    NEW_CATEGORY,
+    NEW_PROGRAM,
+    NEW_PROGRAM_VIEW,
+    PAUSE_PROGRAM,
+    PICK_CATEGORY,
+    RESUME_PROGRAM,
+    SKIP_ENROLL,
+    SLASH_COMMAND,
+    ProgramField,
+)
+from bot.program.model import GROUP_SIZES, WEEKDAYS
+from bot.rounds.model import MONTHLY, TEAM_CATEGORY, Category, Intro, Pick, Program, ProgramStatus, RoundKind
+from bot.rounds.program_form import CADENCES, MAX_CATEGORY_NAME, MAX_NAME
+from bot.rounds.programs import Listed, Welcome
+from bot.rounds.schedule import how_often
+from bot.text import escape_mrkdwn
+
+KINDS = {RoundKind.COFFEE: "Coffee chats", RoundKind.REVERSE: "Reverse mentoring (early-career teaches senior)"}
+INTROS = {
+    Intro.ANYONE: "Anyone in the program",
+    Intro.ACROSS: "Across groups (someone from another office, team…)",
+    Intro.WITHIN: "Within a group (someone from the same office, team…)",
+}
+
+
+def _option(text: str, value: object) -> dict:
+    return {"text": blocks.plain(text, 75), "value": str(value)}
+
+
+def _select(options: list[dict], initial: object) -> dict:
+    chosen = next(option for option in options if option["value"] == str(initial))
+    return {"type": "static_select", "options": options, "initial_option": chosen}
+
+
+def program_modal(categories: list[Category]) -> dict:
+    """The modal an admin creates a program with: defaults of a fortnightly coffee chat in
+    pairs on Mondays, introducing anyone, in no channel."""
+    field = blocks.input_block
+    grouped_by = [
+        _option("Their team (from profiles)", TEAM_CATEGORY),
+        *(_option(f"{category.name}: {', '.join(category.options)}", category.key) for category in categories),
+        _option("A new category (name it below)", NEW_CATEGORY),
+    ]
+    intros = [_option(text, intro.value) for intro, text in INTROS.items()]
+    channel = {
+        "type": "conversations_select",
+        "placeholder": blocks.plain("No channel", 150),
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    return {
+        "type": "modal",
+        "callback_id": NEW_PROGRAM_VIEW,
+        "title": blocks.plain("New program", 24),
+        "submit": blocks.plain("Create", 24),
+        "close": blocks.plain("Cancel", 24),
+        "blocks": [
+            field(
+                ProgramField.NAME,
+                "Name",
+                blocks.text_input("", MAX_NAME, placeholder="Coffee chats NYC"),
+                optional=False,
+            ),
+            field(
+                ProgramField.KIND,
+                "Kind",
+                _select([_option(text, kind.value) for kind, text in KINDS.items()], RoundKind.COFFEE.value),
+                optional=False,
+            ),
+            field(
+                ProgramField.CADENCE,
+                "How often",
+                _select([_option(text, weeks) for weeks, text in CADENCES.items()], 2),
+                optional=False,
+            ),
+            field(
+                ProgramField.WEEKDAY,
+                "On",
+                _select([_option(day, number) for number, day in enumerate(WEEKDAYS)], 0),
+                hint="Monthly rounds are on the first weekday of each month, at the workspace's round hour.",
+                optional=False,
+            ),
+            field(
+                ProgramField.GROUP_SIZE,
+                "In",
+                _select([_option(text, size) for size, text in GROUP_SIZES.items()], 2),
+                optional=False,
+            ),
+            field(
+                ProgramField.INTRO,
+                "Introduce members to",
+                {"type": "radio_buttons", "options": intros, "initial_option": intros[0]},
+                optional=False,
+            ),
+            field(
+                ProgramField.CATEGORY,
+                "Groups are",
+                {"type": "static_select", "options": grouped_by, "placeholder": blocks.plain("Choose", 150)},
+                hint="Only for introductions across or within groups.",
+            ),
+            field(
+                ProgramField.CATEGORY_NAME,
+                "New category",
+                blocks.text_input("", MAX_CATEGORY_NAME, placeholder="Office"),
+            ),
+            field(
+                ProgramField.CATEGORY_OPTIONS,
+                "Its options",
+                blocks.text_input("", 400, placeholder="NYC, London, Remote"),
+                hint="Separated by commas. Members pick theirs with a button when they join.",
+            ),
+            field(
+                ProgramField.CHANNEL,
+                "Channel",
+                channel,
+                hint="Joining the channel joins the program; leaving it leaves. Invite Mentor to it first.",
+            ),
+        ],
+    }
+
+
+def _named(program: Program) -> str:
+    return escape_mrkdwn(program.name)
+
+
+def describe(program: Program) -> str:
+    """One line: "Coffee chats every week on Monday, in threes, across Office"."""
+    cadence = "monthly" if program.every_weeks == MONTHLY else f"{CADENCES[program.every_weeks].casefold()}"
+    if program.every_weeks != MONTHLY:
+        cadence += f" on {WEEKDAYS[program.weekday] if program.weekday < len(WEEKDAYS) else 'a weekend day'}"
+    size = GROUP_SIZES.get(program.group_size, str(program.group_size)).casefold()
+    line = f"{program.kind.label.capitalize()} {cadence}, in {size}"
+    if program.grouped_by is not None:
+        by = "team" if program.grouped_by == TEAM_CATEGORY else escape_mrkdwn(program.grouped_by)
+        line += f", {program.intro.value} {by}"
+    return line
+
+
+def _status_buttons(program: Program) -> dict:
+    if program.status is ProgramStatus.PAUSED:
+        switch = blocks.button("Resume", RESUME_PROGRAM, value=program.key, style="primary")
+    else:
+        switch = blocks.button("Pause", PAUSE_PROGRAM, value=program.key)
+    if program.built_in:
+        return blocks.actions(switch)
+    archive = blocks.button("Archive", ARCHIVE_PROGRAM, value=program.key, style="danger")
+    archive["confirm"] = {
+        "title": blocks.plain("Archive this program?", 100),
+        "text": blocks.mrkdwn(
+            f"*{_named(program)}* will hold no more rounds and nobody can join it. Its past rounds stay in "
+            "the figures, and its channel is free for another program.",
+            300,
+        ),
+        "confirm": blocks.plain("Archive", 30),
+        "deny": blocks.plain("Keep it", 30),
+        "style": "danger",
+    }
+    return blocks.actions(switch, archive)
+
+
+def _program_blocks(listed: Listed) -> list[dict]:
+    program = listed.program
+    where = f" · <#{program.channel}>" if program.channel else f" · `{SLASH_COMMAND} join {program.key}`"
+    members = f"{listed.members} member" + ("" if listed.members == 1 else "s")
+    paused = " · *paused*" if program.status is ProgramStatus.PAUSED else ""
+    return [
+        blocks.section(f"*{_named(program)}*{paused}\n{describe(program)}{where} · {members}"),
+        _status_buttons(program),
+    ]
+
+
+def programs_list(programs: list[Listed]) -> dict:
+    """`/mentor programs`, to an admin: each program with its buttons, and a new one."""
+    body = [blocks.header("Programs")]
+    for listed in programs:
+        body += _program_blocks(listed)
+    body.append(blocks.actions(blocks.button("New program", NEW_PROGRAM, style="primary")))
+    return blocks.message(f"The workspace's {len(programs)} programs.", *body)
+
+
+def admin_home_blocks(programs: list[Listed]) -> list[dict]:
+    """The Home tab's programs, for admins: as `/mentor programs` lists them."""
+    return [blocks.divider(), *programs_list(programs)["blocks"]]
+
+
+def status_changed(program: Program) -> str:
+    said = {ProgramStatus.ACTIVE: "is running again", ProgramStatus.PAUSED: "is paused: no rounds until you resume it"}
+    return f"*{_named(program)}* " + said.get(program.status, "is archived")
+
+
+def not_in_channel() -> str:
+    """Beside the channel field, when Mentor cannot see into the channel."""
+    return "Mentor isn't in that channel yet: type /invite @Mentor in it, then create the program again."
+
+
+def created(program: Program) -> dict:
+    """To the admin, when the program's channel has nobody else in it yet (or it has none)."""
+    if program.channel:
+        how = f"Everyone who joins <#{program.channel}> is in it and gets a short welcome from me."
+    else:
+        how = f"Members join it with `{SLASH_COMMAND} join {program.key}` or from their Home tab."
+    text = f":white_check_mark: Created *{_named(program)}*: {describe(program)}. {how}"
+    return blocks.message(text)
+
+
+def confirm_enroll(program: Program, members: int) -> dict:
+    """To the admin, before anyone already in the program's channel is enrolled."""
+    text = (
+        f":white_check_mark: Created *{_named(program)}*: {describe(program)}. "
+        f"Enroll the {members} member{'' if members == 1 else 's'} of <#{program.channel}>?"
+    )
+    return blocks.message(
+        text,
+        blocks.section(text),
+        blocks.context("Each gets a short DM saying what it is and how to leave. Newcomers join anyway."),
+        blocks.actions(
+            blocks.button(f"Enroll {members}", ENROLL_CHANNEL, value=program.key, style="primary"),
+            blocks.button("Only newcomers", SKIP_ENROLL, value=program.key),
+        ),
+    )
+
+
+def enrolled(program: Program, count: int, left_out: int) -> dict:
+    """To the admin once a channel's members are enrolled: how many, and how many of the
+    channel Mentor is not for (bots, people from other organisations, guests unless included)."""
+    if count:
+        text = f"Enrolled {count} member{'' if count == 1 else 's'} of <#{program.channel}> in *{_named(program)}*"
+        text += "; each got a DM."
+    elif left_out:
+        text = f"Nobody was enrolled in *{_named(program)}*."
+    else:
+        text = f"Nobody new to enroll in *{_named(program)}*: everyone in <#{program.channel}> was in it already."
+    if left_out:
+        text += (
+            f" {left_out} other{' was' if left_out == 1 else 's were'} left out: bots, people from other "
+            "organisations, and guests unless your settings include them."
+        )
+    return blocks.message(f":white_check_mark: {text}")
+
+
+def enroll_skipped(program: Program) -> dict:
+    return blocks.message(
+        f"Nobody enrolled: members who join <#{program.channel}> from now on are in *{_named(program)}*."
+    )
+
+
+def pick_blocks(pick: Pick, intro: str) -> list[dict]:
+    """A section asking for (or showing) the member's group, and one button per option."""
+    name = escape_mrkdwn(pick.category.name)
+    if pick.option is None:
+        asked = f"{intro}Which *{name}* are you in? {_named(pick.program)} needs it to introduce you."
+    else:
+        asked = f"{intro}Your *{name}*: *{escape_mrkdwn(pick.option)}*. Changed? Pick another."
+    buttons = [
+        blocks.button(
+            option,
+            action_id,
+            value=f"{pick.program.key}:{option}",
+            style="primary" if option == pick.option else None,
+        )
+        for action_id, option in zip(PICK_CATEGORY, pick.category.options, strict=False)
+    ]
+    return [blocks.section(asked), blocks.actions(*buttons)]
+
+
+def _who(program: Program) -> str:
+    """Whom its intros are with: "someone from another office", "2 others from your team"."""
+    by = "team" if program.grouped_by == TEAM_CATEGORY else escape_mrkdwn(program.grouped_by or "group")
+    one = program.group_size == 2
+    if program.intro is Intro.ACROSS:
+        return f"someone from another {by}" if one else f"{program.group_size - 1} others, each from another {by}"
+    if program.intro is Intro.WITHIN:
+        return f"someone from your {by}" if one else f"{program.group_size - 1} others from your {by}"
+    return "someone else in it" if one else f"{program.group_size - 1} others in it"
+
+
+def welcome(welcome: Welcome) -> dict:
+    """The DM to a member who joined a program: what it is, when the next round is, how to
+    skip or leave, and the buttons to pick their group if it introduces by one."""
+    program = welcome.program
+    what = f"{how_often(welcome.schedule)} I introduce you to {_who(program)}"
+    if program.kind is RoundKind.REVERSE:
+        what = f"{how_often(welcome.schedule)} I pair early-career and senior members to teach each other"
+    where = f", the program of <#{program.channel}>" if program.channel else ""
+    text = f":wave: Welcome to *{_named(program)}*{where}: {what}. Next round: *{welcome.next_on:%A %-d %B}*."
+    leave = f"leave <#{program.channel}>" if program.channel else f"`{SLASH_COMMAND} leave {program.key}`"
+    body = [
+        blocks.section(text),
+        blocks.context(
+            f"Busy? Skip a round from the notice I send the day before, or `{SLASH_COMMAND} pause 2w`. "
+            f"To stop, {leave}."
+        ),
+    ]
+    if welcome.pick is not None:
+        body += pick_blocks(welcome.pick, "")
+    return blocks.message(text, *body)
+
+
+def picked(pick: Pick) -> dict:
+    """The answer to a pick: what was stored, and where to change it."""
+    text = (
+        f"Got it: your {escape_mrkdwn(pick.category.name)} is *{escape_mrkdwn(pick.option or '')}*. "
+        f"{_named(pick.program)} will introduce you by it. You can change it from my Home tab."
+    )
+    return blocks.message(text)

@@ -1,0 +1,57 @@
+"""What Slack says of a program's channel: whether Mentor is in it, who its members are, and
+which of them Mentor is for (members of the installed workspace or org; no bots, nobody from
+another organisation, guests only when the admins include them: handlers.membership)."""
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import SlackUnavailable
+from bot.members.model import NotAMember, standing_of
+from deps import Deps
+from handlers import membership
+
+logger = logging.getLogger(__name__)
+
+PAGE = 200  # conversations.members' page size: Slack advises no more than 200 per call
+
+
+def mentor_in(client: WebClient, channel: str) -> bool:
+    """Whether Mentor is a member of `channel` (conversations.info's `is_member`): a private
+    channel it was not invited to is one Slack does not show it (channel_not_found)."""
+    try:
+        return client.conversations_info(channel=channel)["channel"].get("is_member") is True
+    except SlackApiError as error:
+        logger.info("conversations.info of a program channel: %s", error.response.get("error"))
+        return False
+
+
+def members_of(client: WebClient, channel: str) -> list[str]:
+    """Every member of `channel`, through conversations.members' pages (cursor pagination).
+    Raises SlackApiError as Slack answers: channel_not_found, not_in_channel…"""
+    members: list[str] = []
+    cursor = None
+    while True:
+        page = client.conversations_members(channel=channel, limit=PAGE, **({"cursor": cursor} if cursor else {}))
+        members += [user_id for user_id in page.get("members") or [] if isinstance(user_id, str)]
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return members
+
+
+def takes_part(client: WebClient, deps: Deps, team_id: str, user_id: str, bot_user_id: str | None) -> bool:
+    """Whether `user_id`, in a program's channel, may be in the program: not Mentor, not
+    another app's bot, and someone Mentor is for. What users.info says of them is remembered
+    for the membership check (Deps.standings), which then asks Slack nothing more."""
+    if user_id == bot_user_id:
+        return False
+    try:
+        person = membership.look_up(client, user_id)
+        if person.bot:
+            return False
+        deps.standings.put(team_id, user_id, standing_of(person, team_id), deps.clock())
+        membership.check(client, deps, team_id, user_id)
+    except (NotAMember, SlackUnavailable):
+        return False
+    return True
