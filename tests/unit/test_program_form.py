@@ -1,0 +1,105 @@
+"""The new program modal read as untrusted input (bot/rounds/program_form.py): a table of
+submissions and what each becomes, or which fields it must fix."""
+
+import pytest
+
+from bot.ids import NEW_CATEGORY, ProgramField
+from bot.rounds.model import MONTHLY, TEAM_CATEGORY, Category, Intro, Program, RoundKind
+from bot.rounds.program_form import NewProgram, ProgramFormErrors, options_of, program_from_form
+
+OFFICE = Category("office", "Office", ("NYC", "London"))
+
+
+def form(**changed) -> dict:
+    """Weekly threes of coffee chats across the team on Tuesdays, in no channel, but for `changed`."""
+    chosen = {
+        "NAME": {"value": " Eng  NYC "},
+        "KIND": {"selected_option": {"value": "coffee"}},
+        "CADENCE": {"selected_option": {"value": "1"}},
+        "WEEKDAY": {"selected_option": {"value": "1"}},
+        "GROUP_SIZE": {"selected_option": {"value": "3"}},
+        "INTRO": {"selected_option": {"value": "across"}},
+        "CATEGORY": {"selected_option": {"value": TEAM_CATEGORY}},
+        "CHANNEL": {"selected_conversation": None},
+        **changed,
+    }
+    return {getattr(ProgramField, name): {getattr(ProgramField, name): element} for name, element in chosen.items()}
+
+
+def new_category(name: str, options: str) -> dict:
+    return {
+        "CATEGORY": {"selected_option": {"value": NEW_CATEGORY}},
+        "CATEGORY_NAME": {"value": name},
+        "CATEGORY_OPTIONS": {"value": options},
+    }
+
+
+@pytest.mark.parametrize(
+    ("changed", "made"),
+    [
+        ({}, NewProgram(Program("", "Eng NYC", RoundKind.COFFEE, 1, 1, 3, Intro.ACROSS, TEAM_CATEGORY))),
+        (
+            {"INTRO": {"selected_option": {"value": "anyone"}}, "CHANNEL": {"selected_conversation": "CENGNYC"}},
+            NewProgram(Program("", "Eng NYC", RoundKind.COFFEE, 1, 1, 3, Intro.ANYONE, None, "CENGNYC")),
+        ),
+        (
+            {"CATEGORY": {"selected_option": {"value": "office"}}, "INTRO": {"selected_option": {"value": "within"}}},
+            NewProgram(Program("", "Eng NYC", RoundKind.COFFEE, 1, 1, 3, Intro.WITHIN, "office")),
+        ),
+        (
+            new_category("Role", "mentor; mentee, Mentor"),
+            NewProgram(
+                Program("", "Eng NYC", RoundKind.COFFEE, 1, 1, 3, Intro.ACROSS, "role"),
+                Category("role", "Role", ("mentor", "mentee")),
+            ),
+        ),
+        (  # monthly rounds are on the first weekday of the month: no weekday to choose
+            {"CADENCE": {"selected_option": {"value": "0"}}, "WEEKDAY": {"selected_option": None}},
+            NewProgram(Program("", "Eng NYC", RoundKind.COFFEE, MONTHLY, 0, 3, Intro.ACROSS, TEAM_CATEGORY)),
+        ),
+    ],
+)
+def test_a_submission_becomes_the_program_it_describes(changed, made):
+    assert program_from_form(form(**changed), [OFFICE]) == made
+
+
+@pytest.mark.parametrize(
+    ("changed", "fields"),
+    [
+        ({"NAME": {"value": "   "}}, {ProgramField.NAME}),
+        ({"NAME": {"value": "x" * 41}}, {ProgramField.NAME}),
+        ({"KIND": {"selected_option": {"value": "speed-dating"}}}, {ProgramField.KIND}),
+        ({"CADENCE": {"selected_option": {"value": "3"}}}, {ProgramField.CADENCE}),
+        ({"WEEKDAY": {"selected_option": {"value": "6"}}}, {ProgramField.WEEKDAY}),
+        ({"GROUP_SIZE": {"selected_option": {"value": "7"}}}, {ProgramField.GROUP_SIZE}),
+        ({"GROUP_SIZE": {"selected_option": {"value": "²"}}}, {ProgramField.GROUP_SIZE}),
+        ({"INTRO": {}}, {ProgramField.INTRO}),
+        ({"CATEGORY": {"selected_option": {"value": "floor"}}}, {ProgramField.CATEGORY}),
+        (new_category("", "NYC, London"), {ProgramField.CATEGORY_NAME}),
+        (new_category("office", "NYC, London"), {ProgramField.CATEGORY_NAME}),  # exists already
+        (new_category("Office 2", "NYC, nyc"), {ProgramField.CATEGORY_OPTIONS}),  # one option, twice
+        (new_category("Floor", ",".join(str(n) for n in range(11))), {ProgramField.CATEGORY_OPTIONS}),
+        (new_category("Floor", "1, " + "x" * 31), {ProgramField.CATEGORY_OPTIONS}),
+        ({"CHANNEL": {"selected_conversation": "D0DIRECT"}}, {ProgramField.CHANNEL}),
+        (
+            {"KIND": {"selected_option": {"value": "reverse"}}},
+            {ProgramField.GROUP_SIZE, ProgramField.INTRO},  # reverse mentoring: pairs, of anyone
+        ),
+        ({"NAME": {"value": ""}, "GROUP_SIZE": {}}, {ProgramField.NAME, ProgramField.GROUP_SIZE}),
+    ],
+)
+def test_each_field_to_fix_is_named_with_what_is_wrong(changed, fields):
+    with pytest.raises(ProgramFormErrors) as refused:
+        program_from_form(form(**changed), [OFFICE])
+
+    assert set(refused.value.errors) == fields
+    assert all(message.strip() for message in refused.value.errors.values())
+
+
+def test_a_payload_not_shaped_as_slacks_is_refused_not_raised():
+    with pytest.raises(ProgramFormErrors):
+        program_from_form({"program_name": "not a block", ProgramField.KIND: []}, [])
+
+
+def test_options_are_split_at_commas_trimmed_and_kept_once_in_order():
+    assert options_of(" NYC ,London;; remote,nyc, Remote ") == ("NYC", "London", "remote")
