@@ -258,3 +258,42 @@ def test_on_an_org_wide_install_joining_a_channel_enrolls_the_member_in_the_orgs
     assert members_of(multi_workspace, team_id=GRID_WORKSPACE) == []
     [welcome] = posted_to(multi_workspace, "DUANA")
     assert "Welcome to *Eng NYC*" in welcome.args["text"] and welcome.token == "xoxb-org-token"
+
+
+def offered(app) -> tuple[str, str]:
+    """The admin's "Enroll N" message, once the program is created: (channel, ts)."""
+    [offer] = dms_to(app, ADMIN)
+    return offer.args["channel"], offer.response["ts"]
+
+
+def confirm(app, where: tuple[str, str]) -> dict:
+    before = len(app.fake_slack.calls("response_url"))
+    assert app.slack.click(ids.ENROLL_CHANNEL, ADMIN, KEY, message=where).status == 200
+    told = app.fake_slack.wait_for("response_url", count=before + 1)[before].args
+    app.settle()
+    return told
+
+
+def test_a_big_channel_is_enrolled_page_by_page(workspace):
+    crowd = [f"U{number:05d}" for number in range(250)]
+    workspace.fake_slack.channel_members[CHANNEL] = [BOT_USER, *crowd]
+    create(workspace)
+
+    told = confirm(workspace, offered(workspace))
+
+    assert "Enrolled 250 members" in told["text"]
+    assert members_of(workspace) == crowd
+    pages = workspace.fake_slack.calls("conversations.members")
+    assert len(pages) == 4 and all(call.response["ok"] for call in pages)  # two for the offer, two to enroll
+
+
+@pytest.mark.parametrize("error", ["not_in_channel", "channel_not_found"])
+def test_a_channel_slack_will_not_list_when_the_admin_confirms_enrolls_nobody_and_says_why(workspace, error):
+    create(workspace)
+    where = offered(workspace)
+    workspace.fake_slack.errors_for[("conversations.members", CHANNEL)] = error  # Mentor removed meanwhile
+
+    told = confirm(workspace, where)
+
+    assert f"couldn't read who is in <#{CHANNEL}> ({error})" in told["text"] and "/invite @Mentor" in told["text"]
+    assert members_of(workspace) == []
