@@ -277,7 +277,9 @@ def _membership_buttons(now: RoundsNow, today: date) -> list[dict]:
     body = []
     # One actions block per program: a join and a leave button share ids across programs.
     for program in sorted((*now.joined, *now.offered), key=lambda program: program in now.offered):
-        if program in now.joined:
+        if program in now.joined and program.channel:  # leaving the channel is leaving the program
+            body.append(blocks.context(f"Leave <#{program.channel}> to leave {_name(program)}."))
+        elif program in now.joined:
             body.append(blocks.actions(blocks.button(f"Leave {_name(program)}", LEAVE_ROUND, value=program.key)))
         elif program.channel:  # its channel's members are the program's: joining the channel joins it
             body.append(blocks.context(f"Join <#{program.channel}> to take part in {_name(program)}."))
