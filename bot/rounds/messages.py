@@ -425,7 +425,7 @@ def unmatched(program: Program, why: Unmatched, next_round: date) -> dict:
     elif why is Unmatched.NO_CATEGORY:
         text = (
             f"{_title(program)} introduces people by {escape_mrkdwn(program.category or '')}, and you haven't "
-            "picked yours yet, so I couldn't include you this round: pick it with the buttons in my welcome message."
+            "picked yours yet, so I couldn't include you this round: pick it with the buttons on my Home tab."
         )
     elif not program.built_in and kind is RoundKind.COFFEE:
         text = f"I couldn't find anyone to group you with for {_name(program)} this round."

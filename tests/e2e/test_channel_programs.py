@@ -266,10 +266,10 @@ def offered(app) -> tuple[str, str]:
     return offer.args["channel"], offer.response["ts"]
 
 
-def confirm(app, where: tuple[str, str]) -> dict:
+def confirm(app, where: tuple[str, str], timeout: float = 5.0) -> dict:
     before = len(app.fake_slack.calls("response_url"))
     assert app.slack.click(ids.ENROLL_CHANNEL, ADMIN, KEY, message=where).status == 200
-    told = app.fake_slack.wait_for("response_url", count=before + 1)[before].args
+    told = app.fake_slack.wait_for("response_url", count=before + 1, timeout=timeout)[before].args
     app.settle()
     return told
 
@@ -279,7 +279,7 @@ def test_a_big_channel_is_enrolled_page_by_page(workspace):
     workspace.fake_slack.channel_members[CHANNEL] = [BOT_USER, *crowd]
     create(workspace)
 
-    told = confirm(workspace, offered(workspace))
+    told = confirm(workspace, offered(workspace), timeout=60)  # a users.info call for each of 250 people
 
     assert "Enrolled 250 members" in told["text"]
     assert members_of(workspace) == crowd
