@@ -297,3 +297,20 @@ def test_a_channel_slack_will_not_list_when_the_admin_confirms_enrolls_nobody_an
 
     assert f"couldn't read who is in <#{CHANNEL}> ({error})" in told["text"] and "/invite @Mentor" in told["text"]
     assert members_of(workspace) == []
+
+
+def test_the_new_program_modal_opens_from_the_command_and_the_admins_home_tab_for_admins_only(workspace):
+    fake = workspace.fake_slack
+    assert workspace.slack.command("programs new", user_id=ADMIN).status == 200
+    fake.wait_for("views.open")
+    assert workspace.slack.app_home_opened(ADMIN).status == 200
+    [home] = [call.args["view"] for call in fake.wait_for("views.publish") if call.args["user_id"] == ADMIN]
+    assert any(
+        element.get("action_id") == ids.NEW_PROGRAM for block in home["blocks"] for element in block.get("elements", [])
+    )
+
+    assert workspace.slack.click(ids.NEW_PROGRAM, ADMIN).status == 200
+    assert workspace.slack.click(ids.NEW_PROGRAM, "UANA").status == 200
+    opened = fake.wait_for("views.open", count=3)
+    assert [call.args["view"].get("callback_id") for call in opened[:2]] == [ids.NEW_PROGRAM_VIEW] * 2
+    assert "Programs are for the program's admins" in json.dumps(opened[2].args["view"])  # UANA's, refused
