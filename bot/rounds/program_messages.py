@@ -25,6 +25,8 @@ from bot.rounds.schedule import how_often
 from bot.text import escape_mrkdwn
 
 KINDS = {RoundKind.COFFEE: "Coffee chats", RoundKind.REVERSE: "Reverse mentoring (early-career teaches senior)"}
+LISTED = 20  # programs in one list: two blocks each, within a message's 50
+
 INTROS = {
     Intro.ANYONE: "Anyone in the program",
     Intro.ACROSS: "Across groups (someone from another office, team…)",
@@ -178,10 +180,13 @@ def _program_blocks(listed: Listed) -> list[dict]:
 
 
 def programs_list(programs: list[Listed]) -> dict:
-    """`/mentor programs`, to an admin: each program with its buttons, and a new one."""
+    """`/mentor programs`, to an admin: each program with its buttons (the first LISTED, as a
+    message holds at most 50 blocks), and a new one."""
     body = [blocks.header("Programs")]
-    for listed in programs:
+    for listed in programs[:LISTED]:
         body += _program_blocks(listed)
+    if len(programs) > LISTED:
+        body.append(blocks.context(f"And {len(programs) - LISTED} more: archive those that are over."))
     body.append(blocks.actions(blocks.button("New program", NEW_PROGRAM, style="primary")))
     return blocks.message(f"The workspace's {len(programs)} programs.", *body)
 

@@ -1,11 +1,15 @@
 """The new program modal read as untrusted input (bot/rounds/program_form.py): a table of
-submissions and what each becomes, or which fields it must fix."""
+submissions and what each becomes, or which fields it must fix; and the programs list's size."""
+
+import json
 
 import pytest
 
 from bot.ids import NEW_CATEGORY, ProgramField
 from bot.rounds.model import MONTHLY, TEAM_CATEGORY, Category, Intro, Program, RoundKind
 from bot.rounds.program_form import NewProgram, ProgramFormErrors, options_of, program_from_form
+from bot.rounds.program_messages import LISTED, programs_list
+from bot.rounds.programs import Listed
 
 OFFICE = Category("office", "Office", ("NYC", "London"))
 
@@ -103,3 +107,12 @@ def test_a_payload_not_shaped_as_slacks_is_refused_not_raised():
 
 def test_options_are_split_at_commas_trimmed_and_kept_once_in_order():
     assert options_of(" NYC ,London;; remote,nyc, Remote ") == ("NYC", "London", "remote")
+
+
+def test_a_long_list_of_programs_stays_within_a_messages_50_blocks():
+    many = [Listed(Program(f"p{number}", f"Program {number}"), 3) for number in range(LISTED + 5)]
+
+    message = programs_list(many)
+
+    assert len(message["blocks"]) <= 50
+    assert "And 5 more" in json.dumps(message["blocks"])
