@@ -41,6 +41,7 @@ def _row(team_id: str, program: Program, now: datetime) -> dict:
         "channel": program.channel,
         "status": program.status.value,
         "created_at": now,
+        "mentor_side": program.mentor_side,
     }
 
 
@@ -82,6 +83,7 @@ def _program(row: models.Program) -> Program:
         category=row.category,
         channel=row.channel,
         status=ProgramStatus(row.status),
+        mentor_side=row.mentor_side,
     )
 
 
