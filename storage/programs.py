@@ -9,8 +9,7 @@ from sqlalchemy import ColumnElement, delete, exists, select
 from sqlalchemy.orm import Session
 
 from bot.rounds.model import (
-    COFFEE,
-    REVERSE,
+    BUILT_IN,
     TEAM_CATEGORY,
     Category,
     ChannelTaken,
@@ -24,7 +23,7 @@ from storage import models
 from storage.queries import batches, insert_ignoring_duplicates
 
 # The two programs of a workspace that never stored any, as ensure_programs stores them.
-DEFAULTS = {program.key: program for program in (COFFEE, REVERSE)}
+DEFAULTS = {program.key: program for program in BUILT_IN}
 
 
 def _row(team_id: str, program: Program, now: datetime) -> dict:

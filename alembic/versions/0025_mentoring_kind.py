@@ -9,6 +9,9 @@ Revises: 0024_programs
 Create Date: 2026-12-01
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 
 from alembic import op
@@ -22,17 +25,32 @@ KINDS_BEFORE = "kind IN ('coffee', 'reverse')"
 KINDS_AFTER = "kind IN ('coffee', 'reverse', 'mentoring')"
 
 
-def _kinds(allowed: str) -> None:
-    # On SQLite the batch copies the table, constraints as declared here; PostgreSQL alters it in place.
-    with op.batch_alter_table("programs") as batch:
-        batch.drop_constraint("ck_programs_kind", type_="check")
-        batch.create_check_constraint("ck_programs_kind", allowed)
+@contextmanager
+def _members_kept() -> Iterator[None]:
+    """Around batch changes of programs. PostgreSQL alters the table in place. SQLite cannot
+    alter a CHECK or drop a column in place: the batch copies the table and drops the old
+    one, and with foreign keys on (storage/db.py) that drop deletes every program's members
+    (program_members cascades), so they are kept aside and put back. (PRAGMA foreign_keys
+    cannot change inside the migration's transaction.)"""
+    connection = op.get_bind()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.execute(sa.text("CREATE TEMPORARY TABLE kept_program_members AS SELECT * FROM program_members"))
+    yield
+    if sqlite:
+        connection.execute(sa.text("INSERT INTO program_members SELECT * FROM kept_program_members"))
+        connection.execute(sa.text("DROP TABLE kept_program_members"))
+
+
+def _kinds(batch, allowed: str) -> None:
+    batch.drop_constraint("ck_programs_kind", type_="check")
+    batch.create_check_constraint("ck_programs_kind", allowed)
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("programs") as batch:
+    with _members_kept(), op.batch_alter_table("programs") as batch:
         batch.add_column(sa.Column("mentor_side", sa.String(40), nullable=True))
-    _kinds(KINDS_AFTER)
+        _kinds(batch, KINDS_AFTER)
 
 
 def downgrade() -> None:
@@ -42,6 +60,6 @@ def downgrade() -> None:
         raise RuntimeError(
             f"{mentoring} mentoring program(s) exist: archive and delete them before downgrading below 0025"
         )
-    _kinds(KINDS_BEFORE)
-    with op.batch_alter_table("programs") as batch:
+    with _members_kept(), op.batch_alter_table("programs") as batch:
+        _kinds(batch, KINDS_BEFORE)
         batch.drop_column("mentor_side")

@@ -96,6 +96,7 @@ class Program:
 
 COFFEE = Program(RoundKind.COFFEE.value, "Coffee chats", RoundKind.COFFEE)
 REVERSE = Program(RoundKind.REVERSE.value, "Reverse mentoring", RoundKind.REVERSE, every_weeks=MONTHLY)
+BUILT_IN = (COFFEE, REVERSE)  # every workspace's two, keyed by their kinds; mentoring programs are its admins'
 
 
 @dataclass(frozen=True)

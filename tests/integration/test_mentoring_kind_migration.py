@@ -24,6 +24,7 @@ def programs_table(*more: str) -> sa.TableClause:
 
 
 PROGRAMS, WITH_SIDE = programs_table(), programs_table("mentor_side")
+MEMBERS = "('T1', 'coffee', 'UA'), ('T1', 'coffee', 'UB'), ('T1', 'reverse', 'UB')"
 
 
 def program(key: str, kind: str, **more) -> dict:
@@ -37,6 +38,12 @@ def downgrade_to_0024(engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0024_programs")
+
+
+def joined(engine) -> list[tuple]:
+    """Who is in which program: a SQLite batch copies programs, and must not take them along."""
+    with engine.connect() as connection:
+        return sorted(connection.execute(sa.text("SELECT program, user_id FROM program_members")).tuples())
 
 
 def kinds(engine) -> list[tuple]:
@@ -66,7 +73,9 @@ def test_the_downgrade_keeps_the_other_programs_and_refuses_to_drop_a_mentoring_
     upgrade(empty_engine, "0024_programs")
     with empty_engine.begin() as connection:
         connection.execute(sa.insert(PROGRAMS), [program("coffee", "coffee"), program("reverse", "reverse")])
+        connection.execute(sa.text(f"INSERT INTO program_members (team_id, program, user_id) VALUES {MEMBERS}"))
     upgrade(empty_engine)
+    upgraded = joined(empty_engine)
     with empty_engine.begin() as connection:
         connection.execute(sa.insert(WITH_SIDE), [program("guides", "mentoring", mentor_side="Mentor")])
 
@@ -79,6 +88,7 @@ def test_the_downgrade_keeps_the_other_programs_and_refuses_to_drop_a_mentoring_
     downgrade_to_0024(empty_engine)
 
     assert kinds(empty_engine) == [("coffee", "coffee", 3), ("reverse", "reverse", 3)]
+    assert upgraded == joined(empty_engine) == [("coffee", "UA"), ("coffee", "UB"), ("reverse", "UB")]
     with empty_engine.connect() as connection:
         assert "mentor_side" not in {column["name"] for column in sa.inspect(connection).get_columns("programs")}
     with empty_engine.begin() as connection, pytest.raises(IntegrityError):
