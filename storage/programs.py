@@ -86,19 +86,23 @@ def _program(row: models.Program) -> Program:
     )
 
 
+def programs_of(session: Session, team_id: str) -> list[Program]:
+    """Every program of the workspace, the two it began with first, then by name; archived
+    ones too (callers leave them out where they must). Reads only: the two defaults are
+    stored by the first write that needs them (ensure_programs)."""
+    rows = session.scalars(select(models.Program).where(models.Program.team_id == team_id))
+    found = DEFAULTS | {row.key: _program(row) for row in rows}
+    first = {key: position for position, key in enumerate(DEFAULTS)}
+    return sorted(found.values(), key=lambda p: (first.get(p.key, len(first)), p.name.casefold(), p.key))
+
+
 class RoundPrograms:
     """Part of storage.rounds.RoundRepository: a workspace's programs and categories."""
 
     session: Session
 
     def programs(self, team_id: str) -> list[Program]:
-        """Every program of the workspace, the two it began with first, then by name;
-        archived ones too (callers leave them out where they must). Reads only: the two
-        defaults are stored by the first write that needs them (ensure_programs)."""
-        rows = self.session.scalars(select(models.Program).where(models.Program.team_id == team_id))
-        found = DEFAULTS | {row.key: _program(row) for row in rows}
-        first = {key: position for position, key in enumerate(DEFAULTS)}
-        return sorted(found.values(), key=lambda p: (first.get(p.key, len(first)), p.name.casefold(), p.key))
+        return programs_of(self.session, team_id)
 
     def program(self, team_id: str, key: str) -> Program | None:
         try:

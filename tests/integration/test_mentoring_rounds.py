@@ -1,13 +1,18 @@
 """A mentoring program's round on the rolled-back repositories (SQLite and PostgreSQL): each
 mentor who picked the program's mentor side gets mentees who picked the other, by what the
 mentor offers and the mentees want; the introduction as stored says who mentors; whoever has
-not picked a side is left out and told why."""
+not picked a side is left out and told why; the admins' figures count it as a program of its
+own, its check-ins shown once five people answered."""
 
 from datetime import date, timedelta
 
+import pytest
+
 from bot.members.model import SkillKind, normalize_skill
+from bot.program.disclosure import MIN_PEOPLE
+from bot.program.model import Period
 from bot.rounds import services as round_services
-from bot.rounds.model import Category, Intro, Program, RoundKind, Unmatched
+from bot.rounds.model import Category, CheckinOutcome, Intro, Program, RoundKind, Unmatched
 from tests.support.asks import NOW, TEAM
 
 ROLE = Category("role", "Role", ("Mentor", "Mentee"))
@@ -76,3 +81,25 @@ def test_a_mentor_alone_on_their_side_is_told_nobody_was_on_the_other(repositori
 
     assert run.planned == ()
     assert run.why_unmatched == (Unmatched.TOO_FEW, Unmatched.TOO_FEW)
+
+
+@pytest.mark.parametrize("answered", [MIN_PEOPLE - 1, MIN_PEOPLE])
+def test_the_admins_figures_count_the_mentoring_program_on_its_own_and_withhold_few_answers(repositories, answered):
+    program = guides(repositories)
+    mentors = [f"UM{n}" for n in range(MIN_PEOPLE)]
+    for n, mentor in enumerate(mentors):
+        member(repositories, program, mentor, "Mentor")
+        member(repositories, program, f"UE{n}", "Mentee")
+    round_services.join(repositories, TEAM, "UCOFFEE", "coffee")
+    run = round_services.run_round(repositories, TEAM, program, MONDAY, NOW)
+    for mentor in mentors[:answered]:  # one answer per group, each from its mentor
+        [held] = repositories.rounds.groups_of(TEAM, mentor, held_since=MONDAY)
+        round_services.answer_checkin(repositories, TEAM, held.id, mentor, CheckinOutcome.MET, NOW)
+
+    figures = repositories.program.figures(TEAM, Period(NOW + timedelta(days=14), 30))
+
+    assert [one.program.key for one in figures.programs] == ["coffee", "reverse", program.key]
+    mine = figures.of(program.key)
+    assert (mine.opted_in, mine.rounds, mine.participants, mine.groups) == (10, 1, 10, run.groups) == (10, 1, 10, 5)
+    assert figures.of("coffee").opted_in == 1 and figures.of("coffee").groups == 0
+    assert mine.answers.shown() == ({"met": MIN_PEOPLE} if answered >= MIN_PEOPLE else None)
