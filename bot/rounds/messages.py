@@ -584,6 +584,12 @@ def thanks_post(thanks: Thanks) -> dict:
     return blocks.message(text, blocks.section(text + "\n" + blocks.quote(thanks.note)))
 
 
+def thanks_beside(thanks: Thanks) -> dict:
+    """A thank-you from a mentee, under the advice its receiver gave them (Home tab, theirs alone)."""
+    said = f":sparkles: <@{thanks.sender_id}> thanked you on {thanks.sent_at:%-d %B}: “{shown(thanks.note, 200)}”"
+    return blocks.context(said)
+
+
 def thanks_blocks(received: list[Thanks]) -> list[dict]:
     """The Home tab's latest thank-yous to the member; nothing when there are none."""
     if not received:
