@@ -275,7 +275,9 @@ def _program_line(figures: RoundFigures) -> str:
     learned, by the rule of bot.program.disclosure; its name escaped once."""
     program = figures.program
     status = "" if program.status is ProgramStatus.ACTIVE else f" ({program.status.value})"
-    head = f"*{escape_mrkdwn(truncate(program.name, 80))}*{status} · {program.kind.label}"
+    # Its kind, unless its name says it already (not "Coffee chats · coffee chats").
+    kind = "" if program.name.casefold() == program.kind.label else f" · {program.kind.label}"
+    head = f"*{escape_mrkdwn(truncate(program.name, 80))}*{status}{kind}"
     people = "people paired" if program.kind is RoundKind.REVERSE else "people introduced"
     if figures.asks_learned:
         answered = f"Learned: {_mix(figures.answers, LEARNED_LABELS)}"

@@ -53,7 +53,7 @@ def test_each_program_has_its_section_with_its_own_figures_and_its_name_escaped_
     assert "*Guides &lt;&amp; guided&gt;* · mentoring\nOpted in: 12 · rounds: 2 · people introduced: 10" in shown
     assert "Check-ins: We met 80% · Scheduled 0% · Not this time 20%" in shown
     assert f"Check-ins: {TOO_FEW}" in shown  # the second, from two people's answers
-    assert "*Reverse mentoring* · reverse mentoring" in shown and "Learned:" in shown
+    assert "*Reverse mentoring*\nOpted in: 12" in shown and "Learned:" in shown
     assert "&amp;amp;" not in shown
 
 
