@@ -54,7 +54,7 @@ by that exact search run at their size.
 
 Mentoring rounds (--mentoring-sizes, after the groups): one member in 2, 3, 4 or 6 a mentor,
 each group a mentor and up to size - 1 mentees (bot.rounds.solving.group_mentoring, an
-exact assignment of mentees to mentors' seats): time, memory, mentees placed, the fit of the
+exact assignment of mentees to mentors' seats): time, mentees placed, the fit of the
 mentor and mentee pairs and their repeats within the cooldown, next to random seats. Its
 graph is every mentee by every mentor's seat: dense, so the default stops at 2,000.
 
@@ -801,12 +801,12 @@ def mentoring_fit(members, history, groups) -> tuple[float, int]:
 def print_mentoring(sizes: list[int], repeats: int) -> None:
     """Mentoring by a category (bot.rounds.solving.group_mentoring): one member in `size` a
     mentor, each group a mentor and up to size - 1 mentees, on the skilled workspace: time
-    (median of `repeats`), this process's peak memory growth, mentees placed, and the fit of
+    (median of `repeats`), mentees placed, and the fit of
     its mentor and mentee pairs (their scores without history) and repeats within the
     cooldown, next to random seats'. The engine is an exact assignment: no bound to report."""
     print("\nMentoring (bot.rounds.solving.group_mentoring, issue 21): the skilled workspace, 1 in <size> a mentor")
     print(
-        f"  {'N':>6} {'size':>4} | {'engine':>9} {'+MiB':>6} {'placed':>13} {'fit':>9} {'repeats':>7} |"
+        f"  {'N':>6} {'size':>4} | {'engine':>9} {'placed':>13} {'fit':>9} {'repeats':>7} |"
         f" {'random fit':>10} {'/engine':>8} {'repeats':>7}"
     )
     for n in sizes:
@@ -814,18 +814,16 @@ def print_mentoring(sizes: list[int], repeats: int) -> None:
         for size in MENTORING_SIZES:
             mentors = mentor_side(members, size)
             times, result = [], None
-            before = max_rss()
             for _ in range(repeats):
                 started = time.perf_counter()
                 result = solving.group_mentoring(members, mentors, size, history, seed="bench")
                 times.append(time.perf_counter() - started)
             assert result is not None
-            grown = (max_rss() - before) / 2**20
             placed = sum(len(group.members) - 1 for group in result.groups)
             fit, again = mentoring_fit(members, history, [group.members for group in result.groups])
             lucky, lucky_again = mentoring_fit(members, history, random_mentoring(members, mentors, size))
             print(
-                f"  {n:>6} {size:>4} | {statistics.median(times):>7.2f} s {grown:>6.0f}"
+                f"  {n:>6} {size:>4} | {statistics.median(times):>7.2f} s"
                 f" {placed:>6}/{n - len(mentors):<6} {fit:>9.0f} {again:>7} |"
                 f" {lucky:>10.0f} {share(lucky, fit, 3):>8} {lucky_again:>7}"
             )
