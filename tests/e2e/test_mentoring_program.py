@@ -8,6 +8,7 @@ import json
 import pytest
 
 from bot.rounds.model import Category, Intro, Program, RoundKind
+from jobs.rounds import run_due_rounds
 from tests.e2e.test_rounds import dms_to, group_dms, group_posts
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.members import say
@@ -83,3 +84,14 @@ def test_an_admins_stats_have_a_section_for_the_mentoring_program_and_name_nobod
     )
     assert "Check-ins: no answers yet" in shown
     assert not any(user_id in shown for user_id in PEOPLE)
+
+
+def test_mentoring_groups_are_asked_halfway_whether_they_met_as_coffee_chats_are(mentor, guides):
+    run_rounds_now(mentor.deps, guides.key)
+    intros = {call.args["channel"] for call in group_posts(mentor, ":seedling:")}
+
+    mentor.clock.advance(days=7, minutes=31)  # halfway to the next round, two weeks on
+    run_due_rounds(mentor.deps)
+
+    asked = {call.args["channel"] for call in group_posts(mentor, "Halfway to the next round")}
+    assert asked == intros and len(asked) == 2
