@@ -477,8 +477,8 @@ def run_round(
     pairs who both chose to continue are kept together (keep_pairs); a mentoring program puts
     each mentor with mentees (bot.rounds.solving.group_mentoring). A program whose intros
     go across or within a category, or a mentoring program, leaves out those who have not
-    picked their group in it (Unmatched.NO_CATEGORY). Raises RoundAlreadyRecorded when another process recorded it
-    meanwhile: the caller rolls this transaction back."""
+    picked their group in it (Unmatched.NO_CATEGORY). Raises RoundAlreadyRecorded when
+    another process recorded it meanwhile: the caller rolls this transaction back."""
     rounds = work.rounds
     refused = refused_run(work, team_id, program, held_on, force)
     if refused is not None:
