@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from bot.errors import InvalidInput
 from bot.rounds import services as round_services
-from bot.rounds.model import Pick, Program, ProgramStatus
+from bot.rounds.model import Category, Pick, Program, ProgramStatus
 from bot.rounds.program_form import NewProgram
 from bot.rounds.schedule import Schedule
 from bot.unit_of_work import UnitOfWork
@@ -24,10 +24,12 @@ OPTION_GONE = "That option is no longer offered: pick one of the buttons on your
 
 @dataclass(frozen=True)
 class Listed:
-    """A program as admins see it listed: how many members it has now."""
+    """A program as admins see it listed: how many members it has now, and the admin's
+    category it goes by (None: none, or the team)."""
 
     program: Program
     members: int
+    category: Category | None = None
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,13 @@ class Welcome:
 
 def listed(work: UnitOfWork, team_id: str) -> list[Listed]:
     """The workspace's programs but the archived, as it lists them, with their members."""
+    categories = {category.key: category for category in work.rounds.categories(team_id)}
     return [
-        Listed(program, len(work.rounds.program_members(team_id, program.key)))
+        Listed(
+            program,
+            len(work.rounds.program_members(team_id, program.key)),
+            categories.get(program.grouped_by or ""),
+        )
         for program in round_services.current_programs(work, team_id)
     ]
 
