@@ -817,9 +817,9 @@ def mentoring_child(n: int, size: int, exact: bool, repeats: int, answers) -> No
         groups = [group.members for group in result.groups]
         fit, again = mentoring_fit(members, history, groups)
         shares = [len(group) - 1 for group in groups]
+        spread = max(shares) - min(shares) if len(groups) == len(mentors) else None
         run = {"seconds": seconds, "placed": sum(shares), "fit": fit, "repeats": again, "mentees": n - len(mentors)}
-        run["spread"] = max(shares) - min(shares) if len(groups) == len(mentors) else None
-        answers.put(("run", run | {"peak": max_rss()}))
+        answers.put(("run", run | {"spread": spread, "peak": max_rss()}))
     if not exact:
         lucky, lucky_again = mentoring_fit(members, history, random_mentoring(members, mentors, size))
         answers.put(("random", {"fit": lucky, "repeats": lucky_again}))
