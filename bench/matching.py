@@ -891,7 +891,7 @@ def main() -> None:
     parser.add_argument("--only-groups", action="store_true", help="only the rounds of groups")
     parser.add_argument(
         "--mentoring-sizes",
-        default="200,2000",
+        default="200,2000,10000",
         help="members in the mentoring rounds, a mentor and mentees per group ('' for none); shown with the groups",
     )
     args = parser.parse_args()
