@@ -15,7 +15,7 @@ import app as mentor_app
 from bot.members.model import SkillKind
 from bot.members.services import list_skills
 from jobs.command_jobs import LEASE, MAX_ATTEMPTS, SENDER
-from storage.command_jobs import NewCommandJob
+from storage.command_jobs import COMMAND, NewCommandJob
 from storage.db import Store, make_engine
 from tests.support.app_process import app_process, free_port, serving, serving_environ
 from tests.support.databases import scratch_postgres_database
@@ -112,7 +112,7 @@ def test_a_command_whose_workers_kept_dying_is_given_up_and_its_member_told_by_d
         work.command_jobs.queue([NewCommandJob(DEFAULT_TEAM, "UANA", "offer", "SQL", url)], past)
         for attempt in range(MAX_ATTEMPTS):
             at = past + attempt * (LEASE + timedelta(seconds=1))
-            assert work.command_jobs.claim(at, at + LEASE, {"offer"}, f"elsewhere:{attempt}") is not None
+            assert work.command_jobs.claim(at, at + LEASE, {(COMMAND, "offer")}, f"elsewhere:{attempt}") is not None
 
     mentor.deps.command_queued.release()
     mentor.settle()
@@ -139,7 +139,7 @@ def test_commands_claimed_under_this_process_s_id_by_an_earlier_process_are_done
         with mentor.store.transaction() as work:
             job = NewCommandJob(DEFAULT_TEAM, "UANA", "offer", "SQL", fake_slack.response_url("earlier"))
             work.command_jobs.queue([job], now)
-            assert work.command_jobs.claim(now, now + LEASE, {"offer"}, SENDER) is not None
+            assert work.command_jobs.claim(now, now + LEASE, {(COMMAND, "offer")}, SENDER) is not None
 
         mentor.workers = mentor_app.command_workers(mentor.deps).start()
         mentor.settle()
