@@ -9,8 +9,6 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 import app as mentor_app
 from bot.members.model import SkillKind
 from bot.members.services import list_skills
@@ -18,23 +16,11 @@ from jobs.command_jobs import LEASE, MAX_ATTEMPTS, SENDER
 from storage.command_jobs import COMMAND, NewCommandJob
 from storage.db import Store, make_engine
 from tests.support.app_process import app_process, free_port, serving, serving_environ
-from tests.support.databases import scratch_postgres_database
 from tests.support.fake_slack import DEFAULT_TEAM
 from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ
 from tests.support.slack_requests import SlackSender
 
 STARTING = 60.0  # seconds a fresh process may take to start and answer, on a busy machine
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    """The service's database: a SQLite file, or a database of its own on TEST_DATABASE_URL's server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'mentor.db'}"
-        return
-    name = f"mentor_durable_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    with scratch_postgres_database(request.getfixturevalue("postgres_test_url"), name) as url:
-        yield url
 
 
 def offers_in(database_url: str, user_ids) -> dict[str, set[str]]:
