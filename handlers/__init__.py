@@ -7,10 +7,10 @@ from slack_bolt import App
 from deps import Deps
 from handlers import actions, commands, errors, events, interactions, views
 from handlers.commands import handoff
-from storage.command_jobs import ACTION, EVENT, ClaimedJob
+from storage.command_jobs import ACTION, EVENT, VIEW, ClaimedJob
 
 # The listeners a worker runs, by surface and name (handlers/interactions.py).
-AFTER_ACK = {ACTION: actions.AFTER_ACK, EVENT: events.AFTER_ACK}
+AFTER_ACK = {ACTION: actions.AFTER_ACK, VIEW: views.AFTER_ACK, EVENT: events.AFTER_ACK}
 # Every job a worker of this version can do, as (surface, name).
 KNOWN = handoff.KNOWN | {(surface, name) for surface, listeners in AFTER_ACK.items() for name in listeners}
 

@@ -26,7 +26,7 @@ from deps import Deps
 from handlers.listeners import Click, LeaseLost, Performing, member_of, performing, refusal, reporting, workspace_of
 from jobs import outbox
 from jobs.command_jobs import MAX_ATTEMPTS
-from storage.command_jobs import ACTION, EVENT, ClaimedJob, NewCommandJob
+from storage.command_jobs import ACTION, EVENT, VIEW, ClaimedJob, NewCommandJob
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,9 @@ def _told_if_unrecorded(told: Callable[[dict], None], recording: Future) -> None
         logger.error("Telling a member their request was not done failed: %s", type(failed).__name__)
 
 
-def _request(body: dict, context: BoltContext) -> str:
+def request_of(body: dict, context: BoltContext) -> str:
+    """A request as a job keeps it (NewCommandJob.payload): Slack's body, and what of Bolt's
+    context listeners read (CONTEXT_KEYS)."""
     return json.dumps({"body": body, "context": {key: context.get(key) for key in CONTEXT_KEYS}})
 
 
@@ -77,7 +79,7 @@ def defer_click(ack: Ack, body: dict, action: dict, respond: Respond, context: B
     A database that refuses it: the member is told, and nothing is done."""
     team_id, user_id = member_of(context)
     response_url = body.get("response_url") or ""
-    job = NewCommandJob(team_id, user_id, action["action_id"], "", response_url, ACTION, _request(body, context))
+    job = NewCommandJob(team_id, user_id, action["action_id"], "", response_url, ACTION, request_of(body, context))
     try:
         record_before_ack(deps, job, partial(_answer, respond) if response_url else None)
     except TemporarilyUnavailable as error:
@@ -108,7 +110,7 @@ def defer_events(
     subject = event.get("user")
     user_id = subject.get("id") if isinstance(subject, dict) else subject  # team_join and user_change: a user object
     user_id = user_id if isinstance(user_id, str) else ""
-    job = NewCommandJob(workspace_of(context), user_id, event["type"], "", "", EVENT, _request(body, context))
+    job = NewCommandJob(workspace_of(context), user_id, event["type"], "", "", EVENT, request_of(body, context))
     try:
         record_before_ack(deps, job, None)
     except TemporarilyUnavailable:
@@ -180,7 +182,7 @@ def perform(deps: Deps, job: ClaimedJob, listeners: Mapping[str, Listener]) -> N
 
 
 def _not_done(job: ClaimedJob) -> DeliveryKind | None:
-    if job.surface == ACTION:
+    if job.surface in (ACTION, VIEW):  # a button clicked, or a modal's Submit
         return DeliveryKind.CLICK_NOT_DONE
     if job.name == "message":
         return DeliveryKind.MESSAGE_NOT_DONE

@@ -201,6 +201,24 @@ def complete(repositories: Repositories) -> None:
     repositories.on_commit.append(partial(setattr, doing, "completed", True))
 
 
+def about_to_send(deps: Deps) -> bool:
+    """Called by work whose result is a message (figures, an export) just before it sends it:
+    when a worker is doing that work, its job is marked as sent first, durably and fenced by
+    the claim (CommandJobRepository.mark_sent), so that however the job fails after, a retry
+    does not send it again. False when an earlier try got this far: send nothing (it went, or
+    its worker died in the one call that sends it). Raises LeaseLost when another worker holds
+    the job now, TemporarilyUnavailable when the database cannot mark it (nothing was sent)."""
+    doing = performing.get()
+    if doing is None:
+        return True
+    if doing.job.sent:
+        return False
+    with deps.store.transaction() as repositories:
+        if not repositories.command_jobs.mark_sent(doing.job, deps.clock()):
+            raise LeaseLost()
+    return True
+
+
 def run_use_case(deps: Deps, click: Click, use_case: Callable[[Repositories], T]) -> T | None:
     """Run one use case in a transaction (the click's job done with it, see complete); a
     refusal is told to the member and gives None."""
@@ -238,11 +256,6 @@ def admitted_submission(
     except REFUSALS as error:
         ack(response_action="errors", errors={field: field_error(error)})
     return None
-
-
-def after_ack(deps: Deps, work: Callable[[], None], tell: Callable[[dict], None]) -> None:
-    """Run `work` on the background pool, telling refusals and failures (see reporting)."""
-    deps.background.submit(reporting, work, tell)
 
 
 def reporting(work: Callable[[], None], tell: Callable[[dict], None]) -> None:

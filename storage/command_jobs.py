@@ -15,7 +15,8 @@ from storage import models
 from storage.outbox import About, queue_deliveries
 from storage.queries import batches, rowcount
 
-COMMAND, ACTION, EVENT = "command", "action", "event"  # a job's surface: where Slack sent it from
+# A job's surface: where Slack sent it from (a slash command, a click, a modal submitted, an event).
+COMMAND, ACTION, VIEW, EVENT = "command", "action", "view", "event"
 
 # What a worker knows how to do: (surface, name) pairs, such as ("command", "offer").
 Known = Collection[tuple[str, str]]
@@ -52,6 +53,7 @@ class ClaimedJob:
     created_at: datetime | None = None
     surface: str = COMMAND
     payload: str | None = field(default=None, repr=False)  # a click's or an event's request (JSON)
+    sent: bool = False  # an earlier claim handed its message to Slack (see mark_sent)
 
 
 class CommandJobRepository:
@@ -148,6 +150,7 @@ class CommandJobRepository:
             created_at=row.created_at,
             surface=row.surface,
             payload=row.payload,
+            sent=row.sent_at is not None,
         )
 
     def finish(self, claimed: ClaimedJob) -> bool:
@@ -162,6 +165,20 @@ class CommandJobRepository:
             .execution_options(synchronize_session=False),
         )
         return finished == 1
+
+    def mark_sent(self, claimed: ClaimedJob, now: datetime) -> bool:
+        """Mark that the job's message (program figures, an export) is being handed to Slack,
+        to commit before it is: a later claim of the job then never sends it again (ClaimedJob.sent),
+        whatever fails after. False when the claim is no longer this one (nothing may be sent)."""
+        job = models.CommandJob
+        marked = rowcount(
+            self.session,
+            update(job)
+            .where(job.id == claimed.id, job.status == "running", job.attempts == claimed.attempts)
+            .values(sent_at=now)
+            .execution_options(synchronize_session=False),
+        )
+        return marked == 1
 
     def give_up(self, claimed: ClaimedJob, now: datetime, told: DeliveryKind | None) -> bool:
         """Delete the job, if it is still this claim, and queue in the outbox a DM of kind

@@ -385,6 +385,8 @@ class CommandJob(Base):
     response_url: Mapped[str] = mapped_column(Text)  # where the member is answered, privately
     # A click's or an event's request as Slack sent it, and its context (JSON); None for commands.
     payload: Mapped[str | None] = mapped_column(Text)
+    # When its work's message (figures, an export) was handed to Slack: never sent again.
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(16))  # pending, running
     available_at: Mapped[datetime] = mapped_column(UtcDateTime)  # pending: not before; running: lease end
     # Claims so far; the fencing token: a worker whose lease ran out finishes nothing.

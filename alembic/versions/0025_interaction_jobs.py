@@ -2,8 +2,9 @@
 table slash commands' work already uses (0023_durable_jobs): a job now says which surface it
 came from (`surface`: command, action or event), is named by the subcommand, the action id or
 the event type (`name`, now up to 255 characters, as Slack's action ids), and carries the
-request Slack sent (`payload`, JSON) for the listener a worker runs. Rows of slash commands
-stay as they are (surface "command", no payload).
+request Slack sent (`payload`, JSON) for the listener a worker runs. Work whose result is a
+message (program figures, the CSV export) marks its job `sent_at` before sending it, so that
+a retry never sends it twice. Rows of slash commands stay as they are (surface "command").
 
 Revision ID: 0025_interaction_jobs
 Revises: 0024_programs
@@ -26,6 +27,7 @@ def upgrade() -> None:
     with op.batch_alter_table("command_jobs", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.add_column(sa.Column("surface", sa.String(16), nullable=False, server_default="command"))
         batch.add_column(sa.Column("payload", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True))
         batch.alter_column("name", type_=sa.String(255), existing_type=sa.String(16), existing_nullable=False)
 
 
@@ -34,5 +36,6 @@ def downgrade() -> None:
     op.execute(sa.text("DELETE FROM command_jobs WHERE surface <> 'command'"))
     with op.batch_alter_table("command_jobs", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.alter_column("name", type_=sa.String(16), existing_type=sa.String(255), existing_nullable=False)
+        batch.drop_column("sent_at")
         batch.drop_column("payload")
         batch.drop_column("surface")

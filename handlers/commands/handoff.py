@@ -10,13 +10,12 @@ from bot.slash_command import MentorCommand
 from deps import Deps
 from handlers.commands import asks, followups, members, program, rounds
 from handlers.commands.invocation import Invocation, replying
-from handlers.interactions import LeaseLost, finish_alone, record_before_ack
-from handlers.listeners import reporting
+from handlers.interactions import finish_alone, record_before_ack
+from handlers.listeners import LeaseLost, Performing, complete, performing, reporting
 from handlers.membership import check
 from jobs import outbox
 from jobs.command_jobs import MAX_ATTEMPTS
 from storage.command_jobs import COMMAND, ClaimedJob, NewCommandJob
-from storage.db import Repositories
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +63,6 @@ def perform(deps: Deps, job: ClaimedJob) -> None:
         finish_alone(deps, job)
         return
     lost = False
-
-    def complete(repositories: Repositories) -> None:
-        if not repositories.command_jobs.finish(job):
-            raise LeaseLost()
-
     run = Invocation(client, deps, job.team_id, job.user_id, job.argument, reply, complete=complete)
 
     def work() -> None:
@@ -79,8 +73,13 @@ def perform(deps: Deps, job: ClaimedJob) -> None:
         except LeaseLost:
             lost = True
 
-    reporting(work, reply)
+    doing = Performing(job)
+    token = performing.set(doing)  # for complete, and about_to_send
+    try:
+        reporting(work, reply)
+    finally:
+        performing.reset(token)
     if lost:
         logger.warning("A /mentor %s was taken over by another worker", job.name)
-    else:  # the work only read, or was refused or failed, or its transaction rolled back
-        finish_alone(deps, job)  # (already deleted in the work's transaction: nothing to do)
+    elif not doing.completed:  # the work only read, or was refused or failed, or its transaction rolled back
+        finish_alone(deps, job)
