@@ -11,12 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from bot import ids
+from bot.errors import TemporarilyUnavailable
 from jobs.command_jobs import LEASE, MAX_ATTEMPTS
-from storage.command_jobs import ACTION, NewCommandJob
+from storage.command_jobs import ACTION, CommandJobRepository, NewCommandJob
 from tests.e2e.test_durable_commands import STARTING
 from tests.support.app_process import app_process, free_port, serving, serving_environ
-from tests.support.fake_slack import DEFAULT_TEAM
-from tests.support.running_app import SIGNING_SECRET
+from tests.support.fake_slack import DEFAULT_TEAM, default_user
+from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ
 from tests.support.slack_requests import SlackSender
 
 BOTH = "You're in coffee chats and reverse mentoring."
@@ -110,3 +111,33 @@ def test_a_click_whose_workers_kept_dying_is_given_up_and_its_member_told_by_dm_
     assert mentor.fake_slack.calls("views.publish") == []
     with mentor.store.reading() as work:
         assert work.command_jobs.waiting() == 0
+
+
+def test_an_export_whose_job_could_not_be_ended_is_not_sent_again_by_the_retry(fake_slack, sqlite_url, monkeypatch):
+    fake_slack.users["UADM"] = {**default_user("UADM", DEFAULT_TEAM), "is_admin": True}
+    mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url))
+    try:
+        # The database fails once, as the worker ends the job: after the CSV files went.
+        finish = CommandJobRepository.finish
+        failures = iter([TemporarilyUnavailable()])
+
+        def failing_once(self, claimed):
+            if (failure := next(failures, None)) is not None:
+                raise failure
+            return finish(self, claimed)
+
+        monkeypatch.setattr(CommandJobRepository, "finish", failing_once)
+        assert mentor.slack.click(ids.SEND_EXPORT, "UADM", "90").status == 200
+        fake_slack.uploaded(count=2)
+        with mentor.store.transaction() as work:  # another machine's worker, once the lease ran out
+            assert work.command_jobs.release_claims(datetime.now(UTC), lambda claimer: True) == 1
+        mentor.deps.command_queued.release()
+        mentor.settle()
+
+        assert len(fake_slack.uploaded(count=2)) == 2  # the two CSV files, once
+        told = [call.args["text"] for call in fake_slack.calls("chat.postMessage") if call.args["channel"] == "DUADM"]
+        assert told == [":white_check_mark: Sent the CSV export to your DMs with Mentor."]
+        with mentor.store.reading() as work:
+            assert work.command_jobs.waiting() == 0
+    finally:
+        mentor.stop()
