@@ -94,8 +94,14 @@ def _answer(respond: Respond, message: dict) -> None:
 
 
 def defer_events(
-    body: dict, context: BoltContext, next: Callable[[], None], *, deps: Deps, events: Mapping[str, Listener]
-) -> BoltResponse | None:
+    body: dict,
+    context: BoltContext,
+    response: BoltResponse,
+    next: Callable[[], None],
+    *,
+    deps: Deps,
+    events: Mapping[str, Listener],
+) -> BoltResponse:
     """A global middleware: an event of one of `events` (by type) is recorded for a worker,
     and acknowledged once it is; every other request goes on to the listeners, and so does an
     event the database refuses to record: its listener, right away, tells the member as it
@@ -115,7 +121,7 @@ def defer_events(
         record_before_ack(deps, job, None)
     except TemporarilyUnavailable:
         next()
-        return None
+        return response
     return BoltResponse(status=200, body="")
 
 
