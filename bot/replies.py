@@ -59,7 +59,7 @@ def not_done(subcommand: str) -> dict:
 def click_not_done() -> dict:
     """A button whose work Mentor tried and could not finish: none of it was kept."""
     return blocks.message(
-        ":warning: Mentor could not finish what you clicked just now, so nothing was changed. "
+        ":warning: Mentor could not finish what you clicked, so nothing was changed. "
         "Please click it again; if it keeps happening, tell your Mentor admins."
     )
 
@@ -67,6 +67,6 @@ def click_not_done() -> dict:
 def message_not_done() -> dict:
     """A DM to Mentor it tried and could not take in: it was not kept nor passed on."""
     return blocks.message(
-        ":warning: Mentor could not take in the message you just sent it, so it was not passed on. "
+        ":warning: Mentor could not take in a message you sent it, so it was not passed on. "
         "Please send it again; if it keeps happening, tell your Mentor admins."
     )

@@ -74,7 +74,9 @@ def request_of(body: dict, context: BoltContext) -> str:
     return json.dumps({"body": body, "context": {key: context.get(key) for key in CONTEXT_KEYS}})
 
 
-def defer_click(ack: Ack, body: dict, action: dict, respond: Respond, context: BoltContext, *, deps: Deps) -> None:
+def defer_click(
+    ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
     """A click whose listener runs after the ack, on a worker: recorded first, then acknowledged.
     A database that refuses it: the member is told, and nothing is done."""
     team_id, user_id = member_of(context)
@@ -84,7 +86,7 @@ def defer_click(ack: Ack, body: dict, action: dict, respond: Respond, context: B
         record_before_ack(deps, job, partial(_answer, respond) if response_url else None)
     except TemporarilyUnavailable as error:
         ack()
-        Click(body, respond, context.client or WebClient()).refuse(refusal(error))
+        Click(body, respond, client).refuse(refusal(error))
         return
     ack()
 
@@ -112,7 +114,7 @@ def defer_events(
     event = body.get("event") or {}
     if body.get("type") != "event_callback" or event.get("type") not in events:
         next()
-        return None
+        return response
     subject = event.get("user")
     user_id = subject.get("id") if isinstance(subject, dict) else subject  # team_join and user_change: a user object
     user_id = user_id if isinstance(user_id, str) else ""
