@@ -10,6 +10,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import app as mentor_app
 from bot import ids
 from bot.errors import TemporarilyUnavailable
 from jobs.command_jobs import LEASE, MAX_ATTEMPTS
@@ -139,5 +140,33 @@ def test_an_export_whose_job_could_not_be_ended_is_not_sent_again_by_the_retry(f
         assert told == [":white_check_mark: Sent the CSV export to your DMs with Mentor."]
         with mentor.store.reading() as work:
             assert work.command_jobs.waiting() == 0
+    finally:
+        mentor.stop()
+
+
+def test_clicks_and_events_are_recorded_before_their_ack_and_each_done_once_by_a_worker_started_later(
+    fake_slack, sqlite_url
+):
+    mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url), workers=False)
+    try:
+        message = ("DUANA", "1700000000.000100")  # "Forget me?" under `/mentor forget`, in their DM
+        assert mentor.slack.click(ids.FORGET_CANCEL, "UANA", "", message=message).status == 200
+        assert mentor.slack.app_home_opened("UBEN", event_id="Ev0HOME").status == 200
+        joined = {"type": "team_join", "user": {**default_user("UCAL", DEFAULT_TEAM), "is_bot": False}}
+        assert mentor.slack.event(joined, event_id="Ev0JOIN").status == 200
+        mentor.settle()
+        assert fake_slack.calls("response_url") == [] and fake_slack.calls("views.publish") == []
+        with mentor.store.reading() as work:
+            assert work.command_jobs.waiting() == 3  # nothing done yet: no worker runs
+
+        mentor.workers = mentor_app.command_workers(mentor.deps).start()
+        mentor.settle()
+
+        [kept] = fake_slack.calls("response_url")
+        assert "Nothing was deleted" in kept.args["text"] and kept.args["replace_original"] is True
+        [home] = fake_slack.calls("views.publish")
+        assert home.args["user_id"] == "UBEN"
+        [welcome] = [call for call in fake_slack.calls("chat.postMessage") if call.args["channel"] == "DUCAL"]
+        assert "Mentor" in welcome.args["text"]
     finally:
         mentor.stop()
