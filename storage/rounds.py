@@ -282,26 +282,33 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
     def introduction(self, team_id: str, group_id: int, recipients: str | None = None) -> Introduction | None:
         """A group's introduction as it should read now, to the members of the group among
         `recipients` (a delivery's, user ids joined by commas; None: all of them) who are
-        still in the workspace."""
-        row = self.session.get(models.RoundGroup, group_id)
-        if row is None or row.team_id != team_id:
+        still in the workspace. Two queries, as a round's sender reads one for each of its
+        introductions: the group with its round's program, then those members still here."""
+        program = models.Program
+        found = self.session.execute(
+            select(models.RoundGroup, models.Round.kind, program)
+            .join(models.Round, models.Round.id == models.RoundGroup.round_id)
+            .outerjoin(program, (program.team_id == models.RoundGroup.team_id) & (program.key == models.Round.kind))
+            .where(models.RoundGroup.id == group_id, models.RoundGroup.team_id == team_id)
+        ).first()
+        if found is None:
             return None
+        row, kind, _ = found  # the program's row, if stored, now in the session, where program_named reads it
         details = json.loads(row.details)
         sent_to = (recipients or row.members).split(",")
         wanted = [user_id for user_id in row.members.split(",") if user_id in sent_to]
-        here = still_here(self.session, team_id, wanted)
-        members = tuple(user_id for user_id in wanted if user_id in here)
-        if len(members) < 2:
-            return None  # someone left the workspace before the introduction went out
         objectives = dict(
             self.session.execute(
                 select(models.Member.user_id, models.Member.objectives).where(
-                    models.Member.team_id == team_id, models.Member.user_id.in_(members)
+                    models.Member.team_id == team_id, models.Member.user_id.in_(wanted), taking_part(team_id)
                 )
             )
             .tuples()
             .all()
         )
+        members = tuple(user_id for user_id in wanted if user_id in objectives)
+        if len(members) < 2:
+            return None  # someone left the workspace before the introduction went out
         group = PlannedGroup(
             members=members,
             proposer=row.proposer if row.proposer in members else members[0],  # not someone gone
@@ -315,7 +322,7 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
             continuing=details.get("continuing", False),
         )
         joined = tuple(user_id for user_id in details.get("joined", ()) if user_id in members)
-        return Introduction(program_named(self.session, team_id, row.round.kind), group, objectives, joined, group_id)
+        return Introduction(program_named(self.session, team_id, kind), group, objectives, joined, group_id)
 
     def give_starter(self, team_id: str, group_id: int, key: str, recipients: tuple[str, ...], now: datetime) -> bool:
         """Record that the group was given the starter `key` and queue it to them (`recipients`,
