@@ -35,7 +35,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,7 +46,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from deps import Deps
 from jobs import departures
-from jobs.deliveries import HOOKS, NO_HOOKS, RENDERERS, MissingReference, Replace
+from jobs.deliveries import HOOKS, NO_HOOKS, RENDERERS, MissingReference, Rendered, Replace, render_together
 from jobs.slack_errors import PERMANENT, UNREACHABLE
 from storage.db import Repositories
 from storage.outbox import Claimed
@@ -276,8 +276,11 @@ class _Outcomes:
                 self.record(repositories)
 
     def record(self, repositories: Repositories) -> None:
+        recorded = repositories.outbox.sent_together(self.in_slack, self.deps.clock())
         for claim, channel, ts in self.in_slack:
-            _record_sent(self.deps, repositories, claim, channel, ts)
+            hook = HOOKS.get(claim.kind, NO_HOOKS).sent
+            if hook and claim.id in recorded:  # else no longer this sender's: whoever holds it sees to it
+                hook(self.deps, repositories, claim, channel, ts)
         self.in_slack = []
 
 
@@ -288,25 +291,18 @@ def _send(deps: Deps, claimed: list[Claimed], pace: Callable[[str], None], until
     outcomes = _Outcomes(deps)
     posted = tried = 0
     try:
+        rendered = render_together(deps, claimed)
         for claim in claimed:
             if deps.clock() >= until:
                 break  # slowed down (rate limits, Slack): the rest are not ours to hold on to
             outcomes.before(claim)
             tried += 1
-            posted += _deliver(deps, claim, pace, outcomes)
+            posted += _deliver(deps, claim, pace, outcomes, rendered)
     finally:
         with deps.store.transaction() as repositories:
             outcomes.record(repositories)
             repositories.outbox.give_back(claimed[tried:], deps.clock())
     return posted
-
-
-def _record_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> None:
-    if not repositories.outbox.sent(claim, channel, ts, deps.clock()):
-        return  # no longer this sender's claim: whoever holds it sees to what follows
-    hook = HOOKS.get(claim.kind, NO_HOOKS).sent
-    if hook:
-        hook(deps, repositories, claim, channel, ts)
 
 
 def _record_failed(
@@ -347,7 +343,16 @@ def _already_posted(client: WebClient, channel: str, claim: Claimed, thread_ts: 
     return None
 
 
-def _deliver(deps: Deps, claim: Claimed, pace: Callable[[str], None], outcomes: _Outcomes) -> int:
+def _deliver(
+    deps: Deps,
+    claim: Claimed,
+    pace: Callable[[str], None],
+    outcomes: _Outcomes,
+    rendered_together: Mapping[int, Rendered | Replace | None],
+) -> int:
+    """Send one claimed delivery, rendered now unless its batch's were (`rendered_together`,
+    by claim id); its outcome is recorded, but for being in Slack, which `outcomes` keeps.
+    Returns how many messages were posted (0 or 1)."""
     client = deps.client_for(claim.team_id)
     if client is None:
         logger.warning(
@@ -357,7 +362,8 @@ def _deliver(deps: Deps, claim: Claimed, pace: Callable[[str], None], outcomes: 
             repositories.outbox.fail(claim, "not_installed")
         return 0
     try:
-        rendered = RENDERERS[claim.kind](deps, claim)
+        together = claim.id in rendered_together
+        rendered = rendered_together[claim.id] if together else RENDERERS[claim.kind](deps, claim)
     except MissingReference:
         logger.warning("A %s DM (delivery %s) names nothing to render", claim.kind.value, claim.id)
         with deps.store.transaction() as repositories:

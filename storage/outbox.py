@@ -1,12 +1,12 @@
 """The outbox: one row per direct message or channel post, queued in the same transaction
 as the state change that needs it, then claimed, sent and finished by jobs/outbox.py."""
 
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from bot.deliveries import DeliveryKind, Urgency, urgency
@@ -376,9 +376,32 @@ class OutboxRepository:
 
     # Each outcome is written only while the row is still this sender's claim: `attempts`
     # is the fencing token, so a sender whose lease ran out cannot overwrite a newer one.
-    # Each returns whether it was written: only then may the sender act on the outcome.
-    def sent(self, claim: Claimed, channel: str, ts: str, now: datetime) -> bool:
-        return self._finish(claim, status="sent", channel=channel, ts=ts, sent_at=now, error=None)
+    # Each returns whether it was written (sent_together: which were): only then may the
+    # sender act on the outcome.
+    def sent_together(self, in_slack: Sequence[tuple[Claimed, str, str]], now: datetime) -> set[int]:
+        """Each (claim, channel, ts) in Slack, in one statement, for a batch: the ids of those
+        recorded."""
+        if not in_slack:
+            return set()
+        delivery = models.Delivery
+        channels = {claim.id: channel for claim, channel, _ in in_slack}
+        stamps = {claim.id: ts for claim, _, ts in in_slack}
+        held = [(claim.id, claim.attempts) for claim, _, _ in in_slack]
+        return set(
+            self.session.scalars(
+                update(delivery)
+                .where(delivery.status == "sending", tuple_(delivery.id, delivery.attempts).in_(held))
+                .values(
+                    status="sent",
+                    channel=case(channels, value=delivery.id),
+                    ts=case(stamps, value=delivery.id),
+                    sent_at=now,
+                    error=None,
+                )
+                .returning(delivery.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
 
     def retry_later(self, claim: Claimed, at: datetime, error: str) -> bool:
         return self._finish(claim, status="pending", available_at=at, error=error[:64])

@@ -152,9 +152,9 @@ def test_a_lane_claims_its_next_deliveries_at_once_and_a_sender_whose_lease_ran_
         ("U001", 2, True),
         ("U002", 2, True),
     ]
-    assert not outbox.sent(first[0], "D000", "1.0", later)  # too late: not its claim any more
+    assert not outbox.sent_together([(first[0], "D000", "1.0")], later)  # too late: not its claim any more
     assert not outbox.give_back(first[1:], later)
-    assert outbox.sent(second[0], "D000", "2.0", later)
+    assert outbox.sent_together([(second[0], "D000", "2.0")], later)
     assert outbox.counts(TEAM) == {"sent": 1, "sending": 4}
 
 
