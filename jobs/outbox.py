@@ -6,17 +6,21 @@ Slack's rate limits are per workspace, so workspaces are served side by side, ea
 lane: a sender takes a workspace's lane (delivery_lanes, a lease renewed before each
 delivery, taken over once it runs out), and only the lane's holder claims that workspace's
 deliveries, so its pacer (jobs/pacing.py) is the workspace's only one, in every process and
-replica. A drain holds a few lanes and sends in as many threads, one delivery at a time per
+replica. A drain holds a few lanes and sends in as many threads, one batch at a time per
 lane, the lane that has waited longest first; a lane waiting for its workspace's tier holds
 no thread, and one that must wait long is let go with its pace, for whichever sender is free
 then to take on. Slack's 429s, waited out as Slack asks, stay the backstop.
 
-Within its lane, a sender claims one delivery at a time with a lease (the most urgent, then
-the oldest: bot.deliveries.Urgency), renders it as things stand now (its kind picks the
-renderer, in jobs/deliveries.py), posts it with the delivery's id in the message's
-metadata, and records its ts. Whenever a delivery is tried a second time (its sender died,
-or Slack's answer left it unclear whether the message went out), the sender first looks
-for that metadata in the conversation and posts only if it is not there.
+Within its lane, a sender claims a batch with a lease: the most urgent deliveries, then the
+oldest (bot.deliveries.Urgency), as many as the workspace's pace lets go now (up to
+LANE_BATCH), in one statement. It renders each as things stand now (its kind picks the
+renderer, in jobs/deliveries.py; a round's introductions are read for the batch at once),
+posts it with the delivery's id in the message's metadata, and records the ts of the
+batch's messages together. Claims it has not tried within half their lease, or when an
+error stops the batch, it gives back for any sender to take at once. Whenever a delivery is
+tried a second time (its sender died, or Slack's answer left it unclear whether the message
+went out), the sender first looks for that metadata in the conversation and posts only if
+it is not there; a sender that dies holding a batch leaves it all to be looked for.
 
 Some kinds carry work of their own once their message is in Slack, or once it never will be
 (jobs/deliveries.py, HOOKS): an ask records its candidate's DM, or passes over a candidate Slack cannot reach.
@@ -256,15 +260,24 @@ class _Drain:
             repositories.outbox.release_lane(lane.team_id, self.holder, next_call_at, paced_calls)
 
 
-class _Outcomes:
-    """The deliveries of a batch that are in Slack, recorded together (one transaction for
-    all of them, rather than one each) once the batch is done or cut short, or before the
-    next delivery about the same thing is rendered: that one may read what they record (a
-    follow-up's thread, an ask's request in Slack)."""
+class _Batch:
+    """A lane's claims sent together: the workspace's client, looked up once; the renderings
+    of those whose kind reads many at once (jobs/deliveries.py, render_together); and those
+    in Slack, recorded together (one transaction for all of them, rather than one each) once
+    the batch is done or cut short, or before the next delivery about the same thing is
+    rendered: that one may read what they record (a follow-up's thread, an ask's request)."""
 
-    def __init__(self, deps: Deps):
+    def __init__(self, deps: Deps, claimed: list[Claimed]):
         self.deps = deps
+        self.client = deps.client_for(claimed[0].team_id)  # a lane's claims are one workspace's
+        self.rendered_together: Mapping[int, Rendered | Replace | None] = {}
         self.in_slack: list[tuple[Claimed, str, str]] = []  # (claim, channel, ts)
+
+    def render(self, claim: Claimed) -> "Rendered | Replace | None":
+        """What the claim's message is now, and to whom (or None: it should no longer go)."""
+        if claim.id in self.rendered_together:
+            return self.rendered_together[claim.id]
+        return RENDERERS[claim.kind](self.deps, claim)
 
     def sent(self, claim: Claimed, channel: str, ts: str) -> None:
         self.in_slack.append((claim, channel, ts))
@@ -285,22 +298,23 @@ class _Outcomes:
 
 
 def _send(deps: Deps, claimed: list[Claimed], pace: Callable[[str], None], until: datetime) -> int:
-    """Send claimed deliveries in turn until `until` (the clock's); record those in Slack
-    and give back the ones not tried, whatever happens on the way (another sender may take
-    them at once, not after their lease). Returns how many messages were posted."""
-    outcomes = _Outcomes(deps)
+    """Send one lane's claimed deliveries in turn until `until` (the clock's); record those
+    in Slack and give back the ones not tried, whatever happens on the way (another sender
+    may take them at once, not after their lease). Returns how many messages were posted."""
+    batch = _Batch(deps, claimed)
     posted = tried = 0
     try:
-        rendered = render_together(deps, claimed)
+        if batch.client is not None:
+            batch.rendered_together = render_together(deps, claimed)
         for claim in claimed:
             if deps.clock() >= until:
                 break  # slowed down (rate limits, Slack): the rest are not ours to hold on to
-            outcomes.before(claim)
+            batch.before(claim)
             tried += 1
-            posted += _deliver(deps, claim, pace, outcomes, rendered)
+            posted += _deliver(deps, claim, pace, batch)
     finally:
         with deps.store.transaction() as repositories:
-            outcomes.record(repositories)
+            batch.record(repositories)
             repositories.outbox.give_back(claimed[tried:], deps.clock())
     return posted
 
@@ -343,17 +357,10 @@ def _already_posted(client: WebClient, channel: str, claim: Claimed, thread_ts: 
     return None
 
 
-def _deliver(
-    deps: Deps,
-    claim: Claimed,
-    pace: Callable[[str], None],
-    outcomes: _Outcomes,
-    rendered_together: Mapping[int, Rendered | Replace | None],
-) -> int:
-    """Send one claimed delivery, rendered now unless its batch's were (`rendered_together`,
-    by claim id); its outcome is recorded, but for being in Slack, which `outcomes` keeps.
-    Returns how many messages were posted (0 or 1)."""
-    client = deps.client_for(claim.team_id)
+def _deliver(deps: Deps, claim: Claimed, pace: Callable[[str], None], batch: _Batch) -> int:
+    """Send one claimed delivery of `batch`, its outcome recorded, but for being in Slack,
+    which the batch records. Returns how many messages were posted (0 or 1)."""
+    client = batch.client
     if client is None:
         logger.warning(
             "No installation holds a bot token for %s: %s DM %s not sent", claim.team_id, claim.kind.value, claim.id
@@ -362,8 +369,7 @@ def _deliver(
             repositories.outbox.fail(claim, "not_installed")
         return 0
     try:
-        together = claim.id in rendered_together
-        rendered = rendered_together[claim.id] if together else RENDERERS[claim.kind](deps, claim)
+        rendered = batch.render(claim)
     except MissingReference:
         logger.warning("A %s DM (delivery %s) names nothing to render", claim.kind.value, claim.id)
         with deps.store.transaction() as repositories:
@@ -371,13 +377,13 @@ def _deliver(
         return 0
     if rendered is None:
         if claim.in_flight and HOOKS.get(claim.kind, NO_HOOKS).stale_copy_redrawn:
-            _record_stale_copy(deps, client, claim, pace, outcomes)
+            _record_stale_copy(deps, client, claim, pace, batch)
         else:
             with deps.store.transaction() as repositories:
                 repositories.outbox.cancel(claim, "no_longer_needed")
         return 0
     if isinstance(rendered, Replace):
-        _replace(deps, client, claim, rendered, pace, outcomes)
+        _replace(deps, client, claim, rendered, pace, batch)
         return 0
     message, recipient = rendered
     if claim.in_flight and is_channel(recipient):
@@ -419,12 +425,12 @@ def _deliver(
                 backoff = timedelta(minutes=2**claim.attempts)
                 repositories.outbox.retry_later(claim, deps.clock() + backoff, code)
         return 0
-    outcomes.sent(claim, channel, ts)
+    batch.sent(claim, channel, ts)
     return posted
 
 
 def _record_stale_copy(
-    deps: Deps, client: WebClient, claim: Claimed, pace: Callable[[str], None], outcomes: _Outcomes
+    deps: Deps, client: WebClient, claim: Claimed, pace: Callable[[str], None], batch: _Batch
 ) -> None:
     """A DM no longer needed (its ask was taken or closed) that a sender which died may have
     posted: if Slack has it, record it as sent, so its hook redraws its buttons away; if
@@ -440,14 +446,14 @@ def _record_stale_copy(
         code = error.response.get("error")
         logger.warning("A stale %s DM (delivery %s) could not be looked for: %s", claim.kind.value, claim.id, code)
     if channel and ts:
-        outcomes.sent(claim, channel, ts)
+        batch.sent(claim, channel, ts)
         return
     with deps.store.transaction() as repositories:
         repositories.outbox.cancel(claim, "no_longer_needed")
 
 
 def _replace(
-    deps: Deps, client: WebClient, claim: Claimed, replace: Replace, pace: Callable[[str], None], outcomes: _Outcomes
+    deps: Deps, client: WebClient, claim: Claimed, replace: Replace, pace: Callable[[str], None], batch: _Batch
 ) -> None:
     """Redraw a message in place. chat.update of the same message with the same content is
     harmless, so a retry after a crash or an unclear answer simply updates again: it never
@@ -465,7 +471,7 @@ def _replace(
             else:
                 repositories.outbox.retry_later(claim, deps.clock() + timedelta(minutes=2**claim.attempts), code)
         return
-    outcomes.sent(claim, replace.channel, replace.ts)
+    batch.sent(claim, replace.channel, replace.ts)
 
 
 # chat.update's errors that trying again will not cure.
