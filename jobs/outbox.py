@@ -70,7 +70,7 @@ LANES_HELD = LANE_THREADS  # lanes one drain holds at once: other senders take t
 # may wait that long for its tier or a Retry-After, and a shorter lane lease would let a second
 # sender take the workspace meanwhile. A crashed sender's lanes are taken over after it.
 LANE_LEASE = LEASE
-LANE_BATCH = 10  # deliveries a lane claims at once, if its pace lets them all go now
+LANE_BATCH = 25  # deliveries a lane claims at once, if its pace lets them all go now
 LANE_KEPT = 0.05  # of a minute: a lane whose pace makes it wait longer is let go until then
 
 _DRAINS = itertools.count(1)
