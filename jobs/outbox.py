@@ -4,7 +4,7 @@ already in Slack (chat.update: a follow-up's prompt, an ask's candidates' reques
 
 Slack's rate limits are per workspace, so workspaces are served side by side, each in its
 lane: a sender takes a workspace's lane (delivery_lanes, a lease renewed before each
-delivery, taken over once it runs out), and only the lane's holder claims that workspace's
+batch of deliveries, taken over once it runs out), and only the lane's holder claims that workspace's
 deliveries, so its pacer (jobs/pacing.py) is the workspace's only one, in every process and
 replica. A drain holds a few lanes and sends in as many threads, one batch at a time per
 lane, the lane that has waited longest first; a lane waiting for its workspace's tier holds
@@ -140,7 +140,7 @@ class _Lane:
                 self.lost = True
                 return None
             claimed = repositories.outbox.claim(
-                now, now + LEASE, min(room or LANE_BATCH, LANE_BATCH), claimer=SENDER, team_id=self.team_id
+                now, now + LEASE, LANE_BATCH if room is None else min(room, LANE_BATCH), SENDER, self.team_id
             )
         if not claimed:
             return None
