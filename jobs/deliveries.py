@@ -134,11 +134,24 @@ def _followup_redraw(deps: Deps, claim: Claimed) -> Replace | None:
 
 
 def _round_introduction(deps: Deps, claim: Claimed) -> Rendered | None:
+    _reference(claim.about.group_id)
+    return _round_introductions(deps, [claim])[claim.id]
+
+
+def _round_introductions(deps: Deps, claims: list[Claimed]) -> dict[int, Rendered | None]:
+    """Introductions of one workspace's groups, read together (a round queues hundreds);
+    those that name no group are left out."""
+    claims = [claim for claim in claims if claim.about.group_id is not None]
+    if not claims:
+        return {}
+    wanted = [(_reference(claim.about.group_id), claim.recipient) for claim in claims]
     with deps.store.transaction() as repositories:
-        intro = repositories.rounds.introduction(claim.team_id, _reference(claim.about.group_id), claim.recipient)
-    if intro is None:
-        return None  # someone left the workspace: fewer than two to introduce
-    return round_messages.introduction(intro), ",".join(intro.group.members)
+        intros = repositories.rounds.introductions(claims[0].team_id, wanted)
+    rendered: dict[int, Rendered | None] = {}
+    for claim, key in zip(claims, wanted, strict=True):
+        intro = intros[key]  # None: someone left the workspace, fewer than two to introduce
+        rendered[claim.id] = (round_messages.introduction(intro), ",".join(intro.group.members)) if intro else None
+    return rendered
 
 
 def _round_starter(deps: Deps, claim: Claimed) -> Rendered | None:
@@ -389,6 +402,24 @@ RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.ASK_POST: _ask_post,
     DeliveryKind.ASK_POST_UPDATE: _ask_post_update,
     DeliveryKind.ASK_POST_FAILED: _ask(ask_messages.post_failed),
+}
+
+
+def render_together(deps: Deps, claims: list[Claimed]) -> dict[int, "Rendered | Replace | None"]:
+    """What RENDERERS would render now for those of `claims` (one workspace's) whose kind
+    reads many at once as cheaply as one (TOGETHER), by the claim's id; the others are left
+    out, to be rendered one by one (those that name nothing among them: MissingReference)."""
+    rendered: dict[int, Rendered | Replace | None] = {}
+    for kind, render in TOGETHER.items():
+        mine = [claim for claim in claims if claim.kind is kind]
+        if mine:
+            rendered.update(render(deps, mine))
+    return rendered
+
+
+# Kinds a lane renders a batch of together, in one transaction: a round's.
+TOGETHER: dict[DeliveryKind, Callable[[Deps, list[Claimed]], dict[int, Rendered | None]]] = {
+    DeliveryKind.ROUND_INTRODUCTION: _round_introductions,
 }
 
 
