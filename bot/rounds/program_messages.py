@@ -309,6 +309,17 @@ def welcome(welcome: Welcome) -> dict:
     return blocks.message(text, *body)
 
 
+def pick_request(pick: Pick) -> dict:
+    """The day before a round, to a member who has not picked their group in the category the
+    program introduces by (bot.rounds.programs.ask_for_picks): the buttons, once."""
+    tomorrow = f"Tomorrow is the next round of *{_named(pick.program)}*."
+    return blocks.message(
+        f"{tomorrow} Which {escape_mrkdwn(pick.category.name)} are you in?",
+        *pick_blocks(pick, f"{tomorrow} "),
+        blocks.context("Until you pick, I leave you out of its introductions. You can change it later on my Home tab."),
+    )
+
+
 def picked(pick: Pick) -> dict:
     """The answer to a pick: what was stored, and where to change it."""
     text = (

@@ -135,6 +135,34 @@ def welcome(work: UnitOfWork, team_id: str, user_id: str, key: str, now: datetim
     return Welcome(program, schedule, next_on, round_services.pick_of(work, team_id, user_id, program))
 
 
+def ask_for_picks(work: UnitOfWork, team_id: str, program: Program, held_on: date, now: datetime) -> int:
+    """The day before `program`'s round held on `held_on`: each member available for it who has
+    not picked their group in the admin's category it introduces by is asked by DM, with the
+    buttons (bot.rounds.program_messages.pick_request); the round leaves them out until they
+    pick. Issue 21: "asked once before the next round", so once per member and program, not
+    at every round they miss. Returns how many were asked now (0 when there is nothing to pick)."""
+    category = round_services.category_to_pick(work, team_id, program)
+    if category is None:
+        return 0
+    available = [member.user_id for member in work.rounds.available(team_id, program.key, held_on)]
+    picked = work.rounds.picks(team_id, category.key, available)
+    unpicked = [user_id for user_id in available if user_id not in picked]
+    return work.rounds.queue_pick_requests(team_id, program.key, unpicked, now) if unpicked else 0
+
+
+def pick_wanted(work: UnitOfWork, team_id: str, user_id: str, key: str) -> Pick | None:
+    """What a pick request DM asks now: the member's unpicked group in the program keyed
+    `key`; None when it should no longer go (they picked meanwhile, left the program, or it
+    was archived or no longer introduces by an admin's category)."""
+    program = work.rounds.program(team_id, key)
+    if program is None or program.status is ProgramStatus.ARCHIVED:
+        return None
+    if not work.rounds.membership(team_id, user_id).is_in(program):
+        return None
+    wanted = round_services.pick_of(work, team_id, user_id, program)
+    return wanted if wanted is not None and wanted.option is None else None
+
+
 def pick(work: UnitOfWork, team_id: str, user_id: str, key: str, option: str) -> Pick:
     """The member's group in the category the program keyed `key` introduces by; the pick as
     stored, which holds in every program by that category. Raises InvalidInput for a program

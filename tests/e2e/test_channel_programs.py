@@ -11,6 +11,7 @@ import pytest
 from bot import ids
 from bot.ids import NEW_CATEGORY, ProgramField
 from bot.rounds.model import Program, ProgramStatus
+from jobs.rounds import run_due_rounds
 from tests.support.fake_slack import BOT_USER, DEFAULT_TEAM, Installation, default_user, stranger
 from tests.support.members import button_value, install, posted_to, say
 from tests.support.slack_fixtures import ENTERPRISE, OTHER_ORGANISATION, replay
@@ -178,6 +179,44 @@ def test_joining_the_channel_joins_the_program_picking_an_office_and_leaving_it_
 
     assert members_of(workspace) == []
     assert len(dms_to(workspace, "UCAT")) == 1  # leaving is quiet
+
+
+def pick_requests(app, user_id: str) -> list:
+    return [call for call in dms_to(app, user_id) if "Tomorrow is the next round of *Eng NYC*" in call.args["text"]]
+
+
+def test_a_member_who_has_not_picked_an_office_is_asked_once_the_day_before_a_round(workspace):
+    workspace.fake_slack.channel_members[CHANNEL] = [BOT_USER]
+    create(workspace)  # weekly on Tuesdays, at the workspace's round hour (10:00)
+    for user_id in ("UANA", "UBEN", "UCAT"):
+        joins(workspace, user_id)
+    [welcome] = dms_to(workspace, "UCAT")
+    where = (welcome.args["channel"], welcome.response["ts"])
+    assert workspace.slack.click(ids.PICK_CATEGORY[1], "UCAT", f"{KEY}:London", message=where).status == 200
+    workspace.settle()
+
+    workspace.clock.advance(minutes=35)  # Monday 10:05: the day before Tuesday's round
+    run_due_rounds(workspace.deps)
+    run_due_rounds(workspace.deps)  # the scheduler runs often, and on several replicas
+
+    [asked] = pick_requests(workspace, "UANA")
+    assert len(pick_requests(workspace, "UBEN")) == 1 and pick_requests(workspace, "UCAT") == []
+    assert [button_value(asked.args, action_id) for action_id in ids.PICK_CATEGORY[:3]] == [
+        f"{KEY}:NYC",
+        f"{KEY}:London",
+        f"{KEY}:Remote",
+    ]
+    assert "Which *Office* are you in?" in json.dumps(asked.args["blocks"])
+
+    where = (asked.args["channel"], asked.response["ts"])
+    assert workspace.slack.click(ids.PICK_CATEGORY[0], "UANA", f"{KEY}:NYC", message=where).status == 200
+    workspace.settle()
+    with workspace.store.reading() as work:
+        assert work.rounds.picks(DEFAULT_TEAM, "office", ["UANA", "UBEN"]) == {"UANA": "NYC"}
+
+    workspace.clock.advance(days=7)  # the next Monday: UBEN still has not picked, and was asked already
+    run_due_rounds(workspace.deps)
+    assert len(pick_requests(workspace, "UBEN")) == 1 and len(pick_requests(workspace, "UANA")) == 1
 
 
 def test_mentor_a_bot_and_someone_from_another_organisation_joining_the_channel_are_not_enrolled(workspace):
