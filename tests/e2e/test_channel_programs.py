@@ -326,6 +326,30 @@ def test_a_big_channel_is_enrolled_page_by_page(workspace):
     assert len(pages) == 4 and all(call.response["ok"] for call in pages)  # two for the offer, two to enroll
 
 
+def looked_up(app) -> list[str]:
+    return [call.args["user"] for call in app.fake_slack.calls("users.info")]
+
+
+def test_members_mentor_knows_are_enrolled_and_join_without_asking_slack_who_they_are(workspace):
+    for user_id in ("UANA", "UBEN", "UCAT"):  # members who used Mentor: their standing is on their row
+        say(workspace, "offer SQL", user_id)
+        say(workspace, "learn Go", user_id)
+    workspace.clock.advance(minutes=11)  # what Slack said of them is no longer remembered in the process
+    create(workspace)
+    before = len(looked_up(workspace))
+
+    told = confirm(workspace, offered(workspace))
+
+    assert "Enrolled 3 members" in told["text"] and members_of(workspace) == [ADMIN, "UANA", "UBEN"]
+    asked = looked_up(workspace)[before:]
+    assert not {"UANA", "UBEN"} & set(asked)  # known members: no users.info call
+    assert {"UBOTTY", "UNORA"} <= set(asked)  # a bot and a stranger are still asked about, and left out
+
+    before = len(looked_up(workspace))
+    joins(workspace, "UCAT")
+    assert members_of(workspace) == [ADMIN, "UANA", "UBEN", "UCAT"] and looked_up(workspace)[before:] == []
+
+
 @pytest.mark.parametrize("error", ["not_in_channel", "channel_not_found"])
 def test_a_channel_slack_will_not_list_when_the_admin_confirms_enrolls_nobody_and_says_why(workspace, error):
     create(workspace)
