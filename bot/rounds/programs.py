@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from bot.errors import InvalidInput
 from bot.rounds import services as round_services
-from bot.rounds.model import Pick, Program, ProgramStatus
+from bot.rounds.model import TEAM_CATEGORY, Pick, Program, ProgramStatus
 from bot.rounds.program_form import NewProgram
 from bot.rounds.schedule import Schedule
 from bot.unit_of_work import UnitOfWork
@@ -24,10 +24,12 @@ OPTION_GONE = "That option is no longer offered: pick one of the buttons on your
 
 @dataclass(frozen=True)
 class Listed:
-    """A program as admins see it listed: how many members it has now."""
+    """A program as admins see it listed: how many members it has now, and the name of what
+    it introduces by (category_name)."""
 
     program: Program
     members: int
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,20 @@ class Welcome:
 def listed(work: UnitOfWork, team_id: str) -> list[Listed]:
     """The workspace's programs but the archived, as it lists them, with their members."""
     return [
-        Listed(program, len(work.rounds.program_members(team_id, program.key)))
+        Listed(program, len(work.rounds.program_members(team_id, program.key)), category_name(work, team_id, program))
         for program in round_services.current_programs(work, team_id)
     ]
+
+
+def category_name(work: UnitOfWork, team_id: str, program: Program) -> str | None:
+    """What `program` introduces across or within, as admins read it: "team" (profiles'), the
+    name of the admin's category ("Office", not its key "office"); None for intros of anyone."""
+    if program.grouped_by is None:
+        return None
+    if program.grouped_by == TEAM_CATEGORY:
+        return "team"
+    category = round_services.category_to_pick(work, team_id, program)
+    return category.name if category is not None else program.grouped_by
 
 
 def create(work: UnitOfWork, team_id: str, new: NewProgram, now: datetime) -> Program:

@@ -42,6 +42,9 @@ def create_program(ack: Ack, view: dict, client: WebClient, context: BoltContext
     program = submit(deps, ack, ProgramField.CHANNEL, lambda work: programs.create(work, team_id, new, deps.clock()))
     if program is None:
         return
+    with deps.store.reading() as work:
+        category = programs.category_name(work, team_id, program)
     tell = partial(admin.dm_admin, client, user_id)
-    after_ack(deps, partial(program_admin.offer_enrollment, client, program, context.bot_user_id, tell), tell)
+    offer = partial(program_admin.offer_enrollment, client, program, category, context.bot_user_id, tell)
+    after_ack(deps, offer, tell)
     refresh_home(client, deps, team_id, user_id)

@@ -82,7 +82,7 @@ def test_an_admin_creates_a_program_and_confirms_enrolling_the_people_of_its_cha
     assert create(workspace).body == ""  # the modal closed: created
 
     [offer] = dms_to(workspace, ADMIN)
-    assert f"Enroll the 5 members of <#{CHANNEL}>?" in offer.args["text"]
+    assert f"Enroll the 5 members of <#{CHANNEL}>?" in offer.args["text"] and "across Office" in offer.args["text"]
     assert members_of(workspace) == []  # nobody before the admin says so
 
     before = len(workspace.fake_slack.calls("response_url"))
@@ -243,7 +243,8 @@ def test_admins_pause_resume_and_archive_programs_from_the_list(workspace):
     workspace.fake_slack.channel_members[CHANNEL] = [BOT_USER]
     create(workspace)
     listed = say(workspace, "programs", ADMIN)
-    assert "*Eng NYC*" in json.dumps(listed["blocks"]) and "Coffee chats" in json.dumps(listed["blocks"])
+    assert "*Eng NYC*" in json.dumps(listed["blocks"])
+    assert "Coffee chats every week on Tuesday, in threes, across Office" in json.dumps(listed["blocks"])
 
     def press(action_id: str, key: str) -> dict:
         before = len(workspace.fake_slack.calls("response_url"))
