@@ -52,6 +52,12 @@ previous round's groups, and the most trio seats any member took against the fai
 above the engine's exact trio search: cooldown pairs used against the fewest possible, found
 by that exact search run at their size.
 
+Mentoring rounds (--mentoring-sizes, after the groups): one member in 2, 3, 4 or 6 a mentor,
+each group a mentor and up to size - 1 mentees (bot.rounds.solving.group_mentoring, an
+exact assignment of mentees to mentors' seats): time, mentees placed, the fit of the
+mentor and mentee pairs and their repeats within the cooldown, next to random seats. Its
+graph is every mentee by every mentor's seat: dense, so the default stops at 2,000.
+
     .venv/bin/python bench/matching.py [--sizes 2000,10000,50000] [--repeats 3] [--limit 30]
         [--networkx-limit 30] [--every-pair-limit 180] [--memory-cap 6] [--no-small]
 
@@ -755,6 +761,75 @@ def print_groups(sizes: list[int], repeats: int) -> None:
         sys.stdout.flush()
 
 
+MENTORING_SIZES = (2, 3, 4, 6)
+
+
+def mentor_side(members: list[Member], size: int, seed: int = 7) -> set[str]:
+    """One member in `size` (drawn at random) on the mentor side: as many seats as mentees."""
+    order = sorted(m.user_id for m in members)
+    random.Random(seed).shuffle(order)
+    return set(order[: len(order) // size])
+
+
+def random_mentoring(members, mentors: set[str], size: int, seed: int = 1) -> list[tuple[str, ...]]:
+    """Mentees dealt at random into mentors' seats, one round of seats after another (the
+    engine's even shares): groups of user ids, the mentor first."""
+    rng = random.Random(seed)
+    leaders = sorted(m.user_id for m in members if m.user_id in mentors)
+    mentees = sorted(m.user_id for m in members if m.user_id not in mentors)
+    rng.shuffle(mentees)
+    groups: dict[str, list[str]] = {leader: [leader] for leader in leaders}
+    for leader, mentee in zip([leader for _ in range(size - 1) for leader in leaders], mentees, strict=False):
+        groups[leader].append(mentee)
+    return [tuple(group) for group in groups.values() if len(group) > 1]
+
+
+def mentoring_fit(members, history, groups) -> tuple[float, int]:
+    """(The sum of every mentor and mentee pair's score without history, what each offers
+    meeting what the other wants and the rest of bot/rounds/scoring.py; how many of those
+    pairs met within the cooldown): the engine and random seats weighed alike."""
+    index = scoring.index_members(sorted(members, key=lambda m: m.user_id))
+    at = {m.user_id: i for i, m in enumerate(index.members)}
+    pairs = [(group[0], mentee) for group in groups for mentee in group[1:]]
+    i = np.array([at[a] for a, _ in pairs], dtype=np.int64)
+    j = np.array([at[b] for _, b in pairs], dtype=np.int64)
+    cooldown = MatchSettings().cooldown_rounds
+    repeats = sum(history.get(frozenset(pair), cooldown) < cooldown for pair in pairs)
+    return float(scoring.pair_scores(index, i, j).sum()), repeats
+
+
+def print_mentoring(sizes: list[int], repeats: int) -> None:
+    """Mentoring by a category (bot.rounds.solving.group_mentoring): one member in `size` a
+    mentor, each group a mentor and up to size - 1 mentees, on the skilled workspace: time
+    (median of `repeats`), mentees placed, and the fit of
+    its mentor and mentee pairs (their scores without history) and repeats within the
+    cooldown, next to random seats'. The engine is an exact assignment: no bound to report."""
+    print("\nMentoring (bot.rounds.solving.group_mentoring, issue 21): the skilled workspace, 1 in <size> a mentor")
+    print(
+        f"  {'N':>6} {'size':>4} | {'engine':>9} {'placed':>13} {'fit':>9} {'repeats':>7} |"
+        f" {'random fit':>10} {'/engine':>8} {'repeats':>7}"
+    )
+    for n in sizes:
+        members, history = workspace(n)
+        for size in MENTORING_SIZES:
+            mentors = mentor_side(members, size)
+            times, result = [], None
+            for _ in range(repeats):
+                started = time.perf_counter()
+                result = solving.group_mentoring(members, mentors, size, history, seed="bench")
+                times.append(time.perf_counter() - started)
+            assert result is not None
+            placed = sum(len(group.members) - 1 for group in result.groups)
+            fit, again = mentoring_fit(members, history, [group.members for group in result.groups])
+            lucky, lucky_again = mentoring_fit(members, history, random_mentoring(members, mentors, size))
+            print(
+                f"  {n:>6} {size:>4} | {statistics.median(times):>7.2f} s"
+                f" {placed:>6}/{n - len(mentors):<6} {fit:>9.0f} {again:>7} |"
+                f" {lucky:>10.0f} {share(lucky, fit, 3):>8} {lucky_again:>7}"
+            )
+        sys.stdout.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="2000,10000,50000")
@@ -775,6 +850,11 @@ def main() -> None:
         "--group-sizes", default="200,2000,10000", help="members in the rounds of groups of 3, 4 and 6 ('' for none)"
     )
     parser.add_argument("--only-groups", action="store_true", help="only the rounds of groups")
+    parser.add_argument(
+        "--mentoring-sizes",
+        default="200,2000",
+        help="members in the mentoring rounds, a mentor and mentees per group ('' for none); shown with the groups",
+    )
     args = parser.parse_args()
 
     one, five, fifteen = os.getloadavg()
@@ -786,6 +866,8 @@ def main() -> None:
     shapes = [shape.strip() for shape in args.shapes.split(",")]
     if args.group_sizes:
         print_groups([int(size) for size in args.group_sizes.split(",")], args.repeats)
+    if args.mentoring_sizes:
+        print_mentoring([int(size) for size in args.mentoring_sizes.split(",")], args.repeats)
     if args.only_groups:
         return
     if not args.no_small:

@@ -61,11 +61,11 @@ from bot.program.disclosure import Answers
 from bot.program.export import relationships_csv
 from bot.program.messages import GAPS_SHOWN
 from bot.program.model import Period, ProgramFigures, RoundFigures, SkillDemand, month_start
-from bot.rounds.model import CheckinOutcome, Learned, RoundKind
+from bot.rounds.model import CheckinOutcome, Learned, Program, RoundKind
 from storage import models
 from storage.db import Store
 from storage.outbox import About
-from storage.programs import ensure_programs
+from storage.programs import ensure_programs, programs_of
 from tests.support.fake_slack import DEFAULT_TOKEN, FakeSlack
 from tests.support.running_app import SIGNING_SECRET, FakeClock, RunningApp, app_environ
 from tests.support.slack_requests import SlackSender
@@ -423,11 +423,11 @@ def naive_median(seconds: list[float]) -> timedelta | None:
     return timedelta(seconds=round(sum(values) / len(values)))
 
 
-def naive_rounds(session, team_id: str, kind: RoundKind, period: Period, opted_in: int) -> RoundFigures:
-    """A round's figures from its groups and their members, loaded row by row."""
+def naive_rounds(session, team_id: str, program: Program, period: Period, opted_in: int) -> RoundFigures:
+    """A program's figures from its rounds' groups and their members, loaded row by row."""
     held = (
         models.Round.team_id == team_id,
-        models.Round.kind == kind.value,
+        models.Round.kind == program.key,
         models.Round.held_on >= period.first_day,
         models.Round.held_on <= period.end.date(),
     )
@@ -441,7 +441,7 @@ def naive_rounds(session, team_id: str, kind: RoundKind, period: Period, opted_i
         .join(models.Round)
         .where(*held)
     ).all()
-    if kind is RoundKind.COFFEE:
+    if program.kind is not RoundKind.REVERSE:
         answers = Counter(outcome for outcome in outcomes if outcome is not None)
         answerers = {by for outcome, by in checkins if outcome is not None and by is not None}
     else:
@@ -454,7 +454,7 @@ def naive_rounds(session, team_id: str, kind: RoundKind, period: Period, opted_i
         answers = Counter(learned for learned, _ in learnings)
         answerers = {user_id for _, user_id in learnings}
     return RoundFigures(
-        kind=kind,
+        program=program,
         opted_in=opted_in,
         rounds=len(rounds),
         participants=len(set(people)),
@@ -522,8 +522,10 @@ def naive_figures(session, team_id: str, period: Period) -> ProgramFigures:
     return ProgramFigures(
         period=period,
         members=len(present),
-        coffee=naive_rounds(session, team_id, RoundKind.COFFEE, period, opted[RoundKind.COFFEE.value]),
-        reverse=naive_rounds(session, team_id, RoundKind.REVERSE, period, opted[RoundKind.REVERSE.value]),
+        programs=tuple(
+            naive_rounds(session, team_id, program, period, opted[program.key])
+            for program in programs_of(session, team_id)
+        ),
         asks_made=len(asks),
         asks_matched=len(matched),
         asks_waiting=sum(

@@ -29,6 +29,9 @@ MAX_HOME_BLOCKS = 100  # Slack refuses a Home view with more
 # line saying how many more and where to see them.
 NEEDS_LISTED = 3  # of each: follow-ups waiting for my answer, questions waiting for mine
 ASKS_LISTED = 5
+# Thank-yous read for the Home tab: enough to find one from each mentee of the advice listed
+# (followup_messages.MAX_LISTED), and the latest THANKS_SHOWN of the rest.
+THANKS_READ = 20
 WANTS_LISTED = 8
 SKILLS_LISTED = 10
 OBJECTIVES_SHOWN = 300
@@ -46,7 +49,7 @@ class MemberNow:
     rounds: RoundsNow = field(default_factory=lambda: RoundsNow(Membership()))
     network: Network = field(default_factory=lambda: Network((), ()))
     given: Sequence[AdviceGiven] = ()
-    thanked: Sequence[Thanks] = ()  # the latest thank-yous from round partners
+    thanked: Sequence[Thanks] = ()  # the latest thank-yous from round partners, newest first
     followups_on: bool = True
     policy: FollowUpPolicy = field(default_factory=FollowUpPolicy)
 
@@ -64,7 +67,7 @@ def member_now(work: UnitOfWork, team_id: str, user_id: str, now: datetime, poli
         rounds=round_services.rounds_now(work, team_id, user_id, now),
         network=ask_services.mentor_network(work, team_id, user_id),
         given=work.followups.advice_given(team_id, user_id, followup_messages.MAX_LISTED),
-        thanked=work.rounds.thanks_to(team_id, user_id, round_messages.THANKS_SHOWN),
+        thanked=work.rounds.thanks_to(team_id, user_id, THANKS_READ),
         followups_on=work.followups.enabled_for(team_id, user_id),
         policy=policy,
     )
@@ -152,6 +155,33 @@ def _open_asks_blocks(open_asks: list[Ask]) -> list[dict]:
     return [blocks.divider(), *ask_messages.my_asks(open_asks, ASKS_LISTED, more)["blocks"]]
 
 
+def _thanks_for_advice(given: Sequence[AdviceGiven], thanked: Sequence[Thanks]) -> dict[int, Thanks]:
+    """{ask id: the latest thank-you from its mentee} for the advice the Home tab lists, beside
+    the newest advice to each mentee only (issue 21: "a thank-you for advice given is shown to
+    the mentor beside the loops they closed")."""
+    latest: dict[str, Thanks] = {}
+    for thanks in thanked:  # newest first
+        latest.setdefault(thanks.sender_id, thanks)
+    beside = {}
+    for advice in given[: followup_messages.MAX_LISTED]:
+        if advice.mentee_id in latest:
+            beside[advice.ask_id] = latest.pop(advice.mentee_id)
+    return beside
+
+
+def _given_blocks(given: Sequence[AdviceGiven], thanked: Sequence[Thanks]) -> list[dict]:
+    """The advice I gave, each with its mentee's thank-you beside it, then the other thank-yous."""
+    beside = _thanks_for_advice(given, thanked)
+    shown = {thanks.id for thanks in beside.values()}
+    rest = [thanks for thanks in thanked if thanks.id not in shown]
+    return [
+        *followup_messages.home_blocks(
+            list(given), {ask_id: round_messages.thanks_beside(thanks) for ask_id, thanks in beside.items()}
+        ),
+        *round_messages.thanks_blocks(rest),
+    ]
+
+
 def _network_blocks(network: Network) -> list[dict]:
     if not network.wants and not network.elsewhere:
         return []  # the next step says how to start one
@@ -176,8 +206,7 @@ def home(profile: Profile | None, now: MemberNow | None = None, admin: Sequence[
             *_open_asks_blocks(list(now.open_asks)),
             *round_messages.home_blocks(now.rounds, now.user_id, now.today),
             *_network_blocks(now.network),
-            *followup_messages.home_blocks(list(now.given)),
-            *round_messages.thanks_blocks(list(now.thanked)),
+            *_given_blocks(now.given, now.thanked),
             *_profile_blocks(profile, now.followups_on, now.policy),
         ]
         if body[0]["type"] == "divider":

@@ -123,7 +123,7 @@ def _run_due_for(deps: Deps, team_id: str) -> int:
                 ask_for_picks(repositories, team_id, program, notice_day, now)
             if program.kind is RoundKind.REVERSE and round_schedule.month_end_due(now, schedule):
                 repository.queue_month_end(team_id, program.key, *round_schedule.month_end_between(now), now)
-            if program.kind is RoundKind.COFFEE:
+            if program.kind is not RoundKind.REVERSE:  # reverse pairs are asked what they learned instead
                 repository.queue_checkins(team_id, program.key, *round_schedule.checkins_between(now, schedule), now)
             held_on = round_schedule.due_round(now, schedule)
             if held_on is not None:

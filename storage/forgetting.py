@@ -161,6 +161,8 @@ class ForgetRepository:
                 [swap.get(teacher, teacher), swap.get(learner, learner), labels]
                 for teacher, learner, labels in details["teaching"]
             ]
+            if "mentor" in details:
+                details["mentor"] = swap.get(details["mentor"], details["mentor"])
             group.details = json.dumps(details)
         # Why they had nobody in a round (their own never-list, perhaps) was for them alone.
         for round_row in self.session.scalars(

@@ -407,7 +407,7 @@ class Program(Base):
 
     __tablename__ = "programs"
     __table_args__ = (
-        CheckConstraint("kind IN ('coffee', 'reverse')", name="ck_programs_kind"),
+        CheckConstraint("kind IN ('coffee', 'reverse', 'mentoring')", name="ck_programs_kind"),
         CheckConstraint("status IN ('active', 'paused', 'archived')", name="ck_programs_status"),
         CheckConstraint("intro IN ('anyone', 'across', 'within')", name="ck_programs_intro"),
         # At most one program per channel: joining the channel says which program one joins.
@@ -429,6 +429,8 @@ class Program(Base):
     channel: Mapped[str | None] = mapped_column(SLACK_ID)  # its members are the program's
     status: Mapped[str] = mapped_column(String(16))  # bot.rounds.model.ProgramStatus
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # A mentoring program's option of `category` whose members mentor (migration 0025_mentoring_kind).
+    mentor_side: Mapped[str | None] = mapped_column(String(40))
 
 
 class Category(Base):

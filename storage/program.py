@@ -15,9 +15,9 @@ from bot.followups.model import FollowUpStatus
 from bot.program.disclosure import Answers
 from bot.program.messages import GAPS_SHOWN
 from bot.program.model import Period, ProgramFigures, ProgramSettings, RoundFigures, SkillDemand, month_start
-from bot.rounds.model import ProgramStatus, RoundKind
+from bot.rounds.model import Program, ProgramStatus, RoundKind
 from storage import models
-from storage.programs import ensure_programs, in_program
+from storage.programs import ensure_programs, in_program, programs_of
 from storage.queries import insert_ignoring_duplicates
 
 _WAITING = [AskStatus.OPEN.value, AskStatus.NEEDS_SKILL.value, AskStatus.QUEUED.value]
@@ -83,8 +83,7 @@ class ProgramRepository:
                 .select_from(models.Member)
                 .where(models.Member.team_id == team_id, models.Member.deactivated.is_(False))
             ),
-            coffee=self._rounds(team_id, RoundKind.COFFEE, period),
-            reverse=self._rounds(team_id, RoundKind.REVERSE, period),
+            programs=tuple(self._rounds(team_id, program, period) for program in programs_of(self.session, team_id)),
             asks_made=asks["made"],
             asks_matched=asks["matched"],
             asks_waiting=asks["waiting"],
@@ -189,17 +188,17 @@ class ProgramRepository:
         received = select(ask.asker_id.label("user_id")).where(*matched)
         return self._count(select(func.count()).select_from(intersect(gave, received).subquery()))
 
-    def _rounds(self, team_id: str, kind: RoundKind, period: Period) -> RoundFigures:
+    def _rounds(self, team_id: str, program: Program, period: Period) -> RoundFigures:
         held = and_(
             models.Round.team_id == team_id,
-            models.Round.kind == kind.value,
+            models.Round.kind == program.key,
             models.Round.held_on >= period.first_day,
             models.Round.held_on <= period.end.date(),
         )
-        opted = in_program(kind)
+        opted = in_program(program.key)
         group = models.RoundGroup
         answers: Select[tuple[str | None, int]] | Select[tuple[str, int]]  # outcome may be NULL, learned not
-        if kind is RoundKind.COFFEE:
+        if program.kind is not RoundKind.REVERSE:  # check-ins: did the group meet
             answered = (held, group.outcome.is_not(None))
             answers = select(group.outcome, func.count()).join(models.Round).where(*answered)
             answers = answers.group_by(group.outcome)
@@ -220,7 +219,7 @@ class ProgramRepository:
                 .where(held)
             )
         return RoundFigures(
-            kind=kind,
+            program=program,
             opted_in=self._count(
                 select(func.count())
                 .select_from(models.Member)
@@ -313,8 +312,9 @@ class ProgramRepository:
 
     # --- export -----------------------------------------------------------------------------
     def relationships(self, team_id: str, period: Period) -> Iterator[tuple]:
-        """Every mentoring relationship that began in the period, as (kind, date, skills, member
-        ids in their roles, status); no text anyone wrote, and no answer: one relationship's
+        """Every mentoring relationship that began in the period, as (kind, program key, date,
+        skills, member ids in their roles, status): an ask's kind is "ask" (no program), a round
+        group's its program's kind; no text anyone wrote, and no answer: one relationship's
         answers are always too few to show (bot.program.disclosure). An ask's status is its
         follow-up's, up to being sent (scheduled, sent, cancelled before it was sent, or none); a round's group's is
         "introduced"."""
@@ -328,7 +328,8 @@ class ProgramRepository:
             .execution_options(yield_per=1000)
         )
         for matched_at, label, mentor, asker, status, cycle in asks:
-            yield "ask", matched_at.date(), label or "", (mentor, asker), _before_any_answer(status, cycle or 0)
+            yield "ask", "", matched_at.date(), label or "", (mentor, asker), _before_any_answer(status, cycle or 0)
+        kinds = {program.key: program.kind for program in programs_of(self.session, team_id)}
         group, held = models.RoundGroup, models.Round
         groups = self.session.execute(
             select(held.kind, held.held_on, group.members, group.details)
@@ -337,13 +338,17 @@ class ProgramRepository:
             .order_by(held.held_on, group.id)
             .execution_options(yield_per=1000)
         )
-        for kind, held_on, members, details in groups:
-            teaching = json.loads(details)["teaching"]
+        for key, held_on, members, details in groups:
+            said = json.loads(details)
+            teaching = said["teaching"]
             people = tuple(members.split(","))
-            if kind == RoundKind.REVERSE.value and teaching:
+            kind = kinds.get(key, RoundKind.COFFEE)
+            if kind is RoundKind.REVERSE and teaching:
                 people = tuple(teaching[0][:2])  # the early-career teacher first, then the senior
+            elif said.get("mentor") in people:  # the mentor first, then their mentees
+                people = (said["mentor"], *(user_id for user_id in people if user_id != said["mentor"]))
             skills = sorted({label for *_, labels in teaching for label in labels})
-            yield kind, held_on, "; ".join(skills), people, "introduced"
+            yield kind.value, key, held_on, "; ".join(skills), people, "introduced"
 
 
 def _last_try(ask: type[models.Ask]) -> ColumnElement[bool]:

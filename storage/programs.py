@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.deliveries import DeliveryKind
 from bot.rounds.model import (
-    COFFEE,
-    REVERSE,
+    BUILT_IN,
     TEAM_CATEGORY,
     Category,
     ChannelTaken,
@@ -26,7 +25,7 @@ from storage.outbox import About, queue_deliveries, queue_to_each
 from storage.queries import batches, insert_ignoring_duplicates
 
 # The two programs of a workspace that never stored any, as ensure_programs stores them.
-DEFAULTS = {program.key: program for program in (COFFEE, REVERSE)}
+DEFAULTS = {program.key: program for program in BUILT_IN}
 
 
 def _row(team_id: str, program: Program, now: datetime) -> dict:
@@ -43,6 +42,7 @@ def _row(team_id: str, program: Program, now: datetime) -> dict:
         "channel": program.channel,
         "status": program.status.value,
         "created_at": now,
+        "mentor_side": program.mentor_side,
     }
 
 
@@ -84,7 +84,18 @@ def _program(row: models.Program) -> Program:
         category=row.category,
         channel=row.channel,
         status=ProgramStatus(row.status),
+        mentor_side=row.mentor_side,
     )
+
+
+def programs_of(session: Session, team_id: str) -> list[Program]:
+    """Every program of the workspace, the two it began with first, then by name; archived
+    ones too (callers leave them out where they must). Reads only: the two defaults are
+    stored by the first write that needs them (ensure_programs)."""
+    rows = session.scalars(select(models.Program).where(models.Program.team_id == team_id))
+    found = DEFAULTS | {row.key: _program(row) for row in rows}
+    first = {key: position for position, key in enumerate(DEFAULTS)}
+    return sorted(found.values(), key=lambda p: (first.get(p.key, len(first)), p.name.casefold(), p.key))
 
 
 class RoundPrograms:
@@ -93,13 +104,7 @@ class RoundPrograms:
     session: Session
 
     def programs(self, team_id: str) -> list[Program]:
-        """Every program of the workspace, the two it began with first, then by name;
-        archived ones too (callers leave them out where they must). Reads only: the two
-        defaults are stored by the first write that needs them (ensure_programs)."""
-        rows = self.session.scalars(select(models.Program).where(models.Program.team_id == team_id))
-        found = DEFAULTS | {row.key: _program(row) for row in rows}
-        first = {key: position for position, key in enumerate(DEFAULTS)}
-        return sorted(found.values(), key=lambda p: (first.get(p.key, len(first)), p.name.casefold(), p.key))
+        return programs_of(self.session, team_id)
 
     def program(self, team_id: str, key: str) -> Program | None:
         try:

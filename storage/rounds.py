@@ -245,6 +245,7 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
                         "reasons": group.reasons,
                         "question": group.question,
                         **({"continuing": True} if group.continuing else {}),
+                        **({"mentor": group.mentor} if group.mentor else {}),
                     }
                 ),
             )
@@ -313,6 +314,7 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
             reasons=tuple(details["reasons"]),
             question=details["question"],
             continuing=details.get("continuing", False),
+            mentor=details.get("mentor") if details.get("mentor") in members else None,  # not someone gone
         )
         joined = tuple(user_id for user_id in details.get("joined", ()) if user_id in members)
         return Introduction(program_named(self.session, team_id, row.round.kind), group, objectives, joined, group_id)

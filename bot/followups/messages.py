@@ -1,5 +1,6 @@
 """What the bot says when it closes the loop: to the mentee, to the mentor, on the Home tab."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -409,10 +410,12 @@ def waiting_blocks(waiting: list[FollowUp], policy: FollowUpPolicy, limit: int =
     return body
 
 
-def home_blocks(given: list[AdviceGiven]) -> list[dict]:
-    """The advice I gave with what came of it; nothing when I have given none."""
+def home_blocks(given: list[AdviceGiven], beside: Mapping[int, dict] | None = None) -> list[dict]:
+    """The advice I gave with what came of it, each with the block `beside` holds for its ask
+    (a thank-you from its mentee: bot.home) under it; nothing when I have given none."""
     if not given:
         return []
+    beside = beside or {}
     body = [blocks.divider(), blocks.header("Advice you gave")]
     for advice in given[:MAX_LISTED]:
         skill = f"*{escape_mrkdwn(advice.skill_label)}*" if advice.skill_label else "a question"
@@ -422,6 +425,8 @@ def home_blocks(given: list[AdviceGiven]) -> list[dict]:
         ):
             line["accessory"] = blocks.button("Ask how it went", ASK_HOW_IT_WENT, value=str(advice.ask_id))
         body.append(line)
+        if advice.ask_id in beside:
+            body.append(beside[advice.ask_id])
     return body
 
 

@@ -7,7 +7,7 @@ from bot import blocks
 from bot.ids import ProfileField
 from bot.members.messages import MAX_NEVER_PAIRS, SPONSORING_OPTION
 from bot.members.model import SITUATIONS, ProfileForm, RoundPreferences
-from bot.rounds.model import RoundKind
+from bot.rounds.model import BUILT_IN, RoundKind
 
 SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 
@@ -35,7 +35,7 @@ def profile_form(values: dict) -> ProfileForm:
 
 
 def round_preferences(values: dict) -> RoundPreferences:
-    rounds = _chosen(values, ProfileField.ROUNDS, {kind.value for kind in RoundKind})
+    rounds = _chosen(values, ProfileField.ROUNDS, {program.key for program in BUILT_IN})
     return RoundPreferences(
         never=never_pairs(values),
         rounds=frozenset(RoundKind(kind) for kind in rounds) if rounds is not None else None,

@@ -25,7 +25,7 @@ from bot.members.model import (
     takes_part,
 )
 from bot.rounds import services as round_services
-from bot.rounds.model import RoundKind
+from bot.rounds.model import BUILT_IN
 from bot.unit_of_work import UnitOfWork
 
 
@@ -78,8 +78,8 @@ def save_profile(work: UnitOfWork, profile: Profile, preferences: RoundPreferenc
     if preferences.never is not None:
         work.rounds.set_never(team_id, user_id, list(preferences.never))
     if preferences.rounds is not None:
-        for kind in RoundKind:
-            work.rounds.set_opt_in(team_id, user_id, kind.value, kind in preferences.rounds)
+        for program in BUILT_IN:  # the profile's tick boxes
+            work.rounds.set_opt_in(team_id, user_id, program.key, program.kind in preferences.rounds)
     if preferences.situations is not None:
         work.rounds.set_situations(team_id, user_id, preferences.situations)
     return saved

@@ -13,7 +13,8 @@ from datetime import date
 from bot.program.messages import figure_rows
 from bot.program.model import ProgramFigures
 
-RELATIONSHIP_COLUMNS = ("kind", "started_on", "skills", "giver", "receiver", "third", "status")
+RELATIONSHIP_COLUMNS = ("kind", "program", "started_on", "skills", "giver", "receiver", "third", "status")
+FIGURE_COLUMNS = ("program", "figure", "value")  # program: empty for the workspace's own figures
 
 
 # Cells starting with these are formulas to a spreadsheet: a skill named "=HYPERLINK(…)" must stay text.
@@ -34,20 +35,22 @@ def _csv(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
 
 
 def figures_csv(figures: ProgramFigures) -> str:
-    return _csv(("figure", "value"), figure_rows(figures))
+    """(program, figure, value) rows: the workspace's figures with no program, then each
+    program's under its key, for one spreadsheet filter per program."""
+    return _csv(FIGURE_COLUMNS, figure_rows(figures))
 
 
-def relationships_csv(rows: Iterable[tuple[str, date, str, tuple[str, ...], str]]) -> str:
-    """`rows` as from storage: (kind, date, skills, member ids with the giver first, status);
-    member ids become pseudonyms in order of first appearance."""
+def relationships_csv(rows: Iterable[tuple[str, str, date, str, tuple[str, ...], str]]) -> str:
+    """`rows` as from storage: (kind, program key or "", date, skills, member ids with the
+    giver first, status); member ids become pseudonyms in order of first appearance."""
     pseudonyms: dict[str, str] = {}
 
     def pseudonym(user_id: str) -> str:
         return pseudonyms.setdefault(user_id, f"P{len(pseudonyms) + 1:04d}")
 
     def anonymous():
-        for kind, started_on, skills, members, status in rows:
+        for kind, program, started_on, skills, members, status in rows:
             people = [pseudonym(user_id) for user_id in members] + ["", "", ""]
-            yield kind, started_on.isoformat(), skills, *people[:3], status
+            yield kind, program, started_on.isoformat(), skills, *people[:3], status
 
     return _csv(RELATIONSHIP_COLUMNS, anonymous())

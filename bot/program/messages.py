@@ -15,8 +15,9 @@ from bot.program.model import (
     FixedSettings,
     ProgramFigures,
     ProgramSettings,
+    RoundFigures,
 )
-from bot.rounds.model import CheckinOutcome, Learned
+from bot.rounds.model import CheckinOutcome, Learned, ProgramStatus, RoundKind
 from bot.text import escape_mrkdwn, truncate
 
 
@@ -200,25 +201,35 @@ def _counted(answers: Answers, value: str) -> str:
     return str(answers.read(lambda counts: counts.get(value, 0)))
 
 
-def figure_rows(figures: ProgramFigures) -> list[tuple[str, str]]:
-    """Every figure as (name, value), in the order people read them: for the CSV export. A
-    figure built from members' answers holds why it is withheld when it is (bot.program.disclosure)."""
-    coffee, reverse, helpers = figures.coffee, figures.reverse, figures.helpers
+def _program_rows(figures: RoundFigures) -> list[tuple[str, object]]:
+    """One program's figures as (name, value): its answers as check-ins or as what was learned."""
+    if figures.asks_learned:
+        answered = [(f"learned_{value}", _counted(figures.answers, value)) for value in LEARNED_LABELS]
+    else:
+        answered = [(f"checkin_{value}", _counted(figures.answers, value)) for value in CHECKIN_LABELS]
+    return [
+        ("name", figures.program.name),
+        ("kind", figures.program.kind.value),
+        ("status", figures.program.status.value),
+        ("opted_in", figures.opted_in),
+        ("rounds", figures.rounds),
+        ("participants", figures.participants),
+        ("groups", figures.groups),
+        *answered,
+        ("thank_yous", _counted(figures.thanks, "sent")),
+    ]
+
+
+def figure_rows(figures: ProgramFigures) -> list[tuple[str, str, str]]:
+    """Every figure as (program key, name, value), in the order people read them: for the CSV
+    export. The workspace's own figures have no program key (""), then each program's come
+    under its key. A figure built from members' answers holds why it is withheld when it is
+    (bot.program.disclosure)."""
+    helpers = figures.helpers
     rows = [
         ("period_start", figures.period.first_day.isoformat()),
         ("period_end", figures.period.end.date().isoformat()),
         ("members_with_a_profile", figures.members),
-        ("coffee_opted_in", coffee.opted_in),
-        ("coffee_rounds", coffee.rounds),
-        ("coffee_participants", coffee.participants),
-        ("coffee_intros", coffee.groups),
-        *((f"coffee_checkin_{value}", _counted(coffee.answers, value)) for value in CHECKIN_LABELS),
-        ("coffee_thank_yous", _counted(coffee.thanks, "sent")),
-        ("reverse_opted_in", reverse.opted_in),
-        ("reverse_rounds", reverse.rounds),
-        ("reverse_participants", reverse.participants),
-        ("reverse_pairs", reverse.groups),
-        *((f"reverse_learned_{value}", _counted(reverse.answers, value)) for value in LEARNED_LABELS),
         ("asks_made", figures.asks_made),
         ("asks_matched", figures.asks_matched),
         ("asks_waiting", figures.asks_waiting),
@@ -235,7 +246,8 @@ def figure_rows(figures: ProgramFigures) -> list[tuple[str, str]]:
         ("pending_intros", figures.pending_intros),
     ]
     rows += [(f"skill_gap:{gap.label}", f"{gap.wants} want / {gap.offers} offer") for gap in figures.gaps]
-    return [(name, str(value)) for name, value in rows]
+    each = [(one.program.key, name, value) for one in figures.programs for name, value in _program_rows(one)]
+    return [("", name, str(value)) for name, value in rows] + [(key, name, str(value)) for key, name, value in each]
 
 
 def not_admin(what: str) -> dict:
@@ -255,10 +267,40 @@ def _mix(answers: Answers, labels: dict[str, str]) -> str:
     return answers.read(shares)
 
 
+PROGRAMS_SHOWN = 8  # a section each; the Home tab holds at most 100 blocks, the export all of them
+
+
+def _program_line(figures: RoundFigures) -> str:
+    """One program's participation, and whether its groups met (check-ins) or what its pairs
+    learned, by the rule of bot.program.disclosure; its name escaped once."""
+    program = figures.program
+    status = "" if program.status is ProgramStatus.ACTIVE else f" ({program.status.value})"
+    # Its kind, unless its name says it already (not "Coffee chats · coffee chats").
+    kind = "" if program.name.casefold() == program.kind.label else f" · {program.kind.label}"
+    head = f"*{escape_mrkdwn(truncate(program.name, 80))}*{status}{kind}"
+    people = "people paired" if program.kind is RoundKind.REVERSE else "people introduced"
+    if figures.asks_learned:
+        answered = f"Learned: {_mix(figures.answers, LEARNED_LABELS)}"
+    else:
+        answered = f"Check-ins: {_mix(figures.answers, CHECKIN_LABELS)}"
+    return (
+        f"{head}\nOpted in: {figures.opted_in} · rounds: {figures.rounds} · {people}: {figures.participants} · "
+        f"groups: {figures.groups}\n{answered} · thank-yous sent: {_counted(figures.thanks, 'sent')}"
+    )
+
+
+def _programs_blocks(figures: ProgramFigures) -> list[dict]:
+    shown = [blocks.section(_program_line(program)) for program in figures.programs[:PROGRAMS_SHOWN]]
+    more = len(figures.programs) - PROGRAMS_SHOWN
+    if more > 0:
+        shown.append(blocks.context(f"And {more} more programs: `{SLASH_COMMAND} export` has every one."))
+    return shown
+
+
 def figures_blocks(figures: ProgramFigures) -> list[dict]:
-    """The figures as Block Kit sections: aggregates only, skill labels escaped, and a figure
+    """The figures as Block Kit sections: the workspace's, then one per program (at most
+    PROGRAMS_SHOWN); aggregates only, skill labels and program names escaped, and a figure
     built from members' answers only when enough people stand behind it (bot.program.disclosure)."""
-    coffee, reverse = figures.coffee, figures.reverse
     reciprocity = figures.reciprocity
     loops = figures.loops_closed.read(lambda counts: share(counts.get("closed", 0), figures.followups_sent))
     gaps = (
@@ -270,11 +312,6 @@ def figures_blocks(figures: ProgramFigures) -> list[dict]:
     )
     lines = [
         f"*Members* with a profile: {figures.members}",
-        f"*Coffee chats* opted in: {coffee.opted_in} · rounds: {coffee.rounds} · people introduced: "
-        f"{coffee.participants} · intros: {coffee.groups}\nCheck-ins: {_mix(coffee.answers, CHECKIN_LABELS)}"
-        f" · thank-yous sent: {_counted(coffee.thanks, 'sent')}",
-        f"*Reverse mentoring* opted in: {reverse.opted_in} · rounds: {reverse.rounds} · people paired: "
-        f"{reverse.participants} · pairs: {reverse.groups}\nLearned: {_mix(reverse.answers, LEARNED_LABELS)}",
         f"*Asks* made: {figures.asks_made} · found a mentor: {share(figures.asks_matched, figures.asks_made)} · "
         f'median wait for "I can help": {duration(figures.median_to_help)} · still waiting: {figures.asks_waiting}',
         f"*Closing the loop* follow-ups sent: {figures.followups_sent} · loops closed: {loops}\n"
@@ -286,6 +323,7 @@ def figures_blocks(figures: ProgramFigures) -> list[dict]:
     ]
     return [
         blocks.section("\n\n".join(lines)),
+        *_programs_blocks(figures),
         blocks.section(f"*Wanted more than offered*\n{gaps}"),
         blocks.context(
             f"{figures.period.describe()}. Aggregates only: nobody is named, no question or note is shown, "

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.errors import InvalidInput
 from bot.followups.model import DEFAULT_FOLLOWUP_DAYS
 from bot.program.disclosure import Answers
-from bot.rounds.model import RoundKind
+from bot.rounds.model import Program, RoundKind
 
 CADENCES = {1: "Every week", 2: "Every 2 weeks", 4: "Every 4 weeks"}
 
@@ -143,17 +143,25 @@ def parse_period(text: str, now: datetime) -> Period:
 
 @dataclass(frozen=True)
 class RoundFigures:
-    kind: RoundKind
+    """One program's figures over a period (issue 21: stats per program)."""
+
+    program: Program
     opted_in: int  # members in it now, whether paused or not
     rounds: int  # rounds held in the period
     participants: int  # distinct members introduced in the period
     groups: int
-    # Coffee: the check-ins' answers, one per group, and who gave them; reverse: what each side
-    # said it learned. Shown only through the rule of bot.program.disclosure.
+    # Coffee chats and mentoring: the check-ins' answers ("did you meet?"), one per group, and
+    # who gave them; reverse mentoring: what each side said it learned ("we didn't meet" among
+    # them). Shown only through the rule of bot.program.disclosure.
     answers: Answers = field(default_factory=Answers)
     # {"sent": thank-yous sent after meeting, for groups of the period's rounds}, and their
     # senders: how many, never what they said nor who (the same rule).
     thanks: Answers = field(default_factory=Answers)
+
+    @property
+    def asks_learned(self) -> bool:
+        """Its `answers` say what people learned (reverse mentoring), not whether they met."""
+        return self.program.kind is RoundKind.REVERSE
 
 
 @dataclass(frozen=True)
@@ -171,8 +179,7 @@ class SkillDemand:
 class ProgramFigures:
     period: Period
     members: int  # with a profile, not gone from the workspace
-    coffee: RoundFigures
-    reverse: RoundFigures
+    programs: tuple[RoundFigures, ...]  # each program of the workspace, archived too, as it lists them
     asks_made: int
     asks_matched: int
     asks_waiting: int  # still open (or waiting for a skill) at the end of the period
@@ -185,6 +192,13 @@ class ProgramFigures:
     helpers: Answers
     gaps: tuple[SkillDemand, ...]
     pending_intros: int  # round introductions queued, not yet sent
+
+    def of(self, key: str) -> RoundFigures:
+        """The figures of the program keyed `key`. Raises KeyError for a key it has none of."""
+        for figures in self.programs:
+            if figures.program.key == key:
+                return figures
+        raise KeyError(key)
 
     @property
     def reciprocity(self) -> float | str:

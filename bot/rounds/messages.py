@@ -96,10 +96,14 @@ def _gaps(members: tuple[str, ...], teaching: tuple[tuple[str, str, tuple[str, .
 
 
 def introduction(intro: Introduction) -> dict:
-    """The group DM that starts a coffee chat or a reverse-mentoring pair."""
+    """The group DM that starts a coffee chat, a reverse-mentoring pair, or a mentoring group
+    (saying who mentors whom)."""
     group, program = intro.group, intro.program
     if program.kind is RoundKind.COFFEE:
         text = f":coffee: {_title(program)}: {_people(group.members)}, meet each other!"
+    elif program.kind is RoundKind.MENTORING and group.mentor is not None:
+        mentees = tuple(user_id for user_id in group.members if user_id != group.mentor)
+        text = f":seedling: {_title(program)}: <@{group.mentor}> mentors {_named(mentees)} this round."
     elif group.continuing:
         again = "another month together" if program.every_weeks == MONTHLY else "another round together"
         text = (
@@ -350,9 +354,13 @@ def announcement(program: Program, groups: int, people: int) -> dict:
     """A round's figures, for the program channel: how many, never who."""
     kind = program.kind
     unit = ("intro", "intros") if kind is RoundKind.COFFEE else ("pair", "pairs")
+    if kind is RoundKind.MENTORING and program.group_size > 2:
+        unit = ("group", "groups")
     counted = f"{people} people in {groups} {unit[groups != 1]}"
     if kind is RoundKind.COFFEE:
         text = f":coffee: This round of {_name(program)} introduced {counted}."
+    elif kind is RoundKind.MENTORING:
+        text = f":seedling: This round of {_name(program)} put mentors with mentees: {counted}."
     elif not program.built_in:
         text = f":arrows_counterclockwise: This round of {_name(program)} paired {counted}."
     else:
@@ -401,6 +409,12 @@ _UNMATCHED = {
         "something the senior side wants."
     ),
 }
+# Mentoring programs have their admins' names: these take it.
+_UNMATCHED_MENTORING = {
+    Unmatched.TOO_FEW: "{name} puts mentors with mentees, and nobody from the other side was in this round, "
+    "so I couldn't include you.",
+    Unmatched.NO_FIT: "I couldn't find you a group in {name} this round: the other side's places were all taken.",
+}
 _UNMATCHED_HINT = {
     Unmatched.OWN_NEVER_LIST: f"`{SLASH_COMMAND} profile` changes your never-pair list.",
     Unmatched.CAREER_STAGE: f"`{SLASH_COMMAND} profile` sets your career stage.",
@@ -429,12 +443,17 @@ def unmatched(program: Program, why: Unmatched, next_round: date) -> dict:
         )
     elif not program.built_in and kind is RoundKind.COFFEE:
         text = f"I couldn't find anyone to group you with for {_name(program)} this round."
+    elif kind is RoundKind.MENTORING:
+        said = _UNMATCHED_MENTORING.get(why, _UNMATCHED_MENTORING[Unmatched.NO_FIT])
+        text = said.format(name=_name(program))
+        text = text[0].upper() + text[1:]
     else:
         text = _UNMATCHED.get((kind, why), _UNMATCHED[(kind, Unmatched.NO_FIT)])
     then = f"Next chance: *{next_round:%A %-d %B}*. You stay in until then."
     body = [blocks.section(f"{text}\n{then}")]
-    # Skills decide reverse pairs; in coffee chats anyone may meet anyone, so they are no hint.
-    if why in _UNMATCHED_HINT and (kind, why) != (RoundKind.COFFEE, Unmatched.NO_FIT):
+    # Skills decide reverse pairs; in coffee chats anyone may meet anyone, and in mentoring
+    # the seats ran out, so they are no hint there.
+    if why in _UNMATCHED_HINT and not (kind in (RoundKind.COFFEE, RoundKind.MENTORING) and why is Unmatched.NO_FIT):
         body.append(blocks.context(_UNMATCHED_HINT[why]))
     return blocks.message(f"{text} {then}", *body)
 
@@ -487,12 +506,14 @@ def partner_gone(told: PartnerGone) -> dict:
     """To a member whose partner (or whole group) Slack can no longer reach: what happens now."""
     if told.program.kind is RoundKind.COFFEE:
         off = "your coffee chat with them is off"
+    elif told.program.kind is RoundKind.MENTORING:
+        off = f"your group in {_name(told.program)} is off this round"
     else:
         off = "your reverse-mentoring pair is off this month"
     text = f"{_named(told.gone)} can't be reached on Slack any more, so {off}."
     if told.joined:
         then = f"I've added you to {_named(told.joined)}'s chat instead: say hello in your new group DM."
-    elif told.program.kind is RoundKind.COFFEE:
+    elif told.program.kind is not RoundKind.REVERSE:
         then = "Sorry about that: you're still in for the next round."
     else:
         then = "Sorry about that: I'll pair you again next month."
@@ -570,6 +591,12 @@ def thanks_post(thanks: Thanks) -> dict:
         chat = "a coffee chat" if thanks.program.kind is RoundKind.COFFEE else "a month of reverse mentoring"
     text = f":sparkles: <@{thanks.sender_id}> thanks <@{thanks.receiver_id}> for {chat}:"
     return blocks.message(text, blocks.section(text + "\n" + blocks.quote(thanks.note)))
+
+
+def thanks_beside(thanks: Thanks) -> dict:
+    """A thank-you from a mentee, under the advice its receiver gave them (Home tab, theirs alone)."""
+    said = f":sparkles: <@{thanks.sender_id}> thanked you on {thanks.sent_at:%-d %B}: “{shown(thanks.note, 200)}”"
+    return blocks.context(said)
 
 
 def thanks_blocks(received: list[Thanks]) -> list[dict]:

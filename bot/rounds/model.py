@@ -1,4 +1,4 @@
-"""Rounds: recurring coffee chats and monthly reverse mentoring. The kinds of round, a
+"""Rounds: recurring coffee chats, monthly reverse mentoring, and mentoring by a category. The kinds of round, a
 member's membership, pauses, and what a round produces: planned groups and introductions."""
 
 import re
@@ -22,10 +22,13 @@ _DURATION = re.compile(r"^(\d{1,3})\s*([dw])$")
 class RoundKind(str, Enum):
     COFFEE = "coffee"
     REVERSE = "reverse"
+    # Bipartite by an admin's category ("Role: mentor, mentee"): each group is one member of
+    # the program's mentor side with group_size - 1 of the other side (issue 21).
+    MENTORING = "mentoring"
 
     @property
     def label(self) -> str:
-        return "coffee chats" if self is RoundKind.COFFEE else "reverse mentoring"
+        return {"coffee": "coffee chats", "reverse": "reverse mentoring", "mentoring": "mentoring"}[self.value]
 
 
 class Intro(str, Enum):
@@ -55,7 +58,9 @@ class Program:
     has. Rounds come every `every_weeks` weeks (1, 2 or 4) on `weekday` (0 = Monday), or on
     the first weekday of each month (MONTHLY), at the workspace's round hour. Groups of
     `group_size` (2 to 6), introduced by `intro` over `category` (None with Intro.ANYONE).
-    Members of `channel` are in it: joining the channel joins the program."""
+    Members of `channel` are in it: joining the channel joins the program. A MENTORING
+    program's `category` says who is on which side: those who picked its option `mentor_side`
+    mentor, those who picked another option are mentored."""
 
     key: str
     name: str
@@ -67,6 +72,7 @@ class Program:
     category: str | None = None
     channel: str | None = None
     status: ProgramStatus = ProgramStatus.ACTIVE
+    mentor_side: str | None = None
 
     @property
     def built_in(self) -> bool:
@@ -81,12 +87,16 @@ class Program:
 
     @property
     def grouped_by(self) -> str | None:
-        """The category its intros need a member's group in; None for intros of anyone."""
+        """The category its intros need a member's group in; None for intros of anyone. A
+        MENTORING program always needs it: a member's option in it is their side."""
+        if self.kind is RoundKind.MENTORING:
+            return self.category
         return None if self.intro is Intro.ANYONE else self.category
 
 
 COFFEE = Program(RoundKind.COFFEE.value, "Coffee chats", RoundKind.COFFEE)
 REVERSE = Program(RoundKind.REVERSE.value, "Reverse mentoring", RoundKind.REVERSE, every_weeks=MONTHLY)
+BUILT_IN = (COFFEE, REVERSE)  # every workspace's two, keyed by their kinds; mentoring programs are its admins'
 
 
 @dataclass(frozen=True)
@@ -253,6 +263,7 @@ class PlannedGroup:
     reasons: tuple[str, ...]
     question: str
     continuing: bool = False  # a reverse pair who both chose to keep each other for another month
+    mentor: str | None = None  # mentoring: the member of the group on the mentor side
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ introduction queued for each group in the same transaction. Each is handed the u
 (bot.unit_of_work); the caller owns the transaction."""
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.errors import InvalidInput
@@ -298,10 +299,12 @@ def plan_groups(
     held_on: date,
     continuing: bool = False,
     met: set[frozenset[str]] | None = None,
+    mentors: Collection[str] = (),
 ) -> list[PlannedGroup]:
     """The engine's groups as the introductions will show them. The one asked to propose a
     time is whoever has been asked least so far (then by id): everyone's turn comes. `met`:
-    the pairs who ever met (RoundRepository.met_before)."""
+    the pairs who ever met (RoundRepository.met_before); `mentors`: in mentoring, the mentor
+    side, one of whom each group has."""
     planned = []
     for group in groups:
         if len(group.members) < 2:
@@ -316,6 +319,7 @@ def plan_groups(
                 reasons=said_reasons(group, met or set()),
                 question=_first_question(group.members, held_on),
                 continuing=continuing,
+                mentor=next((user_id for user_id in group.members if user_id in mentors), None),
             )
         )
     return planned
@@ -459,6 +463,9 @@ def unmatched_reasons(
             continue
         if program.kind is RoundKind.COFFEE:
             partners = [member for member in members if member.user_id != user_id]
+        elif program.kind is RoundKind.MENTORING:  # the other side of the category
+            side = picks.get(user_id) == program.mentor_side
+            partners = [member for member in members if (picks.get(member.user_id) == program.mentor_side) != side]
         elif me.career_stage == scoring.EARLY:
             partners = [member for member in members if member.career_stage in scoring.SENIOR_STAGES]
         elif me.career_stage in scoring.SENIOR_STAGES:
@@ -488,10 +495,11 @@ def run_round(
     queued. Nothing is done when the program has a round on that date, or (unless `force`) in
     its cycle: the run says which (`cycle_round`). In coffee chats, members who left
     QUIET_INTROS introductions in a row without a word are paused first, and told so; reverse
-    pairs who both chose to continue are kept together (keep_pairs). A program whose intros
-    go across or within a category leaves out those who have not picked their group in it
-    (Unmatched.NO_CATEGORY). Raises RoundAlreadyRecorded when another process recorded it
-    meanwhile: the caller rolls this transaction back."""
+    pairs who both chose to continue are kept together (keep_pairs); a mentoring program puts
+    each mentor with mentees (bot.rounds.solving.group_mentoring). A program whose intros
+    go across or within a category, or a mentoring program, leaves out those who have not
+    picked their group in it (Unmatched.NO_CATEGORY). Raises RoundAlreadyRecorded when
+    another process recorded it meanwhile: the caller rolls this transaction back."""
     rounds = work.rounds
     refused = refused_run(work, team_id, program, held_on, force)
     if refused is not None:
@@ -511,8 +519,16 @@ def run_round(
         kept, members = keep_pairs(rounds.kept_pairs(team_id, program.key, held_on), members, history, settings)
     seed = round_seed(team_id, program, held_on)
     picks: dict[str, str] = {}
+    mentors: set[str] = set()
     if program.kind is RoundKind.REVERSE:
         result = solving.pair_reverse(members, history, settings, seed)
+    elif program.kind is RoundKind.MENTORING:
+        picks = rounds.picks(team_id, program.category, everyone) if program.category else {}
+        mentors = {user_id for user_id, side in picks.items() if side == program.mentor_side}
+        sided = [member for member in members if member.user_id in picks]
+        result = solving.group_mentoring(sided, mentors, program.group_size, history, settings, seed)
+        unpicked = set(everyone) - set(picks)  # Unmatched.NO_CATEGORY: they have no side yet
+        result = replace(result, unmatched=tuple(sorted({*result.unmatched, *unpicked})))
     elif program.grouped_by is not None or program.group_size > 2:  # threes to sixes, or by a category
         picks = rounds.picks(team_id, program.grouped_by, everyone) if program.grouped_by else {}
         result = grouping.group_members(
@@ -525,7 +541,7 @@ def run_round(
     labels = rounds.labels(team_id)
     met = rounds.met_before(team_id, (pair for group in [*kept, *result.groups] for pair in _pairs(group.members)))
     planned = plan_groups(kept, labels, proposals, held_on, continuing=True, met=met)
-    planned += plan_groups(result.groups, labels, proposals, held_on, met=met)
+    planned += plan_groups(result.groups, labels, proposals, held_on, met=met, mentors=mentors)
     why = unmatched_reasons(program, available, result.unmatched, picks)
     if not rounds.record(team_id, program.key, held_on, now, planned, dict(zip(result.unmatched, why, strict=True))):
         raise RoundAlreadyRecorded()  # another process got there first: roll this one back

@@ -14,7 +14,8 @@ seeded candidates (never all their pairs; cooldown pairs allowed there), and a l
 member joins the group where they add the most: one trio, nobody dropped.
 
 Odd rounds up to TRIO_SEARCH_LIMIT members choose the trio with the pairs instead (exactly
-up to `settings.trio_exact_limit`). Groups are tuples of member indices throughout, so groups of other
+up to `settings.trio_exact_limit`). Reverse mentoring and mentoring are bipartite: exact
+assignments (pair_reverse, group_mentoring). Groups are tuples of member indices throughout, so groups of other
 sizes need a new search, not new types."""
 
 import hashlib
@@ -29,7 +30,9 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from bot.rounds.scoring import (
     BASE,
+    COOLDOWN_FALLBACK,
     NEVER,
+    RECENT_REPEAT,
     Group,
     Matching,
     MatchSettings,
@@ -623,6 +626,97 @@ def pair_reverse(
     groups.sort(key=lambda group: group.members)
     paired = {user_id for group in groups for user_id in group.members}
     unmatched = tuple(sorted(m.user_id for m in members if m.user_id not in paired))
+    return Matching(groups=tuple(groups), total=sum(g.score for g in groups), unmatched=unmatched)
+
+
+# group_mentoring's costs, which it minimises. A pair of a mentor and a mentee costs
+# PAIR_COST less its score (scores are a few to about a hundred and ten points), so the best
+# pairs cost least. A mentor's k-th extra mentee adds k * SPREAD, more than any one pair's
+# score can differ, so mentees are shared out evenly before scores are weighed: everyone who
+# signed up to mentor gets someone before anyone gets a second. A repeat within the cooldown
+# adds its history cost (COOLDOWN_FALLBACK, more the more recent), more than any spread.
+PAIR_COST = 200.0
+SPREAD = 150.0
+
+
+def group_mentoring(
+    members: list[Member],
+    mentors: Collection[str],
+    size: int,
+    history: dict[frozenset[str], int] | None = None,
+    settings: MatchSettings = MatchSettings(),
+    seed: Seed = 0,
+) -> Matching:
+    """Mentoring by a category: each group is one of `mentors` (user ids; every other member
+    is a mentee) with up to `size - 1` mentees, scored as every round's pairs are (what each
+    offers meets what the other wants, teams, hours, situations; bot/rounds/scoring.py).
+    Exact, a min-cost assignment of mentees to mentors' seats (Kuhn–Munkres on a sparse
+    graph, scipy): as many mentees placed as can be, then the fewest repeats within the
+    cooldown (taken only when nothing else is left, as in every round), then mentees shared out
+    as evenly as can be (SPREAD), then the best pairs; equal choices fall by `seed`. A
+    never-pair is never grouped. Mentee with mentee pairs count in a group's score, not in
+    the choice: mentees are not introduced for each other. Groups list the mentor first.
+    Mentors and mentees nobody could be grouped with are `unmatched`; `bound` is None (the
+    assignment is exact). Raises ValueError for a size outside 2 to 6."""
+    if not 2 <= size <= 6:
+        raise ValueError(f"group size must be 2 to 6, not {size}")
+    history = history or {}
+    members = sorted(members, key=lambda m: m.user_id)
+    index = index_members(members)
+    mentoring = set(mentors)
+    is_mentor = np.array([m.user_id in mentoring for m in members], dtype=bool)
+    leaders, mentees = np.flatnonzero(is_mentor), np.flatnonzero(~is_mentor)
+    if not len(leaders) or not len(mentees):
+        return Matching(groups=(), total=0.0, unmatched=tuple(m.user_id for m in members))
+    seats = size - 1
+    keys = member_keys(index, seed)
+    # Each pair's seeded jitter is below 1 / (mentees + 1) of a point: all of an assignment's
+    # together change no choice between different costs (scores and penalties are whole points).
+    jitter = 1.0 / (len(mentees) + 1) / 1024
+    rows: list[np.ndarray] = []  # mentee positions
+    mentor_at: list[np.ndarray] = []  # mentor positions
+    costs: list[np.ndarray] = []
+    for block, _, scores in scored_blocks(index, row_blocks(mentees, leaders), history, settings, reverse=False):
+        r, c = np.nonzero(scores > NEVER)  # allowed and not a repeat within the cooldown
+        rows.append(np.searchsorted(mentees, block)[r])
+        mentor_at.append(c)
+        costs.append(PAIR_COST - scores[r, c].astype(np.float64))
+    # Repeats within the cooldown, which scored_blocks forbids: allowed here at their cost.
+    low, high, weight, repeats, recency = _cooldown_edges(index, history, settings)
+    mentee_of, mentor_of = np.where(is_mentor[low], high, low), np.where(is_mentor[low], low, high)
+    across = is_mentor[low] != is_mentor[high]
+    repeat_cost = COOLDOWN_FALLBACK + RECENT_REPEAT * recency / max(settings.cooldown_rounds - 1, 1)
+    rows.append(np.searchsorted(mentees, mentee_of[across]))
+    mentor_at.append(np.searchsorted(leaders, mentor_of[across]))
+    costs.append(PAIR_COST - (weight + repeats * repeat_cost)[across])
+    row, mentor, cost = (np.concatenate(parts) for parts in (rows, mentor_at, costs))
+    ties = (keys[mentees[row]] * keys[leaders[mentor]]) >> np.uint32(22)  # 0 to 1023
+    cost = cost + ties * jitter
+    # Seat k of mentor m is column m * seats + k, and costs k * SPREAD more than seat 0.
+    seat = np.repeat(np.arange(seats), len(row))
+    row, column = np.tile(row, seats), np.tile(mentor, seats) * seats + seat
+    cost = np.tile(cost, seats) + seat * SPREAD
+    n_e, n_seats = len(mentees), len(leaders) * seats
+    # Each mentee may also stay without a mentor, in a column of their own, at a cost above
+    # all of the other mentees' costs together: as many are placed as can be, first.
+    alone = (float(cost.max()) if len(cost) else PAIR_COST) * (n_e + 1) + 1.0
+    graph = sparse.csr_matrix(
+        (
+            np.concatenate([cost, np.full(n_e, alone)]),
+            (np.concatenate([row, np.arange(n_e)]), np.concatenate([column, n_seats + np.arange(n_e)])),
+        ),
+        shape=(n_e, n_seats + n_e),
+    )
+    row_ind, col_ind = min_weight_full_bipartite_matching(graph)
+    placed: dict[int, list[int]] = defaultdict(list)
+    for r, c in zip(row_ind, col_ind, strict=True):
+        if c < n_seats:
+            placed[int(leaders[c // seats])].append(int(mentees[r]))
+    chosen = [(leader, *sorted(group)) for leader, group in sorted(placed.items())]
+    groups = score_groups(index, chosen, history, settings, reverse=False)
+    groups.sort(key=lambda group: group.members)
+    grouped = {user_id for group in groups for user_id in group.members}
+    unmatched = tuple(sorted(m.user_id for m in members if m.user_id not in grouped))
     return Matching(groups=tuple(groups), total=sum(g.score for g in groups), unmatched=unmatched)
 
 

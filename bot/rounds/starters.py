@@ -41,7 +41,20 @@ REVERSE = (
     "What's a question you've wanted to ask someone in the other's role?",
 )
 
-CURATED = {RoundKind.COFFEE: COFFEE, RoundKind.REVERSE: REVERSE}
+# Mentoring: a mentor with one or a few mentees; questions that set up what the mentees are
+# after and how the mentor can help, and let the mentor learn something too.
+MENTORING = (
+    "What would make these sessions worth the time for each of you, three months from now?",
+    "What's a challenge on your plate right now that a second opinion would help with?",
+    "Which mistake early in your career taught you the most?",
+    "How do you like to get feedback: straight away, in writing, or when you ask for it?",
+    "What's one thing the mentor wishes someone had told them in the mentees' role?",
+    "What's something the mentees could teach the mentor, in turn?",
+    "Who else here would be good for each of you to meet, and why?",
+    "What's a goal you'd like the others to hold you to before you next meet?",
+)
+
+CURATED = {RoundKind.COFFEE: COFFEE, RoundKind.REVERSE: REVERSE, RoundKind.MENTORING: MENTORING}
 
 
 @dataclass(frozen=True)

@@ -113,8 +113,12 @@ def test_the_export_has_figures_and_anonymous_relationships_without_any_text(pro
     say(program, "export", ADMIN)
 
     figures, relationships = uploads_to(program, ADMIN, 2)
-    table = dict(csv.reader(io.StringIO(figures.content.decode())))
-    assert (table["asks_made"], table["loops_closed"], table["outcome_helped_counted"]) == ("1", TOO_FEW, TOO_FEW)
+    table = {(program, name): value for program, name, value in csv.reader(io.StringIO(figures.content.decode()))}
+    assert (table["", "asks_made"], table["", "loops_closed"], table["", "outcome_helped_counted"]) == (
+        "1",
+        TOO_FEW,
+        TOO_FEW,
+    )
     rows = list(csv.DictReader(io.StringIO(relationships.content.decode())))
     assert [(row["kind"], row["skills"], row["giver"], row["receiver"], row["status"]) for row in rows] == [
         ("ask", "SQL", "P0001", "P0002", "sent")  # that P0002 answered, and how, is one person's answer
@@ -177,7 +181,7 @@ def test_reverse_mentoring_switched_off_pairs_nobody(fake_slack, sqlite_url, rev
         run_due_rounds(mentor.deps)
 
         with mentor.store.transaction() as repositories:
-            assert repositories.program.figures(DEFAULT_TEAM, Period(clock())).reverse.rounds == rounds
+            assert repositories.program.figures(DEFAULT_TEAM, Period(clock())).of("reverse").rounds == rounds
         home = str(home_of(mentor, "UJUNIOR"))  # in reverse mentoring: the Home tab says why no round comes
         assert ("admins have paused reverse mentoring" in home) is not reverse_on
     finally:
@@ -383,12 +387,15 @@ def test_the_export_holds_figures_from_answers_only_once_five_people_answered(pr
     say(program, "export", ADMIN)
 
     figures, relationships = uploads_to(program, ADMIN, 2)
-    table = dict(csv.reader(io.StringIO(figures.content.decode())))
-    answered = ("coffee_checkin_met", "reverse_learned_a_lot", "loops_closed", "outcome_helped_counted")
-    helped = ("members_who_gave_help", "members_who_received_help", "members_who_did_both")
+    table = {(program, name): value for program, name, value in csv.reader(io.StringIO(figures.content.decode()))}
+    answered = (("coffee", "checkin_met"), ("reverse", "learned_a_lot"), ("", "loops_closed"))
+    answered += (("", "outcome_helped_counted"),)
+    helped = tuple(
+        ("", name) for name in ("members_who_gave_help", "members_who_received_help", "members_who_did_both")
+    )
     expected = str(people) if people >= MIN_PEOPLE else TOO_FEW
     assert {name: table[name] for name in answered + helped} == dict.fromkeys(answered + helped, expected)
-    assert table["asks_made"] == str(people)  # counts of what Mentor did are always there
+    assert table["", "asks_made"] == str(people)  # counts of what Mentor did are always there
     rows = list(csv.DictReader(io.StringIO(relationships.content.decode())))
     assert {row["status"] for row in rows} == {"sent", "introduced"}  # never one person's answer
 

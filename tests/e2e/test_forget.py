@@ -54,7 +54,10 @@ def test_after_forgetting_no_row_names_the_member_or_holds_what_they_wrote(histo
         before.asks_matched,
         before.loops_closed,
     )
-    assert (after.coffee.participants, after.coffee.groups) == (before.coffee.participants, before.coffee.groups)
+    assert (after.of("coffee").participants, after.of("coffee").groups) == (
+        before.of("coffee").participants,
+        before.of("coffee").groups,
+    )
 
 
 def test_the_people_asked_see_the_ask_withdrawn_and_the_mentor_sees_no_name(history):

@@ -1,6 +1,7 @@
 """Thank-yous after a round's group met (issue 21): "Say thanks" under a check-in answered
 "We met" opens a modal; the thank-you reaches its receiver once, by DM, stays on their Home
-tab, and is posted in the program channel only when its sender chooses."""
+tab, and is posted in the program channel only when its sender chooses; a thank-you from a
+mentee shows to their mentor beside the advice they gave them."""
 
 import pytest
 
@@ -11,7 +12,7 @@ from tests.e2e.test_home_tab import home_of
 from tests.e2e.test_rounds import PEOPLE, coffee, group_dms, group_posts  # noqa: F401 (a fixture)
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.forms import settings_form
-from tests.support.members import button_value, forget
+from tests.support.members import answer_followup, button_value, forget, say
 from tests.support.rounds import run_rounds_now
 
 CHANNEL = "CPROGRAM"
@@ -142,3 +143,28 @@ def test_a_member_who_is_forgotten_takes_the_thank_yous_they_sent_and_received_w
 
     with mentor.deps.store.transaction() as repositories:
         assert repositories.rounds.thanks_to(DEFAULT_TEAM, receiver, 10) == []
+
+
+def test_a_thank_you_from_a_mentee_shows_beside_the_advice_their_mentor_gave_them_to_the_mentor_alone(mentor):
+    answer_followup(mentor)  # UANA helped UASK with SQL; a week later UASK said it helped
+    for user_id in ("UANA", "UASK"):
+        say(mentor, "join coffee", user_id)
+    run_rounds_now(mentor.deps, RoundKind.COFFEE)
+    mentor.clock.advance(days=7, minutes=31)
+    run_due_rounds(mentor.deps)
+    [checkin] = group_posts(mentor, "Halfway to the next round")
+    group_id = button_value(checkin.args, ids.CHECKIN_CHOICES["met"])
+    where = (checkin.args["channel"], checkin.response["ts"])
+    assert mentor.slack.click(ids.CHECKIN_CHOICES["met"], "UASK", group_id, message=where).status == 200
+    mentor.settle()
+
+    mentor.slack.submit_view(ids.THANKS_VIEW, thanks_form(["UANA"]), "UASK", private_metadata=group_id)
+    mentor.settle()
+
+    blocks = home_of(mentor, "UANA")
+    texts = [str(block) for block in blocks]
+    [advice] = [n for n, text in enumerate(texts) if "<@UASK> · *SQL*" in text]
+    assert ":sparkles: <@UASK> thanked you on" in texts[advice + 1]  # right under the loop UASK closed
+    assert "&amp; the &lt;EXPLAIN&gt; trick" in texts[advice + 1]  # escaped once
+    assert "Thanks from your chats" not in str(blocks)  # not said twice
+    assert "thanked you" not in str(home_of(mentor, "UASK"))  # the mentor's alone

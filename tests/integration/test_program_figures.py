@@ -164,7 +164,7 @@ def test_every_figure_matches_the_hand_computed_workspace(workspace):
     assert figures.reciprocity == TOO_FEW  # three people: below the threshold of issue 19
     assert figures.followups_sent == 3 and figures.loops_closed == Answers({"closed": 2}, people=2)
     assert figures.outcomes == Answers({"helped": 1}, people=1)
-    coffee, reverse = figures.coffee, figures.reverse
+    coffee, reverse = figures.of("coffee"), figures.of("reverse")
     assert (coffee.opted_in, coffee.rounds, coffee.participants, coffee.groups) == (3, 2, 4, 3)
     assert coffee.answers == Answers({"met": 1, "not_this_time": 1}, people=1)  # UA answered both
     assert (reverse.opted_in, reverse.rounds, reverse.participants, reverse.groups) == (2, 1, 2, 1)
@@ -178,13 +178,13 @@ def test_a_shorter_period_leaves_out_what_came_before_it(workspace):
 
     assert (figures.asks_made, figures.asks_matched) == (2, 1)
     assert figures.median_to_help == timedelta(hours=6)
-    assert (figures.coffee.rounds, figures.coffee.groups, figures.reverse.rounds) == (2, 3, 0)
+    assert (figures.of("coffee").rounds, figures.of("coffee").groups, figures.of("reverse").rounds) == (2, 3, 0)
 
 
 def test_an_empty_workspace_has_zeros_and_no_median(repositories):
     figures = repositories.program.figures("TEMPTY", Period(NOW, 90))
 
-    assert (figures.members, figures.asks_made, figures.followups_sent, figures.coffee.groups) == (0, 0, 0, 0)
+    assert (figures.members, figures.asks_made, figures.followups_sent, figures.of("coffee").groups) == (0, 0, 0, 0)
     assert figures.median_to_help is None and figures.reciprocity == NO_ANSWERS and figures.gaps == ()
 
 
@@ -206,17 +206,17 @@ def test_relationships_name_members_by_id_and_carry_no_text_and_no_answer(worksp
     rows = list(workspace.program.relationships(TEAM, Period(NOW, 90)))
 
     asks = [row for row in rows if row[0] == "ask"]
-    assert [(row[3], row[4]) for row in asks] == [
+    assert [(row[4], row[5]) for row in asks] == [
         (("UB", "UA"), "sent"),  # answered, and let it count: one person's answer, so not said
         (("UA", "UB"), "sent"),
         (("UA", "UC"), "sent"),
         (("UB", "UC"), "scheduled"),
     ]
-    assert [(row[0], row[1], row[3], row[4]) for row in rows if row[0] != "ask"] == [
-        ("reverse", date(2026, 11, 2), ("UD", "UE"), "introduced"),
-        ("coffee", date(2026, 11, 9), ("UA", "UB"), "introduced"),
-        ("coffee", date(2026, 11, 9), ("UC", "UF"), "introduced"),
-        ("coffee", date(2026, 11, 23), ("UA", "UC"), "introduced"),
+    assert [(row[0], row[1], row[2], row[4], row[5]) for row in rows if row[0] != "ask"] == [
+        ("reverse", "reverse", date(2026, 11, 2), ("UD", "UE"), "introduced"),
+        ("coffee", "coffee", date(2026, 11, 9), ("UA", "UB"), "introduced"),
+        ("coffee", "coffee", date(2026, 11, 9), ("UC", "UF"), "introduced"),
+        ("coffee", "coffee", date(2026, 11, 23), ("UA", "UC"), "introduced"),
     ]
     assert not any("private" in str(value) for row in rows for value in row)
 
@@ -233,7 +233,7 @@ def test_the_export_tells_a_follow_up_cancelled_before_it_was_sent_but_not_one_t
 
     rows = workspace.program.relationships(TEAM, Period(NOW, 90))
 
-    statuses = {row[3]: row[4] for row in rows if row[0] == "ask"}
+    statuses = {row[4]: row[5] for row in rows if row[0] == "ask"}
     assert (statuses[("UA", "UB")], statuses[("UB", "UC")]) == ("sent", "cancelled")
 
 
@@ -263,7 +263,7 @@ def test_a_forgotten_member_still_counts_anonymously_and_is_named_nowhere(worksp
     after = workspace.program.figures(TEAM, Period(NOW, 90))
 
     assert (forgotten.profile, forgotten.skills, forgotten.asks, forgotten.rounds) == (True, 3, 2, 3)
-    assert after.members == before.members - 1 and after.coffee.opted_in == before.coffee.opted_in - 1
+    assert after.members == before.members - 1 and after.of("coffee").opted_in == before.of("coffee").opted_in - 1
     for name in (
         "asks_made",
         "asks_matched",
@@ -274,10 +274,10 @@ def test_a_forgotten_member_still_counts_anonymously_and_is_named_nowhere(worksp
         "helpers",
     ):
         assert getattr(after, name) == getattr(before, name), name
-    assert (after.coffee.participants, after.coffee.groups, after.coffee.answers) == (
-        before.coffee.participants,
-        before.coffee.groups,
-        before.coffee.answers,
+    assert (after.of("coffee").participants, after.of("coffee").groups, after.of("coffee").answers) == (
+        before.of("coffee").participants,
+        before.of("coffee").groups,
+        before.of("coffee").answers,
     )
     session = workspace.session
     for column in (
@@ -324,7 +324,7 @@ def test_answers_count_the_distinct_people_who_gave_them(repositories):
         )
     session.flush()
 
-    answers = repositories.program.figures(TEAM, Period(NOW, 90)).coffee.answers
+    answers = repositories.program.figures(TEAM, Period(NOW, 90)).of("coffee").answers
 
     assert answers == Answers({"met": 5}, people=4)
     assert answers.shown() is None and answers.withheld == TOO_FEW
@@ -372,9 +372,9 @@ def test_thank_yous_are_counted_only_once_five_people_sent_them(repositories):
 
     for sender, receiver in [("UA", "UB"), ("UA", "UC"), ("UB", "UA"), ("UC", "UA"), ("UD", "UA")]:
         thank(sender, receiver)
-    four = repositories.program.figures(TEAM, Period(NOW, 90)).coffee.thanks
+    four = repositories.program.figures(TEAM, Period(NOW, 90)).of("coffee").thanks
     thank("UE", "UA")
-    five = repositories.program.figures(TEAM, Period(NOW, 90)).coffee.thanks
+    five = repositories.program.figures(TEAM, Period(NOW, 90)).of("coffee").thanks
 
     assert four.shown() is None and four.withheld == TOO_FEW
     assert five.shown() == {"sent": 6}

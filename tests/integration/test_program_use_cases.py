@@ -23,7 +23,7 @@ def test_saved_settings_are_the_ones_read_back_and_other_workspaces_keep_the_def
 def test_the_export_has_the_figures_and_a_relationships_file_with_its_columns(repositories):
     export = program_services.export(repositories, TEAM, Period(NOW))
 
-    assert export.figures.startswith("figure,value\n")
+    assert export.figures.startswith("program,figure,value\n")
     assert export.relationships == ",".join(RELATIONSHIP_COLUMNS) + "\n"
 
 

@@ -132,15 +132,15 @@ def test_a_period_starts_its_days_before_its_end():
 
 def test_the_export_names_nobody_and_keeps_formulas_as_text():
     rows = [
-        ("ask", date(2026, 11, 2), '=HYPERLINK("http://x")', ("UMENTOR", "UMENTEE"), "sent"),
-        ("coffee", date(2026, 11, 9), "", ("UMENTEE", "UOTHER", "UTHIRD"), "introduced"),
+        ("ask", "", date(2026, 11, 2), '=HYPERLINK("http://x")', ("UMENTOR", "UMENTEE"), "sent"),
+        ("coffee", "eng-nyc", date(2026, 11, 9), "", ("UMENTEE", "UOTHER", "UTHIRD"), "introduced"),
     ]
 
     table = list(csv.reader(io.StringIO(relationships_csv(rows))))
 
-    assert table[0] == ["kind", "started_on", "skills", "giver", "receiver", "third", "status"]
-    assert table[1] == ["ask", "2026-11-02", '\'=HYPERLINK("http://x")', "P0001", "P0002", "", "sent"]
-    assert table[2] == ["coffee", "2026-11-09", "", "P0002", "P0003", "P0004", "introduced"]
+    assert table[0] == ["kind", "program", "started_on", "skills", "giver", "receiver", "third", "status"]
+    assert table[1] == ["ask", "", "2026-11-02", '\'=HYPERLINK("http://x")', "P0001", "P0002", "", "sent"]
+    assert table[2] == ["coffee", "eng-nyc", "2026-11-09", "", "P0002", "P0003", "P0004", "introduced"]
 
 
 def test_the_chart_is_a_png_even_for_awkward_skill_names_and_an_empty_workspace():
