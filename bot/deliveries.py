@@ -52,6 +52,9 @@ class DeliveryKind(str, Enum):
 
     # Slash commands (issue 22): the key names the subcommand.
     COMMAND_NOT_DONE = "command_not_done"  # to a member: Mentor gave up on a command of theirs
+    # Clicks and DMs to Mentor (issue 22): the key names the action id or the event type.
+    CLICK_NOT_DONE = "click_not_done"  # to a member: Mentor gave up on a button they clicked
+    MESSAGE_NOT_DONE = "message_not_done"  # to a member: Mentor gave up on a DM they sent it
 
 
 class AskEdit(str, Enum):

@@ -13,6 +13,7 @@ from bot.rounds import program_messages, programs
 from bot.rounds.model import Program
 from deps import Deps
 from handlers import channels
+from handlers.listeners import complete
 from jobs import outbox
 
 logger = logging.getLogger(__name__)
@@ -67,5 +68,6 @@ def enroll_channel(client: WebClient, deps: Deps, team_id: str, key: str, bot_us
     eligible = [user_id for user_id in others if channels.takes_part(client, deps, team_id, user_id, bot_user_id)]
     with deps.store.transaction() as work:
         program, count = programs.enroll(work, team_id, key, eligible, deps.clock())
+        complete(work)
     outbox.kick(deps)
     tell(program_messages.enrolled(program, count, len(others) - len(eligible)))

@@ -54,6 +54,14 @@ def _command_not_done(deps: Deps, claim: Claimed) -> Rendered:
     return replies.not_done(claim.key), claim.recipient
 
 
+def _click_not_done(deps: Deps, claim: Claimed) -> Rendered:
+    return replies.click_not_done(), claim.recipient
+
+
+def _message_not_done(deps: Deps, claim: Claimed) -> Rendered:
+    return replies.message_not_done(), claim.recipient
+
+
 def _followup(purpose: Purpose, message: Callable[[FollowUp, datetime, FollowUpPolicy], dict]) -> Renderer:
     """A follow-up's DM, while the follow-up still wants it."""
 
@@ -335,6 +343,8 @@ def _ask_post_update(deps: Deps, claim: Claimed) -> Replace | None:
 RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.WELCOME: _welcome,
     DeliveryKind.COMMAND_NOT_DONE: _command_not_done,
+    DeliveryKind.CLICK_NOT_DONE: _click_not_done,
+    DeliveryKind.MESSAGE_NOT_DONE: _message_not_done,
     # One follow-up, one message with one thread: the first prompt opens it; asking again
     # after "Not yet", reminders and the mentor's replies come in its thread, and every change
     # redraws the prompt in place (FOLLOWUP_UPDATE), so that one set of buttons is ever live.
