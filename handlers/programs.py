@@ -35,16 +35,21 @@ def _others_in(client: WebClient, channel: str, bot_user_id: str | None) -> list
     return [user_id for user_id in channels.members_of(client, channel) if user_id != bot_user_id]
 
 
-def offer_enrollment(client: WebClient, program: Program, bot_user_id: str | None, tell: Tell) -> None:
-    """Once a program is created: for a channel with people in it, ask the admin before
-    enrolling them; otherwise say it is ready."""
+def offer_enrollment(
+    client: WebClient, program: Program, category: str | None, bot_user_id: str | None, tell: Tell
+) -> None:
+    """Once a program is created (introducing by `category`, bot.rounds.programs.category_name):
+    for a channel with people in it, ask the admin before enrolling them; otherwise say it is ready."""
     others: list[str] = []
     if program.channel:
         try:
             others = _others_in(client, program.channel, bot_user_id)
         except SlackApiError as error:
             logger.warning("conversations.members of a new program's channel: %s", error.response.get("error"))
-    tell(program_messages.confirm_enroll(program, len(others)) if others else program_messages.created(program))
+    if others:
+        tell(program_messages.confirm_enroll(program, len(others), category))
+    else:
+        tell(program_messages.created(program, category))
 
 
 def enroll_channel(client: WebClient, deps: Deps, team_id: str, key: str, bot_user_id: str | None, tell: Tell) -> None:

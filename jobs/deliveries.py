@@ -230,6 +230,12 @@ def _program_welcome(deps: Deps, claim: Claimed) -> Rendered | None:
     return (program_messages.welcome(welcome), claim.recipient) if welcome else None
 
 
+def _program_pick(deps: Deps, claim: Claimed) -> Rendered | None:
+    with deps.store.transaction() as repositories:
+        wanted = programs.pick_wanted(repositories, claim.team_id, claim.recipient, _reference(claim.about.program))
+    return (program_messages.pick_request(wanted), claim.recipient) if wanted else None
+
+
 def _round_notice(deps: Deps, claim: Claimed) -> Rendered | None:
     with deps.store.transaction() as repositories:
         program, held_on = _the_round(repositories, claim)
@@ -394,6 +400,7 @@ RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.ROUND_THANKS_POST: _round_thanks(round_messages.thanks_post),
     DeliveryKind.ROUND_ANNOUNCEMENT: _round_announcement,
     DeliveryKind.PROGRAM_WELCOME: _program_welcome,
+    DeliveryKind.PROGRAM_PICK: _program_pick,
     DeliveryKind.ASK_REQUEST: _ask(ask_messages.candidate_request, open_only=True),
     DeliveryKind.ASK_UNANSWERED: _ask_unanswered,
     DeliveryKind.ASK_UNQUEUED: _ask(ask_messages.unqueued, open_only=True),

@@ -45,6 +45,11 @@ class About:
         return cls(f"program-welcome:{program}", program=program)
 
     @classmethod
+    def program_pick(cls, program: str) -> "About":
+        """To a member of that program who has not picked their group in its category."""
+        return cls(f"program-pick:{program}", program=program)
+
+    @classmethod
     def round_group(cls, group_id: int) -> "About":
         return cls(f"round-group:{group_id}", group_id=group_id)
 

@@ -133,16 +133,16 @@ def _named(program: Program) -> str:
     return escape_mrkdwn(program.name)
 
 
-def describe(program: Program) -> str:
-    """One line: "Coffee chats every week on Monday, in threes, across Office"."""
+def describe(program: Program, category: str | None) -> str:
+    """One line: "Coffee chats every week on Monday, in threes, across Office", where
+    `category` names what it introduces by (bot.rounds.programs.category_name)."""
     cadence = "monthly" if program.every_weeks == MONTHLY else f"{CADENCES[program.every_weeks].casefold()}"
     if program.every_weeks != MONTHLY:
         cadence += f" on {WEEKDAYS[program.weekday] if program.weekday < len(WEEKDAYS) else 'a weekend day'}"
     size = GROUP_SIZES.get(program.group_size, str(program.group_size)).casefold()
     line = f"{program.kind.label.capitalize()} {cadence}, in {size}"
-    if program.grouped_by is not None:
-        by = "team" if program.grouped_by == TEAM_CATEGORY else escape_mrkdwn(program.grouped_by)
-        line += f", {program.intro.value} {by}"
+    if category is not None:
+        line += f", {program.intro.value} {escape_mrkdwn(category)}"
     return line
 
 
@@ -174,7 +174,7 @@ def _program_blocks(listed: Listed) -> list[dict]:
     members = f"{listed.members} member" + ("" if listed.members == 1 else "s")
     paused = " · *paused*" if program.status is ProgramStatus.PAUSED else ""
     return [
-        blocks.section(f"*{_named(program)}*{paused}\n{describe(program)}{where} · {members}"),
+        blocks.section(f"*{_named(program)}*{paused}\n{describe(program, listed.category)}{where} · {members}"),
         _status_buttons(program),
     ]
 
@@ -206,20 +206,20 @@ def not_in_channel() -> str:
     return "Mentor isn't in that channel yet: type /invite @Mentor in it, then create the program again."
 
 
-def created(program: Program) -> dict:
+def created(program: Program, category: str | None) -> dict:
     """To the admin, when the program's channel has nobody else in it yet (or it has none)."""
     if program.channel:
         how = f"Everyone who joins <#{program.channel}> is in it and gets a short welcome from me."
     else:
         how = f"Members join it with `{SLASH_COMMAND} join {program.key}` or from their Home tab."
-    text = f":white_check_mark: Created *{_named(program)}*: {describe(program)}. {how}"
+    text = f":white_check_mark: Created *{_named(program)}*: {describe(program, category)}. {how}"
     return blocks.message(text)
 
 
-def confirm_enroll(program: Program, members: int) -> dict:
+def confirm_enroll(program: Program, members: int, category: str | None) -> dict:
     """To the admin, before anyone already in the program's channel is enrolled."""
     text = (
-        f":white_check_mark: Created *{_named(program)}*: {describe(program)}. "
+        f":white_check_mark: Created *{_named(program)}*: {describe(program, category)}. "
         f"Enroll the {members} member{'' if members == 1 else 's'} of <#{program.channel}>?"
     )
     return blocks.message(
@@ -307,6 +307,17 @@ def welcome(welcome: Welcome) -> dict:
     if welcome.pick is not None:
         body += pick_blocks(welcome.pick, "")
     return blocks.message(text, *body)
+
+
+def pick_request(pick: Pick) -> dict:
+    """The day before a round, to a member who has not picked their group in the category the
+    program introduces by (bot.rounds.programs.ask_for_picks): the buttons, once."""
+    tomorrow = f"Tomorrow is the next round of *{_named(pick.program)}*."
+    return blocks.message(
+        f"{tomorrow} Which {escape_mrkdwn(pick.category.name)} are you in?",
+        *pick_blocks(pick, f"{tomorrow} "),
+        blocks.context("Until you pick, I leave you out of its introductions. You can change it later on my Home tab."),
+    )
 
 
 def picked(pick: Pick) -> dict:

@@ -68,5 +68,7 @@ def offer_enrollment(view: dict, client: WebClient, context: BoltContext, *, dep
     team_id, user_id = member_of(context)
     with deps.store.reading() as work:
         program = work.rounds.program(team_id, view.get("private_metadata") or "")
+        category = programs.category_name(work, team_id, program) if program is not None else None
     if program is not None:
-        program_admin.offer_enrollment(client, program, context.bot_user_id, partial(admin.dm_admin, client, user_id))
+        tell = partial(admin.dm_admin, client, user_id)
+        program_admin.offer_enrollment(client, program, category, context.bot_user_id, tell)
