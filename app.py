@@ -25,7 +25,6 @@ import cli
 import handlers
 from config import Config, ConfigError, database_url_from, load_config
 from deps import Deps, utc_now
-from handlers.commands import handoff
 from handlers.logs import configure_logging
 from installations import NOT_INSTALLED, installation_store, make_client, oauth_settings, with_token, workspace_clients
 from jobs.command_jobs import Workers
@@ -111,8 +110,8 @@ def work(config: Config) -> None:
 
 
 def command_workers(deps: Deps) -> Workers:
-    """This process's workers of commands' work (jobs/command_jobs.py)."""
-    return Workers(deps, handoff.perform, handoff.KNOWN)
+    """This process's workers of commands', clicks' and events' work (jobs/command_jobs.py)."""
+    return Workers(deps, handlers.perform, handlers.KNOWN)
 
 
 def migrated(database_url: str) -> Store:

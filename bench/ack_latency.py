@@ -12,6 +12,7 @@ reading its response, and the ratio Mentor / bare app, measured in the same run.
 import argparse
 import logging
 import multiprocessing
+import re
 import statistics
 import sys
 import tempfile
@@ -46,6 +47,10 @@ def bare_bolt_app(fake_slack, threads: int = 8) -> str:
     @app.command("/mentor")
     def acknowledge(ack):
         ack("ok")
+
+    @app.action(re.compile(".+"))
+    def acknowledge_click(ack):
+        ack()
 
     server = create_server(SlackRequestHandler(app, path=EVENTS_PATH), host="127.0.0.1", port=0, threads=threads)
     threading.Thread(target=server.run, daemon=True).start()

@@ -1,9 +1,9 @@
-"""Mentor under load: signed `/mentor` commands at rising concurrency, on SQLite and on
-PostgreSQL, next to a bare Bolt app that only acknowledges, measured in the same run.
+"""Mentor under load: signed `/mentor` commands and clicks at rising concurrency, on SQLite
+and on PostgreSQL, next to a bare Bolt app that only acknowledges, measured in the same run.
 
 Mentor and the bare app run in this process behind waitress with production's thread
-count (server.HTTP_THREADS), Mentor with its workers of commands' work in the same process
-as app.py runs them (each command's work recorded in the database before its ack), both
+count (server.HTTP_THREADS), Mentor with its workers of commands' and clicks' work in the
+same process as app.py runs them (each one's work recorded in the database before its ack), both
 talking to a fake Slack in a process of its own; a third process sends the commands over
 loopback, each client sending its next as soon as the last is answered. For each database,
 command and number of clients it prints the acknowledgement time's median and 99th
@@ -15,6 +15,7 @@ app are measured in turn for several rounds; each figure is its median over the 
 at 50 clients, and no errors. The machine's load average is printed before and after.
 
     .venv/bin/python bench/load.py [--requests 400] [--clients 1,5,10,20,50] [--rounds 3]
+        [--commands "help|offer SQL, Go|click round_join coffee"]
     BENCH_DATABASE_URL=postgresql+psycopg://… adds PostgreSQL (that database is wiped)
 """
 
@@ -37,7 +38,9 @@ from server import HTTP_THREADS
 from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ
 from tests.support.slack_requests import SlackSender
 
-COMMANDS = ("help", "offer SQL, Go")  # one answered in the ack alone, one that writes to the database
+# One answered in the ack alone, one that writes to the database, and a click on the Home tab
+# ("click ACTION_ID VALUE": "Join coffee chats", which writes and redraws the Home tab).
+COMMANDS = ("help", "offer SQL, Go", "click round_join coffee")
 TARGET_CLIENTS, TARGET_RATIO = (20, 50), 1.5
 
 
@@ -46,9 +49,12 @@ def send_load(events_url: str, api_origin: str, command: str, requests: int, cli
     Returns the latencies of the answered ones and how many failed."""
     sender = SlackSender(events_url, SIGNING_SECRET, RemoteFakeSlack(api_origin))
 
+    kind, action_id, value = (command.split(" ") + ["", ""])[:3]
+
     def one(n: int) -> float | None:
+        user_id = f"ULOAD{n % 500:04d}"
         try:
-            reply = sender.command(command, user_id=f"ULOAD{n % 500:04d}")
+            reply = sender.click(action_id, user_id, value) if kind == "click" else sender.command(command, user_id)
         except OSError:
             return None
         return reply.seconds if reply.status == 200 else None

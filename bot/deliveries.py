@@ -34,6 +34,10 @@ class DeliveryKind(str, Enum):
     # To a member who joined a program's channel, or was enrolled with it: a reply to their
     # joining (REPLY urgency), not a round's scheduled DM.
     PROGRAM_WELCOME = "program_welcome"
+    # To a member of a program by an admin's category who has not picked their group in it:
+    # the day before a round, once per member and program (the round leaves them out). REPLY
+    # urgency, as kinds added after 0016_delivery_urgency are: a few, ahead of the notices.
+    PROGRAM_PICK = "program_pick"
 
     # Asks: queued with the use case (jobs/asks.py); the outbox's HOOKS do what follows each.
     ASK_REQUEST = "ask_request"  # to a candidate: can you help?
@@ -48,6 +52,9 @@ class DeliveryKind(str, Enum):
 
     # Slash commands (issue 22): the key names the subcommand.
     COMMAND_NOT_DONE = "command_not_done"  # to a member: Mentor gave up on a command of theirs
+    # Clicks and DMs to Mentor (issue 22): the key names the action id or the event type.
+    CLICK_NOT_DONE = "click_not_done"  # to a member: Mentor gave up on a button they clicked
+    MESSAGE_NOT_DONE = "message_not_done"  # to a member: Mentor gave up on a DM they sent it
 
 
 class AskEdit(str, Enum):

@@ -54,3 +54,19 @@ def not_done(subcommand: str) -> dict:
         f":warning: Mentor could not finish `{SLASH_COMMAND} {subcommand}` this time, so nothing was "
         "changed. Please try it again; if it keeps happening, tell your Mentor admins."
     )
+
+
+def click_not_done() -> dict:
+    """A button whose work Mentor tried and could not finish: none of it was kept."""
+    return blocks.message(
+        ":warning: Mentor could not finish what you clicked, so nothing was changed. "
+        "Please click it again; if it keeps happening, tell your Mentor admins."
+    )
+
+
+def message_not_done() -> dict:
+    """A DM to Mentor it tried and could not take in: it was not kept nor passed on."""
+    return blocks.message(
+        ":warning: Mentor could not take in a message you sent it, so it was not passed on. "
+        "Please send it again; if it keeps happening, tell your Mentor admins."
+    )

@@ -13,6 +13,7 @@ from bot.program import messages as program_messages
 from bot.program import services as program_services
 from bot.program.model import Period
 from deps import Deps
+from handlers.listeners import about_to_send
 from jobs.asks import send_dm
 
 logger = logging.getLogger(__name__)
@@ -29,11 +30,17 @@ def open_settings(client: WebClient, deps: Deps, team_id: str, trigger_id: str) 
 def send_stats(deps: Deps, team_id: str, period: Period, tell: Tell) -> None:
     with deps.store.reading() as work:
         figures = program_services.figures(work, team_id, period)
-    tell(program_messages.stats_reply(figures))
+    if about_to_send(deps):
+        tell(program_messages.stats_reply(figures))
+    else:
+        logger.warning("Program figures were sent by an earlier try: not again")
 
 
-def _upload(client: WebClient, user_id: str, what: str, tell: Tell, **upload) -> None:
-    """A file to the admin's DM with Mentor; they hear whether it went."""
+def _upload(client: WebClient, deps: Deps, user_id: str, what: str, tell: Tell, **upload) -> None:
+    """A file to the admin's DM with Mentor, once (about_to_send); they hear whether it went."""
+    if not about_to_send(deps):
+        logger.warning("Uploading %s was done by an earlier try: not again", what)
+        return
     try:
         channel = client.conversations_open(users=user_id)["channel"]["id"]
         client.files_upload_v2(channel=channel, **upload)
@@ -50,6 +57,7 @@ def send_chart(client: WebClient, deps: Deps, team_id: str, user_id: str, period
     day = period.end.date().isoformat()
     _upload(
         client,
+        deps,
         user_id,
         "the charts",
         tell,
@@ -66,6 +74,7 @@ def send_export(client: WebClient, deps: Deps, team_id: str, user_id: str, perio
     first, last = period.first_day.isoformat(), period.end.date().isoformat()
     _upload(
         client,
+        deps,
         user_id,
         "the CSV export",
         tell,

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import SlackUnavailable
+from bot.members import services as member_services
 from bot.members.model import NotAMember, standing_of
 from deps import Deps
 from handlers import membership
@@ -40,12 +41,31 @@ def members_of(client: WebClient, channel: str) -> list[str]:
             return members
 
 
+def _known_member(deps: Deps, team_id: str, user_id: str) -> bool:
+    """Whether what Mentor knows of `user_id` lets them in, as handlers.membership.check reads
+    it: what Slack said lately (Deps.standings), else their row's standing. Either was learned
+    from a request of theirs or from a users.info that found no bot, and another app's bot
+    never makes requests: nothing to ask Slack."""
+    try:
+        with deps.store.reading() as work:
+            return (
+                member_services.admit(work, team_id, user_id, deps.standings.get(team_id, user_id, deps.clock()))
+                is not None
+            )
+    except NotAMember:
+        return False  # refused as last known: Slack is asked again, as membership.check does
+
+
 def takes_part(client: WebClient, deps: Deps, team_id: str, user_id: str, bot_user_id: str | None) -> bool:
     """Whether `user_id`, in a program's channel, may be in the program: not Mentor, not
-    another app's bot, and someone Mentor is for. What users.info says of them is remembered
-    for the membership check (Deps.standings), which then asks Slack nothing more."""
+    another app's bot, and someone Mentor is for. A member whose row admits them is not looked
+    up (a 250-person channel of members costs no users.info call); for anyone else, what
+    users.info says is remembered for the membership check (Deps.standings), which then asks
+    Slack nothing more."""
     if user_id == bot_user_id:
         return False
+    if _known_member(deps, team_id, user_id):
+        return True
     try:
         person = membership.look_up(client, user_id)
         if person.bot:

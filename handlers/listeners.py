@@ -4,6 +4,7 @@ submission privately, with the domain's refusals told to the member rather than 
 import inspect
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial, update_wrapper
 from typing import Any, TypeVar
@@ -22,6 +23,7 @@ from bot.members import messages as member_messages
 from bot.members.model import NotAMember
 from deps import Deps
 from handlers import membership
+from storage.command_jobs import ClaimedJob
 from storage.db import Repositories
 
 T = TypeVar("T")
@@ -32,9 +34,9 @@ REFUSALS = (AskUnavailable, FollowUpRefused, InvalidInput, NotAMember, Temporari
 Refusal = AskUnavailable | FollowUpRefused | InvalidInput | NotAMember | TemporarilyUnavailable
 
 
-def bind(listener: Callable[..., None], deps: Deps, **given: Any) -> Callable[..., None]:
+def bind(listener: Callable[..., Any], deps: Deps, **given: Any) -> Callable[..., Any]:
     """`listener`, a module-level function, with its keyword-only `deps` (and any `given`)
-    filled in, ready for `app.action(...)` and the like.
+    filled in, ready for `app.action(...)`, `app.middleware(...)` and the like.
 
     Why a partial over keyword-only parameters: Bolt passes a listener the arguments its
     parameters name, read with inspect.getfullargspec(inspect.unwrap(listener)).args
@@ -170,11 +172,61 @@ class Click:
             logger.warning("Could not show why a click changed nothing: %s", error.response.get("error"))
 
 
+class LeaseLost(Exception):
+    """This worker's claim on a job ran out and another worker holds it now: nothing of this
+    try may be kept (its transaction rolls back), and the other worker does the job."""
+
+
+@dataclass
+class Performing:
+    """The job a worker is doing on this thread (handlers.interactions.perform)."""
+
+    job: ClaimedJob
+    completed: bool = False  # the job was deleted in a transaction that committed
+
+
+performing: ContextVar[Performing | None] = ContextVar("performing", default=None)
+
+
+def complete(repositories: Repositories) -> None:
+    """Called in a listener's transaction that changes something: when a worker is doing the
+    listener's work (perform), its job is deleted in that same transaction, the first such one,
+    so that the change and the mark that it is done commit together. Raises LeaseLost when
+    another worker holds the job now (the transaction rolls back). Outside a worker, nothing."""
+    doing = performing.get()
+    if doing is None or doing.completed:
+        return
+    if not repositories.command_jobs.finish(doing.job):
+        raise LeaseLost()
+    repositories.on_commit.append(partial(setattr, doing, "completed", True))
+
+
+def about_to_send(deps: Deps) -> bool:
+    """Called by work whose result is a message (figures, an export) just before it sends it:
+    when a worker is doing that work, its job is marked as sent first, durably and fenced by
+    the claim (CommandJobRepository.mark_sent), so that however the job fails after, a retry
+    does not send it again. False when an earlier try got this far: send nothing (it went, or
+    its worker died in the one call that sends it). Raises LeaseLost when another worker holds
+    the job now, TemporarilyUnavailable when the database cannot mark it (nothing was sent)."""
+    doing = performing.get()
+    if doing is None:
+        return True
+    if doing.job.sent:
+        return False
+    with deps.store.transaction() as repositories:
+        if not repositories.command_jobs.mark_sent(doing.job, deps.clock()):
+            raise LeaseLost()
+    return True
+
+
 def run_use_case(deps: Deps, click: Click, use_case: Callable[[Repositories], T]) -> T | None:
-    """Run one use case in a transaction; a refusal is told to the member and gives None."""
+    """Run one use case in a transaction (the click's job done with it, see complete); a
+    refusal is told to the member and gives None."""
     try:
         with deps.store.transaction() as repositories:
-            return use_case(repositories)
+            result = use_case(repositories)
+            complete(repositories)
+            return result
     except REFUSALS as error:
         click.refuse(refusal(error))
     return None
@@ -204,11 +256,6 @@ def admitted_submission(
     except REFUSALS as error:
         ack(response_action="errors", errors={field: field_error(error)})
     return None
-
-
-def after_ack(deps: Deps, work: Callable[[], None], tell: Callable[[dict], None]) -> None:
-    """Run `work` on the background pool, telling refusals and failures (see reporting)."""
-    deps.background.submit(reporting, work, tell)
 
 
 def reporting(work: Callable[[], None], tell: Callable[[dict], None]) -> None:

@@ -10,9 +10,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.rounds import program_messages, programs
-from bot.rounds.model import Category, Program
+from bot.rounds.model import Program
 from deps import Deps
 from handlers import channels
+from handlers.listeners import complete
 from jobs import outbox
 
 logger = logging.getLogger(__name__)
@@ -35,10 +36,16 @@ def _others_in(client: WebClient, channel: str, bot_user_id: str | None) -> list
 
 
 def offer_enrollment(
-    client: WebClient, program: Program, category: Category | None, bot_user_id: str | None, tell: Tell
+    client: WebClient,
+    program: Program,
+    category: str | None,
+    bot_user_id: str | None,
+    tell: Tell,
+    options: tuple[str, ...] = (),
 ) -> None:
-    """Once a program is created (going by the admin's `category`, or None): for a channel with
-    people in it, ask the admin before enrolling them; otherwise say it is ready."""
+    """Once a program is created (introducing by `category`, bot.rounds.programs.category_name,
+    of `options`): for a channel with people in it, ask the admin before enrolling them;
+    otherwise say it is ready."""
     others: list[str] = []
     if program.channel:
         try:
@@ -46,9 +53,9 @@ def offer_enrollment(
         except SlackApiError as error:
             logger.warning("conversations.members of a new program's channel: %s", error.response.get("error"))
     if others:
-        tell(program_messages.confirm_enroll(program, len(others), category))
+        tell(program_messages.confirm_enroll(program, len(others), category, options))
     else:
-        tell(program_messages.created(program, category))
+        tell(program_messages.created(program, category, options))
 
 
 def enroll_channel(client: WebClient, deps: Deps, team_id: str, key: str, bot_user_id: str | None, tell: Tell) -> None:
@@ -67,5 +74,6 @@ def enroll_channel(client: WebClient, deps: Deps, team_id: str, key: str, bot_us
     eligible = [user_id for user_id in others if channels.takes_part(client, deps, team_id, user_id, bot_user_id)]
     with deps.store.transaction() as work:
         program, count = programs.enroll(work, team_id, key, eligible, deps.clock())
+        complete(work)
     outbox.kick(deps)
     tell(program_messages.enrolled(program, count, len(others) - len(eligible)))

@@ -1,4 +1,5 @@
-"""Workers: slash commands' work after the ack, taken from the database (command_jobs).
+"""Workers: the work after the ack of slash commands, clicks and events, taken from the
+database (command_jobs).
 
 The listener records a command's work in the same database before it acknowledges it
 (storage/command_jobs.py), so the work outlives any process. Workers claim one job at a time
@@ -21,7 +22,7 @@ from datetime import timedelta
 from bot.errors import TemporarilyUnavailable
 from deps import Deps, utc_now
 from jobs.outbox import SENDER, gone
-from storage.command_jobs import ClaimedJob
+from storage.command_jobs import ClaimedJob, Known
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +46,10 @@ Perform = Callable[[Deps, ClaimedJob], None]
 class Workers:
     """`threads` workers in this process, each doing one command's work at a time."""
 
-    def __init__(
-        self, deps: Deps, perform: Perform, known: frozenset[str], threads: int = THREADS, lease: timedelta = LEASE
-    ):
+    def __init__(self, deps: Deps, perform: Perform, known: Known, threads: int = THREADS, lease: timedelta = LEASE):
         """`perform(deps, job)` does a job's work and deletes the job in the transaction that
-        does it (ClaimedJob, CommandJobRepository.finish); `known` are the subcommands it can do."""
+        does it (ClaimedJob, CommandJobRepository.finish); `known` are the jobs it can do, as
+        (surface, name)."""
         self._deps, self._perform, self._known = deps, perform, known
         self._count, self._lease = threads, lease
         self._threads: list[threading.Thread] = []

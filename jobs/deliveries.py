@@ -54,6 +54,14 @@ def _command_not_done(deps: Deps, claim: Claimed) -> Rendered:
     return replies.not_done(claim.key), claim.recipient
 
 
+def _click_not_done(deps: Deps, claim: Claimed) -> Rendered:
+    return replies.click_not_done(), claim.recipient
+
+
+def _message_not_done(deps: Deps, claim: Claimed) -> Rendered:
+    return replies.message_not_done(), claim.recipient
+
+
 def _followup(purpose: Purpose, message: Callable[[FollowUp, datetime, FollowUpPolicy], dict]) -> Renderer:
     """A follow-up's DM, while the follow-up still wants it."""
 
@@ -126,11 +134,24 @@ def _followup_redraw(deps: Deps, claim: Claimed) -> Replace | None:
 
 
 def _round_introduction(deps: Deps, claim: Claimed) -> Rendered | None:
+    _reference(claim.about.group_id)
+    return _round_introductions(deps, [claim])[claim.id]
+
+
+def _round_introductions(deps: Deps, claims: list[Claimed]) -> dict[int, Rendered | None]:
+    """Introductions of one workspace's groups, read together (a round queues hundreds);
+    those that name no group are left out."""
+    claims = [claim for claim in claims if claim.about.group_id is not None]
+    if not claims:
+        return {}
+    wanted = [(_reference(claim.about.group_id), claim.recipient) for claim in claims]
     with deps.store.transaction() as repositories:
-        intro = repositories.rounds.introduction(claim.team_id, _reference(claim.about.group_id), claim.recipient)
-    if intro is None:
-        return None  # someone left the workspace: fewer than two to introduce
-    return round_messages.introduction(intro), ",".join(intro.group.members)
+        intros = repositories.rounds.introductions(claims[0].team_id, wanted)
+    rendered: dict[int, Rendered | None] = {}
+    for claim, key in zip(claims, wanted, strict=True):
+        intro = intros[key]  # None: someone left the workspace, fewer than two to introduce
+        rendered[claim.id] = (round_messages.introduction(intro), ",".join(intro.group.members)) if intro else None
+    return rendered
 
 
 def _round_starter(deps: Deps, claim: Claimed) -> Rendered | None:
@@ -207,6 +228,12 @@ def _program_welcome(deps: Deps, claim: Claimed) -> Rendered | None:
         key = _reference(claim.about.program)
         welcome = programs.welcome(repositories, claim.team_id, claim.recipient, key, deps.clock())
     return (program_messages.welcome(welcome), claim.recipient) if welcome else None
+
+
+def _program_pick(deps: Deps, claim: Claimed) -> Rendered | None:
+    with deps.store.transaction() as repositories:
+        wanted = programs.pick_wanted(repositories, claim.team_id, claim.recipient, _reference(claim.about.program))
+    return (program_messages.pick_request(wanted), claim.recipient) if wanted else None
 
 
 def _round_notice(deps: Deps, claim: Claimed) -> Rendered | None:
@@ -329,6 +356,8 @@ def _ask_post_update(deps: Deps, claim: Claimed) -> Replace | None:
 RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.WELCOME: _welcome,
     DeliveryKind.COMMAND_NOT_DONE: _command_not_done,
+    DeliveryKind.CLICK_NOT_DONE: _click_not_done,
+    DeliveryKind.MESSAGE_NOT_DONE: _message_not_done,
     # One follow-up, one message with one thread: the first prompt opens it; asking again
     # after "Not yet", reminders and the mentor's replies come in its thread, and every change
     # redraws the prompt in place (FOLLOWUP_UPDATE), so that one set of buttons is ever live.
@@ -371,6 +400,7 @@ RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.ROUND_THANKS_POST: _round_thanks(round_messages.thanks_post),
     DeliveryKind.ROUND_ANNOUNCEMENT: _round_announcement,
     DeliveryKind.PROGRAM_WELCOME: _program_welcome,
+    DeliveryKind.PROGRAM_PICK: _program_pick,
     DeliveryKind.ASK_REQUEST: _ask(ask_messages.candidate_request, open_only=True),
     DeliveryKind.ASK_UNANSWERED: _ask_unanswered,
     DeliveryKind.ASK_UNQUEUED: _ask(ask_messages.unqueued, open_only=True),
@@ -379,6 +409,24 @@ RENDERERS: dict[DeliveryKind, Renderer] = {
     DeliveryKind.ASK_POST: _ask_post,
     DeliveryKind.ASK_POST_UPDATE: _ask_post_update,
     DeliveryKind.ASK_POST_FAILED: _ask(ask_messages.post_failed),
+}
+
+
+def render_together(deps: Deps, claims: list[Claimed]) -> dict[int, "Rendered | Replace | None"]:
+    """What RENDERERS would render now for those of `claims` (one workspace's) whose kind
+    reads many at once as cheaply as one (TOGETHER), by the claim's id; the others are left
+    out, to be rendered one by one (those that name nothing among them: MissingReference)."""
+    rendered: dict[int, Rendered | Replace | None] = {}
+    for kind, render in TOGETHER.items():
+        mine = [claim for claim in claims if claim.kind is kind]
+        if mine:
+            rendered.update(render(deps, mine))
+    return rendered
+
+
+# Kinds a lane renders a batch of together, in one transaction: a round's.
+TOGETHER: dict[DeliveryKind, Callable[[Deps, list[Claimed]], dict[int, Rendered | None]]] = {
+    DeliveryKind.ROUND_INTRODUCTION: _round_introductions,
 }
 
 

@@ -4,19 +4,23 @@ already in Slack (chat.update: a follow-up's prompt, an ask's candidates' reques
 
 Slack's rate limits are per workspace, so workspaces are served side by side, each in its
 lane: a sender takes a workspace's lane (delivery_lanes, a lease renewed before each
-delivery, taken over once it runs out), and only the lane's holder claims that workspace's
+batch of deliveries, taken over once it runs out), and only the lane's holder claims that workspace's
 deliveries, so its pacer (jobs/pacing.py) is the workspace's only one, in every process and
-replica. A drain holds a few lanes and sends in as many threads, one delivery at a time per
+replica. A drain holds a few lanes and sends in as many threads, one batch at a time per
 lane, the lane that has waited longest first; a lane waiting for its workspace's tier holds
 no thread, and one that must wait long is let go with its pace, for whichever sender is free
 then to take on. Slack's 429s, waited out as Slack asks, stay the backstop.
 
-Within its lane, a sender claims one delivery at a time with a lease (the most urgent, then
-the oldest: bot.deliveries.Urgency), renders it as things stand now (its kind picks the
-renderer, in jobs/deliveries.py), posts it with the delivery's id in the message's
-metadata, and records its ts. Whenever a delivery is tried a second time (its sender died,
-or Slack's answer left it unclear whether the message went out), the sender first looks
-for that metadata in the conversation and posts only if it is not there.
+Within its lane, a sender claims a batch with a lease: the most urgent deliveries, then the
+oldest (bot.deliveries.Urgency), as many as the workspace's pace lets go now (up to
+LANE_BATCH), in one statement. It renders each as things stand now (its kind picks the
+renderer, in jobs/deliveries.py; a round's introductions are read for the batch at once),
+posts it with the delivery's id in the message's metadata, and records the ts of the
+batch's messages together. Claims it has not tried within half their lease, or when an
+error stops the batch, it gives back for any sender to take at once. Whenever a delivery is
+tried a second time (its sender died, or Slack's answer left it unclear whether the message
+went out), the sender first looks for that metadata in the conversation and posts only if
+it is not there; a sender that dies holding a batch leaves it all to be looked for.
 
 Some kinds carry work of their own once their message is in Slack, or once it never will be
 (jobs/deliveries.py, HOOKS): an ask records its candidate's DM, or passes over a candidate Slack cannot reach.
@@ -35,9 +39,9 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -46,7 +50,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from deps import Deps
 from jobs import departures
-from jobs.deliveries import HOOKS, NO_HOOKS, RENDERERS, MissingReference, Replace
+from jobs.deliveries import HOOKS, NO_HOOKS, RENDERERS, MissingReference, Rendered, Replace, render_together
 from jobs.slack_errors import PERMANENT, UNREACHABLE
 from storage.db import Repositories
 from storage.outbox import Claimed
@@ -66,6 +70,7 @@ LANES_HELD = LANE_THREADS  # lanes one drain holds at once: other senders take t
 # may wait that long for its tier or a Retry-After, and a shorter lane lease would let a second
 # sender take the workspace meanwhile. A crashed sender's lanes are taken over after it.
 LANE_LEASE = LEASE
+LANE_BATCH = 25  # deliveries a lane claims at once, if its pace lets them all go now
 LANE_KEPT = 0.05  # of a minute: a lane whose pace makes it wait longer is let go until then
 
 _DRAINS = itertools.count(1)
@@ -102,14 +107,16 @@ def drain(deps: Deps) -> int:
 
 
 class _Lane:
-    """One workspace's deliveries, sent one at a time, most urgent first, by whichever of
-    its drain's threads is free; between two, the thread goes back to the pool."""
+    """One workspace's deliveries, most urgent first, sent by whichever of its drain's
+    threads is free: a few at a time, as many as the workspace's pace lets go now (up to
+    LANE_BATCH), claimed together and their outcomes recorded together; between two such
+    batches, the thread goes back to the pool."""
 
     def __init__(self, deps: Deps, team_id: str, holder: str):
         self.deps = deps
         self.team_id = team_id
         self.holder = holder
-        self.methods: set[str] = set()  # what its last delivery called: its next one likely calls the same
+        self.methods: set[str] = set()  # what its last deliveries called: its next ones likely call the same
         self.posted = 0
         self.lost = False  # its lease ran out and another sender took the lane over
 
@@ -118,24 +125,30 @@ class _Lane:
         self.deps.pacer.wait(self.team_id, method)
 
     def step(self) -> float | None:
-        """Send the next delivery, if the workspace's pace lets it go now. Returns how many
-        seconds (the pacer's) until the next may go (0: at once), or None when nothing is
-        due or the lane was lost."""
-        delay = self.deps.pacer.delay(self.team_id, self.methods)
+        """Send the next few deliveries, if the workspace's pace lets them go now. Returns
+        how many seconds (the pacer's) until the next may go (0: at once), or None when
+        nothing is due or the lane was lost."""
+        pacer = self.deps.pacer
+        delay = pacer.delay(self.team_id, self.methods)
         if delay > 0:
             return delay
+        # Before the first delivery the lane does not know what its deliveries call: one.
+        room = pacer.room(self.team_id, self.methods) if self.methods else 1
         now = self.deps.clock()
-        # One delivery at a time: a claim held while others are sent could outlive its lease.
         with self.deps.store.transaction() as repositories:
             if not repositories.outbox.renew_lane(self.team_id, self.holder, now + LANE_LEASE):
                 self.lost = True
                 return None
-            claimed = repositories.outbox.claim(now, now + LEASE, 1, claimer=SENDER, team_id=self.team_id)
+            claimed = repositories.outbox.claim(
+                now, now + LEASE, LANE_BATCH if room is None else min(room, LANE_BATCH), SENDER, self.team_id
+            )
         if not claimed:
             return None
         self.methods = set()
-        self.posted += _deliver(self.deps, claimed[0], self.pace)
-        return self.deps.pacer.delay(self.team_id, self.methods)
+        # Sent within half the lease, or given back: the lane's lease and the claims' last
+        # from `now` on, so none is sent after another sender may have taken it over.
+        self.posted += _send(self.deps, claimed, self.pace, until=now + LEASE / 2)
+        return pacer.delay(self.team_id, self.methods)
 
 
 class _Drain:
@@ -247,12 +260,63 @@ class _Drain:
             repositories.outbox.release_lane(lane.team_id, self.holder, next_call_at, paced_calls)
 
 
-def _record_sent(deps: Deps, repositories: Repositories, claim: Claimed, channel: str, ts: str) -> None:
-    if not repositories.outbox.sent(claim, channel, ts, deps.clock()):
-        return  # no longer this sender's claim: whoever holds it sees to what follows
-    hook = HOOKS.get(claim.kind, NO_HOOKS).sent
-    if hook:
-        hook(deps, repositories, claim, channel, ts)
+class _Batch:
+    """A lane's claims sent together: the workspace's client, looked up once; the renderings
+    of those whose kind reads many at once (jobs/deliveries.py, render_together); and those
+    in Slack, recorded together (one transaction for all of them, rather than one each) once
+    the batch is done or cut short, or before the next delivery about the same thing is
+    rendered: that one may read what they record (a follow-up's thread, an ask's request)."""
+
+    def __init__(self, deps: Deps, claimed: list[Claimed]):
+        self.deps = deps
+        self.client = deps.client_for(claimed[0].team_id)  # a lane's claims are one workspace's
+        self.rendered_together: Mapping[int, Rendered | Replace | None] = {}
+        self.in_slack: list[tuple[Claimed, str, str]] = []  # (claim, channel, ts)
+
+    def render(self, claim: Claimed) -> "Rendered | Replace | None":
+        """What the claim's message is now, and to whom (or None: it should no longer go)."""
+        if claim.id in self.rendered_together:
+            return self.rendered_together[claim.id]
+        return RENDERERS[claim.kind](self.deps, claim)
+
+    def sent(self, claim: Claimed, channel: str, ts: str) -> None:
+        self.in_slack.append((claim, channel, ts))
+
+    def before(self, claim: Claimed) -> None:
+        """Record what is in Slack now if `claim` is about the same thing as one of them."""
+        if any(sent.about.subject == claim.about.subject for sent, _, _ in self.in_slack):
+            with self.deps.store.transaction() as repositories:
+                self.record(repositories)
+
+    def record(self, repositories: Repositories) -> None:
+        recorded = repositories.outbox.sent_together(self.in_slack, self.deps.clock())
+        for claim, channel, ts in self.in_slack:
+            hook = HOOKS.get(claim.kind, NO_HOOKS).sent
+            if hook and claim.id in recorded:  # else no longer this sender's: whoever holds it sees to it
+                hook(self.deps, repositories, claim, channel, ts)
+        self.in_slack = []
+
+
+def _send(deps: Deps, claimed: list[Claimed], pace: Callable[[str], None], until: datetime) -> int:
+    """Send one lane's claimed deliveries in turn until `until` (the clock's); record those
+    in Slack and give back the ones not tried, whatever happens on the way (another sender
+    may take them at once, not after their lease). Returns how many messages were posted."""
+    batch = _Batch(deps, claimed)
+    posted = tried = 0
+    try:
+        if batch.client is not None:
+            batch.rendered_together = render_together(deps, claimed)
+        for claim in claimed:
+            if deps.clock() >= until:
+                break  # slowed down (rate limits, Slack): the rest are not ours to hold on to
+            batch.before(claim)
+            tried += 1
+            posted += _deliver(deps, claim, pace, batch)
+    finally:
+        with deps.store.transaction() as repositories:
+            batch.record(repositories)
+            repositories.outbox.give_back(claimed[tried:], deps.clock())
+    return posted
 
 
 def _record_failed(
@@ -293,8 +357,10 @@ def _already_posted(client: WebClient, channel: str, claim: Claimed, thread_ts: 
     return None
 
 
-def _deliver(deps: Deps, claim: Claimed, pace: Callable[[str], None]) -> int:
-    client = deps.client_for(claim.team_id)
+def _deliver(deps: Deps, claim: Claimed, pace: Callable[[str], None], batch: _Batch) -> int:
+    """Send one claimed delivery of `batch`, its outcome recorded, but for being in Slack,
+    which the batch records. Returns how many messages were posted (0 or 1)."""
+    client = batch.client
     if client is None:
         logger.warning(
             "No installation holds a bot token for %s: %s DM %s not sent", claim.team_id, claim.kind.value, claim.id
@@ -303,7 +369,7 @@ def _deliver(deps: Deps, claim: Claimed, pace: Callable[[str], None]) -> int:
             repositories.outbox.fail(claim, "not_installed")
         return 0
     try:
-        rendered = RENDERERS[claim.kind](deps, claim)
+        rendered = batch.render(claim)
     except MissingReference:
         logger.warning("A %s DM (delivery %s) names nothing to render", claim.kind.value, claim.id)
         with deps.store.transaction() as repositories:
@@ -311,13 +377,13 @@ def _deliver(deps: Deps, claim: Claimed, pace: Callable[[str], None]) -> int:
         return 0
     if rendered is None:
         if claim.in_flight and HOOKS.get(claim.kind, NO_HOOKS).stale_copy_redrawn:
-            _record_stale_copy(deps, client, claim, pace)
+            _record_stale_copy(deps, client, claim, pace, batch)
         else:
             with deps.store.transaction() as repositories:
                 repositories.outbox.cancel(claim, "no_longer_needed")
         return 0
     if isinstance(rendered, Replace):
-        _replace(deps, client, claim, rendered, pace)
+        _replace(deps, client, claim, rendered, pace, batch)
         return 0
     message, recipient = rendered
     if claim.in_flight and is_channel(recipient):
@@ -359,12 +425,13 @@ def _deliver(deps: Deps, claim: Claimed, pace: Callable[[str], None]) -> int:
                 backoff = timedelta(minutes=2**claim.attempts)
                 repositories.outbox.retry_later(claim, deps.clock() + backoff, code)
         return 0
-    with deps.store.transaction() as repositories:
-        _record_sent(deps, repositories, claim, channel, ts)
+    batch.sent(claim, channel, ts)
     return posted
 
 
-def _record_stale_copy(deps: Deps, client: WebClient, claim: Claimed, pace: Callable[[str], None]) -> None:
+def _record_stale_copy(
+    deps: Deps, client: WebClient, claim: Claimed, pace: Callable[[str], None], batch: _Batch
+) -> None:
     """A DM no longer needed (its ask was taken or closed) that a sender which died may have
     posted: if Slack has it, record it as sent, so its hook redraws its buttons away; if
     not, or Slack cannot tell us, cancel it (a copy left live answers a click with "already
@@ -378,14 +445,16 @@ def _record_stale_copy(deps: Deps, client: WebClient, claim: Claimed, pace: Call
     except SlackApiError as error:
         code = error.response.get("error")
         logger.warning("A stale %s DM (delivery %s) could not be looked for: %s", claim.kind.value, claim.id, code)
+    if channel and ts:
+        batch.sent(claim, channel, ts)
+        return
     with deps.store.transaction() as repositories:
-        if channel and ts:
-            _record_sent(deps, repositories, claim, channel, ts)
-        else:
-            repositories.outbox.cancel(claim, "no_longer_needed")
+        repositories.outbox.cancel(claim, "no_longer_needed")
 
 
-def _replace(deps: Deps, client: WebClient, claim: Claimed, replace: Replace, pace: Callable[[str], None]) -> None:
+def _replace(
+    deps: Deps, client: WebClient, claim: Claimed, replace: Replace, pace: Callable[[str], None], batch: _Batch
+) -> None:
     """Redraw a message in place. chat.update of the same message with the same content is
     harmless, so a retry after a crash or an unclear answer simply updates again: it never
     posts. Retried with backoff like a DM; failed for good on an error that will not pass
@@ -402,8 +471,7 @@ def _replace(deps: Deps, client: WebClient, claim: Claimed, replace: Replace, pa
             else:
                 repositories.outbox.retry_later(claim, deps.clock() + timedelta(minutes=2**claim.attempts), code)
         return
-    with deps.store.transaction() as repositories:
-        repositories.outbox.sent(claim, replace.channel, replace.ts, deps.clock())
+    batch.sent(claim, replace.channel, replace.ts)
 
 
 # chat.update's errors that trying again will not cure.

@@ -63,6 +63,18 @@ class Pacer:
             now = self.clock()
             return max((self._start(team_id, method, now) - now for method in methods), default=0.0)
 
+    def room(self, team_id: str, methods: Iterable[str]) -> int | None:
+        """How many calls of each of `methods` this workspace may start now without waiting
+        (the fewest over `methods`); None when none of them has a rate here."""
+        with self._lock:
+            since = self.clock() - self.seconds_per_minute * MARGIN
+            rooms = [
+                rate - sum(1 for start in self._calls.get((team_id, method), ()) if start > since)
+                for method in methods
+                if (rate := self.rates.get(method))
+            ]
+        return max(0, min(rooms)) if rooms else None
+
     def recent(self, team_id: str) -> dict[str, list[float]]:
         """The start times of this workspace's calls that still count against its tiers, by method."""
         with self._lock:

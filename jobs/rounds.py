@@ -9,6 +9,7 @@ from datetime import date
 from bot.rounds import schedule as round_schedule
 from bot.rounds import services as round_services
 from bot.rounds.model import Program, ProgramStatus, RoundAlreadyRecorded, RoundKind, RoundRun
+from bot.rounds.programs import ask_for_picks
 from deps import Deps
 from jobs import departures, outbox
 
@@ -119,6 +120,7 @@ def _run_due_for(deps: Deps, team_id: str) -> int:
             # A round whose cycle already has one (run by hand) will not happen: nobody hears of it.
             if notice_day is not None and not round_services.round_of_cycle(repositories, team_id, program, notice_day):
                 repository.queue_notices(team_id, program.key, notice_day, now)
+                ask_for_picks(repositories, team_id, program, notice_day, now)
             if program.kind is RoundKind.REVERSE and round_schedule.month_end_due(now, schedule):
                 repository.queue_month_end(team_id, program.key, *round_schedule.month_end_between(now), now)
             if program.kind is not RoundKind.REVERSE:  # reverse pairs are asked what they learned instead

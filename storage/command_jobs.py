@@ -1,30 +1,40 @@
-"""Slash commands' work after the ack, waiting to be done: recorded before the ack, claimed
-by a worker with a lease (as the outbox's deliveries are), and deleted in the transaction
-that does the work, so that it is done once whichever process dies (jobs/command_jobs.py)."""
+"""Work after the ack, waiting to be done: slash commands', clicks' and events'. Recorded
+before the ack, claimed by a worker with a lease (as the outbox's deliveries are), one
+member's in the order they were recorded, and deleted in the transaction that does the work,
+so that it is done once whichever process dies (jobs/command_jobs.py)."""
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from bot.deliveries import DeliveryKind
 from storage import models
 from storage.outbox import About, queue_deliveries
 from storage.queries import batches, rowcount
 
+# A job's surface: where Slack sent it from (a slash command, a click, a modal submitted, an event).
+COMMAND, ACTION, VIEW, EVENT = "command", "action", "view", "event"
+
+# What a worker knows how to do: (surface, name) pairs, such as ("command", "offer").
+Known = Collection[tuple[str, str]]
+
 
 @dataclass(frozen=True)
 class NewCommandJob:
-    """A command's work to record: who asked, the subcommand, what they typed after it, and
-    where to answer them."""
+    """Work to record: who asked, and what. For a slash command (surface COMMAND): the
+    subcommand, what they typed after it, and where to answer them; for a click (ACTION) or
+    an event (EVENT): the action id or event type, and the request as Slack sent it (JSON)."""
 
     team_id: str
     user_id: str
     name: str
     argument: str = field(repr=False)  # out of repr, as in ClaimedJob
     response_url: str = field(repr=False)
+    surface: str = COMMAND
+    payload: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,9 @@ class ClaimedJob:
     response_url: str = field(repr=False)
     attempts: int = 1
     created_at: datetime | None = None
+    surface: str = COMMAND
+    payload: str | None = field(default=None, repr=False)  # a click's or an event's request (JSON)
+    sent: bool = False  # an earlier claim handed its message to Slack (see mark_sent)
 
 
 class CommandJobRepository:
@@ -56,6 +69,8 @@ class CommandJobRepository:
                 "name": job.name,
                 "argument": job.argument,
                 "response_url": job.response_url,
+                "surface": job.surface,
+                "payload": job.payload,
                 "status": "pending",
                 "available_at": now,
                 "attempts": 0,
@@ -83,16 +98,28 @@ class CommandJobRepository:
             )
         return len(dead)
 
-    def claim(self, now: datetime, lease_until: datetime, names: Collection[str], claimer: str) -> ClaimedJob | None:
+    def claim(self, now: datetime, lease_until: datetime, known: Known, claimer: str) -> ClaimedJob | None:
         """The oldest job that is due, or whose worker's lease ran out, now this worker's
-        until `lease_until`; None when there is none. Only jobs of `names` are taken: one of
-        a subcommand this version does not know (queued by a newer one, during a rolling
-        deploy) is left for a worker that does. The guarded update makes a claim exclusive;
-        on PostgreSQL, workers skip the rows another is claiming rather than wait for them."""
+        until `lease_until`; None when there is none. A member's jobs are done in the order
+        they were recorded: one waits while an earlier one of the same member is not done
+        (their `/mentor learn` then `/mentor offer`, or Join then Leave, keep their order
+        across workers). Only jobs `known` as (surface, name) are taken: one this version does
+        not know (queued by a newer one, during a rolling deploy) is left for a worker that
+        does. The guarded update makes a claim exclusive; on PostgreSQL, workers skip the rows
+        another is claiming rather than wait for them."""
         job = models.CommandJob
+        earlier = aliased(models.CommandJob)
+        by_surface: dict[str, list[str]] = {}
+        for surface, name in known:
+            by_surface.setdefault(surface, []).append(name)
         query = (
             select(job.id, job.status, job.attempts)
-            .where(job.status.in_(["pending", "running"]), job.available_at <= now, job.name.in_(list(names)))
+            .where(
+                job.status.in_(["pending", "running"]),
+                job.available_at <= now,
+                or_(*(and_(job.surface == surface, job.name.in_(names)) for surface, names in by_surface.items())),
+                ~exists().where(earlier.team_id == job.team_id, earlier.user_id == job.user_id, earlier.id < job.id),
+            )
             .order_by(job.available_at, job.id)
             .limit(1)
         )
@@ -121,6 +148,9 @@ class CommandJobRepository:
             response_url=row.response_url,
             attempts=row.attempts,
             created_at=row.created_at,
+            surface=row.surface,
+            payload=row.payload,
+            sent=row.sent_at is not None,
         )
 
     def finish(self, claimed: ClaimedJob) -> bool:
@@ -136,14 +166,30 @@ class CommandJobRepository:
         )
         return finished == 1
 
-    def give_up(self, claimed: ClaimedJob, now: datetime) -> bool:
-        """Delete the job, if it is still this claim, and queue in the outbox a DM telling its
-        member it was not done (bot.deliveries.DeliveryKind.COMMAND_NOT_DONE, keyed by the
-        subcommand). Returns whether it was still this claim."""
+    def mark_sent(self, claimed: ClaimedJob, now: datetime) -> bool:
+        """Mark that the job's message (program figures, an export) is being handed to Slack,
+        to commit before it is: a later claim of the job then never sends it again (ClaimedJob.sent),
+        whatever fails after. False when the claim is no longer this one (nothing may be sent)."""
+        job = models.CommandJob
+        marked = rowcount(
+            self.session,
+            update(job)
+            .where(job.id == claimed.id, job.status == "running", job.attempts == claimed.attempts)
+            .values(sent_at=now)
+            .execution_options(synchronize_session=False),
+        )
+        return marked == 1
+
+    def give_up(self, claimed: ClaimedJob, now: datetime, told: DeliveryKind | None) -> bool:
+        """Delete the job, if it is still this claim, and queue in the outbox a DM of kind
+        `told` (such as bot.deliveries.DeliveryKind.COMMAND_NOT_DONE, keyed by the job's name)
+        telling its member it was not done; None tells nobody (an event no member made).
+        Returns whether it was still this claim."""
         if not self.finish(claimed):
             return False
-        told = [(claimed.user_id, DeliveryKind.COMMAND_NOT_DONE, claimed.name)]
-        queue_deliveries(self.session, claimed.team_id, About(f"command:{claimed.id}"), told, now)
+        if told is not None and claimed.user_id:
+            dms = [(claimed.user_id, told, claimed.name[:64])]
+            queue_deliveries(self.session, claimed.team_id, About(f"command:{claimed.id}"), dms, now)
         return True
 
     def waiting(self) -> int:

@@ -1,9 +1,9 @@
 """Engines and transactions for SQLite (the default) and PostgreSQL."""
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -62,6 +62,9 @@ class Repositories:
     """What one transaction can touch."""
 
     session: Session
+    # Called, in order, once the transaction committed (Store.transaction): what must hold
+    # only if its changes were kept, such as a job known to be done.
+    on_commit: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def profiles(self) -> ProfileRepository:
@@ -139,7 +142,10 @@ class Store:
         """Commit when the block ends, roll back on any error; a database that does
         not answer becomes TemporarilyUnavailable."""
         with self._one_writer(), _available(), self._sessions.begin() as session:
-            yield Repositories(session)
+            repositories = Repositories(session)
+            yield repositories
+        for committed in repositories.on_commit:
+            committed()
 
     @contextmanager
     def rehearsal(self) -> Iterator[Repositories]:

@@ -362,9 +362,9 @@ class DeliveryLane(Base):
 
 
 class CommandJob(Base):
-    """A slash command's work after its ack (storage/command_jobs.py): recorded before the
-    ack, claimed by a worker with a lease, and deleted in the transaction that does its work,
-    so it is done once whatever process dies. Only work not yet done is here."""
+    """A slash command's, a click's or an event's work after its ack (storage/command_jobs.py):
+    recorded before the ack, claimed by a worker with a lease, and deleted in the transaction
+    that does its work, so it is done once whatever process dies. Only work not yet done is here."""
 
     __tablename__ = "command_jobs"
     __table_args__ = (
@@ -378,9 +378,15 @@ class CommandJob(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(SLACK_ID)
     user_id: Mapped[str] = mapped_column(SLACK_ID)
-    name: Mapped[str] = mapped_column(String(16))  # the subcommand, such as "offer"
+    surface: Mapped[str] = mapped_column(String(16), server_default="command")  # command, action, event
+    # The subcommand ("offer"), the action id ("join_round") or the event type ("team_join").
+    name: Mapped[str] = mapped_column(String(255))
     argument: Mapped[str] = mapped_column(Text)  # what the member typed after it
     response_url: Mapped[str] = mapped_column(Text)  # where the member is answered, privately
+    # A click's or an event's request as Slack sent it, and its context (JSON); None for commands.
+    payload: Mapped[str | None] = mapped_column(Text)
+    # When its work's message (figures, an export) was handed to Slack: never sent again.
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(16))  # pending, running
     available_at: Mapped[datetime] = mapped_column(UtcDateTime)  # pending: not before; running: lease end
     # Claims so far; the fencing token: a worker whose lease ran out finishes nothing.

@@ -1,12 +1,12 @@
 """The outbox: one row per direct message or channel post, queued in the same transaction
 as the state change that needs it, then claimed, sent and finished by jobs/outbox.py."""
 
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from bot.deliveries import DeliveryKind, Urgency, urgency
@@ -43,6 +43,11 @@ class About:
     def program_welcome(cls, program: str) -> "About":
         """To a member who joined that program by its channel (the key is the day they joined)."""
         return cls(f"program-welcome:{program}", program=program)
+
+    @classmethod
+    def program_pick(cls, program: str) -> "About":
+        """To a member of that program who has not picked their group in its category."""
+        return cls(f"program-pick:{program}", program=program)
 
     @classmethod
     def round_group(cls, group_id: int) -> "About":
@@ -118,7 +123,8 @@ def queue_to_each(
     return queue_deliveries(session, team_id, about, [(recipient, kind, kind.value) for recipient in recipients], now)
 
 
-def _about(row: models.Delivery) -> About:
+def _about(row: Any) -> About:
+    """What a delivery is about, from its row (or a row of its columns of the same names)."""
     references = (row.followup_id, row.group_id, row.ask_id, row.round_kind, row.held_on)
     if all(reference is None for reference in references):
         return About(row.subject, **_from_legacy_subject(row.subject))
@@ -178,6 +184,36 @@ class TakenLane:
 _KNOWN_KINDS = [kind.value for kind in DeliveryKind]
 
 
+_CLAIMED_COLUMNS = (
+    models.Delivery.id,
+    models.Delivery.team_id,
+    models.Delivery.kind,
+    models.Delivery.recipient,
+    models.Delivery.key,
+    models.Delivery.attempts,
+    models.Delivery.subject,
+    models.Delivery.followup_id,
+    models.Delivery.group_id,
+    models.Delivery.ask_id,
+    models.Delivery.round_kind,
+    models.Delivery.held_on,
+)
+
+
+def _claimed(row: Any, in_flight: bool) -> Claimed:
+    """A claim from a row of _CLAIMED_COLUMNS, as the claim left it."""
+    return Claimed(
+        id=row.id,
+        team_id=row.team_id,
+        kind=DeliveryKind(row.kind),
+        about=_about(row),
+        recipient=row.recipient,
+        key=row.key,
+        attempts=row.attempts,
+        in_flight=in_flight,
+    )
+
+
 def _ready(now: datetime):
     """Deliveries a sender may claim now: due, or their sender's lease ran out; of kinds it knows."""
     delivery = models.Delivery
@@ -225,7 +261,9 @@ class OutboxRepository:
         """Take up to `limit` deliveries that are due, or whose sender's lease ran out, of
         one workspace or of all: the most urgent first, then the oldest (bot.deliveries.Urgency).
         The conditional update makes a claim exclusive: two senders never hold one row.
-        (SQLite runs one transaction at a time; PostgreSQL locks the rows it picks.)"""
+        (SQLite runs one transaction at a time; PostgreSQL locks the rows it picks.) Two
+        statements whatever `limit`, three when some were in flight: a lane claims its next
+        few deliveries at once (jobs/outbox.py)."""
         delivery = models.Delivery
         ready = _ready(now)
         if team_id is not None:
@@ -236,30 +274,47 @@ class OutboxRepository:
             # Senders in other processes skip the rows this one holds instead of queueing
             # behind them (or claiming nothing and stopping early).
             query = query.with_for_update(skip_locked=True)
-        claimed = []
-        for delivery_id, status in self.session.execute(query).all():
-            taken = rowcount(
-                self.session,
+        picked = self.session.execute(query).all()
+        by_status: dict[str, list[int]] = {}
+        for delivery_id, status in picked:
+            by_status.setdefault(status, []).append(delivery_id)
+        claimed: dict[int, Claimed] = {}
+        for status, ids in by_status.items():
+            rows = self.session.execute(
                 update(delivery)
-                .where(delivery.id == delivery_id, delivery.status == status, delivery.available_at <= now)
+                .where(delivery.id.in_(ids), delivery.status == status, delivery.available_at <= now)
                 .values(status="sending", available_at=lease_until, attempts=delivery.attempts + 1, claimed_by=claimer)
+                .returning(*_CLAIMED_COLUMNS)
+                .execution_options(synchronize_session=False)
+            )
+            for row in rows:
+                claimed[row.id] = _claimed(row, in_flight=status == "sending")
+        return [claimed[delivery_id] for delivery_id, _ in picked if delivery_id in claimed]
+
+    def give_back(self, claims: Iterable[Claimed], now: datetime) -> int:
+        """Let claims this sender will not try after all be claimed again at once, by any
+        sender: as they were before, but due now. One never tried here is pending again and
+        counts no attempt (so its next claim posts without looking in the conversation
+        first); one that was in flight stays so. Only claims still held are given back (the
+        fencing below); returns how many."""
+        held: dict[tuple[bool, int], list[int]] = {}
+        for claim in claims:
+            held.setdefault((claim.in_flight, claim.attempts), []).append(claim.id)
+        given = 0
+        for (in_flight, attempts), ids in held.items():
+            before = {} if in_flight else {"status": "pending", "attempts": attempts - 1}
+            given += rowcount(
+                self.session,
+                update(models.Delivery)
+                .where(
+                    models.Delivery.id.in_(ids),
+                    models.Delivery.status == "sending",
+                    models.Delivery.attempts == attempts,
+                )
+                .values(available_at=now, claimed_by=None, **before)
                 .execution_options(synchronize_session=False),
             )
-            if taken == 1:
-                row = self.session.get_one(delivery, delivery_id, populate_existing=True)
-                claimed.append(
-                    Claimed(
-                        id=row.id,
-                        team_id=row.team_id,
-                        kind=DeliveryKind(row.kind),
-                        about=_about(row),
-                        recipient=row.recipient,
-                        key=row.key,
-                        attempts=row.attempts,
-                        in_flight=status == "sending",
-                    )
-                )
-        return claimed
+        return given
 
     # --- lanes: one sender at a time per workspace (jobs/outbox.py) ---------------------------
     def workspaces_due(self, now: datetime) -> list[tuple[str, float | None]]:
@@ -331,9 +386,32 @@ class OutboxRepository:
 
     # Each outcome is written only while the row is still this sender's claim: `attempts`
     # is the fencing token, so a sender whose lease ran out cannot overwrite a newer one.
-    # Each returns whether it was written: only then may the sender act on the outcome.
-    def sent(self, claim: Claimed, channel: str, ts: str, now: datetime) -> bool:
-        return self._finish(claim, status="sent", channel=channel, ts=ts, sent_at=now, error=None)
+    # Each returns whether it was written (sent_together: which were): only then may the
+    # sender act on the outcome.
+    def sent_together(self, in_slack: Sequence[tuple[Claimed, str, str]], now: datetime) -> set[int]:
+        """Each (claim, channel, ts) in Slack, in one statement, for a batch: the ids of those
+        recorded."""
+        if not in_slack:
+            return set()
+        delivery = models.Delivery
+        channels = {claim.id: channel for claim, channel, _ in in_slack}
+        stamps = {claim.id: ts for claim, _, ts in in_slack}
+        held = [(claim.id, claim.attempts) for claim, _, _ in in_slack]
+        return set(
+            self.session.scalars(
+                update(delivery)
+                .where(delivery.status == "sending", tuple_(delivery.id, delivery.attempts).in_(held))
+                .values(
+                    status="sent",
+                    channel=case(channels, value=delivery.id),
+                    ts=case(stamps, value=delivery.id),
+                    sent_at=now,
+                    error=None,
+                )
+                .returning(delivery.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
 
     def retry_later(self, claim: Claimed, at: datetime, error: str) -> bool:
         return self._finish(claim, status="pending", available_at=at, error=error[:64])

@@ -21,7 +21,7 @@ from bot.rounds.model import (
     program_key,
 )
 from storage import models
-from storage.outbox import About, queue_deliveries
+from storage.outbox import About, queue_deliveries, queue_to_each
 from storage.queries import batches, insert_ignoring_duplicates
 
 # The two programs of a workspace that never stored any, as ensure_programs stores them.
@@ -163,6 +163,12 @@ class RoundPrograms:
         at most, however often they leave and rejoin its channel. Returns how many are new."""
         wanted = [(user_id, DeliveryKind.PROGRAM_WELCOME, now.date().isoformat()) for user_id in user_ids]
         return queue_deliveries(self.session, team_id, About.program_welcome(key), wanted, now)
+
+    def queue_pick_requests(self, team_id: str, key: str, user_ids: list[str], now: datetime) -> int:
+        """Queue the DM asking each of `user_ids` for their group in the category of the
+        program keyed `key`: once ever per member and program, however many rounds they miss
+        for want of it. Returns how many are new."""
+        return queue_to_each(self.session, team_id, About.program_pick(key), DeliveryKind.PROGRAM_PICK, user_ids, now)
 
     # --- categories ---------------------------------------------------------------------
     def categories(self, team_id: str) -> list[Category]:

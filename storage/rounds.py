@@ -6,7 +6,7 @@ longer reach left alone (storage.round_regrouping) are parts of it, in modules o
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, func, or_, select, true, tuple_
@@ -283,41 +283,73 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
     def introduction(self, team_id: str, group_id: int, recipients: str | None = None) -> Introduction | None:
         """A group's introduction as it should read now, to the members of the group among
         `recipients` (a delivery's, user ids joined by commas; None: all of them) who are
-        still in the workspace."""
-        row = self.session.get(models.RoundGroup, group_id)
-        if row is None or row.team_id != team_id:
-            return None
-        details = json.loads(row.details)
-        sent_to = (recipients or row.members).split(",")
-        wanted = [user_id for user_id in row.members.split(",") if user_id in sent_to]
-        here = still_here(self.session, team_id, wanted)
-        members = tuple(user_id for user_id in wanted if user_id in here)
-        if len(members) < 2:
-            return None  # someone left the workspace before the introduction went out
-        objectives = dict(
-            self.session.execute(
+        still in the workspace; None when fewer than two of them are."""
+        return self.introductions(team_id, [(group_id, recipients)])[(group_id, recipients)]
+
+    def introductions(
+        self, team_id: str, wanted: Sequence[tuple[int, str | None]]
+    ) -> dict[tuple[int, str | None], Introduction | None]:
+        """The introductions of `wanted` (group id, recipients), each as `introduction` reads
+        it, in two queries for all of them, as a round's sender reads a batch of its
+        introductions: the groups with their rounds' programs, then their members still here."""
+        program = models.Program
+        found = self.session.execute(
+            select(models.RoundGroup, models.Round.kind, program)
+            .join(models.Round, models.Round.id == models.RoundGroup.round_id)
+            .outerjoin(program, (program.team_id == models.RoundGroup.team_id) & (program.key == models.Round.kind))
+            .where(models.RoundGroup.id.in_({group_id for group_id, _ in wanted}), models.RoundGroup.team_id == team_id)
+        ).all()
+        # The programs' rows, if stored, are now in the session, where program_named reads them.
+        groups = {row.id: (row, kind) for row, kind, _ in found}
+        invited = {
+            group_id: [
+                user_id
+                for user_id in groups[group_id][0].members.split(",")
+                if user_id in (recipients or groups[group_id][0].members).split(",")
+            ]
+            for group_id, recipients in wanted
+            if group_id in groups
+        }
+        user_ids = sorted({user_id for members in invited.values() for user_id in members})
+        objectives = {
+            user_id: goals
+            for batch in batches(user_ids)
+            for user_id, goals in self.session.execute(
                 select(models.Member.user_id, models.Member.objectives).where(
-                    models.Member.team_id == team_id, models.Member.user_id.in_(members)
+                    models.Member.team_id == team_id, models.Member.user_id.in_(batch), taking_part(team_id)
                 )
+            ).tuples()
+        }
+        introductions: dict[tuple[int, str | None], Introduction | None] = {}
+        for group_id, recipients in wanted:
+            members = tuple(user_id for user_id in invited.get(group_id, ()) if user_id in objectives)
+            if len(members) < 2:
+                introductions[(group_id, recipients)] = None  # someone left the workspace before it went out
+                continue
+            row, kind = groups[group_id]
+            details = json.loads(row.details)
+            group = PlannedGroup(
+                members=members,
+                proposer=row.proposer if row.proposer in members else members[0],  # not someone gone
+                teaching=tuple(
+                    (teacher, learner, tuple(labels))
+                    for teacher, learner, labels in details["teaching"]
+                    if teacher in members and learner in members
+                ),
+                reasons=tuple(details["reasons"]),
+                question=details["question"],
+                continuing=details.get("continuing", False),
+                mentor=details.get("mentor") if details.get("mentor") in members else None,  # not someone gone
             )
-            .tuples()
-            .all()
-        )
-        group = PlannedGroup(
-            members=members,
-            proposer=row.proposer if row.proposer in members else members[0],  # not someone gone
-            teaching=tuple(
-                (teacher, learner, tuple(labels))
-                for teacher, learner, labels in details["teaching"]
-                if teacher in members and learner in members
-            ),
-            reasons=tuple(details["reasons"]),
-            question=details["question"],
-            continuing=details.get("continuing", False),
-            mentor=details.get("mentor") if details.get("mentor") in members else None,  # not someone gone
-        )
-        joined = tuple(user_id for user_id in details.get("joined", ()) if user_id in members)
-        return Introduction(program_named(self.session, team_id, row.round.kind), group, objectives, joined, group_id)
+            joined = tuple(user_id for user_id in details.get("joined", ()) if user_id in members)
+            introductions[(group_id, recipients)] = Introduction(
+                program_named(self.session, team_id, kind),
+                group,
+                {user_id: objectives[user_id] for user_id in members},
+                joined,
+                group_id,
+            )
+        return introductions
 
     def give_starter(self, team_id: str, group_id: int, key: str, recipients: tuple[str, ...], now: datetime) -> bool:
         """Record that the group was given the starter `key` and queue it to them (`recipients`,

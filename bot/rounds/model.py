@@ -115,7 +115,7 @@ class UnknownProgram(InvalidInput):
 
     def __init__(self, key: str, programs: tuple[Program, ...]):
         keys = ", ".join(f"`{program.key}` ({escape_mrkdwn(program.label)})" for program in programs)
-        said = f"There's no program called `{key}` here." if key else "Say which program."
+        said = f"There's no program called `{escape_mrkdwn(key)}` here." if key else "Say which program."
         super().__init__(f"{said} Programs you can join: {keys}." if keys else f"{said} There are none right now.")
         self.key, self.programs = key, programs
 

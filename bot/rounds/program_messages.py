@@ -151,30 +151,28 @@ def _mentees(program: Program) -> str:
     return "one mentor with one mentee" if mentees == 1 else f"one mentor with up to {mentees} mentees"
 
 
-def _sides(program: Program, category: Category | None) -> str:
-    """Who mentors whom: "by Role: *mentor* mentors *mentee*"; by the category's key and
-    "the others" when the caller has not the category at hand."""
+def _sides(program: Program, category: str | None, options: tuple[str, ...]) -> str:
+    """Who mentors whom: "by Role: *mentor* mentors *mentee*", given the category's name
+    and `options` ("the others" when they are not at hand)."""
     mentors = f"*{escape_mrkdwn(program.mentor_side or '')}*"
-    if category is None:
-        return f"by {escape_mrkdwn(program.category or '')}: {mentors} mentors the others"
-    mentees = ", ".join(f"*{escape_mrkdwn(option)}*" for option in category.options if option != program.mentor_side)
-    return f"by {escape_mrkdwn(category.name)}: {mentors} mentors {mentees}"
+    mentees = ", ".join(f"*{escape_mrkdwn(option)}*" for option in options if option != program.mentor_side)
+    return f"by {escape_mrkdwn(category or '')}: {mentors} mentors {mentees or 'the others'}"
 
 
-def describe(program: Program, category: Category | None = None) -> str:
-    """One line: "Coffee chats every week on Monday, in threes, across Office"; a mentoring
-    program's says who mentors whom by `category`, the one it goes by: "Mentoring monthly,
-    one mentor with up to 2 mentees, by Role: *mentor* mentors *mentee*"."""
+def describe(program: Program, category: str | None, options: tuple[str, ...] = ()) -> str:
+    """One line: "Coffee chats every week on Monday, in threes, across Office", where
+    `category` names what it introduces by (bot.rounds.programs.category_name); a mentoring
+    program's says who mentors whom by the category's `options`: "Mentoring monthly, one
+    mentor with up to 2 mentees, by Role: *mentor* mentors *mentee*"."""
     cadence = "monthly" if program.every_weeks == MONTHLY else f"{CADENCES[program.every_weeks].casefold()}"
     if program.every_weeks != MONTHLY:
         cadence += f" on {WEEKDAYS[program.weekday] if program.weekday < len(WEEKDAYS) else 'a weekend day'}"
     if program.kind is RoundKind.MENTORING:
-        return f"Mentoring {cadence}, {_mentees(program)}, {_sides(program, category)}"
+        return f"Mentoring {cadence}, {_mentees(program)}, {_sides(program, category, options)}"
     size = GROUP_SIZES.get(program.group_size, str(program.group_size)).casefold()
     line = f"{program.kind.label.capitalize()} {cadence}, in {size}"
-    if program.grouped_by is not None:
-        by = "team" if program.grouped_by == TEAM_CATEGORY else escape_mrkdwn(program.grouped_by)
-        line += f", {program.intro.value} {by}"
+    if category is not None:
+        line += f", {program.intro.value} {escape_mrkdwn(category)}"
     return line
 
 
@@ -206,7 +204,9 @@ def _program_blocks(listed: Listed) -> list[dict]:
     members = f"{listed.members} member" + ("" if listed.members == 1 else "s")
     paused = " · *paused*" if program.status is ProgramStatus.PAUSED else ""
     return [
-        blocks.section(f"*{_named(program)}*{paused}\n{describe(program, listed.category)}{where} · {members}"),
+        blocks.section(
+            f"*{_named(program)}*{paused}\n{describe(program, listed.category, listed.options)}{where} · {members}"
+        ),
         _status_buttons(program),
     ]
 
@@ -238,20 +238,20 @@ def not_in_channel() -> str:
     return "Mentor isn't in that channel yet: type /invite @Mentor in it, then create the program again."
 
 
-def created(program: Program, category: Category | None = None) -> dict:
+def created(program: Program, category: str | None, options: tuple[str, ...] = ()) -> dict:
     """To the admin, when the program's channel has nobody else in it yet (or it has none)."""
     if program.channel:
         how = f"Everyone who joins <#{program.channel}> is in it and gets a short welcome from me."
     else:
         how = f"Members join it with `{SLASH_COMMAND} join {program.key}` or from their Home tab."
-    text = f":white_check_mark: Created *{_named(program)}*: {describe(program, category)}. {how}"
+    text = f":white_check_mark: Created *{_named(program)}*: {describe(program, category, options)}. {how}"
     return blocks.message(text)
 
 
-def confirm_enroll(program: Program, members: int, category: Category | None = None) -> dict:
+def confirm_enroll(program: Program, members: int, category: str | None, options: tuple[str, ...] = ()) -> dict:
     """To the admin, before anyone already in the program's channel is enrolled."""
     text = (
-        f":white_check_mark: Created *{_named(program)}*: {describe(program, category)}. "
+        f":white_check_mark: Created *{_named(program)}*: {describe(program, category, options)}. "
         f"Enroll the {members} member{'' if members == 1 else 's'} of <#{program.channel}>?"
     )
     return blocks.message(
@@ -327,8 +327,8 @@ def welcome(welcome: Welcome) -> dict:
     if program.kind is RoundKind.REVERSE:
         what = f"{how_often(welcome.schedule)} I pair early-career and senior members to teach each other"
     elif program.kind is RoundKind.MENTORING:
-        category = welcome.pick.category if welcome.pick else None
-        what = f"{how_often(welcome.schedule)} I group {_mentees(program)}, {_sides(program, category)}"
+        name, options = (welcome.pick.category.name, welcome.pick.category.options) if welcome.pick else (None, ())
+        what = f"{how_often(welcome.schedule)} I group {_mentees(program)}, {_sides(program, name, options)}"
     where = f", the program of <#{program.channel}>" if program.channel else ""
     text = f":wave: Welcome to *{_named(program)}*{where}: {what}. Next round: *{welcome.next_on:%A %-d %B}*."
     leave = f"leave <#{program.channel}>" if program.channel else f"`{SLASH_COMMAND} leave {program.key}`"
@@ -342,6 +342,17 @@ def welcome(welcome: Welcome) -> dict:
     if welcome.pick is not None:
         body += pick_blocks(welcome.pick, "")
     return blocks.message(text, *body)
+
+
+def pick_request(pick: Pick) -> dict:
+    """The day before a round, to a member who has not picked their group in the category the
+    program introduces by (bot.rounds.programs.ask_for_picks): the buttons, once."""
+    tomorrow = f"Tomorrow is the next round of *{_named(pick.program)}*."
+    return blocks.message(
+        f"{tomorrow} Which {escape_mrkdwn(pick.category.name)} are you in?",
+        *pick_blocks(pick, f"{tomorrow} "),
+        blocks.context("Until you pick, I leave you out of its introductions. You can change it later on my Home tab."),
+    )
 
 
 def picked(pick: Pick) -> dict:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from bot.errors import InvalidInput
 from bot.rounds import services as round_services
-from bot.rounds.model import Category, Pick, Program, ProgramStatus
+from bot.rounds.model import TEAM_CATEGORY, Pick, Program, ProgramStatus
 from bot.rounds.program_form import NewProgram
 from bot.rounds.schedule import Schedule
 from bot.unit_of_work import UnitOfWork
@@ -24,12 +24,13 @@ OPTION_GONE = "That option is no longer offered: pick one of the buttons on your
 
 @dataclass(frozen=True)
 class Listed:
-    """A program as admins see it listed: how many members it has now, and the admin's
-    category it goes by (None: none, or the team)."""
+    """A program as admins see it listed: how many members it has now, the name of what it
+    introduces by (category_name), and that category's options (a mentoring program's sides)."""
 
     program: Program
     members: int
-    category: Category | None = None
+    category: str | None = None
+    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,33 @@ class Welcome:
 
 def listed(work: UnitOfWork, team_id: str) -> list[Listed]:
     """The workspace's programs but the archived, as it lists them, with their members."""
-    categories = {category.key: category for category in work.rounds.categories(team_id)}
     return [
         Listed(
             program,
             len(work.rounds.program_members(team_id, program.key)),
-            categories.get(program.grouped_by or ""),
+            category_name(work, team_id, program),
+            options_of(work, team_id, program),
         )
         for program in round_services.current_programs(work, team_id)
     ]
+
+
+def category_name(work: UnitOfWork, team_id: str, program: Program) -> str | None:
+    """What `program` introduces across or within, as admins read it: "team" (profiles'), the
+    name of the admin's category ("Office", not its key "office"); None for intros of anyone."""
+    if program.grouped_by is None:
+        return None
+    if program.grouped_by == TEAM_CATEGORY:
+        return "team"
+    category = round_services.category_to_pick(work, team_id, program)
+    return category.name if category is not None else program.grouped_by
+
+
+def options_of(work: UnitOfWork, team_id: str, program: Program) -> tuple[str, ...]:
+    """The options of the admin's category `program` introduces by (a mentoring program's
+    sides); () when it goes by none or by the team."""
+    category = round_services.category_to_pick(work, team_id, program)
+    return category.options if category is not None else ()
 
 
 def create(work: UnitOfWork, team_id: str, new: NewProgram, now: datetime) -> Program:
@@ -140,6 +159,34 @@ def welcome(work: UnitOfWork, team_id: str, user_id: str, key: str, now: datetim
     schedule = work.rounds.schedule(team_id, program.key)
     next_on = round_services.next_round_on(work, team_id, program, now)
     return Welcome(program, schedule, next_on, round_services.pick_of(work, team_id, user_id, program))
+
+
+def ask_for_picks(work: UnitOfWork, team_id: str, program: Program, held_on: date, now: datetime) -> int:
+    """The day before `program`'s round held on `held_on`: each member available for it who has
+    not picked their group in the admin's category it introduces by is asked by DM, with the
+    buttons (bot.rounds.program_messages.pick_request); the round leaves them out until they
+    pick. Issue 21: "asked once before the next round", so once per member and program, not
+    at every round they miss. Returns how many were asked now (0 when there is nothing to pick)."""
+    category = round_services.category_to_pick(work, team_id, program)
+    if category is None:
+        return 0
+    available = [member.user_id for member in work.rounds.available(team_id, program.key, held_on)]
+    picked = work.rounds.picks(team_id, category.key, available)
+    unpicked = [user_id for user_id in available if user_id not in picked]
+    return work.rounds.queue_pick_requests(team_id, program.key, unpicked, now) if unpicked else 0
+
+
+def pick_wanted(work: UnitOfWork, team_id: str, user_id: str, key: str) -> Pick | None:
+    """What a pick request DM asks now: the member's unpicked group in the program keyed
+    `key`; None when it should no longer go (they picked meanwhile, left the program, or it
+    was archived or no longer introduces by an admin's category)."""
+    program = work.rounds.program(team_id, key)
+    if program is None or program.status is ProgramStatus.ARCHIVED:
+        return None
+    if not work.rounds.membership(team_id, user_id).is_in(program):
+        return None
+    wanted = round_services.pick_of(work, team_id, user_id, program)
+    return wanted if wanted is not None and wanted.option is None else None
 
 
 def pick(work: UnitOfWork, team_id: str, user_id: str, key: str, option: str) -> Pick:

@@ -18,6 +18,7 @@ from bot.rounds.model import (
     PAUSED_UNTIL_RESUMED,
     QUIET_INTROS,
     TEAM_CATEGORY,
+    Category,
     CheckinOutcome,
     HeldGroup,
     Joined,
@@ -67,12 +68,18 @@ def current_programs(work: UnitOfWork, team_id: str) -> list[Program]:
     return [program for program in work.rounds.programs(team_id) if program.status is not ProgramStatus.ARCHIVED]
 
 
-def pick_of(work: UnitOfWork, team_id: str, user_id: str, program: Program) -> Pick | None:
-    """The member's group in the admin's category `program` introduces by, picked or not;
+def category_to_pick(work: UnitOfWork, team_id: str, program: Program) -> Category | None:
+    """The admin's category `program` introduces by, whose options members pick with buttons;
     None for a program of intros of anyone, or by the team on profiles (nothing to pick)."""
     if program.grouped_by is None or program.grouped_by == TEAM_CATEGORY:
         return None
-    category = next((c for c in work.rounds.categories(team_id) if c.key == program.grouped_by), None)
+    return next((c for c in work.rounds.categories(team_id) if c.key == program.grouped_by), None)
+
+
+def pick_of(work: UnitOfWork, team_id: str, user_id: str, program: Program) -> Pick | None:
+    """The member's group in the admin's category `program` introduces by, picked or not;
+    None when it has nothing to pick (category_to_pick)."""
+    category = category_to_pick(work, team_id, program)
     if category is None:
         return None
     return Pick(program, category, work.rounds.picks(team_id, category.key, [user_id]).get(user_id))

@@ -12,7 +12,7 @@ from bot.members import messages as member_messages
 from bot.members import services as member_services
 from bot.members.model import NotAMember, tombstone
 from deps import Deps
-from handlers.listeners import Click, admit, field_error, member_of
+from handlers.listeners import Click, admit, complete, field_error, member_of
 from handlers.render import open_profile_modal, refresh_home
 from jobs import asks as ask_jobs
 from jobs import outbox
@@ -37,6 +37,7 @@ def forget_me(ack: Ack, body: dict, respond: Respond, client: WebClient, context
     click = Click(body, respond, client)
     try:
         with deps.store.transaction() as work:
+            complete(work)  # first: forgetting deletes the member's jobs, this click's among them
             forgotten, withdrawn = member_services.forget_member(
                 work, team_id, user_id, tombstone(secrets.token_hex(6)), deps.clock()
             )

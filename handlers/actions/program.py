@@ -12,7 +12,7 @@ from bot.program import messages as program_messages
 from bot.program.model import parse_period
 from deps import Deps
 from handlers import admin
-from handlers.listeners import REFUSALS, admit, after_ack, member_of, refusal
+from handlers.listeners import REFUSALS, admit, member_of, refusal
 from handlers.permissions import is_admin
 
 
@@ -49,7 +49,7 @@ def send_from_home(deps: Deps, client: WebClient, context: BoltContext, action: 
     except InvalidInput as error:
         tell(replies.invalid_input(error))
         return
-    after_ack(deps, partial(send, client, deps, team_id, user_id, period, tell), tell)
+    send(client, deps, team_id, user_id, period, tell)  # on a worker, the click's job (see about_to_send)
 
 
 def admitted_admin(deps: Deps, client: WebClient, context: BoltContext, tell: admin.Tell, what: str) -> bool:

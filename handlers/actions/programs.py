@@ -16,7 +16,7 @@ from bot.rounds.model import ProgramStatus
 from deps import Deps
 from handlers import programs as program_admin
 from handlers.actions.program import admitted_admin
-from handlers.listeners import Click, admitted, after_ack, member_of, run_use_case
+from handlers.listeners import Click, admitted, member_of, run_use_case
 from handlers.render import refresh_home
 
 logger = logging.getLogger(__name__)
@@ -68,17 +68,14 @@ def change_status(
 def enroll_channel(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
-    """ "Enroll N": the channel's members are enrolled after the ack (paging through a big
-    channel and asking Slack who each is takes longer than 3 seconds)."""
+    """ "Enroll N": the channel's members are enrolled on a worker, after the ack (paging
+    through a big channel and asking Slack who each is takes longer than 3 seconds)."""
     ack()
     click = Click(body, respond, client)
     if (who := _admin_click(deps, click, context)) is None:
         return
     tell = partial(click.answer, replace=True)
-    enroll = partial(
-        program_admin.enroll_channel, client, deps, who[0], action.get("value") or "", context.bot_user_id, tell
-    )
-    after_ack(deps, enroll, click.refuse)
+    program_admin.enroll_channel(client, deps, who[0], action.get("value") or "", context.bot_user_id, tell)
 
 
 def skip_enroll(

@@ -2,28 +2,22 @@
 (hand_off), and done by a worker (jobs/command_jobs.py), once (perform)."""
 
 import logging
-from concurrent.futures import Future
-from functools import partial
 
 from slack_bolt import Respond
 
-from bot import replies
-from bot.errors import TemporarilyUnavailable
+from bot.deliveries import DeliveryKind
 from bot.slash_command import MentorCommand
 from deps import Deps
 from handlers.commands import asks, followups, members, program, rounds
 from handlers.commands.invocation import Invocation, replying
-from handlers.listeners import reporting
+from handlers.interactions import finish_alone, record_before_ack
+from handlers.listeners import LeaseLost, Performing, complete, performing, reporting
 from handlers.membership import check
 from jobs import outbox
 from jobs.command_jobs import MAX_ATTEMPTS
-from storage.command_jobs import ClaimedJob, NewCommandJob
-from storage.db import Repositories
+from storage.command_jobs import COMMAND, ClaimedJob, NewCommandJob
 
 logger = logging.getLogger(__name__)
-
-# How long an ack waits at most for its command's work to be recorded (Slack allows 3 s).
-RECORD_WAIT_SECONDS = 1.0
 
 AFTER_ACK = {
     "ask": asks.ask,
@@ -39,37 +33,14 @@ AFTER_ACK = {
     "stats": program.stats,
     "export": program.export,
 }
-KNOWN = frozenset(AFTER_ACK)
-
-
-class LeaseLost(Exception):
-    """This worker's claim on a job ran out and another worker holds it now: nothing of this
-    try may be kept (its transaction rolls back), and the other worker answers the member."""
+KNOWN = frozenset((COMMAND, name) for name in AFTER_ACK)
 
 
 def hand_off(deps: Deps, team_id: str, user_id: str, command: MentorCommand, response_url: str) -> None:
-    """Record the command's work for a worker (waking one of this process's) before the ack.
-    Raises TemporarilyUnavailable when the database refuses it: nothing will be done.
-
-    A database busy with a long write (SQLite has one writer at a time) is waited for
-    RECORD_WAIT_SECONDS at most: then the ack goes, the work is recorded once the database
-    answers, and the member is told if it never does. Until then it is not durable."""
+    """Record the command's work for a worker before the ack (see record_before_ack: raises
+    TemporarilyUnavailable when the database refuses it, and nothing will be done)."""
     job = NewCommandJob(team_id, user_id, command.name, command.argument, response_url)
-    recording = deps.recorder.record(job)
-    try:
-        recording.result(timeout=RECORD_WAIT_SECONDS)
-    except TimeoutError:
-        logger.warning("The database kept a /mentor %s waiting: acknowledged before it was recorded", command.name)
-        recording.add_done_callback(partial(_told_if_unrecorded, response_url))
-
-
-def _told_if_unrecorded(response_url: str, recording: Future) -> None:
-    error = recording.exception()
-    if error is None:
-        return
-    logger.error("A /mentor command acknowledged could not be recorded: %s", type(error).__name__)
-    message = error.message if isinstance(error, TemporarilyUnavailable) else TemporarilyUnavailable.message
-    _tell(replying(Respond(response_url=response_url)), replies.unavailable(message))
+    record_before_ack(deps, job, replying(Respond(response_url=response_url)))
 
 
 def perform(deps: Deps, job: ClaimedJob) -> None:
@@ -81,7 +52,7 @@ def perform(deps: Deps, job: ClaimedJob) -> None:
     if job.attempts > MAX_ATTEMPTS:
         logger.error("A /mentor %s was given up after %d tries", job.name, MAX_ATTEMPTS)
         with deps.store.transaction() as repositories:
-            told = repositories.command_jobs.give_up(job, deps.clock())
+            told = repositories.command_jobs.give_up(job, deps.clock(), DeliveryKind.COMMAND_NOT_DONE)
         if told:
             outbox.kick(deps)
         return
@@ -89,14 +60,9 @@ def perform(deps: Deps, job: ClaimedJob) -> None:
     client = deps.client_for(job.team_id)
     if client is None:  # uninstalled since: nobody to answer with
         logger.warning("No installation holds a bot token for %s: a /mentor %s dropped", job.team_id, job.name)
-        _finish_alone(deps, job)
+        finish_alone(deps, job)
         return
     lost = False
-
-    def complete(repositories: Repositories) -> None:
-        if not repositories.command_jobs.finish(job):
-            raise LeaseLost()
-
     run = Invocation(client, deps, job.team_id, job.user_id, job.argument, reply, complete=complete)
 
     def work() -> None:
@@ -107,20 +73,13 @@ def perform(deps: Deps, job: ClaimedJob) -> None:
         except LeaseLost:
             lost = True
 
-    reporting(work, reply)
+    doing = Performing(job)
+    token = performing.set(doing)  # for complete, and about_to_send
+    try:
+        reporting(work, reply)
+    finally:
+        performing.reset(token)
     if lost:
         logger.warning("A /mentor %s was taken over by another worker", job.name)
-    else:  # the work only read, or was refused or failed, or its transaction rolled back
-        _finish_alone(deps, job)  # (already deleted in the work's transaction: nothing to do)
-
-
-def _finish_alone(deps: Deps, job: ClaimedJob) -> bool:
-    with deps.store.transaction() as repositories:
-        return repositories.command_jobs.finish(job)
-
-
-def _tell(reply, message: dict) -> None:
-    try:
-        reply(message)
-    except Exception as error:  # broad on purpose: a thread of our own: log it
-        logger.error("Telling a member their command was not done failed: %s", type(error).__name__)
+    elif not doing.completed:  # the work only read, or was refused or failed, or its transaction rolled back
+        finish_alone(deps, job)

@@ -7,7 +7,6 @@ from bot.program import messages as program_messages
 from bot.program.model import parse_period
 from handlers import admin
 from handlers.commands.invocation import Invocation
-from handlers.listeners import after_ack
 from handlers.permissions import is_admin
 
 
@@ -34,7 +33,7 @@ def stats(run: Invocation) -> None:
         send = partial(admin.send_chart, run.client, run.deps, run.team_id, run.user_id, period, run.reply)
     else:
         send = partial(admin.send_stats, run.deps, run.team_id, period, run.reply)
-    after_ack(run.deps, send, run.reply)
+    send()  # on the worker: the command's job ends once they are sent (see about_to_send)
 
 
 def export(run: Invocation) -> None:
@@ -42,8 +41,4 @@ def export(run: Invocation) -> None:
         return
     period = parse_period(run.argument, run.deps.clock())
     run.reply(program_messages.working_on("the CSV export"))
-    after_ack(
-        run.deps,
-        partial(admin.send_export, run.client, run.deps, run.team_id, run.user_id, period, run.reply),
-        run.reply,
-    )
+    admin.send_export(run.client, run.deps, run.team_id, run.user_id, period, run.reply)

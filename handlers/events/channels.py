@@ -9,7 +9,7 @@ from bot.rounds import programs
 from bot.rounds.model import ProgramStatus
 from deps import Deps
 from handlers import channels
-from handlers.listeners import workspace_of
+from handlers.listeners import complete, workspace_of
 from jobs import outbox
 
 
@@ -32,6 +32,7 @@ def member_joined_channel(event: dict, context: BoltContext, client: WebClient, 
         return
     with deps.store.transaction() as work:
         joined = programs.joined_channel(work, team_id, user_id, channel, deps.clock())
+        complete(work)
     if joined is not None:
         outbox.kick(deps)
 
@@ -42,3 +43,4 @@ def member_left_channel(event: dict, context: BoltContext, *, deps: Deps) -> Non
         return
     with deps.store.transaction() as work:
         programs.left_channel(work, workspace_of(context), *who)
+        complete(work)

@@ -17,7 +17,7 @@ from bot.followups import services as followup_services
 from bot.followups.model import FollowUpRefused, FollowUpStatus
 from bot.text import plain_text_of
 from deps import Deps
-from handlers.listeners import REFUSALS, admit, refusal
+from handlers.listeners import REFUSALS, admit, complete, refusal
 from jobs import outbox
 
 logger = logging.getLogger(__name__)
@@ -77,6 +77,7 @@ def in_thread(
     try:
         with deps.store.transaction() as work:
             taken = followup_services.in_thread(work, team_id, channel, thread_ts, ts, user_id, text, deps.clock())
+            complete(work)
     except FollowUpRefused as refused:
         return followup_messages.refused(refused.reason), False
     except TemporarilyUnavailable as error:

@@ -6,7 +6,7 @@ from slack_bolt import BoltContext
 from bot.members import services as member_services
 from bot.members.model import slack_person, standing_of
 from deps import Deps
-from handlers.listeners import workspace_of
+from handlers.listeners import complete, workspace_of
 from jobs import outbox
 
 
@@ -22,6 +22,7 @@ def member_changed(event: dict, context: BoltContext, *, deps: Deps) -> None:
     with deps.store.transaction() as work:
         told = member_services.set_deactivated(work, team_id, user["id"], user["deleted"], deps.clock())
         member_services.note_standing(work, team_id, user["id"], standing_of(slack_person(user), team_id), deps.clock())
+        complete(work)
     if told:
         outbox.kick(deps)
 
@@ -36,5 +37,6 @@ def member_joined(event: dict, context: BoltContext, *, deps: Deps) -> None:
     standing = standing_of(slack_person(user), team_id)
     with deps.store.transaction() as work:
         queued = member_services.welcome(work, team_id, user["id"], standing, deps.clock())
+        complete(work)
     if queued:
         outbox.kick(deps)

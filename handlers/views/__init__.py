@@ -11,6 +11,12 @@ from deps import Deps
 from handlers.listeners import bind_all
 from handlers.views import asks, followups, members, program, programs, rounds
 
+# Work after a submission's ack, on a worker (handlers/interactions.py), by callback id.
+AFTER_ACK: dict[str, Callable[..., None]] = {
+    ids.ASK_VIEW: asks.start_from_modal,
+    ids.NEW_PROGRAM_VIEW: programs.offer_enrollment,
+}
+
 
 def register(app: App, deps: Deps) -> None:
     listeners: dict[str, Callable[..., None]] = {

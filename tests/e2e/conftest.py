@@ -2,6 +2,7 @@
 
 import io
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from bot import ids
 from bot.rounds.model import RoundKind
 from handlers.logs import RedactTokens
+from tests.support.databases import scratch_postgres_database
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
 from tests.support.members import HISTORY_QUESTION, NOTE, answer_followup, ask, say
 from tests.support.rounds import run_rounds_now
@@ -109,3 +111,14 @@ def workspace(mentor):
     )
     mentor.fake_slack.wait_for("views.publish")  # sent once UDAN's profile and time zone are stored
     return mentor
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """The service's database: a SQLite file, or a database of its own on TEST_DATABASE_URL's server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'mentor.db'}"
+        return
+    name = f"mentor_durable_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    with scratch_postgres_database(request.getfixturevalue("postgres_test_url"), name) as url:
+        yield url

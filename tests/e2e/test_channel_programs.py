@@ -11,6 +11,7 @@ import pytest
 from bot import ids
 from bot.ids import NEW_CATEGORY, ProgramField
 from bot.rounds.model import Program, ProgramStatus
+from jobs.rounds import run_due_rounds
 from tests.support.fake_slack import BOT_USER, DEFAULT_TEAM, Installation, default_user, stranger
 from tests.support.members import button_value, install, posted_to, say
 from tests.support.slack_fixtures import ENTERPRISE, OTHER_ORGANISATION, replay
@@ -81,7 +82,7 @@ def test_an_admin_creates_a_program_and_confirms_enrolling_the_people_of_its_cha
     assert create(workspace).body == ""  # the modal closed: created
 
     [offer] = dms_to(workspace, ADMIN)
-    assert f"Enroll the 5 members of <#{CHANNEL}>?" in offer.args["text"]
+    assert f"Enroll the 5 members of <#{CHANNEL}>?" in offer.args["text"] and "across Office" in offer.args["text"]
     assert members_of(workspace) == []  # nobody before the admin says so
 
     before = len(workspace.fake_slack.calls("response_url"))
@@ -180,6 +181,44 @@ def test_joining_the_channel_joins_the_program_picking_an_office_and_leaving_it_
     assert len(dms_to(workspace, "UCAT")) == 1  # leaving is quiet
 
 
+def pick_requests(app, user_id: str) -> list:
+    return [call for call in dms_to(app, user_id) if "Tomorrow is the next round of *Eng NYC*" in call.args["text"]]
+
+
+def test_a_member_who_has_not_picked_an_office_is_asked_once_the_day_before_a_round(workspace):
+    workspace.fake_slack.channel_members[CHANNEL] = [BOT_USER]
+    create(workspace)  # weekly on Tuesdays, at the workspace's round hour (10:00)
+    for user_id in ("UANA", "UBEN", "UCAT"):
+        joins(workspace, user_id)
+    [welcome] = dms_to(workspace, "UCAT")
+    where = (welcome.args["channel"], welcome.response["ts"])
+    assert workspace.slack.click(ids.PICK_CATEGORY[1], "UCAT", f"{KEY}:London", message=where).status == 200
+    workspace.settle()
+
+    workspace.clock.advance(minutes=35)  # Monday 10:05: the day before Tuesday's round
+    run_due_rounds(workspace.deps)
+    run_due_rounds(workspace.deps)  # the scheduler runs often, and on several replicas
+
+    [asked] = pick_requests(workspace, "UANA")
+    assert len(pick_requests(workspace, "UBEN")) == 1 and pick_requests(workspace, "UCAT") == []
+    assert [button_value(asked.args, action_id) for action_id in ids.PICK_CATEGORY[:3]] == [
+        f"{KEY}:NYC",
+        f"{KEY}:London",
+        f"{KEY}:Remote",
+    ]
+    assert "Which *Office* are you in?" in json.dumps(asked.args["blocks"])
+
+    where = (asked.args["channel"], asked.response["ts"])
+    assert workspace.slack.click(ids.PICK_CATEGORY[0], "UANA", f"{KEY}:NYC", message=where).status == 200
+    workspace.settle()
+    with workspace.store.reading() as work:
+        assert work.rounds.picks(DEFAULT_TEAM, "office", ["UANA", "UBEN"]) == {"UANA": "NYC"}
+
+    workspace.clock.advance(days=7)  # the next Monday: UBEN still has not picked, and was asked already
+    run_due_rounds(workspace.deps)
+    assert len(pick_requests(workspace, "UBEN")) == 1 and len(pick_requests(workspace, "UANA")) == 1
+
+
 def test_mentor_a_bot_and_someone_from_another_organisation_joining_the_channel_are_not_enrolled(workspace):
     workspace.fake_slack.channel_members[CHANNEL] = [BOT_USER]
     create(workspace)
@@ -204,7 +243,8 @@ def test_admins_pause_resume_and_archive_programs_from_the_list(workspace):
     workspace.fake_slack.channel_members[CHANNEL] = [BOT_USER]
     create(workspace)
     listed = say(workspace, "programs", ADMIN)
-    assert "*Eng NYC*" in json.dumps(listed["blocks"]) and "Coffee chats" in json.dumps(listed["blocks"])
+    assert "*Eng NYC*" in json.dumps(listed["blocks"])
+    assert "Coffee chats every week on Tuesday, in threes, across Office" in json.dumps(listed["blocks"])
 
     def press(action_id: str, key: str) -> dict:
         before = len(workspace.fake_slack.calls("response_url"))
@@ -285,6 +325,30 @@ def test_a_big_channel_is_enrolled_page_by_page(workspace):
     assert members_of(workspace) == crowd
     pages = workspace.fake_slack.calls("conversations.members")
     assert len(pages) == 4 and all(call.response["ok"] for call in pages)  # two for the offer, two to enroll
+
+
+def looked_up(app) -> list[str]:
+    return [call.args["user"] for call in app.fake_slack.calls("users.info")]
+
+
+def test_members_mentor_knows_are_enrolled_and_join_without_asking_slack_who_they_are(workspace):
+    for user_id in ("UANA", "UBEN", "UCAT"):  # members who used Mentor: their standing is on their row
+        say(workspace, "offer SQL", user_id)
+        say(workspace, "learn Go", user_id)
+    workspace.clock.advance(minutes=11)  # what Slack said of them is no longer remembered in the process
+    create(workspace)
+    before = len(looked_up(workspace))
+
+    told = confirm(workspace, offered(workspace))
+
+    assert "Enrolled 3 members" in told["text"] and members_of(workspace) == [ADMIN, "UANA", "UBEN"]
+    asked = looked_up(workspace)[before:]
+    assert not {"UANA", "UBEN"} & set(asked)  # known members: no users.info call
+    assert {"UBOTTY", "UNORA"} <= set(asked)  # a bot and a stranger are still asked about, and left out
+
+    before = len(looked_up(workspace))
+    joins(workspace, "UCAT")
+    assert members_of(workspace) == [ADMIN, "UANA", "UBEN", "UCAT"] and looked_up(workspace)[before:] == []
 
 
 @pytest.mark.parametrize("error", ["not_in_channel", "channel_not_found"])

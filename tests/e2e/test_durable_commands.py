@@ -9,32 +9,18 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 import app as mentor_app
 from bot.members.model import SkillKind
 from bot.members.services import list_skills
 from jobs.command_jobs import LEASE, MAX_ATTEMPTS, SENDER
-from storage.command_jobs import NewCommandJob
+from storage.command_jobs import COMMAND, NewCommandJob
 from storage.db import Store, make_engine
 from tests.support.app_process import app_process, free_port, serving, serving_environ
-from tests.support.databases import scratch_postgres_database
 from tests.support.fake_slack import DEFAULT_TEAM
 from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ
 from tests.support.slack_requests import SlackSender
 
 STARTING = 60.0  # seconds a fresh process may take to start and answer, on a busy machine
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    """The service's database: a SQLite file, or a database of its own on TEST_DATABASE_URL's server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'mentor.db'}"
-        return
-    name = f"mentor_durable_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    with scratch_postgres_database(request.getfixturevalue("postgres_test_url"), name) as url:
-        yield url
 
 
 def offers_in(database_url: str, user_ids) -> dict[str, set[str]]:
@@ -112,7 +98,7 @@ def test_a_command_whose_workers_kept_dying_is_given_up_and_its_member_told_by_d
         work.command_jobs.queue([NewCommandJob(DEFAULT_TEAM, "UANA", "offer", "SQL", url)], past)
         for attempt in range(MAX_ATTEMPTS):
             at = past + attempt * (LEASE + timedelta(seconds=1))
-            assert work.command_jobs.claim(at, at + LEASE, {"offer"}, f"elsewhere:{attempt}") is not None
+            assert work.command_jobs.claim(at, at + LEASE, {(COMMAND, "offer")}, f"elsewhere:{attempt}") is not None
 
     mentor.deps.command_queued.release()
     mentor.settle()
@@ -139,7 +125,7 @@ def test_commands_claimed_under_this_process_s_id_by_an_earlier_process_are_done
         with mentor.store.transaction() as work:
             job = NewCommandJob(DEFAULT_TEAM, "UANA", "offer", "SQL", fake_slack.response_url("earlier"))
             work.command_jobs.queue([job], now)
-            assert work.command_jobs.claim(now, now + LEASE, {"offer"}, SENDER) is not None
+            assert work.command_jobs.claim(now, now + LEASE, {(COMMAND, "offer")}, SENDER) is not None
 
         mentor.workers = mentor_app.command_workers(mentor.deps).start()
         mentor.settle()

@@ -31,8 +31,9 @@ def test_forget_asks_first_and_changes_nothing_until_confirmed(history):
 
     assert "Forget me?" in reply["text"] and reply.get("response_type", "ephemeral") == "ephemeral"
     assert ids.FORGET_ME in str(reply["blocks"])
+    answered = len(history.fake_slack.calls("response_url"))
     assert history.slack.click(ids.FORGET_CANCEL, "UASK", "", message=("DUASK", "1.0")).status == 200
-    assert "Nothing was deleted" in history.fake_slack.wait_for("response_url")[-1].args["text"]
+    assert "Nothing was deleted" in history.fake_slack.wait_for("response_url", answered + 1)[-1].args["text"]
     assert rows_mentioning(history, "UASK")
 
 

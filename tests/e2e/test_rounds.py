@@ -2,6 +2,7 @@
 ways, each introduction goes once, and the next round pairs nobody again."""
 
 import itertools
+import re
 import subprocess
 import time
 from contextlib import ExitStack
@@ -365,7 +366,8 @@ def test_each_workspace_runs_its_rounds_on_its_own_schedule(coffee):
 
 def test_a_round_killed_midway_sends_every_introduction_once_after_a_restart(coffee, tmp_path):
     """SIGKILL after 4 of 10 introductions, with the 5th taken by Slack but not yet answered:
-    the next process takes the claims over, finds the 5th by its metadata, sends the rest."""
+    the next process takes the claims over (a lane claims a few at once, so more than the
+    5th), finds the 5th by its metadata, sends the rest."""
     environ = {"PATH": "/usr/bin:/bin", **app_environ(coffee.fake_slack, coffee.config.database_url)}
     coffee.fake_slack.hold_after = 4
     try:
@@ -378,7 +380,7 @@ def test_a_round_killed_midway_sends_every_introduction_once_after_a_restart(cof
     restart = run_app(["send-followups"], environ, tmp_path)
 
     assert restart.returncode == 0, restart.stderr
-    assert "Took over 1 DMs that an ended process was sending" in restart.stderr
+    assert re.search(r"Took over [1-9][0-9]* DMs that an ended process was sending", restart.stderr)
     channels = [
         channel
         for channel, messages in coffee.fake_slack.history.items()

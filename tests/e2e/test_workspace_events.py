@@ -6,6 +6,7 @@ notice that it dropped events is told to the operator."""
 import logging
 import shutil
 
+import app as mentor_app
 from jobs import outbox
 from storage.db import make_engine
 from tests.support.databases import break_database
@@ -119,6 +120,7 @@ def test_a_retry_of_an_event_whose_first_try_failed_is_handled(mentor, tmp_path)
     for file in saved.iterdir():
         shutil.copy(file, tmp_path / file.name)
     mentor.engine.dispose()
+    mentor.workers = mentor_app.command_workers(mentor.deps).start()  # stopped with the database
     headers = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
     assert mentor.slack.event(event, event_id=NOTE_EVENT, extra_headers=headers).status == 200
     mentor.settle()

@@ -123,3 +123,26 @@ def test_the_two_defaults_pause_but_never_archive_and_an_archived_program_stays_
 
     assert [listed.program.key for listed in programs.listed(repositories, TEAM)] == ["coffee", "reverse"]
     assert repositories.rounds.program_of_channel(TEAM, "CENG") is None
+
+
+def test_members_without_a_pick_are_asked_for_it_once_whatever_the_rounds(repositories, eng_nyc):
+    programs.enroll(repositories, TEAM, "eng-nyc", ["UANA", "UBEN", "UCAT"], NOW)
+    programs.pick(repositories, TEAM, "UCAT", "eng-nyc", "London")
+    first, second = NOW.date() + timedelta(days=1), NOW.date() + timedelta(days=8)
+
+    assert programs.ask_for_picks(repositories, TEAM, eng_nyc, first, NOW) == 2
+    assert programs.ask_for_picks(repositories, TEAM, eng_nyc, second, NOW + timedelta(days=7)) == 0
+    assert programs.pick_wanted(repositories, TEAM, "UANA", "eng-nyc") is not None
+    programs.pick(repositories, TEAM, "UANA", "eng-nyc", "NYC")
+    assert programs.pick_wanted(repositories, TEAM, "UANA", "eng-nyc") is None  # picked meanwhile: not sent
+    asked = repositories.session.scalars(
+        select(models.Delivery.recipient).where(models.Delivery.kind == "program_pick").order_by(models.Delivery.id)
+    )
+    assert list(asked) == ["UANA", "UBEN"]
+
+
+def test_a_program_of_intros_of_anyone_asks_nobody_to_pick(repositories):
+    anyone = programs.create(repositories, TEAM, NewProgram(Program("", "Coffee NYC", channel="CNYC")), NOW)
+    programs.enroll(repositories, TEAM, anyone.key, ["UANA"], NOW)
+
+    assert programs.ask_for_picks(repositories, TEAM, anyone, NOW.date() + timedelta(days=1), NOW) == 0

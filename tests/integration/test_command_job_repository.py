@@ -5,11 +5,11 @@ only the worker that holds it can mark it done."""
 from datetime import timedelta
 
 from bot.deliveries import DeliveryKind
-from storage.command_jobs import ClaimedJob, NewCommandJob
+from storage.command_jobs import ACTION, COMMAND, EVENT, ClaimedJob, NewCommandJob
 from tests.support.asks import NOW, TEAM
 
 LEASE = timedelta(minutes=2)
-KNOWN = frozenset({"offer", "ask"})
+KNOWN = frozenset({(COMMAND, "offer"), (COMMAND, "ask")})
 
 
 def queue_offer(repositories, user_id: str = "UANA") -> None:
@@ -80,9 +80,48 @@ def test_giving_a_command_up_queues_one_dm_to_its_member_and_only_for_the_claim_
     stale = claim(repositories)
     current = claim(repositories, at=NOW + LEASE + timedelta(seconds=1), claimer="host:2")
 
-    assert repositories.command_jobs.give_up(stale, NOW) is False
-    assert repositories.command_jobs.give_up(current, NOW) is True
+    assert repositories.command_jobs.give_up(stale, NOW, DeliveryKind.COMMAND_NOT_DONE) is False
+    assert repositories.command_jobs.give_up(current, NOW, DeliveryKind.COMMAND_NOT_DONE) is True
 
     [dm] = repositories.outbox.claim(NOW, NOW + LEASE, 10)
     assert (dm.kind, dm.recipient, dm.key) == (DeliveryKind.COMMAND_NOT_DONE, "UANA", "offer")
     assert repositories.command_jobs.waiting() == 0
+
+
+def test_a_click_is_claimed_with_the_request_slack_sent_and_an_action_id_longer_than_a_subcommand(repositories):
+    payload = '{"body": {"type": "block_actions"}, "context": {"team_id": "T1"}}'
+    action_id = "followup_choice_" + "x" * 100
+    click = NewCommandJob(TEAM, "UANA", action_id, "", "https://hooks.example/3", ACTION, payload)
+    repositories.command_jobs.queue([click], NOW)
+
+    assert claim(repositories) is None  # a command's worker knows no click
+    taken = repositories.command_jobs.claim(NOW, NOW + LEASE, {(ACTION, action_id)}, "host:1")
+
+    assert taken is not None
+    assert (taken.surface, taken.name, taken.payload) == (ACTION, action_id, payload)
+
+
+def test_a_member_s_jobs_are_claimed_in_the_order_they_were_recorded_and_others_do_not_wait(repositories):
+    queue_offer(repositories, "UANA")
+    queue_offer(repositories, "UANA")
+    queue_offer(repositories, "UBEN")
+
+    first = claim(repositories, claimer="host:1")
+    second = claim(repositories, claimer="host:2")  # UANA's next waits for her first
+
+    assert first is not None and second is not None
+    assert (first.user_id, second.user_id) == ("UANA", "UBEN")
+    assert claim(repositories, claimer="host:3") is None
+    assert repositories.command_jobs.finish(first)
+    later = claim(repositories, claimer="host:3")
+    assert later is not None and later.user_id == "UANA" and later.id > first.id
+
+
+def test_giving_up_on_an_event_nobody_made_tells_nobody(repositories):
+    repositories.command_jobs.queue([NewCommandJob(TEAM, "", "team_join", "", "", EVENT, "{}")], NOW)
+    job = repositories.command_jobs.claim(NOW, NOW + LEASE, {(EVENT, "team_join")}, "host:1")
+    assert job is not None
+
+    assert repositories.command_jobs.give_up(job, NOW, None) is True
+    assert repositories.command_jobs.waiting() == 0
+    assert repositories.outbox.claim(NOW, NOW + LEASE, 10) == []

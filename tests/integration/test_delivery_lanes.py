@@ -6,6 +6,7 @@ real sender against the fake Slack, which enforces each workspace's tiers as Sla
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.deliveries import DeliveryKind
 from jobs import outbox
@@ -14,7 +15,7 @@ from storage.migrations import upgrade
 from storage.outbox import About, queue_to_each
 from tests.support.databases import scratch_postgres_database
 from tests.support.fake_slack import FakeSlack
-from tests.support.senders import run_senders, sender
+from tests.support.senders import run_senders, sender, sender_process
 
 # A tenth of Slack's tiers (jobs/pacing.py), and a short minute: the tiers bind after a few DMs.
 TIERS = {"conversations.open": 5, "chat.postMessage": 6}
@@ -37,7 +38,9 @@ def tiered_slack():
 
 @pytest.fixture
 def postgres_database(postgres_test_url):
-    with scratch_postgres_database(postgres_test_url, "mentor_delivery_lanes") as url:
+    # A database of this worker's own (pytest-xdist runs these tests in two at once), whose
+    # schema the sender processes see committed.
+    with scratch_postgres_database(postgres_test_url, f"{make_url(postgres_test_url).database}_lanes") as url:
         engine = make_engine(url)
         upgrade(engine)
         engine.dispose()
@@ -67,17 +70,16 @@ def posted_to(fake: FakeSlack, recipients: list[str]) -> list[int]:
     return [len(fake.history.get("D" + user_id, [])) for user_id in recipients]
 
 
-@pytest.mark.postgres
-def test_two_sender_processes_send_each_dm_once_and_keep_every_workspace_within_its_tiers(
-    tiered_slack, postgres_database
-):
+def test_two_sender_processes_send_each_dm_once_and_keep_every_workspace_within_its_tiers(tiered_slack, database_url):
+    """Ten workspaces, two sender processes, each claiming a few DMs at a time: each DM goes
+    once, and the calls counted at the fake Slack keep within each workspace's tiers."""
     teams = [f"T{n:03d}" for n in range(10)]
     tokens = tokens_for(teams)
     tiered_slack.tokens.update({token: team for team, token in tokens.items()})
     now = datetime.now(UTC)
-    recipients = {team: queue_welcomes(postgres_database, team, 12, now) for team in teams}  # 3 minutes' worth each
+    recipients = {team: queue_welcomes(database_url, team, 12, now) for team in teams}  # 3 minutes' worth each
 
-    _, posted = run_senders(2, postgres_database, tiered_slack.api_url, tokens, TIERS, PACED_MINUTE)
+    _, posted = run_senders(2, database_url, tiered_slack.api_url, tokens, TIERS, PACED_MINUTE)
 
     for team in teams:
         assert posted_to(tiered_slack, recipients[team]) == [1] * 12, team
@@ -102,3 +104,33 @@ def test_a_workspace_waiting_for_its_tier_does_not_hold_back_another_workspaces_
     assert posts.index("D" + quick) < posts.index("D" + slow[-1])  # sent while the slow one waited
     assert tiered_slack.refused() == []
     deps.store.engine.dispose()
+
+
+def test_a_sender_killed_holding_a_batch_has_it_taken_back_and_each_dm_goes_once(database_url):
+    """A sender claims the workspace's DMs a batch at a time and is killed (SIGKILL) with
+    Slack holding one of them unanswered: the next process takes the whole batch back at
+    start, finds what the dead one posted by its metadata, and sends only the rest."""
+    tokens = tokens_for(["TKILL"])
+    fake = FakeSlack(tokens={token: team for team, token in tokens.items()}).start()
+    try:
+        recipients = queue_welcomes(database_url, "TKILL", 8, datetime.now(UTC))
+        fake.hold_after = 3  # the 4th is in Slack, its answer never reaches the sender
+        with sender_process(database_url, fake.api_url, tokens, {}, 60.0) as process:
+            fake.wait_for_messages(4)
+            process.kill()  # with claims of a batch: the 4th, the two before it, and the untried
+        fake.release.set()
+        fake.hold_after = None
+        engine = make_engine(database_url)
+        with Store(engine).transaction() as repositories:  # as a process does at its start (app.py)
+            taken_back = repositories.outbox.release_claims(datetime.now(UTC), outbox.gone_at_start)
+        engine.dispose()
+        deps = sender(database_url, fake.api_url, tokens, {}, 60.0)
+
+        outbox.drain(deps)
+
+        assert taken_back == 7  # all but the first DM, claimed alone and recorded
+        assert posted_to(fake, recipients) == [1] * 8
+        deps.store.engine.dispose()
+    finally:
+        fake.release.set()
+        fake.stop()

@@ -49,9 +49,9 @@ def test_a_claim_is_exclusive_until_its_lease_runs_out(repositories):
 
     assert (claim.kind, claim.recipient, claim.in_flight) == (DeliveryKind.FOLLOWUP_PROMPT, "UASK", False)
     assert reclaim.id == claim.id and reclaim.in_flight and reclaim.attempts == 2
-    assert not repositories.outbox.sent(claim, "DUASK", "1.1", later)  # the stale sender wakes up: ignored
+    assert not repositories.outbox.sent_together([(claim, "DUASK", "1.1")], later)  # the stale sender wakes up: ignored
     assert repositories.outbox.counts(TEAM) == {"sending": 1}
-    assert repositories.outbox.sent(reclaim, "DUASK", "1.2", later)
+    assert repositories.outbox.sent_together([(reclaim, "DUASK", "1.2")], later)
     assert repositories.outbox.counts(TEAM) == {"sent": 1}
     assert repositories.followups.by_message(TEAM, "DUASK", "1.2").id == followup.id
 

@@ -123,3 +123,67 @@ def test_a_lane_let_go_hands_its_pace_on_to_the_next_holder(repositories):
     assert outbox.workspaces_due(NOW) == [(TEAM, 1234.5)]
     taken = outbox.take_lane(TEAM, "host:2/1", NOW, NOW + LEASE)
     assert taken is not None and taken.paced_calls == '{"conversations.open": [1200.0]}'
+
+
+def queue_welcomes(repositories, count: int) -> None:
+    for n in range(count):
+        user_id = f"U{n:03d}"
+        queue_deliveries(
+            repositories.session, TEAM, About.welcome(user_id), [(user_id, DeliveryKind.WELCOME, "w")], NOW
+        )
+
+
+def test_a_lane_claims_its_next_deliveries_at_once_and_a_sender_whose_lease_ran_out_records_nothing(repositories):
+    queue_welcomes(repositories, 5)
+    outbox = repositories.outbox
+
+    first = outbox.claim(NOW, NOW + LEASE, 3, claimer="host:1", team_id=TEAM)
+    assert [(claim.recipient, claim.attempts, claim.in_flight) for claim in first] == [
+        ("U000", 1, False),
+        ("U001", 1, False),
+        ("U002", 1, False),
+    ]
+    assert [claim.recipient for claim in outbox.claim(NOW, NOW + LEASE, 5, team_id=TEAM)] == ["U003", "U004"]
+
+    later = NOW + LEASE  # the first sender went quiet: its claims are taken over, as in flight
+    second = outbox.claim(later, later + LEASE, 5, claimer="host:2", team_id=TEAM)
+    assert [(claim.recipient, claim.attempts, claim.in_flight) for claim in second[:3]] == [
+        ("U000", 2, True),
+        ("U001", 2, True),
+        ("U002", 2, True),
+    ]
+    assert not outbox.sent_together([(first[0], "D000", "1.0")], later)  # too late: not its claim any more
+    assert not outbox.give_back(first[1:], later)
+    assert outbox.sent_together([(second[0], "D000", "2.0")], later)
+    assert outbox.counts(TEAM) == {"sent": 1, "sending": 4}
+
+
+def test_claims_given_back_untried_go_again_at_once_as_if_never_claimed(repositories):
+    queue_welcomes(repositories, 3)
+    outbox = repositories.outbox
+    held = outbox.claim(NOW, NOW + LEASE, 3, claimer="host:1", team_id=TEAM)
+    assert outbox.retry_later(held[0], NOW, "timeout")  # tried once: Slack's answer was unclear
+    [retried] = outbox.claim(NOW, NOW + LEASE, 1, claimer="host:1", team_id=TEAM)
+
+    assert outbox.give_back([retried, *held[1:]], NOW) == 3
+
+    again = outbox.claim(NOW, NOW + LEASE, 3, claimer="host:2", team_id=TEAM)
+    # Untried here: as before the claim, the retry's first try still counted (so it looks before posting).
+    assert [(claim.recipient, claim.attempts, claim.in_flight) for claim in again] == [
+        ("U000", 2, False),
+        ("U001", 1, False),
+        ("U002", 1, False),
+    ]
+
+
+def test_a_claim_in_flight_given_back_stays_in_flight(repositories):
+    queue_welcomes(repositories, 1)
+    outbox = repositories.outbox
+    outbox.claim(NOW, NOW + LEASE, 1, claimer="host:1", team_id=TEAM)  # and that sender died
+    later = NOW + LEASE
+    [taken_over] = outbox.claim(later, later + LEASE, 1, claimer="host:2", team_id=TEAM)
+
+    assert outbox.give_back([taken_over], later) == 1
+
+    [again] = outbox.claim(later, later + LEASE, 1, claimer="host:3", team_id=TEAM)
+    assert (again.attempts, again.in_flight) == (3, True)  # it may be in Slack: look before posting

@@ -110,6 +110,7 @@ class FakeSlack:
         self._calls: list[Call] = []
         # channel -> messages posted there, oldest first, as conversations.history shows them
         self.history: dict[str, list[dict]] = {}
+        self._posted = 0  # messages in `history`, kept as they come: counting them per post took O(channels)
         # DM or group DM channel -> the users conversations.open opened it with
         self.channels: dict[str, tuple[str, ...]] = {}
         self.missing_scopes: list[tuple[str, str]] = []
@@ -222,7 +223,7 @@ class FakeSlack:
     def wait_for_messages(self, count: int, timeout: float = 30.0) -> None:
         """Until Slack holds `count` messages in all (answered or not); fails after `timeout`."""
         with self._changed:
-            done = self._changed.wait_for(lambda: sum(len(m) for m in self.history.values()) >= count, timeout=timeout)
+            done = self._changed.wait_for(lambda: self._posted >= count, timeout=timeout)
         assert done, f"expected {count} messages"
 
     def _matching(self, method: str) -> list[Call]:
@@ -312,7 +313,8 @@ class FakeSlack:
                 message["thread_ts"] = args["thread_ts"]
             with self._changed:
                 self.history.setdefault(args.get("channel"), []).append(message)
-                posted = sum(len(messages) for messages in self.history.values())
+                self._posted += 1
+                posted = self._posted
                 self._changed.notify_all()
             if self.hold_after is not None and posted > self.hold_after:
                 self.release.wait(timeout=30)  # Slack has the message; the sender hears nothing yet

@@ -3,7 +3,9 @@ pacer and Web API clients, sending what the database holds to the fake Slack."""
 
 import multiprocessing
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from multiprocessing.process import BaseProcess
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -65,3 +67,22 @@ def run_senders(
             if process.is_alive():
                 process.kill()
                 process.join()
+
+
+@contextmanager
+def sender_process(
+    database_url: str, api_url: str, tokens: Mapping[str, str], rates: Mapping[str, int], minute: float
+) -> Iterator[BaseProcess]:
+    """One sender process draining the outbox, for a test to kill midway; killed on the way out."""
+    context = multiprocessing.get_context("spawn")
+    ready, posted = context.Barrier(2), context.Queue()
+    args = (database_url, api_url, dict(tokens), dict(rates), minute)
+    process = context.Process(target=_drain_in_process, args=(args, ready, posted))
+    process.start()
+    try:
+        ready.wait(timeout=60)
+        yield process
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()

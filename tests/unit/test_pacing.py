@@ -75,3 +75,20 @@ def test_calls_older_than_a_minute_are_not_handed_on():
     time.now += 40
 
     assert pacer.recent("T1") == {"chat.postMessage": [30.0]}
+
+
+def test_room_is_how_many_calls_of_every_method_may_go_now_without_waiting():
+    time = FakeTime()
+    pacer = Pacer({"conversations.open": 3, "chat.postMessage": 5}, clock=time.clock, sleep=time.sleep)
+    both = ("conversations.open", "chat.postMessage")
+    assert pacer.room("T1", both) == 3 and pacer.room("T1", ["users.list"]) is None  # not paced here
+
+    for _ in range(2):
+        pacer.wait("T1", "conversations.open")
+        pacer.wait("T1", "chat.postMessage")
+
+    assert pacer.room("T1", both) == 1 and pacer.room("T1", ["chat.postMessage"]) == 3
+    pacer.wait("T1", "conversations.open")
+    assert pacer.room("T1", both) == 0 and pacer.delay("T1", both) > 0
+    time.now += 60 * MARGIN + 0.001  # the minute's calls aged out
+    assert pacer.room("T1", both) == 3 and pacer.delay("T1", both) == 0

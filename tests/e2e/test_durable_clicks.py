@@ -1,0 +1,172 @@
+"""A click acknowledged is a click done: its work is in the database before the ack, as a
+command's is (test_durable_commands.py), so killing every process of the service right after
+a burst of clicks loses none of them, and a worker killed in the middle of a click leaves it
+to another, which does it once; a click whose workers kept dying is told to its member."""
+
+import os
+import signal
+import subprocess
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import app as mentor_app
+from bot import ids
+from bot.errors import TemporarilyUnavailable
+from jobs.command_jobs import LEASE, MAX_ATTEMPTS
+from storage.command_jobs import ACTION, CommandJobRepository, NewCommandJob
+from tests.e2e.test_durable_commands import STARTING
+from tests.support.app_process import app_process, free_port, serving, serving_environ
+from tests.support.fake_slack import DEFAULT_TEAM, default_user
+from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ
+from tests.support.slack_requests import SlackSender
+
+BOTH = "You're in coffee chats and reverse mentoring."
+
+
+def homes_by_member(fake_slack) -> dict[str, list[str]]:
+    """Each member's Home tabs as published, in order, as text."""
+    homes: dict[str, list[str]] = {}
+    for call in fake_slack.calls("views.publish"):
+        homes.setdefault(call.args["user_id"], []).append(str(call.args["view"]["blocks"]))
+    return homes
+
+
+def test_clicks_acknowledged_before_the_whole_service_is_killed_are_each_done_once_after_a_restart(
+    fake_slack, tmp_path, database_url
+):
+    members = [f"UMEMBER{n:02d}" for n in range(20)]
+    programs = ["coffee", "reverse"]
+    # Each click's work stops at its first call to Slack (who clicked): acknowledged, not done yet.
+    fake_slack.held.add("users.info")
+    with serving(fake_slack, tmp_path, database_url=database_url) as (server, base):
+        slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
+
+        def join(n: int):  # on the Home tab: "Join coffee chats", then "Join reverse mentoring"
+            return slack.click(ids.JOIN_ROUND, members[n % 20], programs[n // 20])
+
+        with ThreadPoolExecutor(max_workers=20) as clients:  # 40 clicks from 20 clients at once
+            acks = list(clients.map(join, range(40)))
+        assert all(ack.status == 200 for ack in acks)
+        fake_slack.wait_for_arrival("users.info", timeout=STARTING)
+
+        os.killpg(server.pid, signal.SIGKILL)  # every process of the service, with no warning
+        server.wait()
+    assert fake_slack.calls("views.publish") == []  # nothing was done before the kill
+    fake_slack.held.clear()
+    fake_slack.release.set()
+
+    with serving(fake_slack, tmp_path, database_url=database_url) as (server, base):
+        fake_slack.wait_for("views.publish", count=40, timeout=STARTING)
+        server.terminate()  # a clean stop: what its workers hold ends first
+        assert server.wait(timeout=STARTING) == 0
+
+    homes = homes_by_member(fake_slack)
+    # Each click redrew its member's Home once, in the order they clicked: both programs joined.
+    assert Counter(len(drawn) for drawn in homes.values()) == {2: 20} and set(homes) == set(members)
+    assert all(BOTH not in drawn[0] and BOTH in drawn[1] for drawn in homes.values())
+    assert fake_slack.calls("chat.postMessage") == []  # nobody was told it failed
+
+
+def test_a_worker_killed_in_the_middle_of_a_click_leaves_it_to_another_which_does_it_once(
+    fake_slack, tmp_path, database_url
+):
+    fake_slack.held.add("users.info")  # the click's work stops at its first call to Slack
+    with serving(fake_slack, tmp_path, ["--no-worker"], database_url) as (web, base):
+        worker_environ = serving_environ(fake_slack, free_port(), database_url)  # a port it never opens
+        with app_process(["worker"], worker_environ, tmp_path, stderr=subprocess.PIPE, text=True) as first:
+            slack = SlackSender(base + "/slack/events", SIGNING_SECRET, fake_slack)
+            assert slack.click(ids.JOIN_ROUND, "UANA", "coffee").status == 200
+            fake_slack.wait_for_arrival("users.info", timeout=STARTING)  # the first worker is doing it
+            with app_process(["worker"], worker_environ, tmp_path, stderr=subprocess.PIPE, text=True) as second:
+                first.kill()
+                first.wait()
+                fake_slack.held.clear()
+                fake_slack.release.set()
+
+                [publish] = fake_slack.wait_for("views.publish", timeout=STARTING)
+                assert "You're in coffee chats." in str(publish.args["view"]["blocks"])
+                second.terminate()
+                assert second.wait(timeout=STARTING) == 0
+                assert "Traceback" not in second.stderr.read()
+
+    assert len(fake_slack.calls("views.publish")) == 1
+
+
+def test_a_click_whose_workers_kept_dying_is_given_up_and_its_member_told_by_dm_nothing_changed(mentor):
+    # Three workers claimed it in turn, an hour ago, and each died doing it (their leases ran out).
+    past = datetime.now(UTC) - timedelta(hours=1)
+    click = NewCommandJob(DEFAULT_TEAM, "UANA", ids.JOIN_ROUND, "", "", ACTION, '{"body": {}, "context": {}}')
+    with mentor.store.transaction() as work:
+        work.command_jobs.queue([click], past)
+        for attempt in range(MAX_ATTEMPTS):
+            at = past + attempt * (LEASE + timedelta(seconds=1))
+            assert work.command_jobs.claim(at, at + LEASE, {(ACTION, ids.JOIN_ROUND)}, f"elsewhere:{attempt}")
+
+    mentor.deps.command_queued.release()
+    mentor.settle()
+
+    [told] = mentor.fake_slack.calls("chat.postMessage")  # a DM, through the outbox
+    assert told.args["channel"] == "DUANA"
+    assert "could not finish what you clicked" in told.args["text"] and "nothing was changed" in told.args["text"]
+    assert mentor.fake_slack.calls("views.publish") == []
+    with mentor.store.reading() as work:
+        assert work.command_jobs.waiting() == 0
+
+
+def test_an_export_whose_job_could_not_be_ended_is_not_sent_again_by_the_retry(fake_slack, sqlite_url, monkeypatch):
+    fake_slack.users["UADM"] = {**default_user("UADM", DEFAULT_TEAM), "is_admin": True}
+    mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url))
+    try:
+        # The database fails once, as the worker ends the job: after the CSV files went.
+        finish = CommandJobRepository.finish
+        failures = iter([TemporarilyUnavailable()])
+
+        def failing_once(self, claimed):
+            if (failure := next(failures, None)) is not None:
+                raise failure
+            return finish(self, claimed)
+
+        monkeypatch.setattr(CommandJobRepository, "finish", failing_once)
+        assert mentor.slack.click(ids.SEND_EXPORT, "UADM", "90").status == 200
+        fake_slack.uploaded(count=2)
+        with mentor.store.transaction() as work:  # another machine's worker, once the lease ran out
+            assert work.command_jobs.release_claims(datetime.now(UTC), lambda claimer: True) == 1
+        mentor.deps.command_queued.release()
+        mentor.settle()
+
+        assert len(fake_slack.uploaded(count=2)) == 2  # the two CSV files, once
+        told = [call.args["text"] for call in fake_slack.calls("chat.postMessage") if call.args["channel"] == "DUADM"]
+        assert told == [":white_check_mark: Sent the CSV export to your DMs with Mentor."]
+        with mentor.store.reading() as work:
+            assert work.command_jobs.waiting() == 0
+    finally:
+        mentor.stop()
+
+
+def test_clicks_and_events_are_recorded_before_their_ack_and_each_done_once_by_a_worker_started_later(
+    fake_slack, sqlite_url
+):
+    mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url), workers=False)
+    try:
+        message = ("DUANA", "1700000000.000100")  # "Forget me?" under `/mentor forget`, in their DM
+        assert mentor.slack.click(ids.FORGET_CANCEL, "UANA", "", message=message).status == 200
+        assert mentor.slack.app_home_opened("UBEN", event_id="Ev0HOME").status == 200
+        joined = {"type": "team_join", "user": {**default_user("UCAL", DEFAULT_TEAM), "is_bot": False}}
+        assert mentor.slack.event(joined, event_id="Ev0JOIN").status == 200
+        mentor.settle()
+        assert fake_slack.calls("response_url") == [] and fake_slack.calls("views.publish") == []
+        with mentor.store.reading() as work:
+            assert work.command_jobs.waiting() == 3  # nothing done yet: no worker runs
+
+        mentor.workers = mentor_app.command_workers(mentor.deps).start()
+        mentor.settle()
+
+        [kept] = fake_slack.calls("response_url")
+        assert "Nothing was deleted" in kept.args["text"] and kept.args["replace_original"] is True
+        [home] = fake_slack.calls("views.publish")
+        assert home.args["user_id"] == "UBEN"
+        [welcome] = [call for call in fake_slack.calls("chat.postMessage") if call.args["channel"] == "DUCAL"]
+        assert "Mentor" in welcome.args["text"]
+    finally:
+        mentor.stop()
