@@ -52,11 +52,13 @@ previous round's groups, and the most trio seats any member took against the fai
 above the engine's exact trio search: cooldown pairs used against the fewest possible, found
 by that exact search run at their size.
 
-Mentoring rounds (--mentoring-sizes, after the groups): one member in 2, 3, 4 or 6 a mentor,
-each group a mentor and up to size - 1 mentees (bot.rounds.solving.group_mentoring, an
-exact assignment of mentees to mentors' seats): time, mentees placed, the fit of the
-mentor and mentee pairs and their repeats within the cooldown, next to random seats. Its
-graph is every mentee by every mentor's seat: dense, so the default stops at 2,000.
+Mentoring rounds (--mentoring-sizes, after the groups): one member in 2, 3, 4, 5 or 6 a
+mentor, each group a mentor and up to size - 1 mentees (bot.rounds.solving.group_mentoring,
+an assignment of mentees to mentors' seats on each mentee's shortlist of mentors), each in a
+child: time, peak resident memory, mentees placed, the fit of the mentor and mentee pairs,
+their repeats within the cooldown and how evenly mentees are shared; next to the exact
+assignment on every pair (up to 2,000 members: its graph is every mentee by every seat) and
+random seats.
 
     .venv/bin/python bench/matching.py [--sizes 2000,10000,50000] [--repeats 3] [--limit 30]
         [--networkx-limit 30] [--every-pair-limit 180] [--memory-cap 6] [--no-small]
@@ -761,7 +763,7 @@ def print_groups(sizes: list[int], repeats: int) -> None:
         sys.stdout.flush()
 
 
-MENTORING_SIZES = (2, 3, 4, 6)
+MENTORING_SIZES = (2, 3, 4, 5, 6)
 
 
 def mentor_side(members: list[Member], size: int, seed: int = 7) -> set[str]:
@@ -798,36 +800,73 @@ def mentoring_fit(members, history, groups) -> tuple[float, int]:
     return float(scoring.pair_scores(index, i, j).sum()), repeats
 
 
-def print_mentoring(sizes: list[int], repeats: int) -> None:
+MENTORING_EXACT_UP_TO = 2000  # members: the exact assignment's graph is every pair, times the seats
+MENTORING_LIMIT = 300.0  # seconds a mentoring child may take, past its workspace
+
+
+def mentoring_child(n: int, size: int, exact: bool, repeats: int, answers) -> None:
+    """group_mentoring as it runs (a shortlist per mentee), or (`exact`) on every pair."""
+    members, history = workspace(n)
+    mentors = mentor_side(members, size)
+    answers.put(("ready", max_rss()))
+    for _ in range(repeats):
+        started = time.perf_counter()
+        shortlist = None if exact else solving.MENTORS_PER_MENTEE
+        result = solving.group_mentoring(members, mentors, size, history, seed="bench", shortlist=shortlist)
+        seconds = time.perf_counter() - started
+        groups = [group.members for group in result.groups]
+        fit, again = mentoring_fit(members, history, groups)
+        shares = [len(group) - 1 for group in groups]
+        spread = max(shares) - min(shares) if len(groups) == len(mentors) else None
+        run = {"seconds": seconds, "placed": sum(shares), "fit": fit, "repeats": again, "mentees": n - len(mentors)}
+        answers.put(("run", run | {"spread": spread, "peak": max_rss()}))
+    if not exact:
+        lucky, lucky_again = mentoring_fit(members, history, random_mentoring(members, mentors, size))
+        answers.put(("random", {"fit": lucky, "repeats": lucky_again}))
+    answers.put(("done", None))
+
+
+def print_mentoring(sizes: list[int], repeats: int, memory_cap: float) -> None:
     """Mentoring by a category (bot.rounds.solving.group_mentoring): one member in `size` a
-    mentor, each group a mentor and up to size - 1 mentees, on the skilled workspace: time
-    (median of `repeats`), mentees placed, and the fit of
-    its mentor and mentee pairs (their scores without history) and repeats within the
-    cooldown, next to random seats'. The engine is an exact assignment: no bound to report."""
+    mentor, each group a mentor and up to size - 1 mentees, on the skilled workspace, each run
+    in a child: time (median of `repeats`), the child's peak resident memory, mentees placed,
+    the fit of its mentor and mentee pairs (their scores without history), repeats within the
+    cooldown, and `spread` (most mentees of a mentor less fewest; "-" when some mentor has
+    none); next to the exact assignment on every pair (up to MENTORING_EXACT_UP_TO members)
+    and random seats."""
     print("\nMentoring (bot.rounds.solving.group_mentoring, issue 21): the skilled workspace, 1 in <size> a mentor")
     print(
-        f"  {'N':>6} {'size':>4} | {'engine':>9} {'placed':>13} {'fit':>9} {'repeats':>7} |"
-        f" {'random fit':>10} {'/engine':>8} {'repeats':>7}"
+        f"  {'N':>6} {'size':>4} | {'shortlist':>9} {'peak':>7} {'placed':>13} {'fit':>8} {'rep':>3} {'spread':>6} |"
+        f" {'exact':>9} {'peak':>7} {'placed':>6} {'fit/exact':>9} |"
+        f" {'random fit':>10} {'/engine':>8}"
     )
     for n in sizes:
-        members, history = workspace(n)
         for size in MENTORING_SIZES:
-            mentors = mentor_side(members, size)
-            times, result = [], None
-            for _ in range(repeats):
-                started = time.perf_counter()
-                result = solving.group_mentoring(members, mentors, size, history, seed="bench")
-                times.append(time.perf_counter() - started)
-            assert result is not None
-            placed = sum(len(group.members) - 1 for group in result.groups)
-            fit, again = mentoring_fit(members, history, [group.members for group in result.groups])
-            lucky, lucky_again = mentoring_fit(members, history, random_mentoring(members, mentors, size))
-            print(
-                f"  {n:>6} {size:>4} | {statistics.median(times):>7.2f} s"
-                f" {placed:>6}/{n - len(mentors):<6} {fit:>9.0f} {again:>7} |"
-                f" {lucky:>10.0f} {share(lucky, fit, 3):>8} {lucky_again:>7}"
+            engine = supervise(mentoring_child, (n, size, False, repeats), MENTORING_LIMIT, memory_cap)
+            exact = (
+                supervise(mentoring_child, (n, size, True, 1), MENTORING_LIMIT, memory_cap)
+                if n <= MENTORING_EXACT_UP_TO
+                else None
             )
-        sys.stdout.flush()
+            run, lucky = engine.first("run"), engine.first("random")
+            if run is None or lucky is None:
+                print(f"  {n:>6} {size:>4} | {engine.short():>9}")
+                continue
+            spread = "-" if run["spread"] is None else str(run["spread"])
+            line = (
+                f"  {n:>6} {size:>4} | {engine.median():>7.2f} s {engine.peak / 2**20:>4.0f} MB"
+                f" {run['placed']:>6}/{run['mentees']:<6} {run['fit']:>8.0f} {run['repeats']:>3} {spread:>6} |"
+            )
+            best = exact.first("run") if exact is not None else None
+            if best is not None and exact is not None:
+                line += (
+                    f" {exact.median():>7.2f} s {exact.peak / 2**20:>4.0f} MB {best['placed']:>6}"
+                    f" {share(run['fit'], best['fit'], 3):>9} |"
+                )
+            else:
+                line += f" {exact.short() if exact is not None else 'not run':>9} {'':>7} {'':>6} {'':>9} |"
+            print(line + f" {lucky['fit']:>10.0f} {share(lucky['fit'], run['fit'], 3):>8}")
+            sys.stdout.flush()
 
 
 def main() -> None:
@@ -852,7 +891,7 @@ def main() -> None:
     parser.add_argument("--only-groups", action="store_true", help="only the rounds of groups")
     parser.add_argument(
         "--mentoring-sizes",
-        default="200,2000",
+        default="200,2000,10000",
         help="members in the mentoring rounds, a mentor and mentees per group ('' for none); shown with the groups",
     )
     args = parser.parse_args()
@@ -867,7 +906,7 @@ def main() -> None:
     if args.group_sizes:
         print_groups([int(size) for size in args.group_sizes.split(",")], args.repeats)
     if args.mentoring_sizes:
-        print_mentoring([int(size) for size in args.mentoring_sizes.split(",")], args.repeats)
+        print_mentoring([int(size) for size in args.mentoring_sizes.split(",")], args.repeats, cap)
     if args.only_groups:
         return
     if not args.no_small:

@@ -214,6 +214,7 @@ class ProgramField:
     CATEGORY = "program_category"  # TEAM_CATEGORY, an admin's category's key, or NEW_CATEGORY
     CATEGORY_NAME = "program_category_name"  # a new category's name ("Office")
     CATEGORY_OPTIONS = "program_category_options"  # its options, by commas ("NYC, London, Remote")
+    MENTOR_SIDE = "program_mentor_side"  # mentoring: MENTOR_SIDES' index of the option that mentors
     CHANNEL = "program_channel_id"
 
 

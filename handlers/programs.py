@@ -36,10 +36,16 @@ def _others_in(client: WebClient, channel: str, bot_user_id: str | None) -> list
 
 
 def offer_enrollment(
-    client: WebClient, program: Program, category: str | None, bot_user_id: str | None, tell: Tell
+    client: WebClient,
+    program: Program,
+    category: str | None,
+    bot_user_id: str | None,
+    tell: Tell,
+    options: tuple[str, ...] = (),
 ) -> None:
-    """Once a program is created (introducing by `category`, bot.rounds.programs.category_name):
-    for a channel with people in it, ask the admin before enrolling them; otherwise say it is ready."""
+    """Once a program is created (introducing by `category`, bot.rounds.programs.category_name,
+    of `options`): for a channel with people in it, ask the admin before enrolling them;
+    otherwise say it is ready."""
     others: list[str] = []
     if program.channel:
         try:
@@ -47,9 +53,9 @@ def offer_enrollment(
         except SlackApiError as error:
             logger.warning("conversations.members of a new program's channel: %s", error.response.get("error"))
     if others:
-        tell(program_messages.confirm_enroll(program, len(others), category))
+        tell(program_messages.confirm_enroll(program, len(others), category, options))
     else:
-        tell(program_messages.created(program, category))
+        tell(program_messages.created(program, category, options))
 
 
 def enroll_channel(client: WebClient, deps: Deps, team_id: str, key: str, bot_user_id: str | None, tell: Tell) -> None:

@@ -18,6 +18,10 @@ MAX_CATEGORY_NAME = 40  # categories.name
 MAX_OPTION = 30  # a button's text, comfortably; member_categories.value holds 40
 MAX_OPTIONS = len(PICK_CATEGORY)  # a button each in the join DM, and still readable
 SPLIT_OPTIONS = re.compile(r"[,;\n]")
+# A mentoring category's two options, by their place in its list (ProgramField.MENTOR_SIDE's
+# values): a modal cannot list the options of a category typed in it, but "the first of
+# mentor, mentee" reads the same whether the category is typed or chosen.
+MENTOR_SIDES = {0: "Those who pick its first option", 1: "Those who pick its second option"}
 
 
 class ProgramFormErrors(InvalidInput):
@@ -88,10 +92,42 @@ def _new_category(values: dict, categories: list[Category], errors: dict[str, st
     return Category(key, name, options)
 
 
+def _mentoring_sides(
+    values: dict, categories: list[Category], errors: dict[str, str]
+) -> tuple[Category | None, str | None, str | None]:
+    """A mentoring program's category, new (to store) or chosen, its key, and the option that
+    mentors; each None that has an error in `errors`."""
+    chosen = _chosen(values, ProgramField.CATEGORY)
+    two = 'Mentoring needs a category of exactly two options, mentors and mentees, such as "Role: mentor, mentee".'
+    new: Category | None = None
+    if chosen == NEW_CATEGORY:
+        new = _new_category(values, categories, errors)
+        if new is not None and len(new.options) != 2:
+            errors[ProgramField.CATEGORY_OPTIONS] = 'Mentoring takes exactly two options: "mentor, mentee".'
+            new = None
+        category = new
+    elif chosen == TEAM_CATEGORY:
+        errors[ProgramField.CATEGORY] = "Teams come from profiles, not mentors and mentees. " + two
+        return None, None, None
+    else:
+        category = next((category for category in categories if category.key == chosen), None)
+        if category is None or len(category.options) != 2:
+            errors[ProgramField.CATEGORY] = two
+            return None, None, None
+    side = _number(_chosen(values, ProgramField.MENTOR_SIDE), MENTOR_SIDES)
+    if side is None:
+        errors[ProgramField.MENTOR_SIDE] = "Choose which option mentors."
+    if category is None or side is None:
+        return None, None, None
+    return new, category.key, category.options[side]
+
+
 def program_from_form(values: dict, categories: list[Category]) -> NewProgram:
     """The program a submitted modal holds (its `state.values`), given the workspace's own
     `categories`; raises ProgramFormErrors naming each field to fix. Reverse mentoring pairs
-    an early-career member with a senior one, so it takes pairs introduced across anyone."""
+    an early-career member with a senior one, so it takes pairs introduced across anyone.
+    Mentoring introduces across the two options of its category (Intro.ACROSS), one mentor
+    with group_size - 1 mentees, so it needs a category of exactly two and the one that mentors."""
     errors: dict[str, str] = {}
     name = _text(values, ProgramField.NAME)
     if not name:
@@ -100,7 +136,7 @@ def program_from_form(values: dict, categories: list[Category]) -> NewProgram:
         errors[ProgramField.NAME] = f"Keep the name to {MAX_NAME} characters."
     kind = next((kind for kind in RoundKind if kind.value == _chosen(values, ProgramField.KIND)), None)
     if kind is None:
-        errors[ProgramField.KIND] = "Choose coffee chats or reverse mentoring."
+        errors[ProgramField.KIND] = "Choose coffee chats, reverse mentoring or mentoring."
     every_weeks = _number(_chosen(values, ProgramField.CADENCE), CADENCES)
     if every_weeks is None:
         errors[ProgramField.CADENCE] = "Choose how often rounds happen."
@@ -119,9 +155,15 @@ def program_from_form(values: dict, categories: list[Category]) -> NewProgram:
         errors[ProgramField.GROUP_SIZE] = "Reverse mentoring pairs two people: choose pairs."
     if kind is RoundKind.REVERSE and intro not in (None, Intro.ANYONE):
         errors[ProgramField.INTRO] = "Reverse mentoring pairs early-career with senior members: choose anyone."
+    if kind is RoundKind.MENTORING and intro is Intro.WITHIN:
+        errors[ProgramField.INTRO] = "Mentoring introduces mentors to mentees, across its two sides: choose across."
     category_key: str | None = None
     new: Category | None = None
-    if intro is not None and intro is not Intro.ANYONE:
+    mentor_side: str | None = None
+    if kind is RoundKind.MENTORING:
+        intro = Intro.ACROSS  # the only intro mentoring has: "anyone" left as it was means the same
+        new, category_key, mentor_side = _mentoring_sides(values, categories, errors)
+    elif intro is not None and intro is not Intro.ANYONE:
         category_key = _chosen(values, ProgramField.CATEGORY)
         if category_key == NEW_CATEGORY:
             new = _new_category(values, categories, errors)
@@ -133,5 +175,5 @@ def program_from_form(values: dict, categories: list[Category]) -> NewProgram:
         errors[ProgramField.CHANNEL] = "Choose a channel, or none."
     if errors or kind is None or every_weeks is None or size is None or intro is None:
         raise ProgramFormErrors(errors)  # each None has its error
-    program = Program("", name, kind, every_weeks, weekday, size, intro, category_key, channel)
+    program = Program("", name, kind, every_weeks, weekday, size, intro, category_key, channel, mentor_side=mentor_side)
     return NewProgram(program, new)

@@ -19,12 +19,16 @@ from bot.ids import (
 )
 from bot.program.model import GROUP_SIZES, WEEKDAYS
 from bot.rounds.model import MONTHLY, TEAM_CATEGORY, Category, Intro, Pick, Program, ProgramStatus, RoundKind
-from bot.rounds.program_form import CADENCES, MAX_CATEGORY_NAME, MAX_NAME
+from bot.rounds.program_form import CADENCES, MAX_CATEGORY_NAME, MAX_NAME, MENTOR_SIDES
 from bot.rounds.programs import Listed, Welcome
 from bot.rounds.schedule import how_often
 from bot.text import escape_mrkdwn
 
-KINDS = {RoundKind.COFFEE: "Coffee chats", RoundKind.REVERSE: "Reverse mentoring (early-career teaches senior)"}
+KINDS = {
+    RoundKind.COFFEE: "Coffee chats",
+    RoundKind.REVERSE: "Reverse mentoring (early-career teaches senior)",
+    RoundKind.MENTORING: "Mentoring (mentors with mentees, by a category)",
+}
 LISTED = 20  # programs in one list: two blocks each, within a message's 50
 
 INTROS = {
@@ -53,6 +57,7 @@ def program_modal(categories: list[Category]) -> dict:
         _option("A new category (name it below)", NEW_CATEGORY),
     ]
     intros = [_option(text, intro.value) for intro, text in INTROS.items()]
+    sides = [_option(text, index) for index, text in MENTOR_SIDES.items()]
     channel = {
         "type": "conversations_select",
         "placeholder": blocks.plain("No channel", 150),
@@ -94,6 +99,7 @@ def program_modal(categories: list[Category]) -> dict:
                 ProgramField.GROUP_SIZE,
                 "In",
                 _select([_option(text, size) for size, text in GROUP_SIZES.items()], 2),
+                hint="Mentoring: one mentor and the rest mentees (threes: a mentor with 2 mentees).",
                 optional=False,
             ),
             field(
@@ -106,7 +112,8 @@ def program_modal(categories: list[Category]) -> dict:
                 ProgramField.CATEGORY,
                 "Groups are",
                 {"type": "static_select", "options": grouped_by, "placeholder": blocks.plain("Choose", 150)},
-                hint="Only for introductions across or within groups.",
+                hint="For introductions across or within groups, and for mentoring: a category of two "
+                'options, such as "Role: mentor, mentee".',
             ),
             field(
                 ProgramField.CATEGORY_NAME,
@@ -118,6 +125,12 @@ def program_modal(categories: list[Category]) -> dict:
                 "Its options",
                 blocks.text_input("", 400, placeholder="NYC, London, Remote"),
                 hint="Separated by commas. Members pick theirs with a button when they join.",
+            ),
+            field(
+                ProgramField.MENTOR_SIDE,
+                "Mentoring: who mentors",
+                {"type": "radio_buttons", "options": sides, "initial_option": sides[0]},
+                hint='Only for mentoring. In "Role: mentor, mentee" the first option, mentor, mentors.',
             ),
             field(
                 ProgramField.CHANNEL,
@@ -133,12 +146,29 @@ def _named(program: Program) -> str:
     return escape_mrkdwn(program.name)
 
 
-def describe(program: Program, category: str | None) -> str:
+def _mentees(program: Program) -> str:
+    mentees = program.group_size - 1
+    return "one mentor with one mentee" if mentees == 1 else f"one mentor with up to {mentees} mentees"
+
+
+def _sides(program: Program, category: str | None, options: tuple[str, ...]) -> str:
+    """Who mentors whom: "by Role: *mentor* mentors *mentee*", given the category's name
+    and `options` ("the others" when they are not at hand)."""
+    mentors = f"*{escape_mrkdwn(program.mentor_side or '')}*"
+    mentees = ", ".join(f"*{escape_mrkdwn(option)}*" for option in options if option != program.mentor_side)
+    return f"by {escape_mrkdwn(category or '')}: {mentors} mentors {mentees or 'the others'}"
+
+
+def describe(program: Program, category: str | None, options: tuple[str, ...] = ()) -> str:
     """One line: "Coffee chats every week on Monday, in threes, across Office", where
-    `category` names what it introduces by (bot.rounds.programs.category_name)."""
+    `category` names what it introduces by (bot.rounds.programs.category_name); a mentoring
+    program's says who mentors whom by the category's `options`: "Mentoring monthly, one
+    mentor with up to 2 mentees, by Role: *mentor* mentors *mentee*"."""
     cadence = "monthly" if program.every_weeks == MONTHLY else f"{CADENCES[program.every_weeks].casefold()}"
     if program.every_weeks != MONTHLY:
         cadence += f" on {WEEKDAYS[program.weekday] if program.weekday < len(WEEKDAYS) else 'a weekend day'}"
+    if program.kind is RoundKind.MENTORING:
+        return f"Mentoring {cadence}, {_mentees(program)}, {_sides(program, category, options)}"
     size = GROUP_SIZES.get(program.group_size, str(program.group_size)).casefold()
     line = f"{program.kind.label.capitalize()} {cadence}, in {size}"
     if category is not None:
@@ -174,7 +204,9 @@ def _program_blocks(listed: Listed) -> list[dict]:
     members = f"{listed.members} member" + ("" if listed.members == 1 else "s")
     paused = " · *paused*" if program.status is ProgramStatus.PAUSED else ""
     return [
-        blocks.section(f"*{_named(program)}*{paused}\n{describe(program, listed.category)}{where} · {members}"),
+        blocks.section(
+            f"*{_named(program)}*{paused}\n{describe(program, listed.category, listed.options)}{where} · {members}"
+        ),
         _status_buttons(program),
     ]
 
@@ -206,20 +238,20 @@ def not_in_channel() -> str:
     return "Mentor isn't in that channel yet: type /invite @Mentor in it, then create the program again."
 
 
-def created(program: Program, category: str | None) -> dict:
+def created(program: Program, category: str | None, options: tuple[str, ...] = ()) -> dict:
     """To the admin, when the program's channel has nobody else in it yet (or it has none)."""
     if program.channel:
         how = f"Everyone who joins <#{program.channel}> is in it and gets a short welcome from me."
     else:
         how = f"Members join it with `{SLASH_COMMAND} join {program.key}` or from their Home tab."
-    text = f":white_check_mark: Created *{_named(program)}*: {describe(program, category)}. {how}"
+    text = f":white_check_mark: Created *{_named(program)}*: {describe(program, category, options)}. {how}"
     return blocks.message(text)
 
 
-def confirm_enroll(program: Program, members: int, category: str | None) -> dict:
+def confirm_enroll(program: Program, members: int, category: str | None, options: tuple[str, ...] = ()) -> dict:
     """To the admin, before anyone already in the program's channel is enrolled."""
     text = (
-        f":white_check_mark: Created *{_named(program)}*: {describe(program, category)}. "
+        f":white_check_mark: Created *{_named(program)}*: {describe(program, category, options)}. "
         f"Enroll the {members} member{'' if members == 1 else 's'} of <#{program.channel}>?"
     )
     return blocks.message(
@@ -294,6 +326,9 @@ def welcome(welcome: Welcome) -> dict:
     what = f"{how_often(welcome.schedule)} I introduce you to {_who(program)}"
     if program.kind is RoundKind.REVERSE:
         what = f"{how_often(welcome.schedule)} I pair early-career and senior members to teach each other"
+    elif program.kind is RoundKind.MENTORING:
+        name, options = (welcome.pick.category.name, welcome.pick.category.options) if welcome.pick else (None, ())
+        what = f"{how_often(welcome.schedule)} I group {_mentees(program)}, {_sides(program, name, options)}"
     where = f", the program of <#{program.channel}>" if program.channel else ""
     text = f":wave: Welcome to *{_named(program)}*{where}: {what}. Next round: *{welcome.next_on:%A %-d %B}*."
     leave = f"leave <#{program.channel}>" if program.channel else f"`{SLASH_COMMAND} leave {program.key}`"

@@ -24,12 +24,13 @@ OPTION_GONE = "That option is no longer offered: pick one of the buttons on your
 
 @dataclass(frozen=True)
 class Listed:
-    """A program as admins see it listed: how many members it has now, and the name of what
-    it introduces by (category_name)."""
+    """A program as admins see it listed: how many members it has now, the name of what it
+    introduces by (category_name), and that category's options (a mentoring program's sides)."""
 
     program: Program
     members: int
     category: str | None = None
+    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,12 @@ class Welcome:
 def listed(work: UnitOfWork, team_id: str) -> list[Listed]:
     """The workspace's programs but the archived, as it lists them, with their members."""
     return [
-        Listed(program, len(work.rounds.program_members(team_id, program.key)), category_name(work, team_id, program))
+        Listed(
+            program,
+            len(work.rounds.program_members(team_id, program.key)),
+            category_name(work, team_id, program),
+            options_of(work, team_id, program),
+        )
         for program in round_services.current_programs(work, team_id)
     ]
 
@@ -60,6 +66,13 @@ def category_name(work: UnitOfWork, team_id: str, program: Program) -> str | Non
         return "team"
     category = round_services.category_to_pick(work, team_id, program)
     return category.name if category is not None else program.grouped_by
+
+
+def options_of(work: UnitOfWork, team_id: str, program: Program) -> tuple[str, ...]:
+    """The options of the admin's category `program` introduces by (a mentoring program's
+    sides); () when it goes by none or by the team."""
+    category = round_services.category_to_pick(work, team_id, program)
+    return category.options if category is not None else ()
 
 
 def create(work: UnitOfWork, team_id: str, new: NewProgram, now: datetime) -> Program:

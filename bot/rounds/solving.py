@@ -26,7 +26,7 @@ from itertools import combinations
 import numpy as np
 import rustworkx
 from scipy import sparse
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
 from bot.rounds.scoring import (
     BASE,
@@ -637,6 +637,118 @@ def pair_reverse(
 # adds its history cost (COOLDOWN_FALLBACK, more the more recent), more than any spread.
 PAIR_COST = 200.0
 SPREAD = 150.0
+# The shortlist (group_mentoring): the best mentors each mentee keeps; each mentor keeps a
+# third as many mentees per seat. Every mentor and mentee pair of 10,000 members is 25
+# million edges, times the seats: minutes and gigabytes; these keep a few hundred thousand.
+MENTORS_PER_MENTEE = 12
+MENTORING_REPAIRS = 3  # solves with the full rows and columns of whoever is left, at most
+
+Edges = tuple[np.ndarray, np.ndarray, np.ndarray]  # (mentee position, mentor position, cost)
+
+
+def _mentoring_pairs(
+    index: MemberIndex,
+    history,
+    settings: MatchSettings,
+    sides: tuple[np.ndarray, np.ndarray],
+    among: tuple[np.ndarray, np.ndarray],
+    keys: np.ndarray,
+    best: tuple[int, int] | None = None,
+) -> Edges:
+    """The allowed pairs of the mentees `among[0]` with the mentors `among[1]` (sorted member
+    indices), not repeats within the cooldown, as edges over the positions in `sides`
+    (mentees, mentors) costing PAIR_COST less their score. With `best` = (per mentee, per
+    mentor), only each mentee's best that many mentors and each mentor's best that many
+    mentees, equal scores told apart by the seed (the tie-break group_mentoring adds, so that
+    the shortlist and the assignment rank alike)."""
+    mentees, leaders = sides
+    parts = []
+    for block, columns, scores in scored_blocks(index, row_blocks(*among), history, settings, reverse=False):
+        if best is None:
+            r, c = np.nonzero(scores > NEVER)
+        else:
+            ties = ((keys[block][:, None] * keys[columns][None, :]) >> np.uint32(22)).astype(np.int32)
+            ranked = scores.astype(np.int32) * 1024 - ties
+            per_row, per_column = min(best[0], len(columns)), min(best[1], len(block))
+            top_rows = np.argpartition(-ranked, per_row - 1, axis=1)[:, :per_row]
+            top_columns = np.argpartition(-ranked, per_column - 1, axis=0)[:per_column, :]
+            r = np.concatenate([np.repeat(np.arange(len(block)), per_row), top_columns.ravel()])
+            c = np.concatenate([top_rows.ravel(), np.tile(np.arange(len(columns)), per_column)])
+            # A mentor's best in the block, of which the best of all blocks are kept below.
+            allowed = scores[r, c] > NEVER
+            r, c = r[allowed], c[allowed]
+        parts.append((block[r], columns[c], scores[r, c].astype(np.int32)))
+    mentee, mentor, score = (np.concatenate(column) for column in zip(*parts, strict=True))
+    if best is not None and len(mentee):
+        ties = ((keys[mentee] * keys[mentor]) >> np.uint32(22)).astype(np.int32)
+        ranked = score * 1024 - ties
+        by_row = _first_of_each(mentee, ranked, best[0])
+        by_column = _first_of_each(mentor, ranked, best[1])
+        keep = np.unique(np.concatenate([by_row, by_column]))
+        mentee, mentor, score = mentee[keep], mentor[keep], score[keep]
+    return np.searchsorted(mentees, mentee), np.searchsorted(leaders, mentor), PAIR_COST - score
+
+
+def _first_of_each(owner: np.ndarray, ranked: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the `count` highest `ranked` of each `owner` (ties by position)."""
+    order = np.lexsort((-ranked, owner))
+    starts = np.searchsorted(owner[order], owner[order], side="left")
+    return order[np.arange(len(order)) - starts < count]
+
+
+def _mentoring_repeats(
+    index: MemberIndex, history, settings: MatchSettings, is_mentor: np.ndarray, sides: tuple[np.ndarray, np.ndarray]
+) -> Edges:
+    """Repeats within the cooldown, which scored_blocks forbids: allowed here at their cost."""
+    mentees, leaders = sides
+    low, high, weight, repeats, recency = _cooldown_edges(index, history, settings)
+    mentee_of, mentor_of = np.where(is_mentor[low], high, low), np.where(is_mentor[low], low, high)
+    across = is_mentor[low] != is_mentor[high]
+    repeat_cost = COOLDOWN_FALLBACK + RECENT_REPEAT * recency / max(settings.cooldown_rounds - 1, 1)
+    return (
+        np.searchsorted(mentees, mentee_of[across]),
+        np.searchsorted(leaders, mentor_of[across]),
+        PAIR_COST - (weight + repeats * repeat_cost)[across],
+    )
+
+
+def _seat_assignment(edges: Edges, n_e: int, n_m: int, seats: int, ties: np.ndarray) -> np.ndarray:
+    """A min-cost assignment of mentees to mentors' seats on `edges` (one per pair, costs in
+    whole points; `ties` from 0 to 1023 beside each) placing as many mentees as it can: each
+    mentee's mentor position, -1 for none. Costs are whole numbers, points times a scale
+    above every assignment's ties together: scipy's solver compares them exactly (with
+    fractions of a point it was seen to search without end)."""
+    row, mentor, points = edges
+    scale = 1024.0 * (n_e + 1)
+    # Seat k of mentor m is column m * seats + k, and costs k * SPREAD more than seat 0.
+    seat = np.repeat(np.arange(seats), len(row))
+    points = np.tile(np.rint(points), seats) + seat * SPREAD
+    row, column = np.tile(row, seats), np.tile(mentor, seats) * seats + seat
+    cost = points * scale + np.tile(ties.astype(np.float64), seats)
+    n_seats = n_m * seats
+    graph = sparse.csr_matrix((cost, (row, column)), shape=(n_e, n_seats))
+    # Every mentee seated, or every seat taken, is the most there can be. When the graph holds
+    # such an assignment (Hopcroft–Karp says so in milliseconds), the cheapest is found without
+    # the columns below, four times faster (10,000 members in sixes: 11 s, not 27); without
+    # one, scipy's solver is not to be given the graph alone (it can search without end).
+    if (maximum_bipartite_matching(graph, perm_type="column") >= 0).sum() == min(n_e, n_seats):
+        placed, seated = min_weight_full_bipartite_matching(graph)
+    else:
+        # Each mentee may stay alone, in a column of their own, at a cost above all of the
+        # other mentees' costs together: as many are placed as can be, first.
+        alone = (float(cost.max()) if len(cost) else PAIR_COST) * (n_e + 1) + 1.0
+        graph = sparse.csr_matrix(
+            (
+                np.concatenate([cost, np.full(n_e, alone)]),
+                (np.concatenate([row, np.arange(n_e)]), np.concatenate([column, n_seats + np.arange(n_e)])),
+            ),
+            shape=(n_e, n_seats + n_e),
+        )
+        placed, seated = min_weight_full_bipartite_matching(graph)
+    assigned = np.full(n_e, -1, dtype=np.int64)
+    taken = seated < n_seats
+    assigned[placed[taken]] = seated[taken] // seats
+    return assigned
 
 
 def group_mentoring(
@@ -646,18 +758,30 @@ def group_mentoring(
     history: dict[frozenset[str], int] | None = None,
     settings: MatchSettings = MatchSettings(),
     seed: Seed = 0,
+    shortlist: int | None = MENTORS_PER_MENTEE,
 ) -> Matching:
     """Mentoring by a category: each group is one of `mentors` (user ids; every other member
     is a mentee) with up to `size - 1` mentees, scored as every round's pairs are (what each
     offers meets what the other wants, teams, hours, situations; bot/rounds/scoring.py).
-    Exact, a min-cost assignment of mentees to mentors' seats (Kuhn–Munkres on a sparse
-    graph, scipy): as many mentees placed as can be, then the fewest repeats within the
-    cooldown (taken only when nothing else is left, as in every round), then mentees shared out
-    as evenly as can be (SPREAD), then the best pairs; equal choices fall by `seed`. A
+
+    A min-cost assignment of mentees to mentors' seats (Kuhn–Munkres on a sparse graph,
+    scipy): as many mentees placed as can be, then the fewest repeats within the cooldown
+    (taken only when nothing else is left, as in every round), then mentees shared out as
+    evenly as can be (SPREAD), then the best pairs; equal choices fall by `seed`. A
     never-pair is never grouped. Mentee with mentee pairs count in a group's score, not in
     the choice: mentees are not introduced for each other. Groups list the mentor first.
-    Mentors and mentees nobody could be grouped with are `unmatched`; `bound` is None (the
-    assignment is exact). Raises ValueError for a size outside 2 to 6."""
+
+    With `shortlist` (mentors kept per mentee; None: every pair, the exact assignment), the
+    graph holds each mentee's best `shortlist` mentors, each mentor's best `shortlist` / 3
+    mentees per seat, and every repeat within the cooldown, as the pair engine keeps each
+    member's best candidates (candidate_graph): exact on that graph, not on every pair. When
+    it leaves mentees out while seats are free, the full rows of those mentees and the full
+    columns of mentors with a free seat join the graph and it is solved again (up to
+    MENTORING_REPAIRS times): an augmenting path through those alone places one more, as
+    exact does; one through pairs neither holds is not found (bench/matching.py compares).
+
+    Mentors and mentees nobody could be grouped with are `unmatched`; `bound` is None.
+    Raises ValueError for a size outside 2 to 6."""
     if not 2 <= size <= 6:
         raise ValueError(f"group size must be 2 to 6, not {size}")
     history = history or {}
@@ -669,50 +793,38 @@ def group_mentoring(
     if not len(leaders) or not len(mentees):
         return Matching(groups=(), total=0.0, unmatched=tuple(m.user_id for m in members))
     seats = size - 1
+    sides = (mentees, leaders)
     keys = member_keys(index, seed)
-    # Each pair's seeded jitter is below 1 / (mentees + 1) of a point: all of an assignment's
-    # together change no choice between different costs (scores and penalties are whole points).
-    jitter = 1.0 / (len(mentees) + 1) / 1024
-    rows: list[np.ndarray] = []  # mentee positions
-    mentor_at: list[np.ndarray] = []  # mentor positions
-    costs: list[np.ndarray] = []
-    for block, _, scores in scored_blocks(index, row_blocks(mentees, leaders), history, settings, reverse=False):
-        r, c = np.nonzero(scores > NEVER)  # allowed and not a repeat within the cooldown
-        rows.append(np.searchsorted(mentees, block)[r])
-        mentor_at.append(c)
-        costs.append(PAIR_COST - scores[r, c].astype(np.float64))
-    # Repeats within the cooldown, which scored_blocks forbids: allowed here at their cost.
-    low, high, weight, repeats, recency = _cooldown_edges(index, history, settings)
-    mentee_of, mentor_of = np.where(is_mentor[low], high, low), np.where(is_mentor[low], low, high)
-    across = is_mentor[low] != is_mentor[high]
-    repeat_cost = COOLDOWN_FALLBACK + RECENT_REPEAT * recency / max(settings.cooldown_rounds - 1, 1)
-    rows.append(np.searchsorted(mentees, mentee_of[across]))
-    mentor_at.append(np.searchsorted(leaders, mentor_of[across]))
-    costs.append(PAIR_COST - (weight + repeats * repeat_cost)[across])
-    row, mentor, cost = (np.concatenate(parts) for parts in (rows, mentor_at, costs))
-    ties = (keys[mentees[row]] * keys[leaders[mentor]]) >> np.uint32(22)  # 0 to 1023
-    cost = cost + ties * jitter
-    # Seat k of mentor m is column m * seats + k, and costs k * SPREAD more than seat 0.
-    seat = np.repeat(np.arange(seats), len(row))
-    row, column = np.tile(row, seats), np.tile(mentor, seats) * seats + seat
-    cost = np.tile(cost, seats) + seat * SPREAD
-    n_e, n_seats = len(mentees), len(leaders) * seats
-    # Each mentee may also stay without a mentor, in a column of their own, at a cost above
-    # all of the other mentees' costs together: as many are placed as can be, first.
-    alone = (float(cost.max()) if len(cost) else PAIR_COST) * (n_e + 1) + 1.0
-    graph = sparse.csr_matrix(
-        (
-            np.concatenate([cost, np.full(n_e, alone)]),
-            (np.concatenate([row, np.arange(n_e)]), np.concatenate([column, n_seats + np.arange(n_e)])),
-        ),
-        shape=(n_e, n_seats + n_e),
-    )
-    row_ind, col_ind = min_weight_full_bipartite_matching(graph)
-    placed: dict[int, list[int]] = defaultdict(list)
-    for r, c in zip(row_ind, col_ind, strict=True):
-        if c < n_seats:
-            placed[int(leaders[c // seats])].append(int(mentees[r]))
-    chosen = [(leader, *sorted(group)) for leader, group in sorted(placed.items())]
+    n_e, n_m = len(mentees), len(leaders)
+    best = None if shortlist is None or n_m <= shortlist else (shortlist, -(-shortlist // 3) * seats)
+    parts = [
+        _mentoring_pairs(index, history, settings, sides, sides, keys, best),
+        _mentoring_repeats(index, history, settings, is_mentor, sides),
+    ]
+    most, placed_before = min(n_e, n_m * seats), -1
+    for attempt in range(MENTORING_REPAIRS + 1):
+        row, mentor, cost = (np.concatenate(column) for column in zip(*parts, strict=True))
+        _, first = np.unique(row * n_m + mentor, return_index=True)  # a pair once (a repeat is never scored)
+        edges = (row[first], mentor[first], cost[first])
+        # Equal costs fall by the seed: a tie-break below a point over the whole assignment.
+        ties = (keys[mentees[edges[0]]] * keys[leaders[edges[1]]]) >> np.uint32(22)  # 0 to 1023
+        assigned = _seat_assignment(edges, n_e, n_m, seats, ties)
+        placed = int((assigned >= 0).sum())
+        if best is None or placed == most or attempt == MENTORING_REPAIRS:
+            break
+        if placed == placed_before:
+            break  # the repair's rows and columns place nobody more
+        placed_before = placed
+        left_out = mentees[assigned < 0]
+        free = leaders[np.bincount(assigned[assigned >= 0], minlength=n_m) < seats]
+        parts += [
+            _mentoring_pairs(index, history, settings, sides, (left_out, leaders), keys),
+            _mentoring_pairs(index, history, settings, sides, (mentees, free), keys),
+        ]
+    placed_with: dict[int, list[int]] = defaultdict(list)
+    for e in np.flatnonzero(assigned >= 0).tolist():
+        placed_with[int(leaders[assigned[e]])].append(int(mentees[e]))
+    chosen = [(leader, *sorted(group)) for leader, group in sorted(placed_with.items())]
     groups = score_groups(index, chosen, history, settings, reverse=False)
     groups.sort(key=lambda group: group.members)
     grouped = {user_id for group in groups for user_id in group.members}

@@ -69,6 +69,7 @@ def offer_enrollment(view: dict, client: WebClient, context: BoltContext, *, dep
     with deps.store.reading() as work:
         program = work.rounds.program(team_id, view.get("private_metadata") or "")
         category = programs.category_name(work, team_id, program) if program is not None else None
+        options = programs.options_of(work, team_id, program) if program is not None else ()
     if program is not None:
         tell = partial(admin.dm_admin, client, user_id)
-        program_admin.offer_enrollment(client, program, category, context.bot_user_id, tell)
+        program_admin.offer_enrollment(client, program, category, context.bot_user_id, tell, options)

@@ -119,3 +119,38 @@ def test_as_many_mentees_as_there_are_seats_are_placed_as_evenly_as_can_be(mento
     assert len(placed) == min(mentors, mentees)  # every mentor gets someone before anyone a second
     assert max(placed) - min(placed) <= 1
     assert all(group.members[0].startswith("M") and len(group.members) <= size for group in matching.groups)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    mentors=st.integers(2, 8),
+    mentees=st.integers(1, 24),
+    size=st.integers(2, 6),
+    shortlist=st.integers(1, 2),
+    skills=st.lists(st.sampled_from(["sql", "go", "design", "ml"]), min_size=32, max_size=32),
+    nevers=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 23)), max_size=12),
+    met=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 23), st.integers(0, COOLDOWN)), max_size=12),
+)
+def test_the_shortlisted_assignment_places_as_many_mentees_as_the_exact_one(
+    mentors, mentees, size, shortlist, skills, nevers, met
+):
+    # A shortlist of one or two mentors per mentee, so that the shortlist and its repair are
+    # what is tested, not a graph that happens to hold every pair.
+    never = {(f"E{e:02d}", f"M{m}") for m, e in nevers if m < mentors and e < mentees}
+    people = [member(f"M{k}", offers={skills[k]}) for k in range(mentors)]
+    people += [
+        member(f"E{k:02d}", wants={skills[31 - k]}, never={m for e, m in never if e == f"E{k:02d}"})
+        for k in range(mentees)
+    ]
+    history = {frozenset((f"M{m}", f"E{e:02d}")): ago for m, e, ago in met if m < mentors and e < mentees}
+    leading = {f"M{k}" for k in range(mentors)}
+
+    exact = group_mentoring(people, leading, size, history, shortlist=None)
+    shortlisted = group_mentoring(people, leading, size, history, shortlist=shortlist)
+
+    def placed(matching):
+        return sum(len(group.members) - 1 for group in matching.groups)
+
+    assert placed(shortlisted) == placed(exact)
+    assert all(len(group.members) <= size for group in shortlisted.groups)
+    assert not any({*pair} <= {*group.members} for group in shortlisted.groups for pair in never)

@@ -12,6 +12,7 @@ from bot.rounds.program_messages import LISTED, programs_list
 from bot.rounds.programs import Listed
 
 OFFICE = Category("office", "Office", ("NYC", "London"))
+TIER = Category("tier", "Tier", ("1", "2", "3"))
 
 
 def form(**changed) -> dict:
@@ -28,6 +29,17 @@ def form(**changed) -> dict:
         **changed,
     }
     return {getattr(ProgramField, name): {getattr(ProgramField, name): element} for name, element in chosen.items()}
+
+
+def mentoring(category: str = "office", side: str | None = "1", intro: str = "anyone") -> dict:
+    """Mentoring by `category` (an admin's, TEAM_CATEGORY or NEW_CATEGORY), its option at
+    index `side` mentoring, intro left at the modal's default."""
+    return {
+        "KIND": {"selected_option": {"value": "mentoring"}},
+        "CATEGORY": {"selected_option": {"value": category}},
+        "MENTOR_SIDE": {"selected_option": {"value": side} if side is not None else None},
+        "INTRO": {"selected_option": {"value": intro}},
+    }
 
 
 def new_category(name: str, options: str) -> dict:
@@ -57,6 +69,19 @@ def new_category(name: str, options: str) -> dict:
                 Category("role", "Role", ("mentor", "mentee")),
             ),
         ),
+        (  # mentoring by an admin's category: its second option mentors; across, whatever intro said
+            mentoring(),
+            NewProgram(
+                Program("", "Eng NYC", RoundKind.MENTORING, 1, 1, 3, Intro.ACROSS, "office", mentor_side="London")
+            ),
+        ),
+        (  # mentoring by a category typed in the modal: the first option listed mentors
+            {**mentoring(NEW_CATEGORY, "0", "across"), **new_category("Role", "mentor, mentee")},
+            NewProgram(
+                Program("", "Eng NYC", RoundKind.MENTORING, 1, 1, 3, Intro.ACROSS, "role", mentor_side="mentor"),
+                Category("role", "Role", ("mentor", "mentee")),
+            ),
+        ),
         (  # monthly rounds are on the first weekday of the month: no weekday to choose
             {"CADENCE": {"selected_option": {"value": "0"}}, "WEEKDAY": {"selected_option": None}},
             NewProgram(Program("", "Eng NYC", RoundKind.COFFEE, MONTHLY, 0, 3, Intro.ACROSS, TEAM_CATEGORY)),
@@ -78,7 +103,7 @@ def test_a_submission_becomes_the_program_it_describes(changed, made):
         ({"GROUP_SIZE": {"selected_option": {"value": "7"}}}, {ProgramField.GROUP_SIZE}),
         ({"GROUP_SIZE": {"selected_option": {"value": "²"}}}, {ProgramField.GROUP_SIZE}),
         ({"INTRO": {}}, {ProgramField.INTRO}),
-        ({"CATEGORY": {"selected_option": {"value": "floor"}}}, {ProgramField.CATEGORY}),
+        ({"CATEGORY": {"selected_option": {"value": "basement"}}}, {ProgramField.CATEGORY}),
         (new_category("", "NYC, London"), {ProgramField.CATEGORY_NAME}),
         (new_category("office", "NYC, London"), {ProgramField.CATEGORY_NAME}),  # exists already
         (new_category("Office 2", "NYC, nyc"), {ProgramField.CATEGORY_OPTIONS}),  # one option, twice
@@ -90,11 +115,22 @@ def test_a_submission_becomes_the_program_it_describes(changed, made):
             {ProgramField.GROUP_SIZE, ProgramField.INTRO},  # reverse mentoring: pairs, of anyone
         ),
         ({"NAME": {"value": ""}, "GROUP_SIZE": {}}, {ProgramField.NAME, ProgramField.GROUP_SIZE}),
+        ({**mentoring(), "CATEGORY": {}}, {ProgramField.CATEGORY}),  # mentoring needs a category
+        (mentoring(TEAM_CATEGORY), {ProgramField.CATEGORY}),  # teams are not picked: not two sides
+        (mentoring("tier"), {ProgramField.CATEGORY}),  # three options
+        ({**mentoring(NEW_CATEGORY), **new_category("Role", "mentor, mentee, peer")}, {ProgramField.CATEGORY_OPTIONS}),
+        (
+            {**mentoring(NEW_CATEGORY), **new_category("", "mentor")},
+            {ProgramField.CATEGORY_NAME, ProgramField.CATEGORY_OPTIONS},
+        ),
+        (mentoring(side=None), {ProgramField.MENTOR_SIDE}),
+        (mentoring(side="2"), {ProgramField.MENTOR_SIDE}),
+        (mentoring(intro="within"), {ProgramField.INTRO}),
     ],
 )
 def test_each_field_to_fix_is_named_with_what_is_wrong(changed, fields):
     with pytest.raises(ProgramFormErrors) as refused:
-        program_from_form(form(**changed), [OFFICE])
+        program_from_form(form(**changed), [OFFICE, TIER])
 
     assert set(refused.value.errors) == fields
     assert all(message.strip() for message in refused.value.errors.values())
