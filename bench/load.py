@@ -126,6 +126,7 @@ def main() -> None:
                     for _ in range(args.rounds):  # Mentor and the bare app in turn, so noise hits both
                         measure(pool, bare_url, fake_slack.origin, command, 20, clients)  # warm-up
                         measure(pool, mentor.slack.events_url, fake_slack.origin, command, 20, clients)
+                        mentor.settle()  # the warm-up's work ends before the burst measured starts
                         ours.append(
                             measure(pool, mentor.slack.events_url, fake_slack.origin, command, args.requests, clients)
                         )
