@@ -39,7 +39,7 @@ def run_round(
         return RoundRun(program, held_on, created=False, cycle_round=held_on)
     if run.created:
         logger.info(
-            "Round %s of %s on %s: %d groups, %d members, %d without a match, %d paused for not answering",
+            "Round %s of %s on %s: %d groups, %d members, %d without a match, %d paused for not answering; %s",
             program.key,
             team_id,
             held_on,
@@ -47,8 +47,18 @@ def run_round(
             run.members,
             len(run.unmatched),
             len(run.paused),
+            share_of_bound(run),
         )
     return run
+
+
+def share_of_bound(run: RoundRun) -> str:
+    """How good a round's grouping is, as an operator reads it in the log: its score against
+    the bound no grouping of its members can beat (bot.rounds.grouping, point 4), as
+    bench/matching.py reports it; or that the engine computed none (pairs solved exactly, say)."""
+    if not run.bound:
+        return f"score {run.score:.1f} (no bound computed for this kind of round)"
+    return f"score {run.score:.1f} of a bound of {run.bound:.1f} ({run.score / run.bound:.0%})"
 
 
 def run_rounds_by_team(

@@ -359,6 +359,8 @@ class RoundRun:
     planned: tuple[PlannedGroup, ...] = ()  # the groups, as their introductions show them
     why_unmatched: tuple[Unmatched, ...] = ()  # beside `unmatched`, one each
     cycle_round: date | None = None  # not created: the date of the round its cycle already has
+    score: float = 0.0  # the groups' total score (bot.rounds.scoring), kept pairs' not counted
+    bound: float | None = None  # no grouping of these members scores more (None: not computed)
 
 
 MAX_THANKS_LENGTH = 300  # a thank-you is a line or two, not a letter

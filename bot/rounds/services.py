@@ -555,6 +555,8 @@ def run_round(
         tuple(quiet),
         tuple(planned),
         why,
+        score=result.total,
+        bound=result.bound,
     )
 
 

@@ -2,6 +2,7 @@
 ways, each introduction goes once, and the next round pairs nobody again."""
 
 import itertools
+import logging
 import re
 import subprocess
 import time
@@ -85,7 +86,8 @@ def test_a_round_of_21_sends_10_introductions_with_one_trio_and_reasons_both_way
         assert "could you propose a time?" in why
 
 
-def test_admins_who_choose_threes_get_a_round_of_21_in_seven_groups_of_three(coffee):
+def test_admins_who_choose_threes_get_a_round_of_21_in_seven_groups_of_three(coffee, caplog):
+    caplog.set_level(logging.INFO, logger="jobs.rounds")
     coffee.fake_slack.users["UADMIN"] = {**default_user("UADMIN", DEFAULT_TEAM), "is_admin": True}
     form = settings_form(GROUP_SIZE={"selected_option": {"value": "3"}})
     assert coffee.slack.submit_view(ids.SETTINGS_VIEW, form, "UADMIN").status == 200
@@ -98,6 +100,10 @@ def test_admins_who_choose_threes_get_a_round_of_21_in_seven_groups_of_three(cof
     assert (run.groups, run.members) == (7, 21)
     assert sorted(len(group) for group in groups) == [3] * 7 and frozenset().union(*groups) == frozenset(PEOPLE)
     assert all("could you propose a time?" in str(call.args["blocks"]) for call in intros(coffee))
+    # The operator reads how good the grouping is: its score against the bound none can beat.
+    assert 0 < run.score <= run.bound
+    [logged] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Round coffee of")]
+    assert f"score {run.score:.1f} of a bound of {run.bound:.1f} ({run.score / run.bound:.0%})" in logged
 
 
 def test_running_the_same_round_again_sends_nothing(coffee):
