@@ -43,8 +43,8 @@ class Deps:
     clock: Callable[[], datetime] = utc_now
     # A Web API client with the bot token of a workspace, for work outside a request (jobs).
     client_for: Callable[[str], WebClient | None] = lambda team_id: None
-    # Slow work after an ack (ranking, DMs) runs here, not on Bolt's listener threads:
-    # a burst of asks then queues here while new commands are still acknowledged at once.
+    # Sending what the outbox holds (jobs.outbox.kick) runs here, off Bolt's listener threads
+    # and the workers': the work after an ack itself is a job (jobs/command_jobs.py).
     background: Executor = field(default_factory=_background_pool)
     # Keeps the outbox's Slack calls within their rate-limit tiers, for the whole process.
     pacer: Pacer = field(default_factory=Pacer)
