@@ -105,6 +105,18 @@ def admitted(deps: Deps, click: "Click", context: BoltContext) -> tuple[str, str
     return None
 
 
+def member_click(
+    deps: Deps, ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext
+) -> tuple["Click", str, str] | None:
+    """Acknowledge a click, then (the click, workspace, member) when it is by someone Mentor is
+    for; None, and they are told why (see admitted), for anyone else."""
+    ack()
+    click = Click(body, respond, client)
+    if (who := admitted(deps, click, context)) is None:
+        return None
+    return click, *who
+
+
 def row_id(text: str | None, refused: Exception) -> int:
     """A row id from a button value, block id or private_metadata; anything else points at
     nothing (`refused` is raised). Whose row it is, the use case checks."""

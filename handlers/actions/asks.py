@@ -8,7 +8,7 @@ from bot import home, ids
 from bot.asks import messages as ask_messages
 from bot.asks import services as ask_services
 from deps import Deps
-from handlers.listeners import REFUSALS, Click, admit, admitted, ask_id_from, field_error, run_use_case
+from handlers.listeners import REFUSALS, Click, admit, admitted, ask_id_from, field_error, member_click, run_use_case
 from handlers.render import refresh_home
 from jobs import asks as ask_jobs
 from jobs import outbox
@@ -19,11 +19,9 @@ def accept_ask(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
     """ "I can help" (value: the ask's id): the first wins and meets the asker in a group DM."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     accepted = run_use_case(
         deps,
         click,
@@ -50,11 +48,9 @@ def pass_ask(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
     """ "Not this time" (value: the ask's id): the ask goes on to the next candidate."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     passed = run_use_case(
         deps,
         click,
@@ -81,11 +77,9 @@ def cancel_ask(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
     """The asker's Cancel (value: the ask's id), under `/mentor asks` or on the Home tab."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     cancelled = run_use_case(
         deps,
         click,
@@ -175,11 +169,9 @@ def post_ask(
 ) -> None:
     """ "Post with my name" or "Post anonymously" (value: the ask's id): the asker's ask nobody
     could take goes to the program channel, for anyone to pick up."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     anonymous = action.get("action_id") == ids.POST_ASK_ANONYMOUSLY
     posted = run_use_case(
         deps,
@@ -208,11 +200,9 @@ def claim_ask(
 ) -> None:
     """ "I can help" on an ask in the program channel (value: the ask's id): anyone but the
     asker, the first wins and meets the asker in a group DM; later clicks are told privately."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
 
     def claim(work: Repositories) -> ask_services.Accepted | ask_services.Cancelled:
         outcome = ask_services.claim_ask(
@@ -242,11 +232,9 @@ def ask_again(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
     """ "Ask again" (value: the ask's id): the same question and skill, routed afresh; once."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     routed = run_use_case(
         deps,
         click,
@@ -272,11 +260,9 @@ def ask_other_skill(
 ) -> None:
     """ "Name another skill" (value: the ask's id): the asker picks or types it, then the same
     question is routed (pick_ask_skill and the like); once."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     waiting = run_use_case(
         deps,
         click,

@@ -13,7 +13,7 @@ from bot.followups import messages as followup_messages
 from bot.followups import services as followup_services
 from bot.followups.model import FollowUp
 from deps import Deps
-from handlers.listeners import Click, admitted, ask_id_from, followup_id_from, member_of, run_use_case
+from handlers.listeners import Click, ask_id_from, followup_id_from, member_click, member_of, run_use_case
 from handlers.render import refresh_home
 from jobs import followups as followup_jobs
 from jobs import outbox
@@ -28,11 +28,9 @@ def answer_followup(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
     """It helped, Mixed, Didn't help, Not yet, Not relevant (value: the follow-up's id)."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     choice, followup_id = CHOICES[action["action_id"]], action.get("value")
     step(
         deps,
@@ -54,11 +52,9 @@ def send_now(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
     """ "Send without a note" (value: the follow-up's id): the mentor hears the outcome now."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     followup_id = action.get("value")
     step(
         deps,
@@ -72,11 +68,9 @@ def share(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
     """ "Let it count" or not (value: "<follow-up id>:yes" or ":no")."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     followup_id, _, choice = (action.get("value") or "").partition(":")
     step(
         deps,
@@ -104,11 +98,9 @@ def open_followup_modal(
 ) -> None:
     """The mentee's "Add a note" opens the note modal, the mentor's "Reply" the reply modal
     (value: the follow-up's id)."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     as_mentor, followup_id = action["action_id"] == ids.FOLLOWUP_REPLY, action.get("value")
     followup = run_use_case(
         deps,
@@ -128,11 +120,9 @@ def ask_how_it_went(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
     """The mentor's "Ask how it went" (value: the ask's id), from the group DM or the Home tab."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     ask_id = action.get("value")
     followup = run_use_case(
         deps,
@@ -151,11 +141,9 @@ def switch_followups(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
     """Follow-ups on or off, under a prompt or on the Home tab; off cancels the waiting ones."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     enabled = action["action_id"] == ids.FOLLOWUPS_ON
     switched = run_use_case(
         deps,

@@ -16,7 +16,7 @@ from bot.rounds.model import ProgramStatus
 from deps import Deps
 from handlers import programs as program_admin
 from handlers.actions.program import admitted_admin
-from handlers.listeners import Click, admitted, member_of, run_use_case
+from handlers.listeners import Click, member_click, member_of, run_use_case
 from handlers.render import refresh_home
 
 logger = logging.getLogger(__name__)
@@ -95,11 +95,9 @@ def pick_category(
     ack: Ack, action: dict, body: dict, respond: Respond, client: WebClient, context: BoltContext, *, deps: Deps
 ) -> None:
     """A member's group in a program's category: stored, said under the message, shown on Home."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     key, _, option = (action.get("value") or "").partition(":")
     pick = run_use_case(deps, click, lambda work: programs.pick(work, team_id, user_id, key, option))
     if pick is None:

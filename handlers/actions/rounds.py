@@ -16,7 +16,7 @@ from bot.rounds import messages as round_messages
 from bot.rounds import services as round_services
 from bot.rounds.model import CheckinOutcome, Learned
 from deps import Deps
-from handlers.listeners import Click, admitted, row_id, run_use_case
+from handlers.listeners import Click, admitted, member_click, row_id, run_use_case
 from handlers.render import refresh_home
 from jobs import asks as ask_jobs
 from jobs import outbox
@@ -137,11 +137,9 @@ def give_starter(
     """ "Give us a question" in a round's group DM: the group's next conversation starter is
     posted to it (through the outbox); the one who pressed hears privately only when there
     is none left, or the group is not theirs."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     given = run_use_case(
         deps, click, lambda work: round_services.give_starter(work, team_id, group_of(action), user_id, deps.clock())
     )
@@ -154,11 +152,9 @@ def say_thanks(
 ) -> None:
     """ "Say thanks" under a check-in answered "We met" (value: the group's id): the thank-you
     modal, for a member of that group only."""
-    ack()
-    click = Click(body, respond, client)
-    if (who := admitted(deps, click, context)) is None:
+    if (clicked := member_click(deps, ack, body, respond, client, context)) is None:
         return
-    team_id, user_id = who
+    click, team_id, user_id = clicked
     form = run_use_case(deps, click, lambda work: round_services.thanks_form(work, team_id, group_of(action), user_id))
     if form is None:
         return
