@@ -17,13 +17,22 @@ from functools import partial
 
 from slack_bolt import Ack, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import replies
 from bot.deliveries import DeliveryKind
 from bot.errors import TemporarilyUnavailable
 from deps import Deps
-from handlers.listeners import Click, LeaseLost, Performing, member_of, performing, refusal, reporting, workspace_of
+from handlers.listeners import (
+    Click,
+    LeaseLost,
+    Performing,
+    member_of,
+    performing,
+    refusal,
+    reporting,
+    tell_by_dm,
+    workspace_of,
+)
 from jobs import outbox
 from jobs.command_jobs import MAX_ATTEMPTS
 from storage.command_jobs import ACTION, EVENT, VIEW, ClaimedJob, NewCommandJob
@@ -168,7 +177,7 @@ def perform(deps: Deps, job: ClaimedJob, listeners: Mapping[str, Listener]) -> N
     }
     listener = listeners[job.name]
     given = {name: arguments[name] for name in inspect.signature(listener).parameters if name in arguments}
-    tell = partial(_answer, respond) if response_url else partial(_dm, client, job.user_id)
+    tell = partial(_answer, respond) if response_url else partial(tell_by_dm, client, job.user_id)
     doing = Performing(job)
     lost = False
 
@@ -196,15 +205,6 @@ def _not_done(job: ClaimedJob) -> DeliveryKind | None:
     if job.name == "message":
         return DeliveryKind.MESSAGE_NOT_DONE
     return None  # an event nobody made: a member joining, a Home tab opened
-
-
-def _dm(client: WebClient, user_id: str, message: dict) -> None:
-    if not user_id:
-        return  # an event about no member: the log has it
-    try:
-        client.chat_postMessage(channel=user_id, **message)
-    except SlackApiError as error:
-        logger.warning("Could not tell a member their request failed: %s", error.response.get("error"))
 
 
 def finish_alone(deps: Deps, job: ClaimedJob) -> bool:

@@ -172,7 +172,9 @@ class Click:
             self.respond(**message, replace_original=replace, response_type="ephemeral")
 
     def refuse(self, message: dict) -> None:
-        """Say why a click changed nothing: under the message, or in a small modal on the Home tab."""
+        """Say why a click changed nothing: under the message, or in a small modal on the Home
+        tab; by DM when the modal cannot open (a worker that came to the click after Slack's
+        3-second trigger expired: expired_trigger_id), so the member never hears nothing."""
         if self.body.get("response_url"):
             self.answer(message)
             return
@@ -180,8 +182,21 @@ class Click:
             self.client.views_open(
                 trigger_id=self.body.get("trigger_id"), view=home.notice_modal("Mentor", message["text"])
             )
+            return
         except SlackApiError as error:
             logger.warning("Could not show why a click changed nothing: %s", error.response.get("error"))
+        tell_by_dm(self.client, (self.body.get("user") or {}).get("id") or "", message)
+
+
+def tell_by_dm(client: WebClient, user_id: str, message: dict) -> None:
+    """Tell a member something in their DM with Mentor, where nowhere else can (a failure or
+    a refusal with no message to answer under); a failure to is logged."""
+    if not user_id:
+        return  # a request about no member: the log has it
+    try:
+        client.chat_postMessage(channel=user_id, **message)
+    except SlackApiError as error:
+        logger.warning("Could not tell a member by DM: %s", error.response.get("error"))
 
 
 class LeaseLost(Exception):

@@ -436,6 +436,21 @@ def test_a_refusal_on_the_home_tab_is_shown_in_a_modal(loop):
     assert "turned follow-ups off" in str(notice.args["view"]["blocks"])
 
 
+def test_a_refusal_on_the_home_tab_whose_modal_came_too_late_is_sent_by_dm(loop):
+    """A worker that reaches a Home click after Slack's 3-second trigger expired cannot open
+    the notice: the member is told in their DM with Mentor instead of hearing nothing."""
+    say(loop, "followups off", "UASK")
+    ask_id = button_value(mentors_dm(loop).args, ids.ASK_HOW_IT_WENT)
+    loop.fake_slack.errors["views.open"] = "expired_trigger_id"
+    posted = len(loop.fake_slack.calls("chat.postMessage"))
+
+    loop.slack.click(ids.ASK_HOW_IT_WENT, "UANA", ask_id)
+
+    [told] = loop.fake_slack.wait_for("chat.postMessage", count=posted + 1)[posted:]
+    assert told.args["channel"] == "UANA"
+    assert "turned follow-ups off" in told.args["text"]
+
+
 def test_two_schedulers_started_by_mistake_send_a_prompt_once(fake_slack, sqlite_url, tmp_path):
     """`python app.py scheduler` runs the jobs at start: two of them race for the same due
     follow-up, and the database lets one prompt through."""
