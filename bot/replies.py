@@ -56,10 +56,17 @@ def not_done(subcommand: str) -> dict:
     )
 
 
-def click_not_done() -> dict:
-    """A button whose work Mentor tried and could not finish: none of it was kept."""
+# A button's label is at most 75 characters (Block Kit), a modal's title 24; escaping may lengthen them.
+CLICKED_LIMIT = 64
+
+
+def click_not_done(clicked: str) -> dict:
+    """A button (or a modal's submit) whose work Mentor tried and could not finish: none of it
+    was kept. `clicked` names it as the member saw it (the button's label, the modal's title),
+    plain text; "" when the click did not say."""
+    named = f" (*{shown(clicked, CLICKED_LIMIT)}*)" if clicked else ""
     return blocks.message(
-        ":warning: Mentor could not finish what you clicked, so nothing was changed. "
+        f":warning: Mentor could not finish what you clicked{named}, so nothing was changed. "
         "Please click it again; if it keeps happening, tell your Mentor admins."
     )
 

@@ -152,7 +152,7 @@ def perform(deps: Deps, job: ClaimedJob, listeners: Mapping[str, Listener]) -> N
     if job.attempts > MAX_ATTEMPTS:
         logger.error("A %s %s was given up after %d tries", job.surface, job.name, MAX_ATTEMPTS)
         with deps.store.transaction() as repositories:
-            told = repositories.command_jobs.give_up(job, deps.clock(), _not_done(job))
+            told = repositories.command_jobs.give_up(job, deps.clock(), _not_done(job), _clicked(job))
         if told:
             outbox.kick(deps)
         return
@@ -205,6 +205,20 @@ def _not_done(job: ClaimedJob) -> DeliveryKind | None:
     if job.name == "message":
         return DeliveryKind.MESSAGE_NOT_DONE
     return None  # an event nobody made: a member joining, a Home tab opened
+
+
+def _clicked(job: ClaimedJob) -> str:
+    """What the member clicked, as they saw it: the button's label, or the title of the modal
+    they submitted; "" for anything else (an event, a select, a payload without them)."""
+    try:
+        body = json.loads(job.payload or "{}").get("body") or {}
+        if job.surface == ACTION:
+            label = ((body.get("actions") or [{}])[0].get("text") or {}).get("text")
+        else:
+            label = ((body.get("view") or {}).get("title") or {}).get("text")
+    except (ValueError, AttributeError, IndexError):
+        return ""  # a payload not shaped as Slack's: the DM says "what you clicked" alone
+    return label if isinstance(label, str) and job.surface in (ACTION, VIEW) else ""
 
 
 def finish_alone(deps: Deps, job: ClaimedJob) -> bool:

@@ -55,7 +55,7 @@ def _command_not_done(deps: Deps, claim: Claimed) -> Rendered:
 
 
 def _click_not_done(deps: Deps, claim: Claimed) -> Rendered:
-    return replies.click_not_done(), claim.recipient
+    return replies.click_not_done(claim.key), claim.recipient
 
 
 def _message_not_done(deps: Deps, claim: Claimed) -> Rendered:

@@ -180,15 +180,15 @@ class CommandJobRepository:
         )
         return marked == 1
 
-    def give_up(self, claimed: ClaimedJob, now: datetime, told: DeliveryKind | None) -> bool:
+    def give_up(self, claimed: ClaimedJob, now: datetime, told: DeliveryKind | None, key: str | None = None) -> bool:
         """Delete the job, if it is still this claim, and queue in the outbox a DM of kind
-        `told` (such as bot.deliveries.DeliveryKind.COMMAND_NOT_DONE, keyed by the job's name)
-        telling its member it was not done; None tells nobody (an event no member made).
-        Returns whether it was still this claim."""
+        `told` (such as bot.deliveries.DeliveryKind.COMMAND_NOT_DONE) telling its member it was
+        not done, keyed by `key` (what its DM names; the job's name by default); None tells
+        nobody (an event no member made). Returns whether it was still this claim."""
         if not self.finish(claimed):
             return False
         if told is not None and claimed.user_id:
-            dms = [(claimed.user_id, told, claimed.name[:64])]
+            dms = [(claimed.user_id, told, (claimed.name if key is None else key)[:64])]
             queue_deliveries(self.session, claimed.team_id, About(f"command:{claimed.id}"), dms, now)
         return True
 

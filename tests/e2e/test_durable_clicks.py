@@ -3,6 +3,7 @@ command's is (test_durable_commands.py), so killing every process of the service
 a burst of clicks loses none of them, and a worker killed in the middle of a click leaves it
 to another, which does it once; a click whose workers kept dying is told to its member."""
 
+import json
 import os
 import signal
 import subprocess
@@ -22,6 +23,36 @@ from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ
 from tests.support.slack_requests import SlackSender
 
 BOTH = "You're in coffee chats and reverse mentoring."
+
+
+# A click on a Home tab's "Join" button as a job keeps it (handlers.interactions.request_of):
+# the block_actions payload as Slack sends it (api.slack.com/reference/interaction-payloads/
+# block-actions), the button's label included, and Bolt's context.
+HOME_JOIN_CLICK = {
+    "body": {
+        "type": "block_actions",
+        "user": {"id": "UANA", "username": "ana", "name": "ana", "team_id": DEFAULT_TEAM},
+        "api_app_id": "AMENTOR",
+        "token": "legacy-verification-token",
+        "container": {"type": "view", "view_id": "VHOME"},
+        "trigger_id": "1764579600.123456.8e9f0a1b2c3d",
+        "team": {"id": DEFAULT_TEAM, "domain": "acme"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "view": {"id": "VHOME", "type": "home", "blocks": [], "private_metadata": "", "callback_id": ""},
+        "actions": [
+            {
+                "action_id": ids.JOIN_ROUND,
+                "block_id": "program-rnd",
+                "text": {"type": "plain_text", "text": "Join R&D coffee", "emoji": True},
+                "value": "rnd-coffee",
+                "type": "button",
+                "action_ts": "1764579600.234567",
+            }
+        ],
+    },
+    "context": {"team_id": DEFAULT_TEAM, "enterprise_id": None, "is_enterprise_install": False, "user_id": "UANA"},
+}
 
 
 def homes_by_member(fake_slack) -> dict[str, list[str]]:
@@ -96,7 +127,7 @@ def test_a_worker_killed_in_the_middle_of_a_click_leaves_it_to_another_which_doe
 def test_a_click_whose_workers_kept_dying_is_given_up_and_its_member_told_by_dm_nothing_changed(mentor):
     # Three workers claimed it in turn, an hour ago, and each died doing it (their leases ran out).
     past = datetime.now(UTC) - timedelta(hours=1)
-    click = NewCommandJob(DEFAULT_TEAM, "UANA", ids.JOIN_ROUND, "", "", ACTION, '{"body": {}, "context": {}}')
+    click = NewCommandJob(DEFAULT_TEAM, "UANA", ids.JOIN_ROUND, "", "", ACTION, json.dumps(HOME_JOIN_CLICK))
     with mentor.store.transaction() as work:
         work.command_jobs.queue([click], past)
         for attempt in range(MAX_ATTEMPTS):
@@ -108,7 +139,8 @@ def test_a_click_whose_workers_kept_dying_is_given_up_and_its_member_told_by_dm_
 
     [told] = mentor.fake_slack.calls("chat.postMessage")  # a DM, through the outbox
     assert told.args["channel"] == "DUANA"
-    assert "could not finish what you clicked" in told.args["text"] and "nothing was changed" in told.args["text"]
+    assert "could not finish what you clicked (*Join R&amp;D coffee*)" in told.args["text"]  # named, escaped once
+    assert "nothing was changed" in told.args["text"]
     assert mentor.fake_slack.calls("views.publish") == []
     with mentor.store.reading() as work:
         assert work.command_jobs.waiting() == 0
