@@ -244,7 +244,7 @@ def test_admins_pause_resume_and_archive_programs_from_the_list(workspace):
     create(workspace)
     listed = say(workspace, "programs", ADMIN)
     assert "*Eng NYC*" in json.dumps(listed["blocks"])
-    assert "Coffee chats every week on Tuesday, in threes, across Office" in json.dumps(listed["blocks"])
+    assert "Coffee chats every week on Tuesday at 10:00 UTC, in threes, across Office" in json.dumps(listed["blocks"])
 
     def press(action_id: str, key: str) -> dict:
         before = len(workspace.fake_slack.calls("response_url"))
