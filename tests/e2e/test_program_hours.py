@@ -10,7 +10,7 @@ from datetime import date
 from bot import ids
 from bot.ids import ProgramField
 from jobs.rounds import run_due_rounds
-from tests.e2e.test_channel_programs import ADMIN, create, dms_to, form, joins
+from tests.e2e.test_channel_programs import ADMIN, create, dms_to, joins, pairs_of_anyone
 from tests.e2e.test_programs_done import held
 from tests.e2e.test_rounds import groups_of, intros
 from tests.support.fake_slack import BOT_USER, DEFAULT_TEAM, default_user
@@ -23,16 +23,11 @@ AT_NINE_IN_NEW_YORK = "at 09:00 America/New_York"
 
 def east_coast(**changed) -> dict:
     """Weekly pairs of anyone on Tuesdays at 09:00 in New York, for #east-coast."""
-    return form(
-        NAME={"type": "plain_text_input", "value": "East coast"},
-        WEEKDAY={"type": "static_select", "selected_option": {"value": "1"}},
-        GROUP_SIZE={"type": "static_select", "selected_option": {"value": "2"}},
-        INTRO={"type": "radio_buttons", "selected_option": {"value": "anyone"}},
-        CATEGORY={"type": "static_select", "selected_option": None},
-        CATEGORY_NAME={"type": "plain_text_input", "value": None},
-        CATEGORY_OPTIONS={"type": "plain_text_input", "value": None},
-        CHANNEL={"type": "conversations_select", "selected_conversation": CHANNEL},
+    return pairs_of_anyone(
+        "East coast",
+        CHANNEL,
         **{
+            "WEEKDAY": {"type": "static_select", "selected_option": {"value": "1"}},
             "HOUR": {"type": "static_select", "selected_option": {"value": "9"}},
             "TIME_ZONE": {"type": "static_select", "selected_option": {"value": "America/New_York"}},
             **changed,

@@ -22,6 +22,13 @@ WORKSPACES = sa.table(
     "workspaces", *map(sa.column, ("team_id", "followup_days", "round_hour", "time_zone", "ask_timeout_hours"))
 )
 PARIS = ZoneInfo("Europe/Paris")
+PARIS_AT_NINE = {
+    "team_id": "T1",
+    "followup_days": 7,
+    "round_hour": 9,
+    "time_zone": "Europe/Paris",
+    "ask_timeout_hours": 48,
+}
 
 
 def program(key: str, kind: str, every_weeks: int, weekday: int) -> dict:
@@ -33,18 +40,7 @@ def fill_at_0026(engine) -> None:
     """A workspace at 09:00 Paris with its two programs and an admin's, as 0026 has them."""
     upgrade(engine, "0026_interaction_jobs")
     with engine.begin() as connection:
-        connection.execute(
-            sa.insert(WORKSPACES),
-            [
-                {
-                    "team_id": "T1",
-                    "followup_days": 7,
-                    "round_hour": 9,
-                    "time_zone": "Europe/Paris",
-                    "ask_timeout_hours": 48,
-                }
-            ],
-        )
+        connection.execute(sa.insert(WORKSPACES), [PARIS_AT_NINE])
         connection.execute(
             sa.insert(PROGRAMS),
             [program("coffee", "coffee", 2, 0), program("reverse", "reverse", 0, 0), program("eng", "coffee", 1, 3)],
