@@ -87,6 +87,24 @@ def test_a_program_at_nine_in_new_york_runs_there_while_coffee_chats_keep_the_wo
     assert held(mentor, "coffee") == [date(2026, 11, 23)]
 
 
+def test_in_summer_its_round_is_still_at_nine_in_new_york_an_hour_earlier_in_utc(mentor):
+    fake = mentor.fake_slack
+    fake.users[ADMIN] = {**default_user(ADMIN, DEFAULT_TEAM), "is_admin": True}
+    for user_id in ("UANA", "UBEN"):
+        fake.users[user_id] = default_user(user_id, DEFAULT_TEAM)
+    fake.channel_members[CHANNEL] = [BOT_USER]
+    create(mentor, east_coast())
+    for user_id in ("UANA", "UBEN"):
+        joins(mentor, user_id, channel=CHANNEL)
+
+    mentor.clock.advance(days=225, hours=3, minutes=25)  # Tuesday 6 July 2027 12:55 UTC: 08:55 in New York
+    run_due_rounds(mentor.deps)
+    assert held(mentor, KEY, date(2027, 7, 1), date(2027, 7, 31)) == []
+    mentor.clock.advance(minutes=10)  # 13:05 UTC: 09:05 in New York (daylight saving time)
+    run_due_rounds(mentor.deps)
+    assert held(mentor, KEY, date(2027, 7, 1), date(2027, 7, 31)) == [date(2027, 7, 6)]
+
+
 def test_a_zone_that_is_no_zone_is_refused_beside_its_field_and_nothing_is_stored(mentor):
     mentor.fake_slack.users[ADMIN] = {**default_user(ADMIN, DEFAULT_TEAM), "is_admin": True}
     mentor.fake_slack.channel_members[CHANNEL] = [BOT_USER]

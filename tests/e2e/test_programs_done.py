@@ -33,10 +33,10 @@ OFFICES = {"UANA": "NYC", "UBEN": "London", "UCAT": "Remote", "UDAN": "NYC"}
 PAIRS = ("UMIA", "UNED")
 
 
-def held(app, key: str) -> list[date]:
-    """The dates of the program's rounds this autumn, as recorded."""
+def held(app, key: str, first: date = date(2026, 11, 1), last: date = date(2026, 12, 31)) -> list[date]:
+    """The dates of the program's rounds from `first` to `last` (this autumn), as recorded."""
     with app.store.reading() as work:
-        return sorted(work.rounds.held_between(DEFAULT_TEAM, key, date(2026, 11, 1), date(2026, 12, 31)))
+        return sorted(work.rounds.held_between(DEFAULT_TEAM, key, first, last))
 
 
 def pick_office(app, user_id: str) -> None:
