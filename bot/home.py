@@ -56,7 +56,8 @@ class MemberNow:
 
 def member_now(work: UnitOfWork, team_id: str, user_id: str, now: datetime, policy: FollowUpPolicy) -> MemberNow:
     """What the Home tab shows a member with a profile, read in one unit of work; `today` is
-    the workspace's local day, as the rounds count it."""
+    the workspace's local day (a program with a zone of its own counts its days there:
+    bot.rounds.services.rounds_now)."""
     today = round_schedule.local_day(now, work.rounds.workspace_schedule(team_id))
     return MemberNow(
         user_id,

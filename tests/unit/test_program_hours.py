@@ -11,9 +11,9 @@ import pytest
 from bot.ids import WORKSPACE_DEFAULT, ProgramField
 from bot.rounds import messages as round_messages
 from bot.rounds import program_messages
-from bot.rounds.model import COFFEE, Joined, Membership, Program, RoundsNow
+from bot.rounds.model import COFFEE, Joined, Membership, Program, RoundKind, RoundsNow
 from bot.rounds.programs import Listed, Welcome
-from bot.rounds.schedule import Schedule, due_round, notice_due, starts_at, when
+from bot.rounds.schedule import Schedule, due_round, month_end_due, notice_due, starts_at, when
 
 NEW_YORK = ZoneInfo("America/New_York")
 WORKSPACE = Schedule(hour=10)  # 10:00 UTC, every two weeks on Mondays
@@ -48,6 +48,16 @@ def test_rounds_and_notices_of_a_new_york_program_fall_at_its_hour_there(monday,
     day_before = start.replace(day=monday.day - 1)
     assert notice_due(day_before.replace(hour=utc_hour - 1), schedule) is None
     assert notice_due(day_before, schedule) == monday
+
+
+def test_a_reverse_program_of_its_own_asks_at_month_end_from_its_hour_in_its_zone():
+    schedule = WORKSPACE.of(Program("later", "Later", RoundKind.REVERSE, every_weeks=0, hour=9, time_zone="Asia/Tokyo"))
+    last_weekday = date(2026, 12, 31)  # a Thursday: 09:00 in Tokyo is 00:00 UTC that day
+
+    assert not month_end_due(datetime(2026, 12, 30, 23, 55, tzinfo=UTC), schedule)
+    assert month_end_due(datetime(2026, 12, 31, 0, 5, tzinfo=UTC), schedule)
+    assert not month_end_due(datetime(2026, 12, 31, 0, 5, tzinfo=UTC), WORKSPACE)  # 10:00 UTC's is later
+    assert starts_at(last_weekday, schedule) == datetime(2026, 12, 31, 0, 0, tzinfo=UTC)
 
 
 def test_its_when_reads_with_its_own_hour_and_zone_and_the_workspaces_otherwise():
