@@ -30,7 +30,7 @@ class Listed:
 
     program: Program
     members: int
-    schedule: Schedule = Schedule()
+    schedule: Schedule
     category: str | None = None
     options: tuple[str, ...] = ()
 

@@ -10,6 +10,7 @@ from bot.rounds.model import MONTHLY, TEAM_CATEGORY, Category, Intro, Program, R
 from bot.rounds.program_form import NewProgram, ProgramFormErrors, options_of, program_from_form
 from bot.rounds.program_messages import LISTED, programs_list
 from bot.rounds.programs import Listed
+from bot.rounds.schedule import Schedule
 
 OFFICE = Category("office", "Office", ("NYC", "London"))
 TIER = Category("tier", "Tier", ("1", "2", "3"))
@@ -177,7 +178,7 @@ def test_options_are_split_at_commas_trimmed_and_kept_once_in_order():
 
 
 def test_a_long_list_of_programs_stays_within_a_messages_50_blocks():
-    many = [Listed(Program(f"p{number}", f"Program {number}"), 3) for number in range(LISTED + 5)]
+    many = [Listed(Program(f"p{number}", f"Program {number}"), 3, Schedule()) for number in range(LISTED + 5)]
 
     message = programs_list(many)
 
