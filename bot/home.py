@@ -18,7 +18,7 @@ from bot.members.model import Profile, Skill
 from bot.rounds import messages as round_messages
 from bot.rounds import schedule as round_schedule
 from bot.rounds import services as round_services
-from bot.rounds.model import COFFEE, Membership, RoundsNow, Thanks
+from bot.rounds.model import Membership, RoundsNow, Thanks
 from bot.text import escape_mrkdwn, shown
 from bot.unit_of_work import UnitOfWork
 
@@ -56,8 +56,9 @@ class MemberNow:
 
 def member_now(work: UnitOfWork, team_id: str, user_id: str, now: datetime, policy: FollowUpPolicy) -> MemberNow:
     """What the Home tab shows a member with a profile, read in one unit of work; `today` is
-    the workspace's local day, as the rounds count it."""
-    today = round_schedule.local_day(now, work.rounds.schedule(team_id, COFFEE.key))  # the workspace's zone
+    the workspace's local day (a program with a zone of its own counts its days there:
+    bot.rounds.services.rounds_now)."""
+    today = round_schedule.local_day(now, work.rounds.workspace_schedule(team_id))
     return MemberNow(
         user_id,
         today,

@@ -215,10 +215,13 @@ class ProgramField:
     CATEGORY_NAME = "program_category_name"  # a new category's name ("Office")
     CATEGORY_OPTIONS = "program_category_options"  # its options, by commas ("NYC, London, Remote")
     MENTOR_SIDE = "program_mentor_side"  # mentoring: MENTOR_SIDES' index of the option that mentors
+    HOUR = "program_round_hour"  # "00" to "23", or WORKSPACE_DEFAULT
+    TIME_ZONE = "program_time_zone"  # an IANA name, or WORKSPACE_DEFAULT
     CHANNEL = "program_channel_id"
 
 
 NEW_CATEGORY = "new"  # ProgramField.CATEGORY's option: the category named below it
+WORKSPACE_DEFAULT = "workspace"  # ProgramField.HOUR's and TIME_ZONE's option: the workspace's, as it changes
 
 
 class SettingsField:

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.rounds import program_messages, programs
 from bot.rounds.model import Program
+from bot.rounds.schedule import Schedule
 from deps import Deps
 from handlers import channels
 from handlers.listeners import complete
@@ -28,7 +29,9 @@ CHANNEL_UNREADABLE = (
 def open_new_program(client: WebClient, deps: Deps, team_id: str, trigger_id: str) -> None:
     with deps.store.reading() as work:
         categories = work.rounds.categories(team_id)
-    client.views_open(trigger_id=trigger_id, view=program_messages.program_modal(categories))
+        workspace = work.rounds.workspace_schedule(team_id)
+        zones = work.rounds.members_zones(team_id, program_messages.MAX_SELECT_OPTIONS)
+    client.views_open(trigger_id=trigger_id, view=program_messages.program_modal(categories, workspace, zones))
 
 
 def _others_in(client: WebClient, channel: str, bot_user_id: str | None) -> list[str]:
@@ -38,14 +41,15 @@ def _others_in(client: WebClient, channel: str, bot_user_id: str | None) -> list
 def offer_enrollment(
     client: WebClient,
     program: Program,
+    schedule: Schedule,
     category: str | None,
     bot_user_id: str | None,
     tell: Tell,
     options: tuple[str, ...] = (),
 ) -> None:
-    """Once a program is created (introducing by `category`, bot.rounds.programs.category_name,
-    of `options`): for a channel with people in it, ask the admin before enrolling them;
-    otherwise say it is ready."""
+    """Once a program is created (its rounds on `schedule`, introducing by `category`,
+    bot.rounds.programs.category_name, of `options`): for a channel with people in it, ask
+    the admin before enrolling them; otherwise say it is ready."""
     others: list[str] = []
     if program.channel:
         try:
@@ -53,9 +57,9 @@ def offer_enrollment(
         except SlackApiError as error:
             logger.warning("conversations.members of a new program's channel: %s", error.response.get("error"))
     if others:
-        tell(program_messages.confirm_enroll(program, len(others), category, options))
+        tell(program_messages.confirm_enroll(program, schedule, len(others), category, options))
     else:
-        tell(program_messages.created(program, category, options))
+        tell(program_messages.created(program, schedule, category, options))
 
 
 def enroll_channel(client: WebClient, deps: Deps, team_id: str, key: str, bot_user_id: str | None, tell: Tell) -> None:

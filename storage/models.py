@@ -425,7 +425,7 @@ class Program(Base):
     name: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(16))  # bot.rounds.model.RoundKind
     # Rounds every 1, 2 or 4 weeks on `weekday` (0 = Monday); 0 weeks: on the first weekday
-    # of each month. At the workspace's round hour and time zone.
+    # of each month. At `round_hour` in `time_zone`, each NULL for the workspace's.
     every_weeks: Mapped[int] = mapped_column(Integer)
     weekday: Mapped[int] = mapped_column(Integer)
     group_size: Mapped[int] = mapped_column(Integer)  # 2 to 6 (bot/rounds/grouping.py)
@@ -437,6 +437,10 @@ class Program(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # A mentoring program's option of `category` whose members mentor (migration 0025_mentoring_kind).
     mentor_side: Mapped[str | None] = mapped_column(String(40))
+    # The program's own round hour (0 to 23) and IANA time zone (migration 0027_program_hours);
+    # NULL: the workspace's (workspaces.round_hour, time_zone), as the two defaults keep.
+    round_hour: Mapped[int | None] = mapped_column(Integer)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
 
 class Category(Base):

@@ -43,6 +43,8 @@ def _row(team_id: str, program: Program, now: datetime) -> dict:
         "status": program.status.value,
         "created_at": now,
         "mentor_side": program.mentor_side,
+        "round_hour": program.hour,
+        "time_zone": program.time_zone,
     }
 
 
@@ -85,6 +87,8 @@ def _program(row: models.Program) -> Program:
         channel=row.channel,
         status=ProgramStatus(row.status),
         mentor_side=row.mentor_side,
+        hour=row.round_hour,
+        time_zone=row.time_zone,
     )
 
 

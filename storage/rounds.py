@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.deliveries import DeliveryKind
 from bot.followups.model import member_zone
 from bot.members.model import SkillKind
-from bot.rounds.model import MONTHLY, Introduction, Pairing, PlannedGroup, Thanks, Unmatched
+from bot.rounds.model import Introduction, Pairing, PlannedGroup, Thanks, Unmatched
 from bot.rounds.schedule import Schedule
 from bot.rounds.scoring import Member
 from storage import models
@@ -32,20 +32,37 @@ class RoundRepository(RoundMembership, RoundCheckins, RoundRegrouping, RoundProg
     def __init__(self, session: Session):
         self.session = session
 
-    def schedule(self, team_id: str, program: str) -> Schedule:
-        """When the rounds of the program keyed `program` happen: its cadence at the
-        workspace's hour and zone, or the defaults."""
+    def workspace_schedule(self, team_id: str) -> Schedule:
+        """The workspace's round hour and zone (`/mentor settings`), with the default cadence;
+        the defaults where it stored none."""
         row = self.session.get(models.Workspace, team_id)
-        cadence = self.program(team_id, program)  # the defaults' for a workspace that stored none yet
         default = Schedule()
-        every_weeks, weekday = (cadence.every_weeks, cadence.weekday) if cadence is not None else (-1, -1)
-        # A value out of range (the settings are admins' to validate) falls back.
         return Schedule(
-            every_weeks=every_weeks if every_weeks in (MONTHLY, 1, 2, 4) else default.every_weeks,
-            weekday=weekday if 0 <= weekday <= 4 else default.weekday,
+            # A value out of range (the settings are admins' to validate) falls back.
             hour=row.round_hour if row is not None and 0 <= row.round_hour <= 23 else default.hour,
             zone=member_zone(row.time_zone, None) if row is not None and row.time_zone else None,
         )
+
+    def schedule(self, team_id: str, program: str) -> Schedule:
+        """When the rounds of the program keyed `program` happen: its cadence, at its own hour
+        and zone where it has them, else the workspace's (bot.rounds.schedule.Schedule.of)."""
+        workspace = self.workspace_schedule(team_id)
+        found = self.program(team_id, program)  # the defaults' for a workspace that stored none yet
+        return workspace.of(found) if found is not None else workspace
+
+    def members_zones(self, team_id: str, limit: int) -> list[str]:
+        """Up to `limit` IANA zones of the workspace's members who take part, as Slack gave
+        them (members.tz_name), the zone of the most members first."""
+        member = models.Member
+        count = func.count()
+        rows = self.session.execute(
+            select(member.tz_name)
+            .where(member.team_id == team_id, member.tz_name.is_not(None), taking_part(team_id))
+            .group_by(member.tz_name)
+            .order_by(count.desc(), member.tz_name)
+            .limit(limit)
+        )
+        return [zone for (zone,) in rows]
 
     # --- a round's inputs ---------------------------------------------------------------
     def available(self, team_id: str, program: str, today: date, cycle: date | None = None) -> list[Member]:

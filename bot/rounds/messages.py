@@ -45,7 +45,7 @@ from bot.rounds.model import (
     ThanksForm,
     Unmatched,
 )
-from bot.rounds.schedule import Schedule, how_often
+from bot.rounds.schedule import Schedule, day_and_hour, when
 from bot.rounds.starters import Starter
 from bot.text import escape_mrkdwn, shown
 
@@ -176,12 +176,12 @@ Offer = tuple[Program, Schedule]  # a program a member could join, and when its 
 
 
 def join_hint(program: Program, schedule: Schedule) -> str:
-    """How to join `program`, at its real cadence."""
-    often = how_often(schedule)
+    """How to join `program`, at its real cadence, hour and zone."""
+    often = when(schedule)
     if program.channel:
         return f"join <#{program.channel}> for {_name(program)} {often}"
     if program.key == RoundKind.COFFEE.value:
-        return f"`{SLASH_COMMAND} join coffee` pairs you {often} for a chat"
+        return f"`{SLASH_COMMAND} join coffee` pairs you for a chat {often}"
     if program.key == RoundKind.REVERSE.value:
         return f"`{SLASH_COMMAND} join reverse` pairs early-career and senior colleagues {often}"
     return f"`{SLASH_COMMAND} join {program.key}`: {_name(program)}, {often}"
@@ -264,10 +264,12 @@ def home_blocks(now: RoundsNow, user_id: str, today: date) -> list[dict]:
     body += [blocks.section(_pairing_line(pairing, user_id)) for pairing in now.current]
     summary = _standing(state, now.joined, today)
     if len(now.next_on) == 1:
-        summary += f" Next round: {now.next_on[0][1]:%A %-d %B}."
+        summary += f" Next round: {day_and_hour(now.next_on[0][1])}."
     elif now.next_on:
         summary += (
-            " Next rounds: " + "; ".join(f"{_name(program)} on {day:%A %-d %B}" for program, day in now.next_on) + "."
+            " Next rounds: "
+            + "; ".join(f"{_name(program)} on {day_and_hour(start)}" for program, start in now.next_on)
+            + "."
         )
     for program in now.on_hold:
         summary += f" Your program's admins have paused {_name(program)} for now: you'll be paired once it is back."

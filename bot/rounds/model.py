@@ -56,7 +56,8 @@ class Program:
     """A program of rounds in a workspace (issue 21). `key` names it in `/mentor join <key>`
     and in its rounds, skips and DMs: "coffee" and "reverse" for the two every workspace
     has. Rounds come every `every_weeks` weeks (1, 2 or 4) on `weekday` (0 = Monday), or on
-    the first weekday of each month (MONTHLY), at the workspace's round hour. Groups of
+    the first weekday of each month (MONTHLY), at `hour` (0 to 23) in `time_zone` (an IANA
+    name), each None for the workspace's (bot.rounds.schedule.Schedule.of). Groups of
     `group_size` (2 to 6), introduced by `intro` over `category` (None with Intro.ANYONE).
     Members of `channel` are in it: joining the channel joins the program. A MENTORING
     program's `category` says who is on which side: those who picked its option `mentor_side`
@@ -73,6 +74,8 @@ class Program:
     channel: str | None = None
     status: ProgramStatus = ProgramStatus.ACTIVE
     mentor_side: str | None = None
+    hour: int | None = None
+    time_zone: str | None = None
 
     @property
     def built_in(self) -> bool:
@@ -304,12 +307,13 @@ class Pairing:
 @dataclass(frozen=True)
 class RoundsNow:
     """Where a member stands in rounds today: their membership, their pairings in the latest
-    round of each program (when they were in it), the date of the next round of each program
-    they are in, and the programs they could join (`offered`: not archived, not theirs)."""
+    round of each program (when they were in it), when the next round of each program they
+    are in starts (an aware datetime in that program's zone), and the programs they could
+    join (`offered`: not archived, not theirs)."""
 
     membership: Membership
     current: tuple[Pairing, ...] = ()
-    next_on: tuple[tuple[Program, date], ...] = ()
+    next_on: tuple[tuple[Program, datetime], ...] = ()
     on_hold: tuple[Program, ...] = ()  # programs they are in that the admins have paused
     joined: tuple[Program, ...] = ()  # every program they are in, as the workspace lists them
     offered: tuple[Program, ...] = ()

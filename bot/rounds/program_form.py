@@ -3,12 +3,12 @@ what an admin chose, checked, as the Program to store and, when they named one, 
 category its intros go by (issue 21). Nothing is stored when any field is wrong."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import blocks
 from bot.errors import InvalidInput
-from bot.ids import NEW_CATEGORY, PICK_CATEGORY, ProgramField
-from bot.program.model import CHANNEL_ID, GROUP_SIZES, WEEKDAYS
+from bot.ids import NEW_CATEGORY, PICK_CATEGORY, WORKSPACE_DEFAULT, ProgramField
+from bot.program.model import CHANNEL_ID, GROUP_SIZES, WEEKDAYS, canonical_zone
 from bot.rounds.model import MONTHLY, TEAM_CATEGORY, Category, Intro, Program, RoundKind, program_key
 from bot.text import clean_line
 
@@ -22,6 +22,41 @@ SPLIT_OPTIONS = re.compile(r"[,;\n]")
 # values): a modal cannot list the options of a category typed in it, but "the first of
 # mentor, mentee" reads the same whether the category is typed or chosen.
 MENTOR_SIDES = {0: "Those who pick its first option", 1: "Those who pick its second option"}
+# Zones the time zone field offers after the workspace's members' own: one or two per region
+# where people teams run programs, west to east.
+COMMON_ZONES = (
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Chicago",
+    "America/New_York",
+    "America/Toronto",
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Sao_Paulo",
+    "America/Argentina/Buenos_Aires",
+    "UTC",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Amsterdam",
+    "Europe/Stockholm",
+    "Europe/Warsaw",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Africa/Nairobi",
+    "Europe/Istanbul",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+)
 
 
 class ProgramFormErrors(InvalidInput):
@@ -170,10 +205,30 @@ def program_from_form(values: dict, categories: list[Category]) -> NewProgram:
             category_key = new.key if new else None
         elif category_key != TEAM_CATEGORY and category_key not in {category.key for category in categories}:
             errors[ProgramField.CATEGORY] = "Choose what members are grouped by: their team, or a category."
+    hour, zone = _hour_and_zone(values, errors)
     channel = blocks.input_state(values, ProgramField.CHANNEL).get("selected_conversation") or None
     if channel is not None and not (isinstance(channel, str) and CHANNEL_ID.match(channel)):
         errors[ProgramField.CHANNEL] = "Choose a channel, or none."
     if errors or kind is None or every_weeks is None or size is None or intro is None:
         raise ProgramFormErrors(errors)  # each None has its error
     program = Program("", name, kind, every_weeks, weekday, size, intro, category_key, channel, mentor_side=mentor_side)
-    return NewProgram(program, new)
+    return NewProgram(replace(program, hour=hour, time_zone=zone), new)
+
+
+def _hour_and_zone(values: dict, errors: dict[str, str]) -> tuple[int | None, str | None]:
+    """The program's own round hour and IANA zone; each None for the workspace's (left as it
+    was, or chosen). A zone is checked against this machine's tz database (zoneinfo): the
+    option values come back from Slack's clients, and are not trusted."""
+    chosen_hour = _chosen(values, ProgramField.HOUR)
+    hour = None
+    if chosen_hour not in (None, WORKSPACE_DEFAULT):
+        hour = _number(chosen_hour, range(24))
+        if hour is None:
+            errors[ProgramField.HOUR] = "Choose an hour from 00:00 to 23:00, or the workspace's."
+    chosen_zone = _chosen(values, ProgramField.TIME_ZONE)
+    zone = None
+    if chosen_zone not in (None, WORKSPACE_DEFAULT):
+        zone = canonical_zone(chosen_zone or "")
+        if zone is None:
+            errors[ProgramField.TIME_ZONE] = "That is not a time zone Mentor knows: choose one from the list."
+    return hour, zone

@@ -3,6 +3,9 @@
 are enrolled, the welcome DM of someone who joined a program, and the buttons to pick one's
 group in the category a program introduces by."""
 
+from collections.abc import Sequence
+from datetime import UTC
+
 from bot import blocks
 from bot.ids import (
     ARCHIVE_PROGRAM,
@@ -15,13 +18,14 @@ from bot.ids import (
     RESUME_PROGRAM,
     SKIP_ENROLL,
     SLASH_COMMAND,
+    WORKSPACE_DEFAULT,
     ProgramField,
 )
-from bot.program.model import GROUP_SIZES, WEEKDAYS
+from bot.program.model import GROUP_SIZES, WEEKDAYS, canonical_zone
 from bot.rounds.model import MONTHLY, TEAM_CATEGORY, Category, Intro, Pick, Program, ProgramStatus, RoundKind
-from bot.rounds.program_form import CADENCES, MAX_CATEGORY_NAME, MAX_NAME, MENTOR_SIDES
+from bot.rounds.program_form import CADENCES, COMMON_ZONES, MAX_CATEGORY_NAME, MAX_NAME, MENTOR_SIDES
 from bot.rounds.programs import Listed, Welcome
-from bot.rounds.schedule import how_often
+from bot.rounds.schedule import Schedule, day_and_hour, hour_and_zone, starts_at, when
 from bot.text import escape_mrkdwn
 
 KINDS = {
@@ -47,10 +51,29 @@ def _select(options: list[dict], initial: object) -> dict:
     return {"type": "static_select", "options": options, "initial_option": chosen}
 
 
-def program_modal(categories: list[Category]) -> dict:
+MAX_SELECT_OPTIONS = 100  # a static select's options (Block Kit)
+
+
+def zone_options(workspace: Schedule, members_zones: Sequence[str]) -> list[dict]:
+    """The time zone field's options: the workspace's first (it follows `/mentor settings`),
+    then the zones of the workspace's members (`members_zones`, most members first), then
+    COMMON_ZONES; each once, only zones this machine knows, within Block Kit's 100."""
+    zones = dict.fromkeys(zone for zone in (*members_zones, *COMMON_ZONES) if canonical_zone(zone) == zone)
+    default = _option(f"The workspace's ({workspace.zone or UTC})", WORKSPACE_DEFAULT)
+    return [default, *(_option(zone, zone) for zone in list(zones)[: MAX_SELECT_OPTIONS - 1])]
+
+
+def program_modal(categories: list[Category], workspace: Schedule, members_zones: Sequence[str] = ()) -> dict:
     """The modal an admin creates a program with: defaults of a fortnightly coffee chat in
-    pairs on Mondays, introducing anyone, in no channel."""
+    pairs on Mondays, at the `workspace`'s hour and zone, introducing anyone, in no channel.
+    The time zone field offers `members_zones` (the zones of the workspace's members, most
+    members first) before common ones (zone_options)."""
     field = blocks.input_block
+    hours = [
+        _option(f"The workspace's ({workspace.hour:02d}:00)", WORKSPACE_DEFAULT),
+        *(_option(f"{hour:02d}:00", hour) for hour in range(24)),
+    ]
+    zones = zone_options(workspace, members_zones)
     grouped_by = [
         _option("Their team (from profiles)", TEAM_CATEGORY),
         *(_option(f"{category.name}: {', '.join(category.options)}", category.key) for category in categories),
@@ -92,8 +115,15 @@ def program_modal(categories: list[Category]) -> dict:
                 ProgramField.WEEKDAY,
                 "On",
                 _select([_option(day, number) for number, day in enumerate(WEEKDAYS)], 0),
-                hint="Monthly rounds are on the first weekday of each month, at the workspace's round hour.",
+                hint="Monthly rounds are on the first weekday of each month.",
                 optional=False,
+            ),
+            field(ProgramField.HOUR, "At", _select(hours, WORKSPACE_DEFAULT)),
+            field(
+                ProgramField.TIME_ZONE,
+                "Time zone",
+                _select(zones, WORKSPACE_DEFAULT),
+                hint="The workspace's hour and zone follow /mentor settings, even when they change.",
             ),
             field(
                 ProgramField.GROUP_SIZE,
@@ -159,14 +189,16 @@ def _sides(program: Program, category: str | None, options: tuple[str, ...]) -> 
     return f"by {escape_mrkdwn(category or '')}: {mentors} mentors {mentees or 'the others'}"
 
 
-def describe(program: Program, category: str | None, options: tuple[str, ...] = ()) -> str:
-    """One line: "Coffee chats every week on Monday, in threes, across Office", where
-    `category` names what it introduces by (bot.rounds.programs.category_name); a mentoring
-    program's says who mentors whom by the category's `options`: "Mentoring monthly, one
-    mentor with up to 2 mentees, by Role: *mentor* mentors *mentee*"."""
+def describe(program: Program, schedule: Schedule, category: str | None, options: tuple[str, ...] = ()) -> str:
+    """One line: "Coffee chats every week on Monday at 09:00 America/New_York, in threes,
+    across Office", at the hour and zone of the program's `schedule` (its own or the
+    workspace's), where `category` names what it introduces by (bot.rounds.programs.category_name);
+    a mentoring program's says who mentors whom by the category's `options`: "Mentoring monthly
+    at 10:00 UTC, one mentor with up to 2 mentees, by Role: *mentor* mentors *mentee*"."""
     cadence = "monthly" if program.every_weeks == MONTHLY else f"{CADENCES[program.every_weeks].casefold()}"
     if program.every_weeks != MONTHLY:
         cadence += f" on {WEEKDAYS[program.weekday] if program.weekday < len(WEEKDAYS) else 'a weekend day'}"
+    cadence += f" at {hour_and_zone(schedule)}"
     if program.kind is RoundKind.MENTORING:
         return f"Mentoring {cadence}, {_mentees(program)}, {_sides(program, category, options)}"
     size = GROUP_SIZES.get(program.group_size, str(program.group_size)).casefold()
@@ -203,10 +235,9 @@ def _program_blocks(listed: Listed) -> list[dict]:
     where = f" · <#{program.channel}>" if program.channel else f" · `{SLASH_COMMAND} join {program.key}`"
     members = f"{listed.members} member" + ("" if listed.members == 1 else "s")
     paused = " · *paused*" if program.status is ProgramStatus.PAUSED else ""
+    line = describe(program, listed.schedule, listed.category, listed.options)
     return [
-        blocks.section(
-            f"*{_named(program)}*{paused}\n{describe(program, listed.category, listed.options)}{where} · {members}"
-        ),
+        blocks.section(f"*{_named(program)}*{paused}\n{line}{where} · {members}"),
         _status_buttons(program),
     ]
 
@@ -238,20 +269,22 @@ def not_in_channel() -> str:
     return "Mentor isn't in that channel yet: type /invite @Mentor in it, then create the program again."
 
 
-def created(program: Program, category: str | None, options: tuple[str, ...] = ()) -> dict:
+def created(program: Program, schedule: Schedule, category: str | None, options: tuple[str, ...] = ()) -> dict:
     """To the admin, when the program's channel has nobody else in it yet (or it has none)."""
     if program.channel:
         how = f"Everyone who joins <#{program.channel}> is in it and gets a short welcome from me."
     else:
         how = f"Members join it with `{SLASH_COMMAND} join {program.key}` or from their Home tab."
-    text = f":white_check_mark: Created *{_named(program)}*: {describe(program, category, options)}. {how}"
+    text = f":white_check_mark: Created *{_named(program)}*: {describe(program, schedule, category, options)}. {how}"
     return blocks.message(text)
 
 
-def confirm_enroll(program: Program, members: int, category: str | None, options: tuple[str, ...] = ()) -> dict:
+def confirm_enroll(
+    program: Program, schedule: Schedule, members: int, category: str | None, options: tuple[str, ...] = ()
+) -> dict:
     """To the admin, before anyone already in the program's channel is enrolled."""
     text = (
-        f":white_check_mark: Created *{_named(program)}*: {describe(program, category, options)}. "
+        f":white_check_mark: Created *{_named(program)}*: {describe(program, schedule, category, options)}. "
         f"Enroll the {members} member{'' if members == 1 else 's'} of <#{program.channel}>?"
     )
     return blocks.message(
@@ -322,15 +355,16 @@ def _who(program: Program) -> str:
 def welcome(welcome: Welcome) -> dict:
     """The DM to a member who joined a program: what it is, when the next round is, how to
     skip or leave, and the buttons to pick their group if it introduces by one."""
-    program = welcome.program
-    what = f"{how_often(welcome.schedule)} I introduce you to {_who(program)}"
+    program, often = welcome.program, when(welcome.schedule)
+    what = f"{often} I introduce you to {_who(program)}"
     if program.kind is RoundKind.REVERSE:
-        what = f"{how_often(welcome.schedule)} I pair early-career and senior members to teach each other"
+        what = f"{often} I pair early-career and senior members to teach each other"
     elif program.kind is RoundKind.MENTORING:
         name, options = (welcome.pick.category.name, welcome.pick.category.options) if welcome.pick else (None, ())
-        what = f"{how_often(welcome.schedule)} I group {_mentees(program)}, {_sides(program, name, options)}"
+        what = f"{often} I group {_mentees(program)}, {_sides(program, name, options)}"
     where = f", the program of <#{program.channel}>" if program.channel else ""
-    text = f":wave: Welcome to *{_named(program)}*{where}: {what}. Next round: *{welcome.next_on:%A %-d %B}*."
+    next_on = day_and_hour(starts_at(welcome.next_on, welcome.schedule))
+    text = f":wave: Welcome to *{_named(program)}*{where}: {what}. Next round: *{next_on}*."
     leave = f"leave <#{program.channel}>" if program.channel else f"`{SLASH_COMMAND} leave {program.key}`"
     body = [
         blocks.section(text),

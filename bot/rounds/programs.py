@@ -24,11 +24,13 @@ OPTION_GONE = "That option is no longer offered: pick one of the buttons on your
 
 @dataclass(frozen=True)
 class Listed:
-    """A program as admins see it listed: how many members it has now, the name of what it
-    introduces by (category_name), and that category's options (a mentoring program's sides)."""
+    """A program as admins see it listed: how many members it has now, when its rounds come
+    (its own hour and zone, or the workspace's), the name of what it introduces by
+    (category_name), and that category's options (a mentoring program's sides)."""
 
     program: Program
     members: int
+    schedule: Schedule
     category: str | None = None
     options: tuple[str, ...] = ()
 
@@ -50,6 +52,7 @@ def listed(work: UnitOfWork, team_id: str) -> list[Listed]:
         Listed(
             program,
             len(work.rounds.program_members(team_id, program.key)),
+            work.rounds.schedule(team_id, program.key),
             category_name(work, team_id, program),
             options_of(work, team_id, program),
         )

@@ -1,9 +1,12 @@
-"""When rounds happen: a workspace's cadence, the cycle each round belongs to, and the days
-of notices, rounds, check-ins and month-end questions, each in the workspace's time zone."""
+"""When rounds happen: a program's cadence, the cycle each round belongs to, and the days
+of notices, rounds, check-ins and month-end questions, each in the program's time zone (its
+own, or the workspace's)."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
+from bot.program.model import WEEKDAYS, canonical_zone
 from bot.rounds.model import MONTHLY, Program
 
 LATE_START = timedelta(days=1)  # a round the scheduler missed still runs within this
@@ -18,20 +21,39 @@ _LONGEST_CYCLE = 35
 
 @dataclass(frozen=True)
 class Schedule:
-    """When a program's rounds happen: its cadence, at the workspace's hour and zone."""
+    """When a program's rounds happen: its cadence, at its hour (0 to 23) in its zone."""
 
     every_weeks: int = 2  # 1, 2 or 4; MONTHLY (0): the first weekday of each month
     weekday: int = 0  # Monday; unused when MONTHLY
-    hour: int = 10  # every program of the workspace
-    zone: tzinfo | None = None  # the workspace's zone; None: UTC
+    hour: int = 10
+    zone: tzinfo | None = None  # None: UTC
 
     def of(self, program: Program) -> "Schedule":
-        """This workspace's hour and zone with `program`'s cadence."""
-        return replace(self, every_weeks=program.every_weeks, weekday=program.weekday)
+        """`program`'s schedule, this one being the workspace's: its cadence, at its own hour
+        and in its own zone where it has them (issue 21), else at this hour and zone. A value
+        out of range (a row no form checked) keeps this one's."""
+        zone = canonical_zone(program.time_zone) if program.time_zone else None
+        return Schedule(
+            every_weeks=program.every_weeks if program.every_weeks in (MONTHLY, 1, 2, 4) else self.every_weeks,
+            weekday=program.weekday if 0 <= program.weekday < len(WEEKDAYS) else self.weekday,
+            hour=program.hour if program.hour is not None and 0 <= program.hour <= 23 else self.hour,
+            zone=ZoneInfo(zone) if zone is not None else self.zone,
+        )
 
 
-def _slot(day: date, schedule: Schedule) -> datetime:
+def starts_at(day: date, schedule: Schedule) -> datetime:
+    """When a round held on `day` starts: the schedule's hour that day, in its zone."""
     return datetime.combine(day, time(schedule.hour), tzinfo=schedule.zone or UTC)
+
+
+def hour_and_zone(schedule: Schedule) -> str:
+    """The hour rounds start, in words: "09:00 America/New_York", "10:00 UTC"."""
+    return f"{schedule.hour:02d}:00 {schedule.zone or UTC}"
+
+
+def day_and_hour(start: datetime) -> str:
+    """When a round starts (starts_at), in words: "Monday 7 December at 09:00 America/New_York"."""
+    return f"{start:%A %-d %B} at {start:%H:%M} {start.tzinfo or UTC}"
 
 
 def is_round_day(day: date, schedule: Schedule) -> bool:
@@ -53,7 +75,8 @@ def notice_due(now: datetime, schedule: Schedule) -> date | None:
     same hour the day before until it starts."""
     for ahead in (0, 1):
         day = local_day(now + timedelta(days=ahead), schedule)
-        if is_round_day(day, schedule) and _slot(day, schedule) - timedelta(days=1) <= now < _slot(day, schedule):
+        start = starts_at(day, schedule)
+        if is_round_day(day, schedule) and start - timedelta(days=1) <= now < start:
             return day
     return None
 
@@ -66,6 +89,16 @@ def how_often(schedule: Schedule) -> str:
     return {1: "every week", 2: "every two weeks", 4: "every four weeks"}.get(
         schedule.every_weeks, f"every {schedule.every_weeks} weeks"
     )
+
+
+def when(schedule: Schedule) -> str:
+    """When the rounds come, in words, with their hour and zone: "every week on Mondays at
+    09:00 America/New_York", "each month on its first weekday at 10:00 UTC"."""
+    if schedule.every_weeks == MONTHLY:
+        day = "on its first weekday"
+    else:
+        day = f"on {WEEKDAYS[schedule.weekday]}s" if schedule.weekday < len(WEEKDAYS) else "on a weekend day"
+    return f"{how_often(schedule)} {day} at {hour_and_zone(schedule)}"
 
 
 def checkin_after(schedule: Schedule) -> timedelta:
@@ -97,7 +130,8 @@ def month_end_due(now: datetime, schedule: Schedule) -> bool:
     last = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     while last.weekday() >= 5:
         last -= timedelta(days=1)
-    return today == last and _slot(today, schedule) <= now < _slot(today, schedule) + LATE_START
+    start = starts_at(today, schedule)
+    return today == last and start <= now < start + LATE_START
 
 
 def due_round(now: datetime, schedule: Schedule) -> date | None:
@@ -105,8 +139,8 @@ def due_round(now: datetime, schedule: Schedule) -> date | None:
     for days_back in range(2):
         day = (now - LATE_START * days_back).astimezone(schedule.zone or now.tzinfo).date()
         if is_round_day(day, schedule):
-            slot = _slot(day, schedule)
-            if slot <= now < slot + LATE_START:
+            start = starts_at(day, schedule)
+            if start <= now < start + LATE_START:
                 return day
     return None
 

@@ -12,7 +12,6 @@ from bot.errors import InvalidInput
 from bot.rounds import grouping, scoring, solving
 from bot.rounds import schedule as round_schedule
 from bot.rounds.model import (
-    COFFEE,
     FRESH_FOR,
     MAX_THANKS_LENGTH,
     PAUSED_UNTIL_RESUMED,
@@ -367,17 +366,18 @@ def next_round_on(work: UnitOfWork, team_id: str, program: Program, now: datetim
 
 def rounds_now(work: UnitOfWork, team_id: str, user_id: str, now: datetime) -> RoundsNow:
     """Where the member stands in rounds (bot.rounds.model.RoundsNow): a pairing is current
-    while no later round of its program has been held in the workspace."""
+    while no later round of its program has been held in the workspace. Each program's days
+    are counted in its own zone (its own, or the workspace's)."""
     membership = work.rounds.membership(team_id, user_id)
     programs = current_programs(work, team_id)
     latest: dict[str, Pairing] = {}
     for pairing in work.rounds.pairings_of(team_id, user_id):  # newest first
         latest.setdefault(pairing.program.key, pairing)
-    zone = work.rounds.schedule(team_id, COFFEE.key).zone  # the workspace's, as every program's
-    today = round_schedule.local_day(now, Schedule(zone=zone))
+    schedules = {key: work.rounds.schedule(team_id, key) for key in {*latest, *(p.key for p in programs)}}
+    today = {key: round_schedule.local_day(now, schedule) for key, schedule in schedules.items()}
     current = []
     for key, pairing in latest.items():
-        held = work.rounds.held_between(team_id, key, pairing.held_on, today)
+        held = work.rounds.held_between(team_id, key, pairing.held_on, today[key])
         if held and max(held) == pairing.held_on and pairing.partners:
             current.append(pairing)
     joined = [program for program in programs if membership.is_in(program)]
@@ -388,18 +388,21 @@ def rounds_now(work: UnitOfWork, team_id: str, user_id: str, now: datetime) -> R
         for program in joined
         if program.status is ProgramStatus.ACTIVE and membership.paused_until != PAUSED_UNTIL_RESUMED
     ]
-    if dated and membership.paused_on(today) and membership.paused_until is not None:
-        # Their first round is the first one after the pause.
-        back = membership.paused_until + timedelta(days=1)
-        now = max(now, datetime.combine(back, time(0), tzinfo=zone or UTC))
-    skipped = work.rounds.skips_of(team_id, user_id, today)
+    # Skips from the earliest of the programs' days on: each is then matched to its program's date.
+    skipped = work.rounds.skips_of(team_id, user_id, min(today.values())) if dated else set()
 
-    def next_for(program: Program) -> date:
-        """The next round the member will be in: a round they said they'd skip is not it."""
-        day = next_round_on(work, team_id, program, now)
+    def next_for(program: Program) -> datetime:
+        """When the next round the member will be in starts, in its program's zone: a round
+        they said they'd skip is not it, nor one while they are paused."""
+        schedule, after = schedules[program.key], now
+        if membership.paused_on(today[program.key]) and membership.paused_until is not None:
+            # Their first round is the first one after the pause, by the program's calendar.
+            back = datetime.combine(membership.paused_until + timedelta(days=1), time(0), tzinfo=schedule.zone or UTC)
+            after = max(now, back)
+        day = next_round_on(work, team_id, program, after)
         while (program.key, day) in skipped:
-            day = round_schedule.next_round_day(day, work.rounds.schedule(team_id, program.key))
-        return day
+            day = round_schedule.next_round_day(day, schedule)
+        return round_schedule.starts_at(day, schedule)
 
     order = {program.key: position for position, program in enumerate(programs)}
     return RoundsNow(

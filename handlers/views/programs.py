@@ -68,8 +68,10 @@ def offer_enrollment(view: dict, client: WebClient, context: BoltContext, *, dep
     team_id, user_id = member_of(context)
     with deps.store.reading() as work:
         program = work.rounds.program(team_id, view.get("private_metadata") or "")
-        category = programs.category_name(work, team_id, program) if program is not None else None
-        options = programs.options_of(work, team_id, program) if program is not None else ()
-    if program is not None:
-        tell = partial(admin.dm_admin, client, user_id)
-        program_admin.offer_enrollment(client, program, category, context.bot_user_id, tell, options)
+        if program is None:
+            return
+        schedule = work.rounds.schedule(team_id, program.key)
+        category = programs.category_name(work, team_id, program)
+        options = programs.options_of(work, team_id, program)
+    tell = partial(admin.dm_admin, client, user_id)
+    program_admin.offer_enrollment(client, program, schedule, category, context.bot_user_id, tell, options)

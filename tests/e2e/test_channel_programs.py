@@ -42,6 +42,23 @@ def form(**changed) -> dict:
     return {getattr(ProgramField, name): {getattr(ProgramField, name): element} for name, element in elements.items()}
 
 
+def pairs_of_anyone(name: str, channel: str | None, **changed) -> dict:
+    """The modal's `state.values` for pairs of anyone called `name`, without a category, in
+    `channel` (None: none), but for `changed` elements (as form's)."""
+    return form(
+        **{
+            "NAME": {"type": "plain_text_input", "value": name},
+            "GROUP_SIZE": {"type": "static_select", "selected_option": {"value": "2"}},
+            "INTRO": {"type": "radio_buttons", "selected_option": {"value": "anyone"}},
+            "CATEGORY": {"type": "static_select", "selected_option": None},
+            "CATEGORY_NAME": {"type": "plain_text_input", "value": None},
+            "CATEGORY_OPTIONS": {"type": "plain_text_input", "value": None},
+            "CHANNEL": {"type": "conversations_select", "selected_conversation": channel},
+            **changed,
+        }
+    )
+
+
 @pytest.fixture
 def workspace(mentor):
     """An admin; members UANA, UBEN, UCAT; #eng-nyc with Mentor, the admin, UANA, UBEN, another
@@ -244,7 +261,7 @@ def test_admins_pause_resume_and_archive_programs_from_the_list(workspace):
     create(workspace)
     listed = say(workspace, "programs", ADMIN)
     assert "*Eng NYC*" in json.dumps(listed["blocks"])
-    assert "Coffee chats every week on Tuesday, in threes, across Office" in json.dumps(listed["blocks"])
+    assert "Coffee chats every week on Tuesday at 10:00 UTC, in threes, across Office" in json.dumps(listed["blocks"])
 
     def press(action_id: str, key: str) -> dict:
         before = len(workspace.fake_slack.calls("response_url"))
@@ -374,6 +391,7 @@ def test_the_new_program_modal_opens_from_the_command_and_the_admins_home_tab_fo
     )
 
     assert workspace.slack.click(ids.NEW_PROGRAM, ADMIN).status == 200
+    fake.wait_for("views.open", count=2)  # clicks run on workers: the admin's first, then UANA's
     assert workspace.slack.click(ids.NEW_PROGRAM, "UANA").status == 200
     opened = fake.wait_for("views.open", count=3)
     assert [call.args["view"].get("callback_id") for call in opened[:2]] == [ids.NEW_PROGRAM_VIEW] * 2

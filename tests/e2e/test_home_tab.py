@@ -112,7 +112,7 @@ def test_a_reverse_partner_shows_as_my_current_pairing_and_as_my_mentor_for_what
 
     assert "*Reverse mentoring* with <@USEN>, since Tuesday 1 December." in home
     assert "You can help <@USEN> with *TikTok*. <@USEN> can help you with *Negotiation*." in home
-    assert "Next round: Friday 1 January." in home
+    assert "Next round: Friday 1 January at 10:00 UTC." in home
     assert "*Negotiation*: <@USEN> (reverse mentoring)" in home and "nobody yet" not in home
 
 
@@ -124,7 +124,7 @@ def test_after_a_round_run_by_hand_the_next_round_is_the_next_cycles(mentor):
     home = str(home_of(mentor, "USEN"))
 
     assert "with <@UJUN>, since Monday 30 November" in home
-    assert "Next round: Friday 1 January." in home and "1 December" not in home
+    assert "Next round: Friday 1 January at 10:00 UTC." in home and "1 December" not in home
 
 
 def test_a_paused_member_is_given_the_first_round_after_their_pause_and_none_while_paused_for_good(mentor):
@@ -132,7 +132,7 @@ def test_a_paused_member_is_given_the_first_round_after_their_pause_and_none_whi
     say(mentor, "pause 4w", "UANA")  # on Monday 23 November: until Sunday 20 December
 
     home = str(home_of(mentor, "UANA"))
-    assert "Paused until 20 December 2026" in home and "Next round: Monday 21 December." in home
+    assert "Paused until 20 December 2026" in home and "Next round: Monday 21 December at 10:00 UTC." in home
 
     say(mentor, "pause", "UANA")  # until they resume
     home_blocks = home_of(mentor, "UANA")
@@ -197,4 +197,4 @@ def test_a_member_who_skips_the_coming_round_is_shown_the_one_after_as_their_nex
 
     home = str(home_of(mentor, "UANA"))
 
-    assert "Next round: Monday 7 December." in home and "23 November" not in home
+    assert "Next round: Monday 7 December at 10:00 UTC." in home and "23 November" not in home

@@ -41,7 +41,7 @@ def test_a_mentoring_program_from_the_modal_groups_each_mentor_with_mentees(work
     fake.channel_members[CHANNEL] = [BOT_USER]
     create(workspace, mentoring_form())
     [ready] = dms_to(workspace, ADMIN)
-    described = "Mentoring monthly, one mentor with up to 2 mentees, by Role: *mentor* mentors *mentee*"
+    described = "Mentoring monthly at 10:00 UTC, one mentor with up to 2 mentees, by Role: *mentor* mentors *mentee*"
     assert described in ready.args["text"]
 
     for user_id, side in SIDES.items():
@@ -65,4 +65,5 @@ def test_a_mentoring_program_from_the_modal_groups_each_mentor_with_mentees(work
     assert set().union(*groups) == set(SIDES)
 
     listed = json.dumps(say(workspace, "programs", ADMIN)["blocks"])
-    assert "Mentoring monthly, one mentor with up to 2 mentees, by Role: *mentor* mentors *mentee*" in listed
+    mentoring = "Mentoring monthly at 10:00 UTC, one mentor with up to 2 mentees, by Role: *mentor* mentors *mentee*"
+    assert mentoring in listed

@@ -12,7 +12,17 @@ from datetime import date
 from bot import ids
 from bot.rounds.model import MONTHLY
 from jobs.rounds import run_due_rounds
-from tests.e2e.test_channel_programs import ADMIN, CHANNEL, KEY, create, dms_to, form, joins, members_of
+from tests.e2e.test_channel_programs import (
+    ADMIN,
+    CHANNEL,
+    KEY,
+    create,
+    dms_to,
+    form,
+    joins,
+    members_of,
+    pairs_of_anyone,
+)
 from tests.e2e.test_round_starters import press, questions_in
 from tests.e2e.test_round_thanks import thanked, thanks_form
 from tests.e2e.test_rounds import group_dms, group_posts, groups_of, intros
@@ -23,10 +33,10 @@ OFFICES = {"UANA": "NYC", "UBEN": "London", "UCAT": "Remote", "UDAN": "NYC"}
 PAIRS = ("UMIA", "UNED")
 
 
-def held(app, key: str) -> list[date]:
-    """The dates of the program's rounds this autumn, as recorded."""
+def held(app, key: str, first: date = date(2026, 11, 1), last: date = date(2026, 12, 31)) -> list[date]:
+    """The dates of the program's rounds from `first` to `last` (this autumn), as recorded."""
     with app.store.reading() as work:
-        return sorted(work.rounds.held_between(DEFAULT_TEAM, key, date(2026, 11, 1), date(2026, 12, 31)))
+        return sorted(work.rounds.held_between(DEFAULT_TEAM, key, first, last))
 
 
 def pick_office(app, user_id: str) -> None:
@@ -50,15 +60,8 @@ def test_a_channel_program_of_threes_across_offices_and_a_monthly_program_each_r
     create(mentor, form(WEEKDAY={"type": "static_select", "selected_option": {"value": "2"}}))
     create(
         mentor,
-        form(
-            NAME={"type": "plain_text_input", "value": "Monthly pairs"},
-            CADENCE={"type": "static_select", "selected_option": {"value": str(MONTHLY)}},
-            GROUP_SIZE={"type": "static_select", "selected_option": {"value": "2"}},
-            INTRO={"type": "radio_buttons", "selected_option": {"value": "anyone"}},
-            CATEGORY={"type": "static_select", "selected_option": None},
-            CATEGORY_NAME={"type": "plain_text_input", "value": None},
-            CATEGORY_OPTIONS={"type": "plain_text_input", "value": None},
-            CHANNEL={"type": "conversations_select", "selected_conversation": None},
+        pairs_of_anyone(
+            "Monthly pairs", None, CADENCE={"type": "static_select", "selected_option": {"value": str(MONTHLY)}}
         ),
     )
     with mentor.store.reading() as work:

@@ -141,5 +141,5 @@ def test_how_often_coffee_chats_come_is_the_workspaces_own_cadence(mentor):
     mentor.slack.command("profile", user_id="UANA")
     modal = str(mentor.fake_slack.wait_for("views.open")[-1].args["view"]["blocks"])
 
-    assert "pairs you every week for a chat" in joined and "two weeks" not in joined, joined
+    assert "pairs you for a chat every week on Mondays at 10:00 UTC" in joined and "two weeks" not in joined, joined
     assert "Every week, a colleague to talk with" in modal and "two weeks" not in modal

@@ -5,11 +5,12 @@ import json
 
 import pytest
 
-from bot.ids import NEW_CATEGORY, ProgramField
+from bot.ids import NEW_CATEGORY, WORKSPACE_DEFAULT, ProgramField
 from bot.rounds.model import MONTHLY, TEAM_CATEGORY, Category, Intro, Program, RoundKind
 from bot.rounds.program_form import NewProgram, ProgramFormErrors, options_of, program_from_form
 from bot.rounds.program_messages import LISTED, programs_list
 from bot.rounds.programs import Listed
+from bot.rounds.schedule import Schedule
 
 OFFICE = Category("office", "Office", ("NYC", "London"))
 TIER = Category("tier", "Tier", ("1", "2", "3"))
@@ -82,6 +83,33 @@ def new_category(name: str, options: str) -> dict:
                 Category("role", "Role", ("mentor", "mentee")),
             ),
         ),
+        (  # its own hour and zone, where the defaults were the workspace's
+            {
+                "HOUR": {"selected_option": {"value": "9"}},
+                "TIME_ZONE": {"selected_option": {"value": "America/New_York"}},
+            },
+            NewProgram(
+                Program(
+                    "",
+                    "Eng NYC",
+                    RoundKind.COFFEE,
+                    1,
+                    1,
+                    3,
+                    Intro.ACROSS,
+                    TEAM_CATEGORY,
+                    hour=9,
+                    time_zone="America/New_York",
+                )
+            ),
+        ),
+        (  # the workspace's, chosen: nothing of its own, so it follows /mentor settings
+            {
+                "HOUR": {"selected_option": {"value": WORKSPACE_DEFAULT}},
+                "TIME_ZONE": {"selected_option": {"value": WORKSPACE_DEFAULT}},
+            },
+            NewProgram(Program("", "Eng NYC", RoundKind.COFFEE, 1, 1, 3, Intro.ACROSS, TEAM_CATEGORY)),
+        ),
         (  # monthly rounds are on the first weekday of the month: no weekday to choose
             {"CADENCE": {"selected_option": {"value": "0"}}, "WEEKDAY": {"selected_option": None}},
             NewProgram(Program("", "Eng NYC", RoundKind.COFFEE, MONTHLY, 0, 3, Intro.ACROSS, TEAM_CATEGORY)),
@@ -110,6 +138,10 @@ def test_a_submission_becomes_the_program_it_describes(changed, made):
         (new_category("Floor", ",".join(str(n) for n in range(11))), {ProgramField.CATEGORY_OPTIONS}),
         (new_category("Floor", "1, " + "x" * 31), {ProgramField.CATEGORY_OPTIONS}),
         ({"CHANNEL": {"selected_conversation": "D0DIRECT"}}, {ProgramField.CHANNEL}),
+        ({"HOUR": {"selected_option": {"value": "24"}}}, {ProgramField.HOUR}),
+        ({"TIME_ZONE": {"selected_option": {"value": "Mars/Olympus_Mons"}}}, {ProgramField.TIME_ZONE}),
+        ({"TIME_ZONE": {"selected_option": {"value": "../../etc/passwd"}}}, {ProgramField.TIME_ZONE}),
+        ({"TIME_ZONE": {"selected_option": {"value": "America/" + "x" * 80}}}, {ProgramField.TIME_ZONE}),
         (
             {"KIND": {"selected_option": {"value": "reverse"}}},
             {ProgramField.GROUP_SIZE, ProgramField.INTRO},  # reverse mentoring: pairs, of anyone
@@ -146,7 +178,7 @@ def test_options_are_split_at_commas_trimmed_and_kept_once_in_order():
 
 
 def test_a_long_list_of_programs_stays_within_a_messages_50_blocks():
-    many = [Listed(Program(f"p{number}", f"Program {number}"), 3) for number in range(LISTED + 5)]
+    many = [Listed(Program(f"p{number}", f"Program {number}"), 3, Schedule()) for number in range(LISTED + 5)]
 
     message = programs_list(many)
 
