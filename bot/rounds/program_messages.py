@@ -355,7 +355,7 @@ def _who(program: Program) -> str:
 def welcome(welcome: Welcome) -> dict:
     """The DM to a member who joined a program: what it is, when the next round is, how to
     skip or leave, and the buttons to pick their group if it introduces by one."""
-    program, often = welcome.program, when(welcome.schedule)
+    program, often = welcome.program, when(welcome.schedule) + ","
     what = f"{often} I introduce you to {_who(program)}"
     if program.kind is RoundKind.REVERSE:
         what = f"{often} I pair early-career and senior members to teach each other"

@@ -80,7 +80,7 @@ def test_the_programs_list_says_each_programs_hour_and_zone_with_its_name_escape
 def test_the_welcome_dm_says_the_next_round_at_the_programs_hour_in_its_zone():
     welcome = program_messages.welcome(Welcome(EAST, WORKSPACE.of(EAST), date(2026, 12, 7)))
 
-    assert "every week on Mondays at 09:00 America/New_York I introduce you" in welcome["text"]
+    assert "every week on Mondays at 09:00 America/New_York, I introduce you" in welcome["text"]
     assert "Next round: *Monday 7 December at 09:00 America/New_York*" in welcome["text"]
     assert "East &lt;coast&gt; &amp; co" in welcome["text"]
 
