@@ -168,15 +168,18 @@ class _Drain:
         self.failed: set[str] = set()  # workspaces whose lane met an error: not taken again here
         self.errors: list[Exception] = []
         self.posted = 0
+        # When to look for more lanes (the pacer's clock): every `kept` while fewer than
+        # LANES_HELD are held, and at once when one is let go, so that a thread freed by a
+        # workspace that must wait is not left idle while others have DMs due now.
+        self.next_lookup = 0.0
 
     def run(self) -> int:
         with ThreadPoolExecutor(LANE_THREADS, thread_name_prefix="outbox-lane") as pool:
-            next_lookup = 0.0
             while True:
                 self._start_ready(pool)
                 if not self.lanes:
                     later = self._take_lanes()
-                    next_lookup = self.pacer.clock() + self.kept
+                    self.next_lookup = self.pacer.clock() + self.kept
                     if self.lanes:
                         continue
                     if later is None:
@@ -184,11 +187,11 @@ class _Drain:
                     time.sleep(max(0.0, later - self.pacer.clock()))  # until the earliest free lane's pace
                     continue
                 now = self.pacer.clock()
-                if len(self.lanes) < LANES_HELD and now >= next_lookup:
+                if len(self.lanes) < LANES_HELD and now >= self.next_lookup:
                     self._take_lanes()
-                    next_lookup = now + self.kept
+                    self.next_lookup = now + self.kept
                     self._start_ready(pool)
-                wake = [next_lookup] if len(self.lanes) < LANES_HELD else []
+                wake = [self.next_lookup] if len(self.lanes) < LANES_HELD else []
                 if self.ready and len(self.running) < LANE_THREADS:
                     wake.append(self.ready[0][0])
                 timeout = max(0.0, min(wake, default=now + self.kept) - self.pacer.clock())
@@ -220,6 +223,7 @@ class _Drain:
             return
         if after is None or after > self.kept:
             self._release(lane)  # nothing due, or a long wait: whoever is free then takes it
+            self.next_lookup = 0.0
         else:
             heapq.heappush(self.ready, (self.pacer.clock() + after, next(self.turns), lane.team_id))
 
