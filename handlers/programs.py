@@ -48,7 +48,7 @@ def offer_enrollment(
     options: tuple[str, ...] = (),
 ) -> None:
     """Once a program is created (its rounds on `schedule`, introducing by `category`,
-    bot.rounds.programs.category_name, of `options`): for a channel with people in it, ask
+    bot.rounds.programs.grouping, of `options`): for a channel with people in it, ask
     the admin before enrolling them; otherwise say it is ready."""
     others: list[str] = []
     if program.channel:

@@ -192,7 +192,7 @@ def _sides(program: Program, category: str | None, options: tuple[str, ...]) -> 
 def describe(program: Program, schedule: Schedule, category: str | None, options: tuple[str, ...] = ()) -> str:
     """One line: "Coffee chats every week on Monday at 09:00 America/New_York, in threes,
     across Office", at the hour and zone of the program's `schedule` (its own or the
-    workspace's), where `category` names what it introduces by (bot.rounds.programs.category_name);
+    workspace's), where `category` names what it introduces by (bot.rounds.programs.grouping);
     a mentoring program's says who mentors whom by the category's `options`: "Mentoring monthly
     at 10:00 UTC, one mentor with up to 2 mentees, by Role: *mentor* mentors *mentee*"."""
     cadence = "monthly" if program.every_weeks == MONTHLY else f"{CADENCES[program.every_weeks].casefold()}"

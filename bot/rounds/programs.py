@@ -26,7 +26,7 @@ OPTION_GONE = "That option is no longer offered: pick one of the buttons on your
 class Listed:
     """A program as admins see it listed: how many members it has now, when its rounds come
     (its own hour and zone, or the workspace's), the name of what it introduces by
-    (category_name), and that category's options (a mentoring program's sides)."""
+    (grouping), and that category's options (a mentoring program's sides)."""
 
     program: Program
     members: int
@@ -53,29 +53,23 @@ def listed(work: UnitOfWork, team_id: str) -> list[Listed]:
             program,
             len(work.rounds.program_members(team_id, program.key)),
             work.rounds.schedule(team_id, program.key),
-            category_name(work, team_id, program),
-            options_of(work, team_id, program),
+            *grouping(work, team_id, program),
         )
         for program in round_services.current_programs(work, team_id)
     ]
 
 
-def category_name(work: UnitOfWork, team_id: str, program: Program) -> str | None:
+def grouping(work: UnitOfWork, team_id: str, program: Program) -> tuple[str | None, tuple[str, ...]]:
     """What `program` introduces across or within, as admins read it: "team" (profiles'), the
-    name of the admin's category ("Office", not its key "office"); None for intros of anyone."""
+    name of the admin's category ("Office", not its key "office"), None for intros of anyone;
+    and that category's options (a mentoring program's sides), () when it goes by none or by
+    the team. The category is read once for both."""
     if program.grouped_by is None:
-        return None
+        return None, ()
     if program.grouped_by == TEAM_CATEGORY:
-        return "team"
+        return "team", ()
     category = round_services.category_to_pick(work, team_id, program)
-    return category.name if category is not None else program.grouped_by
-
-
-def options_of(work: UnitOfWork, team_id: str, program: Program) -> tuple[str, ...]:
-    """The options of the admin's category `program` introduces by (a mentoring program's
-    sides); () when it goes by none or by the team."""
-    category = round_services.category_to_pick(work, team_id, program)
-    return category.options if category is not None else ()
+    return (category.name, category.options) if category is not None else (program.grouped_by, ())
 
 
 def create(work: UnitOfWork, team_id: str, new: NewProgram, now: datetime) -> Program:

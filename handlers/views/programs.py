@@ -71,7 +71,6 @@ def offer_enrollment(view: dict, client: WebClient, context: BoltContext, *, dep
         if program is None:
             return
         schedule = work.rounds.schedule(team_id, program.key)
-        category = programs.category_name(work, team_id, program)
-        options = programs.options_of(work, team_id, program)
+        category, options = programs.grouping(work, team_id, program)
     tell = partial(admin.dm_admin, client, user_id)
     program_admin.offer_enrollment(client, program, schedule, category, context.bot_user_id, tell, options)
