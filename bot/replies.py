@@ -71,6 +71,14 @@ def click_not_done(clicked: str) -> dict:
     )
 
 
+def refused_later(clicked: str, refused: dict) -> dict:
+    """A refusal (`refused`, a reply of one text) told by DM because the Home tab's notice
+    could not open: it says what it answers, since it comes apart from the click. `clicked`
+    is the button's label, plain text; "" when the click did not say."""
+    what = f"*{shown(clicked, CLICKED_LIMIT)}*" if clicked else "what you clicked"
+    return blocks.message(f"About {what} on your Mentor Home tab: {refused['text']}")
+
+
 def message_not_done() -> dict:
     """A DM to Mentor it tried and could not take in: it was not kept nor passed on."""
     return blocks.message(

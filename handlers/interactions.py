@@ -26,6 +26,7 @@ from handlers.listeners import (
     Click,
     LeaseLost,
     Performing,
+    clicked,
     member_of,
     performing,
     refusal,
@@ -208,17 +209,15 @@ def _not_done(job: ClaimedJob) -> DeliveryKind | None:
 
 
 def _clicked(job: ClaimedJob) -> str:
-    """What the member clicked, as they saw it: the button's label, or the title of the modal
-    they submitted; "" for anything else (an event, a select, a payload without them)."""
+    """What the member clicked, as they saw it (listeners.clicked): "" for an event, or a
+    payload not shaped as Slack's (the DM then says "what you clicked" alone)."""
+    if job.surface not in (ACTION, VIEW):
+        return ""
     try:
-        body = json.loads(job.payload or "{}").get("body") or {}
-        if job.surface == ACTION:
-            label = ((body.get("actions") or [{}])[0].get("text") or {}).get("text")
-        else:
-            label = ((body.get("view") or {}).get("title") or {}).get("text")
-    except (ValueError, AttributeError, IndexError):
-        return ""  # a payload not shaped as Slack's: the DM says "what you clicked" alone
-    return label if isinstance(label, str) and job.surface in (ACTION, VIEW) else ""
+        body = json.loads(job.payload or "{}").get("body")
+    except (ValueError, AttributeError):
+        return ""
+    return clicked(body) if isinstance(body, dict) else ""
 
 
 def finish_alone(deps: Deps, job: ClaimedJob) -> bool:

@@ -185,7 +185,20 @@ class Click:
             return
         except SlackApiError as error:
             logger.warning("Could not show why a click changed nothing: %s", error.response.get("error"))
-        tell_by_dm(self.client, (self.body.get("user") or {}).get("id") or "", message)
+        user_id = (self.body.get("user") or {}).get("id") or ""
+        tell_by_dm(self.client, user_id, replies.refused_later(clicked(self.body), message))
+
+
+def clicked(body: dict) -> str:
+    """What a member clicked, as they saw it, from Slack's payload: a button's label
+    (block_actions), or the title of the modal they submitted (view_submission); "" for
+    anything else (a select, a payload without them)."""
+    if body.get("type") == "view_submission":
+        label = ((body.get("view") or {}).get("title") or {}).get("text")
+    else:
+        actions = body.get("actions") or [{}]
+        label = (actions[0].get("text") or {}).get("text") if isinstance(actions[0], dict) else None
+    return label if isinstance(label, str) else ""
 
 
 def tell_by_dm(client: WebClient, user_id: str, message: dict) -> None:

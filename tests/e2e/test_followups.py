@@ -448,6 +448,7 @@ def test_a_refusal_on_the_home_tab_whose_modal_came_too_late_is_sent_by_dm(loop)
 
     [told] = loop.fake_slack.wait_for("chat.postMessage", count=posted + 1)[posted:]
     assert told.args["channel"] == "UANA"
+    assert told.args["text"].startswith("About what you clicked on your Mentor Home tab: ")  # apart from the click
     assert "turned follow-ups off" in told.args["text"]
 
 
