@@ -53,20 +53,18 @@ class Deps:
     # Records commands' work for the workers before their acks (handlers.commands.handoff);
     # made from `store` when not given.
     recorder: Recorder = None  # type: ignore[assignment] # set in __post_init__
-    # Released once for each command whose work is queued in the database: wakes a worker
-    # of this process at once (jobs/command_jobs.py); others look every second.
-    command_queued: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
+    # Set when commands' work was queued in the database: wakes this process's waiting
+    # workers at once (jobs/command_jobs.py); others look every second. A flag, not a count:
+    # one batch recorded wakes each waiting worker once, where a count of one per job kept
+    # them claiming nothing, a write transaction each, long after the burst was done.
+    command_queued: threading.Event = field(default_factory=threading.Event)
     # What Slack said lately of people whose standing is not on their row (handlers.membership).
     standings: RecentStandings = field(default_factory=RecentStandings)
 
     def __post_init__(self) -> None:
         if self.recorder is None:
-            recorder = Recorder(self.store, utc_now, self._wake_workers)
+            recorder = Recorder(self.store, utc_now, lambda jobs: self.command_queued.set())
             object.__setattr__(self, "recorder", recorder)  # frozen
-
-    def _wake_workers(self, jobs: int) -> None:
-        for _ in range(jobs):
-            self.command_queued.release()
 
     def ask_policy_for(self, work: UnitOfWork, team_id: str) -> AskPolicy:
         """How asks travel in this workspace: the deployment's policy, with the ask timeout

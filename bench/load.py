@@ -8,8 +8,10 @@ talking to a fake Slack in a process of its own; a third process sends the comma
 loopback, each client sending its next as soon as the last is answered. For each database,
 command and number of clients it prints the acknowledgement time's median and 99th
 percentile, requests per second, errors (any answer but 200, or none), Mentor's p99 as a
-multiple of the bare app's, and how long Mentor's work after the acks went on once the
-last was acknowledged ("drained"; the bare app is measured after). Mentor and the bare
+multiple of the bare app's, how long Mentor's work after the acks went on once the
+last was acknowledged ("drained"; the bare app is measured after), and the CPU time this
+process spent in the second after that ("rest": Mentor should be idle by then, or it slows
+the bare app measured next and flatters the ratio). Mentor and the bare
 app are measured in turn for several rounds; each figure is its median over the rounds
 (errors their sum). The target (issue 22): p99 within 1.5 times the bare app's at 20 and
 at 50 clients, and no errors. The machine's load average is printed before and after.
@@ -84,6 +86,13 @@ def medians(runs: list[dict]) -> dict:
     return figures | {"errors": sum(run["errors"] for run in runs)}
 
 
+def cpu_while_resting(seconds: float = 1.0) -> float:
+    """CPU seconds this process spends in the next `seconds`, the load sent and its work done."""
+    started = time.process_time()
+    time.sleep(seconds)
+    return time.process_time() - started
+
+
 def load_average() -> str:
     return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
@@ -110,19 +119,19 @@ def main() -> None:
             databases.append(("PostgreSQL", postgres))
         print(
             f"{'database':<11}{'command':<16}{'clients':>8}{'p50':>9}{'bare p50':>10}{'p99':>9}{'bare p99':>10}"
-            f"{'p99 ratio':>10}{'req/s':>8}{'bare/s':>8}{'errors':>8}{'drained':>10}"
+            f"{'p99 ratio':>10}{'req/s':>8}{'bare/s':>8}{'errors':>8}{'drained':>10}{'rest':>8}"
         )
         # The sending process's first full-size run is slower whatever it sends to (its p99
         # near 100 ms against an app doing nothing): warm it up once on the bare app.
         measure(pool, bare_url, fake_slack.origin, COMMANDS[0], args.requests, max(levels))
         for name, url in databases:
-            # Served as app.py serves: commands' work in a process of its own, and what was
-            # built at start kept out of the garbage collector's way.
+            # Served as app.py serves: commands' work done by workers in the same process, and
+            # what was built at start kept out of the garbage collector's way.
             mentor = RunningApp(fake_slack, app_environ(fake_slack, url), http_threads=HTTP_THREADS)
             gc.freeze()
             for command in args.commands.split("|"):
                 for clients in levels:
-                    ours, bare, drained = [], [], []
+                    ours, bare, drained, rest = [], [], [], []
                     for _ in range(args.rounds):  # Mentor and the bare app in turn, so noise hits both
                         measure(pool, bare_url, fake_slack.origin, command, 20, clients)  # warm-up
                         measure(pool, mentor.slack.events_url, fake_slack.origin, command, 20, clients)
@@ -133,6 +142,7 @@ def main() -> None:
                         started = time.monotonic()
                         mentor.settle()  # the work after the acks ends before the bare app is measured
                         drained.append(time.monotonic() - started)
+                        rest.append(cpu_while_resting())
                         bare.append(measure(pool, bare_url, fake_slack.origin, command, args.requests, clients))
                     ours, bare = medians(ours), medians(bare)
                     ratio = ours["p99"] / bare["p99"]
@@ -140,7 +150,7 @@ def main() -> None:
                         f"{name:<11}{command:<16}{clients:>8}{ours['p50']:>7.1f}ms{bare['p50']:>8.1f}ms"
                         f"{ours['p99']:>7.1f}ms{bare['p99']:>8.1f}ms{ratio:>10.2f}{ours['per_second']:>8.0f}"
                         f"{bare['per_second']:>8.0f}{ours['errors'] + bare['errors']:>8}"
-                        f"{statistics.median(drained):>9.1f}s"
+                        f"{statistics.median(drained):>9.1f}s{statistics.median(rest):>7.2f}s"
                     )
                     if clients in TARGET_CLIENTS:
                         met = ratio <= TARGET_RATIO and ours["errors"] + bare["errors"] == 0

@@ -71,8 +71,7 @@ class Workers:
         """Claim nothing more, and let the jobs being done finish. The jobs not claimed stay
         in the database for the next worker to start, here or elsewhere."""
         self._stopping.set()
-        for _ in self._threads:
-            self._deps.command_queued.release()  # each waiting worker looks once more, and ends
+        self._deps.command_queued.set()  # each waiting worker wakes, and ends
         for thread in self._threads:
             thread.join(timeout)
 
@@ -96,13 +95,16 @@ class Workers:
     def _work(self) -> None:
         while not self._stopping.is_set():
             self._give_way()
+            # Before looking: work queued from now on sets it again, so the wait below ends
+            # at once for work this look may miss.
+            self._deps.command_queued.clear()
             try:
                 job = self._claim()
             except Exception as error:  # broad on purpose: the database may be down a while
                 logger.error("Claiming a command's work failed: %s", type(error).__name__)
                 job = None
             if job is None:
-                if not self._deps.command_queued.acquire(timeout=POLL_SECONDS):
+                if not self._deps.command_queued.wait(timeout=POLL_SECONDS):
                     self._release_claims(gone)
                 continue
             with self._changed:

@@ -20,6 +20,12 @@ from storage.db import Store
 logger = logging.getLogger(__name__)
 
 BATCH = 200  # commands at most in one transaction
+# While commands arrive faster than they are committed (the last transaction held more than
+# one), the thread waits this long before the next, so that more join it: fewer transactions
+# per command under a burst, whose CPU the acknowledgements share. 3,000 `/mentor offer`
+# from 50 clients (bench/load.py's setup, SQLite): 8 commands a transaction instead of 3,
+# the acks' p99 64 to 74 ms instead of 84 to 88. A lone command never waits.
+LINGER_SECONDS = 0.002
 
 
 class Recorder:
@@ -56,11 +62,16 @@ class Recorder:
             return self._changed.wait_for(lambda: not self._waiting and not self._writing, timeout)
 
     def _run(self) -> None:
+        burst = False
         while True:
             with self._changed:
                 self._changed.wait_for(lambda: bool(self._waiting))
+            if burst:
+                time.sleep(LINGER_SECONDS)
+            with self._changed:
                 batch, self._waiting = self._waiting[:BATCH], self._waiting[BATCH:]
                 self._writing = len(batch)
+            burst = len(batch) > 1
             try:
                 with self._store.transaction() as repositories:
                     repositories.command_jobs.queue([job for job, _ in batch], self._clock())

@@ -28,7 +28,7 @@ def ask_from_modal(ack: Ack, body: dict, view: dict, client: WebClient, context:
         return True
 
     if submit(deps, ack, ids.ASK_QUESTION, check_and_record):
-        deps.command_queued.release()  # wakes a worker of this process
+        deps.command_queued.set()  # wakes a worker of this process
 
 
 def start_from_modal(view: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:

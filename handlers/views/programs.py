@@ -58,7 +58,7 @@ def create_program(ack: Ack, body: dict, view: dict, client: WebClient, context:
     # The one refusal left is ChannelTaken (or the database not answering), shown by the channel.
     if submit(deps, ack, ProgramField.CHANNEL, create_and_record) is None:
         return
-    deps.command_queued.release()  # wakes a worker of this process
+    deps.command_queued.set()  # wakes a worker of this process
     refresh_home(client, deps, team_id, user_id)
 
 

@@ -134,7 +134,7 @@ def test_a_click_whose_workers_kept_dying_is_given_up_and_its_member_told_by_dm_
             at = past + attempt * (LEASE + timedelta(seconds=1))
             assert work.command_jobs.claim(at, at + LEASE, {(ACTION, ids.JOIN_ROUND)}, f"elsewhere:{attempt}")
 
-    mentor.deps.command_queued.release()
+    mentor.deps.command_queued.set()
     mentor.settle()
 
     [told] = mentor.fake_slack.calls("chat.postMessage")  # a DM, through the outbox
@@ -164,7 +164,7 @@ def test_an_export_whose_job_could_not_be_ended_is_not_sent_again_by_the_retry(f
         fake_slack.uploaded(count=2)
         with mentor.store.transaction() as work:  # another machine's worker, once the lease ran out
             assert work.command_jobs.release_claims(datetime.now(UTC), lambda claimer: True) == 1
-        mentor.deps.command_queued.release()
+        mentor.deps.command_queued.set()
         mentor.settle()
 
         assert len(fake_slack.uploaded(count=2)) == 2  # the two CSV files, once

@@ -100,7 +100,7 @@ def test_a_command_whose_workers_kept_dying_is_given_up_and_its_member_told_by_d
             at = past + attempt * (LEASE + timedelta(seconds=1))
             assert work.command_jobs.claim(at, at + LEASE, {(COMMAND, "offer")}, f"elsewhere:{attempt}") is not None
 
-    mentor.deps.command_queued.release()
+    mentor.deps.command_queued.set()
     mentor.settle()
 
     assert mentor.fake_slack.calls("response_url") == []  # its response URL may have expired
