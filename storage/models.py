@@ -620,3 +620,5 @@ class ProcessedEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The job (command_jobs.id) whose worker began on it; NULL outside a job (migration 0028).
+    job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

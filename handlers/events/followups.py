@@ -17,7 +17,7 @@ from bot.followups import services as followup_services
 from bot.followups.model import FollowUpRefused, FollowUpStatus
 from bot.text import plain_text_of
 from deps import Deps
-from handlers.listeners import REFUSALS, admit, complete, refusal
+from handlers.listeners import REFUSALS, admit, complete, performing, refusal
 from jobs import outbox
 
 logger = logging.getLogger(__name__)
@@ -96,12 +96,14 @@ def in_thread(
 def once(deps: Deps, team_id: str, event_id: str | None, work: Callable[[], None]) -> None:
     """Do `work` for an event unless it is being, or was, done for an earlier delivery of it
     (Slack retries, with the same event id, an event it thinks went unanswered). If `work`
-    fails, a retry does it afresh."""
+    fails, a retry does it afresh; if the worker doing it dies, the job's next try does."""
     if not event_id:
         work()
         return
+    doing = performing.get()
+    job_id = doing.job.id if doing is not None else None
     with deps.store.transaction() as repositories:
-        if not repositories.events.start(team_id, event_id, deps.clock(), stale_after=EVENT_STALE_AFTER):
+        if not repositories.events.start(team_id, event_id, deps.clock(), EVENT_STALE_AFTER, job_id):
             logger.info("Event %s was already handled", event_id)
             return
     try:

@@ -5,13 +5,17 @@ import re
 import subprocess
 import threading
 from contextlib import ExitStack
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from app import command_workers
 from bot import ids
 from bot.followups import services as followup_services
 from deps import utc_now
+from handlers import KNOWN
+from handlers.events.followups import EVENT_STALE_AFTER
 from jobs import outbox
 from jobs.followups import run_due_followups
 from jobs.outbox import LEASE, METADATA_EVENT
@@ -166,6 +170,36 @@ def test_the_pair_go_on_talking_in_their_follow_up_threads_each_message_relayed_
     with loop.store.transaction() as repositories:  # relayed: Mentor keeps no copy of what they wrote
         kept = repositories.session.scalars(select(models.FollowUpMessage.text)).all()
     assert len(kept) == 3 and set(kept) == {""}
+
+
+def test_a_note_whose_worker_died_after_beginning_on_it_reaches_the_mentor_by_the_jobs_next_try(loop):
+    loop.clock.advance(days=7)
+    run_due_followups(loop.deps)
+    prompt = prompt_of(loop)
+    click(
+        loop, ids.FOLLOWUP_CHOICES["helped"], "UASK", button_value(prompt.args, ids.FOLLOWUP_CHOICES["helped"]), prompt
+    )
+    loop.settle()
+    loop.workers.stop()  # the note is recorded at its ack; nobody here takes it yet
+    note = reply_in_thread(loop, "UASK", "DUASK", prompt.response["ts"], NOTE, event_id="EvDied")
+
+    # A worker elsewhere claimed the note, marked its event begun, and died before saving it:
+    # its lease has run out since.
+    now = utc_now()
+    with loop.store.transaction() as work:
+        claimed = work.command_jobs.claim(now, now - timedelta(seconds=1), KNOWN, "elsewhere:1")
+        assert claimed is not None and claimed.name == "message"
+        assert work.events.start(DEFAULT_TEAM, "EvDied", loop.clock(), EVENT_STALE_AFTER, claimed.id)
+    loop.workers = command_workers(loop.deps).start()  # the job's next try, here
+    loop.settle()
+
+    loop.slack.event(note, event_id="EvDied")  # and Slack sends it again: handled once
+    loop.settle()
+
+    [report] = [call for call in posted_to(loop, "DUANA") if "closed the loop" in call.args["text"]]
+    assert "it went from 9 s to 40 ms" in str(report.args["blocks"])  # the note, not lost
+    thanks = [call for call in posted_to(loop, "DUASK") if "on its way to <@UANA>" in call.args["text"]]
+    assert len(thanks) == 1
 
 
 def test_a_dm_outside_any_thread_is_answered_with_what_mentor_can_do(loop):
