@@ -2,7 +2,7 @@
 handlers/commands/handoff.py): each is recorded in the database before its ack, with the
 request as Slack sent it (defer_click, defer_events), and a worker runs its listener on it
 (perform, jobs/command_jobs.py), once: the listener's transaction that changes something
-also deletes the job (complete), fenced by the worker's claim. So a burst of clicks costs the
+also marks the job done (complete), fenced by the worker's claim. So a burst of clicks costs the
 serving process one write each, batched (jobs/recording.py), and no longer competes with the
 acks that follow it; and a click acknowledged survives the death of any process.
 
@@ -145,11 +145,12 @@ def _acknowledged(*args, **kwargs) -> None:
 def perform(deps: Deps, job: ClaimedJob, listeners: Mapping[str, Listener]) -> None:
     """A click's or an event's work, done once: its listener (of `listeners`, by the job's
     name) runs on the request recorded, as Bolt would run it; its first transaction that
-    changes something deletes the job (complete), and otherwise the job is deleted once the
-    listener ends (work that only reads or calls Slack, such as drawing the Home tab, may then
-    be done again if its worker dies before). Failures are told to the member where the click
-    happened, as Bolt's error handler would; after MAX_ATTEMPTS claims that never ended, the
-    member is told by DM that it was not done (DeliveryKind.CLICK_NOT_DONE or MESSAGE_NOT_DONE)."""
+    changes something marks the job done (complete), and the job is deleted once the listener
+    ends, so that the member's next job starts after it (work that only reads or calls Slack,
+    such as drawing the Home tab, may be done again if its worker dies before). Failures are
+    told to the member where the click happened, as Bolt's error handler would; after
+    MAX_ATTEMPTS claims that never ended, the member is told by DM that it was not done
+    (DeliveryKind.CLICK_NOT_DONE or MESSAGE_NOT_DONE)."""
     if job.attempts > MAX_ATTEMPTS:
         logger.error("A %s %s was given up after %d tries", job.surface, job.name, MAX_ATTEMPTS)
         with deps.store.transaction() as repositories:
@@ -196,7 +197,7 @@ def perform(deps: Deps, job: ClaimedJob, listeners: Mapping[str, Listener]) -> N
         performing.reset(token)
     if lost:
         logger.warning("A %s %s was taken over by another worker", job.surface, job.name)
-    elif not doing.completed:  # it only read, or was refused, or failed
+    else:  # done (see complete), or it only read, or was refused, or failed
         finish_alone(deps, job)
 
 
@@ -221,6 +222,6 @@ def _clicked(job: ClaimedJob) -> str:
 
 
 def finish_alone(deps: Deps, job: ClaimedJob) -> bool:
-    """Delete a job its work did not delete (see complete), if it is still this claim."""
+    """Delete a job once its listener ended, done (see complete) or not, if it is still this claim."""
     with deps.store.transaction() as repositories:
         return repositories.command_jobs.finish(job)

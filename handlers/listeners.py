@@ -222,7 +222,7 @@ class Performing:
     """The job a worker is doing on this thread (handlers.interactions.perform)."""
 
     job: ClaimedJob
-    completed: bool = False  # the job was deleted in a transaction that committed
+    completed: bool = False  # the job was marked done in a transaction that committed
 
 
 performing: ContextVar[Performing | None] = ContextVar("performing", default=None)
@@ -230,13 +230,14 @@ performing: ContextVar[Performing | None] = ContextVar("performing", default=Non
 
 def complete(repositories: Repositories) -> None:
     """Called in a listener's transaction that changes something: when a worker is doing the
-    listener's work (perform), its job is deleted in that same transaction, the first such one,
-    so that the change and the mark that it is done commit together. Raises LeaseLost when
-    another worker holds the job now (the transaction rolls back). Outside a worker, nothing."""
+    listener's work (perform), its job is marked done in that same transaction, the first such
+    one, so that the change and the mark that it is done commit together (the job is deleted
+    once the listener ends). Raises LeaseLost when another worker holds the job now (the
+    transaction rolls back). Outside a worker, nothing."""
     doing = performing.get()
     if doing is None or doing.completed:
         return
-    if not repositories.command_jobs.finish(doing.job):
+    if not repositories.command_jobs.mark_done(doing.job):
         raise LeaseLost()
     repositories.on_commit.append(partial(setattr, doing, "completed", True))
 

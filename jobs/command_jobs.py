@@ -4,7 +4,7 @@ database (command_jobs).
 The listener records a command's work in the same database before it acknowledges it
 (storage/command_jobs.py), so the work outlives any process. Workers claim one job at a time
 with a lease, as the outbox's senders claim deliveries; the transaction that does a job's
-work also deletes it, fenced by its claim (`attempts`), so it is done once: a worker that
+work also marks it done, fenced by its claim (`attempts`), so it is done once: a worker that
 dies leaves its job to another (at once on this machine, see jobs.outbox.gone; from another
 machine once its lease runs out), and a worker whose lease ran out commits nothing.
 
@@ -47,9 +47,9 @@ class Workers:
     """`threads` workers in this process, each doing one command's work at a time."""
 
     def __init__(self, deps: Deps, perform: Perform, known: Known, threads: int = THREADS, lease: timedelta = LEASE):
-        """`perform(deps, job)` does a job's work and deletes the job in the transaction that
-        does it (ClaimedJob, CommandJobRepository.finish); `known` are the jobs it can do, as
-        (surface, name)."""
+        """`perform(deps, job)` does a job's work, marks the job done in the transaction that
+        does it and deletes it once the work ends (ClaimedJob, CommandJobRepository.mark_done
+        and finish); `known` are the jobs it can do, as (surface, name)."""
         self._deps, self._perform, self._known = deps, perform, known
         self._count, self._lease = threads, lease
         self._threads: list[threading.Thread] = []

@@ -1,7 +1,8 @@
 """Work after the ack, waiting to be done: slash commands', clicks' and events'. Recorded
 before the ack, claimed by a worker with a lease (as the outbox's deliveries are), one
-member's in the order they were recorded, and deleted in the transaction that does the work,
-so that it is done once whichever process dies (jobs/command_jobs.py)."""
+member's in the order they were recorded, and marked done in the transaction that does the
+work, so that it is done once whichever process dies (jobs/command_jobs.py); deleted once
+what follows the change (an answer, a Home tab redrawn) is done."""
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -83,20 +84,29 @@ class CommandJobRepository:
 
     def release_claims(self, now: datetime, gone: Callable[[str | None], bool]) -> int:
         """Make due at once the jobs held by workers that are `gone` (processes of this
-        machine that have ended); another machine's wait for their lease. Returns how many."""
+        machine that have ended); another machine's wait for their lease. Returns how many.
+        Jobs done whose worker ended before deleting them (see mark_done) are deleted: those
+        of `gone` workers, and any whose lease ran out."""
         job = models.CommandJob
         held = self.session.execute(
-            select(job.id, job.claimed_by).where(job.status == "running", job.available_at > now)
+            select(job.id, job.claimed_by, job.status).where(
+                job.status.in_(["running", "done"]), job.available_at > now
+            )
         ).all()
-        dead = [job_id for job_id, holder in held if gone(holder)]
-        for batch in batches(dead):
+        dead = [(job_id, status) for job_id, holder, status in held if gone(holder)]
+        unclaimed = [job_id for job_id, status in dead if status == "running"]
+        for batch in batches(unclaimed):
             self.session.execute(
                 update(job)
                 .where(job.id.in_(batch))
                 .values(available_at=now)
                 .execution_options(synchronize_session=False)
             )
-        return len(dead)
+        ended = or_(job.id.in_([job_id for job_id, status in dead if status == "done"]), job.available_at <= now)
+        self.session.execute(
+            delete(job).where(job.status == "done", ended).execution_options(synchronize_session=False)
+        )
+        return len(unclaimed)
 
     def claim(self, now: datetime, lease_until: datetime, known: Known, claimer: str) -> ClaimedJob | None:
         """The oldest job that is due, or whose worker's lease ran out, now this worker's
@@ -118,7 +128,13 @@ class CommandJobRepository:
                 job.status.in_(["pending", "running"]),
                 job.available_at <= now,
                 or_(*(and_(job.surface == surface, job.name.in_(names)) for surface, names in by_surface.items())),
-                ~exists().where(earlier.team_id == job.team_id, earlier.user_id == job.user_id, earlier.id < job.id),
+                ~exists().where(
+                    earlier.team_id == job.team_id,
+                    earlier.user_id == job.user_id,
+                    earlier.id < job.id,
+                    # One done waits for its worker to end it (mark_done), unless that worker died.
+                    or_(earlier.status != "done", earlier.available_at > now),
+                ),
             )
             .order_by(job.available_at, job.id)
             .limit(1)
@@ -153,15 +169,30 @@ class CommandJobRepository:
             sent=row.sent_at is not None,
         )
 
-    def finish(self, claimed: ClaimedJob) -> bool:
-        """Delete the job, in the transaction that did its work, if it is still this claim:
+    def mark_done(self, claimed: ClaimedJob) -> bool:
+        """Mark the job done, in the transaction that did its work, if it is still this claim:
         False when its lease ran out and another worker claimed it since (the caller must then
-        roll back, so the work is not done twice)."""
+        roll back, so the work is not done twice). No worker claims it again; its member's
+        later jobs wait until its worker has ended it (finish), after what follows the change
+        (a Home tab redrawn from it), so that they never overtake it."""
+        job = models.CommandJob
+        marked = rowcount(
+            self.session,
+            update(job)
+            .where(job.id == claimed.id, job.status == "running", job.attempts == claimed.attempts)
+            .values(status="done")
+            .execution_options(synchronize_session=False),
+        )
+        return marked == 1
+
+    def finish(self, claimed: ClaimedJob) -> bool:
+        """Delete the job, done or not, if it is still this claim: False when its lease ran
+        out and another worker claimed it since."""
         job = models.CommandJob
         finished = rowcount(
             self.session,
             delete(job)
-            .where(job.id == claimed.id, job.status == "running", job.attempts == claimed.attempts)
+            .where(job.id == claimed.id, job.status.in_(["running", "done"]), job.attempts == claimed.attempts)
             .execution_options(synchronize_session=False),
         )
         return finished == 1
@@ -194,7 +225,8 @@ class CommandJobRepository:
 
     def waiting(self) -> int:
         """How many jobs are not done yet, claimed or not."""
-        return self.session.scalar(select(func.count()).select_from(models.CommandJob)) or 0
+        job = models.CommandJob
+        return self.session.scalar(select(func.count()).select_from(job).where(job.status != "done")) or 0
 
     def forget(self, team_id: str, user_id: str) -> int:
         """Delete the member's commands not done yet (what they typed is in them)."""

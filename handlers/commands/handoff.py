@@ -44,8 +44,8 @@ def hand_off(deps: Deps, team_id: str, user_id: str, command: MentorCommand, res
 
 
 def perform(deps: Deps, job: ClaimedJob) -> None:
-    """A command's work, done once: the job is deleted in the transaction that does the work
-    (Invocation.complete), or, for work that only reads or only calls Slack, once it ends.
+    """A command's work, done once: the job is marked done in the transaction that does the
+    work (Invocation.complete), and deleted once the work ends (its answer sent).
     Refusals and failures are told to the member (see reporting) and end the job too; after
     MAX_ATTEMPTS claims that never ended, the member is told by DM that it was not done (the
     DM queued with the job's end, so told once, however late: a response URL lasts 30 minutes)."""
@@ -81,5 +81,5 @@ def perform(deps: Deps, job: ClaimedJob) -> None:
         performing.reset(token)
     if lost:
         logger.warning("A /mentor %s was taken over by another worker", job.name)
-    elif not doing.completed:  # the work only read, or was refused or failed, or its transaction rolled back
+    else:  # done (complete), or the work only read, was refused or failed, or its transaction rolled back
         finish_alone(deps, job)

@@ -7,14 +7,17 @@ import json
 import os
 import signal
 import subprocess
+import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import app as mentor_app
+import handlers
 from bot import ids
 from bot.errors import TemporarilyUnavailable
 from jobs.command_jobs import LEASE, MAX_ATTEMPTS
+from jobs.outbox import SENDER
 from storage.command_jobs import ACTION, CommandJobRepository, NewCommandJob
 from tests.e2e.test_durable_commands import STARTING
 from tests.support.app_process import app_process, free_port, serving, serving_environ
@@ -122,6 +125,39 @@ def test_a_worker_killed_in_the_middle_of_a_click_leaves_it_to_another_which_doe
                 assert "Traceback" not in second.stderr.read()
 
     assert len(fake_slack.calls("views.publish")) == 1
+
+
+def test_a_members_next_click_waits_until_the_last_one_has_redrawn_their_home(fake_slack, sqlite_url):
+    mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url), workers=False)  # this test works them
+
+    def claim():
+        now = datetime.now(UTC)
+        with mentor.store.transaction() as work:
+            return work.command_jobs.claim(now, now + LEASE, handlers.KNOWN, SENDER)
+
+    try:
+        for program in ("coffee", "reverse"):  # "Join coffee chats", then "Join reverse mentoring"
+            assert mentor.slack.click(ids.JOIN_ROUND, "UANA", program).status == 200
+        fake_slack.held.add("views.publish")
+        first = claim()
+        worker = threading.Thread(target=handlers.perform, args=(mentor.deps, first))
+        worker.start()
+        fake_slack.wait_for_arrival("views.publish")  # Ana joined coffee chats; her Home is on its way
+
+        assert claim() is None  # her second click waits for the first to end
+        fake_slack.held.clear()
+        fake_slack.release.set()
+        worker.join()
+        second = claim()
+        assert second is not None
+        handlers.perform(mentor.deps, second)
+
+        drawn = homes_by_member(fake_slack)["UANA"]
+        assert len(drawn) == 2 and BOTH not in drawn[0] and BOTH in drawn[1]  # the last Home is the latest
+        with mentor.store.reading() as work:
+            assert work.command_jobs.waiting() == 0 and claim() is None
+    finally:
+        mentor.stop()
 
 
 def test_a_click_whose_workers_kept_dying_is_given_up_and_its_member_told_by_dm_nothing_changed(mentor):

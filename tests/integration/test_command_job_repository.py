@@ -125,3 +125,37 @@ def test_giving_up_on_an_event_nobody_made_tells_nobody(repositories):
     assert repositories.command_jobs.give_up(job, NOW, None) is True
     assert repositories.command_jobs.waiting() == 0
     assert repositories.outbox.claim(NOW, NOW + LEASE, 10) == []
+
+
+def test_a_job_done_holds_its_members_next_until_its_worker_ends_it_or_dies(repositories):
+    queue_offer(repositories, "UANA")
+    queue_offer(repositories, "UANA")
+    queue_offer(repositories, "UBEN")
+    queue_offer(repositories, "UBEN")
+    anas = claim(repositories, claimer="host:1")
+    bens = claim(repositories, claimer="host:dead")
+    assert anas is not None and bens is not None
+    assert repositories.command_jobs.mark_done(anas) and repositories.command_jobs.mark_done(bens)
+    assert repositories.command_jobs.waiting() == 2  # the second of each: done ones are not waiting
+    assert claim(repositories, claimer="host:2") is None  # each waits for its member's first to end
+
+    repositories.command_jobs.release_claims(NOW, lambda claimer: claimer == "host:dead")
+    after_the_dead = claim(repositories, claimer="host:2")
+    assert after_the_dead is not None and after_the_dead.user_id == "UBEN"  # its worker died: ended
+    assert claim(repositories, claimer="host:2") is None
+    assert repositories.command_jobs.finish(anas)  # its worker ends it, Home tab redrawn
+    after_the_end = claim(repositories, claimer="host:2")
+    assert after_the_end is not None and after_the_end.user_id == "UANA"
+
+
+def test_a_job_done_whose_worker_was_not_seen_to_die_stops_holding_its_member_once_its_lease_runs_out(repositories):
+    queue_offer(repositories, "UANA")
+    queue_offer(repositories, "UANA")
+    elsewhere = claim(repositories, claimer="other-machine:1")
+    assert elsewhere is not None and repositories.command_jobs.mark_done(elsewhere)
+
+    later = NOW + LEASE + timedelta(seconds=1)
+    next_one = claim(repositories, at=later, claimer="host:2")
+    assert next_one is not None and next_one.attempts == 1  # the second offer, not the first again
+    repositories.command_jobs.release_claims(later, lambda claimer: False)
+    assert repositories.command_jobs.finish(elsewhere) is False  # cleared: nothing of it is left
