@@ -5,12 +5,11 @@ the column and keeps the events. On SQLite and PostgreSQL."""
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from alembic.config import Config
 from sqlalchemy.orm import Session
 
-from alembic import command
 from storage.events import EventRepository
-from storage.migrations import MIGRATIONS_DIR, upgrade
+from storage.migrations import upgrade
+from tests.support.migrations import downgrade
 
 BEGUN = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 STALE_AFTER = timedelta(minutes=2)
@@ -50,11 +49,7 @@ def test_the_downgrade_drops_the_holders_and_keeps_the_events(empty_engine):
     begun_at_0027(empty_engine)
     upgrade(empty_engine)
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with empty_engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0027_program_hours")
+    downgrade(empty_engine, "0027_program_hours")
 
     with empty_engine.connect() as connection:
         columns = {column["name"] for column in sa.inspect(connection).get_columns("processed_events")}

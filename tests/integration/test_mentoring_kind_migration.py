@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from alembic.config import Config
 from sqlalchemy.exc import IntegrityError
 
-from alembic import command
-from storage.migrations import MIGRATIONS_DIR, upgrade
+from storage.migrations import upgrade
+from tests.support.migrations import downgrade
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 COLUMNS = ("team_id", "key", "name", "kind", "every_weeks", "weekday", "group_size", "intro", "category", "status")
@@ -33,11 +32,7 @@ def program(key: str, kind: str, **more) -> dict:
 
 
 def downgrade_to_0024(engine) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0024_programs")
+    downgrade(engine, "0024_programs")
 
 
 def joined(engine) -> list[tuple]:

@@ -6,11 +6,9 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from alembic.config import Config
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from alembic import command
 from bot.asks import messages as ask_messages
 from bot.deliveries import DeliveryKind
 from bot.followups import messages as followup_messages
@@ -23,10 +21,11 @@ from jobs.outbox import drain
 from jobs.pacing import Pacer
 from storage import models
 from storage.db import Store
-from storage.migrations import MIGRATIONS_DIR, is_current, upgrade
+from storage.migrations import is_current, upgrade
 from storage.outbox import About, queue_deliveries
 from storage.types import UtcDateTime
 from tests.support.fake_slack import DEFAULT_TEAM, DEFAULT_TOKEN
+from tests.support.migrations import downgrade
 
 TEAM = DEFAULT_TEAM
 NOW = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
@@ -286,14 +285,6 @@ def test_a_round_dm_queued_by_a_replica_still_on_0007_goes_out_by_its_subject(em
     }
     texts = [text for _, text in posted(fake_slack)]
     assert any("UA" in text and "UB" in text for text in texts) and len(texts) == 2
-
-
-def downgrade(engine, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
 
 
 def test_0008_reads_a_malformed_subject_as_no_reference_and_goes_back_to_0007_and_up_again(empty_engine):

@@ -7,13 +7,12 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from alembic.config import Config
 from sqlalchemy.orm import Session
 
-from alembic import command
 from bot.rounds.schedule import Schedule
-from storage.migrations import MIGRATIONS_DIR, upgrade
+from storage.migrations import upgrade
 from storage.rounds import RoundRepository
+from tests.support.migrations import downgrade
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 COLUMNS = ("team_id", "key", "name", "kind", "every_weeks", "weekday", "group_size", "intro", "status")
@@ -92,11 +91,7 @@ def test_the_downgrade_drops_the_hours_and_keeps_every_program_and_its_members(e
     with empty_engine.begin() as connection:
         connection.execute(sa.text("UPDATE programs SET round_hour = 14, time_zone = 'Asia/Tokyo' WHERE key = 'eng'"))
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with empty_engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0026_interaction_jobs")
+    downgrade(empty_engine, "0026_interaction_jobs")
 
     with empty_engine.connect() as connection:
         columns = {column["name"] for column in sa.inspect(connection).get_columns("programs")}

@@ -6,15 +6,14 @@ as they were. On a database filled at revision 0023, on SQLite and PostgreSQL.""
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from alembic.config import Config
 from sqlalchemy.orm import Session
 
-from alembic import command
 from bot.deliveries import DeliveryKind
 from bot.program.model import ProgramSettings
 from storage.db import Store
-from storage.migrations import MIGRATIONS_DIR, upgrade
+from storage.migrations import upgrade
 from storage.outbox import About, queue_to_each
+from tests.support.migrations import downgrade
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 HELD = date(2026, 11, 23)
@@ -155,10 +154,6 @@ def test_the_downgrade_gives_back_the_columns_as_they_were(empty_engine):
     before = {table: rows(empty_engine, f"SELECT {names} FROM {table}") for table, names in columns.items()}
 
     upgrade(empty_engine)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with empty_engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0023_durable_jobs")
+    downgrade(empty_engine, "0023_durable_jobs")
 
     assert {table: rows(empty_engine, f"SELECT {names} FROM {table}") for table, names in columns.items()} == before
