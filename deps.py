@@ -63,7 +63,7 @@ class Deps:
 
     def __post_init__(self) -> None:
         if self.recorder is None:
-            recorder = Recorder(self.store, utc_now, lambda jobs: self.command_queued.set())
+            recorder = Recorder(self.store, utc_now, self.command_queued.set)
             object.__setattr__(self, "recorder", recorder)  # frozen
 
     def ask_policy_for(self, work: UnitOfWork, team_id: str) -> AskPolicy:

@@ -31,9 +31,9 @@ LINGER_SECONDS = 0.002
 class Recorder:
     """Records NewCommandJobs; its thread starts with the first."""
 
-    def __init__(self, store: Store, clock: Callable, recorded: Callable[[int], None]):
-        """`clock()` gives the time the jobs are due from (aware UTC); `recorded(n)` is called
-        once n jobs are committed, to wake workers."""
+    def __init__(self, store: Store, clock: Callable, recorded: Callable[[], None]):
+        """`clock()` gives the time the jobs are due from (aware UTC); `recorded()` is called
+        after each transaction that committed jobs, to wake workers."""
         self._store, self._clock, self._recorded = store, clock, recorded
         self._changed = threading.Condition()
         self._waiting: list[tuple[NewCommandJob, Future]] = []
@@ -79,7 +79,7 @@ class Recorder:
                 for _, future in batch:
                     future.set_exception(error)
             else:
-                self._recorded(len(batch))
+                self._recorded()
                 for _, future in batch:
                     future.set_result(None)
             finally:

@@ -28,7 +28,7 @@ class GatedStore:
 
 def test_flushing_waits_while_a_command_is_being_recorded_and_returns_once_it_is():
     store = GatedStore()
-    recorder = Recorder(store, lambda: NOW, lambda count: None)  # type: ignore[arg-type]
+    recorder = Recorder(store, lambda: NOW, lambda: None)  # type: ignore[arg-type]
 
     future = recorder.record(JOB)
     assert store.entered.wait(timeout=10)
@@ -41,4 +41,4 @@ def test_flushing_waits_while_a_command_is_being_recorded_and_returns_once_it_is
 
 
 def test_flushing_with_nothing_recorded_returns_at_once():
-    assert Recorder(GatedStore(), lambda: NOW, lambda count: None).flush(timeout=0) is True  # type: ignore[arg-type]
+    assert Recorder(GatedStore(), lambda: NOW, lambda: None).flush(timeout=0) is True  # type: ignore[arg-type]
