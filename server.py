@@ -107,7 +107,7 @@ def finish(app: App, deps: Deps, scheduler=None, workers: Workers | None = None)
     if scheduler is not None:
         scheduler.shutdown(wait=True)
     app.listener_runner.listener_executor.shutdown(wait=True)
-    if not deps.recorder.flush():  # commands acknowledged while their record was on its way
+    if not deps.recorder.close():  # commands acknowledged while their record was on its way
         logger.error("Commands acknowledged but not yet recorded may be lost: the database did not answer")
     if workers is not None:
         workers.stop()

@@ -4,11 +4,12 @@ member's in the order they were recorded, and marked done in the transaction tha
 work, so that it is done once whichever process dies (jobs/command_jobs.py); deleted once
 what follows the change (an answer, a Home tab redrawn) is done."""
 
+import functools
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, TextClause, and_, bindparam, delete, exists, func, or_, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.deliveries import DeliveryKind
@@ -57,30 +58,43 @@ class ClaimedJob:
     sent: bool = False  # an earlier claim handed its message to Slack (see mark_sent)
 
 
+# What a new job's row takes from the job; the rest is the same for every row of a statement.
+_JOB_COLUMNS = ("team_id", "user_id", "name", "argument", "response_url", "surface", "payload")
+# Jobs at most in one INSERT: 7 parameters each, well under SQLite's 32,766 and PostgreSQL's 65,535.
+JOBS_PER_STATEMENT = 500
+
+
+@functools.cache  # at most JOBS_PER_STATEMENT texts
+def _insert_statement(count: int) -> TextClause:
+    """INSERT of `count` new jobs as one statement, kept per count so that SQLAlchemy builds
+    and compiles each once. A text, not insert().values(rows): SQLAlchemy keys such a
+    statement by walking all its parameters each time, 2.9 ms of CPU for 8 rows against
+    0.65 ms for this text (PostgreSQL on loopback, a held connection, 400 inserts)."""
+    rows = ", ".join(
+        "(" + ", ".join(f":{column}_{n}" for column in _JOB_COLUMNS) + ", :status, :now, 0, :now)" for n in range(count)
+    )
+    columns = ", ".join(_JOB_COLUMNS + ("status", "available_at", "attempts", "created_at"))
+    now = bindparam("now", type_=models.CommandJob.__table__.c.created_at.type)  # UtcDateTime's own processing
+    return text(f"INSERT INTO {models.CommandJob.__tablename__} ({columns}) VALUES {rows}").bindparams(now)
+
+
+def insert_jobs(connection: Connection | Session, jobs: Sequence[NewCommandJob], now: datetime) -> None:
+    """Record commands' work, due at once: one INSERT statement for each JOBS_PER_STATEMENT
+    jobs, so that up to that many are all recorded or none even outside a transaction."""
+    for batch in batches(jobs, JOBS_PER_STATEMENT):
+        parameters: dict[str, object] = {"status": "pending", "now": now}
+        for n, job in enumerate(batch):
+            parameters.update({f"{column}_{n}": getattr(job, column) for column in _JOB_COLUMNS})
+        connection.execute(_insert_statement(len(batch)), parameters)
+
+
 class CommandJobRepository:
     def __init__(self, session: Session):
         self.session = session
 
     def queue(self, jobs: Sequence[NewCommandJob], now: datetime) -> None:
-        """Record commands' work, due at once (one statement for them all)."""
-        rows = [
-            {
-                "team_id": job.team_id,
-                "user_id": job.user_id,
-                "name": job.name,
-                "argument": job.argument,
-                "response_url": job.response_url,
-                "surface": job.surface,
-                "payload": job.payload,
-                "status": "pending",
-                "available_at": now,
-                "attempts": 0,
-                "created_at": now,
-            }
-            for job in jobs
-        ]
-        for batch in batches(rows):
-            self.session.execute(insert(models.CommandJob), batch)
+        """Record commands' work, due at once, in this transaction."""
+        insert_jobs(self.session, jobs, now)
 
     def release_claims(self, now: datetime, gone: Callable[[str | None], bool]) -> int:
         """Make due at once the jobs held by workers that are `gone` (processes of this

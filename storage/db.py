@@ -1,17 +1,18 @@
 """Engines and transactions for SQLite (the default) and PostgreSQL."""
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import TemporarilyUnavailable
 from storage.asks import AskRepository
-from storage.command_jobs import CommandJobRepository
+from storage.command_jobs import JOBS_PER_STATEMENT, CommandJobRepository, NewCommandJob, insert_jobs
 from storage.events import EventRepository
 from storage.followups import FollowUpRepository
 from storage.forgetting import ForgetRepository
@@ -115,6 +116,54 @@ def _available() -> Iterator[None]:
         raise
 
 
+class CommandJobLog:
+    """Where the thread that records commands' work before their acks (jobs/recording.py)
+    writes them: each batch one INSERT statement, on a connection held from the first
+    batch until close(). Under a burst, a transaction through a session cost PostgreSQL
+    four round trips (the pool's ping, BEGIN, INSERT, COMMIT), each taking the interpreter
+    lock back from the threads acknowledging; one statement commits by itself, all its rows
+    or none, in one. SQLite has no round trips, and its writes begin IMMEDIATE (make_engine):
+    there each batch is a transaction of its own on the held connection."""
+
+    def __init__(self, engine: Engine, one_writer: Callable[[], AbstractContextManager]):
+        self._engine, self._one_writer = engine, one_writer
+        self._autocommit = engine.dialect.name != "sqlite"
+        self._connection: Connection | None = None
+        self._using = threading.Lock()  # close() may come from another thread
+
+    def append(self, jobs: Sequence[NewCommandJob], now: datetime) -> None:
+        """Record `jobs` (at most JOBS_PER_STATEMENT), due at once: all of them, or none and an
+        error. A database that does not answer becomes TemporarilyUnavailable. After any
+        error the connection is let go, and the next append checks one out anew (pinged)."""
+        if len(jobs) > JOBS_PER_STATEMENT:
+            raise ValueError(f"at most {JOBS_PER_STATEMENT} jobs at once, not {len(jobs)}")
+        with self._using, self._one_writer(), _available():
+            try:
+                if self._connection is None:
+                    self._connection = self._engine.connect()
+                    if self._autocommit:
+                        self._connection.execution_options(isolation_level="AUTOCOMMIT")
+                if self._autocommit:
+                    insert_jobs(self._connection, jobs, now)
+                else:
+                    with self._connection.begin():
+                        insert_jobs(self._connection, jobs, now)
+            except BaseException:
+                self._let_go()
+                raise
+
+    def close(self) -> None:
+        """Give the connection back to the pool, if one is held: after a burst, so that an
+        idle process holds none and the next batch's is pinged first, and on stopping."""
+        with self._using:
+            self._let_go()
+
+    def _let_go(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            connection.close()
+
+
 class Store:
     """The database: transactions for the handlers, and a health check."""
 
@@ -160,6 +209,10 @@ class Store:
         holds no write lock, so members' clicks are not kept waiting meanwhile. Rolled back."""
         with _available(), self._readers() as session:  # begins at the first query, rolls back on close
             yield Repositories(session)
+
+    def command_job_log(self) -> CommandJobLog:
+        """A log for one thread to record commands' work in, batch after batch (see CommandJobLog)."""
+        return CommandJobLog(self.engine, self._one_writer)
 
     def is_healthy(self) -> bool:
         try:

@@ -56,10 +56,12 @@ def scratch_postgres_database(server_url: str, name: str) -> Iterator[str]:
 
 def break_database(mentor, tmp_path: Path) -> None:
     """Put a directory where the SQLite file was: every new connection fails to open it.
-    The app's workers are stopped first: their looking for work would create the file again."""
+    The app's workers are stopped first: their looking for work would create the file again;
+    and the connection held to record commands is let go, as after a burst."""
     if mentor.workers is not None:
         mentor.workers.stop()
         mentor.workers = None
+    mentor.deps.recorder.close()
     mentor.engine.dispose()
     for leftover in tmp_path.glob("mentor.db*"):
         leftover.unlink()

@@ -2,7 +2,6 @@
 (an ack may go before its record commits), so it is not lost with the process."""
 
 import threading
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -14,16 +13,18 @@ JOB = NewCommandJob("T1", "UANA", "offer", "SQL", "https://hooks.slack.test/resp
 
 
 class GatedStore:
-    """A store whose transaction waits for `gate`: a database slow to answer."""
+    """A store whose writes wait for `gate`: a database slow to answer."""
 
     def __init__(self):
         self.gate, self.entered, self.recorded = threading.Event(), threading.Event(), []
 
-    @contextmanager
-    def transaction(self):
+    def command_job_log(self):
+        return SimpleNamespace(append=self.append, close=lambda: None)
+
+    def append(self, jobs, now):
         self.entered.set()
         assert self.gate.wait(timeout=10)
-        yield SimpleNamespace(command_jobs=SimpleNamespace(queue=lambda jobs, now: self.recorded.extend(jobs)))
+        self.recorded.extend(jobs)
 
 
 def test_flushing_waits_while_a_command_is_being_recorded_and_returns_once_it_is():
