@@ -93,6 +93,13 @@ def cpu_while_resting(seconds: float = 1.0) -> float:
     return time.process_time() - started
 
 
+def settle_down() -> None:
+    """Before a measurement: the garbage the last one left collected here, not during this one
+    (Mentor and the bare app share this process), and a second of rest, alike for both."""
+    gc.collect()
+    cpu_while_resting()
+
+
 def load_average() -> str:
     return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
@@ -133,9 +140,11 @@ def main() -> None:
                 for clients in levels:
                     ours, bare, drained, rest = [], [], [], []
                     for _ in range(args.rounds):  # Mentor and the bare app in turn, so noise hits both
-                        measure(pool, bare_url, fake_slack.origin, command, 20, clients)  # warm-up
+                        # Each app from the same start: warmed up, its warm-up's work ended, the
+                        # garbage left by either collected, and the process idle for a second.
                         measure(pool, mentor.slack.events_url, fake_slack.origin, command, 20, clients)
-                        mentor.settle()  # the warm-up's work ends before the burst measured starts
+                        mentor.settle()
+                        settle_down()
                         ours.append(
                             measure(pool, mentor.slack.events_url, fake_slack.origin, command, args.requests, clients)
                         )
@@ -143,6 +152,8 @@ def main() -> None:
                         mentor.settle()  # the work after the acks ends before the bare app is measured
                         drained.append(time.monotonic() - started)
                         rest.append(cpu_while_resting())
+                        measure(pool, bare_url, fake_slack.origin, command, 20, clients)
+                        settle_down()
                         bare.append(measure(pool, bare_url, fake_slack.origin, command, args.requests, clients))
                     ours, bare = medians(ours), medians(bare)
                     ratio = ours["p99"] / bare["p99"]
