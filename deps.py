@@ -20,6 +20,8 @@ from jobs.recording import Recorder
 from storage.db import Store
 
 BACKGROUND_THREADS = 8
+# What listeners do after their ack without a record (opening a modal): enough for a burst.
+LISTENER_THREADS = 32
 
 
 def utc_now() -> datetime:
@@ -28,6 +30,11 @@ def utc_now() -> datetime:
 
 def _background_pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=BACKGROUND_THREADS, thread_name_prefix="after-ack")
+
+
+def listener_pool() -> ThreadPoolExecutor:
+    """A pool for listeners' work right after their ack (Deps.listener_executor)."""
+    return ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,10 @@ class Deps:
     # Sending what the outbox holds (jobs.outbox.kick) runs here, off Bolt's listener threads
     # and the workers': the work after an ack itself is a job (jobs/command_jobs.py).
     background: Executor = field(default_factory=_background_pool)
+    # What a listener does after its ack that needs no record, such as opening a modal while
+    # its trigger id lasts (handlers.listeners.after_ack): Bolt answers Slack only once a
+    # listener returns (process_before_response, app.py).
+    listener_executor: Executor = field(default_factory=listener_pool)
     # Keeps the outbox's Slack calls within their rate-limit tiers, for the whole process.
     pacer: Pacer = field(default_factory=Pacer)
     # A Web API client for a bot token, such as the one a request was authorized with.
@@ -81,7 +92,9 @@ class Deps:
         return followup_services.policy_for(work, team_id, self.followup_days)
 
     def settle_background(self) -> None:
-        """Wait for the work handed to the background pool so far; new work goes to a fresh pool."""
-        running = self.background
-        object.__setattr__(self, "background", _background_pool())  # frozen
-        running.shutdown(wait=True)
+        """Wait for the work handed to the listener and background pools so far, in that order
+        (a listener's may hand some to the background); new work goes to fresh pools."""
+        for name, fresh in (("listener_executor", listener_pool), ("background", _background_pool)):
+            running = getattr(self, name)
+            object.__setattr__(self, name, fresh())  # frozen
+            running.shutdown(wait=True)

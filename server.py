@@ -101,9 +101,10 @@ def wait_for_stop() -> None:
 
 def finish(app: App, deps: Deps, scheduler=None, workers: Workers | None = None) -> None:
     """Once serving has stopped: let the work already acknowledged end, in the order it is
-    handed on (scheduled jobs, listeners, the commands' work this process's workers hold,
-    then what they left to the background pool, whose own last hand-offs run as the
-    interpreter exits). Commands' work not yet claimed stays in the database for a worker."""
+    handed on (scheduled jobs, Bolt's lazy listeners if any, the commands' work this process's
+    workers hold, then what listeners and workers left to the listener and background pools,
+    whose own last hand-offs run as the interpreter exits). Commands' work not yet claimed
+    stays in the database for a worker."""
     if scheduler is not None:
         scheduler.shutdown(wait=True)
     app.listener_runner.listener_executor.shutdown(wait=True)

@@ -26,6 +26,8 @@ from handlers.listeners import (
     Click,
     LeaseLost,
     Performing,
+    after_ack,
+    bind,
     clicked,
     member_of,
     performing,
@@ -97,9 +99,56 @@ def defer_click(
         record_before_ack(deps, job, partial(_answer, respond) if response_url else None)
     except TemporarilyUnavailable as error:
         ack()
-        Click(body, respond, client).refuse(refusal(error))
+        click = Click(body, respond, client)
+        after_ack(deps, partial(click.refuse, refusal(error)), click.refuse)
         return
     ack()
+
+
+def acknowledge_first(listener: Listener, deps: Deps) -> Listener:
+    """`listener` (a module-level function with a keyword-only `deps`), ready for Bolt, for a
+    click whose work cannot wait for a worker (opening a modal: its trigger id lasts 3
+    seconds) or an event the database would not record: acknowledged at once, then run after
+    the ack (after_ack) with the arguments of the request it names, as a worker runs a
+    recorded one (perform). Raises TypeError, at start, for an argument it cannot be given."""
+    bound = bind(listener, deps)
+    wanted = [name for name in inspect.signature(listener).parameters if name != "deps"]
+    if unknown := set(wanted) - set(ARGUMENTS):
+        raise TypeError(f"{listener.__name__} asks for {', '.join(sorted(unknown))}: not given after the ack")
+
+    def acknowledge(ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext) -> None:
+        ack()
+        arguments = arguments_of(body, respond, client, context)
+        work = partial(bound, **{name: arguments[name] for name in wanted})
+        after_ack(deps, work, telling(body, respond, client, context.user_id or ""))
+
+    acknowledge.__name__ = acknowledge.__qualname__ = listener.__name__  # Bolt names its logger after it
+    return acknowledge
+
+
+# What a listener run outside Bolt's own call can be given, by name (see arguments_of).
+ARGUMENTS = ("ack", "body", "action", "event", "view", "respond", "client", "context")
+
+
+def arguments_of(body: dict, respond: Respond, client: WebClient, context: BoltContext) -> dict:
+    """The ARGUMENTS Bolt would give a listener for `body`; its ack() does nothing, the
+    request having been acknowledged already."""
+    return {
+        "ack": _acknowledged,
+        "body": body,
+        "action": (body.get("actions") or [{}])[0],
+        "event": body.get("event") or {},
+        "view": body.get("view") or {},
+        "respond": respond,
+        "client": client,
+        "context": context,
+    }
+
+
+def telling(body: dict, respond: Respond, client: WebClient, user_id: str) -> Callable[[dict], None]:
+    """Where to tell a member what became of their request: under the message it came from,
+    privately, or else by DM."""
+    return partial(_answer, respond) if body.get("response_url") else partial(tell_by_dm, client, user_id)
 
 
 def _answer(respond: Respond, message: dict) -> None:
@@ -139,7 +188,8 @@ def defer_events(
 
 
 def _acknowledged(*args, **kwargs) -> None:
-    """A worker's listener's ack(): its request was acknowledged when it was recorded."""
+    """The ack() of a listener run after its request was acknowledged (a worker's, or one run
+    by acknowledge_first)."""
 
 
 def perform(deps: Deps, job: ClaimedJob, listeners: Mapping[str, Listener]) -> None:
@@ -165,21 +215,11 @@ def perform(deps: Deps, job: ClaimedJob, listeners: Mapping[str, Listener]) -> N
         return
     request = json.loads(job.payload)
     body = request["body"]
-    response_url = body.get("response_url")
-    respond = Respond(response_url=response_url)
-    arguments = {
-        "ack": _acknowledged,
-        "body": body,
-        "action": (body.get("actions") or [{}])[0],
-        "event": body.get("event") or {},
-        "view": body.get("view") or {},
-        "respond": respond,
-        "client": client,
-        "context": BoltContext(request["context"]),
-    }
+    respond = Respond(response_url=body.get("response_url"))
+    arguments = arguments_of(body, respond, client, BoltContext(request["context"]))
     listener = listeners[job.name]
     given = {name: arguments[name] for name in inspect.signature(listener).parameters if name in arguments}
-    tell = partial(_answer, respond) if response_url else partial(tell_by_dm, client, job.user_id)
+    tell = telling(body, respond, client, job.user_id)
     doing = Performing(job)
     lost = False
 

@@ -299,6 +299,15 @@ def admitted_submission(
     return None
 
 
+def after_ack(deps: Deps, work: Callable[[], None], tell: Callable[[dict], None]) -> None:
+    """Run `work` once the listener has returned, on deps.listener_executor: Bolt answers
+    Slack only then (process_before_response, app.py), so what follows an ack and waits on
+    Slack (opening a modal, redrawing a Home tab) must not hold the answer back. Refusals and
+    failures are told through `tell` (see reporting). Work that changes something is recorded
+    for a worker before the ack instead (handlers/interactions.py), to outlive the process."""
+    deps.listener_executor.submit(reporting, work, tell)
+
+
 def reporting(work: Callable[[], None], tell: Callable[[dict], None]) -> None:
     """Run `work` on a thread of our own. Refusals reach the member through `tell` as a click's
     do (see refusal), failures as "something went wrong" and in the log, since Bolt's error

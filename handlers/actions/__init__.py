@@ -1,8 +1,8 @@
 """Buttons in messages and on the Home tab, one module per feature.
 
-A click that opens a modal is answered by its listener at once (RIGHT_AWAY: its trigger id
-lasts 3 seconds); every other click is recorded before its ack and its listener runs on a
-worker (AFTER_ACK, handlers/interactions.py).
+A click that opens a modal is acknowledged, and its listener runs right after the ack, in
+this process (RIGHT_AWAY: its trigger id lasts 3 seconds); every other click is recorded
+before its ack and its listener runs on a worker (AFTER_ACK, handlers/interactions.py).
 
 Button values and block ids come back from Slack's clients and are not trusted: every id
 is checked against who clicked, in the use case itself."""
@@ -15,8 +15,8 @@ from slack_bolt import App
 from bot import ids
 from deps import Deps
 from handlers.actions import asks, followups, members, program, programs, rounds
-from handlers.interactions import defer_click
-from handlers.listeners import bind, bind_all
+from handlers.interactions import acknowledge_first, defer_click
+from handlers.listeners import bind
 
 RIGHT_AWAY: dict[str, Callable[..., None]] = {
     ids.OPEN_PROFILE: members.open_profile,
@@ -73,4 +73,5 @@ def register(app: App, deps: Deps) -> None:
     # paid some 30 tries before its own, a third of the interpreter's time while acknowledging
     # a burst of clicks (py-spy, bench/load.py's setup).
     app.action(re.compile(f"^(?:{'|'.join(map(re.escape, AFTER_ACK))})$"))(bind(defer_click, deps))
-    bind_all(app.action, RIGHT_AWAY, deps)
+    for action_id, listener in RIGHT_AWAY.items():
+        app.action(action_id)(acknowledge_first(listener, deps))

@@ -22,7 +22,7 @@ class Invocation:
     user_id: str
     argument: str
     reply: Reply
-    trigger_id: str = ""  # for a modal, on the listener's thread only: it lasts 3 seconds
+    trigger_id: str = ""  # for a modal, right after the ack only: it lasts 3 seconds
     # Called in the transaction that does the command's work, so that the work and the mark
     # that it is done commit together, once (handoff.perform); it raises when another worker
     # holds the command now. Work that only reads needs none.
@@ -30,7 +30,9 @@ class Invocation:
 
 
 def replying(respond: Respond) -> Reply:
+    """A reply through the command's response URL, seen by the member alone."""
+
     def reply(message: dict) -> None:
-        respond(**message)
+        respond(**message, response_type="ephemeral")
 
     return reply

@@ -1,6 +1,6 @@
 """The `/mentor` listener: acknowledged at once, and answered in the ack when that is all it
-takes; a modal is opened on this thread, and everything else is recorded for a worker before
-the ack (handoff.py)."""
+takes; a modal is opened right after the ack, in this process, and everything else is
+recorded for a worker before the ack (handoff.py)."""
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
@@ -16,9 +16,9 @@ from deps import Deps
 from handlers.commands import members, program, programs
 from handlers.commands.handoff import hand_off
 from handlers.commands.invocation import Invocation, replying
-from handlers.listeners import REFUSALS, admit, member_of, refusal
+from handlers.listeners import admit, after_ack, member_of, refusal
 
-# Subcommands that open a modal: its trigger id lasts 3 seconds, so they run now, on this thread.
+# Subcommands that open a modal: its trigger id lasts 3 seconds, so they run now, in this process.
 MODALS = {"profile": members.profile, "settings": program.settings, "programs": programs.programs}
 
 
@@ -43,11 +43,12 @@ def handle_mentor_command(
         return
     ack(**message)
     run = Invocation(client, deps, team_id, user_id, parsed.argument, replying(respond), command["trigger_id"])
-    try:
+
+    def open_modal() -> None:
         admit(deps, client, context)
         MODALS[parsed.name](run)
-    except REFUSALS as error:
-        run.reply(refusal(error))
+
+    after_ack(deps, open_modal, run.reply)
 
 
 def acknowledgement(parsed: MentorCommand) -> tuple[dict, bool]:

@@ -3,7 +3,8 @@ joining and leaving the workspace; channels: a program's channel joined or left;
 a mentee's note in a DM; workspace: uninstalls).
 
 The events of AFTER_ACK are recorded before their ack and their listeners run on a worker
-(handlers/interactions.py); an uninstall's is done at once, its token going with it."""
+(handlers/interactions.py), or right after the ack when the database refuses the record; an
+uninstall's is done before the ack, its token going with it."""
 
 from collections.abc import Callable
 
@@ -12,7 +13,7 @@ from slack_bolt import App
 from bot import ids
 from deps import Deps
 from handlers.events import channels, followups, home, members, workspace
-from handlers.interactions import defer_events
+from handlers.interactions import acknowledge_first, defer_events
 from handlers.listeners import bind, bind_all
 
 AFTER_ACK: dict[str, Callable[..., None]] = {
@@ -28,7 +29,8 @@ AFTER_ACK: dict[str, Callable[..., None]] = {
 def register(app: App, deps: Deps) -> None:
     app.middleware(workspace.rate_limited)
     app.middleware(bind(defer_events, deps, events=AFTER_ACK))
-    bind_all(app.event, AFTER_ACK, deps)  # for an event the database could not record
+    for event_type, listener in AFTER_ACK.items():  # for an event the database could not record
+        app.event(event_type)(acknowledge_first(listener, deps))
     # Forgetting a workspace deletes its installation too, from the app's installation store.
     removed: dict[str, Callable[..., None]] = {
         ids.APP_UNINSTALLED: workspace.uninstalled,

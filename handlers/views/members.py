@@ -1,5 +1,7 @@
 """The profile modal: the member's profile, and what it says of rounds."""
 
+from functools import partial
+
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
@@ -8,7 +10,7 @@ from bot.members import services as member_services
 from bot.members.forms import profile_form, round_preferences
 from bot.members.model import ProfileFormErrors, profile_from_form
 from deps import Deps
-from handlers.listeners import admitted_submission, submit
+from handlers.listeners import admitted_submission, after_ack, submit, tell_by_dm
 from handlers.render import refresh_home
 from jobs import asks as ask_jobs
 
@@ -29,7 +31,11 @@ def save_profile(ack: Ack, view: dict, client: WebClient, context: BoltContext, 
     )
     if saved is None:
         return
-    if saved.offers:
-        ask_jobs.refresh_member(client, deps, team_id, user_id)  # a mentor's time zone, for ranking
-        ask_jobs.send_queued_asks(deps, team_id)  # more capacity or a new skill: a queued ask may go
-    refresh_home(client, deps, team_id, user_id)
+
+    def follow_up() -> None:
+        if saved.offers:
+            ask_jobs.refresh_member(client, deps, team_id, user_id)  # a mentor's time zone, for ranking
+            ask_jobs.send_queued_asks(deps, team_id)  # more capacity or a new skill: a queued ask may go
+        refresh_home(client, deps, team_id, user_id)
+
+    after_ack(deps, follow_up, partial(tell_by_dm, client, user_id))

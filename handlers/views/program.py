@@ -1,5 +1,7 @@
 """The program settings modal: saved only for someone who is still an admin."""
 
+from functools import partial
+
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
@@ -10,7 +12,7 @@ from bot.program.forms import settings_from_form
 from bot.program.model import SettingsFormErrors
 from deps import Deps
 from handlers import admin
-from handlers.listeners import admitted_submission, submit
+from handlers.listeners import admitted_submission, after_ack, submit, tell_by_dm
 from handlers.permissions import is_admin
 from handlers.render import refresh_home
 
@@ -36,5 +38,9 @@ def save_settings(ack: Ack, view: dict, client: WebClient, context: BoltContext,
     )
     if saved is None:
         return
-    admin.dm_admin(client, user_id, blocks.message(program_messages.settings_saved(saved, deps.fixed_settings)))
-    refresh_home(client, deps, team_id, user_id)
+
+    def follow_up() -> None:
+        admin.dm_admin(client, user_id, blocks.message(program_messages.settings_saved(saved, deps.fixed_settings)))
+        refresh_home(client, deps, team_id, user_id)
+
+    after_ack(deps, follow_up, partial(tell_by_dm, client, user_id))

@@ -19,7 +19,7 @@ from deps import Deps
 from handlers import admin, channels
 from handlers import programs as program_admin
 from handlers.interactions import request_of
-from handlers.listeners import admitted_submission, member_of, submit
+from handlers.listeners import admitted_submission, after_ack, member_of, submit, tell_by_dm
 from handlers.permissions import is_admin
 from handlers.render import refresh_home
 from storage.command_jobs import VIEW, NewCommandJob
@@ -59,7 +59,7 @@ def create_program(ack: Ack, body: dict, view: dict, client: WebClient, context:
     if submit(deps, ack, ProgramField.CHANNEL, create_and_record) is None:
         return
     deps.command_queued.set()  # wakes a worker of this process
-    refresh_home(client, deps, team_id, user_id)
+    after_ack(deps, partial(refresh_home, client, deps, team_id, user_id), partial(tell_by_dm, client, user_id))
 
 
 def offer_enrollment(view: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:

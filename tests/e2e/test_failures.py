@@ -4,6 +4,18 @@ from tests.support.databases import break_database
 from tests.support.members import posted_to
 
 
+def test_a_listener_failing_after_its_ack_keeps_the_ack_and_the_member_hears_something_went_wrong(mentor):
+    # The fault: what follows the ack (opening the modal) cannot be handed on.
+    mentor.deps.listener_executor.shutdown()
+
+    reply = mentor.slack.command("profile", user_id="UANA")
+
+    assert reply.status == 200  # not an error Slack would show beside Mentor's apology
+    [answer] = mentor.fake_slack.wait_for("response_url")
+    assert "Something went wrong on Mentor's side" in answer.args["text"]
+    assert answer.args.get("response_type") == "ephemeral"
+
+
 def test_a_database_that_does_not_answer_gets_a_friendly_try_again(mentor, tmp_path):
     break_database(mentor, tmp_path)
 

@@ -2,13 +2,14 @@
 seconds: neither a slow Slack, nor a busy database, nor a burst of commands may delay it;
 the work finishes after the acknowledgement."""
 
+import json
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from bot import ids
 from tests.support.fake_slack import DEFAULT_TEAM
-from tests.support.members import ask, button_value, say
+from tests.support.members import ask, button_value, say, submit_profile
 
 ACK_LIMIT = 3.0
 SLOW = 10.0
@@ -31,6 +32,25 @@ def test_a_slow_slack_web_api_does_not_delay_acknowledgements(mentor):
     intro = mentor.fake_slack.wait_for("conversations.open", count=2, timeout=2 * SLOW)[-1]
     assert intro.args["users"] == "UASK,UANA"  # the introduction went, after the ack
     assert "Go" in mentor.fake_slack.wait_for("response_url", count=3, timeout=2 * SLOW)[-1].args["text"]
+
+
+def test_a_slow_slack_does_not_delay_the_acks_of_what_opens_or_closes_a_modal(mentor):
+    say(mentor, "offer SQL", "UANA")
+    mentor.settle()
+    for method in ("views.open", "views.publish"):
+        mentor.fake_slack.slow[method] = ACK_LIMIT + 1
+    published_before = len(mentor.fake_slack.calls("views.publish"))
+
+    command = mentor.slack.command("profile", user_id="UANA")
+    click = mentor.slack.click(ids.OPEN_PROFILE, user_id="UANA")
+    submission = submit_profile(mentor, "UANA", "senior", "SQL, Go", "Delegation")
+
+    assert (command.status, click.status, submission.status) == (200, 200, 200)
+    assert max(command.seconds, click.seconds, submission.seconds) < ACK_LIMIT
+    assert submission.body == ""  # the modal closes, its profile saved
+    mentor.fake_slack.wait_for("views.open", count=2, timeout=SLOW)  # the modals open after the acks
+    published = mentor.fake_slack.wait_for("views.publish", count=published_before + 1, timeout=SLOW)[-1]
+    assert "Go" in json.dumps(published.args["view"])  # and the Home tab is redrawn with the profile saved
 
 
 def test_a_busy_database_does_not_delay_acknowledgements(mentor, sqlite_url):

@@ -99,14 +99,15 @@ def rows_of(app: RunningApp, owner: str | None = None) -> int:
         )
 
 
-def submit_profile(mentor, user_id: str, stage: str, offers: str, wants: str) -> None:
-    """`user_id` saves the profile modal with a career stage and what they offer and want."""
+def submit_profile(mentor, user_id: str, stage: str, offers: str, wants: str):
+    """`user_id` saves the profile modal with a career stage and what they offer and want;
+    Mentor's answer to the submission."""
     values = {
         "offers": {"offers": {"type": "plain_text_input", "value": offers}},
         "wants": {"wants": {"type": "plain_text_input", "value": wants}},
         "career_stage": {"career_stage": {"type": "static_select", "selected_option": {"value": stage}}},
     }
-    mentor.slack.submit_view(ids.PROFILE_VIEW, values, user_id=user_id)
+    return mentor.slack.submit_view(ids.PROFILE_VIEW, values, user_id=user_id)
 
 
 def posted_to(mentor, channel: str) -> list:
