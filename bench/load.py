@@ -12,8 +12,10 @@ multiple of the bare app's, how long Mentor's work after the acks went on once t
 last was acknowledged ("drained"; the bare app is measured after), and the CPU time this
 process spent in the second after that ("rest": Mentor should be idle by then, or it slows
 the bare app measured next and flatters the ratio). Mentor and the bare
-app are measured in turn for several rounds; each figure is its median over the rounds
-(errors their sum). The target (issue 22): p99 within 1.5 times the bare app's at 20 and
+app are measured in turn for several rounds, each from the same start (warmed up, its work
+drained, garbage collected, a second idle); each figure is its median over the rounds
+(errors their sum). The bare app keeps Bolt's defaults, its listener handed to another
+thread; Mentor runs its listeners before answering (app.py, process_before_response). The target (issue 22): p99 within 1.5 times the bare app's at 20 and
 at 50 clients, and no errors. The machine's load average is printed before and after.
 
     .venv/bin/python bench/load.py [--requests 400] [--clients 1,5,10,20,50] [--rounds 3]

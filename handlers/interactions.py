@@ -120,7 +120,11 @@ def acknowledge_first(listener: Listener, deps: Deps) -> Listener:
         ack()
         arguments = arguments_of(body, respond, client, context)
         work = partial(bound, **{name: arguments[name] for name in wanted})
-        after_ack(deps, work, telling(body, respond, client, context.user_id or ""))
+        # An event's failure is only logged: its member did nothing to hear back about.
+        tell = (
+            _not_told if body.get("type") == "event_callback" else telling(body, respond, client, context.user_id or "")
+        )
+        after_ack(deps, work, tell)
 
     acknowledge.__name__ = acknowledge.__qualname__ = listener.__name__  # Bolt names its logger after it
     return acknowledge
@@ -149,6 +153,11 @@ def telling(body: dict, respond: Respond, client: WebClient, user_id: str) -> Ca
     """Where to tell a member what became of their request: under the message it came from,
     privately, or else by DM."""
     return partial(_answer, respond) if body.get("response_url") else partial(tell_by_dm, client, user_id)
+
+
+def _not_told(message: dict) -> None:
+    """Where nobody is told: only the log has it (failures with their cause, see reporting)."""
+    logger.warning("An event's work after its ack was refused or failed; nobody told")
 
 
 def _answer(respond: Respond, message: dict) -> None:
