@@ -15,8 +15,9 @@ the bare app measured next and flatters the ratio). Mentor and the bare
 app are measured in turn for several rounds, each from the same start (warmed up, its work
 drained, garbage collected, a second idle); each figure is its median over the rounds
 (errors their sum). The bare app keeps Bolt's defaults, its listener handed to another
-thread; Mentor runs its listeners before answering (app.py, process_before_response). The target (issue 22): p99 within 1.5 times the bare app's at 20 and
-at 50 clients, and no errors. The machine's load average is printed before and after.
+thread; Mentor runs its listeners before answering (app.py, process_before_response). The
+target (issue 22): p99 within 1.5 times the bare app's at 20 and at 50 clients, and no
+errors. The machine's load average is printed before and after.
 
     .venv/bin/python bench/load.py [--requests 400] [--clients 1,5,10,20,50] [--rounds 3]
         [--commands "help|offer SQL, Go|click round_join coffee"]

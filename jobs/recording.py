@@ -19,10 +19,10 @@ from storage.db import CommandJobLog, Store
 
 logger = logging.getLogger(__name__)
 
-BATCH = 200  # commands at most in one transaction (CommandJobLog takes up to JOBS_PER_STATEMENT)
-# While commands arrive faster than they are committed (the last transaction held more than
-# one), the thread waits this long before the next, so that more join it: fewer transactions
-# per command under a burst, whose CPU the acknowledgements share. 3,000 `/mentor offer`
+BATCH = 200  # commands at most in one statement (CommandJobLog takes up to JOBS_PER_STATEMENT)
+# While commands arrive faster than they are committed (the last batch held more than one),
+# the thread waits this long before the next, so that more join it: fewer writes per command
+# under a burst, whose CPU the acknowledgements share. 3,000 `/mentor offer`
 # from 50 clients (bench/load.py's setup, SQLite): 8 commands a transaction instead of 3,
 # the acks' p99 64 to 74 ms instead of 84 to 88. A lone command never waits.
 LINGER_SECONDS = 0.002
