@@ -50,8 +50,8 @@ class Deps:
     clock: Callable[[], datetime] = utc_now
     # A Web API client with the bot token of a workspace, for work outside a request (jobs).
     client_for: Callable[[str], WebClient | None] = lambda team_id: None
-    # Sending what the outbox holds (jobs.outbox.kick) runs here, off Bolt's listener threads
-    # and the workers': the work after an ack itself is a job (jobs/command_jobs.py).
+    # Sending what the outbox holds (jobs.outbox.kick) runs here, off the threads serving
+    # requests and the workers': the work after an ack itself is a job (jobs/command_jobs.py).
     background: Executor = field(default_factory=_background_pool)
     # What a listener does after its ack that needs no record, such as opening a modal while
     # its trigger id lasts (handlers.listeners.after_ack): Bolt answers Slack only once a

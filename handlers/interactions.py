@@ -178,8 +178,8 @@ def defer_events(
     event the database refuses to record: its listener, right away, tells the member as it
     can (a Home tab saying Mentor cannot read their profile, say).
 
-    A middleware rather than a listener: Bolt acknowledges an event before its listener runs,
-    so only here can the record come before the ack."""
+    A middleware rather than a listener, so that the record comes before the ack whatever
+    Bolt's mode: by default Bolt acknowledges an event before its listener runs."""
     event = body.get("event") or {}
     if body.get("type") != "event_callback" or event.get("type") not in events:
         next()

@@ -33,7 +33,7 @@ def handle_mentor_command(
     team_id, user_id = member_of(context)
     if parsed.name not in MODALS:
         # Its work is recorded before the ack and done by a worker (see hand_off): it survives
-        # any process ending, and the listener threads stay free to acknowledge the next ones.
+        # any process ending, and the threads serving requests stay free to acknowledge the next.
         try:
             hand_off(deps, team_id, user_id, parsed, command["response_url"])
         except TemporarilyUnavailable as error:

@@ -1,6 +1,6 @@
 """`/mentor programs`, for admins: the workspace's programs with Pause, Resume and Archive, and
 a button for a new one; `/mentor programs new` opens the new program modal at once (so it
-runs on the listener's thread, within its trigger's 3 seconds)."""
+runs right after the ack, in the web process, within its trigger's 3 seconds)."""
 
 from bot.rounds import program_messages
 from bot.rounds import programs as program_services
