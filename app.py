@@ -90,7 +90,7 @@ def serve(config: Config, with_scheduler: bool = True, with_worker: bool = True)
     gc.freeze()
     server.run()
     logger.info("Stopping: finishing the work already acknowledged")
-    finish(app, deps, scheduler, workers)
+    finish(deps, scheduler, workers)
 
 
 def work(config: Config) -> None:

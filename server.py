@@ -99,15 +99,15 @@ def wait_for_stop() -> None:
         pass
 
 
-def finish(app: App, deps: Deps, scheduler=None, workers: Workers | None = None) -> None:
+def finish(deps: Deps, scheduler=None, workers: Workers | None = None) -> None:
     """Once serving has stopped: let the work already acknowledged end, in the order it is
-    handed on (scheduled jobs, Bolt's lazy listeners if any, the commands' work this process's
-    workers hold, then what listeners and workers left to the listener and background pools,
-    whose own last hand-offs run as the interpreter exits). Commands' work not yet claimed
-    stays in the database for a worker."""
+    handed on (scheduled jobs, the commands' work this process's workers hold, then what
+    listeners and workers left to the listener and background pools, whose own last hand-offs
+    run as the interpreter exits). Bolt's own listener pool runs nothing of Mentor's: its
+    listeners run on the request's thread (process_before_response, app.py). Commands' work
+    not yet claimed stays in the database for a worker."""
     if scheduler is not None:
         scheduler.shutdown(wait=True)
-    app.listener_runner.listener_executor.shutdown(wait=True)
     if not deps.recorder.close():  # commands acknowledged while their record was on its way
         logger.error("Commands acknowledged but not yet recorded may be lost: the database did not answer")
     if workers is not None:

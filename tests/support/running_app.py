@@ -1,7 +1,6 @@
 """The real app, built exactly as app.py builds it, served by waitress on a loopback port."""
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from waitress import wasyncore
@@ -75,20 +74,17 @@ class RunningApp:
         self.slack = SlackSender(self.url + EVENTS_PATH, SIGNING_SECRET, fake_slack)
 
     def settle(self) -> None:
-        """Wait, without sleeping, for the listeners still running (those acknowledged, such
-        as events) and then for the work they handed on (commands' work, a drain of the
-        outbox): new work goes to fresh pools while the old ones finish. Commands' work
-        is waited for until none is left in the database."""
-        runner = self.bolt.listener_runner
-        running, runner.listener_executor = runner.listener_executor, ThreadPoolExecutor(max_workers=8)
-        running.shutdown(wait=True)
+        """Wait, without sleeping, for the work acknowledged requests handed on (commands'
+        work, what listeners do after their ack, a drain of the outbox): new work goes to
+        fresh pools while the old ones finish. Commands' work is waited for until none is
+        left in the database. (Listeners themselves end before Slack is answered.)"""
         if self.workers is not None:
             self.workers.settle()
         self.deps.settle_background()
 
     def stop(self) -> None:
         # As app.py stops: what was acknowledged ends against the fakes.
-        finish(self.bolt, self.deps, workers=self.workers)
+        finish(self.deps, workers=self.workers)
         # Close every channel from the server's own loop; with nothing left to watch, run() returns.
         channels = list(self._server._map.values())
         try:
