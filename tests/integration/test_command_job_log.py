@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.errors import TemporarilyUnavailable
 from storage import models
-from storage.command_jobs import ACTION, COMMAND, NewCommandJob
+from storage.command_jobs import ACTION, COMMAND, JOBS_PER_STATEMENT, NewCommandJob
 from storage.db import Store
 from tests.support.asks import NOW
 
@@ -33,7 +33,18 @@ def recorded(store: Store) -> list[tuple]:
     job = models.CommandJob
     with store.reading() as repositories:
         rows = repositories.session.execute(
-            select(job.user_id, job.surface, job.name, job.argument, job.payload, job.status, job.created_at)
+            select(
+                job.user_id,
+                job.surface,
+                job.name,
+                job.argument,
+                job.response_url,
+                job.payload,
+                job.status,
+                job.attempts,
+                job.available_at,
+                job.created_at,
+            )
             .where(job.team_id == TEAM)
             .order_by(job.id)
         )
@@ -49,13 +60,28 @@ def test_a_batch_is_recorded_in_order_with_what_each_member_sent_and_due_at_once
     log.close()
 
     assert recorded(store) == [
-        ("UANA", COMMAND, "offer", "SQL &amp; Go", None, "pending", NOW),
-        ("UBEA", ACTION, "round_join", "", '{"body": {"type": "block_actions"}}', "pending", NOW),
-        ("UCAL", COMMAND, "offer", "SQL &amp; Go", None, "pending", NOW),
+        ("UANA", COMMAND, "offer", "SQL &amp; Go", "https://hooks.slack.test/UANA", None, "pending", 0, NOW, NOW),
+        ("UBEA", ACTION, "round_join", "", "", '{"body": {"type": "block_actions"}}', "pending", 0, NOW, NOW),
+        ("UCAL", COMMAND, "offer", "SQL &amp; Go", "https://hooks.slack.test/UCAL", None, "pending", 0, NOW, NOW),
     ]
     with store.transaction() as repositories:
         claimed = repositories.command_jobs.claim(NOW, NOW + LEASE, {(COMMAND, "offer")}, "host:1")
     assert claimed is not None and claimed.user_id == "UANA"
+
+
+def test_more_jobs_than_one_statement_takes_are_recorded_in_order_with_the_callers_transaction_or_not_at_all(store):
+    jobs = [offer(f"U{n:04d}") for n in range(JOBS_PER_STATEMENT + 1)]
+
+    with pytest.raises(RuntimeError), store.transaction() as repositories:
+        repositories.command_jobs.queue(jobs, NOW)
+        raise RuntimeError("the change the jobs came with failed")
+    assert recorded(store) == []
+
+    with store.transaction() as repositories:
+        repositories.command_jobs.queue(jobs, NOW)
+    rows = recorded(store)
+    assert [row[0] for row in rows] == [job.user_id for job in jobs]
+    assert rows[-1][3:5] == ("SQL &amp; Go", f"https://hooks.slack.test/U{JOBS_PER_STATEMENT:04d}")
 
 
 def test_a_batch_with_one_row_the_database_refuses_records_none_of_it_and_the_next_batch_is_recorded(store):
