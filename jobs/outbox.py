@@ -102,8 +102,27 @@ def drain(deps: Deps) -> int:
     """Send every delivery that is due, each workspace's in its lane (above); returns how
     many messages were posted. Returns once nothing due is left but what other senders hold
     the lanes of. An error in one lane stops that lane alone: the first is raised once the
-    other lanes are done."""
+    other lanes are done. What senders of this machine that ended held is taken over first
+    (take_over_ended)."""
+    take_over_ended(deps)
     return _Drain(deps).run()
+
+
+def take_over_ended(deps: Deps) -> int:
+    """Let go the lanes, and make due now the DMs, that senders of this machine held when
+    they ended (killed, out of memory), rather than leave their workspaces' DMs waiting up to
+    LANE_LEASE for the leases to run out. A sender on another machine cannot be seen to
+    have ended from here: its leases tell. The DMs taken over stay "sending", so each is
+    looked for in its conversation before it is posted again. Returns how many."""
+    now = deps.clock()
+    with deps.store.reading() as repositories:
+        ended = {sender for sender in repositories.outbox.senders(now) if gone(sender)}
+    if not ended:
+        return 0  # as nearly always: no write, which on SQLite would wait for its one writer
+    with deps.store.transaction() as repositories:
+        released = repositories.outbox.release_claims(now, lambda sender: sender in ended)
+    logger.info("Took over the lanes and %d DMs of %d ended senders", released, len(ended))
+    return released
 
 
 class _Lane:

@@ -226,6 +226,17 @@ class OutboxRepository:
     def __init__(self, session: Session):
         self.session = session
 
+    def senders(self, now: datetime) -> set[str]:
+        """The processes ("host:pid") holding a workspace's lane, or a delivery's lease at `now`."""
+        delivery, lane = models.Delivery, models.DeliveryLane
+        claimers = self.session.scalars(
+            select(delivery.claimed_by)
+            .where(delivery.status == "sending", delivery.available_at > now, delivery.claimed_by.is_not(None))
+            .distinct()
+        ).all()
+        holders = self.session.scalars(select(lane.holder).where(lane.holder.is_not(None)).distinct()).all()
+        return {claimer for claimer in claimers if claimer} | {holder.partition("/")[0] for holder in holders if holder}
+
     def release_claims(self, now: datetime, gone: Callable[[str | None], bool]) -> int:
         """End the leases of senders that are `gone` (a process of this machine that no
         longer exists: SQLite's senders all live on one machine). Released deliveries stay

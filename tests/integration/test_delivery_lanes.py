@@ -134,3 +134,30 @@ def test_a_sender_killed_holding_a_batch_has_it_taken_back_and_each_dm_goes_once
     finally:
         fake.release.set()
         fake.stop()
+
+
+def test_a_running_process_takes_over_at_its_next_drain_what_a_killed_sender_of_this_machine_held(database_url):
+    """A sender killed (SIGKILL) holding the workspace's lane and a batch of its DMs, one of
+    them in Slack unanswered: a process already running takes them over at its next drain,
+    not once their leases run out ten minutes later, and each DM goes once."""
+    tokens = tokens_for(["TKILL"])
+    fake = FakeSlack(tokens={token: team for team, token in tokens.items()}).start()
+    try:
+        recipients = queue_welcomes(database_url, "TKILL", 8, datetime.now(UTC))
+        deps = sender(database_url, fake.api_url, tokens, {}, 60.0)  # running before the other is killed
+        fake.hold_after = 3
+        with sender_process(database_url, fake.api_url, tokens, {}, 60.0) as process:
+            fake.wait_for_messages(4)
+            process.kill()
+        fake.release.set()
+        fake.hold_after = None
+
+        outbox.drain(deps)
+
+        assert posted_to(fake, recipients) == [1] * 8
+        with deps.store.reading() as repositories:
+            assert repositories.outbox.counts("TKILL") == {"sent": 8}
+        deps.store.engine.dispose()
+    finally:
+        fake.release.set()
+        fake.stop()
