@@ -18,7 +18,7 @@ from functools import partial
 from slack_bolt import Ack, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 
-from bot import replies
+from bot import ids, replies
 from bot.deliveries import DeliveryKind
 from bot.errors import TemporarilyUnavailable
 from deps import Deps
@@ -250,7 +250,15 @@ def perform(deps: Deps, job: ClaimedJob, listeners: Mapping[str, Listener]) -> N
         finish_alone(deps, job)
 
 
+# Modal submissions saved before their ack, whose job is only what follows the change (a
+# DM, the Home tab, an offer to enrol): one given up on tells nobody that nothing was changed,
+# since it was (its Home tab is drawn again when they next open it).
+SAVED_BEFORE_ACK = frozenset({ids.PROFILE_VIEW, ids.SETTINGS_VIEW, ids.NEW_PROGRAM_VIEW})
+
+
 def _not_done(job: ClaimedJob) -> DeliveryKind | None:
+    if job.surface == VIEW and job.name in SAVED_BEFORE_ACK:
+        return None
     if job.surface in (ACTION, VIEW):  # a button clicked, or a modal's Submit
         return DeliveryKind.CLICK_NOT_DONE
     if job.name == "message":

@@ -38,6 +38,11 @@ def save_settings(
     return fixed.applied(kept)
 
 
+def applied_settings(work: UnitOfWork, team_id: str, fixed: FixedSettings = FixedSettings()) -> ProgramSettings:
+    """The workspace's settings as they apply now: the values the deployment `fixed` over its own."""
+    return fixed.applied(work.program.settings(team_id))
+
+
 def figures(work: UnitOfWork, team_id: str, period: Period) -> ProgramFigures:
     """The program's figures over `period`, aggregates only (bot.program.model)."""
     return work.program.figures(team_id, period)

@@ -15,6 +15,8 @@ from handlers.views import asks, followups, members, program, programs, rounds
 AFTER_ACK: dict[str, Callable[..., None]] = {
     ids.ASK_VIEW: asks.start_from_modal,
     ids.NEW_PROGRAM_VIEW: programs.offer_enrollment,
+    ids.PROFILE_VIEW: members.profile_saved,
+    ids.SETTINGS_VIEW: program.settings_saved,
 }
 
 

@@ -1,7 +1,5 @@
 """The program settings modal: saved only for someone who is still an admin."""
 
-from functools import partial
-
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
@@ -12,12 +10,17 @@ from bot.program.forms import settings_from_form
 from bot.program.model import SettingsFormErrors
 from deps import Deps
 from handlers import admin
-from handlers.listeners import admitted_submission, after_ack, submit, tell_by_dm
+from handlers.interactions import request_of
+from handlers.listeners import about_to_send, admitted_submission, member_of, submit
 from handlers.permissions import is_admin
 from handlers.render import refresh_home
+from storage.command_jobs import VIEW, NewCommandJob
+from storage.db import Repositories
 
 
-def save_settings(ack: Ack, view: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
+def save_settings(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
+    """The settings saved before the modal closes, for someone still an admin, and what
+    follows (settings_saved) recorded for a worker in the same transaction."""
     first_field = ids.SettingsField.CADENCE
     if (who := admitted_submission(deps, ack, client, context, first_field)) is None:
         return
@@ -30,17 +33,22 @@ def save_settings(ack: Ack, view: dict, client: WebClient, context: BoltContext,
     except SettingsFormErrors as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
-    saved = submit(
-        deps,
-        ack,
-        first_field,
-        lambda work: program_services.save_settings(work, team_id, settings, deps.fixed_settings),
-    )
-    if saved is None:
-        return
+    follow_up = NewCommandJob(team_id, user_id, ids.SETTINGS_VIEW, "", "", VIEW, request_of(body, context))
 
-    def follow_up() -> None:
-        admin.dm_admin(client, user_id, blocks.message(program_messages.settings_saved(saved, deps.fixed_settings)))
-        refresh_home(client, deps, team_id, user_id)
+    def save_and_record(work: Repositories) -> None:
+        program_services.save_settings(work, team_id, settings, deps.fixed_settings)
+        work.command_jobs.queue([follow_up], deps.clock())
 
-    after_ack(deps, follow_up, partial(tell_by_dm, client, user_id))
+    if submit(deps, ack, first_field, save_and_record) is not None:
+        deps.command_queued.set()  # wakes a worker of this process
+
+
+def settings_saved(client: WebClient, context: BoltContext, *, deps: Deps) -> None:
+    """On a worker, after the settings were saved: the admin's DM saying what they are now
+    (once, however often the job is tried: about_to_send), and their Home tab redrawn."""
+    team_id, user_id = member_of(context)
+    with deps.store.reading() as work:
+        settings = program_services.applied_settings(work, team_id, deps.fixed_settings)
+    if about_to_send(deps):
+        admin.dm_admin(client, user_id, blocks.message(program_messages.settings_saved(settings, deps.fixed_settings)))
+    refresh_home(client, deps, team_id, user_id)

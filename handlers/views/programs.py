@@ -19,7 +19,7 @@ from deps import Deps
 from handlers import admin, channels
 from handlers import programs as program_admin
 from handlers.interactions import request_of
-from handlers.listeners import admitted_submission, after_ack, member_of, submit, tell_by_dm
+from handlers.listeners import admitted_submission, member_of, submit
 from handlers.permissions import is_admin
 from handlers.render import refresh_home
 from storage.command_jobs import VIEW, NewCommandJob
@@ -59,13 +59,14 @@ def create_program(ack: Ack, body: dict, view: dict, client: WebClient, context:
     if submit(deps, ack, ProgramField.CHANNEL, create_and_record) is None:
         return
     deps.command_queued.set()  # wakes a worker of this process
-    after_ack(deps, partial(refresh_home, client, deps, team_id, user_id), partial(tell_by_dm, client, user_id))
 
 
 def offer_enrollment(view: dict, client: WebClient, context: BoltContext, *, deps: Deps) -> None:
-    """On a worker: the admin who created a program hears it is ready, or is asked before the
-    members already in its channel are enrolled (handlers.programs.offer_enrollment)."""
+    """On a worker: the admin's Home tab redrawn with the new program; then they hear it is
+    ready, or are asked before the members already in its channel are enrolled
+    (handlers.programs.offer_enrollment)."""
     team_id, user_id = member_of(context)
+    refresh_home(client, deps, team_id, user_id)
     with deps.store.reading() as work:
         program = work.rounds.program(team_id, view.get("private_metadata") or "")
         if program is None:

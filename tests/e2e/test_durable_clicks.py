@@ -18,10 +18,12 @@ from bot import ids
 from bot.errors import TemporarilyUnavailable
 from jobs.command_jobs import LEASE, MAX_ATTEMPTS
 from jobs.outbox import SENDER
-from storage.command_jobs import ACTION, CommandJobRepository, NewCommandJob
+from storage.command_jobs import ACTION, VIEW, CommandJobRepository, NewCommandJob
 from tests.e2e.test_durable_commands import STARTING
 from tests.support.app_process import app_process, free_port, serving, serving_environ
 from tests.support.fake_slack import DEFAULT_TEAM, default_user
+from tests.support.forms import settings_form
+from tests.support.members import submit_profile
 from tests.support.running_app import SIGNING_SECRET, RunningApp, app_environ
 from tests.support.slack_requests import SlackSender
 
@@ -182,6 +184,25 @@ def test_a_click_whose_workers_kept_dying_is_given_up_and_its_member_told_by_dm_
         assert work.command_jobs.waiting() == 0
 
 
+def test_what_follows_a_saved_profile_given_up_after_its_workers_kept_dying_tells_nobody_nothing_changed(mentor):
+    # The profile was saved with the job, before the ack: "nothing was changed" would be untrue.
+    past = datetime.now(UTC) - timedelta(hours=1)
+    submitted = {"body": {"type": "view_submission", "user": {"id": "UANA", "team_id": DEFAULT_TEAM}}, "context": {}}
+    follow_up = NewCommandJob(DEFAULT_TEAM, "UANA", ids.PROFILE_VIEW, "", "", VIEW, json.dumps(submitted))
+    with mentor.store.transaction() as work:
+        work.command_jobs.queue([follow_up], past)
+        for attempt in range(MAX_ATTEMPTS):
+            at = past + attempt * (LEASE + timedelta(seconds=1))
+            assert work.command_jobs.claim(at, at + LEASE, {(VIEW, ids.PROFILE_VIEW)}, f"elsewhere:{attempt}")
+
+    mentor.deps.command_queued.set()
+    mentor.settle()
+
+    assert mentor.fake_slack.calls("chat.postMessage") == [] and mentor.fake_slack.calls("views.publish") == []
+    with mentor.store.reading() as work:
+        assert work.command_jobs.waiting() == 0
+
+
 def test_an_export_whose_job_could_not_be_ended_is_not_sent_again_by_the_retry(fake_slack, sqlite_url, monkeypatch):
     fake_slack.users["UADM"] = {**default_user("UADM", DEFAULT_TEAM), "is_admin": True}
     mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url))
@@ -236,5 +257,34 @@ def test_clicks_and_events_are_recorded_before_their_ack_and_each_done_once_by_a
         assert home.args["user_id"] == "UBEN"
         [welcome] = [call for call in fake_slack.calls("chat.postMessage") if call.args["channel"] == "DUCAL"]
         assert "Mentor" in welcome.args["text"]
+    finally:
+        mentor.stop()
+
+
+def test_what_follows_a_saved_profile_or_settings_is_recorded_with_them_and_done_by_a_worker_started_later(
+    fake_slack, sqlite_url
+):
+    """The modal closes once the profile or the settings are saved; what follows (the Home tab
+    redrawn, the admin told what the settings are now) is recorded in the same transaction,
+    so the death of the process that acknowledged the submission does not lose it."""
+    fake_slack.users["UADM"] = {**default_user("UADM", DEFAULT_TEAM), "is_admin": True}
+    mentor = RunningApp(fake_slack, app_environ(fake_slack, sqlite_url), workers=False)
+    try:
+        assert submit_profile(mentor, "UANA", "senior", "SQL, Go", "Rust").status == 200
+        weekly = settings_form(CADENCE={"selected_option": {"value": "1"}})
+        assert mentor.slack.submit_view(ids.SETTINGS_VIEW, weekly, "UADM").status == 200
+        mentor.settle()
+        assert fake_slack.calls("views.publish") == [] and fake_slack.calls("chat.postMessage") == []
+        with mentor.store.reading() as work:
+            assert work.command_jobs.waiting() == 2  # nothing done after the acks yet: no worker runs
+            assert [skill.label for skill in work.profiles.get(DEFAULT_TEAM, "UANA").offers] == ["SQL", "Go"]
+
+        mentor.workers = mentor_app.command_workers(mentor.deps).start()
+        mentor.settle()
+
+        homes = {call.args["user_id"]: str(call.args["view"]) for call in fake_slack.calls("views.publish")}
+        assert sorted(homes) == ["UADM", "UANA"] and "SQL" in homes["UANA"]
+        [saved] = [call for call in fake_slack.calls("chat.postMessage") if call.args["channel"] == "DUADM"]
+        assert "Coffee chats every week" in saved.args["text"]
     finally:
         mentor.stop()
