@@ -162,18 +162,23 @@ def test_a_members_next_click_waits_until_the_last_one_has_redrawn_their_home(fa
         mentor.stop()
 
 
-def test_a_click_whose_workers_kept_dying_is_given_up_and_its_member_told_by_dm_nothing_changed(mentor):
-    # Three workers claimed it in turn, an hour ago, and each died doing it (their leases ran out).
+def claimed_by_workers_that_died(mentor, job: NewCommandJob) -> None:
+    """`job` claimed by MAX_ATTEMPTS workers in turn, an hour ago, each dying while doing it
+    (their leases ran out); then this app's workers look at it, and end."""
     past = datetime.now(UTC) - timedelta(hours=1)
-    click = NewCommandJob(DEFAULT_TEAM, "UANA", ids.JOIN_ROUND, "", "", ACTION, json.dumps(HOME_JOIN_CLICK))
     with mentor.store.transaction() as work:
-        work.command_jobs.queue([click], past)
+        work.command_jobs.queue([job], past)
         for attempt in range(MAX_ATTEMPTS):
             at = past + attempt * (LEASE + timedelta(seconds=1))
-            assert work.command_jobs.claim(at, at + LEASE, {(ACTION, ids.JOIN_ROUND)}, f"elsewhere:{attempt}")
-
+            assert work.command_jobs.claim(at, at + LEASE, {(job.surface, job.name)}, f"elsewhere:{attempt}")
     mentor.deps.command_queued.set()
     mentor.settle()
+
+
+def test_a_click_whose_workers_kept_dying_is_given_up_and_its_member_told_by_dm_nothing_changed(mentor):
+    claimed_by_workers_that_died(
+        mentor, NewCommandJob(DEFAULT_TEAM, "UANA", ids.JOIN_ROUND, "", "", ACTION, json.dumps(HOME_JOIN_CLICK))
+    )
 
     [told] = mentor.fake_slack.calls("chat.postMessage")  # a DM, through the outbox
     assert told.args["channel"] == "DUANA"
@@ -186,17 +191,10 @@ def test_a_click_whose_workers_kept_dying_is_given_up_and_its_member_told_by_dm_
 
 def test_what_follows_a_saved_profile_given_up_after_its_workers_kept_dying_tells_nobody_nothing_changed(mentor):
     # The profile was saved with the job, before the ack: "nothing was changed" would be untrue.
-    past = datetime.now(UTC) - timedelta(hours=1)
     submitted = {"body": {"type": "view_submission", "user": {"id": "UANA", "team_id": DEFAULT_TEAM}}, "context": {}}
-    follow_up = NewCommandJob(DEFAULT_TEAM, "UANA", ids.PROFILE_VIEW, "", "", VIEW, json.dumps(submitted))
-    with mentor.store.transaction() as work:
-        work.command_jobs.queue([follow_up], past)
-        for attempt in range(MAX_ATTEMPTS):
-            at = past + attempt * (LEASE + timedelta(seconds=1))
-            assert work.command_jobs.claim(at, at + LEASE, {(VIEW, ids.PROFILE_VIEW)}, f"elsewhere:{attempt}")
-
-    mentor.deps.command_queued.set()
-    mentor.settle()
+    claimed_by_workers_that_died(
+        mentor, NewCommandJob(DEFAULT_TEAM, "UANA", ids.PROFILE_VIEW, "", "", VIEW, json.dumps(submitted))
+    )
 
     assert mentor.fake_slack.calls("chat.postMessage") == [] and mentor.fake_slack.calls("views.publish") == []
     with mentor.store.reading() as work:
